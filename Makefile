@@ -1,0 +1,29 @@
+# yichuang — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test install bench lint clean
+
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/yichuang
+
+test: install
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m tests.bench.run_all
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .import_linter_cache
