@@ -117,7 +117,9 @@ def cmd_run(args) -> int:
     ws = _workstation(args)
     from app.ui.app import YichuangApp
 
-    YichuangApp(ws).run()
+    import os
+
+    YichuangApp(ws).run(headless=bool(os.environ.get("YICHUANG_HEADLESS")))
     ws.close()
     return 0
 

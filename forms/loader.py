@@ -127,7 +127,7 @@ def _check_and_build(
         issues.extend(_schema_issues(data, source))
     issues.extend(_semantic_issues(data, source, scan_strings=scan_strings))
     if issues:
-        raise CatalogueError(issues)
+        raise CatalogueError(sorted(issues, key=_issue_order))
     try:
         return _build(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -170,7 +170,7 @@ def _parse_bytes(raw: bytes, source: str, *, validate_schema: bool) -> Catalogue
         line = raw.count(b"\n", 0, exc.start) + 1
         column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         if exc.end == len(raw) and "end of data" in str(exc.reason):
-            reason = "unexpected end of file inside a character, the file looks truncated"
+            reason = "unexpected end of file inside a character (file truncated?)"
         else:
             reason = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         raise CatalogueError([CatalogueIssue(source, "", reason, line, column)]) from exc
@@ -178,9 +178,9 @@ def _parse_bytes(raw: bytes, source: str, *, validate_schema: bool) -> Catalogue
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         if exc.msg.startswith("Unterminated string"):  # only happens at the end of input
-            reason = "unexpected end of file inside the string starting here, the file looks truncated"
+            reason = "unexpected end of file inside the string starting here (file truncated?)"
         elif exc.pos >= len(text.rstrip()):
-            reason = f"unexpected end of file, the file looks truncated ({exc.msg})"
+            reason = f"unexpected end of file (file truncated?): {exc.msg}"
         else:
             reason = f"invalid JSON: {exc.msg}"
         raise CatalogueError([CatalogueIssue(source, "", reason, exc.lineno, exc.colno)]) from exc
@@ -199,6 +199,14 @@ def _pointer(path: Any) -> str:
 
 def _path_sort_key(path: Any) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in path)
+
+
+def _issue_order(issue: CatalogueIssue) -> tuple[tuple[int, int, str], ...]:
+    """Document order: /matters/2/... before /matters/10/... before /bundles/..."""
+    parts = issue.location.split("/")[1:]
+    top = {"format": 0, "version": 1, "published": 2, "region": 3, "matters": 4, "bundles": 5}
+    key = [(0, top.get(parts[0], 9), "")] if parts else []
+    return tuple(key + [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts[1:]])
 
 
 @lru_cache(maxsize=1)
@@ -251,7 +259,8 @@ def _explain(error: Any) -> Iterator[tuple[str, str]]:
         choices = ", ".join(json.dumps(c, ensure_ascii=False) for c in expected)
         yield where, f"must be one of {choices}; got {_describe(instance)}"
     elif kind == "const":
-        yield where, f"must be {json.dumps(expected, ensure_ascii=False)}; got {_describe(instance)}"
+        wanted = json.dumps(expected, ensure_ascii=False)
+        yield where, f"must be {wanted}; got {_describe(instance)}"
     elif kind == "pattern":
         reason = _PATTERN_REASONS.get(expected, f"does not match pattern {expected}")
         yield where, f"{reason}; got {_describe(instance)}"

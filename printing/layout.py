@@ -80,6 +80,8 @@ class _Builder:
         head = f"{label}："
         # Hanging indent under the value when the label is short enough.
         indent = str_width(head) if str_width(head) <= self.cols // 2 else 2
+        if str_width(value) > self.cols - indent:
+            indent = 0
         for ln in wrap(head + value, self.cols, indent):
             self.out.append(Line(ln, bold=bold))
 

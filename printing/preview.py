@@ -164,8 +164,7 @@ def decode_text(data: bytes, profile: PrinterProfile) -> str:
     cols = profile.columns
     for kind, payload, st in _walk(data, profile):
         if kind == "line":
-            width = cols // max(1, st.size_w)
-            pad = max(0, width - str_width(payload))
+            pad = max(0, cols - str_width(payload) * st.size_w)
             lead = {1: pad // 2, 2: pad}.get(st.align, 0)
             out.append((" " * lead + payload).rstrip())
         elif kind == "image":

@@ -36,15 +36,20 @@ class PrinterProfile:
         """The bytes that print ``ch`` from the printer's own font, or None.
 
         ASCII prints as one byte.  Other characters print natively only as a two-byte
-        code of the profile's character set: GB18030 four-byte forms (CJK Extension A/B,
-        ¥, ・ …) are never sent, no printer font carries them reliably.
+        code of the profile's character set.  For GB18030 that is the GBK repertoire:
+        four-byte forms (CJK Extension B, ¥, ・ …) and the two-byte codes that older
+        GB18030 editions mapped to the private use area (䶮 at FE9F and the other
+        Extension A / radical characters there) are never sent: printer fonts do not
+        carry them reliably, so such text goes out as a raster image.
         """
         o = ord(ch)
         if 0x20 <= o < 0x7F:
             return ch.encode("ascii")
-        if o < 0x80:
+        if o < 0xA0 or 0xE000 <= o <= 0xF8FF:
             return None
+        repertoire = "gbk" if self.encoding == "gb18030" else self.encoding
         try:
+            ch.encode(repertoire)
             b = ch.encode(self.encoding)
         except UnicodeEncodeError:
             return None

@@ -201,8 +201,7 @@ def blocks_text(blocks: list[Block], columns: int) -> str:
     out: list[str] = []
     for b in blocks:
         if isinstance(b, Line):
-            width = columns // b.size
-            pad = width - str_width(b.text)
+            pad = columns - str_width(b.text) * b.size
             if b.align == "center":
                 out.append(" " * (pad // 2) + b.text)
             elif b.align == "right":

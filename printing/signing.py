@@ -58,6 +58,11 @@ class Signer:
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
+    def from_seed(cls, seed: bytes) -> "Signer":
+        """A key from 32 raw private bytes (tests, key escrow)."""
+        return cls(Ed25519PrivateKey.from_private_bytes(seed))
+
+    @classmethod
     def load(cls, path: str | Path) -> "Signer":
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
         if not isinstance(key, Ed25519PrivateKey):

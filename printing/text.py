@@ -50,6 +50,8 @@ def str_width(text: str) -> int:
 
 
 _NO_BREAK_BEFORE = set("，。、；：？！）》」』】〕”’%,.;:!?)]}·")
+_NO_BREAK_AFTER = set("（《「『【〔“‘([{")
+_BRACKETS = {"（": "）", "(": ")", "【": "】", "《": "》", "「": "」"}
 
 
 def wrap(text: str, width: int, indent: int = 0) -> list[str]:
@@ -68,49 +70,56 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
         return [""]
     tokens: list[str] = []
     buf = ""
-    for ch in text:
+    i = 0
+    while i < len(text):
+        ch = text[i]
         if ch.isascii() and (ch.isalnum() or ch in "-_/.@:"):
             buf += ch
+            i += 1
             continue
         if buf:
             tokens.append(buf)
             buf = ""
+        if ch in _BRACKETS:
+            # A short bracketed group such as （推定） stays on one line.
+            close = text.find(_BRACKETS[ch], i + 1)
+            if close != -1 and str_width(text[i : close + 1]) <= 10:
+                tokens.append(text[i : close + 1])
+                i = close + 1
+                continue
         tokens.append(ch)
+        i += 1
     if buf:
         tokens.append(buf)
 
     lines: list[str] = []
     cur = ""
     cur_w = 0
-    limit = width
 
     def flush() -> None:
-        nonlocal cur, cur_w, limit
+        nonlocal cur, cur_w
+        carry = ""
+        # An opening bracket never ends a line: it moves down.
+        while cur and cur[-1] in _NO_BREAK_AFTER and cur.strip() != cur[-1]:
+            carry = cur[-1] + carry
+            cur = cur[:-1]
         lines.append(cur.rstrip())
-        cur = " " * indent
-        cur_w = indent
-        limit = width
+        cur = " " * indent + carry
+        cur_w = str_width(cur)
 
     for tok in tokens:
         tw = str_width(tok)
-        if cur_w + tw <= limit:
+        if cur_w + tw <= width:
             cur += tok
             cur_w += tw
             continue
         if tok == " ":
             flush()
+            cur, cur_w = " " * indent, indent
             continue
-        if tw > limit - (indent if lines else 0) and len(tok) > 1:
-            # A token longer than a line: split it by characters.
-            for ch in tok:
-                cw = char_width(ch)
-                if cur_w + cw > limit:
-                    flush()
-                cur += ch
-                cur_w += cw
-            continue
-        if tok in _NO_BREAK_BEFORE and cur.strip():
-            # Move the last character down with the punctuation.
+        if (tok[0] in _NO_BREAK_BEFORE and len(tok) == 1 and len(cur.strip()) > 1
+                and indent + char_width(cur[-1]) + tw <= width):
+            # Closing punctuation never starts a line: the last character goes with it.
             last = cur[-1]
             cur = cur[:-1]
             cur_w -= char_width(last)
@@ -118,12 +127,37 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
             cur += last + tok
             cur_w += char_width(last) + tw
             continue
-        flush()
-        cur += tok
-        cur_w += tw
+        if indent + tw <= width and cur.strip():
+            flush()
+            cur += tok
+            cur_w += tw
+            continue
+        # Longer than a line: split by characters.
+        for ch in tok:
+            cw = char_width(ch)
+            if cur_w + cw > width and cur.strip():
+                flush()
+            cur += ch
+            cur_w += cw
     if cur.strip() or not lines:
         lines.append(cur.rstrip())
-    return lines
+    return [piece for ln in lines for piece in _hard_split(ln, width)]
+
+
+def _hard_split(line: str, width: int) -> list[str]:
+    """Safety net: cut a line that still exceeds ``width`` (never expected)."""
+    if str_width(line) <= width:
+        return [line]
+    out, cur, w = [], "", 0
+    for ch in line:
+        cw = char_width(ch)
+        if w + cw > width:
+            out.append(cur)
+            cur, w = "", 0
+        cur += ch
+        w += cw
+    out.append(cur)
+    return out
 
 
 def pad_right(text: str, width: int) -> str:

@@ -152,7 +152,7 @@ def make_queries(entries: list[SearchEntry]) -> list[str]:
     return [
         # pinyin initials
         "kcg", "spjyxkz", "yyzz", "jzgcsgxkz", "ggcswsxkz", "wxhxpjyxkz", "jdcjsz", "bdcdj",
-        "zfgjjtq", "shbxdj", "kbld", "lxsywjyxkz", "ylyjjyxkz", "pwxkz", "hkqy",
+        "zfgjjtq", "shbxdj", "kbld", "lxsywjyxkz", "ylqxjyxkz", "pwxkz", "hkqy",
         # full pinyin, also spaced and half-typed
         "kaicanguan", "kai can guan", "shipinjingyingxukezheng", "yingyezhizhao", "budongchandengji",
         "jianzhugongchengshigong", "gonggongchangsuo", "hukouqianyi", "zhufanggongjijin",

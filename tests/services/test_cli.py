@@ -56,7 +56,7 @@ def test_seed_list_show(tmp_path: Path):
     assert one["number"] in {c["number"] for c in json.loads(r.stdout)}
     text = run(tmp_path, "case", "show", one["number"])
     assert text.returncode == 0 and one["number"] in text.stdout
-    missing = run(tmp_path, "case", "show", "320724100-01-261121-0001-1")
+    missing = run(tmp_path, "case", "show", "320724100-01-200101-0001-G")
     assert missing.returncode == 1 and "没有找到" in missing.stderr
 
 

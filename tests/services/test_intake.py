@@ -81,6 +81,7 @@ def test_tolerated_material_allows_acceptance_with_a_promised_date(ws):
 
 
 def test_bad_applicant_saves_nothing_and_names_every_field(ws):
+    assert ws.store  # open (create) the database first, so we can look inside
     svc = IntakeService(ws)
     draft = receive_all(svc.new_draft("bundle", bundle_code(ws, "开便利店")))
     bad_id = person_id()[:-1] + ("0" if person_id()[-1] != "0" else "1")
@@ -97,8 +98,7 @@ def test_bad_applicant_saves_nothing_and_names_every_field(ws):
 def test_enterprise_with_credit_code_starting_with_n(ws):
     from app.domain.identifiers import uscc_check_char
 
-    body = "N2320724MA1XYZ12"
-    body = (body + "3")[:17]
+    body = "N2320724MA1XY2123"  # 17 chars: authority N (农业), county 320724
     code = body + uscc_check_char(body)
     svc = IntakeService(ws)
     draft = receive_all(svc.new_draft("bundle", bundle_code(ws, "开理发店")))

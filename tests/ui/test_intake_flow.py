@@ -71,7 +71,7 @@ async def test_first_screen_is_intake_with_search_focused(ws):
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(app, pilot)
         assert app.focused is screen.query_one("#search-input", Input)
-        footer_keys = {b.key for b in screen.active_bindings.values() if b.binding.show}
+        footer_keys = {key for key, b in screen.active_bindings.items() if b.binding.show}
         assert {"f5", "f6", "f7", "f8"} <= set(footer_keys)
 
 

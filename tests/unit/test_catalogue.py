@@ -322,6 +322,10 @@ def test_invalid_file_reports_every_problem_with_its_location(tmp_path: Path) ->
     find(issues, f"/bundles/0/matters/{n_refs}", "unknown matter")
     find(issues, "/published", "YYYY-MM-DD")
     assert len(issues) == 12
+    order = [i.location for i in issues]  # reported in document order
+    assert order.index("/published") < order.index("/matters/1/promised_days")
+    assert order.index("/matters/1/promised_days") < order.index("/matters/3/materials/2/copies")
+    assert order.index(f"/bundles/0/matters/{n_refs}") == len(order) - 1
     assert all(i.file == str(tmp_path / "bad.json") for i in issues)
     message = str(CatalogueError(issues))
     assert "12 problem(s)" in message and "/matters/3/materials/2/copies" in message

@@ -1,0 +1,12 @@
+"""`make bench`: every benchmark in turn, each printing its figures."""
+
+from __future__ import annotations
+
+import importlib
+
+BENCHES = ["tests.bench.bench_startup", "tests.bench.bench_search", "tests.bench.bench_lookup"]
+
+if __name__ == "__main__":
+    for name in BENCHES:
+        print(f"\n=== {name} ===", flush=True)
+        importlib.import_module(name).main()
