@@ -160,7 +160,7 @@ def cmd_catalog_import(args) -> int:
         cat = import_catalogue(ws.config.catalogue_dir, args.file)
     except CatalogueError as exc:
         for issue in exc.issues:
-            print(f"{issue.file}:{issue.location}: {issue.reason}", file=sys.stderr)
+            print(str(issue), file=sys.stderr)
         raise CommandError(f"{len(exc.issues)} error(s); nothing was imported") from None
     print(f"imported catalogue {cat.version}: {len(cat.matters)} matters, {len(cat.bundles)} bundles")
     return 0

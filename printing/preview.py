@@ -176,7 +176,7 @@ def decode_text(data: bytes, profile: PrinterProfile) -> str:
             text = code128.parse_escpos_data(op.data)[1] if op.args[0] == 73 else op.data.decode("latin-1")
             out.append(f"[条码] {text}")
         elif kind == "feed":
-            pass
+            out.extend([""] * (payload // max(1, st.spacing)))
         elif kind == "cut":
             out.append("[切纸]")
         elif kind == "unknown":

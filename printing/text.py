@@ -115,7 +115,6 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
             continue
         if tok == " ":
             flush()
-            cur, cur_w = " " * indent, indent
             continue
         if (tok[0] in _NO_BREAK_BEFORE and len(tok) == 1 and len(cur.strip()) > 1
                 and indent + char_width(cur[-1]) + tw <= width):

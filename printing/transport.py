@@ -52,6 +52,18 @@ class Printer:
         return f"<{type(self).__name__} {self.url}>"
 
 
+def _unacked(sock: socket.socket) -> int | None:
+    """Bytes sent but not yet acknowledged by the peer (Linux SIOCOUTQ), else None."""
+    try:
+        import fcntl
+        import struct
+        import termios
+
+        return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+    except (ImportError, OSError, AttributeError):
+        return None
+
+
 def _check_job_id(job_id: str) -> None:
     if not _JOB_ID.match(job_id) or ".." in job_id:
         raise PrinterError("config", f"invalid job id {job_id!r}")
@@ -70,6 +82,48 @@ class TcpPrinter(Printer):
             return  # printers that do not answer are not judged
         if r and (r[0] & 0x60) == 0x60:
             raise PrinterError("paper", f"{self.host}:{self.port}: 纸张用尽 (paper end)")
+
+    def _confirm(self, sock: socket.socket, total: int, deadline: float) -> None:
+        """Wait until the printer's TCP stack acknowledged every byte.
+
+        ``sendall`` returning only means the bytes reached our kernel: a printer that
+        stalls or closes half-way would lose the rest silently.  On Linux the unacked
+        count (SIOCOUTQ) must reach zero; elsewhere we wait briefly for the printer's
+        orderly close or a reset.
+        """
+        sock.shutdown(socket.SHUT_WR)
+        peer_closed = False
+        while True:
+            left = deadline - time.monotonic()
+            pending = _unacked(sock)
+            if pending == 0:
+                err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                if err:  # a reset purges the queue: zero pending is not delivery then
+                    raise PrinterError("disconnected", f"{self.host}:{self.port}: {os.strerror(err)}")
+                return
+            if pending is None and left > 0:
+                sock.settimeout(min(0.5, left))
+                try:
+                    while sock.recv(4096):
+                        pass
+                except (socket.timeout, TimeoutError):
+                    pass
+                return
+            if peer_closed and pending:
+                raise PrinterError(
+                    "disconnected", f"{self.host}:{self.port}: closed with {pending}/{total} bytes unread")
+            if left <= 0:
+                raise PrinterError(
+                    "timeout", f"{self.host}:{self.port}: {pending}/{total} bytes not acknowledged")
+            r, _, _ = select.select([sock], [], [], min(0.02, left))
+            if r:
+                sock.settimeout(0.01)
+                try:
+                    if not sock.recv(4096):
+                        peer_closed = True
+                        time.sleep(0.01)  # let a pending reset or last ACK arrive
+                except (socket.timeout, TimeoutError):
+                    pass
 
     def send(self, data: bytes, job_id: str, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
@@ -100,15 +154,7 @@ class TcpPrinter(Printer):
                     raise PrinterError(
                         "timeout", f"{self.host}:{self.port}: {sent}/{len(data)} bytes sent"
                     ) from e
-            # All bytes are in the kernel; a printer that closes on us now still means the
-            # job may be lost, so wait briefly for its orderly close (or reset).
-            sock.shutdown(socket.SHUT_WR)
-            sock.settimeout(max(0.05, min(0.5, deadline - time.monotonic())))
-            try:
-                while sock.recv(4096):
-                    pass
-            except (socket.timeout, TimeoutError):
-                pass  # printer keeps the connection open: fine
+            self._confirm(sock, len(data), deadline)
         except PrinterError:
             raise
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError) as e:

@@ -15,7 +15,7 @@ NFKC (full-width ``ＫＣＧ１２`` becomes ``KCG12``), lower case, control
 characters and all whitespace removed.  For the pinyin tiers apostrophes and
 the interpunct (``xi'an``, ``xi’an``, ``xi·an``) are removed too and ``ü`` is
 written ``v`` (pypinyin's spelling: ``lv``); pinyin tiers only run when what is
-left is ASCII letters and digits.  For the code tiers hyphens, underscores and
+left is ASCII letters and digits (and then the marks are ignored by every tier).  For the code tiers hyphens, underscores and
 slashes are ignored on both sides (``320102xk`` finds ``320102-XK-00012``).
 Entry names and keywords get the same normalisation as queries.
 
@@ -483,8 +483,10 @@ class SearchIndex:
         text = _norm(query)
         if not text:
             return []
-        code = _code_key(text)
         py = _pinyin_query(text)
+        if py is not None:  # a pinyin-like query: apostrophes are syllable marks everywhere
+            text = _RE_PINYIN_DROP.sub("", text)
+        code = _code_key(text)
 
         found: dict[int, tuple[float, Matched]] = {}
 

@@ -17,7 +17,8 @@ def load_active_catalogue(catalogue_dir: Path):
 
     current = catalogue_dir / CURRENT
     if current.exists():
-        return load_catalogue(current)
+        # Validated in full when it was imported and written by our own serializer.
+        return load_catalogue(current, validate_schema=False)
     return load_demo_catalogue()
 
 

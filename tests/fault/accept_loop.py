@@ -9,7 +9,9 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
-from app.domain.identifiers import ric_check_char
+import random
+
+from app.services.demo import fake_resident_id
 from app.services.intake import ApplicantInput, IntakeService
 from app.services.workstation import open_workstation
 
@@ -19,12 +21,12 @@ def main(data_dir: str) -> None:
     svc = IntakeService(ws)
     bundles = list(ws.catalogue.bundles.values())
     i = 0
+    rng = random.Random()
     while True:
         b = bundles[i % len(bundles)]
         draft = svc.new_draft("bundle", b.code)
         draft.marks = [replace(m, status="received") for m in draft.marks]
-        body = f"3207241990{i % 10**7:07d}"
-        draft.applicant = ApplicantInput("person", body + ric_check_char(body), f"测试{i}", "", "")
+        draft.applicant = ApplicantInput("person", fake_resident_id(rng), f"测试{i}", "", "")
         number = svc.accept(draft).case.number
         sys.stdout.write(number + "\n")
         sys.stdout.flush()

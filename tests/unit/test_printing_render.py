@@ -37,7 +37,6 @@ def check_stream(data: bytes, profile) -> list:
         if o.name == "text":
             assert 1 < i < kanji_off  # text only inside Chinese mode
             o.data.decode(profile.encoding)  # valid in the profile's encoding
-            assert b"?" not in o.data or b"?" in o.data.replace(b"?", b"?")  # decodes
             # never a GB18030 four-byte form
             k = 0
             while k < len(o.data):
@@ -196,7 +195,7 @@ def test_render_text_matches_the_paper() -> None:
         if kind in ("receipt", "test"):
             continue  # these carry rare characters printed as images
         paper = decode_text(render(doc, P80, SIGNER), P80).replace("[切纸]\n", "")
-        assert render_text(doc, P80, SIGNER) == paper
+        assert render_text(doc, P80, SIGNER).rstrip() == paper.rstrip()
 
 
 def test_unsigned_payload_and_no_query_url() -> None:

@@ -39,8 +39,9 @@ class ChecklistTable(DataTable):
         self.marks: list[Mark] = []
 
     def on_mount(self) -> None:
-        self.add_columns(t("intake.col_status"), t("intake.col_name"), t("intake.col_form"),
-                         t("intake.col_copies"), t("intake.col_required"), t("intake.col_tolerable"))
+        # The name goes last: material names are long, the short columns must stay visible.
+        self.add_columns(t("intake.col_status"), t("intake.col_form"), t("intake.col_copies"),
+                         t("intake.col_required"), t("intake.col_tolerable"), t("intake.col_name"))
 
     def load(self, marks: list[Mark]) -> None:
         self.marks = list(marks)
@@ -58,9 +59,9 @@ class ChecklistTable(DataTable):
         if m.status == "received" and m.handed_form != m.item.form:
             form = f"[yellow]{form}[/]"
         copies = str(m.handed_copies)
-        return (f"[{style}]{t('status.' + m.status)}[/]", m.item.name, form, copies,
+        return (f"[{style}]{t('status.' + m.status)}[/]", form, copies,
                 t("yes") if m.item.required else t("no"),
-                t("yes") if (m.item.required and m.item.tolerable) else "")
+                t("yes") if (m.item.required and m.item.tolerable) else "", m.item.name)
 
     def _update(self, index: int, mark: Mark) -> None:
         self.marks[index] = mark
