@@ -76,7 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
     prn = sub.add_parser("printer", help="printers").add_subparsers(dest="action", required=True)
     p = add("test", "print a test page", cmd_printer_test, prn)
     p.add_argument("url", nargs="?")
+    _register_plugins(sub, add)
     return parser
+
+
+def _register_plugins(sub, add) -> None:
+    """Sub-commands owned by other packages (sync/: `sync`, `hub`), if present."""
+    try:
+        from sync.cli import register
+    except ImportError:
+        return
+    register(sub, add)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,6 +24,8 @@ All checks return an :class:`IdCheck`; they never raise for bad input.
 
 from __future__ import annotations
 
+from app.messages import t
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -95,28 +97,28 @@ def check_resident_id(text: str, today: date | None = None) -> IdCheck:
     """
     value = _normalise(text)
     if not value:
-        return _fail(value, "请输入身份证号码")
+        return _fail(value, t("id.ric_required"))
     if len(value) == 15 and value.isdigit():
-        return _fail(value, "15位旧身份证号码已停止使用，请提供18位身份证号码")
+        return _fail(value, t("id.ric_old15"))
     if len(value) != 18:
-        return _fail(value, f"身份证号码应为18位，当前为{len(value)}位")
+        return _fail(value, t("id.ric_length", n=len(value)))
     if not _RIC_FORMAT.fullmatch(value):
-        return _fail(value, "身份证号码格式错误：前17位应为数字，最后一位为数字或X")
+        return _fail(value, t("id.ric_format"))
     if ric_check_char(value[:17]) != value[17]:
-        return _fail(value, "身份证号码校验位错误，请逐位核对")
+        return _fail(value, t("id.ric_check"))
     try:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return _fail(value, "身份证号码中的出生日期无效")
+        return _fail(value, t("id.ric_birth_invalid"))
     today = today or date.today()
     if birth > today:
-        return _fail(value, "身份证号码中的出生日期晚于今天")
+        return _fail(value, t("id.ric_birth_future"))
     if birth.year < 1900:
-        return _fail(value, "身份证号码中的出生日期早于1900年")
+        return _fail(value, t("id.ric_birth_old"))
     gender = "男" if int(value[16]) % 2 == 1 else "女"
     warnings: list[str] = []
     if not _area_known(value[:6]):
-        warnings.append("地区代码未收录，请核对")
+        warnings.append(t("id.ric_area_unknown"))
     return IdCheck(
         ok=True,
         value=value,
@@ -165,22 +167,22 @@ def check_credit_code(text: str) -> IdCheck:
     """
     value = _normalise(text)
     if not value:
-        return _fail(value, "请输入统一社会信用代码")
+        return _fail(value, t("id.uscc_required"))
     if len(value) != 18:
-        return _fail(value, f"统一社会信用代码应为18位，当前为{len(value)}位")
+        return _fail(value, t("id.uscc_length", n=len(value)))
     bad = sorted({c for c in value if c not in USCC_ALPHABET})
     if bad:
         shown = "、".join(bad)
         return _fail(
-            value, f"统一社会信用代码含有无效字符：{shown}（不使用字母I、O、Z、S、V）"
+            value, t("id.uscc_chars", chars=shown)
         )
     if not value[2:8].isdigit():
-        return _fail(value, "统一社会信用代码第3至8位（登记管理机关行政区划码）应为数字")
+        return _fail(value, t("id.uscc_area"))
     if uscc_check_char(value[:17]) != value[17]:
-        return _fail(value, "统一社会信用代码校验位错误，请逐位核对")
+        return _fail(value, t("id.uscc_check"))
     warnings: list[str] = []
     if value[0] not in USCC_AUTHORITIES:
-        warnings.append("登记管理部门代码不常见，请核对")
+        warnings.append(t("id.uscc_authority_unusual"))
     return IdCheck(ok=True, value=value, error="", warnings=tuple(warnings))
 
 
@@ -209,13 +211,13 @@ def check_waybill(text: str) -> IdCheck:
     """
     value = _normalise(text)
     if not value:
-        return _fail(value, "请输入邮件号")
+        return _fail(value, t("id.s10_required"))
     if len(value) != 13:
-        return _fail(value, f"邮件号应为13位（如EA123456785CN），当前为{len(value)}位")
+        return _fail(value, t("id.s10_length", n=len(value)))
     if not _S10_FORMAT.fullmatch(value):
-        return _fail(value, "邮件号格式错误：应为2个字母、9位数字、2个字母（如EA123456785CN）")
+        return _fail(value, t("id.s10_format"))
     if s10_check_digit(value[2:10]) != value[10]:
-        return _fail(value, "邮件号校验位错误，请重新扫描或逐位核对")
+        return _fail(value, t("id.s10_check"))
     return IdCheck(ok=True, value=value, error="")
 
 

@@ -17,6 +17,8 @@ compatibility ideographs in names); only leading/trailing whitespace is removed.
 
 from __future__ import annotations
 
+from app.messages import t
+
 import re
 import unicodedata
 
@@ -68,17 +70,17 @@ def clean_text(
     text = value.strip()
     if not text:
         if required:
-            raise FieldError(field_label, f"{field_label}不能为空")
+            raise FieldError(field_label, t("field.required", field=field_label))
         return ""
     for index, ch in enumerate(text, start=1):
         if _is_forbidden(ch, multiline):
             raise FieldError(
                 field_label,
-                f"{field_label}含有不可见控制字符（第{index}个字符，U+{ord(ch):04X}），请删除后重新输入",
+                t("field.control_at", field=field_label, index=index, code=f"U+{ord(ch):04X}"),
             )
     if len(text) > max_len:
         raise FieldError(
-            field_label, f"{field_label}不能超过{max_len}个字（当前{len(text)}个）"
+            field_label, t("field.too_long_now", field=field_label, max=max_len, n=len(text))
         )
     return text
 
@@ -87,7 +89,7 @@ _MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
 _LANDLINE_RE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
 
 
-def check_phone(text: str | None, field_label: str = "联系电话", *, required: bool = False) -> str:
+def check_phone(text: str | None, field_label: str | None = None, *, required: bool = False) -> str:
     """Validate a phone number; return it normalised or raise FieldError.
 
     Accepted: a mobile number ``1[3-9]`` + 9 digits (spaces/hyphens between
@@ -95,11 +97,12 @@ def check_phone(text: str | None, field_label: str = "联系电话", *, required
     ``0`` + 2–3 digit area code, optional ``-``, 7–8 digits.  Full-width digits
     are accepted.  Empty is allowed unless ``required``.
     """
+    field_label = field_label or t("intake.phone")
     raw = unicodedata.normalize("NFKC", text or "")
     compact = "".join(raw.split())
     if not compact:
         if required:
-            raise FieldError(field_label, f"{field_label}不能为空")
+            raise FieldError(field_label, t("field.required", field=field_label))
         return ""
     if _LANDLINE_RE.fullmatch(compact):
         return compact
@@ -112,5 +115,5 @@ def check_phone(text: str | None, field_label: str = "联系电话", *, required
         return mobile
     raise FieldError(
         field_label,
-        f"{field_label}格式不正确：手机号为11位数字，固定电话如025-12345678",
+        t("field.phone_format", field=field_label),
     )

@@ -37,15 +37,34 @@ class YichuangApp(App):
         self.push_screen(IntakeScreen())
 
     def screen_ready(self) -> None:
-        """The intake screen is mounted and focused: now start the background work.
+        """The intake screen's first frame is painted with the search focused: now start
+        the background work.
 
         Loading SQLAlchemy and the catalogue in threads before the first frame would slow
         that frame (the GIL), so they start after it.
         """
         if os.environ.get("YICHUANG_EXIT_WHEN_READY"):  # start-up benchmark hook
-            self.call_after_refresh(self.exit, "ready")
+            self._note_time("YICHUANG_READY_FILE")
             return
         self.call_after_refresh(self._start_background)
+
+    def panes_ready(self) -> None:
+        """All intake panes are mounted (a frame or two after the search is usable)."""
+        if os.environ.get("YICHUANG_EXIT_WHEN_READY"):
+            self.call_after_refresh(self._note_time, "YICHUANG_PANES_FILE", exit_after=True)
+
+    @staticmethod
+    def _write_time(env_name: str) -> None:
+        target = os.environ.get(env_name)
+        if target:
+            with open(target, "w", encoding="ascii") as fh:
+                fh.write(repr(time.time()))
+
+    def _note_time(self, env_name: str, exit_after: bool = False) -> None:
+        """Benchmark hook: note when a frame reached the screen; leave after the last one."""
+        self._write_time(env_name)
+        if exit_after:
+            self.exit("ready")
 
     def _start_background(self) -> None:
         self._open_store()

@@ -32,7 +32,7 @@ async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
 
 
 async def start(app, pilot):
-    await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen) and app.index is not None
+    await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen) and app.screen.panes_ready and app.index is not None
                    and "store" in app.ws.__dict__)
     return app.screen
 

@@ -203,3 +203,15 @@ def test_unsigned_payload_and_no_query_url() -> None:
                   office=replace(sample_document("receipt").office, query_url=""))
     ops = parse(render(doc, P58), P58.encoding)
     assert [o.data for o in ops if o.name == "qr_store"] == [f"yc:?n={SAMPLE_CASE}".encode()]
+
+
+def test_test_page_names_profile_and_rare_line() -> None:
+    doc = replace(sample_document("test"), case_number="")
+    for prof in PROFILES.values():
+        data = render(doc, prof)
+        check_stream(data, prof)
+        text = decode_text(data, prof)
+        assert f"打印机型：{prof.name}" in text
+        assert f"{prof.dots} 点 / {prof.columns} 列" in text
+        assert "[条码] TEST-0000" in text
+        assert "䶮 𠀾 買買提·艾力 ¥ ，。：" in render_text(doc, prof)

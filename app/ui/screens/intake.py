@@ -40,6 +40,7 @@ class IntakeScreen(Screen):
         self.draft = None  # app.services.intake.Draft
         self.returning = None  # a stored Applicant offered for reuse
         self.busy = False
+        self.panes_ready = False
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -47,18 +48,32 @@ class IntakeScreen(Screen):
             with Vertical(id="intake-left"):
                 yield SubjectSearch(id="subject-search")
                 yield Static(t("intake.no_subject"), id="subject-info")
-            yield ApplicantForm(id="applicant-form")
-            with Vertical(id="intake-right"):
-                yield Static(t("intake.checklist"), classes="section-title")
-                yield ChecklistTable(id="checklist")
-                yield Static("", id="checklist-summary")
-                yield Static("", id="intake-message")
+            # The applicant and checklist panes are mounted right after the first frame
+            # (see _mount_panes): the search is usable at once (start-up target).
         yield StatusBar(id="status-bar")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        """The search is on screen and focused: the clerk can type. Now the rest."""
         self.app.screen_ready()
+        self.call_after_refresh(self._mount_panes)
+
+    async def _mount_panes(self) -> None:
+        body = self.query_one("#intake-body", Horizontal)
+        await body.mount(ApplicantForm(id="applicant-form"))
+        await body.mount(Vertical(
+            Static(t("intake.checklist"), classes="section-title"),
+            ChecklistTable(id="checklist"),
+            Static("", id="checklist-summary"),
+            Static("", id="intake-message"),
+            id="intake-right",
+        ))
+        await self.mount(Footer())  # dozens of key widgets: after the first frame too
+        self.panes_ready = True
+        self.app.panes_ready()
 
     @property
     def service(self):
