@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install bench lint clean
+.PHONY: run test install bench dist clean
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: install
 
 bench: install
 	$(PY) -m tests.bench.run_all
+
+dist: install
+	$(PY) -m pip install --quiet --disable-pip-version-check pyinstaller
+	cd build && ../$(PY) -m PyInstaller --noconfirm --distpath dist --workpath work yichuang.spec
+	@echo "built build/dist/yichuang"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .import_linter_cache

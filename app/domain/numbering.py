@@ -18,6 +18,8 @@ the province and each workstation numbers its own days.
 
 from __future__ import annotations
 
+from app.messages import t
+
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -54,23 +56,23 @@ def validate_office_code(code: str) -> str:
     """
     if not isinstance(code, str) or not _OFFICE_RE.fullmatch(code.strip()):
         raise ValueError(
-            f"机构代码 {code!r} 无效：应为9位数字（乡镇/街道行政区划代码；县级中心用县级代码加000）"
+            t("number.office_format", code=repr(code))
         )
     code = code.strip()
     if code[:2] not in PROVINCE_CODES:
-        raise ValueError(f"机构代码 {code} 无效：前两位 {code[:2]} 不是省级行政区划代码")
+        raise ValueError(t("number.office_province", code=code, prefix=code[:2]))
     if code[2:6] == "0000":
-        raise ValueError(f"机构代码 {code} 无效：应为县级或乡镇级代码，不能是省级代码")
+        raise ValueError(t("number.office_level", code=code))
     return code
 
 
 def validate_workstation_id(ws: str) -> str:
     """Return the workstation id (upper-cased) if it is 2 characters of 0-9A-Z."""
     if not isinstance(ws, str):
-        raise ValueError(f"工作站编号 {ws!r} 无效：应为2位数字或大写字母")
+        raise ValueError(t("number.ws_format", ws=repr(ws)))
     norm = ws.strip().upper()
     if not _WS_RE.fullmatch(norm):
-        raise ValueError(f"工作站编号 {ws!r} 无效：应为2位数字或大写字母（0-9、A-Z）")
+        raise ValueError(t("number.ws_format", ws=repr(ws)))
     return norm
 
 
@@ -109,11 +111,11 @@ class CaseNumber:
     def __post_init__(self) -> None:
         validate_office_code(self.office)
         if validate_workstation_id(self.workstation) != self.workstation:
-            raise ValueError(f"工作站编号 {self.workstation!r} 应为大写")
+            raise ValueError(t("number.ws_format", ws=repr(self.workstation)))
         _validate_day(self.day)
         _validate_seq(self.seq)
         if self.check != _calc_check(self.compact()[:-1]):
-            raise ValueError("案件编号校验失败")
+            raise ValueError(t("number.check"))
 
     def compact(self) -> str:
         """The 22 characters without hyphens (for barcodes)."""
@@ -141,20 +143,20 @@ def parse_case_number(text: str) -> CaseNumber:
     match, and ``ValueError`` with a format message for anything else.
     """
     if not isinstance(text, str):
-        raise ValueError("案件编号格式错误")
+        raise ValueError(t("number.format"))
     norm = text.strip().upper()
     match = _HYPHENATED_RE.fullmatch(norm) or _COMPACT_RE.fullmatch(norm)
     if match is None:
         raise ValueError(
-            "案件编号格式错误：应为 9位机构代码-2位工作站-6位日期-4位流水号-1位校验码"
+            t("number.format")
         )
     office, ws, yymmdd, seq_text, check = match.groups()
     if _calc_check(office + ws + yymmdd + seq_text) != check:
-        raise ValueError("案件编号校验失败")
+        raise ValueError(t("number.check"))
     try:
         day = date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6]))
     except ValueError:
-        raise ValueError(f"案件编号中的日期 {yymmdd} 无效") from None
+        raise ValueError(t("number.date", date=yymmdd)) from None
     return make_case_number(office, ws, day, int(seq_text))
 
 

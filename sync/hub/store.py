@@ -132,6 +132,21 @@ refused_up_t = Table(  # county -> province: events the province refused
 )
 
 
+def _sqlite_pragmas(engine: Engine, begin: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        conn.exec_driver_sql(begin)
+
+
 def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -209,20 +224,11 @@ class HubStore:
         else:
             kw.update(pool_size=5, max_overflow=5, pool_pre_ping=True)
         self.engine: Engine = create_engine(url, **kw)
+        self.read_engine: Engine = create_engine(url, **kw) if self.sqlite else self.engine
         self._write_lock = threading.Lock()
         if self.sqlite:
-            @event.listens_for(self.engine, "connect")
-            def _on_connect(dbapi_conn, _record):  # noqa: ANN001
-                dbapi_conn.isolation_level = None
-                cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=FULL")
-                cur.execute("PRAGMA busy_timeout=30000")
-                cur.close()
-
-            @event.listens_for(self.engine, "begin")
-            def _on_begin(conn):  # noqa: ANN001
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            for eng, begin in ((self.engine, "BEGIN IMMEDIATE"), (self.read_engine, "BEGIN")):
+                _sqlite_pragmas(eng, begin)
         self._catalogues: dict[str, Any] = {}
 
     # --- set-up ---------------------------------------------------------------------------
@@ -248,6 +254,7 @@ class HubStore:
 
     def close(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
     @contextmanager
     def tx(self) -> Iterator[Connection]:
@@ -258,7 +265,7 @@ class HubStore:
 
     @contextmanager
     def ro(self) -> Iterator[Connection]:
-        with self.engine.connect() as c:
+        with self.read_engine.connect() as c:
             yield c
 
     def _next_seqs(self, c: Connection, n: int) -> int:
