@@ -1,0 +1,196 @@
+"""Workstation configuration: where the data lives and the TOML file in it.
+
+One `Config` object carries every setting; the CLI options and environment map onto it
+(like Harlequin), so the app, the CLI and the tests see the same values.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "config.toml"
+ENV_DATA_DIR = "YICHUANG_DATA_DIR"
+
+# Documented defaults, written to config.toml on first start. Keys are "section.name".
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "office": {
+        "code": "320724100",
+        "name": "灌南县政务服务中心",
+        "hotline": "0518-83212345",
+        "address": "灌南县新安镇人民中路1号",
+        "query_url": "https://zwfw.example.gov.cn/q",
+    },
+    "workstation": {"id": "01", "window": "综合窗口1号", "clerk": "值班人员"},
+    "printer": {"url": "", "profile": "generic-80"},
+    "hub": {"url": "", "token": ""},
+    "ui": {"language": "zh"},
+}
+
+HEADER = """\
+# yichuang workstation configuration.
+# office.code      9-digit township/street administrative code (county offices: county code + 000);
+#                  unique in the province, part of every case number.
+# workstation.id   two characters 0-9/A-Z, unique inside the office (case numbers depend on it).
+# printer.url      tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0?baudrate=9600, cups://QUEUE,
+#                  file:///path or dir:///path; empty = dir://<data dir>/prints (the embedded default).
+# printer.profile  generic-58, generic-80, xprinter-58, epson-tm-t88.
+# hub.url / token  the county platform to sync with (empty = offline only).
+# ui.language      zh (Simplified Chinese) or en.
+"""
+
+
+class ConfigError(Exception):
+    """A setting or the data dir is unusable; the message is for the user."""
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir  # deferred: start-up cost matters
+
+    return Path(user_data_dir("yichuang", appauthor=False))
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """--data-dir beats YICHUANG_DATA_DIR beats the platform's user data dir."""
+    if cli_value:
+        return Path(cli_value).expanduser().resolve()
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser().resolve()
+    return default_data_dir()
+
+
+def ensure_writable(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".write-probe"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"data dir {data_dir} cannot be written: {exc.strerror or exc}") from exc
+
+
+@dataclass
+class Config:
+    data_dir: Path
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    # --- typed accessors used across the app -------------------------------------------
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "yichuang.db"
+
+    @property
+    def prints_dir(self) -> Path:
+        return self.data_dir / "prints"
+
+    @property
+    def catalogue_dir(self) -> Path:
+        return self.data_dir / "catalogue"
+
+    @property
+    def printer_url(self) -> str:
+        url = str(self.get("printer.url") or "")
+        return url or f"dir://{self.prints_dir}"
+
+    @property
+    def language(self) -> str:
+        return str(self.get("ui.language") or "zh")
+
+    def get(self, key: str) -> Any:
+        section, name = _split(key)
+        try:
+            return self.values[section][name]
+        except KeyError:
+            raise ConfigError(f"unknown setting {key!r}; known: {', '.join(known_keys())}") from None
+
+    def set(self, key: str, value: str) -> None:
+        section, name = _split(key)
+        if section not in DEFAULTS or name not in DEFAULTS[section]:
+            raise ConfigError(f"unknown setting {key!r}; known: {', '.join(known_keys())}")
+        self.values.setdefault(section, {})[name] = _validate(key, value)
+
+    def save(self) -> None:
+        import tomli_w
+
+        path = self.data_dir / CONFIG_FILE
+        tmp = path.with_suffix(".toml.tmp")
+        tmp.write_text(HEADER + "\n" + tomli_w.dumps(self.values), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def known_keys() -> list[str]:
+    return [f"{s}.{n}" for s, names in DEFAULTS.items() for n in names]
+
+
+def _split(key: str) -> tuple[str, str]:
+    if key.count(".") != 1:
+        raise ConfigError(f"setting names look like section.name, got {key!r}")
+    section, name = key.split(".")
+    return section, name
+
+
+def _validate(key: str, value: str) -> str:
+    """The value to store (normalised), or ConfigError saying what is wrong."""
+    from app.domain.text import FieldError, clean_text
+
+    try:
+        clean_text(value, key, required=False, max_len=500)
+    except FieldError as exc:
+        raise ConfigError(f"{key}: {exc.message}") from None
+    if key == "office.code":
+        from app.domain.numbering import validate_office_code
+
+        return _wrap(validate_office_code, value, key)
+    elif key == "workstation.id":
+        from app.domain.numbering import validate_workstation_id
+
+        return _wrap(validate_workstation_id, value, key)
+    elif key == "ui.language" and value not in ("zh", "en"):
+        raise ConfigError("ui.language must be zh or en")
+    elif key == "printer.url" and value:
+        scheme = value.split("://", 1)[0] if "://" in value else ""
+        if scheme not in ("tcp", "usb", "serial", "cups", "file", "dir"):
+            raise ConfigError(
+                "printer.url must start with tcp://, usb://, serial://, cups://, file:// or dir://"
+            )
+    elif key == "printer.profile":
+        from printing.profiles import PROFILES
+
+        if value not in PROFILES:
+            raise ConfigError(f"unknown printer profile {value!r}; known: {', '.join(PROFILES)}")
+    elif key == "hub.url" and value and not value.startswith(("http://", "https://")):
+        raise ConfigError("hub.url must start with http:// or https://")
+    return value
+
+
+def _wrap(check, value: str, key: str) -> str:
+    try:
+        return check(value) or value
+    except ValueError as exc:
+        raise ConfigError(f"{key}: {exc}") from None
+
+
+def load_config(data_dir: Path, *, create: bool = True) -> Config:
+    """Read config.toml from the data dir, creating it with the defaults on first start."""
+    if create:
+        ensure_writable(data_dir)
+    values = {s: dict(v) for s, v in DEFAULTS.items()}
+    path = data_dir / CONFIG_FILE
+    if path.exists():
+        try:
+            stored = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot be read as TOML: {exc}") from exc
+        for section, names in stored.items():
+            if isinstance(names, dict) and section in values:
+                for name, v in names.items():
+                    if name in values[section]:
+                        values[section][name] = v
+    config = Config(data_dir=data_dir, values=values)
+    if create and not path.exists():
+        config.save()
+    return config

@@ -1,0 +1,236 @@
+"""Checks for the identifiers a clerk types or scans.
+
+* 居民身份证号码 (resident identity card number, GB 11643-1999): 17 digits and an
+  ISO 7064 MOD 11-2 check character (``0-9`` or ``X``).
+* 统一社会信用代码 (unified social credit code, GB 32100-2015): 18 characters
+  from ``0-9 A-H J-N P-R T-U W-Y`` with a MOD 31 check character.
+* UPU S10 item numbers on EMS / 政务专递 items, e.g. ``EA123456785CN``.
+
+python-stdnum is used where it is right (the ISO 7064 MOD 11-2 routine and the
+administrative-division table), and not where it is wrong:
+
+* ``stdnum.cn.ric.validate`` rejects a number whose area code was created after
+  the holder's birth year (e.g. 灌南县 320724, created 1996, for someone born
+  1990) -- but numbers are issued at first registration, often years after
+  birth, so such numbers are real.  An area code missing from the table is only
+  a warning here, never a refusal.
+* ``stdnum.cn.uscc.validate`` (2.2) requires the first 8 characters to be
+  digits, so it rejects valid codes whose registration-authority character is a
+  letter (``N`` 农业农村, ``Y`` 其他, ``A`` ...).  The GB 32100 check is
+  implemented here.
+
+All checks return an :class:`IdCheck`; they never raise for bad input.
+"""
+
+from __future__ import annotations
+
+from app.messages import t
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from stdnum.iso7064 import mod_11_2
+
+
+@dataclass(frozen=True)
+class IdCheck:
+    """Result of checking one identifier.
+
+    ``value`` is the normalised text (upper case, no spaces) even when the check
+    fails, so the form can show what was understood.  ``error`` is empty when
+    ``ok``; otherwise a Chinese message for the clerk.  ``warnings`` never block.
+    """
+
+    ok: bool
+    value: str
+    error: str
+    warnings: tuple[str, ...] = ()
+    birth_date: date | None = None
+    gender: str | None = None
+
+
+def _normalise(text: str | None) -> str:
+    """NFKC (full-width digits/letters from IMEs), no whitespace, upper case."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text))
+    return "".join(ch for ch in text if not ch.isspace()).upper()
+
+
+def _fail(value: str, error: str, **extra: object) -> IdCheck:
+    return IdCheck(ok=False, value=value, error=error, **extra)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------
+# 居民身份证号码
+
+_RIC_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def ric_check_char(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
+    return mod_11_2.calc_check_digit(first17)
+
+
+def _area_known(code: str) -> bool:
+    """True when the 6-digit area code is in stdnum's division table.
+
+    Unlike ``stdnum.cn.ric.get_birth_place`` this ignores the years a code was
+    in use: a number keeps the code it was issued under, and issue can be long
+    after birth.
+    """
+    from stdnum import numdb
+
+    parts = numdb.get("cn/loc").info(code)
+    return any("county" in props for _, props in parts)
+
+
+def check_resident_id(text: str, today: date | None = None) -> IdCheck:
+    """Check a 18-character 居民身份证号码.
+
+    Accepts surrounding/inner spaces, full-width characters and a lower-case
+    ``x``.  Errors: wrong length (15-digit first-generation numbers are named),
+    bad characters, wrong check character, impossible or future birth date.
+    An unknown area code is a warning ("地区代码未收录，请核对").
+    """
+    value = _normalise(text)
+    if not value:
+        return _fail(value, t("id.ric_required"))
+    if len(value) == 15 and value.isdigit():
+        return _fail(value, t("id.ric_old15"))
+    if len(value) != 18:
+        return _fail(value, t("id.ric_length", n=len(value)))
+    if not _RIC_FORMAT.fullmatch(value):
+        return _fail(value, t("id.ric_format"))
+    if ric_check_char(value[:17]) != value[17]:
+        return _fail(value, t("id.ric_check"))
+    try:
+        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return _fail(value, t("id.ric_birth_invalid"))
+    today = today or date.today()
+    if birth > today:
+        return _fail(value, t("id.ric_birth_future"))
+    if birth.year < 1900:
+        return _fail(value, t("id.ric_birth_old"))
+    gender = "男" if int(value[16]) % 2 == 1 else "女"
+    warnings: list[str] = []
+    if not _area_known(value[:6]):
+        warnings.append(t("id.ric_area_unknown"))
+    return IdCheck(
+        ok=True,
+        value=value,
+        error="",
+        warnings=tuple(warnings),
+        birth_date=birth,
+        gender=gender,
+    )
+
+
+# --------------------------------------------------------------------------
+# 统一社会信用代码 (GB 32100-2015)
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+#: First character: registration authority (登记管理部门代码), GB 32100-2015 table 1.
+USCC_AUTHORITIES = {
+    "1": "机构编制",
+    "2": "外交",
+    "3": "司法行政",
+    "4": "文化",
+    "5": "民政",
+    "6": "旅游",
+    "7": "宗教",
+    "8": "工会",
+    "9": "工商（市场监管）",
+    "A": "中央军委改革和编制办公室",
+    "N": "农业农村",
+    "Y": "其他",
+}
+
+
+def uscc_check_char(first17: str) -> str:
+    """GB 32100 check character for the first 17 characters (upper case)."""
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def check_credit_code(text: str) -> IdCheck:
+    """Check a 统一社会信用代码 per GB 32100-2015.
+
+    Structure: registration authority (1) + entity type (1) + administrative
+    division code of the registering authority (6 digits) + organisation code
+    (9) + check character (1).  An unusual authority character is a warning.
+    """
+    value = _normalise(text)
+    if not value:
+        return _fail(value, t("id.uscc_required"))
+    if len(value) != 18:
+        return _fail(value, t("id.uscc_length", n=len(value)))
+    bad = sorted({c for c in value if c not in USCC_ALPHABET})
+    if bad:
+        shown = "、".join(bad)
+        return _fail(
+            value, t("id.uscc_chars", chars=shown)
+        )
+    if not value[2:8].isdigit():
+        return _fail(value, t("id.uscc_area"))
+    if uscc_check_char(value[:17]) != value[17]:
+        return _fail(value, t("id.uscc_check"))
+    warnings: list[str] = []
+    if value[0] not in USCC_AUTHORITIES:
+        warnings.append(t("id.uscc_authority_unusual"))
+    return IdCheck(ok=True, value=value, error="", warnings=tuple(warnings))
+
+
+# --------------------------------------------------------------------------
+# UPU S10 item numbers (EMS, 政务专递)
+
+_S10_FORMAT = re.compile(r"[A-Z]{2}[0-9]{9}[A-Z]{2}")
+_S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
+
+
+def s10_check_digit(serial: str) -> str:
+    """UPU S10 check digit for the 8-digit serial number."""
+    total = sum(int(c) * w for c, w in zip(serial, _S10_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    if check == 10:
+        check = 0
+    elif check == 11:
+        check = 5
+    return str(check)
+
+
+def check_waybill(text: str) -> IdCheck:
+    """Check a UPU S10 item number such as ``EA123456785CN``.
+
+    (python-stdnum 2.2 has no S10 module, so the check is implemented here.)
+    """
+    value = _normalise(text)
+    if not value:
+        return _fail(value, t("id.s10_required"))
+    if len(value) != 13:
+        return _fail(value, t("id.s10_length", n=len(value)))
+    if not _S10_FORMAT.fullmatch(value):
+        return _fail(value, t("id.s10_format"))
+    if s10_check_digit(value[2:10]) != value[10]:
+        return _fail(value, t("id.s10_check"))
+    return IdCheck(ok=True, value=value, error="")
+
+
+# --------------------------------------------------------------------------
+
+
+def mask_id(value: str) -> str:
+    """Mask an identifier for display/printing: keep the first 3 and last 4.
+
+    ``"32072419900101123X"`` -> ``"320***********123X"``.  Values of 7
+    characters or fewer are masked entirely (nothing useful would be hidden).
+    """
+    value = "".join(ch for ch in (value or "") if not ch.isspace())
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

@@ -1,0 +1,126 @@
+"""Finding and reading cases: the case list, the case detail, `yichuang case list|show`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from app.domain.numbering import parse_case_number
+from app.services.workstation import Workstation
+from app.store.models import Case, CaseEvent, ChecklistSnapshot, PrintJob
+
+LIST_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: Case
+    marks: list  # app.domain.intake.Mark
+    events: list[CaseEvent]
+    jobs: list[PrintJob]
+
+
+def _normalise_number(text: str) -> str | None:
+    try:
+        return str(parse_case_number(text))
+    except ValueError:
+        return None
+
+
+class CaseService:
+    def __init__(self, ws: Workstation) -> None:
+        self.ws = ws
+
+    def get(self, number: str) -> Case | None:
+        canonical = _normalise_number(number) or number.strip()
+        with self.ws.store.read() as s:
+            return s.exec(select(Case).where(Case.number == canonical)).scalars().first()
+
+    def detail(self, number: str) -> CaseDetail | None:
+        case = self.get(number)
+        if case is None:
+            return None
+        with self.ws.store.read() as s:
+            events = list(s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                                 .order_by(CaseEvent.id)).scalars())
+            jobs = list(s.exec(select(PrintJob).where(PrintJob.case_id == case.id)
+                               .order_by(PrintJob.id)).scalars())
+        return CaseDetail(case, self.marks(case), events, jobs)
+
+    def marks(self, case: Case) -> list:
+        """The case's checklist with what the clerk marked (app.domain.intake.Mark)."""
+        from app.domain.intake import item_from_dict, marks_from_compact
+
+        with self.ws.store.read() as s:
+            snap = s.get(ChecklistSnapshot, case.checklist_id) if case.checklist_id else None
+        items = [item_from_dict(d) for d in json.loads(snap.items_json)] if snap else []
+        return marks_from_compact(items, json.loads(case.marks_json))
+
+    def list(self, *, day: date | None = None, limit: int = LIST_LIMIT) -> list[Case]:
+        """Cases of `day` (all days when None), newest first."""
+        q = select(Case)
+        if day is not None:
+            q = q.where(Case.created_on == day)
+        with self.ws.store.read() as s:
+            return list(s.exec(q.order_by(Case.id.desc()).limit(limit)).scalars())
+
+    def find(self, text: str, *, day: date | None = None, limit: int = LIST_LIMIT) -> list[Case]:
+        """By case number, by ID number / credit code, or by applicant name (prefix).
+
+        Each way uses an index, so a lookup stays fast among millions of cases.
+        """
+        text = text.strip()
+        if not text:
+            return self.list(day=day, limit=limit)
+        number = _normalise_number(text)
+        conds = [Case.applicant_id_number == text.upper()]
+        if number:
+            conds.append(Case.number == number)
+        # Prefix match as a range on the name index ('%' patterns cannot use it).
+        conds.append((Case.applicant_name >= text) & (Case.applicant_name < text + "\U0010ffff"))
+        upper = text.upper()
+        if len(upper) >= 6 and upper.replace("-", "").isalnum():
+            conds.append((Case.number >= upper) & (Case.number < upper + "\U0010ffff"))
+        q = select(Case).where(or_(*conds))
+        if day is not None:
+            q = q.where(Case.created_on == day)
+        with self.ws.store.read() as s:
+            return list(s.exec(q.order_by(Case.id.desc()).limit(limit)).scalars())
+
+
+def case_to_dict(case: Case, marks: list | None = None) -> dict:
+    return {
+        "number": case.number, "uid": case.uid, "state": case.state,
+        "subject": {"kind": case.subject_kind, "code": case.subject_code, "name": case.subject_name},
+        "catalogue_version": case.catalogue_version,
+        "applicant": {"kind": case.applicant_kind, "name": case.applicant_name,
+                      "id_number": case.applicant_id_number, "phone": case.applicant_phone,
+                      "address": case.applicant_address},
+        "office_code": case.office_code, "workstation_id": case.workstation_id,
+        "created_at": case.created_at.isoformat(), "updated_at": case.updated_at.isoformat(),
+        "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
+        "due_date": case.due_date.isoformat() if case.due_date else None,
+        "due_provisional": case.due_provisional,
+        "tolerated_until": case.tolerated_until.isoformat() if case.tolerated_until else None,
+        "promised_days": case.promised_days, "legal_days": case.legal_days,
+        "reason": case.reason, "clerk": case.clerk, "window": case.window,
+    } | ({"materials": [m.to_dict() for m in marks]} if marks is not None else {})
+
+
+def detail_to_dict(d: CaseDetail) -> dict:
+    out = case_to_dict(d.case, d.marks)
+    out["events"] = [
+        {"event_id": e.event_id, "kind": e.kind, "at": e.at.isoformat(), "actor": e.actor,
+         "workstation_id": e.workstation_id, "payload": json.loads(e.payload_json)}
+        for e in d.events
+    ]
+    out["documents"] = [
+        {"job_id": j.job_id, "doc": j.doc_kind, "state": j.state, "printer": j.printer_url,
+         "attempts": j.attempts, "last_error": j.last_error, "reprint": j.reprint,
+         "created_at": j.created_at.isoformat()}
+        for j in d.jobs
+    ]
+    return out

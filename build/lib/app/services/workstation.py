@@ -1,0 +1,97 @@
+"""The workstation's services in one place: config, store, catalogue, calendar, signer.
+
+Each part opens lazily, so the first screen appears before SQLAlchemy and the catalogue
+are loaded (start-up time is a target), and the CLI only pays for what a command uses.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+
+from app.config import Config
+
+
+class Workstation:
+    def __init__(self, config: Config, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.config = config
+        self._clock = clock or datetime.now
+        self._lock = threading.Lock()
+
+    # --- time ---------------------------------------------------------------------------
+    def now(self) -> datetime:
+        """Local wall-clock time (naive), as the clerk sees it."""
+        return self._clock()
+
+    def utcnow(self) -> datetime:
+        """The same instant, timezone-aware in UTC: what the store keeps."""
+        return self.now().astimezone(timezone.utc)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    # --- identity -----------------------------------------------------------------------
+    @property
+    def office_code(self) -> str:
+        return str(self.config.get("office.code"))
+
+    @property
+    def workstation_id(self) -> str:
+        return str(self.config.get("workstation.id"))
+
+    @property
+    def clerk(self) -> str:
+        return str(self.config.get("workstation.clerk"))
+
+    @property
+    def window(self) -> str:
+        return str(self.config.get("workstation.window"))
+
+    # --- lazily opened parts --------------------------------------------------------------
+    @cached_property
+    def store(self):  # -> app.store.db.Store
+        from app.store.db import open_store
+
+        with self._lock:
+            return open_store(self.config.db_path)
+
+    @cached_property
+    def catalogue(self):  # -> forms.catalogue.Catalogue
+        from app.services.catalogue_files import load_active_catalogue
+
+        return load_active_catalogue(self.config.catalogue_dir)
+
+    @cached_property
+    def calendar(self):  # -> app.domain.workdays.WorkCalendar
+        from app.domain.workdays import load_calendar
+
+        override = self.config.data_dir / "calendar" / "cn_workdays.json"
+        return load_calendar(override if override.exists() else None)
+
+    @cached_property
+    def signer(self):  # -> printing.signing.Signer
+        from printing.signing import Signer
+
+        path = self.config.data_dir / "keys" / "workstation.key"
+        if path.exists():
+            return Signer.load(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        signer = Signer.generate()
+        signer.save(path)
+        return signer
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+
+def open_workstation(data_dir: Path | str | None = None, **kw) -> Workstation:
+    from app.config import load_config, resolve_data_dir
+    from app.messages import set_language
+
+    config = load_config(resolve_data_dir(data_dir))
+    set_language(config.language)
+    return Workstation(config, **kw)

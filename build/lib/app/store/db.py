@@ -1,0 +1,125 @@
+"""Opening the local store: SQLite pragmas, schema version guard, Alembic migrations.
+
+SQLite runs in WAL mode with synchronous=FULL so a case whose receipt was printed survives
+a power cut. Writes take the lock up front (BEGIN IMMEDIATE) so two processes (the TUI and
+an admin's CLI) wait for each other through busy_timeout instead of failing mid-transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+# Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message is for the user."""
+
+
+def _make_engine(path: Path, begin: str) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+def schema_version_of(path: Path) -> int:
+    """PRAGMA user_version of an existing database file, 0 if new."""
+    if not path.exists():
+        return 0
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a yichuang database ({exc})") from exc
+    finally:
+        con.close()
+
+
+def migrate(path: Path) -> None:
+    """Bring the database at `path` to SCHEMA_VERSION with Alembic."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    import migrations
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    cfg.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
+    cfg.attributes["configure_logger"] = False
+    command.upgrade(cfg, "head")
+
+
+@dataclass
+class Store:
+    path: Path
+    read_engine: Engine
+    write_engine: Engine
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.read_engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: everything inside commits together or not at all."""
+        with Session(self.write_engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def close(self) -> None:
+        self.read_engine.dispose()
+        self.write_engine.dispose()
+
+
+def open_store(path: Path) -> Store:
+    """Open (creating or migrating) the store; refuse a database from a newer version."""
+    version = schema_version_of(path)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer yichuang (schema {version}; this version knows "
+            f"up to {SCHEMA_VERSION}). It has not been changed: upgrade yichuang to open it."
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if version < SCHEMA_VERSION:
+            migrate(path)
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from exc
+    except Exception as exc:  # alembic wraps driver errors
+        if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
+            raise StoreError(f"cannot write database {path}: {exc}") from exc
+        raise
+    return Store(
+        path=path,
+        read_engine=_make_engine(path, "BEGIN"),
+        write_engine=_make_engine(path, "BEGIN IMMEDIATE"),
+    )

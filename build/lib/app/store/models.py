@@ -1,0 +1,137 @@
+"""Tables of the local store (SQLModel over SQLite).
+
+`Case` keeps a snapshot of everything its documents need (applicant, subject, checklist,
+catalogue version), so a case reads the same after the catalogue changes. `CaseEvent` is
+append-only: the audit trail now and what sync sends later.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Applicant(SQLModel, table=True):
+    __tablename__ = "applicant"
+    __table_args__ = (UniqueConstraint("kind", "id_number", name="uq_applicant_kind_idnum"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str  # "person" | "enterprise"
+    id_number: str = Field(index=True)
+    name: str = Field(index=True)
+    phone: str = ""
+    address: str = ""
+    created_at: datetime
+    updated_at: datetime
+
+
+class ChecklistSnapshot(SQLModel, table=True):
+    """The merged checklist of a matter or bundle under one catalogue version.
+
+    Deterministic for (version, kind, code), so cases share one row and keep only their marks.
+    """
+
+    __tablename__ = "checklist_snapshot"
+    __table_args__ = (
+        UniqueConstraint("catalogue_version", "subject_kind", "subject_code", name="uq_checklist_subject"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    catalogue_version: str
+    subject_kind: str
+    subject_code: str
+    items_json: str
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "case_record"
+    __table_args__ = (
+        Index("ix_case_created_on_number", "created_on", "number"),
+        Index("ix_case_state_updated", "state", "updated_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)  # stable id across platforms
+    number: str = Field(unique=True)
+    office_code: str
+    workstation_id: str
+    subject_kind: str  # "matter" | "bundle"
+    subject_code: str
+    subject_name: str
+    catalogue_version: str
+    applicant_id: Optional[int] = Field(default=None, foreign_key="applicant.id")
+    applicant_kind: str
+    applicant_name: str = Field(index=True)
+    applicant_id_number: str = Field(index=True)
+    applicant_phone: str = ""
+    applicant_address: str = ""
+    state: str
+    created_at: datetime
+    created_on: date
+    updated_at: datetime
+    accepted_on: Optional[date] = None
+    due_date: Optional[date] = None
+    due_provisional: bool = False
+    promised_days: int = 0
+    legal_days: int = 0
+    tolerated_until: Optional[date] = None
+    checklist_id: Optional[int] = Field(default=None, foreign_key="checklist_snapshot.id")
+    marks_json: str = "[]"  # what the clerk marked per item, compact (app.domain.intake)
+    pauses_json: str = "[]"  # [[start, end], ...] days waiting for 补正 (do not count)
+    reason: str = ""  # refusal reason / notice remarks
+    clerk: str = ""
+    window: str = ""
+    revision: int = 1  # bumped on every change
+
+
+class CaseEvent(SQLModel, table=True):
+    __tablename__ = "case_event"
+
+    id: Optional[int] = Field(default=None, primary_key=True)  # local append order
+    event_id: str = Field(unique=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    case_number: str
+    kind: str
+    payload_json: str = "{}"
+    actor: str
+    office_code: str
+    workstation_id: str
+    at: datetime  # wall clock, UTC: for people, never for ordering
+    synced_at: Optional[datetime] = None
+
+
+class NumberCounter(SQLModel, table=True):
+    """Last case sequence issued per workstation and day (written with the case)."""
+
+    __tablename__ = "number_counter"
+
+    office_code: str = Field(primary_key=True)
+    workstation_id: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    last_seq: int = 0
+
+
+class PrintJob(SQLModel, table=True):
+    """A document waiting for, or sent to, a printer. Stored before it is sent."""
+
+    __tablename__ = "print_job"
+    __table_args__ = (Index("ix_print_job_state", "state", "id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    job_id: str = Field(unique=True)
+    case_id: Optional[int] = Field(default=None, foreign_key="case_record.id", index=True)
+    doc_kind: str
+    printer_url: str
+    profile: str
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    text: str = ""
+    state: str = "queued"  # queued | sent | failed | cancelled
+    attempts: int = 0
+    last_error: str = ""
+    reprint: bool = False
+    created_at: datetime
+    updated_at: datetime
+    next_attempt_at: Optional[datetime] = None

@@ -1,0 +1,162 @@
+"""The case list (today's cases; find by number, name or ID) and the case detail."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from app.messages import t
+from app.ui.widgets.status_bar import StatusBar
+
+
+def _local(dt) -> str:
+    return dt.astimezone().strftime("%m-%d %H:%M")
+
+
+class CaseListScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", t("key.back")),
+        Binding("f2", "focus_find", t("cases.find_placeholder")[:4]),
+        Binding("f3", "toggle_today", t("key.today")),
+        Binding("f4", "focus_table", t("key.open")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="cases")
+        self.today_only = True
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("cases.today"), id="cases-title", classes="section-title")
+        yield Input(placeholder=t("cases.find_placeholder"), id="cases-find")
+        yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(t("cases.col_number"), t("cases.col_applicant"), t("cases.col_subject"),
+                          t("cases.col_state"), t("cases.col_time"), t("cases.col_due"))
+        self.query_one("#cases-find", Input).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self._load(self.query_one("#cases-find", Input).value, self.today_only)
+
+    @work(thread=True, exclusive=True, group="case-list")
+    def _load(self, text: str, today_only: bool) -> None:
+        from app.services.cases import CaseService
+
+        svc = CaseService(self.app.ws)
+        day = self.app.ws.today() if today_only else None
+        cases = svc.find(text, day=day) if text.strip() else svc.list(day=day)
+        self.app.call_from_thread(self._show, cases, text)
+
+    def _show(self, cases, text: str) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for c in cases:
+            due = f"{c.due_date}{t('result.provisional') if c.due_provisional else ''}" if c.due_date else ""
+            table.add_row(c.number, c.applicant_name, c.subject_name, t(f"state.{c.state}"),
+                          _local(c.created_at), due, key=c.number)
+        title = t("cases.today") if self.today_only else t("cases.all")
+        if text.strip():
+            title += " · " + t("cases.found", count=len(cases))
+        self.query_one("#cases-title", Static).update(title)
+
+    @on(Input.Changed, "#cases-find")
+    def _find(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#cases-find")
+    def _submitted(self) -> None:
+        self.action_focus_table()
+
+    @on(DataTable.RowSelected, "#cases-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(CaseDetailScreen(str(event.row_key.value)))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_focus_find(self) -> None:
+        self.query_one("#cases-find", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_toggle_today(self) -> None:
+        self.today_only = not self.today_only
+        self.reload()
+
+
+class CaseDetailScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", t("key.back")),
+        Binding("f6", "resume", t("key.resume")),
+    ]
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+        self.detail = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("", id="case-detail")
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="case-detail")
+    def _load(self) -> None:
+        from app.services.cases import CaseService
+
+        detail = CaseService(self.app.ws).detail(self.number)
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, detail) -> None:
+        self.detail = detail
+        if detail is None:
+            self.query_one("#case-detail", Static).update(t("case.not_found", number=self.number))
+            return
+        c = detail.case
+        lines = [
+            f"[b]{t('case.title', number=c.number)}[/]  ·  {t('state.' + c.state)}",
+            f"{c.subject_name}（{c.subject_code}） · {c.catalogue_version}",
+            f"{t('intake.applicant')}：{c.applicant_name}  {c.applicant_id_number}  {c.applicant_phone}  {c.applicant_address}",
+        ]
+        if c.due_date:
+            lines.append(t("result.due", date=c.due_date.isoformat(),
+                           provisional=t("result.provisional") if c.due_provisional else ""))
+        if c.reason:
+            lines.append(f"{t('refuse.reason')[:6]}：{c.reason}")
+        lines.append("")
+        lines.append(f"[b]{t('intake.checklist')}[/]")
+        for m in detail.marks:
+            lines.append(f"  {t('status.' + m.status):<4} {m.item.name}")
+        lines.append("")
+        lines.append(f"[b]{t('case.timeline')}[/]")
+        for e in detail.events:
+            lines.append(f"  {_local(e.at)}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}")
+        for j in detail.jobs:
+            lines.append(f"  {_local(j.created_at)}  {t('doc.' + j.doc_kind)}  {j.state}  {j.last_error}")
+        self.query_one("#case-detail", Static).update("\n".join(lines))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_resume(self) -> None:
+        from app.services.intake import IntakeService
+
+        try:
+            draft = IntakeService(self.app.ws).resume(self.number)
+        except (LookupError, ValueError) as exc:
+            self.app.notify(str(exc), severity="warning")
+            return
+        self.app.resume_intake(draft)

@@ -1,0 +1,85 @@
+"""Small modal dialogs: a reason to type, a yes/no confirmation, a printed document to read."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+
+from app.domain.text import FieldError, clean_text
+from app.messages import t
+
+
+class ReasonDialog(ModalScreen[str | None]):
+    """Asks for a text (refusal reason, notice remarks); None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", t("key.cancel"))]
+
+    def __init__(self, title: str, label: str, *, required: bool) -> None:
+        super().__init__()
+        self.title_text, self.label, self.required = title, label, required
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.label)
+            yield Input(id="reason-input", max_length=500)
+            yield Static("", id="reason-error", classes="field-error")
+            yield Static(f"[dim]Enter {t('key.confirm')} · Esc {t('key.cancel')}[/]")
+        yield Footer()
+
+    @on(Input.Submitted, "#reason-input")
+    def _submit(self, event: Input.Submitted) -> None:
+        try:
+            text = clean_text(event.value, self.label, required=self.required, max_len=500)
+        except FieldError as exc:
+            self.query_one("#reason-error", Static).update(exc.message)
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", t("key.confirm")),
+        Binding("n,escape", "answer(False)", t("key.cancel")),
+    ]
+
+    def __init__(self, title: str, body: str) -> None:
+        super().__init__()
+        self.title_text, self.body = title, body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.body)
+            yield Static(f"[dim]Y/Enter {t('key.confirm')} · N/Esc {t('key.cancel')}[/]")
+        yield Footer()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class DocumentDialog(ModalScreen[None]):
+    """Shows what was sent to the printer (the document's text), after a decision."""
+
+    BINDINGS = [Binding("escape,enter", "close", t("key.back"))]
+
+    def __init__(self, headline: str, text: str) -> None:
+        super().__init__()
+        self.headline, self.text = headline, text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog document-dialog"):
+            yield Static(self.headline, classes="dialog-title", id="document-headline")
+            with VerticalScroll():
+                yield Static(self.text, id="document-text", markup=False)
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

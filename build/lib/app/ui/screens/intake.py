@@ -1,0 +1,321 @@
+"""The intake screen (受理): the first screen, where a clerk spends the day.
+
+Find the matter or bundle, identify the applicant, tick the materials, decide. Widgets
+render and dispatch; IntakeService decides and persists.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from app.messages import t
+from app.ui.screens.dialogs import ConfirmDialog, DocumentDialog, ReasonDialog
+from app.ui.widgets.applicant_form import ApplicantForm
+from app.ui.widgets.checklist_table import ChecklistTable
+from app.ui.widgets.status_bar import StatusBar
+from app.ui.widgets.subject_search import SubjectSearch
+
+
+class IntakeScreen(Screen):
+    BINDINGS = [
+        Binding("f2", "focus_search", t("key.search")),
+        Binding("f3", "focus_applicant", t("key.applicant")),
+        Binding("f4", "focus_checklist", t("key.checklist")),
+        Binding("f5", "accept", t("key.accept"), priority=True),
+        Binding("f6", "notify", t("key.notify"), priority=True),
+        Binding("f7", "refuse", t("key.refuse"), priority=True),
+        Binding("f8", "cases", t("key.cases")),
+        Binding("f9", "new_intake", t("key.new")),
+        Binding("f10", "use_returning", t("key.use_applicant")),
+        Binding("f11", "toggle_kind", t("key.kind")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="intake")
+        self.draft = None  # app.services.intake.Draft
+        self.returning = None  # a stored Applicant offered for reuse
+        self.busy = False
+        self.panes_ready = False
+
+    # --- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="intake-body"):
+            with Vertical(id="intake-left"):
+                yield SubjectSearch(id="subject-search")
+                yield Static(t("intake.no_subject"), id="subject-info")
+            # The applicant and checklist panes are mounted right after the first frame
+            # (see _mount_panes): the search is usable at once (start-up target).
+        yield StatusBar(id="status-bar")
+
+    def on_mount(self) -> None:
+        self.query_one("#search-input", Input).focus()
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        """The search is on screen and focused: the clerk can type. Now the rest."""
+        self.app.screen_ready()
+        self.call_after_refresh(self._mount_panes)
+
+    async def _mount_panes(self) -> None:
+        body = self.query_one("#intake-body", Horizontal)
+        await body.mount(ApplicantForm(id="applicant-form"))
+        await body.mount(Vertical(
+            Static(t("intake.checklist"), classes="section-title"),
+            ChecklistTable(id="checklist"),
+            Static("", id="checklist-summary"),
+            Static("", id="intake-message"),
+            id="intake-right",
+        ))
+        await self.mount(Footer())  # dozens of key widgets: after the first frame too
+        self.panes_ready = True
+        self.app.panes_ready()
+
+    @property
+    def service(self):
+        from app.services.intake import IntakeService
+
+        return IntakeService(self.app.ws)
+
+    def set_index(self, index) -> None:
+        self.query_one(SubjectSearch).set_index(index)
+
+    def say(self, text: str, style: str = "") -> None:
+        self.query_one("#intake-message", Static).update(f"[{style}]{text}[/]" if style else text)
+
+    # --- choosing the subject ---------------------------------------------------------------
+    @on(SubjectSearch.Chosen)
+    def _chosen(self, event: SubjectSearch.Chosen) -> None:
+        if self.draft and self.draft.case_number:
+            return  # a resumed case keeps its subject
+        self.draft = self.service.new_draft(event.kind, event.code)  # type: ignore[arg-type]
+        self._show_subject()
+        self.query_one(ChecklistTable).load(self.draft.marks)
+        self.query_one("#applicant-id_number", Input).focus()
+
+    def _show_subject(self) -> None:
+        d = self.draft
+        cat = self.app.ws.catalogue
+        kind = t("intake.bundle") if d.subject_kind == "bundle" else t("intake.matter")
+        name = self.service.subject_name(d.subject_kind, d.subject_code)
+        lines = [t("intake.selected", kind=kind, name=name, code=d.subject_code)]
+        if d.subject_kind == "bundle":
+            matters = cat.bundle_matters(d.subject_code)
+            lines.append(t("intake.bundle_info", count=len(matters),
+                           departments=len({m.department for m in matters}),
+                           materials=len(d.marks), before=sum(len(m.materials) for m in matters)))
+            lines += [f"  · {m.name}（{m.department}）" for m in matters]
+        else:
+            m = cat.matter(d.subject_code)
+            lines.append(t("intake.subject_info", department=m.department, promised=m.promised_days,
+                           legal=m.legal_days, fee=m.fee))
+        if d.case_number:
+            lines.insert(0, f"[b]{t('intake.resumed', number=d.case_number)}[/]")
+        self.query_one("#subject-info", Static).update("\n".join(lines))
+
+    @on(ChecklistTable.MarksChanged)
+    def _marks_changed(self) -> None:
+        from app.services.intake import marks_summary
+
+        table = self.query_one(ChecklistTable)
+        if self.draft is not None:
+            self.draft.marks = table.marks
+        self.query_one("#checklist-summary", Static).update(t("intake.summary", **marks_summary(table.marks)))
+
+    @on(ChecklistTable.Refused)
+    def _refused_key(self, event: ChecklistTable.Refused) -> None:
+        self.say(event.text, "red")
+
+    # --- applicant --------------------------------------------------------------------------
+    @on(ApplicantForm.IdEntered)
+    def _id_entered(self, event: ApplicantForm.IdEntered) -> None:
+        self._lookup_applicant(event.kind, event.id_number)
+
+    @work(thread=True, exclusive=True, group="applicant-lookup")
+    def _lookup_applicant(self, kind: str, id_number: str) -> None:
+        found = self.service.find_applicant(kind, id_number)
+        self.app.call_from_thread(self._offer_returning, found)
+
+    def _offer_returning(self, found) -> None:
+        self.returning = found
+        form = self.query_one(ApplicantForm)
+        form.show_returning(t("intake.returning", name=found.name, phone=found.phone or "-",
+                              address=found.address or "-") if found else "")
+
+    def action_use_returning(self) -> None:
+        a = self.returning
+        if a is not None:
+            self.query_one(ApplicantForm).fill(kind=a.kind, id_number=a.id_number, name=a.name,
+                                               phone=a.phone, address=a.address)
+
+    def action_toggle_kind(self) -> None:
+        self.query_one(ApplicantForm).toggle_kind()
+
+    # --- focus keys -------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search-input", Input).focus()
+
+    def action_focus_applicant(self) -> None:
+        self.query_one("#applicant-id_number", Input).focus()
+
+    def action_focus_checklist(self) -> None:
+        self.query_one(ChecklistTable).focus()
+
+    # --- decisions --------------------------------------------------------------------------
+    def _ready_draft(self):
+        """The draft with the form's applicant, or None after telling the clerk what is wrong."""
+        from app.services.intake import ApplicantInput, ValidationFailed, validate_applicant
+
+        if self.busy:
+            return None
+        if self.draft is None:
+            self.say(t("decide.need_subject"), "red")
+            self.action_focus_search()
+            return None
+        form = self.query_one(ApplicantForm)
+        self.draft.applicant = ApplicantInput(**form.values())
+        self.draft.marks = self.query_one(ChecklistTable).marks
+        try:
+            validate_applicant(self.draft.applicant, self.app.ws.today())
+        except ValidationFailed as exc:
+            form.show_errors(exc.errors)
+            form.focus_first_error(exc.errors)
+            self.say(t("decide.fix_applicant"), "red")
+            return None
+        form.show_errors({})
+        return self.draft
+
+    def action_accept(self) -> None:
+        from app.domain.intake import assess
+
+        draft = self._ready_draft()
+        if draft is None:
+            return
+        found = assess(draft.marks)
+        if not found.can_accept:
+            self.say(t("decide.cannot_accept", count=len(found.missing_required)), "red")
+            self.action_focus_checklist()
+            return
+        self._decide("accept", "")
+
+    def action_notify(self) -> None:
+        from app.domain.intake import assess
+
+        draft = self._ready_draft()
+        if draft is None:
+            return
+        if not assess(draft.marks).to_notify:
+            self.say(t("decide.nothing_missing"), "yellow")
+            return
+
+        def done(remarks: str | None) -> None:
+            if remarks is not None:
+                self._decide("notify", remarks)
+
+        self.app.push_screen(ReasonDialog(t("notify.title"), t("notify.remarks"), required=False), done)
+
+    def action_refuse(self) -> None:
+        if self._ready_draft() is None:
+            return
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._decide("refuse", reason)
+
+        self.app.push_screen(ReasonDialog(t("refuse.title"), t("refuse.reason"), required=True), done)
+
+    def _decide(self, decision: str, text: str) -> None:
+        self.busy = True
+        self.say(t("status.store_opening") if "store" not in self.app.ws.__dict__ else "")
+        self._run_decision(decision, text)
+
+    @work(thread=True, exclusive=True, group="decision")
+    def _run_decision(self, decision: str, text: str) -> None:
+        from app.services.intake import ValidationFailed
+
+        svc = self.service
+        try:
+            if decision == "accept":
+                result = svc.accept(self.draft)
+            elif decision == "notify":
+                result = svc.notify(self.draft, text)
+            else:
+                result = svc.refuse(self.draft, text)
+        except ValidationFailed as exc:
+            self.app.call_from_thread(self._decision_failed, exc.errors)
+            return
+        except Exception as exc:  # store failures: tell the clerk, keep the draft
+            self.app.call_from_thread(self._decision_failed, {"store": t("error.store", error=exc)})
+            return
+        self.app.call_from_thread(self._decided, decision, result)
+
+    def _decision_failed(self, errors: dict[str, str]) -> None:
+        self.busy = False
+        form = self.query_one(ApplicantForm)
+        form.show_errors(errors)
+        self.say("；".join(errors.values()), "red")
+
+    def _decided(self, decision: str, result) -> None:
+        from app.services.cases import CaseService
+
+        self.busy = False
+        case = result.case
+        key = {"accept": "result.accepted", "notify": "result.notified", "refuse": "result.refused"}[decision]
+        headline = t(key, number=case.number)
+        if case.due_date:
+            headline += "\n" + t("result.due", date=case.due_date.isoformat(),
+                                 provisional=t("result.provisional") if case.due_provisional else "")
+        text = ""
+        detail = CaseService(self.app.ws).detail(case.number)
+        if detail and detail.jobs:
+            text = detail.jobs[-1].text
+        self.app.kick_spool()
+        self.reset()
+        self.app.push_screen(DocumentDialog(headline, text), lambda _: self.action_focus_search())
+
+    # --- starting over ------------------------------------------------------------------------
+    def is_dirty(self) -> bool:
+        form = self.query_one(ApplicantForm)
+        return self.draft is not None or any(form.values()[k] for k in ("id_number", "name"))
+
+    def action_new_intake(self) -> None:
+        if not self.is_dirty():
+            self.reset()
+            return
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.reset()
+
+        self.app.push_screen(ConfirmDialog(t("intake.discard_title"), t("intake.discard_body")), done)
+
+    def reset(self) -> None:
+        self.draft = None
+        self.returning = None
+        self.query_one(ApplicantForm).clear()
+        self.query_one(ChecklistTable).load([])
+        self.query_one("#subject-info", Static).update(t("intake.no_subject"))
+        search = self.query_one("#search-input", Input)
+        search.value = ""
+        self.say("")
+        search.focus()
+
+    def load_draft(self, draft) -> None:
+        """Resume a case awaiting correction (补正): same number, same subject."""
+        self.reset()
+        self.draft = draft
+        a = draft.applicant
+        self.query_one(ApplicantForm).fill(kind=a.kind, id_number=a.id_number, name=a.name,
+                                           phone=a.phone, address=a.address)
+        self._show_subject()
+        self.query_one(ChecklistTable).load(draft.marks)
+        self.action_focus_checklist()
+
+    def action_cases(self) -> None:
+        from app.ui.screens.cases import CaseListScreen
+
+        self.app.push_screen(CaseListScreen())

@@ -1,0 +1,117 @@
+"""Applicant details: person or enterprise, ID number checked as it is typed."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+
+from app.messages import t
+
+FIELDS = ("id_number", "name", "phone", "address")
+
+
+class ApplicantForm(Vertical):
+    class IdEntered(Message):
+        """A complete, valid ID number was typed: the screen may look the applicant up."""
+
+        def __init__(self, kind: str, id_number: str) -> None:
+            super().__init__()
+            self.kind = kind
+            self.id_number = id_number
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("intake.applicant"), classes="section-title")
+        with RadioSet(id="applicant-kind"):
+            yield RadioButton(t("intake.kind_person"), value=True, id="kind-person")
+            yield RadioButton(t("intake.kind_enterprise"), id="kind-enterprise")
+        for name in FIELDS:
+            yield Label(self._label(name, "person"), id=f"label-{name}", classes="field-label")
+            yield Input(id=f"applicant-{name}", max_length=200)
+            yield Static("", id=f"error-{name}", classes="field-error")
+        yield Static("", id="applicant-returning")
+
+    @staticmethod
+    def _label(name: str, kind: str) -> str:
+        if name == "id_number":
+            return t("intake.id_person" if kind == "person" else "intake.id_enterprise")
+        if name == "name":
+            return t("intake.name_person" if kind == "person" else "intake.name_enterprise")
+        return t(f"intake.{name}")
+
+    @property
+    def kind(self) -> str:
+        return "enterprise" if self.query_one("#kind-enterprise", RadioButton).value else "person"
+
+    def set_kind(self, kind: str) -> None:
+        self.query_one("#kind-enterprise" if kind == "enterprise" else "#kind-person", RadioButton).value = True
+        self._relabel()
+
+    def toggle_kind(self) -> None:
+        self.set_kind("person" if self.kind == "enterprise" else "enterprise")
+
+    @on(RadioSet.Changed)
+    def _kind_changed(self, event: RadioSet.Changed) -> None:
+        self._relabel()
+        self._check_id(self.value("id_number"))
+
+    def _relabel(self) -> None:
+        for name in ("id_number", "name"):
+            self.query_one(f"#label-{name}", Label).update(self._label(name, self.kind))
+
+    def value(self, name: str) -> str:
+        return self.query_one(f"#applicant-{name}", Input).value
+
+    def values(self) -> dict[str, str]:
+        return {"kind": self.kind, **{n: self.value(n) for n in FIELDS}}
+
+    def fill(self, *, kind: str, id_number: str, name: str, phone: str, address: str) -> None:
+        self.set_kind(kind)
+        for field, value in (("id_number", id_number), ("name", name), ("phone", phone), ("address", address)):
+            self.query_one(f"#applicant-{field}", Input).value = value
+        self.show_errors({})
+
+    def clear(self) -> None:
+        self.fill(kind="person", id_number="", name="", phone="", address="")
+        self.show_returning("")
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for name in FIELDS:
+            widget = self.query_one(f"#error-{name}", Static)
+            widget.update(errors.get(name, ""))
+            self.query_one(f"#applicant-{name}", Input).set_class(name in errors, "-invalid")
+
+    def show_warning(self, name: str, text: str) -> None:
+        self.query_one(f"#error-{name}", Static).update(f"[yellow]{text}[/]")
+
+    def show_returning(self, text: str) -> None:
+        self.query_one("#applicant-returning", Static).update(text)
+
+    def focus_first_error(self, errors: dict[str, str]) -> None:
+        for name in FIELDS:
+            if name in errors:
+                self.query_one(f"#applicant-{name}", Input).focus()
+                return
+
+    @on(Input.Changed, "#applicant-id_number")
+    def _id_changed(self, event: Input.Changed) -> None:
+        self._check_id(event.value)
+
+    def _check_id(self, raw: str) -> None:
+        from app.domain.identifiers import check_credit_code, check_resident_id
+
+        value = raw.strip()
+        if len(value) < 18:
+            self.query_one("#error-id_number", Static).update("")
+            self.query_one("#applicant-id_number", Input).remove_class("-invalid")
+            return
+        check = check_resident_id(value) if self.kind == "person" else check_credit_code(value)
+        if not check.ok:
+            self.show_errors({"id_number": check.error})
+            return
+        self.show_errors({})
+        if check.warnings:
+            self.show_warning("id_number", "；".join(check.warnings))
+        self.post_message(self.IdEntered(self.kind, check.value))

@@ -1,0 +1,105 @@
+"""The materials checklist: one row per merged material, marked by keyboard."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from app.domain.intake import Mark, cycle_status, tolerate
+from app.messages import t
+
+STATUS_STYLE = {"received": "green", "missing": "red", "tolerated": "yellow", "defective": "magenta"}
+
+
+class ChecklistTable(DataTable):
+    BINDINGS = [
+        Binding("space", "toggle", t("key.toggle")),
+        Binding("o", "form", t("key.form")),
+        Binding("plus,equals_sign", "copies(1)", t("key.more"), key_display="+"),
+        Binding("minus", "copies(-1)", t("key.less"), key_display="-"),
+        Binding("r", "tolerate", t("key.tolerate")),
+        Binding("x", "defective", t("key.defective")),
+    ]
+
+    class MarksChanged(Message):
+        pass
+
+    class Refused(Message):
+        """A key the catalogue does not allow for this material (e.g. 容缺)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, **kw) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        self.marks: list[Mark] = []
+
+    def on_mount(self) -> None:
+        # The name goes last: material names are long, the short columns must stay visible.
+        self.add_columns(t("intake.col_status"), t("intake.col_form"), t("intake.col_copies"),
+                         t("intake.col_required"), t("intake.col_tolerable"), t("intake.col_name"))
+
+    def load(self, marks: list[Mark]) -> None:
+        self.marks = list(marks)
+        self.clear()
+        for i, m in enumerate(self.marks):
+            self.add_row(*self._cells(m), key=str(i))
+        if self.marks:
+            self.move_cursor(row=0)
+        self.post_message(self.MarksChanged())
+
+    @staticmethod
+    def _cells(m: Mark) -> tuple[str, ...]:
+        style = STATUS_STYLE[m.status]
+        form = t(f"form.{m.handed_form}")
+        if m.status == "received" and m.handed_form != m.item.form:
+            form = f"[yellow]{form}[/]"
+        copies = str(m.handed_copies)
+        return (f"[{style}]{t('status.' + m.status)}[/]", form, copies,
+                t("yes") if m.item.required else t("no"),
+                t("yes") if (m.item.required and m.item.tolerable) else "", m.item.name)
+
+    def _update(self, index: int, mark: Mark) -> None:
+        self.marks[index] = mark
+        for col, value in enumerate(self._cells(mark)):
+            self.update_cell_at((index, col), value)
+        self.post_message(self.MarksChanged())
+
+    def _current(self) -> tuple[int, Mark] | None:
+        if not self.marks or self.cursor_row is None or self.cursor_row >= len(self.marks):
+            return None
+        return self.cursor_row, self.marks[self.cursor_row]
+
+    def action_toggle(self) -> None:
+        if cur := self._current():
+            self._update(cur[0], cycle_status(cur[1]))
+            if cur[0] + 1 < len(self.marks):  # move on: a clerk ticks a pile top to bottom
+                self.move_cursor(row=cur[0] + 1)
+
+    def action_form(self) -> None:
+        if cur := self._current():
+            i, m = cur
+            new_form = "copy" if m.handed_form == "original" else "original"
+            self._update(i, replace(m, status="received", form=new_form))
+
+    def action_copies(self, delta: int) -> None:
+        if cur := self._current():
+            i, m = cur
+            self._update(i, replace(m, status="received", copies=max(1, m.handed_copies + delta)))
+
+    def action_tolerate(self) -> None:
+        if cur := self._current():
+            try:
+                self._update(cur[0], tolerate(cur[1]))
+            except ValueError:
+                self.post_message(self.Refused(t("decide.tolerable_only", name=cur[1].item.name)))
+
+    def action_defective(self) -> None:
+        if cur := self._current():
+            i, m = cur
+            status = "missing" if m.status == "defective" else "defective"
+            self._update(i, replace(m, status=status, note="" if status == "missing" else m.note))

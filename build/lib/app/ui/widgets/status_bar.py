@@ -1,0 +1,13 @@
+"""One line above the footer: store, catalogue and print-queue state, and the last message."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+
+class StatusBar(Static):
+    def on_mount(self) -> None:
+        self.watch(self.app, "status_text", self._show, init=True)
+
+    def _show(self, text: str) -> None:
+        self.update(text)

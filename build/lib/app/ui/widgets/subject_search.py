@@ -1,0 +1,89 @@
+"""Matter/bundle search: an Input and its ranked results, updated on every keystroke."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from app.messages import t
+
+MAX_HITS = 30
+
+
+class ResultList(OptionList):
+    BINDINGS = [Binding("escape", "back_to_input", show=False)]
+
+    def action_back_to_input(self) -> None:
+        self.screen.query_one("#search-input", Input).focus()
+
+
+class SubjectSearch(Vertical):
+    """Posts `SubjectSearch.Chosen` when the clerk picks a matter or bundle."""
+
+    class Chosen(Message):
+        def __init__(self, kind: str, code: str) -> None:
+            super().__init__()
+            self.kind = kind
+            self.code = code
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.index = None  # app.domain.search.SearchIndex, set when the catalogue is loaded
+        self._hits: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=t("intake.search_placeholder"), id="search-input")
+        yield Static(t("intake.search_loading"), id="search-hint")
+        yield ResultList(id="search-results")
+
+    def set_index(self, index) -> None:
+        self.index = index
+        self.query_one("#search-hint", Static).update("")
+        self.refresh_results(self.query_one("#search-input", Input).value)
+
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self.refresh_results(event.value)
+
+    def refresh_results(self, query: str) -> None:
+        results = self.query_one("#search-results", ResultList)
+        hint = self.query_one("#search-hint", Static)
+        if self.index is None:
+            return
+        self._hits = self.index.search(query, limit=MAX_HITS) if query.strip() else []
+        results.clear_options()
+        results.add_options(
+            Option(self._label(h), id=f"{h.entry.kind}:{h.entry.code}") for h in self._hits
+        )
+        if self._hits:
+            results.highlighted = 0
+        hint.update(t("intake.no_match") if query.strip() and not self._hits else "")
+
+    @staticmethod
+    def _label(hit) -> str:
+        e = hit.entry
+        tag = t("intake.bundle") if e.kind == "bundle" else e.department
+        return f"{e.name}  [dim]{tag} · {e.code}[/]"
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._hits:
+            self._choose(self._hits[0].entry.kind, self._hits[0].entry.code)
+
+    def on_key(self, event) -> None:
+        if event.key == "down" and self.query_one("#search-input", Input).has_focus and self._hits:
+            event.stop()
+            self.query_one("#search-results", ResultList).focus()
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        kind, code = str(event.option.id).split(":", 1)
+        self._choose(kind, code)
+
+    def _choose(self, kind: str, code: str) -> None:
+        self.post_message(self.Chosen(kind, code))

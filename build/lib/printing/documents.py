@@ -1,0 +1,82 @@
+"""Documents to print: plain data, no I/O.
+
+A :class:`Document` says *what* the paper must say; templates say *how* it is laid out and
+which labels it uses; profiles say *what* the printer can do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+DocKind = Literal["receipt", "notice", "refusal", "pickup", "handover", "test"]
+DOC_KINDS: tuple[str, ...] = ("receipt", "notice", "refusal", "pickup", "handover", "test")
+
+MaterialForm = Literal["original", "copy"]
+MaterialStatus = Literal["received", "tolerated", "missing"]
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    name: str
+    hotline: str = ""
+    address: str = ""
+    footer: str = ""
+    query_url: str = ""
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    name: str
+    form: str = "original"  # "original" | "copy"
+    copies: int = 1
+    status: str = "received"  # "received" | "tolerated" | "missing"
+    note: str = ""  # missing: why / what to bring; tolerated: the promise text
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: DocKind
+    case_number: str
+    office: OfficeInfo
+    issued_at: datetime
+    applicant_name: str = ""
+    applicant_id: str = ""  # raw; printing masks it for persons
+    applicant_kind: str = "person"  # or "enterprise"
+    subject: str = ""  # matter or bundle name
+    subject_code: str = ""
+    materials: tuple[MaterialLine, ...] = ()
+    accepted_on: date | None = None
+    due_date: date | None = None
+    due_provisional: bool = False  # printed with the 推定 marker
+    tolerated_until: date | None = None  # 容缺 items promised by
+    window: str = ""
+    clerk: str = ""
+    reason: str = ""  # refusal reason / notice remarks
+    waybills: tuple[str, ...] = ()  # handover slip
+    reprinted_at: datetime | None = None  # set → the paper says 补打 and when
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+def mask_id(raw: str, kind: str = "person") -> str:
+    """Mask an identity number for paper: ``320***********123X`` for an 18-char ID.
+
+    Enterprise credit codes are public registry data and stay whole.  Person numbers keep
+    the first three and the last four characters (fewer for short numbers), the rest
+    become ``*`` so the length stays visible.
+    """
+    s = "".join(raw.split())
+    if kind == "enterprise" or not s:
+        return s
+    n = len(s)
+    if n >= 10:
+        head, tail = 3, 4
+    elif n >= 6:
+        head, tail = 1, 2
+    elif n >= 3:
+        head, tail = 1, 1
+    else:
+        return "*" * n
+    return s[:head] + "*" * (n - head - tail) + s[n - tail :]

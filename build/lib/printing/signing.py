@@ -1,0 +1,137 @@
+"""Signed QR payloads: the platform tells a genuine receipt from a forged one.
+
+Payload: ``<query_url>?n=<case number>&k=<key id>&s=<signature>`` where the signature is
+Ed25519 over the UTF-8 bytes of ``"yc1:" + case_number`` (the prefix separates this use
+of the key from any other), encoded base64url without padding (86 characters); ``k`` is
+the first 6 bytes of SHA-256 of the raw public key, base64url (8 characters), so the
+platform knows which workstation's key to check.  Without an office query URL the
+payload is ``yc:?n=…&k=…&s=…``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+DOMAIN = b"yc1:"
+NO_URL_PREFIX = "yc:"
+
+
+def _b64u(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode("ascii")
+
+
+def _unb64(s: str) -> bytes:
+    s = s.strip()
+    pad = "=" * (-len(s) % 4)
+    if "-" in s or "_" in s:
+        return base64.urlsafe_b64decode(s + pad)
+    return base64.b64decode(s + pad)
+
+
+def message(case_number: str) -> bytes:
+    return DOMAIN + case_number.encode("utf-8")
+
+
+def key_id(raw_public: bytes) -> str:
+    return _b64u(hashlib.sha256(raw_public).digest()[:6])
+
+
+class Signer:
+    """The workstation's Ed25519 key."""
+
+    def __init__(self, key: Ed25519PrivateKey) -> None:
+        self._key = key
+
+    @classmethod
+    def generate(cls) -> "Signer":
+        return cls(Ed25519PrivateKey.generate())
+
+    @classmethod
+    def from_seed(cls, seed: bytes) -> "Signer":
+        """A key from 32 raw private bytes (tests, key escrow)."""
+        return cls(Ed25519PrivateKey.from_private_bytes(seed))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Signer":
+        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path}: not an Ed25519 private key")
+        return cls(key)
+
+    def save(self, path: str | Path) -> None:
+        """Write the private key as PKCS#8 PEM, readable by the owner only (atomic)."""
+        path = Path(path)
+        pem = self._key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        tmp = path.with_name(path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, pem)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+
+    def public_raw(self) -> bytes:
+        return self._key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+
+    def public_key_b64(self) -> str:
+        """The raw 32-byte public key, standard base64 (what the platform stores)."""
+        return base64.b64encode(self.public_raw()).decode("ascii")
+
+    def key_id(self) -> str:
+        return key_id(self.public_raw())
+
+    def sign(self, case_number: str) -> str:
+        """base64url signature (no padding) over ``"yc1:" + case_number``."""
+        return _b64u(self._key.sign(message(case_number)))
+
+    def payload(self, case_number: str, query_url: str = "") -> str:
+        return qr_payload(case_number, query_url, self)
+
+
+def qr_payload(case_number: str, query_url: str = "", signer: Signer | None = None) -> str:
+    """The QR content for a case; unsigned (``n`` only) when there is no signer."""
+    base = query_url.strip() or NO_URL_PREFIX
+    sep = "&" if "?" in base else "?"
+    parts = [f"n={quote(case_number, safe='-._~')}"]
+    if signer is not None:
+        parts.append(f"k={signer.key_id()}")
+        parts.append(f"s={signer.sign(case_number)}")
+    return base + sep + "&".join(parts)
+
+
+def parse_payload(payload: str) -> dict[str, str]:
+    query = urlsplit(payload).query if "?" in payload else ""
+    return dict(parse_qsl(query, keep_blank_values=True))
+
+
+def verify_payload(payload: str, public_key_b64: str) -> bool:
+    """True when ``payload`` carries a valid signature by that key over its case number."""
+    try:
+        fields = parse_payload(payload)
+        case = fields["n"]
+        sig = _unb64(fields["s"])
+        raw = _unb64(public_key_b64)
+        if "k" in fields and fields["k"] != key_id(raw):
+            return False
+        Ed25519PublicKey.from_public_bytes(raw).verify(sig, message(case))
+        return True
+    except (KeyError, ValueError, InvalidSignature):
+        return False

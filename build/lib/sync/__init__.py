@@ -1,0 +1,1 @@
+"""Sync with county and provincial platforms (issue 4)."""

@@ -1,0 +1,694 @@
+"""The platform's store: SQLAlchemy Core over SQLite (default) or PostgreSQL (by URL).
+
+Every write is one transaction that first takes the row lock of the ``seq`` counter, so
+writers are serialised and sequence numbers commit in order: a reader that has seen seq N
+has seen every seq below it, which is what makes pull-by-cursor safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import (BigInteger, Boolean, Column, Index, Integer, LargeBinary, MetaData, String, Table,
+                        Text, UniqueConstraint, create_engine, delete, event, func, insert, select, update)
+from sqlalchemy.engine import Connection, Engine
+
+from app.domain import case_state as cs
+from sync import protocol
+
+HUB_SCHEMA = 1
+ROLES = ("workstation", "backoffice", "hub")
+
+md = MetaData()
+meta_t = Table("hub_meta", md, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
+token_t = Table(
+    "hub_token", md,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("office", String(12), nullable=False, default=""),
+    Column("ws", String(4), nullable=False, default=""),
+    Column("name", String(100), nullable=False, default=""),
+    Column("public_key", String(64), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+)
+event_t = Table(
+    "hub_event", md,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("case_number", String(40), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("lc", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("office", String(12), nullable=False),
+    Column("ws", String(4), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("author", String(120), nullable=False),  # "OFFICE/WS", "backoffice:NAME", "hub:NAME"
+    Column("via", String(120), nullable=False),  # who delivered it: token identity, "bundle:…", "upstream"
+    Column("owner_office", String(12), nullable=False),
+    Column("owner_ws", String(4), nullable=False),
+    Column("received_at", String(40), nullable=False),
+    Index("ix_hub_event_owner", "owner_office", "owner_ws", "seq"),
+    Index("ix_hub_event_case", "case_number"),
+)
+case_t = Table(
+    "hub_case", md,
+    Column("number", String(40), primary_key=True),
+    Column("uid", String(36), nullable=False),
+    Column("office", String(12), nullable=False),
+    Column("ws", String(4), nullable=False),
+    Column("subject_kind", String(10), nullable=False, default=""),
+    Column("subject_code", String(64), nullable=False, default=""),
+    Column("subject_name", String(200), nullable=False, default=""),
+    Column("catalogue_version", String(64), nullable=False, default=""),
+    Column("level", String(10), nullable=False, default="county"),
+    Column("applicant_kind", String(12), nullable=False, default=""),
+    Column("applicant_name", String(200), nullable=False, default=""),
+    Column("applicant_id_number", String(20), nullable=False, default=""),
+    Column("state", String(16), nullable=True),
+    Column("lc", Integer, nullable=False, default=0),
+    Column("reason", Text, nullable=False, default=""),
+    Column("n_events", Integer, nullable=False, default=0),
+    Column("n_conflicts", Integer, nullable=False, default=0),
+    Column("created_seq", BigInteger, nullable=False),
+    Column("updated_seq", BigInteger, nullable=False),
+    Index("ix_hub_case_office", "office", "number"),
+    Index("ix_hub_case_updated", "updated_seq"),
+)
+conflict_t = Table(
+    "hub_conflict", md,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_number", String(40), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("rule", String(24), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("origin", String(120), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    UniqueConstraint("case_number", "event_id", "rule", name="uq_hub_conflict"),
+)
+applicant_t = Table(
+    "hub_applicant", md,
+    Column("kind", String(12), primary_key=True),
+    Column("id_number", String(20), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("phone", String(40), nullable=False),
+    Column("address", String(300), nullable=False),
+    Column("author", String(120), nullable=False),
+    Column("case_number", String(40), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+)
+doc_t = Table(  # catalogue and calendar versions
+    "hub_document", md,
+    Column("kind", String(16), primary_key=True),  # "catalogue" | "calendar"
+    Column("version", String(64), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("body", LargeBinary, nullable=False),  # zstd JSON
+)
+attachment_t = Table(
+    "hub_attachment", md,
+    Column("sha256", String(64), primary_key=True),
+    Column("length", BigInteger, nullable=False),
+    Column("offset", BigInteger, nullable=False),
+    Column("complete", Boolean, nullable=False),
+    Column("case_number", String(40), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+)
+refused_up_t = Table(  # county -> province: events the province refused
+    "hub_forward_refused", md,
+    Column("event_id", String(36), primary_key=True),
+    Column("case_number", String(40), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+
+def _sqlite_pragmas(engine: Engine, begin: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        conn.exec_driver_sql(begin)
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a token's role and scope."""
+
+    role: str
+    office: str
+    ws: str
+    name: str
+    token_hash: str = field(repr=False, default="")
+
+    @property
+    def identity(self) -> str:
+        if self.role == "workstation":
+            return f"{self.office}/{self.ws}"
+        return f"{self.role}:{self.name or self.office}"
+
+    def may_write_office(self, office: str) -> bool:
+        if self.role == "workstation":
+            return office == self.office
+        if self.role == "hub":
+            return office.startswith(self.office)
+        return False
+
+    def may_read_office(self, office: str) -> bool:
+        if self.role == "backoffice":
+            return not self.office or office.startswith(self.office)
+        return self.may_write_office(office)
+
+
+@dataclass
+class PushResult:
+    applied: int = 0
+    duplicate: int = 0
+    refused: list[dict] = field(default_factory=list)
+    last_seq: int = 0
+
+    def to_json(self) -> dict:
+        return {"v": protocol.VERSION, "ok": self.applied, "dup": self.duplicate,
+                "refused": self.refused, "seq": self.last_seq, "now": utcnow()}
+
+
+class Refusal(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def _level_of(catalogue, kind: str, code: str) -> str:
+    """The highest level that must handle a subject: a bundle reaches the highest of its matters."""
+    order = {"county": 0, "city": 1, "province": 2}
+    try:
+        matters = catalogue.bundle_matters(code) if kind == "bundle" else (catalogue.matter(code),)
+    except KeyError:
+        return "county"
+    return max((m.level for m in matters), key=lambda lv: order.get(lv, 0), default="county")
+
+
+class HubStore:
+    def __init__(self, url: str, *, name: str = "county") -> None:
+        self.url = url
+        self.name = name
+        self.sqlite = url.startswith("sqlite")
+        kw: dict[str, Any] = {}
+        if self.sqlite:
+            kw["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        else:
+            kw.update(pool_size=5, max_overflow=5, pool_pre_ping=True)
+        self.engine: Engine = create_engine(url, **kw)
+        self.read_engine: Engine = create_engine(url, **kw) if self.sqlite else self.engine
+        self._write_lock = threading.Lock()
+        if self.sqlite:
+            for eng, begin in ((self.engine, "BEGIN IMMEDIATE"), (self.read_engine, "BEGIN")):
+                _sqlite_pragmas(eng, begin)
+        self._catalogues: dict[str, Any] = {}
+
+    # --- set-up ---------------------------------------------------------------------------
+    def init(self) -> None:
+        md.create_all(self.engine)
+        with self.tx() as c:
+            have = {r.key: r.value for r in c.execute(select(meta_t))}
+            if "schema" not in have:
+                c.execute(insert(meta_t), [{"key": "schema", "value": str(HUB_SCHEMA)},
+                                           {"key": "seq", "value": "0"},
+                                           {"key": "forward_cursor", "value": "0"},
+                                           {"key": "upstream_cursor", "value": "0"}])
+            elif int(have["schema"]) > HUB_SCHEMA:
+                raise RuntimeError(f"hub database schema {have['schema']} is newer than this yichuang ({HUB_SCHEMA})")
+        if self.current_document("catalogue") is None:
+            from forms.loader import catalogue_to_dict, load_demo_catalogue
+
+            self.publish_document("catalogue", catalogue_to_dict(load_demo_catalogue()))
+        if self.current_document("calendar") is None:
+            from app.domain.workdays import load_calendar
+
+            self.publish_document("calendar", load_calendar(None).to_dict())
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.read_engine.dispose()
+
+    @contextmanager
+    def tx(self) -> Iterator[Connection]:
+        """One write transaction, serialised with every other writer."""
+        with self._write_lock:
+            with self.engine.begin() as c:
+                yield c
+
+    @contextmanager
+    def ro(self) -> Iterator[Connection]:
+        with self.read_engine.connect() as c:
+            yield c
+
+    def _next_seqs(self, c: Connection, n: int) -> int:
+        """Reserve n sequence numbers; returns the first. Locks the counter row until commit."""
+        row = c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq").with_for_update()).one()
+        first = int(row.value) + 1
+        c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(first + n - 1)))
+        return first
+
+    def meta(self, key: str, c: Connection | None = None) -> str | None:
+        if c is not None:
+            return c.execute(select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
+        with self.ro() as c2:
+            return c2.execute(select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
+
+    def set_meta(self, c: Connection, key: str, value: str) -> None:
+        if c.execute(update(meta_t).where(meta_t.c.key == key).values(value=value)).rowcount == 0:
+            c.execute(insert(meta_t).values(key=key, value=value))
+
+    # --- tokens ---------------------------------------------------------------------------------
+    def add_token(self, role: str, office: str = "", ws: str = "", name: str = "") -> str:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        token = "yc1_" + secrets.token_urlsafe(32)
+        with self.tx() as c:
+            c.execute(insert(token_t).values(hash=hash_token(token), role=role, office=office, ws=ws,
+                                             name=name, created_at=utcnow()))
+        return token
+
+    def principal(self, token: str) -> Principal | None:
+        if not token or len(token) > 200:
+            return None
+        h = hash_token(token)
+        with self.ro() as c:
+            r = c.execute(select(token_t).where(token_t.c.hash == h)).first()
+        if r is None:
+            return None
+        return Principal(r.role, r.office, r.ws, r.name, h)
+
+    def principal_by_hash_prefix(self, prefix: str) -> list[Principal]:
+        with self.ro() as c:
+            rows = c.execute(select(token_t).where(token_t.c.hash.like(prefix + "%"))).all()
+        return [Principal(r.role, r.office, r.ws, r.name, r.hash) for r in rows]
+
+    # --- documents (catalogue, calendar) ----------------------------------------------------------
+    def publish_document(self, kind: str, doc: dict) -> str:
+        version = str(doc["version"])
+        with self.tx() as c:
+            exists = c.execute(select(doc_t.c.version).where(doc_t.c.kind == kind, doc_t.c.version == version)).first()
+            if exists is None:
+                seq = self._next_seqs(c, 1)
+                c.execute(insert(doc_t).values(kind=kind, version=version, seq=seq, body=protocol.compress(doc)))
+        return version
+
+    def current_document(self, kind: str) -> tuple[str, dict] | None:
+        with self.ro() as c:
+            r = c.execute(select(doc_t).where(doc_t.c.kind == kind).order_by(doc_t.c.seq.desc()).limit(1)).first()
+        return None if r is None else (r.version, protocol.loads(protocol.decompress(r.body)))
+
+    def current_version(self, kind: str) -> str:
+        with self.ro() as c:
+            return c.execute(select(doc_t.c.version).where(doc_t.c.kind == kind)
+                             .order_by(doc_t.c.seq.desc()).limit(1)).scalar() or ""
+
+    def document(self, kind: str, version: str) -> dict | None:
+        with self.ro() as c:
+            body = c.execute(select(doc_t.c.body).where(doc_t.c.kind == kind, doc_t.c.version == version)).scalar()
+        return None if body is None else protocol.loads(protocol.decompress(body))
+
+    def catalogue_obj(self, version: str | None = None):
+        from forms.loader import parse_catalogue
+
+        cur = self.current_version("catalogue")
+        v = version if version and self.document("catalogue", version) is not None else cur
+        if v not in self._catalogues:
+            doc = self.document("catalogue", v)
+            self._catalogues[v] = parse_catalogue(doc, f"hub:{v}", validate_schema=False)
+        return self._catalogues[v]
+
+    # --- applying events ---------------------------------------------------------------------------
+    def _case_events(self, c: Connection, number: str) -> list[cs.Event]:
+        rows = c.execute(select(event_t.c.event_id, event_t.c.kind, event_t.c.lc, event_t.c.author,
+                                event_t.c.payload).where(event_t.c.case_number == number)).all()
+        return [cs.Event(r.event_id, r.kind, r.lc, r.author, json.loads(r.payload)) for r in rows]
+
+    def push(self, who: Principal, events: list[protocol.WireEvent], via: str | None = None) -> PushResult:
+        """Apply a batch exactly once per event, in one transaction. Refusals are per event."""
+        res = PushResult()
+        via = via or who.identity
+        with self.tx() as c:
+            known: set[str] = set()
+            ids = [e.id for e in events]
+            for i in range(0, len(ids), 500):
+                known.update(c.execute(select(event_t.c.event_id)
+                                       .where(event_t.c.event_id.in_(ids[i:i + 500]))).scalars())
+            by_case: dict[str, list[protocol.WireEvent]] = {}
+            seen: set[str] = set()
+            for e in events:
+                if e.id in known or e.id in seen:
+                    res.duplicate += 1
+                    continue
+                seen.add(e.id)
+                by_case.setdefault(e.case, []).append(e)
+            if not by_case:
+                res.last_seq = int(self.meta("seq", c) or 0)
+                return res
+            seq = self._next_seqs(c, len(seen))
+            rows: list[dict] = []
+            now = utcnow()
+            for number, evs in by_case.items():
+                evs.sort(key=lambda e: (e.lc, cs.RANK.get(e.kind, 9), e.id))
+                blocked: protocol.WireEvent | None = None
+                case = c.execute(select(case_t).where(case_t.c.number == number)).first()
+                history = self._case_events(c, number) if case is not None else []
+                case_info: dict | None = dict(case._mapping) if case is not None else None
+                new_events: list[cs.Event] = []
+                for e in evs:
+                    try:
+                        if blocked is not None:
+                            raise Refusal("blocked", f"depends on refused event {blocked.id}")
+                        case_info = self._check(c, who, e, case_info)
+                    except Refusal as r:
+                        blocked = blocked or e
+                        res.refused.append({"id": e.id, "case": e.case, "code": r.code, "reason": r.reason})
+                        continue
+                    author = f"{e.office}/{e.ws}" if who.role in ("workstation", "hub") else via
+                    rows.append({"seq": seq, "event_id": e.id, "case_number": number, "kind": e.kind,
+                                 "lc": e.lc, "payload": json.dumps(e.p, ensure_ascii=False),
+                                 "actor": e.actor, "office": e.office, "ws": e.ws, "at": e.at,
+                                 "author": author, "via": via, "owner_office": case_info["office"],
+                                 "owner_ws": case_info["ws"], "received_at": now})
+                    new_events.append(cs.Event(e.id, e.kind, e.lc, author, e.p))
+                    self._applicant(c, e, author, number, seq)
+                    seq += 1
+                if new_events:
+                    self._save_case(c, case is None, case_info, history + new_events, seq - 1)
+                res.applied += len(new_events)
+            if rows:
+                c.execute(insert(event_t), rows)
+            res.last_seq = seq - 1
+            # give back unused numbers (refused events) so seq stays dense and tells the truth
+            c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(res.last_seq)))
+        return res
+
+    def _check(self, c: Connection, who: Principal, e: protocol.WireEvent, case: dict | None) -> dict:
+        """The case's row (new for case.created) if `who` may write `e`, else Refusal."""
+        from app.domain.numbering import parse_case_number
+
+        try:
+            num = parse_case_number(e.case)
+        except ValueError as exc:
+            raise Refusal("bad_case_number", f"{e.case}: {exc}") from None
+        if str(num) != e.case:
+            raise Refusal("bad_case_number", f"{e.case}: not in canonical form {num}")
+        if not who.may_write_office(num.office) or not who.may_write_office(e.office):
+            raise Refusal("forbidden_office", f"office {who.office} may not write cases of office {num.office}")
+        if who.role == "workstation" and e.kind not in cs.WINDOW_KINDS:
+            raise Refusal("kind_not_allowed", f"a workstation may not send {e.kind}")
+        if e.kind not in cs.KNOWN_KINDS:
+            raise Refusal("unknown_kind", f"unknown event kind {e.kind}")
+        if e.kind == cs.CREATED:
+            uid = e.p.get("uid")
+            if not isinstance(uid, str) or not uid:
+                raise Refusal("bad_payload", "case.created needs uid")
+            if case is not None:
+                if case["uid"] != uid:
+                    raise Refusal("number_conflict", f"case {e.case} already exists with another uid")
+                return case
+            kind, code = str(e.p.get("subject_kind", "")), str(e.p.get("subject_code", ""))
+            level = _level_of(self.catalogue_obj(str(e.p.get("catalogue_version", ""))), kind, code)
+            return {"number": e.case, "uid": uid, "office": num.office, "ws": num.workstation,
+                    "subject_kind": kind, "subject_code": code,
+                    "subject_name": str(e.p.get("subject_name", ""))[:200],
+                    "catalogue_version": str(e.p.get("catalogue_version", ""))[:64], "level": level,
+                    "applicant_kind": "", "applicant_name": "", "applicant_id_number": "",
+                    "state": None, "lc": 0, "reason": "", "n_events": 0, "n_conflicts": 0}
+        if case is None:
+            raise Refusal("unknown_case", f"case {e.case} is not known here (its case.created has not arrived)")
+        return case
+
+    def _applicant(self, c: Connection, e: protocol.WireEvent, author: str, number: str, seq: int) -> None:
+        """Keep the master record of an applicant; two windows that disagree make a conflict."""
+        a = e.p.get("applicant")
+        if not isinstance(a, dict) or not a.get("id_number"):
+            return
+        kind, idn = str(a.get("kind", "")), str(a.get("id_number", ""))
+        new = {"name": str(a.get("name", ""))[:200], "phone": str(a.get("phone", ""))[:40],
+               "address": str(a.get("address", ""))[:300]}
+        row = c.execute(select(applicant_t).where(applicant_t.c.kind == kind, applicant_t.c.id_number == idn)).first()
+        if row is None:
+            c.execute(insert(applicant_t).values(kind=kind, id_number=idn, author=author, case_number=number,
+                                                 seq=seq, **new))
+            return
+        old = {"name": row.name, "phone": row.phone, "address": row.address}
+        if old != new and row.author != author:
+            detail = json.dumps({"before": old, "after": new, "before_case": row.case_number,
+                                 "before_author": row.author}, ensure_ascii=False)
+            for case_number in {number, row.case_number}:
+                c.execute(delete(conflict_t).where(conflict_t.c.case_number == case_number,
+                                                   conflict_t.c.event_id == e.id,
+                                                   conflict_t.c.rule == "applicant_details"))
+                c.execute(insert(conflict_t).values(case_number=case_number, event_id=e.id, rule="applicant_details",
+                                                    kind=e.kind, origin=author, detail=detail, seq=seq))
+        c.execute(update(applicant_t).where(applicant_t.c.kind == kind, applicant_t.c.id_number == idn)
+                  .values(author=author, case_number=number, seq=seq, **new))
+
+    def _save_case(self, c: Connection, is_new: bool, info: dict, events: list[cs.Event], seq: int) -> None:
+        view = cs.derive(events)
+        vals = dict(info)
+        vals.update(state=view.state, lc=view.lc, reason=view.reason[:2000], n_events=len({e.event_id for e in events}),
+                    updated_seq=seq)
+        for e in events:
+            a = e.payload.get("applicant") if e.event_id in view.applied else None
+            if isinstance(a, dict):
+                vals.update(applicant_kind=str(a.get("kind", ""))[:12], applicant_name=str(a.get("name", ""))[:200],
+                            applicant_id_number=str(a.get("id_number", ""))[:20])
+        c.execute(delete(conflict_t).where(conflict_t.c.case_number == info["number"],
+                                           conflict_t.c.rule.in_(("superseded", "concurrent"))))
+        if view.conflicts:
+            c.execute(insert(conflict_t), [{"case_number": info["number"], "event_id": k.event_id, "rule": k.rule,
+                                            "kind": k.kind, "origin": k.origin,
+                                            "detail": json.dumps(k.to_dict(), ensure_ascii=False), "seq": seq}
+                                           for k in view.conflicts])
+        vals["n_conflicts"] = c.execute(select(func.count()).select_from(conflict_t)
+                                        .where(conflict_t.c.case_number == info["number"])).scalar()
+        if is_new:
+            vals["created_seq"] = seq
+            c.execute(insert(case_t).values(**vals))
+        else:
+            vals.pop("number")
+            c.execute(update(case_t).where(case_t.c.number == info["number"]).values(**vals))
+
+    def backoffice_event(self, who: Principal, number: str, kind: str, payload: dict, actor: str,
+                         event_id: str | None = None) -> tuple[dict, dict]:
+        """A back-office decision on a case; it flows down to the window on its next pull."""
+        import uuid
+
+        if kind not in cs.BACKOFFICE_KINDS:
+            raise Refusal("kind_not_allowed", f"the back office may send {', '.join(sorted(cs.BACKOFFICE_KINDS))}")
+        eid = event_id or str(uuid.uuid4())
+        with self.tx() as c:
+            dup = c.execute(select(event_t.c.seq).where(event_t.c.event_id == eid)).first()
+            case = c.execute(select(case_t).where(case_t.c.number == number)).first()
+            if case is None:
+                raise Refusal("unknown_case", f"case {number} is not known here")
+            if not who.may_read_office(case.office):
+                raise Refusal("forbidden_office", f"this token may not act on cases of office {case.office}")
+            if dup is None:
+                history = self._case_events(c, number)
+                view = cs.derive(history)
+                if not cs.fits(view.state, kind):
+                    raise Refusal("invalid_transition", f"{kind} does not apply to a case in state {view.state}")
+                seq = self._next_seqs(c, 1)
+                author = who.identity
+                c.execute(insert(event_t).values(
+                    seq=seq, event_id=eid, case_number=number, kind=kind, lc=view.lc + 1,
+                    payload=json.dumps(payload, ensure_ascii=False), actor=actor[:100], office=who.office or "",
+                    ws="", at=utcnow(), author=author, via=author, owner_office=case.office, owner_ws=case.ws,
+                    received_at=utcnow()))
+                self._save_case(c, False, dict(case._mapping),
+                                history + [cs.Event(eid, kind, view.lc + 1, author, payload)], seq)
+        return self.case_detail(number), {"event_id": eid}
+
+    # --- pull ---------------------------------------------------------------------------------------
+    def pull(self, who: Principal, after: int, limit: int) -> tuple[list[dict], bool, int]:
+        """(events, more, cursor). The top seq is read first, so the cursor never skips a commit."""
+        limit = max(1, min(limit, protocol.MAX_PULL))
+        with self.ro() as c:
+            top = int(c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq")).scalar() or 0)
+            q = select(event_t).where(event_t.c.seq > after, event_t.c.seq <= top)
+            if who.role == "workstation":
+                q = q.where(event_t.c.owner_office == who.office, event_t.c.owner_ws == who.ws,
+                            event_t.c.author != who.identity)
+            elif who.role == "hub":
+                q = q.where(event_t.c.owner_office.like(who.office + "%"), event_t.c.via != who.identity)
+            rows = c.execute(q.order_by(event_t.c.seq).limit(limit + 1)).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        cursor = rows[-1].seq if more else max(after, top)
+        return [_wire_row(r) for r in rows], more, cursor
+
+    def last_seq(self) -> int:
+        return int(self.meta("seq") or 0)
+
+    # --- reading --------------------------------------------------------------------------------------
+    def case_detail(self, number: str) -> dict | None:
+        with self.ro() as c:
+            case = c.execute(select(case_t).where(case_t.c.number == number)).first()
+            if case is None:
+                return None
+            evs = c.execute(select(event_t).where(event_t.c.case_number == number).order_by(event_t.c.seq)).all()
+            conf = c.execute(select(conflict_t).where(conflict_t.c.case_number == number)
+                             .order_by(conflict_t.c.id)).all()
+        out = _case_row(case)
+        out["events"] = [_wire_row(r) for r in evs]
+        out["conflicts"] = [{"rule": k.rule, "event_id": k.event_id, "kind": k.kind, "origin": k.origin,
+                             "detail": json.loads(k.detail)} for k in conf]
+        return out
+
+    def list_cases(self, who: Principal, *, office: str | None, state: str | None, page: int,
+                   per_page: int) -> dict:
+        per_page = max(1, min(per_page, 500))
+        page = max(1, page)
+        conds = []
+        if who.role in ("workstation", "hub"):
+            conds.append(case_t.c.office.like(who.office + "%") if who.role == "hub" else case_t.c.office == who.office)
+        elif who.office:
+            conds.append(case_t.c.office.like(who.office + "%"))
+        if office:
+            conds.append(case_t.c.office == office)
+        if state:
+            conds.append(case_t.c.state == state)
+        with self.ro() as c:
+            total = c.execute(select(func.count()).select_from(case_t).where(*conds)).scalar()
+            rows = c.execute(select(case_t).where(*conds).order_by(case_t.c.number)
+                             .offset((page - 1) * per_page).limit(per_page)).all()
+        return {"total": total, "page": page, "per_page": per_page, "items": [_case_row(r) for r in rows]}
+
+    def counts(self) -> dict[str, int]:
+        with self.ro() as c:
+            return {"cases": c.execute(select(func.count()).select_from(case_t)).scalar(),
+                    "events": c.execute(select(func.count()).select_from(event_t)).scalar(),
+                    "seq": int(self.meta("seq", c) or 0)}
+
+    # --- forwarding (county -> province) ---------------------------------------------------------------
+    def forward_batch(self, limit: int = 500) -> tuple[int, list[protocol.WireEvent]]:
+        """Events of province-level cases not yet forwarded: (highest seq looked at, events)."""
+        cursor = int(self.meta("forward_cursor") or 0)
+        with self.ro() as c:
+            rows = c.execute(select(event_t).join(case_t, case_t.c.number == event_t.c.case_number)
+                             .where(event_t.c.seq > cursor, case_t.c.level == "province",
+                                    event_t.c.via != "upstream")
+                             .order_by(event_t.c.seq).limit(limit)).all()
+            top = int(self.meta("seq", c) or 0) if len(rows) < limit else rows[-1].seq
+        return top, [protocol.parse_event(_wire_row(r)) for r in rows]
+
+    def forward_done(self, top: int, refused: list[dict]) -> None:
+        with self.tx() as c:
+            for r in refused:
+                c.execute(delete(refused_up_t).where(refused_up_t.c.event_id == r["id"]))
+                c.execute(insert(refused_up_t).values(event_id=r["id"], case_number=r.get("case", ""),
+                                                      code=r.get("code", ""), reason=r.get("reason", "")))
+            cur = int(self.meta("forward_cursor", c) or 0)
+            self.set_meta(c, "forward_cursor", str(max(cur, top)))
+
+    def apply_upstream(self, events: list[dict], cursor: int) -> int:
+        """Decisions pulled from the province, applied with the upstream cursor in one transaction."""
+        parsed = [(protocol.parse_event(e), str(e.get("by") or "upstream")) for e in events]
+        with self.tx() as c:
+            n = self._apply_foreign(c, parsed)
+            self.set_meta(c, "upstream_cursor", str(cursor))
+        return n
+
+    def _apply_foreign(self, c: Connection, events: list[tuple[protocol.WireEvent, str]]) -> int:
+        """Events authored elsewhere (province back office) on cases we hold; idempotent."""
+        n = 0
+        for e, author in events:
+            if c.execute(select(event_t.c.seq).where(event_t.c.event_id == e.id)).first() is not None:
+                continue
+            case = c.execute(select(case_t).where(case_t.c.number == e.case)).first()
+            if case is None:
+                continue
+            seq = self._next_seqs(c, 1)
+            c.execute(insert(event_t).values(
+                seq=seq, event_id=e.id, case_number=e.case, kind=e.kind, lc=e.lc,
+                payload=json.dumps(e.p, ensure_ascii=False), actor=e.actor, office=e.office, ws=e.ws, at=e.at,
+                author=author, via="upstream", owner_office=case.office, owner_ws=case.ws, received_at=utcnow()))
+            self._save_case(c, False, dict(case._mapping), self._case_events(c, e.case), seq)
+            n += 1
+        return n
+
+    # --- attachments -----------------------------------------------------------------------------------
+    def attachment(self, sha: str) -> dict | None:
+        with self.ro() as c:
+            r = c.execute(select(attachment_t).where(attachment_t.c.sha256 == sha)).first()
+        return None if r is None else dict(r._mapping)
+
+    def create_attachment(self, sha: str, length: int, case_number: str) -> dict:
+        with self.tx() as c:
+            r = c.execute(select(attachment_t).where(attachment_t.c.sha256 == sha)).first()
+            if r is None:
+                c.execute(insert(attachment_t).values(sha256=sha, length=length, offset=0, complete=False,
+                                                      case_number=case_number, created_at=utcnow()))
+                return {"sha256": sha, "length": length, "offset": 0, "complete": False}
+            return dict(r._mapping)
+
+    def set_attachment_offset(self, sha: str, offset: int, complete: bool) -> None:
+        with self.tx() as c:
+            c.execute(update(attachment_t).where(attachment_t.c.sha256 == sha)
+                      .values(offset=offset, complete=complete))
+
+
+def _wire_row(r) -> dict:
+    return {"id": r.event_id, "case": r.case_number, "kind": r.kind, "lc": r.lc, "p": json.loads(r.payload),
+            "actor": r.actor, "office": r.office, "ws": r.ws, "at": r.at, "seq": r.seq, "by": r.author}
+
+
+def _case_row(r) -> dict:
+    return {"number": r.number, "uid": r.uid, "office": r.office, "workstation": r.ws, "state": r.state,
+            "subject": {"kind": r.subject_kind, "code": r.subject_code, "name": r.subject_name},
+            "catalogue_version": r.catalogue_version, "level": r.level,
+            "applicant": {"kind": r.applicant_kind, "name": r.applicant_name, "id_number": r.applicant_id_number},
+            "lc": r.lc, "reason": r.reason, "events": r.n_events, "conflicts": r.n_conflicts,
+            "updated_seq": r.updated_seq}
+
+
+def open_hub(data_dir: Path, db_url: str | None = None) -> HubStore:
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    url = db_url or _configured_url(data_dir) or f"sqlite:///{data_dir / 'hub.db'}"
+    store = HubStore(url)
+    store.init()
+    return store
+
+
+def _configured_url(data_dir: Path) -> str | None:
+    import os
+    import tomllib
+
+    env = os.environ.get("YICHUANG_HUB_DB")
+    if env:
+        return env
+    path = data_dir / "hub.toml"
+    if path.exists():
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("db_url") or None
+    return None
