@@ -70,3 +70,17 @@ class SyncAttachment(SQLModel, table=True):
     uploaded: int = 0  # bytes the hub acknowledged
     state: str = "pending"  # pending | done
     created_at: datetime
+
+
+def _unsynced_index() -> Index:
+    """Partial index on case_event (owned by app.store.models): the outbox scan stays cheap."""
+    from app.store.models import CaseEvent
+
+    table = CaseEvent.__table__
+    for ix in table.indexes:
+        if ix.name == "ix_case_event_unsynced":
+            return ix
+    return Index("ix_case_event_unsynced", table.c.id, sqlite_where=table.c.synced_at.is_(None))
+
+
+UNSYNCED_INDEX = _unsynced_index()

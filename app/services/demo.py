@@ -51,11 +51,15 @@ def fake_credit_code(rng: random.Random) -> str:
     return body + _USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def _applicant(rng: random.Random) -> dict:
+# Matters only a person applies for (marriage, birth, household, social insurance ...).
+PERSON_ONLY = ("婚", "出生", "户口", "户籍", "参保", "社保", "医保", "身份证", "养老", "就业", "残疾", "低保", "新生儿")
+
+
+def _applicant(rng: random.Random, person_only: bool = False) -> dict:
     town = rng.choice(TOWNS)
     address = f"灌南县{town}{rng.choice('东南西北')}街{rng.randrange(1, 300)}号"
     phone = f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}"
-    if rng.random() < 0.3:
+    if not person_only and rng.random() < 0.3:
         name = f"灌南县{town[:-1]}{rng.choice(SURNAMES)}{rng.choice('记氏家')}{rng.choice(SHOPS)}"
         return {"kind": "enterprise", "id_number": fake_credit_code(rng), "name": name,
                 "phone": phone, "address": address}
@@ -108,7 +112,7 @@ def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
             counters[day] = seq
             at = datetime.combine(day, time(8, 30)) + timedelta(seconds=rng.randrange(0, 8 * 3600))
             utc = at.astimezone(timezone.utc)
-            a = _applicant(rng)
+            a = _applicant(rng, person_only=any(w in name for w in PERSON_ONLY))
             applicants.append({"id": next_applicant_id, **a, "created_at": utc, "updated_at": utc})
             roll = rng.random()
             decision = "accept" if roll < 0.8 else "notify" if roll < 0.92 else "refuse"

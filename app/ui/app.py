@@ -19,7 +19,10 @@ SPOOL_INTERVAL = 3.0  # seconds between print-queue passes
 class YichuangApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "yichuang"
-    BINDINGS = [Binding("ctrl+q", "quit", t("key.quit"), priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", t("key.quit"), priority=True),
+        Binding("f12", "print_queue", t("key.print_queue")),
+    ]
 
     status_text: reactive[str] = reactive("")
 
@@ -29,6 +32,7 @@ class YichuangApp(App):
         self.index = None
         self._status: dict[str, str] = {"store": t("status.store_opening")}
         self._spool_running = False
+        self._spool_again = False  # a kick arrived during a pass: run another one after it
         self.started = time.perf_counter()
 
     def on_mount(self) -> None:
@@ -109,25 +113,70 @@ class YichuangApp(App):
                 screen.set_index(index)
 
     def kick_spool(self) -> None:
-        if not self._spool_running and "store" in self.ws.__dict__:
-            self._spool_running = True
-            self._run_spool()
+        """Start a spool pass in a thread (the timer, a decision, a reprint call this).
+
+        One pass at a time in this process; across processes the jobs' claims in the
+        store keep two senders off the same job.
+        """
+        if "store" not in self.ws.__dict__:
+            return
+        if self._spool_running:
+            self._spool_again = True
+            return
+        self._spool_running = True
+        self._spool_again = False
+        self._run_spool()
 
     @work(thread=True, group="spool")
     def _run_spool(self) -> None:
         from app.services.printing import PrintSpool
 
+        summary = None
         try:
             spool = PrintSpool(self.ws)
-            results = spool.send_due()
-            waiting = len(spool.pending())
+            spool.send_due()
+            summary = spool.summary()
+        except Exception as exc:  # the store is busy or broken: say so, try again next tick
+            self.call_from_thread(self.set_status, "printer", f"[red]{t('error.store', error=exc)}[/]")
         finally:
-            self._spool_running = False
-        failed = [r for r in results if not r.ok]
-        text = t("status.print_queue", waiting=waiting) if waiting else ""
-        if failed:
-            text = f"[red]{t('status.print_failed', error=failed[-1].error)}[/]  " + text
-        self.call_from_thread(self.set_status, "printer", text)
+            self.call_from_thread(self._spool_done, summary)
+
+    def _spool_done(self, summary) -> None:
+        self._spool_running = False
+        if summary is not None:
+            self._show_print_status(summary)
+        from app.ui.screens.print_queue import PrintQueueScreen
+
+        if isinstance(self.screen, PrintQueueScreen):
+            self.screen.reload()
+        if self._spool_again:
+            self.kick_spool()
+
+    def _show_print_status(self, summary) -> None:
+        text = t("status.print_queue", waiting=summary.waiting) if summary.waiting else ""
+        if summary.failing:
+            text = f"[red]{t('status.print_failing', count=summary.failing, error=summary.last_error)}[/]"
+        self.set_status("printer", text)
+
+    def refresh_print_status(self) -> None:
+        """Recount the queue now (after the clerk resent or cancelled a job)."""
+        self._count_queue()
+
+    @work(thread=True, group="spool-status")
+    def _count_queue(self) -> None:
+        from app.services.printing import PrintSpool
+
+        summary = PrintSpool(self.ws).summary()
+        self.call_from_thread(self._show_print_status, summary)
+
+    def action_print_queue(self) -> None:
+        from app.ui.screens.print_queue import PrintQueueScreen
+
+        from textual.screen import ModalScreen
+
+        if isinstance(self.screen, (PrintQueueScreen, ModalScreen)) or "store" not in self.ws.__dict__:
+            return
+        self.push_screen(PrintQueueScreen())
 
     # --- navigation ----------------------------------------------------------------------------
     def resume_intake(self, draft) -> None:

@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(), nullable=False),
         sa.Column("code", sa.String(), nullable=False),
         sa.Column("reason", sa.String(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("event_id"),
     )
     op.create_index("ix_sync_event_status", "sync_event", ["status", "case_number"], unique=False)
@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column("state_then", sa.String(), nullable=False),
         sa.Column("prevailing", sa.String(), nullable=False),
         sa.Column("detail", sa.String(), nullable=False),
-        sa.Column("found_at", sa.DateTime(), nullable=False),
+        sa.Column("found_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("seen", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.Column("path", sa.String(), nullable=False),
         sa.Column("uploaded", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("sha256"),
     )
     op.create_index(op.f("ix_sync_attachment_case_number"), "sync_attachment", ["case_number"], unique=False)

@@ -219,3 +219,18 @@ def test_spool_keeps_a_job_when_the_printer_refuses(ws):
     assert not res.ok
     [job] = spool.pending()
     assert job.attempts == 1 and job.last_error
+
+
+def test_a_promise_past_the_last_announced_year_is_provisional_on_screen_and_paper(ws, clock):
+    clock.value = datetime(2026, 12, 29, 9, 0)  # 5 working days land in 2027
+    svc = IntakeService(ws)
+    draft = receive_all(svc.new_draft("bundle", bundle_code(ws, "开餐馆")))
+    draft.applicant = applicant()
+    case = svc.accept(draft).case
+    assert case.due_date.year == 2027 and case.due_provisional
+    receipt = CaseService(ws).detail(case.number).jobs[-1]
+    assert "推定" in receipt.text
+    from printing.preview import decode_text
+    from printing.profiles import get_profile
+
+    assert "推定" in decode_text(receipt.data, get_profile(receipt.profile))

@@ -97,12 +97,15 @@ class CaseDetailScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", t("key.back")),
         Binding("f6", "resume", t("key.resume")),
+        Binding("f7", "reprint", t("key.reprint")),
+        Binding("f9", "view_document", t("key.view_doc")),
     ]
 
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
         self.detail = None
+        self.documents: list[str] = []  # kinds this case has (receipt, notice, …)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -116,12 +119,17 @@ class CaseDetailScreen(Screen):
     @work(thread=True, exclusive=True, group="case-detail")
     def _load(self) -> None:
         from app.services.cases import CaseService
+        from app.services.printing import available_documents
 
         detail = CaseService(self.app.ws).detail(self.number)
-        self.app.call_from_thread(self._show, detail)
+        kinds = available_documents(self.app.ws, detail.case) if detail else []
+        self.app.call_from_thread(self._show, detail, kinds)
 
-    def _show(self, detail) -> None:
+    def _show(self, detail, kinds: list[str] | None = None) -> None:
+        from app.ui.screens.print_queue import doc_text, job_state_text
+
         self.detail = detail
+        self.documents = list(kinds or [])
         if detail is None:
             self.query_one("#case-detail", Static).update(t("case.not_found", number=self.number))
             return
@@ -145,7 +153,7 @@ class CaseDetailScreen(Screen):
         for e in detail.events:
             lines.append(f"  {_local(e.at)}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}")
         for j in detail.jobs:
-            lines.append(f"  {_local(j.created_at)}  {t('doc.' + j.doc_kind)}  {j.state}  {j.last_error}")
+            lines.append(f"  {_local(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {j.last_error}")
         self.query_one("#case-detail", Static).update("\n".join(lines))
 
     def action_back(self) -> None:
@@ -160,3 +168,66 @@ class CaseDetailScreen(Screen):
             self.app.notify(str(exc), severity="warning")
             return
         self.app.resume_intake(draft)
+
+    # --- documents: reprint (补打) and view ------------------------------------------------
+    def _choose_document(self, then) -> None:
+        """Call `then(kind)` with the document the clerk picks (at once if there is one)."""
+        from app.ui.screens.print_queue import DocumentChoiceDialog
+
+        if not self.documents:
+            self.app.notify(t("reprint.none", number=self.number), severity="warning")
+            return
+        if len(self.documents) == 1:
+            then(self.documents[0])
+            return
+        self.app.push_screen(DocumentChoiceDialog(t("reprint.choose_title"), self.documents),
+                             lambda kind: then(kind) if kind else None)
+
+    def action_reprint(self) -> None:
+        from app.ui.screens.dialogs import ConfirmDialog
+
+        number = self.detail.case.number if self.detail else self.number
+
+        def confirm(kind: str) -> None:
+            doc = t("doc." + kind)
+            self.app.push_screen(
+                ConfirmDialog(t("reprint.confirm_title", doc=doc), t("reprint.confirm_body", doc=doc, number=number)),
+                lambda ok: self._reprint(kind) if ok else None)
+
+        self._choose_document(confirm)
+
+    @work(thread=True, group="case-reprint")
+    def _reprint(self, kind: str) -> None:
+        from app.services.printing import DocumentUnavailable, reprint
+
+        try:
+            reprint(self.app.ws, self.number, kind)
+        except DocumentUnavailable as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="warning")
+            return
+        self.app.call_from_thread(self._reprinted, kind)
+
+    def _reprinted(self, kind: str) -> None:
+        self.app.notify(t("reprint.queued", doc=t("doc." + kind)))
+        self.app.kick_spool()
+        self._load()
+
+    def action_view_document(self) -> None:
+        self._choose_document(self._view)
+
+    @work(thread=True, group="case-view-document")
+    def _view(self, kind: str) -> None:
+        from app.services.printing import DocumentUnavailable, document_text
+
+        case = self.detail.case if self.detail else None
+        if case is None:
+            return
+        try:
+            text = document_text(self.app.ws, case, kind)
+        except DocumentUnavailable as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="warning")
+            return
+        headline = f"{t('doc.' + kind)} · {case.number}"
+        from app.ui.screens.dialogs import DocumentDialog
+
+        self.app.call_from_thread(self.app.push_screen, DocumentDialog(headline, text))
