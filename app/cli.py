@@ -15,8 +15,7 @@ from typing import Callable, Sequence
 from app import __version__
 
 
-class CommandError(Exception):
-    """A failure to report on stderr with exit code 1."""
+from app.errors import CommandError  # noqa: E402  (re-exported for the commands' users)
 
 
 def _data_dir_option(p: argparse.ArgumentParser, top: bool) -> None:

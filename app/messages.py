@@ -96,6 +96,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "intake.change_subject_body": ('已标记的材料将被清空，申请人信息保留。', 'The materials marked so far are cleared; the applicant stays.'),
     "intake.change_subject_yes": ('更换事项', 'change the matter'),
     "intake.discard_yes": ('放弃', 'discard'),
+    "key.find": ("查找", "Find"),
+    "quit.title": ("退出前放弃当前办件？", "Quit and discard the current intake?"),
     "key.keep": ('继续办理', 'keep'),
     "intake.no_returning": ('没有该申请人的已有信息', 'No saved details for this applicant'),
     "intake.defective_title": ('不符合要求：{name}', 'Not acceptable: {name}'),

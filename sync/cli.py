@@ -41,6 +41,8 @@ def register(sub, add) -> None:
                    "postgresql+psycopg://user@host:port/db for PostgreSQL)")
     q.add_argument("--upstream", metavar="URL", default="", help="provincial hub to forward province-level cases to")
     q.add_argument("--upstream-token", metavar="TOKEN", default="")
+    q.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain)")
+    q.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
     q = add("add-token", "create an API token (printed as the last line)", cmd_hub_add_token, hub)
     q.add_argument("--role", choices=["workstation", "backoffice", "hub"], required=True)
     q.add_argument("--office", default="", help="office code (workstation), county code prefix (hub)")
@@ -59,10 +61,13 @@ def register(sub, add) -> None:
     q.add_argument("--db", metavar="URL")
 
 
-def _fail(message: str):
-    from app.cli import CommandError
+def _fail(message: str) -> SystemExit:
+    """Exit code 1 with the message on stderr, like app.cli's CommandError (not imported here:
+    app.cli reaches the UI, and sync must not depend on Textual, even indirectly)."""
+    import sys
 
-    return CommandError(message)
+    print(f"yichuang: {message}", file=sys.stderr)
+    return SystemExit(1)
 
 
 def _ws(args):
@@ -221,7 +226,10 @@ def cmd_hub_serve(args: argparse.Namespace) -> int:
 
     if args.upstream and not args.upstream_token:
         raise _fail("--upstream needs --upstream-token")
-    serve(_hub_dir(args), args.host, args.port, args.db, args.upstream, args.upstream_token)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise _fail("--tls-cert and --tls-key go together")
+    serve(_hub_dir(args), args.host, args.port, args.db, args.upstream, args.upstream_token,
+          tls=(args.tls_cert, args.tls_key) if args.tls_cert else None)
     return 0
 
 

@@ -258,6 +258,10 @@ def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime 
             s.add(SyncEvent(event_id=e.id, case_number=e.case, lc=e.lc, origin=str(raw.get("by") or ""),
                             hub_seq=raw.get("seq") if isinstance(raw.get("seq"), int) else None,
                             status="pulled", updated_at=now))
+            if e.kind == cs.NOTE and isinstance(e.p.get("conflict"), str):
+                s.add(SyncConflict(case_number=e.case, event_id=e.id, rule=e.p["conflict"][:40], kind=e.kind,
+                                   origin=str(raw.get("by") or ""), detail=json.dumps(e.p, ensure_ascii=False),
+                                   found_at=now))
             touched[case.id] = case
             res.events += 1
         s.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 
+from rich.markup import escape
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -20,9 +21,11 @@ class YichuangApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "yichuang"
     BINDINGS = [
-        Binding("ctrl+q", "quit", t("key.quit"), priority=True),
+        Binding("ctrl+q", "quit_safely", t("key.quit"), priority=True),
         Binding("f12", "print_queue", t("key.print_queue")),
     ]
+
+    ENABLE_COMMAND_PALETTE = False  # every action has its own key; no English palette
 
     status_text: reactive[str] = reactive("")
 
@@ -33,6 +36,7 @@ class YichuangApp(App):
         self._status: dict[str, str] = {"store": t("status.store_opening")}
         self._spool_running = False
         self._spool_again = False  # a kick arrived during a pass: run another one after it
+        self._printing_warm = False
         self.started = time.perf_counter()
 
     def on_mount(self) -> None:
@@ -133,13 +137,24 @@ class YichuangApp(App):
 
         summary = None
         try:
+            if not self._printing_warm:
+                from app.services.printing import warm_up
+
+                warm_up(self.ws)  # once, in this thread: the first receipt is then fast
+                self._printing_warm = True
             spool = PrintSpool(self.ws)
             spool.send_due()
             summary = spool.summary()
-        except Exception as exc:  # the store is busy or broken: say so, try again next tick
-            self.call_from_thread(self.set_status, "printer", f"[red]{t('error.store', error=exc)}[/]")
+        except Exception as exc:  # the store is busy, a setting is wrong: say so, try again next tick
+            self._from_thread(self.set_status, "printer", f"[red]{escape(t('status.print_failed', error=exc))}[/]")
         finally:
-            self.call_from_thread(self._spool_done, summary)
+            self._from_thread(self._spool_done, summary)
+
+    def _from_thread(self, callback, *args) -> None:
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:  # the app is closing; the store keeps the queue for next time
+            pass
 
     def _spool_done(self, summary) -> None:
         self._spool_running = False
@@ -155,7 +170,7 @@ class YichuangApp(App):
     def _show_print_status(self, summary) -> None:
         text = t("status.print_queue", waiting=summary.waiting) if summary.waiting else ""
         if summary.failing:
-            text = f"[red]{t('status.print_failing', count=summary.failing, error=summary.last_error)}[/]"
+            text = f"[red]{escape(t('status.print_failing', count=summary.failing, error=summary.last_error))}[/]"
         self.set_status("printer", text)
 
     def refresh_print_status(self) -> None:
@@ -167,7 +182,7 @@ class YichuangApp(App):
         from app.services.printing import PrintSpool
 
         summary = PrintSpool(self.ws).summary()
-        self.call_from_thread(self._show_print_status, summary)
+        self._from_thread(self._show_print_status, summary)
 
     def action_print_queue(self) -> None:
         from app.ui.screens.print_queue import PrintQueueScreen
@@ -177,6 +192,21 @@ class YichuangApp(App):
         if isinstance(self.screen, (PrintQueueScreen, ModalScreen)) or "store" not in self.ws.__dict__:
             return
         self.push_screen(PrintQueueScreen())
+
+    def action_quit_safely(self) -> None:
+        """Quit, but never throw away an intake in progress without asking."""
+        from app.ui.screens.dialogs import ConfirmDialog
+
+        intake = next((s for s in self.screen_stack if isinstance(s, IntakeScreen)), None)
+        if intake is None or not intake.panes_ready or not intake.is_dirty():
+            self.exit()
+            return
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.exit()
+
+        self.push_screen(ConfirmDialog(t("quit.title"), t("intake.discard_body"), yes=t("key.quit")), done)
 
     # --- navigation ----------------------------------------------------------------------------
     def resume_intake(self, draft) -> None:

@@ -24,6 +24,7 @@ SMALL_BUFFER = 2048  # bytes; the kernel doubles it, still far below a raster re
 class PrinterListener:
     def __init__(self, mode: str = "accept", *, close_after: int = 4096, delay: float = 0.0) -> None:
         self.jobs: list[bytes] = []
+        self.last_byte_at: list[float] = []  # time.perf_counter() of each job's last byte
         self.partial: list[bytes] = []
         self.connections = 0
         self.close_after = close_after
@@ -78,6 +79,7 @@ class PrinterListener:
 
     def _handle(self, conn: socket.socket, mode: str) -> None:
         buf = bytearray()
+        last = time.perf_counter()
         try:
             if self.delay:
                 time.sleep(self.delay)
@@ -95,6 +97,7 @@ class PrinterListener:
                 if not chunk:
                     break
                 buf += chunk
+                last = time.perf_counter()
         except OSError:
             pass
         finally:
@@ -102,6 +105,7 @@ class PrinterListener:
         with self._changed:
             if mode in ("accept", "status"):
                 self.jobs.append(bytes(buf))
+                self.last_byte_at.append(last)
             else:
                 self.partial.append(bytes(buf))
             self._changed.notify_all()

@@ -42,7 +42,7 @@ class HubProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if '--tls-cert' in self.extra else 'http'}://127.0.0.1:{self.port}"
 
     def _db(self) -> list[str]:
         return ["--db", self.db_url] if self.db_url else []
@@ -58,7 +58,7 @@ class HubProcess:
             if self.proc.poll() is not None:
                 raise AssertionError(f"hub exited: {self.log.read_text(errors='replace')[-2000:]}")
             try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                if httpx.get(self.url + "/healthz", timeout=1, verify=False).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass

@@ -73,6 +73,7 @@ class Proxy:
                 continue
             try:
                 s = socket.create_connection(self.target, timeout=5)
+                s.settimeout(None)
             except OSError:
                 c.close()
                 continue
@@ -85,8 +86,9 @@ class Proxy:
                 self._socks.update((c, s))
             with self.counters.lock:
                 self.counters.connections += 1
+            target = self._pipe_delayed if self.shape.latency else self._pipe
             for a, b, up in ((c, s, True), (s, c, False)):
-                threading.Thread(target=self._pipe, args=(a, b, up, budget, (c, s)), daemon=True).start()
+                threading.Thread(target=target, args=(a, b, up, budget, (c, s)), daemon=True).start()
 
     def _pipe(self, src: socket.socket, dst: socket.socket, up: bool, budget, pair) -> None:
         sh = self.shape
@@ -131,6 +133,64 @@ class Proxy:
                 x.close()
             with self._lock:
                 self._socks.difference_update(pair)
+
+    def _pipe_delayed(self, src: socket.socket, dst: socket.socket, up: bool, budget, pair) -> None:
+        """A delay line: bytes leave after serialisation at `rate` plus one-way `latency`,
+        with many chunks in flight at once (as on a real long link)."""
+        import queue
+
+        sh = self.shape
+        q: queue.Queue = queue.Queue()
+
+        def writer() -> None:
+            try:
+                while True:
+                    item = q.get()
+                    if item is None:
+                        break
+                    when, data = item
+                    delay = when - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                    dst.sendall(data)
+                    with self.counters.lock:
+                        if up:
+                            self.counters.up += len(data)
+                        else:
+                            self.counters.down += len(data)
+            except OSError:
+                pass
+            finally:
+                self._close_pair(pair)
+
+        w = threading.Thread(target=writer, daemon=True)
+        w.start()
+        link_free = time.monotonic()
+        try:
+            while True:
+                data = src.recv(sh.chunk)
+                if not data:
+                    break
+                if sh.lose_answers and not up:
+                    raise OSError("answer lost")
+                now = time.monotonic()
+                link_free = max(link_free, now) + (len(data) / sh.rate if sh.rate else 0.0)
+                q.put((link_free + sh.latency, data))
+                if link_free - now > 0.02:  # back-pressure: do not read faster than the link
+                    time.sleep(link_free - now - 0.01)
+        except OSError:
+            pass
+        q.put(None)
+
+    def _close_pair(self, pair) -> None:
+        for x in pair:
+            try:
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            x.close()
+        with self._lock:
+            self._socks.difference_update(pair)
 
     def cut(self) -> None:
         """Drop every open connection now (both sides see a reset or EOF)."""

@@ -225,3 +225,30 @@ def test_catalogue_delta_and_calendar_update_reach_the_window(tmp_path, sqlite_h
         assert s.execute(select(func.count()).select_from(Case)).scalar() == 2
     rep = run_cycle(ws)
     assert rep.catalogue is None
+
+
+def test_two_windows_editing_the_same_applicant_is_shown_to_both(tmp_path, sqlite_hub):
+    from tests.sync.helpers import case_events, number, push
+
+    hub = sqlite_hub
+    t1, bo = hub.token("workstation", OFFICE, WSID), hub.token("backoffice")
+    t2 = hub.token("workstation", OFFICE, "02")
+    ws1 = make_workstation(tmp_path / "ws1", hub.url, t1, cases=1, seed=41)
+    assert run_cycle(ws1).ok
+    with ws1.store.read() as s:
+        c = s.execute(select(Case)).scalars().one()
+    other = case_events(number(1, ws="02"), ws="02")
+    other[1]["p"]["applicant"] = {"kind": c.applicant_kind, "id_number": c.applicant_id_number,
+                                  "name": c.applicant_name, "phone": "13900000000", "address": "新地址"}
+    r = push(hub.url, t2, other)
+    assert r.status_code == 200
+    assert run_cycle(ws1).ok
+    shown = [(k.case_number, k.rule) for k in local.conflicts(ws1.store)]
+    assert shown == [(c.number, "applicant_details")]
+    detail = json.loads(local.conflicts(ws1.store)[0].detail)
+    assert detail["after"]["address"] == "新地址"
+    pulled = get(hub.url, t2, "/api/v1/sync/pull", after=0)
+    import json as _j
+
+    assert [e["kind"] for e in _j.loads(pulled.content)["events"]] == ["case.note"]
+    assert window_cases(ws1)[c.number] == hub_cases(hub, bo)[c.number]

@@ -214,3 +214,55 @@ async def test_refuse_asks_for_a_reason(ws):
         await wait_for(pilot, lambda: isinstance(app.screen, DocumentDialog))
         [case] = CaseService(ws).list()
         assert case.state == "refused" and "职权" in case.reason
+
+
+async def test_quit_and_changing_the_matter_ask_before_losing_work(ws):
+    from app.ui.screens.dialogs import ConfirmDialog
+
+    app = YichuangApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        await pick(app, pilot, "kcg")
+        await tick_all(app, pilot, 3)
+        # another matter: the marks would be lost, so the window asks; Enter keeps them
+        await pick(app, pilot, "kbld")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        assert ws.catalogue.bundle(screen.draft.subject_code).name == "开餐馆"
+        assert sum(m.status == "received" for m in screen.draft.marks) == 3
+        # Ctrl+Q with an intake in progress asks too; N keeps the window open
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        assert not app.is_running
+
+
+async def test_defective_material_asks_why_and_the_notice_lists_it(ws):
+    app = YichuangApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        await pick(app, pilot, "kbld")
+        n = len(screen.draft.marks)
+        await fill_applicant(app, pilot)
+        await tick_all(app, pilot, n)
+        await pilot.press("x")  # the cursor stayed on the last material: not acceptable
+        await wait_for(pilot, lambda: isinstance(app.screen, ReasonDialog))
+        app.screen.query_one("#reason-input", Input).value = "复印件不清晰"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        last = screen.draft.marks[-1]
+        assert last.status == "defective" and last.note == "复印件不清晰"
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReasonDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DocumentDialog))
+        [case] = CaseService(ws).list()
+        notice = CaseService(ws).detail(case.number).jobs[-1]
+        assert notice.doc_kind == "notice" and "复印件不清晰" in notice.text

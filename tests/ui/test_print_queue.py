@@ -60,7 +60,7 @@ async def test_print_queue_shows_failures_and_resends_cancels_previews(ws):
             assert table.row_count == 2
             row = table.get_row_at(0)  # newest first
             assert row[0] == second.case.number and row[1] == "受理回执" and row[3] == "待重试"
-            assert row[2] == printer.url and int(row[4]) >= 1 and row[5].startswith("refused")
+            assert str(row[2]) == printer.url and int(row[4]) >= 1 and str(row[5]).startswith("refused")
             # preview: the text of the document
             await pilot.press("f7")
             await wait_for(pilot, lambda: isinstance(app.screen, DocumentDialog))

@@ -43,3 +43,24 @@ def test_signature_is_deterministic_and_case_bound() -> None:
     assert s.sign(CASE) != s.sign(CASE + "1")
     assert verify_payload(qr_payload(CASE, "", s), s.public_key_b64())
     assert qr_payload(CASE, "", s).startswith("yc:?n=")
+
+
+def test_load_or_create_keeps_one_key_under_concurrent_first_starts(tmp_path) -> None:
+    import threading
+
+    path = tmp_path / "keys" / "workstation.key"
+    got: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def start() -> None:
+        barrier.wait()
+        got.append(Signer.load_or_create(path).public_key_b64())
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(set(got)) == 1 and got[0] == Signer.load(path).public_key_b64()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in path.parent.iterdir()) == ["workstation.key"]  # no temporaries

@@ -20,7 +20,7 @@ def _local(dt) -> str:
 class CaseListScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", t("key.back")),
-        Binding("f2", "focus_find", t("cases.find_placeholder")[:4]),
+        Binding("f2", "focus_find", t("key.find")),
         Binding("f3", "toggle_today", t("key.today")),
         Binding("f4", "focus_table", t("key.open")),
     ]
@@ -52,7 +52,11 @@ class CaseListScreen(Screen):
 
         svc = CaseService(self.app.ws)
         day = self.app.ws.today() if today_only else None
-        cases = svc.find(text, day=day) if text.strip() else svc.list(day=day)
+        try:
+            cases = svc.find(text, day=day) if text.strip() else svc.list(day=day)
+        except Exception as exc:  # a store problem must not take the window down
+            self.app.call_from_thread(self.app.notify, t("error.store", error=exc), severity="error")
+            return
         self.app.call_from_thread(self._show, cases, text)
 
     def _show(self, cases, text: str) -> None:
@@ -121,14 +125,21 @@ class CaseDetailScreen(Screen):
         from app.services.cases import CaseService
         from app.services.printing import available_documents
 
-        detail = CaseService(self.app.ws).detail(self.number)
-        kinds = available_documents(self.app.ws, detail.case) if detail else []
+        try:
+            detail = CaseService(self.app.ws).detail(self.number)
+            kinds = available_documents(self.app.ws, detail.case) if detail else []
+        except Exception as exc:  # a store problem must not take the window down
+            self.app.call_from_thread(self.app.notify, t("error.store", error=exc), severity="error")
+            return
         self.app.call_from_thread(self._show, detail, kinds)
 
     def _show(self, detail, kinds: list[str] | None = None) -> None:
+        from rich.markup import escape
+
         from app.ui.screens.print_queue import doc_text, job_state_text
 
         self.detail = detail
+        self.refresh_bindings()  # F6 only for a case awaiting correction
         self.documents = list(kinds or [])
         if detail is None:
             self.query_one("#case-detail", Static).update(t("case.not_found", number=self.number))
@@ -143,7 +154,8 @@ class CaseDetailScreen(Screen):
             lines.append(t("result.due", date=c.due_date.isoformat(),
                            provisional=t("result.provisional") if c.due_provisional else ""))
         if c.reason:
-            lines.append(f"{t('refuse.reason')[:6]}：{c.reason}")
+            label = t("case.reason") if c.state == "refused" else t("case.remarks")
+            lines.append(f"{label}：{escape(c.reason)}")
         lines.append("")
         lines.append(f"[b]{t('intake.checklist')}[/]")
         for m in detail.marks:
@@ -153,11 +165,17 @@ class CaseDetailScreen(Screen):
         for e in detail.events:
             lines.append(f"  {_local(e.at)}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}")
         for j in detail.jobs:
-            lines.append(f"  {_local(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {j.last_error}")
+            lines.append(f"  {_local(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {escape(j.last_error)}")
         self.query_one("#case-detail", Static).update("\n".join(lines))
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Resume (F6) is offered only for a case awaiting correction."""
+        if action == "resume":
+            return bool(self.detail and self.detail.case.state == "correction")
+        return True
 
     def action_resume(self) -> None:
         from app.services.intake import IntakeService

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -94,8 +95,8 @@ class PrintQueueScreen(Screen):
             self.jobs[job.job_id] = (job, number)
             error = job.last_error if len(job.last_error) <= ERROR_WIDTH else job.last_error[:ERROR_WIDTH - 1] + "…"
             next_try = _local(job.next_attempt_at) if job.state == "queued" else ""
-            table.add_row(number, doc_text(job), job.printer_url, job_state_text(job), str(job.attempts),
-                          error, _local(job.created_at), next_try, key=job.job_id)
+            table.add_row(number, doc_text(job), Text(job.printer_url), job_state_text(job), str(job.attempts),
+                          Text(error), _local(job.created_at), next_try, key=job.job_id)
         if keep in self.jobs:
             table.move_cursor(row=table.get_row_index(keep))
         key = "queue.title_active" if self.active_only else "queue.title_all"

@@ -1,0 +1,164 @@
+"""Sync benchmarks (issue 4): figures, not timed tests.
+
+    .venv/bin/python -m tests.bench.bench_sync [--cases 10000] [--shaped 1000] [--db URL]
+
+1. loopback: N cases (``yichuang demo seed``, ~26 materials for bundles) pushed to a hub
+   process over 127.0.0.1: cases per second;
+2. a shaped link, 64 kbit/s each way with 300 ms round trips (userspace proxy): time for
+   1,000 cases, bytes on the wire per case against the zstd size of the raw events, goodput
+   as a share of the link;
+3. a cut in the middle of a shaped sync: how many events (and batches) go twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench.common import report
+
+
+def _setup(tmp: Path, cases: int, db: str | None, seed: int):
+    from tests.sync.conftest import OFFICE, WSID, HubProcess, make_workstation, ycli
+
+    hub = HubProcess(tmp / f"hub{seed}", db).start()
+    token = hub.token("workstation", OFFICE, WSID)
+    wsdir = tmp / f"ws{seed}"
+    t0 = time.perf_counter()
+    ycli("demo", "seed", "--cases", str(cases), "--seed", str(seed), "--days", "30", "--data-dir", str(wsdir),
+         timeout=1800)
+    seeded = time.perf_counter() - t0
+    ws = make_workstation(wsdir, hub.url, token)
+    return hub, ws, seeded
+
+
+def _raw_zstd(ws) -> tuple[int, int, int]:
+    """(events, raw JSON bytes, zstd bytes) of everything unsent, compressed as one stream."""
+    import zstandard
+
+    from sync import local, protocol
+
+    events = local.next_batch(ws.store, max_events=10**9, max_bytes=1 << 62)
+    raw = protocol.dumps(events)
+    return len(events), len(raw), len(zstandard.ZstdCompressor(level=3).compress(raw))
+
+
+def loopback(tmp: Path, n: int, db: str | None) -> None:
+    from sync.client import run_cycle
+
+    hub, ws, seeded = _setup(tmp, n, db, seed=101)
+    try:
+        events, raw, _z = _raw_zstd(ws)
+        t0 = time.perf_counter()
+        rep = run_cycle(ws, max_batch_events=2000)
+        dt = time.perf_counter() - t0
+        assert rep.ok and rep.left == 0, rep.error
+        report(f"sync over loopback: {n} cases, {events} events ({raw / events:.0f} B JSON each), "
+               f"hub on {'PostgreSQL' if db else 'SQLite'}", {
+                   "seed time": seeded, "sync time": dt, "cases per second": f"{n / dt:.0f}",
+                   "events per second": f"{events / dt:.0f}", "batches": rep.batches}, unit="s")
+    finally:
+        hub.stop()
+        ws.close()
+
+
+def shaped(tmp: Path, n: int, db: str | None) -> None:
+    from sync.client import run_cycle
+    from tests.sync.proxy import Proxy, Shape
+
+    rate = 64_000 / 8  # bytes per second, each direction
+    hub, ws, _ = _setup(tmp, n, db, seed=202)
+    proxy = Proxy(hub.port, Shape(rate=rate, latency=0.150))
+    ws.config.set("hub.url", proxy.url)
+    try:
+        events, raw, zsize = _raw_zstd(ws)
+        t0 = time.perf_counter()
+        rep = run_cycle(ws)
+        dt = time.perf_counter() - t0
+        assert rep.ok and rep.left == 0, rep.error
+        wire = proxy.counters.total
+        report(f"sync over a shaped link (64 kbit/s each way, 300 ms RTT): {n} cases, {events} events", {
+            "time for all cases": f"{dt:.1f} s",
+            "bytes on the wire": wire, "bytes up (to the hub)": proxy.counters.up,
+            "bytes per case": f"{wire / n:.0f}",
+            "zstd of raw events per case": f"{zsize / n:.0f}",
+            "wire / zstd(raw events)": f"{wire / zsize:.2f}",
+            "goodput (zstd events / link capacity)": f"{zsize / (dt * rate):.0%}",
+            "batches": rep.batches, "connections": proxy.counters.connections,
+        })
+        proxy.reset_counters()
+        t0 = time.perf_counter()
+        rep = run_cycle(ws)
+        report("idle sync on the same link", {"bytes on the wire": proxy.counters.total,
+                                               "time": f"{time.perf_counter() - t0:.2f} s"})
+    finally:
+        proxy.close()
+        hub.stop()
+        ws.close()
+
+
+def cut(tmp: Path, n: int, db: str | None) -> None:
+    import threading
+
+    from sync import local, protocol
+    from sync.client import run_cycle
+    from tests.sync.proxy import Proxy, Shape
+
+    hub, ws, _ = _setup(tmp, n, db, seed=303)
+    proxy = Proxy(hub.port, Shape(rate=8000, latency=0.150))
+    ws.config.set("hub.url", proxy.url)
+    try:
+        total = local.pending_count(ws.store)
+        timer = threading.Timer(12.0, proxy.cut)
+        timer.start()
+        first = run_cycle(ws)
+        timer.cancel()
+        second = run_cycle(ws)
+        assert second.ok and second.left == 0, second.error
+        st = hub.store()
+        applied = st.counts()["events"]
+        st.close()
+        report(f"a cut 12 s into a shaped sync of {n} cases ({total} events; one batch is at most "
+               f"{protocol.TARGET_BATCH_BYTES * 8 // 1024} KiB of JSON)", {
+            "events acked before the cut": first.pushed, "batches before the cut": first.batches,
+            "events sent again (hub: already had them)": second.duplicates,
+            "batches after the cut": second.batches,
+            "events at the hub (each once)": applied,
+            "cut error": str(first.error)[:60] if first.error else "none (finished first)",
+        })
+    finally:
+        proxy.close()
+        hub.stop()
+        ws.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--cases", type=int, default=10_000)
+    p.add_argument("--shaped", type=int, default=1_000)
+    p.add_argument("--cut", type=int, default=300)
+    p.add_argument("--db", default=None, help="PostgreSQL URL for the hub (default SQLite)")
+    p.add_argument("--only", choices=["loopback", "shaped", "cut"])
+    args = p.parse_args(argv)
+    from tests.sync.ycli import patch_schema_version
+
+    patch_schema_version()
+    tmp = Path(tempfile.mkdtemp(prefix="yc-bench-sync-"))
+    try:
+        if args.only in (None, "loopback"):
+            loopback(tmp, args.cases, args.db)
+        if args.only in (None, "shaped"):
+            shaped(tmp, args.shaped, args.db)
+        if args.only in (None, "cut"):
+            cut(tmp, args.cut, args.db)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

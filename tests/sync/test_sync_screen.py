@@ -1,0 +1,76 @@
+"""The sync screen through Textual's pilot: refused, conflicts, ready for pickup, waiting."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from textual.app import App
+from textual.reactive import reactive
+from textual.widgets import DataTable
+
+from app.store.models import Case
+from app.ui.screens.sync_screen import SyncScreen
+from sync import local
+
+
+class Frame(App):
+    status_text: reactive[str] = reactive("")
+
+    def __init__(self, ws) -> None:
+        super().__init__()
+        self.ws = ws
+
+    def on_mount(self) -> None:
+        self.push_screen(SyncScreen())
+
+
+def _prepare(ws):
+    from app.services.demo import seed_cases
+
+    seed_cases(ws, 3, seed=2, days=2)
+    with ws.store.read() as s:
+        cases = list(s.execute(select(Case).where(Case.state == "accepted").order_by(Case.id)).scalars())
+    batch = local.next_batch(ws.store)
+    first = batch[0]
+    refused_case = first["case"]
+    local.mark_sent(ws.store, [e for e in batch if e["case"] != refused_case] + [first],
+                    {"ok": len(batch) - 1, "refused": [{"id": first["id"], "code": "bad_payload",
+                                                       "reason": "缺少uid"}]})
+    done = next(c for c in cases if c.number != refused_case)
+    local.apply_pulled(ws.store, [{"id": str(uuid.uuid4()), "case": done.number, "kind": "case.completed",
+                                   "lc": 3, "p": {}, "actor": "张科长", "office": "", "ws": "",
+                                   "at": "2026-11-20T02:00:00+00:00", "seq": 9, "by": "backoffice:市场监管局"}], 9)
+    return refused_case, first["id"], done.number
+
+
+async def test_sync_screen_lists_and_acts(ws):
+    refused_case, refused_id, done = _prepare(ws)
+    app = Frame(ws)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        screen = app.screen
+        refused = screen.query_one("#sync-refused", DataTable)
+        assert refused.row_count == 1
+        assert "缺少uid" in str(refused.get_row_at(0)[3])
+        ready = screen.query_one("#sync-ready", DataTable)
+        assert ready.row_count == 1 and ready.get_row_at(0)[0] == done
+        waiting = screen.query_one("#sync-waiting", DataTable)
+        assert [waiting.get_row_at(i)[2] for i in range(waiting.row_count)] == ["等待前序记录"]
+        refused.focus()
+        await pilot.press("f6")  # set aside
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert local.refused_events(ws.store)[0]["status"] == "set_aside"
+        assert [waiting.get_row_at(i)[2] for i in range(waiting.row_count)] == ["待上传"]
+        ready.focus()
+        await pilot.press("f8")  # hand out
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        with ws.store.read() as s:
+            assert s.execute(select(Case.state).where(Case.number == done)).scalar() == "delivered"
+        assert ready.row_count == 0
