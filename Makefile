@@ -19,6 +19,7 @@ run: install
 	$(VENV)/bin/yichuang
 
 test: install
+	bash sync/tools/ensure_postgres.sh
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 

@@ -71,6 +71,8 @@ def _applicant(rng: random.Random, person_only: bool = False) -> dict:
 def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
                progress: Callable[[int], object] | None = None) -> int:
     rng = random.Random(seed)
+    # Case uids and event ids must differ between workstations seeded with the same seed.
+    id_rng = random.Random(f"{seed}:{ws.office_code}:{ws.workstation_id}")
     cat = ws.catalogue
     cal = ws.calendar
     subjects: list[tuple[str, str, str, tuple]] = [
@@ -134,7 +136,7 @@ def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
             number = str(make_case_number(office, wsid, day, seq))
             due = add_working_days(day, promised, cal) if decision == "accept" else None
             case = {
-                "id": next_case_id, "uid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "id": next_case_id, "uid": str(uuid.UUID(int=id_rng.getrandbits(128), version=4)),
                 "number": number, "office_code": office, "workstation_id": wsid, "subject_kind": kind,
                 "subject_code": code, "subject_name": name, "catalogue_version": cat.version,
                 "applicant_id": next_applicant_id, "applicant_kind": a["kind"], "applicant_name": a["name"],
@@ -156,7 +158,7 @@ def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
                                                  "reason": case["reason"], "revision": 1,
                                                  "due_date": str(due.date) if due else None}),
             ):
-                events.append({"event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                events.append({"event_id": str(uuid.UUID(int=id_rng.getrandbits(128), version=4)),
                                "case_id": next_case_id, "case_number": number, "kind": ev_kind,
                                "payload_json": json.dumps(payload, ensure_ascii=False), "actor": ws.clerk,
                                "office_code": office, "workstation_id": wsid, "at": utc, "synced_at": None})

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from sync.messages import t
+from app.messages import t
 
 SKEW_WARN_SECONDS = 300
 

@@ -23,6 +23,7 @@ class YichuangApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit_safely", t("key.quit"), priority=True),
         Binding("f12", "print_queue", t("key.print_queue")),
+        Binding("ctrl+y", "sync_screen", t("key.sync")),
     ]
 
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; no English palette
@@ -37,6 +38,7 @@ class YichuangApp(App):
         self._spool_running = False
         self._spool_again = False  # a kick arrived during a pass: run another one after it
         self._printing_warm = False
+        self.sync_runner = None  # app.services.sync_runner.SyncRunner, once the store is open
         self.started = time.perf_counter()
 
     def on_mount(self) -> None:
@@ -79,6 +81,32 @@ class YichuangApp(App):
         self._load_catalogue()
         self.set_interval(SPOOL_INTERVAL, self.kick_spool)
 
+    # --- sync with the platform (issue 4) ------------------------------------------------------
+    def _start_sync(self) -> None:
+        from app.services.sync_runner import SyncRunner
+
+        self.sync_runner = SyncRunner(self.ws)
+        self._sync_loop()
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def _sync_loop(self) -> None:
+        """Background sync: the window never waits on the network."""
+        runner = self.sync_runner
+        runner.run_forever(on_cycle=lambda st: self.call_from_thread(self.set_status, "sync", st.bar_text()))
+
+    def kick_sync(self) -> None:
+        if self.sync_runner is not None:
+            self.sync_runner.kick()
+
+    def action_sync_screen(self) -> None:
+        from app.ui.screens.sync_screen import SyncScreen
+
+        self.push_screen(SyncScreen())
+
+    def on_unmount(self) -> None:
+        if self.sync_runner is not None:
+            self.sync_runner.stop()
+
     # --- status ----------------------------------------------------------------------------
     def set_status(self, part: str, text: str) -> None:
         self._status[part] = text
@@ -94,6 +122,7 @@ class YichuangApp(App):
             return
         self.call_from_thread(self.set_status, "store", "")
         self.call_from_thread(self.kick_spool)
+        self.call_from_thread(self._start_sync)
 
     @work(thread=True, group="startup")
     def _load_catalogue(self) -> None:

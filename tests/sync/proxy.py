@@ -197,8 +197,12 @@ class Proxy:
         with self._lock:
             socks = list(self._socks)
         for x in socks:
-            try:
+            try:  # shutdown wakes the relay threads blocked on the socket; close alone would not
                 x.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
                 x.close()
             except OSError:
                 pass

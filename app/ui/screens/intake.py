@@ -328,6 +328,7 @@ class IntakeScreen(Screen):
         if detail and detail.jobs:
             text = detail.jobs[-1].text
         self.app.kick_spool()
+        self.app.kick_sync()
         self.reset()
         self.app.push_screen(DocumentDialog(headline, text), lambda _: self.action_focus_search())
 

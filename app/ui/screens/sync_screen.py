@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from app.ui.widgets.status_bar import StatusBar
-from sync.messages import t
+from app.messages import t
 
 
 def _local(dt) -> str:

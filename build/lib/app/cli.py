@@ -15,8 +15,7 @@ from typing import Callable, Sequence
 from app import __version__
 
 
-class CommandError(Exception):
-    """A failure to report on stderr with exit code 1."""
+from app.errors import CommandError  # noqa: E402  (re-exported for the commands' users)
 
 
 def _data_dir_option(p: argparse.ArgumentParser, top: bool) -> None:
@@ -71,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("print", "print (or reprint) a document of a case", cmd_case_print, case)
     p.add_argument("number")
     p.add_argument("--doc", choices=["receipt", "notice", "refusal", "pickup", "handover"], default="receipt")
-    p.add_argument("--printer", metavar="URL")
+    p.add_argument("--printer", metavar="URL", help="printer URL (default: the configured printer)")
+    p.add_argument("--preview", metavar="FILE.png", type=Path,
+                   help="write the PNG of what was printed instead of printing")
 
     prn = sub.add_parser("printer", help="printers").add_subparsers(dest="action", required=True)
     p = add("test", "print a test page", cmd_printer_test, prn)
@@ -201,8 +202,11 @@ def cmd_demo_seed(args) -> int:
 
 
 def cmd_case_list(args) -> int:
+    from app.messages import t
     from app.services.cases import CaseService, case_to_dict
 
+    if args.limit < 1:
+        raise CommandError("--limit must be 1 or more")
     ws = _workstation(args)
     svc = CaseService(ws)
     day = ws.today() if args.today else None
@@ -210,12 +214,19 @@ def cmd_case_list(args) -> int:
     if args.json:
         _print_json([case_to_dict(c) for c in cases])
         return 0
-    from app.messages import t
-
     for c in cases:
-        due = f"{c.due_date}{'*' if c.due_provisional else ''}" if c.due_date else "-"
-        print(f"{c.number}  {t('state.' + c.state):<6}  {c.applicant_name}  {c.subject_name}  {due}")
+        due = c.due_date.isoformat() + (t("result.provisional") if c.due_provisional else "") if c.due_date else "-"
+        print("  ".join((c.number, _pad(t("state." + c.state), 8), _pad(c.applicant_name, 24),
+                         _pad(c.subject_name, 30), due)))
     return 0
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to `width` terminal columns (CJK characters take two)."""
+    from unicodedata import east_asian_width
+
+    used = sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
 
 
 def cmd_case_show(args) -> int:
@@ -225,6 +236,12 @@ def cmd_case_show(args) -> int:
     ws = _workstation(args)
     detail = CaseService(ws).detail(args.number)
     if detail is None:
+        from app.domain.numbering import parse_case_number
+
+        try:
+            parse_case_number(args.number)
+        except ValueError as exc:  # not even a case number: say what is wrong with it
+            raise CommandError(f"{args.number}: {exc}") from None
         raise CommandError(t("case.not_found", number=args.number))
     data = detail_to_dict(detail)
     if args.json:
@@ -232,50 +249,77 @@ def cmd_case_show(args) -> int:
         return 0
     c = detail.case
     print(f"{c.number}  {t('state.' + c.state)}")
-    print(f"  {c.subject_name} ({c.subject_code}), catalogue {c.catalogue_version}")
-    print(f"  {c.applicant_name}  {c.applicant_id_number}  {c.applicant_phone}")
+    print(f"  {t('cases.col_subject')}: {c.subject_name} ({c.subject_code}) · {c.catalogue_version}")
+    print(f"  {t('cases.col_applicant')}: {c.applicant_name}  {c.applicant_id_number}  {c.applicant_phone}")
     if c.due_date:
-        print(f"  accepted {c.accepted_on}, due {c.due_date}{' (provisional)' if c.due_provisional else ''}")
+        print("  " + t("result.due", date=c.due_date.isoformat(),
+                       provisional=t("result.provisional") if c.due_provisional else ""))
     if c.reason:
-        print(f"  reason: {c.reason}")
+        label = t("case.reason") if c.state == "refused" else t("case.remarks")
+        print(f"  {label}: {c.reason}")
+    print(f"  {t('intake.checklist')}:")
     for m in detail.marks:
-        print(f"  [{m.status:9}] {m.item.name}")
+        note = f"（{m.note}）" if m.note else ""
+        print(f"    [{_pad(t('status.' + m.status), 4)}] {m.item.name}{note}")
+    print(f"  {t('case.timeline')}:")
     for e in detail.events:
-        print(f"  {e.at:%Y-%m-%d %H:%M:%S}  {e.kind}  {e.actor}@{e.workstation_id}")
+        print(f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}")
     for j in detail.jobs:
-        print(f"  print {j.doc_kind} {j.state} ({j.attempts} attempts) {j.last_error}")
+        print(f"    {j.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {t('doc.' + j.doc_kind)}  {j.state}"
+              f"  {j.last_error}".rstrip())
     return 0
 
 
 def cmd_case_print(args) -> int:
+    """Reprint (补打) a document of a case; exit 0 only when the printer took every byte.
+
+    On failure the job stays in the print queue, where the workstation retries it.
+    """
     from app.messages import t
     from app.services.cases import CaseService
-    from app.services.printing import PrintSpool, queue_case_document
+    from app.services.printing import (CLI_HOLD, SEND_TIMEOUT, DocumentUnavailable, PrintSpool,
+                                       check_printer_url, reprint, write_preview)
+    from printing.transport import PrinterError
 
     ws = _workstation(args)
-    case = CaseService(ws).get(args.number)
-    if case is None:
-        raise CommandError(t("case.not_found", number=args.number))
-    with ws.store.write() as s:
-        job = queue_case_document(ws, s, case, args.doc, reprint=True, printer_url=args.printer)
-    result = PrintSpool(ws).send(job.job_id)
+    if args.printer:
+        try:
+            check_printer_url(args.printer)
+        except PrinterError as exc:
+            raise CommandError(t("print.bad_printer", error=exc)) from None
+    try:
+        if args.preview is not None:
+            try:
+                job = write_preview(ws, args.number, args.doc, args.preview)
+            except OSError as exc:
+                raise CommandError(f"{args.preview}: {exc.strerror or exc}") from None
+            print(t("print.preview_written", path=args.preview) + ("" if job else t("print.preview_fresh")))
+            return 0
+        job = reprint(ws, args.number, args.doc, printer_url=args.printer, hold=CLI_HOLD)
+    except DocumentUnavailable as exc:
+        raise CommandError(str(exc)) from None
+    spool = PrintSpool(ws)
+    result = spool.send(job.job_id)
+    if not result.attempted and result.state == "sending":  # the workstation took it: wait
+        result = spool.wait(job.job_id, SEND_TIMEOUT + 5)
     if not result.ok:
-        raise CommandError(f"printer: {result.error} (the job is queued and will be retried by the workstation)")
-    print(f"printed {args.doc} of {case.number} ({job.job_id})")
+        raise CommandError(t("print.not_printed", error=result.error or t("job." + result.state),
+                             job=job.job_id))
+    case = CaseService(ws).get(args.number)
+    print(t("print.printed", doc=t("doc." + args.doc), number=case.number if case else args.number,
+            job=job.job_id))
     return 0
 
 
 def cmd_printer_test(args) -> int:
+    from app.messages import t
     from app.services.printing import print_test_page
+    from printing.transport import PrinterError
 
     ws = _workstation(args)
     try:
         where = print_test_page(ws, args.url)
-    except Exception as exc:
-        from printing.transport import PrinterError
-
-        if isinstance(exc, PrinterError):
-            raise CommandError(f"printer: {exc}") from None
-        raise
-    print(f"test page sent to {where}")
+    except PrinterError as exc:
+        raise CommandError(t("print.printer_error", error=exc)) from None
+    print(t("print.test_sent", url=where))
     return 0

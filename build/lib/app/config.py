@@ -137,8 +137,10 @@ def _validate(key: str, value: str) -> str:
     """The value to store (normalised), or ConfigError saying what is wrong."""
     from app.domain.text import FieldError, clean_text
 
+    required = key in ("office.code", "office.name", "workstation.id", "workstation.window",
+                       "workstation.clerk", "printer.profile", "ui.language")
     try:
-        clean_text(value, key, required=False, max_len=500)
+        value = clean_text(value, key, required=required, max_len=500)
     except FieldError as exc:
         raise ConfigError(f"{key}: {exc.message}") from None
     if key == "office.code":
@@ -157,11 +159,19 @@ def _validate(key: str, value: str) -> str:
             raise ConfigError(
                 "printer.url must start with tcp://, usb://, serial://, cups://, file:// or dir://"
             )
+        from printing.transport import PrinterError, open_printer
+
+        try:
+            open_printer(value)  # parses only; nothing is sent
+        except PrinterError as exc:
+            raise ConfigError(f"printer.url: {exc}") from None
     elif key == "printer.profile":
         from printing.profiles import PROFILES
 
         if value not in PROFILES:
             raise ConfigError(f"unknown printer profile {value!r}; known: {', '.join(PROFILES)}")
+    elif key == "office.hotline" and value and not all(ch.isdigit() or ch in "-+ ()" for ch in value):
+        raise ConfigError("office.hotline: digits only, e.g. 0518-83212345 or 12345")
     elif key == "hub.url" and value and not value.startswith(("http://", "https://")):
         raise ConfigError("hub.url must start with http:// or https://")
     return value

@@ -69,22 +69,45 @@ class Signer:
             raise ValueError(f"{path}: not an Ed25519 private key")
         return cls(key)
 
-    def save(self, path: str | Path) -> None:
-        """Write the private key as PKCS#8 PEM, readable by the owner only (atomic)."""
-        path = Path(path)
+    def _write_tmp(self, path: Path) -> Path:
         pem = self._key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        tmp = path.with_name(path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             os.write(fd, pem)
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        return tmp
+
+    def save(self, path: str | Path) -> None:
+        """Write the private key as PKCS#8 PEM, readable by the owner only (atomic)."""
+        path = Path(path)
+        os.replace(self._write_tmp(path), path)
+
+    @classmethod
+    def load_or_create(cls, path: str | Path) -> "Signer":
+        """The key at ``path``, generated there first if there is none.
+
+        Safe when two processes (the window and a CLI command) start at once: the new key
+        is linked into place only if no key exists, and everyone then loads the one on
+        disk, so no receipt is ever signed with a key that was not kept.
+        """
+        path = Path(path)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cls.generate()._write_tmp(path)
+            try:
+                os.link(tmp, path)  # fails if another process won: its key is the one
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(tmp)
+        return cls.load(path)
 
     def public_raw(self) -> bytes:
         return self._key.public_key().public_bytes(

@@ -160,7 +160,8 @@ class TcpPrinter(Printer):
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError) as e:
             raise PrinterError("disconnected", f"{self.host}:{self.port}: {e}") from e
         except OSError as e:
-            if e.errno in (errno.EPIPE, errno.ECONNRESET):
+            # ENOTCONN: the printer reset the connection before our shutdown(SHUT_WR)
+            if e.errno in (errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN, errno.ECONNABORTED):
                 raise PrinterError("disconnected", f"{self.host}:{self.port}: {e}") from e
             raise PrinterError("offline", f"{self.host}:{self.port}: {e}") from e
         finally:

@@ -135,7 +135,7 @@ def parse_event(d: Any) -> WireEvent:
     if len(dumps(p)) > MAX_EVENT_BYTES:
         raise ProtocolError(f"event {eid}: payload over {MAX_EVENT_BYTES} bytes", 413, "too_large")
     return WireEvent(eid, _str(d, "case", 40), kind, lc, p, _str(d, "actor", 100, required=False),
-                     _str(d, "office", 12), _str(d, "ws", 4), _str(d, "at", 40))
+                     _str(d, "office", 12, required=False), _str(d, "ws", 4, required=False), _str(d, "at", 40))
 
 
 def parse_batch(doc: Any) -> tuple[str, list[WireEvent]]:

@@ -16,8 +16,9 @@ IN_REVIEW: Final = "in_review"  # 审批中
 COMPLETED: Final = "completed"  # 办结
 DENIED: Final = "denied"  # 不予许可
 DELIVERED: Final = "delivered"  # 已出件
+WITHDRAWN: Final = "withdrawn"  # 已撤回 (see app.domain.case_state)
 
-STATES: Final = (CORRECTION, ACCEPTED, REFUSED, IN_REVIEW, COMPLETED, DENIED, DELIVERED)
+STATES: Final = (CORRECTION, ACCEPTED, REFUSED, IN_REVIEW, COMPLETED, DENIED, DELIVERED, WITHDRAWN)
 
 # Decisions at the window and the states they may start from (None = a new case).
 _ALLOWED: Final[dict[str, tuple[str | None, ...]]] = {

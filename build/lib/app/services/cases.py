@@ -60,12 +60,12 @@ class CaseService:
         return marks_from_compact(items, json.loads(case.marks_json))
 
     def list(self, *, day: date | None = None, limit: int = LIST_LIMIT) -> list[Case]:
-        """Cases of `day` (all days when None), newest first."""
+        """Cases of `day` (all days when None), newest day first (the (created_on, number) index)."""
         q = select(Case)
         if day is not None:
             q = q.where(Case.created_on == day)
         with self.ws.store.read() as s:
-            return list(s.exec(q.order_by(Case.id.desc()).limit(limit)).scalars())
+            return list(s.exec(q.order_by(Case.created_on.desc(), Case.number.desc()).limit(limit)).scalars())
 
     def find(self, text: str, *, day: date | None = None, limit: int = LIST_LIMIT) -> list[Case]:
         """By case number, by ID number / credit code, or by applicant name (prefix).

@@ -51,11 +51,15 @@ def fake_credit_code(rng: random.Random) -> str:
     return body + _USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def _applicant(rng: random.Random) -> dict:
+# Matters only a person applies for (marriage, birth, household, social insurance ...).
+PERSON_ONLY = ("婚", "出生", "户口", "户籍", "参保", "社保", "医保", "身份证", "养老", "就业", "残疾", "低保", "新生儿")
+
+
+def _applicant(rng: random.Random, person_only: bool = False) -> dict:
     town = rng.choice(TOWNS)
     address = f"灌南县{town}{rng.choice('东南西北')}街{rng.randrange(1, 300)}号"
     phone = f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}"
-    if rng.random() < 0.3:
+    if not person_only and rng.random() < 0.3:
         name = f"灌南县{town[:-1]}{rng.choice(SURNAMES)}{rng.choice('记氏家')}{rng.choice(SHOPS)}"
         return {"kind": "enterprise", "id_number": fake_credit_code(rng), "name": name,
                 "phone": phone, "address": address}
@@ -67,6 +71,8 @@ def _applicant(rng: random.Random) -> dict:
 def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
                progress: Callable[[int], object] | None = None) -> int:
     rng = random.Random(seed)
+    # Case uids and event ids must differ between workstations seeded with the same seed.
+    id_rng = random.Random(f"{seed}:{ws.office_code}:{ws.workstation_id}")
     cat = ws.catalogue
     cal = ws.calendar
     subjects: list[tuple[str, str, str, tuple]] = [
@@ -108,7 +114,7 @@ def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
             counters[day] = seq
             at = datetime.combine(day, time(8, 30)) + timedelta(seconds=rng.randrange(0, 8 * 3600))
             utc = at.astimezone(timezone.utc)
-            a = _applicant(rng)
+            a = _applicant(rng, person_only=any(w in name for w in PERSON_ONLY))
             applicants.append({"id": next_applicant_id, **a, "created_at": utc, "updated_at": utc})
             roll = rng.random()
             decision = "accept" if roll < 0.8 else "notify" if roll < 0.92 else "refuse"
@@ -130,7 +136,7 @@ def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
             number = str(make_case_number(office, wsid, day, seq))
             due = add_working_days(day, promised, cal) if decision == "accept" else None
             case = {
-                "id": next_case_id, "uid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "id": next_case_id, "uid": str(uuid.UUID(int=id_rng.getrandbits(128), version=4)),
                 "number": number, "office_code": office, "workstation_id": wsid, "subject_kind": kind,
                 "subject_code": code, "subject_name": name, "catalogue_version": cat.version,
                 "applicant_id": next_applicant_id, "applicant_kind": a["kind"], "applicant_name": a["name"],
@@ -152,7 +158,7 @@ def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
                                                  "reason": case["reason"], "revision": 1,
                                                  "due_date": str(due.date) if due else None}),
             ):
-                events.append({"event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                events.append({"event_id": str(uuid.UUID(int=id_rng.getrandbits(128), version=4)),
                                "case_id": next_case_id, "case_number": number, "kind": ev_kind,
                                "payload_json": json.dumps(payload, ensure_ascii=False), "actor": ws.clerk,
                                "office_code": office, "workstation_id": wsid, "at": utc, "synced_at": None})

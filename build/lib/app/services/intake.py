@@ -176,7 +176,7 @@ class IntakeService:
     @staticmethod
     def _clean_reason(text: str, *, required: bool) -> str:
         try:
-            return clean_text(text, t("refuse.reason") if required else t("notify.remarks"),
+            return clean_text(text, t("refuse.reason_field") if required else t("notify.remarks"),
                               required=required, max_len=500)
         except FieldError as exc:
             raise ValidationFailed({"reason": exc.message}) from None
@@ -227,7 +227,9 @@ class IntakeService:
                 due = add_working_days(today, promised, ws.calendar)
                 case.accepted_on, case.due_date, case.due_provisional = today, due.date, due.provisional
                 if found.tolerated:
-                    case.tolerated_until = add_working_days(today, TOLERANCE_WORKING_DAYS, ws.calendar).date
+                    # Tolerated materials are due before the result, never after it.
+                    tol = add_working_days(today, TOLERANCE_WORKING_DAYS, ws.calendar).date
+                    case.tolerated_until = min(tol, due.date) if due.date > today else tol
             s.add(case)
             s.flush()
             if case.revision == 1:

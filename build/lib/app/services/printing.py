@@ -3,20 +3,51 @@
 A job is rendered and written to the store inside the transaction of the decision that
 produced it, so a case and its receipt are never separated; sending happens after commit
 and failures only change the job's state.
+
+Job states: ``queued`` (waiting; ``next_attempt_at`` says when it is due), ``sending`` (a
+spool pass claimed it; ``next_attempt_at`` is then the end of the claim's lease),
+``sent``, ``cancelled`` (by the clerk; resendable) and ``failed`` (kept for rows written
+by older versions; treated like ``queued`` by resend).  Nothing is ever deleted.
+
+Claims make sending exclusive across threads and processes (the window's 3 s timer, the
+kick after a decision, ``yichuang case print`` from a shell): a pass takes a job by
+switching it to ``sending`` inside a ``BEGIN IMMEDIATE`` transaction and bumping
+``attempts``, which doubles as a fencing token; only the holder of that attempt may record
+the outcome.  A claim whose process died (kill -9, power cut) expires after ``LEASE`` and
+the job is sent again: delivery is at least once (a second paper copy is acceptable, a
+lost receipt is not).
 """
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.messages import t
 from app.services.workstation import Workstation
-from app.store.models import Case, PrintJob
+from app.store.models import Case, CaseEvent, PrintJob
 
-MAX_BACKOFF = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(minutes=5)  # retry delays grow 2 s, 4 s, 8 s … up to this
+BASE_BACKOFF = timedelta(seconds=2)
+SEND_TIMEOUT = 10.0  # seconds a printer may take for one job (transport deadline)
+LEASE = timedelta(seconds=30)  # a claim older than this is taken over (the sender died)
+CLI_HOLD = timedelta(seconds=60)  # a job queued by the CLI is the CLI's to send first
+
+ACTIVE_STATES = ("queued", "sending")
+RESENDABLE_STATES = ("queued", "failed", "cancelled")
+CANCELLABLE_STATES = ("queued", "failed")
+REPRINTABLE = ("receipt", "notice", "refusal", "pickup", "handover")
+_DECISION_EVENT = {"receipt": "case.accepted", "notice": "case.notified", "refusal": "case.refused"}
+
+
+class DocumentUnavailable(LookupError):
+    """The case has no such document (a refusal of an accepted case …); message for the user."""
 
 
 def office_info(ws: Workstation):
@@ -56,105 +87,416 @@ def case_document(ws: Workstation, case: Case, kind: str, marks: list, *,
     )
 
 
-def queue_case_document(ws: Workstation, session, case: Case, kind: str, *, marks: list | None = None,
-                        reprint: bool = False, printer_url: str | None = None) -> PrintJob:
-    """Render and store a job for `case` in the caller's transaction."""
+def _profile(ws: Workstation):
     from printing.profiles import get_profile
+
+    return get_profile(str(ws.config.get("printer.profile")))
+
+
+def _new_job(ws: Workstation, case: Case, doc, *, reprint: bool, printer_url: str | None,
+             hold: timedelta | None = None) -> PrintJob:
     from printing.render import render, render_text
 
-    profile = get_profile(str(ws.config.get("printer.profile")))
+    profile = _profile(ws)
+    now = ws.utcnow()
+    return PrintJob(
+        job_id=str(uuid.uuid4()), case_id=case.id, doc_kind=doc.kind,
+        printer_url=printer_url or ws.config.printer_url, profile=profile.name,
+        data=render(doc, profile, ws.signer), text=render_text(doc, profile, ws.signer),
+        state="queued", reprint=reprint, created_at=now, updated_at=now,
+        next_attempt_at=now + hold if hold else now,
+    )
+
+
+def queue_case_document(ws: Workstation, session, case: Case, kind: str, *, marks: list | None = None,
+                        reprint: bool = False, printer_url: str | None = None) -> PrintJob:
+    """Render and store a job for `case` in the caller's transaction (a decision's)."""
     if marks is None:
         from app.services.cases import CaseService
 
         marks = CaseService(ws).marks(case)
     doc = case_document(ws, case, kind, marks, reprinted_at=ws.now() if reprint else None)
-    now = ws.utcnow()
-    job = PrintJob(
-        job_id=str(uuid.uuid4()), case_id=case.id, doc_kind=kind,
-        printer_url=printer_url or ws.config.printer_url, profile=profile.name,
-        data=render(doc, profile, ws.signer), text=render_text(doc, profile, ws.signer),
-        state="queued", reprint=reprint, created_at=now, updated_at=now, next_attempt_at=now,
-    )
+    job = _new_job(ws, case, doc, reprint=reprint, printer_url=printer_url)
     session.add(job)
     session.flush()
     return job
 
 
+# --- reprints ---------------------------------------------------------------------------------
+def _local(dt: datetime) -> datetime:
+    """A stored UTC instant as the clerk's naive local time."""
+    return _aware(dt).astimezone().replace(tzinfo=None)
+
+
+def _decision_events(ws: Workstation, case: Case) -> dict[str, CaseEvent]:
+    with ws.store.read() as s:
+        events = list(s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                             .order_by(CaseEvent.id)).scalars())
+    return {e.kind: e for e in events}  # the latest of each kind wins
+
+
+def available_documents(ws: Workstation, case: Case) -> list[str]:
+    """The document kinds `case` has, in the order they were issued."""
+    events = _decision_events(ws, case)
+    issued = sorted((events[ev].id, kind) for kind, ev in _DECISION_EVENT.items() if ev in events)
+    kinds = [kind for _, kind in issued]
+    if case.state == "delivered":
+        kinds.append("pickup")
+    return kinds
+
+
+def _unavailable(case: Case, kind: str) -> DocumentUnavailable:
+    if kind not in REPRINTABLE:
+        return DocumentUnavailable(t("print.unknown_doc", doc=kind, known="|".join(REPRINTABLE)))
+    return DocumentUnavailable(t(f"print.no_{kind}", number=case.number))
+
+
+def reprint_document(ws: Workstation, case: Case, kind: str):
+    """The document `kind` of `case` as it was issued, marked 补打 with the time now.
+
+    Content comes from the decision's event (marks, applicant, reason as they were), so a
+    notice reprinted after the case was accepted still lists what was missing then; the
+    paper keeps the original 打印时间 and adds 【补打 YYYY-MM-DD HH:MM】.
+    """
+    import json
+
+    from app.domain.intake import item_from_dict, marks_from_compact
+    from app.store.models import ChecklistSnapshot
+
+    if kind in ("handover",) or kind not in REPRINTABLE:
+        raise _unavailable(case, kind)
+    now = ws.now()
+    if kind == "pickup":
+        if case.state != "delivered":
+            raise _unavailable(case, kind)
+        from app.services.cases import CaseService
+
+        doc = case_document(ws, case, "pickup", CaseService(ws).marks(case), reprinted_at=now)
+        return replace(doc, issued_at=_local(case.updated_at))
+    event = _decision_events(ws, case).get(_DECISION_EVENT[kind])
+    if event is None:
+        raise _unavailable(case, kind)
+    payload = json.loads(event.payload_json)
+    with ws.store.read() as s:
+        snap = s.get(ChecklistSnapshot, case.checklist_id) if case.checklist_id else None
+    items = [item_from_dict(d) for d in json.loads(snap.items_json)] if snap else []
+    marks = marks_from_compact(items, payload.get("marks", []))
+    a = payload.get("applicant") or {}
+    doc = case_document(ws, case, kind, marks, reprinted_at=now)
+    return replace(
+        doc, issued_at=_local(event.at), reason=str(payload.get("reason", case.reason) or ""),
+        applicant_name=a.get("name", doc.applicant_name), applicant_kind=a.get("kind", doc.applicant_kind),
+        applicant_id=a.get("id_number", doc.applicant_id),
+    )
+
+
+def reprint(ws: Workstation, number: str, kind: str, *, printer_url: str | None = None,
+            hold: timedelta | None = None) -> PrintJob:
+    """Queue a 补打 copy of document `kind` of case `number`; raises DocumentUnavailable."""
+    from app.services.cases import CaseService
+
+    case = CaseService(ws).get(number)
+    if case is None:
+        raise DocumentUnavailable(t("case.not_found", number=number))
+    doc = reprint_document(ws, case, kind)
+    job = _new_job(ws, case, doc, reprint=True, printer_url=printer_url, hold=hold)
+    with ws.store.write() as s:
+        s.add(job)
+    return job
+
+
+# --- previews --------------------------------------------------------------------------------
+def job_preview(job: PrintJob):
+    """PIL image of the paper, made from the very bytes stored for the printer."""
+    from printing.preview import preview_png
+    from printing.profiles import get_profile
+
+    return preview_png(job.data, get_profile(job.profile))
+
+
+def latest_job(ws: Workstation, case: Case, kind: str) -> PrintJob | None:
+    with ws.store.read() as s:
+        return s.exec(select(PrintJob).where(PrintJob.case_id == case.id, PrintJob.doc_kind == kind)
+                      .order_by(PrintJob.id.desc()).limit(1)).scalars().first()
+
+
+def document_text(ws: Workstation, case: Case, kind: str) -> str:
+    """What the paper of document `kind` shows: the stored text of its latest job, or a
+    fresh rendering as a reprint would print it; raises DocumentUnavailable."""
+    job = latest_job(ws, case, kind)
+    if job is not None:
+        return job.text
+    from printing.render import render_text
+
+    return render_text(reprint_document(ws, case, kind), _profile(ws), ws.signer)
+
+
+def write_preview(ws: Workstation, number: str, kind: str, path: Path | str) -> PrintJob | None:
+    """Write the PNG of document `kind` of case `number` to `path`.
+
+    From the stored bytes of the latest job of that document (what was printed); when it
+    was never printed, from a fresh rendering as a reprint would send it (returns None
+    then).  Nothing is queued or printed.
+    """
+    from app.services.cases import CaseService
+
+    case = CaseService(ws).get(number)
+    if case is None:
+        raise DocumentUnavailable(t("case.not_found", number=number))
+    job = latest_job(ws, case, kind)
+    if job is not None:
+        image = job_preview(job)
+    else:
+        from printing.preview import preview_png
+        from printing.render import render
+
+        profile = _profile(ws)
+        image = preview_png(render(reprint_document(ws, case, kind), profile, ws.signer), profile)
+    image.save(Path(path), format="PNG")
+    return job
+
+
+# --- the spool -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SendResult:
     job_id: str
     ok: bool
     error: str = ""
+    state: str = ""  # the job's state afterwards
+    attempted: bool = True  # False: not ours to send (not due, printed, or another pass has it)
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    waiting: int = 0  # queued or being sent
+    failing: int = 0  # of those, how many failed at least once and still wait
+    last_error: str = ""  # the most recent failure among them
+    cancelled: int = 0
+
+
+def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """Capped exponential backoff with jitter: half the step fixed, half random."""
+    step = min(MAX_BACKOFF.total_seconds(), BASE_BACKOFF.total_seconds() * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=step / 2 + (rng or random).uniform(0, step / 2))
 
 
 class PrintSpool:
-    def __init__(self, ws: Workstation) -> None:
+    def __init__(self, ws: Workstation, *, lease: timedelta = LEASE, timeout: float = SEND_TIMEOUT) -> None:
         self.ws = ws
+        self.lease = lease
+        self.timeout = timeout
 
+    # --- reading ------------------------------------------------------------------------
     def pending(self) -> list[PrintJob]:
+        """Jobs not yet printed (queued or being sent), oldest first."""
         with self.ws.store.read() as s:
-            return list(s.exec(select(PrintJob).where(PrintJob.state == "queued")
+            return list(s.exec(select(PrintJob).where(PrintJob.state.in_(ACTIVE_STATES))
                                .order_by(PrintJob.id)).scalars())
 
-    def send_due(self, *, force: bool = False) -> list[SendResult]:
-        """Send every queued job whose retry time has come (all of them with force)."""
-        now = self.ws.utcnow()
-        results = []
-        for job in self.pending():
-            if force or job.next_attempt_at is None or _aware(job.next_attempt_at) <= now:
-                results.append(self.send(job.job_id))
-        return results
+    def get(self, job_id: str) -> PrintJob | None:
+        with self.ws.store.read() as s:
+            return s.exec(select(PrintJob).where(PrintJob.job_id == job_id)).scalars().first()
 
-    def send(self, job_id: str) -> SendResult:
+    def jobs(self, *, active_only: bool = False, limit: int = 200) -> list[tuple[PrintJob, str]]:
+        """Jobs with their case number, newest first (what the print-queue screen lists)."""
+        q = select(PrintJob, Case.number).join(Case, Case.id == PrintJob.case_id, isouter=True)
+        if active_only:
+            q = q.where(PrintJob.state.in_(ACTIVE_STATES + ("failed",)))
+        with self.ws.store.read() as s:
+            return [(j, n or "") for j, n in s.exec(q.order_by(PrintJob.id.desc()).limit(limit)).all()]
+
+    def summary(self) -> QueueSummary:
+        with self.ws.store.read() as s:
+            counts = dict(s.exec(select(PrintJob.state, func.count()).group_by(PrintJob.state)).all())
+            failing = s.exec(select(func.count()).select_from(PrintJob).where(
+                PrintJob.state.in_(ACTIVE_STATES + ("failed",)), PrintJob.last_error != "")).scalar_one()
+            last = s.exec(select(PrintJob.last_error).where(
+                PrintJob.state.in_(ACTIVE_STATES + ("failed",)), PrintJob.last_error != "")
+                .order_by(PrintJob.updated_at.desc()).limit(1)).scalars().first()
+        waiting = sum(counts.get(k, 0) for k in ACTIVE_STATES + ("failed",))
+        return QueueSummary(waiting, failing, last or "", counts.get("cancelled", 0))
+
+    # --- claiming and sending -------------------------------------------------------------
+    def _claim(self, job_id: str, *, force: bool) -> tuple[PrintJob | None, str]:
+        """Take the job for sending; (job, "") or (None, its state) when it is not ours."""
+        now = self.ws.utcnow()
+        with self.ws.store.write() as s:  # BEGIN IMMEDIATE: one claimer at a time
+            row = s.exec(select(PrintJob).where(PrintJob.job_id == job_id)).scalars().first()
+            if row is None:
+                raise LookupError(t("queue.no_job", job=job_id))
+            due = row.next_attempt_at is None or _aware(row.next_attempt_at) <= now
+            if row.state == "queued" and (force or due):
+                pass
+            elif row.state == "sending" and due:  # the claim's lease ran out: its sender died
+                row.last_error = t("print.interrupted")
+            else:
+                return None, row.state
+            row.state = "sending"
+            row.attempts += 1
+            row.updated_at = now
+            row.next_attempt_at = now + self.lease
+            s.add(row)
+            s.flush()
+            s.expunge(row)
+            return row, ""
+
+    def _finish(self, job: PrintJob, error: str) -> str:
+        """Record the outcome of our attempt unless another pass took the job over."""
+        with self.ws.store.write() as s:
+            row = s.exec(select(PrintJob).where(PrintJob.job_id == job.job_id)).scalars().one()
+            if row.state != "sending" or row.attempts != job.attempts:
+                return row.state  # our lease ran out and someone else owns it now
+            row.updated_at = self.ws.utcnow()
+            if error:
+                row.state, row.last_error = "queued", error
+                row.next_attempt_at = row.updated_at + retry_delay(row.attempts)
+            else:
+                row.state, row.last_error, row.next_attempt_at = "sent", "", None
+            s.add(row)
+            return row.state
+
+    def send(self, job_id: str, *, force: bool = True) -> SendResult:
+        """Send one job now (force: even before its retry time); never raises for the printer."""
         from printing.transport import PrinterError, open_printer
 
-        with self.ws.store.read() as s:
-            job = s.exec(select(PrintJob).where(PrintJob.job_id == job_id)).scalars().one()
-        if job.state != "queued":
-            return SendResult(job_id, job.state == "sent", job.last_error)
+        job, state = self._claim(job_id, force=force)
+        if job is None:
+            current = self.get(job_id)
+            error = current.last_error if current else ""
+            if state == "sending":
+                error = t("print.sending_elsewhere")
+            return SendResult(job_id, state == "sent", error, state, attempted=False)
         try:
-            open_printer(job.printer_url).send(job.data, job.job_id)
+            open_printer(job.printer_url).send(job.data, job.job_id, timeout=self.timeout)
             error = ""
         except PrinterError as exc:
             error = str(exc)
-        except OSError as exc:  # a transport we did not classify: still never lose the job
-            error = str(exc)
-        with self.ws.store.write() as s:
-            row = s.exec(select(PrintJob).where(PrintJob.job_id == job_id)).scalars().one()
-            row.attempts += 1
-            row.updated_at = self.ws.utcnow()
-            if error:
-                row.last_error = error
-                delay = min(MAX_BACKOFF, timedelta(seconds=2 ** min(row.attempts, 9)))
-                row.next_attempt_at = row.updated_at + delay
-            else:
-                row.state, row.last_error = "sent", ""
-            s.add(row)
-        return SendResult(job_id, not error, error)
+        except Exception as exc:  # a transport we did not classify: still never lose the job
+            error = f"{type(exc).__name__}: {exc}"
+        state = self._finish(job, error)
+        return SendResult(job_id, not error, error, state)
 
-    def cancel(self, job_id: str) -> None:
+    def wait(self, job_id: str, timeout: float) -> SendResult:
+        """Wait for another process's attempt on `job_id` to end (the CLI uses it)."""
+        end = time.monotonic() + timeout
+        while True:
+            job = self.get(job_id)
+            if job is None or job.state != "sending" or time.monotonic() > end:
+                state = job.state if job else ""
+                return SendResult(job_id, state == "sent", job.last_error if job else "", state)
+            time.sleep(0.1)
+
+    def send_due(self, *, force: bool = False) -> list[SendResult]:
+        """One spool pass: send every job whose time has come (all of them with force).
+
+        After a printer failed, the pass skips that printer's other jobs (no stacking of
+        timeouts); after a printer took a job, its other waiting jobs go at once (it is
+        back), so jobs queued during an outage print as soon as it ends.
+        """
+        now = self.ws.utcnow()
+        with self.ws.store.read() as s:
+            rows = s.exec(select(PrintJob.job_id, PrintJob.printer_url, PrintJob.state,
+                                 PrintJob.next_attempt_at)
+                          .where(PrintJob.state.in_(ACTIVE_STATES)).order_by(PrintJob.id)).all()
+        results: list[SendResult] = []
+        ok_urls: set[str] = set()
+        bad_urls: set[str] = set()
+        done: set[str] = set()
+
+        def due(state: str, at: datetime | None) -> bool:
+            return at is None or _aware(at) <= now or (force and state == "queued")
+
+        for job_id, url, state, at in rows:
+            if url in bad_urls or not due(state, at):
+                continue
+            r = self.send(job_id, force=force)
+            if not r.attempted:
+                continue  # another pass has it, or it is done
+            results.append(r)
+            done.add(job_id)
+            (ok_urls if r.ok else bad_urls).add(url)
+        for job_id, url, state, _at in rows:
+            if url in ok_urls and url not in bad_urls and job_id not in done and state == "queued":
+                r = self.send(job_id, force=True)
+                if r.attempted:
+                    results.append(r)
+                    if not r.ok:
+                        bad_urls.add(url)
+        return results
+
+    # --- the clerk's actions ----------------------------------------------------------------
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a job that is waiting; False when it is being sent or already done."""
         with self.ws.store.write() as s:
-            row = s.exec(select(PrintJob).where(PrintJob.job_id == job_id)).scalars().one()
-            if row.state == "queued":
-                row.state, row.updated_at = "cancelled", self.ws.utcnow()
-                s.add(row)
+            row = s.exec(select(PrintJob).where(PrintJob.job_id == job_id)).scalars().first()
+            if row is None or row.state not in CANCELLABLE_STATES:
+                return False
+            row.state, row.updated_at, row.next_attempt_at = "cancelled", self.ws.utcnow(), None
+            s.add(row)
+            return True
+
+    def requeue(self, job_id: str, *, printer_url: str | None = None) -> PrintJob:
+        """Make a waiting, failed or cancelled job due now (optionally to another printer).
+
+        A job already printed is not sent again: another copy is a reprint (补打).
+        """
+        with self.ws.store.write() as s:
+            row = s.exec(select(PrintJob).where(PrintJob.job_id == job_id)).scalars().first()
+            if row is None:
+                raise LookupError(t("queue.no_job", job=job_id))
+            if row.state == "sent":
+                raise ValueError(t("queue.already_sent"))
+            if row.state == "sending":
+                raise ValueError(t("print.sending_elsewhere"))
+            now = self.ws.utcnow()
+            row.state, row.updated_at, row.next_attempt_at = "queued", now, now
+            if printer_url:
+                row.printer_url = printer_url
+            s.add(row)
+            s.flush()
+            s.expunge(row)
+            return row
+
+    def resend(self, job_id: str, *, printer_url: str | None = None) -> SendResult:
+        """The clerk's "resend now": requeue, then send in this thread."""
+        self.requeue(job_id, printer_url=printer_url)
+        return self.send(job_id, force=True)
 
 
 def _aware(dt: datetime) -> datetime:
-    from datetime import timezone
-
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-def print_test_page(ws: Workstation, url: str | None = None) -> str:
-    """Send the profile's test page straight to `url` (or the configured printer)."""
+def check_printer_url(url: str) -> None:
+    """Raise printing.transport.PrinterError("config") for a URL no printer can have."""
+    from printing.transport import open_printer
+
+    open_printer(url)
+
+
+def warm_up(ws: Workstation) -> None:
+    """Load what the first rendering needs (python-escpos, qrcode, the bundled font, the
+    workstation key), about 0.3 s, so the clerk's first accept is as fast as the next."""
     from printing.documents import Document
-    from printing.profiles import get_profile
+    from printing.fonts import fonts
+    from printing.render import render
+
+    fonts()
+    doc = Document(kind="test", case_number="", office=office_info(ws), issued_at=ws.now())
+    render(doc, _profile(ws), ws.signer)
+
+
+def print_test_page(ws: Workstation, url: str | None = None, *, timeout: float = SEND_TIMEOUT) -> str:
+    """Send the profile's test page straight to `url` (or the configured printer).
+
+    Not spooled: a test page answers "does this printer work now?"; PrinterError is raised.
+    """
+    from printing.documents import Document
     from printing.render import render
     from printing.transport import open_printer
 
     target = url or ws.config.printer_url
-    profile = get_profile(str(ws.config.get("printer.profile")))
+    profile = _profile(ws)
     doc = Document(kind="test", case_number="", office=office_info(ws), issued_at=ws.now())
-    open_printer(target).send(render(doc, profile, None), f"test-{uuid.uuid4()}")
+    open_printer(target).send(render(doc, profile, ws.signer), f"test-{uuid.uuid4()}", timeout=timeout)
     return target

@@ -73,15 +73,14 @@ class Workstation:
 
     @cached_property
     def signer(self):  # -> printing.signing.Signer
+        from app.config import ConfigError
         from printing.signing import Signer
 
         path = self.config.data_dir / "keys" / "workstation.key"
-        if path.exists():
-            return Signer.load(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        signer = Signer.generate()
-        signer.save(path)
-        return signer
+        try:
+            return Signer.load_or_create(path)
+        except ValueError as exc:  # a damaged key file: say so, never sign with a throwaway key
+            raise ConfigError(f"workstation key {path} cannot be read ({exc}); restore it from backup") from exc
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 
+from rich.markup import escape
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -19,7 +20,13 @@ SPOOL_INTERVAL = 3.0  # seconds between print-queue passes
 class YichuangApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "yichuang"
-    BINDINGS = [Binding("ctrl+q", "quit", t("key.quit"), priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit_safely", t("key.quit"), priority=True),
+        Binding("f12", "print_queue", t("key.print_queue")),
+        Binding("ctrl+y", "sync_screen", t("key.sync")),
+    ]
+
+    ENABLE_COMMAND_PALETTE = False  # every action has its own key; no English palette
 
     status_text: reactive[str] = reactive("")
 
@@ -29,6 +36,9 @@ class YichuangApp(App):
         self.index = None
         self._status: dict[str, str] = {"store": t("status.store_opening")}
         self._spool_running = False
+        self._spool_again = False  # a kick arrived during a pass: run another one after it
+        self._printing_warm = False
+        self.sync_runner = None  # app.services.sync_runner.SyncRunner, once the store is open
         self.started = time.perf_counter()
 
     def on_mount(self) -> None:
@@ -71,6 +81,32 @@ class YichuangApp(App):
         self._load_catalogue()
         self.set_interval(SPOOL_INTERVAL, self.kick_spool)
 
+    # --- sync with the platform (issue 4) ------------------------------------------------------
+    def _start_sync(self) -> None:
+        from app.services.sync_runner import SyncRunner
+
+        self.sync_runner = SyncRunner(self.ws)
+        self._sync_loop()
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def _sync_loop(self) -> None:
+        """Background sync: the window never waits on the network."""
+        runner = self.sync_runner
+        runner.run_forever(on_cycle=lambda st: self.call_from_thread(self.set_status, "sync", st.bar_text()))
+
+    def kick_sync(self) -> None:
+        if self.sync_runner is not None:
+            self.sync_runner.kick()
+
+    def action_sync_screen(self) -> None:
+        from app.ui.screens.sync_screen import SyncScreen
+
+        self.push_screen(SyncScreen())
+
+    def on_unmount(self) -> None:
+        if self.sync_runner is not None:
+            self.sync_runner.stop()
+
     # --- status ----------------------------------------------------------------------------
     def set_status(self, part: str, text: str) -> None:
         self._status[part] = text
@@ -86,6 +122,7 @@ class YichuangApp(App):
             return
         self.call_from_thread(self.set_status, "store", "")
         self.call_from_thread(self.kick_spool)
+        self.call_from_thread(self._start_sync)
 
     @work(thread=True, group="startup")
     def _load_catalogue(self) -> None:
@@ -109,25 +146,96 @@ class YichuangApp(App):
                 screen.set_index(index)
 
     def kick_spool(self) -> None:
-        if not self._spool_running and "store" in self.ws.__dict__:
-            self._spool_running = True
-            self._run_spool()
+        """Start a spool pass in a thread (the timer, a decision, a reprint call this).
+
+        One pass at a time in this process; across processes the jobs' claims in the
+        store keep two senders off the same job.
+        """
+        if "store" not in self.ws.__dict__:
+            return
+        if self._spool_running:
+            self._spool_again = True
+            return
+        self._spool_running = True
+        self._spool_again = False
+        self._run_spool()
 
     @work(thread=True, group="spool")
     def _run_spool(self) -> None:
         from app.services.printing import PrintSpool
 
+        summary = None
         try:
+            if not self._printing_warm:
+                from app.services.printing import warm_up
+
+                warm_up(self.ws)  # once, in this thread: the first receipt is then fast
+                self._printing_warm = True
             spool = PrintSpool(self.ws)
-            results = spool.send_due()
-            waiting = len(spool.pending())
+            spool.send_due()
+            summary = spool.summary()
+        except Exception as exc:  # the store is busy, a setting is wrong: say so, try again next tick
+            self._from_thread(self.set_status, "printer", f"[red]{escape(t('status.print_failed', error=exc))}[/]")
         finally:
-            self._spool_running = False
-        failed = [r for r in results if not r.ok]
-        text = t("status.print_queue", waiting=waiting) if waiting else ""
-        if failed:
-            text = f"[red]{t('status.print_failed', error=failed[-1].error)}[/]  " + text
-        self.call_from_thread(self.set_status, "printer", text)
+            self._from_thread(self._spool_done, summary)
+
+    def _from_thread(self, callback, *args) -> None:
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:  # the app is closing; the store keeps the queue for next time
+            pass
+
+    def _spool_done(self, summary) -> None:
+        self._spool_running = False
+        if summary is not None:
+            self._show_print_status(summary)
+        from app.ui.screens.print_queue import PrintQueueScreen
+
+        if isinstance(self.screen, PrintQueueScreen):
+            self.screen.reload()
+        if self._spool_again:
+            self.kick_spool()
+
+    def _show_print_status(self, summary) -> None:
+        text = t("status.print_queue", waiting=summary.waiting) if summary.waiting else ""
+        if summary.failing:
+            text = f"[red]{escape(t('status.print_failing', count=summary.failing, error=summary.last_error))}[/]"
+        self.set_status("printer", text)
+
+    def refresh_print_status(self) -> None:
+        """Recount the queue now (after the clerk resent or cancelled a job)."""
+        self._count_queue()
+
+    @work(thread=True, group="spool-status")
+    def _count_queue(self) -> None:
+        from app.services.printing import PrintSpool
+
+        summary = PrintSpool(self.ws).summary()
+        self._from_thread(self._show_print_status, summary)
+
+    def action_print_queue(self) -> None:
+        from app.ui.screens.print_queue import PrintQueueScreen
+
+        from textual.screen import ModalScreen
+
+        if isinstance(self.screen, (PrintQueueScreen, ModalScreen)) or "store" not in self.ws.__dict__:
+            return
+        self.push_screen(PrintQueueScreen())
+
+    def action_quit_safely(self) -> None:
+        """Quit, but never throw away an intake in progress without asking."""
+        from app.ui.screens.dialogs import ConfirmDialog
+
+        intake = next((s for s in self.screen_stack if isinstance(s, IntakeScreen)), None)
+        if intake is None or not intake.panes_ready or not intake.is_dirty():
+            self.exit()
+            return
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.exit()
+
+        self.push_screen(ConfirmDialog(t("quit.title"), t("intake.discard_body"), yes=t("key.quit")), done)
 
     # --- navigation ----------------------------------------------------------------------------
     def resume_intake(self, draft) -> None:

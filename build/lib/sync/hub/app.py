@@ -6,6 +6,7 @@ Every endpoint but /healthz needs ``Authorization: Bearer TOKEN``. Sync bodies a
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from pathlib import Path
@@ -36,6 +37,7 @@ class Hub:
         self.store = store
         self.blobs = blob_dir
         (self.blobs / "partial").mkdir(parents=True, exist_ok=True)
+        self._upload_locks: dict[str, asyncio.Lock] = {}
 
     # --- auth ----------------------------------------------------------------------------------
     async def _who(self, request: Request, *roles: str) -> Principal | Response:
@@ -209,6 +211,21 @@ class Hub:
         sha = request.path_params["sha"]
         if request.headers.get("content-type") != "application/offset+octet-stream":
             return _error(415, "content_type", "use application/offset+octet-stream", self._tus())
+        if not protocol.is_sha256(sha):
+            return _error(404, "not_found", "no such upload", self._tus())
+        # one PATCH at a time per upload: a retry that overtakes a dying connection waits for it
+        # to record how far it got, then learns the true offset (409) instead of racing it
+        lock = self._upload_locks.setdefault(sha, asyncio.Lock())
+        try:
+            await asyncio.wait_for(lock.acquire(), timeout=30)
+        except asyncio.TimeoutError:
+            return _error(423, "locked", "another upload of this file is in progress", self._tus())
+        try:
+            return await self._patch(request, sha)
+        finally:
+            lock.release()
+
+    async def _patch(self, request: Request, sha: str) -> Response:
         row = await run_in_threadpool(self.store.attachment, sha)
         if row is None:
             return _error(404, "not_found", "create the upload first", self._tus())

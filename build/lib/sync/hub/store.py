@@ -336,13 +336,19 @@ class HubStore:
         return None if body is None else protocol.loads(protocol.decompress(body))
 
     def catalogue_obj(self, version: str | None = None):
+        """The catalogue of `version` if the hub holds it, else the current one (cached)."""
         from forms.loader import parse_catalogue
 
+        if version and version in self._catalogues:
+            return self._catalogues[version]
         cur = self.current_version("catalogue")
-        v = version if version and self.document("catalogue", version) is not None else cur
+        doc = self.document("catalogue", version) if version and version != cur else None
+        v = version if doc is not None else cur
         if v not in self._catalogues:
-            doc = self.document("catalogue", v)
+            doc = doc or self.document("catalogue", v)
             self._catalogues[v] = parse_catalogue(doc, f"hub:{v}", validate_schema=False)
+        if version and doc is None and version != cur:
+            self._catalogues[version] = self._catalogues[v]  # unknown version: judged by the current one
         return self._catalogues[v]
 
     # --- applying events ---------------------------------------------------------------------------
@@ -374,6 +380,8 @@ class HubStore:
                 return res
             seq = self._next_seqs(c, len(seen))
             rows: list[dict] = []
+            notices: list[tuple[str, dict]] = []
+            new_cases: list[dict] = []
             now = utcnow()
             for number, evs in by_case.items():
                 evs.sort(key=lambda e: (e.lc, cs.RANK.get(e.kind, 9), e.id))
@@ -398,13 +406,16 @@ class HubStore:
                                  "author": author, "via": via, "owner_office": case_info["office"],
                                  "owner_ws": case_info["ws"], "received_at": now})
                     new_events.append(cs.Event(e.id, e.kind, e.lc, author, e.p))
-                    self._applicant(c, e, author, number, seq)
+                    notices.extend(self._applicant(c, e, author, number, seq))
                     seq += 1
                 if new_events:
-                    self._save_case(c, case is None, case_info, history + new_events, seq - 1)
+                    self._save_case(c, case is None, case_info, history + new_events, seq - 1, sink=new_cases)
                 res.applied += len(new_events)
+            if new_cases:
+                c.execute(insert(case_t), new_cases)
             if rows:
                 c.execute(insert(event_t), rows)
+            seq = self._notify(c, notices, seq, now)
             res.last_seq = seq - 1
             # give back unused numbers (refused events) so seq stays dense and tells the truth
             c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(res.last_seq)))
@@ -446,11 +457,12 @@ class HubStore:
             raise Refusal("unknown_case", f"case {e.case} is not known here (its case.created has not arrived)")
         return case
 
-    def _applicant(self, c: Connection, e: protocol.WireEvent, author: str, number: str, seq: int) -> None:
+    def _applicant(self, c: Connection, e: protocol.WireEvent, author: str, number: str,
+                   seq: int) -> list[tuple[str, dict]]:
         """Keep the master record of an applicant; two windows that disagree make a conflict."""
         a = e.p.get("applicant")
         if not isinstance(a, dict) or not a.get("id_number"):
-            return
+            return []
         kind, idn = str(a.get("kind", "")), str(a.get("id_number", ""))
         new = {"name": str(a.get("name", ""))[:200], "phone": str(a.get("phone", ""))[:40],
                "address": str(a.get("address", ""))[:300]}
@@ -458,12 +470,17 @@ class HubStore:
         if row is None:
             c.execute(insert(applicant_t).values(kind=kind, id_number=idn, author=author, case_number=number,
                                                  seq=seq, **new))
-            return
+            return []
+        found: list[tuple[str, dict]] = []
         old = {"name": row.name, "phone": row.phone, "address": row.address}
         if old != new and row.author != author:
-            detail = json.dumps({"before": old, "after": new, "before_case": row.case_number,
-                                 "before_author": row.author}, ensure_ascii=False)
-            for case_number in {number, row.case_number}:
+            info = {"conflict": "applicant_details", "applicant": {"kind": kind, "id_number": idn},
+                    "before": old, "after": new, "before_case": row.case_number, "before_author": row.author,
+                    "after_case": number, "after_author": author,
+                    "rule": "the later record at the hub becomes the master; each case keeps its own details"}
+            detail = json.dumps(info, ensure_ascii=False)
+            for case_number in sorted({number, row.case_number}):
+                found.append((case_number, info))
                 c.execute(delete(conflict_t).where(conflict_t.c.case_number == case_number,
                                                    conflict_t.c.event_id == e.id,
                                                    conflict_t.c.rule == "applicant_details"))
@@ -471,8 +488,31 @@ class HubStore:
                                                     kind=e.kind, origin=author, detail=detail, seq=seq))
         c.execute(update(applicant_t).where(applicant_t.c.kind == kind, applicant_t.c.id_number == idn)
                   .values(author=author, case_number=number, seq=seq, **new))
+        return found
 
-    def _save_case(self, c: Connection, is_new: bool, info: dict, events: list[cs.Event], seq: int) -> None:
+    def _notify(self, c: Connection, notices: list[tuple[str, dict]], seq: int, now: str) -> int:
+        """Conflicts the windows must see travel down as hub-authored case.note events."""
+        import uuid
+
+        for number, info in notices:
+            case = c.execute(select(case_t).where(case_t.c.number == number)).first()
+            if case is None:
+                continue
+            eid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"yichuang:conflict:{number}:{seq}"))
+            c.execute(insert(event_t).values(
+                seq=seq, event_id=eid, case_number=number, kind=cs.NOTE, lc=case.lc + 1,
+                payload=json.dumps(info, ensure_ascii=False), actor="hub", office="", ws="", at=now,
+                author="hub:conflict", via="hub:conflict", owner_office=case.office, owner_ws=case.ws,
+                received_at=now))
+            n_conf = c.execute(select(func.count()).select_from(conflict_t)
+                               .where(conflict_t.c.case_number == number)).scalar()
+            c.execute(update(case_t).where(case_t.c.number == number)
+                      .values(lc=case.lc + 1, updated_seq=seq, n_conflicts=n_conf))
+            seq += 1
+        return seq
+
+    def _save_case(self, c: Connection, is_new: bool, info: dict, events: list[cs.Event], seq: int,
+                   sink: list[dict] | None = None) -> None:
         view = cs.derive(events)
         vals = dict(info)
         vals.update(state=view.state, lc=view.lc, reason=view.reason[:2000], n_events=len({e.event_id for e in events}),
@@ -482,18 +522,23 @@ class HubStore:
             if isinstance(a, dict):
                 vals.update(applicant_kind=str(a.get("kind", ""))[:12], applicant_name=str(a.get("name", ""))[:200],
                             applicant_id_number=str(a.get("id_number", ""))[:20])
-        c.execute(delete(conflict_t).where(conflict_t.c.case_number == info["number"],
-                                           conflict_t.c.rule.in_(("superseded", "concurrent"))))
+        if not is_new:
+            c.execute(delete(conflict_t).where(conflict_t.c.case_number == info["number"],
+                                               conflict_t.c.rule.in_(("superseded", "concurrent"))))
         if view.conflicts:
             c.execute(insert(conflict_t), [{"case_number": info["number"], "event_id": k.event_id, "rule": k.rule,
                                             "kind": k.kind, "origin": k.origin,
                                             "detail": json.dumps(k.to_dict(), ensure_ascii=False), "seq": seq}
                                            for k in view.conflicts])
         vals["n_conflicts"] = c.execute(select(func.count()).select_from(conflict_t)
-                                        .where(conflict_t.c.case_number == info["number"])).scalar()
+                                        .where(conflict_t.c.case_number == info["number"])).scalar() \
+            if (view.conflicts or not is_new or info.get("n_conflicts")) else 0
         if is_new:
             vals["created_seq"] = seq
-            c.execute(insert(case_t).values(**vals))
+            if sink is not None:
+                sink.append(vals)
+            else:
+                c.execute(insert(case_t).values(**vals))
         else:
             vals.pop("number")
             c.execute(update(case_t).where(case_t.c.number == info["number"]).values(**vals))

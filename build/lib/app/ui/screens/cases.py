@@ -20,7 +20,7 @@ def _local(dt) -> str:
 class CaseListScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", t("key.back")),
-        Binding("f2", "focus_find", t("cases.find_placeholder")[:4]),
+        Binding("f2", "focus_find", t("key.find")),
         Binding("f3", "toggle_today", t("key.today")),
         Binding("f4", "focus_table", t("key.open")),
     ]
@@ -52,7 +52,11 @@ class CaseListScreen(Screen):
 
         svc = CaseService(self.app.ws)
         day = self.app.ws.today() if today_only else None
-        cases = svc.find(text, day=day) if text.strip() else svc.list(day=day)
+        try:
+            cases = svc.find(text, day=day) if text.strip() else svc.list(day=day)
+        except Exception as exc:  # a store problem must not take the window down
+            self.app.call_from_thread(self.app.notify, t("error.store", error=exc), severity="error")
+            return
         self.app.call_from_thread(self._show, cases, text)
 
     def _show(self, cases, text: str) -> None:
@@ -97,12 +101,15 @@ class CaseDetailScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", t("key.back")),
         Binding("f6", "resume", t("key.resume")),
+        Binding("f7", "reprint", t("key.reprint")),
+        Binding("f9", "view_document", t("key.view_doc")),
     ]
 
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
         self.detail = None
+        self.documents: list[str] = []  # kinds this case has (receipt, notice, …)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -116,12 +123,24 @@ class CaseDetailScreen(Screen):
     @work(thread=True, exclusive=True, group="case-detail")
     def _load(self) -> None:
         from app.services.cases import CaseService
+        from app.services.printing import available_documents
 
-        detail = CaseService(self.app.ws).detail(self.number)
-        self.app.call_from_thread(self._show, detail)
+        try:
+            detail = CaseService(self.app.ws).detail(self.number)
+            kinds = available_documents(self.app.ws, detail.case) if detail else []
+        except Exception as exc:  # a store problem must not take the window down
+            self.app.call_from_thread(self.app.notify, t("error.store", error=exc), severity="error")
+            return
+        self.app.call_from_thread(self._show, detail, kinds)
 
-    def _show(self, detail) -> None:
+    def _show(self, detail, kinds: list[str] | None = None) -> None:
+        from rich.markup import escape
+
+        from app.ui.screens.print_queue import doc_text, job_state_text
+
         self.detail = detail
+        self.refresh_bindings()  # F6 only for a case awaiting correction
+        self.documents = list(kinds or [])
         if detail is None:
             self.query_one("#case-detail", Static).update(t("case.not_found", number=self.number))
             return
@@ -135,7 +154,8 @@ class CaseDetailScreen(Screen):
             lines.append(t("result.due", date=c.due_date.isoformat(),
                            provisional=t("result.provisional") if c.due_provisional else ""))
         if c.reason:
-            lines.append(f"{t('refuse.reason')[:6]}：{c.reason}")
+            label = t("case.reason") if c.state == "refused" else t("case.remarks")
+            lines.append(f"{label}：{escape(c.reason)}")
         lines.append("")
         lines.append(f"[b]{t('intake.checklist')}[/]")
         for m in detail.marks:
@@ -145,11 +165,17 @@ class CaseDetailScreen(Screen):
         for e in detail.events:
             lines.append(f"  {_local(e.at)}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}")
         for j in detail.jobs:
-            lines.append(f"  {_local(j.created_at)}  {t('doc.' + j.doc_kind)}  {j.state}  {j.last_error}")
+            lines.append(f"  {_local(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {escape(j.last_error)}")
         self.query_one("#case-detail", Static).update("\n".join(lines))
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Resume (F6) is offered only for a case awaiting correction."""
+        if action == "resume":
+            return bool(self.detail and self.detail.case.state == "correction")
+        return True
 
     def action_resume(self) -> None:
         from app.services.intake import IntakeService
@@ -160,3 +186,66 @@ class CaseDetailScreen(Screen):
             self.app.notify(str(exc), severity="warning")
             return
         self.app.resume_intake(draft)
+
+    # --- documents: reprint (补打) and view ------------------------------------------------
+    def _choose_document(self, then) -> None:
+        """Call `then(kind)` with the document the clerk picks (at once if there is one)."""
+        from app.ui.screens.print_queue import DocumentChoiceDialog
+
+        if not self.documents:
+            self.app.notify(t("reprint.none", number=self.number), severity="warning")
+            return
+        if len(self.documents) == 1:
+            then(self.documents[0])
+            return
+        self.app.push_screen(DocumentChoiceDialog(t("reprint.choose_title"), self.documents),
+                             lambda kind: then(kind) if kind else None)
+
+    def action_reprint(self) -> None:
+        from app.ui.screens.dialogs import ConfirmDialog
+
+        number = self.detail.case.number if self.detail else self.number
+
+        def confirm(kind: str) -> None:
+            doc = t("doc." + kind)
+            self.app.push_screen(
+                ConfirmDialog(t("reprint.confirm_title", doc=doc), t("reprint.confirm_body", doc=doc, number=number)),
+                lambda ok: self._reprint(kind) if ok else None)
+
+        self._choose_document(confirm)
+
+    @work(thread=True, group="case-reprint")
+    def _reprint(self, kind: str) -> None:
+        from app.services.printing import DocumentUnavailable, reprint
+
+        try:
+            reprint(self.app.ws, self.number, kind)
+        except DocumentUnavailable as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="warning")
+            return
+        self.app.call_from_thread(self._reprinted, kind)
+
+    def _reprinted(self, kind: str) -> None:
+        self.app.notify(t("reprint.queued", doc=t("doc." + kind)))
+        self.app.kick_spool()
+        self._load()
+
+    def action_view_document(self) -> None:
+        self._choose_document(self._view)
+
+    @work(thread=True, group="case-view-document")
+    def _view(self, kind: str) -> None:
+        from app.services.printing import DocumentUnavailable, document_text
+
+        case = self.detail.case if self.detail else None
+        if case is None:
+            return
+        try:
+            text = document_text(self.app.ws, case, kind)
+        except DocumentUnavailable as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="warning")
+            return
+        headline = f"{t('doc.' + kind)} · {case.number}"
+        from app.ui.screens.dialogs import DocumentDialog
+
+        self.app.call_from_thread(self.app.push_screen, DocumentDialog(headline, text))

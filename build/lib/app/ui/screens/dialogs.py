@@ -17,15 +17,20 @@ class ReasonDialog(ModalScreen[str | None]):
     """Asks for a text (refusal reason, notice remarks); None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", t("key.cancel"))]
+    AUTO_FOCUS = "#reason-input"
 
-    def __init__(self, title: str, label: str, *, required: bool) -> None:
+    def __init__(self, title: str, label: str, *, required: bool, body: str = "", hint: str = "") -> None:
         super().__init__()
         self.title_text, self.label, self.required = title, label, required
+        self.body, self.hint = body, hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.label)
+            if self.body:
+                with VerticalScroll(classes="dialog-body"):
+                    yield Static(self.body, markup=False)
+            yield Static(f"{self.label}{self.hint}")
             yield Input(id="reason-input", max_length=500)
             yield Static("", id="reason-error", classes="field-error")
             yield Static(f"[dim]Enter {t('key.confirm')} · Esc {t('key.cancel')}[/]")
@@ -45,20 +50,23 @@ class ReasonDialog(ModalScreen[str | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
+    """Yes/no for a risky action: only Y says yes; Enter and Esc keep what the clerk had."""
+
     BINDINGS = [
-        Binding("y,enter", "answer(True)", t("key.confirm")),
-        Binding("n,escape", "answer(False)", t("key.cancel")),
+        Binding("y", "answer(True)", t("key.confirm")),
+        Binding("n,escape,enter", "answer(False)", t("key.keep")),
     ]
 
-    def __init__(self, title: str, body: str) -> None:
+    def __init__(self, title: str, body: str, *, yes: str = "", no: str = "") -> None:
         super().__init__()
         self.title_text, self.body = title, body
+        self.yes, self.no = yes or t("key.confirm"), no or t("key.keep")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
             yield Static(self.body)
-            yield Static(f"[dim]Y/Enter {t('key.confirm')} · N/Esc {t('key.cancel')}[/]")
+            yield Static(f"[b]Y[/] {self.yes} · [b]N[/]/Enter/Esc {self.no}")
         yield Footer()
 
     def action_answer(self, value: bool) -> None:

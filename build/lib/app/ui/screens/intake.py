@@ -44,13 +44,19 @@ class IntakeScreen(Screen):
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        yield Static(self._header_text(), id="intake-header")
         with Horizontal(id="intake-body"):
             with Vertical(id="intake-left"):
                 yield SubjectSearch(id="subject-search")
                 yield Static(t("intake.no_subject"), id="subject-info")
-            # The applicant and checklist panes are mounted right after the first frame
+            # The applicant form and the checklist are mounted right after the first frame
             # (see _mount_panes): the search is usable at once (start-up target).
         yield StatusBar(id="status-bar")
+
+    def _header_text(self) -> str:
+        ws = self.app.ws
+        return t("intake.header", office=ws.config.get("office.name"), window=ws.window,
+                 clerk=ws.clerk, date=ws.today().isoformat())
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
@@ -62,16 +68,17 @@ class IntakeScreen(Screen):
         self.call_after_refresh(self._mount_panes)
 
     async def _mount_panes(self) -> None:
-        body = self.query_one("#intake-body", Horizontal)
-        await body.mount(ApplicantForm(id="applicant-form"))
-        await body.mount(Vertical(
+        await self.query_one("#intake-left", Vertical).mount(ApplicantForm(id="applicant-form"))
+        await self.query_one("#intake-body", Horizontal).mount(Vertical(
             Static(t("intake.checklist"), classes="section-title"),
             ChecklistTable(id="checklist"),
+            Static(t("intake.checklist_keys"), id="checklist-keys"),
             Static("", id="checklist-summary"),
             Static("", id="intake-message"),
             id="intake-right",
         ))
         await self.mount(Footer())  # dozens of key widgets: after the first frame too
+        self.refresh_bindings()
         self.panes_ready = True
         self.app.panes_ready()
 
@@ -91,8 +98,21 @@ class IntakeScreen(Screen):
     @on(SubjectSearch.Chosen)
     def _chosen(self, event: SubjectSearch.Chosen) -> None:
         if self.draft and self.draft.case_number:
+            self.say(t("intake.resumed_keeps_subject", number=self.draft.case_number), "yellow")
             return  # a resumed case keeps its subject
-        self.draft = self.service.new_draft(event.kind, event.code)  # type: ignore[arg-type]
+        if self.draft and any(m.status != "missing" for m in self.query_one(ChecklistTable).marks):
+            def done(ok: bool | None) -> None:
+                if ok:
+                    self._choose(event.kind, event.code)
+
+            self.app.push_screen(ConfirmDialog(t("intake.change_subject_title"),
+                                               t("intake.change_subject_body"),
+                                               yes=t("intake.change_subject_yes")), done)
+            return
+        self._choose(event.kind, event.code)
+
+    def _choose(self, kind: str, code: str) -> None:
+        self.draft = self.service.new_draft(kind, code)  # type: ignore[arg-type]
         self._show_subject()
         self.query_one(ChecklistTable).load(self.draft.marks)
         self.query_one("#applicant-id_number", Input).focus()
@@ -108,11 +128,14 @@ class IntakeScreen(Screen):
             lines.append(t("intake.bundle_info", count=len(matters),
                            departments=len({m.department for m in matters}),
                            materials=len(d.marks), before=sum(len(m.materials) for m in matters)))
-            lines += [f"  · {m.name}（{m.department}）" for m in matters]
+            lines += [f"·\u00a0{m.name}（{m.department}）" for m in matters]
         else:
             m = cat.matter(d.subject_code)
-            lines.append(t("intake.subject_info", department=m.department, promised=m.promised_days,
-                           legal=m.legal_days, fee=m.fee))
+            if m.legal_days == 0:  # 即办: decided on the spot
+                lines.append(t("intake.subject_info_now", department=m.department, fee=m.fee))
+            else:
+                lines.append(t("intake.subject_info", department=m.department, promised=m.promised_days,
+                               legal=m.legal_days, fee=m.fee))
         if d.case_number:
             lines.insert(0, f"[b]{t('intake.resumed', number=d.case_number)}[/]")
         self.query_one("#subject-info", Static).update("\n".join(lines))
@@ -124,7 +147,20 @@ class IntakeScreen(Screen):
         table = self.query_one(ChecklistTable)
         if self.draft is not None:
             self.draft.marks = table.marks
-        self.query_one("#checklist-summary", Static).update(t("intake.summary", **marks_summary(table.marks)))
+        summary = t("intake.summary", **marks_summary(table.marks)) if table.marks else ""
+        self.query_one("#checklist-summary", Static).update(summary)
+
+    @on(ChecklistTable.NoteWanted)
+    def _note_wanted(self, event: ChecklistTable.NoteWanted) -> None:
+        table = self.query_one(ChecklistTable)
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                table.mark_defective(event.index, note or t("intake.defective_default"))
+            table.focus()
+
+        self.app.push_screen(ReasonDialog(t("intake.defective_title", name=table.marks[event.index].item.name),
+                                          t("intake.defective_label"), required=False), done)
 
     @on(ChecklistTable.Refused)
     def _refused_key(self, event: ChecklistTable.Refused) -> None:
@@ -137,20 +173,33 @@ class IntakeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="applicant-lookup")
     def _lookup_applicant(self, kind: str, id_number: str) -> None:
-        found = self.service.find_applicant(kind, id_number)
+        try:
+            found = self.service.find_applicant(kind, id_number)
+        except Exception as exc:  # a store problem must not take the window down
+            self.app.call_from_thread(self.say, t("error.store", error=exc), "red")
+            return
         self.app.call_from_thread(self._offer_returning, found)
 
     def _offer_returning(self, found) -> None:
-        self.returning = found
         form = self.query_one(ApplicantForm)
+        values = form.values()
+        if found is not None and (found.name, found.phone, found.address) == (
+                values["name"].strip(), values["phone"].strip(), values["address"].strip()):
+            found = None  # the form already holds these details: nothing to offer
+        self.returning = found
         form.show_returning(t("intake.returning", name=found.name, phone=found.phone or "-",
                               address=found.address or "-") if found else "")
 
     def action_use_returning(self) -> None:
         a = self.returning
-        if a is not None:
-            self.query_one(ApplicantForm).fill(kind=a.kind, id_number=a.id_number, name=a.name,
-                                               phone=a.phone, address=a.address)
+        if a is None:
+            self.say(t("intake.no_returning"), "yellow")
+            return
+        form = self.query_one(ApplicantForm)
+        form.fill(kind=a.kind, id_number=a.id_number, name=a.name, phone=a.phone, address=a.address)
+        form.show_returning("")
+        self.returning = None
+        self.action_focus_checklist()
 
     def action_toggle_kind(self) -> None:
         self.query_one(ApplicantForm).toggle_kind()
@@ -216,7 +265,11 @@ class IntakeScreen(Screen):
             if remarks is not None:
                 self._decide("notify", remarks)
 
-        self.app.push_screen(ReasonDialog(t("notify.title"), t("notify.remarks"), required=False), done)
+        listed = "\n".join(f"· {m.item.name}" + (f"（{m.note}）" if m.note else "")
+                           for m in assess(draft.marks).to_notify)
+        self.app.push_screen(ReasonDialog(t("notify.title"), t("notify.remarks"), required=False,
+                                          body=t("notify.listed", count=len(assess(draft.marks).to_notify))
+                                          + "\n" + listed), done)
 
     def action_refuse(self) -> None:
         if self._ready_draft() is None:
@@ -226,7 +279,8 @@ class IntakeScreen(Screen):
             if reason:
                 self._decide("refuse", reason)
 
-        self.app.push_screen(ReasonDialog(t("refuse.title"), t("refuse.reason"), required=True), done)
+        self.app.push_screen(ReasonDialog(t("refuse.title"), t("refuse.reason_field"), required=True,
+                                          hint=t("refuse.reason_hint")), done)
 
     def _decide(self, decision: str, text: str) -> None:
         self.busy = True
@@ -274,6 +328,7 @@ class IntakeScreen(Screen):
         if detail and detail.jobs:
             text = detail.jobs[-1].text
         self.app.kick_spool()
+        self.app.kick_sync()
         self.reset()
         self.app.push_screen(DocumentDialog(headline, text), lambda _: self.action_focus_search())
 
@@ -291,7 +346,8 @@ class IntakeScreen(Screen):
             if ok:
                 self.reset()
 
-        self.app.push_screen(ConfirmDialog(t("intake.discard_title"), t("intake.discard_body")), done)
+        self.app.push_screen(ConfirmDialog(t("intake.discard_title"), t("intake.discard_body"),
+                                           yes=t("intake.discard_yes")), done)
 
     def reset(self) -> None:
         self.draft = None

@@ -1,12 +1,15 @@
-"""Applicant details: person or enterprise, ID number checked as it is typed."""
+"""Applicant details: person or enterprise, ID number checked as it is typed.
+
+Compact rows (label and one-line input side by side) so the checklist keeps the width.
+"""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, Static
 
 from app.messages import t
 
@@ -22,44 +25,47 @@ class ApplicantForm(Vertical):
             self.kind = kind
             self.id_number = id_number
 
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self._kind = "person"
+
     def compose(self) -> ComposeResult:
-        yield Static(t("intake.applicant"), classes="section-title")
-        with RadioSet(id="applicant-kind"):
-            yield RadioButton(t("intake.kind_person"), value=True, id="kind-person")
-            yield RadioButton(t("intake.kind_enterprise"), id="kind-enterprise")
+        yield Static(self._kind_text(), id="applicant-kind", classes="section-title")
         for name in FIELDS:
-            yield Label(self._label(name, "person"), id=f"label-{name}", classes="field-label")
-            yield Input(id=f"applicant-{name}", max_length=200)
+            with Horizontal(classes="field-row"):
+                yield Label(self._label(name, "person"), id=f"label-{name}", classes="field-label")
+                yield Input(id=f"applicant-{name}", max_length=200, compact=True)
             yield Static("", id=f"error-{name}", classes="field-error")
         yield Static("", id="applicant-returning")
+
+    def _kind_text(self) -> str:
+        person, enterprise = t("intake.kind_person"), t("intake.kind_enterprise")
+        chosen = f"[reverse] {person} [/]  {enterprise}" if self._kind == "person" else f"{person}  [reverse] {enterprise} [/]"
+        return f"{t('intake.applicant')}  {chosen}  [dim]F11[/]"
 
     @staticmethod
     def _label(name: str, kind: str) -> str:
         if name == "id_number":
-            return t("intake.id_person" if kind == "person" else "intake.id_enterprise")
+            return t("intake.id_person_short" if kind == "person" else "intake.id_enterprise_short")
         if name == "name":
             return t("intake.name_person" if kind == "person" else "intake.name_enterprise")
         return t(f"intake.{name}")
 
     @property
     def kind(self) -> str:
-        return "enterprise" if self.query_one("#kind-enterprise", RadioButton).value else "person"
+        return self._kind
 
     def set_kind(self, kind: str) -> None:
-        self.query_one("#kind-enterprise" if kind == "enterprise" else "#kind-person", RadioButton).value = True
-        self._relabel()
+        changed = kind != self._kind
+        self._kind = "enterprise" if kind == "enterprise" else "person"
+        self.query_one("#applicant-kind", Static).update(self._kind_text())
+        for name in ("id_number", "name"):
+            self.query_one(f"#label-{name}", Label).update(self._label(name, self._kind))
+        if changed:
+            self._check_id(self.value("id_number"))
 
     def toggle_kind(self) -> None:
         self.set_kind("person" if self.kind == "enterprise" else "enterprise")
-
-    @on(RadioSet.Changed)
-    def _kind_changed(self, event: RadioSet.Changed) -> None:
-        self._relabel()
-        self._check_id(self.value("id_number"))
-
-    def _relabel(self) -> None:
-        for name in ("id_number", "name"):
-            self.query_one(f"#label-{name}", Label).update(self._label(name, self.kind))
 
     def value(self, name: str) -> str:
         return self.query_one(f"#applicant-{name}", Input).value
@@ -81,10 +87,13 @@ class ApplicantForm(Vertical):
         for name in FIELDS:
             widget = self.query_one(f"#error-{name}", Static)
             widget.update(errors.get(name, ""))
+            widget.display = name in errors
             self.query_one(f"#applicant-{name}", Input).set_class(name in errors, "-invalid")
 
     def show_warning(self, name: str, text: str) -> None:
-        self.query_one(f"#error-{name}", Static).update(f"[yellow]{text}[/]")
+        widget = self.query_one(f"#error-{name}", Static)
+        widget.update(f"[yellow]{text}[/]")
+        widget.display = True
 
     def show_returning(self, text: str) -> None:
         self.query_one("#applicant-returning", Static).update(text)
@@ -104,8 +113,7 @@ class ApplicantForm(Vertical):
 
         value = raw.strip()
         if len(value) < 18:
-            self.query_one("#error-id_number", Static).update("")
-            self.query_one("#applicant-id_number", Input).remove_class("-invalid")
+            self.show_errors({})
             return
         check = check_resident_id(value) if self.kind == "person" else check_credit_code(value)
         if not check.ok:

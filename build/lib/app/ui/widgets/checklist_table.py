@@ -15,17 +15,25 @@ STATUS_STYLE = {"received": "green", "missing": "red", "tolerated": "yellow", "d
 
 
 class ChecklistTable(DataTable):
+    # Shown on the hint line under the table (intake.checklist_keys), not in the crowded footer.
     BINDINGS = [
-        Binding("space", "toggle", t("key.toggle")),
-        Binding("o", "form", t("key.form")),
-        Binding("plus,equals_sign", "copies(1)", t("key.more"), key_display="+"),
-        Binding("minus", "copies(-1)", t("key.less"), key_display="-"),
-        Binding("r", "tolerate", t("key.tolerate")),
-        Binding("x", "defective", t("key.defective")),
+        Binding("space", "toggle", t("key.toggle"), show=False),
+        Binding("o", "form", t("key.form"), show=False),
+        Binding("plus,equals_sign", "copies(1)", t("key.more"), key_display="+", show=False),
+        Binding("minus", "copies(-1)", t("key.less"), key_display="-", show=False),
+        Binding("r", "tolerate", t("key.tolerate"), show=False),
+        Binding("x", "defective", t("key.defective"), show=False),
     ]
 
     class MarksChanged(Message):
         pass
+
+    class NoteWanted(Message):
+        """The clerk marks a material as not acceptable: the screen asks why."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
 
     class Refused(Message):
         """A key the catalogue does not allow for this material (e.g. 容缺)."""
@@ -39,9 +47,9 @@ class ChecklistTable(DataTable):
         self.marks: list[Mark] = []
 
     def on_mount(self) -> None:
-        # The name goes last: material names are long, the short columns must stay visible.
-        self.add_columns(t("intake.col_status"), t("intake.col_form"), t("intake.col_copies"),
-                         t("intake.col_required"), t("intake.col_tolerable"), t("intake.col_name"))
+        # Short fixed columns first, the (long) name last so it gets the rest of the width.
+        self.add_columns(t("intake.col_status"), t("intake.col_form_short"), t("intake.col_copies_short"),
+                         t("intake.col_required_short"), t("intake.col_tolerable_short"), t("intake.col_name"))
 
     def load(self, marks: list[Mark]) -> None:
         self.marks = list(marks)
@@ -55,13 +63,14 @@ class ChecklistTable(DataTable):
     @staticmethod
     def _cells(m: Mark) -> tuple[str, ...]:
         style = STATUS_STYLE[m.status]
-        form = t(f"form.{m.handed_form}")
+        form = t(f"form.{m.handed_form}_short")
         if m.status == "received" and m.handed_form != m.item.form:
             form = f"[yellow]{form}[/]"
         copies = str(m.handed_copies)
+        name = m.item.name + (f" [dim]（{m.note}）[/]" if m.note else "")
         return (f"[{style}]{t('status.' + m.status)}[/]", form, copies,
-                t("yes") if m.item.required else t("no"),
-                t("yes") if (m.item.required and m.item.tolerable) else "", m.item.name)
+                "●" if m.item.required else "",
+                "○" if (m.item.required and m.item.tolerable) else "", name)
 
     def _update(self, index: int, mark: Mark) -> None:
         self.marks[index] = mark
@@ -81,15 +90,16 @@ class ChecklistTable(DataTable):
                 self.move_cursor(row=cur[0] + 1)
 
     def action_form(self) -> None:
+        """What was handed in: original or copy (the status stays as marked)."""
         if cur := self._current():
             i, m = cur
             new_form = "copy" if m.handed_form == "original" else "original"
-            self._update(i, replace(m, status="received", form=new_form))
+            self._update(i, replace(m, form=new_form))
 
     def action_copies(self, delta: int) -> None:
         if cur := self._current():
             i, m = cur
-            self._update(i, replace(m, status="received", copies=max(1, m.handed_copies + delta)))
+            self._update(i, replace(m, copies=max(1, m.handed_copies + delta)))
 
     def action_tolerate(self) -> None:
         if cur := self._current():
@@ -99,7 +109,15 @@ class ChecklistTable(DataTable):
                 self.post_message(self.Refused(t("decide.tolerable_only", name=cur[1].item.name)))
 
     def action_defective(self) -> None:
+        """不符合要求: ask for the reason (it goes on the notice); again to undo."""
         if cur := self._current():
             i, m = cur
-            status = "missing" if m.status == "defective" else "defective"
-            self._update(i, replace(m, status=status, note="" if status == "missing" else m.note))
+            if m.status == "defective":
+                self._update(i, replace(m, status="missing", note=""))
+            else:
+                self.post_message(self.NoteWanted(i))
+
+    def mark_defective(self, index: int, note: str) -> None:
+        self._update(index, replace(self.marks[index], status="defective", note=note))
+        if index + 1 < len(self.marks):
+            self.move_cursor(row=index + 1)

@@ -1,0 +1,170 @@
+"""What the window calls for sync: one cycle, the loop behind it, and the status it shows.
+
+The TUI runs :meth:`SyncRunner.run_forever` in a thread worker (the UI never waits on the
+network) and puts :meth:`SyncStatus.bar_text` in its status bar. The loop:
+
+* after a good cycle, waits ``interval`` seconds (or until :meth:`kick`: a new decision);
+* when the hub cannot be reached, probes the link with a bare TCP connect every
+  ``probe_every`` seconds (no payload on the wire) and syncs as soon as it answers, so sync
+  starts within 10 s of the link coming back;
+* when the hub answers but fails (5xx, garbage), backs off exponentially with jitter,
+  capped at 5 minutes.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from app.messages import t
+
+SKEW_WARN_SECONDS = 300
+
+
+@dataclass
+class SyncStatus:
+    configured: bool
+    online: bool | None  # None: not tried yet
+    waiting: int  # events not at the hub (pending + refused)
+    attachments_waiting: int
+    last_success: str  # ISO UTC or ""
+    last_error: str
+    skew_seconds: float | None
+    refused: list[dict] = field(default_factory=list)
+    conflicts: list[Any] = field(default_factory=list)
+    ready: list[Any] = field(default_factory=list)  # 办结, waiting for pickup
+
+    @property
+    def skew_warning(self) -> bool:
+        return self.skew_seconds is not None and abs(self.skew_seconds) > SKEW_WARN_SECONDS
+
+    def bar_text(self) -> str:
+        """One line for the status bar (Textual markup)."""
+        if not self.configured:
+            return t("sync.bar_offline_only")
+        state = (t("sync.online") if self.online else f"[red]{t('sync.offline')}[/]") if self.online is not None \
+            else t("sync.not_yet")
+        parts = [state, t("sync.waiting", n=self.waiting)]
+        if self.last_success:
+            parts.append(t("sync.last_success", when=_local(self.last_success)))
+        if self.refused:
+            parts.append(f"[red]{t('sync.refused_count', n=len([r for r in self.refused if r['status'] == 'refused']))}[/]")
+        if self.conflicts:
+            parts.append(f"[yellow]{t('sync.conflict_count', n=len(self.conflicts))}[/]")
+        if self.ready:
+            parts.append(t("sync.ready_count", n=len(self.ready)))
+        if self.skew_warning:
+            parts.append(f"[red]{t('sync.clock_skew', minutes=round(self.skew_seconds / 60))}[/]")
+        return " · ".join(parts)
+
+    def line(self) -> str:
+        """The same, plain (CLI)."""
+        import re
+
+        return re.sub(r"\[/?[a-z]*\]", "", self.bar_text())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"configured": self.configured, "online": self.online, "waiting": self.waiting,
+                "attachments_waiting": self.attachments_waiting, "last_success": self.last_success,
+                "last_error": self.last_error, "clock_skew_seconds": self.skew_seconds,
+                "clock_skew_warning": self.skew_warning, "refused": self.refused,
+                "conflicts": [{"case": c.case_number, "rule": c.rule, "kind": c.kind, "origin": c.origin,
+                               "state_then": c.state_then} for c in self.conflicts],
+                "ready_for_pickup": [c.number for c in self.ready]}
+
+
+def _local(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+class SyncRunner:
+    def __init__(self, ws, *, interval: float = 30.0, probe_every: float = 5.0) -> None:
+        self.ws = ws
+        self.interval = interval
+        self.probe_every = probe_every
+        self.online: bool | None = None
+        self._kick = threading.Event()
+        self.stopping = threading.Event()
+        self.last_report = None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.ws.config.get("hub.url")) and bool(self.ws.config.get("hub.token"))
+
+    def cycle(self):
+        """One cycle (push, pull, catalogue, calendar, scans); returns sync.client.CycleReport."""
+        from sync.client import run_cycle
+
+        rep = run_cycle(self.ws)
+        self.online = rep.error is None or rep.error.kind not in ("offline", "config")
+        self.last_report = rep
+        return rep
+
+    def status(self, *, probe: bool = False) -> SyncStatus:
+        from sync import attachments, local
+
+        store = self.ws.store
+        online = self.online
+        if probe and self.configured:
+            from sync.client import reachable
+
+            online = reachable(str(self.ws.config.get("hub.url")))
+        skew = local.read_state(store, "clock_skew", "")
+        last_error = local.read_state(store, "last_error", "")
+        last_success = local.read_state(store, "last_success", "")
+        if online is None and (last_error or last_success):  # another process synced: its outcome
+            online = not last_error.startswith(("offline", "config"))
+        return SyncStatus(
+            configured=self.configured, online=online, waiting=local.unsent_total(store),
+            attachments_waiting=attachments.pending_count(store),
+            last_success=last_success, last_error=last_error,
+            skew_seconds=float(skew) if skew else None, refused=local.refused_events(store),
+            conflicts=local.conflicts(store), ready=local.ready_for_pickup(store))
+
+    def kick(self) -> None:
+        """Sync soon (a decision was just made)."""
+        self._kick.set()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self._kick.set()
+
+    def run_forever(self, on_cycle: Callable[[SyncStatus], Any] | None = None) -> None:
+        from sync.client import Backoff, reachable
+
+        backoff = Backoff()
+        while not self.stopping.is_set():
+            if not self.configured:
+                self._wait(10.0)
+                self.ws.config = _reload(self.ws)
+                continue
+            rep = self.cycle()
+            if on_cycle is not None:
+                on_cycle(self.status())
+            if rep.error is None:
+                backoff.reset()
+                self._wait(self.interval)
+            elif rep.error.kind == "offline" and not reachable(str(self.ws.config.get("hub.url"))):
+                # the link is down: wait for it with bare TCP probes, then sync at once
+                url = str(self.ws.config.get("hub.url"))
+                while not self.stopping.is_set() and not reachable(url):
+                    self._wait(self.probe_every)
+                backoff.reset()
+            else:
+                self._wait(backoff.next_delay())
+
+    def _wait(self, seconds: float) -> None:
+        self._kick.wait(seconds)
+        self._kick.clear()
+
+
+def _reload(ws):
+    from app.config import load_config
+
+    return load_config(ws.config.data_dir, create=False)
+

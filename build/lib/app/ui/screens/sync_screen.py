@@ -1,0 +1,168 @@
+"""The sync screen: what waits to be sent, what the platform refused, every conflict,
+and the 办结 cases ready for pickup (出件)."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from app.ui.widgets.status_bar import StatusBar
+from app.messages import t
+
+
+def _local(dt) -> str:
+    if dt is None:
+        return ""
+    if dt.tzinfo is None:
+        from datetime import timezone
+
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone().strftime("%m-%d %H:%M")
+
+
+class SyncScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", t("key.back")),
+        Binding("f5", "sync_now", t("key.sync_now")),
+        Binding("f6", "set_aside", t("key.set_aside")),
+        Binding("f7", "retry", t("key.retry")),
+        Binding("f8", "deliver", t("key.deliver")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="sync")
+        self.status = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("", id="sync-summary", classes="section-title")
+            yield Static(t("sync.section_refused"), classes="section-title")
+            yield DataTable(id="sync-refused", cursor_type="row", zebra_stripes=True)
+            yield Static(t("sync.section_conflicts"), classes="section-title")
+            yield DataTable(id="sync-conflicts", cursor_type="row", zebra_stripes=True)
+            yield Static(t("sync.section_ready"), classes="section-title")
+            yield DataTable(id="sync-ready", cursor_type="row", zebra_stripes=True)
+            yield Static(t("sync.section_waiting"), classes="section-title")
+            yield DataTable(id="sync-waiting", cursor_type="row", zebra_stripes=True)
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sync-refused", DataTable).add_columns(
+            t("sync.col_case"), t("sync.col_kind"), t("sync.col_status"), t("sync.col_reason"), t("sync.col_time"))
+        self.query_one("#sync-conflicts", DataTable).add_columns(
+            t("sync.col_case"), t("sync.col_kind"), t("sync.col_rule"), t("sync.col_time"))
+        self.query_one("#sync-ready", DataTable).add_columns(
+            t("sync.col_case"), t("sync.col_applicant"), t("sync.col_subject"), t("sync.col_time"))
+        self.query_one("#sync-waiting", DataTable).add_columns(
+            t("sync.col_case"), t("sync.col_kind"), t("sync.col_status"), t("sync.col_time"))
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="sync-screen")
+    def _load(self) -> None:
+        from app.services.sync_runner import SyncRunner
+        from sync import local
+
+        runner = getattr(self.app, "sync_runner", None) or SyncRunner(self.app.ws)
+        status = runner.status()
+        waiting = local.waiting(self.app.ws.store)
+        self.app.call_from_thread(self._show, status, waiting)
+
+    def _show(self, status, waiting) -> None:
+        self.status = status
+        self.query_one("#sync-summary", Static).update(f"{t('sync.title')} · {status.bar_text()}")
+        refused = self.query_one("#sync-refused", DataTable)
+        refused.clear()
+        for r in status.refused:
+            refused.add_row(r["case_number"], t("event." + r["kind"]), t("sync.status_" + r["status"]),
+                            f"{r['code']}: {r['reason']}", _local(r["at"]), key=r["event_id"])
+        conflicts = self.query_one("#sync-conflicts", DataTable)
+        conflicts.clear()
+        for c in status.conflicts:
+            conflicts.add_row(c.case_number, t("event." + c.kind), t("sync.rule_" + c.rule), _local(c.found_at),
+                              key=f"{c.id}")
+        ready = self.query_one("#sync-ready", DataTable)
+        ready.clear()
+        for c in status.ready:
+            ready.add_row(c.number, c.applicant_name, c.subject_name, _local(c.updated_at), key=c.number)
+        wt = self.query_one("#sync-waiting", DataTable)
+        wt.clear()
+        for w in waiting:
+            wt.add_row(w["case_number"], t("event." + w["kind"]),
+                       t("sync.blocked") if w["blocked"] else t("sync.pending"), _local(w["at"]), key=w["event_id"])
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if table.row_count == 0:
+            return None
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(key.value)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_sync_now(self) -> None:
+        runner = getattr(self.app, "sync_runner", None)
+        if runner is not None:
+            runner.kick()
+            self.app.notify(t("sync.now_running"))
+            self.set_timer(2.0, self.reload)
+        else:
+            self._sync_once()
+
+    @work(thread=True, group="sync-screen-once")
+    def _sync_once(self) -> None:
+        from app.services.sync_runner import SyncRunner
+
+        rep = SyncRunner(self.app.ws).cycle()
+        msg = t("sync.done", pushed=rep.pushed, pulled=rep.pulled) if rep.ok else t("sync.failed", error=rep.error)
+        self.app.call_from_thread(self.app.notify, msg, severity="information" if rep.ok else "warning")
+        self.app.call_from_thread(self.reload)
+
+    def action_set_aside(self) -> None:
+        from sync import local
+
+        eid = self._selected("#sync-refused")
+        if eid is None:
+            self.app.notify(t("sync.pick_row"), severity="warning")
+            return
+        if local.set_aside(self.app.ws.store, eid):
+            self.app.notify(t("sync.set_aside_done"))
+        self.reload()
+
+    def action_retry(self) -> None:
+        from sync import local
+
+        eid = self._selected("#sync-refused")
+        if eid is None:
+            self.app.notify(t("sync.pick_row"), severity="warning")
+            return
+        if local.retry(self.app.ws.store, eid):
+            self.app.notify(t("sync.retry_done"))
+        self.reload()
+
+    def action_deliver(self) -> None:
+        from app.domain import case_state as cs
+        from sync import local
+
+        number = self._selected("#sync-ready")
+        if number is None:
+            self.app.notify(t("sync.pick_row"), severity="warning")
+            return
+        try:
+            local.record(self.app.ws, number, cs.DELIVERED, {"method": "window"})
+        except local.NotAllowed as exc:
+            self.app.notify(str(exc), severity="warning")
+            return
+        self.app.notify(t("sync.delivered_done", number=number))
+        runner = getattr(self.app, "sync_runner", None)
+        if runner is not None:
+            runner.kick()
+        self.reload()

@@ -1,0 +1,326 @@
+"""The workstation's HTTP client to its hub, and one sync cycle.
+
+Order of a cycle (priority on a slow link): push every unsent case event (decisions,
+receipts, courier events), pull what the platforms produced (back-office decisions),
+then the catalogue delta and the calendar if they changed, then scanned attachments.
+
+TLS certificates are verified (httpx's default); every call has a timeout. A hub that
+answers garbage or 5xx raises HubError before anything local is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import httpx
+
+from sync import local, protocol
+
+SKEW_WARN_SECONDS = 300
+PULL_PAGE = 1000
+
+
+class SyncError(Exception):
+    """kind: offline (no answer), hub (bad or failed answer), auth (token refused), config."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _timeout() -> httpx.Timeout:
+    return httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=10.0)
+
+
+class HubClient:
+    def __init__(self, url: str, token: str, *, verify: Any = True,
+                 timeout: httpx.Timeout | None = None) -> None:
+        if not url:
+            raise SyncError("config", "hub.url is not set (yichuang config set hub.url URL)")
+        if not token:
+            raise SyncError("config", "hub.token is not set (yichuang config set hub.token TOKEN)")
+        self.url = url.rstrip("/")
+        self.http = httpx.Client(base_url=self.url, verify=verify, timeout=timeout or _timeout(),
+                                 headers={"Authorization": f"Bearer {token}", "User-Agent": "yichuang",
+                                          "Accept-Encoding": "zstd"})
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> "HubClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing ---------------------------------------------------------------------------------
+    def _call(self, method: str, path: str, **kw) -> httpx.Response:
+        try:
+            r = self.http.request(method, path, **kw)
+        except httpx.TransportError as exc:
+            raise SyncError("offline", f"{type(exc).__name__}: {exc}") from None
+        if r.status_code in (401, 403):
+            raise SyncError("auth", _message(r))
+        return r
+
+    def _json(self, r: httpx.Response) -> Any:
+        if r.status_code >= 300:
+            raise SyncError("hub", f"HTTP {r.status_code}: {_message(r)}")
+        try:
+            return json.loads(r.content.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, httpx.DecodingError) as exc:
+            raise SyncError("hub", f"unreadable answer: {exc}") from None
+
+    # --- endpoints --------------------------------------------------------------------------------
+    def push(self, events: list[dict], batch_id: str) -> dict:
+        body = protocol.compress({"v": protocol.VERSION, "batch": batch_id, "events": events})
+        r = self._call("POST", "/api/v1/sync/push", content=body,
+                       headers={"Content-Type": protocol.MEDIA_TYPE, "Content-Encoding": protocol.ENCODING})
+        doc = self._json(r)
+        if not (isinstance(doc, dict) and isinstance(doc.get("ok"), int) and isinstance(doc.get("refused"), list)
+                and all(isinstance(x, dict) and isinstance(x.get("id"), str) for x in doc["refused"])):
+            raise SyncError("hub", "push answer is not a sync result")
+        sent = {e["id"] for e in events}
+        if any(x["id"] not in sent for x in doc["refused"]):
+            raise SyncError("hub", "push answer names events that were not sent")
+        return doc
+
+    def pull(self, after: int, *, cat: str = "", cal: str = "", limit: int = PULL_PAGE) -> dict:
+        params = {"after": str(after), "limit": str(limit)}
+        if cat:
+            params["cat"] = cat
+        if cal:
+            params["cal"] = cal
+        doc = self._json(self._call("GET", "/api/v1/sync/pull", params=params))
+        if not (isinstance(doc, dict) and isinstance(doc.get("events"), list)
+                and isinstance(doc.get("cursor"), int) and isinstance(doc.get("more"), bool)):
+            raise SyncError("hub", "pull answer is not a sync page")
+        return doc
+
+    def catalogue_delta(self, have: str) -> dict:
+        doc = self._json(self._call("GET", "/api/v1/catalogue", params={"have": have}))
+        if not isinstance(doc, dict) or "to" not in doc:
+            raise SyncError("hub", "catalogue answer is not a delta")
+        return doc
+
+    def calendar(self) -> dict:
+        doc = self._json(self._call("GET", "/api/v1/calendar"))
+        if not isinstance(doc, dict):
+            raise SyncError("hub", "calendar answer is not a calendar")
+        return doc
+
+    def healthz(self) -> dict:
+        return self._json(self._call("GET", "/healthz"))
+
+
+def _message(r: httpx.Response) -> str:
+    try:
+        doc = r.json()
+        return str(doc.get("message") or doc)
+    except Exception:
+        return r.text[:200] or r.reason_phrase
+
+
+def reachable(url: str, timeout: float = 3.0) -> bool:
+    """A TCP connect to the hub: costs no payload bytes, tells whether the link is back."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class CycleReport:
+    pushed: int = 0
+    duplicates: int = 0
+    refused: list[dict] = field(default_factory=list)
+    pulled: int = 0
+    batches: int = 0
+    catalogue: str | None = None  # new version installed
+    calendar: str | None = None
+    attachments: int = 0
+    left: int = 0  # events still unsent after the cycle
+    attachments_left: int = 0
+    skew_seconds: float | None = None
+    error: SyncError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def client_for(ws) -> HubClient:
+    verify: Any = True  # the system's CAs; TLS verification is never switched off
+    ca = os.environ.get("YICHUANG_HUB_CA")  # a private CA bundle for the county's certificate
+    if ca:
+        import ssl
+
+        verify = ssl.create_default_context(cafile=ca)
+    return HubClient(str(ws.config.get("hub.url") or ""), str(ws.config.get("hub.token") or ""), verify=verify)
+
+
+def run_cycle(ws, client: HubClient | None = None, *, progress: Callable[[str], Any] | None = None,
+              max_batch_events: int = 1000) -> CycleReport:
+    """One sync cycle; never raises for network or hub trouble (see report.error)."""
+    import uuid
+
+    rep = CycleReport()
+    own = client is None
+    store = ws.store
+    try:
+        client = client or client_for(ws)
+        # 1. push, oldest first; stop at the first failure (what was acked stays acked)
+        # batch size adapts to the link: halved after a failed push, doubled after a good one,
+        # so a link that drops every few kilobytes still makes progress
+        size = min(max_batch_events, int(local.read_state(store, "batch_events", "0") or 0) or max_batch_events)
+        while True:
+            batch = local.next_batch(store, max_events=size)
+            if not batch:
+                break
+            try:
+                doc = client.push(batch, str(uuid.uuid4()))
+            except SyncError as exc:
+                if exc.kind == "offline":
+                    local.write_state(store, batch_events=str(max(1, len(batch) // 2)))
+                raise
+            local.mark_sent(store, batch, doc)
+            if len(batch) >= size and size < max_batch_events:
+                size = min(max_batch_events, size * 2)
+                local.write_state(store, batch_events=str(size))
+            _skew(ws, rep, doc.get("now"))
+            rep.batches += 1
+            rep.pushed += int(doc.get("ok", 0))
+            rep.duplicates += int(doc.get("dup", 0))
+            rep.refused.extend(doc.get("refused", []))
+            if progress:
+                progress(f"pushed {rep.pushed}")
+        # 2. pull decisions, page by page, each page with its cursor
+        cat_v, cal_v = _held_versions(ws)
+        while True:
+            after = int(local.read_state(store, local.CURSOR, "0") or 0)
+            page = client.pull(after, cat=cat_v, cal=cal_v)
+            _skew(ws, rep, page.get("now"))
+            try:
+                applied = local.apply_pulled(store, page["events"], page["cursor"])
+            except protocol.ProtocolError as exc:
+                raise SyncError("hub", f"pulled page is malformed: {exc}") from None
+            rep.pulled += applied.events
+            if not page["more"]:
+                break
+        # 3. catalogue and calendar, only when the hub holds another version
+        if page.get("cat") and page["cat"] != cat_v:
+            rep.catalogue = _update_catalogue(ws, client, cat_v)
+        if page.get("cal") and page["cal"] != cal_v:
+            rep.calendar = _update_calendar(ws, client)
+        # 4. scans
+        from sync import attachments
+
+        rep.attachments = attachments.upload_pending(ws, client)
+        local.write_state(store, last_success=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                          last_error="")
+    except SyncError as exc:
+        rep.error = exc
+        local.write_state(store, last_error=f"{exc.kind}: {exc}"[:500],
+                          last_attempt=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    finally:
+        if own and client is not None:
+            client.close()
+    rep.left = local.unsent_total(store)
+    from sync import attachments
+
+    rep.attachments_left = attachments.pending_count(store)
+    return rep
+
+
+def _held_versions(ws) -> tuple[str, str]:
+    try:
+        cat = ws.catalogue.version
+    except Exception:
+        cat = ""
+    try:
+        cal = ws.calendar.version
+    except Exception:
+        cal = ""
+    return cat, cal
+
+
+def _skew(ws, rep: CycleReport, hub_now: Any) -> None:
+    if not isinstance(hub_now, str):
+        return
+    try:
+        hub = datetime.fromisoformat(hub_now)
+    except ValueError:
+        return
+    skew = (ws.utcnow() - hub).total_seconds()
+    rep.skew_seconds = skew
+    local.write_state(ws.store, clock_skew=f"{skew:.0f}")
+
+
+def _update_catalogue(ws, client: HubClient, held: str) -> str:
+    from forms.loader import CatalogueError, catalogue_to_dict
+
+    from app.services.catalogue_files import import_catalogue
+    from sync.docdelta import apply_delta
+
+    delta = client.catalogue_delta(held)
+    try:
+        doc = apply_delta(catalogue_to_dict(ws.catalogue) if held else None, delta)
+    except (ValueError, KeyError) as exc:
+        raise SyncError("hub", f"catalogue delta does not apply: {exc}") from None
+    tmp = ws.config.catalogue_dir / ".incoming.json"
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    try:
+        cat = import_catalogue(ws.config.catalogue_dir, tmp)  # validates fully; cases stay pinned
+    except CatalogueError as exc:
+        raise SyncError("hub", f"catalogue {delta.get('to')} is invalid: {exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    ws.__dict__.pop("catalogue", None)
+    return cat.version
+
+
+def _update_calendar(ws, client: HubClient) -> str:
+    from app.domain.workdays import WorkCalendar
+
+    doc = client.calendar()
+    try:
+        cal = WorkCalendar.from_dict(doc)
+    except ValueError as exc:
+        raise SyncError("hub", f"calendar is invalid: {exc}") from None
+    target = ws.config.data_dir / "calendar" / "cn_workdays.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(cal.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, target)
+    ws.__dict__.pop("calendar", None)
+    return cal.version
+
+
+class Backoff:
+    """Exponential back-off with full jitter, capped at 5 minutes."""
+
+    def __init__(self, base: float = 2.0, cap: float = 300.0, rng: Callable[[], float] | None = None) -> None:
+        import random
+
+        self.base, self.cap = base, cap
+        self.failures = 0
+        self._rng = rng or random.random
+
+    def next_delay(self) -> float:
+        self.failures += 1
+        ceiling = min(self.cap, self.base * (2 ** min(self.failures, 20)))
+        return ceiling / 2 + self._rng() * ceiling / 2
+
+    def reset(self) -> None:
+        self.failures = 0
+

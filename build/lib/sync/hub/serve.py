@@ -1,0 +1,80 @@
+"""`yichuang hub serve`: the hub on uvicorn, plus the forwarder to an upstream (provincial) hub.
+
+A county hub started with ``--upstream URL --upstream-token TOKEN`` (a ``--role hub`` token of
+the provincial hub, scoped to the county code) forwards the events of province-level cases
+with the same protocol and pulls the province's decisions back, which then flow down.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+
+from sync.hub.store import HubStore
+
+
+class Forwarder(threading.Thread):
+    def __init__(self, store: HubStore, url: str, token: str, interval: float = 2.0) -> None:
+        super().__init__(name="upstream-forwarder", daemon=True)
+        self.store, self.url, self.token, self.interval = store, url, token, interval
+        self.stop = threading.Event()
+        self.last_error = ""
+
+    def run(self) -> None:
+        from sync.client import Backoff, HubClient, SyncError
+
+        backoff = Backoff()
+        client = HubClient(self.url, self.token)
+        while not self.stop.is_set():
+            try:
+                self.cycle(client)
+                backoff.reset()
+                delay = self.interval
+            except SyncError as exc:
+                self.last_error = str(exc)
+                delay = backoff.next_delay()
+            self.stop.wait(delay)
+        client.close()
+
+    def cycle(self, client) -> None:
+        while True:
+            top, events = self.store.forward_batch()
+            if events:
+                doc = client.push([e.to_json() for e in events], str(uuid.uuid4()))
+                self.store.forward_done(top, doc.get("refused", []))
+            else:
+                self.store.forward_done(top, [])
+                break
+        while True:
+            after = int(self.store.meta("upstream_cursor") or 0)
+            page = client.pull(after)
+            self.store.apply_upstream(page["events"], page["cursor"])
+            if not page["more"]:
+                break
+
+
+def serve(data_dir: Path, host: str, port: int, db_url: str | None = None, upstream: str = "",
+          upstream_token: str = "", log_level: str = "warning", tls: tuple[str, str] | None = None) -> None:
+    import uvicorn
+
+    from sync.hub.app import create_app
+    from sync.hub.store import open_hub
+
+    store = open_hub(data_dir, db_url)
+    app = create_app(store, data_dir)
+    fwd = None
+    if upstream:
+        fwd = Forwarder(store, upstream, upstream_token)
+        fwd.start()
+    scheme = "https" if tls else "http"
+    print(f"hub listening on {scheme}://{host}:{port} (data {data_dir}, db {store.url.split('://')[0]})", flush=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False,
+                    timeout_keep_alive=30, server_header=False, date_header=False,
+                    ssl_certfile=tls[0] if tls else None, ssl_keyfile=tls[1] if tls else None)
+    finally:
+        if fwd is not None:
+            fwd.stop.set()
+        store.close()
+

@@ -1,0 +1,347 @@
+"""The workstation's side of sync, on the local store: outbox, acknowledgements, pulled events.
+
+No network here (sync/client.py talks to the hub). Every function is one transaction, so a
+kill -9 at any moment leaves either the old or the new state: an event is marked sent only
+with the hub's answer in hand, and pulled events commit together with the cursor.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from sqlalchemy import func, select, update
+
+from app.domain import case_state as cs
+from app.store.models import Case, CaseEvent
+from sync import protocol
+from sync.models import SyncConflict, SyncEvent, SyncState
+
+CURSOR = "cursor"
+BLOCKING = ("refused",)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(dt: datetime) -> str:
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+# --- key/value state ------------------------------------------------------------------------------
+def get_state(s, key: str, default: str = "") -> str:
+    row = s.get(SyncState, key)
+    return row.value if row is not None else default
+
+
+def set_state(s, key: str, value: str) -> None:
+    row = s.get(SyncState, key)
+    if row is None:
+        s.add(SyncState(key=key, value=value))
+    else:
+        row.value = value
+        s.add(row)
+
+
+def read_state(store, key: str, default: str = "") -> str:
+    with store.read() as s:
+        return get_state(s, key, default)
+
+
+def write_state(store, **values: str) -> None:
+    with store.write() as s:
+        for k, v in values.items():
+            set_state(s, k, v)
+
+
+# --- Lamport clocks of local events ------------------------------------------------------------------
+def _case_rows(s, case_ids: Iterable[int]) -> dict[int, list[tuple[CaseEvent, SyncEvent | None]]]:
+    """All events of these cases, in local order, with their sync rows."""
+    out: dict[int, list] = {}
+    ids = list(case_ids)
+    for i in range(0, len(ids), 500):
+        q = (select(CaseEvent, SyncEvent).join(SyncEvent, SyncEvent.event_id == CaseEvent.event_id, isouter=True)
+             .where(CaseEvent.case_id.in_(ids[i:i + 500])).order_by(CaseEvent.id))
+        for ev, se in s.execute(q).all():
+            out.setdefault(ev.case_id, []).append((ev, se))
+    return out
+
+
+def _clocks(rows: list[tuple[CaseEvent, SyncEvent | None]]) -> list[tuple[CaseEvent, SyncEvent | None, int, str]]:
+    """(event, sync row, lc, origin) in local order, set-aside events left out.
+
+    A local event's lc is 1 + the highest lc before it in local order: everything the window
+    had seen when it was written has a lower local id (pulled events are appended on arrival).
+    """
+    out = []
+    top = 0
+    for ev, se in rows:
+        if se is not None and se.status == "set_aside":
+            continue
+        lc = se.lc if se is not None and se.lc else top + 1
+        origin = se.origin if se is not None and se.origin else f"{ev.office_code}/{ev.workstation_id}"
+        top = max(top, lc)
+        out.append((ev, se, lc, origin))
+    return out
+
+
+def case_events(s, case_id: int) -> list[cs.Event]:
+    rows = _case_rows(s, [case_id]).get(case_id, [])
+    return [cs.Event(ev.event_id, ev.kind, lc, origin, json.loads(ev.payload_json or "{}"))
+            for ev, _se, lc, origin in _clocks(rows)]
+
+
+def wire(ev: CaseEvent, lc: int) -> dict[str, Any]:
+    return {"id": ev.event_id, "case": ev.case_number, "kind": ev.kind, "lc": lc,
+            "p": json.loads(ev.payload_json or "{}"), "actor": ev.actor, "office": ev.office_code,
+            "ws": ev.workstation_id, "at": _iso(ev.at)}
+
+
+# --- the outbox -------------------------------------------------------------------------------------
+def _blocked_cases(s) -> set[str]:
+    return set(s.execute(select(SyncEvent.case_number).where(SyncEvent.status.in_(BLOCKING))).scalars())
+
+
+def _pending_query(after_id: int, limit: int):
+    return (select(CaseEvent).join(SyncEvent, SyncEvent.event_id == CaseEvent.event_id, isouter=True)
+            .where(CaseEvent.synced_at.is_(None), SyncEvent.event_id.is_(None), CaseEvent.id > after_id)
+            .order_by(CaseEvent.id).limit(limit))
+
+
+def next_batch(store, max_events: int = 1000, max_bytes: int = protocol.TARGET_BATCH_BYTES * 8) -> list[dict]:
+    """The next events to send, oldest first, leaving out cases blocked by a refused event.
+
+    ``max_bytes`` bounds the uncompressed JSON so a compressed batch stays near the target.
+    """
+    out: list[dict] = []
+    size = 0
+    with store.read() as s:
+        blocked = _blocked_cases(s)
+        after = 0
+        while len(out) < max_events:
+            evs = list(s.execute(_pending_query(after, max_events)).scalars())
+            if not evs:
+                break
+            after = evs[-1].id
+            evs = [e for e in evs if e.case_number not in blocked]
+            rows = _case_rows(s, {e.case_id for e in evs})
+            lcs = {ev.event_id: lc for r in rows.values() for ev, _se, lc, _o in _clocks(r)}
+            for e in evs:
+                w = wire(e, lcs[e.event_id])
+                n = len(protocol.dumps(w))
+                if out and (size + n > max_bytes or len(out) >= max_events):
+                    return out
+                out.append(w)
+                size += n
+    return out
+
+
+def pending_count(store) -> int:
+    with store.read() as s:
+        return int(s.execute(select(func.count()).select_from(
+            _pending_query(0, 10**12).order_by(None).subquery())).scalar() or 0)
+
+
+def mark_sent(store, batch: list[dict], result: dict) -> None:
+    """Record the hub's answer to a batch: refused events with their reason, the rest acked."""
+    refused = {r["id"]: r for r in result.get("refused", []) if isinstance(r, dict) and "id" in r}
+    # "blocked" means: refused only because an earlier event of its case was. It stays pending
+    # (blocked here too) and flows once that event is fixed or set aside.
+    held = {i for i, r in refused.items() if r.get("code") == "blocked"}
+    now = _now()
+    with store.write() as s:
+        acked = [w["id"] for w in batch if w["id"] not in refused]
+        batch = [w for w in batch if w["id"] not in held]
+        for i in range(0, len(acked), 500):
+            s.execute(update(CaseEvent).where(CaseEvent.event_id.in_(acked[i:i + 500]),
+                                              CaseEvent.synced_at.is_(None)).values(synced_at=now))
+        existing = set()
+        ids = [w["id"] for w in batch]
+        for i in range(0, len(ids), 500):
+            existing.update(s.execute(select(SyncEvent.event_id).where(SyncEvent.event_id.in_(ids[i:i + 500])))
+                            .scalars())
+        rows = []
+        for w in batch:
+            if w["id"] in existing:
+                continue
+            r = refused.get(w["id"])
+            rows.append({"event_id": w["id"], "case_number": w["case"], "lc": w["lc"], "origin": "",
+                         "hub_seq": None, "status": "refused" if r else "acked",
+                         "code": str(r.get("code", ""))[:40] if r else "",
+                         "reason": str(r.get("reason", ""))[:500] if r else "", "updated_at": now})
+        if rows:
+            s.execute(SyncEvent.__table__.insert(), rows)
+
+
+def set_aside(store, event_id: str) -> bool:
+    """The clerk chooses not to send a refused event: it stops blocking its case."""
+    with store.write() as s:
+        row = s.get(SyncEvent, event_id)
+        if row is None or row.status != "refused":
+            return False
+        row.status, row.updated_at = "set_aside", _now()
+        s.add(row)
+        return True
+
+
+def retry(store, event_id: str) -> bool:
+    """Send a refused event again (after the cause was fixed at the hub)."""
+    with store.write() as s:
+        row = s.get(SyncEvent, event_id)
+        if row is None or row.status not in ("refused", "set_aside"):
+            return False
+        s.delete(row)
+        return True
+
+
+def refused_events(store) -> list[dict]:
+    with store.read() as s:
+        rows = s.execute(select(SyncEvent, CaseEvent).join(CaseEvent, CaseEvent.event_id == SyncEvent.event_id)
+                         .where(SyncEvent.status.in_(("refused", "set_aside"))).order_by(CaseEvent.id)).all()
+    return [{"event_id": se.event_id, "case_number": se.case_number, "kind": ev.kind, "status": se.status,
+             "code": se.code, "reason": se.reason, "at": ev.at} for se, ev in rows]
+
+
+def waiting(store, limit: int = 200) -> list[dict]:
+    """Events not yet at the hub (pending or blocked), oldest first."""
+    with store.read() as s:
+        blocked = _blocked_cases(s)
+        evs = list(s.execute(_pending_query(0, limit)).scalars())
+    return [{"event_id": e.event_id, "case_number": e.case_number, "kind": e.kind, "at": e.at,
+             "blocked": e.case_number in blocked} for e in evs]
+
+
+# --- applying what the hub sends down ------------------------------------------------------------
+@dataclass
+class Applied:
+    events: int = 0
+    cases: int = 0
+    orphans: int = 0
+
+
+def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime | None = None) -> Applied:
+    """Apply pulled events and store the cursor, in one transaction; already known ids are skipped."""
+    res = Applied()
+    now = clock_now or _now()
+    with store.write() as s:
+        ids = [e["id"] for e in events]
+        known: set[str] = set()
+        for i in range(0, len(ids), 500):
+            known.update(s.execute(select(CaseEvent.event_id).where(CaseEvent.event_id.in_(ids[i:i + 500])))
+                         .scalars())
+        touched: dict[int, Case] = {}
+        for raw in events:
+            e = protocol.parse_event(raw)  # a malformed page rolls back whole, cursor unmoved
+            if e.id in known:
+                continue
+            known.add(e.id)
+            case = s.execute(select(Case).where(Case.number == e.case)).scalars().first()
+            if case is None:  # not a case of this window: kept visible, never applied silently
+                res.orphans += 1
+                s.add(SyncConflict(case_number=e.case, event_id=e.id, rule="unknown_case", kind=e.kind,
+                                   origin=str(raw.get("by") or ""), detail=protocol.dumps(raw).decode("utf-8"),
+                                   found_at=now))
+                continue
+            try:
+                at = datetime.fromisoformat(e.at)
+            except ValueError:
+                at = now
+            s.add(CaseEvent(event_id=e.id, case_id=case.id, case_number=e.case, kind=e.kind,
+                            payload_json=json.dumps(e.p, ensure_ascii=False), actor=e.actor or str(raw.get("by", "")),
+                            office_code=e.office, workstation_id=e.ws, at=at, synced_at=now))
+            s.add(SyncEvent(event_id=e.id, case_number=e.case, lc=e.lc, origin=str(raw.get("by") or ""),
+                            hub_seq=raw.get("seq") if isinstance(raw.get("seq"), int) else None,
+                            status="pulled", updated_at=now))
+            if e.kind == cs.NOTE and isinstance(e.p.get("conflict"), str):
+                s.add(SyncConflict(case_number=e.case, event_id=e.id, rule=e.p["conflict"][:40], kind=e.kind,
+                                   origin=str(raw.get("by") or ""), detail=json.dumps(e.p, ensure_ascii=False),
+                                   found_at=now))
+            touched[case.id] = case
+            res.events += 1
+        s.flush()
+        for case in touched.values():
+            refresh_case(s, case, now)
+        res.cases = len(touched)
+        set_state(s, CURSOR, str(cursor))
+    return res
+
+
+def refresh_case(s, case: Case, now: datetime) -> cs.CaseView:
+    """Derive the case's state from its events (the rule the hub uses) and record conflicts."""
+    events = case_events(s, case.id)
+    view = cs.derive(events)
+    if view.state is not None and (view.state != case.state or view.reason != case.reason):
+        case.state = view.state
+        if view.last_kind in (cs.DENIED, cs.CORRECTION_REQUESTED, cs.REFUSED, cs.COMPLETED):
+            case.reason = view.reason
+        case.revision += 1
+        case.updated_at = now
+        s.add(case)
+    old = {(c.event_id, c.rule): c for c in s.execute(
+        select(SyncConflict).where(SyncConflict.case_number == case.number,
+                                   SyncConflict.rule.in_(("superseded", "concurrent")))).scalars()}
+    new = {(k.event_id, k.rule): k for k in view.conflicts}
+    for key, row in old.items():
+        if key not in new:
+            s.delete(row)
+    for key, k in new.items():
+        if key not in old:
+            s.add(SyncConflict(case_number=case.number, event_id=k.event_id, rule=k.rule, kind=k.kind,
+                               origin=k.origin, state_then=k.state_then or "", prevailing=k.prevailing,
+                               detail=json.dumps(k.to_dict(), ensure_ascii=False), found_at=now))
+    return view
+
+
+def conflicts(store) -> list[SyncConflict]:
+    with store.read() as s:
+        return list(s.execute(select(SyncConflict).order_by(SyncConflict.id.desc())).scalars())
+
+
+def ready_for_pickup(store, limit: int = 500) -> list[Case]:
+    """办结 cases waiting to be handed out (出件), oldest decision first."""
+    from app.domain import lifecycle
+
+    with store.read() as s:
+        return list(s.execute(select(Case).where(Case.state == lifecycle.COMPLETED)
+                              .order_by(Case.updated_at).limit(limit)).scalars())
+
+
+# --- window events that sync introduces (出件, 撤回) -------------------------------------------------
+class NotAllowed(ValueError):
+    pass
+
+
+def record(ws, number: str, kind: str, payload: dict | None = None) -> CaseEvent:
+    """Append a window event (case.delivered, case.withdrawn, case.note …) and update the case."""
+    if kind not in cs.WINDOW_KINDS or kind == cs.CREATED:
+        raise NotAllowed(f"the window cannot record {kind}")
+    utc = ws.utcnow()
+    with ws.store.write() as s:
+        case = s.execute(select(Case).where(Case.number == number)).scalars().first()
+        if case is None:
+            raise NotAllowed(f"no case {number}")
+        view = cs.derive(case_events(s, case.id))
+        if not cs.fits(view.state if view.state is not None else case.state, kind):
+            raise NotAllowed(f"{kind} does not apply to a case in state {case.state}")
+        ev = CaseEvent(event_id=str(uuid.uuid4()), case_id=case.id, case_number=number, kind=kind,
+                       payload_json=json.dumps(payload or {}, ensure_ascii=False), actor=ws.clerk,
+                       office_code=ws.office_code, workstation_id=ws.workstation_id, at=utc)
+        s.add(ev)
+        s.flush()
+        refresh_case(s, case, utc)
+        return ev
+
+
+def unsent_total(store) -> int:
+    """Events not at the hub: pending plus refused (set-aside ones are the clerk's decision)."""
+    with store.read() as s:
+        refused = s.execute(select(func.count()).select_from(SyncEvent)
+                            .where(SyncEvent.status == "refused")).scalar() or 0
+    return pending_count(store) + int(refused)
+

@@ -1,0 +1,1 @@
+"""The platform server (county or provincial hub): store, ASGI app, serve."""
