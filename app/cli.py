@@ -228,10 +228,9 @@ def cmd_case_list(args) -> int:
 
 def _pad(text: str, width: int) -> str:
     """Pad to `width` terminal columns (CJK characters take two)."""
-    from unicodedata import east_asian_width
+    from printing.text import pad_right
 
-    used = sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
+    return pad_right(text, width)
 
 
 def cmd_case_show(args) -> int:

@@ -34,9 +34,9 @@ WITHDRAWN: Final = "withdrawn"  # 已撤回 (the applicant withdrew at the windo
 # Kinds of case events. The window writes the first group (app.services.intake), the
 # back office the second (through the hub), the window again the third.
 CREATED: Final = lifecycle.EVENT_CREATED
-NOTIFIED: Final = "case.notified"
-ACCEPTED: Final = "case.accepted"
-REFUSED: Final = "case.refused"
+NOTIFIED: Final = lifecycle.EVENT_FOR["notify"]
+ACCEPTED: Final = lifecycle.EVENT_FOR["accept"]
+REFUSED: Final = lifecycle.EVENT_FOR["refuse"]
 IN_REVIEW: Final = "case.in_review"  # 审批中
 CORRECTION_REQUESTED: Final = "case.correction_requested"  # 补正要求 (after acceptance)
 COMPLETED: Final = "case.completed"  # 办结

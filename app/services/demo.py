@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 
 from app.domain import lifecycle
 from app.domain.checklist import merge_checklist
+from app.domain.identifiers import USCC_ALPHABET, ric_check_char, uscc_check_char
 from app.domain.intake import Mark, item_to_dict
 from app.domain.numbering import make_case_number
 from app.domain.workdays import add_working_days
@@ -31,24 +32,17 @@ TOWNS = ["新安镇", "堆沟港镇", "田楼镇", "北陈集镇", "张店镇", 
 SHOPS = ["餐饮店", "便利店", "理发店", "商贸有限公司", "农业发展有限公司", "旅行社有限公司", "五金店", "药房", "水产合作社", "物流有限公司"]
 REFUSALS = ["申请事项不属于本机关职权范围", "申请人不具备申请资格", "申请事项依法不需要取得行政许可"]
 
-_RIC_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
-
 def fake_resident_id(rng: random.Random) -> str:
     area = rng.choice(["320724", "320723", "320706", "320707", "320722", "320111"])
     birth = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 55))
     body = f"{area}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, _RIC_WEIGHTS)) % 11]
-    return body + check
+    return body + ric_check_char(body)
 
 
 def fake_credit_code(rng: random.Random) -> str:
     body = rng.choice("9159N") + rng.choice("123") + "320724" + "".join(
-        rng.choice(_USCC_ALPHABET) for _ in range(9))
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(body, _USCC_WEIGHTS))
-    return body + _USCC_ALPHABET[(31 - total % 31) % 31]
+        rng.choice(USCC_ALPHABET) for _ in range(9))
+    return body + uscc_check_char(body)
 
 
 # Matters only a person applies for (marriage, birth, household, social insurance ...).

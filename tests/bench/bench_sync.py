@@ -144,9 +144,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=None, help="PostgreSQL URL for the hub (default SQLite)")
     p.add_argument("--only", choices=["loopback", "shaped", "cut"])
     args = p.parse_args(argv)
-    from tests.sync.ycli import patch_schema_version
-
-    patch_schema_version()
     tmp = Path(tempfile.mkdtemp(prefix="yc-bench-sync-"))
     try:
         if args.only in (None, "loopback"):

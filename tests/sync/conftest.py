@@ -13,9 +13,7 @@ import httpx
 import pytest
 
 from tests.sync.pg import Cluster, free_port, pg_bin
-from tests.sync.ycli import patch_schema_version
-
-patch_schema_version()
+import sync.models  # noqa: F401  (sync tables registered with the metadata)
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICE, WSID = "320724100", "01"
@@ -24,7 +22,7 @@ OFFICE, WSID = "320724100", "01"
 def ycli(*args: str, check: bool = True, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
     """`yichuang ARGS` in a child process."""
     full_env = {**os.environ, **(env or {})}
-    r = subprocess.run([sys.executable, "-m", "tests.sync.ycli", *args], cwd=ROOT, capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True,
                        text=True, timeout=timeout, env=full_env)
     if check and r.returncode != 0:
         raise AssertionError(f"yichuang {' '.join(args)} -> {r.returncode}\n{r.stdout}\n{r.stderr}")
@@ -50,7 +48,7 @@ class HubProcess:
     def start(self) -> "HubProcess":
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.sync.ycli", "hub", "serve", "--data-dir", str(self.data_dir),
+            [sys.executable, "-m", "app", "hub", "serve", "--data-dir", str(self.data_dir),
              "--port", str(self.port), *self._db(), *self.extra],
             cwd=ROOT, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30

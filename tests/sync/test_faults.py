@@ -102,7 +102,7 @@ def test_lost_acknowledgements_resend_once_and_change_nothing(tmp_path: Path, sq
 
 
 def _spawn_sync(data_dir: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.sync.ycli", "sync", "--once", "--quiet",
+    return subprocess.Popen([sys.executable, "-m", "app", "sync", "--once", "--quiet",
                              "--data-dir", str(data_dir)], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 
