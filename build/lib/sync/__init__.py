@@ -1,1 +1,0 @@
-"""Sync with county and provincial platforms (issue 4)."""

@@ -1,1 +1,0 @@
-"""The platform server (county or provincial hub): store, ASGI app, serve."""
