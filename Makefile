@@ -20,6 +20,8 @@ run: install
 
 test: install
 	bash sync/tools/ensure_postgres.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 

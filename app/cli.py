@@ -9,24 +9,26 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from app import __version__
-
-
 from app.errors import CommandError  # noqa: E402  (re-exported for the commands' users)
 
 
 def _data_dir_option(p: argparse.ArgumentParser, top: bool) -> None:
     p.add_argument(
-        "--data-dir", metavar="DIR", default=None if top else argparse.SUPPRESS,
+        "--data-dir",
+        metavar="DIR",
+        default=None if top else argparse.SUPPRESS,
         help="data directory (default: $YICHUANG_DATA_DIR or the platform's user data dir)",
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="yichuang", description="一窗: the comprehensive-window workstation")
+    parser = argparse.ArgumentParser(
+        prog="yichuang", description="一窗: the comprehensive-window workstation"
+    )
     parser.add_argument("--version", action="version", version=f"yichuang {__version__}")
     _data_dir_option(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -39,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("run", "start the workstation (the default)", cmd_run)
 
-    cfg = sub.add_parser("config", help="read or change settings").add_subparsers(dest="action", required=True)
+    cfg = sub.add_parser("config", help="read or change settings").add_subparsers(
+        dest="action", required=True
+    )
     p = add("get", "print a setting (or all with no KEY)", cmd_config_get, cfg)
     p.add_argument("key", nargs="?")
     p = add("set", "change a setting", cmd_config_set, cfg)
@@ -47,7 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("value")
 
     cat = sub.add_parser("catalog", help="the matter catalogue").add_subparsers(dest="action", required=True)
-    p = add("import", "validate and install a catalogue file (nothing is installed if any error)", cmd_catalog_import, cat)
+    p = add(
+        "import",
+        "validate and install a catalogue file (nothing is installed if any error)",
+        cmd_catalog_import,
+        cat,
+    )
     p.add_argument("file", type=Path)
     p = add("export", "write the active catalogue to a file", cmd_catalog_export, cat)
     p.add_argument("file", type=Path)
@@ -71,8 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("number")
     p.add_argument("--doc", choices=["receipt", "notice", "refusal", "pickup", "handover"], default="receipt")
     p.add_argument("--printer", metavar="URL", help="printer URL (default: the configured printer)")
-    p.add_argument("--preview", metavar="FILE.png", type=Path,
-                   help="write the PNG of what was printed instead of printing")
+    p.add_argument(
+        "--preview",
+        metavar="FILE.png",
+        type=Path,
+        help="write the PNG of what was printed instead of printing",
+    )
 
     prn = sub.add_parser("printer", help="printers").add_subparsers(dest="action", required=True)
     p = add("test", "print a test page", cmd_printer_test, prn)
@@ -131,9 +144,9 @@ def _print_json(obj) -> None:
 # --- commands ------------------------------------------------------------------------------
 def cmd_run(args) -> int:
     ws = _workstation(args)
-    from app.ui.app import YichuangApp
-
     import os
+
+    from app.ui.app import YichuangApp
 
     YichuangApp(ws).run(headless=bool(os.environ.get("YICHUANG_HEADLESS")))
     ws.close()
@@ -200,8 +213,13 @@ def cmd_demo_seed(args) -> int:
     if args.cases < 0:
         raise CommandError("--cases must be 0 or more")
     ws = _workstation(args)
-    done = seed_cases(ws, args.cases, seed=args.seed, days=args.days,
-                      progress=lambda n: print(f"  {n} cases", file=sys.stderr) if n % 100_000 == 0 else None)
+    done = seed_cases(
+        ws,
+        args.cases,
+        seed=args.seed,
+        days=args.days,
+        progress=lambda n: print(f"  {n} cases", file=sys.stderr) if n % 100_000 == 0 else None,
+    )
     print(f"seeded {done} cases")
     return 0
 
@@ -215,14 +233,29 @@ def cmd_case_list(args) -> int:
     ws = _workstation(args)
     svc = CaseService(ws)
     day = ws.today() if args.today else None
-    cases = svc.find(args.find, day=day, limit=args.limit) if args.find else svc.list(day=day, limit=args.limit)
+    cases = (
+        svc.find(args.find, day=day, limit=args.limit) if args.find else svc.list(day=day, limit=args.limit)
+    )
     if args.json:
         _print_json([case_to_dict(c) for c in cases])
         return 0
     for c in cases:
-        due = c.due_date.isoformat() + (t("result.provisional") if c.due_provisional else "") if c.due_date else "-"
-        print("  ".join((c.number, _pad(t("state." + c.state), 8), _pad(c.applicant_name, 24),
-                         _pad(c.subject_name, 30), due)))
+        due = (
+            c.due_date.isoformat() + (t("result.provisional") if c.due_provisional else "")
+            if c.due_date
+            else "-"
+        )
+        print(
+            "  ".join(
+                (
+                    c.number,
+                    _pad(t("state." + c.state), 8),
+                    _pad(c.applicant_name, 24),
+                    _pad(c.subject_name, 30),
+                    due,
+                )
+            )
+        )
     return 0
 
 
@@ -256,8 +289,14 @@ def cmd_case_show(args) -> int:
     print(f"  {t('cases.col_subject')}: {c.subject_name} ({c.subject_code}) · {c.catalogue_version}")
     print(f"  {t('cases.col_applicant')}: {c.applicant_name}  {c.applicant_id_number}  {c.applicant_phone}")
     if c.due_date:
-        print("  " + t("result.due", date=c.due_date.isoformat(),
-                       provisional=t("result.provisional") if c.due_provisional else ""))
+        print(
+            "  "
+            + t(
+                "result.due",
+                date=c.due_date.isoformat(),
+                provisional=t("result.provisional") if c.due_provisional else "",
+            )
+        )
     if c.reason:
         label = t("case.reason") if c.state == "refused" else t("case.remarks")
         print(f"  {label}: {c.reason}")
@@ -267,10 +306,14 @@ def cmd_case_show(args) -> int:
         print(f"    [{_pad(t('status.' + m.status), 4)}] {m.item.name}{note}")
     print(f"  {t('case.timeline')}:")
     for e in detail.events:
-        print(f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}")
+        print(
+            f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}"
+        )
     for j in detail.jobs:
-        print(f"    {j.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {t('doc.' + j.doc_kind)}  {j.state}"
-              f"  {j.last_error}".rstrip())
+        print(
+            f"    {j.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {t('doc.' + j.doc_kind)}  {j.state}"
+            f"  {j.last_error}".rstrip()
+        )
     return 0
 
 
@@ -281,8 +324,15 @@ def cmd_case_print(args) -> int:
     """
     from app.messages import t
     from app.services.cases import CaseService
-    from app.services.printing import (CLI_HOLD, SEND_TIMEOUT, DocumentUnavailable, PrintSpool,
-                                       check_printer_url, reprint, write_preview)
+    from app.services.printing import (
+        CLI_HOLD,
+        SEND_TIMEOUT,
+        DocumentUnavailable,
+        PrintSpool,
+        check_printer_url,
+        reprint,
+        write_preview,
+    )
     from printing.transport import PrinterError
 
     ws = _workstation(args)
@@ -307,11 +357,18 @@ def cmd_case_print(args) -> int:
     if not result.attempted and result.state == "sending":  # the workstation took it: wait
         result = spool.wait(job.job_id, SEND_TIMEOUT + 5)
     if not result.ok:
-        raise CommandError(t("print.not_printed", error=result.error or t("job." + result.state),
-                             job=job.job_id))
+        raise CommandError(
+            t("print.not_printed", error=result.error or t("job." + result.state), job=job.job_id)
+        )
     case = CaseService(ws).get(args.number)
-    print(t("print.printed", doc=t("doc." + args.doc), number=case.number if case else args.number,
-            job=job.job_id))
+    print(
+        t(
+            "print.printed",
+            doc=t("doc." + args.doc),
+            number=case.number if case else args.number,
+            job=job.job_id,
+        )
+    )
     return 0
 
 

@@ -137,8 +137,15 @@ def _validate(key: str, value: str) -> str:
     """The value to store (normalised), or ConfigError saying what is wrong."""
     from app.domain.text import FieldError, clean_text
 
-    required = key in ("office.code", "office.name", "workstation.id", "workstation.window",
-                       "workstation.clerk", "printer.profile", "ui.language")
+    required = key in (
+        "office.code",
+        "office.name",
+        "workstation.id",
+        "workstation.window",
+        "workstation.clerk",
+        "printer.profile",
+        "ui.language",
+    )
     try:
         value = clean_text(value, key, required=required, max_len=500)
     except FieldError as exc:

@@ -119,9 +119,7 @@ def parse_catalogue(data: Any, source: str, *, validate_schema: bool = True) -> 
     return _check_and_build(data, source, validate_schema=validate_schema, scan_strings=True)
 
 
-def _check_and_build(
-    data: Any, source: str, *, validate_schema: bool, scan_strings: bool
-) -> Catalogue:
+def _check_and_build(data: Any, source: str, *, validate_schema: bool, scan_strings: bool) -> Catalogue:
     issues: list[CatalogueIssue] = []
     if validate_schema:
         issues.extend(_schema_issues(data, source))
@@ -383,8 +381,11 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
         code = matter.get("code")
         if isinstance(code, str):
             if code in matter_at:
-                add((*base, "code"), f"duplicate matter code {code!r}, first used at "
-                    f"{_pointer(('matters', matter_at[code], 'code'))}")
+                add(
+                    (*base, "code"),
+                    f"duplicate matter code {code!r}, first used at "
+                    f"{_pointer(('matters', matter_at[code], 'code'))}",
+                )
             else:
                 matter_at[code] = i
         reason = _check_date(matter.get("effective"))
@@ -392,20 +393,21 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
             add((*base, "effective"), reason)
         legal, promised = matter.get("legal_days"), matter.get("promised_days")
         if _is_int(legal) and _is_int(promised) and promised > legal:
-            add((*base, "promised_days"),
-                f"promised_days ({promised}) must not exceed legal_days ({legal})")
+            add((*base, "promised_days"), f"promised_days ({promised}) must not exceed legal_days ({legal})")
         keys_here: dict[str, int] = {}
         for j, material in _items(matter, "materials"):
             where = (*base, "materials", j)
             key, name = material.get("key"), material.get("name")
             if material.get("tolerable") is True and material.get("required") is False:
-                add((*where, "tolerable"),
-                    "tolerable (容缺) is only allowed on a required material")
+                add((*where, "tolerable"), "tolerable (容缺) is only allowed on a required material")
             if not isinstance(key, str):
                 continue
             if key in keys_here:
-                add((*where, "key"), f"material key {key!r} appears twice in this matter, "
-                    f"first at {_pointer((*base, 'materials', keys_here[key], 'key'))}")
+                add(
+                    (*where, "key"),
+                    f"material key {key!r} appears twice in this matter, "
+                    f"first at {_pointer((*base, 'materials', keys_here[key], 'key'))}",
+                )
             else:
                 keys_here[key] = j
             if not isinstance(name, str):
@@ -413,8 +415,11 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
             if key in key_name_at:
                 known, known_at = key_name_at[key]
                 if known != name:
-                    add((*where, "name"), f"material key {key!r} is named {name!r} here but "
-                        f"{known!r} at {_pointer(known_at)}; one key must have one name")
+                    add(
+                        (*where, "name"),
+                        f"material key {key!r} is named {name!r} here but "
+                        f"{known!r} at {_pointer(known_at)}; one key must have one name",
+                    )
             else:
                 key_name_at[key] = (name, (*where, "name"))
 
@@ -424,13 +429,19 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
         code = bundle.get("code")
         if isinstance(code, str):
             if code in bundle_at:
-                add((*base, "code"), f"duplicate bundle code {code!r}, first used at "
-                    f"{_pointer(('bundles', bundle_at[code], 'code'))}")
+                add(
+                    (*base, "code"),
+                    f"duplicate bundle code {code!r}, first used at "
+                    f"{_pointer(('bundles', bundle_at[code], 'code'))}",
+                )
             else:
                 bundle_at[code] = i
             if code in matter_at:
-                add((*base, "code"), f"bundle code {code!r} is also the code of matter "
-                    f"{_pointer(('matters', matter_at[code]))}")
+                add(
+                    (*base, "code"),
+                    f"bundle code {code!r} is also the code of matter "
+                    f"{_pointer(('matters', matter_at[code]))}",
+                )
         refs = bundle.get("matters")
         if isinstance(refs, list):
             seen: set[str] = set()

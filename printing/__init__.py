@@ -9,6 +9,12 @@ from .documents import DocKind, Document, MaterialLine, OfficeInfo, mask_id
 from .profiles import PROFILES, PrinterProfile, get_profile
 
 __all__ = [
-    "DocKind", "Document", "MaterialLine", "OfficeInfo", "mask_id",
-    "PROFILES", "PrinterProfile", "get_profile",
+    "DocKind",
+    "Document",
+    "MaterialLine",
+    "OfficeInfo",
+    "mask_id",
+    "PROFILES",
+    "PrinterProfile",
+    "get_profile",
 ]

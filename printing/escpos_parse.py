@@ -119,8 +119,7 @@ def parse(data: bytes, encoding: str = "gb18030") -> list[Op]:
                     ops.append(Op("cut", (m,), offset=i))
                     i += 3
             elif c in (0x68, 0x77, 0x48, 0x66):  # GS h / GS w / GS H / GS f
-                name = {0x68: "barcode_height", 0x77: "barcode_width", 0x48: "hri_pos",
-                        0x66: "hri_font"}[c]
+                name = {0x68: "barcode_height", 0x77: "barcode_width", 0x48: "hri_pos", 0x66: "hri_font"}[c]
                 ops.append(Op(name, (_need(data, i + 2, 1)[0],), offset=i))
                 i += 3
             elif c == 0x6B:  # GS k m ...

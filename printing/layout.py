@@ -55,8 +55,7 @@ def fmt_dt(t: datetime | None) -> str:
 
 
 class _Builder:
-    def __init__(self, doc: Document, tpl: Template, profile: PrinterProfile,
-                 signer: Signer | None) -> None:
+    def __init__(self, doc: Document, tpl: Template, profile: PrinterProfile, signer: Signer | None) -> None:
         self.doc = doc
         self.tpl = tpl
         self.profile = profile
@@ -68,8 +67,9 @@ class _Builder:
     def L(self, key: str) -> str:
         return sanitize(self.tpl.label(key))
 
-    def lines(self, text: str, align: str = "left", bold: bool = False, size: int = 1,
-              indent: int = 0) -> None:
+    def lines(
+        self, text: str, align: str = "left", bold: bool = False, size: int = 1, indent: int = 0
+    ) -> None:
         width = self.cols // size
         for ln in wrap(sanitize(text), width, indent):
             self.out.append(Line(ln, align, bold, size))
@@ -121,8 +121,7 @@ class _Builder:
         if self.tpl.subtitle:
             self.lines(self.tpl.subtitle, align="center")
         if d.reprinted_at:
-            self.lines(f"【{self.L('reprint')} {fmt_dt(d.reprinted_at)}】", align="center",
-                       bold=True)
+            self.lines(f"【{self.L('reprint')} {fmt_dt(d.reprinted_at)}】", align="center", bold=True)
 
     def s_rule(self) -> None:
         self.rule()
@@ -151,8 +150,10 @@ class _Builder:
 
     def s_applicant_id(self) -> None:
         ent = self.doc.applicant_kind == "enterprise"
-        self.kv(self.L("id_enterprise" if ent else "id_person"),
-                mask_id(sanitize(self.doc.applicant_id), "enterprise" if ent else "person"))
+        self.kv(
+            self.L("id_enterprise" if ent else "id_person"),
+            mask_id(sanitize(self.doc.applicant_id), "enterprise" if ent else "person"),
+        )
 
     def s_subject(self) -> None:
         self.kv(self.L("subject"), self.doc.subject)
@@ -264,7 +265,11 @@ class _Builder:
         return self.out
 
 
-def layout(doc: Document, profile: PrinterProfile, signer: Signer | None = None,
-           templates: dict[str, Template] | None = None) -> list[Block]:
+def layout(
+    doc: Document,
+    profile: PrinterProfile,
+    signer: Signer | None = None,
+    templates: dict[str, Template] | None = None,
+) -> list[Block]:
     tpl = (templates or default_templates())[doc.kind]
     return _Builder(doc, tpl, profile, signer).build()

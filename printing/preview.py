@@ -14,7 +14,7 @@ from . import code128
 from .escpos_parse import Op, parse
 from .fonts import CELL_H, render_cells
 from .profiles import PrinterProfile
-from .render import BARCODE_HEIGHT, LINE_SPACING, barcode_image, qr_image
+from .render import LINE_SPACING, barcode_image, qr_image
 from .text import str_width
 
 MARGIN = 8  # blank dots above and below the printed area in the preview
@@ -113,8 +113,14 @@ def preview_png(data: bytes, profile: PrinterProfile) -> Image.Image:
     width = profile.dots
     for kind, payload, st in _walk(data, profile):
         if kind == "line":
-            ink = render_cells(payload, width, bold=st.bold, scale_w=st.size_w,
-                               scale_h=st.size_h, align=_ALIGN_NAMES.get(st.align, "left"))
+            ink = render_cells(
+                payload,
+                width,
+                bold=st.bold,
+                scale_w=st.size_w,
+                scale_h=st.size_h,
+                align=_ALIGN_NAMES.get(st.align, "left"),
+            )
             h = max(st.spacing, CELL_H * st.size_h)
             canvas = Image.new("1", (width, h), 0)
             canvas.paste(ink, (0, 0))

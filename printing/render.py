@@ -52,8 +52,9 @@ def line_height(size: int) -> int:
 
 def raster_line(line: Line, profile: PrinterProfile) -> Image.Image:
     """The paper image of one text line (black on white, full paper width)."""
-    ink = render_cells(line.text, profile.dots, bold=line.bold, scale_w=line.size,
-                       scale_h=line.size, align=line.align)
+    ink = render_cells(
+        line.text, profile.dots, bold=line.bold, scale_w=line.size, scale_h=line.size, align=line.align
+    )
     canvas = Image.new("1", (profile.dots, line_height(line.size)), 0)
     canvas.paste(ink, (0, 0))
     return ImageOps.invert(canvas.convert("L"))
@@ -191,8 +192,12 @@ def compose(blocks: list[Block], profile: PrinterProfile) -> bytes:
     return _Composer(profile).compose(blocks)
 
 
-def render(doc: Document, profile: PrinterProfile, signer: Signer | None = None,
-           templates: dict[str, Template] | None = None) -> bytes:
+def render(
+    doc: Document,
+    profile: PrinterProfile,
+    signer: Signer | None = None,
+    templates: dict[str, Template] | None = None,
+) -> bytes:
     """The exact ESC/POS bytes of ``doc`` for ``profile``."""
     return compose(layout(doc, profile, signer, templates), profile)
 
@@ -217,7 +222,11 @@ def blocks_text(blocks: list[Block], columns: int) -> str:
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 
-def render_text(doc: Document, profile: PrinterProfile, signer: Signer | None = None,
-                templates: dict[str, Template] | None = None) -> str:
+def render_text(
+    doc: Document,
+    profile: PrinterProfile,
+    signer: Signer | None = None,
+    templates: dict[str, Template] | None = None,
+) -> str:
     """What the paper shows, as plain text (raster lines included as their text)."""
     return blocks_text(layout(doc, profile, signer, templates), profile.columns)

@@ -55,65 +55,101 @@ def kcg_receipt(tolerated: int = 2) -> Document:
         else:
             mats.append(MaterialLine(name, form, copies, "received"))
     return Document(
-        kind="receipt", case_number=SAMPLE_CASE, office=SAMPLE_OFFICE,
+        kind="receipt",
+        case_number=SAMPLE_CASE,
+        office=SAMPLE_OFFICE,
         issued_at=datetime(2026, 11, 21, 9, 30),
-        applicant_name="买买提·艾力", applicant_id="32072419900101123X",
-        subject="开餐馆（一件事）", subject_code="JS-YJS-KCG",
-        materials=tuple(mats), accepted_on=date(2026, 11, 21),
-        due_date=date(2027, 1, 5), due_provisional=True, tolerated_until=date(2026, 12, 5),
-        window="3号综合窗口", clerk="李娜",
+        applicant_name="买买提·艾力",
+        applicant_id="32072419900101123X",
+        subject="开餐馆（一件事）",
+        subject_code="JS-YJS-KCG",
+        materials=tuple(mats),
+        accepted_on=date(2026, 11, 21),
+        due_date=date(2027, 1, 5),
+        due_provisional=True,
+        tolerated_until=date(2026, 12, 5),
+        window="3号综合窗口",
+        clerk="李娜",
     )
 
 
 def sample_document(kind: str) -> Document:
     """One realistic document of each kind."""
-    base = dict(case_number=SAMPLE_CASE, office=SAMPLE_OFFICE,
-                issued_at=datetime(2026, 11, 21, 9, 30), window="3号综合窗口", clerk="李娜")
+    base = dict(
+        case_number=SAMPLE_CASE,
+        office=SAMPLE_OFFICE,
+        issued_at=datetime(2026, 11, 21, 9, 30),
+        window="3号综合窗口",
+        clerk="李娜",
+    )
     if kind == "receipt":
         return Document(
-            kind="receipt", applicant_name="王䶮", applicant_id="32072419900101123X",
-            subject="食品经营许可（新办）", subject_code="320724-SPJY-001",
+            kind="receipt",
+            applicant_name="王䶮",
+            applicant_id="32072419900101123X",
+            subject="食品经营许可（新办）",
+            subject_code="320724-SPJY-001",
             materials=(
                 MaterialLine("食品经营许可申请书", "original", 1, "received"),
                 MaterialLine("营业执照", "copy", 1, "received"),
                 MaterialLine("法定代表人身份证", "copy", 2, "received"),
                 MaterialLine("从业人员健康证明", "copy", 3, "tolerated", "承诺12月5日前补交"),
             ),
-            accepted_on=date(2026, 11, 21), due_date=date(2026, 12, 3),
-            tolerated_until=date(2026, 12, 5), **base,
+            accepted_on=date(2026, 11, 21),
+            due_date=date(2026, 12, 3),
+            tolerated_until=date(2026, 12, 5),
+            **base,
         )
     if kind == "notice":
         return Document(
-            kind="notice", applicant_name="张三", applicant_id="320724198501017654",
+            kind="notice",
+            applicant_name="张三",
+            applicant_id="320724198501017654",
             subject="开便利店（一件事）",
             materials=(
                 MaterialLine("经营场所使用证明", "copy", 1, "missing", "租赁合同缺出租方签章，请补签后提交"),
                 MaterialLine("食品安全管理制度文本", "original", 1, "missing", "未提交"),
                 MaterialLine("营业执照申请书", "original", 1, "received"),
             ),
-            reason="以上材料请一次补齐，可到任一综合窗口提交。", **base,
+            reason="以上材料请一次补齐，可到任一综合窗口提交。",
+            **base,
         )
     if kind == "refusal":
         return Document(
-            kind="refusal", applicant_name="泰州市某某餐饮管理有限公司",
-            applicant_id="91321204MA1XXXXX0Q", applicant_kind="enterprise",
+            kind="refusal",
+            applicant_name="泰州市某某餐饮管理有限公司",
+            applicant_id="91321204MA1XXXXX0Q",
+            applicant_kind="enterprise",
             subject="户外招牌设置审批",
-            reason="申请事项不属于本机关职权范围，请向市城市管理局申请。", **base,
+            reason="申请事项不属于本机关职权范围，请向市城市管理局申请。",
+            **base,
         )
     if kind == "pickup":
         return Document(
-            kind="pickup", applicant_name="李四", applicant_id="320724197001011234",
-            subject="食品经营许可证", extra={"证照编号": "JY13212040012345", "份数": "正本1份、副本1份"},
-            reprinted_at=datetime(2026, 11, 25, 15, 2), **base,
+            kind="pickup",
+            applicant_name="李四",
+            applicant_id="320724197001011234",
+            subject="食品经营许可证",
+            extra={"证照编号": "JY13212040012345", "份数": "正本1份、副本1份"},
+            reprinted_at=datetime(2026, 11, 25, 15, 2),
+            **base,
         )
     if kind == "handover":
         return Document(
-            kind="handover", case_number="320724100-01-261121-H003-7",
-            office=SAMPLE_OFFICE, issued_at=datetime(2026, 11, 21, 16, 0),
+            kind="handover",
+            case_number="320724100-01-261121-H003-7",
+            office=SAMPLE_OFFICE,
+            issued_at=datetime(2026, 11, 21, 16, 0),
             waybills=("EA123456785CN", "EA123456799CN", "EA000000015CN"),
-            window="3号综合窗口", clerk="李娜", extra={"揽投员": "周六"},
+            window="3号综合窗口",
+            clerk="李娜",
+            extra={"揽投员": "周六"},
         )
     if kind == "test":
-        return Document(kind="test", case_number="TEST-0001", office=SAMPLE_OFFICE,
-                        issued_at=datetime(2026, 11, 21, 9, 30))
+        return Document(
+            kind="test",
+            case_number="TEST-0001",
+            office=SAMPLE_OFFICE,
+            issued_at=datetime(2026, 11, 21, 9, 30),
+        )
     raise ValueError(f"unknown document kind {kind!r}")

@@ -54,16 +54,16 @@ class Signer:
         self._key = key
 
     @classmethod
-    def generate(cls) -> "Signer":
+    def generate(cls) -> Signer:
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
-    def from_seed(cls, seed: bytes) -> "Signer":
+    def from_seed(cls, seed: bytes) -> Signer:
         """A key from 32 raw private bytes (tests, key escrow)."""
         return cls(Ed25519PrivateKey.from_private_bytes(seed))
 
     @classmethod
-    def load(cls, path: str | Path) -> "Signer":
+    def load(cls, path: str | Path) -> Signer:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError(f"{path}: not an Ed25519 private key")
@@ -90,7 +90,7 @@ class Signer:
         os.replace(self._write_tmp(path), path)
 
     @classmethod
-    def load_or_create(cls, path: str | Path) -> "Signer":
+    def load_or_create(cls, path: str | Path) -> Signer:
         """The key at ``path``, generated there first if there is none.
 
         Safe when two processes (the window and a CLI command) start at once: the new key
@@ -110,9 +110,7 @@ class Signer:
         return cls.load(path)
 
     def public_raw(self) -> bytes:
-        return self._key.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
+        return self._key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
     def public_key_b64(self) -> str:
         """The raw 32-byte public key, standard base64 (what the platform stores)."""

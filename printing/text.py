@@ -116,8 +116,12 @@ def wrap(text: str, width: int, indent: int = 0) -> list[str]:
         if tok == " ":
             flush()
             continue
-        if (tok[0] in _NO_BREAK_BEFORE and len(tok) == 1 and len(cur.strip()) > 1
-                and indent + char_width(cur[-1]) + tw <= width):
+        if (
+            tok[0] in _NO_BREAK_BEFORE
+            and len(tok) == 1
+            and len(cur.strip()) > 1
+            and indent + char_width(cur[-1]) + tw <= width
+        ):
             # Closing punctuation never starts a line: the last character goes with it.
             last = cur[-1]
             cur = cur[:-1]

@@ -78,7 +78,7 @@ class TcpPrinter(Printer):
         sock.settimeout(max(0.05, min(1.0, deadline - time.monotonic())))
         try:
             r = sock.recv(1)
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             return  # printers that do not answer are not judged
         if r and (r[0] & 0x60) == 0x60:
             raise PrinterError("paper", f"{self.host}:{self.port}: 纸张用尽 (paper end)")
@@ -106,15 +106,17 @@ class TcpPrinter(Printer):
                 try:
                     while sock.recv(4096):
                         pass
-                except (socket.timeout, TimeoutError):
+                except TimeoutError:
                     pass
                 return
             if peer_closed and pending:
                 raise PrinterError(
-                    "disconnected", f"{self.host}:{self.port}: closed with {pending}/{total} bytes unread")
+                    "disconnected", f"{self.host}:{self.port}: closed with {pending}/{total} bytes unread"
+                )
             if left <= 0:
                 raise PrinterError(
-                    "timeout", f"{self.host}:{self.port}: {pending}/{total} bytes not acknowledged")
+                    "timeout", f"{self.host}:{self.port}: {pending}/{total} bytes not acknowledged"
+                )
             r, _, _ = select.select([sock], [], [], min(0.02, left))
             if r:
                 sock.settimeout(0.01)
@@ -122,7 +124,7 @@ class TcpPrinter(Printer):
                     if not sock.recv(4096):
                         peer_closed = True
                         time.sleep(0.01)  # let a pending reset or last ACK arrive
-                except (socket.timeout, TimeoutError):
+                except TimeoutError:
                     pass
 
     def send(self, data: bytes, job_id: str, timeout: float = 10) -> None:
@@ -131,7 +133,7 @@ class TcpPrinter(Printer):
             sock = socket.create_connection((self.host, self.port), timeout=timeout)
         except ConnectionRefusedError as e:
             raise PrinterError("refused", f"{self.host}:{self.port}: {e}") from e
-        except (socket.timeout, TimeoutError) as e:
+        except TimeoutError as e:
             raise PrinterError("offline", f"{self.host}:{self.port}: connect timed out") from e
         except socket.gaierror as e:
             raise PrinterError("config", f"{self.host}: {e}") from e
@@ -145,12 +147,11 @@ class TcpPrinter(Printer):
             while sent < len(view):
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise PrinterError(
-                        "timeout", f"{self.host}:{self.port}: {sent}/{len(data)} bytes sent")
+                    raise PrinterError("timeout", f"{self.host}:{self.port}: {sent}/{len(data)} bytes sent")
                 sock.settimeout(left)
                 try:
                     sent += sock.send(view[sent : sent + 65536])
-                except (socket.timeout, TimeoutError) as e:
+                except TimeoutError as e:
                     raise PrinterError(
                         "timeout", f"{self.host}:{self.port}: {sent}/{len(data)} bytes sent"
                     ) from e
@@ -329,8 +330,9 @@ def open_printer(url: str) -> Printer:
         if scheme == "tcp":
             if not parts.hostname:
                 raise ValueError("missing host")
-            return TcpPrinter(url, parts.hostname, parts.port or 9100,
-                              status=q.get("status", "0") in ("1", "true", "yes"))
+            return TcpPrinter(
+                url, parts.hostname, parts.port or 9100, status=q.get("status", "0") in ("1", "true", "yes")
+            )
         if scheme == "usb":
             vid, pid = (parts.netloc or parts.path.strip("/")).split(":")
             return UsbPrinter(url, int(vid, 16), int(pid, 16))

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -53,16 +53,28 @@ def add(ws, number: str, source: Path, name: str | None = None) -> str:
         os.replace(tmp, target)
     with ws.store.write() as s:
         if s.get(SyncAttachment, sha) is None:
-            s.add(SyncAttachment(sha256=sha, case_number=number, name=name or source.name, size=size,
-                                 path=str(target), created_at=datetime.now(timezone.utc)))
+            s.add(
+                SyncAttachment(
+                    sha256=sha,
+                    case_number=number,
+                    name=name or source.name,
+                    size=size,
+                    path=str(target),
+                    created_at=datetime.now(UTC),
+                )
+            )
     local.record(ws, number, cs.ATTACHMENT_ADDED, {"sha256": sha, "size": size, "name": name or source.name})
     return sha
 
 
 def pending_count(store) -> int:
     with store.read() as s:
-        return int(s.execute(select(func.count()).select_from(SyncAttachment)
-                             .where(SyncAttachment.state == "pending")).scalar() or 0)
+        return int(
+            s.execute(
+                select(func.count()).select_from(SyncAttachment).where(SyncAttachment.state == "pending")
+            ).scalar()
+            or 0
+        )
 
 
 def _set(store, sha: str, uploaded: int, done: bool) -> None:
@@ -79,8 +91,13 @@ def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE) -> int:
     from sync.client import SyncError
 
     with ws.store.read() as s:
-        rows = list(s.execute(select(SyncAttachment).where(SyncAttachment.state == "pending")
-                              .order_by(SyncAttachment.created_at)).scalars())
+        rows = list(
+            s.execute(
+                select(SyncAttachment)
+                .where(SyncAttachment.state == "pending")
+                .order_by(SyncAttachment.created_at)
+            ).scalars()
+        )
     from sync import local
 
     done = 0
@@ -92,10 +109,15 @@ def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE) -> int:
         url = f"/api/v1/files/{row.sha256}"
         r = client._call("HEAD", url, headers=tus)
         if r.status_code == 404:
-            meta = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in
-                            (("sha256", row.sha256), ("case", row.case_number), ("filename", row.name)))
-            r = client._call("POST", "/api/v1/files", headers={**tus, "Upload-Length": str(row.size),
-                                                               "Upload-Metadata": meta})
+            meta = ",".join(
+                f"{k} {base64.b64encode(v.encode()).decode()}"
+                for k, v in (("sha256", row.sha256), ("case", row.case_number), ("filename", row.name))
+            )
+            r = client._call(
+                "POST",
+                "/api/v1/files",
+                headers={**tus, "Upload-Length": str(row.size), "Upload-Metadata": meta},
+            )
             if r.status_code != 201:
                 raise SyncError("hub", f"upload of {row.sha256[:12]} refused: HTTP {r.status_code}")
         elif r.status_code != 200:
@@ -106,8 +128,16 @@ def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE) -> int:
                 fh.seek(offset)
                 chunk = fh.read(size)
                 try:
-                    r = client._call("PATCH", url, content=chunk, headers={
-                        **tus, "Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"})
+                    r = client._call(
+                        "PATCH",
+                        url,
+                        content=chunk,
+                        headers={
+                            **tus,
+                            "Upload-Offset": str(offset),
+                            "Content-Type": "application/offset+octet-stream",
+                        },
+                    )
                 except SyncError as exc:
                     if exc.kind == "offline":
                         local.write_state(ws.store, chunk_size=str(max(4096, size // 2)))

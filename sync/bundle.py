@@ -25,7 +25,7 @@ import hashlib
 import hmac
 import json
 import struct
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,22 +56,37 @@ def export_bundle(ws, target: Path) -> dict[str, int]:
 
     token = str(ws.config.get("hub.token") or "")
     if not token:
-        raise BundleError("hub.token is not set: the bundle is signed with it (yichuang config set hub.token TOKEN)")
+        raise BundleError(
+            "hub.token is not set: the bundle is signed with it (yichuang config set hub.token TOKEN)"
+        )
     events = local.next_batch(ws.store, max_events=10**9, max_bytes=1 << 62)
     with ws.store.read() as s:
         atts = list(s.execute(select(SyncAttachment).where(SyncAttachment.state == "pending")).scalars())
     files = []
     for a in atts:
         data = Path(a.path).read_bytes()
-        files.append({"sha256": a.sha256, "case": a.case_number, "name": a.name,
-                      "data": base64.b64encode(data).decode("ascii")})
-    body = zstandard.ZstdCompressor(level=15).compress(protocol.dumps({"events": events, "attachments": files}))
+        files.append(
+            {
+                "sha256": a.sha256,
+                "case": a.case_number,
+                "name": a.name,
+                "data": base64.b64encode(data).decode("ascii"),
+            }
+        )
+    body = zstandard.ZstdCompressor(level=15).compress(
+        protocol.dumps({"events": events, "attachments": files})
+    )
     signer = ws.signer
     token_hash = hashlib.sha256(token.encode("utf-8")).hexdigest()
     header: dict[str, Any] = {
-        "v": 1, "office": ws.office_code, "ws": ws.workstation_id, "events": len(events),
-        "attachments": len(files), "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "body_sha256": hashlib.sha256(body).hexdigest(), "token_id": token_hash[:16],
+        "v": 1,
+        "office": ws.office_code,
+        "ws": ws.workstation_id,
+        "events": len(events),
+        "attachments": len(files),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "body_sha256": hashlib.sha256(body).hexdigest(),
+        "token_id": token_hash[:16],
         "public_key": signer.public_key_b64(),
     }
     signed = _canonical(header) + b"\n" + body
@@ -89,17 +104,17 @@ def read_bundle(data: bytes) -> tuple[dict[str, Any], bytes]:
     """(header, body) after checking the layout and the body hash; BundleError otherwise."""
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:
         raise BundleError("not a yichuang bundle")
-    (n,) = struct.unpack(">Q", data[len(MAGIC):len(MAGIC) + 8])
+    (n,) = struct.unpack(">Q", data[len(MAGIC) : len(MAGIC) + 8])
     if n > MAX_HEADER or len(MAGIC) + 8 + n > len(data):
         raise BundleError("bundle header is damaged")
     start = len(MAGIC) + 8
     try:
-        header = json.loads(data[start:start + n].decode("utf-8"))
+        header = json.loads(data[start : start + n].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BundleError("bundle header is damaged") from None
     if not isinstance(header, dict) or header.get("v") != 1:
         raise BundleError("unknown bundle version")
-    body = data[start + n:]
+    body = data[start + n :]
     if hashlib.sha256(body).hexdigest() != header.get("body_sha256"):
         raise BundleError("bundle body does not match its hash (damaged or altered)")
     return header, body
@@ -126,10 +141,15 @@ def import_bundle(hub, data_dir: Path, source: Path) -> dict[str, Any]:
     token_id = str(header.get("token_id", ""))
     if len(token_id) != 16:
         raise BundleError("bundle names no token")
-    candidates = [p for p in hub.principal_by_hash_prefix(token_id)
-                  if p.role == "workstation" and p.office == header.get("office") and p.ws == header.get("ws")]
+    candidates = [
+        p
+        for p in hub.principal_by_hash_prefix(token_id)
+        if p.role == "workstation" and p.office == header.get("office") and p.ws == header.get("ws")
+    ]
     if not candidates:
-        raise BundleError(f"no workstation token {token_id} for {header.get('office')}/{header.get('ws')} here")
+        raise BundleError(
+            f"no workstation token {token_id} for {header.get('office')}/{header.get('ws')} here"
+        )
     who = candidates[0]
     verify(header, body, who.token_hash)
     try:
@@ -156,5 +176,11 @@ def import_bundle(hub, data_dir: Path, source: Path) -> dict[str, Any]:
         hub.create_attachment(f["sha256"], len(raw), str(f.get("case", ""))[:40])
         hub.set_attachment_offset(f["sha256"], len(raw), True)
         stored += 1
-    return {"applied": result.applied, "duplicate": result.duplicate, "refused": result.refused,
-            "attachments": stored, "office": header.get("office"), "ws": header.get("ws")}
+    return {
+        "applied": result.applied,
+        "duplicate": result.duplicate,
+        "refused": result.refused,
+        "attachments": stored,
+        "office": header.get("office"),
+        "ws": header.get("ws"),
+    }

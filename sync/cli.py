@@ -13,12 +13,18 @@ def register(sub, add) -> None:
     p.add_argument("--once", action="store_true", help="one cycle; exit 1 if anything is left unsent")
     p.add_argument("--quiet", action="store_true")
     sp = p.add_subparsers(dest="sync_action", metavar="ACTION")
-    q = add("export-bundle", "write everything unsent to a signed, compressed file (no link at all)",
-            cmd_export_bundle, sp)
+    q = add(
+        "export-bundle",
+        "write everything unsent to a signed, compressed file (no link at all)",
+        cmd_export_bundle,
+        sp,
+    )
     q.add_argument("file")
     q = add("status", "what waits, conflicts, last success", cmd_sync_status, sp)
     q.add_argument("--json", action="store_true")
-    q = add("set-aside", "stop sending an event the hub refused (it no longer blocks its case)", cmd_set_aside, sp)
+    q = add(
+        "set-aside", "stop sending an event the hub refused (it no longer blocks its case)", cmd_set_aside, sp
+    )
     q.add_argument("event_id")
     q = add("retry", "send a refused or set-aside event again", cmd_retry, sp)
     q.add_argument("event_id")
@@ -33,13 +39,20 @@ def register(sub, add) -> None:
     q.add_argument("--reason", default="")
 
     hub = sub.add_parser("hub", help="the platform server (county or provincial hub)").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True
+    )
     q = add("serve", "run the hub (HTTP, ASGI on uvicorn)", cmd_hub_serve, hub)
     q.add_argument("--host", default="127.0.0.1")
     q.add_argument("--port", type=int, default=8470)
-    q.add_argument("--db", metavar="URL", help="database URL (default: SQLite in the data dir; "
-                   "postgresql+psycopg://user@host:port/db for PostgreSQL)")
-    q.add_argument("--upstream", metavar="URL", default="", help="provincial hub to forward province-level cases to")
+    q.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: SQLite in the data dir; "
+        "postgresql+psycopg://user@host:port/db for PostgreSQL)",
+    )
+    q.add_argument(
+        "--upstream", metavar="URL", default="", help="provincial hub to forward province-level cases to"
+    )
     q.add_argument("--upstream-token", metavar="TOKEN", default="")
     q.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain)")
     q.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
@@ -49,11 +62,20 @@ def register(sub, add) -> None:
     q.add_argument("--workstation", default="", help="workstation id (role workstation)")
     q.add_argument("--name", default="", help="who holds it (back office: department or person)")
     q.add_argument("--db", metavar="URL")
-    q = add("import-bundle", "apply a bundle carried from a workstation (exactly once)", cmd_hub_import_bundle, hub)
+    q = add(
+        "import-bundle",
+        "apply a bundle carried from a workstation (exactly once)",
+        cmd_hub_import_bundle,
+        hub,
+    )
     q.add_argument("file")
     q.add_argument("--db", metavar="URL")
-    q = add("publish-catalogue", "publish a new catalogue version (workstations get a delta)", cmd_hub_publish_catalogue,
-            hub)
+    q = add(
+        "publish-catalogue",
+        "publish a new catalogue version (workstations get a delta)",
+        cmd_hub_publish_catalogue,
+        hub,
+    )
     q.add_argument("file")
     q.add_argument("--db", metavar="URL")
     q = add("publish-calendar", "publish a new working-day calendar", cmd_hub_publish_calendar, hub)
@@ -94,14 +116,21 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     rep = run_cycle(ws)
     if not args.quiet:
-        print(f"pushed {rep.pushed} (duplicates {rep.duplicates}, refused {len(rep.refused)}), pulled {rep.pulled}"
-              + (f", catalogue {rep.catalogue}" if rep.catalogue else "")
-              + (f", calendar {rep.calendar}" if rep.calendar else "")
-              + (f", attachments {rep.attachments}" if rep.attachments else ""))
+        print(
+            f"pushed {rep.pushed} (duplicates {rep.duplicates}, refused {len(rep.refused)}), pulled {rep.pulled}"
+            + (f", catalogue {rep.catalogue}" if rep.catalogue else "")
+            + (f", calendar {rep.calendar}" if rep.calendar else "")
+            + (f", attachments {rep.attachments}" if rep.attachments else "")
+        )
         for r in rep.refused:
-            print(f"  refused {r.get('id')} ({r.get('case')}): {r.get('code')}: {r.get('reason')}", file=sys.stderr)
+            print(
+                f"  refused {r.get('id')} ({r.get('case')}): {r.get('code')}: {r.get('reason')}",
+                file=sys.stderr,
+            )
         if rep.skew_seconds is not None and abs(rep.skew_seconds) > 300:
-            print(f"warning: this computer's clock is {rep.skew_seconds:+.0f} s off the hub's", file=sys.stderr)
+            print(
+                f"warning: this computer's clock is {rep.skew_seconds:+.0f} s off the hub's", file=sys.stderr
+            )
     if rep.error is not None:
         raise _fail(f"sync failed ({rep.error.kind}): {rep.error}; {rep.left} event(s) left unsent")
     if rep.left or rep.attachments_left:
@@ -121,7 +150,9 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"cannot write {args.file}: {exc.strerror or exc}") from None
-    print(f"wrote {args.file}: {out['events']} events, {out['attachments']} attachments, {out['bytes']} bytes")
+    print(
+        f"wrote {args.file}: {out['events']} events, {out['attachments']} attachments, {out['bytes']} bytes"
+    )
     return 0
 
 
@@ -228,8 +259,15 @@ def cmd_hub_serve(args: argparse.Namespace) -> int:
         raise _fail("--upstream needs --upstream-token")
     if bool(args.tls_cert) != bool(args.tls_key):
         raise _fail("--tls-cert and --tls-key go together")
-    serve(_hub_dir(args), args.host, args.port, args.db, args.upstream, args.upstream_token,
-          tls=(args.tls_cert, args.tls_key) if args.tls_cert else None)
+    serve(
+        _hub_dir(args),
+        args.host,
+        args.port,
+        args.db,
+        args.upstream,
+        args.upstream_token,
+        tls=(args.tls_cert, args.tls_key) if args.tls_cert else None,
+    )
     return 0
 
 
@@ -273,8 +311,10 @@ def cmd_hub_import_bundle(args: argparse.Namespace) -> int:
         raise _fail(f"cannot read {args.file}: {exc.strerror or exc}") from None
     finally:
         hub.close()
-    print(f"bundle of {out['office']}/{out['ws']}: {out['applied']} applied, {out['duplicate']} already here, "
-          f"{len(out['refused'])} refused, {out['attachments']} attachments")
+    print(
+        f"bundle of {out['office']}/{out['ws']}: {out['applied']} applied, {out['duplicate']} already here, "
+        f"{len(out['refused'])} refused, {out['attachments']} attachments"
+    )
     for r in out["refused"]:
         print(f"  refused {r['id']} ({r['case']}): {r['code']}: {r['reason']}")
     return 0

@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -39,21 +40,25 @@ def _timeout() -> httpx.Timeout:
 
 
 class HubClient:
-    def __init__(self, url: str, token: str, *, verify: Any = True,
-                 timeout: httpx.Timeout | None = None) -> None:
+    def __init__(
+        self, url: str, token: str, *, verify: Any = True, timeout: httpx.Timeout | None = None
+    ) -> None:
         if not url:
             raise SyncError("config", "hub.url is not set (yichuang config set hub.url URL)")
         if not token:
             raise SyncError("config", "hub.token is not set (yichuang config set hub.token TOKEN)")
         self.url = url.rstrip("/")
-        self.http = httpx.Client(base_url=self.url, verify=verify, timeout=timeout or _timeout(),
-                                 headers={"Authorization": f"Bearer {token}", "User-Agent": "yichuang",
-                                          "Accept-Encoding": "zstd"})
+        self.http = httpx.Client(
+            base_url=self.url,
+            verify=verify,
+            timeout=timeout or _timeout(),
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "yichuang", "Accept-Encoding": "zstd"},
+        )
 
     def close(self) -> None:
         self.http.close()
 
-    def __enter__(self) -> "HubClient":
+    def __enter__(self) -> HubClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -80,11 +85,19 @@ class HubClient:
     # --- endpoints --------------------------------------------------------------------------------
     def push(self, events: list[dict], batch_id: str) -> dict:
         body = protocol.compress({"v": protocol.VERSION, "batch": batch_id, "events": events})
-        r = self._call("POST", "/api/v1/sync/push", content=body,
-                       headers={"Content-Type": protocol.MEDIA_TYPE, "Content-Encoding": protocol.ENCODING})
+        r = self._call(
+            "POST",
+            "/api/v1/sync/push",
+            content=body,
+            headers={"Content-Type": protocol.MEDIA_TYPE, "Content-Encoding": protocol.ENCODING},
+        )
         doc = self._json(r)
-        if not (isinstance(doc, dict) and isinstance(doc.get("ok"), int) and isinstance(doc.get("refused"), list)
-                and all(isinstance(x, dict) and isinstance(x.get("id"), str) for x in doc["refused"])):
+        if not (
+            isinstance(doc, dict)
+            and isinstance(doc.get("ok"), int)
+            and isinstance(doc.get("refused"), list)
+            and all(isinstance(x, dict) and isinstance(x.get("id"), str) for x in doc["refused"])
+        ):
             raise SyncError("hub", "push answer is not a sync result")
         sent = {e["id"] for e in events}
         if any(x["id"] not in sent for x in doc["refused"]):
@@ -98,8 +111,12 @@ class HubClient:
         if cal:
             params["cal"] = cal
         doc = self._json(self._call("GET", "/api/v1/sync/pull", params=params))
-        if not (isinstance(doc, dict) and isinstance(doc.get("events"), list)
-                and isinstance(doc.get("cursor"), int) and isinstance(doc.get("more"), bool)):
+        if not (
+            isinstance(doc, dict)
+            and isinstance(doc.get("events"), list)
+            and isinstance(doc.get("cursor"), int)
+            and isinstance(doc.get("more"), bool)
+        ):
             raise SyncError("hub", "pull answer is not a sync page")
         return doc
 
@@ -165,11 +182,18 @@ def client_for(ws) -> HubClient:
         import ssl
 
         verify = ssl.create_default_context(cafile=ca)
-    return HubClient(str(ws.config.get("hub.url") or ""), str(ws.config.get("hub.token") or ""), verify=verify)
+    return HubClient(
+        str(ws.config.get("hub.url") or ""), str(ws.config.get("hub.token") or ""), verify=verify
+    )
 
 
-def run_cycle(ws, client: HubClient | None = None, *, progress: Callable[[str], Any] | None = None,
-              max_batch_events: int = 1000) -> CycleReport:
+def run_cycle(
+    ws,
+    client: HubClient | None = None,
+    *,
+    progress: Callable[[str], Any] | None = None,
+    max_batch_events: int = 1000,
+) -> CycleReport:
     """One sync cycle; never raises for network or hub trouble (see report.error)."""
     import uuid
 
@@ -181,7 +205,9 @@ def run_cycle(ws, client: HubClient | None = None, *, progress: Callable[[str], 
         # 1. push, oldest first; stop at the first failure (what was acked stays acked)
         # batch size adapts to the link: halved after a failed push, doubled after a good one,
         # so a link that drops every few kilobytes still makes progress
-        size = min(max_batch_events, int(local.read_state(store, "batch_events", "0") or 0) or max_batch_events)
+        size = min(
+            max_batch_events, int(local.read_state(store, "batch_events", "0") or 0) or max_batch_events
+        )
         while True:
             batch = local.next_batch(store, max_events=size)
             if not batch:
@@ -225,12 +251,14 @@ def run_cycle(ws, client: HubClient | None = None, *, progress: Callable[[str], 
         from sync import attachments
 
         rep.attachments = attachments.upload_pending(ws, client)
-        local.write_state(store, last_success=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                          last_error="")
+        local.write_state(store, last_success=datetime.now(UTC).isoformat(timespec="seconds"), last_error="")
     except SyncError as exc:
         rep.error = exc
-        local.write_state(store, last_error=f"{exc.kind}: {exc}"[:500],
-                          last_attempt=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        local.write_state(
+            store,
+            last_error=f"{exc.kind}: {exc}"[:500],
+            last_attempt=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
     finally:
         if own and client is not None:
             client.close()
@@ -266,9 +294,8 @@ def _skew(ws, rep: CycleReport, hub_now: Any) -> None:
 
 
 def _update_catalogue(ws, client: HubClient, held: str) -> str:
-    from forms.loader import CatalogueError, catalogue_to_dict
-
     from app.services.catalogue_files import import_catalogue
+    from forms.loader import CatalogueError, catalogue_to_dict
     from sync.docdelta import apply_delta
 
     delta = client.catalogue_delta(held)
@@ -323,4 +350,3 @@ class Backoff:
 
     def reset(self) -> None:
         self.failures = 0
-

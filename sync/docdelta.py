@@ -15,8 +15,11 @@ _KEYED = ("matters", "bundles")
 def make_delta(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     if old is None:
         return {"from": None, "to": new["version"], "full": new}
-    out: dict[str, Any] = {"from": old["version"], "to": new["version"],
-                           "meta": {k: v for k, v in new.items() if k not in _KEYED}}
+    out: dict[str, Any] = {
+        "from": old["version"],
+        "to": new["version"],
+        "meta": {k: v for k, v in new.items() if k not in _KEYED},
+    }
     for key in _KEYED:
         before = {x["code"]: x for x in old.get(key, [])}
         after = {x["code"]: x for x in new.get(key, [])}

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -25,13 +26,13 @@ BLOCKING = ("refused",)
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(dt: datetime) -> str:
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 # --- key/value state ------------------------------------------------------------------------------
@@ -66,14 +67,20 @@ def _case_rows(s, case_ids: Iterable[int]) -> dict[int, list[tuple[CaseEvent, Sy
     out: dict[int, list] = {}
     ids = list(case_ids)
     for i in range(0, len(ids), 500):
-        q = (select(CaseEvent, SyncEvent).join(SyncEvent, SyncEvent.event_id == CaseEvent.event_id, isouter=True)
-             .where(CaseEvent.case_id.in_(ids[i:i + 500])).order_by(CaseEvent.id))
+        q = (
+            select(CaseEvent, SyncEvent)
+            .join(SyncEvent, SyncEvent.event_id == CaseEvent.event_id, isouter=True)
+            .where(CaseEvent.case_id.in_(ids[i : i + 500]))
+            .order_by(CaseEvent.id)
+        )
         for ev, se in s.execute(q).all():
             out.setdefault(ev.case_id, []).append((ev, se))
     return out
 
 
-def _clocks(rows: list[tuple[CaseEvent, SyncEvent | None]]) -> list[tuple[CaseEvent, SyncEvent | None, int, str]]:
+def _clocks(
+    rows: list[tuple[CaseEvent, SyncEvent | None]],
+) -> list[tuple[CaseEvent, SyncEvent | None, int, str]]:
     """(event, sync row, lc, origin) in local order, set-aside events left out.
 
     A local event's lc is 1 + the highest lc before it in local order: everything the window
@@ -93,14 +100,24 @@ def _clocks(rows: list[tuple[CaseEvent, SyncEvent | None]]) -> list[tuple[CaseEv
 
 def case_events(s, case_id: int) -> list[cs.Event]:
     rows = _case_rows(s, [case_id]).get(case_id, [])
-    return [cs.Event(ev.event_id, ev.kind, lc, origin, json.loads(ev.payload_json or "{}"))
-            for ev, _se, lc, origin in _clocks(rows)]
+    return [
+        cs.Event(ev.event_id, ev.kind, lc, origin, json.loads(ev.payload_json or "{}"))
+        for ev, _se, lc, origin in _clocks(rows)
+    ]
 
 
 def wire(ev: CaseEvent, lc: int) -> dict[str, Any]:
-    return {"id": ev.event_id, "case": ev.case_number, "kind": ev.kind, "lc": lc,
-            "p": json.loads(ev.payload_json or "{}"), "actor": ev.actor, "office": ev.office_code,
-            "ws": ev.workstation_id, "at": _iso(ev.at)}
+    return {
+        "id": ev.event_id,
+        "case": ev.case_number,
+        "kind": ev.kind,
+        "lc": lc,
+        "p": json.loads(ev.payload_json or "{}"),
+        "actor": ev.actor,
+        "office": ev.office_code,
+        "ws": ev.workstation_id,
+        "at": _iso(ev.at),
+    }
 
 
 # --- the outbox -------------------------------------------------------------------------------------
@@ -109,9 +126,13 @@ def _blocked_cases(s) -> set[str]:
 
 
 def _pending_query(after_id: int, limit: int):
-    return (select(CaseEvent).join(SyncEvent, SyncEvent.event_id == CaseEvent.event_id, isouter=True)
-            .where(CaseEvent.synced_at.is_(None), SyncEvent.event_id.is_(None), CaseEvent.id > after_id)
-            .order_by(CaseEvent.id).limit(limit))
+    return (
+        select(CaseEvent)
+        .join(SyncEvent, SyncEvent.event_id == CaseEvent.event_id, isouter=True)
+        .where(CaseEvent.synced_at.is_(None), SyncEvent.event_id.is_(None), CaseEvent.id > after_id)
+        .order_by(CaseEvent.id)
+        .limit(limit)
+    )
 
 
 def next_batch(store, max_events: int = 1000, max_bytes: int = protocol.TARGET_BATCH_BYTES * 8) -> list[dict]:
@@ -144,8 +165,12 @@ def next_batch(store, max_events: int = 1000, max_bytes: int = protocol.TARGET_B
 
 def pending_count(store) -> int:
     with store.read() as s:
-        return int(s.execute(select(func.count()).select_from(
-            _pending_query(0, 10**12).order_by(None).subquery())).scalar() or 0)
+        return int(
+            s.execute(
+                select(func.count()).select_from(_pending_query(0, 10**12).order_by(None).subquery())
+            ).scalar()
+            or 0
+        )
 
 
 def mark_sent(store, batch: list[dict], result: dict) -> None:
@@ -159,22 +184,37 @@ def mark_sent(store, batch: list[dict], result: dict) -> None:
         acked = [w["id"] for w in batch if w["id"] not in refused]
         batch = [w for w in batch if w["id"] not in held]
         for i in range(0, len(acked), 500):
-            s.execute(update(CaseEvent).where(CaseEvent.event_id.in_(acked[i:i + 500]),
-                                              CaseEvent.synced_at.is_(None)).values(synced_at=now))
+            s.execute(
+                update(CaseEvent)
+                .where(CaseEvent.event_id.in_(acked[i : i + 500]), CaseEvent.synced_at.is_(None))
+                .values(synced_at=now)
+            )
         existing = set()
         ids = [w["id"] for w in batch]
         for i in range(0, len(ids), 500):
-            existing.update(s.execute(select(SyncEvent.event_id).where(SyncEvent.event_id.in_(ids[i:i + 500])))
-                            .scalars())
+            existing.update(
+                s.execute(
+                    select(SyncEvent.event_id).where(SyncEvent.event_id.in_(ids[i : i + 500]))
+                ).scalars()
+            )
         rows = []
         for w in batch:
             if w["id"] in existing:
                 continue
             r = refused.get(w["id"])
-            rows.append({"event_id": w["id"], "case_number": w["case"], "lc": w["lc"], "origin": "",
-                         "hub_seq": None, "status": "refused" if r else "acked",
-                         "code": str(r.get("code", ""))[:40] if r else "",
-                         "reason": str(r.get("reason", ""))[:500] if r else "", "updated_at": now})
+            rows.append(
+                {
+                    "event_id": w["id"],
+                    "case_number": w["case"],
+                    "lc": w["lc"],
+                    "origin": "",
+                    "hub_seq": None,
+                    "status": "refused" if r else "acked",
+                    "code": str(r.get("code", ""))[:40] if r else "",
+                    "reason": str(r.get("reason", ""))[:500] if r else "",
+                    "updated_at": now,
+                }
+            )
         if rows:
             s.execute(SyncEvent.__table__.insert(), rows)
 
@@ -202,10 +242,24 @@ def retry(store, event_id: str) -> bool:
 
 def refused_events(store) -> list[dict]:
     with store.read() as s:
-        rows = s.execute(select(SyncEvent, CaseEvent).join(CaseEvent, CaseEvent.event_id == SyncEvent.event_id)
-                         .where(SyncEvent.status.in_(("refused", "set_aside"))).order_by(CaseEvent.id)).all()
-    return [{"event_id": se.event_id, "case_number": se.case_number, "kind": ev.kind, "status": se.status,
-             "code": se.code, "reason": se.reason, "at": ev.at} for se, ev in rows]
+        rows = s.execute(
+            select(SyncEvent, CaseEvent)
+            .join(CaseEvent, CaseEvent.event_id == SyncEvent.event_id)
+            .where(SyncEvent.status.in_(("refused", "set_aside")))
+            .order_by(CaseEvent.id)
+        ).all()
+    return [
+        {
+            "event_id": se.event_id,
+            "case_number": se.case_number,
+            "kind": ev.kind,
+            "status": se.status,
+            "code": se.code,
+            "reason": se.reason,
+            "at": ev.at,
+        }
+        for se, ev in rows
+    ]
 
 
 def waiting(store, limit: int = 200) -> list[dict]:
@@ -213,8 +267,16 @@ def waiting(store, limit: int = 200) -> list[dict]:
     with store.read() as s:
         blocked = _blocked_cases(s)
         evs = list(s.execute(_pending_query(0, limit)).scalars())
-    return [{"event_id": e.event_id, "case_number": e.case_number, "kind": e.kind, "at": e.at,
-             "blocked": e.case_number in blocked} for e in evs]
+    return [
+        {
+            "event_id": e.event_id,
+            "case_number": e.case_number,
+            "kind": e.kind,
+            "at": e.at,
+            "blocked": e.case_number in blocked,
+        }
+        for e in evs
+    ]
 
 
 # --- applying what the hub sends down ------------------------------------------------------------
@@ -233,8 +295,11 @@ def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime 
         ids = [e["id"] for e in events]
         known: set[str] = set()
         for i in range(0, len(ids), 500):
-            known.update(s.execute(select(CaseEvent.event_id).where(CaseEvent.event_id.in_(ids[i:i + 500])))
-                         .scalars())
+            known.update(
+                s.execute(
+                    select(CaseEvent.event_id).where(CaseEvent.event_id.in_(ids[i : i + 500]))
+                ).scalars()
+            )
         touched: dict[int, Case] = {}
         for raw in events:
             e = protocol.parse_event(raw)  # a malformed page rolls back whole, cursor unmoved
@@ -244,24 +309,59 @@ def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime 
             case = s.execute(select(Case).where(Case.number == e.case)).scalars().first()
             if case is None:  # not a case of this window: kept visible, never applied silently
                 res.orphans += 1
-                s.add(SyncConflict(case_number=e.case, event_id=e.id, rule="unknown_case", kind=e.kind,
-                                   origin=str(raw.get("by") or ""), detail=protocol.dumps(raw).decode("utf-8"),
-                                   found_at=now))
+                s.add(
+                    SyncConflict(
+                        case_number=e.case,
+                        event_id=e.id,
+                        rule="unknown_case",
+                        kind=e.kind,
+                        origin=str(raw.get("by") or ""),
+                        detail=protocol.dumps(raw).decode("utf-8"),
+                        found_at=now,
+                    )
+                )
                 continue
             try:
                 at = datetime.fromisoformat(e.at)
             except ValueError:
                 at = now
-            s.add(CaseEvent(event_id=e.id, case_id=case.id, case_number=e.case, kind=e.kind,
-                            payload_json=json.dumps(e.p, ensure_ascii=False), actor=e.actor or str(raw.get("by", "")),
-                            office_code=e.office, workstation_id=e.ws, at=at, synced_at=now))
-            s.add(SyncEvent(event_id=e.id, case_number=e.case, lc=e.lc, origin=str(raw.get("by") or ""),
-                            hub_seq=raw.get("seq") if isinstance(raw.get("seq"), int) else None,
-                            status="pulled", updated_at=now))
+            s.add(
+                CaseEvent(
+                    event_id=e.id,
+                    case_id=case.id,
+                    case_number=e.case,
+                    kind=e.kind,
+                    payload_json=json.dumps(e.p, ensure_ascii=False),
+                    actor=e.actor or str(raw.get("by", "")),
+                    office_code=e.office,
+                    workstation_id=e.ws,
+                    at=at,
+                    synced_at=now,
+                )
+            )
+            s.add(
+                SyncEvent(
+                    event_id=e.id,
+                    case_number=e.case,
+                    lc=e.lc,
+                    origin=str(raw.get("by") or ""),
+                    hub_seq=raw.get("seq") if isinstance(raw.get("seq"), int) else None,
+                    status="pulled",
+                    updated_at=now,
+                )
+            )
             if e.kind == cs.NOTE and isinstance(e.p.get("conflict"), str):
-                s.add(SyncConflict(case_number=e.case, event_id=e.id, rule=e.p["conflict"][:40], kind=e.kind,
-                                   origin=str(raw.get("by") or ""), detail=json.dumps(e.p, ensure_ascii=False),
-                                   found_at=now))
+                s.add(
+                    SyncConflict(
+                        case_number=e.case,
+                        event_id=e.id,
+                        rule=e.p["conflict"][:40],
+                        kind=e.kind,
+                        origin=str(raw.get("by") or ""),
+                        detail=json.dumps(e.p, ensure_ascii=False),
+                        found_at=now,
+                    )
+                )
             touched[case.id] = case
             res.events += 1
         s.flush()
@@ -283,18 +383,33 @@ def refresh_case(s, case: Case, now: datetime) -> cs.CaseView:
         case.revision += 1
         case.updated_at = now
         s.add(case)
-    old = {(c.event_id, c.rule): c for c in s.execute(
-        select(SyncConflict).where(SyncConflict.case_number == case.number,
-                                   SyncConflict.rule.in_(("superseded", "concurrent")))).scalars()}
+    old = {
+        (c.event_id, c.rule): c
+        for c in s.execute(
+            select(SyncConflict).where(
+                SyncConflict.case_number == case.number, SyncConflict.rule.in_(("superseded", "concurrent"))
+            )
+        ).scalars()
+    }
     new = {(k.event_id, k.rule): k for k in view.conflicts}
     for key, row in old.items():
         if key not in new:
             s.delete(row)
     for key, k in new.items():
         if key not in old:
-            s.add(SyncConflict(case_number=case.number, event_id=k.event_id, rule=k.rule, kind=k.kind,
-                               origin=k.origin, state_then=k.state_then or "", prevailing=k.prevailing,
-                               detail=json.dumps(k.to_dict(), ensure_ascii=False), found_at=now))
+            s.add(
+                SyncConflict(
+                    case_number=case.number,
+                    event_id=k.event_id,
+                    rule=k.rule,
+                    kind=k.kind,
+                    origin=k.origin,
+                    state_then=k.state_then or "",
+                    prevailing=k.prevailing,
+                    detail=json.dumps(k.to_dict(), ensure_ascii=False),
+                    found_at=now,
+                )
+            )
     return view
 
 
@@ -308,8 +423,11 @@ def ready_for_pickup(store, limit: int = 500) -> list[Case]:
     from app.domain import lifecycle
 
     with store.read() as s:
-        return list(s.execute(select(Case).where(Case.state == lifecycle.COMPLETED)
-                              .order_by(Case.updated_at).limit(limit)).scalars())
+        return list(
+            s.execute(
+                select(Case).where(Case.state == lifecycle.COMPLETED).order_by(Case.updated_at).limit(limit)
+            ).scalars()
+        )
 
 
 # --- window events that sync introduces (出件, 撤回) -------------------------------------------------
@@ -329,9 +447,17 @@ def record(ws, number: str, kind: str, payload: dict | None = None) -> CaseEvent
         view = cs.derive(case_events(s, case.id))
         if not cs.fits(view.state if view.state is not None else case.state, kind):
             raise NotAllowed(f"{kind} does not apply to a case in state {case.state}")
-        ev = CaseEvent(event_id=str(uuid.uuid4()), case_id=case.id, case_number=number, kind=kind,
-                       payload_json=json.dumps(payload or {}, ensure_ascii=False), actor=ws.clerk,
-                       office_code=ws.office_code, workstation_id=ws.workstation_id, at=utc)
+        ev = CaseEvent(
+            event_id=str(uuid.uuid4()),
+            case_id=case.id,
+            case_number=number,
+            kind=kind,
+            payload_json=json.dumps(payload or {}, ensure_ascii=False),
+            actor=ws.clerk,
+            office_code=ws.office_code,
+            workstation_id=ws.workstation_id,
+            at=utc,
+        )
         s.add(ev)
         s.flush()
         refresh_case(s, case, utc)
@@ -341,7 +467,10 @@ def record(ws, number: str, kind: str, payload: dict | None = None) -> CaseEvent
 def unsent_total(store) -> int:
     """Events not at the hub: pending plus refused (set-aside ones are the clerk's decision)."""
     with store.read() as s:
-        refused = s.execute(select(func.count()).select_from(SyncEvent)
-                            .where(SyncEvent.status == "refused")).scalar() or 0
+        refused = (
+            s.execute(
+                select(func.count()).select_from(SyncEvent).where(SyncEvent.status == "refused")
+            ).scalar()
+            or 0
+        )
     return pending_count(store) + int(refused)
-

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
@@ -33,9 +32,9 @@ class SyncEvent(SQLModel, table=True):
 
     event_id: str = Field(primary_key=True)
     case_number: str
-    lc: Optional[int] = None
+    lc: int | None = None
     origin: str = ""
-    hub_seq: Optional[int] = None
+    hub_seq: int | None = None
     status: str  # acked | pulled | refused | set_aside
     code: str = ""
     reason: str = ""
@@ -46,7 +45,7 @@ class SyncConflict(SQLModel, table=True):
     __tablename__ = "sync_conflict"
     __table_args__ = (Index("ix_sync_conflict_case", "case_number"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     case_number: str
     event_id: str
     rule: str  # superseded | concurrent | applicant_details

@@ -105,8 +105,17 @@ class WireEvent:
     at: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "case": self.case, "kind": self.kind, "lc": self.lc, "p": self.p,
-                "actor": self.actor, "office": self.office, "ws": self.ws, "at": self.at}
+        return {
+            "id": self.id,
+            "case": self.case,
+            "kind": self.kind,
+            "lc": self.lc,
+            "p": self.p,
+            "actor": self.actor,
+            "office": self.office,
+            "ws": self.ws,
+            "at": self.at,
+        }
 
 
 def _str(d: dict, key: str, max_len: int = 200, *, required: bool = True) -> str:
@@ -134,8 +143,17 @@ def parse_event(d: Any) -> WireEvent:
         raise ProtocolError(f"event {eid}: payload p must be an object")
     if len(dumps(p)) > MAX_EVENT_BYTES:
         raise ProtocolError(f"event {eid}: payload over {MAX_EVENT_BYTES} bytes", 413, "too_large")
-    return WireEvent(eid, _str(d, "case", 40), kind, lc, p, _str(d, "actor", 100, required=False),
-                     _str(d, "office", 12, required=False), _str(d, "ws", 4, required=False), _str(d, "at", 40))
+    return WireEvent(
+        eid,
+        _str(d, "case", 40),
+        kind,
+        lc,
+        p,
+        _str(d, "actor", 100, required=False),
+        _str(d, "office", 12, required=False),
+        _str(d, "ws", 4, required=False),
+        _str(d, "at", 40),
+    )
 
 
 def parse_batch(doc: Any) -> tuple[str, list[WireEvent]]:

@@ -24,8 +24,9 @@ Conflict rules (recorded, never silently dropped):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Iterable, Mapping
+from typing import Any, Final
 
 from app.domain import lifecycle
 
@@ -65,16 +66,26 @@ NO_STATE_CHANGE: Final = frozenset({CREATED, ATTACHMENT_ADDED, NOTE})
 KNOWN_KINDS: Final = frozenset(TRANSITIONS) | NO_STATE_CHANGE
 
 RANK: Final[Mapping[str, int]] = {
-    CREATED: 0, NOTIFIED: 1, ACCEPTED: 1, REFUSED: 1,
-    IN_REVIEW: 2, CORRECTION_REQUESTED: 2, COMPLETED: 3, DENIED: 3,
-    DELIVERED: 4, WITHDRAWN_EVENT: 5, ATTACHMENT_ADDED: 6, NOTE: 6,
+    CREATED: 0,
+    NOTIFIED: 1,
+    ACCEPTED: 1,
+    REFUSED: 1,
+    IN_REVIEW: 2,
+    CORRECTION_REQUESTED: 2,
+    COMPLETED: 3,
+    DENIED: 3,
+    DELIVERED: 4,
+    WITHDRAWN_EVENT: 5,
+    ATTACHMENT_ADDED: 6,
+    NOTE: 6,
 }
 
 # Decisions the back office sends (POST /api/v1/cases/{number}/events); the window may not.
 BACKOFFICE_KINDS: Final = frozenset({IN_REVIEW, CORRECTION_REQUESTED, COMPLETED, DENIED, NOTE})
 # What a workstation may push.
-WINDOW_KINDS: Final = frozenset({CREATED, NOTIFIED, ACCEPTED, REFUSED, DELIVERED, WITHDRAWN_EVENT,
-                                 ATTACHMENT_ADDED, NOTE})
+WINDOW_KINDS: Final = frozenset(
+    {CREATED, NOTIFIED, ACCEPTED, REFUSED, DELIVERED, WITHDRAWN_EVENT, ATTACHMENT_ADDED, NOTE}
+)
 # Sync priority on a slow link: lower goes first (attachments' bytes go after all events).
 PRIORITY_DECISION: Final = 0
 
@@ -98,8 +109,14 @@ class Conflict:
     prevailing: str  # the event_id that prevailed (concurrent / superseding)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "event_id": self.event_id, "kind": self.kind, "origin": self.origin,
-                "state_then": self.state_then, "prevailing": self.prevailing}
+        return {
+            "rule": self.rule,
+            "event_id": self.event_id,
+            "kind": self.kind,
+            "origin": self.origin,
+            "state_then": self.state_then,
+            "prevailing": self.prevailing,
+        }
 
 
 @dataclass(frozen=True)
@@ -147,11 +164,21 @@ def derive(events: Iterable[Event]) -> CaseView:
             continue
         rule = TRANSITIONS.get(e.kind)
         if rule is None or state not in rule[0]:
-            conflicts.append(Conflict("superseded", e.event_id, e.kind, e.origin, state,
-                                      last_change.event_id if last_change else ""))
+            conflicts.append(
+                Conflict(
+                    "superseded",
+                    e.event_id,
+                    e.kind,
+                    e.origin,
+                    state,
+                    last_change.event_id if last_change else "",
+                )
+            )
             continue
         if last_change is not None and last_change.lc == e.lc and last_change.origin != e.origin:
-            conflicts.append(Conflict("concurrent", e.event_id, e.kind, e.origin, state, last_change.event_id))
+            conflicts.append(
+                Conflict("concurrent", e.event_id, e.kind, e.origin, state, last_change.event_id)
+            )
         state = rule[1]
         applied.append(e.event_id)
         last_change, last_kind, last_payload = e, e.kind, dict(e.payload)

@@ -37,8 +37,7 @@ class ChecklistItem:
 class _Acc:
     """Mutable accumulator for one key while merging."""
 
-    __slots__ = ("first", "original", "copies", "required", "all_required_tolerate", "paper",
-                 "matters")
+    __slots__ = ("first", "original", "copies", "required", "all_required_tolerate", "paper", "matters")
 
     def __init__(self, first: Material) -> None:
         self.first = first

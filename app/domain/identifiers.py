@@ -24,14 +24,14 @@ All checks return an :class:`IdCheck`; they never raise for bad input.
 
 from __future__ import annotations
 
-from app.messages import t
-
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from stdnum.iso7064 import mod_11_2
+
+from app.messages import t
 
 
 @dataclass(frozen=True)
@@ -173,9 +173,7 @@ def check_credit_code(text: str) -> IdCheck:
     bad = sorted({c for c in value if c not in USCC_ALPHABET})
     if bad:
         shown = "、".join(bad)
-        return _fail(
-            value, t("id.uscc_chars", chars=shown)
-        )
+        return _fail(value, t("id.uscc_chars", chars=shown))
     if not value[2:8].isdigit():
         return _fail(value, t("id.uscc_area"))
     if uscc_check_char(value[:17]) != value[17]:

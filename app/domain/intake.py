@@ -6,8 +6,9 @@ clerk recorded for each item.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 
 from app.domain.checklist import ChecklistItem
 
@@ -47,23 +48,39 @@ class Mark:
     def to_dict(self) -> dict:
         """The full view (item and mark), for JSON output and documents."""
         d = item_to_dict(self.item)
-        d.update(status=self.status,
-                 got_form=self.handed_form if self.status == "received" else "",
-                 got_copies=self.handed_copies if self.status == "received" else 0,
-                 note=self.note)
+        d.update(
+            status=self.status,
+            got_form=self.handed_form if self.status == "received" else "",
+            got_copies=self.handed_copies if self.status == "received" else 0,
+            note=self.note,
+        )
         return d
 
 
 def item_to_dict(i: ChecklistItem) -> dict:
-    return {"key": i.key, "name": i.name, "form": i.form, "copies": i.copies,
-            "required": i.required, "tolerable": i.tolerable, "medium": i.medium,
-            "matters": list(i.matters)}
+    return {
+        "key": i.key,
+        "name": i.name,
+        "form": i.form,
+        "copies": i.copies,
+        "required": i.required,
+        "tolerable": i.tolerable,
+        "medium": i.medium,
+        "matters": list(i.matters),
+    }
 
 
 def item_from_dict(d: dict) -> ChecklistItem:
-    return ChecklistItem(key=d["key"], name=d["name"], form=d["form"], copies=int(d["copies"]),
-                         required=bool(d["required"]), tolerable=bool(d["tolerable"]),
-                         medium=d["medium"], matters=tuple(d.get("matters", ())))
+    return ChecklistItem(
+        key=d["key"],
+        name=d["name"],
+        form=d["form"],
+        copies=int(d["copies"]),
+        required=bool(d["required"]),
+        tolerable=bool(d["tolerable"]),
+        medium=d["medium"],
+        matters=tuple(d.get("matters", ())),
+    )
 
 
 def marks_from_compact(items: Sequence[ChecklistItem], compact: Sequence[dict]) -> list[Mark]:
@@ -72,8 +89,15 @@ def marks_from_compact(items: Sequence[ChecklistItem], compact: Sequence[dict]) 
     out = []
     for item in items:
         c = by_key.get(item.key, {})
-        out.append(Mark(item=item, status=c.get("s", "missing"), form=c.get("f", ""),
-                        copies=int(c.get("c", 0)), note=c.get("n", "")))
+        out.append(
+            Mark(
+                item=item,
+                status=c.get("s", "missing"),
+                form=c.get("f", ""),
+                copies=int(c.get("c", 0)),
+                note=c.get("n", ""),
+            )
+        )
     return out
 
 

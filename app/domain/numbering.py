@@ -18,13 +18,13 @@ the province and each workstation numbers its own days.
 
 from __future__ import annotations
 
-from app.messages import t
-
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from stdnum.iso7064 import mod_37_36
+
+from app.messages import t
 
 _ALNUM36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -55,9 +55,7 @@ def validate_office_code(code: str) -> str:
     Raises ``ValueError`` with a Chinese message otherwise.
     """
     if not isinstance(code, str) or not _OFFICE_RE.fullmatch(code.strip()):
-        raise ValueError(
-            t("number.office_format", code=repr(code))
-        )
+        raise ValueError(t("number.office_format", code=repr(code)))
     code = code.strip()
     if code[:2] not in PROVINCE_CODES:
         raise ValueError(t("number.office_province", code=code, prefix=code[:2]))
@@ -147,9 +145,7 @@ def parse_case_number(text: str) -> CaseNumber:
     norm = text.strip().upper()
     match = _HYPHENATED_RE.fullmatch(norm) or _COMPACT_RE.fullmatch(norm)
     if match is None:
-        raise ValueError(
-            t("number.format")
-        )
+        raise ValueError(t("number.format"))
     office, ws, yymmdd, seq_text, check = match.groups()
     if _calc_check(office + ws + yymmdd + seq_text) != check:
         raise ValueError(t("number.check"))

@@ -91,7 +91,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from typing import Literal
 
@@ -205,7 +205,7 @@ _RE_HAN_RUN = re.compile(RE_HANS.pattern.removeprefix("^").removesuffix("$"))
 Syllable = tuple[str, tuple[str, ...]]  # (phrase-aware reading, other readings)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_readings(ch: str) -> tuple[str, ...]:
     """All readings of one Han character, pypinyin's first reading first."""
     got = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
@@ -217,7 +217,7 @@ def _char_readings(ch: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _toneless(syllable: str) -> str:
     """``lǜ`` -> ``lv``, ``háng`` -> ``hang`` (pypinyin's NORMAL style)."""
     decomposed = unicodedata.normalize("NFD", syllable.strip().lower()).replace("u\u0308", "v")
@@ -466,7 +466,9 @@ class SearchIndex:
         self._keywords = _Haystack.of(k.keywords for k in keys)
         self._keyword_pinyin_p = _PrefixShards(k.keyword_pinyin for k in keys)
         self._fuzzy_name_choices, self._fuzzy_name_ranks = _dedupe(k.name[:FUZZY_NAME_CHARS] for k in keys)
-        self._fuzzy_pinyin_choices, self._fuzzy_pinyin_ranks = _dedupe(k.full[:FUZZY_PINYIN_CHARS] for k in keys)
+        self._fuzzy_pinyin_choices, self._fuzzy_pinyin_ranks = _dedupe(
+            k.full[:FUZZY_PINYIN_CHARS] for k in keys
+        )
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -501,7 +503,9 @@ class SearchIndex:
                         return True
             return False
 
-        def group(*sources: tuple[_Haystack | _PrefixShards, str, bool, Matched]) -> list[tuple[int, Matched]]:
+        def group(
+            *sources: tuple[_Haystack | _PrefixShards, str, bool, Matched],
+        ) -> list[tuple[int, Matched]]:
             """Merge several equal-score sources in rank order, ``limit`` at most."""
             need = limit - len(found)
             best: dict[int, Matched] = {}
@@ -523,9 +527,8 @@ class SearchIndex:
 
         done = False
         if code:
-            done = (
-                add_group(SCORES["code_exact"], "code", self._by_code.get(code, ()))
-                or add_group(SCORES["code_prefix"], "code", self._codes.ranks(code, True))
+            done = add_group(SCORES["code_exact"], "code", self._by_code.get(code, ())) or add_group(
+                SCORES["code_prefix"], "code", self._codes.ranks(code, True)
             )
         if not done:
             done = (
@@ -551,7 +554,9 @@ class SearchIndex:
                 )
             )
         if not done:
-            sources: list[tuple[_Haystack | _PrefixShards, str, bool, Matched]] = [(self._keywords, text, False, "keyword")]
+            sources: list[tuple[_Haystack | _PrefixShards, str, bool, Matched]] = [
+                (self._keywords, text, False, "keyword")
+            ]
             if py:
                 sources.append((self._keyword_pinyin_p, py, True, "keyword"))
             done = add_merged(SCORES["keyword"], group(*sources))
@@ -578,11 +583,21 @@ class SearchIndex:
                     return
             if sum(1 for ch in text if not ch.isascii()) < FUZZY_MIN_HANZI:
                 return
-            q, choices, owners, cutoff = text, self._fuzzy_name_choices, self._fuzzy_name_ranks, FUZZY_CUTOFF_HANZI
+            q, choices, owners, cutoff = (
+                text,
+                self._fuzzy_name_choices,
+                self._fuzzy_name_ranks,
+                FUZZY_CUTOFF_HANZI,
+            )
         else:
             if len(py) < FUZZY_MIN_PINYIN:
                 return
-            q, choices, owners, cutoff = py, self._fuzzy_pinyin_choices, self._fuzzy_pinyin_ranks, FUZZY_CUTOFF_PINYIN
+            q, choices, owners, cutoff = (
+                py,
+                self._fuzzy_pinyin_choices,
+                self._fuzzy_pinyin_ranks,
+                FUZZY_CUTOFF_PINYIN,
+            )
         for _choice, ratio, idx in process.extract(
             q, choices, scorer=fuzz.partial_ratio, processor=None, score_cutoff=cutoff, limit=limit
         ):

@@ -17,10 +17,10 @@ compatibility ideographs in names); only leading/trailing whitespace is removed.
 
 from __future__ import annotations
 
-from app.messages import t
-
 import re
 import unicodedata
+
+from app.messages import t
 
 
 class FieldError(ValueError):
@@ -79,9 +79,7 @@ def clean_text(
                 t("field.control_at", field=field_label, index=index, code=f"U+{ord(ch):04X}"),
             )
     if len(text) > max_len:
-        raise FieldError(
-            field_label, t("field.too_long_now", field=field_label, max=max_len, n=len(text))
-        )
+        raise FieldError(field_label, t("field.too_long_now", field=field_label, max=max_len, n=len(text)))
     return text
 
 

@@ -69,9 +69,7 @@ class WorkCalendar:
                 raise ValueError(f"工作日历数据无效：{name} 应为年份整数，实际为 {year!r}")
         assert isinstance(first_year, int) and isinstance(last_year, int)
         if first_year > last_year:
-            raise ValueError(
-                f"工作日历数据无效：first_year ({first_year}) 晚于 last_year ({last_year})"
-            )
+            raise ValueError(f"工作日历数据无效：first_year ({first_year}) 晚于 last_year ({last_year})")
         holidays = _parse_dates(data.get("holidays"), "holidays", first_year, last_year)
         workdays = _parse_dates(data.get("workdays"), "workdays", first_year, last_year)
         for d in holidays:
@@ -139,15 +137,11 @@ def _parse_dates(raw: Any, name: str, first_year: int, last_year: int) -> list[d
         try:
             d = date.fromisoformat(item)
         except ValueError:
-            raise ValueError(
-                f"工作日历数据无效：{name} 中的 {item!r} 不是 YYYY-MM-DD 日期"
-            ) from None
+            raise ValueError(f"工作日历数据无效：{name} 中的 {item!r} 不是 YYYY-MM-DD 日期") from None
         if len(item) != 10:
             raise ValueError(f"工作日历数据无效：{name} 中的 {item!r} 不是 YYYY-MM-DD 日期")
         if not first_year <= d.year <= last_year:
-            raise ValueError(
-                f"工作日历数据无效：{name} 中的 {item} 不在 {first_year}–{last_year} 年范围内"
-            )
+            raise ValueError(f"工作日历数据无效：{name} 中的 {item} 不在 {first_year}–{last_year} 年范围内")
         if d in seen:
             raise ValueError(f"工作日历数据无效：{name} 中的 {item} 重复出现")
         seen.add(d)
@@ -200,9 +194,7 @@ def _normalise_pauses(paused: Iterable[tuple[date, date]]) -> list[tuple[date, d
         first, last = pair
         first, last = _as_date(first), _as_date(last)
         if last < first:
-            raise ValueError(
-                f"暂停区间无效：结束日期 {last.isoformat()} 早于开始日期 {first.isoformat()}"
-            )
+            raise ValueError(f"暂停区间无效：结束日期 {last.isoformat()} 早于开始日期 {first.isoformat()}")
         result.append((first, last))
     return result
 

@@ -44,10 +44,12 @@ class CaseService:
         if case is None:
             return None
         with self.ws.store.read() as s:
-            events = list(s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)
-                                 .order_by(CaseEvent.id)).scalars())
-            jobs = list(s.exec(select(PrintJob).where(PrintJob.case_id == case.id)
-                               .order_by(PrintJob.id)).scalars())
+            events = list(
+                s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)).scalars()
+            )
+            jobs = list(
+                s.exec(select(PrintJob).where(PrintJob.case_id == case.id).order_by(PrintJob.id)).scalars()
+            )
         return CaseDetail(case, self.marks(case), events, jobs)
 
     def marks(self, case: Case) -> list:
@@ -93,34 +95,58 @@ class CaseService:
 
 def case_to_dict(case: Case, marks: list | None = None) -> dict:
     return {
-        "number": case.number, "uid": case.uid, "state": case.state,
+        "number": case.number,
+        "uid": case.uid,
+        "state": case.state,
         "subject": {"kind": case.subject_kind, "code": case.subject_code, "name": case.subject_name},
         "catalogue_version": case.catalogue_version,
-        "applicant": {"kind": case.applicant_kind, "name": case.applicant_name,
-                      "id_number": case.applicant_id_number, "phone": case.applicant_phone,
-                      "address": case.applicant_address},
-        "office_code": case.office_code, "workstation_id": case.workstation_id,
-        "created_at": case.created_at.isoformat(), "updated_at": case.updated_at.isoformat(),
+        "applicant": {
+            "kind": case.applicant_kind,
+            "name": case.applicant_name,
+            "id_number": case.applicant_id_number,
+            "phone": case.applicant_phone,
+            "address": case.applicant_address,
+        },
+        "office_code": case.office_code,
+        "workstation_id": case.workstation_id,
+        "created_at": case.created_at.isoformat(),
+        "updated_at": case.updated_at.isoformat(),
         "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
         "due_date": case.due_date.isoformat() if case.due_date else None,
         "due_provisional": case.due_provisional,
         "tolerated_until": case.tolerated_until.isoformat() if case.tolerated_until else None,
-        "promised_days": case.promised_days, "legal_days": case.legal_days,
-        "reason": case.reason, "clerk": case.clerk, "window": case.window,
+        "promised_days": case.promised_days,
+        "legal_days": case.legal_days,
+        "reason": case.reason,
+        "clerk": case.clerk,
+        "window": case.window,
     } | ({"materials": [m.to_dict() for m in marks]} if marks is not None else {})
 
 
 def detail_to_dict(d: CaseDetail) -> dict:
     out = case_to_dict(d.case, d.marks)
     out["events"] = [
-        {"event_id": e.event_id, "kind": e.kind, "at": e.at.isoformat(), "actor": e.actor,
-         "workstation_id": e.workstation_id, "payload": json.loads(e.payload_json)}
+        {
+            "event_id": e.event_id,
+            "kind": e.kind,
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "workstation_id": e.workstation_id,
+            "payload": json.loads(e.payload_json),
+        }
         for e in d.events
     ]
     out["documents"] = [
-        {"job_id": j.job_id, "doc": j.doc_kind, "state": j.state, "printer": j.printer_url,
-         "attempts": j.attempts, "last_error": j.last_error, "reprint": j.reprint,
-         "created_at": j.created_at.isoformat()}
+        {
+            "job_id": j.job_id,
+            "doc": j.doc_kind,
+            "state": j.state,
+            "printer": j.printer_url,
+            "attempts": j.attempts,
+            "last_error": j.last_error,
+            "reprint": j.reprint,
+            "created_at": j.created_at.isoformat(),
+        }
         for j in d.jobs
     ]
     return out

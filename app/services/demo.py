@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert, select
 
@@ -28,9 +28,33 @@ BATCH = 5_000
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强海燕红梅玉兰春梅晓东文博子涵浩然欣怡雨桐宇轩梓萱一诺思远嘉怡俊杰"
-TOWNS = ["新安镇", "堆沟港镇", "田楼镇", "北陈集镇", "张店镇", "三口镇", "孟兴庄镇", "汤沟镇", "百禄镇", "新集镇", "李集镇"]
-SHOPS = ["餐饮店", "便利店", "理发店", "商贸有限公司", "农业发展有限公司", "旅行社有限公司", "五金店", "药房", "水产合作社", "物流有限公司"]
+TOWNS = [
+    "新安镇",
+    "堆沟港镇",
+    "田楼镇",
+    "北陈集镇",
+    "张店镇",
+    "三口镇",
+    "孟兴庄镇",
+    "汤沟镇",
+    "百禄镇",
+    "新集镇",
+    "李集镇",
+]
+SHOPS = [
+    "餐饮店",
+    "便利店",
+    "理发店",
+    "商贸有限公司",
+    "农业发展有限公司",
+    "旅行社有限公司",
+    "五金店",
+    "药房",
+    "水产合作社",
+    "物流有限公司",
+]
 REFUSALS = ["申请事项不属于本机关职权范围", "申请人不具备申请资格", "申请事项依法不需要取得行政许可"]
+
 
 def fake_resident_id(rng: random.Random) -> str:
     area = rng.choice(["320724", "320723", "320706", "320707", "320722", "320111"])
@@ -40,13 +64,31 @@ def fake_resident_id(rng: random.Random) -> str:
 
 
 def fake_credit_code(rng: random.Random) -> str:
-    body = rng.choice("9159N") + rng.choice("123") + "320724" + "".join(
-        rng.choice(USCC_ALPHABET) for _ in range(9))
+    body = (
+        rng.choice("9159N")
+        + rng.choice("123")
+        + "320724"
+        + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+    )
     return body + uscc_check_char(body)
 
 
 # Matters only a person applies for (marriage, birth, household, social insurance ...).
-PERSON_ONLY = ("婚", "出生", "户口", "户籍", "参保", "社保", "医保", "身份证", "养老", "就业", "残疾", "低保", "新生儿")
+PERSON_ONLY = (
+    "婚",
+    "出生",
+    "户口",
+    "户籍",
+    "参保",
+    "社保",
+    "医保",
+    "身份证",
+    "养老",
+    "就业",
+    "残疾",
+    "低保",
+    "新生儿",
+)
 
 
 def _applicant(rng: random.Random, person_only: bool = False) -> dict:
@@ -55,15 +97,31 @@ def _applicant(rng: random.Random, person_only: bool = False) -> dict:
     phone = f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}"
     if not person_only and rng.random() < 0.3:
         name = f"灌南县{town[:-1]}{rng.choice(SURNAMES)}{rng.choice('记氏家')}{rng.choice(SHOPS)}"
-        return {"kind": "enterprise", "id_number": fake_credit_code(rng), "name": name,
-                "phone": phone, "address": address}
+        return {
+            "kind": "enterprise",
+            "id_number": fake_credit_code(rng),
+            "name": name,
+            "phone": phone,
+            "address": address,
+        }
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-    return {"kind": "person", "id_number": fake_resident_id(rng), "name": name, "phone": phone,
-            "address": address}
+    return {
+        "kind": "person",
+        "id_number": fake_resident_id(rng),
+        "name": name,
+        "phone": phone,
+        "address": address,
+    }
 
 
-def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
-               progress: Callable[[int], object] | None = None) -> int:
+def seed_cases(
+    ws: Workstation,
+    n: int,
+    *,
+    seed: int = 2026,
+    days: int = 90,
+    progress: Callable[[int], object] | None = None,
+) -> int:
     rng = random.Random(seed)
     # Case uids and event ids must differ between workstations seeded with the same seed.
     id_rng = random.Random(f"{seed}:{ws.office_code}:{ws.workstation_id}")
@@ -80,19 +138,38 @@ def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
         snapshots: dict[tuple[str, str], tuple[int, tuple]] = {}
         for kind, code, _name, matters in subjects:
             items = merge_checklist(matters)
-            row = s.exec(select(ChecklistSnapshot).where(
-                ChecklistSnapshot.catalogue_version == cat.version,
-                ChecklistSnapshot.subject_kind == kind, ChecklistSnapshot.subject_code == code,
-            )).scalars().first()
+            row = (
+                s.exec(
+                    select(ChecklistSnapshot).where(
+                        ChecklistSnapshot.catalogue_version == cat.version,
+                        ChecklistSnapshot.subject_kind == kind,
+                        ChecklistSnapshot.subject_code == code,
+                    )
+                )
+                .scalars()
+                .first()
+            )
             if row is None:
-                row = ChecklistSnapshot(catalogue_version=cat.version, subject_kind=kind, subject_code=code,
-                                        items_json=json.dumps([item_to_dict(i) for i in items], ensure_ascii=False))
+                row = ChecklistSnapshot(
+                    catalogue_version=cat.version,
+                    subject_kind=kind,
+                    subject_code=code,
+                    items_json=json.dumps([item_to_dict(i) for i in items], ensure_ascii=False),
+                )
                 s.add(row)
                 s.flush()
             snapshots[(kind, code)] = (row.id, items)
-        counters = {(c.day): c.last_seq for c in s.exec(select(NumberCounter).where(
-            NumberCounter.office_code == office, NumberCounter.workstation_id == wsid)).scalars()}
-        next_applicant_id = (s.exec(select(Applicant.id).order_by(Applicant.id.desc())).scalars().first() or 0) + 1
+        counters = {
+            (c.day): c.last_seq
+            for c in s.exec(
+                select(NumberCounter).where(
+                    NumberCounter.office_code == office, NumberCounter.workstation_id == wsid
+                )
+            ).scalars()
+        }
+        next_applicant_id = (
+            s.exec(select(Applicant.id).order_by(Applicant.id.desc())).scalars().first() or 0
+        ) + 1
         next_case_id = (s.exec(select(Case.id).order_by(Case.id.desc())).scalars().first() or 0) + 1
     day_list = [today - timedelta(days=d) for d in range(days)]
     while done < n:
@@ -107,7 +184,7 @@ def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
                 continue
             counters[day] = seq
             at = datetime.combine(day, time(8, 30)) + timedelta(seconds=rng.randrange(0, 8 * 3600))
-            utc = at.astimezone(timezone.utc)
+            utc = at.astimezone(UTC)
             a = _applicant(rng, person_only=any(w in name for w in PERSON_ONLY))
             applicants.append({"id": next_applicant_id, **a, "created_at": utc, "updated_at": utc})
             roll = rng.random()
@@ -130,32 +207,78 @@ def seed_cases(ws: Workstation, n: int, *, seed: int = 2026, days: int = 90,
             number = str(make_case_number(office, wsid, day, seq))
             due = add_working_days(day, promised, cal) if decision == "accept" else None
             case = {
-                "id": next_case_id, "uid": str(uuid.UUID(int=id_rng.getrandbits(128), version=4)),
-                "number": number, "office_code": office, "workstation_id": wsid, "subject_kind": kind,
-                "subject_code": code, "subject_name": name, "catalogue_version": cat.version,
-                "applicant_id": next_applicant_id, "applicant_kind": a["kind"], "applicant_name": a["name"],
-                "applicant_id_number": a["id_number"], "applicant_phone": a["phone"],
-                "applicant_address": a["address"], "state": state, "created_at": utc, "created_on": day,
-                "updated_at": utc, "accepted_on": day if due else None, "due_date": due.date if due else None,
-                "due_provisional": bool(due and due.provisional), "promised_days": promised,
-                "legal_days": legal, "tolerated_until": None, "checklist_id": snap_id,
+                "id": next_case_id,
+                "uid": str(uuid.UUID(int=id_rng.getrandbits(128), version=4)),
+                "number": number,
+                "office_code": office,
+                "workstation_id": wsid,
+                "subject_kind": kind,
+                "subject_code": code,
+                "subject_name": name,
+                "catalogue_version": cat.version,
+                "applicant_id": next_applicant_id,
+                "applicant_kind": a["kind"],
+                "applicant_name": a["name"],
+                "applicant_id_number": a["id_number"],
+                "applicant_phone": a["phone"],
+                "applicant_address": a["address"],
+                "state": state,
+                "created_at": utc,
+                "created_on": day,
+                "updated_at": utc,
+                "accepted_on": day if due else None,
+                "due_date": due.date if due else None,
+                "due_provisional": bool(due and due.provisional),
+                "promised_days": promised,
+                "legal_days": legal,
+                "tolerated_until": None,
+                "checklist_id": snap_id,
                 "marks_json": json.dumps([m.to_compact() for m in marks], ensure_ascii=False),
                 "reason": rng.choice(REFUSALS) if decision == "refuse" else "",
-                "clerk": ws.clerk, "window": ws.window, "revision": 1,
+                "clerk": ws.clerk,
+                "window": ws.window,
+                "revision": 1,
             }
             cases.append(case)
             for ev_kind, payload in (
-                (lifecycle.EVENT_CREATED, {"uid": case["uid"], "subject_kind": kind, "subject_code": code,
-                                           "subject_name": name, "catalogue_version": cat.version,
-                                           "promised_days": promised, "legal_days": legal}),
-                (lifecycle.EVENT_FOR[decision], {"state": state, "applicant": a, "marks": json.loads(case["marks_json"]),
-                                                 "reason": case["reason"], "revision": 1,
-                                                 "due_date": str(due.date) if due else None}),
+                (
+                    lifecycle.EVENT_CREATED,
+                    {
+                        "uid": case["uid"],
+                        "subject_kind": kind,
+                        "subject_code": code,
+                        "subject_name": name,
+                        "catalogue_version": cat.version,
+                        "promised_days": promised,
+                        "legal_days": legal,
+                    },
+                ),
+                (
+                    lifecycle.EVENT_FOR[decision],
+                    {
+                        "state": state,
+                        "applicant": a,
+                        "marks": json.loads(case["marks_json"]),
+                        "reason": case["reason"],
+                        "revision": 1,
+                        "due_date": str(due.date) if due else None,
+                    },
+                ),
             ):
-                events.append({"event_id": str(uuid.UUID(int=id_rng.getrandbits(128), version=4)),
-                               "case_id": next_case_id, "case_number": number, "kind": ev_kind,
-                               "payload_json": json.dumps(payload, ensure_ascii=False), "actor": ws.clerk,
-                               "office_code": office, "workstation_id": wsid, "at": utc, "synced_at": None})
+                events.append(
+                    {
+                        "event_id": str(uuid.UUID(int=id_rng.getrandbits(128), version=4)),
+                        "case_id": next_case_id,
+                        "case_number": number,
+                        "kind": ev_kind,
+                        "payload_json": json.dumps(payload, ensure_ascii=False),
+                        "actor": ws.clerk,
+                        "office_code": office,
+                        "workstation_id": wsid,
+                        "at": utc,
+                        "synced_at": None,
+                    }
+                )
             next_applicant_id += 1
             next_case_id += 1
         with ws.store.write() as s:
@@ -184,8 +307,11 @@ def _reuse_known_applicants(s, applicants: list[dict], cases: list[dict]) -> Non
     ids = [a["id_number"] for a in applicants]
     known: dict[tuple[str, str], int] = {}
     for i in range(0, len(ids), 500):
-        for kind, idn, aid in s.execute(select(Applicant.kind, Applicant.id_number, Applicant.id)
-                                        .where(Applicant.id_number.in_(ids[i:i + 500]))):
+        for kind, idn, aid in s.execute(
+            select(Applicant.kind, Applicant.id_number, Applicant.id).where(
+                Applicant.id_number.in_(ids[i : i + 500])
+            )
+        ):
             known[(kind, idn)] = aid
     fresh, remap = [], {}
     for a in applicants:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal, Sequence
+from typing import Literal
 
 from sqlalchemy import select
 
@@ -107,7 +108,9 @@ def validate_applicant(a: ApplicantInput, today: date | None = None) -> CleanApp
             errors["phone"] = exc.message
     if errors:
         raise ValidationFailed(errors)
-    return CleanApplicant(a.kind, id_value, values["name"], values["phone"], values["address"], tuple(warnings))
+    return CleanApplicant(
+        a.kind, id_value, values["name"], values["phone"], values["address"], tuple(warnings)
+    )
 
 
 class IntakeService:
@@ -139,9 +142,11 @@ class IntakeService:
         if not check.ok:
             return None
         with self.ws.store.read() as s:
-            return s.exec(
-                select(Applicant).where(Applicant.kind == kind, Applicant.id_number == check.value)
-            ).scalars().first()
+            return (
+                s.exec(select(Applicant).where(Applicant.kind == kind, Applicant.id_number == check.value))
+                .scalars()
+                .first()
+            )
 
     def resume(self, number: str) -> Draft:
         """Load a case awaiting correction so the window can decide on it again."""
@@ -153,15 +158,22 @@ class IntakeService:
         if not lifecycle.is_open_for_intake(case.state):
             raise ValueError(t("case.not_resumable", number=case.number))
         marks = CaseService(self.ws).marks(case)
-        applicant = ApplicantInput(case.applicant_kind, case.applicant_id_number, case.applicant_name,
-                                   case.applicant_phone, case.applicant_address)
+        applicant = ApplicantInput(
+            case.applicant_kind,
+            case.applicant_id_number,
+            case.applicant_name,
+            case.applicant_phone,
+            case.applicant_address,
+        )
         return Draft(case.subject_kind, case.subject_code, marks, applicant, case.number)  # type: ignore[arg-type]
 
     # --- decisions ---------------------------------------------------------------------------
     def accept(self, draft: Draft) -> Decision:
         found = assess(draft.marks)
         if not found.can_accept:
-            raise ValidationFailed({"checklist": t("decide.cannot_accept", count=len(found.missing_required))})
+            raise ValidationFailed(
+                {"checklist": t("decide.cannot_accept", count=len(found.missing_required))}
+            )
         return self._decide(draft, "accept", reason="")
 
     def notify(self, draft: Draft, remarks: str = "") -> Decision:
@@ -176,8 +188,12 @@ class IntakeService:
     @staticmethod
     def _clean_reason(text: str, *, required: bool) -> str:
         try:
-            return clean_text(text, t("refuse.reason_field") if required else t("notify.remarks"),
-                              required=required, max_len=500)
+            return clean_text(
+                text,
+                t("refuse.reason_field") if required else t("notify.remarks"),
+                required=required,
+                max_len=500,
+            )
         except FieldError as exc:
             raise ValidationFailed({"reason": exc.message}) from None
 
@@ -202,14 +218,25 @@ class IntakeService:
             else:
                 state = lifecycle.next_state(None, decision)
                 case = Case(
-                    uid=str(uuid.uuid4()), number=self._next_number(s, today),
-                    office_code=ws.office_code, workstation_id=ws.workstation_id,
-                    subject_kind=draft.subject_kind, subject_code=draft.subject_code,
+                    uid=str(uuid.uuid4()),
+                    number=self._next_number(s, today),
+                    office_code=ws.office_code,
+                    workstation_id=ws.workstation_id,
+                    subject_kind=draft.subject_kind,
+                    subject_code=draft.subject_code,
                     subject_name=self.subject_name(draft.subject_kind, draft.subject_code),
-                    catalogue_version=ws.catalogue.version, applicant_kind=applicant.kind,
-                    applicant_name=applicant.name, applicant_id_number=applicant.id_number,
-                    state=state, created_at=utc, created_on=today, updated_at=utc,
-                    promised_days=promised, legal_days=legal, clerk=ws.clerk, window=ws.window,
+                    catalogue_version=ws.catalogue.version,
+                    applicant_kind=applicant.kind,
+                    applicant_name=applicant.name,
+                    applicant_id_number=applicant.id_number,
+                    state=state,
+                    created_at=utc,
+                    created_on=today,
+                    updated_at=utc,
+                    promised_days=promised,
+                    legal_days=legal,
+                    clerk=ws.clerk,
+                    window=ws.window,
                 )
             case.applicant_id = stored_applicant.id
             case.applicant_kind = applicant.kind
@@ -219,8 +246,9 @@ class IntakeService:
             case.applicant_address = applicant.address
             case.state = state
             case.updated_at = utc
-            case.checklist_id = snapshot_id(s, case.catalogue_version, case.subject_kind,
-                                            case.subject_code, [m.item for m in draft.marks])
+            case.checklist_id = snapshot_id(
+                s, case.catalogue_version, case.subject_kind, case.subject_code, [m.item for m in draft.marks]
+            )
             case.marks_json = json.dumps(compact, ensure_ascii=False)
             case.reason = reason
             if decision == "accept":
@@ -233,21 +261,41 @@ class IntakeService:
             s.add(case)
             s.flush()
             if case.revision == 1:
-                self._event(s, case, lifecycle.EVENT_CREATED, {
-                    "uid": case.uid, "subject_kind": case.subject_kind, "subject_code": case.subject_code,
-                    "subject_name": case.subject_name, "catalogue_version": case.catalogue_version,
-                    "promised_days": promised, "legal_days": legal,
-                }, utc)
+                self._event(
+                    s,
+                    case,
+                    lifecycle.EVENT_CREATED,
+                    {
+                        "uid": case.uid,
+                        "subject_kind": case.subject_kind,
+                        "subject_code": case.subject_code,
+                        "subject_name": case.subject_name,
+                        "catalogue_version": case.catalogue_version,
+                        "promised_days": promised,
+                        "legal_days": legal,
+                    },
+                    utc,
+                )
             payload: dict = {
-                "state": state, "applicant": {"kind": applicant.kind, "id_number": applicant.id_number,
-                                              "name": applicant.name, "phone": applicant.phone,
-                                              "address": applicant.address},
-                "marks": compact, "reason": reason, "revision": case.revision,
+                "state": state,
+                "applicant": {
+                    "kind": applicant.kind,
+                    "id_number": applicant.id_number,
+                    "name": applicant.name,
+                    "phone": applicant.phone,
+                    "address": applicant.address,
+                },
+                "marks": compact,
+                "reason": reason,
+                "revision": case.revision,
             }
             if decision == "accept":
-                payload.update(accepted_on=str(case.accepted_on), due_date=str(case.due_date),
-                               due_provisional=case.due_provisional,
-                               tolerated_until=str(case.tolerated_until) if case.tolerated_until else None)
+                payload.update(
+                    accepted_on=str(case.accepted_on),
+                    due_date=str(case.due_date),
+                    due_provisional=case.due_provisional,
+                    tolerated_until=str(case.tolerated_until) if case.tolerated_until else None,
+                )
             self._event(s, case, lifecycle.EVENT_FOR[decision], payload, utc)
             from app.services.printing import queue_case_document
 
@@ -256,12 +304,21 @@ class IntakeService:
         return Decision(case=case, job_id=job_id)
 
     def _upsert_applicant(self, s, a: CleanApplicant, at: datetime) -> Applicant:
-        row = s.exec(
-            select(Applicant).where(Applicant.kind == a.kind, Applicant.id_number == a.id_number)
-        ).scalars().first()
+        row = (
+            s.exec(select(Applicant).where(Applicant.kind == a.kind, Applicant.id_number == a.id_number))
+            .scalars()
+            .first()
+        )
         if row is None:
-            row = Applicant(kind=a.kind, id_number=a.id_number, name=a.name, phone=a.phone,
-                            address=a.address, created_at=at, updated_at=at)
+            row = Applicant(
+                kind=a.kind,
+                id_number=a.id_number,
+                name=a.name,
+                phone=a.phone,
+                address=a.address,
+                created_at=at,
+                updated_at=at,
+            )
         else:
             row.name, row.phone, row.address, row.updated_at = a.name, a.phone, a.address, at
         s.add(row)
@@ -280,21 +337,41 @@ class IntakeService:
         return str(make_case_number(ws.office_code, ws.workstation_id, day, counter.last_seq))
 
     def _event(self, s, case: Case, kind: str, payload: dict, at: datetime) -> None:
-        s.add(CaseEvent(
-            event_id=str(uuid.uuid4()), case_id=case.id, case_number=case.number, kind=kind,
-            payload_json=json.dumps(payload, ensure_ascii=False, default=str), actor=self.ws.clerk,
-            office_code=self.ws.office_code, workstation_id=self.ws.workstation_id, at=at,
-        ))
+        s.add(
+            CaseEvent(
+                event_id=str(uuid.uuid4()),
+                case_id=case.id,
+                case_number=case.number,
+                kind=kind,
+                payload_json=json.dumps(payload, ensure_ascii=False, default=str),
+                actor=self.ws.clerk,
+                office_code=self.ws.office_code,
+                workstation_id=self.ws.workstation_id,
+                at=at,
+            )
+        )
 
 
 def snapshot_id(s, version: str, kind: str, code: str, items: Sequence[ChecklistItem]) -> int:
     """The id of the stored checklist for (version, kind, code), stored on first use."""
-    row = s.exec(select(ChecklistSnapshot).where(
-        ChecklistSnapshot.catalogue_version == version, ChecklistSnapshot.subject_kind == kind,
-        ChecklistSnapshot.subject_code == code)).scalars().first()
+    row = (
+        s.exec(
+            select(ChecklistSnapshot).where(
+                ChecklistSnapshot.catalogue_version == version,
+                ChecklistSnapshot.subject_kind == kind,
+                ChecklistSnapshot.subject_code == code,
+            )
+        )
+        .scalars()
+        .first()
+    )
     if row is None:
-        row = ChecklistSnapshot(catalogue_version=version, subject_kind=kind, subject_code=code,
-                                items_json=json.dumps([item_to_dict(i) for i in items], ensure_ascii=False))
+        row = ChecklistSnapshot(
+            catalogue_version=version,
+            subject_kind=kind,
+            subject_code=code,
+            items_json=json.dumps([item_to_dict(i) for i in items], ensure_ascii=False),
+        )
         s.add(row)
         s.flush()
     return row.id  # type: ignore[return-value]
@@ -302,5 +379,8 @@ def snapshot_id(s, version: str, kind: str, code: str, items: Sequence[Checklist
 
 def marks_summary(marks: Sequence[Mark]) -> dict[str, int]:
     found = assess(marks)
-    return {"received": len(found.received), "tolerated": len(found.tolerated),
-            "missing": len(found.missing_required)}
+    return {
+        "received": len(found.received),
+        "tolerated": len(found.tolerated),
+        "missing": len(found.missing_required),
+    }

@@ -24,7 +24,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -54,12 +54,17 @@ def office_info(ws: Workstation):
     from printing.documents import OfficeInfo
 
     c = ws.config
-    return OfficeInfo(name=str(c.get("office.name")), hotline=str(c.get("office.hotline")),
-                      address=str(c.get("office.address")), query_url=str(c.get("office.query_url")))
+    return OfficeInfo(
+        name=str(c.get("office.name")),
+        hotline=str(c.get("office.hotline")),
+        address=str(c.get("office.address")),
+        query_url=str(c.get("office.query_url")),
+    )
 
 
-def case_document(ws: Workstation, case: Case, kind: str, marks: list, *,
-                  reprinted_at: datetime | None = None):
+def case_document(
+    ws: Workstation, case: Case, kind: str, marks: list, *, reprinted_at: datetime | None = None
+):
     """The printable document of `case` (pure data; printing/ lays it out)."""
     from printing.documents import Document, MaterialLine
 
@@ -70,20 +75,37 @@ def case_document(ws: Workstation, case: Case, kind: str, marks: list, *,
             note = ""
             if status == "tolerated" and case.tolerated_until:
                 note = f"容缺，{case.tolerated_until:%Y-%m-%d}前补交"
-            lines.append(MaterialLine(m["name"], m.get("got_form") or m["form"],
-                                      int(m.get("got_copies") or m["copies"]),
-                                      "received" if status == "received" else "tolerated", note))
+            lines.append(
+                MaterialLine(
+                    m["name"],
+                    m.get("got_form") or m["form"],
+                    int(m.get("got_copies") or m["copies"]),
+                    "received" if status == "received" else "tolerated",
+                    note,
+                )
+            )
         elif kind == "notice" and m["required"] and status in ("missing", "defective"):
             note = m.get("note") or ("材料不符合要求" if status == "defective" else "未提交")
             lines.append(MaterialLine(m["name"], m["form"], int(m["copies"]), "missing", note))
     return Document(
-        kind=kind, case_number=case.number, office=office_info(ws),
-        issued_at=ws.now(), applicant_name=case.applicant_name,
-        applicant_id=case.applicant_id_number, applicant_kind=case.applicant_kind,
-        subject=case.subject_name, subject_code=case.subject_code, materials=tuple(lines),
-        accepted_on=case.accepted_on, due_date=case.due_date, due_provisional=case.due_provisional,
-        tolerated_until=case.tolerated_until, window=case.window, clerk=case.clerk,
-        reason=case.reason, reprinted_at=reprinted_at,
+        kind=kind,
+        case_number=case.number,
+        office=office_info(ws),
+        issued_at=ws.now(),
+        applicant_name=case.applicant_name,
+        applicant_id=case.applicant_id_number,
+        applicant_kind=case.applicant_kind,
+        subject=case.subject_name,
+        subject_code=case.subject_code,
+        materials=tuple(lines),
+        accepted_on=case.accepted_on,
+        due_date=case.due_date,
+        due_provisional=case.due_provisional,
+        tolerated_until=case.tolerated_until,
+        window=case.window,
+        clerk=case.clerk,
+        reason=case.reason,
+        reprinted_at=reprinted_at,
     )
 
 
@@ -93,23 +115,39 @@ def _profile(ws: Workstation):
     return get_profile(str(ws.config.get("printer.profile")))
 
 
-def _new_job(ws: Workstation, case: Case, doc, *, reprint: bool, printer_url: str | None,
-             hold: timedelta | None = None) -> PrintJob:
+def _new_job(
+    ws: Workstation, case: Case, doc, *, reprint: bool, printer_url: str | None, hold: timedelta | None = None
+) -> PrintJob:
     from printing.render import render, render_text
 
     profile = _profile(ws)
     now = ws.utcnow()
     return PrintJob(
-        job_id=str(uuid.uuid4()), case_id=case.id, doc_kind=doc.kind,
-        printer_url=printer_url or ws.config.printer_url, profile=profile.name,
-        data=render(doc, profile, ws.signer), text=render_text(doc, profile, ws.signer),
-        state="queued", reprint=reprint, created_at=now, updated_at=now,
+        job_id=str(uuid.uuid4()),
+        case_id=case.id,
+        doc_kind=doc.kind,
+        printer_url=printer_url or ws.config.printer_url,
+        profile=profile.name,
+        data=render(doc, profile, ws.signer),
+        text=render_text(doc, profile, ws.signer),
+        state="queued",
+        reprint=reprint,
+        created_at=now,
+        updated_at=now,
         next_attempt_at=now + hold if hold else now,
     )
 
 
-def queue_case_document(ws: Workstation, session, case: Case, kind: str, *, marks: list | None = None,
-                        reprint: bool = False, printer_url: str | None = None) -> PrintJob:
+def queue_case_document(
+    ws: Workstation,
+    session,
+    case: Case,
+    kind: str,
+    *,
+    marks: list | None = None,
+    reprint: bool = False,
+    printer_url: str | None = None,
+) -> PrintJob:
     """Render and store a job for `case` in the caller's transaction (a decision's)."""
     if marks is None:
         from app.services.cases import CaseService
@@ -130,8 +168,9 @@ def _local(dt: datetime) -> datetime:
 
 def _decision_events(ws: Workstation, case: Case) -> dict[str, CaseEvent]:
     with ws.store.read() as s:
-        events = list(s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)
-                             .order_by(CaseEvent.id)).scalars())
+        events = list(
+            s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)).scalars()
+        )
     return {e.kind: e for e in events}  # the latest of each kind wins
 
 
@@ -184,14 +223,18 @@ def reprint_document(ws: Workstation, case: Case, kind: str):
     a = payload.get("applicant") or {}
     doc = case_document(ws, case, kind, marks, reprinted_at=now)
     return replace(
-        doc, issued_at=_local(event.at), reason=str(payload.get("reason", case.reason) or ""),
-        applicant_name=a.get("name", doc.applicant_name), applicant_kind=a.get("kind", doc.applicant_kind),
+        doc,
+        issued_at=_local(event.at),
+        reason=str(payload.get("reason", case.reason) or ""),
+        applicant_name=a.get("name", doc.applicant_name),
+        applicant_kind=a.get("kind", doc.applicant_kind),
         applicant_id=a.get("id_number", doc.applicant_id),
     )
 
 
-def reprint(ws: Workstation, number: str, kind: str, *, printer_url: str | None = None,
-            hold: timedelta | None = None) -> PrintJob:
+def reprint(
+    ws: Workstation, number: str, kind: str, *, printer_url: str | None = None, hold: timedelta | None = None
+) -> PrintJob:
     """Queue a 补打 copy of document `kind` of case `number`; raises DocumentUnavailable."""
     from app.services.cases import CaseService
 
@@ -216,8 +259,16 @@ def job_preview(job: PrintJob):
 
 def latest_job(ws: Workstation, case: Case, kind: str) -> PrintJob | None:
     with ws.store.read() as s:
-        return s.exec(select(PrintJob).where(PrintJob.case_id == case.id, PrintJob.doc_kind == kind)
-                      .order_by(PrintJob.id.desc()).limit(1)).scalars().first()
+        return (
+            s.exec(
+                select(PrintJob)
+                .where(PrintJob.case_id == case.id, PrintJob.doc_kind == kind)
+                .order_by(PrintJob.id.desc())
+                .limit(1)
+            )
+            .scalars()
+            .first()
+        )
 
 
 def document_text(ws: Workstation, case: Case, kind: str) -> str:
@@ -290,8 +341,11 @@ class PrintSpool:
     def pending(self) -> list[PrintJob]:
         """Jobs not yet printed (queued or being sent), oldest first."""
         with self.ws.store.read() as s:
-            return list(s.exec(select(PrintJob).where(PrintJob.state.in_(ACTIVE_STATES))
-                               .order_by(PrintJob.id)).scalars())
+            return list(
+                s.exec(
+                    select(PrintJob).where(PrintJob.state.in_(ACTIVE_STATES)).order_by(PrintJob.id)
+                ).scalars()
+            )
 
     def get(self, job_id: str) -> PrintJob | None:
         with self.ws.store.read() as s:
@@ -308,11 +362,21 @@ class PrintSpool:
     def summary(self) -> QueueSummary:
         with self.ws.store.read() as s:
             counts = dict(s.exec(select(PrintJob.state, func.count()).group_by(PrintJob.state)).all())
-            failing = s.exec(select(func.count()).select_from(PrintJob).where(
-                PrintJob.state.in_(ACTIVE_STATES + ("failed",)), PrintJob.last_error != "")).scalar_one()
-            last = s.exec(select(PrintJob.last_error).where(
-                PrintJob.state.in_(ACTIVE_STATES + ("failed",)), PrintJob.last_error != "")
-                .order_by(PrintJob.updated_at.desc()).limit(1)).scalars().first()
+            failing = s.exec(
+                select(func.count())
+                .select_from(PrintJob)
+                .where(PrintJob.state.in_(ACTIVE_STATES + ("failed",)), PrintJob.last_error != "")
+            ).scalar_one()
+            last = (
+                s.exec(
+                    select(PrintJob.last_error)
+                    .where(PrintJob.state.in_(ACTIVE_STATES + ("failed",)), PrintJob.last_error != "")
+                    .order_by(PrintJob.updated_at.desc())
+                    .limit(1)
+                )
+                .scalars()
+                .first()
+            )
         waiting = sum(counts.get(k, 0) for k in ACTIVE_STATES + ("failed",))
         return QueueSummary(waiting, failing, last or "", counts.get("cancelled", 0))
 
@@ -395,9 +459,11 @@ class PrintSpool:
         """
         now = self.ws.utcnow()
         with self.ws.store.read() as s:
-            rows = s.exec(select(PrintJob.job_id, PrintJob.printer_url, PrintJob.state,
-                                 PrintJob.next_attempt_at)
-                          .where(PrintJob.state.in_(ACTIVE_STATES)).order_by(PrintJob.id)).all()
+            rows = s.exec(
+                select(PrintJob.job_id, PrintJob.printer_url, PrintJob.state, PrintJob.next_attempt_at)
+                .where(PrintJob.state.in_(ACTIVE_STATES))
+                .order_by(PrintJob.id)
+            ).all()
         results: list[SendResult] = []
         ok_urls: set[str] = set()
         bad_urls: set[str] = set()
@@ -464,7 +530,7 @@ class PrintSpool:
 
 
 def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def check_printer_url(url: str) -> None:

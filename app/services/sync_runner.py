@@ -14,9 +14,10 @@ network) and puts :meth:`SyncStatus.bar_text` in its status bar. The loop:
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from app.messages import t
 
@@ -44,13 +45,18 @@ class SyncStatus:
         """One line for the status bar (Textual markup)."""
         if not self.configured:
             return t("sync.bar_offline_only")
-        state = (t("sync.online") if self.online else f"[red]{t('sync.offline')}[/]") if self.online is not None \
+        state = (
+            (t("sync.online") if self.online else f"[red]{t('sync.offline')}[/]")
+            if self.online is not None
             else t("sync.not_yet")
+        )
         parts = [state, t("sync.waiting", n=self.waiting)]
         if self.last_success:
             parts.append(t("sync.last_success", when=_local(self.last_success)))
         if self.refused:
-            parts.append(f"[red]{t('sync.refused_count', n=len([r for r in self.refused if r['status'] == 'refused']))}[/]")
+            parts.append(
+                f"[red]{t('sync.refused_count', n=len([r for r in self.refused if r['status'] == 'refused']))}[/]"
+            )
         if self.conflicts:
             parts.append(f"[yellow]{t('sync.conflict_count', n=len(self.conflicts))}[/]")
         if self.ready:
@@ -66,13 +72,28 @@ class SyncStatus:
         return re.sub(r"\[/?[a-z]*\]", "", self.bar_text())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"configured": self.configured, "online": self.online, "waiting": self.waiting,
-                "attachments_waiting": self.attachments_waiting, "last_success": self.last_success,
-                "last_error": self.last_error, "clock_skew_seconds": self.skew_seconds,
-                "clock_skew_warning": self.skew_warning, "refused": self.refused,
-                "conflicts": [{"case": c.case_number, "rule": c.rule, "kind": c.kind, "origin": c.origin,
-                               "state_then": c.state_then} for c in self.conflicts],
-                "ready_for_pickup": [c.number for c in self.ready]}
+        return {
+            "configured": self.configured,
+            "online": self.online,
+            "waiting": self.waiting,
+            "attachments_waiting": self.attachments_waiting,
+            "last_success": self.last_success,
+            "last_error": self.last_error,
+            "clock_skew_seconds": self.skew_seconds,
+            "clock_skew_warning": self.skew_warning,
+            "refused": self.refused,
+            "conflicts": [
+                {
+                    "case": c.case_number,
+                    "rule": c.rule,
+                    "kind": c.kind,
+                    "origin": c.origin,
+                    "state_then": c.state_then,
+                }
+                for c in self.conflicts
+            ],
+            "ready_for_pickup": [c.number for c in self.ready],
+        }
 
 
 def _local(iso: str) -> str:
@@ -120,11 +141,17 @@ class SyncRunner:
         if online is None and (last_error or last_success):  # another process synced: its outcome
             online = not last_error.startswith(("offline", "config"))
         return SyncStatus(
-            configured=self.configured, online=online, waiting=local.unsent_total(store),
+            configured=self.configured,
+            online=online,
+            waiting=local.unsent_total(store),
             attachments_waiting=attachments.pending_count(store),
-            last_success=last_success, last_error=last_error,
-            skew_seconds=float(skew) if skew else None, refused=local.refused_events(store),
-            conflicts=local.conflicts(store), ready=local.ready_for_pickup(store))
+            last_success=last_success,
+            last_error=last_error,
+            skew_seconds=float(skew) if skew else None,
+            refused=local.refused_events(store),
+            conflicts=local.conflicts(store),
+            ready=local.ready_for_pickup(store),
+        )
 
     def kick(self) -> None:
         """Sync soon (a decision was just made)."""
@@ -167,4 +194,3 @@ def _reload(ws):
     from app.config import load_config
 
     return load_config(ws.config.data_dir, create=False)
-

@@ -7,10 +7,10 @@ are loaded (start-up time is a target), and the CLI only pays for what a command
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 from app.config import Config
 
@@ -28,7 +28,7 @@ class Workstation:
 
     def utcnow(self) -> datetime:
         """The same instant, timezone-aware in UTC: what the store keeps."""
-        return self.now().astimezone(timezone.utc)
+        return self.now().astimezone(UTC)
 
     def today(self) -> date:
         return self.now().date()
@@ -80,7 +80,9 @@ class Workstation:
         try:
             return Signer.load_or_create(path)
         except ValueError as exc:  # a damaged key file: say so, never sign with a throwaway key
-            raise ConfigError(f"workstation key {path} cannot be read ({exc}); restore it from backup") from exc
+            raise ConfigError(
+                f"workstation key {path} cannot be read ({exc}); restore it from backup"
+            ) from exc
 
     def close(self) -> None:
         if "store" in self.__dict__:

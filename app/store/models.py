@@ -8,7 +8,6 @@ append-only: the audit trail now and what sync sends later.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -18,7 +17,7 @@ class Applicant(SQLModel, table=True):
     __tablename__ = "applicant"
     __table_args__ = (UniqueConstraint("kind", "id_number", name="uq_applicant_kind_idnum"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: str  # "person" | "enterprise"
     id_number: str = Field(index=True)
     name: str = Field(index=True)
@@ -39,7 +38,7 @@ class ChecklistSnapshot(SQLModel, table=True):
         UniqueConstraint("catalogue_version", "subject_kind", "subject_code", name="uq_checklist_subject"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     catalogue_version: str
     subject_kind: str
     subject_code: str
@@ -53,7 +52,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_state_updated", "state", "updated_at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)  # stable id across platforms
     number: str = Field(unique=True)
     office_code: str
@@ -62,7 +61,7 @@ class Case(SQLModel, table=True):
     subject_code: str
     subject_name: str
     catalogue_version: str
-    applicant_id: Optional[int] = Field(default=None, foreign_key="applicant.id")
+    applicant_id: int | None = Field(default=None, foreign_key="applicant.id")
     applicant_kind: str
     applicant_name: str = Field(index=True)
     applicant_id_number: str = Field(index=True)
@@ -72,13 +71,13 @@ class Case(SQLModel, table=True):
     created_at: datetime
     created_on: date
     updated_at: datetime
-    accepted_on: Optional[date] = None
-    due_date: Optional[date] = None
+    accepted_on: date | None = None
+    due_date: date | None = None
     due_provisional: bool = False
     promised_days: int = 0
     legal_days: int = 0
-    tolerated_until: Optional[date] = None
-    checklist_id: Optional[int] = Field(default=None, foreign_key="checklist_snapshot.id")
+    tolerated_until: date | None = None
+    checklist_id: int | None = Field(default=None, foreign_key="checklist_snapshot.id")
     marks_json: str = "[]"  # what the clerk marked per item, compact (app.domain.intake)
     pauses_json: str = "[]"  # [[start, end], ...] days waiting for 补正 (do not count)
     reason: str = ""  # refusal reason / notice remarks
@@ -90,7 +89,7 @@ class Case(SQLModel, table=True):
 class CaseEvent(SQLModel, table=True):
     __tablename__ = "case_event"
 
-    id: Optional[int] = Field(default=None, primary_key=True)  # local append order
+    id: int | None = Field(default=None, primary_key=True)  # local append order
     event_id: str = Field(unique=True)
     case_id: int = Field(foreign_key="case_record.id", index=True)
     case_number: str
@@ -100,7 +99,7 @@ class CaseEvent(SQLModel, table=True):
     office_code: str
     workstation_id: str
     at: datetime  # wall clock, UTC: for people, never for ordering
-    synced_at: Optional[datetime] = None
+    synced_at: datetime | None = None
 
 
 class NumberCounter(SQLModel, table=True):
@@ -120,9 +119,9 @@ class PrintJob(SQLModel, table=True):
     __tablename__ = "print_job"
     __table_args__ = (Index("ix_print_job_state", "state", "id"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     job_id: str = Field(unique=True)
-    case_id: Optional[int] = Field(default=None, foreign_key="case_record.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="case_record.id", index=True)
     doc_kind: str
     printer_url: str
     profile: str
@@ -134,4 +133,4 @@ class PrintJob(SQLModel, table=True):
     reprint: bool = False
     created_at: datetime
     updated_at: datetime
-    next_attempt_at: Optional[datetime] = None
+    next_attempt_at: datetime | None = None

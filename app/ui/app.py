@@ -130,8 +130,10 @@ class YichuangApp(App):
 
         cat = self.ws.catalogue
         entries = [SearchEntry("bundle", b.code, b.name, "", tuple(b.keywords)) for b in cat.bundles.values()]
-        entries += [SearchEntry("matter", m.code, m.name, m.department, tuple(m.keywords))
-                    for m in cat.matters.values()]
+        entries += [
+            SearchEntry("matter", m.code, m.name, m.department, tuple(m.keywords))
+            for m in cat.matters.values()
+        ]
         index = SearchIndex(entries)
         _ = self.ws.calendar
         self.call_from_thread(self._catalogue_ready, index)
@@ -139,8 +141,10 @@ class YichuangApp(App):
     def _catalogue_ready(self, index) -> None:
         self.index = index
         cat = self.ws.catalogue
-        self.set_status("catalogue", t("status.catalogue", version=cat.version,
-                                       matters=len(cat.matters), bundles=len(cat.bundles)))
+        self.set_status(
+            "catalogue",
+            t("status.catalogue", version=cat.version, matters=len(cat.matters), bundles=len(cat.bundles)),
+        )
         for screen in self.screen_stack:
             if isinstance(screen, IntakeScreen):
                 screen.set_index(index)
@@ -175,7 +179,9 @@ class YichuangApp(App):
             spool.send_due()
             summary = spool.summary()
         except Exception as exc:  # the store is busy, a setting is wrong: say so, try again next tick
-            self._from_thread(self.set_status, "printer", f"[red]{escape(t('status.print_failed', error=exc))}[/]")
+            self._from_thread(
+                self.set_status, "printer", f"[red]{escape(t('status.print_failed', error=exc))}[/]"
+            )
         finally:
             self._from_thread(self._spool_done, summary)
 
@@ -214,9 +220,9 @@ class YichuangApp(App):
         self._from_thread(self._show_print_status, summary)
 
     def action_print_queue(self) -> None:
-        from app.ui.screens.print_queue import PrintQueueScreen
-
         from textual.screen import ModalScreen
+
+        from app.ui.screens.print_queue import PrintQueueScreen
 
         if isinstance(self.screen, (PrintQueueScreen, ModalScreen)) or "store" not in self.ws.__dict__:
             return

@@ -224,8 +224,19 @@ def matter(
     prefix = {"county": COUNTY, "city": CITY, "province": PROVINCE}[level]
     full = f"{prefix}-{code}"
     MATTERS.append(
-        Matter(full, name, type_, department, level, legal, promised, fee, effective,  # type: ignore[arg-type]
-               tuple(materials), keywords)
+        Matter(
+            full,
+            name,
+            type_,
+            department,
+            level,
+            legal,
+            promised,
+            fee,
+            effective,  # type: ignore[arg-type]
+            tuple(materials),
+            keywords,
+        )
     )
     return full
 
@@ -235,435 +246,976 @@ SCJG, XZSP, STHJ, ZJ, XF = "市场监管局", "行政审批局", "生态环境�
 CG, SW, WJ, GA, RS, MZ, WL = "城管局", "税务局", "卫健委", "公安局", "人社局", "民政局", "文旅局"
 YB, YC, JT = "医保局", "烟草专卖局", "交通运输局"
 
-company_reg = matter("SCJG-0001", "企业设立登记（有限责任公司）", "行政许可", SCJG, 15, 1, [
-    orig("company_registration_application"),
-    orig("articles_of_association"),
-    mat("shareholder_id"),
-    orig("officer_appointment"),
-    mat("legal_rep_id"),
-    mat("premises_proof"),
-    mat("lease_contract", note="租用场所的提供；自有房产免交"),
-    optional("agent_authorisation"),
-], keywords=("开公司", "公司注册", "办营业执照", "企业开办"))
-individual_reg = matter("SCJG-0002", "个体工商户注册登记", "行政许可", SCJG, 15, 0, [
-    orig("individual_registration_application"),
-    mat("legal_rep_id"),
-    mat("premises_proof"),
-    mat("lease_contract", note="租用场所的提供；自有房产免交"),
-    optional("agent_authorisation"),
-], keywords=("个体户", "办营业执照", "小店"))
-matter("SCJG-0003", "企业变更登记", "行政许可", SCJG, 15, 1, [
-    orig("company_change_application"),
-    orig("business_licence", note="正、副本"),
-    orig("shareholder_resolution"),
-    orig("articles_amendment", tolerable=True),
-    optional("agent_authorisation"),
-], keywords=("变更", "换照", "改名"))
-matter("SCJG-0004", "企业注销登记", "行政许可", SCJG, 15, 3, [
-    orig("company_deregistration_application"),
-    orig("shareholder_resolution"),
-    orig("liquidation_report"),
-    orig("business_licence", note="正、副本"),
-    mat("tax_clearance"),
-    optional("agent_authorisation"),
-], keywords=("注销", "关闭公司"))
-device_filing = matter("SCJG-0005", "第二类医疗器械经营备案", "行政备案", SCJG, 0, 0, [
-    orig("device_filing_form"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("quality_manager_proof"),
-    mat("premises_proof"),
-    mat("site_plan"),
-    orig("quality_rules"),
-], effective=BATCH2, keywords=("医疗器械", "二类备案"))
-matter("SCJG-0006", "特种设备使用登记", "行政许可", SCJG, 15, 5, [
-    orig("equipment_registration_form", copies=2),
-    mat("business_licence"),
-    mat("equipment_product_docs"),
-    mat("supervision_certificate"),
-    optional("agent_authorisation"),
-], keywords=("电梯", "锅炉", "压力容器"))
+company_reg = matter(
+    "SCJG-0001",
+    "企业设立登记（有限责任公司）",
+    "行政许可",
+    SCJG,
+    15,
+    1,
+    [
+        orig("company_registration_application"),
+        orig("articles_of_association"),
+        mat("shareholder_id"),
+        orig("officer_appointment"),
+        mat("legal_rep_id"),
+        mat("premises_proof"),
+        mat("lease_contract", note="租用场所的提供；自有房产免交"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("开公司", "公司注册", "办营业执照", "企业开办"),
+)
+individual_reg = matter(
+    "SCJG-0002",
+    "个体工商户注册登记",
+    "行政许可",
+    SCJG,
+    15,
+    0,
+    [
+        orig("individual_registration_application"),
+        mat("legal_rep_id"),
+        mat("premises_proof"),
+        mat("lease_contract", note="租用场所的提供；自有房产免交"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("个体户", "办营业执照", "小店"),
+)
+matter(
+    "SCJG-0003",
+    "企业变更登记",
+    "行政许可",
+    SCJG,
+    15,
+    1,
+    [
+        orig("company_change_application"),
+        orig("business_licence", note="正、副本"),
+        orig("shareholder_resolution"),
+        orig("articles_amendment", tolerable=True),
+        optional("agent_authorisation"),
+    ],
+    keywords=("变更", "换照", "改名"),
+)
+matter(
+    "SCJG-0004",
+    "企业注销登记",
+    "行政许可",
+    SCJG,
+    15,
+    3,
+    [
+        orig("company_deregistration_application"),
+        orig("shareholder_resolution"),
+        orig("liquidation_report"),
+        orig("business_licence", note="正、副本"),
+        mat("tax_clearance"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("注销", "关闭公司"),
+)
+device_filing = matter(
+    "SCJG-0005",
+    "第二类医疗器械经营备案",
+    "行政备案",
+    SCJG,
+    0,
+    0,
+    [
+        orig("device_filing_form"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("quality_manager_proof"),
+        mat("premises_proof"),
+        mat("site_plan"),
+        orig("quality_rules"),
+    ],
+    effective=BATCH2,
+    keywords=("医疗器械", "二类备案"),
+)
+matter(
+    "SCJG-0006",
+    "特种设备使用登记",
+    "行政许可",
+    SCJG,
+    15,
+    5,
+    [
+        orig("equipment_registration_form", copies=2),
+        mat("business_licence"),
+        mat("equipment_product_docs"),
+        mat("supervision_certificate"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("电梯", "锅炉", "压力容器"),
+)
 
-food_licence = matter("XZSP-0001", "食品经营许可（新办）", "行政许可", XZSP, 20, 5, [
-    orig("food_licence_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("food_safety_manager"),
-    orig("site_plan"),
-    orig("equipment_list"),
-    orig("food_safety_rules", tolerable=True),
-    mat("premises_proof"),
-    optional("agent_authorisation"),
-], keywords=("食品经营许可证", "餐饮许可", "卖食品"))
-hygiene_licence = matter("XZSP-0002", "公共场所卫生许可（新办）", "行政许可", XZSP, 20, 3, [
-    orig("hygiene_licence_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    orig("site_plan"),
-    orig("hygiene_rules", tolerable=True),
-    mat("staff_health_certificate"),
-    orig("hygiene_inspection_report", tolerable=True),
-], keywords=("卫生许可证", "理发", "美容", "宾馆"))
-drug_licence = matter("XZSP-0003", "药品零售企业许可（药品经营许可证核发）", "行政许可", XZSP, 30, 15, [
-    orig("drug_licence_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("pharmacist_certificate"),
-    orig("site_plan"),
-    mat("premises_proof"),
-    mat("lease_contract"),
-    orig("drug_quality_rules", tolerable=True),
-], effective=BATCH2, keywords=("药店", "药房", "药品经营许可证"))
-matter("XZSP-0004", "出版物零售业务经营许可", "行政许可", XZSP, 20, 5, [
-    orig("publication_licence_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("premises_proof"),
-    mat("lease_contract"),
-], keywords=("书店", "出版物经营许可证"))
-matter("XZSP-0005", "食品经营许可（变更）", "行政许可", XZSP, 20, 3, [
-    orig("food_licence_change_application"),
-    orig("food_licence"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    optional("agent_authorisation"),
-], keywords=("食品经营许可证变更",))
+food_licence = matter(
+    "XZSP-0001",
+    "食品经营许可（新办）",
+    "行政许可",
+    XZSP,
+    20,
+    5,
+    [
+        orig("food_licence_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("food_safety_manager"),
+        orig("site_plan"),
+        orig("equipment_list"),
+        orig("food_safety_rules", tolerable=True),
+        mat("premises_proof"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("食品经营许可证", "餐饮许可", "卖食品"),
+)
+hygiene_licence = matter(
+    "XZSP-0002",
+    "公共场所卫生许可（新办）",
+    "行政许可",
+    XZSP,
+    20,
+    3,
+    [
+        orig("hygiene_licence_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        orig("site_plan"),
+        orig("hygiene_rules", tolerable=True),
+        mat("staff_health_certificate"),
+        orig("hygiene_inspection_report", tolerable=True),
+    ],
+    keywords=("卫生许可证", "理发", "美容", "宾馆"),
+)
+drug_licence = matter(
+    "XZSP-0003",
+    "药品零售企业许可（药品经营许可证核发）",
+    "行政许可",
+    XZSP,
+    30,
+    15,
+    [
+        orig("drug_licence_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("pharmacist_certificate"),
+        orig("site_plan"),
+        mat("premises_proof"),
+        mat("lease_contract"),
+        orig("drug_quality_rules", tolerable=True),
+    ],
+    effective=BATCH2,
+    keywords=("药店", "药房", "药品经营许可证"),
+)
+matter(
+    "XZSP-0004",
+    "出版物零售业务经营许可",
+    "行政许可",
+    XZSP,
+    20,
+    5,
+    [
+        orig("publication_licence_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("premises_proof"),
+        mat("lease_contract"),
+    ],
+    keywords=("书店", "出版物经营许可证"),
+)
+matter(
+    "XZSP-0005",
+    "食品经营许可（变更）",
+    "行政许可",
+    XZSP,
+    20,
+    3,
+    [
+        orig("food_licence_change_application"),
+        orig("food_licence"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("食品经营许可证变更",),
+)
 
-env_registration = matter("STHJ-0001", "建设项目环境影响登记表备案", "行政备案", STHJ, 0, 0, [
-    orig("env_registration_form", medium="electronic", note="在建设项目环境影响登记表备案系统在线填报"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    orig("fume_purifier_proof"),
-    mat("site_plan"),
-], keywords=("环评登记", "环评备案", "油烟"))
-matter("STHJ-0002", "建设项目环境影响报告表审批", "行政许可", STHJ, 30, 15, [
-    orig("eia_application"),
-    orig("eia_report", copies=2),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    optional("eia_public_version", medium="electronic"),
-], keywords=("环评审批", "环评报告表"))
-matter("STHJ-0001", "排污许可证核发", "行政许可", "连云港市生态环境局", 20, 15, [
-    orig("discharge_permit_application", medium="electronic", note="在全国排污许可证管理信息平台填报"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("eia_approval"),
-    orig("self_monitoring_plan"),
-    orig("compliance_commitment"),
-], level="city", keywords=("排污证", "排污许可"))
+env_registration = matter(
+    "STHJ-0001",
+    "建设项目环境影响登记表备案",
+    "行政备案",
+    STHJ,
+    0,
+    0,
+    [
+        orig("env_registration_form", medium="electronic", note="在建设项目环境影响登记表备案系统在线填报"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        orig("fume_purifier_proof"),
+        mat("site_plan"),
+    ],
+    keywords=("环评登记", "环评备案", "油烟"),
+)
+matter(
+    "STHJ-0002",
+    "建设项目环境影响报告表审批",
+    "行政许可",
+    STHJ,
+    30,
+    15,
+    [
+        orig("eia_application"),
+        orig("eia_report", copies=2),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        optional("eia_public_version", medium="electronic"),
+    ],
+    keywords=("环评审批", "环评报告表"),
+)
+matter(
+    "STHJ-0001",
+    "排污许可证核发",
+    "行政许可",
+    "连云港市生态环境局",
+    20,
+    15,
+    [
+        orig("discharge_permit_application", medium="electronic", note="在全国排污许可证管理信息平台填报"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("eia_approval"),
+        orig("self_monitoring_plan"),
+        orig("compliance_commitment"),
+    ],
+    level="city",
+    keywords=("排污证", "排污许可"),
+)
 
-drainage = matter("ZJ-0001", "城镇污水排入排水管网许可", "行政许可", ZJ, 15, 5, [
-    orig("drainage_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    orig("drainage_plan"),
-    orig("grease_trap_proof"),
-    mat("premises_proof"),
-], keywords=("排水许可", "排水证", "污水"))
-matter("ZJ-0002", "建筑工程施工许可证核发", "行政许可", ZJ, 7, 3, [
-    orig("construction_permit_application"),
-    mat("planning_permit"),
-    mat("land_certificate"),
-    mat("construction_contract"),
-    mat("quality_safety_filing"),
-    orig("fund_proof"),
-    mat("business_licence"),
-    optional("agent_authorisation"),
-], keywords=("施工许可", "开工"))
-matter("ZJ-0003", "商品房预售许可", "行政许可", ZJ, 10, 5, [
-    orig("presale_application"),
-    mat("business_licence"),
-    mat("land_certificate"),
-    mat("planning_permit"),
-    mat("construction_permit"),
-    orig("presale_plan"),
-    orig("investment_proof"),
-], keywords=("预售证", "卖房"))
-matter("ZJ-0004", "特殊建设工程消防设计审查", "行政许可", ZJ, 15, 10, [
-    orig("fire_design_application"),
-    orig("fire_design_docs", copies=2),
-    mat("business_licence"),
-    mat("planning_permit", tolerable=True),
-    optional("agent_authorisation"),
-], effective=BATCH2, keywords=("消防设计审查", "消防审图"))
-matter("ZJ-0005", "特殊建设工程消防验收", "行政许可", ZJ, 15, 10, [
-    orig("fire_acceptance_application"),
-    mat("completion_report"),
-    orig("fire_test_report"),
-    mat("business_licence"),
-], effective=BATCH2, keywords=("消防验收",))
+drainage = matter(
+    "ZJ-0001",
+    "城镇污水排入排水管网许可",
+    "行政许可",
+    ZJ,
+    15,
+    5,
+    [
+        orig("drainage_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        orig("drainage_plan"),
+        orig("grease_trap_proof"),
+        mat("premises_proof"),
+    ],
+    keywords=("排水许可", "排水证", "污水"),
+)
+matter(
+    "ZJ-0002",
+    "建筑工程施工许可证核发",
+    "行政许可",
+    ZJ,
+    7,
+    3,
+    [
+        orig("construction_permit_application"),
+        mat("planning_permit"),
+        mat("land_certificate"),
+        mat("construction_contract"),
+        mat("quality_safety_filing"),
+        orig("fund_proof"),
+        mat("business_licence"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("施工许可", "开工"),
+)
+matter(
+    "ZJ-0003",
+    "商品房预售许可",
+    "行政许可",
+    ZJ,
+    10,
+    5,
+    [
+        orig("presale_application"),
+        mat("business_licence"),
+        mat("land_certificate"),
+        mat("planning_permit"),
+        mat("construction_permit"),
+        orig("presale_plan"),
+        orig("investment_proof"),
+    ],
+    keywords=("预售证", "卖房"),
+)
+matter(
+    "ZJ-0004",
+    "特殊建设工程消防设计审查",
+    "行政许可",
+    ZJ,
+    15,
+    10,
+    [
+        orig("fire_design_application"),
+        orig("fire_design_docs", copies=2),
+        mat("business_licence"),
+        mat("planning_permit", tolerable=True),
+        optional("agent_authorisation"),
+    ],
+    effective=BATCH2,
+    keywords=("消防设计审查", "消防审图"),
+)
+matter(
+    "ZJ-0005",
+    "特殊建设工程消防验收",
+    "行政许可",
+    ZJ,
+    15,
+    10,
+    [
+        orig("fire_acceptance_application"),
+        mat("completion_report"),
+        orig("fire_test_report"),
+        mat("business_licence"),
+    ],
+    effective=BATCH2,
+    keywords=("消防验收",),
+)
 
-fire_check = matter("XF-0001", "公众聚集场所投入使用、营业前消防安全检查", "行政许可", XF, 10, 5, [
-    orig("fire_check_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("fire_acceptance_proof"),
-    orig("fire_safety_rules"),
-    mat("site_plan"),
-    mat("lease_contract"),
-    orig("fire_training_proof", tolerable=True),
-], keywords=("消防检查", "消防安全检查", "开业消防"))
+fire_check = matter(
+    "XF-0001",
+    "公众聚集场所投入使用、营业前消防安全检查",
+    "行政许可",
+    XF,
+    10,
+    5,
+    [
+        orig("fire_check_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("fire_acceptance_proof"),
+        orig("fire_safety_rules"),
+        mat("site_plan"),
+        mat("lease_contract"),
+        orig("fire_training_proof", tolerable=True),
+    ],
+    keywords=("消防检查", "消防安全检查", "开业消防"),
+)
 
-signboard = matter("CG-0001", "设置大型户外广告及在城市建筑物、设施上悬挂、张贴宣传品审批", "行政许可",
-                   CG, 20, 5, [
-    orig("signboard_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    orig("signboard_design"),
-    mat("premises_proof"),
-    mat("lease_contract"),
-], keywords=("店招", "门头", "招牌", "户外广告"))
-matter("CG-0002", "城市建筑垃圾处置核准", "行政许可", CG, 20, 5, [
-    orig("waste_disposal_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("transport_contract"),
-    mat("disposal_site_proof"),
-], keywords=("渣土", "建筑垃圾"))
+signboard = matter(
+    "CG-0001",
+    "设置大型户外广告及在城市建筑物、设施上悬挂、张贴宣传品审批",
+    "行政许可",
+    CG,
+    20,
+    5,
+    [
+        orig("signboard_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        orig("signboard_design"),
+        mat("premises_proof"),
+        mat("lease_contract"),
+    ],
+    keywords=("店招", "门头", "招牌", "户外广告"),
+)
+matter(
+    "CG-0002",
+    "城市建筑垃圾处置核准",
+    "行政许可",
+    CG,
+    20,
+    5,
+    [
+        orig("waste_disposal_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("transport_contract"),
+        mat("disposal_site_proof"),
+    ],
+    keywords=("渣土", "建筑垃圾"),
+)
 
-new_taxpayer = matter("SW-0001", "新办纳税人“套餐式”服务", "公共服务", SW, 1, 0, [
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    orig("tax_info_form"),
-    optional("agent_authorisation"),
-], keywords=("税务登记", "新办纳税人", "领发票", "套餐"))
-matter("SW-0002", "发票领用", "其他行政权力", SW, 5, 1, [
-    orig("invoice_application"),
-    mat("tax_officer_id"),
-    optional("agent_authorisation"),
-], keywords=("领发票", "票种核定"))
-matter("SW-0003", "个人所得税纳税记录开具", "公共服务", SW, 0, 0, [
-    orig("resident_id"),
-    optional("agent_authorisation"),
-], keywords=("完税证明", "纳税证明"))
-matter("SW-0004", "清税证明开具", "其他行政权力", SW, 3, 1, [
-    orig("deregistration_tax_form"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-], keywords=("清税", "注销税务"))
+new_taxpayer = matter(
+    "SW-0001",
+    "新办纳税人“套餐式”服务",
+    "公共服务",
+    SW,
+    1,
+    0,
+    [
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        orig("tax_info_form"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("税务登记", "新办纳税人", "领发票", "套餐"),
+)
+matter(
+    "SW-0002",
+    "发票领用",
+    "其他行政权力",
+    SW,
+    5,
+    1,
+    [
+        orig("invoice_application"),
+        mat("tax_officer_id"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("领发票", "票种核定"),
+)
+matter(
+    "SW-0003",
+    "个人所得税纳税记录开具",
+    "公共服务",
+    SW,
+    0,
+    0,
+    [
+        orig("resident_id"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("完税证明", "纳税证明"),
+)
+matter(
+    "SW-0004",
+    "清税证明开具",
+    "其他行政权力",
+    SW,
+    3,
+    1,
+    [
+        orig("deregistration_tax_form"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+    ],
+    keywords=("清税", "注销税务"),
+)
 
-birth_cert = matter("WJ-0001", "出生医学证明签发", "公共服务", WJ, 5, 1, [
-    orig("birth_certificate_application"),
-    mat("parents_id"),
-    optional("marriage_certificate", form="copy"),
-], keywords=("出生证", "出生医学证明"))
-vaccination = matter("WJ-0002", "预防接种证办理", "公共服务", WJ, 0, 0, [
-    mat("birth_medical_certificate"),
-    mat("parents_id"),
-], keywords=("接种证", "打疫苗", "疫苗本"))
-matter("WJ-0003", "医疗机构执业登记（诊所）", "行政许可", WJ, 45, 20, [
-    orig("clinic_application"),
-    mat("clinic_setup_approval"),
-    mat("legal_rep_id"),
-    mat("premises_proof"),
-    orig("site_plan"),
-    mat("medical_staff_certificates"),
-    orig("clinic_rules", tolerable=True),
-], keywords=("诊所", "医疗机构执业许可证"))
-matter("WJ-0004", "生育登记服务", "公共服务", WJ, 0, 0, [
-    orig("resident_id", note="夫妻双方"),
-    orig("marriage_certificate"),
-    orig("household_register"),
-    optional("birth_registration_form", medium="electronic"),
-], keywords=("生育登记", "准生证", "生育服务证"))
+birth_cert = matter(
+    "WJ-0001",
+    "出生医学证明签发",
+    "公共服务",
+    WJ,
+    5,
+    1,
+    [
+        orig("birth_certificate_application"),
+        mat("parents_id"),
+        optional("marriage_certificate", form="copy"),
+    ],
+    keywords=("出生证", "出生医学证明"),
+)
+vaccination = matter(
+    "WJ-0002",
+    "预防接种证办理",
+    "公共服务",
+    WJ,
+    0,
+    0,
+    [
+        mat("birth_medical_certificate"),
+        mat("parents_id"),
+    ],
+    keywords=("接种证", "打疫苗", "疫苗本"),
+)
+matter(
+    "WJ-0003",
+    "医疗机构执业登记（诊所）",
+    "行政许可",
+    WJ,
+    45,
+    20,
+    [
+        orig("clinic_application"),
+        mat("clinic_setup_approval"),
+        mat("legal_rep_id"),
+        mat("premises_proof"),
+        orig("site_plan"),
+        mat("medical_staff_certificates"),
+        orig("clinic_rules", tolerable=True),
+    ],
+    keywords=("诊所", "医疗机构执业许可证"),
+)
+matter(
+    "WJ-0004",
+    "生育登记服务",
+    "公共服务",
+    WJ,
+    0,
+    0,
+    [
+        orig("resident_id", note="夫妻双方"),
+        orig("marriage_certificate"),
+        orig("household_register"),
+        optional("birth_registration_form", medium="electronic"),
+    ],
+    keywords=("生育登记", "准生证", "生育服务证"),
+)
 
-birth_hukou = matter("GA-0001", "出生登记（户口登记）", "行政确认", GA, 10, 1, [
-    orig("birth_medical_certificate"),
-    orig("household_register"),
-    orig("parents_id"),
-    optional("marriage_certificate"),
-], keywords=("上户口", "报户口", "新生儿落户"))
-matter("GA-0002", "居民身份证申领（首次申领、换领）", "行政确认", GA, 60, 20, [
-    orig("household_register"),
-    orig("id_photo_receipt"),
-], fee="工本费20元", keywords=("办身份证", "换身份证"))
-matter("GA-0003", "临时居民身份证核发", "行政确认", GA, 3, 1, [
-    orig("household_register"),
-    orig("id_photo_receipt"),
-], fee="工本费10元", keywords=("临时身份证",))
-hotel_permit = matter("GA-0004", "旅馆业特种行业许可证核发", "行政许可", GA, 20, 10, [
-    orig("hotel_permit_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("premises_proof"),
-    mat("lease_contract"),
-    orig("site_plan"),
-    orig("security_rules", tolerable=True),
-    mat("fire_safety_check_proof", tolerable=True, note="可在取得后补交"),
-], keywords=("特种行业许可证", "宾馆", "旅馆", "民宿"))
-matter("GA-0005", "印章刻制备案", "其他行政权力", GA, 1, 0, [
-    orig("seal_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    optional("agent_authorisation"),
-], keywords=("刻章", "公章"))
+birth_hukou = matter(
+    "GA-0001",
+    "出生登记（户口登记）",
+    "行政确认",
+    GA,
+    10,
+    1,
+    [
+        orig("birth_medical_certificate"),
+        orig("household_register"),
+        orig("parents_id"),
+        optional("marriage_certificate"),
+    ],
+    keywords=("上户口", "报户口", "新生儿落户"),
+)
+matter(
+    "GA-0002",
+    "居民身份证申领（首次申领、换领）",
+    "行政确认",
+    GA,
+    60,
+    20,
+    [
+        orig("household_register"),
+        orig("id_photo_receipt"),
+    ],
+    fee="工本费20元",
+    keywords=("办身份证", "换身份证"),
+)
+matter(
+    "GA-0003",
+    "临时居民身份证核发",
+    "行政确认",
+    GA,
+    3,
+    1,
+    [
+        orig("household_register"),
+        orig("id_photo_receipt"),
+    ],
+    fee="工本费10元",
+    keywords=("临时身份证",),
+)
+hotel_permit = matter(
+    "GA-0004",
+    "旅馆业特种行业许可证核发",
+    "行政许可",
+    GA,
+    20,
+    10,
+    [
+        orig("hotel_permit_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("premises_proof"),
+        mat("lease_contract"),
+        orig("site_plan"),
+        orig("security_rules", tolerable=True),
+        mat("fire_safety_check_proof", tolerable=True, note="可在取得后补交"),
+    ],
+    keywords=("特种行业许可证", "宾馆", "旅馆", "民宿"),
+)
+matter(
+    "GA-0005",
+    "印章刻制备案",
+    "其他行政权力",
+    GA,
+    1,
+    0,
+    [
+        orig("seal_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        optional("agent_authorisation"),
+    ],
+    keywords=("刻章", "公章"),
+)
 
-social_card = matter("RS-0001", "社会保障卡申领", "公共服务", RS, 20, 10, [
-    orig("applicant_id"),
-    optional("id_photo", note="16周岁以下可不提供"),
-], keywords=("社保卡", "办社保卡"))
-matter("RS-0002", "失业保险金申领", "行政给付", RS, 10, 5, [
-    orig("resident_id"),
-    orig("unemployment_proof"),
-    orig("bank_card"),
-], keywords=("失业金", "失业保险"))
-matter("RS-0003", "就业创业证申领", "公共服务", RS, 5, 0, [
-    orig("resident_id"),
-    optional("id_photo", note="一寸"),
-], keywords=("就业证", "失业登记"))
-matter("RS-0004", "职工参保登记", "行政确认", RS, 5, 0, [
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    orig("social_insurance_form"),
-], keywords=("社保开户", "单位参保"))
+social_card = matter(
+    "RS-0001",
+    "社会保障卡申领",
+    "公共服务",
+    RS,
+    20,
+    10,
+    [
+        orig("applicant_id"),
+        optional("id_photo", note="16周岁以下可不提供"),
+    ],
+    keywords=("社保卡", "办社保卡"),
+)
+matter(
+    "RS-0002",
+    "失业保险金申领",
+    "行政给付",
+    RS,
+    10,
+    5,
+    [
+        orig("resident_id"),
+        orig("unemployment_proof"),
+        orig("bank_card"),
+    ],
+    keywords=("失业金", "失业保险"),
+)
+matter(
+    "RS-0003",
+    "就业创业证申领",
+    "公共服务",
+    RS,
+    5,
+    0,
+    [
+        orig("resident_id"),
+        optional("id_photo", note="一寸"),
+    ],
+    keywords=("就业证", "失业登记"),
+)
+matter(
+    "RS-0004",
+    "职工参保登记",
+    "行政确认",
+    RS,
+    5,
+    0,
+    [
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        orig("social_insurance_form"),
+    ],
+    keywords=("社保开户", "单位参保"),
+)
 
-matter("MZ-0001", "内地居民结婚登记", "行政确认", MZ, 0, 0, [
-    orig("resident_id", note="双方各自的"),
-    orig("household_register", note="双方各自的"),
-    orig("id_photo", copies=3, note="双方近期半身免冠合影二寸照片"),
-    orig("single_declaration"),
-], keywords=("领结婚证", "结婚"))
-matter("MZ-0002", "内地居民离婚登记", "行政确认", MZ, 0, 0, [
-    orig("resident_id", note="双方各自的"),
-    orig("household_register", note="双方各自的"),
-    orig("marriage_certificate"),
-    orig("divorce_agreement", copies=3),
-    orig("id_photo", copies=2, note="双方各自的近期半身免冠二寸照片"),
-], keywords=("离婚",))
-matter("MZ-0003", "最低生活保障审核确认", "行政给付", MZ, 30, 20, [
-    orig("subsistence_application"),
-    orig("resident_id"),
-    orig("household_register"),
-    orig("family_income_statement"),
-], effective=BATCH2, keywords=("低保",))
+matter(
+    "MZ-0001",
+    "内地居民结婚登记",
+    "行政确认",
+    MZ,
+    0,
+    0,
+    [
+        orig("resident_id", note="双方各自的"),
+        orig("household_register", note="双方各自的"),
+        orig("id_photo", copies=3, note="双方近期半身免冠合影二寸照片"),
+        orig("single_declaration"),
+    ],
+    keywords=("领结婚证", "结婚"),
+)
+matter(
+    "MZ-0002",
+    "内地居民离婚登记",
+    "行政确认",
+    MZ,
+    0,
+    0,
+    [
+        orig("resident_id", note="双方各自的"),
+        orig("household_register", note="双方各自的"),
+        orig("marriage_certificate"),
+        orig("divorce_agreement", copies=3),
+        orig("id_photo", copies=2, note="双方各自的近期半身免冠二寸照片"),
+    ],
+    keywords=("离婚",),
+)
+matter(
+    "MZ-0003",
+    "最低生活保障审核确认",
+    "行政给付",
+    MZ,
+    30,
+    20,
+    [
+        orig("subsistence_application"),
+        orig("resident_id"),
+        orig("household_register"),
+        orig("family_income_statement"),
+    ],
+    effective=BATCH2,
+    keywords=("低保",),
+)
 
-entertainment = matter("WL-0001", "娱乐场所经营许可", "行政许可", WL, 20, 10, [
-    orig("entertainment_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("premises_proof"),
-    mat("lease_contract"),
-    orig("site_plan"),
-    orig("investor_declaration"),
-], keywords=("KTV", "歌舞厅", "游艺厅", "娱乐经营许可证"))
-internet_cafe = matter("WL-0002", "互联网上网服务营业场所经营许可", "行政许可", WL, 20, 10, [
-    orig("internet_cafe_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("premises_proof"),
-    mat("lease_contract"),
-    orig("site_plan"),
-    mat("fire_safety_check_proof", tolerable=True, note="可在取得后补交"),
-], keywords=("网吧", "网络经营许可证"))
-matter("WL-0003", "营业性演出审批", "行政许可", WL, 3, 2, [
-    orig("performance_application"),
-    mat("performance_contract"),
-    mat("performer_list"),
-    mat("business_licence"),
-], keywords=("演出", "演唱会"))
-travel_licence = matter("WL-0001", "旅行社业务经营许可（国内和入境旅游业务）", "行政许可",
-                        "连云港市文旅局", 20, 10, [
-    orig("travel_agency_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("premises_proof"),
-    mat("lease_contract"),
-    orig("office_equipment_proof"),
-    mat("manager_resume"),
-    orig("quality_deposit_proof", tolerable=True),
-], level="city", keywords=("旅行社", "旅行社经营许可证"))
-matter("WL-0001", "旅行社经营出境旅游业务许可", "行政许可", "江苏省文旅厅", 20, 15, [
-    orig("outbound_application"),
-    mat("travel_agency_licence"),
-    mat("business_licence"),
-    orig("outbound_commitment"),
-], level="province", effective=BATCH2, keywords=("出境游", "出境旅游"))
+entertainment = matter(
+    "WL-0001",
+    "娱乐场所经营许可",
+    "行政许可",
+    WL,
+    20,
+    10,
+    [
+        orig("entertainment_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("premises_proof"),
+        mat("lease_contract"),
+        orig("site_plan"),
+        orig("investor_declaration"),
+    ],
+    keywords=("KTV", "歌舞厅", "游艺厅", "娱乐经营许可证"),
+)
+internet_cafe = matter(
+    "WL-0002",
+    "互联网上网服务营业场所经营许可",
+    "行政许可",
+    WL,
+    20,
+    10,
+    [
+        orig("internet_cafe_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("premises_proof"),
+        mat("lease_contract"),
+        orig("site_plan"),
+        mat("fire_safety_check_proof", tolerable=True, note="可在取得后补交"),
+    ],
+    keywords=("网吧", "网络经营许可证"),
+)
+matter(
+    "WL-0003",
+    "营业性演出审批",
+    "行政许可",
+    WL,
+    3,
+    2,
+    [
+        orig("performance_application"),
+        mat("performance_contract"),
+        mat("performer_list"),
+        mat("business_licence"),
+    ],
+    keywords=("演出", "演唱会"),
+)
+travel_licence = matter(
+    "WL-0001",
+    "旅行社业务经营许可（国内和入境旅游业务）",
+    "行政许可",
+    "连云港市文旅局",
+    20,
+    10,
+    [
+        orig("travel_agency_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("premises_proof"),
+        mat("lease_contract"),
+        orig("office_equipment_proof"),
+        mat("manager_resume"),
+        orig("quality_deposit_proof", tolerable=True),
+    ],
+    level="city",
+    keywords=("旅行社", "旅行社经营许可证"),
+)
+matter(
+    "WL-0001",
+    "旅行社经营出境旅游业务许可",
+    "行政许可",
+    "江苏省文旅厅",
+    20,
+    15,
+    [
+        orig("outbound_application"),
+        mat("travel_agency_licence"),
+        mat("business_licence"),
+        orig("outbound_commitment"),
+    ],
+    level="province",
+    effective=BATCH2,
+    keywords=("出境游", "出境旅游"),
+)
 
-resident_insurance = matter("YB-0001", "城乡居民基本医疗保险参保登记", "行政确认", YB, 0, 0, [
-    orig("applicant_id"),
-], keywords=("医保", "参保", "新农合"))
-maternity = matter("YB-0002", "生育保险待遇核准支付", "行政给付", YB, 20, 10, [
-    orig("resident_id"),
-    mat("birth_medical_certificate"),
-    orig("medical_invoices"),
-    mat("bank_card"),
-], effective=BATCH2, keywords=("生育津贴", "生育报销"))
+resident_insurance = matter(
+    "YB-0001",
+    "城乡居民基本医疗保险参保登记",
+    "行政确认",
+    YB,
+    0,
+    0,
+    [
+        orig("applicant_id"),
+    ],
+    keywords=("医保", "参保", "新农合"),
+)
+maternity = matter(
+    "YB-0002",
+    "生育保险待遇核准支付",
+    "行政给付",
+    YB,
+    20,
+    10,
+    [
+        orig("resident_id"),
+        mat("birth_medical_certificate"),
+        orig("medical_invoices"),
+        mat("bank_card"),
+    ],
+    effective=BATCH2,
+    keywords=("生育津贴", "生育报销"),
+)
 
-tobacco = matter("YC-0001", "烟草专卖零售许可证核发", "行政许可", YC, 20, 10, [
-    orig("tobacco_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("premises_proof"),
-    mat("lease_contract"),
-], keywords=("烟草证", "卖烟", "烟草专卖许可证"))
+tobacco = matter(
+    "YC-0001",
+    "烟草专卖零售许可证核发",
+    "行政许可",
+    YC,
+    20,
+    10,
+    [
+        orig("tobacco_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("premises_proof"),
+        mat("lease_contract"),
+    ],
+    keywords=("烟草证", "卖烟", "烟草专卖许可证"),
+)
 
-matter("JT-0001", "道路货物运输经营许可（除危险货物外）", "行政许可", JT, 20, 5, [
-    orig("freight_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    orig("vehicle_proof"),
-    mat("driver_qualification"),
-    orig("safety_rules"),
-], keywords=("货运", "道路运输经营许可证"))
-matter("JT-0001", "道路危险货物运输许可", "行政许可", "连云港市交通运输局", 20, 15, [
-    orig("hazardous_transport_application"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    orig("vehicle_proof"),
-    mat("driver_qualification"),
-    orig("safety_rules"),
-    mat("parking_proof"),
-], level="city", keywords=("危货运输", "危险品运输"))
-car_rental = matter("JT-0002", "汽车租赁经营备案", "行政备案", "连云港市交通运输局", 5, 3, [
-    orig("car_rental_filing"),
-    mat("business_licence"),
-    mat("legal_rep_id"),
-    mat("vehicle_list"),
-    mat("premises_proof"),
-    orig("service_rules"),
-], level="city", effective=BATCH2, keywords=("租车", "汽车租赁"))
+matter(
+    "JT-0001",
+    "道路货物运输经营许可（除危险货物外）",
+    "行政许可",
+    JT,
+    20,
+    5,
+    [
+        orig("freight_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        orig("vehicle_proof"),
+        mat("driver_qualification"),
+        orig("safety_rules"),
+    ],
+    keywords=("货运", "道路运输经营许可证"),
+)
+matter(
+    "JT-0001",
+    "道路危险货物运输许可",
+    "行政许可",
+    "连云港市交通运输局",
+    20,
+    15,
+    [
+        orig("hazardous_transport_application"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        orig("vehicle_proof"),
+        mat("driver_qualification"),
+        orig("safety_rules"),
+        mat("parking_proof"),
+    ],
+    level="city",
+    keywords=("危货运输", "危险品运输"),
+)
+car_rental = matter(
+    "JT-0002",
+    "汽车租赁经营备案",
+    "行政备案",
+    "连云港市交通运输局",
+    5,
+    3,
+    [
+        orig("car_rental_filing"),
+        mat("business_licence"),
+        mat("legal_rep_id"),
+        mat("vehicle_list"),
+        mat("premises_proof"),
+        orig("service_rules"),
+    ],
+    level="city",
+    effective=BATCH2,
+    keywords=("租车", "汽车租赁"),
+)
 
-matter("ZJ-0001", "建筑业企业资质核准（施工总承包二级）", "行政许可", "江苏省住建厅", 20, 15, [
-    orig("qualification_application", medium="electronic", note="在江苏政务服务网在线填报"),
-    mat("business_licence"),
-    mat("technical_staff_certificates"),
-    mat("performance_proof"),
-    mat("safety_production_licence"),
-], level="province", keywords=("建筑资质", "施工资质"))
+matter(
+    "ZJ-0001",
+    "建筑业企业资质核准（施工总承包二级）",
+    "行政许可",
+    "江苏省住建厅",
+    20,
+    15,
+    [
+        orig("qualification_application", medium="electronic", note="在江苏政务服务网在线填报"),
+        mat("business_licence"),
+        mat("technical_staff_certificates"),
+        mat("performance_proof"),
+        mat("safety_production_licence"),
+    ],
+    level="province",
+    keywords=("建筑资质", "施工资质"),
+)
 
 # ----------------------------------------------------------------- bundles
 BUNDLES = [
-    Bundle("320724-YJS-001", "开餐馆", ("餐馆", "饭店", "餐饮", "小吃店", "开饭店"),
-           (company_reg, food_licence, env_registration, drainage, fire_check, signboard,
-            new_taxpayer),
-           description="以有限责任公司形式开办餐馆；7个部门并联审批，一窗受理，统一出件。"
-                       "以个体工商户形式开办的，将企业设立登记换为个体工商户注册登记。"),
-    Bundle("320724-YJS-002", "开便利店", ("便利店", "超市", "小卖部", "烟酒店"),
-           (individual_reg, food_licence, tobacco, signboard, new_taxpayer),
-           description="个体工商户开办便利店（销售预包装食品、卷烟）。"),
-    Bundle("320724-YJS-003", "开理发店", ("理发店", "美发店", "美容美发"),
-           (individual_reg, hygiene_licence, signboard, new_taxpayer),
-           description="个体工商户开办理发店。"),
-    Bundle("320724-YJS-004", "我要开旅行社", ("旅行社", "旅游公司"),
-           (company_reg, travel_licence, signboard, new_taxpayer), joint="市县联办",
-           description="县政务服务中心一窗受理，旅行社业务经营许可由连云港市文旅局审批，"
-                       "其余事项由县级部门办理，统一出件。"),
-    Bundle("320724-YJS-005", "开药店", ("药店", "药房", "大药房"),
-           (company_reg, drug_licence, device_filing, food_licence, signboard, new_taxpayer),
-           description="开办药品零售企业，同时经营第二类医疗器械和保健食品。"),
-    Bundle("320724-YJS-006", "新生儿出生一件事", ("出生", "新生儿", "宝宝", "上户口"),
-           (birth_cert, vaccination, birth_hukou, resident_insurance, social_card, maternity),
-           description="出生医学证明、预防接种证、户口登记、医保参保、社保卡和生育津贴一次办理。"),
-    Bundle("320724-YJS-007", "开宾馆", ("宾馆", "旅馆", "酒店", "民宿"),
-           (company_reg, hotel_permit, hygiene_licence, fire_check, signboard, new_taxpayer),
-           description="开办旅馆业企业；特种行业许可与消防检查并联办理。"),
-    Bundle("320724-YJS-008", "我要开汽车租赁公司", ("汽车租赁", "租车公司"),
-           (company_reg, car_rental, signboard, new_taxpayer), joint="市县联办",
-           description="汽车租赁经营备案由连云港市交通运输局办理，县窗口一窗受理。"),
-    Bundle("320724-YJS-009", "开网吧", ("网吧", "网咖"),
-           (company_reg, internet_cafe, fire_check, signboard, new_taxpayer)),
-    Bundle("320724-YJS-010", "开KTV", ("KTV", "歌厅", "娱乐场所"),
-           (company_reg, entertainment, fire_check, env_registration, signboard, new_taxpayer)),
+    Bundle(
+        "320724-YJS-001",
+        "开餐馆",
+        ("餐馆", "饭店", "餐饮", "小吃店", "开饭店"),
+        (company_reg, food_licence, env_registration, drainage, fire_check, signboard, new_taxpayer),
+        description="以有限责任公司形式开办餐馆；7个部门并联审批，一窗受理，统一出件。"
+        "以个体工商户形式开办的，将企业设立登记换为个体工商户注册登记。",
+    ),
+    Bundle(
+        "320724-YJS-002",
+        "开便利店",
+        ("便利店", "超市", "小卖部", "烟酒店"),
+        (individual_reg, food_licence, tobacco, signboard, new_taxpayer),
+        description="个体工商户开办便利店（销售预包装食品、卷烟）。",
+    ),
+    Bundle(
+        "320724-YJS-003",
+        "开理发店",
+        ("理发店", "美发店", "美容美发"),
+        (individual_reg, hygiene_licence, signboard, new_taxpayer),
+        description="个体工商户开办理发店。",
+    ),
+    Bundle(
+        "320724-YJS-004",
+        "我要开旅行社",
+        ("旅行社", "旅游公司"),
+        (company_reg, travel_licence, signboard, new_taxpayer),
+        joint="市县联办",
+        description="县政务服务中心一窗受理，旅行社业务经营许可由连云港市文旅局审批，"
+        "其余事项由县级部门办理，统一出件。",
+    ),
+    Bundle(
+        "320724-YJS-005",
+        "开药店",
+        ("药店", "药房", "大药房"),
+        (company_reg, drug_licence, device_filing, food_licence, signboard, new_taxpayer),
+        description="开办药品零售企业，同时经营第二类医疗器械和保健食品。",
+    ),
+    Bundle(
+        "320724-YJS-006",
+        "新生儿出生一件事",
+        ("出生", "新生儿", "宝宝", "上户口"),
+        (birth_cert, vaccination, birth_hukou, resident_insurance, social_card, maternity),
+        description="出生医学证明、预防接种证、户口登记、医保参保、社保卡和生育津贴一次办理。",
+    ),
+    Bundle(
+        "320724-YJS-007",
+        "开宾馆",
+        ("宾馆", "旅馆", "酒店", "民宿"),
+        (company_reg, hotel_permit, hygiene_licence, fire_check, signboard, new_taxpayer),
+        description="开办旅馆业企业；特种行业许可与消防检查并联办理。",
+    ),
+    Bundle(
+        "320724-YJS-008",
+        "我要开汽车租赁公司",
+        ("汽车租赁", "租车公司"),
+        (company_reg, car_rental, signboard, new_taxpayer),
+        joint="市县联办",
+        description="汽车租赁经营备案由连云港市交通运输局办理，县窗口一窗受理。",
+    ),
+    Bundle(
+        "320724-YJS-009",
+        "开网吧",
+        ("网吧", "网咖"),
+        (company_reg, internet_cafe, fire_check, signboard, new_taxpayer),
+    ),
+    Bundle(
+        "320724-YJS-010",
+        "开KTV",
+        ("KTV", "歌厅", "娱乐场所"),
+        (company_reg, entertainment, fire_check, env_registration, signboard, new_taxpayer),
+    ),
 ]
 
 CATALOGUE = Catalogue(
@@ -688,8 +1240,10 @@ def main(argv: list[str]) -> int:
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     dump_catalogue(CATALOGUE, OUTPUT)
     load_catalogue(OUTPUT)  # full schema + semantic validation
-    print(f"wrote {OUTPUT}: {len(CATALOGUE.matters)} matters, {len(CATALOGUE.bundles)} bundles, "
-          f"{len(CATALOGUE.departments())} departments")
+    print(
+        f"wrote {OUTPUT}: {len(CATALOGUE.matters)} matters, {len(CATALOGUE.bundles)} bundles, "
+        f"{len(CATALOGUE.departments())} departments"
+    )
     return 0
 
 

@@ -5,8 +5,8 @@ Revises: 0001
 Create Date: 2026-11-22
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0002"
 down_revision = "0001"
@@ -65,8 +65,13 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_sync_attachment_case_number"), "sync_attachment", ["case_number"], unique=False)
     # Finding what is unsent must not scan every event ever written (a million cases).
-    op.create_index("ix_case_event_unsynced", "case_event", ["id"], unique=False,
-                    sqlite_where=sa.text("synced_at IS NULL"))
+    op.create_index(
+        "ix_case_event_unsynced",
+        "case_event",
+        ["id"],
+        unique=False,
+        sqlite_where=sa.text("synced_at IS NULL"),
+    )
     # The schema number that app.store.db checks before touching a file.
     op.execute("PRAGMA user_version = 2")
 

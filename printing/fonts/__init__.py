@@ -98,8 +98,14 @@ def glyph(ch: str) -> Image.Image:
     return img.point(lambda v: 255 if v >= 110 else 0, "1")
 
 
-def render_cells(text: str, width_dots: int | None = None, bold: bool = False,
-                 scale_w: int = 1, scale_h: int = 1, align: str = "left") -> Image.Image:
+def render_cells(
+    text: str,
+    width_dots: int | None = None,
+    bold: bool = False,
+    scale_w: int = 1,
+    scale_h: int = 1,
+    align: str = "left",
+) -> Image.Image:
     """Draw ``text`` on the printer's grid; returns mode "1" with 1 = ink (white on black).
 
     ``width_dots`` pads the image to the paper width, placing the text by ``align``.

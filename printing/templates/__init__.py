@@ -18,12 +18,34 @@ from ..documents import DOC_KINDS
 
 DEFAULT_PATH = Path(__file__).with_name("default.toml")
 
-KNOWN_SECTIONS = frozenset({
-    "header", "rule", "case_number", "barcode", "applicant", "applicant_id", "subject",
-    "materials_received", "materials_tolerated", "materials_missing", "accepted_on",
-    "due_date", "window_clerk", "reason", "waybills", "extra", "issued_at", "qr", "notes",
-    "signature", "footer", "test_page", "intro", "feed",
-})
+KNOWN_SECTIONS = frozenset(
+    {
+        "header",
+        "rule",
+        "case_number",
+        "barcode",
+        "applicant",
+        "applicant_id",
+        "subject",
+        "materials_received",
+        "materials_tolerated",
+        "materials_missing",
+        "accepted_on",
+        "due_date",
+        "window_clerk",
+        "reason",
+        "waybills",
+        "extra",
+        "issued_at",
+        "qr",
+        "notes",
+        "signature",
+        "footer",
+        "test_page",
+        "intro",
+        "feed",
+    }
+)
 
 
 class TemplateError(ValueError):

@@ -29,7 +29,9 @@ def _zjson(obj, status: int = 200, headers: dict | None = None) -> Response:
     h = {"Content-Encoding": protocol.ENCODING, "Cache-Control": "no-store"}
     if headers:
         h.update(headers)
-    return Response(protocol.compress(obj, level=3), status_code=status, media_type=protocol.MEDIA_TYPE, headers=h)
+    return Response(
+        protocol.compress(obj, level=3), status_code=status, media_type=protocol.MEDIA_TYPE, headers=h
+    )
 
 
 class Hub:
@@ -130,8 +132,11 @@ class Hub:
             page, per_page = int(q.get("page", "1")), int(q.get("per_page", "50"))
         except ValueError:
             return _error(400, "malformed", "page and per_page must be integers")
-        out = await run_in_threadpool(lambda: self.store.list_cases(
-            who, office=q.get("office"), state=q.get("state"), page=page, per_page=per_page))
+        out = await run_in_threadpool(
+            lambda: self.store.list_cases(
+                who, office=q.get("office"), state=q.get("state"), page=page, per_page=per_page
+            )
+        )
         return JSONResponse(out)
 
     async def case_event(self, request: Request) -> Response:
@@ -155,10 +160,19 @@ class Hub:
         except protocol.ProtocolError as exc:
             return _error(exc.status, exc.code, str(exc))
         try:
-            detail, ev = await run_in_threadpool(self.store.backoffice_event, who, number, doc["kind"], payload,
-                                                 str(doc.get("actor") or who.name or "后台"), eid)
+            detail, ev = await run_in_threadpool(
+                self.store.backoffice_event,
+                who,
+                number,
+                doc["kind"],
+                payload,
+                str(doc.get("actor") or who.name or "后台"),
+                eid,
+            )
         except Refusal as r:
-            status = {"unknown_case": 404, "forbidden_office": 403, "invalid_transition": 409}.get(r.code, 422)
+            status = {"unknown_case": 404, "forbidden_office": 403, "invalid_transition": 409}.get(
+                r.code, 422
+            )
             return _error(status, r.code, r.reason)
         return JSONResponse({"event_id": ev["event_id"], "case": detail}, status_code=201)
 
@@ -170,9 +184,16 @@ class Hub:
         return h
 
     async def files_options(self, request: Request) -> Response:
-        return Response(status_code=204, headers=self._tus({
-            "Tus-Version": protocol.TUS_VERSION, "Tus-Extension": "creation",
-            "Tus-Max-Size": str(protocol.MAX_ATTACHMENT)}))
+        return Response(
+            status_code=204,
+            headers=self._tus(
+                {
+                    "Tus-Version": protocol.TUS_VERSION,
+                    "Tus-Extension": "creation",
+                    "Tus-Max-Size": str(protocol.MAX_ATTACHMENT),
+                }
+            ),
+        )
 
     async def files_create(self, request: Request) -> Response:
         who = await self._who(request, "workstation", "hub")
@@ -187,12 +208,18 @@ class Hub:
         if not protocol.is_sha256(sha):
             return _error(400, "malformed", "Upload-Metadata must carry sha256 (hex)", self._tus())
         if not 0 <= length <= protocol.MAX_ATTACHMENT:
-            return _error(413, "too_large", f"attachments are limited to {protocol.MAX_ATTACHMENT} bytes", self._tus())
+            return _error(
+                413, "too_large", f"attachments are limited to {protocol.MAX_ATTACHMENT} bytes", self._tus()
+            )
         row = await run_in_threadpool(self.store.create_attachment, sha, length, meta.get("case", "")[:40])
         if row["length"] != length:
-            return _error(409, "length_mismatch", "this sha256 was announced with another length", self._tus())
-        return Response(status_code=201, headers=self._tus({
-            "Location": f"/api/v1/files/{sha}", "Upload-Offset": str(row["offset"])}))
+            return _error(
+                409, "length_mismatch", "this sha256 was announced with another length", self._tus()
+            )
+        return Response(
+            status_code=201,
+            headers=self._tus({"Location": f"/api/v1/files/{sha}", "Upload-Offset": str(row["offset"])}),
+        )
 
     async def files_head(self, request: Request) -> Response:
         who = await self._who(request)
@@ -201,8 +228,10 @@ class Hub:
         row = await run_in_threadpool(self.store.attachment, request.path_params["sha"])
         if row is None:
             return Response(status_code=404, headers=self._tus())
-        return Response(status_code=200, headers=self._tus({
-            "Upload-Offset": str(row["offset"]), "Upload-Length": str(row["length"])}))
+        return Response(
+            status_code=200,
+            headers=self._tus({"Upload-Offset": str(row["offset"]), "Upload-Length": str(row["length"])}),
+        )
 
     async def files_patch(self, request: Request) -> Response:
         who = await self._who(request, "workstation", "hub")
@@ -218,7 +247,7 @@ class Hub:
         lock = self._upload_locks.setdefault(sha, asyncio.Lock())
         try:
             await asyncio.wait_for(lock.acquire(), timeout=30)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return _error(423, "locked", "another upload of this file is in progress", self._tus())
         try:
             return await self._patch(request, sha)
@@ -234,8 +263,12 @@ class Hub:
         except ValueError:
             return _error(400, "malformed", "Upload-Offset is required", self._tus())
         if row["complete"] or offset != row["offset"]:
-            return _error(409, "offset_mismatch", f"the upload is at {row['offset']}", self._tus(
-                {"Upload-Offset": str(row["offset"])}))
+            return _error(
+                409,
+                "offset_mismatch",
+                f"the upload is at {row['offset']}",
+                self._tus({"Upload-Offset": str(row["offset"])}),
+            )
         part = self.blobs / "partial" / sha
         received = 0
         disconnected = False
@@ -258,8 +291,12 @@ class Hub:
             if not ok:
                 part.unlink(missing_ok=True)
                 await run_in_threadpool(self.store.set_attachment_offset, sha, 0, False)
-                return _error(460, "checksum_mismatch", "content does not match its sha256; start again",
-                              self._tus({"Upload-Offset": "0"}))
+                return _error(
+                    460,
+                    "checksum_mismatch",
+                    "content does not match its sha256; start again",
+                    self._tus({"Upload-Offset": "0"}),
+                )
             os.replace(part, self.blobs / sha)
         await run_in_threadpool(self.store.set_attachment_offset, sha, new_offset, complete)
         if disconnected:

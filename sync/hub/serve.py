@@ -54,8 +54,16 @@ class Forwarder(threading.Thread):
                 break
 
 
-def serve(data_dir: Path, host: str, port: int, db_url: str | None = None, upstream: str = "",
-          upstream_token: str = "", log_level: str = "warning", tls: tuple[str, str] | None = None) -> None:
+def serve(
+    data_dir: Path,
+    host: str,
+    port: int,
+    db_url: str | None = None,
+    upstream: str = "",
+    upstream_token: str = "",
+    log_level: str = "warning",
+    tls: tuple[str, str] | None = None,
+) -> None:
     import uvicorn
 
     from sync.hub.app import create_app
@@ -68,13 +76,24 @@ def serve(data_dir: Path, host: str, port: int, db_url: str | None = None, upstr
         fwd = Forwarder(store, upstream, upstream_token)
         fwd.start()
     scheme = "https" if tls else "http"
-    print(f"hub listening on {scheme}://{host}:{port} (data {data_dir}, db {store.url.split('://')[0]})", flush=True)
+    print(
+        f"hub listening on {scheme}://{host}:{port} (data {data_dir}, db {store.url.split('://')[0]})",
+        flush=True,
+    )
     try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False,
-                    timeout_keep_alive=30, server_header=False, date_header=False,
-                    ssl_certfile=tls[0] if tls else None, ssl_keyfile=tls[1] if tls else None)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=False,
+            timeout_keep_alive=30,
+            server_header=False,
+            date_header=False,
+            ssl_certfile=tls[0] if tls else None,
+            ssl_keyfile=tls[1] if tls else None,
+        )
     finally:
         if fwd is not None:
             fwd.stop.set()
         store.close()
-

@@ -11,14 +11,33 @@ import hashlib
 import json
 import secrets
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from sqlalchemy import (BigInteger, Boolean, Column, Index, Integer, LargeBinary, MetaData, String, Table,
-                        Text, UniqueConstraint, create_engine, delete, event, func, insert, select, update)
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
 
 from app.domain import case_state as cs
@@ -28,9 +47,12 @@ HUB_SCHEMA = 1
 ROLES = ("workstation", "backoffice", "hub")
 
 md = MetaData()
-meta_t = Table("hub_meta", md, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
+meta_t = Table(
+    "hub_meta", md, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False)
+)
 token_t = Table(
-    "hub_token", md,
+    "hub_token",
+    md,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("hash", String(64), nullable=False, unique=True),
     Column("role", String(16), nullable=False),
@@ -41,7 +63,8 @@ token_t = Table(
     Column("created_at", String(40), nullable=False),
 )
 event_t = Table(
-    "hub_event", md,
+    "hub_event",
+    md,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("event_id", String(36), nullable=False, unique=True),
     Column("case_number", String(40), nullable=False),
@@ -61,7 +84,8 @@ event_t = Table(
     Index("ix_hub_event_case", "case_number"),
 )
 case_t = Table(
-    "hub_case", md,
+    "hub_case",
+    md,
     Column("number", String(40), primary_key=True),
     Column("uid", String(36), nullable=False),
     Column("office", String(12), nullable=False),
@@ -85,7 +109,8 @@ case_t = Table(
     Index("ix_hub_case_updated", "updated_seq"),
 )
 conflict_t = Table(
-    "hub_conflict", md,
+    "hub_conflict",
+    md,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("case_number", String(40), nullable=False),
     Column("event_id", String(36), nullable=False),
@@ -97,7 +122,8 @@ conflict_t = Table(
     UniqueConstraint("case_number", "event_id", "rule", name="uq_hub_conflict"),
 )
 applicant_t = Table(
-    "hub_applicant", md,
+    "hub_applicant",
+    md,
     Column("kind", String(12), primary_key=True),
     Column("id_number", String(20), primary_key=True),
     Column("name", String(200), nullable=False),
@@ -108,14 +134,16 @@ applicant_t = Table(
     Column("seq", BigInteger, nullable=False),
 )
 doc_t = Table(  # catalogue and calendar versions
-    "hub_document", md,
+    "hub_document",
+    md,
     Column("kind", String(16), primary_key=True),  # "catalogue" | "calendar"
     Column("version", String(64), primary_key=True),
     Column("seq", BigInteger, nullable=False),
     Column("body", LargeBinary, nullable=False),  # zstd JSON
 )
 attachment_t = Table(
-    "hub_attachment", md,
+    "hub_attachment",
+    md,
     Column("sha256", String(64), primary_key=True),
     Column("length", BigInteger, nullable=False),
     Column("offset", BigInteger, nullable=False),
@@ -124,7 +152,8 @@ attachment_t = Table(
     Column("created_at", String(40), nullable=False),
 )
 refused_up_t = Table(  # county -> province: events the province refused
-    "hub_forward_refused", md,
+    "hub_forward_refused",
+    md,
     Column("event_id", String(36), primary_key=True),
     Column("case_number", String(40), nullable=False),
     Column("code", String(40), nullable=False),
@@ -148,7 +177,7 @@ def _sqlite_pragmas(engine: Engine, begin: str) -> None:
 
 
 def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def hash_token(token: str) -> str:
@@ -192,8 +221,14 @@ class PushResult:
     last_seq: int = 0
 
     def to_json(self) -> dict:
-        return {"v": protocol.VERSION, "ok": self.applied, "dup": self.duplicate,
-                "refused": self.refused, "seq": self.last_seq, "now": utcnow()}
+        return {
+            "v": protocol.VERSION,
+            "ok": self.applied,
+            "dup": self.duplicate,
+            "refused": self.refused,
+            "seq": self.last_seq,
+            "now": utcnow(),
+        }
 
 
 class Refusal(Exception):
@@ -237,12 +272,19 @@ class HubStore:
         with self.tx() as c:
             have = {r.key: r.value for r in c.execute(select(meta_t))}
             if "schema" not in have:
-                c.execute(insert(meta_t), [{"key": "schema", "value": str(HUB_SCHEMA)},
-                                           {"key": "seq", "value": "0"},
-                                           {"key": "forward_cursor", "value": "0"},
-                                           {"key": "upstream_cursor", "value": "0"}])
+                c.execute(
+                    insert(meta_t),
+                    [
+                        {"key": "schema", "value": str(HUB_SCHEMA)},
+                        {"key": "seq", "value": "0"},
+                        {"key": "forward_cursor", "value": "0"},
+                        {"key": "upstream_cursor", "value": "0"},
+                    ],
+                )
             elif int(have["schema"]) > HUB_SCHEMA:
-                raise RuntimeError(f"hub database schema {have['schema']} is newer than this yichuang ({HUB_SCHEMA})")
+                raise RuntimeError(
+                    f"hub database schema {have['schema']} is newer than this yichuang ({HUB_SCHEMA})"
+                )
         if self.current_document("catalogue") is None:
             from forms.loader import catalogue_to_dict, load_demo_catalogue
 
@@ -291,8 +333,11 @@ class HubStore:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
         token = "yc1_" + secrets.token_urlsafe(32)
         with self.tx() as c:
-            c.execute(insert(token_t).values(hash=hash_token(token), role=role, office=office, ws=ws,
-                                             name=name, created_at=utcnow()))
+            c.execute(
+                insert(token_t).values(
+                    hash=hash_token(token), role=role, office=office, ws=ws, name=name, created_at=utcnow()
+                )
+            )
         return token
 
     def principal(self, token: str) -> Principal | None:
@@ -314,25 +359,37 @@ class HubStore:
     def publish_document(self, kind: str, doc: dict) -> str:
         version = str(doc["version"])
         with self.tx() as c:
-            exists = c.execute(select(doc_t.c.version).where(doc_t.c.kind == kind, doc_t.c.version == version)).first()
+            exists = c.execute(
+                select(doc_t.c.version).where(doc_t.c.kind == kind, doc_t.c.version == version)
+            ).first()
             if exists is None:
                 seq = self._next_seqs(c, 1)
-                c.execute(insert(doc_t).values(kind=kind, version=version, seq=seq, body=protocol.compress(doc)))
+                c.execute(
+                    insert(doc_t).values(kind=kind, version=version, seq=seq, body=protocol.compress(doc))
+                )
         return version
 
     def current_document(self, kind: str) -> tuple[str, dict] | None:
         with self.ro() as c:
-            r = c.execute(select(doc_t).where(doc_t.c.kind == kind).order_by(doc_t.c.seq.desc()).limit(1)).first()
+            r = c.execute(
+                select(doc_t).where(doc_t.c.kind == kind).order_by(doc_t.c.seq.desc()).limit(1)
+            ).first()
         return None if r is None else (r.version, protocol.loads(protocol.decompress(r.body)))
 
     def current_version(self, kind: str) -> str:
         with self.ro() as c:
-            return c.execute(select(doc_t.c.version).where(doc_t.c.kind == kind)
-                             .order_by(doc_t.c.seq.desc()).limit(1)).scalar() or ""
+            return (
+                c.execute(
+                    select(doc_t.c.version).where(doc_t.c.kind == kind).order_by(doc_t.c.seq.desc()).limit(1)
+                ).scalar()
+                or ""
+            )
 
     def document(self, kind: str, version: str) -> dict | None:
         with self.ro() as c:
-            body = c.execute(select(doc_t.c.body).where(doc_t.c.kind == kind, doc_t.c.version == version)).scalar()
+            body = c.execute(
+                select(doc_t.c.body).where(doc_t.c.kind == kind, doc_t.c.version == version)
+            ).scalar()
         return None if body is None else protocol.loads(protocol.decompress(body))
 
     def catalogue_obj(self, version: str | None = None):
@@ -353,8 +410,11 @@ class HubStore:
 
     # --- applying events ---------------------------------------------------------------------------
     def _case_events(self, c: Connection, number: str) -> list[cs.Event]:
-        rows = c.execute(select(event_t.c.event_id, event_t.c.kind, event_t.c.lc, event_t.c.author,
-                                event_t.c.payload).where(event_t.c.case_number == number)).all()
+        rows = c.execute(
+            select(
+                event_t.c.event_id, event_t.c.kind, event_t.c.lc, event_t.c.author, event_t.c.payload
+            ).where(event_t.c.case_number == number)
+        ).all()
         return [cs.Event(r.event_id, r.kind, r.lc, r.author, json.loads(r.payload)) for r in rows]
 
     def push(self, who: Principal, events: list[protocol.WireEvent], via: str | None = None) -> PushResult:
@@ -365,8 +425,11 @@ class HubStore:
             known: set[str] = set()
             ids = [e.id for e in events]
             for i in range(0, len(ids), 500):
-                known.update(c.execute(select(event_t.c.event_id)
-                                       .where(event_t.c.event_id.in_(ids[i:i + 500]))).scalars())
+                known.update(
+                    c.execute(
+                        select(event_t.c.event_id).where(event_t.c.event_id.in_(ids[i : i + 500]))
+                    ).scalars()
+                )
             by_case: dict[str, list[protocol.WireEvent]] = {}
             seen: set[str] = set()
             for e in events:
@@ -400,11 +463,25 @@ class HubStore:
                         res.refused.append({"id": e.id, "case": e.case, "code": r.code, "reason": r.reason})
                         continue
                     author = f"{e.office}/{e.ws}" if who.role in ("workstation", "hub") else via
-                    rows.append({"seq": seq, "event_id": e.id, "case_number": number, "kind": e.kind,
-                                 "lc": e.lc, "payload": json.dumps(e.p, ensure_ascii=False),
-                                 "actor": e.actor, "office": e.office, "ws": e.ws, "at": e.at,
-                                 "author": author, "via": via, "owner_office": case_info["office"],
-                                 "owner_ws": case_info["ws"], "received_at": now})
+                    rows.append(
+                        {
+                            "seq": seq,
+                            "event_id": e.id,
+                            "case_number": number,
+                            "kind": e.kind,
+                            "lc": e.lc,
+                            "payload": json.dumps(e.p, ensure_ascii=False),
+                            "actor": e.actor,
+                            "office": e.office,
+                            "ws": e.ws,
+                            "at": e.at,
+                            "author": author,
+                            "via": via,
+                            "owner_office": case_info["office"],
+                            "owner_ws": case_info["ws"],
+                            "received_at": now,
+                        }
+                    )
                     new_events.append(cs.Event(e.id, e.kind, e.lc, author, e.p))
                     notices.extend(self._applicant(c, e, author, number, seq))
                     seq += 1
@@ -432,7 +509,9 @@ class HubStore:
         if str(num) != e.case:
             raise Refusal("bad_case_number", f"{e.case}: not in canonical form {num}")
         if not who.may_write_office(num.office) or not who.may_write_office(e.office):
-            raise Refusal("forbidden_office", f"office {who.office} may not write cases of office {num.office}")
+            raise Refusal(
+                "forbidden_office", f"office {who.office} may not write cases of office {num.office}"
+            )
         if who.role == "workstation" and e.kind not in cs.WINDOW_KINDS:
             raise Refusal("kind_not_allowed", f"a workstation may not send {e.kind}")
         if e.kind not in cs.KNOWN_KINDS:
@@ -447,47 +526,94 @@ class HubStore:
                 return case
             kind, code = str(e.p.get("subject_kind", "")), str(e.p.get("subject_code", ""))
             level = _level_of(self.catalogue_obj(str(e.p.get("catalogue_version", ""))), kind, code)
-            return {"number": e.case, "uid": uid, "office": num.office, "ws": num.workstation,
-                    "subject_kind": kind, "subject_code": code,
-                    "subject_name": str(e.p.get("subject_name", ""))[:200],
-                    "catalogue_version": str(e.p.get("catalogue_version", ""))[:64], "level": level,
-                    "applicant_kind": "", "applicant_name": "", "applicant_id_number": "",
-                    "state": None, "lc": 0, "reason": "", "n_events": 0, "n_conflicts": 0}
+            return {
+                "number": e.case,
+                "uid": uid,
+                "office": num.office,
+                "ws": num.workstation,
+                "subject_kind": kind,
+                "subject_code": code,
+                "subject_name": str(e.p.get("subject_name", ""))[:200],
+                "catalogue_version": str(e.p.get("catalogue_version", ""))[:64],
+                "level": level,
+                "applicant_kind": "",
+                "applicant_name": "",
+                "applicant_id_number": "",
+                "state": None,
+                "lc": 0,
+                "reason": "",
+                "n_events": 0,
+                "n_conflicts": 0,
+            }
         if case is None:
-            raise Refusal("unknown_case", f"case {e.case} is not known here (its case.created has not arrived)")
+            raise Refusal(
+                "unknown_case", f"case {e.case} is not known here (its case.created has not arrived)"
+            )
         return case
 
-    def _applicant(self, c: Connection, e: protocol.WireEvent, author: str, number: str,
-                   seq: int) -> list[tuple[str, dict]]:
+    def _applicant(
+        self, c: Connection, e: protocol.WireEvent, author: str, number: str, seq: int
+    ) -> list[tuple[str, dict]]:
         """Keep the master record of an applicant; two windows that disagree make a conflict."""
         a = e.p.get("applicant")
         if not isinstance(a, dict) or not a.get("id_number"):
             return []
         kind, idn = str(a.get("kind", "")), str(a.get("id_number", ""))
-        new = {"name": str(a.get("name", ""))[:200], "phone": str(a.get("phone", ""))[:40],
-               "address": str(a.get("address", ""))[:300]}
-        row = c.execute(select(applicant_t).where(applicant_t.c.kind == kind, applicant_t.c.id_number == idn)).first()
+        new = {
+            "name": str(a.get("name", ""))[:200],
+            "phone": str(a.get("phone", ""))[:40],
+            "address": str(a.get("address", ""))[:300],
+        }
+        row = c.execute(
+            select(applicant_t).where(applicant_t.c.kind == kind, applicant_t.c.id_number == idn)
+        ).first()
         if row is None:
-            c.execute(insert(applicant_t).values(kind=kind, id_number=idn, author=author, case_number=number,
-                                                 seq=seq, **new))
+            c.execute(
+                insert(applicant_t).values(
+                    kind=kind, id_number=idn, author=author, case_number=number, seq=seq, **new
+                )
+            )
             return []
         found: list[tuple[str, dict]] = []
         old = {"name": row.name, "phone": row.phone, "address": row.address}
         if old != new and row.author != author:
-            info = {"conflict": "applicant_details", "applicant": {"kind": kind, "id_number": idn},
-                    "before": old, "after": new, "before_case": row.case_number, "before_author": row.author,
-                    "after_case": number, "after_author": author,
-                    "rule": "the later record at the hub becomes the master; each case keeps its own details"}
+            info = {
+                "conflict": "applicant_details",
+                "applicant": {"kind": kind, "id_number": idn},
+                "before": old,
+                "after": new,
+                "before_case": row.case_number,
+                "before_author": row.author,
+                "after_case": number,
+                "after_author": author,
+                "rule": "the later record at the hub becomes the master; each case keeps its own details",
+            }
             detail = json.dumps(info, ensure_ascii=False)
             for case_number in sorted({number, row.case_number}):
                 found.append((case_number, info))
-                c.execute(delete(conflict_t).where(conflict_t.c.case_number == case_number,
-                                                   conflict_t.c.event_id == e.id,
-                                                   conflict_t.c.rule == "applicant_details"))
-                c.execute(insert(conflict_t).values(case_number=case_number, event_id=e.id, rule="applicant_details",
-                                                    kind=e.kind, origin=author, detail=detail, seq=seq))
-        c.execute(update(applicant_t).where(applicant_t.c.kind == kind, applicant_t.c.id_number == idn)
-                  .values(author=author, case_number=number, seq=seq, **new))
+                c.execute(
+                    delete(conflict_t).where(
+                        conflict_t.c.case_number == case_number,
+                        conflict_t.c.event_id == e.id,
+                        conflict_t.c.rule == "applicant_details",
+                    )
+                )
+                c.execute(
+                    insert(conflict_t).values(
+                        case_number=case_number,
+                        event_id=e.id,
+                        rule="applicant_details",
+                        kind=e.kind,
+                        origin=author,
+                        detail=detail,
+                        seq=seq,
+                    )
+                )
+        c.execute(
+            update(applicant_t)
+            .where(applicant_t.c.kind == kind, applicant_t.c.id_number == idn)
+            .values(author=author, case_number=number, seq=seq, **new)
+        )
         return found
 
     def _notify(self, c: Connection, notices: list[tuple[str, dict]], seq: int, now: str) -> int:
@@ -499,40 +625,92 @@ class HubStore:
             if case is None:
                 continue
             eid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"yichuang:conflict:{number}:{seq}"))
-            c.execute(insert(event_t).values(
-                seq=seq, event_id=eid, case_number=number, kind=cs.NOTE, lc=case.lc + 1,
-                payload=json.dumps(info, ensure_ascii=False), actor="hub", office="", ws="", at=now,
-                author="hub:conflict", via="hub:conflict", owner_office=case.office, owner_ws=case.ws,
-                received_at=now))
-            n_conf = c.execute(select(func.count()).select_from(conflict_t)
-                               .where(conflict_t.c.case_number == number)).scalar()
-            c.execute(update(case_t).where(case_t.c.number == number)
-                      .values(lc=case.lc + 1, updated_seq=seq, n_conflicts=n_conf))
+            c.execute(
+                insert(event_t).values(
+                    seq=seq,
+                    event_id=eid,
+                    case_number=number,
+                    kind=cs.NOTE,
+                    lc=case.lc + 1,
+                    payload=json.dumps(info, ensure_ascii=False),
+                    actor="hub",
+                    office="",
+                    ws="",
+                    at=now,
+                    author="hub:conflict",
+                    via="hub:conflict",
+                    owner_office=case.office,
+                    owner_ws=case.ws,
+                    received_at=now,
+                )
+            )
+            n_conf = c.execute(
+                select(func.count()).select_from(conflict_t).where(conflict_t.c.case_number == number)
+            ).scalar()
+            c.execute(
+                update(case_t)
+                .where(case_t.c.number == number)
+                .values(lc=case.lc + 1, updated_seq=seq, n_conflicts=n_conf)
+            )
             seq += 1
         return seq
 
-    def _save_case(self, c: Connection, is_new: bool, info: dict, events: list[cs.Event], seq: int,
-                   sink: list[dict] | None = None) -> None:
+    def _save_case(
+        self,
+        c: Connection,
+        is_new: bool,
+        info: dict,
+        events: list[cs.Event],
+        seq: int,
+        sink: list[dict] | None = None,
+    ) -> None:
         view = cs.derive(events)
         vals = dict(info)
-        vals.update(state=view.state, lc=view.lc, reason=view.reason[:2000], n_events=len({e.event_id for e in events}),
-                    updated_seq=seq)
+        vals.update(
+            state=view.state,
+            lc=view.lc,
+            reason=view.reason[:2000],
+            n_events=len({e.event_id for e in events}),
+            updated_seq=seq,
+        )
         for e in events:
             a = e.payload.get("applicant") if e.event_id in view.applied else None
             if isinstance(a, dict):
-                vals.update(applicant_kind=str(a.get("kind", ""))[:12], applicant_name=str(a.get("name", ""))[:200],
-                            applicant_id_number=str(a.get("id_number", ""))[:20])
+                vals.update(
+                    applicant_kind=str(a.get("kind", ""))[:12],
+                    applicant_name=str(a.get("name", ""))[:200],
+                    applicant_id_number=str(a.get("id_number", ""))[:20],
+                )
         if not is_new:
-            c.execute(delete(conflict_t).where(conflict_t.c.case_number == info["number"],
-                                               conflict_t.c.rule.in_(("superseded", "concurrent"))))
+            c.execute(
+                delete(conflict_t).where(
+                    conflict_t.c.case_number == info["number"],
+                    conflict_t.c.rule.in_(("superseded", "concurrent")),
+                )
+            )
         if view.conflicts:
-            c.execute(insert(conflict_t), [{"case_number": info["number"], "event_id": k.event_id, "rule": k.rule,
-                                            "kind": k.kind, "origin": k.origin,
-                                            "detail": json.dumps(k.to_dict(), ensure_ascii=False), "seq": seq}
-                                           for k in view.conflicts])
-        vals["n_conflicts"] = c.execute(select(func.count()).select_from(conflict_t)
-                                        .where(conflict_t.c.case_number == info["number"])).scalar() \
-            if (view.conflicts or not is_new or info.get("n_conflicts")) else 0
+            c.execute(
+                insert(conflict_t),
+                [
+                    {
+                        "case_number": info["number"],
+                        "event_id": k.event_id,
+                        "rule": k.rule,
+                        "kind": k.kind,
+                        "origin": k.origin,
+                        "detail": json.dumps(k.to_dict(), ensure_ascii=False),
+                        "seq": seq,
+                    }
+                    for k in view.conflicts
+                ],
+            )
+        vals["n_conflicts"] = (
+            c.execute(
+                select(func.count()).select_from(conflict_t).where(conflict_t.c.case_number == info["number"])
+            ).scalar()
+            if (view.conflicts or not is_new or info.get("n_conflicts"))
+            else 0
+        )
         if is_new:
             vals["created_seq"] = seq
             if sink is not None:
@@ -543,13 +721,16 @@ class HubStore:
             vals.pop("number")
             c.execute(update(case_t).where(case_t.c.number == info["number"]).values(**vals))
 
-    def backoffice_event(self, who: Principal, number: str, kind: str, payload: dict, actor: str,
-                         event_id: str | None = None) -> tuple[dict, dict]:
+    def backoffice_event(
+        self, who: Principal, number: str, kind: str, payload: dict, actor: str, event_id: str | None = None
+    ) -> tuple[dict, dict]:
         """A back-office decision on a case; it flows down to the window on its next pull."""
         import uuid
 
         if kind not in cs.BACKOFFICE_KINDS:
-            raise Refusal("kind_not_allowed", f"the back office may send {', '.join(sorted(cs.BACKOFFICE_KINDS))}")
+            raise Refusal(
+                "kind_not_allowed", f"the back office may send {', '.join(sorted(cs.BACKOFFICE_KINDS))}"
+            )
         eid = event_id or str(uuid.uuid4())
         with self.tx() as c:
             dup = c.execute(select(event_t.c.seq).where(event_t.c.event_id == eid)).first()
@@ -562,16 +743,37 @@ class HubStore:
                 history = self._case_events(c, number)
                 view = cs.derive(history)
                 if not cs.fits(view.state, kind):
-                    raise Refusal("invalid_transition", f"{kind} does not apply to a case in state {view.state}")
+                    raise Refusal(
+                        "invalid_transition", f"{kind} does not apply to a case in state {view.state}"
+                    )
                 seq = self._next_seqs(c, 1)
                 author = who.identity
-                c.execute(insert(event_t).values(
-                    seq=seq, event_id=eid, case_number=number, kind=kind, lc=view.lc + 1,
-                    payload=json.dumps(payload, ensure_ascii=False), actor=actor[:100], office=who.office or "",
-                    ws="", at=utcnow(), author=author, via=author, owner_office=case.office, owner_ws=case.ws,
-                    received_at=utcnow()))
-                self._save_case(c, False, dict(case._mapping),
-                                history + [cs.Event(eid, kind, view.lc + 1, author, payload)], seq)
+                c.execute(
+                    insert(event_t).values(
+                        seq=seq,
+                        event_id=eid,
+                        case_number=number,
+                        kind=kind,
+                        lc=view.lc + 1,
+                        payload=json.dumps(payload, ensure_ascii=False),
+                        actor=actor[:100],
+                        office=who.office or "",
+                        ws="",
+                        at=utcnow(),
+                        author=author,
+                        via=author,
+                        owner_office=case.office,
+                        owner_ws=case.ws,
+                        received_at=utcnow(),
+                    )
+                )
+                self._save_case(
+                    c,
+                    False,
+                    dict(case._mapping),
+                    history + [cs.Event(eid, kind, view.lc + 1, author, payload)],
+                    seq,
+                )
         return self.case_detail(number), {"event_id": eid}
 
     # --- pull ---------------------------------------------------------------------------------------
@@ -582,8 +784,11 @@ class HubStore:
             top = int(c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq")).scalar() or 0)
             q = select(event_t).where(event_t.c.seq > after, event_t.c.seq <= top)
             if who.role == "workstation":
-                q = q.where(event_t.c.owner_office == who.office, event_t.c.owner_ws == who.ws,
-                            event_t.c.author != who.identity)
+                q = q.where(
+                    event_t.c.owner_office == who.office,
+                    event_t.c.owner_ws == who.ws,
+                    event_t.c.author != who.identity,
+                )
             elif who.role == "hub":
                 q = q.where(event_t.c.owner_office.like(who.office + "%"), event_t.c.via != who.identity)
             rows = c.execute(q.order_by(event_t.c.seq).limit(limit + 1)).all()
@@ -601,22 +806,36 @@ class HubStore:
             case = c.execute(select(case_t).where(case_t.c.number == number)).first()
             if case is None:
                 return None
-            evs = c.execute(select(event_t).where(event_t.c.case_number == number).order_by(event_t.c.seq)).all()
-            conf = c.execute(select(conflict_t).where(conflict_t.c.case_number == number)
-                             .order_by(conflict_t.c.id)).all()
+            evs = c.execute(
+                select(event_t).where(event_t.c.case_number == number).order_by(event_t.c.seq)
+            ).all()
+            conf = c.execute(
+                select(conflict_t).where(conflict_t.c.case_number == number).order_by(conflict_t.c.id)
+            ).all()
         out = _case_row(case)
         out["events"] = [_wire_row(r) for r in evs]
-        out["conflicts"] = [{"rule": k.rule, "event_id": k.event_id, "kind": k.kind, "origin": k.origin,
-                             "detail": json.loads(k.detail)} for k in conf]
+        out["conflicts"] = [
+            {
+                "rule": k.rule,
+                "event_id": k.event_id,
+                "kind": k.kind,
+                "origin": k.origin,
+                "detail": json.loads(k.detail),
+            }
+            for k in conf
+        ]
         return out
 
-    def list_cases(self, who: Principal, *, office: str | None, state: str | None, page: int,
-                   per_page: int) -> dict:
+    def list_cases(
+        self, who: Principal, *, office: str | None, state: str | None, page: int, per_page: int
+    ) -> dict:
         per_page = max(1, min(per_page, 500))
         page = max(1, page)
         conds = []
         if who.role in ("workstation", "hub"):
-            conds.append(case_t.c.office.like(who.office + "%") if who.role == "hub" else case_t.c.office == who.office)
+            conds.append(
+                case_t.c.office.like(who.office + "%") if who.role == "hub" else case_t.c.office == who.office
+            )
         elif who.office:
             conds.append(case_t.c.office.like(who.office + "%"))
         if office:
@@ -625,25 +844,35 @@ class HubStore:
             conds.append(case_t.c.state == state)
         with self.ro() as c:
             total = c.execute(select(func.count()).select_from(case_t).where(*conds)).scalar()
-            rows = c.execute(select(case_t).where(*conds).order_by(case_t.c.number)
-                             .offset((page - 1) * per_page).limit(per_page)).all()
+            rows = c.execute(
+                select(case_t)
+                .where(*conds)
+                .order_by(case_t.c.number)
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            ).all()
         return {"total": total, "page": page, "per_page": per_page, "items": [_case_row(r) for r in rows]}
 
     def counts(self) -> dict[str, int]:
         with self.ro() as c:
-            return {"cases": c.execute(select(func.count()).select_from(case_t)).scalar(),
-                    "events": c.execute(select(func.count()).select_from(event_t)).scalar(),
-                    "seq": int(self.meta("seq", c) or 0)}
+            return {
+                "cases": c.execute(select(func.count()).select_from(case_t)).scalar(),
+                "events": c.execute(select(func.count()).select_from(event_t)).scalar(),
+                "seq": int(self.meta("seq", c) or 0),
+            }
 
     # --- forwarding (county -> province) ---------------------------------------------------------------
     def forward_batch(self, limit: int = 500) -> tuple[int, list[protocol.WireEvent]]:
         """Events of province-level cases not yet forwarded: (highest seq looked at, events)."""
         cursor = int(self.meta("forward_cursor") or 0)
         with self.ro() as c:
-            rows = c.execute(select(event_t).join(case_t, case_t.c.number == event_t.c.case_number)
-                             .where(event_t.c.seq > cursor, case_t.c.level == "province",
-                                    event_t.c.via != "upstream")
-                             .order_by(event_t.c.seq).limit(limit)).all()
+            rows = c.execute(
+                select(event_t)
+                .join(case_t, case_t.c.number == event_t.c.case_number)
+                .where(event_t.c.seq > cursor, case_t.c.level == "province", event_t.c.via != "upstream")
+                .order_by(event_t.c.seq)
+                .limit(limit)
+            ).all()
             top = int(self.meta("seq", c) or 0) if len(rows) < limit else rows[-1].seq
         return top, [protocol.parse_event(_wire_row(r)) for r in rows]
 
@@ -651,8 +880,14 @@ class HubStore:
         with self.tx() as c:
             for r in refused:
                 c.execute(delete(refused_up_t).where(refused_up_t.c.event_id == r["id"]))
-                c.execute(insert(refused_up_t).values(event_id=r["id"], case_number=r.get("case", ""),
-                                                      code=r.get("code", ""), reason=r.get("reason", "")))
+                c.execute(
+                    insert(refused_up_t).values(
+                        event_id=r["id"],
+                        case_number=r.get("case", ""),
+                        code=r.get("code", ""),
+                        reason=r.get("reason", ""),
+                    )
+                )
             cur = int(self.meta("forward_cursor", c) or 0)
             self.set_meta(c, "forward_cursor", str(max(cur, top)))
 
@@ -674,10 +909,25 @@ class HubStore:
             if case is None:
                 continue
             seq = self._next_seqs(c, 1)
-            c.execute(insert(event_t).values(
-                seq=seq, event_id=e.id, case_number=e.case, kind=e.kind, lc=e.lc,
-                payload=json.dumps(e.p, ensure_ascii=False), actor=e.actor, office=e.office, ws=e.ws, at=e.at,
-                author=author, via="upstream", owner_office=case.office, owner_ws=case.ws, received_at=utcnow()))
+            c.execute(
+                insert(event_t).values(
+                    seq=seq,
+                    event_id=e.id,
+                    case_number=e.case,
+                    kind=e.kind,
+                    lc=e.lc,
+                    payload=json.dumps(e.p, ensure_ascii=False),
+                    actor=e.actor,
+                    office=e.office,
+                    ws=e.ws,
+                    at=e.at,
+                    author=author,
+                    via="upstream",
+                    owner_office=case.office,
+                    owner_ws=case.ws,
+                    received_at=utcnow(),
+                )
+            )
             self._save_case(c, False, dict(case._mapping), self._case_events(c, e.case), seq)
             n += 1
         return n
@@ -692,29 +942,61 @@ class HubStore:
         with self.tx() as c:
             r = c.execute(select(attachment_t).where(attachment_t.c.sha256 == sha)).first()
             if r is None:
-                c.execute(insert(attachment_t).values(sha256=sha, length=length, offset=0, complete=False,
-                                                      case_number=case_number, created_at=utcnow()))
+                c.execute(
+                    insert(attachment_t).values(
+                        sha256=sha,
+                        length=length,
+                        offset=0,
+                        complete=False,
+                        case_number=case_number,
+                        created_at=utcnow(),
+                    )
+                )
                 return {"sha256": sha, "length": length, "offset": 0, "complete": False}
             return dict(r._mapping)
 
     def set_attachment_offset(self, sha: str, offset: int, complete: bool) -> None:
         with self.tx() as c:
-            c.execute(update(attachment_t).where(attachment_t.c.sha256 == sha)
-                      .values(offset=offset, complete=complete))
+            c.execute(
+                update(attachment_t)
+                .where(attachment_t.c.sha256 == sha)
+                .values(offset=offset, complete=complete)
+            )
 
 
 def _wire_row(r) -> dict:
-    return {"id": r.event_id, "case": r.case_number, "kind": r.kind, "lc": r.lc, "p": json.loads(r.payload),
-            "actor": r.actor, "office": r.office, "ws": r.ws, "at": r.at, "seq": r.seq, "by": r.author}
+    return {
+        "id": r.event_id,
+        "case": r.case_number,
+        "kind": r.kind,
+        "lc": r.lc,
+        "p": json.loads(r.payload),
+        "actor": r.actor,
+        "office": r.office,
+        "ws": r.ws,
+        "at": r.at,
+        "seq": r.seq,
+        "by": r.author,
+    }
 
 
 def _case_row(r) -> dict:
-    return {"number": r.number, "uid": r.uid, "office": r.office, "workstation": r.ws, "state": r.state,
-            "subject": {"kind": r.subject_kind, "code": r.subject_code, "name": r.subject_name},
-            "catalogue_version": r.catalogue_version, "level": r.level,
-            "applicant": {"kind": r.applicant_kind, "name": r.applicant_name, "id_number": r.applicant_id_number},
-            "lc": r.lc, "reason": r.reason, "events": r.n_events, "conflicts": r.n_conflicts,
-            "updated_seq": r.updated_seq}
+    return {
+        "number": r.number,
+        "uid": r.uid,
+        "office": r.office,
+        "workstation": r.ws,
+        "state": r.state,
+        "subject": {"kind": r.subject_kind, "code": r.subject_code, "name": r.subject_name},
+        "catalogue_version": r.catalogue_version,
+        "level": r.level,
+        "applicant": {"kind": r.applicant_kind, "name": r.applicant_name, "id_number": r.applicant_id_number},
+        "lc": r.lc,
+        "reason": r.reason,
+        "events": r.n_events,
+        "conflicts": r.n_conflicts,
+        "updated_seq": r.updated_seq,
+    }
 
 
 def open_hub(data_dir: Path, db_url: str | None = None) -> HubStore:

@@ -30,8 +30,24 @@ def ensure_seeded() -> float | None:
         if n >= CASES:
             return None
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "app", "--data-dir", str(DATA), "demo", "seed", "--cases", str(CASES),
-                    "--days", "730"], cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--data-dir",
+            str(DATA),
+            "demo",
+            "seed",
+            "--cases",
+            str(CASES),
+            "--days",
+            "730",
+        ],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     return time.perf_counter() - start
 
 
@@ -46,13 +62,21 @@ def main() -> None:
     total = con.execute("select count(*) from case_record").fetchone()[0]
     rng = random.Random(1)
     ids = [rng.randrange(1, total + 1) for _ in range(SAMPLES)]
-    rows = [con.execute("select number, applicant_id_number, applicant_name from case_record where id=?", (i,)).fetchone()
-            for i in ids]
+    rows = [
+        con.execute(
+            "select number, applicant_id_number, applicant_name from case_record where id=?", (i,)
+        ).fetchone()
+        for i in ids
+    ]
     rows = [r for r in rows if r]
     figures: dict[str, float | str | int] = {"cases in store": total}
     if seeded is not None:
         figures["seeding time (s)"] = f"{seeded:.0f}"
-    for label, col, how in (("by number", 0, "exact"), ("by ID number", 1, "exact"), ("by name", 2, "prefix")):
+    for label, col, how in (
+        ("by number", 0, "exact"),
+        ("by ID number", 1, "exact"),
+        ("by name", 2, "prefix"),
+    ):
         svc.find(rows[0][col])  # warm the page cache once
         times = []
         for r in rows:

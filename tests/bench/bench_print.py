@@ -67,10 +67,13 @@ def main() -> None:
         data = PrintSpool(ws).get(decision.job_id).data
         cold_total, cold_accept = total_s.pop(0), accept_s.pop(0)
 
-        figures: dict[str, float | int | str] = {"materials": materials, "runs": RUNS,
-                                                  "printing warm-up (once, in the background)": ms(warm_s),
-                                                  "first run, accept to last byte": ms(cold_total),
-                                                  "first run, accept only": ms(cold_accept)}
+        figures: dict[str, float | int | str] = {
+            "materials": materials,
+            "runs": RUNS,
+            "printing warm-up (once, in the background)": ms(warm_s),
+            "first run, accept to last byte": ms(cold_total),
+            "first run, accept only": ms(cold_accept),
+        }
         for key, value in summarize([ms(x) for x in accept_s]).items():
             figures[f"accept (store + render) {key}"] = value
         for key, value in summarize([ms(x) for x in total_s]).items():

@@ -29,9 +29,14 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         ready, panes = Path(tmp) / "ready", Path(tmp) / "panes"
         start = time.time()
-        subprocess.run(cmd, cwd=ROOT, env={**env, "YICHUANG_READY_FILE": str(ready),
-                                           "YICHUANG_PANES_FILE": str(panes)},
-                       check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        subprocess.run(
+            cmd,
+            cwd=ROOT,
+            env={**env, "YICHUANG_READY_FILE": str(ready), "YICHUANG_PANES_FILE": str(panes)},
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
         first = float(ready.read_text()) - start
         return first, (float(panes.read_text()) - start) if panes.exists() else first
 
@@ -53,14 +58,17 @@ def main() -> None:
             ours.append(first)
             full.append(panes)
     ratio = median(ours) / median(bare)
-    report(f"start-up to first screen ready (median of {RUNS})", {
-        "bare Textual app, one Input": ms(median(bare)),
-        "yichuang intake, search focused": ms(median(ours)),
-        "yichuang intake, all panes mounted": ms(median(full)),
-        "ratio (target <= 1.5)": f"{ratio:.2f}x",
-        "ratio, all panes": f"{median(full) / median(bare):.2f}x",
-        "verdict": "PASS" if ratio <= 1.5 else "FAIL",
-    })
+    report(
+        f"start-up to first screen ready (median of {RUNS})",
+        {
+            "bare Textual app, one Input": ms(median(bare)),
+            "yichuang intake, search focused": ms(median(ours)),
+            "yichuang intake, all panes mounted": ms(median(full)),
+            "ratio (target <= 1.5)": f"{ratio:.2f}x",
+            "ratio, all panes": f"{median(full) / median(bare):.2f}x",
+            "verdict": "PASS" if ratio <= 1.5 else "FAIL",
+        },
+    )
 
 
 if __name__ == "__main__":

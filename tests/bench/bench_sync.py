@@ -29,8 +29,19 @@ def _setup(tmp: Path, cases: int, db: str | None, seed: int):
     token = hub.token("workstation", OFFICE, WSID)
     wsdir = tmp / f"ws{seed}"
     t0 = time.perf_counter()
-    ycli("demo", "seed", "--cases", str(cases), "--seed", str(seed), "--days", "30", "--data-dir", str(wsdir),
-         timeout=1800)
+    ycli(
+        "demo",
+        "seed",
+        "--cases",
+        str(cases),
+        "--seed",
+        str(seed),
+        "--days",
+        "30",
+        "--data-dir",
+        str(wsdir),
+        timeout=1800,
+    )
     seeded = time.perf_counter() - t0
     ws = make_workstation(wsdir, hub.url, token)
     return hub, ws, seeded
@@ -57,10 +68,18 @@ def loopback(tmp: Path, n: int, db: str | None) -> None:
         rep = run_cycle(ws, max_batch_events=2000)
         dt = time.perf_counter() - t0
         assert rep.ok and rep.left == 0, rep.error
-        report(f"sync over loopback: {n} cases, {events} events ({raw / events:.0f} B JSON each), "
-               f"hub on {'PostgreSQL' if db else 'SQLite'}", {
-                   "seed time": seeded, "sync time": dt, "cases per second": f"{n / dt:.0f}",
-                   "events per second": f"{events / dt:.0f}", "batches": rep.batches}, unit="s")
+        report(
+            f"sync over loopback: {n} cases, {events} events ({raw / events:.0f} B JSON each), "
+            f"hub on {'PostgreSQL' if db else 'SQLite'}",
+            {
+                "seed time": seeded,
+                "sync time": dt,
+                "cases per second": f"{n / dt:.0f}",
+                "events per second": f"{events / dt:.0f}",
+                "batches": rep.batches,
+            },
+            unit="s",
+        )
     finally:
         hub.stop()
         ws.close()
@@ -81,20 +100,27 @@ def shaped(tmp: Path, n: int, db: str | None) -> None:
         dt = time.perf_counter() - t0
         assert rep.ok and rep.left == 0, rep.error
         wire = proxy.counters.total
-        report(f"sync over a shaped link (64 kbit/s each way, 300 ms RTT): {n} cases, {events} events", {
-            "time for all cases": f"{dt:.1f} s",
-            "bytes on the wire": wire, "bytes up (to the hub)": proxy.counters.up,
-            "bytes per case": f"{wire / n:.0f}",
-            "zstd of raw events per case": f"{zsize / n:.0f}",
-            "wire / zstd(raw events)": f"{wire / zsize:.2f}",
-            "goodput (zstd events / link capacity)": f"{zsize / (dt * rate):.0%}",
-            "batches": rep.batches, "connections": proxy.counters.connections,
-        })
+        report(
+            f"sync over a shaped link (64 kbit/s each way, 300 ms RTT): {n} cases, {events} events",
+            {
+                "time for all cases": f"{dt:.1f} s",
+                "bytes on the wire": wire,
+                "bytes up (to the hub)": proxy.counters.up,
+                "bytes per case": f"{wire / n:.0f}",
+                "zstd of raw events per case": f"{zsize / n:.0f}",
+                "wire / zstd(raw events)": f"{wire / zsize:.2f}",
+                "goodput (zstd events / link capacity)": f"{zsize / (dt * rate):.0%}",
+                "batches": rep.batches,
+                "connections": proxy.counters.connections,
+            },
+        )
         proxy.reset_counters()
         t0 = time.perf_counter()
         rep = run_cycle(ws)
-        report("idle sync on the same link", {"bytes on the wire": proxy.counters.total,
-                                               "time": f"{time.perf_counter() - t0:.2f} s"})
+        report(
+            "idle sync on the same link",
+            {"bytes on the wire": proxy.counters.total, "time": f"{time.perf_counter() - t0:.2f} s"},
+        )
     finally:
         proxy.close()
         hub.stop()
@@ -122,14 +148,18 @@ def cut(tmp: Path, n: int, db: str | None) -> None:
         st = hub.store()
         applied = st.counts()["events"]
         st.close()
-        report(f"a cut 12 s into a shaped sync of {n} cases ({total} events; one batch is at most "
-               f"{protocol.TARGET_BATCH_BYTES * 8 // 1024} KiB of JSON)", {
-            "events acked before the cut": first.pushed, "batches before the cut": first.batches,
-            "events sent again (hub: already had them)": second.duplicates,
-            "batches after the cut": second.batches,
-            "events at the hub (each once)": applied,
-            "cut error": str(first.error)[:60] if first.error else "none (finished first)",
-        })
+        report(
+            f"a cut 12 s into a shaped sync of {n} cases ({total} events; one batch is at most "
+            f"{protocol.TARGET_BATCH_BYTES * 8 // 1024} KiB of JSON)",
+            {
+                "events acked before the cut": first.pushed,
+                "batches before the cut": first.batches,
+                "events sent again (hub: already had them)": second.duplicates,
+                "batches after the cut": second.batches,
+                "events at the hub (each once)": applied,
+                "cut error": str(first.error)[:60] if first.error else "none (finished first)",
+            },
+        )
     finally:
         proxy.close()
         hub.stop()

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import importlib
 
-BENCHES = ["tests.bench.bench_startup", "tests.bench.bench_search", "tests.bench.bench_lookup", "tests.bench.bench_print", "tests.bench.bench_sync"]
+BENCHES = [
+    "tests.bench.bench_startup",
+    "tests.bench.bench_search",
+    "tests.bench.bench_lookup",
+    "tests.bench.bench_print",
+    "tests.bench.bench_sync",
+]
 
 if __name__ == "__main__":
     for name in BENCHES:

@@ -6,10 +6,9 @@ cases must have survived.
 
 from __future__ import annotations
 
+import random
 import sys
 from dataclasses import replace
-
-import random
 
 from app.services.demo import fake_resident_id
 from app.services.intake import ApplicantInput, IntakeService

@@ -24,9 +24,13 @@ def check_store(db: Path) -> set[str]:
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        cases = con.execute("select id, number, state, created_on, workstation_id from case_record").fetchall()
+        cases = con.execute(
+            "select id, number, state, created_on, workstation_id from case_record"
+        ).fetchall()
         for cid, number, state, _day, _ws in cases:
-            kinds = [k for (k,) in con.execute("select kind from case_event where case_id=? order by id", (cid,))]
+            kinds = [
+                k for (k,) in con.execute("select kind from case_event where case_id=? order by id", (cid,))
+            ]
             assert kinds == ["case.created", "case.accepted"], (number, kinds)
             jobs = con.execute("select doc_kind from print_job where case_id=?", (cid,)).fetchall()
             assert jobs == [("receipt",)], (number, jobs)
@@ -36,8 +40,9 @@ def check_store(db: Path) -> set[str]:
             "select created_on, workstation_id, max(cast(substr(number, 21, 4) as integer)) "
             "from case_record group by created_on, workstation_id"
         ):
-            (last,) = con.execute("select last_seq from number_counter where day=? and workstation_id=?",
-                                  (day, ws)).fetchone()
+            (last,) = con.execute(
+                "select last_seq from number_counter where day=? and workstation_id=?", (day, ws)
+            ).fetchone()
             assert last >= top
         return {n for _, n, *_ in cases}
     finally:
@@ -52,10 +57,15 @@ def test_kill_9_while_accepting(tmp_path: Path):
     seen: set[str] = set()
     confirmed: set[str] = set()
     for _ in range(ROUNDS):
-        proc = subprocess.Popen([sys.executable, "-m", "tests.fault.accept_loop", str(data)],
-                                cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.fault.accept_loop", str(data)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         out: list[str] = []
-        reader = threading.Thread(target=lambda: out.extend(proc.stdout), daemon=True)
+        reader = threading.Thread(target=out.extend, args=(proc.stdout,), daemon=True)
         reader.start()
         # wait for the first commit of this round, then kill at a random moment
         deadline = time.monotonic() + 60

@@ -66,7 +66,7 @@ class PrinterListener:
         while not stop.is_set():
             try:
                 conn, _ = s.accept()
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -136,7 +136,7 @@ class PrinterListener:
     def close(self) -> None:
         self._close_socket()
 
-    def __enter__(self) -> "PrinterListener":
+    def __enter__(self) -> PrinterListener:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -49,8 +49,9 @@ def accepted_case(ws) -> str:
 def jobs(ws) -> list[tuple]:
     con = sqlite3.connect(ws.config.db_path)
     try:
-        return con.execute("select doc_kind, state, attempts, reprint, printer_url, last_error "
-                           "from print_job order by id").fetchall()
+        return con.execute(
+            "select doc_kind, state, attempts, reprint, printer_url, last_error from print_job order by id"
+        ).fetchall()
     finally:
         con.close()
 
@@ -77,8 +78,12 @@ def test_case_print_failures_exit_1_with_a_message_and_keep_the_job(ws, data_dir
         doc, state, attempts, reprint, url, error = jobs(ws)[-1]
         assert (doc, state, attempts, reprint, url) == ("receipt", "queued", 1, 1, printer.url)
         assert error.startswith("refused")
-    for args, words in [(["--doc", "refusal"], "没有不予受理通知书"), (["--doc", "handover"], "交接单"),
-                        (["--doc", "pickup"], "尚未出件"), (["--printer", "lpt1://x"], "打印机地址无效")]:
+    for args, words in [
+        (["--doc", "refusal"], "没有不予受理通知书"),
+        (["--doc", "handover"], "交接单"),
+        (["--doc", "pickup"], "尚未出件"),
+        (["--printer", "lpt1://x"], "打印机地址无效"),
+    ]:
         code, _, err = main(capsys, data_dir, "case", "print", number, *args)
         assert code == 1 and words in err, (args, err)
     code, _, err = main(capsys, data_dir, "case", "print", "320724100-01-261120-0099-X")
@@ -86,7 +91,9 @@ def test_case_print_failures_exit_1_with_a_message_and_keep_the_job(ws, data_dir
     assert len(jobs(ws)) == 2  # the failures above stored nothing
     # --preview writes the PNG of what was printed and prints nothing
     png = tmp_path / "receipt.png"
-    code, out, err = main(capsys, data_dir, "case", "print", number, "--doc", "receipt", "--preview", str(png))
+    code, out, err = main(
+        capsys, data_dir, "case", "print", number, "--doc", "receipt", "--preview", str(png)
+    )
     assert code == 0, err
     assert str(png) in out and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and len(jobs(ws)) == 2
 

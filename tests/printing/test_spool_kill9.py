@@ -53,8 +53,13 @@ def test_kill_9_while_sending_then_restart_resends(tmp_path: Path) -> None:
 
         path = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
-        proc = subprocess.Popen([sys.executable, "-m", "tests.printing.spool_child", str(data)],
-                                cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.printing.spool_child", str(data)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             deadline = time.monotonic() + 30
             while not (printer.connections and job_row(ws.config.db_path)[0] == "sending"):

@@ -34,8 +34,14 @@ def test_config_get_set(tmp_path: Path):
 
 def test_env_var_selects_the_data_dir(tmp_path: Path):
     e = {**os.environ, "PYTHONPATH": str(ROOT), "YICHUANG_DATA_DIR": str(tmp_path / "envdir")}
-    r = subprocess.run([sys.executable, "-m", "app", "config", "get", "office.code"], cwd=ROOT, env=e,
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "app", "config", "get", "office.code"],
+        cwd=ROOT,
+        env=e,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 0 and (tmp_path / "envdir" / "config.toml").exists()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import ConfigError, ENV_DATA_DIR, load_config, resolve_data_dir
+from app.config import ENV_DATA_DIR, ConfigError, load_config, resolve_data_dir
 
 
 def test_cli_beats_env_beats_platform(tmp_path: Path, monkeypatch):
@@ -30,9 +30,15 @@ def test_first_start_writes_documented_defaults(tmp_path: Path):
 
 def test_settings_are_validated(tmp_path: Path):
     cfg = load_config(tmp_path)
-    for key, value in [("office.code", "12"), ("workstation.id", "!!"), ("printer.url", "lpt1"),
-                       ("ui.language", "fr"), ("office.name", "中心\x1b@"), ("nope.key", "x"),
-                       ("hub.url", "ftp://x")]:
+    for key, value in [
+        ("office.code", "12"),
+        ("workstation.id", "!!"),
+        ("printer.url", "lpt1"),
+        ("ui.language", "fr"),
+        ("office.name", "中心\x1b@"),
+        ("nope.key", "x"),
+        ("hub.url", "ftp://x"),
+    ]:
         with pytest.raises(ConfigError):
             cfg.set(key, value)
     cfg.set("workstation.id", "a7")

@@ -30,8 +30,13 @@ def receive_all(draft):
 
 
 def applicant(**kw) -> ApplicantInput:
-    base = dict(kind="person", id_number=person_id(), name="张秀英", phone="13812345678",
-                address="灌南县新安镇人民中路8号")
+    base = dict(
+        kind="person",
+        id_number=person_id(),
+        name="张秀英",
+        phone="13812345678",
+        address="灌南县新安镇人民中路8号",
+    )
     base.update(kw)
     return ApplicantInput(**base)
 
@@ -44,7 +49,12 @@ def test_accept_a_bundle_writes_case_event_and_print_job_together(ws):
 
     case = result.case
     number = parse_case_number(case.number)
-    assert (number.office, number.workstation, number.day, number.seq) == ("320724100", "01", date(2026, 11, 20), 1)
+    assert (number.office, number.workstation, number.day, number.seq) == (
+        "320724100",
+        "01",
+        date(2026, 11, 20),
+        1,
+    )
     assert case.state == "accepted"
     assert case.accepted_on == date(2026, 11, 20)
     assert case.due_date is not None and case.due_date > case.accepted_on
@@ -70,8 +80,9 @@ def test_accept_refused_while_a_required_material_is_missing(ws):
 
 def test_tolerated_material_allows_acceptance_with_a_promised_date(ws):
     svc = IntakeService(ws)
-    code = next(m.code for m in ws.catalogue.matters.values()
-                if any(x.required and x.tolerable for x in m.materials))
+    code = next(
+        m.code for m in ws.catalogue.matters.values() if any(x.required and x.tolerable for x in m.materials)
+    )
     draft = receive_all(svc.new_draft("matter", code))
     i = next(i for i, m in enumerate(draft.marks) if m.item.required and m.item.tolerable)
     draft.marks[i] = replace(draft.marks[i], status="tolerated")

@@ -12,14 +12,22 @@ import random
 import threading
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.domain.identifiers import ric_check_char
 from app.services.intake import ApplicantInput, IntakeService
-from app.services.printing import (LEASE, MAX_BACKOFF, DocumentUnavailable, PrintSpool,
-                                   available_documents, reprint, retry_delay, write_preview)
+from app.services.printing import (
+    LEASE,
+    MAX_BACKOFF,
+    DocumentUnavailable,
+    PrintSpool,
+    available_documents,
+    reprint,
+    retry_delay,
+    write_preview,
+)
 from app.services.workstation import open_workstation
 from printing.signing import verify_payload
 from tests.printing.listener import PrinterListener
@@ -77,8 +85,9 @@ def test_accepted_receipt_arrives_whole_and_decodes_to_the_case(ws):
     assert job.state == "sent" and job.attempts == 1 and job.last_error == ""
 
 
-@pytest.mark.parametrize("mode, kind", [("refuse", "refused"), ("stall", "timeout"),
-                                        ("half", "disconnected"), ("paper", "paper")])
+@pytest.mark.parametrize(
+    "mode, kind", [("refuse", "refused"), ("stall", "timeout"), ("half", "disconnected"), ("paper", "paper")]
+)
 def test_a_failing_printer_keeps_the_job_until_it_behaves(ws, clock, mode, kind):
     with PrinterListener(mode) as printer:
         url = printer.url + ("?status=1" if mode == "paper" else "")
@@ -89,7 +98,7 @@ def test_a_failing_printer_keeps_the_job_until_it_behaves(ws, clock, mode, kind)
         assert not result.ok and result.error.startswith(kind + ":"), result.error
         job = job_of(ws, decision.job_id)
         assert (job.state, job.attempts) == ("queued", 1) and job.last_error.startswith(kind)
-        retry_at = job.next_attempt_at.replace(tzinfo=timezone.utc)
+        retry_at = job.next_attempt_at.replace(tzinfo=UTC)
         assert timedelta(seconds=1) <= retry_at - ws.utcnow() <= timedelta(seconds=2)
         assert spool.send_due() == []  # not due yet: backoff
         assert spool.summary().failing == 1 and spool.summary().last_error.startswith(kind)
@@ -246,8 +255,12 @@ def test_reprint_of_a_document_the_case_does_not_have_is_a_clear_error(ws):
 
     number = accept(ws).case.number
     assert available_documents(ws, CaseService(ws).get(number)) == ["receipt"]
-    for kind, words in [("refusal", "没有不予受理通知书"), ("notice", "未出具过补正材料通知书"),
-                        ("pickup", "尚未出件"), ("handover", "交接单按快递批次打印")]:
+    for kind, words in [
+        ("refusal", "没有不予受理通知书"),
+        ("notice", "未出具过补正材料通知书"),
+        ("pickup", "尚未出件"),
+        ("handover", "交接单按快递批次打印"),
+    ]:
         with pytest.raises(DocumentUnavailable, match=words):
             reprint(ws, number, kind)
     with pytest.raises(DocumentUnavailable, match="没有找到案件"):

@@ -12,18 +12,26 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.sync.pg import Cluster, free_port, pg_bin
 import sync.models  # noqa: F401  (sync tables registered with the metadata)
+from tests.sync.pg import Cluster, free_port, pg_bin
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICE, WSID = "320724100", "01"
 
 
-def ycli(*args: str, check: bool = True, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+def ycli(
+    *args: str, check: bool = True, timeout: float = 120, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """`yichuang ARGS` in a child process."""
     full_env = {**os.environ, **(env or {})}
-    r = subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True,
-                       text=True, timeout=timeout, env=full_env)
+    r = subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+    )
     if check and r.returncode != 0:
         raise AssertionError(f"yichuang {' '.join(args)} -> {r.returncode}\n{r.stdout}\n{r.stderr}")
     return r
@@ -45,12 +53,26 @@ class HubProcess:
     def _db(self) -> list[str]:
         return ["--db", self.db_url] if self.db_url else []
 
-    def start(self) -> "HubProcess":
+    def start(self) -> HubProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "hub", "serve", "--data-dir", str(self.data_dir),
-             "--port", str(self.port), *self._db(), *self.extra],
-            cwd=ROOT, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "hub",
+                "serve",
+                "--data-dir",
+                str(self.data_dir),
+                "--port",
+                str(self.port),
+                *self._db(),
+                *self.extra,
+            ],
+            cwd=ROOT,
+            stdout=open(self.log, "ab"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -121,8 +143,17 @@ def sqlite_hub(tmp_path: Path):
     h.stop()
 
 
-def make_workstation(data_dir: Path, url: str, token: str, *, cases: int = 0, seed: int = 7, clock=None,
-                     office: str = OFFICE, wsid: str = WSID):
+def make_workstation(
+    data_dir: Path,
+    url: str,
+    token: str,
+    *,
+    cases: int = 0,
+    seed: int = 7,
+    clock=None,
+    office: str = OFFICE,
+    wsid: str = WSID,
+):
     from app.services.demo import seed_cases
     from app.services.workstation import open_workstation
 

@@ -33,7 +33,9 @@ class Cluster:
     def __init__(self) -> None:
         b = pg_bin()
         if b is None:
-            raise RuntimeError("PostgreSQL server binaries not found (sync/tools/ensure_postgres.sh installs them)")
+            raise RuntimeError(
+                "PostgreSQL server binaries not found (sync/tools/ensure_postgres.sh installs them)"
+            )
         self.bin = b
         self.dir = Path(tempfile.mkdtemp(prefix="yc-pg-"))
         self.port = free_port()
@@ -42,7 +44,9 @@ class Cluster:
             try:
                 pw = pwd.getpwnam("postgres")
             except KeyError:
-                raise RuntimeError("running as root and there is no `postgres` user to run the server") from None
+                raise RuntimeError(
+                    "running as root and there is no `postgres` user to run the server"
+                ) from None
             self.user = "postgres"
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
         os.chmod(self.dir, 0o700)
@@ -53,14 +57,37 @@ class Cluster:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
 
-    def start(self) -> "Cluster":
+    def start(self) -> Cluster:
         data = self.dir / "data"
-        self._run(str(self.bin / "initdb"), "-D", str(data), "-U", "yichuang", "--auth=trust", "-E", "UTF8",
-                  "--no-sync", "--locale=C")
-        opts = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
-                f"-c fsync=off -c full_page_writes=off -c max_connections=100")
-        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(self.dir / "log"), "-w",
-                  "-t", "60", "start")
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "yichuang",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C",
+        )
+        opts = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
+            f"-c fsync=off -c full_page_writes=off -c max_connections=100"
+        )
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            opts,
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         return self
 
     def url(self, db: str = "postgres") -> str:
@@ -70,8 +97,9 @@ class Cluster:
         import psycopg
 
         name = f"hub_{int(time.time() * 1000) % 10**9}_{os.getpid()}_{free_port()}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=yichuang dbname=postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=yichuang dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 

@@ -17,8 +17,13 @@ def ev(kind: str, lc: int, origin: str = WIN, n: int = 0, **payload) -> cs.Event
 
 
 def test_window_then_back_office_lifecycle():
-    events = [ev(cs.CREATED, 1), ev(cs.ACCEPTED, 2), ev(cs.IN_REVIEW, 3, BO), ev(cs.COMPLETED, 4, BO),
-              ev(cs.DELIVERED, 5)]
+    events = [
+        ev(cs.CREATED, 1),
+        ev(cs.ACCEPTED, 2),
+        ev(cs.IN_REVIEW, 3, BO),
+        ev(cs.COMPLETED, 4, BO),
+        ev(cs.DELIVERED, 5),
+    ]
     view = cs.derive(events)
     assert view.state == "delivered"
     assert view.conflicts == ()
@@ -48,17 +53,24 @@ def test_denial_reason_is_kept():
 
 
 def test_correction_request_reopens_the_case_for_the_window():
-    view = cs.derive([ev(cs.CREATED, 1), ev(cs.ACCEPTED, 2), ev(cs.CORRECTION_REQUESTED, 3, BO),
-                      ev(cs.ACCEPTED, 4)])
+    view = cs.derive(
+        [ev(cs.CREATED, 1), ev(cs.ACCEPTED, 2), ev(cs.CORRECTION_REQUESTED, 3, BO), ev(cs.ACCEPTED, 4)]
+    )
     assert view.state == "accepted" and view.conflicts == ()
 
 
 KINDS = sorted(cs.KNOWN_KINDS)
 events_st = st.lists(
-    st.builds(lambda k, lc, o, n: cs.Event(str(uuid.UUID(int=n)), k, lc, o, {}),
-              st.sampled_from(KINDS), st.integers(1, 6), st.sampled_from([WIN, BO, "320724100/02"]),
-              st.integers(0, 2**64)),
-    max_size=12, unique_by=lambda e: e.event_id)
+    st.builds(
+        lambda k, lc, o, n: cs.Event(str(uuid.UUID(int=n)), k, lc, o, {}),
+        st.sampled_from(KINDS),
+        st.integers(1, 6),
+        st.sampled_from([WIN, BO, "320724100/02"]),
+        st.integers(0, 2**64),
+    ),
+    max_size=12,
+    unique_by=lambda e: e.event_id,
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -22,10 +22,23 @@ def test_sync_cli_imports_only_argparse_at_module_level():
 def test_hub_add_token_checks_its_arguments_and_prints_the_token_last(tmp_path):
     r = ycli("hub", "add-token", "--data-dir", str(tmp_path / "hub"), "--role", "workstation", check=False)
     assert r.returncode == 1 and "--office" in r.stderr
-    r = ycli("hub", "add-token", "--data-dir", str(tmp_path / "hub"), "--role", "workstation",
-             "--office", "12345", "--workstation", "01", check=False)
+    r = ycli(
+        "hub",
+        "add-token",
+        "--data-dir",
+        str(tmp_path / "hub"),
+        "--role",
+        "workstation",
+        "--office",
+        "12345",
+        "--workstation",
+        "01",
+        check=False,
+    )
     assert r.returncode == 1
-    r = ycli("hub", "add-token", "--data-dir", str(tmp_path / "hub"), "--role", "backoffice", "--name", "税务")
+    r = ycli(
+        "hub", "add-token", "--data-dir", str(tmp_path / "hub"), "--role", "backoffice", "--name", "税务"
+    )
     token = r.stdout.strip().splitlines()[-1]
     assert token.startswith("yc1_") and len(token) > 40
     assert token not in (tmp_path / "hub" / "hub.db").read_bytes().decode("latin-1")  # only its hash is kept

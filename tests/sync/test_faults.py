@@ -102,9 +102,12 @@ def test_lost_acknowledgements_resend_once_and_change_nothing(tmp_path: Path, sq
 
 
 def _spawn_sync(data_dir: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "app", "sync", "--once", "--quiet",
-                             "--data-dir", str(data_dir)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "sync", "--once", "--quiet", "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_kill_9_of_either_side_in_a_loop(tmp_path: Path, hub_db):
@@ -116,7 +119,7 @@ def test_kill_9_of_either_side_in_a_loop(tmp_path: Path, hub_db):
     ws.close()
     rng = random.Random(11)
     try:
-        for round_ in range(6 * SOAK):
+        for _round in range(6 * SOAK):
             p = _spawn_sync(wsdir)
             time.sleep(rng.uniform(0.3, 1.6))
             victim = rng.choice(["window", "hub", "both"])

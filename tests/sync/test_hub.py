@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 import httpx
+import pytest
 import zstandard
 
 from sync import protocol
@@ -16,8 +15,11 @@ pytestmark = pytest.mark.slow  # real hub processes, on SQLite and PostgreSQL
 
 
 def _tokens(hub):
-    return (hub.token("workstation", "320724100", "01"), hub.token("workstation", "320724101", "01"),
-            hub.token("backoffice", name="市场监管局"))
+    return (
+        hub.token("workstation", "320724100", "01"),
+        hub.token("workstation", "320724101", "01"),
+        hub.token("backoffice", name="市场监管局"),
+    )
 
 
 def test_exactly_once_whatever_the_delivery(hub):
@@ -31,7 +33,7 @@ def test_exactly_once_whatever_the_delivery(hub):
     again = events[:] + events[:10]
     rnd.shuffle(again)
     for i in range(0, len(again), 7):
-        r = decoded(push(hub.url, ws_a, again[i:i + 7]))
+        r = decoded(push(hub.url, ws_a, again[i : i + 7]))
         assert r["ok"] == 0 and r["refused"] == []
     after = decoded(get(hub.url, bo, "/api/v1/cases", per_page=500))
     assert after == before
@@ -70,8 +72,13 @@ def test_refused_event_blocks_only_its_case(hub):
 
 
 def test_no_token_no_access(hub):
-    for method, path in (("GET", "/api/v1/sync/pull"), ("POST", "/api/v1/sync/push"), ("GET", "/api/v1/cases"),
-                         ("GET", f"/api/v1/cases/{number(1)}"), ("POST", f"/api/v1/cases/{number(1)}/events")):
+    for method, path in (
+        ("GET", "/api/v1/sync/pull"),
+        ("POST", "/api/v1/sync/push"),
+        ("GET", "/api/v1/cases"),
+        ("GET", f"/api/v1/cases/{number(1)}"),
+        ("POST", f"/api/v1/cases/{number(1)}/events"),
+    ):
         for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic abc"}):
             assert httpx.request(method, hub.url + path, headers=headers).status_code == 401
     assert httpx.get(hub.url + "/healthz").status_code == 200
@@ -85,8 +92,16 @@ def test_malformed_and_oversize_batches_are_refused_whole(hub):
     assert r.status_code == 400 and "lc" in r.json()["message"]
     assert get(hub.url, bo, f"/api/v1/cases/{number(5)}").status_code == 404  # nothing half-applied
     h = {"Authorization": f"Bearer {ws_a}", "Content-Encoding": "zstd"}
-    assert httpx.post(hub.url + "/api/v1/sync/push", content=b"\x28\xb5\x2f\xfdnot zstd", headers=h).status_code == 400
-    assert httpx.post(hub.url + "/api/v1/sync/push", content=b"{}", headers=h | {"Content-Encoding": "br"}).status_code == 415
+    assert (
+        httpx.post(hub.url + "/api/v1/sync/push", content=b"\x28\xb5\x2f\xfdnot zstd", headers=h).status_code
+        == 400
+    )
+    assert (
+        httpx.post(
+            hub.url + "/api/v1/sync/push", content=b"{}", headers=h | {"Content-Encoding": "br"}
+        ).status_code
+        == 415
+    )
     bomb = zstandard.ZstdCompressor().compress(b" " * (protocol.MAX_DECODED + 10))
     assert httpx.post(hub.url + "/api/v1/sync/push", content=bomb, headers=h).status_code == 413
     many = protocol.compress({"v": 1, "batch": "x", "events": [good[0]] * (protocol.MAX_EVENTS + 1)})
@@ -111,8 +126,12 @@ def test_read_and_back_office_api(hub):
     assert decide(hub.url, bo, number(2), "case.accepted").status_code == 422  # a window's decision
     assert decide(hub.url, ws_a, number(2), "case.completed").status_code == 403  # a window token
     detail = decoded(get(hub.url, bo, f"/api/v1/cases/{number(1)}"))
-    assert [e["kind"] for e in detail["events"]] == ["case.created", "case.accepted", "case.in_review",
-                                                     "case.completed"]
+    assert [e["kind"] for e in detail["events"]] == [
+        "case.created",
+        "case.accepted",
+        "case.in_review",
+        "case.completed",
+    ]
     assert decoded(get(hub.url, bo, "/api/v1/cases", state="completed"))["total"] == 1
 
 

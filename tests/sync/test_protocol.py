@@ -26,14 +26,25 @@ def test_compressed_round_trip_and_limits():
 
 
 def _event(**kw):
-    e = {"id": str(uuid.uuid4()), "case": "320724100-01-261120-0001-X", "kind": "case.created", "lc": 1,
-         "p": {}, "actor": "a", "office": "320724100", "ws": "01", "at": "2026-11-20T00:00:00+00:00"}
+    e = {
+        "id": str(uuid.uuid4()),
+        "case": "320724100-01-261120-0001-X",
+        "kind": "case.created",
+        "lc": 1,
+        "p": {},
+        "actor": "a",
+        "office": "320724100",
+        "ws": "01",
+        "at": "2026-11-20T00:00:00+00:00",
+    }
     e.update(kw)
     return e
 
 
-@pytest.mark.parametrize("bad", [{"id": "not-a-uuid"}, {"kind": "Bad Kind"}, {"lc": 0}, {"lc": True},
-                                 {"p": []}, {"case": ""}, {"at": 5}])
+@pytest.mark.parametrize(
+    "bad",
+    [{"id": "not-a-uuid"}, {"kind": "Bad Kind"}, {"lc": 0}, {"lc": True}, {"p": []}, {"case": ""}, {"at": 5}],
+)
 def test_a_bad_event_makes_the_whole_batch_malformed(bad):
     with pytest.raises(protocol.ProtocolError):
         protocol.parse_batch({"v": 1, "batch": "b", "events": [_event(), _event(**bad)]})
@@ -46,13 +57,21 @@ def test_batch_envelope_is_checked():
 
 
 def _catalogue(matters: dict[str, str], version: str) -> dict:
-    return {"format": "f", "version": version, "published": "2026-01-01", "region": "r",
-            "matters": [{"code": c, "name": n} for c, n in matters.items()], "bundles": []}
+    return {
+        "format": "f",
+        "version": version,
+        "published": "2026-01-01",
+        "region": "r",
+        "matters": [{"code": c, "name": n} for c, n in matters.items()],
+        "bundles": [],
+    }
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.dictionaries(st.sampled_from("ABCDEFGH"), st.sampled_from(["x", "y", "z"])),
-       st.dictionaries(st.sampled_from("ABCDEFGH"), st.sampled_from(["x", "y", "z"])))
+@given(
+    st.dictionaries(st.sampled_from("ABCDEFGH"), st.sampled_from(["x", "y", "z"])),
+    st.dictionaries(st.sampled_from("ABCDEFGH"), st.sampled_from(["x", "y", "z"])),
+)
 def test_delta_applied_to_the_old_version_gives_the_new_one(old, new):
     a, b = _catalogue(old, "1"), _catalogue(new, "2")
     delta = docdelta.make_delta(a, b)

@@ -38,9 +38,25 @@ def hub_cases(hub, token) -> dict[str, str]:
 
 def test_cli_sync_once_then_idle_sync_costs_under_1kb(tmp_path: Path, sqlite_hub):
     hub = sqlite_hub
-    token = ycli("hub", "add-token", "--data-dir", str(hub.data_dir), "--role", "workstation",
-                 "--office", OFFICE, "--workstation", WSID).stdout.strip().splitlines()[-1]
-    bo = ycli("hub", "add-token", "--data-dir", str(hub.data_dir), "--role", "backoffice").stdout.splitlines()[-1]
+    token = (
+        ycli(
+            "hub",
+            "add-token",
+            "--data-dir",
+            str(hub.data_dir),
+            "--role",
+            "workstation",
+            "--office",
+            OFFICE,
+            "--workstation",
+            WSID,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    bo = ycli(
+        "hub", "add-token", "--data-dir", str(hub.data_dir), "--role", "backoffice"
+    ).stdout.splitlines()[-1]
     proxy = Proxy(hub.port)
     ws = make_workstation(tmp_path / "ws", proxy.url, token, cases=30)
     ws.close()
@@ -72,8 +88,9 @@ def test_back_office_decision_reaches_the_window_and_conflicts_are_recorded_on_b
     states = window_cases(ws)
     assert states[done] == "completed" and states[clash] == "completed"
     assert states == hub_cases(hub, bo)
-    assert [c.number for c in local.ready_for_pickup(ws.store)] == sorted([done, clash]) or \
-        {c.number for c in local.ready_for_pickup(ws.store)} == {done, clash}
+    assert [c.number for c in local.ready_for_pickup(ws.store)] == sorted([done, clash]) or {
+        c.number for c in local.ready_for_pickup(ws.store)
+    } == {done, clash}
     window_conf = [(c.case_number, c.rule, c.kind) for c in local.conflicts(ws.store)]
     assert window_conf == [(clash, "superseded", "case.withdrawn")]
     hub_conf = get(hub.url, bo, f"/api/v1/cases/{clash}").json()["conflicts"]
@@ -123,7 +140,15 @@ def test_bundle_exactly_once_and_tamper_refused(tmp_path, hub):
         bad = bytearray(data)
         bad[pos] ^= 0x01
         (tmp_path / "bad.ycb").write_bytes(bytes(bad))
-        r = ycli("hub", "import-bundle", str(tmp_path / "bad.ycb"), "--data-dir", str(hub.data_dir), *db, check=False)
+        r = ycli(
+            "hub",
+            "import-bundle",
+            str(tmp_path / "bad.ycb"),
+            "--data-dir",
+            str(hub.data_dir),
+            *db,
+            check=False,
+        )
         assert r.returncode == 1 and "refused" in r.stderr, r.stderr
         assert hub_cases(hub, bo) == {}
     r = ycli("hub", "import-bundle", str(bundle), "--data-dir", str(hub.data_dir), *db)
@@ -154,8 +179,11 @@ class _Garbage(BaseHTTPRequestHandler):
             self.send_response(500)
             self.end_headers()
             return
-        body = b"\x00\xffnot json" if self.mode == "garbage" else json.dumps(
-            {"ok": 1, "refused": [{"id": "not-one-we-sent"}]}).encode()
+        body = (
+            b"\x00\xffnot json"
+            if self.mode == "garbage"
+            else json.dumps({"ok": 1, "refused": [{"id": "not-one-we-sent"}]}).encode()
+        )
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -215,7 +243,9 @@ def test_catalogue_delta_and_calendar_update_reach_the_window(tmp_path, sqlite_h
     doc["matters"][0] = dict(doc["matters"][0], name=doc["matters"][0]["name"] + "（新）")
     (tmp_path / "cat.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     ycli("hub", "publish-catalogue", str(tmp_path / "cat.json"), "--data-dir", str(hub.data_dir))
-    assert len(json.dumps(make_delta(catalogue_to_dict(load_demo_catalogue()), doc))) < len(json.dumps(doc)) / 10
+    assert (
+        len(json.dumps(make_delta(catalogue_to_dict(load_demo_catalogue()), doc))) < len(json.dumps(doc)) / 10
+    )
     rep = run_cycle(ws)
     assert rep.ok and rep.catalogue == doc["version"]
     assert ws.catalogue.version == doc["version"]
@@ -238,8 +268,13 @@ def test_two_windows_editing_the_same_applicant_is_shown_to_both(tmp_path, sqlit
     with ws1.store.read() as s:
         c = s.execute(select(Case)).scalars().one()
     other = case_events(number(1, ws="02"), ws="02")
-    other[1]["p"]["applicant"] = {"kind": c.applicant_kind, "id_number": c.applicant_id_number,
-                                  "name": c.applicant_name, "phone": "13900000000", "address": "新地址"}
+    other[1]["p"]["applicant"] = {
+        "kind": c.applicant_kind,
+        "id_number": c.applicant_id_number,
+        "name": c.applicant_name,
+        "phone": "13900000000",
+        "address": "新地址",
+    }
     r = push(hub.url, t2, other)
     assert r.status_code == 200
     assert run_cycle(ws1).ok

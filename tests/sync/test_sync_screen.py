@@ -34,13 +34,31 @@ def _prepare(ws):
     batch = local.next_batch(ws.store)
     first = batch[0]
     refused_case = first["case"]
-    local.mark_sent(ws.store, [e for e in batch if e["case"] != refused_case] + [first],
-                    {"ok": len(batch) - 1, "refused": [{"id": first["id"], "code": "bad_payload",
-                                                       "reason": "缺少uid"}]})
+    local.mark_sent(
+        ws.store,
+        [e for e in batch if e["case"] != refused_case] + [first],
+        {"ok": len(batch) - 1, "refused": [{"id": first["id"], "code": "bad_payload", "reason": "缺少uid"}]},
+    )
     done = next(c for c in cases if c.number != refused_case)
-    local.apply_pulled(ws.store, [{"id": str(uuid.uuid4()), "case": done.number, "kind": "case.completed",
-                                   "lc": 3, "p": {}, "actor": "张科长", "office": "", "ws": "",
-                                   "at": "2026-11-20T02:00:00+00:00", "seq": 9, "by": "backoffice:市场监管局"}], 9)
+    local.apply_pulled(
+        ws.store,
+        [
+            {
+                "id": str(uuid.uuid4()),
+                "case": done.number,
+                "kind": "case.completed",
+                "lc": 3,
+                "p": {},
+                "actor": "张科长",
+                "office": "",
+                "ws": "",
+                "at": "2026-11-20T02:00:00+00:00",
+                "seq": 9,
+                "by": "backoffice:市场监管局",
+            }
+        ],
+        9,
+    )
     return refused_case, first["id"], done.number
 
 

@@ -26,23 +26,38 @@ def test_province_level_cases_reach_the_province_and_its_decisions_come_back(tmp
     province = HubProcess(tmp_path / "province").start()
     up_token = province.token("hub", "320724", name="灌南县平台")
     p_bo = province.token("backoffice", name="省文旅厅")
-    county = HubProcess(tmp_path / "county", extra=("--upstream", province.url, "--upstream-token", up_token)).start()
+    county = HubProcess(
+        tmp_path / "county", extra=("--upstream", province.url, "--upstream-token", up_token)
+    ).start()
     try:
         ws_tok, c_bo = county.token("workstation", "320724100", "01"), county.token("backoffice")
         prov_case, county_case = number(1), number(2)
-        push(county.url, ws_tok, case_events(prov_case, subject="320000-WL-0001")
-             + case_events(county_case, subject="320724-CG-0001"))
+        push(
+            county.url,
+            ws_tok,
+            case_events(prov_case, subject="320000-WL-0001")
+            + case_events(county_case, subject="320724-CG-0001"),
+        )
         assert wait_for(lambda: get(province.url, p_bo, f"/api/v1/cases/{prov_case}").status_code == 200)
-        assert get(province.url, p_bo, f"/api/v1/cases/{county_case}").status_code == 404  # stays in the county
+        assert (
+            get(province.url, p_bo, f"/api/v1/cases/{county_case}").status_code == 404
+        )  # stays in the county
         assert get(county.url, c_bo, f"/api/v1/cases/{prov_case}").json()["level"] == "province"
-        assert decide(province.url, p_bo, prov_case, "case.completed", result="旅行社业务经营许可证").status_code == 201
-        assert wait_for(lambda: get(county.url, c_bo, f"/api/v1/cases/{prov_case}").json()["state"] == "completed")
+        assert (
+            decide(province.url, p_bo, prov_case, "case.completed", result="旅行社业务经营许可证").status_code
+            == 201
+        )
+        assert wait_for(
+            lambda: get(county.url, c_bo, f"/api/v1/cases/{prov_case}").json()["state"] == "completed"
+        )
         # and down to the window, exactly once, with the province's author
         page = get(county.url, ws_tok, "/api/v1/sync/pull", after=0)
         import json
 
         events = json.loads(page.content)["events"]
-        assert [(e["case"], e["kind"], e["by"]) for e in events] == [(prov_case, "case.completed", "backoffice:省文旅厅")]
+        assert [(e["case"], e["kind"], e["by"]) for e in events] == [
+            (prov_case, "case.completed", "backoffice:省文旅厅")
+        ]
         # the forwarded events are not sent back up, and nothing is forwarded twice
         time.sleep(3)
         st = province.store()

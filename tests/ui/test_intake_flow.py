@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from textual.widgets import DataTable, Input
 
 from app.domain.identifiers import ric_check_char
@@ -32,8 +31,15 @@ async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
 
 
 async def start(app, pilot):
-    await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen) and app.screen.panes_ready and app.index is not None
-                   and "store" in app.ws.__dict__)
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(app.screen, IntakeScreen)
+            and app.screen.panes_ready
+            and app.index is not None
+            and "store" in app.ws.__dict__
+        ),
+    )
     return app.screen
 
 
@@ -101,8 +107,10 @@ async def test_accept_kcg_by_pinyin_initials_prints_and_lists(ws):
         assert "张秀英".encode("gb18030") in data
         # the case is in today's list
         await pilot.press("f8")
-        await wait_for(pilot, lambda: isinstance(app.screen, CaseListScreen)
-                       and app.screen.query_one(DataTable).row_count == 1)
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CaseListScreen) and app.screen.query_one(DataTable).row_count == 1,
+        )
         table = app.screen.query_one(DataTable)
         assert table.get_row_at(0)[0] == case.number
 

@@ -99,7 +99,9 @@ async def test_case_detail_reprints_and_shows_the_document(ws):
         await start(app, pilot)
         await wait_for(pilot, lambda: state(ws, decision.job_id) == "sent")
         app.push_screen(CaseDetailScreen(number))
-        await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None)
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None
+        )
         detail = app.screen
         shown = {b.binding.key for b in detail.active_bindings.values() if b.binding.show}
         assert {"f7", "f9"} <= shown

@@ -163,7 +163,12 @@ def test_catalogue_is_immutable() -> None:
 
 def material(key: str = "business_licence", **kw: object) -> Material:
     fields: dict[str, object] = dict(
-        key=key, name="营业执照", form="copy", copies=1, required=True, tolerable=False,
+        key=key,
+        name="营业执照",
+        form="copy",
+        copies=1,
+        required=True,
+        tolerable=False,
         medium="paper",
     )
     fields.update(kw)
@@ -172,8 +177,15 @@ def material(key: str = "business_licence", **kw: object) -> Material:
 
 def matter(code: str = "320724-SCJG-0001", *materials: Material, **kw: object) -> Matter:
     fields: dict[str, object] = dict(
-        code=code, name="企业设立登记", type="行政许可", department="市场监管局", level="county",
-        legal_days=15, promised_days=1, fee="不收费", effective=date(2020, 1, 1),
+        code=code,
+        name="企业设立登记",
+        type="行政许可",
+        department="市场监管局",
+        level="county",
+        legal_days=15,
+        promised_days=1,
+        fee="不收费",
+        effective=date(2020, 1, 1),
         materials=materials or (material(),),
     )
     fields.update(kw)
@@ -182,8 +194,13 @@ def matter(code: str = "320724-SCJG-0001", *materials: Material, **kw: object) -
 
 @pytest.mark.parametrize(
     "kw",
-    [dict(copies=0), dict(required=False, tolerable=True), dict(form="scan"),
-     dict(medium="fax"), dict(name="")],
+    [
+        dict(copies=0),
+        dict(required=False, tolerable=True),
+        dict(form="scan"),
+        dict(medium="fax"),
+        dict(name=""),
+    ],
 )
 def test_material_invariants(kw: dict) -> None:
     with pytest.raises(ValueError):
@@ -199,8 +216,9 @@ def test_matter_and_catalogue_invariants() -> None:
         Bundle("b", "开餐馆", (), ())
     good = matter()
     with pytest.raises(ValueError):  # bundle of an unknown matter
-        Catalogue("1", date(2020, 1, 1), "320724", {good.code: good},
-                  {"b": Bundle("b", "开餐馆", (), ("nope",))})
+        Catalogue(
+            "1", date(2020, 1, 1), "320724", {good.code: good}, {"b": Bundle("b", "开餐馆", (), ("nope",))}
+        )
     other = matter("320724-SCJG-0002", material(name="营业执照副本"))
     with pytest.raises(ValueError):  # one key, two names
         Catalogue("1", date(2020, 1, 1), "320724", {good.code: good, other.code: other}, {})
@@ -230,8 +248,12 @@ def test_dump_replaces_an_existing_file_and_leaves_no_temporary(tmp_path: Path) 
 
 texts = st.text(alphabet="营业执照身份证明申请书合同餐馆许可ABC123", min_size=1, max_size=10)
 keys = st.sampled_from(["business_licence", "legal_rep_id", "lease_contract", "site_plan"])
-KEY_NAMES = {"business_licence": "营业执照", "legal_rep_id": "法定代表人身份证明",
-             "lease_contract": "房屋租赁合同", "site_plan": "经营场所平面布局图"}
+KEY_NAMES = {
+    "business_licence": "营业执照",
+    "legal_rep_id": "法定代表人身份证明",
+    "lease_contract": "房屋租赁合同",
+    "site_plan": "经营场所平面布局图",
+}
 
 
 @st.composite
@@ -239,8 +261,11 @@ def materials_st(draw: st.DrawFn) -> Material:
     key = draw(keys)
     required = draw(st.booleans())
     return Material(
-        key=key, name=KEY_NAMES[key], form=draw(st.sampled_from(["original", "copy"])),
-        copies=draw(st.integers(1, 5)), required=required,
+        key=key,
+        name=KEY_NAMES[key],
+        form=draw(st.sampled_from(["original", "copy"])),
+        copies=draw(st.integers(1, 5)),
+        required=required,
         tolerable=required and draw(st.booleans()),
         medium=draw(st.sampled_from(["paper", "electronic"])),
         note=draw(st.one_of(st.just(""), texts)),
@@ -254,21 +279,35 @@ def catalogues_st(draw: st.DrawFn) -> Catalogue:
     for i in range(count):
         legal = draw(st.integers(0, 60))
         m = Matter(
-            code=f"320724-T-{i:04d}", name=draw(texts), type=draw(st.sampled_from(["行政许可", "公共服务"])),
+            code=f"320724-T-{i:04d}",
+            name=draw(texts),
+            type=draw(st.sampled_from(["行政许可", "公共服务"])),
             department=draw(st.sampled_from(["市场监管局", "税务局", "城管局"])),
             level=draw(st.sampled_from(["county", "city", "province"])),
-            legal_days=legal, promised_days=draw(st.integers(0, legal)), fee=draw(texts),
+            legal_days=legal,
+            promised_days=draw(st.integers(0, legal)),
+            fee=draw(texts),
             effective=draw(st.dates(date(2000, 1, 1), date(2030, 12, 31))),
             materials=tuple(draw(st.lists(materials_st(), max_size=4, unique_by=lambda x: x.key))),
             keywords=tuple(draw(st.lists(texts, max_size=3, unique=True))),
         )
         matters[m.code] = m
     codes = list(matters)
-    bundle = Bundle("320724-YJS-001", draw(texts), tuple(draw(st.lists(texts, max_size=2, unique=True))),
-                    tuple(draw(st.lists(st.sampled_from(codes), min_size=1, unique=True))),
-                    joint=draw(st.sampled_from(["", "市县联办"])), description=draw(st.sampled_from(["", "说明"])))
-    return Catalogue(draw(texts), draw(st.dates(date(2000, 1, 1), date(2030, 12, 31))), "320724",
-                     matters, {bundle.code: bundle})
+    bundle = Bundle(
+        "320724-YJS-001",
+        draw(texts),
+        tuple(draw(st.lists(texts, max_size=2, unique=True))),
+        tuple(draw(st.lists(st.sampled_from(codes), min_size=1, unique=True))),
+        joint=draw(st.sampled_from(["", "市县联办"])),
+        description=draw(st.sampled_from(["", "说明"])),
+    )
+    return Catalogue(
+        draw(texts),
+        draw(st.dates(date(2000, 1, 1), date(2030, 12, 31))),
+        "320724",
+        matters,
+        {bundle.code: bundle},
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -289,23 +328,27 @@ def test_any_catalogue_round_trips(tmp_path: Path, cat: Catalogue) -> None:
 def test_invalid_file_reports_every_problem_with_its_location(tmp_path: Path) -> None:
     data = demo_dict()
     m = data["matters"]
-    m[3]["materials"][2]["copies"] = 0                       # schema: minimum
-    m[1]["promised_days"] = m[1]["legal_days"] + 1          # semantic: promised > legal
-    m[2]["effective"] = "2020-02-30"                          # semantic: no such day
-    m[4]["level"] = "town"                                    # schema: enum
-    del m[5]["fee"]                                           # schema: required
-    m[6]["materials"][0]["copise"] = 2                        # schema: unknown field
-    m[7]["name"] = "企业\u0007登记"                           # control character
-    last = len(m) - 1                                         # a matter in no bundle
-    m[last]["code"] = m[0]["code"]                            # duplicate matter code
-    m[9]["materials"][0]["required"] = False                  # tolerable but not required
+    m[3]["materials"][2]["copies"] = 0  # schema: minimum
+    m[1]["promised_days"] = m[1]["legal_days"] + 1  # semantic: promised > legal
+    m[2]["effective"] = "2020-02-30"  # semantic: no such day
+    m[4]["level"] = "town"  # schema: enum
+    del m[5]["fee"]  # schema: required
+    m[6]["materials"][0]["copise"] = 2  # schema: unknown field
+    m[7]["name"] = "企业\u0007登记"  # control character
+    last = len(m) - 1  # a matter in no bundle
+    m[last]["code"] = m[0]["code"]  # duplicate matter code
+    m[9]["materials"][0]["required"] = False  # tolerable but not required
     m[9]["materials"][0]["tolerable"] = True
-    lic = [(i, j) for i, mm in enumerate(m) for j, x in enumerate(mm["materials"])
-           if x["key"] == "business_licence"]
+    lic = [
+        (i, j)
+        for i, mm in enumerate(m)
+        for j, x in enumerate(mm["materials"])
+        if x["key"] == "business_licence"
+    ]
     bi, bj = lic[-1]
-    m[bi]["materials"][bj]["name"] = "营业执照副本"           # conflicting name for a key
+    m[bi]["materials"][bj]["name"] = "营业执照副本"  # conflicting name for a key
     data["bundles"][0]["matters"].append("320724-NOPE-0001")  # unknown matter in a bundle
-    data["published"] = "2020/06/01"                          # schema: date pattern
+    data["published"] = "2020/06/01"  # schema: date pattern
     issues = issues_of(write_json(tmp_path / "bad.json", data))
     n_refs = len(data["bundles"][0]["matters"]) - 1
 
@@ -415,8 +458,12 @@ def test_syntax_error_reports_its_line_and_column(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "words"),
-    [(b"", "empty"), (b"  \n", "empty"), (b'{"format": "\xff\xfe"}', "not valid UTF-8"),
-     (b'{"a": NaN}', "NaN")],
+    [
+        (b"", "empty"),
+        (b"  \n", "empty"),
+        (b'{"format": "\xff\xfe"}', "not valid UTF-8"),
+        (b'{"a": NaN}', "NaN"),
+    ],
 )
 def test_unusable_content(tmp_path: Path, content: bytes, words: str) -> None:
     path = tmp_path / "x.json"

@@ -66,8 +66,16 @@ def matter_lists(draw: st.DrawFn) -> list[Matter]:
 
 
 def as_item(material: Material, code: str) -> ChecklistItem:
-    return ChecklistItem(material.key, material.name, material.form, material.copies,
-                         material.required, material.tolerable, material.medium, (code,))
+    return ChecklistItem(
+        material.key,
+        material.name,
+        material.form,
+        material.copies,
+        material.required,
+        material.tolerable,
+        material.medium,
+        (code,),
+    )
 
 
 # ------------------------------------------------------------------ properties
@@ -141,29 +149,44 @@ def test_items_follow_first_appearance_order(matters: list[Matter]) -> None:
 
 
 def mk(code: str, *materials: Material) -> Matter:
-    return Matter(code, "事项", "行政许可", "市场监管局", "county", 20, 5, "不收费",
-                  date(2020, 1, 1), materials)
+    return Matter(
+        code, "事项", "行政许可", "市场监管局", "county", 20, 5, "不收费", date(2020, 1, 1), materials
+    )
 
 
 def mat(key: str, **kw: object) -> Material:
-    fields: dict[str, object] = dict(key=key, name=NAMES[key], form="copy", copies=1,
-                                     required=True, tolerable=False, medium="electronic")
+    fields: dict[str, object] = dict(
+        key=key, name=NAMES[key], form="copy", copies=1, required=True, tolerable=False, medium="electronic"
+    )
     fields.update(kw)
     return Material(**fields)  # type: ignore[arg-type]
 
 
 def test_rules_on_a_small_example() -> None:
-    a = mk("A", mat("business_licence", copies=2, tolerable=True),
-           mat("site_plan", required=False), mat("lease_contract", tolerable=True))
-    b = mk("B", mat("lease_contract", form="original", medium="paper"),
-           mat("business_licence", tolerable=True), mat("site_plan", required=False))
+    a = mk(
+        "A",
+        mat("business_licence", copies=2, tolerable=True),
+        mat("site_plan", required=False),
+        mat("lease_contract", tolerable=True),
+    )
+    b = mk(
+        "B",
+        mat("lease_contract", form="original", medium="paper"),
+        mat("business_licence", tolerable=True),
+        mat("site_plan", required=False),
+    )
     c = mk("C", mat("agent_authorisation", required=False), mat("site_plan", tolerable=True))
     items = merge_checklist([a, b, c])
-    assert [i.key for i in items] == ["business_licence", "site_plan", "lease_contract",
-                                      "agent_authorisation"]
+    assert [i.key for i in items] == [
+        "business_licence",
+        "site_plan",
+        "lease_contract",
+        "agent_authorisation",
+    ]
     licence, plan, lease, agent = items
-    assert licence == ChecklistItem("business_licence", "营业执照", "copy", 2, True, True,
-                                    "electronic", ("A", "B"))
+    assert licence == ChecklistItem(
+        "business_licence", "营业执照", "copy", 2, True, True, "electronic", ("A", "B")
+    )
     assert plan.required and plan.tolerable and plan.matters == ("A", "B", "C")
     assert lease.form == "original" and lease.medium == "paper"
     assert lease.required and not lease.tolerable  # B requires it and does not tolerate

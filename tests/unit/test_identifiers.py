@@ -46,9 +46,7 @@ def test_stdnum_reference_number_passes() -> None:
 
 def test_check_digit_x_and_lowercase_and_spaces() -> None:
     # Find a real-format number whose check character is X.
-    number = next(
-        n for s in range(1, 1000) if (n := make_ric("320724", date(1990, 5, 17), s)).endswith("X")
-    )
+    number = next(n for s in range(1, 1000) if (n := make_ric("320724", date(1990, 5, 17), s)).endswith("X"))
     result = check_resident_id(" " + number[:6] + " " + number[6:].lower() + " ", today=TODAY)
     assert result.ok, result.error
     assert result.value == number
@@ -254,7 +252,9 @@ def test_s10_blind_spot() -> None:
     st.integers(0, 8),
     st.sampled_from("0123456789"),
 )
-def test_waybill_digit_change_detected_except_blind_spot(service: str, serial: str, pos: int, ch: str) -> None:
+def test_waybill_digit_change_detected_except_blind_spot(
+    service: str, serial: str, pos: int, ch: str
+) -> None:
     number = make_s10(service, serial, "CN")
     assert check_waybill(number).ok
     i = 2 + pos  # 8 serial digits, then the check digit

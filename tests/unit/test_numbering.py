@@ -44,7 +44,13 @@ def test_parse_bad_check() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "320724100-01-261121-0001", "320724100-01-261121-1-1", "320724100_01_261121_0001_1", "3207241000126112100011X"],
+    [
+        "",
+        "320724100-01-261121-0001",
+        "320724100-01-261121-1-1",
+        "320724100_01_261121_0001_1",
+        "3207241000126112100011X",
+    ],
 )
 def test_parse_bad_format(text: str) -> None:
     with pytest.raises(ValueError, match="格式错误"):
@@ -64,7 +70,12 @@ def test_county_office_code() -> None:
 
 @pytest.mark.parametrize(
     ("office", "fragment"),
-    [("32072410", "9位数字"), ("32072410A", "9位数字"), ("990724100", "省级行政区划"), ("320000000", "省级代码")],
+    [
+        ("32072410", "9位数字"),
+        ("32072410A", "9位数字"),
+        ("990724100", "省级行政区划"),
+        ("320000000", "省级代码"),
+    ],
 )
 def test_bad_office(office: str, fragment: str) -> None:
     with pytest.raises(ValueError, match=fragment):

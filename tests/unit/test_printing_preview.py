@@ -59,7 +59,10 @@ def test_native_and_raster_paper_look_the_same() -> None:
     assert "买买提" in decode_text(render(doc, P58, SIGNER), P58)
     assert native.height == raster.height + CUT_MARK
     top = native.crop((0, 0, native.width, raster.height - MARGIN))
-    assert ImageChops.difference(top, raster.crop((0, 0, raster.width, raster.height - MARGIN))).getbbox() is None
+    assert (
+        ImageChops.difference(top, raster.crop((0, 0, raster.width, raster.height - MARGIN))).getbbox()
+        is None
+    )
 
 
 def test_bundled_font_covers_rare_characters() -> None:

@@ -18,9 +18,27 @@ from printing.text import str_width
 SIGNER = Signer.from_seed(bytes(range(32)))
 P58, P80 = get_profile("generic-58"), get_profile("generic-80")
 ALLOWED_OPS = {
-    "init", "kanji_on", "kanji_off", "line_spacing", "align", "size", "bold", "text", "lf",
-    "feed", "cut", "qr_model", "qr_size", "qr_ec", "qr_store", "qr_print", "barcode_height",
-    "barcode_width", "hri_pos", "barcode", "raster",
+    "init",
+    "kanji_on",
+    "kanji_off",
+    "line_spacing",
+    "align",
+    "size",
+    "bold",
+    "text",
+    "lf",
+    "feed",
+    "cut",
+    "qr_model",
+    "qr_size",
+    "qr_ec",
+    "qr_store",
+    "qr_print",
+    "barcode_height",
+    "barcode_width",
+    "hri_pos",
+    "barcode",
+    "raster",
 }
 
 
@@ -142,13 +160,21 @@ HOSTILE = "张\x1b@三\x1dV\x00\x1bd\x05\x1d(k\x03\x001P\x7f\x9b\x1c.\x10\x14\x0
 
 def test_hostile_text_never_becomes_a_command() -> None:
     doc = Document(
-        kind="receipt", case_number="C-1\x1bi", office=replace(sample_document("receipt").office,
-                                                               name="中心" + HOSTILE),
+        kind="receipt",
+        case_number="C-1\x1bi",
+        office=replace(sample_document("receipt").office, name="中心" + HOSTILE),
         issued_at=sample_document("receipt").issued_at,
-        applicant_name=HOSTILE, applicant_id="3207\x1b@2419900101123X", subject=HOSTILE,
-        materials=(MaterialLine(HOSTILE, "copy", 1, "received"),
-                   MaterialLine("x", "original", 1, "tolerated", HOSTILE)),
-        window=HOSTILE, clerk=HOSTILE, reason=HOSTILE, extra={HOSTILE: HOSTILE},
+        applicant_name=HOSTILE,
+        applicant_id="3207\x1b@2419900101123X",
+        subject=HOSTILE,
+        materials=(
+            MaterialLine(HOSTILE, "copy", 1, "received"),
+            MaterialLine("x", "original", 1, "tolerated", HOSTILE),
+        ),
+        window=HOSTILE,
+        clerk=HOSTILE,
+        reason=HOSTILE,
+        extra={HOSTILE: HOSTILE},
     )
     for kind in ("receipt", "notice", "refusal", "pickup"):
         for prof in (P58, P80, get_profile("xprinter-58")):
@@ -162,8 +188,9 @@ def test_hostile_text_never_becomes_a_command() -> None:
 
 
 def test_reprint_and_provisional_markers() -> None:
-    doc = replace(sample_document("receipt"), reprinted_at=sample_document("pickup").reprinted_at,
-                  due_provisional=True)
+    doc = replace(
+        sample_document("receipt"), reprinted_at=sample_document("pickup").reprinted_at, due_provisional=True
+    )
     text = decode_text(render(doc, P80, SIGNER), P80)
     assert "【补打 2026-11-25 15:02】" in text
     assert "承诺办结日期：2026年12月03日（推定）" in text
@@ -199,8 +226,7 @@ def test_render_text_matches_the_paper() -> None:
 
 
 def test_unsigned_payload_and_no_query_url() -> None:
-    doc = replace(sample_document("receipt"),
-                  office=replace(sample_document("receipt").office, query_url=""))
+    doc = replace(sample_document("receipt"), office=replace(sample_document("receipt").office, query_url=""))
     ops = parse(render(doc, P58), P58.encoding)
     assert [o.data for o in ops if o.name == "qr_store"] == [f"yc:?n={SAMPLE_CASE}".encode()]
 

@@ -99,7 +99,8 @@ def test_stalled_printer_times_out() -> None:
         t0 = time.monotonic()
         with pytest.raises(PrinterError) as e:
             open_printer(f"tcp://127.0.0.1:{ls.getsockname()[1]}").send(
-                b"\x00" * (32 << 20), "j", timeout=0.5)
+                b"\x00" * (32 << 20), "j", timeout=0.5
+            )
         assert e.value.kind == "timeout"
         assert time.monotonic() - t0 < 3
     finally:

@@ -43,7 +43,9 @@ def first(query: str) -> SearchHit:
 
 def assert_ranked(hits: list[SearchHit]) -> None:
     """Best score first; on equal score bundles, then shorter names, then codes."""
-    keys = [(-h.score, h.entry.kind != "bundle", len(h.entry.name.replace(" ", "")), h.entry.code) for h in hits]
+    keys = [
+        (-h.score, h.entry.kind != "bundle", len(h.entry.name.replace(" ", "")), h.entry.code) for h in hits
+    ]
     assert keys == sorted(keys)
 
 
@@ -188,9 +190,17 @@ def test_polyphonic_characters() -> None:
     assert first("cqhl").score == SCORES["initials_prefix"]
     # Other readings are indexed too, slightly lower.
     hit = first("yinxing")
-    assert (hit.entry.code, hit.matched, hit.score) == ("320000-XK-00501", "pinyin", SCORES["pinyin_prefix_alt"])
+    assert (hit.entry.code, hit.matched, hit.score) == (
+        "320000-XK-00501",
+        "pinyin",
+        SCORES["pinyin_prefix_alt"],
+    )
     hit = first("zqhl")
-    assert (hit.entry.code, hit.matched, hit.score) == ("320000-GF-00601", "initials", SCORES["initials_prefix_alt"])
+    assert (hit.entry.code, hit.matched, hit.score) == (
+        "320000-GF-00601",
+        "initials",
+        SCORES["initials_prefix_alt"],
+    )
     assert first("yxy").entry.code == "320000-XK-00501"
 
 
@@ -218,7 +228,8 @@ def test_fuzzy_only_when_nothing_better() -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["qwertyuiop", "zzzz", "xyzw1234", "!!!", "@#$%^&*", "火星移民", "🍜🍜", "asdfghjkl", "9999-ZZ-99999"]
+    "query",
+    ["qwertyuiop", "zzzz", "xyzw1234", "!!!", "@#$%^&*", "火星移民", "🍜🍜", "asdfghjkl", "9999-ZZ-99999"],
 )
 def test_garbage_finds_nothing(query: str) -> None:
     assert INDEX.search(query) == []
@@ -241,7 +252,9 @@ def test_results_do_not_depend_on_input_order() -> None:
 
 
 def test_entries_without_code_or_pinyin() -> None:
-    index = SearchIndex([SearchEntry(M, "", "ICP许可（3C）"), SearchEntry(M, "X-1", "（）"), SearchEntry(B, "X-2", "")])
+    index = SearchIndex(
+        [SearchEntry(M, "", "ICP许可（3C）"), SearchEntry(M, "X-1", "（）"), SearchEntry(B, "X-2", "")]
+    )
     assert first_of(index, "icp").entry.name == "ICP许可（3C）"
     assert first_of(index, "icpxk3c").entry.name == "ICP许可（3C）"
     assert first_of(index, "x-1").entry.code == "X-1"
@@ -254,7 +267,9 @@ def first_of(index: SearchIndex, query: str) -> SearchHit:
     return hits[0]
 
 
-@pytest.mark.parametrize("query", ["kcg", "k", "开", "320000", "许可", "xk", "sp", "y", "kaicanguna", "开参馆"])
+@pytest.mark.parametrize(
+    "query", ["kcg", "k", "开", "320000", "许可", "xk", "sp", "y", "kaicanguna", "开参馆"]
+)
 def test_results_are_ranked_as_documented(query: str) -> None:
     hits = INDEX.search(query)
     assert hits
@@ -280,7 +295,9 @@ def catalogues(draw: st.DrawFn) -> list[SearchEntry]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(catalogue=catalogues(), data=st.data())
-def test_every_entry_found_by_exact_code_and_name_at_rank_1(catalogue: list[SearchEntry], data: st.DataObject) -> None:
+def test_every_entry_found_by_exact_code_and_name_at_rank_1(
+    catalogue: list[SearchEntry], data: st.DataObject
+) -> None:
     index = SearchIndex(catalogue)
     entry = data.draw(st.sampled_from(catalogue))
     by_code = index.search(entry.code)
@@ -298,7 +315,10 @@ def test_search_never_raises_and_respects_limit(query: str, limit: int) -> None:
     hits = INDEX.search(query, limit=limit)
     assert len(hits) <= max(limit, 0)
     assert_ranked(hits)
-    assert all(isinstance(h, SearchHit) and h.matched in {"code", "name", "pinyin", "initials", "keyword", "fuzzy"} for h in hits)
+    assert all(
+        isinstance(h, SearchHit) and h.matched in {"code", "name", "pinyin", "initials", "keyword", "fuzzy"}
+        for h in hits
+    )
 
 
 @settings(max_examples=100, deadline=None)

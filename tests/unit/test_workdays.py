@@ -49,7 +49,14 @@ def test_shipped_calendar_metadata() -> None:
 def test_shipped_calendar_is_what_the_generator_makes(tmp_path: Path) -> None:
     out = tmp_path / "cal.json"
     subprocess.run(
-        [sys.executable, str(ROOT / "build/tools/make_calendar.py"), "--output", str(out), "--version", "2026.1"],
+        [
+            sys.executable,
+            str(ROOT / "build/tools/make_calendar.py"),
+            "--output",
+            str(out),
+            "--version",
+            "2026.1",
+        ],
         check=True,
         capture_output=True,
     )
@@ -221,7 +228,9 @@ def test_pause_extends_due_date() -> None:
 
 def test_pause_over_weekend_changes_nothing() -> None:
     start = date(2026, 3, 2)
-    assert add_working_days(start, 5, CAL, paused=[(date(2026, 3, 7), date(2026, 3, 8))]).date == date(2026, 3, 9)
+    assert add_working_days(start, 5, CAL, paused=[(date(2026, 3, 7), date(2026, 3, 8))]).date == date(
+        2026, 3, 9
+    )
 
 
 def test_bad_arguments() -> None:

@@ -38,8 +38,14 @@ class CaseListScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(t("cases.col_number"), t("cases.col_applicant"), t("cases.col_subject"),
-                          t("cases.col_state"), t("cases.col_time"), t("cases.col_due"))
+        table.add_columns(
+            t("cases.col_number"),
+            t("cases.col_applicant"),
+            t("cases.col_subject"),
+            t("cases.col_state"),
+            t("cases.col_time"),
+            t("cases.col_due"),
+        )
         self.query_one("#cases-find", Input).focus()
         self.reload()
 
@@ -64,8 +70,15 @@ class CaseListScreen(Screen):
         table.clear()
         for c in cases:
             due = f"{c.due_date}{t('result.provisional') if c.due_provisional else ''}" if c.due_date else ""
-            table.add_row(c.number, c.applicant_name, c.subject_name, t(f"state.{c.state}"),
-                          _local(c.created_at), due, key=c.number)
+            table.add_row(
+                c.number,
+                c.applicant_name,
+                c.subject_name,
+                t(f"state.{c.state}"),
+                _local(c.created_at),
+                due,
+                key=c.number,
+            )
         title = t("cases.today") if self.today_only else t("cases.all")
         if text.strip():
             title += " · " + t("cases.found", count=len(cases))
@@ -151,8 +164,13 @@ class CaseDetailScreen(Screen):
             f"{t('intake.applicant')}：{c.applicant_name}  {c.applicant_id_number}  {c.applicant_phone}  {c.applicant_address}",
         ]
         if c.due_date:
-            lines.append(t("result.due", date=c.due_date.isoformat(),
-                           provisional=t("result.provisional") if c.due_provisional else ""))
+            lines.append(
+                t(
+                    "result.due",
+                    date=c.due_date.isoformat(),
+                    provisional=t("result.provisional") if c.due_provisional else "",
+                )
+            )
         if c.reason:
             label = t("case.reason") if c.state == "refused" else t("case.remarks")
             lines.append(f"{label}：{escape(c.reason)}")
@@ -165,7 +183,9 @@ class CaseDetailScreen(Screen):
         for e in detail.events:
             lines.append(f"  {_local(e.at)}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}")
         for j in detail.jobs:
-            lines.append(f"  {_local(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {escape(j.last_error)}")
+            lines.append(
+                f"  {_local(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {escape(j.last_error)}"
+            )
         self.query_one("#case-detail", Static).update("\n".join(lines))
 
     def action_back(self) -> None:
@@ -198,8 +218,10 @@ class CaseDetailScreen(Screen):
         if len(self.documents) == 1:
             then(self.documents[0])
             return
-        self.app.push_screen(DocumentChoiceDialog(t("reprint.choose_title"), self.documents),
-                             lambda kind: then(kind) if kind else None)
+        self.app.push_screen(
+            DocumentChoiceDialog(t("reprint.choose_title"), self.documents),
+            lambda kind: then(kind) if kind else None,
+        )
 
     def action_reprint(self) -> None:
         from app.ui.screens.dialogs import ConfirmDialog
@@ -209,8 +231,11 @@ class CaseDetailScreen(Screen):
         def confirm(kind: str) -> None:
             doc = t("doc." + kind)
             self.app.push_screen(
-                ConfirmDialog(t("reprint.confirm_title", doc=doc), t("reprint.confirm_body", doc=doc, number=number)),
-                lambda ok: self._reprint(kind) if ok else None)
+                ConfirmDialog(
+                    t("reprint.confirm_title", doc=doc), t("reprint.confirm_body", doc=doc, number=number)
+                ),
+                lambda ok: self._reprint(kind) if ok else None,
+            )
 
         self._choose_document(confirm)
 

@@ -55,8 +55,13 @@ class IntakeScreen(Screen):
 
     def _header_text(self) -> str:
         ws = self.app.ws
-        return t("intake.header", office=ws.config.get("office.name"), window=ws.window,
-                 clerk=ws.clerk, date=ws.today().isoformat())
+        return t(
+            "intake.header",
+            office=ws.config.get("office.name"),
+            window=ws.window,
+            clerk=ws.clerk,
+            date=ws.today().isoformat(),
+        )
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
@@ -69,14 +74,16 @@ class IntakeScreen(Screen):
 
     async def _mount_panes(self) -> None:
         await self.query_one("#intake-left", Vertical).mount(ApplicantForm(id="applicant-form"))
-        await self.query_one("#intake-body", Horizontal).mount(Vertical(
-            Static(t("intake.checklist"), classes="section-title"),
-            ChecklistTable(id="checklist"),
-            Static(t("intake.checklist_keys"), id="checklist-keys"),
-            Static("", id="checklist-summary"),
-            Static("", id="intake-message"),
-            id="intake-right",
-        ))
+        await self.query_one("#intake-body", Horizontal).mount(
+            Vertical(
+                Static(t("intake.checklist"), classes="section-title"),
+                ChecklistTable(id="checklist"),
+                Static(t("intake.checklist_keys"), id="checklist-keys"),
+                Static("", id="checklist-summary"),
+                Static("", id="intake-message"),
+                id="intake-right",
+            )
+        )
         await self.mount(Footer())  # dozens of key widgets: after the first frame too
         self.refresh_bindings()
         self.panes_ready = True
@@ -101,13 +108,19 @@ class IntakeScreen(Screen):
             self.say(t("intake.resumed_keeps_subject", number=self.draft.case_number), "yellow")
             return  # a resumed case keeps its subject
         if self.draft and any(m.status != "missing" for m in self.query_one(ChecklistTable).marks):
+
             def done(ok: bool | None) -> None:
                 if ok:
                     self._choose(event.kind, event.code)
 
-            self.app.push_screen(ConfirmDialog(t("intake.change_subject_title"),
-                                               t("intake.change_subject_body"),
-                                               yes=t("intake.change_subject_yes")), done)
+            self.app.push_screen(
+                ConfirmDialog(
+                    t("intake.change_subject_title"),
+                    t("intake.change_subject_body"),
+                    yes=t("intake.change_subject_yes"),
+                ),
+                done,
+            )
             return
         self._choose(event.kind, event.code)
 
@@ -125,17 +138,30 @@ class IntakeScreen(Screen):
         lines = [t("intake.selected", kind=kind, name=name, code=d.subject_code)]
         if d.subject_kind == "bundle":
             matters = cat.bundle_matters(d.subject_code)
-            lines.append(t("intake.bundle_info", count=len(matters),
-                           departments=len({m.department for m in matters}),
-                           materials=len(d.marks), before=sum(len(m.materials) for m in matters)))
+            lines.append(
+                t(
+                    "intake.bundle_info",
+                    count=len(matters),
+                    departments=len({m.department for m in matters}),
+                    materials=len(d.marks),
+                    before=sum(len(m.materials) for m in matters),
+                )
+            )
             lines += [f"·\u00a0{m.name}（{m.department}）" for m in matters]
         else:
             m = cat.matter(d.subject_code)
             if m.legal_days == 0:  # 即办: decided on the spot
                 lines.append(t("intake.subject_info_now", department=m.department, fee=m.fee))
             else:
-                lines.append(t("intake.subject_info", department=m.department, promised=m.promised_days,
-                               legal=m.legal_days, fee=m.fee))
+                lines.append(
+                    t(
+                        "intake.subject_info",
+                        department=m.department,
+                        promised=m.promised_days,
+                        legal=m.legal_days,
+                        fee=m.fee,
+                    )
+                )
         if d.case_number:
             lines.insert(0, f"[b]{t('intake.resumed', number=d.case_number)}[/]")
         self.query_one("#subject-info", Static).update("\n".join(lines))
@@ -159,8 +185,14 @@ class IntakeScreen(Screen):
                 table.mark_defective(event.index, note or t("intake.defective_default"))
             table.focus()
 
-        self.app.push_screen(ReasonDialog(t("intake.defective_title", name=table.marks[event.index].item.name),
-                                          t("intake.defective_label"), required=False), done)
+        self.app.push_screen(
+            ReasonDialog(
+                t("intake.defective_title", name=table.marks[event.index].item.name),
+                t("intake.defective_label"),
+                required=False,
+            ),
+            done,
+        )
 
     @on(ChecklistTable.Refused)
     def _refused_key(self, event: ChecklistTable.Refused) -> None:
@@ -184,11 +216,17 @@ class IntakeScreen(Screen):
         form = self.query_one(ApplicantForm)
         values = form.values()
         if found is not None and (found.name, found.phone, found.address) == (
-                values["name"].strip(), values["phone"].strip(), values["address"].strip()):
+            values["name"].strip(),
+            values["phone"].strip(),
+            values["address"].strip(),
+        ):
             found = None  # the form already holds these details: nothing to offer
         self.returning = found
-        form.show_returning(t("intake.returning", name=found.name, phone=found.phone or "-",
-                              address=found.address or "-") if found else "")
+        form.show_returning(
+            t("intake.returning", name=found.name, phone=found.phone or "-", address=found.address or "-")
+            if found
+            else ""
+        )
 
     def action_use_returning(self) -> None:
         a = self.returning
@@ -265,11 +303,18 @@ class IntakeScreen(Screen):
             if remarks is not None:
                 self._decide("notify", remarks)
 
-        listed = "\n".join(f"· {m.item.name}" + (f"（{m.note}）" if m.note else "")
-                           for m in assess(draft.marks).to_notify)
-        self.app.push_screen(ReasonDialog(t("notify.title"), t("notify.remarks"), required=False,
-                                          body=t("notify.listed", count=len(assess(draft.marks).to_notify))
-                                          + "\n" + listed), done)
+        listed = "\n".join(
+            f"· {m.item.name}" + (f"（{m.note}）" if m.note else "") for m in assess(draft.marks).to_notify
+        )
+        self.app.push_screen(
+            ReasonDialog(
+                t("notify.title"),
+                t("notify.remarks"),
+                required=False,
+                body=t("notify.listed", count=len(assess(draft.marks).to_notify)) + "\n" + listed,
+            ),
+            done,
+        )
 
     def action_refuse(self) -> None:
         if self._ready_draft() is None:
@@ -279,8 +324,12 @@ class IntakeScreen(Screen):
             if reason:
                 self._decide("refuse", reason)
 
-        self.app.push_screen(ReasonDialog(t("refuse.title"), t("refuse.reason_field"), required=True,
-                                          hint=t("refuse.reason_hint")), done)
+        self.app.push_screen(
+            ReasonDialog(
+                t("refuse.title"), t("refuse.reason_field"), required=True, hint=t("refuse.reason_hint")
+            ),
+            done,
+        )
 
     def _decide(self, decision: str, text: str) -> None:
         self.busy = True
@@ -321,8 +370,11 @@ class IntakeScreen(Screen):
         key = {"accept": "result.accepted", "notify": "result.notified", "refuse": "result.refused"}[decision]
         headline = t(key, number=case.number)
         if case.due_date:
-            headline += "\n" + t("result.due", date=case.due_date.isoformat(),
-                                 provisional=t("result.provisional") if case.due_provisional else "")
+            headline += "\n" + t(
+                "result.due",
+                date=case.due_date.isoformat(),
+                provisional=t("result.provisional") if case.due_provisional else "",
+            )
         text = ""
         detail = CaseService(self.app.ws).detail(case.number)
         if detail and detail.jobs:
@@ -346,8 +398,10 @@ class IntakeScreen(Screen):
             if ok:
                 self.reset()
 
-        self.app.push_screen(ConfirmDialog(t("intake.discard_title"), t("intake.discard_body"),
-                                           yes=t("intake.discard_yes")), done)
+        self.app.push_screen(
+            ConfirmDialog(t("intake.discard_title"), t("intake.discard_body"), yes=t("intake.discard_yes")),
+            done,
+        )
 
     def reset(self) -> None:
         self.draft = None
@@ -365,8 +419,9 @@ class IntakeScreen(Screen):
         self.reset()
         self.draft = draft
         a = draft.applicant
-        self.query_one(ApplicantForm).fill(kind=a.kind, id_number=a.id_number, name=a.name,
-                                           phone=a.phone, address=a.address)
+        self.query_one(ApplicantForm).fill(
+            kind=a.kind, id_number=a.id_number, name=a.name, phone=a.phone, address=a.address
+        )
         self._show_subject()
         self.query_one(ChecklistTable).load(draft.marks)
         self.action_focus_checklist()

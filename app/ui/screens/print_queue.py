@@ -8,7 +8,7 @@ worker, so a stalled printer never freezes the window.
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from rich.text import Text
 from textual import on, work
@@ -30,7 +30,7 @@ def _local(dt) -> str:
     if dt is None:
         return ""
     if dt.tzinfo is None:  # the store keeps UTC
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.astimezone().strftime("%m-%d %H:%M:%S")
 
 
@@ -69,9 +69,16 @@ class PrintQueueScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(t("queue.col_case"), t("queue.col_doc"), t("queue.col_printer"),
-                          t("queue.col_state"), t("queue.col_attempts"), t("queue.col_error"),
-                          t("queue.col_time"), t("queue.col_next"))
+        table.add_columns(
+            t("queue.col_case"),
+            t("queue.col_doc"),
+            t("queue.col_printer"),
+            t("queue.col_state"),
+            t("queue.col_attempts"),
+            t("queue.col_error"),
+            t("queue.col_time"),
+            t("queue.col_next"),
+        )
         table.focus()
         self.reload()
 
@@ -93,10 +100,23 @@ class PrintQueueScreen(Screen):
         self.jobs = {}
         for job, number in rows:
             self.jobs[job.job_id] = (job, number)
-            error = job.last_error if len(job.last_error) <= ERROR_WIDTH else job.last_error[:ERROR_WIDTH - 1] + "…"
+            error = (
+                job.last_error
+                if len(job.last_error) <= ERROR_WIDTH
+                else job.last_error[: ERROR_WIDTH - 1] + "…"
+            )
             next_try = _local(job.next_attempt_at) if job.state == "queued" else ""
-            table.add_row(number, doc_text(job), Text(job.printer_url), job_state_text(job), str(job.attempts),
-                          Text(error), _local(job.created_at), next_try, key=job.job_id)
+            table.add_row(
+                number,
+                doc_text(job),
+                Text(job.printer_url),
+                job_state_text(job),
+                str(job.attempts),
+                Text(error),
+                _local(job.created_at),
+                next_try,
+                key=job.job_id,
+            )
         if keep in self.jobs:
             table.move_cursor(row=table.get_row_index(keep))
         key = "queue.title_active" if self.active_only else "queue.title_all"
@@ -154,8 +174,9 @@ class PrintQueueScreen(Screen):
                     text += "；" + t("queue.retargeted", url=printer_url)
                 self.app.call_from_thread(self.app.notify, text)
             else:
-                self.app.call_from_thread(self.app.notify, t("queue.resend_failed", error=result.error),
-                                          severity="error")
+                self.app.call_from_thread(
+                    self.app.notify, t("queue.resend_failed", error=result.error), severity="error"
+                )
         self.app.call_from_thread(self._after_action)
 
     def action_cancel_job(self) -> None:
@@ -171,8 +192,10 @@ class PrintQueueScreen(Screen):
             if ok:
                 self._cancel(job.job_id, number)
 
-        self.app.push_screen(ConfirmDialog(t("queue.cancel_title"),
-                                           t("queue.cancel_body", doc=doc_text(job), number=number)), answered)
+        self.app.push_screen(
+            ConfirmDialog(t("queue.cancel_title"), t("queue.cancel_body", doc=doc_text(job), number=number)),
+            answered,
+        )
 
     @work(thread=True, group="print-queue-action")
     def _cancel(self, job_id: str, number: str) -> None:
@@ -184,8 +207,9 @@ class PrintQueueScreen(Screen):
         if done:
             self.app.call_from_thread(self.app.notify, t("queue.cancelled", doc=doc_text(job), number=number))
         else:
-            self.app.call_from_thread(self.app.notify, t("queue.cannot_cancel", state=job_state_text(job)),
-                                      severity="warning")
+            self.app.call_from_thread(
+                self.app.notify, t("queue.cannot_cancel", state=job_state_text(job)), severity="warning"
+            )
         self.app.call_from_thread(self._after_action)
 
     def _after_action(self) -> None:

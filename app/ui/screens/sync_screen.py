@@ -3,6 +3,8 @@ and the 办结 cases ready for pickup (出件)."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,17 +12,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from app.ui.widgets.status_bar import StatusBar
 from app.messages import t
+from app.ui.widgets.status_bar import StatusBar
 
 
 def _local(dt) -> str:
     if dt is None:
         return ""
     if dt.tzinfo is None:
-        from datetime import timezone
-
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.astimezone().strftime("%m-%d %H:%M")
 
 
@@ -53,13 +53,21 @@ class SyncScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#sync-refused", DataTable).add_columns(
-            t("sync.col_case"), t("sync.col_kind"), t("sync.col_status"), t("sync.col_reason"), t("sync.col_time"))
+            t("sync.col_case"),
+            t("sync.col_kind"),
+            t("sync.col_status"),
+            t("sync.col_reason"),
+            t("sync.col_time"),
+        )
         self.query_one("#sync-conflicts", DataTable).add_columns(
-            t("sync.col_case"), t("sync.col_kind"), t("sync.col_rule"), t("sync.col_time"))
+            t("sync.col_case"), t("sync.col_kind"), t("sync.col_rule"), t("sync.col_time")
+        )
         self.query_one("#sync-ready", DataTable).add_columns(
-            t("sync.col_case"), t("sync.col_applicant"), t("sync.col_subject"), t("sync.col_time"))
+            t("sync.col_case"), t("sync.col_applicant"), t("sync.col_subject"), t("sync.col_time")
+        )
         self.query_one("#sync-waiting", DataTable).add_columns(
-            t("sync.col_case"), t("sync.col_kind"), t("sync.col_status"), t("sync.col_time"))
+            t("sync.col_case"), t("sync.col_kind"), t("sync.col_status"), t("sync.col_time")
+        )
         self.reload()
 
     def reload(self) -> None:
@@ -81,13 +89,24 @@ class SyncScreen(Screen):
         refused = self.query_one("#sync-refused", DataTable)
         refused.clear()
         for r in status.refused:
-            refused.add_row(r["case_number"], t("event." + r["kind"]), t("sync.status_" + r["status"]),
-                            f"{r['code']}: {r['reason']}", _local(r["at"]), key=r["event_id"])
+            refused.add_row(
+                r["case_number"],
+                t("event." + r["kind"]),
+                t("sync.status_" + r["status"]),
+                f"{r['code']}: {r['reason']}",
+                _local(r["at"]),
+                key=r["event_id"],
+            )
         conflicts = self.query_one("#sync-conflicts", DataTable)
         conflicts.clear()
         for c in status.conflicts:
-            conflicts.add_row(c.case_number, t("event." + c.kind), t("sync.rule_" + c.rule), _local(c.found_at),
-                              key=f"{c.id}")
+            conflicts.add_row(
+                c.case_number,
+                t("event." + c.kind),
+                t("sync.rule_" + c.rule),
+                _local(c.found_at),
+                key=f"{c.id}",
+            )
         ready = self.query_one("#sync-ready", DataTable)
         ready.clear()
         for c in status.ready:
@@ -95,8 +114,13 @@ class SyncScreen(Screen):
         wt = self.query_one("#sync-waiting", DataTable)
         wt.clear()
         for w in waiting:
-            wt.add_row(w["case_number"], t("event." + w["kind"]),
-                       t("sync.blocked") if w["blocked"] else t("sync.pending"), _local(w["at"]), key=w["event_id"])
+            wt.add_row(
+                w["case_number"],
+                t("event." + w["kind"]),
+                t("sync.blocked") if w["blocked"] else t("sync.pending"),
+                _local(w["at"]),
+                key=w["event_id"],
+            )
 
     def _selected(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)
@@ -122,7 +146,11 @@ class SyncScreen(Screen):
         from app.services.sync_runner import SyncRunner
 
         rep = SyncRunner(self.app.ws).cycle()
-        msg = t("sync.done", pushed=rep.pushed, pulled=rep.pulled) if rep.ok else t("sync.failed", error=rep.error)
+        msg = (
+            t("sync.done", pushed=rep.pushed, pulled=rep.pulled)
+            if rep.ok
+            else t("sync.failed", error=rep.error)
+        )
         self.app.call_from_thread(self.app.notify, msg, severity="information" if rep.ok else "warning")
         self.app.call_from_thread(self.reload)
 

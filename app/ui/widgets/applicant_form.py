@@ -40,7 +40,11 @@ class ApplicantForm(Vertical):
 
     def _kind_text(self) -> str:
         person, enterprise = t("intake.kind_person"), t("intake.kind_enterprise")
-        chosen = f"[reverse] {person} [/]  {enterprise}" if self._kind == "person" else f"{person}  [reverse] {enterprise} [/]"
+        chosen = (
+            f"[reverse] {person} [/]  {enterprise}"
+            if self._kind == "person"
+            else f"{person}  [reverse] {enterprise} [/]"
+        )
         return f"{t('intake.applicant')}  {chosen}  [dim]F11[/]"
 
     @staticmethod
@@ -75,7 +79,12 @@ class ApplicantForm(Vertical):
 
     def fill(self, *, kind: str, id_number: str, name: str, phone: str, address: str) -> None:
         self.set_kind(kind)
-        for field, value in (("id_number", id_number), ("name", name), ("phone", phone), ("address", address)):
+        for field, value in (
+            ("id_number", id_number),
+            ("name", name),
+            ("phone", phone),
+            ("address", address),
+        ):
             self.query_one(f"#applicant-{field}", Input).value = value
         self.show_errors({})
 

@@ -48,8 +48,14 @@ class ChecklistTable(DataTable):
 
     def on_mount(self) -> None:
         # Short fixed columns first, the (long) name last so it gets the rest of the width.
-        self.add_columns(t("intake.col_status"), t("intake.col_form_short"), t("intake.col_copies_short"),
-                         t("intake.col_required_short"), t("intake.col_tolerable_short"), t("intake.col_name"))
+        self.add_columns(
+            t("intake.col_status"),
+            t("intake.col_form_short"),
+            t("intake.col_copies_short"),
+            t("intake.col_required_short"),
+            t("intake.col_tolerable_short"),
+            t("intake.col_name"),
+        )
 
     def load(self, marks: list[Mark]) -> None:
         self.marks = list(marks)
@@ -68,9 +74,14 @@ class ChecklistTable(DataTable):
             form = f"[yellow]{form}[/]"
         copies = str(m.handed_copies)
         name = m.item.name + (f" [dim]（{m.note}）[/]" if m.note else "")
-        return (f"[{style}]{t('status.' + m.status)}[/]", form, copies,
-                "●" if m.item.required else "",
-                "○" if (m.item.required and m.item.tolerable) else "", name)
+        return (
+            f"[{style}]{t('status.' + m.status)}[/]",
+            form,
+            copies,
+            "●" if m.item.required else "",
+            "○" if (m.item.required and m.item.tolerable) else "",
+            name,
+        )
 
     def _update(self, index: int, mark: Mark) -> None:
         self.marks[index] = mark

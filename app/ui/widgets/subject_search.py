@@ -57,9 +57,7 @@ class SubjectSearch(Vertical):
             return
         self._hits = self.index.search(query, limit=MAX_HITS) if query.strip() else []
         results.clear_options()
-        results.add_options(
-            Option(self._label(h), id=f"{h.entry.kind}:{h.entry.code}") for h in self._hits
-        )
+        results.add_options(Option(self._label(h), id=f"{h.entry.kind}:{h.entry.code}") for h in self._hits)
         if self._hits:
             results.highlighted = 0
         hint.update(t("intake.no_match") if query.strip() and not self._hits else "")
