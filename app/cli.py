@@ -95,12 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_plugins(sub, add) -> None:
-    """Sub-commands owned by other packages (sync/: `sync`, `hub`), if present."""
-    try:
-        from sync.cli import register
-    except ImportError:
-        return
-    register(sub, add)
+    """Sub-commands kept beside their code: `sync` (the workstation's) and `hub` (the platform's)."""
+    from app.cli_sync import register as register_sync
+    from sync.hub.cli import register as register_hub
+
+    register_sync(sub, add)
+    register_hub(sub, add)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

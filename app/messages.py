@@ -343,6 +343,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.retry_done": ("将重新上传该记录", "The record will be sent again"),
     "sync.delivered_done": ("已登记出件：{number}", "Handed out: {number}"),
     "sync.pick_row": ("请先选择一行", "Choose a row first"),
+    "sync.not_allowed_kind": ("窗口不能登记“{kind}”", "The window cannot record “{kind}”"),
+    "sync.no_such_case": ("没有案件{number}", "No case {number}"),
+    "sync.not_fitting": (
+        "案件处于“{state}”，不能登记“{kind}”",
+        "“{kind}” does not apply to a case that is “{state}”",
+    ),
+    "sync.rule_unknown_case": (
+        "平台下发的记录不属于本窗口的案件，未应用",
+        "A record from the platform matches no case of this window; not applied",
+    ),
     "event.case.in_review": ("审批中", "in review"),
     "event.case.correction_requested": ("补正要求", "correction requested"),
     "event.case.completed": ("办结", "completed"),

@@ -30,39 +30,24 @@ from typing import Any, Final
 
 from app.domain import lifecycle
 
-WITHDRAWN: Final = "withdrawn"  # 已撤回 (the applicant withdrew at the window)
+WITHDRAWN: Final = lifecycle.WITHDRAWN
 
-# Kinds of case events. The window writes the first group (app.services.intake), the
-# back office the second (through the hub), the window again the third.
+# Kinds of case events and the transition table: one table, in app.domain.lifecycle.
 CREATED: Final = lifecycle.EVENT_CREATED
-NOTIFIED: Final = lifecycle.EVENT_FOR["notify"]
-ACCEPTED: Final = lifecycle.EVENT_FOR["accept"]
-REFUSED: Final = lifecycle.EVENT_FOR["refuse"]
-IN_REVIEW: Final = "case.in_review"  # 审批中
-CORRECTION_REQUESTED: Final = "case.correction_requested"  # 补正要求 (after acceptance)
-COMPLETED: Final = "case.completed"  # 办结
-DENIED: Final = "case.denied"  # 不予许可
-DELIVERED: Final = "case.delivered"  # 出件 (at the window or by EMS)
-WITHDRAWN_EVENT: Final = "case.withdrawn"  # 撤回
-ATTACHMENT_ADDED: Final = "attachment.added"  # a scan; no state change
-NOTE: Final = "case.note"  # free remark; no state change
+NOTIFIED: Final = lifecycle.EVENT_NOTIFIED
+ACCEPTED: Final = lifecycle.EVENT_ACCEPTED
+REFUSED: Final = lifecycle.EVENT_REFUSED
+IN_REVIEW: Final = lifecycle.EVENT_IN_REVIEW
+CORRECTION_REQUESTED: Final = lifecycle.EVENT_CORRECTION_REQUESTED
+COMPLETED: Final = lifecycle.EVENT_COMPLETED
+DENIED: Final = lifecycle.EVENT_DENIED
+DELIVERED: Final = lifecycle.EVENT_DELIVERED
+WITHDRAWN_EVENT: Final = lifecycle.EVENT_WITHDRAWN
+ATTACHMENT_ADDED: Final = lifecycle.EVENT_ATTACHMENT_ADDED
+NOTE: Final = lifecycle.EVENT_NOTE
 
-_C, _A, _R = lifecycle.CORRECTION, lifecycle.ACCEPTED, lifecycle.REFUSED
-_IR, _D, _DN, _DL = lifecycle.IN_REVIEW, lifecycle.COMPLETED, lifecycle.DENIED, lifecycle.DELIVERED
-
-# kind -> (states it may start from, target state)
-TRANSITIONS: Final[Mapping[str, tuple[frozenset, str]]] = {
-    NOTIFIED: (frozenset({None, _C}), _C),
-    ACCEPTED: (frozenset({None, _C}), _A),
-    REFUSED: (frozenset({None, _C}), _R),
-    IN_REVIEW: (frozenset({_A, _IR}), _IR),
-    CORRECTION_REQUESTED: (frozenset({_A, _IR}), _C),
-    COMPLETED: (frozenset({_A, _IR}), _D),
-    DENIED: (frozenset({_A, _IR}), _DN),
-    DELIVERED: (frozenset({_D, _DN}), _DL),
-    WITHDRAWN_EVENT: (frozenset({_C, _A, _IR}), WITHDRAWN),
-}
-NO_STATE_CHANGE: Final = frozenset({CREATED, ATTACHMENT_ADDED, NOTE})
+TRANSITIONS: Final = lifecycle.TRANSITIONS
+NO_STATE_CHANGE: Final = lifecycle.NO_STATE_CHANGE
 KNOWN_KINDS: Final = frozenset(TRANSITIONS) | NO_STATE_CHANGE
 
 RANK: Final[Mapping[str, int]] = {

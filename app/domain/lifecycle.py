@@ -1,14 +1,17 @@
-"""Case lifecycle: the states a case can be in and which decisions move it where.
+"""Case lifecycle: the one table of states, event kinds and which event moves a case where.
 
-Pure rules, shared by the window, the CLI and (later) the hub, which derives the same state
-from the same events.
+Pure rules, shared by the window, the CLI and the hub. The window's decisions (notify, accept,
+refuse) are looked up in the same table as the back office's: a decision is allowed from a
+state exactly when its event fits that state. app.domain.case_state folds events with this
+table to derive a case's state on both sides of sync.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
-# States of a case. The window sets the first three; the back office sends the rest (issue 4).
+# States of a case.
 CORRECTION: Final = "correction"  # 一次性告知 issued, waiting for the applicant to come back (补正)
 ACCEPTED: Final = "accepted"  # 已受理
 REFUSED: Final = "refused"  # 不予受理
@@ -16,22 +19,41 @@ IN_REVIEW: Final = "in_review"  # 审批中
 COMPLETED: Final = "completed"  # 办结
 DENIED: Final = "denied"  # 不予许可
 DELIVERED: Final = "delivered"  # 已出件
-WITHDRAWN: Final = "withdrawn"  # 已撤回 (see app.domain.case_state)
+WITHDRAWN: Final = "withdrawn"  # 已撤回
 
 STATES: Final = (CORRECTION, ACCEPTED, REFUSED, IN_REVIEW, COMPLETED, DENIED, DELIVERED, WITHDRAWN)
 
-# Decisions at the window and the states they may start from (None = a new case).
-_ALLOWED: Final[dict[str, tuple[str | None, ...]]] = {
-    "notify": (None, CORRECTION),
-    "accept": (None, CORRECTION),
-    "refuse": (None, CORRECTION),
-}
-
-_TARGET: Final = {"notify": CORRECTION, "accept": ACCEPTED, "refuse": REFUSED}
-
-# Event kinds, written with each change; also the unit that sync sends.
-EVENT_FOR: Final = {"notify": "case.notified", "accept": "case.accepted", "refuse": "case.refused"}
+# Kinds of case events: the window writes intake decisions, the back office its decisions
+# (through the hub), the window again the hand-out and withdrawal.
 EVENT_CREATED: Final = "case.created"
+EVENT_NOTIFIED: Final = "case.notified"  # 一次性告知
+EVENT_ACCEPTED: Final = "case.accepted"  # 受理
+EVENT_REFUSED: Final = "case.refused"  # 不予受理
+EVENT_IN_REVIEW: Final = "case.in_review"  # 审批中
+EVENT_CORRECTION_REQUESTED: Final = "case.correction_requested"  # 补正要求 (after acceptance)
+EVENT_COMPLETED: Final = "case.completed"  # 办结
+EVENT_DENIED: Final = "case.denied"  # 不予许可
+EVENT_DELIVERED: Final = "case.delivered"  # 出件 (at the window or by EMS)
+EVENT_WITHDRAWN: Final = "case.withdrawn"  # 撤回
+EVENT_ATTACHMENT_ADDED: Final = "attachment.added"  # a scan; no state change
+EVENT_NOTE: Final = "case.note"  # free remark; no state change
+
+# The table: event kind -> (states it may start from, target state); None = no case yet.
+TRANSITIONS: Final[Mapping[str, tuple[frozenset, str]]] = {
+    EVENT_NOTIFIED: (frozenset({None, CORRECTION}), CORRECTION),
+    EVENT_ACCEPTED: (frozenset({None, CORRECTION}), ACCEPTED),
+    EVENT_REFUSED: (frozenset({None, CORRECTION}), REFUSED),
+    EVENT_IN_REVIEW: (frozenset({ACCEPTED, IN_REVIEW}), IN_REVIEW),
+    EVENT_CORRECTION_REQUESTED: (frozenset({ACCEPTED, IN_REVIEW}), CORRECTION),
+    EVENT_COMPLETED: (frozenset({ACCEPTED, IN_REVIEW}), COMPLETED),
+    EVENT_DENIED: (frozenset({ACCEPTED, IN_REVIEW}), DENIED),
+    EVENT_DELIVERED: (frozenset({COMPLETED, DENIED}), DELIVERED),
+    EVENT_WITHDRAWN: (frozenset({CORRECTION, ACCEPTED, IN_REVIEW}), WITHDRAWN),
+}
+NO_STATE_CHANGE: Final = frozenset({EVENT_CREATED, EVENT_ATTACHMENT_ADDED, EVENT_NOTE})
+
+# The window's intake decisions and the events they write.
+EVENT_FOR: Final = {"notify": EVENT_NOTIFIED, "accept": EVENT_ACCEPTED, "refuse": EVENT_REFUSED}
 
 
 class TransitionError(ValueError):
@@ -39,15 +61,16 @@ class TransitionError(ValueError):
 
 
 def next_state(current: str | None, decision: str) -> str:
-    """The state after `decision`, or TransitionError if it is not allowed from `current`."""
-    allowed = _ALLOWED.get(decision)
-    if allowed is None:
+    """The state after the window's `decision`, or TransitionError if the table forbids it."""
+    kind = EVENT_FOR.get(decision)
+    if kind is None:
         raise TransitionError(f"unknown decision {decision!r}")
-    if current not in allowed:
+    starts, target = TRANSITIONS[kind]
+    if current not in starts:
         raise TransitionError(f"cannot {decision} a case in state {current!r}")
-    return _TARGET[decision]
+    return target
 
 
 def is_open_for_intake(state: str) -> bool:
     """A case the window can still decide on (the applicant came back with the materials)."""
-    return state == CORRECTION
+    return all(state in TRANSITIONS[kind][0] for kind in EVENT_FOR.values())

@@ -38,7 +38,7 @@ class YichuangApp(App):
         self._spool_running = False
         self._spool_again = False  # a kick arrived during a pass: run another one after it
         self._printing_warm = False
-        self.sync_runner = None  # app.services.sync_runner.SyncRunner, once the store is open
+        self.sync_runner = None  # app.services.sync.runner.SyncRunner, once the store is open
         self.started = time.perf_counter()
 
     def on_mount(self) -> None:
@@ -83,7 +83,7 @@ class YichuangApp(App):
 
     # --- sync with the platform (issue 4) ------------------------------------------------------
     def _start_sync(self) -> None:
-        from app.services.sync_runner import SyncRunner
+        from app.services.sync.runner import SyncRunner
 
         self.sync_runner = SyncRunner(self.ws)
         self._sync_loop()

@@ -22,7 +22,7 @@ class Forwarder(threading.Thread):
         self.last_error = ""
 
     def run(self) -> None:
-        from sync.client import Backoff, HubClient, SyncError
+        from sync.transport import Backoff, HubClient, SyncError
 
         backoff = Backoff()
         client = HubClient(self.url, self.token)

@@ -51,7 +51,8 @@ def _raw_zstd(ws) -> tuple[int, int, int]:
     """(events, raw JSON bytes, zstd bytes) of everything unsent, compressed as one stream."""
     import zstandard
 
-    from sync import local, protocol
+    from app.services.sync import outbox as local
+    from sync import protocol
 
     events = local.next_batch(ws.store, max_events=10**9, max_bytes=1 << 62)
     raw = protocol.dumps(events)
@@ -59,7 +60,7 @@ def _raw_zstd(ws) -> tuple[int, int, int]:
 
 
 def loopback(tmp: Path, n: int, db: str | None) -> None:
-    from sync.client import run_cycle
+    from app.services.sync.cycle import run_cycle
 
     hub, ws, seeded = _setup(tmp, n, db, seed=101)
     try:
@@ -86,7 +87,7 @@ def loopback(tmp: Path, n: int, db: str | None) -> None:
 
 
 def shaped(tmp: Path, n: int, db: str | None) -> None:
-    from sync.client import run_cycle
+    from app.services.sync.cycle import run_cycle
     from tests.sync.proxy import Proxy, Shape
 
     rate = 64_000 / 8  # bytes per second, each direction
@@ -130,8 +131,9 @@ def shaped(tmp: Path, n: int, db: str | None) -> None:
 def cut(tmp: Path, n: int, db: str | None) -> None:
     import threading
 
-    from sync import local, protocol
-    from sync.client import run_cycle
+    from app.services.sync import outbox as local
+    from app.services.sync.cycle import run_cycle
+    from sync import protocol
     from tests.sync.proxy import Proxy, Shape
 
     hub, ws, _ = _setup(tmp, n, db, seed=303)

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-import sync.models  # noqa: F401  (sync tables registered with the metadata)
+import app.store.sync_models  # noqa: F401  (registers the sync tables)
 from tests.sync.pg import Cluster, free_port, pg_bin
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,9 @@ import pytest
 from tests.sync.conftest import ycli
 
 
-def test_sync_cli_imports_only_argparse_at_module_level():
-    tree = ast.parse(Path("sync/cli.py").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("path", ["app/cli_sync.py", "sync/hub/cli.py"])
+def test_sync_cli_imports_only_argparse_at_module_level(path):
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     names = [a.name for n in top if isinstance(n, ast.Import) for a in n.names]
     names += [n.module for n in top if isinstance(n, ast.ImportFrom)]

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.services.sync import attachments
+from app.services.sync import outbox as local
+from app.services.sync.cycle import run_cycle
 from app.store.models import Case, CaseEvent
-from sync import attachments, local
-from sync.client import run_cycle
 from tests.sync.conftest import OFFICE, ROOT, WSID, HubProcess, make_workstation
 from tests.sync.helpers import decide, get
 from tests.sync.proxy import Proxy, Shape

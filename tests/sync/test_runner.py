@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from app.services.sync_runner import SyncRunner
-from sync.client import Backoff
+from app.services.sync.runner import SyncRunner
+from sync.transport import Backoff
 from tests.sync.conftest import OFFICE, WSID, make_workstation
 from tests.sync.proxy import Proxy
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.services.sync import actions
+from app.services.sync import outbox as local
+from app.services.sync.cycle import run_cycle
 from app.store.models import Case, CaseEvent
-from sync import local
-from sync.client import run_cycle
 from tests.sync.conftest import OFFICE, WSID, make_workstation, ycli
 from tests.sync.helpers import decide, get
 from tests.sync.proxy import Proxy
@@ -81,7 +82,7 @@ def test_back_office_decision_reaches_the_window_and_conflicts_are_recorded_on_b
     done, clash = accepted[0], accepted[1]
     assert decide(hub.url, bo, done, "case.completed", result="食品经营许可证").status_code == 201
     # the applicant withdraws at the window while the back office completes, neither seeing the other
-    local.record(ws, clash, "case.withdrawn", {"reason": "申请人撤回"})
+    actions.withdraw(ws, clash, "申请人撤回")
     assert decide(hub.url, bo, clash, "case.completed").status_code == 201
     rep = run_cycle(ws)
     assert rep.ok and rep.pulled == 2 and rep.left == 0
@@ -96,7 +97,7 @@ def test_back_office_decision_reaches_the_window_and_conflicts_are_recorded_on_b
     hub_conf = get(hub.url, bo, f"/api/v1/cases/{clash}").json()["conflicts"]
     assert [(c["rule"], c["kind"]) for c in hub_conf] == [("superseded", "case.withdrawn")]
     # hand out the result: flows up, both sides agree
-    local.record(ws, done, "case.delivered", {"method": "window"})
+    actions.deliver(ws, done)
     assert run_cycle(ws).ok
     assert window_cases(ws) == hub_cases(hub, bo)
     assert hub_cases(hub, bo)[done] == "delivered"
@@ -217,7 +218,7 @@ def test_a_clock_days_off_still_converges_and_warns(tmp_path, sqlite_hub):
     ws = make_workstation(tmp_path / "ws", hub.url, token, cases=5, clock=Wrong())
     rep = run_cycle(ws)
     assert rep.ok and rep.skew_seconds is not None and rep.skew_seconds < -2 * 86400
-    from app.services.sync_runner import SyncRunner
+    from app.services.sync.runner import SyncRunner
 
     st = SyncRunner(ws).status()
     assert st.skew_warning and "时钟" in st.bar_text()

@@ -9,9 +9,9 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.widgets import DataTable
 
+from app.services.sync import outbox as local
 from app.store.models import Case
 from app.ui.screens.sync_screen import SyncScreen
-from sync import local
 
 
 class Frame(App):

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from sync.client import run_cycle
+from app.services.sync.cycle import run_cycle
 from tests.sync.conftest import OFFICE, WSID, HubProcess, make_workstation
 
 pytestmark = pytest.mark.slow

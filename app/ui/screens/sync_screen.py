@@ -75,12 +75,12 @@ class SyncScreen(Screen):
 
     @work(thread=True, exclusive=True, group="sync-screen")
     def _load(self) -> None:
-        from app.services.sync_runner import SyncRunner
-        from sync import local
+        from app.services.sync import actions
+        from app.services.sync.runner import SyncRunner
 
         runner = getattr(self.app, "sync_runner", None) or SyncRunner(self.app.ws)
         status = runner.status()
-        waiting = local.waiting(self.app.ws.store)
+        waiting = actions.waiting(self.app.ws.store)
         self.app.call_from_thread(self._show, status, waiting)
 
     def _show(self, status, waiting) -> None:
@@ -143,7 +143,7 @@ class SyncScreen(Screen):
 
     @work(thread=True, group="sync-screen-once")
     def _sync_once(self) -> None:
-        from app.services.sync_runner import SyncRunner
+        from app.services.sync.runner import SyncRunner
 
         rep = SyncRunner(self.app.ws).cycle()
         msg = (
@@ -155,42 +155,48 @@ class SyncScreen(Screen):
         self.app.call_from_thread(self.reload)
 
     def action_set_aside(self) -> None:
-        from sync import local
-
         eid = self._selected("#sync-refused")
         if eid is None:
             self.app.notify(t("sync.pick_row"), severity="warning")
             return
-        if local.set_aside(self.app.ws.store, eid):
-            self.app.notify(t("sync.set_aside_done"))
-        self.reload()
+        self._run_action("set_aside", eid)
 
     def action_retry(self) -> None:
-        from sync import local
-
         eid = self._selected("#sync-refused")
         if eid is None:
             self.app.notify(t("sync.pick_row"), severity="warning")
             return
-        if local.retry(self.app.ws.store, eid):
-            self.app.notify(t("sync.retry_done"))
-        self.reload()
+        self._run_action("retry", eid)
 
     def action_deliver(self) -> None:
-        from app.domain import case_state as cs
-        from sync import local
-
         number = self._selected("#sync-ready")
         if number is None:
             self.app.notify(t("sync.pick_row"), severity="warning")
             return
+        self._run_action("deliver", number)
+
+    @work(thread=True, group="sync-screen-action")
+    def _run_action(self, action: str, key: str) -> None:
+        """The store is written off the UI thread, through the window's sync use cases."""
+        from app.services.sync import actions
+
+        ws = self.app.ws
+        message, severity = "", "information"
         try:
-            local.record(self.app.ws, number, cs.DELIVERED, {"method": "window"})
-        except local.NotAllowed as exc:
-            self.app.notify(str(exc), severity="warning")
-            return
-        self.app.notify(t("sync.delivered_done", number=number))
-        runner = getattr(self.app, "sync_runner", None)
-        if runner is not None:
-            runner.kick()
-        self.reload()
+            if action == "set_aside":
+                if actions.set_aside(ws.store, key):
+                    message = t("sync.set_aside_done")
+            elif action == "retry":
+                if actions.retry(ws.store, key):
+                    message = t("sync.retry_done")
+            elif action == "deliver":
+                actions.deliver(ws, key)
+                message = t("sync.delivered_done", number=key)
+                runner = getattr(self.app, "sync_runner", None)
+                if runner is not None:
+                    runner.kick()
+        except actions.NotAllowed as exc:
+            message, severity = str(exc), "warning"
+        if message:
+            self.app.call_from_thread(self.app.notify, message, severity=severity, markup=False)
+        self.app.call_from_thread(self.reload)

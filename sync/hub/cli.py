@@ -1,5 +1,6 @@
-"""`yichuang sync …` and `yichuang hub …` (registered by app.cli._register_plugins).
+"""`yichuang hub …`: the county or provincial platform's commands (registered by app.cli).
 
+The hub imports the domain and its own store, never a workstation module.
 Only argparse is imported here at module level: every `yichuang` start pays for this file.
 """
 
@@ -9,35 +10,6 @@ import argparse
 
 
 def register(sub, add) -> None:
-    p = add("sync", "sync with the county platform (one cycle with --once, else keep syncing)", cmd_sync)
-    p.add_argument("--once", action="store_true", help="one cycle; exit 1 if anything is left unsent")
-    p.add_argument("--quiet", action="store_true")
-    sp = p.add_subparsers(dest="sync_action", metavar="ACTION")
-    q = add(
-        "export-bundle",
-        "write everything unsent to a signed, compressed file (no link at all)",
-        cmd_export_bundle,
-        sp,
-    )
-    q.add_argument("file")
-    q = add("status", "what waits, conflicts, last success", cmd_sync_status, sp)
-    q.add_argument("--json", action="store_true")
-    q = add(
-        "set-aside", "stop sending an event the hub refused (it no longer blocks its case)", cmd_set_aside, sp
-    )
-    q.add_argument("event_id")
-    q = add("retry", "send a refused or set-aside event again", cmd_retry, sp)
-    q.add_argument("event_id")
-    q = add("attach", "keep a scan of a case and queue it for upload", cmd_attach, sp)
-    q.add_argument("number")
-    q.add_argument("file")
-    q = add("deliver", "hand out the result of a case (出件)", cmd_deliver, sp)
-    q.add_argument("number")
-    q.add_argument("--tracking", default="", help="EMS 政务专递 item number (S10)")
-    q = add("withdraw", "the applicant withdraws (撤回)", cmd_withdraw, sp)
-    q.add_argument("number")
-    q.add_argument("--reason", default="")
-
     hub = sub.add_parser("hub", help="the platform server (county or provincial hub)").add_subparsers(
         dest="action", required=True
     )
@@ -92,145 +64,7 @@ def _fail(message: str) -> SystemExit:
     return SystemExit(1)
 
 
-def _ws(args):
-    from app.services.workstation import open_workstation
-
-    return open_workstation(args.data_dir)
-
-
-# --- workstation ---------------------------------------------------------------------------------
-def cmd_sync(args: argparse.Namespace) -> int:
-    import sys
-
-    ws = _ws(args)
-    if not args.once:
-        from app.services.sync_runner import SyncRunner
-
-        runner = SyncRunner(ws)
-        try:
-            runner.run_forever(on_cycle=None if args.quiet else lambda st: print(st.line(), flush=True))
-        except KeyboardInterrupt:
-            return 130
-        return 0
-    from sync.client import run_cycle
-
-    rep = run_cycle(ws)
-    if not args.quiet:
-        print(
-            f"pushed {rep.pushed} (duplicates {rep.duplicates}, refused {len(rep.refused)}), pulled {rep.pulled}"
-            + (f", catalogue {rep.catalogue}" if rep.catalogue else "")
-            + (f", calendar {rep.calendar}" if rep.calendar else "")
-            + (f", attachments {rep.attachments}" if rep.attachments else "")
-        )
-        for r in rep.refused:
-            print(
-                f"  refused {r.get('id')} ({r.get('case')}): {r.get('code')}: {r.get('reason')}",
-                file=sys.stderr,
-            )
-        if rep.skew_seconds is not None and abs(rep.skew_seconds) > 300:
-            print(
-                f"warning: this computer's clock is {rep.skew_seconds:+.0f} s off the hub's", file=sys.stderr
-            )
-    if rep.error is not None:
-        raise _fail(f"sync failed ({rep.error.kind}): {rep.error}; {rep.left} event(s) left unsent")
-    if rep.left or rep.attachments_left:
-        raise _fail(f"{rep.left} event(s) and {rep.attachments_left} attachment(s) left unsent")
-    return 0
-
-
-def cmd_export_bundle(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from sync.bundle import BundleError, export_bundle
-
-    ws = _ws(args)
-    try:
-        out = export_bundle(ws, Path(args.file))
-    except BundleError as exc:
-        raise _fail(str(exc)) from None
-    except OSError as exc:
-        raise _fail(f"cannot write {args.file}: {exc.strerror or exc}") from None
-    print(
-        f"wrote {args.file}: {out['events']} events, {out['attachments']} attachments, {out['bytes']} bytes"
-    )
-    return 0
-
-
-def cmd_sync_status(args: argparse.Namespace) -> int:
-    import json
-
-    from app.services.sync_runner import SyncRunner
-
-    st = SyncRunner(_ws(args)).status(probe=False)
-    if args.json:
-        print(json.dumps(st.to_dict(), ensure_ascii=False, indent=2, default=str))
-        return 0
-    print(st.line())
-    for r in st.refused:
-        print(f"  {r['status']:9} {r['event_id']} {r['case_number']} {r['kind']}: {r['code']}: {r['reason']}")
-    for c in st.conflicts:
-        print(f"  conflict {c.rule} {c.case_number} {c.kind} ({c.origin})")
-    return 0
-
-
-def cmd_set_aside(args: argparse.Namespace) -> int:
-    from sync import local
-
-    if not local.set_aside(_ws(args).store, args.event_id):
-        raise _fail(f"{args.event_id} is not a refused event")
-    return 0
-
-
-def cmd_retry(args: argparse.Namespace) -> int:
-    from sync import local
-
-    if not local.retry(_ws(args).store, args.event_id):
-        raise _fail(f"{args.event_id} is not a refused or set-aside event")
-    return 0
-
-
-def cmd_attach(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from sync import attachments
-
-    ws = _ws(args)
-    try:
-        sha = attachments.add(ws, args.number.strip().upper(), Path(args.file))
-    except (OSError, ValueError) as exc:
-        raise _fail(str(exc)) from None
-    print(sha)
-    return 0
-
-
-def _record(args, kind: str, payload: dict) -> int:
-    from sync import local
-
-    ws = _ws(args)
-    try:
-        ev = local.record(ws, args.number.strip().upper(), kind, payload)
-    except local.NotAllowed as exc:
-        raise _fail(str(exc)) from None
-    print(ev.event_id)
-    return 0
-
-
-def cmd_deliver(args: argparse.Namespace) -> int:
-    from app.domain import case_state as cs
-
-    payload = {"method": "ems" if args.tracking else "window"}
-    if args.tracking:
-        payload["tracking"] = args.tracking.strip().upper()
-    return _record(args, cs.DELIVERED, payload)
-
-
-def cmd_withdraw(args: argparse.Namespace) -> int:
-    from app.domain import case_state as cs
-
-    return _record(args, cs.WITHDRAWN_EVENT, {"reason": args.reason})
-
-
-# --- hub -------------------------------------------------------------------------------------------
+# --- commands -------------------------------------------------------------------------------------------
 def _hub_dir(args):
     import os
     from pathlib import Path
@@ -300,7 +134,7 @@ def cmd_hub_add_token(args: argparse.Namespace) -> int:
 def cmd_hub_import_bundle(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from sync.bundle import BundleError, import_bundle
+    from sync.hub.bundle_import import BundleError, import_bundle
 
     hub = _hub(args)
     try:

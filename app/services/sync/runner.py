@@ -118,8 +118,8 @@ class SyncRunner:
         return bool(self.ws.config.get("hub.url")) and bool(self.ws.config.get("hub.token"))
 
     def cycle(self):
-        """One cycle (push, pull, catalogue, calendar, scans); returns sync.client.CycleReport."""
-        from sync.client import run_cycle
+        """One cycle (push, pull, catalogue, calendar, scans); returns app.services.sync.cycle.CycleReport."""
+        from app.services.sync.cycle import run_cycle
 
         rep = run_cycle(self.ws)
         self.online = rep.error is None or rep.error.kind not in ("offline", "config")
@@ -127,12 +127,13 @@ class SyncRunner:
         return rep
 
     def status(self, *, probe: bool = False) -> SyncStatus:
-        from sync import attachments, local
+        from app.services.sync import attachments
+        from app.services.sync import outbox as local
 
         store = self.ws.store
         online = self.online
         if probe and self.configured:
-            from sync.client import reachable
+            from sync.transport import reachable
 
             online = reachable(str(self.ws.config.get("hub.url")))
         skew = local.read_state(store, "clock_skew", "")
@@ -162,7 +163,7 @@ class SyncRunner:
         self._kick.set()
 
     def run_forever(self, on_cycle: Callable[[SyncStatus], Any] | None = None) -> None:
-        from sync.client import Backoff, reachable
+        from sync.transport import Backoff, reachable
 
         backoff = Backoff()
         while not self.stopping.is_set():

@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.domain import case_state as cs
+from app.store.sync_models import SyncAttachment
 from sync import protocol
-from sync.models import SyncAttachment
 
 
 def _sha256(path: Path) -> str:
@@ -36,7 +36,7 @@ def blob_dir(ws) -> Path:
 
 def add(ws, number: str, source: Path, name: str | None = None) -> str:
     """Keep a scan of case `number` (copied into the data dir) and queue it; returns its sha256."""
-    from sync import local
+    from app.services.sync import window_events
 
     source = Path(source)
     size = source.stat().st_size
@@ -63,7 +63,9 @@ def add(ws, number: str, source: Path, name: str | None = None) -> str:
                     created_at=datetime.now(UTC),
                 )
             )
-    local.record(ws, number, cs.ATTACHMENT_ADDED, {"sha256": sha, "size": size, "name": name or source.name})
+    window_events.record(
+        ws, number, cs.ATTACHMENT_ADDED, {"sha256": sha, "size": size, "name": name or source.name}
+    )
     return sha
 
 
@@ -88,7 +90,7 @@ def _set(store, sha: str, uploaded: int, done: bool) -> None:
 
 def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE) -> int:
     """Upload every pending scan, resuming each from the hub's offset. Returns how many finished."""
-    from sync.client import SyncError
+    from sync.transport import SyncError
 
     with ws.store.read() as s:
         rows = list(
@@ -98,7 +100,7 @@ def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE) -> int:
                 .order_by(SyncAttachment.created_at)
             ).scalars()
         )
-    from sync import local
+    from app.services.sync import outbox as local
 
     done = 0
     tus = {"Tus-Resumable": protocol.TUS_VERSION}
@@ -160,7 +162,7 @@ def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE) -> int:
 
 
 def _offset(r) -> int:
-    from sync.client import SyncError
+    from sync.transport import SyncError
 
     try:
         return int(r.headers["upload-offset"])

@@ -8,7 +8,6 @@ with the hub's answer in hand, and pulled events commit together with the cursor
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,8 +17,8 @@ from sqlalchemy import func, select, update
 
 from app.domain import case_state as cs
 from app.store.models import Case, CaseEvent
+from app.store.sync_models import SyncConflict, SyncEvent, SyncState
 from sync import protocol
-from sync.models import SyncConflict, SyncEvent, SyncState
 
 CURSOR = "cursor"
 BLOCKING = ("refused",)
@@ -428,40 +427,6 @@ def ready_for_pickup(store, limit: int = 500) -> list[Case]:
                 select(Case).where(Case.state == lifecycle.COMPLETED).order_by(Case.updated_at).limit(limit)
             ).scalars()
         )
-
-
-# --- window events that sync introduces (出件, 撤回) -------------------------------------------------
-class NotAllowed(ValueError):
-    pass
-
-
-def record(ws, number: str, kind: str, payload: dict | None = None) -> CaseEvent:
-    """Append a window event (case.delivered, case.withdrawn, case.note …) and update the case."""
-    if kind not in cs.WINDOW_KINDS or kind == cs.CREATED:
-        raise NotAllowed(f"the window cannot record {kind}")
-    utc = ws.utcnow()
-    with ws.store.write() as s:
-        case = s.execute(select(Case).where(Case.number == number)).scalars().first()
-        if case is None:
-            raise NotAllowed(f"no case {number}")
-        view = cs.derive(case_events(s, case.id))
-        if not cs.fits(view.state if view.state is not None else case.state, kind):
-            raise NotAllowed(f"{kind} does not apply to a case in state {case.state}")
-        ev = CaseEvent(
-            event_id=str(uuid.uuid4()),
-            case_id=case.id,
-            case_number=number,
-            kind=kind,
-            payload_json=json.dumps(payload or {}, ensure_ascii=False),
-            actor=ws.clerk,
-            office_code=ws.office_code,
-            workstation_id=ws.workstation_id,
-            at=utc,
-        )
-        s.add(ev)
-        s.flush()
-        refresh_case(s, case, utc)
-        return ev
 
 
 def unsent_total(store) -> int:

@@ -1,0 +1,48 @@
+"""The window's sync use cases: hand a result out, withdraw, set a refused event aside or send
+it again, keep a scan. The UI and the CLI call these (never the outbox directly); each is one
+transaction, and every refusal is a message from the catalogue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.domain import case_state as cs
+from app.services.sync import attachments, outbox
+from app.services.sync.window_events import NotAllowed, record
+from app.store.models import CaseEvent
+
+__all__ = ["NotAllowed", "attach", "deliver", "record", "retry", "set_aside", "waiting", "withdraw"]
+
+
+def deliver(ws, number: str, tracking: str = "") -> CaseEvent:
+    """出件: the result is handed out at the window, or sent by EMS with its item number."""
+    payload = {"method": "ems" if tracking else "window"}
+    if tracking:
+        payload["tracking"] = tracking.strip().upper()
+    return record(ws, number, cs.DELIVERED, payload)
+
+
+def withdraw(ws, number: str, reason: str = "") -> CaseEvent:
+    """撤回: the applicant withdraws the application."""
+    return record(ws, number, cs.WITHDRAWN_EVENT, {"reason": reason})
+
+
+def set_aside(store, event_id: str) -> bool:
+    """The clerk chooses not to send a refused event: it stops blocking its case."""
+    return outbox.set_aside(store, event_id)
+
+
+def retry(store, event_id: str) -> bool:
+    """Send a refused or set-aside event again (after the cause was fixed at the hub)."""
+    return outbox.retry(store, event_id)
+
+
+def attach(ws, number: str, source: Path) -> str:
+    """Keep a scan of a case in the attachment store and queue it for upload; its sha256."""
+    return attachments.add(ws, number, source)
+
+
+def waiting(store, limit: int = 200) -> list[dict]:
+    """Events not yet at the hub, oldest first (for the sync screen)."""
+    return outbox.waiting(store, limit)

@@ -1,0 +1,47 @@
+"""Window events that sync introduced (出件, 撤回, scans, notes): appended to the case's
+append-only events in the same transaction as the case's derived state."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from sqlalchemy import select
+
+from app.domain import case_state as cs
+from app.messages import t
+from app.services.sync import outbox
+from app.store.models import Case, CaseEvent
+
+
+class NotAllowed(ValueError):
+    pass
+
+
+def record(ws, number: str, kind: str, payload: dict | None = None) -> CaseEvent:
+    """Append a window event (case.delivered, case.withdrawn, case.note …) and update the case."""
+    if kind not in cs.WINDOW_KINDS or kind == cs.CREATED:
+        raise NotAllowed(t("sync.not_allowed_kind", kind=t("event." + kind)))
+    utc = ws.utcnow()
+    with ws.store.write() as s:
+        case = s.execute(select(Case).where(Case.number == number)).scalars().first()
+        if case is None:
+            raise NotAllowed(t("sync.no_such_case", number=number))
+        view = cs.derive(outbox.case_events(s, case.id))
+        if not cs.fits(view.state if view.state is not None else case.state, kind):
+            raise NotAllowed(t("sync.not_fitting", kind=t("event." + kind), state=t("state." + case.state)))
+        ev = CaseEvent(
+            event_id=str(uuid.uuid4()),
+            case_id=case.id,
+            case_number=number,
+            kind=kind,
+            payload_json=json.dumps(payload or {}, ensure_ascii=False),
+            actor=ws.clerk,
+            office_code=ws.office_code,
+            workstation_id=ws.workstation_id,
+            at=utc,
+        )
+        s.add(ev)
+        s.flush()
+        outbox.refresh_case(s, case, utc)
+        return ev
