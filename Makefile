@@ -35,8 +35,8 @@ check-ignored:
 # CI: a fresh venv from requirements.lock alone (+ the project, not editable) prints to a
 # loopback printer and takes one intake through the window: catches a runtime import that
 # only the dev lock provides.
-check-runtime: install
-	$(PY) build/tools/runtime_smoke.py
+check-runtime:
+	$(PYTHON) build/tools/runtime_smoke.py
 
 bench: install
 	$(PY) -m tests.bench.run_all
@@ -47,4 +47,5 @@ dist: install
 	@echo "built build/dist/yichuang"
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) .pytest_cache .hypothesis .import_linter_cache .ruff_cache
+	rm -rf build/lib build/bdist.* build/work build/dist *.egg-info

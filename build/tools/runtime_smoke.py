@@ -61,6 +61,10 @@ def _project_files() -> list[str]:
 def _copy_tree(dest: Path) -> None:
     # A copy, so that setuptools' build/lib and egg-info never land in the work tree and no
     # stale build output ends up in the installed package.
+    if not (ROOT / ".git").exists():  # an unpacked source tree: copy it less build output
+        junk = shutil.ignore_patterns(".venv", "__pycache__", "*.egg-info", "lib", "work", "dist", ".*_cache")
+        shutil.copytree(ROOT, dest, ignore=junk)
+        return
     for rel in _project_files():
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
