@@ -91,7 +91,7 @@ def test_kill_9_while_sending_then_restart_resends(tmp_path: Path) -> None:
             job = PrintSpool(ws3).get(job_id)
         finally:
             ws3.close()
-    assert (job.state, job.attempts) == ("sent", 2)
+    assert (job.state, job.attempts) == ("printed", 2)
     assert got == job.data
     paper = read_paper(got, "xprinter-58")
     assert number in paper.text and "孙七" in paper.text
