@@ -109,7 +109,7 @@ class PrinterListener:
             return
         if buf.endswith(DLE_EOT_1):
             conn.sendall(ONLINE)
-        elif len(buf) >= 12 and buf[-12:-4] == GS_H:
+        elif len(buf) >= 11 and buf[-11:-4] == GS_H:
             conn.sendall(b"\x37\x22" + bytes(buf[-4:]) + b"\x00")
         else:
             return
@@ -155,8 +155,8 @@ class PrinterListener:
         for query in (DLE_EOT_1,):
             if job.endswith(query):
                 job = job[: -len(query)]
-        if len(job) >= 12 and job[-12:-4] == GS_H:
-            job = job[:-12]
+        if len(job) >= 11 and job[-11:-4] == GS_H:
+            job = job[:-11]
         with self._changed:
             if mode in ("accept", "status", "slow"):
                 self.jobs.append(job)
