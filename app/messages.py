@@ -20,6 +20,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.print_queue": ("打印队列：{waiting}待打印", "Print queue: {waiting} waiting"),
     "status.print_failed": ("打印失败：{error}（将自动重试）", "Printing failed: {error} (will retry)"),
     "status.printed": ("已打印：{doc}", "Printed: {doc}"),
+    "status.print_unconfirmed": (
+        "打印待确认{count}件（打印机未确认出纸，F12 查看）",
+        "{count} print jobs unconfirmed (F12 to see)",
+    ),
     "error.store": ("数据库错误：{error}", "Store error: {error}"),
     # --- key bindings (footer) -------------------------------------------------------------
     "key.search": ("找事项", "Find matter"),

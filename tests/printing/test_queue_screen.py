@@ -33,6 +33,7 @@ async def test_unconfirmed_job_waits_for_the_clerks_decision(ws):
                 app.kick_spool()
                 await pilot.pause(0.2)
             assert printer.connections == 1 and only_job(ws).attempts == 1
+            await wait_for(pilot, lambda: "打印待确认1件" in app.status_text)
             await pilot.press("f12")
             await wait_for(pilot, lambda: isinstance(app.screen, PrintQueueScreen) and app.screen.loaded)
             screen = app.screen
