@@ -19,7 +19,6 @@ import pytest
 from app.domain.identifiers import ric_check_char
 from app.services.intake import ApplicantInput, IntakeService
 from app.services.printing import (
-    LEASE,
     MAX_BACKOFF,
     DocumentUnavailable,
     PrintSpool,
