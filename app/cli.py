@@ -422,9 +422,7 @@ def cmd_printer_test(args) -> int:
     except PrinterError as exc:
         raise CommandError(t("print.printer_error", error=exc)) from None
     if delivery.outcome == "unconfirmed":
-        from app.services.printing import ANSWER_TIMEOUT
-
-        note = t(f"print.unconfirmed_{delivery.reason}", seconds=f"{ANSWER_TIMEOUT:g}")
+        note = t(f"print.unconfirmed_{delivery.reason}", seconds=ws.config.get("printer.answer_timeout"))
         print(f"yichuang: {t('print.test_unconfirmed', url=where, note=note)}", file=sys.stderr)
         return 3
     print(t("print.test_printed" if delivery.printed else "print.test_sent", url=where))
