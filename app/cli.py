@@ -87,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the PNG of what was printed instead of printing",
     )
 
+    queue = sub.add_parser("print", help="the print queue").add_subparsers(dest="action", required=True)
+    add(
+        "drain",
+        "send every waiting print job once (e.g. from cron when no window runs); "
+        "exit 1 if any job still waits",
+        cmd_print_drain,
+        queue,
+    )
+
     prn = sub.add_parser("printer", help="printers").add_subparsers(dest="action", required=True)
     p = add("test", "print a test page", cmd_printer_test, prn)
     p.add_argument("url", nargs="?")
@@ -318,15 +327,17 @@ def cmd_case_show(args) -> int:
 
 
 def cmd_case_print(args) -> int:
-    """Reprint (补打) a document of a case; exit 0 only when the printer took every byte.
+    """Reprint (补打) a document of a case.
 
-    On failure the job stays in the print queue, where the workstation retries it.
+    Exit 0 when every byte left for the printer (已打印 when it confirmed, 已发送 when it
+    cannot answer); 3 when it should have confirmed and did not (待确认: check the paper,
+    resend from the print queue); 1 when the job stays queued (the window's spool, or
+    `yichuang print drain`, retries it).
     """
     from app.messages import t
     from app.services.cases import CaseService
     from app.services.printing import (
         CLI_HOLD,
-        SEND_TIMEOUT,
         DocumentUnavailable,
         PrintSpool,
         check_printer_url,
@@ -355,20 +366,48 @@ def cmd_case_print(args) -> int:
     spool = PrintSpool(ws)
     result = spool.send(job.job_id)
     if not result.attempted and result.state == "sending":  # the workstation took it: wait
-        result = spool.wait(job.job_id, SEND_TIMEOUT + 5)
+        result = spool.wait(job.job_id)
     if not result.ok:
         raise CommandError(
             t("print.not_printed", error=result.error or t("job." + result.state), job=job.job_id)
         )
     case = CaseService(ws).get(args.number)
-    print(
-        t(
-            "print.printed",
-            doc=t("doc." + args.doc),
-            number=case.number if case else args.number,
-            job=job.job_id,
-        )
-    )
+    fields = {"doc": t("doc." + args.doc), "number": case.number if case else args.number, "job": job.job_id}
+    if result.state == "unconfirmed":
+        print(f"yichuang: {t('print.unconfirmed', note=result.error, **fields)}", file=sys.stderr)
+        return 3
+    print(t("print.printed" if result.state == "printed" else "print.sent_only", **fields))
+    return 0
+
+
+def cmd_print_drain(args) -> int:
+    """Send every waiting job once; exit 1 if any is left (the window's spool, or the next
+    run of this command, retries it)."""
+    from app.messages import t
+    from app.services.printing import PrintSpool
+
+    ws = _workstation(args)
+    spool = PrintSpool(ws)
+    numbers = {j.job_id: (j, n) for j, n in spool.jobs(active_only=True, limit=100_000)}
+    results, left = spool.drain()
+    for r in results:
+        job, number = numbers.get(r.job_id, (None, ""))
+        fields = {"doc": t("doc." + job.doc_kind) if job else "", "number": number, "job": r.job_id}
+        if r.state == "printed":
+            print(t("drain.printed", **fields))
+        elif r.state == "sent":
+            print(t("drain.sent", **fields))
+        elif r.state == "unconfirmed":
+            print(t("drain.unconfirmed", note=r.error, **fields))
+        else:
+            print(t("drain.failed", error=r.error, **fields), file=sys.stderr)
+    if not results and not left:
+        print(t("drain.empty"))
+        return 0
+    summary = t("drain.summary", attempted=len(results), left=left)
+    if left:
+        raise CommandError(summary)
+    print(summary)
     return 0
 
 
@@ -379,8 +418,12 @@ def cmd_printer_test(args) -> int:
 
     ws = _workstation(args)
     try:
-        where = print_test_page(ws, args.url)
+        where, delivery = print_test_page(ws, args.url)
     except PrinterError as exc:
         raise CommandError(t("print.printer_error", error=exc)) from None
-    print(t("print.test_sent", url=where))
+    if delivery.outcome == "unconfirmed":
+        note = t(f"print.unconfirmed_{delivery.reason}", seconds=ws.config.get("printer.answer_timeout"))
+        print(f"yichuang: {t('print.test_unconfirmed', url=where, note=note)}", file=sys.stderr)
+        return 3
+    print(t("print.test_printed" if delivery.printed else "print.test_sent", url=where))
     return 0

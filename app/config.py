@@ -25,7 +25,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "query_url": "https://zwfw.example.gov.cn/q",
     },
     "workstation": {"id": "01", "window": "综合窗口1号", "clerk": "值班人员"},
-    "printer": {"url": "", "profile": "generic-80"},
+    "printer": {"url": "", "profile": "generic-80", "stall_timeout": 10, "answer_timeout": 5},
     "hub": {"url": "", "token": ""},
     "ui": {"language": "zh"},
 }
@@ -38,6 +38,8 @@ HEADER = """\
 # printer.url      tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0?baudrate=9600, cups://QUEUE,
 #                  file:///path or dir:///path; empty = dir://<data dir>/prints (the embedded default).
 # printer.profile  generic-58, generic-80, xprinter-58, epson-tm-t88.
+# printer.stall_timeout   seconds without progress before a send counts as stalled (not a total time).
+# printer.answer_timeout  seconds to wait for the printer's status answer after the last byte.
 # hub.url / token  the county platform to sync with (empty = offline only).
 # ui.language      zh (Simplified Chinese) or en.
 """
@@ -177,6 +179,16 @@ def _validate(key: str, value: str) -> str:
 
         if value not in PROFILES:
             raise ConfigError(f"unknown printer profile {value!r}; known: {', '.join(PROFILES)}")
+    elif key in ("printer.stall_timeout", "printer.answer_timeout"):
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = -1.0
+        if not 0 < seconds <= 600:
+            from app.messages import t
+
+            raise ConfigError(t("config.bad_seconds", key=key, value=value))
+        return value
     elif key == "office.hotline" and value and not all(ch.isdigit() or ch in "-+ ()" for ch in value):
         raise ConfigError("office.hotline: digits only, e.g. 0518-83212345 or 12345")
     elif key == "hub.url" and value and not value.startswith(("http://", "https://")):

@@ -20,6 +20,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.print_queue": ("打印队列：{waiting}待打印", "Print queue: {waiting} waiting"),
     "status.print_failed": ("打印失败：{error}（将自动重试）", "Printing failed: {error} (will retry)"),
     "status.printed": ("已打印：{doc}", "Printed: {doc}"),
+    "status.print_unconfirmed": (
+        "打印待确认{count}件（打印机未确认出纸，F12 查看）",
+        "{count} print jobs unconfirmed (F12 to see)",
+    ),
     "error.store": ("数据库错误：{error}", "Store error: {error}"),
     # --- key bindings (footer) -------------------------------------------------------------
     "key.search": ("找事项", "Find matter"),
@@ -398,8 +402,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Printed the {doc} of {number} (job {job})",
     ),
     "print.not_printed": (
-        "未能打印：{error}。该文书已保存在打印队列中，工作站将自动重试（作业 {job}）",
-        "Not printed: {error}. The job is kept in the print queue and the workstation will retry it (job {job})",
+        "未能打印：{error}。该文书已保存在打印队列中（作业 {job}）：打开着的工作站窗口每隔几秒自动重试；"
+        "没有打开窗口时，运行 yichuang print drain（可由 cron 定时运行）重试",
+        "Not printed: {error}. The job is kept in the print queue (job {job}): an open workstation window "
+        "retries it every few seconds; without a window, run yichuang print drain (e.g. from cron)",
+    ),
+    "print.sent_only": (
+        "已发送{doc}（案件 {number}，作业 {job}）：该打印机不回报状态，无法确认已打印",
+        "Sent the {doc} of {number} (job {job}): this printer cannot report status, printing is not confirmed",
+    ),
+    "print.unconfirmed": (
+        "已发送{doc}（案件 {number}，作业 {job}），但打印机未确认：{note}。请查看是否出纸；"
+        "需要时在打印队列（F12）中按 F5 重发",
+        "Sent the {doc} of {number} (job {job}) but the printer did not confirm: {note}. Check the paper; "
+        "resend from the print queue (F12, F5) if needed",
+    ),
+    "print.fully_written": (
+        "打印机已收下全部内容，未确认是否打出；不自动重发，请查看纸张后决定",
+        "the printer took every byte but did not confirm; not resent automatically, check the paper",
+    ),
+    "print.partly_written": (
+        "打印机已收下 {written}/{total} 字节，可能已打印一部分",
+        "the printer took {written}/{total} bytes and may have printed part of it",
+    ),
+    "print.unconfirmed_no_answer": (
+        "打印机在{seconds}秒内未应答状态查询",
+        "the printer did not answer the status query within {seconds} s",
+    ),
+    "print.unconfirmed_offline": (
+        "打印机报告离线（缺纸、开盖或故障），文书在打印机中等待",
+        "the printer reports it is offline (paper, cover or error); the job waits in the printer",
+    ),
+    "print.test_printed": (
+        "测试页已打印（打印机已确认）：{url}",
+        "Test page printed (confirmed by the printer): {url}",
+    ),
+    "print.test_unconfirmed": (
+        "测试页已发送到 {url}，但打印机未确认：{note}",
+        "Test page sent to {url} but the printer did not confirm: {note}",
+    ),
+    "drain.printed": ("已打印  {doc}  {number}（作业 {job}）", "printed  {doc}  {number} (job {job})"),
+    "drain.sent": ("已发送  {doc}  {number}（作业 {job}）", "sent  {doc}  {number} (job {job})"),
+    "drain.unconfirmed": (
+        "待确认  {doc}  {number}（作业 {job}）：{note}",
+        "unconfirmed  {doc}  {number} (job {job}): {note}",
+    ),
+    "drain.failed": (
+        "未打印  {doc}  {number}（作业 {job}）：{error}",
+        "not printed  {doc}  {number} (job {job}): {error}",
+    ),
+    "drain.summary": (
+        "打印队列：本次发送{attempted}件，仍有{left}件待打印",
+        "Print queue: {attempted} sent this run, {left} still waiting",
+    ),
+    "drain.empty": ("打印队列中没有待打印的文书", "Nothing waits in the print queue"),
+    "config.bad_seconds": (
+        "{key} 应为 0 到 600 之间的秒数，收到 {value}",
+        "{key} must be a number of seconds between 0 and 600, got {value}",
     ),
     "print.sending_elsewhere": ("该文书正由另一处发送", "Another process is sending this job"),
     "print.interrupted": (
@@ -416,7 +475,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "job.queued": ("待打印", "queued"),
     "job.retrying": ("待重试", "retrying"),
     "job.sending": ("发送中", "sending"),
-    "job.sent": ("已打印", "printed"),
+    "job.printed": ("已打印", "printed"),
+    "job.sent": ("已发送", "sent"),
+    "job.unconfirmed": ("已发送待确认", "sent, unconfirmed"),
     "job.failed": ("失败", "failed"),
     "job.cancelled": ("已取消", "cancelled"),
     "job.reprint": ("补打", "reprint"),
@@ -437,7 +498,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.no_job": ("没有打印作业 {job}", "No print job {job}"),
     "queue.no_selection": ("请先选择一个打印作业", "Select a print job first"),
     "queue.already_sent": (
-        "该文书已打印；如需再打一份，请在案件详情中补打（F7）",
+        "打印机已确认该文书已打印；如需再打一份，请在案件详情中补打（F7）",
         "Already printed; for another copy reprint it from the case detail (F7)",
     ),
     "queue.cannot_cancel": ("该文书{state}，不能取消", "The job is {state}: it cannot be cancelled"),
@@ -450,8 +511,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.resent": ("已重新发送：{doc}（{number}）", "Sent again: {doc} ({number})"),
     "queue.resend_failed": ("重发失败：{error}（将自动重试）", "Resend failed: {error} (will retry)"),
     "queue.retargeted": ("改用当前打印机 {url}", "Moved to the configured printer {url}"),
+    "queue.resend_title": ("重新发送？", "Send again?"),
+    "queue.confirmed": ("已确认出纸：{doc}（{number}）", "Marked printed: {doc} ({number})"),
+    "queue.cannot_confirm": (
+        "该文书{state}：只有已发送或待确认的文书可以确认出纸",
+        "The job is {state}: only sent or unconfirmed jobs can be marked printed",
+    ),
+    "queue.resend_body": (
+        "{doc}（案件 {number}）已全部发送到打印机（{state}）。如果没有出纸，按 Y 再发送一次；"
+        "如果已经出纸，再发送会多打一份。",
+        "The {doc} of {number} was sent in full ({state}). If no paper came out, press Y to send it again; "
+        "if it did, sending again prints another copy.",
+    ),
     "key.print_queue": ("打印队列", "Print queue"),
     "key.resend": ("立即重发", "Resend now"),
+    "key.confirm_printed": ("已出纸", "Paper came out"),
     "key.cancel_job": ("取消打印", "Cancel job"),
     "key.preview": ("预览", "Preview"),
     "key.all_jobs": ("全部/未完成", "All/unfinished"),

@@ -223,6 +223,9 @@ class _Builder:
     def s_notes(self) -> None:
         for n in self.tpl.notes:
             self.lines(n)
+        if any(m.status == "tolerated" for m in self.doc.materials):
+            for n in self.tpl.tolerated_notes:
+                self.lines(n)
 
     def s_signature(self) -> None:
         self.out.append(Feed(1))

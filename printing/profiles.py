@@ -24,11 +24,17 @@ class PrinterProfile:
     paper_mm: int = 58
     cutter: bool = True  # GS V; without a cutter we only feed to the tear bar
     feed_before_cut: int = 4  # lines fed so the last line passes the cutter
+    # How the printer confirms a job (printing.transport.CONFIRM_MODES): "status" asks
+    # DLE EOT 1 after the job, "process_id" sends GS ( H and waits for the printed-ID
+    # answer, "none" never asks (such jobs end as 已发送, never 已打印).
+    confirm: str = "status"
     description: str = ""
 
     def __post_init__(self) -> None:
         if self.encoding not in ENCODINGS:
             raise ValueError(f"unknown encoding {self.encoding!r}")
+        if self.confirm not in ("none", "status", "process_id"):
+            raise ValueError(f"unknown confirmation {self.confirm!r}")
         if self.columns * 12 > self.dots:
             raise ValueError("columns * 12 dots must fit the printable width")
 
@@ -102,6 +108,7 @@ PROFILES: dict[str, PrinterProfile] = {
             native_barcode=True,
             escpos_profile="TM-T88V",
             paper_mm=80,
+            confirm="process_id",
             description="Epson TM-T88 (Chinese model), 80 mm paper, 180 dpi: 512 dots, 42 columns",
         ),
     )

@@ -127,7 +127,7 @@ class PrintJob(SQLModel, table=True):
     profile: str
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     text: str = ""
-    state: str = "queued"  # queued | sent | failed | cancelled
+    state: str = "queued"  # queued | sending | printed | sent | unconfirmed | cancelled | failed (see app.services.printing)
     attempts: int = 0
     last_error: str = ""
     reprint: bool = False

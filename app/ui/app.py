@@ -206,6 +206,8 @@ class YichuangApp(App):
         text = t("status.print_queue", waiting=summary.waiting) if summary.waiting else ""
         if summary.failing:
             text = f"[red]{escape(t('status.print_failing', count=summary.failing, error=summary.last_error))}[/]"
+        elif getattr(summary, "unconfirmed", 0):  # sent in full, not confirmed: the clerk decides
+            text = " ".join(filter(None, [text, t("status.print_unconfirmed", count=summary.unconfirmed)]))
         self.set_status("printer", text)
 
     def refresh_print_status(self) -> None:

@@ -61,6 +61,7 @@ class Template:
     labels: Mapping[str, str]
     notes: tuple[str, ...]
     intro: str = ""
+    tolerated_notes: tuple[str, ...] = ()  # printed after notes only with 容缺 materials
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)
@@ -106,6 +107,7 @@ def _build(data: Mapping[str, Any], source: str) -> dict[str, Template]:
             labels=labels,
             notes=tuple(str(n) for n in t.get("notes", ())),
             intro=str(t.get("intro", "")),
+            tolerated_notes=tuple(str(n) for n in t.get("tolerated_notes", ())),
         )
     return out
 

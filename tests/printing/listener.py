@@ -5,7 +5,17 @@ complete later, as with a printer that is switched on again:
 
 * ``refuse``: the port is bound but not listening; connecting is refused (RST).
 * ``accept``: reads each connection to its end and records the bytes (a working printer).
+  It answers the status queries a job may end with, as a real printer does: ``DLE EOT 1``
+  with "online" (0x12) and ``GS ( H`` fn=48 with the process-ID response
+  ``37 22 d1..d4 00``; the query is not part of the recorded job.  ``answer=False``
+  makes a printer that reads everything and never answers.
+* ``slow``: like ``accept`` but reads only ``rate`` bytes a second (default 1,200: a
+  9600-baud serial server) through a small receive buffer, so the sender sees the pace.
 * ``stall``: accepts and never reads, with a tiny receive buffer (a jammed printer).
+* ``deaf``: accepts and never reads, with the kernel's usual buffers: a job smaller than
+  the buffer is acknowledged by TCP although no byte was ever read.
+* ``midstall``: reads ``close_after`` bytes, then stops reading and keeps the connection
+  open (a printer that jams half-way).
 * ``half``: reads ``close_after`` bytes, then closes with the rest unread (a printer that
   drops the connection half-way).
 * ``paper``: answers DLE EOT 4 with "paper end" (what follows is not a job);
@@ -19,16 +29,30 @@ import threading
 import time
 
 SMALL_BUFFER = 2048  # bytes; the kernel doubles it, still far below a raster receipt
+DLE_EOT_1 = b"\x10\x04\x01"
+GS_H = b"\x1d(H\x06\x00\x30\x30"  # + d1..d4
+ONLINE = b"\x12"
 
 
 class PrinterListener:
-    def __init__(self, mode: str = "accept", *, close_after: int = 4096, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        mode: str = "accept",
+        *,
+        close_after: int = 4096,
+        delay: float = 0.0,
+        rate: int = 1200,
+        answer: bool = True,
+    ) -> None:
         self.jobs: list[bytes] = []
         self.last_byte_at: list[float] = []  # time.perf_counter() of each job's last byte
         self.partial: list[bytes] = []
+        self.answers = 0  # status queries answered
         self.connections = 0
         self.close_after = close_after
         self.delay = delay  # seconds to wait before reading (widens race windows)
+        self.rate = rate  # bytes per second in "slow" mode
+        self.answer = answer
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._sock: socket.socket | None = None
@@ -48,7 +72,7 @@ class PrinterListener:
         self._close_socket()
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if mode in ("stall", "half"):
+        if mode in ("stall", "half", "slow", "midstall"):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_BUFFER)
         s.bind(("127.0.0.1", self.port))
         self.port = s.getsockname()[1]
@@ -72,12 +96,27 @@ class PrinterListener:
                 return
             with self._lock:
                 self.connections += 1
-            if mode == "stall":
+            if mode in ("stall", "deaf"):
                 self._held.append(conn)  # never read, never closed until the mode changes
                 continue
-            threading.Thread(target=self._handle, args=(conn, mode), daemon=True).start()
+            if mode == "midstall":
+                self._held.append(conn)  # read part of it below, then never again
+            threading.Thread(target=self._handle, args=(conn, mode, stop), daemon=True).start()
 
-    def _handle(self, conn: socket.socket, mode: str) -> None:
+    def _reply(self, conn: socket.socket, buf: bytearray) -> None:
+        """Answer a status query at the end of what arrived, as a printer would."""
+        if not self.answer:
+            return
+        if buf.endswith(DLE_EOT_1):
+            conn.sendall(ONLINE)
+        elif len(buf) >= 11 and buf[-11:-4] == GS_H:
+            conn.sendall(b"\x37\x22" + bytes(buf[-4:]) + b"\x00")
+        else:
+            return
+        with self._lock:
+            self.answers += 1
+
+    def _handle(self, conn: socket.socket, mode: str, stop: threading.Event) -> None:
         buf = bytearray()
         last = time.perf_counter()
         try:
@@ -88,9 +127,14 @@ class PrinterListener:
                 assert bytes(buf) == b"\x10\x04\x04"  # DLE EOT 4: roll paper sensor
                 conn.sendall(bytes([0x72 if mode == "paper" else 0x12]))  # paper end / present
                 buf.clear()
-            conn.settimeout(10)
+            conn.settimeout(10 if mode != "slow" else 30)
             while True:
-                want = 65536 if mode != "half" else min(4096, self.close_after - len(buf))
+                if mode in ("half", "midstall"):
+                    want = min(4096, self.close_after - len(buf))
+                elif mode == "slow":
+                    want = max(1, self.rate // 10)
+                else:
+                    want = 65536
                 if want <= 0:
                     break
                 chunk = conn.recv(want)
@@ -98,16 +142,27 @@ class PrinterListener:
                     break
                 buf += chunk
                 last = time.perf_counter()
+                self._reply(conn, buf)
+                if mode == "slow":
+                    time.sleep(0.1)
         except OSError:
             pass
         finally:
+            if mode == "midstall":
+                stop.wait()  # jammed: the connection stays open and unread until the mode changes
             conn.close()
+        job = bytes(buf)
+        for query in (DLE_EOT_1,):
+            if job.endswith(query):
+                job = job[: -len(query)]
+        if len(job) >= 11 and job[-11:-4] == GS_H:
+            job = job[:-11]
         with self._changed:
-            if mode in ("accept", "status"):
-                self.jobs.append(bytes(buf))
+            if mode in ("accept", "status", "slow"):
+                self.jobs.append(job)
                 self.last_byte_at.append(last)
             else:
-                self.partial.append(bytes(buf))
+                self.partial.append(job)
             self._changed.notify_all()
 
     # --- waiting and closing -------------------------------------------------------------

@@ -11,7 +11,7 @@ from app.services.workstation import open_workstation
 def main(data_dir: str) -> None:
     ws = open_workstation(data_dir)
     print("pass", flush=True)
-    PrintSpool(ws, timeout=120).send_due()  # the parent kills us while this hangs
+    PrintSpool(ws, stall_timeout=120).send_due()  # the parent kills us while this hangs
 
 
 if __name__ == "__main__":

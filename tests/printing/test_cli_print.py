@@ -66,7 +66,7 @@ def test_case_print_reprints_to_a_printer_and_exits_0(ws, data_dir):
     paper = read_paper(data)
     assert "【补打 " in paper.text and "周八" in paper.text and paper.cut
     assert verify_payload(paper.qr[0], ws.signer.public_key_b64())
-    assert jobs(ws)[-1][:4] == ("receipt", "sent", 1, 1)
+    assert jobs(ws)[-1][:4] == ("receipt", "printed", 1, 1)
 
 
 def test_case_print_failures_exit_1_with_a_message_and_keep_the_job(ws, data_dir, tmp_path, capsys):

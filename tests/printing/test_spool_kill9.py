@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.domain.identifiers import ric_check_char
@@ -82,7 +82,9 @@ def test_kill_9_while_sending_then_restart_resends(tmp_path: Path) -> None:
         finally:
             ws2.close()
         # … after it, the job is taken over and sent again
-        clock = Clock(datetime.now() + LEASE + LEASE)
+        clock = Clock(
+            datetime.now() + LEASE + timedelta(seconds=200)
+        )  # the child's claim covered its 120 s stall timeout
         ws3 = open_workstation(data, clock=clock)
         try:
             [result] = PrintSpool(ws3).send_due()
@@ -91,7 +93,7 @@ def test_kill_9_while_sending_then_restart_resends(tmp_path: Path) -> None:
             job = PrintSpool(ws3).get(job_id)
         finally:
             ws3.close()
-    assert (job.state, job.attempts) == ("sent", 2)
+    assert (job.state, job.attempts) == ("printed", 2)
     assert got == job.data
     paper = read_paper(got, "xprinter-58")
     assert number in paper.text and "孙七" in paper.text

@@ -19,7 +19,6 @@ import pytest
 from app.domain.identifiers import ric_check_char
 from app.services.intake import ApplicantInput, IntakeService
 from app.services.printing import (
-    LEASE,
     MAX_BACKOFF,
     DocumentUnavailable,
     PrintSpool,
@@ -67,7 +66,7 @@ def test_accepted_receipt_arrives_whole_and_decodes_to_the_case(ws):
         use_printer(ws, printer.url)
         decision = accept(ws)
         [result] = PrintSpool(ws).send_due()
-        assert result.ok and result.state == "sent"
+        assert result.ok and result.state == "printed"
         [data] = printer.wait_jobs(1)
     case = decision.case
     job = job_of(ws, decision.job_id)
@@ -82,7 +81,7 @@ def test_accepted_receipt_arrives_whole_and_decodes_to_the_case(ws):
     assert verify_payload(payload, ws.signer.public_key_b64())
     forged = payload.replace(case.number, case.number[:-6] + "0002-X")
     assert not verify_payload(forged, ws.signer.public_key_b64())
-    assert job.state == "sent" and job.attempts == 1 and job.last_error == ""
+    assert job.state == "printed" and job.attempts == 1 and job.last_error == ""
 
 
 @pytest.mark.parametrize(
@@ -93,7 +92,7 @@ def test_a_failing_printer_keeps_the_job_until_it_behaves(ws, clock, mode, kind)
         url = printer.url + ("?status=1" if mode == "paper" else "")
         use_printer(ws, url, "xprinter-58")  # raster QR: 14 KB, more than a stalled buffer takes
         decision = accept(ws)
-        spool = PrintSpool(ws, timeout=0.5)
+        spool = PrintSpool(ws, stall_timeout=0.5)
         [result] = spool.send_due()
         assert not result.ok and result.error.startswith(kind + ":"), result.error
         job = job_of(ws, decision.job_id)
@@ -110,7 +109,7 @@ def test_a_failing_printer_keeps_the_job_until_it_behaves(ws, clock, mode, kind)
         [data] = printer.wait_jobs(1)
     assert data == job.data
     job = job_of(ws, decision.job_id)
-    assert (job.state, job.attempts, job.last_error) == ("sent", 2, "")
+    assert (job.state, job.attempts, job.last_error) == ("printed", 2, "")
     paper = read_paper(data, "xprinter-58")
     assert "张秀英" in paper.text and decision.case.number in paper.text
     assert paper.ops[-2:] == ["kanji_off", "feed"]  # the whole job; this model has no cutter
@@ -145,7 +144,7 @@ def test_jobs_queued_during_an_outage_all_print_when_the_printer_returns(ws, clo
     names = ["王一", "王二", "王三"]
     got = sorted(n for data in jobs for n in names if n in read_paper(data).text)
     assert got == sorted(names)
-    assert all(job_of(ws, d.job_id).state == "sent" for d in (first, second, third))
+    assert all(job_of(ws, d.job_id).state == "printed" for d in (first, second, third))
 
 
 def test_concurrent_passes_send_each_job_once(ws, data_dir, clock):
@@ -190,14 +189,14 @@ def test_an_expired_claim_is_taken_over_and_the_late_sender_cannot_overwrite(ws,
         assert stale is not None and job_of(ws, decision.job_id).state == "sending"
         assert spool.send_due() == []  # its lease holds
         assert not spool.send(decision.job_id).attempted
-        later(clock, LEASE.total_seconds() + 1)
+        later(clock, spool.lease.total_seconds() + 1)
         [result] = spool.send_due()
         assert result.ok
         printer.wait_jobs(1)
     job = job_of(ws, decision.job_id)
-    assert (job.state, job.attempts) == ("sent", 2)
-    assert spool._finish(stale, "offline: late news") == "sent"  # the stale attempt is ignored
-    assert job_of(ws, decision.job_id).state == "sent"
+    assert (job.state, job.attempts) == ("printed", 2)
+    assert spool._finish(stale, "offline: late news") == "printed"  # the stale attempt is ignored
+    assert job_of(ws, decision.job_id).state == "printed"
 
 
 def test_cancel_and_resend(ws, clock):

@@ -76,7 +76,7 @@ async def test_print_queue_shows_failures_and_resends_cancels_previews(ws):
             # the printer is switched on: resend the other now
             printer.set_mode("accept")
             await pilot.press("f5")
-            await wait_for(pilot, lambda: state(ws, first.job_id) == "sent")
+            await wait_for(pilot, lambda: state(ws, first.job_id) == "printed")
             [data] = printer.wait_jobs(1)
             assert data == PrintSpool(ws).get(first.job_id).data
             await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == 0)

@@ -50,6 +50,7 @@ class PrintQueueScreen(Screen):
         Binding("escape", "back", t("key.back")),
         Binding("f3", "toggle_all", t("key.all_jobs")),
         Binding("f5", "resend", t("key.resend")),
+        Binding("f6", "confirm_printed", t("key.confirm_printed")),
         Binding("f7", "preview", t("key.preview")),
         Binding("f8", "cancel_job", t("key.cancel_job")),
         Binding("f9", "retarget", t("key.retarget")),
@@ -149,8 +150,39 @@ class PrintQueueScreen(Screen):
 
     def action_resend(self) -> None:
         picked = self._selected()
+        if picked is None:
+            return
+        job, number = picked
+        if job.state not in ("sent", "unconfirmed"):
+            self._resend(job.job_id, number, None)
+            return
+
+        # Every byte already went out: another send may print a second copy, so ask.
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self._resend(job.job_id, number, None)
+
+        body = t("queue.resend_body", doc=doc_text(job), number=number, state=job_state_text(job))
+        self.app.push_screen(ConfirmDialog(t("queue.resend_title"), body), answered)
+
+    def action_confirm_printed(self) -> None:
+        picked = self._selected()
         if picked is not None:
-            self._resend(picked[0].job_id, picked[1], None)
+            self._confirm_printed(picked[0].job_id, picked[1])
+
+    @work(thread=True, group="print-queue-action")
+    def _confirm_printed(self, job_id: str, number: str) -> None:
+        from app.services.printing import PrintSpool
+
+        spool = PrintSpool(self.app.ws)
+        job = spool.get(job_id)
+        if spool.confirm(job_id):
+            self.app.call_from_thread(self.app.notify, t("queue.confirmed", doc=doc_text(job), number=number))
+        else:
+            self.app.call_from_thread(
+                self.app.notify, t("queue.cannot_confirm", state=job_state_text(job)), severity="warning"
+            )
+        self.app.call_from_thread(self._after_action)
 
     def action_retarget(self) -> None:
         picked = self._selected()
