@@ -96,7 +96,8 @@ class IntakeScreen(Screen):
         return IntakeService(self.app.ws)
 
     def set_index(self, index) -> None:
-        self.query_one(SubjectSearch).set_index(index)
+        for search in self.query(SubjectSearch):  # none yet while the screen is composed
+            search.set_index(index)
 
     def say(self, text: str, style: str = "") -> None:
         self.query_one("#intake-message", Static).update(f"[{style}]{text}[/]" if style else text)

@@ -41,8 +41,16 @@ class SubjectSearch(Vertical):
         yield Static(t("intake.search_loading"), id="search-hint")
         yield ResultList(id="search-results")
 
+    def on_mount(self) -> None:
+        index = self.index or getattr(self.app, "index", None)
+        if index is not None:  # loaded before this widget was mounted
+            self.set_index(index)
+
     def set_index(self, index) -> None:
+        """Use `index` from now on, and answer what was typed while it was loading."""
         self.index = index
+        if not self.is_mounted:
+            return  # on_mount shows it
         self.query_one("#search-hint", Static).update("")
         self.refresh_results(self.query_one("#search-input", Input).value)
 
