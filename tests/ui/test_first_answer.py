@@ -1,0 +1,51 @@
+"""The clerk's first answer: typed at once, answered from the stored index, with neither
+pypinyin nor SQLAlchemy loaded by then (the real `yichuang` in a pseudo-terminal)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import Input, OptionList, Static
+
+from app.domain.search import SearchIndex
+from app.services.catalogue_files import search_entries
+from app.ui.widgets.subject_search import SubjectSearch
+from forms.loader import load_demo_catalogue
+from tests.bench.bench_first_answer import first_answer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_kcg_typed_at_spawn_is_answered_before_pypinyin_or_sqlalchemy_load(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YICHUANG_")}
+    env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color", FIRST_ANSWER_PROBE=str(probe))
+    cmd = [sys.executable, "-m", "tests.ui.first_answer_probe", "--data-dir", str(tmp_path / "data")]
+    first_answer(cmd, "开餐馆", env)  # 开餐馆 reached the terminal
+    got = json.loads(probe.read_text(encoding="utf-8"))
+    assert got["hits"][0] == "开餐馆"
+    assert got["loaded"] == [], f"imported before the first answer: {got['loaded']}"
+
+
+class SearchOnly(App):
+    def compose(self) -> ComposeResult:
+        yield SubjectSearch(id="subject-search")
+
+
+async def test_a_query_typed_before_the_index_is_answered_when_it_arrives() -> None:
+    app = SearchOnly()
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.query_one("#search-input", Input).focus()
+        await pilot.press("k", "c", "g")
+        results = app.query_one("#search-results", OptionList)
+        assert results.option_count == 0
+        assert "载入" in str(app.query_one("#search-hint", Static).render())
+        app.query_one(SubjectSearch).set_index(SearchIndex(search_entries(load_demo_catalogue())))
+        await pilot.pause()
+        assert results.option_count > 0
+        assert str(results.get_option_at_index(0).prompt).startswith("开餐馆")
+        assert str(app.query_one("#search-hint", Static).render()) == ""
