@@ -1,5 +1,5 @@
-"""Runs the real `yichuang` entry point; at the first search answer it writes which heavy
-modules were loaded by then (JSON, to $FIRST_ANSWER_PROBE). Used by test_first_answer."""
+"""Runs the real `yichuang` entry point; at every search answer it notes which heavy modules
+were loaded by then (JSON lines, to $FIRST_ANSWER_PROBE). Used by test_first_answer."""
 
 from __future__ import annotations
 
@@ -16,17 +16,14 @@ _refresh = SubjectSearch.refresh_results
 
 def refresh_results(self, query: str) -> None:
     _refresh(self, query)  # the real thing; only noted afterwards
-    if self._hits and not os.path.exists(OUT):
-        with open(OUT, "w", encoding="utf-8") as fh:
-            json.dump(
-                {
-                    "query": query,
-                    "hits": [h.entry.name for h in self._hits],
-                    "loaded": [m for m in HEAVY if m in sys.modules],
-                },
-                fh,
-                ensure_ascii=False,
-            )
+    if self._hits:  # one line per answer
+        with open(OUT, "a", encoding="utf-8") as fh:
+            note = {
+                "query": query,
+                "hits": [h.entry.name for h in self._hits],
+                "loaded": [m for m in HEAVY if m in sys.modules],
+            }
+            fh.write(json.dumps(note, ensure_ascii=False) + "\n")
 
 
 SubjectSearch.refresh_results = refresh_results

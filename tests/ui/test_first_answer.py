@@ -26,9 +26,11 @@ def test_kcg_typed_at_spawn_is_answered_before_pypinyin_or_sqlalchemy_load(tmp_p
     env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color", FIRST_ANSWER_PROBE=str(probe))
     cmd = [sys.executable, "-m", "tests.ui.first_answer_probe", "--data-dir", str(tmp_path / "data")]
     first_answer(cmd, "开餐馆", env)  # 开餐馆 reached the terminal
-    got = json.loads(probe.read_text(encoding="utf-8"))
-    assert got["hits"][0] == "开餐馆"
-    assert got["loaded"] == [], f"imported before the first answer: {got['loaded']}"
+    answers = [json.loads(line) for line in probe.read_text(encoding="utf-8").splitlines()]
+    assert answers[0]["loaded"] == [], f"imported before the first answer: {answers[0]['loaded']}"
+    kcg = [a for a in answers if a["query"] == "kcg"]
+    assert kcg[0]["hits"][0] == "开餐馆"
+    assert kcg[0]["loaded"] == []
 
 
 class SearchOnly(App):

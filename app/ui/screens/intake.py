@@ -20,6 +20,8 @@ from app.ui.widgets.checklist_table import ChecklistTable
 from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.subject_search import SubjectSearch
 
+PANES_AFTER = 0.15  # seconds after the first frame, unless typed keys are being answered
+
 
 class IntakeScreen(Screen):
     BINDINGS = [
@@ -41,6 +43,7 @@ class IntakeScreen(Screen):
         self.returning = None  # a stored Applicant offered for reuse
         self.busy = False
         self.panes_ready = False
+        self._panes_started = False
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -70,7 +73,19 @@ class IntakeScreen(Screen):
     def _first_frame(self) -> None:
         """The search is on screen and focused: the clerk can type. Now the rest."""
         self.app.screen_ready()
-        self.call_after_refresh(self._mount_panes)
+        self.set_timer(PANES_AFTER, self._mount_panes_unless_answering)
+
+    def _mount_panes_unless_answering(self) -> None:
+        # Keys typed at start-up are answered first: mounting the panes takes the screen
+        # for tens of milliseconds, and the clerk is waiting for the answer, not the panes.
+        if not self.query_one(SubjectSearch).answer_pending:
+            self._start_panes()
+
+    @on(SubjectSearch.Answered)
+    def _start_panes(self) -> None:
+        if not self._panes_started:
+            self._panes_started = True
+            self.call_after_refresh(self._mount_panes)
 
     async def _mount_panes(self) -> None:
         await self.query_one("#intake-left", Vertical).mount(ApplicantForm(id="applicant-form"))

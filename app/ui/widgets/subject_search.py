@@ -31,10 +31,20 @@ class SubjectSearch(Vertical):
             self.kind = kind
             self.code = code
 
+    class Answered(Message):
+        """The first typed query has its answer on screen (posted once)."""
+
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.index = None  # app.domain.search.SearchIndex, set when the catalogue is loaded
         self._hits: list = []
+        self._answered = False
+
+    @property
+    def answer_pending(self) -> bool:
+        """A query is typed and the index is loaded, but its first answer is not painted yet."""
+        typed = bool(self.query_one("#search-input", Input).value.strip())
+        return typed and self.index is not None and not self._answered
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=t("intake.search_placeholder"), id="search-input")
@@ -69,6 +79,9 @@ class SubjectSearch(Vertical):
         if self._hits:
             results.highlighted = 0
         hint.update(t("intake.no_match") if query.strip() and not self._hits else "")
+        if query.strip() and not self._answered:
+            self._answered = True
+            self.call_after_refresh(self.post_message, self.Answered())
 
     @staticmethod
     def _label(hit) -> str:
