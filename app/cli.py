@@ -103,9 +103,25 @@ def _register_plugins(sub, add) -> None:
     register(sub, add)
 
 
+def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """`yichuang [--data-dir DIR] [run]` starts the window: parsed without building every
+    sub-command's parser (tens of milliseconds of the clerk's first answer)."""
+    rest = list(sys.argv[1:] if argv is None else argv)
+    if rest.count("run") == 1 and rest[-1] == "run":
+        rest.pop()
+    elif rest.count("run") == 1 and rest[0] == "run":
+        rest.pop(0)
+    if not rest:
+        return argparse.Namespace(data_dir=None, func=cmd_run)
+    if len(rest) == 1 and rest[0].startswith("--data-dir=") and len(rest[0]) > len("--data-dir="):
+        return argparse.Namespace(data_dir=rest[0].split("=", 1)[1], func=cmd_run)
+    if len(rest) == 2 and rest[0] == "--data-dir" and not rest[1].startswith("-"):
+        return argparse.Namespace(data_dir=rest[1], func=cmd_run)
+    return None  # anything else: the full parser (help, errors, sub-commands)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _window_args(argv) or build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_run)
     try:
         return func(args) or 0

@@ -8,9 +8,11 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Input, OptionList, Static
 
+from app.cli import _window_args, build_parser, cmd_run
 from app.domain.search import SearchIndex
 from app.services.catalogue_files import search_entries
 from app.ui.widgets.subject_search import SubjectSearch
@@ -51,3 +53,38 @@ async def test_a_query_typed_before_the_index_is_answered_when_it_arrives() -> N
         assert results.option_count > 0
         assert str(results.get_option_at_index(0).prompt).startswith("开餐馆")
         assert str(app.query_one("#search-hint", Static).render()) == ""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["run"],
+        ["--data-dir", "d"],
+        ["--data-dir=d"],
+        ["run", "--data-dir", "d"],
+        ["--data-dir", "d", "run"],
+    ],
+)
+def test_the_window_fast_path_parses_as_the_full_parser(argv: list[str]) -> None:
+    """`yichuang [--data-dir DIR] [run]` skips building every sub-command's parser; it must
+    mean exactly what the full parser makes of it."""
+    fast = _window_args(argv)
+    full = build_parser().parse_args(argv)
+    assert fast is not None
+    assert (fast.data_dir, fast.func) == (full.data_dir, getattr(full, "func", cmd_run))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--data-dir", "run"],
+        ["run", "run"],
+        ["--help"],
+        ["--version"],
+        ["case", "list"],
+        ["--data-dir", "-x"],
+    ],
+)
+def test_everything_else_goes_to_the_full_parser(argv: list[str]) -> None:
+    assert _window_args(argv) is None
