@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 
 from app.cli import _window_args, build_parser, cmd_run
 from app.domain.search import SearchIndex
+from app.messages import t
 from app.services.catalogue_files import search_entries
 from app.ui.widgets.subject_search import SubjectSearch
 from forms.loader import load_demo_catalogue
@@ -33,6 +34,16 @@ def test_kcg_typed_at_spawn_is_answered_before_pypinyin_or_sqlalchemy_load(tmp_p
     kcg = [a for a in answers if a["query"] == "kcg"]
     assert kcg[0]["hits"][0] == "开餐馆"
     assert kcg[0]["loaded"] == []
+
+
+def test_kcg_and_enter_typed_at_spawn_choose_the_bundle(tmp_path: Path) -> None:
+    """Enter may come before the applicant and checklist panes are mounted: the choice waits
+    for them (it crashed the window with NoMatches)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YICHUANG_")}
+    env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color")
+    cmd = [sys.executable, "-m", "app", "--data-dir", str(tmp_path / "data")]
+    chosen = t("intake.selected", kind=t("intake.bundle"), name="开餐馆", code="320724-YJS-001")
+    first_answer(cmd, chosen, env, keys=b"kcg\r")
 
 
 class SearchOnly(App):

@@ -44,6 +44,7 @@ class IntakeScreen(Screen):
         self.busy = False
         self.panes_ready = False
         self._panes_started = False
+        self._chosen_early = None  # SubjectSearch.Chosen that came before the panes
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -103,6 +104,9 @@ class IntakeScreen(Screen):
         self.refresh_bindings()
         self.panes_ready = True
         self.app.panes_ready()
+        if self._chosen_early is not None:
+            self._chosen(self._chosen_early)
+            self._chosen_early = None
 
     @property
     def service(self):
@@ -120,6 +124,10 @@ class IntakeScreen(Screen):
     # --- choosing the subject ---------------------------------------------------------------
     @on(SubjectSearch.Chosen)
     def _chosen(self, event: SubjectSearch.Chosen) -> None:
+        if not self.panes_ready:  # chosen as fast as typed at start-up: once the panes are up
+            self._chosen_early = event
+            self._start_panes()
+            return
         if self.draft and self.draft.case_number:
             self.say(t("intake.resumed_keeps_subject", number=self.draft.case_number), "yellow")
             return  # a resumed case keeps its subject
