@@ -73,9 +73,11 @@ def first_answer(cmd: list[str], needle: str, env: dict[str, str], keys: bytes =
             except OSError:  # EIO: the child closed the terminal (it exited)
                 chunk = b""
             if not chunk:
-                raise RuntimeError(f"exited before {needle!r} appeared: {seen[-2000:]!r}")
-            # Keep a tail as long as the needle, so a needle split across reads is found.
-            seen = seen[-len(target) :] + chunk
+                tail = seen.decode("utf-8", "replace")[-400:]
+                raise RuntimeError(f"exited before {needle!r} appeared; its last output: {tail!r}")
+            # Keep a tail (at least the needle's length, so a needle split across reads
+            # is found; more to explain an early exit).
+            seen = seen[-4096:] + chunk
             if target in seen:
                 return time.perf_counter() - start
     finally:

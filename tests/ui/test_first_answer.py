@@ -99,3 +99,20 @@ def test_the_window_fast_path_parses_as_the_full_parser(argv: list[str]) -> None
 )
 def test_everything_else_goes_to_the_full_parser(argv: list[str]) -> None:
     assert _window_args(argv) is None
+
+
+async def test_keys_pressed_before_the_panes_are_mounted_do_not_crash(ws) -> None:
+    from app.ui.app import YichuangApp
+    from app.ui.screens.intake import IntakeScreen
+
+    app = YichuangApp(ws)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen) and not screen.panes_ready
+        await pilot.press("f3", "f4", "f5", "f6", "f7", "f9", "f10", "f11")
+        for _ in range(100):
+            if screen.panes_ready:
+                break
+            await pilot.pause(0.05)
+        assert screen.panes_ready
+        assert app.screen is screen  # no dialog was opened for a half-built screen

@@ -101,12 +101,17 @@ class IntakeScreen(Screen):
             )
         )
         await self.mount(Footer())  # dozens of key widgets: after the first frame too
-        self.refresh_bindings()
         self.panes_ready = True
+        self.refresh_bindings()
         self.app.panes_ready()
         if self._chosen_early is not None:
             self._chosen(self._chosen_early)
             self._chosen_early = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Until the applicant and checklist panes are mounted only the search and the case
+        # list make sense (the keys would act on widgets that are not there yet).
+        return self.panes_ready or action in ("focus_search", "cases")
 
     @property
     def service(self):
