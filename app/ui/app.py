@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 
@@ -88,6 +89,7 @@ class YichuangApp(App):
             self.exit("ready")
 
     def _start_rest(self) -> None:
+        gc.enable()  # paused by `yichuang` while starting (cli.cmd_run)
         self._open_store()
         self._load_catalogue()
         self.set_interval(SPOOL_INTERVAL, self.kick_spool)

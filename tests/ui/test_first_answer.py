@@ -116,3 +116,24 @@ async def test_keys_pressed_before_the_panes_are_mounted_do_not_crash(ws) -> Non
             await pilot.pause(0.05)
         assert screen.panes_ready
         assert app.screen is screen  # no dialog was opened for a half-built screen
+
+
+async def test_the_cycle_collector_paused_for_start_up_runs_again_once_started(ws) -> None:
+    """`yichuang` pauses the garbage collector while starting; the window must switch it
+    back on, or a day of work would keep every reference cycle."""
+    import gc
+
+    from app.ui.app import YichuangApp
+
+    gc.disable()  # as cli.cmd_run does
+    try:
+        app = YichuangApp(ws)
+        async with app.run_test(size=(160, 48)) as pilot:
+            for _ in range(200):
+                if "store" in ws.__dict__ and app.index is not None:
+                    break
+                await pilot.pause(0.05)
+            assert app.index is not None
+            assert gc.isenabled()
+    finally:
+        gc.enable()
