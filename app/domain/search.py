@@ -95,12 +95,8 @@ from functools import cache, lru_cache
 from itertools import accumulate
 from typing import Literal
 
-from pypinyin import Style, lazy_pinyin, pinyin
-from pypinyin.constants import PHRASES_DICT, PINYIN_DICT, RE_HANS
-from pypinyin.seg.simpleseg import seg as _pypinyin_seg
-from rapidfuzz import fuzz, process
-
 __all__ = [
+    "INDEX_FORMAT",
     "MAX_INITIALS_VARIANTS",
     "MAX_PINYIN_VARIANTS",
     "SCORES",
@@ -109,6 +105,10 @@ __all__ = [
     "SearchIndex",
     "normalize_query",
 ]
+
+INDEX_FORMAT = "yichuang-search-index/1"
+"""Version of :meth:`SearchIndex.to_records`; bump it whenever what ``_keys`` computes changes,
+so stored indexes are rebuilt."""
 
 Kind = Literal["matter", "bundle"]
 Matched = Literal["code", "name", "pinyin", "initials", "keyword", "fuzzy"]
@@ -201,13 +201,23 @@ def normalize_query(query: str) -> str:
 # --------------------------------------------------------------------------
 # pinyin with caches (module level: reused by every index build)
 
-_RE_HAN_RUN = re.compile(RE_HANS.pattern.removeprefix("^").removesuffix("$"))
+# pypinyin (and its dictionaries, ~0.25 s to import) is only needed to *build* an index;
+# a stored index is loaded and searched without it, so it is imported on first use.
 Syllable = tuple[str, tuple[str, ...]]  # (phrase-aware reading, other readings)
+
+
+@cache
+def _han_run_re() -> re.Pattern[str]:
+    from pypinyin.constants import RE_HANS
+
+    return re.compile(RE_HANS.pattern.removeprefix("^").removesuffix("$"))
 
 
 @cache
 def _char_readings(ch: str) -> tuple[str, ...]:
     """All readings of one Han character, pypinyin's first reading first."""
+    from pypinyin import Style, pinyin
+
     got = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
     out: list[str] = []
     for r in got[0] if got else ():
@@ -231,6 +241,9 @@ def _word_mains(word: str) -> tuple[str, ...]:
     Reads pypinyin's phrase and character dictionaries directly, as its default
     converter does; ``lazy_pinyin`` gives the same answer several times slower.
     """
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
     phrase = PHRASES_DICT.get(word) if len(word) > 1 else None
     if phrase is not None and len(phrase) == len(word):
         return tuple(_toneless(readings[0]) for readings in phrase)
@@ -248,6 +261,8 @@ def _word_mains(word: str) -> tuple[str, ...]:
 
 def _han_run_syllables(run: str) -> tuple[Syllable, ...]:
     """Syllables of a run of Han characters, phrase-aware (pypinyin segments the run)."""
+    from pypinyin.seg.simpleseg import seg as _pypinyin_seg
+
     out: list[Syllable] = []
     for word in _pypinyin_seg(run):
         for ch, main in zip(word, _word_mains(word)):
@@ -271,7 +286,7 @@ def _syllables(text_key: str, cached: bool = True) -> list[Syllable]:
     convert = _cached_han_run_syllables if cached else _han_run_syllables
     out: list[Syllable] = []
     pos = 0
-    for m in _RE_HAN_RUN.finditer(text_key):
+    for m in _han_run_re().finditer(text_key):
         if m.start() > pos:
             out.extend((ch, ()) for ch in text_key[pos : m.start()] if ch.isascii() and ch.isalnum())
         out.extend(convert(m.group()))
@@ -365,6 +380,61 @@ def _keys(entry: SearchEntry) -> _Keys:
 
 
 # --------------------------------------------------------------------------
+# stored form (see SearchIndex.to_records)
+
+
+def _to_record(entry: SearchEntry, k: _Keys) -> list[object]:
+    offsets = [len(k.full) - len(suffix) for suffix in k.suffixes]
+    return [
+        entry.kind,
+        entry.code,
+        entry.name,
+        entry.department,
+        list(entry.keywords),
+        [k.initials, *k.initials_alt],
+        k.full,
+        list(k.full_alt),
+        offsets,
+        list(k.keyword_pinyin),
+    ]
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _from_record(record: Sequence[object]) -> tuple[SearchEntry, _Keys]:
+    try:
+        kind, code, name, department, keywords, initials, full, full_alt, offsets, kw_pinyin = record
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"malformed search index record: {record!r}") from exc
+    if kind not in ("matter", "bundle") or not all(
+        isinstance(v, str) for v in (code, name, department, full)
+    ):
+        raise ValueError(f"malformed search index record: {record!r}")
+    if not isinstance(offsets, list) or not all(type(o) is int and 0 < o <= len(full) for o in offsets):
+        raise ValueError(f"malformed suffix offsets: {offsets!r}")
+    initials_all = _strings(initials)
+    if not initials_all:
+        raise ValueError("a record needs its initials")
+    entry = SearchEntry(kind, code, name, department, _strings(keywords))  # type: ignore[arg-type]
+    keys = _Keys(
+        code=_code_key(_norm(code)),
+        name=_norm(name),
+        initials=initials_all[0],
+        initials_alt=initials_all[1:],
+        full=full,
+        full_alt=_strings(full_alt),
+        suffixes=tuple(full[off:] for off in offsets),
+        keywords=tuple(k for k in (_norm(k) for k in entry.keywords) if k),
+        keyword_pinyin=_strings(kw_pinyin),
+    )
+    return entry, keys
+
+
+# --------------------------------------------------------------------------
 # haystacks
 
 
@@ -443,10 +513,32 @@ class SearchIndex:
     """Immutable search index over matters and bundles; safe to share between threads."""
 
     def __init__(self, entries: Iterable[SearchEntry]) -> None:
-        keyed = [(entry, _keys(entry)) for entry in entries]
+        """Build the index: converts every name and keyword to pinyin (pypinyin)."""
+        self._setup([(entry, _keys(entry)) for entry in entries])
+
+    @classmethod
+    def from_records(cls, records: Iterable[Sequence[object]]) -> SearchIndex:
+        """The index stored by :meth:`to_records`, without converting anything to pinyin.
+
+        Raises ValueError if a record is malformed (the caller then builds afresh).
+        """
+        index = cls.__new__(cls)
+        index._setup([_from_record(record) for record in records])
+        return index
+
+    def to_records(self) -> list[list[object]]:
+        """The index as plain JSON-ready data (format :data:`INDEX_FORMAT`), in rank order.
+
+        Only what needs pypinyin is stored with each entry; the normalised code, name and
+        keywords are cheap and recomputed by :meth:`from_records`.
+        """
+        return [_to_record(e, k) for e, k in zip(self._entries, self._keys)]
+
+    def _setup(self, keyed: list[tuple[SearchEntry, _Keys]]) -> None:
         keyed.sort(key=lambda ek: (ek[0].kind != "bundle", len(ek[1].name), ek[1].code, ek[1].name))
         self._entries: list[SearchEntry] = [e for e, _ in keyed]
         keys = [k for _, k in keyed]
+        self._keys: list[_Keys] = keys
         self._by_code: dict[str, list[int]] = {}
         self._by_name: dict[str, list[int]] = {}
         for rank, k in enumerate(keys):
@@ -598,6 +690,8 @@ class SearchIndex:
                 self._fuzzy_pinyin_ranks,
                 FUZZY_CUTOFF_PINYIN,
             )
+        from rapidfuzz import fuzz, process
+
         for _choice, ratio, idx in process.extract(
             q, choices, scorer=fuzz.partial_ratio, processor=None, score_cutoff=cutoff, limit=limit
         ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 
@@ -39,29 +40,40 @@ class YichuangApp(App):
         self._spool_again = False  # a kick arrived during a pass: run another one after it
         self._printing_warm = False
         self.sync_runner = None  # app.services.sync.runner.SyncRunner, once the store is open
+        self._panes_up = False
+        self._rest_started = False
         self.started = time.perf_counter()
 
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.sub_title = f"{self.ws.config.get('office.name')} · {self.ws.window}"
+        # The search index is a stored file (no pypinyin, no SQLAlchemy): load it while the
+        # first screen is built, so what the clerk types at once is answered at once.
+        self._load_index()
         self.push_screen(IntakeScreen())
 
     def screen_ready(self) -> None:
-        """The intake screen's first frame is painted with the search focused: now start
-        the background work.
-
-        Loading SQLAlchemy and the catalogue in threads before the first frame would slow
-        that frame (the GIL), so they start after it.
-        """
+        """The intake screen's first frame is painted with the search focused."""
         if os.environ.get("YICHUANG_EXIT_WHEN_READY"):  # start-up benchmark hook
             self._note_time("YICHUANG_READY_FILE")
-            return
-        self.call_after_refresh(self._start_background)
 
     def panes_ready(self) -> None:
-        """All intake panes are mounted (a frame or two after the search is usable)."""
+        """All intake panes are mounted (a frame or two after the search is usable).
+
+        Opening the store (SQLAlchemy), the catalogue and the spool start only now and once
+        the index is loaded: in threads they would still take the GIL from the first
+        frame and the first answer.
+        """
         if os.environ.get("YICHUANG_EXIT_WHEN_READY"):
             self.call_after_refresh(self._note_time, "YICHUANG_PANES_FILE", exit_after=True)
+            return
+        self._panes_up = True
+        self._maybe_start_rest()
+
+    def _maybe_start_rest(self) -> None:
+        if self._panes_up and self.index is not None and not self._rest_started:
+            self._rest_started = True
+            self.call_after_refresh(self._start_rest)
 
     @staticmethod
     def _write_time(env_name: str) -> None:
@@ -76,7 +88,8 @@ class YichuangApp(App):
         if exit_after:
             self.exit("ready")
 
-    def _start_background(self) -> None:
+    def _start_rest(self) -> None:
+        gc.enable()  # paused by `yichuang` while starting (cli.cmd_run)
         self._open_store()
         self._load_catalogue()
         self.set_interval(SPOOL_INTERVAL, self.kick_spool)
@@ -125,29 +138,32 @@ class YichuangApp(App):
         self.call_from_thread(self._start_sync)
 
     @work(thread=True, group="startup")
-    def _load_catalogue(self) -> None:
-        from app.domain.search import SearchEntry, SearchIndex
+    def _load_index(self) -> None:
+        from app.services.catalogue_files import load_search_index
 
-        cat = self.ws.catalogue
-        entries = [SearchEntry("bundle", b.code, b.name, "", tuple(b.keywords)) for b in cat.bundles.values()]
-        entries += [
-            SearchEntry("matter", m.code, m.name, m.department, tuple(m.keywords))
-            for m in cat.matters.values()
-        ]
-        index = SearchIndex(entries)
-        _ = self.ws.calendar
-        self.call_from_thread(self._catalogue_ready, index)
+        index = load_search_index(self.ws.config.catalogue_dir)
+        self.call_from_thread(self._index_ready, index)
 
-    def _catalogue_ready(self, index) -> None:
+    def _index_ready(self, index) -> None:
+        """Answer what the clerk typed meanwhile (the search shows it with its next frame)."""
         self.index = index
+        for screen in self.screen_stack:
+            if isinstance(screen, IntakeScreen):
+                screen.set_index(index)
+        self._maybe_start_rest()
+
+    @work(thread=True, group="startup")
+    def _load_catalogue(self) -> None:
+        _ = self.ws.catalogue
+        _ = self.ws.calendar
+        self.call_from_thread(self._catalogue_ready)
+
+    def _catalogue_ready(self) -> None:
         cat = self.ws.catalogue
         self.set_status(
             "catalogue",
             t("status.catalogue", version=cat.version, matters=len(cat.matters), bundles=len(cat.bundles)),
         )
-        for screen in self.screen_stack:
-            if isinstance(screen, IntakeScreen):
-                screen.set_index(index)
 
     def kick_spool(self) -> None:
         """Start a spool pass in a thread (the timer, a decision, a reprint call this).

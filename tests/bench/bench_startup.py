@@ -2,6 +2,9 @@
 
 Both run headless as fresh processes, interleaved in the same run; each notes the time of
 its first frame with the (search) input focused, then exits. Target: yichuang within 1.5x of the bare app.
+The applicant and checklist panes are mounted after the first answer to what the clerk
+typed, or 0.15 s after the first frame when nothing was typed (as here): the "all panes"
+figure includes that wait. The clerk's first answer is measured by bench_first_answer.
 """
 
 from __future__ import annotations

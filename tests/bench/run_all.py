@@ -6,6 +6,7 @@ import importlib
 
 BENCHES = [
     "tests.bench.bench_startup",
+    "tests.bench.bench_first_answer",
     "tests.bench.bench_search",
     "tests.bench.bench_lookup",
     "tests.bench.bench_print",

@@ -326,3 +326,87 @@ def test_search_never_raises_and_respects_limit(query: str, limit: int) -> None:
 def test_pinyin_queries_ignore_spaces_and_apostrophes(query: str) -> None:
     compact = query.replace(" ", "").replace("'", "")
     assert INDEX.search(query) == INDEX.search(compact)
+
+
+# --------------------------------------------------------------------------
+# the stored index (SearchIndex.to_records / from_records)
+
+
+def test_records_round_trip_through_json() -> None:
+    import json
+
+    records = json.loads(json.dumps(INDEX.to_records(), ensure_ascii=False))
+    loaded = SearchIndex.from_records(records)
+    assert loaded.entries == INDEX.entries
+    assert loaded.to_records() == INDEX.to_records()
+    for query in ("kcg", "kaicanguan", "canguan", "餐馆", "开参馆", "320000-XK", "饭店", "yinhang", "hangye"):
+        assert loaded.search(query) == INDEX.search(query), query
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        [],
+        ["place", "C1", "名", "", [], ["m"], "ming", [], [], []],
+        ["matter", "C1", "名", "", [], [], "ming", [], [], []],
+        ["matter", "C1", "名", "", [], ["m"], "ming", [], [9], []],
+        ["matter", "C1", "名", "", "keyword", ["m"], "ming", [], [], []],
+        ["matter", 1, "名", "", [], ["m"], "ming", [], [], []],
+    ],
+    ids=["empty", "kind", "no-initials", "offset", "keywords-not-list", "code-not-text"],
+)
+def test_malformed_records_are_refused(record: list) -> None:
+    with pytest.raises(ValueError):
+        SearchIndex.from_records([record])
+
+
+def _demo_indexes() -> tuple[SearchIndex, SearchIndex, list[SearchEntry]]:
+    """(as stored in forms/demo/search-index.json, built from the demo catalogue now, entries)."""
+    from importlib import resources
+
+    from app.services.catalogue_files import catalogue_digest, parse_search_index, search_entries
+    from forms.loader import load_demo_catalogue
+
+    demo = resources.files("forms").joinpath("demo")
+    digest = catalogue_digest(demo.joinpath("catalogue.json").read_bytes())
+    stored = parse_search_index(demo.joinpath("search-index.json").read_bytes(), digest)
+    assert stored is not None, "forms/demo/search-index.json is stale: run build/tools/make_search_index.py"
+    entries = search_entries(load_demo_catalogue())
+    return stored, SearchIndex(entries), entries
+
+
+DEMO_STORED, DEMO_BUILT, DEMO_ENTRIES = _demo_indexes()
+DEMO_CHARS = "".join(sorted({ch for e in DEMO_ENTRIES for ch in e.name + "".join(e.keywords)}))
+
+
+@st.composite
+def demo_queries(draw: st.DrawFn) -> str:
+    """What a clerk types for a demo entry: part of its name, code, keyword, pinyin or initials."""
+    from pypinyin import lazy_pinyin
+
+    entry = draw(st.sampled_from(DEMO_ENTRIES))
+    syllables = lazy_pinyin(entry.name)
+    full = "".join(syllables)
+    initials = "".join(s[:1] for s in syllables)
+    sources = [entry.name, entry.code, full, initials, " ".join(syllables), *entry.keywords]
+    text = draw(st.sampled_from(sources))
+    start = draw(st.integers(0, max(len(text) - 1, 0)))
+    end = draw(st.integers(start + 1, len(text) + 1))
+    return draw(
+        st.one_of(
+            st.just(text[start:end]),
+            st.just(text[start:end].upper()),
+            st.text(alphabet=DEMO_CHARS + "abcdefghijklmnopqrstuvwxyz0123456789-' ", max_size=8),
+        )
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(query=demo_queries(), limit=st.sampled_from([1, 5, 30, 50]))
+def test_stored_demo_index_answers_as_one_built_from_scratch(query: str, limit: int) -> None:
+    assert DEMO_STORED.search(query, limit=limit) == DEMO_BUILT.search(query, limit=limit)
+
+
+def test_stored_demo_index_holds_the_whole_catalogue() -> None:
+    assert DEMO_STORED.entries == DEMO_BUILT.entries
+    assert DEMO_STORED.search("kcg")[0].entry.name == "开餐馆"

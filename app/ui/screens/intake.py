@@ -20,6 +20,8 @@ from app.ui.widgets.checklist_table import ChecklistTable
 from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.subject_search import SubjectSearch
 
+PANES_AFTER = 0.15  # seconds after the first frame, unless typed keys are being answered
+
 
 class IntakeScreen(Screen):
     BINDINGS = [
@@ -41,6 +43,8 @@ class IntakeScreen(Screen):
         self.returning = None  # a stored Applicant offered for reuse
         self.busy = False
         self.panes_ready = False
+        self._panes_started = False
+        self._chosen_early = None  # SubjectSearch.Chosen that came before the panes
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -70,7 +74,19 @@ class IntakeScreen(Screen):
     def _first_frame(self) -> None:
         """The search is on screen and focused: the clerk can type. Now the rest."""
         self.app.screen_ready()
-        self.call_after_refresh(self._mount_panes)
+        self.set_timer(PANES_AFTER, self._mount_panes_unless_answering)
+
+    def _mount_panes_unless_answering(self) -> None:
+        # Keys typed at start-up are answered first: mounting the panes takes the screen
+        # for tens of milliseconds, and the clerk is waiting for the answer, not the panes.
+        if not self.query_one(SubjectSearch).answer_pending:
+            self._start_panes()
+
+    @on(SubjectSearch.Answered)
+    def _start_panes(self) -> None:
+        if not self._panes_started:
+            self._panes_started = True
+            self.call_after_refresh(self._mount_panes)
 
     async def _mount_panes(self) -> None:
         await self.query_one("#intake-left", Vertical).mount(ApplicantForm(id="applicant-form"))
@@ -85,9 +101,17 @@ class IntakeScreen(Screen):
             )
         )
         await self.mount(Footer())  # dozens of key widgets: after the first frame too
-        self.refresh_bindings()
         self.panes_ready = True
+        self.refresh_bindings()
         self.app.panes_ready()
+        if self._chosen_early is not None:
+            self._chosen(self._chosen_early)
+            self._chosen_early = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Until the applicant and checklist panes are mounted only the search and the case
+        # list make sense (the keys would act on widgets that are not there yet).
+        return self.panes_ready or action in ("focus_search", "cases")
 
     @property
     def service(self):
@@ -96,7 +120,8 @@ class IntakeScreen(Screen):
         return IntakeService(self.app.ws)
 
     def set_index(self, index) -> None:
-        self.query_one(SubjectSearch).set_index(index)
+        for search in self.query(SubjectSearch):  # none yet while the screen is composed
+            search.set_index(index)
 
     def say(self, text: str, style: str = "") -> None:
         self.query_one("#intake-message", Static).update(f"[{style}]{text}[/]" if style else text)
@@ -104,6 +129,10 @@ class IntakeScreen(Screen):
     # --- choosing the subject ---------------------------------------------------------------
     @on(SubjectSearch.Chosen)
     def _chosen(self, event: SubjectSearch.Chosen) -> None:
+        if not self.panes_ready:  # chosen as fast as typed at start-up: once the panes are up
+            self._chosen_early = event
+            self._start_panes()
+            return
         if self.draft and self.draft.case_number:
             self.say(t("intake.resumed_keeps_subject", number=self.draft.case_number), "yellow")
             return  # a resumed case keeps its subject

@@ -31,18 +31,36 @@ class SubjectSearch(Vertical):
             self.kind = kind
             self.code = code
 
+    class Answered(Message):
+        """The first typed query has its answer on screen (posted once)."""
+
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.index = None  # app.domain.search.SearchIndex, set when the catalogue is loaded
         self._hits: list = []
+        self._answered = False
+
+    @property
+    def answer_pending(self) -> bool:
+        """A query is typed and the index is loaded, but its first answer is not painted yet."""
+        typed = bool(self.query_one("#search-input", Input).value.strip())
+        return typed and self.index is not None and not self._answered
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=t("intake.search_placeholder"), id="search-input")
         yield Static(t("intake.search_loading"), id="search-hint")
         yield ResultList(id="search-results")
 
+    def on_mount(self) -> None:
+        index = self.index or getattr(self.app, "index", None)
+        if index is not None:  # loaded before this widget was mounted
+            self.set_index(index)
+
     def set_index(self, index) -> None:
+        """Use `index` from now on, and answer what was typed while it was loading."""
         self.index = index
+        if not self.is_mounted:
+            return  # on_mount shows it
         self.query_one("#search-hint", Static).update("")
         self.refresh_results(self.query_one("#search-input", Input).value)
 
@@ -61,6 +79,9 @@ class SubjectSearch(Vertical):
         if self._hits:
             results.highlighted = 0
         hint.update(t("intake.no_match") if query.strip() and not self._hits else "")
+        if query.strip() and not self._answered:
+            self._answered = True
+            self.call_after_refresh(self.post_message, self.Answered())
 
     @staticmethod
     def _label(hit) -> str:

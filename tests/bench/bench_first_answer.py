@@ -1,0 +1,149 @@
+"""Spawn to the first search answer, against a bare Textual app that echoes typed text.
+
+Both run as fresh processes in a pseudo-terminal of 160x48, interleaved in the same run.
+``kcg`` is typed the moment the process is spawned (the pty holds the keys until the app
+reads them); the clock stops when the answer reaches the terminal: 开餐馆 for yichuang
+(started with a fresh data dir each time, so on the embedded demo catalogue), the echoed
+``kcg`` for the bare app. Target: yichuang within 1.5x of the bare app.
+
+    python -m tests.bench.bench_first_answer      # BENCH_RUNS=N, default 7
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+import tty
+from pathlib import Path
+
+from tests.bench.common import median, ms, report
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+ROWS, COLS = 48, 160
+TIMEOUT = 60.0
+
+
+def _controlling_tty() -> None:
+    """In the child (after setsid): make the pty its controlling terminal, as a login would."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def first_answer(cmd: list[str], needle: str, env: dict[str, str], keys: bytes = b"kcg") -> float:
+    """Seconds from spawning ``cmd`` in a pty to ``needle`` appearing in its output."""
+    master, slave = os.openpty()
+    # Raw before the child exists: no line-discipline echo of the typed keys (it would
+    # print them before the app does) and no line buffering.
+    tty.setraw(slave)
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    target = needle.encode("utf-8")
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        preexec_fn=_controlling_tty,
+        close_fds=True,
+    )
+    os.close(slave)
+    os.write(master, keys)  # typed at once, before the window is up
+    seen = b""
+    try:
+        while True:
+            left = TIMEOUT - (time.perf_counter() - start)
+            if left <= 0:
+                raise TimeoutError(f"{needle!r} not seen within {TIMEOUT} s: {' '.join(cmd)}")
+            ready, _, _ = select.select([master], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal (it exited)
+                chunk = b""
+            if not chunk:
+                tail = seen.decode("utf-8", "replace")[-400:]
+                raise RuntimeError(f"exited before {needle!r} appeared; its last output: {tail!r}")
+            # Keep a tail (at least the needle's length, so a needle split across reads
+            # is found; more to explain an early exit).
+            seen = seen[-4096:] + chunk
+            if target in seen:
+                return time.perf_counter() - start
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        os.close(master)
+
+
+def stored_index_load(repeat: int = 3) -> tuple[int, int, float, float]:
+    """(entries, bytes, build s, load s) for bench_search's 12,000-matter catalogue: what a
+    large imported catalogue costs at start-up (load) instead of at every start (build)."""
+    from app.domain.search import SearchIndex
+    from app.services.catalogue_files import parse_search_index, serialize_search_index
+    from tests.bench.bench_search import make_catalogue
+
+    entries = make_catalogue()
+    start = time.perf_counter()
+    index = SearchIndex(entries)
+    build = time.perf_counter() - start
+    raw = serialize_search_index(index, "bench", "0" * 64)
+    loads = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        parse_search_index(raw, "0" * 64)
+        loads.append(time.perf_counter() - start)
+    return len(entries), len(raw), build, median(loads)
+
+
+def main() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YICHUANG_")}
+    env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
+    # An installed app runs from compiled bytecode (PyInstaller bundles it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    bare_cmd = [sys.executable, "-m", "tests.bench.bare_echo_app"]
+
+    def ours_once() -> float:
+        with tempfile.TemporaryDirectory() as data_dir:  # a fresh data dir every run
+            return first_answer([sys.executable, "-m", "app", "--data-dir", data_dir], "开餐馆", env)
+
+    ours_once()  # warm-up: bytecode and the OS file cache, not counted
+    first_answer(bare_cmd, "kcg", env)
+    ours, bare = [], []
+    for _ in range(RUNS):
+        bare.append(first_answer(bare_cmd, "kcg", env))
+        ours.append(ours_once())
+    ratio = median(ours) / median(bare)
+    report(
+        f"spawn to first search answer, pty {COLS}x{ROWS}, 'kcg' typed at once (median of {RUNS})",
+        {
+            "bare Textual app, Input echoing 'kcg'": ms(median(bare)),
+            "yichuang, fresh data dir, 开餐馆 shown": ms(median(ours)),
+            "yichuang runs": " ".join(f"{ms(x):.0f}" for x in ours),
+            "bare runs": " ".join(f"{ms(x):.0f}" for x in bare),
+            "ratio (target <= 1.5)": f"{ratio:.2f}x",
+            "verdict": "PASS" if ratio <= 1.5 else "FAIL",
+        },
+    )
+    n, size, build, load = stored_index_load()
+    report(
+        f"stored search index of {n:,} entries ({size / 1e6:.1f} MB), in-process",
+        {"built from the catalogue (pypinyin)": ms(build), "loaded from the file (median of 3)": ms(load)},
+    )
+
+
+if __name__ == "__main__":
+    main()
