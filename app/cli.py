@@ -146,11 +146,15 @@ def cmd_run(args) -> int:
     ws = _workstation(args)
     import os
 
+    from app.crashlog import run_app
     from app.ui.app import YichuangApp
 
-    YichuangApp(ws).run(headless=bool(os.environ.get("YICHUANG_HEADLESS")))
-    ws.close()
-    return 0
+    try:
+        return run_app(
+            YichuangApp(ws), ws.config.data_dir, headless=bool(os.environ.get("YICHUANG_HEADLESS"))
+        )
+    finally:
+        ws.close()
 
 
 def cmd_config_get(args) -> int:
