@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -141,32 +143,35 @@ class CaseDetailScreen(Screen):
 
     def print_jobs_changed(self) -> None:
         """The spool finished a pass: the jobs' states shown here may be stale."""
-        self._load()
+        if self.is_attached and self.app.is_running:
+            self._load()
 
     def _load(self) -> None:
         self._loads += 1
-        self._fetch(self._loads)
+        self._fetch(self.app, self._loads)
 
     @work(thread=True, group="case-detail")
-    def _fetch(self, load: int) -> None:
+    def _fetch(self, app, load: int) -> None:
         from app.services.cases import CaseService
         from app.services.printing import available_documents
 
         try:
-            detail = CaseService(self.app.ws).detail(self.number)
-            kinds = available_documents(self.app.ws, detail.case) if detail else []
+            detail = CaseService(app.ws).detail(self.number)
+            kinds = available_documents(app.ws, detail.case) if detail else []
         except Exception as exc:  # a store problem must not take the window down
-            self.app.call_from_thread(
-                self.app.notify, t("error.store", error=exc), severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self._show, detail, kinds, load)
+            answer = (partial(app.notify, severity="error"), t("error.store", error=exc))
+        else:
+            answer = (self._show, detail, kinds, load)
+        try:
+            app.call_from_thread(*answer)
+        except RuntimeError:  # the window closed meanwhile
+            pass
 
     def _show(self, detail, kinds: list[str] | None = None, load: int | None = None) -> None:
         from app.ui.screens.print_queue import doc_text, job_state_text
 
-        if load is not None and load != self._loads:
-            return  # a newer load is on its way
+        if (load is not None and load != self._loads) or not self.is_attached:
+            return  # a newer load is on its way, or the screen is gone
         self.detail = detail
         self.refresh_bindings()  # F6 only for a case awaiting correction
         self.documents = list(kinds or [])

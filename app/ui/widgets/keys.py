@@ -44,20 +44,25 @@ def _own_actions(node) -> set[str]:
 
 
 def screen_keys(screen) -> list[tuple[str, str]]:
-    """(keys, description) for every binding of ours active on `screen`, footer order."""
+    """(keys, description) for every key of ours on `screen`: first those active now (footer
+    order), then those of its other widgets (e.g. the checklist's, once it has the focus)."""
     app = screen.app
     rows: dict[tuple[str, str], list[str]] = {}
-    own: dict[int, set[str]] = {}
-    for namespace, binding, _enabled, _tooltip in screen.active_bindings.values():
-        if not binding.description or binding.system:
-            continue
-        actions = own.setdefault(id(namespace), _own_actions(namespace))
-        if binding.action not in actions:
-            continue
-        shown = app.get_key_display(binding)
-        keys = rows.setdefault((binding.action, binding.description), [])
-        if shown not in keys:
-            keys.append(shown)
+
+    def add(node, bindings) -> None:
+        actions = _own_actions(node)
+        for binding in bindings:
+            if not binding.description or binding.system or binding.action not in actions:
+                continue
+            shown = app.get_key_display(binding)
+            keys = rows.setdefault((binding.action, binding.description), [])
+            if shown not in keys:
+                keys.append(shown)
+
+    for active in screen.active_bindings.values():
+        add(active.node, [active.binding])
+    for node in screen.walk_children(with_self=False):
+        add(node, [b for bs in node._bindings.key_to_bindings.values() for b in bs])
     return [(" / ".join(keys), description) for (_action, description), keys in rows.items()]
 
 
