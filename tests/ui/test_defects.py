@@ -23,12 +23,13 @@ def screen_lines(app) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
-def painted_inside(app, widget) -> str:
-    """What is painted inside `widget`'s border, its wrapped lines joined again."""
+def painted_in(app, widget) -> str:
+    """What is painted in `widget`'s region, box lines dropped, wrapped lines joined again."""
     strips = app.screen._compositor.render_strips()
     r = widget.region
-    rows = range(max(r.y + 1, 0), min(r.bottom - 1, len(strips)))
-    return "".join(strips[y].crop(r.x + 1, r.right - 1).text.strip() for y in rows)
+    rows = range(max(r.y, 0), min(r.bottom, len(strips)))
+    text = "".join(strips[y].crop(r.x, r.right).text.strip(" │▊▎") for y in rows)
+    return "".join(ch for ch in text if ch not in "╭╮╰╯─▔▁")
 
 
 async def test_refusal_reason_error_is_visible(ws):
@@ -141,7 +142,7 @@ async def test_bundle_panel_shows_every_matter(ws):
         await pilot.pause()
         matters = ws.catalogue.bundle_matters(screen.draft.subject_code)
         assert len(matters) == 7
-        painted = painted_inside(app, screen.query_one("#subject-scroll"))
+        painted = painted_in(app, screen.query_one("#intake-left"))
         missing = [m.name for m in matters if f"{m.name}（{m.department}）" not in painted]
         assert missing == []
 
@@ -152,12 +153,17 @@ async def test_bundle_panel_scrolls_by_keyboard_on_a_small_screen(ws):
         screen = await start(app, pilot)
         await pick(app, pilot, "kcg")
         matters = ws.catalogue.bundle_matters(screen.draft.subject_code)
-        panel = screen.query_one("#subject-scroll")
-        panel.focus()  # Tab reaches it from the search results
-        await pilot.pause()
+        info = screen.query_one("#subject-info")
+        await pilot.press("f2")
+        for _ in range(4):  # Tab from the search reaches the panel
+            await pilot.press("tab")
+            if app.focused is info or info in app.focused.walk_children():
+                break
+        else:
+            raise AssertionError(f"Tab never reaches the panel (stops at {app.focused})")
         seen = set()
         for _ in range(30):
-            painted = painted_inside(app, panel)
+            painted = painted_in(app, screen.query_one("#intake-left"))
             seen |= {m.name for m in matters if f"{m.name}（{m.department}）" in painted}
             await pilot.press("down")
         assert seen == {m.name for m in matters}

@@ -133,7 +133,7 @@ async def _one_intake(app, pilot, ws, name: str, address: str, note: str, decisi
 
 
 @settings(
-    max_examples=10,
+    max_examples=8,
     deadline=None,
     # One example is a whole window session (seconds): report the failing example as found
     # rather than spend many minutes shrinking it.
@@ -227,4 +227,17 @@ async def test_the_sync_screen_shows_names_and_refusals_literally(ws):
         assert cell_shown(table, refused["id"], 3) == f"bad_payload: {reason}"
         await pilot.press("escape")
         await pilot.pause()
+        assert app.is_running
+
+
+async def test_toasts_show_names_and_errors_literally(ws):
+    """Notices quote names, numbers and error texts (e.g. a resumed case's error)."""
+    app = YichuangApp(ws)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await start(app, pilot)
+        for text in ("李[/]四[red]", "[@click=app.quit]退出", "ABC [asia] Ltd\\"):
+            app.notify(text, severity="warning")
+            await wait_for(
+                pilot, lambda t=text: any(w.render().plain == t for w in app.screen.query("Toast"))
+            )
         assert app.is_running
