@@ -176,11 +176,15 @@ def cmd_run(args) -> int:
     gc.disable()
     ws = _workstation(args)
 
+    from app.crashlog import run_app
     from app.ui.app import YichuangApp
 
-    YichuangApp(ws).run(headless=bool(os.environ.get("YICHUANG_HEADLESS")))
-    ws.close()
-    return 0
+    try:
+        return run_app(
+            YichuangApp(ws), ws.config.data_dir, headless=bool(os.environ.get("YICHUANG_HEADLESS"))
+        )
+    finally:
+        ws.close()
 
 
 def cmd_config_get(args) -> int:

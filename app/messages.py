@@ -25,6 +25,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} print jobs unconfirmed (F12 to see)",
     ),
     "error.store": ("数据库错误：{error}", "Store error: {error}"),
+    "error.crash_logged": (
+        "一窗意外退出，错误记录已保存：{path}",
+        "yichuang stopped on an unexpected error; the log is in {path}",
+    ),
+    "help.title": ("按键一览（本屏）", "Keys on this screen"),
+    "help.col_key": ("按键", "Key"),
+    "help.col_action": ("功能", "Action"),
+    "help.close": ("Esc/F1 关闭", "Esc/F1 close"),
     # --- key bindings (footer) -------------------------------------------------------------
     "key.search": ("找事项", "Find matter"),
     "key.applicant": ("申请人", "Applicant"),
@@ -49,6 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.kind": ("个人/企业", "Person/company"),
     "key.today": ("今日/全部", "Today/all"),
     "key.use_applicant": ("已有信息", "Saved details"),
+    "key.help": ("全部按键", "All keys"),
     # --- intake screen ---------------------------------------------------------------------
     "intake.search_placeholder": (
         "输入事项名称、拼音首字母（如 kcg）或编码",

@@ -106,8 +106,13 @@ def blank_marks(items: Iterable[ChecklistItem]) -> list[Mark]:
 
 
 def cycle_status(mark: Mark) -> Mark:
-    """Space bar: missing → received → missing (容缺 and 不符 have their own keys)."""
-    return replace(mark, status="missing" if mark.status == "received" else "received")
+    """Space bar: missing → received → missing (容缺 and 不符 have their own keys).
+
+    A material marked received is acceptable, so a 不符合要求 note on it no longer holds.
+    """
+    if mark.status == "received":
+        return replace(mark, status="missing")
+    return replace(mark, status="received", note="")
 
 
 def tolerate(mark: Mark) -> Mark:

@@ -6,7 +6,7 @@ import gc
 import os
 import time
 
-from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -22,6 +22,7 @@ class YichuangApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "yichuang"
     BINDINGS = [
+        Binding("f1", "show_keys", t("key.help"), priority=True),  # the footer lists what fits
         Binding("ctrl+q", "quit_safely", t("key.quit"), priority=True),
         Binding("f12", "print_queue", t("key.print_queue")),
         Binding("ctrl+y", "sync_screen", t("key.sync")),
@@ -35,7 +36,7 @@ class YichuangApp(App):
         super().__init__(**kw)
         self.ws = ws
         self.index = None
-        self._status: dict[str, str] = {"store": t("status.store_opening")}
+        self._status: dict[str, Text] = {"store": Text(t("status.store_opening"))}
         self._spool_running = False
         self._spool_again = False  # a kick arrived during a pass: run another one after it
         self._printing_warm = False
@@ -105,7 +106,12 @@ class YichuangApp(App):
     def _sync_loop(self) -> None:
         """Background sync: the window never waits on the network."""
         runner = self.sync_runner
-        runner.run_forever(on_cycle=lambda st: self.call_from_thread(self.set_status, "sync", st.bar_text()))
+        # bar_text() is markup made by our code from the catalogue and counts, no stored text.
+        runner.run_forever(
+            on_cycle=lambda st: self.call_from_thread(
+                self.set_status, "sync", Text.from_markup(st.bar_text())
+            )
+        )
 
     def kick_sync(self) -> None:
         if self.sync_runner is not None:
@@ -120,10 +126,19 @@ class YichuangApp(App):
         if self.sync_runner is not None:
             self.sync_runner.stop()
 
+    def notify(self, message: str, *, markup: bool = False, **kw) -> None:  # type: ignore[override]
+        """Toasts quote names, numbers and errors: plain text unless a caller asks for markup."""
+        super().notify(message, markup=markup, **kw)
+
     # --- status ----------------------------------------------------------------------------
-    def set_status(self, part: str, text: str) -> None:
-        self._status[part] = text
-        self.status_text = "  │  ".join(v for v in self._status.values() if v)
+    def set_status(self, part: str, text: str | Text, style: str = "") -> None:
+        """Set one part of the status line; a str is shown literally (errors quote data)."""
+        self._status[part] = text if isinstance(text, Text) else Text(text, style=style)
+        self.status_text = "  │  ".join(v.plain for v in self._status.values() if v.plain)
+
+    def status_line(self) -> Text:
+        """The status line as shown: its parts with their own styles."""
+        return Text("  │  ").join(v for v in self._status.values() if v.plain)
 
     # --- background work ---------------------------------------------------------------------
     @work(thread=True, group="startup")
@@ -131,7 +146,7 @@ class YichuangApp(App):
         try:
             _ = self.ws.store
         except Exception as exc:
-            self.call_from_thread(self.set_status, "store", f"[red]{t('error.store', error=exc)}[/]")
+            self.call_from_thread(self.set_status, "store", t("error.store", error=exc), "red")
             return
         self.call_from_thread(self.set_status, "store", "")
         self.call_from_thread(self.kick_spool)
@@ -195,9 +210,7 @@ class YichuangApp(App):
             spool.send_due()
             summary = spool.summary()
         except Exception as exc:  # the store is busy, a setting is wrong: say so, try again next tick
-            self._from_thread(
-                self.set_status, "printer", f"[red]{escape(t('status.print_failed', error=exc))}[/]"
-            )
+            self._from_thread(self.set_status, "printer", t("status.print_failed", error=exc), "red")
         finally:
             self._from_thread(self._spool_done, summary)
 
@@ -215,16 +228,20 @@ class YichuangApp(App):
 
         if isinstance(self.screen, PrintQueueScreen):
             self.screen.reload()
+        for screen in self.screen_stack:  # e.g. a case's detail, also under a dialog
+            changed = getattr(screen, "print_jobs_changed", None)
+            if changed is not None:
+                changed()
         if self._spool_again:
             self.kick_spool()
 
     def _show_print_status(self, summary) -> None:
         text = t("status.print_queue", waiting=summary.waiting) if summary.waiting else ""
         if summary.failing:
-            text = f"[red]{escape(t('status.print_failing', count=summary.failing, error=summary.last_error))}[/]"
+            text = t("status.print_failing", count=summary.failing, error=summary.last_error)
         elif getattr(summary, "unconfirmed", 0):  # sent in full, not confirmed: the clerk decides
             text = " ".join(filter(None, [text, t("status.print_unconfirmed", count=summary.unconfirmed)]))
-        self.set_status("printer", text)
+        self.set_status("printer", text, "red" if summary.failing else "")
 
     def refresh_print_status(self) -> None:
         """Recount the queue now (after the clerk resent or cancelled a job)."""
@@ -245,6 +262,15 @@ class YichuangApp(App):
         if isinstance(self.screen, (PrintQueueScreen, ModalScreen)) or "store" not in self.ws.__dict__:
             return
         self.push_screen(PrintQueueScreen())
+
+    def action_show_keys(self) -> None:
+        """F1: every key of the current screen (the footer shows only what fits)."""
+        from app.ui.widgets.keys import KeysDialog, screen_keys
+
+        if isinstance(self.screen, KeysDialog):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(KeysDialog(screen_keys(self.screen)))
 
     def action_quit_safely(self) -> None:
         """Quit, but never throw away an intake in progress without asking."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from app.messages import t
+from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 
 
@@ -34,7 +38,7 @@ class CaseListScreen(Screen):
         yield Input(placeholder=t("cases.find_placeholder"), id="cases-find")
         yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -61,7 +65,9 @@ class CaseListScreen(Screen):
         try:
             cases = svc.find(text, day=day) if text.strip() else svc.list(day=day)
         except Exception as exc:  # a store problem must not take the window down
-            self.app.call_from_thread(self.app.notify, t("error.store", error=exc), severity="error")
+            self.app.call_from_thread(
+                self.app.notify, t("error.store", error=exc), severity="error", markup=False
+            )
             return
         self.app.call_from_thread(self._show, cases, text)
 
@@ -70,19 +76,20 @@ class CaseListScreen(Screen):
         table.clear()
         for c in cases:
             due = f"{c.due_date}{t('result.provisional') if c.due_provisional else ''}" if c.due_date else ""
+            # Stored text is data: Text cells, which the table never parses as markup.
             table.add_row(
-                c.number,
-                c.applicant_name,
-                c.subject_name,
-                t(f"state.{c.state}"),
-                _local(c.created_at),
-                due,
+                c.number,  # generated: digits, letters and dashes
+                Text(c.applicant_name),
+                Text(c.subject_name),
+                Text(t(f"state.{c.state}")),
+                Text(_local(c.created_at)),
+                Text(due),
                 key=c.number,
             )
         title = t("cases.today") if self.today_only else t("cases.all")
         if text.strip():
             title += " · " + t("cases.found", count=len(cases))
-        self.query_one("#cases-title", Static).update(title)
+        self.query_one("#cases-title", Static).update(Text(title))
 
     @on(Input.Changed, "#cases-find")
     def _find(self) -> None:
@@ -123,43 +130,58 @@ class CaseDetailScreen(Screen):
         self.number = number
         self.detail = None
         self.documents: list[str] = []  # kinds this case has (receipt, notice, …)
+        self._loads = 0  # the latest load wins: an older worker's answer is dropped
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("", id="case-detail")
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="case-detail")
+    def print_jobs_changed(self) -> None:
+        """The spool finished a pass: the jobs' states shown here may be stale."""
+        if self.is_attached and self.app.is_running:
+            self._load()
+
     def _load(self) -> None:
+        self._loads += 1
+        self._fetch(self.app, self._loads)
+
+    @work(thread=True, group="case-detail")
+    def _fetch(self, app, load: int) -> None:
         from app.services.cases import CaseService
         from app.services.printing import available_documents
 
         try:
-            detail = CaseService(self.app.ws).detail(self.number)
-            kinds = available_documents(self.app.ws, detail.case) if detail else []
+            detail = CaseService(app.ws).detail(self.number)
+            kinds = available_documents(app.ws, detail.case) if detail else []
         except Exception as exc:  # a store problem must not take the window down
-            self.app.call_from_thread(self.app.notify, t("error.store", error=exc), severity="error")
-            return
-        self.app.call_from_thread(self._show, detail, kinds)
+            answer = (partial(app.notify, severity="error"), t("error.store", error=exc))
+        else:
+            answer = (self._show, detail, kinds, load)
+        try:
+            app.call_from_thread(*answer)
+        except RuntimeError:  # the window closed meanwhile
+            pass
 
-    def _show(self, detail, kinds: list[str] | None = None) -> None:
-        from rich.markup import escape
-
+    def _show(self, detail, kinds: list[str] | None = None, load: int | None = None) -> None:
         from app.ui.screens.print_queue import doc_text, job_state_text
 
+        if (load is not None and load != self._loads) or not self.is_attached:
+            return  # a newer load is on its way, or the screen is gone
         self.detail = detail
         self.refresh_bindings()  # F6 only for a case awaiting correction
         self.documents = list(kinds or [])
         if detail is None:
-            self.query_one("#case-detail", Static).update(t("case.not_found", number=self.number))
+            self.query_one("#case-detail", Static).update(Text(t("case.not_found", number=self.number)))
             return
         c = detail.case
-        lines = [
-            f"[b]{t('case.title', number=c.number)}[/]  ·  {t('state.' + c.state)}",
+        # Every line is plain Text: names, addresses, reasons and notes are data, never markup.
+        lines: list[Text | str] = [
+            Text.assemble((t("case.title", number=c.number), "b"), f"  ·  {t('state.' + c.state)}"),
             f"{c.subject_name}（{c.subject_code}） · {c.catalogue_version}",
             f"{t('intake.applicant')}：{c.applicant_name}  {c.applicant_id_number}  {c.applicant_phone}  {c.applicant_address}",
         ]
@@ -173,20 +195,22 @@ class CaseDetailScreen(Screen):
             )
         if c.reason:
             label = t("case.reason") if c.state == "refused" else t("case.remarks")
-            lines.append(f"{label}：{escape(c.reason)}")
+            lines.append(f"{label}：{c.reason}")
         lines.append("")
-        lines.append(f"[b]{t('intake.checklist')}[/]")
+        lines.append(Text(t("intake.checklist"), style="b"))
         for m in detail.marks:
-            lines.append(f"  {t('status.' + m.status):<4} {m.item.name}")
+            lines.append(
+                f"  {t('status.' + m.status):<4} {m.item.name}" + (f"（{m.note}）" if m.note else "")
+            )
         lines.append("")
-        lines.append(f"[b]{t('case.timeline')}[/]")
+        lines.append(Text(t("case.timeline"), style="b"))
         for e in detail.events:
             lines.append(f"  {_local(e.at)}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}")
         for j in detail.jobs:
-            lines.append(
-                f"  {_local(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {escape(j.last_error)}"
-            )
-        self.query_one("#case-detail", Static).update("\n".join(lines))
+            lines.append(f"  {_local(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {j.last_error}")
+        self.query_one("#case-detail", Static).update(
+            Text("\n").join(Text(x) if isinstance(x, str) else x for x in lines)
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -203,7 +227,7 @@ class CaseDetailScreen(Screen):
         try:
             draft = IntakeService(self.app.ws).resume(self.number)
         except (LookupError, ValueError) as exc:
-            self.app.notify(str(exc), severity="warning")
+            self.app.notify(str(exc), severity="warning", markup=False)
             return
         self.app.resume_intake(draft)
 
@@ -213,7 +237,7 @@ class CaseDetailScreen(Screen):
         from app.ui.screens.print_queue import DocumentChoiceDialog
 
         if not self.documents:
-            self.app.notify(t("reprint.none", number=self.number), severity="warning")
+            self.app.notify(t("reprint.none", number=self.number), severity="warning", markup=False)
             return
         if len(self.documents) == 1:
             then(self.documents[0])
@@ -246,12 +270,12 @@ class CaseDetailScreen(Screen):
         try:
             reprint(self.app.ws, self.number, kind)
         except DocumentUnavailable as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="warning")
+            self.app.call_from_thread(self.app.notify, str(exc), severity="warning", markup=False)
             return
         self.app.call_from_thread(self._reprinted, kind)
 
     def _reprinted(self, kind: str) -> None:
-        self.app.notify(t("reprint.queued", doc=t("doc." + kind)))
+        self.app.notify(t("reprint.queued", doc=t("doc." + kind)), markup=False)
         self.app.kick_spool()
         self._load()
 
@@ -268,9 +292,9 @@ class CaseDetailScreen(Screen):
         try:
             text = document_text(self.app.ws, case, kind)
         except DocumentUnavailable as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="warning")
+            self.app.call_from_thread(self.app.notify, str(exc), severity="warning", markup=False)
             return
-        headline = f"{t('doc.' + kind)} · {case.number}"
+        headline = f"{t('doc.' + kind)} · {case.number}"  # DocumentDialog shows it as plain text
         from app.ui.screens.dialogs import DocumentDialog
 
         self.app.call_from_thread(self.app.push_screen, DocumentDialog(headline, text))

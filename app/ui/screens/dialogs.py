@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from app.domain.text import FieldError, clean_text
 from app.messages import t
+from app.ui.widgets.keys import KeyFooter
 
 
 class ReasonDialog(ModalScreen[str | None]):
@@ -25,23 +27,26 @@ class ReasonDialog(ModalScreen[str | None]):
         self.body, self.hint = body, hint
 
     def compose(self) -> ComposeResult:
+        # Titles and bodies quote material names and notes: plain text, never markup.
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.title_text, classes="dialog-title", markup=False)
             if self.body:
                 with VerticalScroll(classes="dialog-body"):
                     yield Static(self.body, markup=False)
-            yield Static(f"{self.label}{self.hint}")
+            yield Static(f"{self.label}{self.hint}", markup=False)
             yield Input(id="reason-input", max_length=500)
-            yield Static("", id="reason-error", classes="field-error")
+            yield Static("", id="reason-error", classes="field-error", markup=False)
             yield Static(f"[dim]Enter {t('key.confirm')} · Esc {t('key.cancel')}[/]")
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted, "#reason-input")
     def _submit(self, event: Input.Submitted) -> None:
         try:
             text = clean_text(event.value, self.label, required=self.required, max_len=500)
         except FieldError as exc:
-            self.query_one("#reason-error", Static).update(exc.message)
+            error = self.query_one("#reason-error", Static)
+            error.update(exc.message)
+            error.display = True  # .field-error is hidden until there is something to say
             return
         self.dismiss(text)
 
@@ -64,10 +69,10 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.body)
-            yield Static(f"[b]Y[/] {self.yes} · [b]N[/]/Enter/Esc {self.no}")
-        yield Footer()
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.body, id="confirm-body", markup=False)
+            yield Static(Text.assemble(("Y", "b"), f" {self.yes} · ", ("N", "b"), f"/Enter/Esc {self.no}"))
+        yield KeyFooter()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
@@ -84,10 +89,10 @@ class DocumentDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog document-dialog"):
-            yield Static(self.headline, classes="dialog-title", id="document-headline")
+            yield Static(self.headline, classes="dialog-title", id="document-headline", markup=False)
             with VerticalScroll():
                 yield Static(self.text, id="document-text", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -6,17 +6,19 @@ render and dispatch; IntakeService decides and persists.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from app.messages import t
 from app.ui.screens.dialogs import ConfirmDialog, DocumentDialog, ReasonDialog
 from app.ui.widgets.applicant_form import ApplicantForm
 from app.ui.widgets.checklist_table import ChecklistTable
+from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.subject_search import SubjectSearch
 
@@ -48,11 +50,12 @@ class IntakeScreen(Screen):
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(self._header_text(), id="intake-header")
+        yield Static(Text(self._header_text()), id="intake-header")
         with Horizontal(id="intake-body"):
             with Vertical(id="intake-left"):
                 yield SubjectSearch(id="subject-search")
-                yield Static(t("intake.no_subject"), id="subject-info")
+                with VerticalScroll(id="subject-scroll", can_focus=True):
+                    yield Static(t("intake.no_subject"), id="subject-info")
             # The applicant form and the checklist are mounted right after the first frame
             # (see _mount_panes): the search is usable at once (start-up target).
         yield StatusBar(id="status-bar")
@@ -100,7 +103,7 @@ class IntakeScreen(Screen):
                 id="intake-right",
             )
         )
-        await self.mount(Footer())  # dozens of key widgets: after the first frame too
+        await self.mount(KeyFooter())  # dozens of key widgets: after the first frame too
         self.panes_ready = True
         self.refresh_bindings()
         self.app.panes_ready()
@@ -124,7 +127,8 @@ class IntakeScreen(Screen):
             search.set_index(index)
 
     def say(self, text: str, style: str = "") -> None:
-        self.query_one("#intake-message", Static).update(f"[{style}]{text}[/]" if style else text)
+        # Messages carry names and store errors: plain text, never markup.
+        self.query_one("#intake-message", Static).update(Text(text, style=style))
 
     # --- choosing the subject ---------------------------------------------------------------
     @on(SubjectSearch.Chosen)
@@ -176,7 +180,7 @@ class IntakeScreen(Screen):
                     before=sum(len(m.materials) for m in matters),
                 )
             )
-            lines += [f"·\u00a0{m.name}（{m.department}）" for m in matters]
+            lines += [f"·\u00a0{m.name}（{m.department}）" for m in matters]  # every matter: the pane scrolls
         else:
             m = cat.matter(d.subject_code)
             if m.legal_days == 0:  # 即办: decided on the spot
@@ -191,9 +195,11 @@ class IntakeScreen(Screen):
                         fee=m.fee,
                     )
                 )
+        text = Text("\n".join(lines))
         if d.case_number:
-            lines.insert(0, f"[b]{t('intake.resumed', number=d.case_number)}[/]")
-        self.query_one("#subject-info", Static).update("\n".join(lines))
+            text = Text.assemble((t("intake.resumed", number=d.case_number), "b"), "\n", text)
+        self.query_one("#subject-info", Static).update(text)
+        self.query_one("#subject-scroll", VerticalScroll).scroll_home(animate=False)
 
     @on(ChecklistTable.MarksChanged)
     def _marks_changed(self) -> None:
@@ -203,7 +209,7 @@ class IntakeScreen(Screen):
         if self.draft is not None:
             self.draft.marks = table.marks
         summary = t("intake.summary", **marks_summary(table.marks)) if table.marks else ""
-        self.query_one("#checklist-summary", Static).update(summary)
+        self.query_one("#checklist-summary", Static).update(Text(summary))
 
     @on(ChecklistTable.NoteWanted)
     def _note_wanted(self, event: ChecklistTable.NoteWanted) -> None:

@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from app.messages import t
 from app.ui.screens.dialogs import ConfirmDialog, DocumentDialog
+from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 
 ERROR_WIDTH = 48
@@ -66,7 +67,7 @@ class PrintQueueScreen(Screen):
         yield Static("", id="queue-title", classes="section-title")
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -107,8 +108,8 @@ class PrintQueueScreen(Screen):
                 else job.last_error[: ERROR_WIDTH - 1] + "…"
             )
             next_try = _local(job.next_attempt_at) if job.state == "queued" else ""
-            table.add_row(
-                number,
+            table.add_row(  # Text cells: never parsed as markup
+                number,  # a case number: generated, no markup
                 doc_text(job),
                 Text(job.printer_url),
                 job_state_text(job),
@@ -121,7 +122,7 @@ class PrintQueueScreen(Screen):
         if keep in self.jobs:
             table.move_cursor(row=table.get_row_index(keep))
         key = "queue.title_active" if self.active_only else "queue.title_all"
-        self.query_one("#queue-title", Static).update(t(key, count=len(rows)))
+        self.query_one("#queue-title", Static).update(Text(t(key, count=len(rows))))
         self.loaded += 1
 
     def selected_job_id(self) -> str | None:
@@ -136,7 +137,7 @@ class PrintQueueScreen(Screen):
     def _selected(self):
         job_id = self.selected_job_id()
         if job_id is None or job_id not in self.jobs:
-            self.app.notify(t("queue.no_selection"), severity="warning")
+            self.app.notify(t("queue.no_selection"), severity="warning", markup=False)
             return None
         return self.jobs[job_id]
 
@@ -197,17 +198,20 @@ class PrintQueueScreen(Screen):
         try:
             result = spool.resend(job_id, printer_url=printer_url)
         except (LookupError, ValueError) as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="warning")
+            self.app.call_from_thread(self.app.notify, str(exc), severity="warning", markup=False)
         else:
             job = spool.get(job_id)
             if result.ok:
                 text = t("queue.resent", doc=doc_text(job), number=number)
                 if printer_url:
                     text += "；" + t("queue.retargeted", url=printer_url)
-                self.app.call_from_thread(self.app.notify, text)
+                self.app.call_from_thread(self.app.notify, text, markup=False)
             else:
                 self.app.call_from_thread(
-                    self.app.notify, t("queue.resend_failed", error=result.error), severity="error"
+                    self.app.notify,
+                    t("queue.resend_failed", error=result.error),
+                    severity="error",
+                    markup=False,
                 )
         self.app.call_from_thread(self._after_action)
 
@@ -217,7 +221,9 @@ class PrintQueueScreen(Screen):
             return
         job, number = picked
         if job.state not in ("queued", "failed"):
-            self.app.notify(t("queue.cannot_cancel", state=job_state_text(job)), severity="warning")
+            self.app.notify(
+                t("queue.cannot_cancel", state=job_state_text(job)), severity="warning", markup=False
+            )
             return
 
         def answered(ok: bool | None) -> None:
@@ -237,10 +243,15 @@ class PrintQueueScreen(Screen):
         done = spool.cancel(job_id)
         job = spool.get(job_id)
         if done:
-            self.app.call_from_thread(self.app.notify, t("queue.cancelled", doc=doc_text(job), number=number))
+            self.app.call_from_thread(
+                self.app.notify, t("queue.cancelled", doc=doc_text(job), number=number), markup=False
+            )
         else:
             self.app.call_from_thread(
-                self.app.notify, t("queue.cannot_cancel", state=job_state_text(job)), severity="warning"
+                self.app.notify,
+                t("queue.cannot_cancel", state=job_state_text(job)),
+                severity="warning",
+                markup=False,
             )
         self.app.call_from_thread(self._after_action)
 
@@ -274,11 +285,11 @@ class DocumentChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.title_text, classes="dialog-title", markup=False)
             for i, kind in enumerate(self.kinds, 1):
-                yield Static(f"{i}  {t('doc.' + kind)}")
+                yield Static(f"{i}  {t('doc.' + kind)}", markup=False)
             yield Static(f"[dim]1–{len(self.kinds)} {t('key.confirm')} · Esc {t('key.cancel')}[/]")
-        yield Footer()
+        yield KeyFooter()
 
     def action_choose(self, i: int) -> None:
         if i == 0:

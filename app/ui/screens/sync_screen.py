@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from app.messages import t
+from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 
 
@@ -49,7 +51,7 @@ class SyncScreen(Screen):
             yield Static(t("sync.section_waiting"), classes="section-title")
             yield DataTable(id="sync-waiting", cursor_type="row", zebra_stripes=True)
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sync-refused", DataTable).add_columns(
@@ -85,15 +87,18 @@ class SyncScreen(Screen):
 
     def _show(self, status, waiting) -> None:
         self.status = status
-        self.query_one("#sync-summary", Static).update(f"{t('sync.title')} · {status.bar_text()}")
+        # bar_text() is markup built by our code from catalogue messages and counts only.
+        self.query_one("#sync-summary", Static).update(
+            Text.assemble(f"{t('sync.title')} · ", Text.from_markup(status.bar_text()))
+        )
         refused = self.query_one("#sync-refused", DataTable)
         refused.clear()
         for r in status.refused:
-            refused.add_row(
+            refused.add_row(  # Text cells: the platform's reason is data, never markup
                 r["case_number"],
                 t("event." + r["kind"]),
                 t("sync.status_" + r["status"]),
-                f"{r['code']}: {r['reason']}",
+                Text(f"{r['code']}: {r['reason']}"),
                 _local(r["at"]),
                 key=r["event_id"],
             )
@@ -110,7 +115,13 @@ class SyncScreen(Screen):
         ready = self.query_one("#sync-ready", DataTable)
         ready.clear()
         for c in status.ready:
-            ready.add_row(c.number, c.applicant_name, c.subject_name, _local(c.updated_at), key=c.number)
+            ready.add_row(
+                c.number,  # generated: digits, letters and dashes
+                Text(c.applicant_name),
+                Text(c.subject_name),
+                _local(c.updated_at),
+                key=c.number,
+            )
         wt = self.query_one("#sync-waiting", DataTable)
         wt.clear()
         for w in waiting:

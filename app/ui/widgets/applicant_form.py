@@ -5,6 +5,7 @@ Compact rows (label and one-line input side by side) so the checklist keeps the 
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -95,17 +96,17 @@ class ApplicantForm(Vertical):
     def show_errors(self, errors: dict[str, str]) -> None:
         for name in FIELDS:
             widget = self.query_one(f"#error-{name}", Static)
-            widget.update(errors.get(name, ""))
+            widget.update(Text(errors.get(name, "")))  # messages may quote what was typed
             widget.display = name in errors
             self.query_one(f"#applicant-{name}", Input).set_class(name in errors, "-invalid")
 
     def show_warning(self, name: str, text: str) -> None:
         widget = self.query_one(f"#error-{name}", Static)
-        widget.update(f"[yellow]{text}[/]")
+        widget.update(Text(text, style="yellow"))
         widget.display = True
 
     def show_returning(self, text: str) -> None:
-        self.query_one("#applicant-returning", Static).update(text)
+        self.query_one("#applicant-returning", Static).update(Text(text))  # a stored name and address
 
     def focus_first_error(self, errors: dict[str, str]) -> None:
         for name in FIELDS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
@@ -67,17 +68,19 @@ class ChecklistTable(DataTable):
         self.post_message(self.MarksChanged())
 
     @staticmethod
-    def _cells(m: Mark) -> tuple[str, ...]:
+    def _cells(m: Mark) -> tuple[Text | str, ...]:
+        # Names and the clerk's note are data: rich Text, never parsed as markup.
         style = STATUS_STYLE[m.status]
-        form = t(f"form.{m.handed_form}_short")
+        form = Text(t(f"form.{m.handed_form}_short"))
         if m.status == "received" and m.handed_form != m.item.form:
-            form = f"[yellow]{form}[/]"
-        copies = str(m.handed_copies)
-        name = m.item.name + (f" [dim]（{m.note}）[/]" if m.note else "")
+            form.stylize("yellow")
+        name = Text(m.item.name)
+        if m.note:
+            name.append(f" （{m.note}）", style="dim")
         return (
-            f"[{style}]{t('status.' + m.status)}[/]",
+            Text(t("status." + m.status), style=style),
             form,
-            copies,
+            str(m.handed_copies),
             "●" if m.item.required else "",
             "○" if (m.item.required and m.item.tolerable) else "",
             name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 
@@ -10,4 +11,6 @@ class StatusBar(Static):
         self.watch(self.app, "status_text", self._show, init=True)
 
     def _show(self, text: str) -> None:
-        self.update(text)
+        # Never markup: the parts quote printer errors and store errors (data).
+        line = getattr(self.app, "status_line", None)
+        self.update(line() if line else Text(text))

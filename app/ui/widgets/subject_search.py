@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -84,10 +85,10 @@ class SubjectSearch(Vertical):
             self.call_after_refresh(self.post_message, self.Answered())
 
     @staticmethod
-    def _label(hit) -> str:
+    def _label(hit) -> Text:
         e = hit.entry
         tag = t("intake.bundle") if e.kind == "bundle" else e.department
-        return f"{e.name}  [dim]{tag} · {e.code}[/]"
+        return Text.assemble(e.name, "  ", (f"{tag} · {e.code}", "dim"))  # catalogue text is data
 
     @on(Input.Submitted, "#search-input")
     def _submitted(self, event: Input.Submitted) -> None:
