@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from app.domain import lifecycle
 from app.domain.checklist import ChecklistItem, merge_checklist
@@ -283,6 +283,10 @@ class IntakeService:
         ws = self.ws
         if not decisions:
             return []
+        # Read once: the config is looked up per key, and a bulk write has thousands of rows.
+        who = {"actor": ws.clerk, "office_code": ws.office_code, "workstation_id": ws.workstation_id}
+        window = ws.window
+        compact = [[m.to_compact() for m in d.draft.marks] for d in decisions]
         applicant_ids = self._upsert_applicants(s, decisions)
         numbers = self._next_numbers(s, [d.at.date() for d in decisions if not d.draft.case_number])
         snapshots: dict[tuple[str, str, str], int] = {}
@@ -318,8 +322,8 @@ class IntakeService:
                 row = {
                     "uid": str(uuid.uuid4()),
                     "number": numbers.pop(0),
-                    "office_code": ws.office_code,
-                    "workstation_id": ws.workstation_id,
+                    "office_code": who["office_code"],
+                    "workstation_id": who["workstation_id"],
                     "subject_kind": draft.subject_kind,
                     "subject_code": draft.subject_code,
                     "subject_name": self.subject_name(draft.subject_kind, draft.subject_code),
@@ -328,8 +332,8 @@ class IntakeService:
                     "created_on": today,
                     "promised_days": d.promised,
                     "legal_days": d.legal,
-                    "clerk": ws.clerk,
-                    "window": ws.window,
+                    "clerk": who["actor"],
+                    "window": window,
                     "revision": 1,
                     "accepted_on": None,
                     "due_date": None,
@@ -351,7 +355,7 @@ class IntakeService:
                 state=state,
                 updated_at=utc,
                 checklist_id=snapshots[key],
-                marks_json=json.dumps([m.to_compact() for m in draft.marks], ensure_ascii=False),
+                marks_json=json.dumps(compact[i], ensure_ascii=False),
                 reason=d.reason,
             )
             if d.decision == "accept":
@@ -363,9 +367,12 @@ class IntakeService:
                     row["tolerated_until"] = min(tol, due.date) if due.date > today else tol
             rows.append(row)
         if new_rows:
-            ids = s.execute(insert(Case).returning(Case.id, sort_by_parameter_order=True), new_rows)
-            for row, case_id in zip(new_rows, ids.scalars(), strict=True):
-                row["id"] = case_id
+            # Plain executemany, then the ids by number: RETURNING over thousands of rows is
+            # far slower in SQLAlchemy than one indexed look-up.
+            s.execute(Case.__table__.insert(), new_rows)
+            ids = _ids_by(s, Case.number, Case.id, [row["number"] for row in new_rows])
+            for row in new_rows:
+                row["id"] = ids[row["number"]]
         for i, case in resumed.items():
             for k, v in rows[i].items():
                 setattr(case, k, v)
@@ -373,10 +380,11 @@ class IntakeService:
         if resumed:
             s.flush()
         events: list[dict] = []
-        for d, row in zip(decisions, rows, strict=True):
+        for d, row, marks in zip(decisions, rows, compact, strict=True):
             if row["revision"] == 1:
                 events.append(
-                    self._event_row(
+                    _event_row(
+                        who,
                         row,
                         lifecycle.EVENT_CREATED,
                         {
@@ -401,7 +409,7 @@ class IntakeService:
                     "phone": a.phone,
                     "address": a.address,
                 },
-                "marks": [m.to_compact() for m in d.draft.marks],
+                "marks": marks,
                 "reason": row["reason"],
                 "revision": row["revision"],
             }
@@ -412,8 +420,8 @@ class IntakeService:
                     due_provisional=row["due_provisional"],
                     tolerated_until=str(row["tolerated_until"]) if row["tolerated_until"] else None,
                 )
-            events.append(self._event_row(row, lifecycle.EVENT_FOR[d.decision], payload, d.utc))
-        s.execute(insert(CaseEvent), events)
+            events.append(_event_row(who, row, lifecycle.EVENT_FOR[d.decision], payload, d.utc))
+        s.execute(CaseEvent.__table__.insert(), events)
         if not print_documents:
             return [Decision(case=None, job_id=None, number=row["number"]) for row in rows]
         from app.services.printing import queue_case_document
@@ -483,8 +491,9 @@ class IntakeService:
                 for k in fresh
                 for a, first, last in [latest[k]]
             ]
-            ids = s.execute(insert(Applicant).returning(Applicant.id, sort_by_parameter_order=True), rows)
-            known.update(zip(fresh, ids.scalars(), strict=True))
+            s.execute(Applicant.__table__.insert(), rows)
+            ids = _ids_by(s, Applicant.id_number, Applicant.id, [k[1] for k in fresh], Applicant.kind)
+            known.update((k, ids[(k[1], k[0])]) for k in fresh)
         return known
 
     def _next_numbers(self, s, days: Sequence[date]) -> list[str]:
@@ -512,22 +521,31 @@ class IntakeService:
         if stored:
             s.execute(update(NumberCounter), [c for c in changed if c["day"] in stored])
         if len(stored) < len(changed):
-            s.execute(insert(NumberCounter), [c for c in changed if c["day"] not in stored])
+            s.execute(NumberCounter.__table__.insert(), [c for c in changed if c["day"] not in stored])
         return out
 
-    def _event_row(self, case: dict, kind: str, payload: dict, at: datetime) -> dict:
-        return {
-            "event_id": str(uuid.uuid4()),
-            "case_id": case["id"],
-            "case_number": case["number"],
-            "kind": kind,
-            "payload_json": json.dumps(payload, ensure_ascii=False, default=str),
-            "actor": self.ws.clerk,
-            "office_code": self.ws.office_code,
-            "workstation_id": self.ws.workstation_id,
-            "at": at,
-            "synced_at": None,
-        }
+
+def _event_row(who: dict, case: dict, kind: str, payload: dict, at: datetime) -> dict:
+    """A case_event row: a new id, the case, the payload, who wrote it (actor, office, ws), when."""
+    return {
+        "event_id": str(uuid.uuid4()),
+        "case_id": case["id"],
+        "case_number": case["number"],
+        "kind": kind,
+        "payload_json": json.dumps(payload, ensure_ascii=False, default=str),
+        **who,
+        "at": at,
+        "synced_at": None,
+    }
+
+
+def _ids_by(s, key, id_col, values: list, *extra) -> dict:
+    """{key value (and extra columns, as a tuple): id} for rows whose ``key`` is in ``values``."""
+    out: dict = {}
+    for i in range(0, len(values), 500):
+        for row in s.execute(select(key, *extra, id_col).where(key.in_(values[i : i + 500]))):
+            out[tuple(row[:-1]) if extra else row[0]] = row[-1]
+    return out
 
 
 def snapshot_id(s, version: str, kind: str, code: str, items: Sequence[ChecklistItem]) -> int:
