@@ -140,9 +140,13 @@ def office_seconds_before(now: datetime) -> int:
     return morning + afternoon
 
 
-def seed_days(today: date, days: int, cal: WorkCalendar) -> list[date]:
-    """The working days among the last ``days`` days up to ``today`` (at least one)."""
+def seed_days(now: datetime, days: int, cal: WorkCalendar) -> list[date]:
+    """The working days among the last ``days`` days up to today (today once the office has
+    opened), at least one."""
+    today = now.date()
     out = [d for d in (today - timedelta(days=i) for i in range(max(days, 1))) if cal.is_working_day(d)]
+    if out and out[0] == today and office_seconds_before(now) == 0:
+        out.pop(0)
     d = today
     while not out:  # a window of only rest days: take the working day before it
         d -= timedelta(days=1)
@@ -163,7 +167,9 @@ def _marks(rng: random.Random, items: tuple[ChecklistItem, ...], decision: str) 
             status = "missing"
         marks.append(Mark(item=item, status=status))
     if decision == "notify" and not assess(marks).to_notify:
-        marks[0] = Mark(item=marks[0].item, status="missing")
+        first = next((i for i, m in enumerate(marks) if m.item.required), None)
+        if first is not None:  # something must be missing to notify about
+            marks[first] = Mark(item=marks[first].item, status="missing")
     return marks
 
 
@@ -189,7 +195,7 @@ def seed_cases(
     weights = [4 if k == "bundle" else 1 for k, *_ in subjects]
     items = {(k, c): svc.checklist_for(k, c) for k, c, _ in subjects}
     now = ws.now()
-    day_list = seed_days(now.date(), days, ws.calendar)
+    day_list = seed_days(now, days, ws.calendar)
     with ws.store.read() as s:
         q = select(NumberCounter.day, NumberCounter.last_seq).where(
             NumberCounter.office_code == ws.office_code,
@@ -205,16 +211,17 @@ def seed_cases(
             if used.get(day, 0) >= MAX_SEQ:  # this day's numbers are used up
                 day_list.remove(day)
                 continue
+            # Today's decisions were made before now.
             limit = office_seconds_before(now) if day == now.date() else OPEN_SECONDS
-            if limit == 0:  # today's office has not opened yet
-                day_list.remove(day)
-                continue
             at = office_time(day, rng.randrange(0, limit))
             kind, code, name = rng.choices(subjects, weights)[0]
             roll = rng.random()
             decision = "accept" if roll < 0.8 else "notify" if roll < 0.92 else "refuse"
             a = _applicant(rng, person_only=any(w in name for w in PERSON_ONLY))
-            draft = Draft(kind, code, _marks(rng, items[(kind, code)], decision), ApplicantInput(**a))  # type: ignore[arg-type]
+            marks = _marks(rng, items[(kind, code)], decision)
+            if decision == "notify" and not assess(marks).to_notify:
+                decision = "accept"  # a subject without required materials: nothing to notify
+            draft = Draft(kind, code, marks, ApplicantInput(**a))  # type: ignore[arg-type]
             text = rng.choice(REFUSALS) if decision == "refuse" else ""
             inputs.append(DecisionInput(draft, decision, text, at))
             used[day] = used.get(day, 0) + 1

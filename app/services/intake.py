@@ -288,7 +288,7 @@ class IntakeService:
         window = ws.window
         compact = [[m.to_compact() for m in d.draft.marks] for d in decisions]
         applicant_ids = self._upsert_applicants(s, decisions)
-        numbers = self._next_numbers(s, [d.at.date() for d in decisions if not d.draft.case_number])
+        numbers = iter(self._next_numbers(s, [d.at.date() for d in decisions if not d.draft.case_number]))
         snapshots: dict[tuple[str, str, str], int] = {}
         resumed: dict[int, Case] = {}
         new_rows: list[dict] = []
@@ -321,7 +321,7 @@ class IntakeService:
                 state = lifecycle.next_state(None, d.decision)
                 row = {
                     "uid": str(uuid.uuid4()),
-                    "number": numbers.pop(0),
+                    "number": next(numbers),
                     "office_code": who["office_code"],
                     "workstation_id": who["workstation_id"],
                     "subject_kind": draft.subject_kind,

@@ -211,3 +211,13 @@ def test_a_bulk_decision_is_validated_as_at_the_window_and_saves_nothing_when_ba
     else:
         raise AssertionError("a bad ID number was accepted")
     assert all_cases(ws) == []
+
+
+def test_before_the_office_opens_today_has_no_seeded_cases(ws, clock):
+    clock.value = datetime(2026, 11, 20, 7, 40)  # a Friday, before 8:30
+    assert seed_cases(ws, 20, seed=2, days=1) == 20
+    assert {c.created_on for c in all_cases(ws)} == {date(2026, 11, 19)}
+    clock.value = datetime(2026, 11, 22, 11, 0)  # a Sunday: the Friday before
+    seed_cases(ws, 20, seed=2, days=2)
+    assert {c.created_on for c in all_cases(ws)} == {date(2026, 11, 19), date(2026, 11, 20)}
+    assert_consistent(ws)
