@@ -1,28 +1,27 @@
 """`yichuang demo seed --cases N`: realistic synthetic cases for demos and benchmarks.
 
-Cases are built with the same domain rules as the window (checklist merge, numbering,
-working days, identifier check digits) and written in large transactions, so a million
-cases take minutes, not hours. Seeded cases carry their events like real ones.
+The cases are decided by the intake service's own writer (IntakeService.decide_many), as if
+a clerk had accepted, notified or refused them at the window on past working days: same
+validation, numbering, rows and event payloads; only printing is left out. Large chunks
+per transaction keep a million cases at minutes, not hours.
 """
 
 from __future__ import annotations
 
-import json
 import random
-import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from app.domain import lifecycle
-from app.domain.checklist import merge_checklist
+from app.domain.checklist import ChecklistItem
 from app.domain.identifiers import USCC_ALPHABET, ric_check_char, uscc_check_char
-from app.domain.intake import Mark, item_to_dict
-from app.domain.numbering import make_case_number
-from app.domain.workdays import add_working_days
+from app.domain.intake import Mark, assess
+from app.domain.numbering import MAX_SEQ
+from app.domain.workdays import WorkCalendar
+from app.services.intake import ApplicantInput, DecisionInput, Draft, IntakeService
 from app.services.workstation import Workstation
-from app.store.models import Applicant, Case, CaseEvent, ChecklistSnapshot, NumberCounter
+from app.store.models import NumberCounter
 
 BATCH = 5_000
 
@@ -114,6 +113,66 @@ def _applicant(rng: random.Random, person_only: bool = False) -> dict:
     }
 
 
+OPEN_MORNING, CLOSE_MORNING = time(8, 30), time(12, 0)  # the hall's office hours
+OPEN_AFTERNOON, CLOSE_AFTERNOON = time(14, 0), time(17, 30)
+
+
+def _seconds(t: time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+MORNING = _seconds(CLOSE_MORNING) - _seconds(OPEN_MORNING)
+OPEN_SECONDS = MORNING + _seconds(CLOSE_AFTERNOON) - _seconds(OPEN_AFTERNOON)
+
+
+def office_time(day: date, second: int) -> datetime:
+    """The ``second``-th second of ``day``'s office hours (0 <= second < OPEN_SECONDS)."""
+    if second < MORNING:
+        return datetime.combine(day, OPEN_MORNING) + timedelta(seconds=second)
+    return datetime.combine(day, OPEN_AFTERNOON) + timedelta(seconds=second - MORNING)
+
+
+def office_seconds_before(now: datetime) -> int:
+    """How many seconds of office hours of ``now``'s day have passed by ``now``."""
+    t = _seconds(now.time())
+    morning = min(max(t - _seconds(OPEN_MORNING), 0), MORNING)
+    afternoon = min(max(t - _seconds(OPEN_AFTERNOON), 0), OPEN_SECONDS - MORNING)
+    return morning + afternoon
+
+
+def seed_days(now: datetime, days: int, cal: WorkCalendar) -> list[date]:
+    """The working days among the last ``days`` days up to today (today once the office has
+    opened), at least one."""
+    today = now.date()
+    out = [d for d in (today - timedelta(days=i) for i in range(max(days, 1))) if cal.is_working_day(d)]
+    if out and out[0] == today and office_seconds_before(now) == 0:
+        out.pop(0)
+    d = today
+    while not out:  # a window of only rest days: take the working day before it
+        d -= timedelta(days=1)
+        if cal.is_working_day(d):
+            out.append(d)
+    return out
+
+
+def _marks(rng: random.Random, items: tuple[ChecklistItem, ...], decision: str) -> list[Mark]:
+    marks = []
+    for item in items:
+        status = "received"
+        if decision == "notify" and item.required and rng.random() < 0.3:
+            status = "missing"
+        elif decision == "accept" and item.tolerable and item.required and rng.random() < 0.05:
+            status = "tolerated"
+        elif not item.required and rng.random() < 0.5:
+            status = "missing"
+        marks.append(Mark(item=item, status=status))
+    if decision == "notify" and not assess(marks).to_notify:
+        first = next((i for i, m in enumerate(marks) if m.item.required), None)
+        if first is not None:  # something must be missing to notify about
+            marks[first] = Mark(item=marks[first].item, status="missing")
+    return marks
+
+
 def seed_cases(
     ws: Workstation,
     n: int,
@@ -122,205 +181,54 @@ def seed_cases(
     days: int = 90,
     progress: Callable[[int], object] | None = None,
 ) -> int:
+    """Make ``n`` cases as a clerk would, through the intake service's decision writer.
+
+    Decisions fall on working days of the last ``days`` days, within office hours and never
+    after now; each chunk is one transaction. Seeding again adds cases with new numbers.
+    """
     rng = random.Random(seed)
-    # Case uids and event ids must differ between workstations seeded with the same seed.
-    id_rng = random.Random(f"{seed}:{ws.office_code}:{ws.workstation_id}")
+    svc = IntakeService(ws)
     cat = ws.catalogue
-    cal = ws.calendar
-    subjects: list[tuple[str, str, str, tuple]] = [
-        ("bundle", b.code, b.name, cat.bundle_matters(b.code)) for b in cat.bundles.values()
-    ] + [("matter", m.code, m.name, (m,)) for m in cat.matters.values()]
+    subjects = [("bundle", b.code, b.name) for b in cat.bundles.values()] + [
+        ("matter", m.code, m.name) for m in cat.matters.values()
+    ]
     weights = [4 if k == "bundle" else 1 for k, *_ in subjects]
-    today = ws.today()
-    office, wsid = ws.office_code, ws.workstation_id
+    items = {(k, c): svc.checklist_for(k, c) for k, c, _ in subjects}
+    now = ws.now()
+    day_list = seed_days(now, days, ws.calendar)
+    with ws.store.read() as s:
+        q = select(NumberCounter.day, NumberCounter.last_seq).where(
+            NumberCounter.office_code == ws.office_code,
+            NumberCounter.workstation_id == ws.workstation_id,
+            NumberCounter.day.in_(day_list),
+        )
+        used = dict(s.execute(q).all())
     done = 0
-    with ws.store.write() as s:
-        snapshots: dict[tuple[str, str], tuple[int, tuple]] = {}
-        for kind, code, _name, matters in subjects:
-            items = merge_checklist(matters)
-            row = (
-                s.exec(
-                    select(ChecklistSnapshot).where(
-                        ChecklistSnapshot.catalogue_version == cat.version,
-                        ChecklistSnapshot.subject_kind == kind,
-                        ChecklistSnapshot.subject_code == code,
-                    )
-                )
-                .scalars()
-                .first()
-            )
-            if row is None:
-                row = ChecklistSnapshot(
-                    catalogue_version=cat.version,
-                    subject_kind=kind,
-                    subject_code=code,
-                    items_json=json.dumps([item_to_dict(i) for i in items], ensure_ascii=False),
-                )
-                s.add(row)
-                s.flush()
-            snapshots[(kind, code)] = (row.id, items)
-        counters = {
-            (c.day): c.last_seq
-            for c in s.exec(
-                select(NumberCounter).where(
-                    NumberCounter.office_code == office, NumberCounter.workstation_id == wsid
-                )
-            ).scalars()
-        }
-        next_applicant_id = (
-            s.exec(select(Applicant.id).order_by(Applicant.id.desc())).scalars().first() or 0
-        ) + 1
-        next_case_id = (s.exec(select(Case.id).order_by(Case.id.desc())).scalars().first() or 0) + 1
-    day_list = [today - timedelta(days=d) for d in range(days)]
-    while done < n:
-        chunk = min(BATCH, n - done)
-        applicants, cases, events = [], [], []
-        for _ in range(chunk):
-            kind, code, name, matters = rng.choices(subjects, weights)[0]
-            snap_id, items = snapshots[(kind, code)]
+    while done < n and day_list:
+        inputs: list[DecisionInput] = []
+        while len(inputs) < min(BATCH, n - done) and day_list:
             day = rng.choice(day_list)
-            seq = counters.get(day, 0) + 1
-            if seq > 9999:  # this day is full: use another
+            if used.get(day, 0) >= MAX_SEQ:  # this day's numbers are used up
+                day_list.remove(day)
                 continue
-            counters[day] = seq
-            at = datetime.combine(day, time(8, 30)) + timedelta(seconds=rng.randrange(0, 8 * 3600))
-            utc = at.astimezone(UTC)
-            a = _applicant(rng, person_only=any(w in name for w in PERSON_ONLY))
-            applicants.append({"id": next_applicant_id, **a, "created_at": utc, "updated_at": utc})
+            # Today's decisions were made before now.
+            limit = office_seconds_before(now) if day == now.date() else OPEN_SECONDS
+            at = office_time(day, rng.randrange(0, limit))
+            kind, code, name = rng.choices(subjects, weights)[0]
             roll = rng.random()
             decision = "accept" if roll < 0.8 else "notify" if roll < 0.92 else "refuse"
-            marks = []
-            for item in items:
-                status = "received"
-                if decision == "notify" and item.required and rng.random() < 0.3:
-                    status = "missing"
-                elif decision == "accept" and item.tolerable and item.required and rng.random() < 0.05:
-                    status = "tolerated"
-                elif not item.required and rng.random() < 0.5:
-                    status = "missing"
-                marks.append(Mark(item=item, status=status))
-            if decision == "notify" and all(m.status != "missing" or not m.item.required for m in marks):
-                marks[0] = Mark(item=marks[0].item, status="missing")
-            promised = max(m.promised_days for m in matters)
-            legal = max(m.legal_days for m in matters)
-            state = lifecycle.next_state(None, decision)
-            number = str(make_case_number(office, wsid, day, seq))
-            due = add_working_days(day, promised, cal) if decision == "accept" else None
-            case = {
-                "id": next_case_id,
-                "uid": str(uuid.UUID(int=id_rng.getrandbits(128), version=4)),
-                "number": number,
-                "office_code": office,
-                "workstation_id": wsid,
-                "subject_kind": kind,
-                "subject_code": code,
-                "subject_name": name,
-                "catalogue_version": cat.version,
-                "applicant_id": next_applicant_id,
-                "applicant_kind": a["kind"],
-                "applicant_name": a["name"],
-                "applicant_id_number": a["id_number"],
-                "applicant_phone": a["phone"],
-                "applicant_address": a["address"],
-                "state": state,
-                "created_at": utc,
-                "created_on": day,
-                "updated_at": utc,
-                "accepted_on": day if due else None,
-                "due_date": due.date if due else None,
-                "due_provisional": bool(due and due.provisional),
-                "promised_days": promised,
-                "legal_days": legal,
-                "tolerated_until": None,
-                "checklist_id": snap_id,
-                "marks_json": json.dumps([m.to_compact() for m in marks], ensure_ascii=False),
-                "reason": rng.choice(REFUSALS) if decision == "refuse" else "",
-                "clerk": ws.clerk,
-                "window": ws.window,
-                "revision": 1,
-            }
-            cases.append(case)
-            for ev_kind, payload in (
-                (
-                    lifecycle.EVENT_CREATED,
-                    {
-                        "uid": case["uid"],
-                        "subject_kind": kind,
-                        "subject_code": code,
-                        "subject_name": name,
-                        "catalogue_version": cat.version,
-                        "promised_days": promised,
-                        "legal_days": legal,
-                    },
-                ),
-                (
-                    lifecycle.EVENT_FOR[decision],
-                    {
-                        "state": state,
-                        "applicant": a,
-                        "marks": json.loads(case["marks_json"]),
-                        "reason": case["reason"],
-                        "revision": 1,
-                        "due_date": str(due.date) if due else None,
-                    },
-                ),
-            ):
-                events.append(
-                    {
-                        "event_id": str(uuid.UUID(int=id_rng.getrandbits(128), version=4)),
-                        "case_id": next_case_id,
-                        "case_number": number,
-                        "kind": ev_kind,
-                        "payload_json": json.dumps(payload, ensure_ascii=False),
-                        "actor": ws.clerk,
-                        "office_code": office,
-                        "workstation_id": wsid,
-                        "at": utc,
-                        "synced_at": None,
-                    }
-                )
-            next_applicant_id += 1
-            next_case_id += 1
-        with ws.store.write() as s:
-            if applicants:
-                _reuse_known_applicants(s, applicants, cases)
-                s.execute(insert(Applicant), applicants)
-                s.execute(insert(Case), cases)
-                s.execute(insert(CaseEvent), events)
-            for day, last in counters.items():
-                row = s.get(NumberCounter, (office, wsid, day))
-                if row is None:
-                    s.add(NumberCounter(office_code=office, workstation_id=wsid, day=day, last_seq=last))
-                elif row.last_seq < last:
-                    row.last_seq = last
-                    s.add(row)
-        done += len(cases)
+            a = _applicant(rng, person_only=any(w in name for w in PERSON_ONLY))
+            marks = _marks(rng, items[(kind, code)], decision)
+            if decision == "notify" and not assess(marks).to_notify:
+                decision = "accept"  # a subject without required materials: nothing to notify
+            draft = Draft(kind, code, marks, ApplicantInput(**a))  # type: ignore[arg-type]
+            text = rng.choice(REFUSALS) if decision == "refuse" else ""
+            inputs.append(DecisionInput(draft, decision, text, at))
+            used[day] = used.get(day, 0) + 1
+        if not inputs:
+            break
+        svc.decide_many(inputs, print_documents=False)
+        done += len(inputs)
         if progress:
             progress(done)
-        if not cases:
-            break  # every day is full
     return done
-
-
-def _reuse_known_applicants(s, applicants: list[dict], cases: list[dict]) -> None:
-    """A drawn ID number that is already stored (or twice in the batch) is the same person."""
-    ids = [a["id_number"] for a in applicants]
-    known: dict[tuple[str, str], int] = {}
-    for i in range(0, len(ids), 500):
-        for kind, idn, aid in s.execute(
-            select(Applicant.kind, Applicant.id_number, Applicant.id).where(
-                Applicant.id_number.in_(ids[i : i + 500])
-            )
-        ):
-            known[(kind, idn)] = aid
-    fresh, remap = [], {}
-    for a in applicants:
-        key = (a["kind"], a["id_number"])
-        if key in known:
-            remap[a["id"]] = known[key]
-        else:
-            known[key] = a["id"]
-            fresh.append(a)
-    applicants[:] = fresh
-    for c in cases:
-        c["applicant_id"] = remap.get(c["applicant_id"], c["applicant_id"])

@@ -10,10 +10,10 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.domain import lifecycle
 from app.domain.checklist import ChecklistItem, merge_checklist
@@ -68,10 +68,42 @@ class Draft:
     case_number: str | None = None  # set when resuming a case awaiting correction
 
 
+DecisionKind = Literal["accept", "notify", "refuse"]
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    """A decision as the clerk makes it: the draft, 受理/一次性告知/不予受理, the typed text."""
+
+    draft: Draft
+    decision: DecisionKind
+    text: str = ""  # notice remarks (notify) or the reason (refuse), as typed
+    at: datetime | None = None  # local wall-clock time of the decision; None = now
+
+
+@dataclass(frozen=True)
+class PreparedDecision:
+    """A decision that passed the window's checks, ready to be written."""
+
+    draft: Draft
+    decision: DecisionKind
+    reason: str
+    applicant: CleanApplicant
+    tolerated: bool
+    promised: int
+    legal: int
+    at: datetime  # local, naive (as the clerk sees it)
+
+    @property
+    def utc(self) -> datetime:
+        return self.at.astimezone(UTC)
+
+
 @dataclass(frozen=True)
 class Decision:
-    case: Case
+    case: Case | None  # None only from a bulk write without documents (seeding)
     job_id: str | None  # the document queued for printing
+    number: str = ""
 
 
 def validate_applicant(a: ApplicantInput, today: date | None = None) -> CleanApplicant:
@@ -169,21 +201,28 @@ class IntakeService:
 
     # --- decisions ---------------------------------------------------------------------------
     def accept(self, draft: Draft) -> Decision:
-        found = assess(draft.marks)
-        if not found.can_accept:
-            raise ValidationFailed(
-                {"checklist": t("decide.cannot_accept", count=len(found.missing_required))}
-            )
-        return self._decide(draft, "accept", reason="")
+        return self.decide(DecisionInput(draft, "accept"))
 
     def notify(self, draft: Draft, remarks: str = "") -> Decision:
-        found = assess(draft.marks)
-        if not found.to_notify:
-            raise ValidationFailed({"checklist": t("decide.nothing_missing")})
-        return self._decide(draft, "notify", reason=self._clean_reason(remarks, required=False))
+        return self.decide(DecisionInput(draft, "notify", remarks))
 
     def refuse(self, draft: Draft, reason: str) -> Decision:
-        return self._decide(draft, "refuse", reason=self._clean_reason(reason, required=True))
+        return self.decide(DecisionInput(draft, "refuse", reason))
+
+    def decide(self, inp: DecisionInput) -> Decision:
+        """One decision at the window: validated, then written in one transaction."""
+        [result] = self.decide_many([inp])
+        return result
+
+    def decide_many(self, inputs: Sequence[DecisionInput], *, print_documents: bool = True) -> list[Decision]:
+        """Several decisions in one transaction (all or none): the window's rules for each.
+
+        Every input is validated before anything is written; the first invalid one raises
+        ValidationFailed and nothing is saved.
+        """
+        prepared = [self.prepare(i) for i in inputs]
+        with self.ws.store.write() as s:
+            return self.write_decisions(s, prepared, print_documents=print_documents)
 
     @staticmethod
     def _clean_reason(text: str, *, required: bool) -> str:
@@ -197,159 +236,316 @@ class IntakeService:
         except FieldError as exc:
             raise ValidationFailed({"reason": exc.message}) from None
 
-    def _decide(self, draft: Draft, decision: str, *, reason: str) -> Decision:
-        ws = self.ws
+    def prepare(self, inp: DecisionInput) -> PreparedDecision:
+        """Check a decision as the window does; nothing is written here."""
+        draft, decision = inp.draft, inp.decision
+        found = assess(draft.marks)
+        if decision == "accept":
+            if not found.can_accept:
+                raise ValidationFailed(
+                    {"checklist": t("decide.cannot_accept", count=len(found.missing_required))}
+                )
+            reason = ""
+        elif decision == "notify":
+            if not found.to_notify:
+                raise ValidationFailed({"checklist": t("decide.nothing_missing")})
+            reason = self._clean_reason(inp.text, required=False)
+        elif decision == "refuse":
+            reason = self._clean_reason(inp.text, required=True)
+        else:
+            raise lifecycle.TransitionError(f"unknown decision {decision!r}")
         if not draft.subject_code:
             raise ValidationFailed({"subject": t("decide.need_subject")})
-        now = ws.now()
-        today = now.date()
-        applicant = validate_applicant(draft.applicant, today)
+        at = inp.at if inp.at is not None else self.ws.now()
+        applicant = validate_applicant(draft.applicant, at.date())
         promised, legal = self.time_limits(draft.subject_kind, draft.subject_code)
-        found = assess(draft.marks)
-        compact = [m.to_compact() for m in draft.marks]
-        utc = ws.utcnow()
-        job_id: str | None = None
-        with ws.store.write() as s:
-            stored_applicant = self._upsert_applicant(s, applicant, utc)
+        return PreparedDecision(
+            draft=draft,
+            decision=decision,
+            reason=reason,
+            applicant=applicant,
+            tolerated=bool(found.tolerated),
+            promised=promised,
+            legal=legal,
+            at=at,
+        )
+
+    def write_decisions(
+        self, s, decisions: Sequence[PreparedDecision], *, print_documents: bool = True
+    ) -> list[Decision]:
+        """Write prepared decisions in the caller's transaction: the one writer of decisions.
+
+        For each: the applicant (new or updated), the case number from this workstation's
+        counter for the decision's day, the case row, its events (``case.created`` for a new
+        case, then the decision's event) and, when ``print_documents``, its document's job.
+        The window writes one at a time, `demo seed` thousands: same rows, same payloads.
+        """
+        ws = self.ws
+        if not decisions:
+            return []
+        # Read once: the config is looked up per key, and a bulk write has thousands of rows.
+        who = {"actor": ws.clerk, "office_code": ws.office_code, "workstation_id": ws.workstation_id}
+        window = ws.window
+        compact = [[m.to_compact() for m in d.draft.marks] for d in decisions]
+        applicant_ids = self._upsert_applicants(s, decisions)
+        numbers = iter(self._next_numbers(s, [d.at.date() for d in decisions if not d.draft.case_number]))
+        snapshots: dict[tuple[str, str, str], int] = {}
+        resumed: dict[int, Case] = {}
+        new_rows: list[dict] = []
+        rows: list[dict] = []  # the case's columns after the decision, in input order
+        for i, d in enumerate(decisions):
+            draft, a = d.draft, d.applicant
+            utc = d.utc
+            today = d.at.date()
             if draft.case_number:
                 case = s.exec(select(Case).where(Case.number == draft.case_number)).scalars().one()
-                state = lifecycle.next_state(case.state, decision)
-                case.revision += 1
+                state = lifecycle.next_state(case.state, d.decision)
+                resumed[i] = case
+                row = {
+                    "id": case.id,
+                    "uid": case.uid,
+                    "number": case.number,
+                    "catalogue_version": case.catalogue_version,
+                    "subject_kind": case.subject_kind,
+                    "subject_code": case.subject_code,
+                    "subject_name": case.subject_name,
+                    "promised_days": case.promised_days,
+                    "legal_days": case.legal_days,
+                    "revision": case.revision + 1,
+                    "accepted_on": case.accepted_on,
+                    "due_date": case.due_date,
+                    "due_provisional": case.due_provisional,
+                    "tolerated_until": case.tolerated_until,
+                }
             else:
-                state = lifecycle.next_state(None, decision)
-                case = Case(
-                    uid=str(uuid.uuid4()),
-                    number=self._next_number(s, today),
-                    office_code=ws.office_code,
-                    workstation_id=ws.workstation_id,
-                    subject_kind=draft.subject_kind,
-                    subject_code=draft.subject_code,
-                    subject_name=self.subject_name(draft.subject_kind, draft.subject_code),
-                    catalogue_version=ws.catalogue.version,
-                    applicant_kind=applicant.kind,
-                    applicant_name=applicant.name,
-                    applicant_id_number=applicant.id_number,
-                    state=state,
-                    created_at=utc,
-                    created_on=today,
-                    updated_at=utc,
-                    promised_days=promised,
-                    legal_days=legal,
-                    clerk=ws.clerk,
-                    window=ws.window,
-                )
-            case.applicant_id = stored_applicant.id
-            case.applicant_kind = applicant.kind
-            case.applicant_name = applicant.name
-            case.applicant_id_number = applicant.id_number
-            case.applicant_phone = applicant.phone
-            case.applicant_address = applicant.address
-            case.state = state
-            case.updated_at = utc
-            case.checklist_id = snapshot_id(
-                s, case.catalogue_version, case.subject_kind, case.subject_code, [m.item for m in draft.marks]
+                state = lifecycle.next_state(None, d.decision)
+                row = {
+                    "uid": str(uuid.uuid4()),
+                    "number": next(numbers),
+                    "office_code": who["office_code"],
+                    "workstation_id": who["workstation_id"],
+                    "subject_kind": draft.subject_kind,
+                    "subject_code": draft.subject_code,
+                    "subject_name": self.subject_name(draft.subject_kind, draft.subject_code),
+                    "catalogue_version": ws.catalogue.version,
+                    "created_at": utc,
+                    "created_on": today,
+                    "promised_days": d.promised,
+                    "legal_days": d.legal,
+                    "clerk": who["actor"],
+                    "window": window,
+                    "revision": 1,
+                    "accepted_on": None,
+                    "due_date": None,
+                    "due_provisional": False,
+                    "tolerated_until": None,
+                    "pauses_json": "[]",
+                }
+                new_rows.append(row)
+            key = (row["catalogue_version"], row["subject_kind"], row["subject_code"])
+            if key not in snapshots:
+                snapshots[key] = snapshot_id(s, *key, [m.item for m in draft.marks])
+            row.update(
+                applicant_id=applicant_ids[(a.kind, a.id_number)],
+                applicant_kind=a.kind,
+                applicant_name=a.name,
+                applicant_id_number=a.id_number,
+                applicant_phone=a.phone,
+                applicant_address=a.address,
+                state=state,
+                updated_at=utc,
+                checklist_id=snapshots[key],
+                marks_json=json.dumps(compact[i], ensure_ascii=False),
+                reason=d.reason,
             )
-            case.marks_json = json.dumps(compact, ensure_ascii=False)
-            case.reason = reason
-            if decision == "accept":
-                due = add_working_days(today, promised, ws.calendar)
-                case.accepted_on, case.due_date, case.due_provisional = today, due.date, due.provisional
-                if found.tolerated:
+            if d.decision == "accept":
+                due = add_working_days(today, d.promised, ws.calendar)
+                row.update(accepted_on=today, due_date=due.date, due_provisional=due.provisional)
+                if d.tolerated:
                     # Tolerated materials are due before the result, never after it.
                     tol = add_working_days(today, TOLERANCE_WORKING_DAYS, ws.calendar).date
-                    case.tolerated_until = min(tol, due.date) if due.date > today else tol
+                    row["tolerated_until"] = min(tol, due.date) if due.date > today else tol
+            rows.append(row)
+        if new_rows:
+            # Plain executemany, then the ids by number: RETURNING over thousands of rows is
+            # far slower in SQLAlchemy than one indexed look-up.
+            s.execute(Case.__table__.insert(), new_rows)
+            ids = _ids_by(s, Case.number, Case.id, [row["number"] for row in new_rows])
+            for row in new_rows:
+                row["id"] = ids[row["number"]]
+        for i, case in resumed.items():
+            for k, v in rows[i].items():
+                setattr(case, k, v)
             s.add(case)
+        if resumed:
             s.flush()
-            if case.revision == 1:
-                self._event(
-                    s,
-                    case,
-                    lifecycle.EVENT_CREATED,
-                    {
-                        "uid": case.uid,
-                        "subject_kind": case.subject_kind,
-                        "subject_code": case.subject_code,
-                        "subject_name": case.subject_name,
-                        "catalogue_version": case.catalogue_version,
-                        "promised_days": promised,
-                        "legal_days": legal,
-                    },
-                    utc,
+        events: list[dict] = []
+        for d, row, marks in zip(decisions, rows, compact, strict=True):
+            if row["revision"] == 1:
+                events.append(
+                    _event_row(
+                        who,
+                        row,
+                        lifecycle.EVENT_CREATED,
+                        {
+                            "uid": row["uid"],
+                            "subject_kind": row["subject_kind"],
+                            "subject_code": row["subject_code"],
+                            "subject_name": row["subject_name"],
+                            "catalogue_version": row["catalogue_version"],
+                            "promised_days": row["promised_days"],
+                            "legal_days": row["legal_days"],
+                        },
+                        d.utc,
+                    )
                 )
+            a = d.applicant
             payload: dict = {
-                "state": state,
+                "state": row["state"],
                 "applicant": {
-                    "kind": applicant.kind,
-                    "id_number": applicant.id_number,
-                    "name": applicant.name,
-                    "phone": applicant.phone,
-                    "address": applicant.address,
+                    "kind": a.kind,
+                    "id_number": a.id_number,
+                    "name": a.name,
+                    "phone": a.phone,
+                    "address": a.address,
                 },
-                "marks": compact,
-                "reason": reason,
-                "revision": case.revision,
+                "marks": marks,
+                "reason": row["reason"],
+                "revision": row["revision"],
             }
-            if decision == "accept":
+            if d.decision == "accept":
                 payload.update(
-                    accepted_on=str(case.accepted_on),
-                    due_date=str(case.due_date),
-                    due_provisional=case.due_provisional,
-                    tolerated_until=str(case.tolerated_until) if case.tolerated_until else None,
+                    accepted_on=str(row["accepted_on"]),
+                    due_date=str(row["due_date"]),
+                    due_provisional=row["due_provisional"],
+                    tolerated_until=str(row["tolerated_until"]) if row["tolerated_until"] else None,
                 )
-            self._event(s, case, lifecycle.EVENT_FOR[decision], payload, utc)
-            from app.services.printing import queue_case_document
+            events.append(_event_row(who, row, lifecycle.EVENT_FOR[d.decision], payload, d.utc))
+        s.execute(CaseEvent.__table__.insert(), events)
+        if not print_documents:
+            return [Decision(case=None, job_id=None, number=row["number"]) for row in rows]
+        from app.services.printing import queue_case_document
 
-            doc = {"accept": "receipt", "notify": "notice", "refuse": "refusal"}[decision]
-            job_id = queue_case_document(ws, s, case, doc, marks=draft.marks).job_id
-        return Decision(case=case, job_id=job_id)
+        cases = self._load_cases(s, [row["id"] for row in rows])
+        out = []
+        for d, row in zip(decisions, rows, strict=True):
+            case = cases[row["id"]]
+            doc = {"accept": "receipt", "notify": "notice", "refuse": "refusal"}[d.decision]
+            job_id = queue_case_document(ws, s, case, doc, marks=d.draft.marks).job_id
+            out.append(Decision(case=case, job_id=job_id, number=case.number))
+        return out
 
-    def _upsert_applicant(self, s, a: CleanApplicant, at: datetime) -> Applicant:
-        row = (
-            s.exec(select(Applicant).where(Applicant.kind == a.kind, Applicant.id_number == a.id_number))
-            .scalars()
-            .first()
-        )
-        if row is None:
-            row = Applicant(
-                kind=a.kind,
-                id_number=a.id_number,
-                name=a.name,
-                phone=a.phone,
-                address=a.address,
-                created_at=at,
-                updated_at=at,
+    @staticmethod
+    def _load_cases(s, ids: list[int]) -> dict[int, Case]:
+        out: dict[int, Case] = {}
+        for i in range(0, len(ids), 500):
+            q = select(Case).where(Case.id.in_(ids[i : i + 500])).execution_options(populate_existing=True)
+            out.update((c.id, c) for c in s.exec(q).scalars())
+        return out
+
+    def _upsert_applicants(self, s, decisions: Sequence[PreparedDecision]) -> dict[tuple[str, str], int]:
+        """Each applicant's row id: a returning applicant's details are replaced by the latest."""
+        latest: dict[tuple[str, str], tuple[CleanApplicant, datetime, datetime]] = {}
+        for d in decisions:
+            key = (d.applicant.kind, d.applicant.id_number)
+            first = latest[key][1] if key in latest else d.utc
+            latest[key] = (d.applicant, first, d.utc)
+        known: dict[tuple[str, str], int] = {}
+        keys = list(latest)
+        for i in range(0, len(keys), 400):
+            part = keys[i : i + 400]
+            q = select(Applicant.kind, Applicant.id_number, Applicant.id).where(
+                Applicant.id_number.in_([k[1] for k in part])
             )
-        else:
-            row.name, row.phone, row.address, row.updated_at = a.name, a.phone, a.address, at
-        s.add(row)
-        s.flush()
-        return row
+            for kind, idn, aid in s.execute(q):
+                if (kind, idn) in latest:
+                    known[(kind, idn)] = aid
+        fresh = [k for k in keys if k not in known]
+        if known:
+            s.execute(
+                update(Applicant),
+                [
+                    {
+                        "id": known[k],
+                        "name": a.name,
+                        "phone": a.phone,
+                        "address": a.address,
+                        "updated_at": last,
+                    }
+                    for k in keys
+                    if k in known
+                    for a, _first, last in [latest[k]]
+                ],
+            )
+        if fresh:
+            rows = [
+                {
+                    "kind": a.kind,
+                    "id_number": a.id_number,
+                    "name": a.name,
+                    "phone": a.phone,
+                    "address": a.address,
+                    "created_at": first,
+                    "updated_at": last,
+                }
+                for k in fresh
+                for a, first, last in [latest[k]]
+            ]
+            s.execute(Applicant.__table__.insert(), rows)
+            ids = _ids_by(s, Applicant.id_number, Applicant.id, [k[1] for k in fresh], Applicant.kind)
+            known.update((k, ids[(k[1], k[0])]) for k in fresh)
+        return known
 
-    def _next_number(self, s, day: date) -> str:
-        """The next sequence of this workstation and day, written in the case's transaction."""
+    def _next_numbers(self, s, days: Sequence[date]) -> list[str]:
+        """The next case numbers of this workstation for these days, in order; the counters are
+        written in the caller's transaction, so a number is never handed out twice."""
         ws = self.ws
-        key = (ws.office_code, ws.workstation_id, day)
-        counter = s.get(NumberCounter, key)
-        if counter is None:
-            counter = NumberCounter(office_code=key[0], workstation_id=key[1], day=day, last_seq=0)
-        counter.last_seq += 1
-        s.add(counter)
-        return str(make_case_number(ws.office_code, ws.workstation_id, day, counter.last_seq))
-
-    def _event(self, s, case: Case, kind: str, payload: dict, at: datetime) -> None:
-        s.add(
-            CaseEvent(
-                event_id=str(uuid.uuid4()),
-                case_id=case.id,
-                case_number=case.number,
-                kind=kind,
-                payload_json=json.dumps(payload, ensure_ascii=False, default=str),
-                actor=self.ws.clerk,
-                office_code=self.ws.office_code,
-                workstation_id=self.ws.workstation_id,
-                at=at,
+        office, wsid = ws.office_code, ws.workstation_id
+        wanted = sorted(set(days))
+        last: dict[date, int] = {}
+        for i in range(0, len(wanted), 400):
+            q = select(NumberCounter.day, NumberCounter.last_seq).where(
+                NumberCounter.office_code == office,
+                NumberCounter.workstation_id == wsid,
+                NumberCounter.day.in_(wanted[i : i + 400]),
             )
-        )
+            last.update((day, seq) for day, seq in s.execute(q))
+        stored = set(last)
+        out = []
+        for day in days:
+            last[day] = last.get(day, 0) + 1
+            out.append(str(make_case_number(office, wsid, day, last[day])))
+        changed = [
+            {"office_code": office, "workstation_id": wsid, "day": d, "last_seq": last[d]} for d in wanted
+        ]
+        if stored:
+            s.execute(update(NumberCounter), [c for c in changed if c["day"] in stored])
+        if len(stored) < len(changed):
+            s.execute(NumberCounter.__table__.insert(), [c for c in changed if c["day"] not in stored])
+        return out
+
+
+def _event_row(who: dict, case: dict, kind: str, payload: dict, at: datetime) -> dict:
+    """A case_event row: a new id, the case, the payload, who wrote it (actor, office, ws), when."""
+    return {
+        "event_id": str(uuid.uuid4()),
+        "case_id": case["id"],
+        "case_number": case["number"],
+        "kind": kind,
+        "payload_json": json.dumps(payload, ensure_ascii=False, default=str),
+        **who,
+        "at": at,
+        "synced_at": None,
+    }
+
+
+def _ids_by(s, key, id_col, values: list, *extra) -> dict:
+    """{key value (and extra columns, as a tuple): id} for rows whose ``key`` is in ``values``."""
+    out: dict = {}
+    for i in range(0, len(values), 500):
+        for row in s.execute(select(key, *extra, id_col).where(key.in_(values[i : i + 500]))):
+            out[tuple(row[:-1]) if extra else row[0]] = row[-1]
+    return out
 
 
 def snapshot_id(s, version: str, kind: str, code: str, items: Sequence[ChecklistItem]) -> int:

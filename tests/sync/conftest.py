@@ -154,6 +154,11 @@ def make_workstation(
     office: str = OFFICE,
     wsid: str = WSID,
 ):
+    """A workstation on a real store, set up for the hub at ``url``, with ``cases`` cases.
+
+    The cases are decided by the intake service's writer, as at the window (demo seed goes
+    through IntakeService.decide_many): the same rows and event payloads the window syncs.
+    """
     from app.services.demo import seed_cases
     from app.services.workstation import open_workstation
 
