@@ -144,9 +144,10 @@ def load_search_index(catalogue_dir: Path):
         if index is not None:
             return index
     # Missing or stale (a catalogue copied in by hand, an older format): build it once.
-    from forms.loader import parse_catalogue
+    from forms.loader import _parse_bytes
 
-    cat = parse_catalogue(json.loads(raw), str(current), validate_schema=False)
+    # A damaged catalogue file fails here as a CatalogueError naming the file and the place.
+    cat = _parse_bytes(raw, str(current), validate_schema=False)
     try:
         catalogue_dir.mkdir(parents=True, exist_ok=True)
         return write_search_index(stored, cat, raw)

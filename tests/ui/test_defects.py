@@ -56,7 +56,7 @@ async def test_case_detail_follows_a_reprint_until_it_is_printed(ws):
         app = YichuangApp(ws)
         async with app.run_test(size=SIZE) as pilot:
             await start(app, pilot)
-            await wait_for(pilot, lambda: PrintSpool(ws).get(decided.job_id).state == "sent")
+            await wait_for(pilot, lambda: PrintSpool(ws).get(decided.job_id).state == "printed")
             number = decided.case.number
             await pilot.press("f8")
             await wait_for(pilot, lambda: isinstance(app.screen, CaseListScreen))
@@ -74,8 +74,8 @@ async def test_case_detail_follows_a_reprint_until_it_is_printed(ws):
             await wait_for(pilot, lambda: len(CaseService(ws).detail(number).jobs) == 2)
             reprint = CaseService(ws).detail(number).jobs[-1]
             assert reprint.reprint
-            await wait_for(pilot, lambda: PrintSpool(ws).get(reprint.job_id).state == "sent")
-            printed = f"{t('doc.receipt')}（{t('job.reprint')}）  {t('job.sent')}"
+            await wait_for(pilot, lambda: PrintSpool(ws).get(reprint.job_id).state == "printed")
+            printed = f"{t('doc.receipt')}（{t('job.reprint')}）  {t('job.printed')}"
 
             # the open detail shows it printed, without being reopened
             await wait_for(pilot, lambda: printed in shown(detail.query_one("#case-detail")), timeout=10)

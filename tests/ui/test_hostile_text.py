@@ -175,7 +175,7 @@ async def test_the_sync_screen_shows_names_and_refusals_literally(ws):
 
     from app.domain.identifiers import ric_check_char
     from app.services.intake import ApplicantInput, IntakeService
-    from sync import local
+    from app.services.sync import outbox as local
 
     svc = IntakeService(ws)
     code = next(b.code for b in ws.catalogue.bundles.values() if b.name == "开便利店")
