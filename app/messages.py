@@ -471,6 +471,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The bundle is signed by another key than the one registered for this workstation",
     ),
     "hub.bundle_signature": ("数据包签名无效（被改动？）", "The bundle's signature is not valid (altered?)"),
+    "hub.bundle_bomb": (
+        "数据包解压后超过 {max} 字节（不符合正常数据包的压缩比），拒绝",
+        "The bundle decompresses to more than {max} bytes (no real bundle compresses that well)",
+    ),
     "hub.bundle_content": ("数据包内容无效：{error}", "The bundle's content is refused: {error}"),
     "hub.bundle_attachment": ("扫描件 {sha} 与其哈希不符", "Attachment {sha} does not match its hash"),
     "hub.catalogue_errors": ("{n} 处错误，未发布", "{n} error(s); nothing was published"),

@@ -93,6 +93,11 @@ def import_bundle(hub, data_dir: Path, source: Path) -> dict[str, Any]:
             if not (isinstance(f, dict) and protocol.is_sha256(f.get("sha256", ""))):
                 raise protocol.ProtocolError("an attachment has no sha256")
     except protocol.ProtocolError as exc:
+        if exc.status == 413:
+            limit = _body_limit(body)
+            raise BundleError(
+                f"bundle body decompresses to more than {limit} bytes", "hub.bundle_bomb", max=limit
+            ) from None
         raise BundleError(f"bundle content refused: {exc}", "hub.bundle_content", error=str(exc)) from None
     except (KeyError, TypeError) as exc:
         raise BundleError(
