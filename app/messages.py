@@ -379,6 +379,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "平台需要 --data-dir 目录（或环境变量 YICHUANG_HUB_DIR）",
         "The hub needs --data-dir DIR (or YICHUANG_HUB_DIR)",
     ),
+    "hub.listening": (
+        "平台已在 {url} 监听（数据 {data}，数据库 {db}）",
+        "Hub listening on {url} (data {data}, db {db})",
+    ),
     "hub.db_error": ("平台数据库：{error}", "Hub database: {error}"),
     "hub.upstream_token": ("--upstream 需要同时给出 --upstream-token", "--upstream needs --upstream-token"),
     "hub.tls_pair": ("--tls-cert 与 --tls-key 须同时给出", "--tls-cert and --tls-key go together"),

@@ -1230,6 +1230,9 @@ class HubStore:
             case = c.execute(select(case_t).where(case_t.c.number == e.case)).first()
             if case is None:
                 continue
+            if e.case_uid and e.case_uid != case.uid:  # another case under this number: never merged
+                self._uid_conflict(c, e, case.uid, e.case_uid)
+                continue
             seq = self._next_seqs(c, 1)
             c.execute(
                 insert(event_t).values(
