@@ -84,3 +84,15 @@ def test_a_second_token_for_a_window_needs_replace_which_revokes_the_old(sqlite_
     assert _pull(hub, new).status_code == 200
     refused = _pull(hub, old)
     assert refused.status_code == 401 and "revoked" in refused.json()["message"]
+
+
+def test_a_page_with_a_bad_cursor_is_not_applied(tmp_path):
+    from sync import protocol
+
+    ws = make_workstation(tmp_path / "ws", "http://127.0.0.1:9", "yc1_unused", cases=1)
+    outbox.apply_pulled(ws.store, [], 7)
+    for bad in (-5, 2**63, "8", True):
+        with pytest.raises(protocol.ProtocolError):
+            outbox.apply_pulled(ws.store, [], bad)
+    assert outbox.read_state(ws.store, outbox.CURSOR) == "7"
+    ws.close()

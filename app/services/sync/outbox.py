@@ -293,6 +293,8 @@ def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime 
     (``case_uid``), its uid; otherwise it is recorded as a conflict (``unknown_case``,
     ``uid_mismatch``) and not applied.
     """
+    if isinstance(cursor, bool) or not isinstance(cursor, int) or not 0 <= cursor <= protocol.MAX_SEQ:
+        raise protocol.ProtocolError(f"the hub's cursor {cursor!r} is not a sequence number")
     res = Applied()
     now = clock_now or _now()
     with store.write() as s:
