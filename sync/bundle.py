@@ -8,10 +8,12 @@ The header names the office, workstation, event count, the body's sha256, the to
 (first 16 hex digits of sha256(token)) and two signatures over ``canonical(header without
 hmac/signature) + b"\\n" + body``:
 
-* ``hmac``: HMAC-SHA256 keyed with sha256(token) — the hub stores exactly that hash, so it
-  can check that the bundle comes from the holder of that workstation's token;
+* ``hmac``: HMAC-SHA256 keyed with sha256(token) — binds the bundle to the token; since the
+  hub stores exactly that hash, it is not enough on its own;
 * ``signature``: Ed25519 by the workstation's key (printing.signing.Signer), with
-  ``public_key``: tamper evidence that also names the machine.
+  ``public_key``: the hub checks it against the key it registered for the workstation (on its
+  first push, or ``hub add-token --public-key``), so a copy of the hub's token table cannot
+  forge a bundle.
 
 Any change to any byte makes one of the checks fail and the bundle is refused whole.
 Importing applies events by event_id exactly once (a bundle imported twice, or whose
@@ -31,7 +33,13 @@ AUTH_FIELDS = ("hmac", "signature")
 
 
 class BundleError(ValueError):
-    pass
+    """A refused bundle: ``str()`` is English; ``key``/``fields`` name the message catalogue's
+    text (app.messages) for the commands that show it to people."""
+
+    def __init__(self, message: str, key: str = "", **fields: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.fields = fields
 
 
 def _canonical(header: dict[str, Any]) -> bytes:
@@ -42,20 +50,20 @@ def _canonical(header: dict[str, Any]) -> bytes:
 def read_bundle(data: bytes) -> tuple[dict[str, Any], bytes]:
     """(header, body) after checking the layout and the body hash; BundleError otherwise."""
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:
-        raise BundleError("not a yichuang bundle")
+        raise BundleError("not a yichuang bundle", "hub.bundle_not_bundle")
     (n,) = struct.unpack(">Q", data[len(MAGIC) : len(MAGIC) + 8])
     if n > MAX_HEADER or len(MAGIC) + 8 + n > len(data):
-        raise BundleError("bundle header is damaged")
+        raise BundleError("bundle header is damaged", "hub.bundle_damaged")
     start = len(MAGIC) + 8
     try:
         header = json.loads(data[start : start + n].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BundleError("bundle header is damaged") from None
+        raise BundleError("bundle header is damaged", "hub.bundle_damaged") from None
     if not isinstance(header, dict) or header.get("v") != 1:
-        raise BundleError("unknown bundle version")
+        raise BundleError("unknown bundle version", "hub.bundle_version")
     body = data[start + n :]
     if hashlib.sha256(body).hexdigest() != header.get("body_sha256"):
-        raise BundleError("bundle body does not match its hash (damaged or altered)")
+        raise BundleError("bundle body does not match its hash (damaged or altered)", "hub.bundle_hash")
     return header, body
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,8 @@ MAX_BODY = 4 * 1024 * 1024  # compressed request body
 MAX_DECODED = 32 * 1024 * 1024  # after decompression (a zip bomb stops here)
 MAX_EVENTS = 5_000  # per batch
 MAX_EVENT_BYTES = 256 * 1024  # one event's payload, as JSON
+MAX_DEPTH = 32  # nesting of one event's payload
+MAX_SEQ = 2**63 - 1  # sequences and cursors are signed 64-bit
 MAX_PULL = 2_000  # events per pull page
 TARGET_BATCH_BYTES = 48 * 1024  # the client aims for batches about this big (compressed)
 
@@ -53,23 +56,102 @@ def compress(obj: Any, level: int | None = None) -> bytes:
     return cctx.compress(dumps(obj))
 
 
+class _Sink:
+    """Collects decoded bytes and stops the decoder the moment they pass ``limit``."""
+
+    def __init__(self, limit: int, keep: bool = True) -> None:
+        self.limit, self.keep, self.size = limit, keep, 0
+        self.parts: list[bytes] = []
+
+    def write(self, data) -> int:  # noqa: ANN001 (a buffer from zstandard)
+        self.size += len(data)
+        if self.size > self.limit:
+            raise ProtocolError(f"body decompresses to more than {self.limit} bytes", 413, "too_large")
+        if self.keep:
+            self.parts.append(bytes(data))
+        return len(data)
+
+
+class Decoder:
+    """Incremental, capped decoding of a body that arrives in pieces (a request or an answer).
+
+    Both the bytes on the wire (``max_body``) and the decoded bytes (``max_decoded``) are
+    capped while the body streams in, so a chunked body or a decompression bomb is refused
+    (``ProtocolError`` 413) after reading at most the cap, never the whole of it.
+    """
+
+    def __init__(
+        self,
+        content_encoding: str | None,
+        *,
+        max_body: int = MAX_BODY,
+        max_decoded: int = MAX_DECODED,
+        encodings: tuple[str, ...] = (ENCODING, "identity"),
+        keep: bool = True,
+    ) -> None:
+        enc = (content_encoding or "identity").strip().lower() or "identity"
+        if enc not in encodings:
+            allowed = ", ".join(e for e in encodings if e != "identity")
+            raise ProtocolError(
+                f"unsupported Content-Encoding {content_encoding!r} (use {allowed})", 415, "encoding"
+            )
+        self.encoding = enc
+        self.max_body = max_body
+        self.received = 0
+        self._sink = _Sink(max_decoded, keep)
+        self._zstd = zstandard.ZstdDecompressor().stream_writer(self._sink) if enc == ENCODING else None
+        self._gzip = zlib.decompressobj(wbits=31) if enc == "gzip" else None
+
+    def feed(self, chunk: bytes) -> None:
+        self.received += len(chunk)
+        if self.received > self.max_body:
+            raise ProtocolError(f"body is over the limit of {self.max_body} bytes", 413, "too_large")
+        try:
+            if self._zstd is not None:
+                self._zstd.write(chunk)
+            elif self._gzip is not None:
+                data = chunk
+                while data:  # max_length bounds each step: a bomb never expands in one go
+                    self._sink.write(self._gzip.decompress(data, 1 << 20))
+                    data = self._gzip.unconsumed_tail
+            else:
+                self._sink.write(chunk)
+        except zstandard.ZstdError as exc:
+            raise ProtocolError(f"body is not a valid zstd frame: {exc}") from None
+        except zlib.error as exc:
+            raise ProtocolError(f"body is not valid gzip: {exc}") from None
+
+    def finish(self) -> bytes:
+        try:
+            if self._zstd is not None:
+                self._zstd.flush()
+            elif self._gzip is not None:
+                self._sink.write(self._gzip.flush())
+                if not self._gzip.eof:
+                    raise ProtocolError("gzip body is truncated")
+        except zstandard.ZstdError as exc:
+            raise ProtocolError(f"body is not a valid zstd frame: {exc}") from None
+        return b"".join(self._sink.parts)
+
+    @property
+    def decoded_size(self) -> int:
+        return self._sink.size
+
+
 def decompress(data: bytes, limit: int = MAX_DECODED) -> bytes:
     """Decompress a zstd frame, refusing anything that grows past ``limit`` bytes."""
-    chunks: list[bytes] = []
-    total = 0
-    try:
-        with zstandard.ZstdDecompressor().stream_reader(data, read_across_frames=True) as reader:
-            while True:
-                piece = reader.read(1 << 20)
-                if not piece:
-                    break
-                chunks.append(piece)
-                total += len(piece)
-                if total > limit:
-                    raise ProtocolError(f"body decompresses to more than {limit} bytes", 413, "too_large")
-    except zstandard.ZstdError as exc:
-        raise ProtocolError(f"body is not a valid zstd frame: {exc}") from None
-    return b"".join(chunks)
+    d = Decoder(ENCODING, max_body=len(data), max_decoded=limit)
+    d.feed(data)
+    return d.finish()
+
+
+def decompressed_size(data: bytes, limit: int) -> int:
+    """The decoded size of a zstd body, found without keeping it (ProtocolError past ``limit``)."""
+    d = Decoder(ENCODING, max_body=len(data), max_decoded=limit, keep=False)
+    for i in range(0, len(data), 1 << 20):
+        d.feed(data[i : i + (1 << 20)])
+    d.finish()
+    return d.decoded_size
 
 
 def loads(raw: bytes) -> Any:
@@ -77,17 +159,40 @@ def loads(raw: bytes) -> Any:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"body is not UTF-8 JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError("body is nested too deeply") from None
 
 
 def decode_body(body: bytes, content_encoding: str | None) -> Any:
     if len(body) > MAX_BODY:
         raise ProtocolError(f"body of {len(body)} bytes is over the limit of {MAX_BODY}", 413, "too_large")
-    enc = (content_encoding or "").strip().lower()
-    if enc == ENCODING:
-        return loads(decompress(body))
-    if enc in ("", "identity"):
-        return loads(body)
-    raise ProtocolError(f"unsupported Content-Encoding {content_encoding!r} (use zstd)", 415, "encoding")
+    d = Decoder(content_encoding)
+    d.feed(body)
+    return loads(d.finish())
+
+
+def check_media_type(content_type: str | None) -> None:
+    """A sync body is the protocol's media type; none given is taken as it, another is 415."""
+    if not content_type:
+        return
+    if content_type.split(";", 1)[0].strip().lower() != MEDIA_TYPE:
+        raise ProtocolError(f"Content-Type must be {MEDIA_TYPE}, not {content_type!r}", 415, "media_type")
+
+
+def check_depth(obj: Any, limit: int = MAX_DEPTH) -> None:
+    """Refuse documents nested deeper than ``limit`` (they crash encoders and serve no one)."""
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        o, depth = stack.pop()
+        if isinstance(o, dict):
+            children = o.values()
+        elif isinstance(o, list):
+            children = o
+        else:
+            continue
+        if depth > limit:
+            raise ProtocolError(f"document nested more than {limit} levels")
+        stack.extend((c, depth + 1) for c in children)
 
 
 @dataclass(frozen=True)
@@ -103,9 +208,10 @@ class WireEvent:
     office: str
     ws: str
     at: str
+    case_uid: str = ""  # optional on a push; the hub checks it against the case's uid
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "case": self.case,
             "kind": self.kind,
@@ -116,6 +222,9 @@ class WireEvent:
             "ws": self.ws,
             "at": self.at,
         }
+        if self.case_uid:
+            out["case_uid"] = self.case_uid
+        return out
 
 
 def _str(d: dict, key: str, max_len: int = 200, *, required: bool = True) -> str:
@@ -141,6 +250,7 @@ def parse_event(d: Any) -> WireEvent:
     p = d.get("p", {})
     if not isinstance(p, dict):
         raise ProtocolError(f"event {eid}: payload p must be an object")
+    check_depth(p)
     if len(dumps(p)) > MAX_EVENT_BYTES:
         raise ProtocolError(f"event {eid}: payload over {MAX_EVENT_BYTES} bytes", 413, "too_large")
     return WireEvent(
@@ -153,6 +263,7 @@ def parse_event(d: Any) -> WireEvent:
         _str(d, "office", 12, required=False),
         _str(d, "ws", 4, required=False),
         _str(d, "at", 40),
+        _str(d, "case_uid", 64, required=False),
     )
 
 
@@ -173,3 +284,9 @@ def parse_batch(doc: Any) -> tuple[str, list[WireEvent]]:
 
 def is_sha256(text: str) -> bool:
     return bool(_SHA_RE.match(text or ""))
+
+
+def push_key(doc: Any) -> str:
+    """The workstation's Ed25519 public key (standard base64) if the push body names it."""
+    key = doc.get("key") if isinstance(doc, dict) else None
+    return key if isinstance(key, str) and len(key) <= 64 else ""

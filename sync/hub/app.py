@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from sync import docdelta, protocol
@@ -23,6 +24,41 @@ from sync.hub.store import HubStore, Principal, Refusal, utcnow
 
 def _error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+
+
+def _too_large(message: str, headers: dict | None = None) -> JSONResponse:
+    """413, and the connection is closed: the rest of the body is never read."""
+    return _error(413, "too_large", message, {"Connection": "close", **(headers or {})})
+
+
+async def _read_capped(request: Request, decoder: protocol.Decoder) -> bytes:
+    """The request body, decoded as it streams in; ProtocolError (413) as soon as a cap is passed,
+    whether or not the client announced a Content-Length (chunked bodies are read the same way)."""
+    size = request.headers.get("content-length")
+    if size is not None:
+        if not size.isdigit():
+            raise protocol.ProtocolError("Content-Length is not a number")
+        if int(size) > decoder.max_body:
+            raise protocol.ProtocolError(
+                f"body of {size} bytes is over the limit of {decoder.max_body}", 413, "too_large"
+            )
+    async for chunk in request.stream():
+        decoder.feed(chunk)
+    return decoder.finish()
+
+
+_INT_RE = re.compile(r"^-?[0-9]{1,20}$")
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    raw = raw.strip()
+    # the shape first: int() of a huge string is itself slow, and SQL cannot hold the number
+    if not _INT_RE.match(raw) or not low <= int(raw) <= high:
+        raise protocol.ProtocolError(f"{name} must be an integer {low}..{high}")
+    return int(raw)
 
 
 def _zjson(obj, status: int = 200, headers: dict | None = None) -> Response:
@@ -47,9 +83,18 @@ class Hub:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _error(401, "unauthorized", "missing bearer token", {"WWW-Authenticate": "Bearer"})
-        who = await run_in_threadpool(self.store.principal, token.strip())
-        if who is None:
-            return _error(401, "unauthorized", "unknown token", {"WWW-Authenticate": "Bearer"})
+        who = await run_in_threadpool(self.store.authenticate, token.strip())
+        if isinstance(who, str):
+            message = {
+                "revoked": "this token has been revoked; ask the hub's operator for a new one",
+                "expired": "this token has expired; ask the hub's operator for a new one",
+            }.get(who, "unknown token")
+            return _error(
+                401,
+                f"token_{who}" if who != "unknown" else "unauthorized",
+                message,
+                {"WWW-Authenticate": "Bearer"},
+            )
         if roles and who.role not in roles:
             return _error(403, "forbidden", f"role {who.role} may not call this endpoint")
         return who
@@ -62,18 +107,25 @@ class Hub:
         who = await self._who(request, "workstation", "hub")
         if isinstance(who, Response):
             return who
-        size = int(request.headers.get("content-length") or 0)
-        if size > protocol.MAX_BODY:
-            return _error(413, "too_large", f"body of {size} bytes is over the limit of {protocol.MAX_BODY}")
         try:
-            body = await request.body()
+            protocol.check_media_type(request.headers.get("content-type"))
+            decoder = protocol.Decoder(request.headers.get("content-encoding"))
+            raw = await _read_capped(request, decoder)
+            doc = await run_in_threadpool(protocol.loads, raw)
+            del raw
+            _batch, events = await run_in_threadpool(protocol.parse_batch, doc)
+        except protocol.ProtocolError as exc:
+            if exc.status == 413:
+                return _too_large(str(exc))
+            return _error(exc.status, exc.code, str(exc))
         except ClientDisconnect:
             return Response(status_code=400)
-        try:
-            doc = protocol.decode_body(body, request.headers.get("content-encoding"))
-            _batch, events = protocol.parse_batch(doc)
-        except protocol.ProtocolError as exc:
-            return _error(exc.status, exc.code, str(exc))
+        key = request.headers.get("x-yichuang-key") or protocol.push_key(doc)
+        if key and who.role == "workstation" and not who.public_key:
+            try:  # trust on first use: the key that first comes with this token signs its bundles
+                await run_in_threadpool(self.store.register_key, who.token_hash, key)
+            except ValueError:
+                return _error(400, "malformed", "X-Yichuang-Key is not an Ed25519 public key (base64)")
         result = await run_in_threadpool(self.store.push, who, events)
         return _zjson(result.to_json())
 
@@ -82,10 +134,10 @@ class Hub:
         if isinstance(who, Response):
             return who
         try:
-            after = int(request.query_params.get("after", "0"))
-            limit = int(request.query_params.get("limit", str(protocol.MAX_PULL)))
-        except ValueError:
-            return _error(400, "malformed", "after and limit must be integers")
+            after = _int_param(request, "after", 0, 0, protocol.MAX_SEQ)
+            limit = _int_param(request, "limit", protocol.MAX_PULL, 1, protocol.MAX_PULL)
+        except protocol.ProtocolError as exc:
+            return _error(400, exc.code, str(exc))
         events, more, cursor = await run_in_threadpool(self.store.pull, who, after, limit)
         out = {"v": protocol.VERSION, "now": utcnow(), "events": events, "more": more, "cursor": cursor}
         cat = await run_in_threadpool(self.store.current_version, "catalogue")
@@ -129,9 +181,10 @@ class Hub:
             return who
         q = request.query_params
         try:
-            page, per_page = int(q.get("page", "1")), int(q.get("per_page", "50"))
-        except ValueError:
-            return _error(400, "malformed", "page and per_page must be integers")
+            page = _int_param(request, "page", 1, 1, 10**9)
+            per_page = _int_param(request, "per_page", 50, 1, 500)
+        except protocol.ProtocolError as exc:
+            return _error(400, exc.code, str(exc))
         out = await run_in_threadpool(
             lambda: self.store.list_cases(
                 who, office=q.get("office"), state=q.get("state"), page=page, per_page=per_page
@@ -145,20 +198,27 @@ class Hub:
             return who
         number = request.path_params["number"].strip().upper()
         try:
-            body = await request.body()
-            if len(body) > protocol.MAX_EVENT_BYTES:
-                raise protocol.ProtocolError("body too large", 413, "too_large")
-            doc = protocol.decode_body(body, request.headers.get("content-encoding"))
+            decoder = protocol.Decoder(
+                request.headers.get("content-encoding"),
+                max_body=protocol.MAX_EVENT_BYTES,
+                max_decoded=protocol.MAX_EVENT_BYTES,
+            )
+            doc = protocol.loads(await _read_capped(request, decoder))
             if not isinstance(doc, dict) or not isinstance(doc.get("kind"), str):
                 raise protocol.ProtocolError("body must be an object with kind")
             payload = doc.get("payload", {})
             if not isinstance(payload, dict):
                 raise protocol.ProtocolError("payload must be an object")
+            protocol.check_depth(payload)
             eid = doc.get("event_id")
             if eid is not None and (not isinstance(eid, str) or not protocol._UUID_RE.match(eid)):
                 raise protocol.ProtocolError("event_id must be a lower-case UUID")
         except protocol.ProtocolError as exc:
+            if exc.status == 413:
+                return _too_large(str(exc))
             return _error(exc.status, exc.code, str(exc))
+        except ClientDisconnect:
+            return Response(status_code=400)
         try:
             detail, ev = await run_in_threadpool(
                 self.store.backoffice_event,
@@ -195,6 +255,9 @@ class Hub:
             ),
         )
 
+    def _lock(self, sha: str, office: str) -> asyncio.Lock:
+        return self._upload_locks.setdefault(f"{sha}/{office}", asyncio.Lock())
+
     async def files_create(self, request: Request) -> Response:
         who = await self._who(request, "workstation", "hub")
         if isinstance(who, Response):
@@ -211,11 +274,14 @@ class Hub:
             return _error(
                 413, "too_large", f"attachments are limited to {protocol.MAX_ATTACHMENT} bytes", self._tus()
             )
-        row = await run_in_threadpool(self.store.create_attachment, sha, length, meta.get("case", "")[:40])
-        if row["length"] != length:
-            return _error(
-                409, "length_mismatch", "this sha256 was announced with another length", self._tus()
+        async with self._lock(sha, who.office):  # never reset a slot under a running PATCH
+            row = await run_in_threadpool(
+                self.store.create_attachment, sha, length, meta.get("case", "")[:40], who.office
             )
+            if row.get("reset"):
+                (self.blobs / "partial" / _partial_name(sha, who.office)).unlink(missing_ok=True)
+        if row["length"] != length:  # only a complete upload keeps its length: its sha256 proved it
+            return _error(409, "length_mismatch", "this sha256 was uploaded with another length", self._tus())
         return Response(
             status_code=201,
             headers=self._tus({"Location": f"/api/v1/files/{sha}", "Upload-Offset": str(row["offset"])}),
@@ -225,7 +291,8 @@ class Hub:
         who = await self._who(request)
         if isinstance(who, Response):
             return who
-        row = await run_in_threadpool(self.store.attachment, request.path_params["sha"])
+        sha = request.path_params["sha"]
+        row = await run_in_threadpool(self.store.attachment, sha, who.office) if who.office else None
         if row is None:
             return Response(status_code=404, headers=self._tus())
         return Response(
@@ -244,18 +311,18 @@ class Hub:
             return _error(404, "not_found", "no such upload", self._tus())
         # one PATCH at a time per upload: a retry that overtakes a dying connection waits for it
         # to record how far it got, then learns the true offset (409) instead of racing it
-        lock = self._upload_locks.setdefault(sha, asyncio.Lock())
+        lock = self._lock(sha, who.office)
         try:
             await asyncio.wait_for(lock.acquire(), timeout=30)
         except TimeoutError:
             return _error(423, "locked", "another upload of this file is in progress", self._tus())
         try:
-            return await self._patch(request, sha)
+            return await self._patch(request, sha, who.office)
         finally:
             lock.release()
 
-    async def _patch(self, request: Request, sha: str) -> Response:
-        row = await run_in_threadpool(self.store.attachment, sha)
+    async def _patch(self, request: Request, sha: str, office: str) -> Response:
+        row = await run_in_threadpool(self.store.attachment, sha, office)
         if row is None:
             return _error(404, "not_found", "create the upload first", self._tus())
         try:
@@ -269,17 +336,21 @@ class Hub:
                 f"the upload is at {row['offset']}",
                 self._tus({"Upload-Offset": str(row["offset"])}),
             )
-        part = self.blobs / "partial" / sha
+        part = self.blobs / "partial" / _partial_name(sha, office)
         received = 0
-        disconnected = False
+        disconnected = over = False
+        room = row["length"] - offset
         with open(part, "ab") as fh:
             fh.truncate(offset)  # bytes past the acknowledged offset are not trusted
             try:
                 async for chunk in request.stream():
-                    if offset + received + len(chunk) > row["length"]:
-                        chunk = chunk[: row["length"] - offset - received]
+                    if received + len(chunk) > room:  # past the announced length: stop reading
+                        chunk = chunk[: room - received]
+                        over = True
                     fh.write(chunk)
                     received += len(chunk)
+                    if over:
+                        break
             except ClientDisconnect:
                 disconnected = True
             fh.flush()
@@ -290,7 +361,7 @@ class Hub:
             ok = await run_in_threadpool(_sha256_file, part) == sha
             if not ok:
                 part.unlink(missing_ok=True)
-                await run_in_threadpool(self.store.set_attachment_offset, sha, 0, False)
+                await run_in_threadpool(self.store.set_attachment_offset, sha, office, 0, False)
                 return _error(
                     460,
                     "checksum_mismatch",
@@ -298,7 +369,11 @@ class Hub:
                     self._tus({"Upload-Offset": "0"}),
                 )
             os.replace(part, self.blobs / sha)
-        await run_in_threadpool(self.store.set_attachment_offset, sha, new_offset, complete)
+        await run_in_threadpool(self.store.set_attachment_offset, sha, office, new_offset, complete)
+        if over:
+            return _too_large(
+                f"the upload's length is {row['length']}", self._tus({"Upload-Offset": str(new_offset)})
+            )
         if disconnected:
             return Response(status_code=400)
         return Response(status_code=204, headers=self._tus({"Upload-Offset": str(new_offset)}))
@@ -309,9 +384,18 @@ class Hub:
             return who
         sha = request.path_params["sha"]
         path = self.blobs / sha
-        if not protocol.is_sha256(sha) or not path.exists():
+        # a scan is read only through an office that uploaded it; others learn nothing (404)
+        if (
+            not protocol.is_sha256(sha)
+            or not path.exists()
+            or not await run_in_threadpool(self.store.attachment_readable, who, sha)
+        ):
             return _error(404, "not_found", "no such attachment")
-        return Response(path.read_bytes(), media_type="application/octet-stream")
+        return FileResponse(path, media_type="application/octet-stream")
+
+
+def _partial_name(sha: str, office: str) -> str:
+    return f"{sha}.{office}"
 
 
 def _tus_metadata(header: str) -> dict[str, str]:

@@ -33,6 +33,26 @@ def register(sub, add) -> None:
     q.add_argument("--office", default="", help="office code (workstation), county code prefix (hub)")
     q.add_argument("--workstation", default="", help="workstation id (role workstation)")
     q.add_argument("--name", default="", help="who holds it (back office: department or person)")
+    q.add_argument(
+        "--replace",
+        action="store_true",
+        help="a workstation that has a live token: revoke it and issue a new one",
+    )
+    q.add_argument("--expires", type=int, metavar="DAYS", help="the token expires after DAYS days")
+    q.add_argument(
+        "--public-key",
+        default="",
+        metavar="B64",
+        help="the workstation's Ed25519 public key (verifies its bundles)",
+    )
+    q.add_argument("--db", metavar="URL")
+    q = add(
+        "list-tokens", "list tokens (id, role, scope, use, expiry; never the token)", cmd_hub_list_tokens, hub
+    )
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q.add_argument("--db", metavar="URL")
+    q = add("revoke-token", "revoke a token by its id (see list-tokens)", cmd_hub_revoke_token, hub)
+    q.add_argument("id", help="the token's id (at least 6 hex digits)")
     q.add_argument("--db", metavar="URL")
     q = add(
         "import-bundle",
@@ -64,6 +84,12 @@ def _fail(message: str) -> SystemExit:
     return SystemExit(1)
 
 
+def _t(key: str, **fields) -> str:
+    from app.messages import t  # the one message catalogue (a domain module: allowed here)
+
+    return t(key, **fields)
+
+
 # --- commands -------------------------------------------------------------------------------------------
 def _hub_dir(args):
     import os
@@ -71,7 +97,7 @@ def _hub_dir(args):
 
     d = args.data_dir or os.environ.get("YICHUANG_HUB_DIR")
     if not d:
-        raise _fail("the hub needs --data-dir DIR (or YICHUANG_HUB_DIR)")
+        raise _fail(_t("hub.need_data_dir"))
     return Path(d).expanduser().resolve()
 
 
@@ -82,7 +108,7 @@ def _hub(args):
         return open_hub(_hub_dir(args), getattr(args, "db", None))
     except Exception as exc:  # a database that cannot be opened, as one line
         if exc.__class__.__module__.startswith(("sqlalchemy", "psycopg")):
-            raise _fail(f"hub database: {exc}") from None
+            raise _fail(_t("hub.db_error", error=exc)) from None
         raise
 
 
@@ -90,9 +116,9 @@ def cmd_hub_serve(args: argparse.Namespace) -> int:
     from sync.hub.serve import serve
 
     if args.upstream and not args.upstream_token:
-        raise _fail("--upstream needs --upstream-token")
+        raise _fail(_t("hub.upstream_token"))
     if bool(args.tls_cert) != bool(args.tls_key):
-        raise _fail("--tls-cert and --tls-key go together")
+        raise _fail(_t("hub.tls_pair"))
     serve(
         _hub_dir(args),
         args.host,
@@ -105,30 +131,132 @@ def cmd_hub_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scope(role: str, office: str, ws: str) -> str:
+    return f"{office}/{ws}" if role == "workstation" else (office or _t("hub.all_offices"))
+
+
 def cmd_hub_add_token(args: argparse.Namespace) -> int:
     from app.domain.numbering import validate_office_code, validate_workstation_id
+    from sync.hub.store import TokenExists, check_public_key
 
     office, wsid = args.office.strip(), args.workstation.strip()
     try:
         if args.role == "workstation":
             if not office or not wsid:
-                raise ValueError("--role workstation needs --office CODE and --workstation ID")
+                raise ValueError(_t("hub.ws_needs"))
             office, wsid = validate_office_code(office), validate_workstation_id(wsid)
         elif args.role == "hub":
             if not (office.isdigit() and 2 <= len(office) <= 9):
-                raise ValueError("--role hub needs --office with the county code prefix (e.g. 320724)")
+                raise ValueError(_t("hub.hub_needs"))
             wsid = ""
         else:
             wsid = ""
     except ValueError as exc:
         raise _fail(str(exc)) from None
+    if args.expires is not None and not 1 <= args.expires <= 36500:
+        raise _fail(_t("hub.bad_expiry"))
+    key = args.public_key.strip()
+    if key:
+        try:
+            check_public_key(key)
+        except ValueError:
+            raise _fail(_t("hub.bad_public_key")) from None
     hub = _hub(args)
-    token = hub.add_token(args.role, office, wsid, args.name.strip())
-    hub.close()
-    scope = f"{office}/{wsid}" if args.role == "workstation" else (office or "all offices")
-    print(f"new {args.role} token for {scope} (shown once; the hub keeps only its hash):")
+    try:
+        before = {r["id"] for r in hub.list_tokens() if not r["revoked"]}
+        token = hub.add_token(
+            args.role,
+            office,
+            wsid,
+            args.name.strip(),
+            public_key=key,
+            expires_days=args.expires,
+            replace=args.replace,
+        )
+        after = {r["id"]: r for r in hub.list_tokens()}
+    except TokenExists as exc:
+        raise _fail(_t("hub.token_exists", scope=f"{exc.office}/{exc.ws}", ids=", ".join(exc.ids))) from None
+    finally:
+        hub.close()
+    revoked = sorted(i for i in before if after[i]["revoked"])
+    if revoked:
+        print(_t("hub.token_replaces", ids=", ".join(revoked)))
+    from sync.hub.store import hash_token
+
+    mine = after[hash_token(token)[:16]]
+    if mine["expires"]:
+        print(_t("hub.token_expires", when=mine["expires"]))
+    print(_t("hub.token_new", role=_t(f"hub.role_{args.role}"), scope=_scope(args.role, office, wsid)))
     print(token)
     return 0
+
+
+def cmd_hub_list_tokens(args: argparse.Namespace) -> int:
+    import json
+
+    hub = _hub(args)
+    try:
+        rows = hub.list_tokens()
+    finally:
+        hub.close()
+    for r in rows:
+        r["status"] = "revoked" if r["revoked"] else ("expired" if r["expired"] else "live")
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print(_t("hub.tokens_none"))
+        return 0
+    head = [_t(f"hub.col_{c}") for c in ("id", "role", "scope", "created", "last_used", "expires", "status")]
+    table = [head] + [
+        [
+            r["id"],
+            _t(f"hub.role_{r['role']}"),
+            _scope(r["role"], r["office"], r["workstation"]) + (f" {r['name']}" if r["name"] else ""),
+            r["created"][:16],
+            r["last_used"][:16] or _t("hub.never"),
+            r["expires"][:16] or _t("hub.never"),
+            _t(f"hub.status_{r['status']}") + (f" {r['revoked'][:16]}" if r["revoked"] else ""),
+        ]
+        for r in rows
+    ]
+    from printing.text import str_width as display_width  # CJK columns are two wide
+
+    widths = [max(display_width(row[i]) for row in table) for i in range(len(head))]
+    for row in table:
+        print("  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(row, widths)).rstrip())
+    return 0
+
+
+def cmd_hub_revoke_token(args: argparse.Namespace) -> int:
+    hub = _hub(args)
+    try:
+        out = hub.revoke_token(args.id)
+    except ValueError:
+        raise _fail(_t("hub.revoke_bad_id")) from None
+    except LookupError as exc:
+        n = exc.args[0]
+        raise _fail(
+            _t("hub.revoke_none", id=args.id) if n == 0 else _t("hub.revoke_many", id=args.id, n=n)
+        ) from None
+    finally:
+        hub.close()
+    if out["was_revoked"]:
+        print(_t("hub.revoked_already", id=out["id"]))
+    else:
+        print(
+            _t(
+                "hub.revoked",
+                id=out["id"],
+                role=_t(f"hub.role_{out['role']}"),
+                scope=_scope(out["role"], out["office"], out["workstation"]),
+            )
+        )
+    return 0
+
+
+def _bundle_message(exc) -> str:
+    return _t(exc.key, **exc.fields) if getattr(exc, "key", "") else str(exc)
 
 
 def cmd_hub_import_bundle(args: argparse.Namespace) -> int:
@@ -140,17 +268,24 @@ def cmd_hub_import_bundle(args: argparse.Namespace) -> int:
     try:
         out = import_bundle(hub, _hub_dir(args), Path(args.file))
     except BundleError as exc:
-        raise _fail(f"bundle refused, nothing applied: {exc}") from None
+        raise _fail(_t("hub.bundle_refused", error=_bundle_message(exc))) from None
     except OSError as exc:
-        raise _fail(f"cannot read {args.file}: {exc.strerror or exc}") from None
+        raise _fail(_t("hub.cannot_read", file=args.file, error=exc.strerror or exc)) from None
     finally:
         hub.close()
     print(
-        f"bundle of {out['office']}/{out['ws']}: {out['applied']} applied, {out['duplicate']} already here, "
-        f"{len(out['refused'])} refused, {out['attachments']} attachments"
+        _t(
+            "hub.bundle_done",
+            office=out["office"],
+            ws=out["ws"],
+            applied=out["applied"],
+            duplicate=out["duplicate"],
+            refused=len(out["refused"]),
+            attachments=out["attachments"],
+        )
     )
     for r in out["refused"]:
-        print(f"  refused {r['id']} ({r['case']}): {r['code']}: {r['reason']}")
+        print(_t("hub.bundle_refused_event", id=r["id"], case=r["case"], code=r["code"], reason=r["reason"]))
     return 0
 
 
@@ -162,11 +297,11 @@ def cmd_hub_publish_catalogue(args: argparse.Namespace) -> int:
     except CatalogueError as exc:
         for issue in exc.issues:
             print(str(issue))
-        raise _fail(f"{len(exc.issues)} error(s); nothing was published") from None
+        raise _fail(_t("hub.catalogue_errors", n=len(exc.issues))) from None
     hub = _hub(args)
     v = hub.publish_document("catalogue", catalogue_to_dict(cat))
     hub.close()
-    print(f"published catalogue {v}")
+    print(_t("hub.published_catalogue", version=v))
     return 0
 
 
@@ -178,9 +313,9 @@ def cmd_hub_publish_calendar(args: argparse.Namespace) -> int:
     try:
         cal = WorkCalendar.from_dict(json.loads(open(args.file, encoding="utf-8").read()))
     except (OSError, ValueError) as exc:
-        raise _fail(f"{args.file}: {exc}") from None
+        raise _fail(_t("hub.file_error", file=args.file, error=exc)) from None
     hub = _hub(args)
     v = hub.publish_document("calendar", cal.to_dict())
     hub.close()
-    print(f"published calendar {v}")
+    print(_t("hub.published_calendar", version=v))
     return 0

@@ -76,8 +76,10 @@ def serve(
         fwd = Forwarder(store, upstream, upstream_token)
         fwd.start()
     scheme = "https" if tls else "http"
+    from app.messages import t
+
     print(
-        f"hub listening on {scheme}://{host}:{port} (data {data_dir}, db {store.url.split('://')[0]})",
+        t("hub.listening", url=f"{scheme}://{host}:{port}", data=data_dir, db=store.url.split("://")[0]),
         flush=True,
     )
     try:

@@ -43,7 +43,7 @@ from sqlalchemy.engine import Connection, Engine
 from app.domain import case_state as cs
 from sync import protocol
 
-HUB_SCHEMA = 1
+HUB_SCHEMA = 2  # 2: token life cycle (expiry, revocation, last use); attachments per office
 ROLES = ("workstation", "backoffice", "hub")
 
 md = MetaData()
@@ -61,7 +61,11 @@ token_t = Table(
     Column("name", String(100), nullable=False, default=""),
     Column("public_key", String(64), nullable=False, default=""),
     Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False, default=""),
+    Column("revoked_at", String(40), nullable=False, default=""),
+    Column("last_used_at", String(40), nullable=False, default=""),
 )
+TOKEN_COLUMNS_V2 = ("expires_at", "revoked_at", "last_used_at")
 event_t = Table(
     "hub_event",
     md,
@@ -141,10 +145,21 @@ doc_t = Table(  # catalogue and calendar versions
     Column("seq", BigInteger, nullable=False),
     Column("body", LargeBinary, nullable=False),  # zstd JSON
 )
-attachment_t = Table(
+attachment_v1_t = Table(  # schema 1: one slot per sha256 (any token could block it); migrated
     "hub_attachment",
     md,
     Column("sha256", String(64), primary_key=True),
+    Column("length", BigInteger, nullable=False),
+    Column("offset", BigInteger, nullable=False),
+    Column("complete", Boolean, nullable=False),
+    Column("case_number", String(40), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+)
+attachment_t = Table(  # an upload slot per (sha256, office): one office cannot block or read another's
+    "hub_file",
+    md,
+    Column("sha256", String(64), primary_key=True),
+    Column("office", String(12), primary_key=True),
     Column("length", BigInteger, nullable=False),
     Column("offset", BigInteger, nullable=False),
     Column("complete", Boolean, nullable=False),
@@ -193,6 +208,12 @@ class Principal:
     ws: str
     name: str
     token_hash: str = field(repr=False, default="")
+    public_key: str = ""  # the workstation's Ed25519 key (base64), once registered
+
+    @property
+    def token_id(self) -> str:
+        """What names a token in lists, bundles and revocations (never the token itself)."""
+        return self.token_hash[:16]
 
     @property
     def identity(self) -> str:
@@ -212,6 +233,15 @@ class Principal:
             return not self.office or office.startswith(self.office)
         return self.may_write_office(office)
 
+    def may_author(self, office: str, ws: str) -> bool:
+        """Authorship comes from the token: a window writes only as itself; a hub forwards its
+        county's windows' events."""
+        if self.role == "workstation":
+            return office == self.office and ws == self.ws
+        if self.role == "hub":
+            return office.startswith(self.office)
+        return False
+
 
 @dataclass
 class PushResult:
@@ -229,6 +259,32 @@ class PushResult:
             "seq": self.last_seq,
             "now": utcnow(),
         }
+
+
+class TokenExists(Exception):
+    """A workstation already has a live token (add-token needs --replace)."""
+
+    def __init__(self, office: str, ws: str, ids: list[str]) -> None:
+        super().__init__(f"{office}/{ws} already has a live token ({', '.join(ids)})")
+        self.office, self.ws, self.ids = office, ws, ids
+
+
+def check_public_key(key: str) -> bytes:
+    """The raw 32 bytes of a standard-base64 Ed25519 public key, or ValueError."""
+    import base64
+    import binascii
+
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("public key is not base64") from None
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 public key is 32 bytes")
+    return raw
+
+
+def _expired(expires_at: str, now: datetime) -> bool:
+    return bool(expires_at) and datetime.fromisoformat(expires_at) <= now
 
 
 class Refusal(Exception):
@@ -285,6 +341,8 @@ class HubStore:
                 raise RuntimeError(
                     f"hub database schema {have['schema']} is newer than this yichuang ({HUB_SCHEMA})"
                 )
+            elif int(have["schema"]) < 2:
+                self._migrate_v2(c)
         if self.current_document("catalogue") is None:
             from forms.loader import catalogue_to_dict, load_demo_catalogue
 
@@ -293,6 +351,34 @@ class HubStore:
             from app.domain.workdays import load_calendar
 
             self.publish_document("calendar", load_calendar(None).to_dict())
+
+    def _migrate_v2(self, c: Connection) -> None:
+        """Schema 1 -> 2: token columns; attachment slots per office (partial uploads restart)."""
+        from sqlalchemy import inspect
+
+        have = {col["name"] for col in inspect(c).get_columns("hub_token")}
+        for name in TOKEN_COLUMNS_V2:
+            if name not in have:
+                c.exec_driver_sql(f"ALTER TABLE hub_token ADD COLUMN {name} VARCHAR(40) NOT NULL DEFAULT ''")
+        rows = c.execute(select(attachment_v1_t)).all()
+        if rows:
+            c.execute(
+                insert(attachment_t),
+                [
+                    {
+                        "sha256": r.sha256,
+                        "office": r.case_number[:9],
+                        "length": r.length,
+                        "offset": r.offset if r.complete else 0,
+                        "complete": r.complete,
+                        "case_number": r.case_number,
+                        "created_at": r.created_at,
+                    }
+                    for r in rows
+                ],
+            )
+            c.execute(delete(attachment_v1_t))
+        c.execute(update(meta_t).where(meta_t.c.key == "schema").values(value=str(HUB_SCHEMA)))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -328,32 +414,172 @@ class HubStore:
             c.execute(insert(meta_t).values(key=key, value=value))
 
     # --- tokens ---------------------------------------------------------------------------------
-    def add_token(self, role: str, office: str = "", ws: str = "", name: str = "") -> str:
+    def add_token(
+        self,
+        role: str,
+        office: str = "",
+        ws: str = "",
+        name: str = "",
+        *,
+        public_key: str = "",
+        expires_days: int | None = None,
+        replace: bool = False,
+    ) -> str:
+        """A new token (returned once; only its hash is kept). A workstation has one live token:
+        another is refused (TokenExists) unless ``replace``, which revokes the old one."""
+        from datetime import timedelta
+
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        if public_key:
+            check_public_key(public_key)
+        if expires_days is not None and not 1 <= expires_days <= 36500:
+            raise ValueError("expiry must be 1..36500 days")
         token = "yc1_" + secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        expires = (now + timedelta(days=expires_days)).isoformat(timespec="seconds") if expires_days else ""
         with self.tx() as c:
+            if role == "workstation":
+                live = [
+                    r
+                    for r in c.execute(
+                        select(token_t).where(
+                            token_t.c.role == role,
+                            token_t.c.office == office,
+                            token_t.c.ws == ws,
+                            token_t.c.revoked_at == "",
+                        )
+                    ).all()
+                    if not _expired(r.expires_at, now)
+                ]
+                if live and not replace:
+                    raise TokenExists(office, ws, [r.hash[:16] for r in live])
+                if live:
+                    c.execute(
+                        update(token_t)
+                        .where(token_t.c.id.in_([r.id for r in live]))
+                        .values(revoked_at=now.isoformat(timespec="seconds"))
+                    )
             c.execute(
                 insert(token_t).values(
-                    hash=hash_token(token), role=role, office=office, ws=ws, name=name, created_at=utcnow()
+                    hash=hash_token(token),
+                    role=role,
+                    office=office,
+                    ws=ws,
+                    name=name,
+                    public_key=public_key,
+                    created_at=now.isoformat(timespec="seconds"),
+                    expires_at=expires,
+                    revoked_at="",
+                    last_used_at="",
                 )
             )
         return token
 
-    def principal(self, token: str) -> Principal | None:
+    def authenticate(self, token: str) -> Principal | str:
+        """The token's principal, or why it is refused ("unknown", "revoked", "expired")."""
         if not token or len(token) > 200:
-            return None
+            return "unknown"
         h = hash_token(token)
         with self.ro() as c:
             r = c.execute(select(token_t).where(token_t.c.hash == h)).first()
         if r is None:
-            return None
-        return Principal(r.role, r.office, r.ws, r.name, h)
+            return "unknown"
+        if r.revoked_at:
+            return "revoked"
+        now = datetime.now(UTC)
+        if _expired(r.expires_at, now):
+            return "expired"
+        self._touch(r.id, r.last_used_at, now)
+        return Principal(r.role, r.office, r.ws, r.name, h, r.public_key)
+
+    def principal(self, token: str) -> Principal | None:
+        who = self.authenticate(token)
+        return who if isinstance(who, Principal) else None
+
+    def _touch(self, token_row: int, last: str, now: datetime) -> None:
+        """Record the last use, at most once a minute, and never waiting behind a push."""
+        if last and (now - datetime.fromisoformat(last)).total_seconds() < 60:
+            return
+        if not self._write_lock.acquire(blocking=False):
+            return
+        try:
+            with self.engine.begin() as c:
+                c.execute(
+                    update(token_t)
+                    .where(token_t.c.id == token_row)
+                    .values(last_used_at=now.isoformat(timespec="seconds"))
+                )
+        finally:
+            self._write_lock.release()
 
     def principal_by_hash_prefix(self, prefix: str) -> list[Principal]:
+        """Live tokens whose hash starts with ``prefix`` (a bundle's token id)."""
+        now = datetime.now(UTC)
         with self.ro() as c:
             rows = c.execute(select(token_t).where(token_t.c.hash.like(prefix + "%"))).all()
-        return [Principal(r.role, r.office, r.ws, r.name, r.hash) for r in rows]
+        return [
+            Principal(r.role, r.office, r.ws, r.name, r.hash, r.public_key)
+            for r in rows
+            if not r.revoked_at and not _expired(r.expires_at, now)
+        ]
+
+    def list_tokens(self) -> list[dict]:
+        """Every token's metadata (never the token, nor its full hash)."""
+        now = datetime.now(UTC)
+        with self.ro() as c:
+            rows = c.execute(select(token_t).order_by(token_t.c.id)).all()
+        return [
+            {
+                "id": r.hash[:16],
+                "role": r.role,
+                "office": r.office,
+                "workstation": r.ws,
+                "name": r.name,
+                "created": r.created_at,
+                "last_used": r.last_used_at,
+                "expires": r.expires_at,
+                "revoked": r.revoked_at,
+                "expired": _expired(r.expires_at, now),
+                "public_key": r.public_key,
+            }
+            for r in rows
+        ]
+
+    def revoke_token(self, token_id: str) -> dict:
+        """Revoke the one token whose id (hash prefix, at least 6 hex digits) is ``token_id``."""
+        token_id = token_id.strip().lower()
+        if not (6 <= len(token_id) <= 64 and all(ch in "0123456789abcdef" for ch in token_id)):
+            raise ValueError("token_id")
+        with self.tx() as c:
+            rows = c.execute(select(token_t).where(token_t.c.hash.like(token_id + "%"))).all()
+            if len(rows) != 1:
+                raise LookupError(len(rows))
+            r = rows[0]
+            if not r.revoked_at:
+                c.execute(
+                    update(token_t)
+                    .where(token_t.c.id == r.id)
+                    .values(revoked_at=datetime.now(UTC).isoformat(timespec="seconds"))
+                )
+        return {
+            "id": r.hash[:16],
+            "role": r.role,
+            "office": r.office,
+            "workstation": r.ws,
+            "was_revoked": bool(r.revoked_at),
+        }
+
+    def register_key(self, token_hash: str, public_key: str) -> bool:
+        """Trust on first use: record a workstation's Ed25519 key unless one is already held."""
+        check_public_key(public_key)
+        with self.tx() as c:
+            n = c.execute(
+                update(token_t)
+                .where(token_t.c.hash == token_hash, token_t.c.public_key == "")
+                .values(public_key=public_key)
+            ).rowcount
+        return n == 1
 
     # --- documents (catalogue, calendar) ----------------------------------------------------------
     def publish_document(self, kind: str, doc: dict) -> str:
@@ -422,21 +648,31 @@ class HubStore:
         res = PushResult()
         via = via or who.identity
         with self.tx() as c:
-            known: set[str] = set()
+            known: dict[str, Any] = {}
             ids = [e.id for e in events]
             for i in range(0, len(ids), 500):
-                known.update(
-                    c.execute(
-                        select(event_t.c.event_id).where(event_t.c.event_id.in_(ids[i : i + 500]))
-                    ).scalars()
-                )
+                for r in c.execute(
+                    select(
+                        event_t.c.event_id,
+                        event_t.c.case_number,
+                        event_t.c.kind,
+                        event_t.c.payload,
+                        event_t.c.office,
+                        event_t.c.ws,
+                    ).where(event_t.c.event_id.in_(ids[i : i + 500]))
+                ):
+                    known[r.event_id] = r
             by_case: dict[str, list[protocol.WireEvent]] = {}
-            seen: set[str] = set()
+            seen: dict[str, protocol.WireEvent] = {}
             for e in events:
                 if e.id in known or e.id in seen:
-                    res.duplicate += 1
+                    other = known.get(e.id) or seen[e.id]
+                    if _same_content(e, other):
+                        res.duplicate += 1
+                    else:  # one id, two contents: never dropped silently
+                        res.refused.append(self._duplicate_id(c, e, other, via))
                     continue
-                seen.add(e.id)
+                seen[e.id] = e
                 by_case.setdefault(e.case, []).append(e)
             if not by_case:
                 res.last_seq = int(self.meta("seq", c) or 0)
@@ -508,21 +744,36 @@ class HubStore:
             raise Refusal("bad_case_number", f"{e.case}: {exc}") from None
         if str(num) != e.case:
             raise Refusal("bad_case_number", f"{e.case}: not in canonical form {num}")
-        if not who.may_write_office(num.office) or not who.may_write_office(e.office):
+        for office in (num.office, e.office):  # name the office that is not the token's
+            if not who.may_write_office(office):
+                raise Refusal(
+                    "forbidden_office", f"a token of office {who.office} may not write for office {office}"
+                )
+        if not who.may_author(e.office, e.ws):
             raise Refusal(
-                "forbidden_office", f"office {who.office} may not write cases of office {num.office}"
+                "not_your_workstation",
+                f"the event claims workstation {e.office}/{e.ws} but the token is {who.office}/{who.ws}",
             )
-        if who.role == "workstation" and e.kind not in cs.WINDOW_KINDS:
-            raise Refusal("kind_not_allowed", f"a workstation may not send {e.kind}")
         if e.kind not in cs.KNOWN_KINDS:
             raise Refusal("unknown_kind", f"unknown event kind {e.kind}")
+        if who.role == "workstation" and e.kind not in cs.WINDOW_KINDS:
+            raise Refusal("kind_not_allowed", f"a workstation may not send {e.kind}")
         if e.kind == cs.CREATED:
+            if who.role == "workstation" and num.workstation != who.ws:
+                raise Refusal(
+                    "not_your_workstation",
+                    f"case {e.case} is numbered by workstation {num.office}/{num.workstation}, "
+                    f"not by this token's {who.office}/{who.ws}",
+                )
             uid = e.p.get("uid")
             if not isinstance(uid, str) or not uid:
                 raise Refusal("bad_payload", "case.created needs uid")
             if case is not None:
                 if case["uid"] != uid:
-                    raise Refusal("number_conflict", f"case {e.case} already exists with another uid")
+                    self._uid_conflict(c, e, case["uid"], uid)
+                    raise Refusal(
+                        "number_conflict", f"case {e.case} already exists with another uid ({case['uid']})"
+                    )
                 return case
             kind, code = str(e.p.get("subject_kind", "")), str(e.p.get("subject_code", ""))
             level = _level_of(self.catalogue_obj(str(e.p.get("catalogue_version", ""))), kind, code)
@@ -549,7 +800,73 @@ class HubStore:
             raise Refusal(
                 "unknown_case", f"case {e.case} is not known here (its case.created has not arrived)"
             )
+        if e.case_uid and e.case_uid != case["uid"]:
+            self._uid_conflict(c, e, case["uid"], e.case_uid)
+            raise Refusal("number_conflict", f"case {e.case} here has uid {case['uid']}, not {e.case_uid}")
         return case
+
+    def _uid_conflict(self, c: Connection, e: protocol.WireEvent, held: str, sent: str) -> None:
+        """Two cases under one number are never merged: the hub records it for the back office."""
+        self._record_conflict(
+            c,
+            e.case,
+            e.id,
+            "uid_mismatch",
+            e.kind,
+            f"{e.office}/{e.ws}",
+            {"case_uid_here": held, "case_uid_sent": sent},
+        )
+
+    def _duplicate_id(self, c: Connection, e: protocol.WireEvent, other: Any, via: str) -> dict:
+        """An event id already used for other content: recorded as a conflict and refused."""
+        if isinstance(other, protocol.WireEvent):
+            before = {"case": other.case, "kind": other.kind, "office": other.office, "ws": other.ws}
+        else:
+            before = {"case": other.case_number, "kind": other.kind, "office": other.office, "ws": other.ws}
+        after = {"case": e.case, "kind": e.kind, "office": e.office, "ws": e.ws}
+        self._record_conflict(
+            c, before["case"], e.id, "duplicate_id", e.kind, via, {"held": before, "sent": after}
+        )
+        return {
+            "id": e.id,
+            "case": e.case,
+            "code": "duplicate_id",
+            "reason": f"event id {e.id} is already used for another event ({before['kind']} on {before['case']})",
+        }
+
+    def _record_conflict(
+        self, c: Connection, number: str, event_id: str, rule: str, kind: str, origin: str, detail: dict
+    ) -> None:
+        exists = c.execute(
+            select(conflict_t.c.id).where(
+                conflict_t.c.case_number == number,
+                conflict_t.c.event_id == event_id,
+                conflict_t.c.rule == rule,
+            )
+        ).first()
+        if exists is not None:
+            return
+        c.execute(
+            insert(conflict_t).values(
+                case_number=number,
+                event_id=event_id,
+                rule=rule,
+                kind=kind,
+                origin=origin[:120],
+                detail=json.dumps(detail, ensure_ascii=False),
+                seq=int(self.meta("seq", c) or 0),
+            )
+        )
+        c.execute(
+            update(case_t)
+            .where(case_t.c.number == number)
+            .values(
+                n_conflicts=select(func.count())
+                .select_from(conflict_t)
+                .where(conflict_t.c.case_number == number)
+                .scalar_subquery()
+            )
+        )
 
     def _applicant(
         self, c: Connection, e: protocol.WireEvent, author: str, number: str, seq: int
@@ -782,7 +1099,12 @@ class HubStore:
         limit = max(1, min(limit, protocol.MAX_PULL))
         with self.ro() as c:
             top = int(c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq")).scalar() or 0)
-            q = select(event_t).where(event_t.c.seq > after, event_t.c.seq <= top)
+            # each event carries its case's uid: a number alone is not a case's identity
+            q = (
+                select(event_t, case_t.c.uid.label("case_uid"))
+                .join(case_t, case_t.c.number == event_t.c.case_number, isouter=True)
+                .where(event_t.c.seq > after, event_t.c.seq <= top)
+            )
             if who.role == "workstation":
                 q = q.where(
                     event_t.c.owner_office == who.office,
@@ -908,6 +1230,9 @@ class HubStore:
             case = c.execute(select(case_t).where(case_t.c.number == e.case)).first()
             if case is None:
                 continue
+            if e.case_uid and e.case_uid != case.uid:  # another case under this number: never merged
+                self._uid_conflict(c, e, case.uid, e.case_uid)
+                continue
             seq = self._next_seqs(c, 1)
             c.execute(
                 insert(event_t).values(
@@ -932,36 +1257,70 @@ class HubStore:
             n += 1
         return n
 
-    # --- attachments -----------------------------------------------------------------------------------
-    def attachment(self, sha: str) -> dict | None:
+    # --- attachments: one upload slot per (sha256, office) ----------------------------------------------
+    def attachment(self, sha: str, office: str) -> dict | None:
         with self.ro() as c:
-            r = c.execute(select(attachment_t).where(attachment_t.c.sha256 == sha)).first()
+            r = c.execute(
+                select(attachment_t).where(attachment_t.c.sha256 == sha, attachment_t.c.office == office)
+            ).first()
         return None if r is None else dict(r._mapping)
 
-    def create_attachment(self, sha: str, length: int, case_number: str) -> dict:
+    def attachment_readable(self, who: Principal, sha: str) -> bool:
+        """Whether ``who`` may read the scan: a complete upload by an office it may read."""
+        with self.ro() as c:
+            offices = c.execute(
+                select(attachment_t.c.office).where(attachment_t.c.sha256 == sha, attachment_t.c.complete)
+            ).scalars()
+            return any(who.may_read_office(o) for o in offices)
+
+    def create_attachment(self, sha: str, length: int, case_number: str, office: str) -> dict:
+        """The office's slot for ``sha``. An unfinished slot announced with another length is
+        reset to the new one: whoever holds the real content finishes it (the sha256 decides)."""
         with self.tx() as c:
-            r = c.execute(select(attachment_t).where(attachment_t.c.sha256 == sha)).first()
+            key = (attachment_t.c.sha256 == sha, attachment_t.c.office == office)
+            r = c.execute(select(attachment_t).where(*key)).first()
             if r is None:
-                c.execute(
-                    insert(attachment_t).values(
-                        sha256=sha,
-                        length=length,
-                        offset=0,
-                        complete=False,
-                        case_number=case_number,
-                        created_at=utcnow(),
-                    )
-                )
-                return {"sha256": sha, "length": length, "offset": 0, "complete": False}
+                row = {
+                    "sha256": sha,
+                    "office": office,
+                    "length": length,
+                    "offset": 0,
+                    "complete": False,
+                    "case_number": case_number,
+                    "created_at": utcnow(),
+                }
+                c.execute(insert(attachment_t).values(**row))
+                return row
+            if r.length != length and not r.complete:
+                c.execute(update(attachment_t).where(*key).values(length=length, offset=0))
+                return {**dict(r._mapping), "length": length, "offset": 0, "reset": True}
             return dict(r._mapping)
 
-    def set_attachment_offset(self, sha: str, offset: int, complete: bool) -> None:
+    def set_attachment_offset(self, sha: str, office: str, offset: int, complete: bool) -> None:
         with self.tx() as c:
             c.execute(
                 update(attachment_t)
-                .where(attachment_t.c.sha256 == sha)
+                .where(attachment_t.c.sha256 == sha, attachment_t.c.office == office)
                 .values(offset=offset, complete=complete)
             )
+
+
+def _same_content(e: protocol.WireEvent, other: Any) -> bool:
+    """Whether a known event id carries the same event (lc is ordering, not content)."""
+    if isinstance(other, protocol.WireEvent):
+        return (e.case, e.kind, e.p, e.office, e.ws) == (
+            other.case,
+            other.kind,
+            other.p,
+            other.office,
+            other.ws,
+        )
+    return (e.case, e.kind, e.office, e.ws) == (
+        other.case_number,
+        other.kind,
+        other.office,
+        other.ws,
+    ) and e.p == json.loads(other.payload)
 
 
 def _wire_row(r) -> dict:
@@ -977,6 +1336,7 @@ def _wire_row(r) -> dict:
         "at": r.at,
         "seq": r.seq,
         "by": r.author,
+        **({"case_uid": r.case_uid} if getattr(r, "case_uid", None) else {}),
     }
 
 

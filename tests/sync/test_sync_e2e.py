@@ -15,6 +15,7 @@ from app.services.sync import actions
 from app.services.sync import outbox as local
 from app.services.sync.cycle import run_cycle
 from app.store.models import Case, CaseEvent
+from sync.hub.store import hash_token
 from tests.sync.conftest import OFFICE, WSID, make_workstation, ycli
 from tests.sync.helpers import decide, get
 from tests.sync.proxy import Proxy
@@ -130,6 +131,9 @@ def test_a_refused_event_blocks_only_its_case_and_can_be_set_aside(tmp_path, sql
 def test_bundle_exactly_once_and_tamper_refused(tmp_path, hub):
     token, bo = hub.token("workstation", OFFICE, WSID), hub.token("backoffice")
     ws = make_workstation(tmp_path / "ws", hub.url, token, cases=8, seed=3)
+    st = hub.store()  # the hub verifies bundles against the window's registered key (issue 11)
+    st.register_key(hash_token(token), ws.signer.public_key_b64())
+    st.close()
     ws.close()
     wsdir = str(tmp_path / "ws")
     bundle = tmp_path / "usb" / "office.ycb"
@@ -150,12 +154,12 @@ def test_bundle_exactly_once_and_tamper_refused(tmp_path, hub):
             *db,
             check=False,
         )
-        assert r.returncode == 1 and "refused" in r.stderr, r.stderr
+        assert r.returncode == 1 and "数据包被拒绝" in r.stderr, r.stderr
         assert hub_cases(hub, bo) == {}
     r = ycli("hub", "import-bundle", str(bundle), "--data-dir", str(hub.data_dir), *db)
-    assert "16 applied" in r.stdout
+    assert "应用 16 条" in r.stdout
     r = ycli("hub", "import-bundle", str(bundle), "--data-dir", str(hub.data_dir), *db)
-    assert "0 applied, 16 already here" in r.stdout
+    assert "应用 0 条，已有 16 条" in r.stdout
     ws = make_workstation(tmp_path / "ws", hub.url, token)
     rep = run_cycle(ws)  # the same events online: all duplicates
     assert rep.ok and rep.pushed == 0 and rep.duplicates == 16

@@ -52,9 +52,12 @@ def client_for(ws) -> HubClient:
         import ssl
 
         verify = ssl.create_default_context(cafile=ca)
-    return HubClient(
+    client = HubClient(
         str(ws.config.get("hub.url") or ""), str(ws.config.get("hub.token") or ""), verify=verify
     )
+    # the hub registers this key on the first push and verifies the window's bundles against it
+    client.http.headers["X-Yichuang-Key"] = ws.signer.public_key_b64()
+    return client
 
 
 def run_cycle(

@@ -287,7 +287,14 @@ class Applied:
 
 
 def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime | None = None) -> Applied:
-    """Apply pulled events and store the cursor, in one transaction; already known ids are skipped."""
+    """Apply pulled events and store the cursor, in one transaction; already known ids are skipped.
+
+    An event applies only to the local case with its number and, when the hub names it
+    (``case_uid``), its uid; otherwise it is recorded as a conflict (``unknown_case``,
+    ``uid_mismatch``) and not applied.
+    """
+    if isinstance(cursor, bool) or not isinstance(cursor, int) or not 0 <= cursor <= protocol.MAX_SEQ:
+        raise protocol.ProtocolError(f"the hub's cursor {cursor!r} is not a sequence number")
     res = Applied()
     now = clock_now or _now()
     with store.write() as s:
@@ -306,13 +313,16 @@ def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime 
                 continue
             known.add(e.id)
             case = s.execute(select(Case).where(Case.number == e.case)).scalars().first()
-            if case is None:  # not a case of this window: kept visible, never applied silently
+            # a number alone is not a case's identity: two machines set up as one workstation
+            # hold different cases under one number; an event for the other one is never applied
+            mismatch = case is not None and bool(e.case_uid) and e.case_uid != case.uid
+            if case is None or mismatch:  # kept visible to the clerk, never applied silently
                 res.orphans += 1
                 s.add(
                     SyncConflict(
                         case_number=e.case,
                         event_id=e.id,
-                        rule="unknown_case",
+                        rule="uid_mismatch" if mismatch else "unknown_case",
                         kind=e.kind,
                         origin=str(raw.get("by") or ""),
                         detail=protocol.dumps(raw).decode("utf-8"),
