@@ -112,8 +112,13 @@ def outer(keep: bool) -> None:
 # --- inner: runs in the fresh venv -----------------------------------------------------------
 
 
+DLE_EOT_1 = b"\x10\x04\x01"  # real-time status query the spool sends after a job
+ONLINE = b"\x12"  # the status byte of a printer that is online with no error
+
+
 class Listener:
-    """A loopback "printer": accepts connections and records every byte it reads."""
+    """A loopback "printer": accepts connections, records every byte it reads and answers
+    the status query after a job, as a real printer does (so the job is confirmed 已打印)."""
 
     def __init__(self) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -134,6 +139,9 @@ class Listener:
                 while chunk := conn.recv(65536):
                     with self.lock:
                         self.data += chunk
+                        answer = self.data.endswith(DLE_EOT_1)
+                    if answer:
+                        conn.sendall(ONLINE)
 
     def received(self) -> bytes:
         with self.lock:
