@@ -291,6 +291,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "number.check": ("案件编号校验失败", "The case number's check character is wrong"),
     "number.date": ("案件编号中的日期 {date} 无效", "The date {date} in the case number is not valid"),
+    # --- catalogue files (forms.loader, app.services.catalogue_files) ---------------------
+    "catalogue.version_exists": (
+        "事项清单版本 {version} 已导入过，且内容与本文件不同：已发布的版本不能修改，请为修改后的清单使用新的版本号",
+        "Catalogue version {version} was imported before with other content: a published version cannot change; give the changed catalogue a new version",
+    ),
     # --- sync (issue 4) ------------------------------------------------------------------
     "state.withdrawn": ("已撤回", "withdrawn"),
     "sync.bar_offline_only": ("未配置上级平台（仅离线）", "No platform configured (offline only)"),
