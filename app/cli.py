@@ -159,10 +159,10 @@ def cmd_config_get(args) -> int:
     config = load_config(resolve_data_dir(args.data_dir))
     if args.key is None:
         for key in known_keys():
-            print(f"{key} = {config.get(key)}")
+            print(f"{key} = {config.shown(key)}")
         return 0
     try:
-        print(config.get(args.key))
+        print(config.shown(args.key))
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
     return 0

@@ -291,6 +291,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "number.check": ("案件编号校验失败", "The case number's check character is wrong"),
     "number.date": ("案件编号中的日期 {date} 无效", "The date {date} in the case number is not valid"),
+    # --- settings (app.config) -------------------------------------------------------------
+    "config.dir_unwritable": (
+        "数据目录 {path} 无法写入：{error}",
+        "The data dir {path} cannot be written: {error}",
+    ),
+    "config.unknown_key": (
+        "没有设置项 {setting}；可用的设置项：{known}",
+        "Unknown setting {setting}; known: {known}",
+    ),
+    "config.key_format": (
+        "设置项名称应为“分组.名称”（如 office.code），而不是 {setting}",
+        "Setting names look like section.name (e.g. office.code), not {setting}",
+    ),
+    "config.invalid": ("{setting}：{error}", "{setting}: {error}"),
+    "config.language": ("ui.language 只能是 zh（简体中文）或 en（英文）", "ui.language must be zh or en"),
+    "config.printer_scheme": (
+        "printer.url 应以 tcp://、usb://、serial://、cups://、file:// 或 dir:// 开头",
+        "printer.url must start with tcp://, usb://, serial://, cups://, file:// or dir://",
+    ),
+    "config.printer_profile": (
+        "未知打印机型号 {value}；可选：{known}",
+        "Unknown printer profile {value}; known: {known}",
+    ),
+    "config.hotline": (
+        "office.hotline 只能包含数字、-、+、空格和括号，如 0518-83212345 或 12345",
+        "office.hotline: digits only (and - + space brackets), e.g. 0518-83212345 or 12345",
+    ),
+    "config.hub_url": (
+        "hub.url 应以 http:// 或 https:// 开头",
+        "hub.url must start with http:// or https://",
+    ),
+    "config.unreadable": ("{path} 不是有效的 TOML 文件：{error}", "{path} cannot be read as TOML: {error}"),
     # --- catalogue files (forms.loader, app.services.catalogue_files) ---------------------
     "catalogue.version_exists": (
         "事项清单版本 {version} 已导入过，且内容与本文件不同：已发布的版本不能修改，请为修改后的清单使用新的版本号",
