@@ -292,7 +292,7 @@ def cmd_case_show(args) -> int:
         print(
             "  "
             + t(
-                "result.due",
+                "result.due_now" if c.promised_days == 0 else "result.due",
                 date=c.due_date.isoformat(),
                 provisional=t("result.provisional") if c.due_provisional else "",
             )

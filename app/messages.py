@@ -109,6 +109,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.original_short": ("原件", "orig."),
     "form.copy_short": ("复印", "copy"),
     "intake.subject_info_now": ("{department} · 即办 · {fee}", "{department} · decided on the spot · {fee}"),
+    "intake.subject_info_now_legal": (
+        "{department} · 即办 · 法定{legal}个工作日 · {fee}",
+        "{department} · decided on the spot · legal {legal} working days · {fee}",
+    ),
     "intake.resumed_keeps_subject": (
         "继续受理的案件 {number} 不能更换事项；如需办理其他事项，请按 F9 新办件",
         "Case {number} keeps its matter; F9 starts a new intake for another one",
@@ -166,6 +170,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "result.refused": ("已不予受理，案件编号 {number}", "Refused, case {number}"),
     "result.due": ("承诺办结日期：{date}{provisional}", "Promised completion: {date}{provisional}"),
+    "result.due_now": ("即办，办结日期：{date}{provisional}", "Decided on the spot, by {date}{provisional}"),
     "result.provisional": ("（推定）", " (provisional)"),
     "result.printing": ("正在打印：{doc}", "Printing: {doc}"),
     # --- documents -------------------------------------------------------------------------

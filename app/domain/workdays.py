@@ -16,7 +16,8 @@ provisional (推定).
 Counting rules (see docs/working-days.md):
 
 * the day of acceptance does not count; the due date is the ``days``-th working
-  day after ``start``; ``days == 0`` gives ``start`` itself;
+  day after ``start``; ``days == 0`` (即办, decided on the spot) gives ``start``
+  when it is a working day, else the next working day (never a day off);
 * ``paused`` ranges (inclusive; e.g. waiting for 补正 materials) do not count
   against the limit: their working days are skipped, so they push the due date
   later and never earlier.
@@ -212,8 +213,9 @@ def add_working_days(
     """The due date ``days`` working days after ``start``.
 
     * The day of acceptance (``start``) does not count: the result is the
-      ``days``-th working day strictly after ``start``.  ``days == 0`` returns
-      ``start`` itself (not provisional).
+      ``days``-th working day strictly after ``start``.  ``days == 0`` (即办)
+      returns ``start`` when it is a working day, else the first working day
+      after it: a due date is always a working day.
     * ``paused`` is a sequence of inclusive ``(first, last)`` date ranges during
       which the clock stops (e.g. waiting for 补正 materials); working days inside
       them are not counted, so pauses only ever move the due date later.
@@ -229,8 +231,12 @@ def add_working_days(
         raise ValueError("时限天数不能为负数")
     start = _as_date(start)
     pauses = _normalise_pauses(paused)
-    if days == 0:
-        return DueDate(start, False)
+    if days == 0:  # 即办: the day of acceptance, or the next working day when that is a day off
+        d, provisional = start, not cal.is_announced(start)
+        while _is_paused(d, pauses) or not cal.is_working_day(d):
+            d += _ONE_DAY
+            provisional = provisional or not cal.is_announced(d)
+        return DueDate(d, provisional)
     provisional = False
     counted = 0
     d = start
