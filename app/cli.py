@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -137,8 +138,27 @@ def _workstation(args):
 
 
 def _print_json(obj) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # json escapes C0 controls itself; C1 controls, DEL and format characters (bidi overrides)
+    # it leaves raw with ensure_ascii=False: escape them too, the JSON value stays exact.
+    text = json.dumps(obj, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+_JSON_RAW = re.compile("[\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def _v(text: object) -> str:
+    """Stored text for the terminal: shown, never obeyed (no control or escape sequences)."""
+    from app.domain.text import visible
+
+    return visible(str(text))
+
+
+def _cell(text: object, width: int) -> str:
+    """A one-line table cell of stored text, padded to `width` terminal columns."""
+    from app.domain.text import visible
+
+    return _pad(visible(str(text), single_line=True), width)
 
 
 # --- commands ------------------------------------------------------------------------------
@@ -250,8 +270,8 @@ def cmd_case_list(args) -> int:
                 (
                     c.number,
                     _pad(t("state." + c.state), 8),
-                    _pad(c.applicant_name, 24),
-                    _pad(c.subject_name, 30),
+                    _cell(c.applicant_name, 24),
+                    _cell(c.subject_name, 30),
                     due,
                 )
             )
@@ -260,10 +280,14 @@ def cmd_case_list(args) -> int:
 
 
 def _pad(text: str, width: int) -> str:
-    """Pad to `width` terminal columns (CJK characters take two)."""
-    from printing.text import pad_right
+    """Pad to `width` terminal columns.
 
-    return pad_right(text, width)
+    A terminal's width, not the printer's: wide CJK characters take two columns, East Asian
+    ambiguous ones such as the middle dot in 买买提·艾力 take one (as terminals show them).
+    """
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
 
 
 def cmd_case_show(args) -> int:
@@ -285,9 +309,14 @@ def cmd_case_show(args) -> int:
         _print_json(data)
         return 0
     c = detail.case
-    print(f"{c.number}  {t('state.' + c.state)}")
-    print(f"  {t('cases.col_subject')}: {c.subject_name} ({c.subject_code}) · {c.catalogue_version}")
-    print(f"  {t('cases.col_applicant')}: {c.applicant_name}  {c.applicant_id_number}  {c.applicant_phone}")
+    print(f"{_v(c.number)}  {t('state.' + c.state)}")
+    print(
+        f"  {t('cases.col_subject')}: {_v(c.subject_name)} ({_v(c.subject_code)}) · {_v(c.catalogue_version)}"
+    )
+    print(
+        f"  {t('cases.col_applicant')}: {_v(c.applicant_name)}  {_v(c.applicant_id_number)}"
+        f"  {_v(c.applicant_phone)}"
+    )
     if c.due_date:
         print(
             "  "
@@ -299,20 +328,21 @@ def cmd_case_show(args) -> int:
         )
     if c.reason:
         label = t("case.reason") if c.state == "refused" else t("case.remarks")
-        print(f"  {label}: {c.reason}")
+        print(f"  {label}: {_v(c.reason)}")
     print(f"  {t('intake.checklist')}:")
     for m in detail.marks:
-        note = f"（{m.note}）" if m.note else ""
-        print(f"    [{_pad(t('status.' + m.status), 4)}] {m.item.name}{note}")
+        note = f"（{_v(m.note)}）" if m.note else ""
+        print(f"    [{_pad(t('status.' + m.status), 4)}] {_v(m.item.name)}{note}")
     print(f"  {t('case.timeline')}:")
     for e in detail.events:
         print(
-            f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}"
+            f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}"
+            f"  {_v(e.actor)}@{_v(e.workstation_id)}"
         )
     for j in detail.jobs:
         print(
-            f"    {j.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {t('doc.' + j.doc_kind)}  {j.state}"
-            f"  {j.last_error}".rstrip()
+            f"    {j.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {t('doc.' + j.doc_kind)}  {t('job.' + j.state)}"
+            f"  {_v(j.last_error)}".rstrip()
         )
     return 0
 
