@@ -329,10 +329,170 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "config.unreadable": ("{path} 不是有效的 TOML 文件：{error}", "{path} cannot be read as TOML: {error}"),
     # --- catalogue files (forms.loader, app.services.catalogue_files) ---------------------
+    "catalogue.problems": ("事项清单有{n}处错误", "{n} problem(s) in catalogue"),
+    "catalogue.at_line": ("第{line}行第{column}列", "line {line}, column {column}"),
+    "catalogue.unreadable": ("无法读取文件：{error}", "cannot read file: {error}"),
+    "catalogue.empty": ("文件为空", "file is empty"),
+    "catalogue.truncated_char": (
+        "文件在一个字符中间结束（文件不完整？）",
+        "unexpected end of file inside a character (file truncated?)",
+    ),
+    "catalogue.not_utf8": (
+        "文件不是有效的 UTF-8 编码（第{offset}字节处为 {byte}）",
+        "file is not valid UTF-8 (byte {byte} at offset {offset})",
+    ),
+    "catalogue.truncated_string": (
+        "文件在从此处开始的字符串中结束（文件不完整？）",
+        "unexpected end of file inside the string starting here (file truncated?)",
+    ),
+    "catalogue.truncated": (
+        "文件意外结束（文件不完整？）：{error}",
+        "unexpected end of file (file truncated?): {error}",
+    ),
+    "catalogue.bad_json": ("JSON 格式错误：{error}", "invalid JSON: {error}"),
+    "catalogue.json_constant": ("事项清单中不允许出现 {name}", "{name} is not allowed in a catalogue"),
+    "catalogue.invalid": ("事项清单无效：{error}", "invalid catalogue: {error}"),
+    "catalogue.format": ("format 应为 {format}", "format must be {format}"),
+    "catalogue.required": ("缺少必填字段", "missing required field"),
+    "catalogue.unknown_field": ("未知字段", "unknown field"),
+    "catalogue.type": ("类型应为 {expected}，实际为{got}", "must be of type {expected}, got {got}"),
+    "catalogue.enum": ("应为 {choices} 之一，实际为{got}", "must be one of {choices}; got {got}"),
+    "catalogue.const": ("应为 {expected}，实际为{got}", "must be {expected}; got {got}"),
+    "catalogue.got": ("{reason}，实际为{got}", "{reason}; got {got}"),
+    "catalogue.pattern": ("不符合格式 {pattern}", "does not match pattern {pattern}"),
+    "catalogue.pattern_date": ("应为 YYYY-MM-DD 格式的日期", "must be a date written YYYY-MM-DD"),
+    "catalogue.pattern_text": (
+        "应为单行非空文本，首尾不能有空格",
+        "must be non-empty text on one line, without leading or trailing spaces",
+    ),
+    "catalogue.pattern_code": (
+        "应为由英文字母、数字、“-”“_”“.”组成的编码（最多64个字符）",
+        "must be a code of ASCII letters, digits, '-', '_' or '.' (at most 64 characters)",
+    ),
+    "catalogue.pattern_key": (
+        "应为以小写字母开头、由小写英文字母、数字和“_”组成的键",
+        "must be a key of lower-case ASCII letters, digits and '_', starting with a letter",
+    ),
+    "catalogue.minimum": ("应不小于 {bound}，实际为{got}", "must be >= {bound}; got {got}"),
+    "catalogue.maximum": ("应不大于 {bound}，实际为{got}", "must be <= {bound}; got {got}"),
+    "catalogue.min_items": ("至少应有{n}项", "must contain at least {n} item(s)"),
+    "catalogue.unique_items": ("列表中的项不能重复", "items must be unique; this list repeats an item"),
+    "catalogue.min_length": ("至少应有{n}个字符", "must be at least {n} characters long"),
+    "catalogue.max_length": ("最多{n}个字符", "must be at most {n} characters long"),
+    "catalogue.a_boolean": ("布尔值 {value}", "boolean {value}"),
+    "catalogue.a_number": ("数字 {value}", "number {value}"),
+    "catalogue.a_string": ("字符串 {value}", "string {value}"),
+    "catalogue.an_array": ("数组", "an array"),
+    "catalogue.an_object": ("对象", "an object"),
+    "catalogue.control": (
+        "含有控制字符或不可见字符（{chars}）",
+        "contains control or invisible characters ({chars})",
+    ),
+    "catalogue.bad_date": ("不是有效的日历日期：{value}", "not a real calendar date: {value}"),
+    "catalogue.duplicate_matter": (
+        "事项编码 {code} 重复，首次出现于 {first}",
+        "duplicate matter code {code}, first used at {first}",
+    ),
+    "catalogue.promised_over_legal": (
+        "承诺时限 promised_days（{promised}）不能超过法定时限 legal_days（{legal}）",
+        "promised_days ({promised}) must not exceed legal_days ({legal})",
+    ),
+    "catalogue.tolerable_required": (
+        "只有必要材料才能设为可容缺（tolerable）",
+        "tolerable (容缺) is only allowed on a required material",
+    ),
+    "catalogue.duplicate_material": (
+        "材料键 {key} 在本事项中出现两次，首次出现于 {first}",
+        "material key {key} appears twice in this matter, first at {first}",
+    ),
+    "catalogue.material_names": (
+        "材料键 {key} 在此处名为 {name}，但在 {first} 名为 {known}；同一个键只能有一个名称",
+        "material key {key} is named {name} here but {known} at {first}; one key must have one name",
+    ),
+    "catalogue.duplicate_bundle": (
+        "一件事编码 {code} 重复，首次出现于 {first}",
+        "duplicate bundle code {code}, first used at {first}",
+    ),
+    "catalogue.bundle_is_matter": (
+        "一件事编码 {code} 与事项 {matter} 的编码相同",
+        "bundle code {code} is also the code of matter {matter}",
+    ),
+    "catalogue.unknown_matter": (
+        "未知事项 {code}：没有事项使用该编码",
+        "unknown matter {code}: no matter has this code",
+    ),
+    "catalogue.matter_twice": (
+        "事项 {code} 在本一件事中列出两次",
+        "matter {code} is listed twice in this bundle",
+    ),
     "catalogue.version_exists": (
         "事项清单版本 {version} 已导入过，且内容与本文件不同：已发布的版本不能修改，请为修改后的清单使用新的版本号",
         "Catalogue version {version} was imported before with other content: a published version cannot change; give the changed catalogue a new version",
     ),
+    "number.day_type": ("编号日期 {day} 无效：应为日期", "The numbering day {day} is not a date"),
+    "number.day_range": (
+        "编号日期 {day} 超出范围：只支持2000至2099年",
+        "The numbering day {day} is out of range: years 2000 to 2099 only",
+    ),
+    "number.seq_range": (
+        "当日流水号 {seq} 超出范围：应为1至{max}",
+        "The day's sequence number {seq} is out of range: 1 to {max}",
+    ),
+    # --- working days (app.domain.workdays) ------------------------------------------------
+    "calendar.not_object": (
+        "工作日历数据无效：顶层应为 JSON 对象",
+        "Invalid calendar data: the top level must be a JSON object",
+    ),
+    "calendar.format": (
+        "工作日历数据无效：格式标识应为 {expected}，实际为 {actual}",
+        "Invalid calendar data: format must be {expected}, not {actual}",
+    ),
+    "calendar.no_version": (
+        "工作日历数据无效：缺少版本号 version",
+        "Invalid calendar data: version is missing",
+    ),
+    "calendar.year": (
+        "工作日历数据无效：{name} 应为年份整数，实际为 {value}",
+        "Invalid calendar data: {name} must be a year (an integer), not {value}",
+    ),
+    "calendar.year_order": (
+        "工作日历数据无效：first_year ({first}) 晚于 last_year ({last})",
+        "Invalid calendar data: first_year ({first}) is after last_year ({last})",
+    ),
+    "calendar.holiday_weekend": (
+        "工作日历数据无效：holidays 只应列出周一至周五的休息日，{date} 是周末",
+        "Invalid calendar data: holidays lists only Monday-to-Friday days off; {date} is a weekend day",
+    ),
+    "calendar.workday_weekday": (
+        "工作日历数据无效：workdays 只应列出周六、周日的调休上班日，{date} 不是周末",
+        "Invalid calendar data: workdays lists only make-up Saturdays and Sundays; {date} is not a weekend day",
+    ),
+    "calendar.not_list": (
+        "工作日历数据无效：{name} 应为日期列表",
+        "Invalid calendar data: {name} must be a list of dates",
+    ),
+    "calendar.not_date": (
+        "工作日历数据无效：{name} 中的 {value} 不是 YYYY-MM-DD 日期",
+        "Invalid calendar data: {value} in {name} is not a YYYY-MM-DD date",
+    ),
+    "calendar.out_of_range": (
+        "工作日历数据无效：{name} 中的 {date} 不在 {first}–{last} 年范围内",
+        "Invalid calendar data: {date} in {name} is outside the years {first}–{last}",
+    ),
+    "calendar.duplicate": (
+        "工作日历数据无效：{name} 中的 {date} 重复出现",
+        "Invalid calendar data: {date} appears twice in {name}",
+    ),
+    "calendar.bad_json": (
+        "工作日历文件 {file} 不是有效的 JSON：{error}",
+        "The calendar file {file} is not valid JSON: {error}",
+    ),
+    "calendar.in_file": ("{error}（文件：{file}）", "{error} (file: {file})"),
+    "workdays.bad_pause": (
+        "暂停区间无效：结束日期 {last} 早于开始日期 {first}",
+        "Invalid pause: it ends on {last}, before it starts on {first}",
+    ),
+    "workdays.negative_days": ("时限天数不能为负数", "A time limit cannot be negative"),
     # --- sync (issue 4) ------------------------------------------------------------------
     "state.withdrawn": ("已撤回", "withdrawn"),
     "sync.bar_offline_only": ("未配置上级平台（仅离线）", "No platform configured (offline only)"),
@@ -510,7 +670,7 @@ def language() -> str:
     return _LANG
 
 
-def t(key: str, **fields: object) -> str:
+def t(key: str, /, **fields: object) -> str:
     """The message `key` in the current language, with `fields` filled in."""
     try:
         zh, en = MESSAGES[key]
