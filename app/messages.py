@@ -537,6 +537,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "两个窗口对同一申请人登记的信息不同",
         "Two windows recorded different details for one applicant",
     ),
+    "sync.rule_unknown_case": (
+        "平台发来的记录所属案件不在本窗口，未应用，已保留备查",
+        "A record for a case this window does not hold: kept, not applied",
+    ),
+    "sync.status_pulled": ("已接收", "received"),
     "sync.none": ("无", "None"),
     "sync.now_running": ("正在同步…", "Syncing…"),
     "sync.done": ("同步完成：上传{pushed}条，下载{pulled}条", "Synced: {pushed} sent, {pulled} received"),

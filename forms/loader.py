@@ -258,8 +258,8 @@ def _explain(error: Any) -> Iterator[tuple[str, str]]:
         wanted = json.dumps(expected, ensure_ascii=False)
         yield where, t("catalogue.const", expected=wanted, got=_describe(instance))
     elif kind == "pattern":
-        known = _PATTERN_REASONS.get(expected)
-        reason = t(known) if known else t("catalogue.pattern", pattern=expected)
+        pattern_key = _PATTERN_REASONS.get(expected)
+        reason = t(pattern_key) if pattern_key else t("catalogue.pattern", pattern=expected)
         yield where, t("catalogue.got", reason=reason, got=_describe(instance))
     elif kind in ("minimum", "maximum"):
         key = "catalogue.minimum" if kind == "minimum" else "catalogue.maximum"
