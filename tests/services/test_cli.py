@@ -84,7 +84,7 @@ def test_catalog_round_trip_and_refusal(tmp_path: Path):
     r = run(tmp_path, "catalog", "import", str(bad))
     assert r.returncode == 1
     assert "bad.json" in r.stderr and "/matters/0" in r.stderr and "/bundles/0" in r.stderr
-    assert "nothing was imported" in r.stderr
+    assert "未导入任何内容" in r.stderr and "不能超过法定时限" in r.stderr and "未知事项" in r.stderr
     assert run(tmp_path, "catalog", "export", str(again)).returncode == 0
     assert again.read_bytes() == original  # still the old catalogue
 
