@@ -403,6 +403,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "hub.url must start with http:// or https://",
     ),
     "config.unreadable": ("{path} 不是有效的 TOML 文件：{error}", "{path} cannot be read as TOML: {error}"),
+    "config.key_unreadable": (
+        "无法读取工作站密钥 {path}（{error}）；请从备份恢复",
+        "The workstation key {path} cannot be read ({error}); restore it from backup",
+    ),
+    # --- the store (app.store.db) ----------------------------------------------------------
+    "store.not_ours": ("{path} 不是一窗的数据库（{error}）", "{path} is not a yichuang database ({error})"),
+    "store.newer": (
+        "{path} 由更新版本的一窗写入（数据结构版本 {version}，本版本最高支持 {known}），未作任何改动：请升级一窗后再打开",
+        "{path} was written by a newer yichuang (schema {version}; this version knows up to {known}). It has not been changed: upgrade yichuang to open it.",
+    ),
+    "store.cannot_open": ("无法打开数据库 {path}：{error}", "cannot open database {path}: {error}"),
+    "store.cannot_write": ("无法写入数据库 {path}：{error}", "cannot write database {path}: {error}"),
     # --- catalogue files (forms.loader, app.services.catalogue_files) ---------------------
     "catalogue.problems": ("事项清单有{n}处错误", "{n} problem(s) in catalogue"),
     "catalogue.at_line": ("第{line}行第{column}列", "line {line}, column {column}"),
