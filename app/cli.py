@@ -113,11 +113,15 @@ def _choose_language(argv: Sequence[str] | None) -> None:
     from app.config import load_config, resolve_data_dir
     from app.messages import set_language
 
-    pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--data-dir")
-    known, _ = pre.parse_known_args(argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    data_dir = None  # read by hand: a parser here would report bad usage before the language is known
+    for i, arg in enumerate(args):
+        if arg == "--data-dir" and i + 1 < len(args):
+            data_dir = args[i + 1]
+        elif arg.startswith("--data-dir="):
+            data_dir = arg.split("=", 1)[1]
     try:
-        set_language(load_config(resolve_data_dir(known.data_dir), create=False).language)
+        set_language(load_config(resolve_data_dir(data_dir), create=False).language)
     except Exception:  # an unreadable config: the command itself reports it, in Chinese
         set_language("zh")
     _translate_argparse()
