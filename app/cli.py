@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
 from app.errors import CommandError  # noqa: E402  (re-exported for the commands' users)
+from app.messages import t
 
 
 def _data_dir_option(p: argparse.ArgumentParser, top: bool) -> None:
@@ -21,15 +23,15 @@ def _data_dir_option(p: argparse.ArgumentParser, top: bool) -> None:
         "--data-dir",
         metavar="DIR",
         default=None if top else argparse.SUPPRESS,
-        help="data directory (default: $YICHUANG_DATA_DIR or the platform's user data dir)",
+        help=t("cli.data_dir"),
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="yichuang", description="一窗: the comprehensive-window workstation"
+    parser = argparse.ArgumentParser(prog="yichuang", description=t("cli.description"))
+    parser.add_argument(
+        "--version", action="version", version=f"yichuang {__version__}", help=t("cli.version")
     )
-    parser.add_argument("--version", action="version", version=f"yichuang {__version__}")
     _data_dir_option(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -39,66 +41,65 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    add("run", "start the workstation (the default)", cmd_run)
+    add("run", t("cli.run"), cmd_run)
 
-    cfg = sub.add_parser("config", help="read or change settings").add_subparsers(
-        dest="action", required=True
+    cfg = sub.add_parser("config", help=t("cli.config")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
     )
-    p = add("get", "print a setting (or all with no KEY)", cmd_config_get, cfg)
-    p.add_argument("key", nargs="?")
-    p = add("set", "change a setting", cmd_config_set, cfg)
-    p.add_argument("key")
-    p.add_argument("value")
+    p = add("get", t("cli.config_get"), cmd_config_get, cfg)
+    p.add_argument("key", nargs="?", metavar="KEY", help=t("cli.config_key"))
+    p = add("set", t("cli.config_set"), cmd_config_set, cfg)
+    p.add_argument("key", metavar="KEY", help=t("cli.config_key"))
+    p.add_argument("value", metavar="VALUE", help=t("cli.config_value"))
 
-    cat = sub.add_parser("catalog", help="the matter catalogue").add_subparsers(dest="action", required=True)
-    p = add(
-        "import",
-        "validate and install a catalogue file (nothing is installed if any error)",
-        cmd_catalog_import,
-        cat,
+    cat = sub.add_parser("catalog", help=t("cli.catalog")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
     )
-    p.add_argument("file", type=Path)
-    p = add("export", "write the active catalogue to a file", cmd_catalog_export, cat)
-    p.add_argument("file", type=Path)
+    p = add("import", t("cli.catalog_import"), cmd_catalog_import, cat)
+    p.add_argument("file", type=Path, metavar="FILE", help=t("cli.catalog_file"))
+    p = add("export", t("cli.catalog_export"), cmd_catalog_export, cat)
+    p.add_argument("file", type=Path, metavar="FILE", help=t("cli.catalog_file"))
 
-    demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
-    p = add("seed", "fill the store with realistic synthetic cases", cmd_demo_seed, demo)
-    p.add_argument("--cases", type=int, required=True, metavar="N")
-    p.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same cases)")
-    p.add_argument("--days", type=int, default=90, help="spread cases over this many past days")
+    demo = sub.add_parser("demo", help=t("cli.demo")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = add("seed", t("cli.demo_seed"), cmd_demo_seed, demo)
+    p.add_argument("--cases", type=int, required=True, metavar="N", help=t("cli.demo_cases"))
+    p.add_argument("--seed", type=int, default=2026, help=t("cli.demo_random_seed"))
+    p.add_argument("--days", type=int, default=90, help=t("cli.demo_days"))
 
-    case = sub.add_parser("case", help="cases").add_subparsers(dest="action", required=True)
-    p = add("list", "list cases (newest first)", cmd_case_list, case)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--today", action="store_true", help="only today's cases")
-    p.add_argument("--find", metavar="TEXT", help="case number, ID number or applicant name")
-    p.add_argument("--limit", type=int, default=200)
-    p = add("show", "show one case with its timeline", cmd_case_show, case)
-    p.add_argument("number")
-    p.add_argument("--json", action="store_true")
-    p = add("print", "print (or reprint) a document of a case", cmd_case_print, case)
-    p.add_argument("number")
-    p.add_argument("--doc", choices=["receipt", "notice", "refusal", "pickup", "handover"], default="receipt")
-    p.add_argument("--printer", metavar="URL", help="printer URL (default: the configured printer)")
+    case = sub.add_parser("case", help=t("cli.case")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = add("list", t("cli.case_list"), cmd_case_list, case)
+    p.add_argument("--json", action="store_true", help=t("cli.json"))
+    p.add_argument("--today", action="store_true", help=t("cli.case_today"))
+    p.add_argument("--find", metavar="TEXT", help=t("cli.case_find"))
+    p.add_argument("--limit", type=int, default=200, metavar="N", help=t("cli.case_limit"))
+    p = add("show", t("cli.case_show"), cmd_case_show, case)
+    p.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
+    p.add_argument("--json", action="store_true", help=t("cli.json"))
+    p = add("print", t("cli.case_print"), cmd_case_print, case)
+    p.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
     p.add_argument(
-        "--preview",
-        metavar="FILE.png",
-        type=Path,
-        help="write the PNG of what was printed instead of printing",
+        "--doc",
+        choices=["receipt", "notice", "refusal", "pickup", "handover"],
+        default="receipt",
+        help=t("cli.case_doc"),
     )
+    p.add_argument("--printer", metavar="URL", help=t("cli.printer_url"))
+    p.add_argument("--preview", metavar="FILE.png", type=Path, help=t("cli.case_preview"))
 
-    queue = sub.add_parser("print", help="the print queue").add_subparsers(dest="action", required=True)
-    add(
-        "drain",
-        "send every waiting print job once (e.g. from cron when no window runs); "
-        "exit 1 if any job still waits",
-        cmd_print_drain,
-        queue,
+    queue = sub.add_parser("print", help=t("cli.print_queue")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
     )
+    add("drain", t("cli.print_drain"), cmd_print_drain, queue)
 
-    prn = sub.add_parser("printer", help="printers").add_subparsers(dest="action", required=True)
-    p = add("test", "print a test page", cmd_printer_test, prn)
-    p.add_argument("url", nargs="?")
+    prn = sub.add_parser("printer", help=t("cli.printer")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = add("test", t("cli.printer_test"), cmd_printer_test, prn)
+    p.add_argument("url", nargs="?", metavar="URL", help=t("cli.printer_url"))
     _register_plugins(sub, add)
     return parser
 
@@ -129,8 +130,56 @@ def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
     return None  # anything else: the full parser (help, errors, sub-commands)
 
 
+def _choose_language(argv: Sequence[str] | None) -> None:
+    """Speak the configured ui.language from the first line (the parser's help included)."""
+    from app.config import load_config, resolve_data_dir
+    from app.messages import set_language
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    data_dir = None  # read by hand: a parser here would report bad usage before the language is known
+    for i, arg in enumerate(args):
+        if arg == "--data-dir" and i + 1 < len(args):
+            data_dir = args[i + 1]
+        elif arg.startswith("--data-dir="):
+            data_dir = arg.split("=", 1)[1]
+    try:
+        set_language(load_config(resolve_data_dir(data_dir), create=False).language)
+    except Exception:  # an unreadable config: the command itself reports it, in Chinese
+        set_language("zh")
+    _translate_argparse()
+
+
+# argparse's own words (gettext msgids) and our message keys for them.
+_ARGPARSE_WORDS = {
+    "usage: ": "cli.argparse_usage",
+    "positional arguments": "cli.argparse_positional",
+    "options": "cli.argparse_options",
+    "show this help message and exit": "cli.argparse_help",
+    "%(prog)s: error: %(message)s\n": "cli.argparse_error",
+    "the following arguments are required: %s": "cli.argparse_required",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse_choice",
+    "unrecognized arguments: %s": "cli.argparse_unrecognized",
+    "invalid %(type)s value: %(value)r": "cli.argparse_invalid",
+    "expected one argument": "cli.argparse_one_argument",
+    "argument %(argument_name)s: %(message)s": "cli.argparse_argument",
+}
+
+
+def _translate_argparse() -> None:
+    """argparse looks its fixed words up through gettext: answer from the message catalogue."""
+
+    def gettext(text: str) -> str:
+        key = _ARGPARSE_WORDS.get(text)
+        return t(key) if key else text
+
+    argparse._ = gettext  # type: ignore[attr-defined]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _window_args(argv) or build_parser().parse_args(argv)
+    args = _window_args(argv)  # the window reads its language from the settings itself
+    if args is None:
+        _choose_language(argv)
+        args = build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_run)
     try:
         return func(args) or 0
@@ -162,8 +211,27 @@ def _workstation(args):
 
 
 def _print_json(obj) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # json escapes C0 controls itself; C1 controls, DEL and format characters (bidi overrides)
+    # it leaves raw with ensure_ascii=False: escape them too, the JSON value stays exact.
+    text = json.dumps(obj, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+_JSON_RAW = re.compile("[\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def _v(text: object) -> str:
+    """Stored text for the terminal: shown, never obeyed (no control or escape sequences)."""
+    from app.domain.text import visible
+
+    return visible(str(text))
+
+
+def _cell(text: object, width: int) -> str:
+    """A one-line table cell of stored text, padded to `width` terminal columns."""
+    from app.domain.text import visible
+
+    return _pad(visible(str(text), single_line=True), width)
 
 
 # --- commands ------------------------------------------------------------------------------
@@ -193,10 +261,10 @@ def cmd_config_get(args) -> int:
     config = load_config(resolve_data_dir(args.data_dir))
     if args.key is None:
         for key in known_keys():
-            print(f"{key} = {config.get(key)}")
+            print(f"{key} = {config.shown(key)}")
         return 0
     try:
-        print(config.get(args.key))
+        print(config.shown(args.key))
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
     return 0
@@ -224,8 +292,8 @@ def cmd_catalog_import(args) -> int:
     except CatalogueError as exc:
         for issue in exc.issues:
             print(str(issue), file=sys.stderr)
-        raise CommandError(f"{len(exc.issues)} error(s); nothing was imported") from None
-    print(f"imported catalogue {cat.version}: {len(cat.matters)} matters, {len(cat.bundles)} bundles")
+        raise CommandError(t("cli.import_failed", n=len(exc.issues))) from None
+    print(t("cli.imported", version=cat.version, matters=len(cat.matters), bundles=len(cat.bundles)))
     return 0
 
 
@@ -236,8 +304,8 @@ def cmd_catalog_export(args) -> int:
     try:
         cat = export_catalogue(ws.config.catalogue_dir, args.file)
     except OSError as exc:
-        raise CommandError(f"cannot write {args.file}: {exc.strerror or exc}") from None
-    print(f"exported catalogue {cat.version} to {args.file}")
+        raise CommandError(t("cli.cannot_write", path=args.file, error=exc.strerror or exc)) from None
+    print(t("cli.exported", version=cat.version, path=args.file))
     return 0
 
 
@@ -245,25 +313,24 @@ def cmd_demo_seed(args) -> int:
     from app.services.demo import seed_cases
 
     if args.cases < 0:
-        raise CommandError("--cases must be 0 or more")
+        raise CommandError(t("cli.cases_min"))
     ws = _workstation(args)
     done = seed_cases(
         ws,
         args.cases,
         seed=args.seed,
         days=args.days,
-        progress=lambda n: print(f"  {n} cases", file=sys.stderr) if n % 100_000 == 0 else None,
+        progress=lambda n: print(t("cli.seed_progress", n=n), file=sys.stderr) if n % 100_000 == 0 else None,
     )
-    print(f"seeded {done} cases")
+    print(t("cli.seeded", n=done))
     return 0
 
 
 def cmd_case_list(args) -> int:
-    from app.messages import t
     from app.services.cases import CaseService, case_to_dict
 
     if args.limit < 1:
-        raise CommandError("--limit must be 1 or more")
+        raise CommandError(t("cli.limit_min"))
     ws = _workstation(args)
     svc = CaseService(ws)
     day = ws.today() if args.today else None
@@ -284,8 +351,8 @@ def cmd_case_list(args) -> int:
                 (
                     c.number,
                     _pad(t("state." + c.state), 8),
-                    _pad(c.applicant_name, 24),
-                    _pad(c.subject_name, 30),
+                    _cell(c.applicant_name, 24),
+                    _cell(c.subject_name, 30),
                     due,
                 )
             )
@@ -294,14 +361,17 @@ def cmd_case_list(args) -> int:
 
 
 def _pad(text: str, width: int) -> str:
-    """Pad to `width` terminal columns (CJK characters take two)."""
-    from printing.text import pad_right
+    """Pad to `width` terminal columns.
 
-    return pad_right(text, width)
+    A terminal's width, not the printer's: wide CJK characters take two columns, East Asian
+    ambiguous ones such as the middle dot in 买买提·艾力 take one (as terminals show them).
+    """
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
 
 
 def cmd_case_show(args) -> int:
-    from app.messages import t
     from app.services.cases import CaseService, detail_to_dict
 
     ws = _workstation(args)
@@ -312,41 +382,47 @@ def cmd_case_show(args) -> int:
         try:
             parse_case_number(args.number)
         except ValueError as exc:  # not even a case number: say what is wrong with it
-            raise CommandError(f"{args.number}: {exc}") from None
+            raise CommandError(t("cli.about", what=_v(args.number), error=exc)) from None
         raise CommandError(t("case.not_found", number=args.number))
     data = detail_to_dict(detail)
     if args.json:
         _print_json(data)
         return 0
     c = detail.case
-    print(f"{c.number}  {t('state.' + c.state)}")
-    print(f"  {t('cases.col_subject')}: {c.subject_name} ({c.subject_code}) · {c.catalogue_version}")
-    print(f"  {t('cases.col_applicant')}: {c.applicant_name}  {c.applicant_id_number}  {c.applicant_phone}")
+    print(f"{_v(c.number)}  {t('state.' + c.state)}")
+    print(
+        f"  {t('cases.col_subject')}: {_v(c.subject_name)} ({_v(c.subject_code)}) · {_v(c.catalogue_version)}"
+    )
+    print(
+        f"  {t('cases.col_applicant')}: {_v(c.applicant_name)}  {_v(c.applicant_id_number)}"
+        f"  {_v(c.applicant_phone)}"
+    )
     if c.due_date:
         print(
             "  "
             + t(
-                "result.due",
+                "result.due_now" if c.promised_days == 0 else "result.due",
                 date=c.due_date.isoformat(),
                 provisional=t("result.provisional") if c.due_provisional else "",
             )
         )
     if c.reason:
         label = t("case.reason") if c.state == "refused" else t("case.remarks")
-        print(f"  {label}: {c.reason}")
+        print(f"  {label}: {_v(c.reason)}")
     print(f"  {t('intake.checklist')}:")
     for m in detail.marks:
-        note = f"（{m.note}）" if m.note else ""
-        print(f"    [{_pad(t('status.' + m.status), 4)}] {m.item.name}{note}")
+        note = f"（{_v(m.note)}）" if m.note else ""
+        print(f"    [{_pad(t('status.' + m.status), 4)}] {_v(m.item.name)}{note}")
     print(f"  {t('case.timeline')}:")
     for e in detail.events:
         print(
-            f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}"
+            f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}"
+            f"  {_v(e.actor)}@{_v(e.workstation_id)}"
         )
     for j in detail.jobs:
         print(
-            f"    {j.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {t('doc.' + j.doc_kind)}  {j.state}"
-            f"  {j.last_error}".rstrip()
+            f"    {j.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {t('doc.' + j.doc_kind)}  {t('job.' + j.state)}"
+            f"  {_v(j.last_error)}".rstrip()
         )
     return 0
 
@@ -359,7 +435,6 @@ def cmd_case_print(args) -> int:
     resend from the print queue); 1 when the job stays queued (the window's spool, or
     `yichuang print drain`, retries it).
     """
-    from app.messages import t
     from app.services.cases import CaseService
     from app.services.printing import (
         CLI_HOLD,
@@ -382,7 +457,7 @@ def cmd_case_print(args) -> int:
             try:
                 job = write_preview(ws, args.number, args.doc, args.preview)
             except OSError as exc:
-                raise CommandError(f"{args.preview}: {exc.strerror or exc}") from None
+                raise CommandError(t("cli.about", what=args.preview, error=exc.strerror or exc)) from None
             print(t("print.preview_written", path=args.preview) + ("" if job else t("print.preview_fresh")))
             return 0
         job = reprint(ws, args.number, args.doc, printer_url=args.printer, hold=CLI_HOLD)
@@ -437,7 +512,6 @@ def cmd_print_drain(args) -> int:
 
 
 def cmd_printer_test(args) -> int:
-    from app.messages import t
     from app.services.printing import print_test_page
     from printing.transport import PrinterError
 

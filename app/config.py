@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.messages import t
+
 CONFIG_FILE = "config.toml"
 ENV_DATA_DIR = "YICHUANG_DATA_DIR"
 
@@ -29,6 +31,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "hub": {"url": "", "token": ""},
     "ui": {"language": "zh"},
 }
+
+# Settings never printed in clear (`config get` shows them masked, errors never quote them).
+SECRET_KEYS = frozenset({"hub.token"})
 
 HEADER = """\
 # yichuang workstation configuration.
@@ -72,7 +77,7 @@ def ensure_writable(data_dir: Path) -> None:
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as exc:
-        raise ConfigError(f"data dir {data_dir} cannot be written: {exc.strerror or exc}") from exc
+        raise ConfigError(t("config.dir_unwritable", path=data_dir, error=exc.strerror or exc)) from exc
 
 
 @dataclass
@@ -107,12 +112,17 @@ class Config:
         try:
             return self.values[section][name]
         except KeyError:
-            raise ConfigError(f"unknown setting {key!r}; known: {', '.join(known_keys())}") from None
+            raise ConfigError(t("config.unknown_key", setting=key, known=", ".join(known_keys()))) from None
+
+    def shown(self, key: str) -> str:
+        """The value of `key` as it may be printed: secrets masked."""
+        value = self.get(key)
+        return mask_secret(str(value)) if key in SECRET_KEYS else str(value)
 
     def set(self, key: str, value: str) -> None:
         section, name = _split(key)
         if section not in DEFAULTS or name not in DEFAULTS[section]:
-            raise ConfigError(f"unknown setting {key!r}; known: {', '.join(known_keys())}")
+            raise ConfigError(t("config.unknown_key", setting=key, known=", ".join(known_keys())))
         self.values.setdefault(section, {})[name] = _validate(key, value)
 
     def save(self) -> None:
@@ -124,13 +134,20 @@ class Config:
         os.replace(tmp, path)
 
 
+def mask_secret(value: str) -> str:
+    """First 4 characters and ****; a short secret shows nothing of itself ("" stays "")."""
+    if not value:
+        return ""
+    return (value[:4] if len(value) >= 12 else "") + "****"
+
+
 def known_keys() -> list[str]:
     return [f"{s}.{n}" for s, names in DEFAULTS.items() for n in names]
 
 
 def _split(key: str) -> tuple[str, str]:
     if key.count(".") != 1:
-        raise ConfigError(f"setting names look like section.name, got {key!r}")
+        raise ConfigError(t("config.key_format", setting=key))
     section, name = key.split(".")
     return section, name
 
@@ -151,7 +168,7 @@ def _validate(key: str, value: str) -> str:
     try:
         value = clean_text(value, key, required=required, max_len=500)
     except FieldError as exc:
-        raise ConfigError(f"{key}: {exc.message}") from None
+        raise ConfigError(t("config.invalid", setting=key, error=exc.message)) from None
     if key == "office.code":
         from app.domain.numbering import validate_office_code
 
@@ -161,38 +178,34 @@ def _validate(key: str, value: str) -> str:
 
         return _wrap(validate_workstation_id, value, key)
     elif key == "ui.language" and value not in ("zh", "en"):
-        raise ConfigError("ui.language must be zh or en")
+        raise ConfigError(t("config.language"))
     elif key == "printer.url" and value:
         scheme = value.split("://", 1)[0] if "://" in value else ""
         if scheme not in ("tcp", "usb", "serial", "cups", "file", "dir"):
-            raise ConfigError(
-                "printer.url must start with tcp://, usb://, serial://, cups://, file:// or dir://"
-            )
+            raise ConfigError(t("config.printer_scheme"))
         from printing.transport import PrinterError, open_printer
 
         try:
             open_printer(value)  # parses only; nothing is sent
         except PrinterError as exc:
-            raise ConfigError(f"printer.url: {exc}") from None
+            raise ConfigError(t("config.invalid", setting=key, error=exc)) from None
     elif key == "printer.profile":
         from printing.profiles import PROFILES
 
         if value not in PROFILES:
-            raise ConfigError(f"unknown printer profile {value!r}; known: {', '.join(PROFILES)}")
+            raise ConfigError(t("config.printer_profile", value=value, known=", ".join(PROFILES)))
     elif key in ("printer.stall_timeout", "printer.answer_timeout"):
         try:
             seconds = float(value)
         except ValueError:
             seconds = -1.0
         if not 0 < seconds <= 600:
-            from app.messages import t
-
             raise ConfigError(t("config.bad_seconds", key=key, value=value))
         return value
     elif key == "office.hotline" and value and not all(ch.isdigit() or ch in "-+ ()" for ch in value):
-        raise ConfigError("office.hotline: digits only, e.g. 0518-83212345 or 12345")
+        raise ConfigError(t("config.hotline"))
     elif key == "hub.url" and value and not value.startswith(("http://", "https://")):
-        raise ConfigError("hub.url must start with http:// or https://")
+        raise ConfigError(t("config.hub_url"))
     return value
 
 
@@ -200,7 +213,7 @@ def _wrap(check, value: str, key: str) -> str:
     try:
         return check(value) or value
     except ValueError as exc:
-        raise ConfigError(f"{key}: {exc}") from None
+        raise ConfigError(t("config.invalid", setting=key, error=exc)) from None
 
 
 def load_config(data_dir: Path, *, create: bool = True) -> Config:
@@ -213,7 +226,7 @@ def load_config(data_dir: Path, *, create: bool = True) -> Config:
         try:
             stored = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot be read as TOML: {exc}") from exc
+            raise ConfigError(t("config.unreadable", path=path, error=exc)) from exc
         for section, names in stored.items():
             if isinstance(names, dict) and section in values:
                 for name, v in names.items():

@@ -122,6 +122,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.original_short": ("原件", "orig."),
     "form.copy_short": ("复印", "copy"),
     "intake.subject_info_now": ("{department} · 即办 · {fee}", "{department} · decided on the spot · {fee}"),
+    "intake.subject_info_now_legal": (
+        "{department} · 即办 · 法定{legal}个工作日 · {fee}",
+        "{department} · decided on the spot · legal {legal} working days · {fee}",
+    ),
     "intake.resumed_keeps_subject": (
         "继续受理的案件 {number} 不能更换事项；如需办理其他事项，请按 F9 新办件",
         "Case {number} keeps its matter; F9 starts a new intake for another one",
@@ -179,6 +183,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "result.refused": ("已不予受理，案件编号 {number}", "Refused, case {number}"),
     "result.due": ("承诺办结日期：{date}{provisional}", "Promised completion: {date}{provisional}"),
+    "result.due_now": ("即办，办结日期：{date}{provisional}", "Decided on the spot, by {date}{provisional}"),
     "result.provisional": ("（推定）", " (provisional)"),
     "result.printing": ("正在打印：{doc}", "Printing: {doc}"),
     # --- documents -------------------------------------------------------------------------
@@ -304,6 +309,295 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "number.check": ("案件编号校验失败", "The case number's check character is wrong"),
     "number.date": ("案件编号中的日期 {date} 无效", "The date {date} in the case number is not valid"),
+    # --- command line (app.cli) -------------------------------------------------------------
+    "cli.description": ("一窗：综合窗口受理工作站", "yichuang: the comprehensive-window workstation"),
+    "cli.version": ("显示版本号并退出", "show the version and exit"),
+    "cli.data_dir": (
+        "数据目录（默认：$YICHUANG_DATA_DIR 或本机的用户数据目录）",
+        "data directory (default: $YICHUANG_DATA_DIR or the platform's user data dir)",
+    ),
+    "cli.run": ("启动工作站（默认）", "start the workstation (the default)"),
+    "cli.config": ("查看或修改设置", "read or change settings"),
+    "cli.config_get": ("显示一项设置（不带 KEY 时显示全部）", "print a setting (or all with no KEY)"),
+    "cli.config_set": ("修改一项设置", "change a setting"),
+    "cli.config_key": ("设置项，如 office.code", "the setting, e.g. office.code"),
+    "cli.config_value": ("新的值", "the new value"),
+    "cli.catalog": ("事项清单", "the matter catalogue"),
+    "cli.catalog_import": (
+        "校验并安装事项清单文件（有任何错误则不安装）",
+        "validate and install a catalogue file (nothing is installed if any error)",
+    ),
+    "cli.catalog_export": ("把当前事项清单写入文件", "write the active catalogue to a file"),
+    "cli.catalog_file": ("事项清单文件（JSON）", "the catalogue file (JSON)"),
+    "cli.demo": ("演示数据", "demo data"),
+    "cli.demo_seed": ("生成逼真的演示案件", "fill the store with realistic synthetic cases"),
+    "cli.demo_cases": ("生成的案件数", "how many cases"),
+    "cli.demo_random_seed": ("随机种子（种子相同，生成的案件相同）", "random seed (same seed, same cases)"),
+    "cli.demo_days": ("案件分布在过去多少天内", "spread cases over this many past days"),
+    "cli.case": ("案件", "cases"),
+    "cli.case_list": ("列出案件（最新的在前）", "list cases (newest first)"),
+    "cli.case_today": ("只列今日案件", "only today's cases"),
+    "cli.case_find": ("案件编号、证件号码或申请人姓名", "case number, ID number or applicant name"),
+    "cli.case_limit": ("最多列出多少件（默认200）", "list at most N cases (default 200)"),
+    "cli.case_show": ("显示一个案件及其办理记录", "show one case with its timeline"),
+    "cli.case_number": ("案件编号", "the case number"),
+    "cli.case_print": ("打印（或补打）案件的文书", "print (or reprint) a document of a case"),
+    "cli.case_doc": ("文书（默认：受理回执）", "the document (default: the receipt)"),
+    "cli.case_preview": (
+        "不打印，把打印内容写成 PNG 图片",
+        "write the PNG of what was printed instead of printing",
+    ),
+    "cli.json": ("以 JSON 格式输出", "print JSON"),
+    "cli.printer": ("打印机", "printers"),
+    "cli.print_queue": ("打印队列", "the print queue"),
+    "cli.print_drain": (
+        "把每个待打印的打印任务发送一次（例如无窗口运行时由计划任务调用）；仍有任务等待时退出码为1",
+        "send every waiting print job once (e.g. from cron when no window runs); exit 1 if any job still waits",
+    ),
+    "cli.printer_test": ("打印测试页", "print a test page"),
+    "cli.printer_url": (
+        "打印机地址（默认：已配置的打印机）",
+        "printer URL (default: the configured printer)",
+    ),
+    "cli.import_failed": ("{n}处错误，未导入任何内容", "{n} error(s); nothing was imported"),
+    "cli.imported": (
+        "已导入事项清单 {version}：{matters}项事项，{bundles}件一件事",
+        "imported catalogue {version}: {matters} matters, {bundles} bundles",
+    ),
+    "cli.cannot_write": ("无法写入 {path}：{error}", "cannot write {path}: {error}"),
+    "cli.exported": ("已把事项清单 {version} 导出到 {path}", "exported catalogue {version} to {path}"),
+    "cli.cases_min": ("--cases 应为0或更大", "--cases must be 0 or more"),
+    "cli.limit_min": ("--limit 应为1或更大", "--limit must be 1 or more"),
+    "cli.seed_progress": ("  已生成{n}件", "  {n} cases"),
+    "cli.seeded": ("已生成{n}件演示案件", "seeded {n} cases"),
+    "cli.about": ("{what}：{error}", "{what}: {error}"),
+    # argparse's own words (through its gettext hook); the en text is argparse's msgid.
+    "cli.argparse_usage": ("用法：", "usage: "),
+    "cli.argparse_positional": ("位置参数", "positional arguments"),
+    "cli.argparse_options": ("选项", "options"),
+    "cli.argparse_help": ("显示本帮助并退出", "show this help message and exit"),
+    "cli.argparse_error": ("%(prog)s：错误：%(message)s\n", "%(prog)s: error: %(message)s\n"),
+    "cli.argparse_required": ("缺少必需的参数：%s", "the following arguments are required: %s"),
+    "cli.argparse_choice": (
+        "无效的选项：%(value)r（可选：%(choices)s）",
+        "invalid choice: %(value)r (choose from %(choices)s)",
+    ),
+    "cli.argparse_unrecognized": ("无法识别的参数：%s", "unrecognized arguments: %s"),
+    "cli.argparse_invalid": ("无效的%(type)s值：%(value)r", "invalid %(type)s value: %(value)r"),
+    "cli.argparse_one_argument": ("需要一个参数", "expected one argument"),
+    "cli.argparse_argument": (
+        "参数 %(argument_name)s：%(message)s",
+        "argument %(argument_name)s: %(message)s",
+    ),
+    # --- settings (app.config) -------------------------------------------------------------
+    "config.dir_unwritable": (
+        "数据目录 {path} 无法写入：{error}",
+        "The data dir {path} cannot be written: {error}",
+    ),
+    "config.unknown_key": (
+        "没有设置项 {setting}；可用的设置项：{known}",
+        "Unknown setting {setting}; known: {known}",
+    ),
+    "config.key_format": (
+        "设置项名称应为“分组.名称”（如 office.code），而不是 {setting}",
+        "Setting names look like section.name (e.g. office.code), not {setting}",
+    ),
+    "config.invalid": ("{setting}：{error}", "{setting}: {error}"),
+    "config.language": ("ui.language 只能是 zh（简体中文）或 en（英文）", "ui.language must be zh or en"),
+    "config.printer_scheme": (
+        "printer.url 应以 tcp://、usb://、serial://、cups://、file:// 或 dir:// 开头",
+        "printer.url must start with tcp://, usb://, serial://, cups://, file:// or dir://",
+    ),
+    "config.printer_profile": (
+        "未知打印机型号 {value}；可选：{known}",
+        "Unknown printer profile {value}; known: {known}",
+    ),
+    "config.hotline": (
+        "office.hotline 只能包含数字、-、+、空格和括号，如 0518-83212345 或 12345",
+        "office.hotline: digits only (and - + space brackets), e.g. 0518-83212345 or 12345",
+    ),
+    "config.hub_url": (
+        "hub.url 应以 http:// 或 https:// 开头",
+        "hub.url must start with http:// or https://",
+    ),
+    "config.unreadable": ("{path} 不是有效的 TOML 文件：{error}", "{path} cannot be read as TOML: {error}"),
+    "config.key_unreadable": (
+        "无法读取工作站密钥 {path}（{error}）；请从备份恢复",
+        "The workstation key {path} cannot be read ({error}); restore it from backup",
+    ),
+    # --- the store (app.store.db) ----------------------------------------------------------
+    "store.not_ours": ("{path} 不是一窗的数据库（{error}）", "{path} is not a yichuang database ({error})"),
+    "store.newer": (
+        "{path} 由更新版本的一窗写入（数据结构版本 {version}，本版本最高支持 {known}），未作任何改动：请升级一窗后再打开",
+        "{path} was written by a newer yichuang (schema {version}; this version knows up to {known}). It has not been changed: upgrade yichuang to open it.",
+    ),
+    "store.cannot_open": ("无法打开数据库 {path}：{error}", "cannot open database {path}: {error}"),
+    "store.cannot_write": ("无法写入数据库 {path}：{error}", "cannot write database {path}: {error}"),
+    # --- catalogue files (forms.loader, app.services.catalogue_files) ---------------------
+    "catalogue.problems": ("事项清单有{n}处错误", "{n} problem(s) in catalogue"),
+    "catalogue.at_line": ("第{line}行第{column}列", "line {line}, column {column}"),
+    "catalogue.unreadable": ("无法读取文件：{error}", "cannot read file: {error}"),
+    "catalogue.empty": ("文件为空", "file is empty"),
+    "catalogue.truncated_char": (
+        "文件在一个字符中间结束（文件不完整？）",
+        "unexpected end of file inside a character (file truncated?)",
+    ),
+    "catalogue.not_utf8": (
+        "文件不是有效的 UTF-8 编码（第{offset}字节处为 {byte}）",
+        "file is not valid UTF-8 (byte {byte} at offset {offset})",
+    ),
+    "catalogue.truncated_string": (
+        "文件在从此处开始的字符串中结束（文件不完整？）",
+        "unexpected end of file inside the string starting here (file truncated?)",
+    ),
+    "catalogue.truncated": (
+        "文件意外结束（文件不完整？）：{error}",
+        "unexpected end of file (file truncated?): {error}",
+    ),
+    "catalogue.bad_json": ("JSON 格式错误：{error}", "invalid JSON: {error}"),
+    "catalogue.json_constant": ("事项清单中不允许出现 {name}", "{name} is not allowed in a catalogue"),
+    "catalogue.invalid": ("事项清单无效：{error}", "invalid catalogue: {error}"),
+    "catalogue.format": ("format 应为 {format}", "format must be {format}"),
+    "catalogue.required": ("缺少必填字段", "missing required field"),
+    "catalogue.unknown_field": ("未知字段", "unknown field"),
+    "catalogue.type": ("类型应为 {expected}，实际为{got}", "must be of type {expected}, got {got}"),
+    "catalogue.enum": ("应为 {choices} 之一，实际为{got}", "must be one of {choices}; got {got}"),
+    "catalogue.const": ("应为 {expected}，实际为{got}", "must be {expected}; got {got}"),
+    "catalogue.got": ("{reason}，实际为{got}", "{reason}; got {got}"),
+    "catalogue.pattern": ("不符合格式 {pattern}", "does not match pattern {pattern}"),
+    "catalogue.pattern_date": ("应为 YYYY-MM-DD 格式的日期", "must be a date written YYYY-MM-DD"),
+    "catalogue.pattern_text": (
+        "应为单行非空文本，首尾不能有空格",
+        "must be non-empty text on one line, without leading or trailing spaces",
+    ),
+    "catalogue.pattern_code": (
+        "应为由英文字母、数字、“-”“_”“.”组成的编码（最多64个字符）",
+        "must be a code of ASCII letters, digits, '-', '_' or '.' (at most 64 characters)",
+    ),
+    "catalogue.pattern_key": (
+        "应为以小写字母开头、由小写英文字母、数字和“_”组成的键",
+        "must be a key of lower-case ASCII letters, digits and '_', starting with a letter",
+    ),
+    "catalogue.minimum": ("应不小于 {bound}，实际为{got}", "must be >= {bound}; got {got}"),
+    "catalogue.maximum": ("应不大于 {bound}，实际为{got}", "must be <= {bound}; got {got}"),
+    "catalogue.min_items": ("至少应有{n}项", "must contain at least {n} item(s)"),
+    "catalogue.unique_items": ("列表中的项不能重复", "items must be unique; this list repeats an item"),
+    "catalogue.min_length": ("至少应有{n}个字符", "must be at least {n} characters long"),
+    "catalogue.max_length": ("最多{n}个字符", "must be at most {n} characters long"),
+    "catalogue.a_boolean": ("布尔值 {value}", "boolean {value}"),
+    "catalogue.a_number": ("数字 {value}", "number {value}"),
+    "catalogue.a_string": ("字符串 {value}", "string {value}"),
+    "catalogue.an_array": ("数组", "an array"),
+    "catalogue.an_object": ("对象", "an object"),
+    "catalogue.control": (
+        "含有控制字符或不可见字符（{chars}）",
+        "contains control or invisible characters ({chars})",
+    ),
+    "catalogue.bad_date": ("不是有效的日历日期：{value}", "not a real calendar date: {value}"),
+    "catalogue.duplicate_matter": (
+        "事项编码 {code} 重复，首次出现于 {first}",
+        "duplicate matter code {code}, first used at {first}",
+    ),
+    "catalogue.promised_over_legal": (
+        "承诺时限 promised_days（{promised}）不能超过法定时限 legal_days（{legal}）",
+        "promised_days ({promised}) must not exceed legal_days ({legal})",
+    ),
+    "catalogue.tolerable_required": (
+        "只有必要材料才能设为可容缺（tolerable）",
+        "tolerable (容缺) is only allowed on a required material",
+    ),
+    "catalogue.duplicate_material": (
+        "材料键 {key} 在本事项中出现两次，首次出现于 {first}",
+        "material key {key} appears twice in this matter, first at {first}",
+    ),
+    "catalogue.material_names": (
+        "材料键 {key} 在此处名为 {name}，但在 {first} 名为 {known}；同一个键只能有一个名称",
+        "material key {key} is named {name} here but {known} at {first}; one key must have one name",
+    ),
+    "catalogue.duplicate_bundle": (
+        "一件事编码 {code} 重复，首次出现于 {first}",
+        "duplicate bundle code {code}, first used at {first}",
+    ),
+    "catalogue.bundle_is_matter": (
+        "一件事编码 {code} 与事项 {matter} 的编码相同",
+        "bundle code {code} is also the code of matter {matter}",
+    ),
+    "catalogue.unknown_matter": (
+        "未知事项 {code}：没有事项使用该编码",
+        "unknown matter {code}: no matter has this code",
+    ),
+    "catalogue.matter_twice": (
+        "事项 {code} 在本一件事中列出两次",
+        "matter {code} is listed twice in this bundle",
+    ),
+    "catalogue.version_exists": (
+        "事项清单版本 {version} 已导入过，且内容与本文件不同：已发布的版本不能修改，请为修改后的清单使用新的版本号",
+        "Catalogue version {version} was imported before with other content: a published version cannot change; give the changed catalogue a new version",
+    ),
+    "number.day_type": ("编号日期 {day} 无效：应为日期", "The numbering day {day} is not a date"),
+    "number.day_range": (
+        "编号日期 {day} 超出范围：只支持2000至2099年",
+        "The numbering day {day} is out of range: years 2000 to 2099 only",
+    ),
+    "number.seq_range": (
+        "当日流水号 {seq} 超出范围：应为1至{max}",
+        "The day's sequence number {seq} is out of range: 1 to {max}",
+    ),
+    # --- working days (app.domain.workdays) ------------------------------------------------
+    "calendar.not_object": (
+        "工作日历数据无效：顶层应为 JSON 对象",
+        "Invalid calendar data: the top level must be a JSON object",
+    ),
+    "calendar.format": (
+        "工作日历数据无效：格式标识应为 {expected}，实际为 {actual}",
+        "Invalid calendar data: format must be {expected}, not {actual}",
+    ),
+    "calendar.no_version": (
+        "工作日历数据无效：缺少版本号 version",
+        "Invalid calendar data: version is missing",
+    ),
+    "calendar.year": (
+        "工作日历数据无效：{name} 应为年份整数，实际为 {value}",
+        "Invalid calendar data: {name} must be a year (an integer), not {value}",
+    ),
+    "calendar.year_order": (
+        "工作日历数据无效：first_year ({first}) 晚于 last_year ({last})",
+        "Invalid calendar data: first_year ({first}) is after last_year ({last})",
+    ),
+    "calendar.holiday_weekend": (
+        "工作日历数据无效：holidays 只应列出周一至周五的休息日，{date} 是周末",
+        "Invalid calendar data: holidays lists only Monday-to-Friday days off; {date} is a weekend day",
+    ),
+    "calendar.workday_weekday": (
+        "工作日历数据无效：workdays 只应列出周六、周日的调休上班日，{date} 不是周末",
+        "Invalid calendar data: workdays lists only make-up Saturdays and Sundays; {date} is not a weekend day",
+    ),
+    "calendar.not_list": (
+        "工作日历数据无效：{name} 应为日期列表",
+        "Invalid calendar data: {name} must be a list of dates",
+    ),
+    "calendar.not_date": (
+        "工作日历数据无效：{name} 中的 {value} 不是 YYYY-MM-DD 日期",
+        "Invalid calendar data: {value} in {name} is not a YYYY-MM-DD date",
+    ),
+    "calendar.out_of_range": (
+        "工作日历数据无效：{name} 中的 {date} 不在 {first}–{last} 年范围内",
+        "Invalid calendar data: {date} in {name} is outside the years {first}–{last}",
+    ),
+    "calendar.duplicate": (
+        "工作日历数据无效：{name} 中的 {date} 重复出现",
+        "Invalid calendar data: {date} appears twice in {name}",
+    ),
+    "calendar.bad_json": (
+        "工作日历文件 {file} 不是有效的 JSON：{error}",
+        "The calendar file {file} is not valid JSON: {error}",
+    ),
+    "calendar.in_file": ("{error}（文件：{file}）", "{error} (file: {file})"),
+    "workdays.bad_pause": (
+        "暂停区间无效：结束日期 {last} 早于开始日期 {first}",
+        "Invalid pause: it ends on {last}, before it starts on {first}",
+    ),
+    "workdays.negative_days": ("时限天数不能为负数", "A time limit cannot be negative"),
     # --- sync (issue 4) ------------------------------------------------------------------
     "state.withdrawn": ("已撤回", "withdrawn"),
     "sync.bar_offline_only": ("未配置上级平台（仅离线）", "No platform configured (offline only)"),
@@ -348,6 +642,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "两个窗口对同一申请人登记的信息不同",
         "Two windows recorded different details for one applicant",
     ),
+    "sync.rule_unknown_case": (
+        "平台发来的记录所属案件不在本窗口，未应用，已保留备查",
+        "A record for a case this window does not hold: kept, not applied",
+    ),
+    "sync.status_pulled": ("已接收", "received"),
     "sync.none": ("无", "None"),
     "sync.now_running": ("正在同步…", "Syncing…"),
     "sync.done": ("同步完成：上传{pushed}条，下载{pulled}条", "Synced: {pushed} sent, {pulled} received"),
@@ -676,7 +975,7 @@ def language() -> str:
     return _LANG
 
 
-def t(key: str, **fields: object) -> str:
+def t(key: str, /, **fields: object) -> str:
     """The message `key` in the current language, with `fields` filled in."""
     try:
         zh, en = MESSAGES[key]

@@ -42,6 +42,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from app.messages import t
 from forms.catalogue import Bundle, Catalogue, Material, Matter
 
 __all__ = [
@@ -79,7 +80,7 @@ class CatalogueIssue:
     def __str__(self) -> str:
         where = self.location or "/"
         if self.line is not None:
-            where = f"line {self.line}, column {self.column}"
+            where = t("catalogue.at_line", line=self.line, column=self.column)
         return f"{self.file}: {where}: {self.reason}"
 
 
@@ -88,7 +89,7 @@ class CatalogueError(ValueError):
 
     def __init__(self, issues: list[CatalogueIssue]) -> None:
         self.issues = list(issues)
-        head = f"{len(self.issues)} problem(s) in catalogue"
+        head = t("catalogue.problems", n=len(self.issues))
         super().__init__("\n".join([head, *(f"  {issue}" for issue in self.issues)]))
 
 
@@ -105,7 +106,7 @@ def load_catalogue(path: str | os.PathLike[str], *, validate_schema: bool = True
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        reason = f"cannot read file: {exc.strerror or exc}"
+        reason = t("catalogue.unreadable", error=exc.strerror or exc)
         raise CatalogueError([CatalogueIssue(source, "", reason)]) from exc
     return _parse_bytes(raw, source, validate_schema=validate_schema)
 
@@ -130,7 +131,7 @@ def _check_and_build(data: Any, source: str, *, validate_schema: bool, scan_stri
         return _build(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         if validate_schema:  # cannot happen for schema-valid data; keep a clear report anyway
-            raise CatalogueError([CatalogueIssue(source, "", f"invalid catalogue: {exc}")]) from exc
+            raise CatalogueError([CatalogueIssue(source, "", t("catalogue.invalid", error=exc))]) from exc
         # The fast path met malformed data: run the full validation to explain it.
         return _check_and_build(data, source, validate_schema=True, scan_strings=True)
 
@@ -153,12 +154,12 @@ def catalogue_schema() -> dict[str, Any]:
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in a catalogue")
+    raise ValueError(t("catalogue.json_constant", name=name))
 
 
 def _parse_bytes(raw: bytes, source: str, *, validate_schema: bool) -> Catalogue:
     if not raw.strip():
-        raise CatalogueError([CatalogueIssue(source, "", "file is empty")])
+        raise CatalogueError([CatalogueIssue(source, "", t("catalogue.empty"))])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # tolerate a UTF-8 byte order mark written by Windows editors
     try:
@@ -168,22 +169,22 @@ def _parse_bytes(raw: bytes, source: str, *, validate_schema: bool) -> Catalogue
         line = raw.count(b"\n", 0, exc.start) + 1
         column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         if exc.end == len(raw) and "end of data" in str(exc.reason):
-            reason = "unexpected end of file inside a character (file truncated?)"
+            reason = t("catalogue.truncated_char")
         else:
-            reason = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+            reason = t("catalogue.not_utf8", byte=f"0x{raw[exc.start]:02x}", offset=exc.start)
         raise CatalogueError([CatalogueIssue(source, "", reason, line, column)]) from exc
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         if exc.msg.startswith("Unterminated string"):  # only happens at the end of input
-            reason = "unexpected end of file inside the string starting here (file truncated?)"
+            reason = t("catalogue.truncated_string")
         elif exc.pos >= len(text.rstrip()):
-            reason = f"unexpected end of file (file truncated?): {exc.msg}"
+            reason = t("catalogue.truncated", error=exc.msg)
         else:
-            reason = f"invalid JSON: {exc.msg}"
+            reason = t("catalogue.bad_json", error=exc.msg)
         raise CatalogueError([CatalogueIssue(source, "", reason, exc.lineno, exc.colno)]) from exc
     except ValueError as exc:  # NaN / Infinity
-        raise CatalogueError([CatalogueIssue(source, "", f"invalid JSON: {exc}")]) from exc
+        raise CatalogueError([CatalogueIssue(source, "", t("catalogue.bad_json", error=exc))]) from exc
     scan = _SUSPECT_TEXT.search(text) is not None
     return _check_and_build(data, source, validate_schema=validate_schema, scan_strings=scan)
 
@@ -216,15 +217,12 @@ def _validator() -> Any:
     return Draft202012Validator(schema)
 
 
+# Message keys of the schema's patterns (looked up when reporting: the language may change).
 _PATTERN_REASONS = {
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "must be a date written YYYY-MM-DD",
-    "^\\S(.*\\S)?$": "must be non-empty text on one line, without leading or trailing spaces",
-    "^[0-9A-Za-z][0-9A-Za-z_.-]{0,63}$": (
-        "must be a code of ASCII letters, digits, '-', '_' or '.' (at most 64 characters)"
-    ),
-    "^[a-z][a-z0-9_]{0,63}$": (
-        "must be a key of lower-case ASCII letters, digits and '_', starting with a letter"
-    ),
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "catalogue.pattern_date",
+    "^\\S(.*\\S)?$": "catalogue.pattern_text",
+    "^[0-9A-Za-z][0-9A-Za-z_.-]{0,63}$": "catalogue.pattern_code",
+    "^[a-z][a-z0-9_]{0,63}$": "catalogue.pattern_key",
 }
 
 
@@ -244,51 +242,51 @@ def _explain(error: Any) -> Iterator[tuple[str, str]]:
     if kind == "required" and isinstance(instance, dict):
         for name in expected:
             if name not in instance and repr(name) in error.message:
-                yield f"{where}/{name}", "missing required field"
+                yield f"{where}/{name}", t("catalogue.required")
         return
     if kind == "additionalProperties" and isinstance(instance, dict):
         known = set(error.schema.get("properties", {}))
         for name in sorted(set(instance) - known):
-            yield _pointer([*error.absolute_path, name]), "unknown field"
+            yield _pointer([*error.absolute_path, name]), t("catalogue.unknown_field")
         return
     if kind == "type":
-        yield where, f"must be of type {expected}, got {_describe(instance)}"
+        yield where, t("catalogue.type", expected=expected, got=_describe(instance))
     elif kind == "enum":
         choices = ", ".join(json.dumps(c, ensure_ascii=False) for c in expected)
-        yield where, f"must be one of {choices}; got {_describe(instance)}"
+        yield where, t("catalogue.enum", choices=choices, got=_describe(instance))
     elif kind == "const":
         wanted = json.dumps(expected, ensure_ascii=False)
-        yield where, f"must be {wanted}; got {_describe(instance)}"
+        yield where, t("catalogue.const", expected=wanted, got=_describe(instance))
     elif kind == "pattern":
-        reason = _PATTERN_REASONS.get(expected, f"does not match pattern {expected}")
-        yield where, f"{reason}; got {_describe(instance)}"
+        pattern_key = _PATTERN_REASONS.get(expected)
+        reason = t(pattern_key) if pattern_key else t("catalogue.pattern", pattern=expected)
+        yield where, t("catalogue.got", reason=reason, got=_describe(instance))
     elif kind in ("minimum", "maximum"):
-        sign = ">=" if kind == "minimum" else "<="
-        yield where, f"must be {sign} {expected}; got {_describe(instance)}"
+        key = "catalogue.minimum" if kind == "minimum" else "catalogue.maximum"
+        yield where, t(key, bound=expected, got=_describe(instance))
     elif kind == "minItems":
-        yield where, f"must contain at least {expected} item(s)"
+        yield where, t("catalogue.min_items", n=expected)
     elif kind == "uniqueItems":
-        yield where, "items must be unique; this list repeats an item"
+        yield where, t("catalogue.unique_items")
     elif kind in ("minLength", "maxLength"):
-        bound = "at least" if kind == "minLength" else "at most"
-        yield where, f"must be {bound} {expected} characters long"
+        yield where, t("catalogue.min_length" if kind == "minLength" else "catalogue.max_length", n=expected)
     else:
         yield where, error.message
 
 
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
-        return f"boolean {json.dumps(value)}"
+        return t("catalogue.a_boolean", value=json.dumps(value))
     if value is None:
         return "null"
     if isinstance(value, (int, float)):
-        return f"number {value!r}"
+        return t("catalogue.a_number", value=repr(value))
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"string {json.dumps(shown, ensure_ascii=False)}"
+        return t("catalogue.a_string", value=json.dumps(shown, ensure_ascii=False))
     if isinstance(value, list):
-        return "an array"
-    return "an object"
+        return t("catalogue.an_array")
+    return t("catalogue.an_object")
 
 
 # --------------------------------------------------------------------------- semantics
@@ -341,7 +339,7 @@ def _check_date(value: Any) -> str | None:
     try:
         date.fromisoformat(value)
     except ValueError:
-        return f"not a real calendar date: {value!r}"
+        return t("catalogue.bad_date", value=repr(value))
     return None
 
 
@@ -368,7 +366,7 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
         bad = _bad_characters(text)
         if bad:
             shown = ", ".join(f"U+{ord(c):04X}" for c in bad)
-            add(path, f"contains control or invisible characters ({shown})")
+            add(path, t("catalogue.control", chars=shown))
 
     reason = _check_date(data.get("published"))
     if reason:
@@ -381,11 +379,8 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
         code = matter.get("code")
         if isinstance(code, str):
             if code in matter_at:
-                add(
-                    (*base, "code"),
-                    f"duplicate matter code {code!r}, first used at "
-                    f"{_pointer(('matters', matter_at[code], 'code'))}",
-                )
+                first = _pointer(("matters", matter_at[code], "code"))
+                add((*base, "code"), t("catalogue.duplicate_matter", code=repr(code), first=first))
             else:
                 matter_at[code] = i
         reason = _check_date(matter.get("effective"))
@@ -393,21 +388,18 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
             add((*base, "effective"), reason)
         legal, promised = matter.get("legal_days"), matter.get("promised_days")
         if _is_int(legal) and _is_int(promised) and promised > legal:
-            add((*base, "promised_days"), f"promised_days ({promised}) must not exceed legal_days ({legal})")
+            add((*base, "promised_days"), t("catalogue.promised_over_legal", promised=promised, legal=legal))
         keys_here: dict[str, int] = {}
         for j, material in _items(matter, "materials"):
             where = (*base, "materials", j)
             key, name = material.get("key"), material.get("name")
             if material.get("tolerable") is True and material.get("required") is False:
-                add((*where, "tolerable"), "tolerable (容缺) is only allowed on a required material")
+                add((*where, "tolerable"), t("catalogue.tolerable_required"))
             if not isinstance(key, str):
                 continue
             if key in keys_here:
-                add(
-                    (*where, "key"),
-                    f"material key {key!r} appears twice in this matter, "
-                    f"first at {_pointer((*base, 'materials', keys_here[key], 'key'))}",
-                )
+                first = _pointer((*base, "materials", keys_here[key], "key"))
+                add((*where, "key"), t("catalogue.duplicate_material", key=repr(key), first=first))
             else:
                 keys_here[key] = j
             if not isinstance(name, str):
@@ -417,8 +409,13 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
                 if known != name:
                     add(
                         (*where, "name"),
-                        f"material key {key!r} is named {name!r} here but "
-                        f"{known!r} at {_pointer(known_at)}; one key must have one name",
+                        t(
+                            "catalogue.material_names",
+                            key=repr(key),
+                            name=repr(name),
+                            known=repr(known),
+                            first=_pointer(known_at),
+                        ),
                     )
             else:
                 key_name_at[key] = (name, (*where, "name"))
@@ -429,19 +426,13 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
         code = bundle.get("code")
         if isinstance(code, str):
             if code in bundle_at:
-                add(
-                    (*base, "code"),
-                    f"duplicate bundle code {code!r}, first used at "
-                    f"{_pointer(('bundles', bundle_at[code], 'code'))}",
-                )
+                first = _pointer(("bundles", bundle_at[code], "code"))
+                add((*base, "code"), t("catalogue.duplicate_bundle", code=repr(code), first=first))
             else:
                 bundle_at[code] = i
             if code in matter_at:
-                add(
-                    (*base, "code"),
-                    f"bundle code {code!r} is also the code of matter "
-                    f"{_pointer(('matters', matter_at[code]))}",
-                )
+                matter = _pointer(("matters", matter_at[code]))
+                add((*base, "code"), t("catalogue.bundle_is_matter", code=repr(code), matter=matter))
         refs = bundle.get("matters")
         if isinstance(refs, list):
             seen: set[str] = set()
@@ -449,9 +440,9 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
                 if not isinstance(ref, str):
                     continue
                 if ref not in matter_at:
-                    add((*base, "matters", j), f"unknown matter {ref!r}: no matter has this code")
+                    add((*base, "matters", j), t("catalogue.unknown_matter", code=repr(ref)))
                 if ref in seen:
-                    add((*base, "matters", j), f"matter {ref!r} is listed twice in this bundle")
+                    add((*base, "matters", j), t("catalogue.matter_twice", code=repr(ref)))
                 seen.add(ref)
     return issues
 
@@ -501,7 +492,7 @@ def _build(data: dict[str, Any]) -> Catalogue:
         )
         bundles[bundle.code] = bundle
     if data.get("format") != FORMAT:
-        raise ValueError(f"format must be {FORMAT!r}")
+        raise ValueError(t("catalogue.format", format=repr(FORMAT)))
     return Catalogue(
         version=data["version"],
         published=date.fromisoformat(data["published"]),

@@ -76,15 +76,15 @@ def validate_workstation_id(ws: str) -> str:
 
 def _validate_day(day: date) -> date:
     if not isinstance(day, date):
-        raise ValueError(f"编号日期 {day!r} 无效：应为日期")
+        raise ValueError(t("number.day_type", day=repr(day)))
     if not 2000 <= day.year <= 2099:
-        raise ValueError(f"编号日期 {day.isoformat()} 超出范围：只支持2000至2099年")
+        raise ValueError(t("number.day_range", day=day.isoformat()))
     return date(day.year, day.month, day.day)
 
 
 def _validate_seq(seq: int) -> int:
     if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= MAX_SEQ:
-        raise ValueError(f"当日流水号 {seq!r} 超出范围：应为1至{MAX_SEQ}")
+        raise ValueError(t("number.seq_range", seq=repr(seq), max=MAX_SEQ))
     return seq
 
 

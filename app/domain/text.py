@@ -115,3 +115,26 @@ def check_phone(text: str | None, field_label: str | None = None, *, required: b
         field_label,
         t("field.phone_format", field=field_label),
     )
+
+
+# Bidi embeddings, overrides and isolates reorder what follows them on a terminal line.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _escape(ch: str) -> str:
+    cp = ord(ch)
+    return f"\\x{cp:02x}" if cp <= 0xFF else f"\\u{cp:04x}"
+
+
+def visible(text: str, *, single_line: bool = False) -> str:
+    """``text`` safe to write to a terminal: controls shown as escapes (ESC -> ``\\x1b``).
+
+    Stored text may come from elsewhere (sync, an imported file, an old version); a terminal
+    would obey ESC sequences, C1 controls (U+009B is CSI) and bidi overrides in it. Line
+    breaks and tabs stay unless ``single_line`` (a table cell), where they are escaped too.
+    """
+    keep = "" if single_line else "\n\t"
+    return "".join(
+        _escape(ch) if (unicodedata.category(ch) == "Cc" and ch not in keep) or ch in _BIDI else ch
+        for ch in text
+    )

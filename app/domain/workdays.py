@@ -16,7 +16,8 @@ provisional (推定).
 Counting rules (see docs/working-days.md):
 
 * the day of acceptance does not count; the due date is the ``days``-th working
-  day after ``start``; ``days == 0`` gives ``start`` itself;
+  day after ``start``; ``days == 0`` (即办, decided on the spot) gives ``start``
+  when it is a working day, else the next working day (never a day off);
 * ``paused`` ranges (inclusive; e.g. waiting for 补正 materials) do not count
   against the limit: their working days are skipped, so they push the due date
   later and never earlier.
@@ -32,6 +33,8 @@ from importlib import resources
 from os import PathLike
 from pathlib import Path
 from typing import Any
+
+from app.messages import t
 
 CALENDAR_FORMAT = "yichuang-calendar/1"
 
@@ -55,33 +58,29 @@ class WorkCalendar:
         Raises ``ValueError`` with a message saying what is wrong.
         """
         if not isinstance(data, Mapping):
-            raise ValueError("工作日历数据无效：顶层应为 JSON 对象")
+            raise ValueError(t("calendar.not_object"))
         fmt = data.get("format")
         if fmt != CALENDAR_FORMAT:
-            raise ValueError(f"工作日历数据无效：格式标识应为 {CALENDAR_FORMAT!r}，实际为 {fmt!r}")
+            raise ValueError(t("calendar.format", expected=repr(CALENDAR_FORMAT), actual=repr(fmt)))
         version = data.get("version")
         if not isinstance(version, str) or not version.strip():
-            raise ValueError("工作日历数据无效：缺少版本号 version")
+            raise ValueError(t("calendar.no_version"))
         first_year = data.get("first_year")
         last_year = data.get("last_year")
         for name, year in (("first_year", first_year), ("last_year", last_year)):
             if isinstance(year, bool) or not isinstance(year, int) or not 1949 <= year <= 9998:
-                raise ValueError(f"工作日历数据无效：{name} 应为年份整数，实际为 {year!r}")
+                raise ValueError(t("calendar.year", name=name, value=repr(year)))
         assert isinstance(first_year, int) and isinstance(last_year, int)
         if first_year > last_year:
-            raise ValueError(f"工作日历数据无效：first_year ({first_year}) 晚于 last_year ({last_year})")
+            raise ValueError(t("calendar.year_order", first=first_year, last=last_year))
         holidays = _parse_dates(data.get("holidays"), "holidays", first_year, last_year)
         workdays = _parse_dates(data.get("workdays"), "workdays", first_year, last_year)
         for d in holidays:
             if d.weekday() >= 5:
-                raise ValueError(
-                    f"工作日历数据无效：holidays 只应列出周一至周五的休息日，{d.isoformat()} 是周末"
-                )
+                raise ValueError(t("calendar.holiday_weekend", date=d.isoformat()))
         for d in workdays:
             if d.weekday() < 5:
-                raise ValueError(
-                    f"工作日历数据无效：workdays 只应列出周六、周日的调休上班日，{d.isoformat()} 不是周末"
-                )
+                raise ValueError(t("calendar.workday_weekday", date=d.isoformat()))
         return cls(
             version=version.strip(),
             first_year=first_year,
@@ -128,22 +127,24 @@ def _as_date(d: date) -> date:
 
 def _parse_dates(raw: Any, name: str, first_year: int, last_year: int) -> list[date]:
     if not isinstance(raw, list):
-        raise ValueError(f"工作日历数据无效：{name} 应为日期列表")
+        raise ValueError(t("calendar.not_list", name=name))
     seen: set[date] = set()
     result: list[date] = []
     for item in raw:
         if not isinstance(item, str):
-            raise ValueError(f"工作日历数据无效：{name} 中的 {item!r} 不是 YYYY-MM-DD 日期")
+            raise ValueError(t("calendar.not_date", name=name, value=repr(item)))
         try:
             d = date.fromisoformat(item)
         except ValueError:
-            raise ValueError(f"工作日历数据无效：{name} 中的 {item!r} 不是 YYYY-MM-DD 日期") from None
+            raise ValueError(t("calendar.not_date", name=name, value=repr(item))) from None
         if len(item) != 10:
-            raise ValueError(f"工作日历数据无效：{name} 中的 {item!r} 不是 YYYY-MM-DD 日期")
+            raise ValueError(t("calendar.not_date", name=name, value=repr(item)))
         if not first_year <= d.year <= last_year:
-            raise ValueError(f"工作日历数据无效：{name} 中的 {item} 不在 {first_year}–{last_year} 年范围内")
+            raise ValueError(
+                t("calendar.out_of_range", name=name, date=item, first=first_year, last=last_year)
+            )
         if d in seen:
-            raise ValueError(f"工作日历数据无效：{name} 中的 {item} 重复出现")
+            raise ValueError(t("calendar.duplicate", name=name, date=item))
         seen.add(d)
         result.append(d)
     return result
@@ -168,11 +169,11 @@ def load_calendar(path: str | PathLike[str] | None = None) -> WorkCalendar:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"工作日历文件 {where} 不是有效的 JSON：{exc}") from None
+        raise ValueError(t("calendar.bad_json", file=where, error=exc)) from None
     try:
         return WorkCalendar.from_dict(data)
     except ValueError as exc:
-        raise ValueError(f"{exc}（文件：{where}）") from None
+        raise ValueError(t("calendar.in_file", error=exc, file=where)) from None
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _normalise_pauses(paused: Iterable[tuple[date, date]]) -> list[tuple[date, d
         first, last = pair
         first, last = _as_date(first), _as_date(last)
         if last < first:
-            raise ValueError(f"暂停区间无效：结束日期 {last.isoformat()} 早于开始日期 {first.isoformat()}")
+            raise ValueError(t("workdays.bad_pause", last=last.isoformat(), first=first.isoformat()))
         result.append((first, last))
     return result
 
@@ -212,8 +213,9 @@ def add_working_days(
     """The due date ``days`` working days after ``start``.
 
     * The day of acceptance (``start``) does not count: the result is the
-      ``days``-th working day strictly after ``start``.  ``days == 0`` returns
-      ``start`` itself (not provisional).
+      ``days``-th working day strictly after ``start``.  ``days == 0`` (即办)
+      returns ``start`` when it is a working day, else the first working day
+      after it: a due date is always a working day.
     * ``paused`` is a sequence of inclusive ``(first, last)`` date ranges during
       which the clock stops (e.g. waiting for 补正 materials); working days inside
       them are not counted, so pauses only ever move the due date later.
@@ -226,11 +228,15 @@ def add_working_days(
     if isinstance(days, bool) or not isinstance(days, int):
         raise TypeError("days must be an int")
     if days < 0:
-        raise ValueError("时限天数不能为负数")
+        raise ValueError(t("workdays.negative_days"))
     start = _as_date(start)
     pauses = _normalise_pauses(paused)
-    if days == 0:
-        return DueDate(start, False)
+    if days == 0:  # 即办: the day of acceptance, or the next working day when that is a day off
+        d, provisional = start, not cal.is_announced(start)
+        while _is_paused(d, pauses) or not cal.is_working_day(d):
+            d += _ONE_DAY
+            provisional = provisional or not cal.is_announced(d)
+        return DueDate(d, provisional)
     provisional = False
     counted = 0
     d = start

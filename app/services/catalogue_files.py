@@ -48,7 +48,11 @@ def import_catalogue(catalogue_dir: Path, source: Path):
     versions = catalogue_dir / "versions"
     versions.mkdir(parents=True, exist_ok=True)
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in cat.version)
-    dump_catalogue(cat, versions / f"{safe}.json")
+    archived = versions / f"{safe}.json"
+    if archived.exists():
+        _check_same_version(cat, archived, source)
+    else:
+        dump_catalogue(cat, archived)
     # The index first: it names the catalogue's digest, so if we stop before current.json
     # is replaced the old catalogue finds no matching index and rebuilds its own.
     write_search_index(catalogue_dir / SEARCH_INDEX, cat, serialize_catalogue(cat))
@@ -56,6 +60,16 @@ def import_catalogue(catalogue_dir: Path, source: Path):
     dump_catalogue(cat, tmp)
     os.replace(tmp, catalogue_dir / CURRENT)
     return cat
+
+
+def _check_same_version(cat, archived: Path, source: Path) -> None:
+    """A version is immutable (cases are pinned to it): the same content again is fine, other content not."""
+    from app.messages import t
+    from forms.loader import CatalogueError, CatalogueIssue, serialize_catalogue
+
+    if archived.read_bytes() != serialize_catalogue(cat):
+        reason = t("catalogue.version_exists", version=cat.version)
+        raise CatalogueError([CatalogueIssue(str(source), "/version", reason)])
 
 
 def export_catalogue(catalogue_dir: Path, target: Path):

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from app.config import Config
+from app.messages import t
 
 
 class Workstation:
@@ -80,9 +81,7 @@ class Workstation:
         try:
             return Signer.load_or_create(path)
         except ValueError as exc:  # a damaged key file: say so, never sign with a throwaway key
-            raise ConfigError(
-                f"workstation key {path} cannot be read ({exc}); restore it from backup"
-            ) from exc
+            raise ConfigError(t("config.key_unreadable", path=path, error=exc)) from exc
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -17,6 +17,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.messages import t
+
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
@@ -58,7 +60,7 @@ def schema_version_of(path: Path) -> int:
     try:
         return int(con.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a yichuang database ({exc})") from exc
+        raise StoreError(t("store.not_ours", path=path, error=exc)) from exc
     finally:
         con.close()
 
@@ -104,19 +106,16 @@ def open_store(path: Path) -> Store:
     """Open (creating or migrating) the store; refuse a database from a newer version."""
     version = schema_version_of(path)
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path} was written by a newer yichuang (schema {version}; this version knows "
-            f"up to {SCHEMA_VERSION}). It has not been changed: upgrade yichuang to open it."
-        )
+        raise StoreError(t("store.newer", path=path, version=version, known=SCHEMA_VERSION))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if version < SCHEMA_VERSION:
             migrate(path)
     except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot open database {path}: {exc}") from exc
+        raise StoreError(t("store.cannot_open", path=path, error=exc)) from exc
     except Exception as exc:  # alembic wraps driver errors
         if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
-            raise StoreError(f"cannot write database {path}: {exc}") from exc
+            raise StoreError(t("store.cannot_write", path=path, error=exc)) from exc
         raise
     return Store(
         path=path,

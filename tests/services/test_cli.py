@@ -84,7 +84,7 @@ def test_catalog_round_trip_and_refusal(tmp_path: Path):
     r = run(tmp_path, "catalog", "import", str(bad))
     assert r.returncode == 1
     assert "bad.json" in r.stderr and "/matters/0" in r.stderr and "/bundles/0" in r.stderr
-    assert "nothing was imported" in r.stderr
+    assert "未导入任何内容" in r.stderr and "不能超过法定时限" in r.stderr and "未知事项" in r.stderr
     assert run(tmp_path, "catalog", "export", str(again)).returncode == 0
     assert again.read_bytes() == original  # still the old catalogue
 
@@ -93,4 +93,22 @@ def test_unwritable_data_dir_exit_code(tmp_path: Path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     r = run(blocker / "data", "case", "list")
-    assert r.returncode == 1 and "cannot be written" in r.stderr
+    assert r.returncode == 1 and "无法写入" in r.stderr
+
+
+SECRET = "s3cr3t-Token-9f8e7d6c5b4a"
+
+
+def test_config_get_never_prints_the_hub_token(tmp_path: Path):
+    assert run(tmp_path, "config", "set", "hub.token", SECRET).returncode == 0
+    every = run(tmp_path, "config", "get")
+    one = run(tmp_path, "config", "get", "hub.token")
+    assert every.returncode == 0 and one.returncode == 0
+    assert SECRET not in every.stdout + every.stderr and SECRET[4:] not in every.stdout
+    assert SECRET not in one.stdout + one.stderr
+    assert one.stdout.strip() == "s3cr****"
+    assert "hub.token = s3cr****" in every.stdout
+    # A bad value is refused without echoing it.
+    bad = run(tmp_path, "config", "set", "hub.token", SECRET + "\x1b")
+    assert bad.returncode == 1 and SECRET not in bad.stderr and "hub.token" in bad.stderr
+    assert "s3cr" in run(tmp_path, "config", "get", "hub.token").stdout  # the stored one is kept

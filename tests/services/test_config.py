@@ -54,12 +54,12 @@ def test_unwritable_data_dir_is_a_clear_error(tmp_path: Path):
     ro = tmp_path / "ro"
     ro.mkdir()
     ro.chmod(0o500)
-    with pytest.raises(ConfigError, match="cannot be written"):
+    with pytest.raises(ConfigError, match="无法写入"):
         load_config(ro / "sub")
 
 
 def test_unwritable_data_dir_even_as_root(tmp_path: Path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(ConfigError, match="cannot be written"):
+    with pytest.raises(ConfigError, match="无法写入"):
         load_config(blocker / "data")  # a file where a directory should be

@@ -50,7 +50,7 @@ def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path):
     con.commit()
     con.close()
     before = path.read_bytes()
-    with pytest.raises(StoreError, match="newer yichuang"):
+    with pytest.raises(StoreError, match="更新版本"):
         open_store(path)
     assert path.read_bytes() == before
 

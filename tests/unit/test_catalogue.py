@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.messages import set_language
 from forms.catalogue import Bundle, Catalogue, Material, Matter
 from forms.loader import (
     CatalogueError,
@@ -31,6 +32,30 @@ from forms.loader import (
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "forms" / "demo" / "catalogue.json"
 RESTAURANT = "320724-YJS-001"
+
+
+@pytest.fixture(autouse=True)
+def _english_reasons():
+    """The reasons below are asserted in English; test_reasons_follow_the_language covers Chinese."""
+    set_language("en")
+    yield
+    set_language("zh")
+
+
+def test_reasons_follow_the_language(tmp_path: Path) -> None:
+    data = demo_dict()
+    data["matters"][0]["promised_days"] = data["matters"][0]["legal_days"] + 5
+    data["bundles"][0]["matters"].append("NO-SUCH")
+    path = write_json(tmp_path / "bad.json", data)
+    set_language("zh")
+    issues = issues_of(path)
+    find(issues, "/matters/0/promised_days", "不能超过法定时限")
+    find(issues, "/bundles/0/matters/" + str(len(data["bundles"][0]["matters"]) - 1), "未知事项")
+    assert "2处错误" in str(CatalogueError(issues))
+    (issue,) = issues_of(tmp_path / "missing.json")
+    assert "无法读取文件" in issue.reason
+    set_language("en")
+    assert "promised_days" in issues_of(path)[0].reason
 
 
 def demo_dict() -> dict:

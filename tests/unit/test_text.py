@@ -137,3 +137,14 @@ def test_phone_bad(text: str) -> None:
 def test_phone_required() -> None:
     with pytest.raises(FieldError, match="联系电话不能为空"):
         check_phone("  ", required=True)
+
+
+def test_visible_escapes_controls_and_keeps_text():
+    from app.domain.text import visible
+
+    assert visible("李\x1b[2J四") == "李\\x1b[2J四"
+    assert visible("\x9b31m\x00\x7f") == "\\x9b31m\\x00\\x7f"
+    assert visible("abc\u202edef") == "abc\\u202edef"
+    assert visible("买买提·艾力 𠀾 [b]x[/]") == "买买提·艾力 𠀾 [b]x[/]"
+    assert visible("a\nb\tc") == "a\nb\tc"
+    assert visible("a\nb\tc", single_line=True) == "a\\x0ab\\x09c"

@@ -171,8 +171,30 @@ def test_load_rejects_non_object(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- counting
 
 
-def test_zero_days_is_start() -> None:
-    assert add_working_days(date(2026, 9, 26), 0, CAL) == DueDate(date(2026, 9, 26), False)
+def test_zero_days_on_a_working_day_is_that_day() -> None:
+    # 即办: decided on the spot, due the day of acceptance.
+    assert add_working_days(date(2026, 9, 24), 0, CAL) == DueDate(date(2026, 9, 24), False)
+    assert add_working_days(date(2026, 10, 10), 0, CAL) == DueDate(date(2026, 10, 10), False)  # make-up Sat
+
+
+def test_zero_days_on_a_day_off_is_the_next_working_day() -> None:
+    # Accepted on a Saturday (weekend service) or a holiday: never due on that day off.
+    assert add_working_days(date(2026, 9, 25), 0, CAL) == DueDate(date(2026, 9, 28), False)  # 中秋, Fri
+    assert add_working_days(date(2026, 9, 26), 0, CAL) == DueDate(date(2026, 9, 28), False)
+    assert add_working_days(date(2026, 11, 22), 0, CAL) == DueDate(date(2026, 11, 23), False)  # Sunday
+    assert add_working_days(date(2026, 10, 1), 0, CAL) == DueDate(date(2026, 10, 8), False)  # National Day
+    assert add_working_days(date(2026, 12, 31), 0, CAL).date == date(2026, 12, 31)
+    after = add_working_days(date(2027, 1, 2), 0, CAL)  # a Saturday in a year not announced yet
+    assert after == DueDate(date(2027, 1, 4), True)
+
+
+@given(any_dates, st.integers(0, 150))
+def test_a_due_date_is_always_a_working_day(start: date, n: int) -> None:
+    due = add_working_days(start, n, CAL).date
+    assert CAL.is_working_day(due)
+    assert due >= start
+    if n == 0:  # the first working day on or after the day of acceptance
+        assert all(not CAL.is_working_day(start + timedelta(days=i)) for i in range((due - start).days))
 
 
 def test_acceptance_day_does_not_count() -> None:
@@ -260,7 +282,7 @@ def test_result_is_a_working_day_after_start(start: date, n: int) -> None:
     assert due.provisional == (due.date.year > CAL.last_year)
 
 
-@given(any_dates, st.integers(0, 150))
+@given(any_dates, st.integers(1, 150))
 def test_between_inverts_add(start: date, n: int) -> None:
     assert working_days_between(start, add_working_days(start, n, CAL).date, CAL) == n
 
@@ -271,4 +293,8 @@ def test_pauses_only_push_later(start: date, n: int, pauses: list[tuple[date, da
     plain = add_working_days(start, n, CAL)
     paused = add_working_days(start, n, CAL, paused=pauses)
     assert paused.date >= plain.date
-    assert working_days_between(start, paused.date, CAL, paused=pauses) == n
+    assert CAL.is_working_day(paused.date)
+    if n:
+        assert working_days_between(start, paused.date, CAL, paused=pauses) == n
+    elif paused.date > start:  # 即办 on a day off: the first working day not paused after it
+        assert working_days_between(start, paused.date - timedelta(days=1), CAL, paused=pauses) == 0

@@ -185,6 +185,10 @@ class IntakeScreen(Screen):
             m = cat.matter(d.subject_code)
             if m.legal_days == 0:  # 即办: decided on the spot
                 lines.append(t("intake.subject_info_now", department=m.department, fee=m.fee))
+            elif m.promised_days == 0:  # promised on the spot, within a longer legal limit
+                lines.append(
+                    t("intake.subject_info_now_legal", department=m.department, legal=m.legal_days, fee=m.fee)
+                )
             else:
                 lines.append(
                     t(
