@@ -661,10 +661,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "案件处于“{state}”，不能登记“{kind}”",
         "“{kind}” does not apply to a case that is “{state}”",
     ),
-    "sync.rule_unknown_case": (
-        "平台下发的记录不属于本窗口的案件，未应用",
-        "A record from the platform matches no case of this window; not applied",
-    ),
     "sync.rule_uid_mismatch": (
         "平台下发的记录属于另一件同号案件（案件标识不同），未应用",
         "A record from the platform belongs to another case with this number (different uid); not applied",
