@@ -82,6 +82,14 @@ pinyin haystacks used for prefix searches (megabytes, with the syllable
 suffixes and the other readings) are split by first letter, so a prefix miss
 scans only the keys that start like the query.  Figures for 12,000 matters on
 2 cores: ``python -m tests.bench.bench_search``.
+
+Stored index
+------------
+Building converts every name to pinyin (pypinyin, 0.25 s just to import).  So the
+index is built once, when a catalogue is imported, and saved with
+:meth:`SearchIndex.to_state` (plain JSON-ready data: entries, rank maps, haystacks);
+:meth:`SearchIndex.from_state` loads it without pypinyin and without rebuilding any
+haystack.  pypinyin and rapidfuzz are imported on first use only.
 """
 
 from __future__ import annotations
@@ -89,7 +97,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate
@@ -106,9 +114,9 @@ __all__ = [
     "normalize_query",
 ]
 
-INDEX_FORMAT = "yichuang-search-index/1"
-"""Version of :meth:`SearchIndex.to_records`; bump it whenever what ``_keys`` computes changes,
-so stored indexes are rebuilt."""
+INDEX_FORMAT = "yichuang-search-index/2"
+"""Version of :meth:`SearchIndex.to_state`; bump it whenever what the index computes or how
+it is laid out changes, so stored indexes are rebuilt."""
 
 Kind = Literal["matter", "bundle"]
 Matched = Literal["code", "name", "pinyin", "initials", "keyword", "fuzzy"]
@@ -380,61 +388,6 @@ def _keys(entry: SearchEntry) -> _Keys:
 
 
 # --------------------------------------------------------------------------
-# stored form (see SearchIndex.to_records)
-
-
-def _to_record(entry: SearchEntry, k: _Keys) -> list[object]:
-    offsets = [len(k.full) - len(suffix) for suffix in k.suffixes]
-    return [
-        entry.kind,
-        entry.code,
-        entry.name,
-        entry.department,
-        list(entry.keywords),
-        [k.initials, *k.initials_alt],
-        k.full,
-        list(k.full_alt),
-        offsets,
-        list(k.keyword_pinyin),
-    ]
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"expected a list of strings, got {value!r}")
-    return tuple(value)
-
-
-def _from_record(record: Sequence[object]) -> tuple[SearchEntry, _Keys]:
-    try:
-        kind, code, name, department, keywords, initials, full, full_alt, offsets, kw_pinyin = record
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"malformed search index record: {record!r}") from exc
-    if kind not in ("matter", "bundle") or not all(
-        isinstance(v, str) for v in (code, name, department, full)
-    ):
-        raise ValueError(f"malformed search index record: {record!r}")
-    if not isinstance(offsets, list) or not all(type(o) is int and 0 < o <= len(full) for o in offsets):
-        raise ValueError(f"malformed suffix offsets: {offsets!r}")
-    initials_all = _strings(initials)
-    if not initials_all:
-        raise ValueError("a record needs its initials")
-    entry = SearchEntry(kind, code, name, department, _strings(keywords))  # type: ignore[arg-type]
-    keys = _Keys(
-        code=_code_key(_norm(code)),
-        name=_norm(name),
-        initials=initials_all[0],
-        initials_alt=initials_all[1:],
-        full=full,
-        full_alt=_strings(full_alt),
-        suffixes=tuple(full[off:] for off in offsets),
-        keywords=tuple(k for k in (_norm(k) for k in entry.keywords) if k),
-        keyword_pinyin=_strings(kw_pinyin),
-    )
-    return entry, keys
-
-
-# --------------------------------------------------------------------------
 # haystacks
 
 
@@ -451,6 +404,31 @@ class _Haystack:
         self.text = "".join(segments)
         self.starts = [0, *accumulate(len(s) for s in segments)]  # last one: sentinel
         self.owners = owners
+
+    def state(self) -> list[object]:
+        return [self.text, self.starts, self.owners]
+
+    @classmethod
+    def from_state(cls, state: object, entries: int) -> _Haystack:
+        """A haystack saved by :meth:`state`, checked so that a search cannot go wrong."""
+        if not isinstance(state, list) or len(state) != 3:
+            raise ValueError("a haystack is [text, starts, owners]")
+        text, starts, owners = state
+        if not isinstance(text, str):
+            raise ValueError("haystack text must be a string")
+        _check_ints(starts, 0, len(text))
+        if not starts or starts[0] != 0 or starts[-1] != len(text) or starts != sorted(starts):
+            raise ValueError("haystack starts must rise from 0 to the text's length")
+        if owners is None:
+            if len(starts) != entries + 1:
+                raise ValueError("a haystack needs one segment per entry")
+        else:
+            _check_ints(owners, 0, entries - 1)
+            if len(owners) != len(starts) - 1:
+                raise ValueError("a shard needs one owner per segment")
+        hay = cls.__new__(cls)
+        hay.text, hay.starts, hay.owners = text, starts, owners
+        return hay
 
     @classmethod
     def of(cls, per_entry: Iterable[Iterable[str]]) -> _Haystack:
@@ -498,6 +476,22 @@ class _PrefixShards:
                 bucket[1].append(rank)
         self.shards = {first: _Haystack(segs, owners) for first, (segs, owners) in buckets.items()}
 
+    def state(self) -> dict[str, list[object]]:
+        return {first: hay.state() for first, hay in self.shards.items()}
+
+    @classmethod
+    def from_state(cls, state: object, entries: int) -> _PrefixShards:
+        if not isinstance(state, dict):
+            raise ValueError("prefix shards are an object")
+        shards = cls.__new__(cls)
+        shards.shards = {}
+        for first, hay in state.items():
+            found = _Haystack.from_state(hay, entries)
+            if found.owners is None or len(first) != 1:
+                raise ValueError("a shard is keyed by one character and names its owners")
+            shards.shards[first] = found
+        return shards
+
     def ranks(self, needle: str, prefix: bool = True) -> Iterator[int]:
         if not prefix:  # pragma: no cover - programming error
             raise ValueError("_PrefixShards only answers prefix searches")
@@ -517,28 +511,33 @@ class SearchIndex:
         self._setup([(entry, _keys(entry)) for entry in entries])
 
     @classmethod
-    def from_records(cls, records: Iterable[Sequence[object]]) -> SearchIndex:
-        """The index stored by :meth:`to_records`, without converting anything to pinyin.
+    def from_state(cls, state: Mapping[str, object]) -> SearchIndex:
+        """The index saved by :meth:`to_state`, as it was: nothing is converted to pinyin
+        and no haystack is rebuilt, so a large catalogue loads in a fraction of its build.
 
-        Raises ValueError if a record is malformed (the caller then builds afresh).
+        Raises ValueError if the state is malformed (the caller then builds afresh).
         """
-        index = cls.__new__(cls)
-        index._setup([_from_record(record) for record in records])
-        return index
+        try:
+            return _from_state(cls.__new__(cls), state)
+        except (TypeError, KeyError, AttributeError) as exc:
+            raise ValueError(f"malformed search index: {exc}") from exc
 
-    def to_records(self) -> list[list[object]]:
-        """The index as plain JSON-ready data (format :data:`INDEX_FORMAT`), in rank order.
-
-        Only what needs pypinyin is stored with each entry; the normalised code, name and
-        keywords are cheap and recomputed by :meth:`from_records`.
-        """
-        return [_to_record(e, k) for e, k in zip(self._entries, self._keys)]
+    def to_state(self) -> dict[str, object]:
+        """Everything the index computed, as plain JSON-ready data (:data:`INDEX_FORMAT`)."""
+        return {
+            "entries": [[e.kind, e.code, e.name, e.department, list(e.keywords)] for e in self._entries],
+            "by_code": self._by_code,
+            "by_name": self._by_name,
+            "haystacks": {name: getattr(self, "_" + name).state() for name in _HAYSTACKS},
+            "shards": {name: getattr(self, "_" + name).state() for name in _SHARDS},
+            "fuzzy_names": [self._fuzzy_name_choices, self._fuzzy_name_ranks],
+            "fuzzy_pinyin": [self._fuzzy_pinyin_choices, self._fuzzy_pinyin_ranks],
+        }
 
     def _setup(self, keyed: list[tuple[SearchEntry, _Keys]]) -> None:
         keyed.sort(key=lambda ek: (ek[0].kind != "bundle", len(ek[1].name), ek[1].code, ek[1].name))
         self._entries: list[SearchEntry] = [e for e, _ in keyed]
         keys = [k for _, k in keyed]
-        self._keys: list[_Keys] = keys
         self._by_code: dict[str, list[int]] = {}
         self._by_name: dict[str, list[int]] = {}
         for rank, k in enumerate(keys):
@@ -708,3 +707,74 @@ def _dedupe(keys: Iterable[str]) -> tuple[list[str], list[list[int]]]:
         if key:
             where.setdefault(key, []).append(rank)
     return list(where), list(where.values())
+
+
+# --------------------------------------------------------------------------
+# stored form (SearchIndex.to_state / from_state)
+
+_HAYSTACKS = ("codes", "names", "initials", "initials_alt", "keywords")
+_SHARDS = ("initials_p", "initials_alt_p", "full_p", "full_alt_p", "suffixes_p", "keyword_pinyin_p")
+
+
+def _check_ints(value: object, lo: int, hi: int) -> None:
+    if not isinstance(value, list):
+        raise ValueError("expected a list of integers")
+    if value:  # C-level passes: this runs over every offset of a large index
+        if set(map(type, value)) != {int}:
+            raise ValueError("expected a list of integers")
+        if min(value) < lo or max(value) > hi:
+            raise ValueError(f"integers out of range {lo}..{hi}")
+
+
+def _check_strings(value: object) -> None:
+    if not isinstance(value, list) or (value and set(map(type, value)) != {str}):
+        raise ValueError("expected a list of strings")
+
+
+def _check_rank_map(value: object, entries: int) -> dict[str, list[int]]:
+    if not isinstance(value, dict):
+        raise ValueError("expected an object of ranks")
+    for ranks in value.values():
+        _check_ints(ranks, 0, entries - 1)
+    return value
+
+
+def _check_choices(value: object, entries: int) -> tuple[list[str], list[list[int]]]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise ValueError("fuzzy choices are [choices, ranks]")
+    choices, owners = value
+    _check_strings(choices)
+    if not isinstance(owners, list) or len(owners) != len(choices):
+        raise ValueError("fuzzy choices need their ranks")
+    for ranks in owners:
+        _check_ints(ranks, 0, entries - 1)
+    return choices, owners
+
+
+def _from_state(index: SearchIndex, state: Mapping[str, object]) -> SearchIndex:
+    rows = state["entries"]
+    if not isinstance(rows, list):
+        raise ValueError("entries must be a list")
+    entries: list[SearchEntry] = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 5:
+            raise ValueError(f"malformed entry {row!r}")
+        kind, code, name, department, keywords = row
+        if kind not in ("matter", "bundle") or not all(isinstance(v, str) for v in (code, name, department)):
+            raise ValueError(f"malformed entry {row!r}")
+        _check_strings(keywords)
+        entries.append(SearchEntry(kind, code, name, department, tuple(keywords)))
+    n = len(entries)
+    index._entries = entries
+    index._by_code = _check_rank_map(state["by_code"], n)
+    index._by_name = _check_rank_map(state["by_name"], n)
+    haystacks, shards = state["haystacks"], state["shards"]
+    if not isinstance(haystacks, dict) or not isinstance(shards, dict):
+        raise ValueError("haystacks and shards must be objects")
+    for name in _HAYSTACKS:
+        setattr(index, "_" + name, _Haystack.from_state(haystacks[name], n))
+    for name in _SHARDS:
+        setattr(index, "_" + name, _PrefixShards.from_state(shards[name], n))
+    index._fuzzy_name_choices, index._fuzzy_name_ranks = _check_choices(state["fuzzy_names"], n)
+    index._fuzzy_pinyin_choices, index._fuzzy_pinyin_ranks = _check_choices(state["fuzzy_pinyin"], n)
+    return index

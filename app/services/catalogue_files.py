@@ -99,16 +99,16 @@ def catalogue_digest(raw: bytes) -> str:
 
 
 def serialize_search_index(index, version: str, digest: str) -> bytes:
-    """The index file: a header naming format and catalogue, then one entry per line."""
+    """The index file: format and catalogue first, then the index's saved state."""
     from app.domain.search import INDEX_FORMAT
 
-    head = json.dumps(
-        {"format": INDEX_FORMAT, "catalogue_version": version, "catalogue_sha256": digest},
-        ensure_ascii=False,
-    )
-    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in index.to_records()]
-    body = ",\n".join(lines)
-    return (head[:-1] + ', "entries": [\n' + body + ("\n" if lines else "") + "]}\n").encode("utf-8")
+    doc = {
+        "format": INDEX_FORMAT,
+        "catalogue_version": version,
+        "catalogue_sha256": digest,
+        "index": index.to_state(),
+    }
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def write_search_index(path: Path, cat, raw_catalogue: bytes):
@@ -128,7 +128,7 @@ def parse_search_index(raw: bytes, digest: str):
         doc = json.loads(raw)
         if doc.get("format") != INDEX_FORMAT or doc.get("catalogue_sha256") != digest:
             return None
-        return SearchIndex.from_records(doc["entries"])
+        return SearchIndex.from_state(doc["index"])
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # damaged: rebuild
         log.warning("search index unreadable, rebuilding: %s", exc)
         return None

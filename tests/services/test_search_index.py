@@ -113,7 +113,7 @@ def test_a_catalogue_replaced_by_hand_gets_its_index_rebuilt(tmp_path: Path) -> 
         lambda raw: b"",
         lambda raw: raw[: len(raw) // 2],
         lambda raw: raw.replace(INDEX_FORMAT.encode(), b"yichuang-search-index/0"),
-        lambda raw: raw.replace(b'"entries": [', b'"entries": [["matter"],'),
+        lambda raw: raw.replace(b'"by_code":{', b'"by_code":{"X":[100000],', 1),
     ],
     ids=["empty", "truncated", "older-format", "bad-record"],
 )
@@ -123,6 +123,7 @@ def test_a_damaged_or_older_index_is_rebuilt(tmp_path: Path, damage) -> None:
     path = cat_dir / SEARCH_INDEX
     good = path.read_bytes()
     path.write_bytes(damage(good))
+    assert path.read_bytes() != good
     assert names(load_search_index(cat_dir), "kcg")[0] == "开餐馆"
     assert path.read_bytes() == good
 

@@ -329,35 +329,65 @@ def test_pinyin_queries_ignore_spaces_and_apostrophes(query: str) -> None:
 
 
 # --------------------------------------------------------------------------
-# the stored index (SearchIndex.to_records / from_records)
+# the stored index (SearchIndex.to_state / from_state)
 
 
-def test_records_round_trip_through_json() -> None:
+def _round_trip(index: SearchIndex) -> dict:
     import json
 
-    records = json.loads(json.dumps(INDEX.to_records(), ensure_ascii=False))
-    loaded = SearchIndex.from_records(records)
+    return json.loads(json.dumps(index.to_state(), ensure_ascii=False))
+
+
+def test_state_round_trips_through_json() -> None:
+    loaded = SearchIndex.from_state(_round_trip(INDEX))
     assert loaded.entries == INDEX.entries
-    assert loaded.to_records() == INDEX.to_records()
+    assert loaded.to_state() == _round_trip(INDEX)
     for query in ("kcg", "kaicanguan", "canguan", "餐馆", "开参馆", "320000-XK", "饭店", "yinhang", "hangye"):
         assert loaded.search(query) == INDEX.search(query), query
 
 
+def test_an_empty_index_round_trips() -> None:
+    assert len(SearchIndex.from_state(_round_trip(SearchIndex([])))) == 0
+
+
+def _damaged(change) -> dict:
+    state = _round_trip(INDEX)
+    change(state)
+    return state
+
+
 @pytest.mark.parametrize(
-    "record",
+    "change",
     [
-        [],
-        ["place", "C1", "名", "", [], ["m"], "ming", [], [], []],
-        ["matter", "C1", "名", "", [], [], "ming", [], [], []],
-        ["matter", "C1", "名", "", [], ["m"], "ming", [], [9], []],
-        ["matter", "C1", "名", "", "keyword", ["m"], "ming", [], [], []],
-        ["matter", 1, "名", "", [], ["m"], "ming", [], [], []],
+        lambda s: s.pop("by_code"),
+        lambda s: s["entries"].append(["place", "C", "名", "", []]),
+        lambda s: s["entries"][0].pop(),
+        lambda s: s["entries"].pop(),  # haystacks now name one entry too many
+        lambda s: s["by_name"].update({"x": [len(s["entries"])]}),
+        lambda s: s["haystacks"]["names"][1].reverse(),
+        lambda s: s["haystacks"]["codes"].__setitem__(0, "short"),
+        lambda s: s["shards"]["full_p"]["k"][2].__setitem__(0, -1),
+        lambda s: s["shards"]["full_p"].update({"kk": ["", [0], []]}),
+        lambda s: s["fuzzy_names"][1].pop(),
+        lambda s: s["haystacks"].__setitem__("keywords", "text"),
     ],
-    ids=["empty", "kind", "no-initials", "offset", "keywords-not-list", "code-not-text"],
+    ids=[
+        "missing-part",
+        "bad-kind",
+        "short-entry",
+        "entry-count",
+        "rank-out-of-range",
+        "starts-not-rising",
+        "text-shorter-than-starts",
+        "negative-owner",
+        "shard-key",
+        "fuzzy-ranks",
+        "haystack-not-a-list",
+    ],
 )
-def test_malformed_records_are_refused(record: list) -> None:
+def test_malformed_state_is_refused(change) -> None:
     with pytest.raises(ValueError):
-        SearchIndex.from_records([record])
+        SearchIndex.from_state(_damaged(change))
 
 
 def _demo_indexes() -> tuple[SearchIndex, SearchIndex, list[SearchEntry]]:
