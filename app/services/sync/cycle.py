@@ -39,6 +39,13 @@ class CycleReport:
     attachments_left: int = 0
     skew_seconds: float | None = None
     error: SyncError | None = None
+    acked_bytes: int = 0  # attachment bytes the hub's offset acknowledged in this cycle
+    answered: bool = False  # the hub answered at least one request (it is there, even if the link is bad)
+
+    @property
+    def progressed(self) -> bool:
+        """Something moved for good: events acknowledged, events applied, scan bytes kept."""
+        return bool(self.batches or self.pulled or self.acked_bytes or self.attachments)
 
     @property
     def ok(self) -> bool:
@@ -64,7 +71,8 @@ def run_cycle(
     progress: Callable[[str], Any] | None = None,
     max_batch_events: int = 1000,
 ) -> CycleReport:
-    """One sync cycle; never raises for network or hub trouble (see report.error)."""
+    """One sync cycle; never raises (see report.error): whatever fails — the link, the hub's
+    answer, this computer — is recorded as last_error and the next cycle tries again."""
     import uuid
 
     rep = CycleReport()
@@ -85,7 +93,7 @@ def run_cycle(
             try:
                 doc = client.push(batch, str(uuid.uuid4()))
             except SyncError as exc:
-                if exc.kind == "offline":
+                if exc.kind in ("offline", "slow"):
                     local.write_state(store, batch_events=str(max(1, len(batch) // 2)))
                 raise
             local.mark_sent(store, batch, doc)
@@ -107,8 +115,8 @@ def run_cycle(
             _skew(ws, rep, page.get("now"))
             try:
                 applied = local.apply_pulled(store, page["events"], page["cursor"])
-            except protocol.ProtocolError as exc:
-                raise SyncError("hub", f"pulled page is malformed: {exc}") from None
+            except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
+                raise SyncError("hub", "sync.err_pulled", detail=str(exc)[:200]) from None
             rep.pulled += applied.events
             if not page["more"]:
                 break
@@ -120,23 +128,50 @@ def run_cycle(
         # 4. scans
         from app.services.sync import attachments
 
-        rep.attachments = attachments.upload_pending(ws, client)
-        local.write_state(store, last_success=datetime.now(UTC).isoformat(timespec="seconds"), last_error="")
-    except SyncError as exc:
-        rep.error = exc
+        def acked(n: int) -> None:
+            rep.acked_bytes += n
+
+        rep.attachments = attachments.upload_pending(ws, client, on_acked=acked)
         local.write_state(
-            store,
-            last_error=f"{exc.kind}: {exc}"[:500],
-            last_attempt=datetime.now(UTC).isoformat(timespec="seconds"),
+            store, last_success=datetime.now(UTC).isoformat(timespec="seconds"), last_error="", link="online"
         )
+    except Exception as exc:  # noqa: BLE001  (anything at all: recorded, shown, retried)
+        if not isinstance(exc, SyncError):
+            exc = SyncError("local", "sync.err_local", detail=f"{type(exc).__name__}: {exc}"[:300])
+        rep.error = exc
     finally:
-        if own and client is not None:
-            client.close()
-    rep.left = local.unsent_total(store)
+        if client is not None:
+            rep.answered = client.answers > 0
+            if own:
+                client.close()
+    if rep.error is not None:
+        try:
+            local.write_state(
+                store,
+                last_error=f"{rep.error.kind}: {rep.error}"[:500],
+                last_attempt=datetime.now(UTC).isoformat(timespec="seconds"),
+                link=link_state(rep),
+            )
+        except Exception:  # noqa: BLE001  (the store itself is failing: the report still says so)
+            pass
     from app.services.sync import attachments
 
-    rep.attachments_left = attachments.pending_count(store)
+    try:
+        rep.left = local.unsent_total(store)
+        rep.attachments_left = attachments.pending_count(store)
+    except Exception:  # noqa: BLE001
+        pass
     return rep
+
+
+def link_state(rep: CycleReport) -> str:
+    """online: the cycle went through; unstable: the hub answered (or something moved) but the
+    cycle failed; offline: no answer at all."""
+    if rep.error is None:
+        return "online"
+    if rep.answered or rep.progressed or rep.error.kind in ("hub", "auth"):
+        return "unstable"
+    return "offline"
 
 
 def _held_versions(ws) -> tuple[str, str]:
@@ -158,6 +193,8 @@ def _skew(ws, rep: CycleReport, hub_now: Any) -> None:
         hub = datetime.fromisoformat(hub_now)
     except ValueError:
         return
+    if hub.tzinfo is None:  # not the protocol's form; ordering never depends on it anyway
+        return
     skew = (ws.utcnow() - hub).total_seconds()
     rep.skew_seconds = skew
     local.write_state(ws.store, clock_skew=f"{skew:.0f}")
@@ -171,15 +208,15 @@ def _update_catalogue(ws, client: HubClient, held: str) -> str:
     delta = client.catalogue_delta(held)
     try:
         doc = apply_delta(catalogue_to_dict(ws.catalogue) if held else None, delta)
-    except (ValueError, KeyError) as exc:
-        raise SyncError("hub", f"catalogue delta does not apply: {exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SyncError("hub", "sync.err_catalogue", version=str(delta.get("to"))[:40], detail=exc) from None
     tmp = ws.config.catalogue_dir / ".incoming.json"
     tmp.parent.mkdir(parents=True, exist_ok=True)
     tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     try:
         cat = import_catalogue(ws.config.catalogue_dir, tmp)  # validates fully; cases stay pinned
-    except CatalogueError as exc:
-        raise SyncError("hub", f"catalogue {delta.get('to')} is invalid: {exc}") from None
+    except (CatalogueError, TypeError, ValueError) as exc:
+        raise SyncError("hub", "sync.err_catalogue", version=str(delta.get("to"))[:40], detail=exc) from None
     finally:
         tmp.unlink(missing_ok=True)
     ws.__dict__.pop("catalogue", None)
@@ -192,8 +229,8 @@ def _update_calendar(ws, client: HubClient) -> str:
     doc = client.calendar()
     try:
         cal = WorkCalendar.from_dict(doc)
-    except ValueError as exc:
-        raise SyncError("hub", f"calendar is invalid: {exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SyncError("hub", "sync.err_calendar", detail=exc) from None
     target = ws.config.data_dir / "calendar" / "cn_workdays.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
