@@ -305,10 +305,11 @@ def cmd_case_show(args) -> int:
         note = f"（{m.note}）" if m.note else ""
         print(f"    [{_pad(t('status.' + m.status), 4)}] {m.item.name}{note}")
     print(f"  {t('case.timeline')}:")
-    for e in detail.events:
-        print(
-            f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}"
-        )
+    from app.services.sync.actions import timeline
+
+    for e, who, superseded in timeline(ws.store, c.number, detail.events):
+        mark = f"  {t('sync.superseded_mark')}" if superseded else ""
+        print(f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}  {who}{mark}")
     for j in detail.jobs:
         print(
             f"    {j.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {t('doc.' + j.doc_kind)}  {j.state}"

@@ -63,7 +63,7 @@ def test_cli_sync_once_then_idle_sync_costs_under_1kb(tmp_path: Path, sqlite_hub
     ws.close()
     r = ycli("sync", "--once", "--data-dir", str(tmp_path / "ws"), check=False)
     assert r.returncode == 0, r.stderr
-    assert "pushed 60" in r.stdout
+    assert "上传60条" in r.stdout
     ws = make_workstation(tmp_path / "ws", proxy.url, token)
     assert window_cases(ws) == hub_cases(hub, bo)
     assert len(window_cases(ws)) == 30

@@ -417,6 +417,26 @@ def conflicts(store) -> list[SyncConflict]:
         return list(s.execute(select(SyncConflict).order_by(SyncConflict.id.desc())).scalars())
 
 
+def event_notes(store, case_number: str) -> tuple[dict[str, str], set[str]]:
+    """({event id: origin as the hub named it}, {ids of superseded events}) of one case."""
+    with store.read() as s:
+        origins = dict(
+            s.execute(
+                select(SyncEvent.event_id, SyncEvent.origin).where(
+                    SyncEvent.case_number == case_number, SyncEvent.origin != ""
+                )
+            ).all()
+        )
+        superseded = set(
+            s.execute(
+                select(SyncConflict.event_id).where(
+                    SyncConflict.case_number == case_number, SyncConflict.rule == "superseded"
+                )
+            ).scalars()
+        )
+    return origins, superseded
+
+
 def ready_for_pickup(store, limit: int = 500) -> list[Case]:
     """办结 cases waiting to be handed out (出件), oldest decision first."""
     from app.domain import lifecycle
