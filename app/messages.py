@@ -413,6 +413,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "平台下发的工作日历无效：{detail}",
         "The calendar from the platform is invalid: {detail}",
     ),
+    "sync.err_bundle_no_token": (
+        "未设置平台令牌 hub.token：数据包要用它签名（yichuang config set hub.token TOKEN）",
+        "hub.token is not set: the bundle is signed with it (yichuang config set hub.token TOKEN)",
+    ),
     "sync.err_local": ("本机同步出错：{detail}", "Sync failed on this computer: {detail}"),
     "sync.cli_once": (
         "上传{pushed}条（重复{dup}条，退回{refused}条），下载{pulled}条",

@@ -117,7 +117,7 @@ def test_a_refused_event_blocks_only_its_case_and_can_be_set_aside(tmp_path, sql
     assert rep.left == 2  # the refused one and the decision that depends on it
     assert set(hub_cases(hub, bo)) == set(window_cases(ws)) - {bad_case}
     r = ycli("sync", "--once", "--data-dir", str(tmp_path / "ws"), check=False)
-    assert r.returncode == 1 and "left unsent" in r.stderr
+    assert r.returncode == 1 and "2条记录、0份扫描件未上传" in r.stderr
     waits = local.waiting(ws.store)
     assert [(w["case_number"], w["blocked"]) for w in waits] == [(bad_case, True)]
     refused = local.refused_events(ws.store)
