@@ -27,6 +27,7 @@ FAULTS = (
     "non_object_events",  # pull: events that are not objects
     "bogus_ack",  # push: {"ok":0,"dup":0,"refused":[]} whatever the batch
     "foreign_refusal",  # push: refuses an id that was not in the batch
+    "refused_twice",  # push: refuses one event twice (the counts add up, the ids do not)
     "huge",  # 1 GiB answer without Content-Length (read until close)
     "bomb",  # 64 KB zstd frame that decompresses to 2 GiB
     "negative_cursor",  # pull: cursor -5
@@ -221,6 +222,11 @@ class FakeHub:
                 }
             ]
             return self._json(h, {"v": 1, "ok": n - 1, "dup": 0, "refused": refused, "seq": 1})
+        if fault == "refused_twice":
+            doc = json.loads(protocol.decompress(body))
+            n, first = len(doc["events"]), doc["events"][0]
+            refused = [{"id": first["id"], "case": first["case"], "code": "bad_payload", "reason": ""}] * 2
+            return self._json(h, {"v": 1, "ok": n - 2, "dup": 0, "refused": refused, "seq": 1})
         if fault == "non_object_events":
             return self._json(h, {"v": 1, "events": [1, "x", None, [2]], "more": False, "cursor": 4})
         if fault == "negative_cursor":

@@ -16,6 +16,7 @@ import threading
 import time
 
 import pytest
+from rich.text import Text
 from sqlalchemy import func, select
 
 from app.services.sync import outbox as local
@@ -86,6 +87,7 @@ PUSH_FAULTS = [
     "drip_headers",
     "bogus_ack",
     "foreign_refusal",
+    "refused_twice",
     "huge",
     "bomb",
     "html_500",
@@ -115,7 +117,10 @@ def test_a_hostile_push_answer_marks_nothing_and_the_worker_lives_on(tmp_path, f
         st = loop.seen[-1]
         assert st.last_error and st.waiting == 40
         assert sent_marks(ws) == 0  # nothing marked sent
-        assert CJK.search(st.bar_text())  # shown to the clerk, in Chinese
+        shown = Text.from_markup(st.bar_text()).plain  # the hub's words cannot inject markup
+        assert "上次出错" in shown  # shown to the clerk, in Chinese
+        if fault == "html_500":
+            assert "[b]Bad gateway[/b]" in shown
         fake.misbehave("push", None)
         assert wait_until(lambda: (loop.runner.kick(), loop.seen[-1].waiting == 0)[1], 30)
         assert not loop.seen[-1].last_error and loop.thread.is_alive()
@@ -134,7 +139,7 @@ def test_a_hostile_pull_answer_applies_nothing_and_the_worker_lives_on(tmp_path,
     try:
         loop.cycles(2)
         assert loop.thread.is_alive()
-        assert loop.seen[-1].last_error
+        assert loop.seen[-1].last_error and "上次出错" in loop.seen[-1].line()
         assert local.read_state(ws.store, local.CURSOR) == "7"  # nothing stored
         fake.misbehave("pull", None)
         assert wait_until(lambda: (loop.runner.kick(), not loop.seen[-1].last_error)[1], 30)
