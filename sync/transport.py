@@ -29,6 +29,7 @@ from app.messages import t
 from sync import protocol
 
 PULL_PAGE = 1000
+PUSH_LEVEL = 19  # zstd level of a batch: the link is the bottleneck, the CPU (~0.3 s a batch) is not
 DEADLINE = 180.0  # seconds for one whole exchange (request, answer headers and body)
 MAX_ANSWER = protocol.MAX_BODY  # bytes of an answer as it arrives (compressed)
 MAX_ANSWER_DECODED = protocol.MAX_DECODED  # bytes of an answer after decompression
@@ -134,6 +135,7 @@ class HubClient:
         if not token:
             raise SyncError("config", "sync.err_no_token")
         self.url = url.rstrip("/")
+        self._args = (url, token, verify, timeout, deadline)
         self.deadline = deadline or deadline_seconds()
         self.answers = 0  # complete answers read (the hub was there, even if it said no)
         self._dog = _Watchdog()
@@ -143,6 +145,11 @@ class HubClient:
             timeout=timeout or _timeout(self.deadline),
             headers={"Authorization": f"Bearer {token}", "User-Agent": "yichuang", "Accept-Encoding": "zstd"},
         )
+
+    def sibling(self) -> HubClient:
+        """A second client on its own connection to the same hub (pipelined pushes)."""
+        url, token, verify, timeout, deadline = self._args
+        return HubClient(url, token, verify=verify, timeout=timeout, deadline=deadline)
 
     def close(self) -> None:
         self._dog.disarm()
@@ -202,13 +209,32 @@ class HubClient:
             raise SyncError("hub", "sync.err_unreadable", detail="nested too deeply") from None
 
     # --- endpoints --------------------------------------------------------------------------------
-    def push(self, events: list[dict], batch_id: str) -> dict:
-        body = protocol.compress({"v": protocol.VERSION, "batch": batch_id, "events": events})
+    def push(self, events: list[dict], batch_id: str, *, hold: threading.Event | None = None) -> dict:
+        """Send one batch; the answer is checked to account for every event of it.
+
+        ``hold``: the body's last bytes wait until it is set (the previous batch's answer came
+        back), so this batch crosses the link while the hub works on the previous one, but the
+        hub cannot start on it before it has answered that one.
+        """
+        body = protocol.compress({"v": protocol.VERSION, "batch": batch_id, "events": events}, PUSH_LEVEL)
+        content: Any = body
+        if hold is not None and len(body) > 1:
+
+            def held():
+                yield body[:-1]
+                hold.wait(self.deadline)
+                yield body[-1:]
+
+            content = held()
         r = self._call(
             "POST",
             "/api/v1/sync/push",
-            content=body,
-            headers={"Content-Type": protocol.MEDIA_TYPE, "Content-Encoding": protocol.ENCODING},
+            content=content,
+            headers={
+                "Content-Type": protocol.MEDIA_TYPE,
+                "Content-Encoding": protocol.ENCODING,
+                "Content-Length": str(len(body)),  # not chunked, even when streamed
+            },
         )
         doc = self._json(r)
         check_push_answer(doc, events)

@@ -73,45 +73,24 @@ def run_cycle(
 ) -> CycleReport:
     """One sync cycle; never raises (see report.error): whatever fails — the link, the hub's
     answer, this computer — is recorded as last_error and the next cycle tries again."""
-    import uuid
-
     rep = CycleReport()
     own = client is None
     store = ws.store
     try:
         client = client or client_for(ws)
-        # 1. push, oldest first; stop at the first failure (what was acked stays acked)
-        # batch size adapts to the link: halved after a failed push, doubled after a good one,
-        # so a link that drops every few kilobytes still makes progress
-        size = min(
-            max_batch_events, int(local.read_state(store, "batch_events", "0") or 0) or max_batch_events
-        )
-        while True:
-            batch = local.next_batch(store, max_events=size)
-            if not batch:
-                break
-            try:
-                doc = client.push(batch, str(uuid.uuid4()))
-            except SyncError as exc:
-                if exc.kind in ("offline", "slow"):
-                    local.write_state(store, batch_events=str(max(1, len(batch) // 2)))
-                raise
-            local.mark_sent(store, batch, doc)
-            if len(batch) >= size and size < max_batch_events:
-                size = min(max_batch_events, size * 2)
-                local.write_state(store, batch_events=str(size))
-            _skew(ws, rep, doc.get("now"))
-            rep.batches += 1
-            rep.pushed += int(doc.get("ok", 0))
-            rep.duplicates += int(doc.get("dup", 0))
-            rep.refused.extend(doc.get("refused", []))
-            if progress:
-                progress(f"pushed {rep.pushed}")
-        # 2. pull decisions, page by page, each page with its cursor
         cat_v, cal_v = _held_versions(ws)
-        while True:
+        # 1. push, oldest first (what was acked stays acked, whatever fails later); the first
+        # pull page is asked for meanwhile on its own connection: it comes down the other
+        # direction of the link, and is applied only after the push
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as bg:
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
-            page = client.pull(after, cat=cat_v, cal=cal_v)
+            first = bg.submit(client.pull, after, cat=cat_v, cal=cal_v)
+            _push_all(ws, client, rep, max_batch_events, progress)
+            page = first.result()
+        # 2. pull decisions, page by page, each page with its cursor
+        while True:
             _skew(ws, rep, page.get("now"))
             try:
                 applied = local.apply_pulled(store, page["events"], page["cursor"])
@@ -120,6 +99,8 @@ def run_cycle(
             rep.pulled += applied.events
             if not page["more"]:
                 break
+            after = int(local.read_state(store, local.CURSOR, "0") or 0)
+            page = client.pull(after, cat=cat_v, cal=cal_v)
         # 3. catalogue and calendar, only when the hub holds another version
         if page.get("cat") and page["cat"] != cat_v:
             rep.catalogue = _update_catalogue(ws, client, cat_v)
@@ -141,7 +122,7 @@ def run_cycle(
         rep.error = exc
     finally:
         if client is not None:
-            rep.answered = client.answers > 0
+            rep.answered = rep.answered or client.answers > 0
             if own:
                 client.close()
     if rep.error is not None:
@@ -162,6 +143,91 @@ def run_cycle(
     except Exception:  # noqa: BLE001
         pass
     return rep
+
+
+BATCH_RAW_BYTES = 640 * 1024  # JSON of one batch, before compression (about 1,000 events)
+PIPELINE = 2  # batches in flight: the next one crosses the link while the hub applies this one
+
+
+def _push_all(ws, client: HubClient, rep: CycleReport, max_batch_events: int, progress) -> None:
+    """Push every unsent event, oldest first, with two batches in flight on two connections
+    (opened only when there is something to push: an idle sync is one pull).
+
+    On a slow link the hub's work on batch n (and ours on its answer) used to leave the link
+    idle; now batch n+1 is on the wire meanwhile. Its last byte waits for n's answer, so the
+    hub still applies batches one after another, and the two never share a case. Batch size
+    adapts to the link: halved after a cut, doubled after a good batch, so a link that drops
+    every few kilobytes still makes progress; after a cut only the batches in flight go again.
+    """
+    import threading
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = ws.store
+    size = min(max_batch_events, int(local.read_state(store, "batch_events", "0") or 0) or max_batch_events)
+    clients: list[HubClient | None] = [None] * PIPELINE  # own connections: `client` pulls meanwhile
+    flight: deque = deque()  # (batch, future, answered, cases)
+    error: SyncError | None = None
+    turn = 0
+    pool = ThreadPoolExecutor(max_workers=PIPELINE, thread_name_prefix="sync-push")
+    try:
+        while True:
+            while error is None and len(flight) < PIPELINE:
+                busy = set().union(*(f[3] for f in flight))
+                # the first batch is small so the link starts at once; the rest are big (zstd
+                # finds more to share in a big batch)
+                cap = BATCH_RAW_BYTES if rep.batches or flight else BATCH_RAW_BYTES // 8
+                batch = local.next_batch(store, max_events=size, max_bytes=cap, skip_cases=busy)
+                if not batch:
+                    break
+                if clients[turn] is None:
+                    clients[turn] = client.sibling()
+                answered = threading.Event()
+                hold = flight[-1][2] if flight else None
+                fut = pool.submit(_push_one, clients[turn], batch, hold, answered)
+                flight.append((batch, fut, answered, {e["case"] for e in batch}))
+                turn = (turn + 1) % PIPELINE
+            if not flight:
+                break
+            batch, fut, _answered, _cases = flight.popleft()
+            try:
+                doc = fut.result()
+            except SyncError as exc:
+                if error is None:
+                    error = exc
+                    if exc.kind in ("offline", "slow"):
+                        local.write_state(store, batch_events=str(max(1, len(batch) // 2)))
+                continue
+            local.mark_sent(store, batch, doc)
+            if error is None and len(batch) >= size and size < max_batch_events:
+                size = min(max_batch_events, size * 2)
+                local.write_state(store, batch_events=str(size))
+            _skew(ws, rep, doc.get("now"))
+            rep.batches += 1
+            rep.pushed += int(doc.get("ok", 0))
+            rep.duplicates += int(doc.get("dup", 0))
+            rep.refused.extend(doc.get("refused", []))
+            if progress:
+                progress(f"pushed {rep.pushed}")
+    finally:
+        for _batch, _fut, answered, _cases in flight:
+            answered.set()  # never leave a held body waiting
+        pool.shutdown(wait=True)
+        for c in clients:
+            if c is not None:
+                rep.answered = rep.answered or c.answers > 0
+                c.close()
+    if error is not None:
+        raise error
+
+
+def _push_one(client: HubClient, batch: list[dict], hold, answered) -> dict:
+    import uuid
+
+    try:
+        return client.push(batch, str(uuid.uuid4()), hold=hold)
+    finally:
+        answered.set()
 
 
 def link_state(rep: CycleReport) -> str:
