@@ -223,7 +223,11 @@ def cmd_attach(args: argparse.Namespace) -> int:
     ws = _ws(args)
     try:
         sha = actions.attach(ws, args.number.strip().upper(), Path(args.file))
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        from app.messages import t
+
+        raise _fail(t("sync.cli_cannot_read", file=args.file, error=exc.strerror or exc)) from None
+    except ValueError as exc:
         raise _fail(str(exc)) from None
     print(sha)
     return 0

@@ -446,6 +446,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "wrote {file}: {events} events, {attachments} attachments, {bytes} bytes",
     ),
     "sync.cli_cannot_write": ("无法写入{file}：{error}", "cannot write {file}: {error}"),
+    "sync.cli_cannot_read": ("无法读取{file}：{error}", "cannot read {file}: {error}"),
+    "sync.err_attachment_too_large": ("{file}超过{limit}字节上限", "{file} is larger than {limit} bytes"),
     "sync.cli_not_refused": ("{id}不是被退回的记录", "{id} is not a refused event"),
     "sync.cli_not_retryable": ("{id}不是被退回或已搁置的记录", "{id} is not a refused or set-aside event"),
     "sync.cli_attachment": (

@@ -53,3 +53,15 @@ def test_sync_status_lists_waiting_attachments(tmp_path):
     assert number in line and "营业执照.pdf" in line and "0/13000" in line, out
     doc = ycli("sync", "status", "--json", "--data-dir", str(tmp_path / "ws")).stdout
     assert sha in doc
+
+
+def test_attaching_a_scan_to_an_unknown_case_saves_nothing(tmp_path):
+    ws = make_workstation(tmp_path / "ws", "", "", cases=1)
+    ws.close()
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4" * 100)
+    bad = "320724100-01-261120-0999-X"
+    r = ycli("sync", "attach", bad, str(scan), "--data-dir", str(tmp_path / "ws"), check=False)
+    assert r.returncode == 1 and bad in r.stderr and "Traceback" not in r.stderr, r.stderr
+    doc = ycli("sync", "status", "--json", "--data-dir", str(tmp_path / "ws")).stdout
+    assert '"attachments_waiting": 0' in doc and '"attachments": []' in doc, doc

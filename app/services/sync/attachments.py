@@ -41,7 +41,9 @@ def add(ws, number: str, source: Path, name: str | None = None) -> str:
     source = Path(source)
     size = source.stat().st_size
     if size > protocol.MAX_ATTACHMENT:
-        raise ValueError(f"{source}: larger than {protocol.MAX_ATTACHMENT} bytes")
+        from app.messages import t
+
+        raise ValueError(t("sync.err_attachment_too_large", file=source, limit=protocol.MAX_ATTACHMENT))
     sha = _sha256(source)
     target = blob_dir(ws) / sha
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +53,8 @@ def add(ws, number: str, source: Path, name: str | None = None) -> str:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    with ws.store.write() as s:
+
+    def queue(s) -> None:  # in the event's transaction: the event and its upload, or neither
         if s.get(SyncAttachment, sha) is None:
             s.add(
                 SyncAttachment(
@@ -63,8 +66,13 @@ def add(ws, number: str, source: Path, name: str | None = None) -> str:
                     created_at=datetime.now(UTC),
                 )
             )
+
     window_events.record(
-        ws, number, cs.ATTACHMENT_ADDED, {"sha256": sha, "size": size, "name": name or source.name}
+        ws,
+        number,
+        cs.ATTACHMENT_ADDED,
+        {"sha256": sha, "size": size, "name": name or source.name},
+        also=queue,
     )
     return sha
 
