@@ -104,7 +104,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if rep.skew_seconds is not None and abs(rep.skew_seconds) > 300:
             print(t("sync.cli_skew", seconds=f"{rep.skew_seconds:+.0f}"), file=sys.stderr)
     if rep.error is not None:
-        raise _fail(t("sync.cli_failed", kind=rep.error.kind, error=rep.error, left=rep.left))
+        raise _fail(t("sync.cli_failed", error=rep.error, left=rep.left))
     if rep.left or rep.attachments_left:
         raise _fail(t("sync.cli_left", left=rep.left, attachments=rep.attachments_left))
     return 0

@@ -435,7 +435,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sync.cli_failed": (
         "同步失败：{error}；{left}条记录未上传",
-        "sync failed ({kind}): {error}; {left} event(s) left unsent",
+        "sync failed: {error}; {left} event(s) left unsent",
     ),
     "sync.cli_left": (
         "{left}条记录、{attachments}份扫描件未上传",
