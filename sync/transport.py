@@ -30,7 +30,9 @@ from sync import protocol
 
 PULL_PAGE = 1000
 PUSH_LEVEL = 19  # zstd level of a batch: the link is the bottleneck, the CPU (~0.3 s a batch) is not
-DEADLINE = 180.0  # seconds for one whole exchange (request, answer headers and body)
+DEADLINE = 180.0  # seconds for one whole exchange (request, answer headers and body) ...
+MIN_RATE = 2048.0  # ... plus one second for every MIN_RATE bytes of answer that arrived: a big
+# answer on a slow link gets its time, a drip (a byte every 2 s) does not
 MAX_ANSWER = protocol.MAX_BODY  # bytes of an answer as it arrives (compressed)
 MAX_ANSWER_DECODED = protocol.MAX_DECODED  # bytes of an answer after decompression
 MAX_ERROR_ANSWER = 64 * 1024  # an error page is read only this far
@@ -88,6 +90,7 @@ class _Watchdog:
         self._socks: list[socket.socket] = []
         self._lock = threading.Lock()
         self.fired = False
+        self.until = 0.0  # monotonic time the exchange must end by (moved on by progress)
         self._timer: threading.Timer | None = None
 
     def trace(self, name: str, info: dict) -> None:
@@ -100,7 +103,11 @@ class _Watchdog:
 
     def arm(self, seconds: float) -> None:
         self.fired = False
-        self._timer = threading.Timer(seconds, self._fire)
+        self.until = time.monotonic() + seconds
+        self._start(seconds)
+
+    def _start(self, seconds: float) -> None:
+        self._timer = threading.Timer(max(0.01, seconds), self._fire)
         self._timer.daemon = True
         self._timer.start()
 
@@ -110,6 +117,10 @@ class _Watchdog:
             self._timer = None
 
     def _fire(self) -> None:
+        left = self.until - time.monotonic()
+        if left > 0 and self._timer is not None:  # the answer made progress: later
+            self._start(left)
+            return
         self.fired = True
         with self._lock:
             socks = list(self._socks)
@@ -173,14 +184,15 @@ class HubClient:
                 if declared.isdigit() and int(declared) > cap:
                     raise SyncError("hub", "sync.err_too_large", limit=cap)
                 raw = bytearray()
-                for piece in r.iter_raw(64 * 1024):
+                for piece in r.iter_raw():  # as it arrives (a chunk size would buffer)
                     raw += piece
+                    self._dog.until = started + self.deadline + len(raw) / MIN_RATE
                     if len(raw) > cap:
                         if r.status_code >= 300:  # an error page: its start is enough
                             del raw[cap:]
                             break
                         raise SyncError("hub", "sync.err_too_large", limit=cap)
-                    if time.monotonic() - started > self.deadline:
+                    if time.monotonic() > self._dog.until:
                         raise SyncError("slow", "sync.err_deadline", seconds=round(self.deadline))
                 answer = Answer(r.status_code, r.headers, bytes(raw))
         except httpx.TransportError as exc:

@@ -24,6 +24,7 @@ FAULTS = (
     "bad_gzip",  # Content-Encoding: gzip, body is not gzip
     "drip",  # a valid answer, one byte every 2 s
     "drip_headers",  # the status line and headers themselves, one byte every 2 s
+    "slow_steady",  # pull: a valid 20 KB answer at 5 KB/s (slow link, not a drip)
     "non_object_events",  # pull: events that are not objects
     "bogus_ack",  # push: {"ok":0,"dup":0,"refused":[]} whatever the batch
     "foreign_refusal",  # push: refuses an id that was not in the batch
@@ -193,6 +194,18 @@ class FakeHub:
                 if self.stopping.wait(2.0):
                     return
                 w.write(data[i : i + 1])
+                w.flush()
+            return
+        if fault == "slow_steady":
+            answer = protocol.dumps({"v": 1, "events": [], "more": False, "cursor": 0, "pad": "x" * 20_000})
+            head = (
+                f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(answer)}\r\n\r\n"
+            )
+            w.write(head.encode())
+            for i in range(0, len(answer), 1000):
+                if self.stopping.wait(0.2):
+                    return
+                w.write(answer[i : i + 1000])
                 w.flush()
             return
         if fault == "huge":

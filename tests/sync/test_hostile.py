@@ -190,6 +190,23 @@ def test_sync_once_fails_with_a_chinese_message_and_no_traceback(tmp_path, fake,
     assert time.monotonic() - t0 < 30
 
 
+def test_a_slow_but_steady_answer_gets_its_time_a_drip_does_not(tmp_path, fake, monkeypatch):
+    from app.services.sync.cycle import run_cycle
+
+    monkeypatch.setenv("YICHUANG_HUB_DEADLINE", "2")
+    ws = make_workstation(tmp_path / "ws", fake.url, "token", cases=1)
+    fake.misbehave("pull", "slow_steady")  # 20 KB in 4 s: twice the bare deadline
+    t0 = time.monotonic()
+    rep = run_cycle(ws)
+    assert rep.ok, rep.error
+    assert time.monotonic() - t0 > 3
+    fake.misbehave("pull", "drip")
+    t0 = time.monotonic()
+    rep = run_cycle(ws)
+    assert rep.error is not None and rep.error.kind == "slow"
+    assert time.monotonic() - t0 < 6
+
+
 # --- bounded memory ----------------------------------------------------------------------------------
 _RSS_CHILD = """
 import sys
