@@ -414,11 +414,11 @@ def cmd_case_show(args) -> int:
         note = f"（{_v(m.note)}）" if m.note else ""
         print(f"    [{_pad(t('status.' + m.status), 4)}] {_v(m.item.name)}{note}")
     print(f"  {t('case.timeline')}:")
-    for e in detail.events:
-        print(
-            f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}"
-            f"  {_v(e.actor)}@{_v(e.workstation_id)}"
-        )
+    from app.services.sync.actions import timeline
+
+    for e, who, superseded in timeline(ws.store, c.number, detail.events):
+        mark = f"  {t('sync.superseded_mark')}" if superseded else ""
+        print(f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}  {_v(who)}{mark}")
     for j in detail.jobs:
         print(
             f"    {j.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {t('doc.' + j.doc_kind)}  {t('job.' + j.state)}"

@@ -48,6 +48,11 @@ def _fail(message: str) -> SystemExit:
     return SystemExit(1)
 
 
+def _known(text: str, fallback: str) -> str:
+    """A catalogue text, or the raw code when the catalogue has none (t() echoes the key)."""
+    return fallback if text.startswith("sync.rule_") else text
+
+
 def _ws(args):
     from app.services.workstation import open_workstation
 
@@ -68,35 +73,47 @@ def cmd_sync(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             return 130
         return 0
+    from app.messages import t
     from app.services.sync.cycle import run_cycle
 
-    rep = run_cycle(ws)
+    rep = run_cycle(ws)  # never raises: a failure is in rep.error
     if not args.quiet:
         print(
-            f"pushed {rep.pushed} (duplicates {rep.duplicates}, refused {len(rep.refused)}), pulled {rep.pulled}"
-            + (f", catalogue {rep.catalogue}" if rep.catalogue else "")
-            + (f", calendar {rep.calendar}" if rep.calendar else "")
-            + (f", attachments {rep.attachments}" if rep.attachments else "")
+            t(
+                "sync.cli_once",
+                pushed=rep.pushed,
+                dup=rep.duplicates,
+                refused=len(rep.refused),
+                pulled=rep.pulled,
+            )
+            + (t("sync.cli_catalogue", version=rep.catalogue) if rep.catalogue else "")
+            + (t("sync.cli_calendar", version=rep.calendar) if rep.calendar else "")
+            + (t("sync.cli_attachments", n=rep.attachments) if rep.attachments else "")
         )
         for r in rep.refused:
             print(
-                f"  refused {r.get('id')} ({r.get('case')}): {r.get('code')}: {r.get('reason')}",
+                t(
+                    "sync.cli_refused",
+                    id=r.get("id"),
+                    case=r.get("case"),
+                    code=r.get("code"),
+                    reason=r.get("reason"),
+                ),
                 file=sys.stderr,
             )
         if rep.skew_seconds is not None and abs(rep.skew_seconds) > 300:
-            print(
-                f"warning: this computer's clock is {rep.skew_seconds:+.0f} s off the hub's", file=sys.stderr
-            )
+            print(t("sync.cli_skew", seconds=f"{rep.skew_seconds:+.0f}"), file=sys.stderr)
     if rep.error is not None:
-        raise _fail(f"sync failed ({rep.error.kind}): {rep.error}; {rep.left} event(s) left unsent")
+        raise _fail(t("sync.cli_failed", error=rep.error, left=rep.left))
     if rep.left or rep.attachments_left:
-        raise _fail(f"{rep.left} event(s) and {rep.attachments_left} attachment(s) left unsent")
+        raise _fail(t("sync.cli_left", left=rep.left, attachments=rep.attachments_left))
     return 0
 
 
 def cmd_export_bundle(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from app.messages import t
     from app.services.sync.bundle_export import BundleError, export_bundle
 
     ws = _ws(args)
@@ -105,9 +122,15 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
     except BundleError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
-        raise _fail(f"cannot write {args.file}: {exc.strerror or exc}") from None
+        raise _fail(t("sync.cli_cannot_write", file=args.file, error=exc.strerror or exc)) from None
     print(
-        f"wrote {args.file}: {out['events']} events, {out['attachments']} attachments, {out['bytes']} bytes"
+        t(
+            "sync.cli_bundle_written",
+            file=args.file,
+            events=out["events"],
+            attachments=out["attachments"],
+            bytes=out["bytes"],
+        )
     )
     return 0
 
@@ -115,33 +138,80 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
 def cmd_sync_status(args: argparse.Namespace) -> int:
     import json
 
+    from app.messages import t
+    from app.services.sync import attachments
     from app.services.sync.runner import SyncRunner
 
-    st = SyncRunner(_ws(args)).status(probe=False)
+    ws = _ws(args)
+    st = SyncRunner(ws).status(probe=False)
+    waiting = attachments.pending(ws.store)
     if args.json:
-        print(json.dumps(st.to_dict(), ensure_ascii=False, indent=2, default=str))
+        doc = st.to_dict()
+        doc["attachments"] = [
+            {
+                "sha256": a.sha256,
+                "case": a.case_number,
+                "name": a.name,
+                "size": a.size,
+                "uploaded": a.uploaded,
+            }
+            for a in waiting
+        ]
+        print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
         return 0
     print(st.line())
     for r in st.refused:
-        print(f"  {r['status']:9} {r['event_id']} {r['case_number']} {r['kind']}: {r['code']}: {r['reason']}")
+        status = t("sync.status_refused") if r["status"] == "refused" else t("sync.status_set_aside")
+        print(
+            t(
+                "sync.cli_event",
+                status=status,
+                id=r["event_id"],
+                case=r["case_number"],
+                kind=t("event." + r["kind"]),
+                code=r["code"],
+                reason=r["reason"],
+            )
+        )
+    for a in waiting:
+        print(
+            t(
+                "sync.cli_attachment",
+                sha=a.sha256[:12],
+                case=a.case_number,
+                name=a.name,
+                uploaded=a.uploaded,
+                size=a.size,
+            )
+        )
     for c in st.conflicts:
-        print(f"  conflict {c.rule} {c.case_number} {c.kind} ({c.origin})")
+        print(
+            t(
+                "sync.cli_conflict",
+                rule=_known(t("sync.rule_" + c.rule), c.rule),
+                case=c.case_number,
+                kind=t("event." + c.kind),
+                origin=c.origin,
+            )
+        )
     return 0
 
 
 def cmd_set_aside(args: argparse.Namespace) -> int:
+    from app.messages import t
     from app.services.sync import actions
 
     if not actions.set_aside(_ws(args).store, args.event_id):
-        raise _fail(f"{args.event_id} is not a refused event")
+        raise _fail(t("sync.cli_not_refused", id=args.event_id))
     return 0
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
+    from app.messages import t
     from app.services.sync import actions
 
     if not actions.retry(_ws(args).store, args.event_id):
-        raise _fail(f"{args.event_id} is not a refused or set-aside event")
+        raise _fail(t("sync.cli_not_retryable", id=args.event_id))
     return 0
 
 
@@ -153,7 +223,11 @@ def cmd_attach(args: argparse.Namespace) -> int:
     ws = _ws(args)
     try:
         sha = actions.attach(ws, args.number.strip().upper(), Path(args.file))
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        from app.messages import t
+
+        raise _fail(t("sync.cli_cannot_read", file=args.file, error=exc.strerror or exc)) from None
+    except ValueError as exc:
         raise _fail(str(exc)) from None
     print(sha)
     return 0

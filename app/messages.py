@@ -665,6 +665,122 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "平台下发的记录属于另一件同号案件（案件标识不同），未应用",
         "A record from the platform belongs to another case with this number (different uid); not applied",
     ),
+    # sync errors and the CLI (issue 11): what the clerk and the admin read
+    "sync.unstable": ("在线（链路不稳）", "Online (unstable link)"),
+    "sync.last_error": ("上次出错：{error}", "last error: {error}"),
+    "sync.err_no_url": (
+        "未设置上级平台地址 hub.url（yichuang config set hub.url URL）",
+        "hub.url is not set (yichuang config set hub.url URL)",
+    ),
+    "sync.err_no_token": (
+        "未设置平台令牌 hub.token（yichuang config set hub.token TOKEN）",
+        "hub.token is not set (yichuang config set hub.token TOKEN)",
+    ),
+    "sync.err_offline": ("无法连接上级平台（{detail}）", "Cannot reach the platform ({detail})"),
+    "sync.err_deadline": (
+        "平台在{seconds}秒内未完成应答，已断开重试",
+        "The platform did not finish answering within {seconds} s; will retry",
+    ),
+    "sync.err_auth": ("平台拒绝了本机令牌：{detail}", "The platform refused this token: {detail}"),
+    "sync.err_http": (
+        "平台返回错误 HTTP {status}：{detail}",
+        "The platform answered HTTP {status}: {detail}",
+    ),
+    "sync.err_unreadable": ("平台的应答无法读取：{detail}", "The platform's answer is unreadable: {detail}"),
+    "sync.err_too_large": (
+        "平台的应答超过{limit}字节上限，已停止读取",
+        "The platform's answer is over the limit of {limit} bytes; reading stopped",
+    ),
+    "sync.err_shape": ("平台的应答格式不对（{what}）", "The platform's answer has the wrong shape ({what})"),
+    "sync.err_ack_count": (
+        "平台只确认了{accounted}条，本批发送{sent}条：未标记为已上传，将重发",
+        "The platform accounted for {accounted} of {sent} events sent: nothing marked sent; will resend",
+    ),
+    "sync.err_ack_foreign": (
+        "平台的确认含有本批以外或重复的记录：未标记为已上传，将重发",
+        "The platform's answer names events not in the batch, or twice: nothing marked sent; will resend",
+    ),
+    "sync.err_cursor": (
+        "平台给出的同步位置无效（{cursor}），未保存",
+        "The platform's cursor {cursor} is invalid; not stored",
+    ),
+    "sync.err_no_progress": (
+        "平台表示还有记录但同步位置未前进（{cursor}）",
+        "The platform says there is more but its cursor does not move ({cursor})",
+    ),
+    "sync.err_upload": ("扫描件{sha}上传失败：{detail}", "Upload of scan {sha} failed: {detail}"),
+    "sync.err_corrupt_upload": (
+        "平台发现扫描件{sha}已损坏，将重新上传",
+        "The platform found scan {sha} corrupted; will send again",
+    ),
+    "sync.err_no_offset": (
+        "平台的上传应答缺少 Upload-Offset",
+        "The platform's upload answer has no Upload-Offset",
+    ),
+    "sync.err_pulled": (
+        "平台下发的记录无法应用：{detail}",
+        "Records from the platform cannot be applied: {detail}",
+    ),
+    "sync.err_catalogue": (
+        "平台下发的事项清单{version}无效：{detail}",
+        "Catalogue {version} from the platform is invalid: {detail}",
+    ),
+    "sync.err_calendar": (
+        "平台下发的工作日历无效：{detail}",
+        "The calendar from the platform is invalid: {detail}",
+    ),
+    "sync.err_bundle_no_token": (
+        "未设置平台令牌 hub.token：数据包要用它签名（yichuang config set hub.token TOKEN）",
+        "hub.token is not set: the bundle is signed with it (yichuang config set hub.token TOKEN)",
+    ),
+    "sync.err_local": ("本机同步出错：{detail}", "Sync failed on this computer: {detail}"),
+    "sync.cli_once": (
+        "上传{pushed}条（重复{dup}条，退回{refused}条），下载{pulled}条",
+        "pushed {pushed} (duplicates {dup}, refused {refused}), pulled {pulled}",
+    ),
+    "sync.cli_catalogue": ("，事项清单更新为{version}", ", catalogue {version}"),
+    "sync.cli_calendar": ("，工作日历更新为{version}", ", calendar {version}"),
+    "sync.cli_attachments": ("，扫描件{n}份", ", attachments {n}"),
+    "sync.cli_refused": (
+        "  退回 {id}（{case}）：{code}：{reason}",
+        "  refused {id} ({case}): {code}: {reason}",
+    ),
+    "sync.cli_skew": (
+        "警告：本机时钟与平台相差{seconds}秒",
+        "warning: this computer's clock is {seconds} s off the hub's",
+    ),
+    "sync.cli_failed": (
+        "同步失败：{error}；{left}条记录未上传",
+        "sync failed: {error}; {left} event(s) left unsent",
+    ),
+    "sync.cli_left": (
+        "{left}条记录、{attachments}份扫描件未上传",
+        "{left} event(s) and {attachments} attachment(s) left unsent",
+    ),
+    "sync.cli_bundle_written": (
+        "已写入{file}：{events}条记录，{attachments}份扫描件，{bytes}字节",
+        "wrote {file}: {events} events, {attachments} attachments, {bytes} bytes",
+    ),
+    "sync.cli_cannot_write": ("无法写入{file}：{error}", "cannot write {file}: {error}"),
+    "sync.cli_cannot_read": ("无法读取{file}：{error}", "cannot read {file}: {error}"),
+    "sync.err_attachment_too_large": ("{file}超过{limit}字节上限", "{file} is larger than {limit} bytes"),
+    "sync.cli_not_refused": ("{id}不是被退回的记录", "{id} is not a refused event"),
+    "sync.cli_not_retryable": ("{id}不是被退回或已搁置的记录", "{id} is not a refused or set-aside event"),
+    "sync.cli_attachment": (
+        "  扫描件 {sha} {case} {name}：已上传{uploaded}/{size}字节",
+        "  attachment {sha} {case} {name}: {uploaded}/{size} bytes uploaded",
+    ),
+    "sync.cli_event": (
+        "  {status} {id} {case} {kind}：{code}：{reason}",
+        "  {status} {id} {case} {kind}: {code}: {reason}",
+    ),
+    "sync.cli_conflict": (
+        "  冲突 {rule} {case} {kind}（{origin}）",
+        "  conflict {rule} {case} {kind} ({origin})",
+    ),
+    "sync.superseded_mark": ("〔未生效：已被其他决定取代〕", "[not applied: superseded]"),
+    "sync.actor_backoffice": ("{name}（后台）", "{name} (back office)"),
+    "sync.actor_hub": ("平台", "the platform"),
     "event.case.in_review": ("审批中", "in review"),
     "event.case.correction_requested": ("补正要求", "correction requested"),
     "event.case.completed": ("办结", "completed"),

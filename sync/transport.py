@@ -2,54 +2,168 @@
 forwarding to its province. Transport only; what is sent and what an answer means for the
 local store is the caller's business.
 
-TLS certificates are verified (httpx's default); every call has a timeout. A hub that
-answers garbage or 5xx raises SyncError (kind "hub") before anything local is written.
+The hub's answers are untrusted input. Every exchange has a deadline for the whole of it
+(a watchdog closes the connection when it passes, so an answer that drips one byte every
+2 s cannot hold sync for ever); every answer is read as a stream with a cap on its bytes and
+decoded here with a cap on what it decompresses to (a zstd bomb stops at the protocol's
+limit, memory stays flat); every answer's shape is checked before the caller sees it. Any
+of these failures is a SyncError, never another exception. TLS certificates are verified.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import socket
+import threading
+import time
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from app.messages import t
 from sync import protocol
 
 PULL_PAGE = 1000
+PUSH_LEVEL = 19  # zstd level of a batch: the link is the bottleneck, the CPU (~0.3 s a batch) is not
+DEADLINE = 180.0  # seconds for one whole exchange (request, answer headers and body) ...
+MIN_RATE = 2048.0  # ... plus one second for every MIN_RATE bytes of answer that arrived: a big
+# answer on a slow link gets its time, a drip (a byte every 2 s) does not
+MAX_ANSWER = protocol.MAX_BODY  # bytes of an answer as it arrives (compressed)
+MAX_ANSWER_DECODED = protocol.MAX_DECODED  # bytes of an answer after decompression
+MAX_ERROR_ANSWER = 64 * 1024  # an error page is read only this far
 
 
 class SyncError(Exception):
-    """kind: offline (no answer), hub (bad or failed answer), auth (token refused), config."""
+    """kind: offline (no answer), slow (the exchange overran its deadline), hub (bad or failed
+    answer), auth (token refused), config, local (this computer's side).
 
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
+    The text is a message of the catalogue (``key`` with ``fields``): clerks see it.
+    """
+
+    def __init__(self, kind: str, key: str, **fields: Any) -> None:
         self.kind = kind
+        self.key = key
+        self.fields = fields
+        super().__init__(t(key, **fields))
 
 
-def _timeout() -> httpx.Timeout:
-    return httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=10.0)
+def deadline_seconds() -> float:
+    """The whole-exchange deadline; YICHUANG_HUB_DEADLINE overrides it (very slow links, tests)."""
+    try:
+        value = float(os.environ.get("YICHUANG_HUB_DEADLINE", "") or DEADLINE)
+    except ValueError:
+        return DEADLINE
+    return value if value > 0 else DEADLINE
+
+
+def _timeout(deadline: float) -> httpx.Timeout:
+    per_op = min(120.0, deadline)
+    return httpx.Timeout(connect=min(10.0, deadline), read=per_op, write=per_op, pool=min(10.0, deadline))
+
+
+@dataclass
+class Answer:
+    """A hub's answer, read whole within its caps and decoded."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.content.decode("utf-8"))
+
+
+class _Watchdog:
+    """Closes this client's sockets when an exchange overruns its deadline.
+
+    httpx's timeouts are per read; a server sending one byte just inside each of them never
+    trips one. The sockets are learnt from httpcore's ``trace`` hook as connections open; a
+    shutdown from this thread wakes the reader with an error at once.
+    """
+
+    def __init__(self) -> None:
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self.fired = False
+        self.until = 0.0  # monotonic time the exchange must end by (moved on by progress)
+        self._timer: threading.Timer | None = None
+
+    def trace(self, name: str, info: dict) -> None:
+        if name == "connection.connect_tcp.complete":
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                with self._lock:
+                    self._socks = [s for s in self._socks if s.fileno() != -1] + [sock]
+
+    def arm(self, seconds: float) -> None:
+        self.fired = False
+        self.until = time.monotonic() + seconds
+        self._start(seconds)
+
+    def _start(self, seconds: float) -> None:
+        self._timer = threading.Timer(max(0.01, seconds), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _fire(self) -> None:
+        left = self.until - time.monotonic()
+        if left > 0 and self._timer is not None:  # the answer made progress: later
+            self._start(left)
+            return
+        self.fired = True
+        with self._lock:
+            socks = list(self._socks)
+        for s in socks:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class HubClient:
     def __init__(
-        self, url: str, token: str, *, verify: Any = True, timeout: httpx.Timeout | None = None
+        self,
+        url: str,
+        token: str,
+        *,
+        verify: Any = True,
+        timeout: httpx.Timeout | None = None,
+        deadline: float | None = None,
     ) -> None:
         if not url:
-            raise SyncError("config", "hub.url is not set (yichuang config set hub.url URL)")
+            raise SyncError("config", "sync.err_no_url")
         if not token:
-            raise SyncError("config", "hub.token is not set (yichuang config set hub.token TOKEN)")
+            raise SyncError("config", "sync.err_no_token")
         self.url = url.rstrip("/")
+        self._args = (url, token, verify, timeout, deadline)
+        self.deadline = deadline or deadline_seconds()
+        self.answers = 0  # complete answers read (the hub was there, even if it said no)
+        self._dog = _Watchdog()
         self.http = httpx.Client(
             base_url=self.url,
             verify=verify,
-            timeout=timeout or _timeout(),
+            timeout=timeout or _timeout(self.deadline),
             headers={"Authorization": f"Bearer {token}", "User-Agent": "yichuang", "Accept-Encoding": "zstd"},
         )
 
+    def sibling(self) -> HubClient:
+        """A second client on its own connection to the same hub (pipelined pushes)."""
+        url, token, verify, timeout, deadline = self._args
+        return HubClient(url, token, verify=verify, timeout=timeout, deadline=deadline)
+
     def close(self) -> None:
+        self._dog.disarm()
         self.http.close()
 
     def __enter__(self) -> HubClient:
@@ -59,43 +173,83 @@ class HubClient:
         self.close()
 
     # --- plumbing ---------------------------------------------------------------------------------
-    def _call(self, method: str, path: str, **kw) -> httpx.Response:
+    def _call(self, method: str, path: str, **kw) -> Answer:
+        """One exchange within the deadline; the answer read with caps (no httpx decoding)."""
+        started = time.monotonic()
+        self._dog.arm(self.deadline)
         try:
-            r = self.http.request(method, path, **kw)
+            with self.http.stream(method, path, extensions={"trace": self._dog.trace}, **kw) as r:
+                cap = MAX_ANSWER if r.status_code < 300 else MAX_ERROR_ANSWER
+                declared = r.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > cap:
+                    raise SyncError("hub", "sync.err_too_large", limit=cap)
+                raw = bytearray()
+                for piece in r.iter_raw():  # as it arrives (a chunk size would buffer)
+                    raw += piece
+                    self._dog.until = started + self.deadline + len(raw) / MIN_RATE
+                    if len(raw) > cap:
+                        if r.status_code >= 300:  # an error page: its start is enough
+                            del raw[cap:]
+                            break
+                        raise SyncError("hub", "sync.err_too_large", limit=cap)
+                    if time.monotonic() > self._dog.until:
+                        raise SyncError("slow", "sync.err_deadline", seconds=round(self.deadline))
+                answer = Answer(r.status_code, r.headers, bytes(raw))
         except httpx.TransportError as exc:
-            raise SyncError("offline", f"{type(exc).__name__}: {exc}") from None
-        if r.status_code in (401, 403):
-            raise SyncError("auth", _message(r))
-        return r
+            if self._dog.fired:
+                raise SyncError("slow", "sync.err_deadline", seconds=round(self.deadline)) from None
+            raise SyncError("offline", "sync.err_offline", detail=f"{type(exc).__name__}: {exc}") from None
+        except httpx.HTTPError as exc:  # anything else httpx may raise about a broken answer
+            raise SyncError("hub", "sync.err_unreadable", detail=f"{type(exc).__name__}: {exc}") from None
+        finally:
+            self._dog.disarm()
+        self.answers += 1
+        if answer.status_code in (401, 403):
+            raise SyncError("auth", "sync.err_auth", detail=_message(answer))
+        return answer
 
-    def _json(self, r: httpx.Response) -> Any:
+    def _json(self, r: Answer) -> Any:
         if r.status_code >= 300:
-            raise SyncError("hub", f"HTTP {r.status_code}: {_message(r)}")
+            raise SyncError("hub", "sync.err_http", status=r.status_code, detail=_message(r))
         try:
-            return json.loads(r.content.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, httpx.DecodingError) as exc:
-            raise SyncError("hub", f"unreadable answer: {exc}") from None
+            return protocol.loads(decode(r.content, r.headers.get("content-encoding")))
+        except protocol.ProtocolError as exc:
+            if exc.status == 413:
+                raise SyncError("hub", "sync.err_too_large", limit=MAX_ANSWER_DECODED) from None
+            raise SyncError("hub", "sync.err_unreadable", detail=str(exc)) from None
+        except RecursionError:
+            raise SyncError("hub", "sync.err_unreadable", detail="nested too deeply") from None
 
     # --- endpoints --------------------------------------------------------------------------------
-    def push(self, events: list[dict], batch_id: str) -> dict:
-        body = protocol.compress({"v": protocol.VERSION, "batch": batch_id, "events": events})
+    def push(self, events: list[dict], batch_id: str, *, hold: threading.Event | None = None) -> dict:
+        """Send one batch; the answer is checked to account for every event of it.
+
+        ``hold``: the body's last bytes wait until it is set (the previous batch's answer came
+        back), so this batch crosses the link while the hub works on the previous one, but the
+        hub cannot start on it before it has answered that one.
+        """
+        body = protocol.compress({"v": protocol.VERSION, "batch": batch_id, "events": events}, PUSH_LEVEL)
+        content: Any = body
+        if hold is not None and len(body) > 1:
+
+            def held():
+                yield body[:-1]
+                hold.wait(self.deadline)
+                yield body[-1:]
+
+            content = held()
         r = self._call(
             "POST",
             "/api/v1/sync/push",
-            content=body,
-            headers={"Content-Type": protocol.MEDIA_TYPE, "Content-Encoding": protocol.ENCODING},
+            content=content,
+            headers={
+                "Content-Type": protocol.MEDIA_TYPE,
+                "Content-Encoding": protocol.ENCODING,
+                "Content-Length": str(len(body)),  # not chunked, even when streamed
+            },
         )
         doc = self._json(r)
-        if not (
-            isinstance(doc, dict)
-            and isinstance(doc.get("ok"), int)
-            and isinstance(doc.get("refused"), list)
-            and all(isinstance(x, dict) and isinstance(x.get("id"), str) for x in doc["refused"])
-        ):
-            raise SyncError("hub", "push answer is not a sync result")
-        sent = {e["id"] for e in events}
-        if any(x["id"] not in sent for x in doc["refused"]):
-            raise SyncError("hub", "push answer names events that were not sent")
+        check_push_answer(doc, events)
         return doc
 
     def pull(self, after: int, *, cat: str = "", cal: str = "", limit: int = PULL_PAGE) -> dict:
@@ -105,37 +259,107 @@ class HubClient:
         if cal:
             params["cal"] = cal
         doc = self._json(self._call("GET", "/api/v1/sync/pull", params=params))
-        if not (
-            isinstance(doc, dict)
-            and isinstance(doc.get("events"), list)
-            and isinstance(doc.get("cursor"), int)
-            and isinstance(doc.get("more"), bool)
-        ):
-            raise SyncError("hub", "pull answer is not a sync page")
+        check_pull_answer(doc, after)
         return doc
 
     def catalogue_delta(self, have: str) -> dict:
         doc = self._json(self._call("GET", "/api/v1/catalogue", params={"have": have}))
-        if not isinstance(doc, dict) or "to" not in doc:
-            raise SyncError("hub", "catalogue answer is not a delta")
+        if not isinstance(doc, dict) or not isinstance(doc.get("to"), str):
+            raise SyncError("hub", "sync.err_shape", what="catalogue")
         return doc
 
     def calendar(self) -> dict:
         doc = self._json(self._call("GET", "/api/v1/calendar"))
         if not isinstance(doc, dict):
-            raise SyncError("hub", "calendar answer is not a calendar")
+            raise SyncError("hub", "sync.err_shape", what="calendar")
         return doc
 
     def healthz(self) -> dict:
         return self._json(self._call("GET", "/healthz"))
 
 
-def _message(r: httpx.Response) -> str:
+def _is_count(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def check_push_answer(doc: Any, events: list[dict]) -> None:
+    """The answer must account for every event of the batch, and only for them, or nothing is
+    marked sent: ok + dup + refused = batch size, each refused id one of the batch's, once."""
+    if not (
+        isinstance(doc, dict)
+        and _is_count(doc.get("ok"))
+        and _is_count(doc.get("dup", 0))
+        and isinstance(doc.get("refused"), list)
+        and all(isinstance(x, dict) and isinstance(x.get("id"), str) for x in doc["refused"])
+    ):
+        raise SyncError("hub", "sync.err_shape", what="push")
+    sent = {e["id"] for e in events}
+    refused = [x["id"] for x in doc["refused"]]
+    if any(i not in sent for i in refused) or len(set(refused)) != len(refused):
+        raise SyncError("hub", "sync.err_ack_foreign")
+    accounted = doc["ok"] + doc.get("dup", 0) + len(refused)
+    if accounted != len(events):
+        raise SyncError("hub", "sync.err_ack_count", accounted=accounted, sent=len(events))
+
+
+def check_pull_answer(doc: Any, after: int) -> None:
+    """A page is an object with a list of event objects, a cursor that is a non-negative
+    integer, and ``more``; a page that says "more" must move the cursor (no endless loop)."""
+    if not (
+        isinstance(doc, dict)
+        and isinstance(doc.get("events"), list)
+        and isinstance(doc.get("more"), bool)
+        and all(isinstance(e, dict) for e in doc["events"])
+    ):
+        raise SyncError("hub", "sync.err_shape", what="pull")
+    cursor = doc.get("cursor")
+    if not _is_count(cursor):
+        raise SyncError("hub", "sync.err_cursor", cursor=str(cursor)[:40])
+    if doc["more"] and cursor <= after:
+        raise SyncError("hub", "sync.err_no_progress", cursor=cursor)
+    for key in ("cat", "cal", "now"):
+        if key in doc and doc[key] is not None and not isinstance(doc[key], str):
+            raise SyncError("hub", "sync.err_shape", what="pull")
+    for e in doc["events"]:
+        try:
+            protocol.parse_event(e)
+        except protocol.ProtocolError as exc:
+            raise SyncError("hub", "sync.err_unreadable", detail=str(exc)) from None
+        if "seq" in e and not _is_count(e["seq"]):
+            raise SyncError("hub", "sync.err_shape", what="pull")
+
+
+def decode(body: bytes, content_encoding: str | None, limit: int = MAX_ANSWER_DECODED) -> bytes:
+    """The body without its Content-Encoding, refusing anything that grows past ``limit``."""
+    enc = (content_encoding or "").strip().lower()
+    if enc == protocol.ENCODING:
+        return protocol.decompress(body, limit)
+    if enc in ("gzip", "x-gzip", "deflate"):
+        d = zlib.decompressobj(zlib.MAX_WBITS | 32 if enc != "deflate" else zlib.MAX_WBITS)
+        try:
+            out = d.decompress(body, limit + 1)
+        except zlib.error as exc:
+            raise protocol.ProtocolError(f"body is not valid {enc}: {exc}") from None
+        if len(out) > limit:
+            raise protocol.ProtocolError(f"body decompresses to more than {limit} bytes", 413, "too_large")
+        if not d.eof:
+            raise protocol.ProtocolError(f"body is a truncated {enc} stream")
+        return out
+    if enc in ("", "identity"):
+        if len(body) > limit:
+            raise protocol.ProtocolError(f"body is more than {limit} bytes", 413, "too_large")
+        return body
+    raise protocol.ProtocolError(f"unsupported Content-Encoding {content_encoding!r}")
+
+
+def _message(r: Answer) -> str:
+    """The hub's own words about an error, short (a hostile page cannot flood the screen)."""
     try:
-        doc = r.json()
-        return str(doc.get("message") or doc)
+        doc = protocol.loads(decode(r.content, r.headers.get("content-encoding"), MAX_ERROR_ANSWER))
+        text = str(doc.get("message") or doc) if isinstance(doc, dict) else str(doc)
     except Exception:
-        return r.text[:200] or r.reason_phrase
+        text = r.content[:200].decode("utf-8", "replace")
+    return " ".join(text.split())[:200] or str(r.status_code)
 
 
 def reachable(url: str, timeout: float = 3.0) -> bool:
@@ -145,7 +369,7 @@ def reachable(url: str, timeout: float = 3.0) -> bool:
     try:
         with socket.create_connection((parts.hostname or "", port), timeout=timeout):
             return True
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 

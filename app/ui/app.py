@@ -16,6 +16,7 @@ from app.messages import t
 from app.ui.screens.intake import IntakeScreen
 
 SPOOL_INTERVAL = 3.0  # seconds between print-queue passes
+SYNC_RESTART_DELAY = 2.0  # seconds before a sync worker that ended is started again
 
 
 class YichuangApp(App):
@@ -106,12 +107,24 @@ class YichuangApp(App):
     def _sync_loop(self) -> None:
         """Background sync: the window never waits on the network."""
         runner = self.sync_runner
-        # bar_text() is markup made by our code from the catalogue and counts, no stored text.
+        # bar_text() is markup made by our code from the catalogue and counts; the hub's error
+        # text in it is escaped there.
         runner.run_forever(
-            on_cycle=lambda st: self.call_from_thread(
-                self.set_status, "sync", Text.from_markup(st.bar_text())
-            )
+            on_cycle=lambda st: self._from_thread(self.set_status, "sync", Text.from_markup(st.bar_text()))
         )
+
+    def on_worker_state_changed(self, event) -> None:
+        """Supervision: the sync worker is restarted if it ever ends before the app stops it."""
+        from textual.worker import WorkerState
+
+        runner = self.sync_runner
+        if (
+            event.worker.group == "sync"
+            and event.state in (WorkerState.ERROR, WorkerState.SUCCESS, WorkerState.CANCELLED)
+            and runner is not None
+            and not runner.stopping.is_set()
+        ):
+            self.set_timer(SYNC_RESTART_DELAY, self._sync_loop)
 
     def kick_sync(self) -> None:
         if self.sync_runner is not None:

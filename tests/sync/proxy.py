@@ -53,6 +53,10 @@ class Proxy:
         self._srv.listen(64)
         self.port = self._srv.getsockname()[1]
         self._stop = threading.Event()
+        # one link for every connection: in each direction the bytes of all connections queue
+        # for the same serialisation time (two parallel requests do not get twice the rate)
+        self._link_free = {True: 0.0, False: 0.0}
+        self._link_lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
 
     @property
@@ -165,7 +169,6 @@ class Proxy:
 
         w = threading.Thread(target=writer, daemon=True)
         w.start()
-        link_free = time.monotonic()
         try:
             while True:
                 data = src.recv(sh.chunk)
@@ -174,7 +177,9 @@ class Proxy:
                 if sh.lose_answers and not up:
                     raise OSError("answer lost")
                 now = time.monotonic()
-                link_free = max(link_free, now) + (len(data) / sh.rate if sh.rate else 0.0)
+                with self._link_lock:
+                    link_free = max(self._link_free[up], now) + (len(data) / sh.rate if sh.rate else 0.0)
+                    self._link_free[up] = link_free
                 q.put((link_free + sh.latency, data))
                 if link_free - now > 0.02:  # back-pressure: do not read faster than the link
                     time.sleep(link_free - now - 0.01)

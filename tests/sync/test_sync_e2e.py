@@ -64,7 +64,7 @@ def test_cli_sync_once_then_idle_sync_costs_under_1kb(tmp_path: Path, sqlite_hub
     ws.close()
     r = ycli("sync", "--once", "--data-dir", str(tmp_path / "ws"), check=False)
     assert r.returncode == 0, r.stderr
-    assert "pushed 60" in r.stdout
+    assert "上传60条" in r.stdout
     ws = make_workstation(tmp_path / "ws", proxy.url, token)
     assert window_cases(ws) == hub_cases(hub, bo)
     assert len(window_cases(ws)) == 30
@@ -118,7 +118,7 @@ def test_a_refused_event_blocks_only_its_case_and_can_be_set_aside(tmp_path, sql
     assert rep.left == 2  # the refused one and the decision that depends on it
     assert set(hub_cases(hub, bo)) == set(window_cases(ws)) - {bad_case}
     r = ycli("sync", "--once", "--data-dir", str(tmp_path / "ws"), check=False)
-    assert r.returncode == 1 and "left unsent" in r.stderr
+    assert r.returncode == 1 and "2条记录、0份扫描件未上传" in r.stderr
     waits = local.waiting(ws.store)
     assert [(w["case_number"], w["blocked"]) for w in waits] == [(bad_case, True)]
     refused = local.refused_events(ws.store)

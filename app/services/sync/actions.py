@@ -8,11 +8,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.domain import case_state as cs
+from app.messages import t
 from app.services.sync import attachments, outbox
 from app.services.sync.window_events import NotAllowed, record
 from app.store.models import CaseEvent
 
-__all__ = ["NotAllowed", "attach", "deliver", "record", "retry", "set_aside", "waiting", "withdraw"]
+__all__ = [
+    "NotAllowed",
+    "attach",
+    "deliver",
+    "record",
+    "retry",
+    "set_aside",
+    "timeline",
+    "waiting",
+    "withdraw",
+]
 
 
 def deliver(ws, number: str, tracking: str = "") -> CaseEvent:
@@ -46,3 +57,26 @@ def attach(ws, number: str, source: Path) -> str:
 def waiting(store, limit: int = 200) -> list[dict]:
     """Events not yet at the hub, oldest first (for the sync screen)."""
     return outbox.waiting(store, limit)
+
+
+def timeline(store, case_number: str, events: list[CaseEvent]) -> list[tuple[CaseEvent, str, bool]]:
+    """(event, who wrote it, superseded?) for a case's timeline.
+
+    A window's event is ``clerk@window``; the back office's is ``name（后台）`` (it has no
+    window: the hub names it ``backoffice:NAME``); the hub's own notes are ``平台``. A
+    superseded event (a withdrawal overruled by a decision) is kept and must be flagged.
+    """
+    origins, superseded = outbox.event_notes(store, case_number)
+    out = []
+    for e in events:
+        origin = origins.get(e.event_id, "")
+        if e.workstation_id:
+            who = f"{e.actor}@{e.workstation_id}"
+        elif origin.startswith("backoffice:"):
+            who = t("sync.actor_backoffice", name=e.actor or origin.split(":", 1)[1])
+        elif origin.startswith("hub"):
+            who = t("sync.actor_hub")
+        else:
+            who = e.actor or origin
+        out.append((e, who, e.event_id in superseded))
+    return out

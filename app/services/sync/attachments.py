@@ -41,7 +41,9 @@ def add(ws, number: str, source: Path, name: str | None = None) -> str:
     source = Path(source)
     size = source.stat().st_size
     if size > protocol.MAX_ATTACHMENT:
-        raise ValueError(f"{source}: larger than {protocol.MAX_ATTACHMENT} bytes")
+        from app.messages import t
+
+        raise ValueError(t("sync.err_attachment_too_large", file=source, limit=protocol.MAX_ATTACHMENT))
     sha = _sha256(source)
     target = blob_dir(ws) / sha
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +53,8 @@ def add(ws, number: str, source: Path, name: str | None = None) -> str:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    with ws.store.write() as s:
+
+    def queue(s) -> None:  # in the event's transaction: the event and its upload, or neither
         if s.get(SyncAttachment, sha) is None:
             s.add(
                 SyncAttachment(
@@ -63,8 +66,13 @@ def add(ws, number: str, source: Path, name: str | None = None) -> str:
                     created_at=datetime.now(UTC),
                 )
             )
+
     window_events.record(
-        ws, number, cs.ATTACHMENT_ADDED, {"sha256": sha, "size": size, "name": name or source.name}
+        ws,
+        number,
+        cs.ATTACHMENT_ADDED,
+        {"sha256": sha, "size": size, "name": name or source.name},
+        also=queue,
     )
     return sha
 
@@ -79,6 +87,18 @@ def pending_count(store) -> int:
         )
 
 
+def pending(store) -> list[SyncAttachment]:
+    """Scans still waiting for the hub, oldest first (for `sync status`)."""
+    with store.read() as s:
+        return list(
+            s.execute(
+                select(SyncAttachment)
+                .where(SyncAttachment.state == "pending")
+                .order_by(SyncAttachment.created_at)
+            ).scalars()
+        )
+
+
 def _set(store, sha: str, uploaded: int, done: bool) -> None:
     with store.write() as s:
         row = s.get(SyncAttachment, sha)
@@ -88,18 +108,15 @@ def _set(store, sha: str, uploaded: int, done: bool) -> None:
             s.add(row)
 
 
-def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE) -> int:
-    """Upload every pending scan, resuming each from the hub's offset. Returns how many finished."""
+def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE, on_acked=None) -> int:
+    """Upload every pending scan, resuming each from the hub's offset. Returns how many finished.
+
+    ``on_acked(n)`` hears of every n bytes the hub's offset acknowledged beyond what it held
+    before: progress, even when the link cuts in the middle of the next chunk.
+    """
     from sync.transport import SyncError
 
-    with ws.store.read() as s:
-        rows = list(
-            s.execute(
-                select(SyncAttachment)
-                .where(SyncAttachment.state == "pending")
-                .order_by(SyncAttachment.created_at)
-            ).scalars()
-        )
+    rows = pending(ws.store)
     from app.services.sync import outbox as local
 
     done = 0
@@ -121,10 +138,19 @@ def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE) -> int:
                 headers={**tus, "Upload-Length": str(row.size), "Upload-Metadata": meta},
             )
             if r.status_code != 201:
-                raise SyncError("hub", f"upload of {row.sha256[:12]} refused: HTTP {r.status_code}")
+                raise SyncError("hub", "sync.err_upload", sha=row.sha256[:12], detail=f"HTTP {r.status_code}")
         elif r.status_code != 200:
-            raise SyncError("hub", f"HEAD {row.sha256[:12]}: HTTP {r.status_code}")
-        offset = _offset(r)
+            raise SyncError(
+                "hub", "sync.err_upload", sha=row.sha256[:12], detail=f"HEAD: HTTP {r.status_code}"
+            )
+        offset = _offset(r, row.size)
+        known = row.uploaded or 0  # what the hub had acknowledged by the end of the last cycle
+        if offset > known:  # it kept part of a chunk cut short last time
+            if on_acked is not None:
+                on_acked(offset - known)
+            known = offset
+            _set(ws.store, row.sha256, offset, False)
+        conflicts = 0
         with open(row.path, "rb") as fh:
             while offset < row.size:
                 fh.seek(offset)
@@ -141,17 +167,28 @@ def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE) -> int:
                         },
                     )
                 except SyncError as exc:
-                    if exc.kind == "offline":
+                    if exc.kind in ("offline", "slow"):
                         local.write_state(ws.store, chunk_size=str(max(4096, size // 2)))
                     raise
                 if r.status_code in (409, 423):  # an earlier attempt moved the offset: ask again
-                    offset = _offset(client._call("HEAD", url, headers=tus))
+                    conflicts += 1
+                    if conflicts > 3:  # a hub that never agrees: not in a loop within one cycle
+                        raise SyncError("hub", "sync.err_upload", sha=row.sha256[:12], detail="409")
+                    offset = _offset(client._call("HEAD", url, headers=tus), row.size)
                     continue
                 if r.status_code == 460:
-                    raise SyncError("hub", f"hub found {row.sha256[:12]} corrupted; will send again")
+                    raise SyncError("hub", "sync.err_corrupt_upload", sha=row.sha256[:12])
                 if r.status_code != 204:
-                    raise SyncError("hub", f"PATCH {row.sha256[:12]}: HTTP {r.status_code}")
-                offset = _offset(r)
+                    raise SyncError(
+                        "hub", "sync.err_upload", sha=row.sha256[:12], detail=f"PATCH: HTTP {r.status_code}"
+                    )
+                before, offset = offset, _offset(r, row.size)
+                if offset <= before:  # an answer that keeps nothing would loop for ever
+                    raise SyncError("hub", "sync.err_upload", sha=row.sha256[:12], detail="Upload-Offset")
+                conflicts = 0
+                if offset > known and on_acked is not None:
+                    on_acked(offset - known)
+                known = max(known, offset)
                 _set(ws.store, row.sha256, offset, False)
                 if len(chunk) >= size and size < chunk_size:
                     size = min(chunk_size, size * 2)
@@ -161,10 +198,11 @@ def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE) -> int:
     return done
 
 
-def _offset(r) -> int:
+def _offset(r, size: int) -> int:
+    """The hub's Upload-Offset: an integer between 0 and the scan's size, or a SyncError."""
     from sync.transport import SyncError
 
-    try:
-        return int(r.headers["upload-offset"])
-    except (KeyError, ValueError):
-        raise SyncError("hub", "tus answer without Upload-Offset") from None
+    value = r.headers.get("upload-offset", "")
+    if not value.isdigit() or int(value) > size:
+        raise SyncError("hub", "sync.err_no_offset")
+    return int(value)

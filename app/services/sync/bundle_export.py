@@ -28,9 +28,9 @@ def export_bundle(ws, target: Path) -> dict[str, int]:
 
     token = str(ws.config.get("hub.token") or "")
     if not token:
-        raise BundleError(
-            "hub.token is not set: the bundle is signed with it (yichuang config set hub.token TOKEN)"
-        )
+        from app.messages import t
+
+        raise BundleError(t("sync.err_bundle_no_token"))
     events = outbox.next_batch(ws.store, max_events=10**9, max_bytes=1 << 62)
     with ws.store.read() as s:
         atts = list(s.execute(select(SyncAttachment).where(SyncAttachment.state == "pending")).scalars())

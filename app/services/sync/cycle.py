@@ -39,6 +39,13 @@ class CycleReport:
     attachments_left: int = 0
     skew_seconds: float | None = None
     error: SyncError | None = None
+    acked_bytes: int = 0  # attachment bytes the hub's offset acknowledged in this cycle
+    answered: bool = False  # the hub answered at least one request (it is there, even if the link is bad)
+
+    @property
+    def progressed(self) -> bool:
+        """Something moved for good: events acknowledged, events applied, scan bytes kept."""
+        return bool(self.batches or self.pulled or self.acked_bytes or self.attachments)
 
     @property
     def ok(self) -> bool:
@@ -67,32 +74,135 @@ def run_cycle(
     progress: Callable[[str], Any] | None = None,
     max_batch_events: int = 1000,
 ) -> CycleReport:
-    """One sync cycle; never raises for network or hub trouble (see report.error)."""
-    import uuid
-
+    """One sync cycle; never raises (see report.error): whatever fails — the link, the hub's
+    answer, this computer — is recorded as last_error and the next cycle tries again."""
     rep = CycleReport()
     own = client is None
     store = ws.store
     try:
         client = client or client_for(ws)
-        # 1. push, oldest first; stop at the first failure (what was acked stays acked)
-        # batch size adapts to the link: halved after a failed push, doubled after a good one,
-        # so a link that drops every few kilobytes still makes progress
-        size = min(
-            max_batch_events, int(local.read_state(store, "batch_events", "0") or 0) or max_batch_events
-        )
+        cat_v, cal_v = _held_versions(ws)
+        # 1. push, oldest first (what was acked stays acked, whatever fails later); the first
+        # pull page is asked for meanwhile on its own connection: it comes down the other
+        # direction of the link, and is applied only after the push
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as bg:
+            after = int(local.read_state(store, local.CURSOR, "0") or 0)
+            first = bg.submit(client.pull, after, cat=cat_v, cal=cal_v)
+            _push_all(ws, client, rep, max_batch_events, progress)
+            page = first.result()
+        # 2. pull decisions, page by page, each page with its cursor
         while True:
-            batch = local.next_batch(store, max_events=size)
-            if not batch:
-                break
+            _skew(ws, rep, page.get("now"))
             try:
-                doc = client.push(batch, str(uuid.uuid4()))
+                applied = local.apply_pulled(store, page["events"], page["cursor"])
+            except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
+                raise SyncError("hub", "sync.err_pulled", detail=str(exc)[:200]) from None
+            rep.pulled += applied.events
+            if not page["more"]:
+                break
+            after = int(local.read_state(store, local.CURSOR, "0") or 0)
+            page = client.pull(after, cat=cat_v, cal=cal_v)
+        # 3. catalogue and calendar, only when the hub holds another version
+        if page.get("cat") and page["cat"] != cat_v:
+            rep.catalogue = _update_catalogue(ws, client, cat_v)
+        if page.get("cal") and page["cal"] != cal_v:
+            rep.calendar = _update_calendar(ws, client)
+        # 4. scans
+        from app.services.sync import attachments
+
+        def acked(n: int) -> None:
+            rep.acked_bytes += n
+
+        rep.attachments = attachments.upload_pending(ws, client, on_acked=acked)
+        local.write_state(
+            store, last_success=datetime.now(UTC).isoformat(timespec="seconds"), last_error="", link="online"
+        )
+    except Exception as exc:  # noqa: BLE001  (anything at all: recorded, shown, retried)
+        if not isinstance(exc, SyncError):
+            exc = SyncError("local", "sync.err_local", detail=f"{type(exc).__name__}: {exc}"[:300])
+        rep.error = exc
+    finally:
+        if client is not None:
+            rep.answered = rep.answered or client.answers > 0
+            if own:
+                client.close()
+    if rep.error is not None:
+        try:
+            local.write_state(
+                store,
+                last_error=f"{rep.error.kind}: {rep.error}"[:500],
+                last_attempt=datetime.now(UTC).isoformat(timespec="seconds"),
+                link=link_state(rep),
+            )
+        except Exception:  # noqa: BLE001  (the store itself is failing: the report still says so)
+            pass
+    from app.services.sync import attachments
+
+    try:
+        rep.left = local.unsent_total(store)
+        rep.attachments_left = attachments.pending_count(store)
+    except Exception:  # noqa: BLE001
+        pass
+    return rep
+
+
+BATCH_RAW_BYTES = 640 * 1024  # JSON of one batch, before compression (about 1,000 events)
+PIPELINE = 2  # batches in flight: the next one crosses the link while the hub applies this one
+
+
+def _push_all(ws, client: HubClient, rep: CycleReport, max_batch_events: int, progress) -> None:
+    """Push every unsent event, oldest first, with two batches in flight on two connections
+    (opened only when there is something to push: an idle sync is one pull).
+
+    On a slow link the hub's work on batch n (and ours on its answer) used to leave the link
+    idle; now batch n+1 is on the wire meanwhile. Its last byte waits for n's answer, so the
+    hub still applies batches one after another, and the two never share a case. Batch size
+    adapts to the link: halved after a cut, doubled after a good batch, so a link that drops
+    every few kilobytes still makes progress; after a cut only the batches in flight go again.
+    """
+    import threading
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = ws.store
+    size = min(max_batch_events, int(local.read_state(store, "batch_events", "0") or 0) or max_batch_events)
+    clients: list[HubClient | None] = [None] * PIPELINE  # own connections: `client` pulls meanwhile
+    flight: deque = deque()  # (batch, future, answered, cases)
+    error: SyncError | None = None
+    turn = 0
+    pool = ThreadPoolExecutor(max_workers=PIPELINE, thread_name_prefix="sync-push")
+    try:
+        while True:
+            while error is None and len(flight) < PIPELINE:
+                busy = set().union(*(f[3] for f in flight))
+                # the first batch is small so the link starts at once; the rest are big (zstd
+                # finds more to share in a big batch)
+                cap = BATCH_RAW_BYTES if rep.batches or flight else BATCH_RAW_BYTES // 8
+                batch = local.next_batch(store, max_events=size, max_bytes=cap, skip_cases=busy)
+                if not batch:
+                    break
+                if clients[turn] is None:
+                    clients[turn] = client.sibling()
+                answered = threading.Event()
+                hold = flight[-1][2] if flight else None
+                fut = pool.submit(_push_one, clients[turn], batch, hold, answered)
+                flight.append((batch, fut, answered, {e["case"] for e in batch}))
+                turn = (turn + 1) % PIPELINE
+            if not flight:
+                break
+            batch, fut, _answered, _cases = flight.popleft()
+            try:
+                doc = fut.result()
             except SyncError as exc:
-                if exc.kind == "offline":
-                    local.write_state(store, batch_events=str(max(1, len(batch) // 2)))
-                raise
+                if error is None:
+                    error = exc
+                    if exc.kind in ("offline", "slow"):
+                        local.write_state(store, batch_events=str(max(1, len(batch) // 2)))
+                continue
             local.mark_sent(store, batch, doc)
-            if len(batch) >= size and size < max_batch_events:
+            if error is None and len(batch) >= size and size < max_batch_events:
                 size = min(max_batch_events, size * 2)
                 local.write_state(store, batch_events=str(size))
             _skew(ws, rep, doc.get("now"))
@@ -102,44 +212,35 @@ def run_cycle(
             rep.refused.extend(doc.get("refused", []))
             if progress:
                 progress(f"pushed {rep.pushed}")
-        # 2. pull decisions, page by page, each page with its cursor
-        cat_v, cal_v = _held_versions(ws)
-        while True:
-            after = int(local.read_state(store, local.CURSOR, "0") or 0)
-            page = client.pull(after, cat=cat_v, cal=cal_v)
-            _skew(ws, rep, page.get("now"))
-            try:
-                applied = local.apply_pulled(store, page["events"], page["cursor"])
-            except protocol.ProtocolError as exc:
-                raise SyncError("hub", f"pulled page is malformed: {exc}") from None
-            rep.pulled += applied.events
-            if not page["more"]:
-                break
-        # 3. catalogue and calendar, only when the hub holds another version
-        if page.get("cat") and page["cat"] != cat_v:
-            rep.catalogue = _update_catalogue(ws, client, cat_v)
-        if page.get("cal") and page["cal"] != cal_v:
-            rep.calendar = _update_calendar(ws, client)
-        # 4. scans
-        from app.services.sync import attachments
-
-        rep.attachments = attachments.upload_pending(ws, client)
-        local.write_state(store, last_success=datetime.now(UTC).isoformat(timespec="seconds"), last_error="")
-    except SyncError as exc:
-        rep.error = exc
-        local.write_state(
-            store,
-            last_error=f"{exc.kind}: {exc}"[:500],
-            last_attempt=datetime.now(UTC).isoformat(timespec="seconds"),
-        )
     finally:
-        if own and client is not None:
-            client.close()
-    rep.left = local.unsent_total(store)
-    from app.services.sync import attachments
+        for _batch, _fut, answered, _cases in flight:
+            answered.set()  # never leave a held body waiting
+        pool.shutdown(wait=True)
+        for c in clients:
+            if c is not None:
+                rep.answered = rep.answered or c.answers > 0
+                c.close()
+    if error is not None:
+        raise error
 
-    rep.attachments_left = attachments.pending_count(store)
-    return rep
+
+def _push_one(client: HubClient, batch: list[dict], hold, answered) -> dict:
+    import uuid
+
+    try:
+        return client.push(batch, str(uuid.uuid4()), hold=hold)
+    finally:
+        answered.set()
+
+
+def link_state(rep: CycleReport) -> str:
+    """online: the cycle went through; unstable: the hub answered (or something moved) but the
+    cycle failed; offline: no answer at all."""
+    if rep.error is None:
+        return "online"
+    if rep.answered or rep.progressed or rep.error.kind in ("hub", "auth"):
+        return "unstable"
+    return "offline"
 
 
 def _held_versions(ws) -> tuple[str, str]:
@@ -161,6 +262,8 @@ def _skew(ws, rep: CycleReport, hub_now: Any) -> None:
         hub = datetime.fromisoformat(hub_now)
     except ValueError:
         return
+    if hub.tzinfo is None:  # not the protocol's form; ordering never depends on it anyway
+        return
     skew = (ws.utcnow() - hub).total_seconds()
     rep.skew_seconds = skew
     local.write_state(ws.store, clock_skew=f"{skew:.0f}")
@@ -174,15 +277,15 @@ def _update_catalogue(ws, client: HubClient, held: str) -> str:
     delta = client.catalogue_delta(held)
     try:
         doc = apply_delta(catalogue_to_dict(ws.catalogue) if held else None, delta)
-    except (ValueError, KeyError) as exc:
-        raise SyncError("hub", f"catalogue delta does not apply: {exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SyncError("hub", "sync.err_catalogue", version=str(delta.get("to"))[:40], detail=exc) from None
     tmp = ws.config.catalogue_dir / ".incoming.json"
     tmp.parent.mkdir(parents=True, exist_ok=True)
     tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     try:
         cat = import_catalogue(ws.config.catalogue_dir, tmp)  # validates fully; cases stay pinned
-    except CatalogueError as exc:
-        raise SyncError("hub", f"catalogue {delta.get('to')} is invalid: {exc}") from None
+    except (CatalogueError, TypeError, ValueError) as exc:
+        raise SyncError("hub", "sync.err_catalogue", version=str(delta.get("to"))[:40], detail=exc) from None
     finally:
         tmp.unlink(missing_ok=True)
     ws.__dict__.pop("catalogue", None)
@@ -195,8 +298,8 @@ def _update_calendar(ws, client: HubClient) -> str:
     doc = client.calendar()
     try:
         cal = WorkCalendar.from_dict(doc)
-    except ValueError as exc:
-        raise SyncError("hub", f"calendar is invalid: {exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SyncError("hub", "sync.err_calendar", detail=exc) from None
     target = ws.config.data_dir / "calendar" / "cn_workdays.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")

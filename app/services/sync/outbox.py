@@ -134,18 +134,26 @@ def _pending_query(after_id: int, limit: int):
     )
 
 
-def next_batch(store, max_events: int = 1000, max_bytes: int = protocol.TARGET_BATCH_BYTES * 8) -> list[dict]:
+def next_batch(
+    store,
+    max_events: int = 1000,
+    max_bytes: int = protocol.TARGET_BATCH_BYTES * 8,
+    skip_cases: set[str] | frozenset[str] = frozenset(),
+) -> list[dict]:
     """The next events to send, oldest first, leaving out cases blocked by a refused event.
 
     ``max_bytes`` bounds the uncompressed JSON so a compressed batch stays near the target.
+    ``skip_cases``: cases with events in a batch still in flight; their later events wait for
+    its answer, so no case is ever split across two batches the hub might see at once. So
+    that few have to wait, a batch does not end in the middle of a run of one case's events.
     """
     out: list[dict] = []
     size = 0
     with store.read() as s:
-        blocked = _blocked_cases(s)
+        blocked = _blocked_cases(s) | set(skip_cases)
         after = 0
-        while len(out) < max_events:
-            evs = list(s.execute(_pending_query(after, max_events)).scalars())
+        while True:
+            evs = list(s.execute(_pending_query(after, max(max_events, 50))).scalars())
             if not evs:
                 break
             after = evs[-1].id
@@ -155,7 +163,13 @@ def next_batch(store, max_events: int = 1000, max_bytes: int = protocol.TARGET_B
             for e in evs:
                 w = wire(e, lcs[e.event_id])
                 n = len(protocol.dumps(w))
-                if out and (size + n > max_bytes or len(out) >= max_events):
+                full = size + n > max_bytes or len(out) >= max_events
+                same_case = w["case"] == out[-1]["case"] if out else False
+                if (
+                    out
+                    and full
+                    and (not same_case or len(out) >= protocol.MAX_EVENTS or size + n > 2 * max_bytes)
+                ):
                     return out
                 out.append(w)
                 size += n
@@ -425,6 +439,26 @@ def refresh_case(s, case: Case, now: datetime) -> cs.CaseView:
 def conflicts(store) -> list[SyncConflict]:
     with store.read() as s:
         return list(s.execute(select(SyncConflict).order_by(SyncConflict.id.desc())).scalars())
+
+
+def event_notes(store, case_number: str) -> tuple[dict[str, str], set[str]]:
+    """({event id: origin as the hub named it}, {ids of superseded events}) of one case."""
+    with store.read() as s:
+        origins = dict(
+            s.execute(
+                select(SyncEvent.event_id, SyncEvent.origin).where(
+                    SyncEvent.case_number == case_number, SyncEvent.origin != ""
+                )
+            ).all()
+        )
+        superseded = set(
+            s.execute(
+                select(SyncConflict.event_id).where(
+                    SyncConflict.case_number == case_number, SyncConflict.rule == "superseded"
+                )
+            ).scalars()
+        )
+    return origins, superseded
 
 
 def ready_for_pickup(store, limit: int = 500) -> list[Case]:

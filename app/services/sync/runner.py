@@ -8,7 +8,11 @@ network) and puts :meth:`SyncStatus.bar_text` in its status bar. The loop:
   ``probe_every`` seconds (no payload on the wire) and syncs as soon as it answers, so sync
   starts within 10 s of the link coming back;
 * when the hub answers but fails (5xx, garbage), backs off exponentially with jitter,
-  capped at 5 minutes.
+  capped at 5 minutes — unless the cycle moved something for good (events acknowledged or
+  applied, scan bytes kept by the hub): then the back-off resets and the next cycle starts at
+  once, so a link that cuts every few hundred KB still carries a scan at its own speed;
+* never ends on a failure: whatever a cycle raises is recorded as last_error and retried
+  (the loop supervises itself; the TUI restarts the worker if it ends all the same).
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from rich.markup import escape
+
 from app.messages import t
 
 SKEW_WARN_SECONDS = 300
+ERROR_SHOWN = 80  # characters of the last error in the status bar
 
 
 @dataclass
@@ -36,40 +43,53 @@ class SyncStatus:
     refused: list[dict] = field(default_factory=list)
     conflicts: list[Any] = field(default_factory=list)
     ready: list[Any] = field(default_factory=list)  # 办结, waiting for pickup
+    link: str | None = None  # online | unstable (the hub answers, the cycle failed) | offline
 
     @property
     def skew_warning(self) -> bool:
         return self.skew_seconds is not None and abs(self.skew_seconds) > SKEW_WARN_SECONDS
 
-    def bar_text(self) -> str:
-        """One line for the status bar (Textual markup)."""
+    def parts(self) -> list[tuple[str, str]]:
+        """(plain text, style) of each piece of the status line."""
         if not self.configured:
-            return t("sync.bar_offline_only")
-        state = (
-            (t("sync.online") if self.online else f"[red]{t('sync.offline')}[/]")
-            if self.online is not None
-            else t("sync.not_yet")
+            return [(t("sync.bar_offline_only"), "")]
+        link = self.link or (
+            {True: "online", False: "offline"}.get(self.online) if self.online is not None else None
         )
-        parts = [state, t("sync.waiting", n=self.waiting)]
+        if link is None:
+            state = (t("sync.not_yet"), "")
+        elif link == "online":
+            state = (t("sync.online"), "")
+        elif link == "unstable":
+            state = (t("sync.unstable"), "yellow")
+        else:
+            state = (t("sync.offline"), "red")
+        parts = [state, (t("sync.waiting", n=self.waiting), "")]
         if self.last_success:
-            parts.append(t("sync.last_success", when=_local(self.last_success)))
+            parts.append((t("sync.last_success", when=_local(self.last_success)), ""))
+        if self.last_error and link != "online":
+            error = self.last_error.split(": ", 1)[-1]  # "kind: text" as stored
+            if len(error) > ERROR_SHOWN:
+                error = error[: ERROR_SHOWN - 1] + "…"
+            parts.append((t("sync.last_error", error=error), "red"))
         if self.refused:
-            parts.append(
-                f"[red]{t('sync.refused_count', n=len([r for r in self.refused if r['status'] == 'refused']))}[/]"
-            )
+            n = len([r for r in self.refused if r["status"] == "refused"])
+            parts.append((t("sync.refused_count", n=n), "red"))
         if self.conflicts:
-            parts.append(f"[yellow]{t('sync.conflict_count', n=len(self.conflicts))}[/]")
+            parts.append((t("sync.conflict_count", n=len(self.conflicts)), "yellow"))
         if self.ready:
-            parts.append(t("sync.ready_count", n=len(self.ready)))
+            parts.append((t("sync.ready_count", n=len(self.ready)), ""))
         if self.skew_warning:
-            parts.append(f"[red]{t('sync.clock_skew', minutes=round(self.skew_seconds / 60))}[/]")
-        return " · ".join(parts)
+            parts.append((t("sync.clock_skew", minutes=round(self.skew_seconds / 60)), "red"))
+        return parts
+
+    def bar_text(self) -> str:
+        """One line for the status bar (Textual markup; the hub's words are escaped)."""
+        return " · ".join(f"[{st}]{escape(text)}[/]" if st else escape(text) for text, st in self.parts())
 
     def line(self) -> str:
         """The same, plain (CLI)."""
-        import re
-
-        return re.sub(r"\[/?[a-z]*\]", "", self.bar_text())
+        return " · ".join(text for text, _st in self.parts())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +99,7 @@ class SyncStatus:
             "attachments_waiting": self.attachments_waiting,
             "last_success": self.last_success,
             "last_error": self.last_error,
+            "link": self.link,
             "clock_skew_seconds": self.skew_seconds,
             "clock_skew_warning": self.skew_warning,
             "refused": self.refused,
@@ -109,6 +130,7 @@ class SyncRunner:
         self.interval = interval
         self.probe_every = probe_every
         self.online: bool | None = None
+        self.link: str | None = None  # see SyncStatus.link
         self._kick = threading.Event()
         self.stopping = threading.Event()
         self.last_report = None
@@ -119,10 +141,11 @@ class SyncRunner:
 
     def cycle(self):
         """One cycle (push, pull, catalogue, calendar, scans); returns app.services.sync.cycle.CycleReport."""
-        from app.services.sync.cycle import run_cycle
+        from app.services.sync.cycle import link_state, run_cycle
 
         rep = run_cycle(self.ws)
-        self.online = rep.error is None or rep.error.kind not in ("offline", "config")
+        self.link = link_state(rep)
+        self.online = self.link != "offline"
         self.last_report = rep
         return rep
 
@@ -131,7 +154,7 @@ class SyncRunner:
         from app.services.sync import outbox as local
 
         store = self.ws.store
-        online = self.online
+        online, link = self.online, self.link
         if probe and self.configured:
             from sync.transport import reachable
 
@@ -140,7 +163,10 @@ class SyncRunner:
         last_error = local.read_state(store, "last_error", "")
         last_success = local.read_state(store, "last_success", "")
         if online is None and (last_error or last_success):  # another process synced: its outcome
-            online = not last_error.startswith(("offline", "config"))
+            link = local.read_state(store, "link", "") or None
+            online = link != "offline" if link else not last_error.startswith(("offline", "slow", "config"))
+        if probe and not online:
+            link = "offline"
         return SyncStatus(
             configured=self.configured,
             online=online,
@@ -152,6 +178,7 @@ class SyncRunner:
             refused=local.refused_events(store),
             conflicts=local.conflicts(store),
             ready=local.ready_for_pickup(store),
+            link=link,
         )
 
     def kick(self) -> None:
@@ -163,28 +190,58 @@ class SyncRunner:
         self._kick.set()
 
     def run_forever(self, on_cycle: Callable[[SyncStatus], Any] | None = None) -> None:
-        from sync.transport import Backoff, reachable
+        """The loop; returns only after :meth:`stop`. A failure of any step is recorded and
+        retried after the back-off, never allowed to end the loop."""
+        from sync.transport import Backoff
 
         backoff = Backoff()
         while not self.stopping.is_set():
-            if not self.configured:
-                self._wait(10.0)
-                self.ws.config = _reload(self.ws)
-                continue
-            rep = self.cycle()
-            if on_cycle is not None:
-                on_cycle(self.status())
-            if rep.error is None:
-                backoff.reset()
-                self._wait(self.interval)
-            elif rep.error.kind == "offline" and not reachable(str(self.ws.config.get("hub.url"))):
-                # the link is down: wait for it with bare TCP probes, then sync at once
-                url = str(self.ws.config.get("hub.url"))
-                while not self.stopping.is_set() and not reachable(url):
-                    self._wait(self.probe_every)
-                backoff.reset()
-            else:
+            try:
+                self._step(backoff, on_cycle)
+            except Exception as exc:  # noqa: BLE001  (supervision: record, wait, go on)
+                self._record_failure(exc)
                 self._wait(backoff.next_delay())
+
+    def _step(self, backoff, on_cycle) -> None:
+        from sync.transport import reachable
+
+        if not self.configured:
+            self._wait(10.0)
+            self.ws.config = _reload(self.ws)
+            return
+        rep = self.cycle()
+        if on_cycle is not None:
+            on_cycle(self.status())
+        if rep.error is None:
+            backoff.reset()
+            self._wait(self.interval)
+        elif rep.progressed:
+            # acknowledged bytes or events moved: the link works, if badly; go on at once
+            backoff.reset()
+        elif rep.error.kind == "offline" and not reachable(str(self.ws.config.get("hub.url"))):
+            # the link is down: wait for it with bare TCP probes, then sync at once
+            url = str(self.ws.config.get("hub.url"))
+            while not self.stopping.is_set() and not reachable(url):
+                self._wait(self.probe_every)
+            backoff.reset()
+        else:
+            self._wait(backoff.next_delay())
+
+    def _record_failure(self, exc: Exception) -> None:
+        from datetime import UTC
+        from datetime import datetime as dt
+
+        from app.services.sync import outbox as local
+
+        text = t("sync.err_local", detail=f"{type(exc).__name__}: {exc}")
+        try:
+            local.write_state(
+                self.ws.store,
+                last_error=f"local: {text}"[:500],
+                last_attempt=dt.now(UTC).isoformat(timespec="seconds"),
+            )
+        except Exception:  # noqa: BLE001  (the store is failing too; the next round tries again)
+            pass
 
     def _wait(self, seconds: float) -> None:
         self._kick.wait(seconds)

@@ -18,8 +18,12 @@ class NotAllowed(ValueError):
     pass
 
 
-def record(ws, number: str, kind: str, payload: dict | None = None) -> CaseEvent:
-    """Append a window event (case.delivered, case.withdrawn, case.note …) and update the case."""
+def record(ws, number: str, kind: str, payload: dict | None = None, also=None) -> CaseEvent:
+    """Append a window event (case.delivered, case.withdrawn, case.note …) and update the case.
+
+    ``also(session)`` adds what belongs with the event (a scan's upload slot) in the same
+    transaction: a refused event saves nothing at all.
+    """
     if kind not in cs.WINDOW_KINDS or kind == cs.CREATED:
         raise NotAllowed(t("sync.not_allowed_kind", kind=t("event." + kind)))
     utc = ws.utcnow()
@@ -42,6 +46,8 @@ def record(ws, number: str, kind: str, payload: dict | None = None) -> CaseEvent
             at=utc,
         )
         s.add(ev)
+        if also is not None:
+            also(s)
         s.flush()
         outbox.refresh_case(s, case, utc)
         return ev
