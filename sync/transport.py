@@ -140,13 +140,14 @@ class HubClient:
         verify: Any = True,
         timeout: httpx.Timeout | None = None,
         deadline: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         if not url:
             raise SyncError("config", "sync.err_no_url")
         if not token:
             raise SyncError("config", "sync.err_no_token")
         self.url = url.rstrip("/")
-        self._args = (url, token, verify, timeout, deadline)
+        self._args = (url, token, verify, timeout, deadline, dict(headers or {}))
         self.deadline = deadline or deadline_seconds()
         self.answers = 0  # complete answers read (the hub was there, even if it said no)
         self._dog = _Watchdog()
@@ -154,13 +155,18 @@ class HubClient:
             base_url=self.url,
             verify=verify,
             timeout=timeout or _timeout(self.deadline),
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "yichuang", "Accept-Encoding": "zstd"},
+            headers={
+                "Authorization": f"Bearer {token}",
+                "User-Agent": "yichuang",
+                "Accept-Encoding": "zstd",
+                **(headers or {}),
+            },
         )
 
     def sibling(self) -> HubClient:
         """A second client on its own connection to the same hub (pipelined pushes)."""
-        url, token, verify, timeout, deadline = self._args
-        return HubClient(url, token, verify=verify, timeout=timeout, deadline=deadline)
+        url, token, verify, timeout, deadline, headers = self._args
+        return HubClient(url, token, verify=verify, timeout=timeout, deadline=deadline, headers=headers)
 
     def close(self) -> None:
         self._dog.disarm()

@@ -59,12 +59,14 @@ def client_for(ws) -> HubClient:
         import ssl
 
         verify = ssl.create_default_context(cafile=ca)
-    client = HubClient(
-        str(ws.config.get("hub.url") or ""), str(ws.config.get("hub.token") or ""), verify=verify
+    # the hub registers this key on the first push and verifies the window's bundles against it;
+    # every connection of the cycle (pipelined pushes too) carries it
+    return HubClient(
+        str(ws.config.get("hub.url") or ""),
+        str(ws.config.get("hub.token") or ""),
+        verify=verify,
+        headers={"X-Yichuang-Key": ws.signer.public_key_b64()},
     )
-    # the hub registers this key on the first push and verifies the window's bundles against it
-    client.http.headers["X-Yichuang-Key"] = ws.signer.public_key_b64()
-    return client
 
 
 def run_cycle(
