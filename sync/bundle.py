@@ -27,6 +27,8 @@ import json
 import struct
 from typing import Any
 
+from app.messages import t
+
 MAGIC = b"YCBUNDLE1\n"
 MAX_HEADER = 64 * 1024
 AUTH_FIELDS = ("hmac", "signature")
@@ -40,6 +42,7 @@ class BundleError(ValueError):
         super().__init__(message)
         self.key = key
         self.fields = fields
+        self.text = t(key, **fields) if key else message  # what a person reads
 
 
 def _canonical(header: dict[str, Any]) -> bytes:

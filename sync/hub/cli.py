@@ -256,7 +256,7 @@ def cmd_hub_revoke_token(args: argparse.Namespace) -> int:
 
 
 def _bundle_message(exc) -> str:
-    return _t(exc.key, **exc.fields) if getattr(exc, "key", "") else str(exc)
+    return getattr(exc, "text", "") or str(exc)
 
 
 def cmd_hub_import_bundle(args: argparse.Namespace) -> int:
