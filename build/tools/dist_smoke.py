@@ -13,7 +13,7 @@ read-only bits hold (root writes through them). Checks, each a real process:
    (the bundled font, barcode and QR code);
 4. the window in a 160x48 pty: ``kcg`` typed at once, 开餐馆 on screen (the search answer);
 5. ``printer test`` to a loopback TCP listener that answers DLE EOT 1 with 0x12: the test
-   page arrives and is confirmed;
+   page arrives and is confirmed; with a libusb on the machine, ``usb://`` finds it;
 6. ``hub add-token``, ``hub serve`` on 127.0.0.1, ``config set hub.url/hub.token``,
    ``sync --once``: one sync round with nothing left unsent;
 7. ``doctor`` (and ``doctor --json``), when this build has it (``doctor --help`` exits 0);
@@ -27,6 +27,7 @@ Usage: python build/tools/dist_smoke.py [--program PATH] [--keep]
 from __future__ import annotations
 
 import argparse
+import ctypes.util
 import fcntl
 import json
 import os
@@ -312,6 +313,18 @@ def check_printer(prog: Program) -> None:
     log(f"printer test: {len(data)} bytes reached {url}, confirmed: {r.stdout.strip()}")
 
 
+def check_usb_backend(prog: Program) -> None:
+    """A usb:// printer needs the PC's libusb: with one installed, the program must find it
+    (PyInstaller's pyusb hook once made it look in the bundle only: "No backend available")."""
+    if not ctypes.util.find_library("usb-1.0"):
+        log("usb: no libusb-1.0 on this machine, skipped")
+        return
+    r = prog.run("printer", "test", "usb://0000:0000", ok=(1,))
+    if "No backend available" in r.stderr:
+        fail(f"the program does not find this machine's libusb: {r.stderr.strip()}")
+    log(f"usb: libusb found, the absent printer is reported as {r.stderr.strip()[:120]!r}")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -422,6 +435,7 @@ def main() -> None:
         check_cases(prog)
         check_window(prog)
         check_printer(prog)
+        check_usb_backend(prog)
         check_hub_and_sync(prog)
         check_doctor(prog)
         check_untouched(prog)
