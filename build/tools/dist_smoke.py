@@ -192,6 +192,7 @@ def check_contents(program: Path, viewer: Path) -> None:
     files = [str(p.relative_to(program)) for p in program.rglob("*")] if program.is_dir() else []
     bad = [f for f in files if FORBIDDEN.search(f)]
     exe = program / "yichuang" if program.is_dir() else program
+    names: list[str] = []
     if viewer.exists():
         listing = subprocess.run(
             [str(viewer), "--list", "--recursive", "--brief", str(exe)], capture_output=True, text=True
@@ -200,11 +201,10 @@ def check_contents(program: Path, viewer: Path) -> None:
             fail(f"pyi-archive_viewer failed: {listing.stderr[-500:]}")
         names = listing.stdout.split()
         bad += [n for n in names if FORBIDDEN.search(n)]
-        log(f"contents: {len(files)} files, {len(names)} archive entries, nothing test-only")
-    else:
-        log(f"contents: {len(files)} files, nothing test-only (no {viewer}: archive not listed)")
     if bad:
         fail(f"test-only parts in the bundle: {bad[:10]}")
+    listed = f"{len(names)} archive entries" if viewer.exists() else f"archive not listed (no {viewer})"
+    log(f"contents: {len(files)} files, {listed}: nothing test-only")
 
 
 def check_version_and_help(prog: Program) -> None:
