@@ -57,8 +57,9 @@ $(BUILD_STAMP): requirements.lock requirements-build.lock
 	@touch $@
 
 dist: $(BUILD_STAMP)
-	cd build && env -u PYTHONPATH ../$(BUILD_PY) -m PyInstaller --noconfirm --distpath dist \
-		--workpath work yichuang.spec -- --layout $(DIST_LAYOUT)
+	cd build && env -u PYTHONPATH ../$(BUILD_PY) -m PyInstaller --noconfirm \
+		--distpath dist$(if $(filter onefile,$(DIST_LAYOUT)),/onefile) --workpath work yichuang.spec \
+		-- --layout $(DIST_LAYOUT)
 
 # CI: the built executable, copied to a read-only temporary folder, run with `env -i` on a
 # fresh data dir: every kind of command, the window in a pty, a printer, a hub and a sync round.
