@@ -298,26 +298,48 @@ def test_an_unreadable_config_is_an_error_and_the_checks_go_on(tmp_path):
 
 # --- what waits ----------------------------------------------------------------------------------
 def test_unsent_events_and_waiting_jobs_are_counted_with_the_oldest(tmp_path):
-    from app.services.printing import available_documents, reprint
+    from app.services.printing import PrintSpool, available_documents, reprint
+    from app.services.sync import outbox
     from app.store.models import Case, CaseEvent
 
     data = tmp_path / "ws"
     ws = seeded(data, cases=7)
     with ws.store.read() as s:
         events, oldest = s.execute(select(func.count(), func.min(CaseEvent.at))).one()
-        cases = list(s.execute(select(Case).order_by(Case.id).limit(2)).scalars())
-    for case in cases:  # queued for a printer that is not there: they wait
+        cases = list(s.execute(select(Case).order_by(Case.id).limit(3)).scalars())
+    for case in cases[:2]:  # queued for a printer that is not there: they wait
         reprint(ws, case.number, available_documents(ws, case)[0], printer_url="tcp://127.0.0.1:9")
+    with PrinterListener("accept", answer=False) as printer:  # takes the job, never confirms it
+        job = reprint(ws, cases[2].number, available_documents(ws, cases[2])[0], printer_url=printer.url)
+        assert PrintSpool(ws, answer_timeout=0.3).send(job.job_id).state == "unconfirmed"
     keys = by_key(doctor.check_queues(ws))
     ev = keys["events.unsent"]
-    assert ev.data["count"] == events > 0
+    assert ev.data["count"] == events == outbox.pending_count(ws.store) > 0
     assert ev.data["oldest"] == oldest.replace(tzinfo=UTC).isoformat()
     jobs = keys["jobs.waiting"]
     assert jobs.level == "warning" and jobs.data["count"] == 2
     assert "print drain" in jobs.advice
-    # a week later the same events have waited too long
-    later = open_workstation(data, clock=fixed(datetime.now() + timedelta(days=7)))
-    assert by_key(doctor.check_queues(later))["events.unsent"].level == "warning"
+    unconfirmed = keys["jobs.unconfirmed"]
+    assert unconfirmed.level == "warning" and unconfirmed.data["count"] == 1 and "F6" in unconfirmed.advice
+    assert "events.refused" not in keys
+
+    # an hour after the oldest event it is normal; two days after, the link has been down too long
+    def at(delta: timedelta) -> str:
+        local = (oldest.replace(tzinfo=UTC) + delta).astimezone().replace(tzinfo=None)
+        w = open_workstation(data, clock=fixed(local))
+        return by_key(doctor.check_queues(w))["events.unsent"].level
+
+    assert at(timedelta(hours=1)) == "info"
+    assert at(timedelta(days=2)) == "warning"
+
+    # the hub refuses one event: it is counted apart, and no longer as waiting
+    batch = outbox.next_batch(ws.store, max_events=1)
+    outbox.mark_sent(
+        ws.store, batch, {"ok": 0, "refused": [{"id": batch[0]["id"], "code": "x", "reason": "y"}]}
+    )
+    keys = by_key(doctor.check_queues(ws))
+    assert keys["events.refused"].level == "warning" and keys["events.refused"].data["count"] == 1
+    assert keys["events.unsent"].data["count"] == events - len(batch)  # the rest of the batch was acked
     ws.close()
 
 
