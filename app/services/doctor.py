@@ -183,9 +183,9 @@ def check_database(ws: Workstation) -> list[Finding]:
         try:
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
             rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
-        except sqlite3.DatabaseError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                return [_db_unreadable(path, exc)]
+        except sqlite3.OperationalError as exc:  # locked, cannot open, I/O: not the file's content
+            return [_db_unreadable(path, exc)]
+        except sqlite3.DatabaseError as exc:  # malformed, not a database
             return [
                 Finding(
                     "error",

@@ -189,6 +189,16 @@ def test_a_store_damaged_on_disk_is_an_integrity_error(tmp_path):
     assert text.returncode == 1 and "数据库" in text.stdout and "已损坏" in text.stdout
 
 
+def test_a_file_that_is_not_a_database_is_an_integrity_error(tmp_path):
+    data = tmp_path / "ws"
+    data.mkdir()
+    (data / "yichuang.db").write_bytes(bytes(range(256)) * 64)  # e.g. overwritten by another program
+    ws, _ = open_for_doctor(data)
+    keys = by_key(run_checks(ws, (doctor.check_database, doctor.check_queues)))
+    assert keys["database.corrupt"].level == "error"
+    assert keys["queues.no_store"].level == "info"
+
+
 def test_a_store_from_a_newer_version_is_an_error_and_left_untouched(tmp_path):
     data = tmp_path / "ws"
     seeded(data).close()
