@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import ssl
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -197,6 +198,7 @@ def check_database(ws: Workstation) -> list[Finding]:
             ]
     finally:
         con.close()
+    _verdicts[ws] = rows == ["ok"] and version == known
     if rows == ["ok"]:
         out.append(Finding("ok", "database.integrity", t("doctor.db_ok", path=path), "", {"path": str(path)}))
     else:
@@ -254,11 +256,17 @@ def _db_unreadable(path: Path, exc: Exception) -> Finding:
     )
 
 
+# check_database's verdict per workstation: the queue counts need not scan the file again
+_verdicts: weakref.WeakKeyDictionary[Workstation, bool] = weakref.WeakKeyDictionary()
+
+
 def _store_ready(ws: Workstation) -> bool:
     """The store can be read without creating or migrating it (and is not damaged)."""
     path = ws.config.db_path
     if not path.exists():
         return False
+    if ws in _verdicts:
+        return _verdicts[ws]
     try:
         con = sqlite3.connect(path, timeout=10)
         try:
