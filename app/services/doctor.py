@@ -64,11 +64,14 @@ def exit_code(findings: Iterable[Finding]) -> int:
 
 
 def size_text(n: int | float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+    """Bytes for people: 0 B, 12.0 KB, 1.5 MB, 74.1 GB (binary units)."""
+    if n < 1024:
+        return f"{n:.0f} B"
+    for unit in ("KB", "MB"):
         n /= 1024
-    return f"{n:.1f} TB"  # pragma: no cover - the loop returns
+        if n < 1024:
+            return f"{n:.1f} {unit}"
+    return f"{n / 1024:.1f} GB"
 
 
 def _local(dt: datetime) -> str:

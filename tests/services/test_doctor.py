@@ -78,6 +78,20 @@ def test_a_fresh_data_dir_lists_what_is_not_set_up_yet(tmp_path):
     assert not ws.config.db_path.exists()
 
 
+def test_a_set_up_workstation_is_all_well(tmp_path):
+    from app.services.catalogue_files import import_catalogue
+
+    ws = open_workstation(tmp_path / "ws", clock=fixed(datetime(2026, 3, 2, 9, 0)))
+    import_catalogue(ws.config.catalogue_dir, ROOT / "forms" / "demo" / "catalogue.json")
+    (tmp_path / "scans").mkdir()
+    ws.config.values["scanner"] = {"inbox": str(tmp_path / "scans")}
+    with PrinterListener("status") as printer:
+        ws.config.set("printer.url", printer.url)
+        found = run_checks(ws)
+    assert {f.level for f in found} <= {"ok", "info"}, [f for f in found if f.level not in ("ok", "info")]
+    assert exit_code(found) == 0
+
+
 def test_the_command_creates_nothing_and_json_has_every_finding(tmp_path):
     fresh = tmp_path / "never-made"
     r = doctor_cli(fresh, "--json")
