@@ -248,6 +248,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "核对 hub.url；平台用本单位自签的证书时，把环境变量 YICHUANG_HUB_CA 设为其根证书文件；本机日期不对也会这样",
         "Check hub.url; for a certificate of the office's own CA set YICHUANG_HUB_CA to its root certificate; a wrong date on this PC does this too",
     ),
+    "doctor.ca_bad": (
+        "YICHUANG_HUB_CA 指向的根证书 {path} 无法读取：{error}",
+        "The root certificate {path} named by YICHUANG_HUB_CA cannot be read: {error}",
+    ),
     "doctor.hub_ok": ("平台 {url} 可以连接，令牌有效", "The hub {url} answers and accepts the token"),
     "doctor.hub_offline": ("连接不上平台 {url}：{error}", "The hub {url} cannot be reached: {error}"),
     "doctor.hub_offline_fix": (

@@ -486,8 +486,18 @@ def check_certificate(url: str, *, today: datetime, timeout: float = 10.0) -> Fi
     parts = urlsplit(url)
     host, port = parts.hostname or "", parts.port or 443
     try:
+        context = _ca_context()
+    except (OSError, ssl.SSLError) as exc:
+        return Finding(
+            "error",
+            "hub.ca_unreadable",
+            t("doctor.ca_bad", path=os.environ.get("YICHUANG_HUB_CA", ""), error=exc),
+            t("doctor.tls_invalid_fix"),
+            {"url": url},
+        )
+    try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
-            with _ca_context().wrap_socket(sock, server_hostname=host) as tls:
+            with context.wrap_socket(sock, server_hostname=host) as tls:
                 cert = tls.getpeercert() or {}
     except ssl.SSLCertVerificationError as exc:
         return Finding(

@@ -460,6 +460,9 @@ def test_the_hub_certificate_is_verified_and_its_expiry_reported(tmp_path, monke
         assert keys["hub.token"].level == "ok"
         cert_f = keys["hub.certificate_expiring"]  # 29-30 days left: under the 30-day warning
         assert cert_f.level == "warning" and 28 <= cert_f.data["days_left"] <= 30
+        monkeypatch.setenv("YICHUANG_HUB_CA", str(tmp_path / "no-such-ca.pem"))
+        assert by_key(doctor.check_hub(ws))["hub.ca_unreadable"].level == "error"
+        monkeypatch.setenv("YICHUANG_HUB_CA", str(cert))
         early = _hub_ws(tmp_path, hub.url, token, clock=lambda: datetime.now() - timedelta(days=60))
         keys = by_key(doctor.check_hub(early))
         assert keys["hub.certificate"].level == "ok"  # 90 days left as that clock sees it
