@@ -261,6 +261,31 @@ def test_a_printer_that_does_not_answer_the_paper_query_is_not_judged_on_paper(t
     assert keys["printer.paper_unknown"].level == "info"
 
 
+def test_a_printer_answering_offline_and_paper_near_end(tmp_path):
+    """A real socket answering as a printer with its cover open and the roll nearly used up."""
+    import socket
+    import threading
+
+    srv = socket.create_server(("127.0.0.1", 0))
+    asked: list[bytes] = []
+
+    def serve() -> None:
+        conn, _ = srv.accept()
+        with conn:
+            for answer in (b"\x1e", b"\x1a"):  # DLE EOT 4: near end; DLE EOT 1: offline (bit 3)
+                asked.append(conn.recv(3))
+                conn.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    keys = _printer_findings(tmp_path, f"tcp://127.0.0.1:{srv.getsockname()[1]}")
+    thread.join(5)
+    srv.close()
+    assert asked == [b"\x10\x04\x04", b"\x10\x04\x01"]
+    assert keys["printer.offline"].level == "error" and keys["printer.offline"].advice
+    assert keys["printer.paper_near_end"].level == "warning"
+
+
 def test_a_closed_printer_port_is_an_error(tmp_path):
     with PrinterListener("refuse") as printer:
         keys = _printer_findings(tmp_path, printer.url)
