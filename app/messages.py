@@ -33,6 +33,318 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.col_key": ("按键", "Key"),
     "help.col_action": ("功能", "Action"),
     "help.close": ("Esc/F1 关闭", "Esc/F1 close"),
+    # --- doctor (`yichuang doctor`, app/services/doctor.py, app/cli_doctor.py) ---------------
+    "doctor.cli_help": (
+        "检查本机能否正常办件：数据目录、数据库、打印机、扫描、平台、日历、事项目录、待发送",
+        "check what stands between this PC and a working day: data dir, store, printer, scanner, hub, calendar, catalogue, queues",
+    ),
+    "doctor.cli_json": ("以 JSON 输出全部检查结果", "every finding as JSON"),
+    "doctor.title": ("一窗自检（数据目录 {path}）", "yichuang doctor (data dir {path})"),
+    "doctor.level_ok": ("正常", "ok"),
+    "doctor.level_info": ("提示", "info"),
+    "doctor.level_warning": ("注意", "warning"),
+    "doctor.level_error": ("错误", "error"),
+    "doctor.advice": ("处理：{advice}", "To do: {advice}"),
+    "doctor.all_well": ("全部正常，可以办件。", "All is well: ready for a working day."),
+    "doctor.summary": (
+        "{errors}项错误，{warnings}项注意：按“处理”一行去做，然后再运行 yichuang doctor。",
+        "{errors} errors, {warnings} warnings: do what each says, then run yichuang doctor again.",
+    ),
+    "doctor.check_failed": ("检查“{check}”本身出错：{error}", "The check '{check}' itself failed: {error}"),
+    "doctor.check_failed_fix": ("把这一行发给技术支持", "Send this line to technical support"),
+    "doctor.config_bad": ("配置文件无法读取：{error}", "The settings cannot be read: {error}"),
+    "doctor.config_fix": (
+        "改正 config.toml 里的错误；或把它改名，再用 yichuang config set 重新设置",
+        "Fix the error in config.toml, or rename it and set the values again with yichuang config set",
+    ),
+    "doctor.dir_ok": ("数据目录 {path} 可以写入", "The data dir {path} is writable"),
+    "doctor.dir_missing": (
+        "数据目录 {path} 还不存在，第一次启动时建立（上级文件夹可以写入）",
+        "The data dir {path} does not exist yet; the first start makes it (its parent is writable)",
+    ),
+    "doctor.dir_not_dir": ("数据目录 {path} 不是文件夹", "The data dir {path} is not a folder"),
+    "doctor.dir_not_dir_fix": (
+        "把同名的文件移走；或用 --data-dir 或环境变量 YICHUANG_DATA_DIR 指定另一个文件夹",
+        "Move the file of that name away, or name another folder with --data-dir or YICHUANG_DATA_DIR",
+    ),
+    "doctor.dir_unwritable": (
+        "数据目录 {path} 无法写入：{error}",
+        "The data dir {path} cannot be written: {error}",
+    ),
+    "doctor.dir_unwritable_fix": (
+        "检查磁盘是否已满、是否只读，以及文件夹的权限；或用 --data-dir 指定可以写入的文件夹",
+        "Check whether the disk is full or read-only and the folder's permissions, or name a writable folder with --data-dir",
+    ),
+    "doctor.space_ok": ("磁盘剩余空间 {free}", "Free disk space: {free}"),
+    "doctor.space_low": ("磁盘剩余空间只有 {free}", "Only {free} of disk space left"),
+    "doctor.space_full": (
+        "磁盘剩余空间只有 {free}：案件和文书可能保存不了",
+        "Only {free} of disk space left: cases and print jobs may not be saved",
+    ),
+    "doctor.space_unknown": ("无法读取磁盘剩余空间：{error}", "The free disk space cannot be read: {error}"),
+    "doctor.space_fix": (
+        "清理这个磁盘上不用的文件，或把数据目录移到空间更大的磁盘",
+        "Remove unneeded files from this disk, or move the data dir to a larger disk",
+    ),
+    "doctor.db_skipped": (
+        "数据目录不可用，没有检查数据库",
+        "The data dir is unusable: the store was not checked",
+    ),
+    "doctor.db_missing": (
+        "数据库 {path} 还没有建立，第一次启动时自动建立",
+        "The store {path} does not exist yet; the first start creates it",
+    ),
+    "doctor.db_unreadable": ("数据库 {path} 打不开：{error}", "The store {path} cannot be opened: {error}"),
+    "doctor.db_unreadable_fix": (
+        "关闭其他正在使用数据库的程序后再试；仍然不行请联系技术支持",
+        "Close other programs using the store and try again; if it persists, call technical support",
+    ),
+    "doctor.db_ok": (
+        "数据库 {path} 完整（integrity_check 通过）",
+        "The store {path} is intact (integrity_check passed)",
+    ),
+    "doctor.db_corrupt": ("数据库 {path} 已损坏：{detail}", "The store {path} is damaged: {detail}"),
+    "doctor.db_restore": (
+        "停止在本机办件；从最近的备份恢复（yichuang restore 备份文件），并联系技术支持",
+        "Stop taking cases on this PC; restore the latest backup (yichuang restore FILE) and call technical support",
+    ),
+    "doctor.schema_ok": (
+        "数据库版本 {version}，与本程序一致",
+        "Store schema version {version}, as this program expects",
+    ),
+    "doctor.schema_old": (
+        "数据库版本 {version}，本程序是 {known}：下次启动时自动升级",
+        "Store schema version {version}, this program's is {known}: the next start upgrades it",
+    ),
+    "doctor.schema_new": (
+        "数据库版本 {version} 比本程序（{known}）新：是新版本的一窗写的",
+        "Store schema version {version} is newer than this program's ({known}): a newer yichuang wrote it",
+    ),
+    "doctor.schema_new_fix": (
+        "使用新版本的一窗程序；旧版本不会改动这个数据库",
+        "Use the newer yichuang; this older one leaves the store untouched",
+    ),
+    "doctor.wal_ok": ("预写日志（WAL）{size}", "Write-ahead log (WAL): {size}"),
+    "doctor.wal_big": ("预写日志（WAL）已有 {size}", "The write-ahead log (WAL) has grown to {size}"),
+    "doctor.wal_fix": (
+        "关闭所有一窗窗口和命令后重新打开，日志会写回数据库；仍然很大请联系技术支持",
+        "Close every yichuang window and command, then start again: the log is folded back; if it stays large, call technical support",
+    ),
+    "doctor.profile_ok": (
+        "打印机型号 {profile}：{paper} 毫米纸，{encoding} 字库",
+        "Printer profile {profile}: {paper} mm paper, {encoding} font",
+    ),
+    "doctor.profile_bad": ("打印机型号 {profile} 不认识", "Unknown printer profile {profile}"),
+    "doctor.profile_fix": (
+        "yichuang config set printer.profile 型号（可选：{known}）",
+        "yichuang config set printer.profile NAME (one of {known})",
+    ),
+    "doctor.printer_bad_url": ("打印机地址不对：{error}", "The printer URL is wrong: {error}"),
+    "doctor.printer_url_fix": (
+        "用 yichuang config set printer.url tcp://打印机IP:9100 设置打印机，再运行 yichuang printer test",
+        "Set the printer: yichuang config set printer.url tcp://PRINTER-IP:9100, then yichuang printer test",
+    ),
+    "doctor.printer_files": (
+        "没有设置打印机：文书写进文件夹 {path}，不会出纸",
+        "No printer set: documents are written to the folder {path}, no paper comes out",
+    ),
+    "doctor.printer_dir_unwritable": (
+        "打印文件夹 {path} 无法写入",
+        "The print folder {path} cannot be written",
+    ),
+    "doctor.printer_online": ("打印机 {url} 连接正常，回答“在线”", "The printer {url} answers: online"),
+    "doctor.printer_silent": (
+        "打印机 {url} 可以连接，但不回答状态查询",
+        "The printer {url} takes a connection but does not answer status queries",
+    ),
+    "doctor.printer_offline": (
+        "打印机 {url} 回答“离线”（缺纸、开盖或故障）",
+        "The printer {url} answers: offline (paper out, cover open or an error)",
+    ),
+    "doctor.printer_offline_fix": (
+        "检查纸卷和上盖，排除故障后按打印机的进纸键",
+        "Check the paper roll and the cover, clear the fault, then press the printer's feed button",
+    ),
+    "doctor.printer_unreachable": (
+        "打印机 {url} 连接不上：{error}",
+        "The printer {url} cannot be reached: {error}",
+    ),
+    "doctor.printer_unreachable_fix": (
+        "检查打印机的电源、网线（或数据线）和地址，然后运行 yichuang printer test",
+        "Check the printer's power, cable and address, then run yichuang printer test",
+    ),
+    "doctor.printer_device_missing": ("打印机设备 {path} 不存在", "The printer device {path} does not exist"),
+    "doctor.printer_no_lp": ("没有找到 CUPS 打印命令 lp", "The CUPS command lp is not installed"),
+    "doctor.printer_no_lp_fix": (
+        "安装 CUPS 客户端，或改用 tcp:// 网络打印机",
+        "Install the CUPS client, or use a tcp:// network printer",
+    ),
+    "doctor.printer_cannot_ask": (
+        "打印机 {url} 不能回答状态查询，无法判断是否在线",
+        "The printer {url} cannot answer status queries: whether it is ready is not known",
+    ),
+    "doctor.printer_test": (
+        "打印一张测试页确认：yichuang printer test",
+        "Print a test page to be sure: yichuang printer test",
+    ),
+    "doctor.paper_present": ("纸张：有纸", "Paper: present"),
+    "doctor.paper_near_end": ("纸张：快用完了", "Paper: near its end"),
+    "doctor.paper_near_end_fix": ("准备好新纸卷", "Have a new roll ready"),
+    "doctor.paper_end": ("纸张：已用完", "Paper: out"),
+    "doctor.paper_end_fix": ("装上新纸卷，合好上盖", "Load a new roll and close the cover"),
+    "doctor.paper_unknown": (
+        "纸张：打印机不回答纸张查询",
+        "Paper: the printer does not answer the paper query",
+    ),
+    "doctor.scanner_unset": ("没有设置扫描文件夹（scanner.inbox）", "No scanner folder set (scanner.inbox)"),
+    "doctor.scanner_unset_fix": (
+        "需要扫描件时，设置 scanner.inbox 为扫描仪保存文件的文件夹",
+        "When scans are needed, set scanner.inbox to the folder the scanner saves into",
+    ),
+    "doctor.scanner_ok": ("扫描文件夹 {path}：{files} 个文件", "Scanner folder {path}: {files} files"),
+    "doctor.scanner_missing": (
+        "扫描文件夹 {path} 不存在或不是文件夹",
+        "The scanner folder {path} does not exist or is not a folder",
+    ),
+    "doctor.scanner_unreadable": (
+        "扫描文件夹 {path} 无法读取：{error}",
+        "The scanner folder {path} cannot be read: {error}",
+    ),
+    "doctor.scanner_fix": (
+        "建立这个文件夹，并让扫描仪保存到同一个文件夹；或改正 scanner.inbox",
+        "Create the folder and make the scanner save into it, or correct scanner.inbox",
+    ),
+    "doctor.hub_unset": (
+        "没有设置平台（hub.url）：只在本机办件，记录不会自动上报",
+        "No hub set (hub.url): cases stay on this PC, nothing is sent",
+    ),
+    "doctor.hub_unset_fix": (
+        "需要上报时设置 hub.url 和 hub.token；没有网络时用 yichuang sync export-bundle 导出到U盘",
+        "To send, set hub.url and hub.token; with no network, carry yichuang sync export-bundle on a USB stick",
+    ),
+    "doctor.hub_no_token": (
+        "设置了平台 {url}，但没有令牌（hub.token）",
+        "Hub {url} is set but hub.token is empty",
+    ),
+    "doctor.hub_token_fix": (
+        "向平台管理员要一个新令牌，然后：yichuang config set hub.token 令牌",
+        "Ask the hub's operator for a new token, then: yichuang config set hub.token TOKEN",
+    ),
+    "doctor.hub_plain": (
+        "平台 {url} 用 http://（不加密）：只应在单位内网使用",
+        "The hub {url} uses plain http://: only on the office's own network",
+    ),
+    "doctor.tls_ok": (
+        "平台证书有效，{date} 到期（还有 {days} 天）",
+        "The hub's certificate is valid until {date} ({days} days)",
+    ),
+    "doctor.tls_expiring": (
+        "平台证书 {date} 到期（还有 {days} 天）",
+        "The hub's certificate expires on {date} ({days} days)",
+    ),
+    "doctor.tls_renew": ("通知平台管理员及时更换证书", "Ask the hub's operator to renew the certificate"),
+    "doctor.tls_invalid": ("平台证书验证不通过：{error}", "The hub's certificate does not verify: {error}"),
+    "doctor.tls_invalid_fix": (
+        "核对 hub.url；平台用本单位自签的证书时，把环境变量 YICHUANG_HUB_CA 设为其根证书文件；本机日期不对也会这样",
+        "Check hub.url; for a certificate of the office's own CA set YICHUANG_HUB_CA to its root certificate; a wrong date on this PC does this too",
+    ),
+    "doctor.ca_bad": (
+        "YICHUANG_HUB_CA 指向的根证书 {path} 无法读取：{error}",
+        "The root certificate {path} named by YICHUANG_HUB_CA cannot be read: {error}",
+    ),
+    "doctor.hub_ok": ("平台 {url} 可以连接，令牌有效", "The hub {url} answers and accepts the token"),
+    "doctor.hub_offline": ("连接不上平台 {url}：{error}", "The hub {url} cannot be reached: {error}"),
+    "doctor.hub_offline_fix": (
+        "检查网络；连不上时照常办件，记录在恢复后自动发送",
+        "Check the network; cases can still be taken, they are sent once the hub is back",
+    ),
+    "doctor.hub_auth": ("平台拒绝了本机的令牌：{error}", "The hub refused this PC's token: {error}"),
+    "doctor.hub_error": ("平台回答异常：{error}", "The hub answered wrongly: {error}"),
+    "doctor.hub_error_fix": (
+        "稍后再试；一直这样请联系平台管理员",
+        "Try again later; if it persists, call the hub's operator",
+    ),
+    "doctor.clock_ok": ("本机时钟与平台相差 {seconds} 秒", "This PC's clock is {seconds} s off the hub's"),
+    "doctor.clock_off": ("本机时钟与平台相差 {seconds} 秒", "This PC's clock is {seconds} s off the hub's"),
+    "doctor.clock_wrong": (
+        "本机时钟与平台相差 {seconds} 秒：案件编号和办结日期会用错日期",
+        "This PC's clock is {seconds} s off the hub's: case numbers and due dates would take a wrong date",
+    ),
+    "doctor.clock_fix": (
+        "校准本机的日期和时间（打开自动对时），然后再运行 yichuang doctor",
+        "Correct this PC's date and time (turn on automatic time), then run yichuang doctor again",
+    ),
+    "doctor.clock_unknown": (
+        "平台没有告知时间，无法比较时钟",
+        "The hub gave no time: the clock was not compared",
+    ),
+    "doctor.calendar_ok": (
+        "工作日历 {version}，已公布到 {last} 年",
+        "Working-day calendar {version}, announced to {last}",
+    ),
+    "doctor.calendar_ending": (
+        "工作日历只公布到 {last} 年：明年的办结日期将只按周末推算（标“推定”）",
+        "The working-day calendar ends with {last}: next year's due dates would follow weekends only (marked provisional)",
+    ),
+    "doctor.calendar_past": (
+        "工作日历只公布到 {last} 年，今年（{year}）的办结日期只按周末推算（标“推定”）",
+        "The working-day calendar ends with {last}: this year's ({year}) due dates follow weekends only (marked provisional)",
+    ),
+    "doctor.calendar_fix": (
+        "国务院公布放假安排后，同步一次（yichuang sync --once）或升级一窗，以取得新日历",
+        "Once the State Council announces the holidays, sync (yichuang sync --once) or upgrade yichuang for the new calendar",
+    ),
+    "doctor.calendar_bad": ("工作日历无法读取：{error}", "The working-day calendar cannot be read: {error}"),
+    "doctor.calendar_bad_fix": (
+        "删除数据目录里的 calendar/cn_workdays.json 后同步一次；仍然不行请联系技术支持",
+        "Delete calendar/cn_workdays.json in the data dir and sync again; if it persists, call technical support",
+    ),
+    "doctor.catalogue_ok": (
+        "事项目录 {version}（{matters}项事项，{bundles}件一件事）",
+        "Catalogue {version} ({matters} matters, {bundles} bundles)",
+    ),
+    "doctor.catalogue_demo": ("正在使用演示事项目录 {version}", "The demo catalogue {version} is in use"),
+    "doctor.catalogue_bad": ("事项目录无法读取：{error}", "The catalogue cannot be read: {error}"),
+    "doctor.catalogue_fix": (
+        "导入本单位的事项目录：yichuang catalog import 文件",
+        "Import the office's catalogue: yichuang catalog import FILE",
+    ),
+    "doctor.queues_new": ("还没有办件记录和打印文书", "No case events or print jobs yet"),
+    "doctor.queues_skipped": (
+        "数据库不可用，没有统计待发送记录和待打印文书",
+        "The store is unusable: waiting events and jobs were not counted",
+    ),
+    "doctor.events_none": ("没有待发送的办件记录", "No case events waiting to be sent"),
+    "doctor.events_waiting": (
+        "{n} 条办件记录待发送，最早的是 {oldest}",
+        "{n} case events wait to be sent, the oldest from {oldest}",
+    ),
+    "doctor.events_fix": (
+        "连上平台后自动发送，也可运行 yichuang sync --once；长期没有网络时用 yichuang sync export-bundle 导出到U盘",
+        "They go once the hub is reachable (or yichuang sync --once); with no network, yichuang sync export-bundle onto a USB stick",
+    ),
+    "doctor.events_refused": ("{n} 条办件记录被平台拒收", "{n} case events were refused by the hub"),
+    "doctor.events_refused_fix": (
+        "在同步页面（Ctrl+Y）或 yichuang sync status 查看原因，改正后重试或暂不发送",
+        "See why in the sync screen (Ctrl+Y) or yichuang sync status; retry or set them aside",
+    ),
+    "doctor.jobs_none": ("打印队列中没有待打印的文书", "No print jobs waiting"),
+    "doctor.jobs_waiting": (
+        "{n} 份文书待打印，最早的是 {oldest}",
+        "{n} print jobs wait, the oldest from {oldest}",
+    ),
+    "doctor.jobs_fix": (
+        "先排除打印机的问题，再运行 yichuang print drain，或在打印队列（F12）重发",
+        "Fix the printer, then run yichuang print drain or resend from the print queue (F12)",
+    ),
+    "doctor.jobs_unconfirmed": (
+        "{n} 份文书已发送，打印机没有确认出纸，最早的是 {oldest}",
+        "{n} print jobs were sent but the printer did not confirm, the oldest from {oldest}",
+    ),
+    "doctor.jobs_unconfirmed_fix": (
+        "在打印队列（F12）确认：已出纸按 F6，没出纸按 F5 重发",
+        "In the print queue (F12): F6 if the paper came out, F5 to send again if not",
+    ),
     # --- key bindings (footer) -------------------------------------------------------------
     "key.search": ("找事项", "Find matter"),
     "key.applicant": ("申请人", "Applicant"),

@@ -48,7 +48,10 @@ _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 #               *printed* everything before it (Epson TM series)
 CONFIRM_MODES = ("none", "status", "process_id")
 DLE_EOT_STATUS = b"\x10\x04\x01"  # python-escpos RT_STATUS_ONLINE
+DLE_EOT_PAPER = b"\x10\x04\x04"  # roll paper sensor status
 STATUS_OFFLINE = 0x08  # bit 3 of the printer status byte (python-escpos RT_MASK_ONLINE)
+PAPER_END = 0x60  # bits 5-6 of the paper sensor byte: roll paper end
+PAPER_NEAR_END = 0x0C  # bits 2-3: roll paper near end
 
 Progress = Callable[[int], None]
 
@@ -141,6 +144,34 @@ def _process_id_query(job_id: str) -> tuple[bytes, bytes]:
     return b"\x1d(H\x06\x00\x30\x30" + pid, b"\x37\x22" + pid + b"\x00"
 
 
+@dataclass(frozen=True)
+class PrinterStatus:
+    """What a printer answered when asked (None: it did not answer that question).
+
+    ``paper``: ``present``, ``near_end`` or ``end`` (roll paper sensor); ``online``: the
+    printer status byte's bit 3 clear (not offline: cover closed, paper fed, no error).
+    """
+
+    paper: str | None
+    online: bool | None
+
+
+def read_paper_sensor(sock: socket.socket, wait: float) -> str | None:
+    """DLE EOT 4 on an open connection: ``present``, ``near_end``, ``end``, or None (no answer
+    within ``wait`` seconds, at most one: many printers never answer it)."""
+    sock.sendall(DLE_EOT_PAPER)
+    sock.settimeout(max(0.05, min(1.0, wait)))
+    try:
+        r = sock.recv(1)
+    except TimeoutError:
+        return None
+    if not r:
+        return None
+    if r[0] & PAPER_END == PAPER_END:
+        return "end"
+    return "near_end" if r[0] & PAPER_NEAR_END == PAPER_NEAR_END else "present"
+
+
 class TcpPrinter(Printer):
     def __init__(
         self, url: str, host: str, port: int, status: bool = False, confirm: str | None = None
@@ -152,14 +183,49 @@ class TcpPrinter(Printer):
         return f"{self.host}:{self.port}"
 
     def _paper_status(self, sock: socket.socket, stall: float) -> None:
-        sock.sendall(b"\x10\x04\x04")  # DLE EOT 4: roll paper sensor status
-        sock.settimeout(max(0.05, min(1.0, stall)))
-        try:
-            r = sock.recv(1)
-        except TimeoutError:
-            return  # printers that do not answer are not judged
-        if r and (r[0] & 0x60) == 0x60:
+        if read_paper_sensor(sock, stall) == "end":  # printers that do not answer are not judged
             raise PrinterError("paper", f"{self._where()}: 纸张用尽 (paper end)")
+
+    def _connect(self, timeout: float) -> socket.socket:
+        try:
+            return socket.create_connection((self.host, self.port), timeout=timeout)
+        except ConnectionRefusedError as e:
+            raise PrinterError("refused", f"{self._where()}: {e}") from e
+        except TimeoutError as e:
+            raise PrinterError("offline", f"{self._where()}: connect timed out") from e
+        except socket.gaierror as e:
+            raise PrinterError("config", f"{self.host}: {e}") from e
+        except OSError as e:
+            raise PrinterError("offline", f"{self._where()}: {e}") from e
+
+    def probe(self, timeout: float = 2.0) -> PrinterStatus:
+        """Ask the printer, print nothing: its paper sensor (DLE EOT 4), then its status (DLE EOT 1).
+
+        Raises PrinterError when it cannot be reached; a question it leaves unanswered is None.
+        """
+        sock = self._connect(timeout)
+        try:
+            paper = read_paper_sensor(sock, timeout)
+            sock.sendall(DLE_EOT_STATUS)
+            sock.settimeout(max(0.05, timeout))
+            inbox = bytearray()
+            online = None
+            try:
+                while online is None:
+                    chunk = sock.recv(16)
+                    if not chunk:
+                        break
+                    inbox += chunk
+                    got = self._answer("status", inbox, b"")
+                    if got is not None:
+                        online = got.printed
+            except TimeoutError:
+                pass
+            return PrinterStatus(paper=paper, online=online)
+        except OSError as e:
+            raise PrinterError("disconnected", f"{self._where()}: {e}") from e
+        finally:
+            sock.close()
 
     def _write(self, sock: socket.socket, payload: bytes, size: int, stall: float, progress, inbox) -> None:
         """Hand every byte over until the printer's TCP stack acknowledged all of them.
@@ -286,16 +352,7 @@ class TcpPrinter(Printer):
         mode = self.confirm or confirm
         if mode not in CONFIRM_MODES:
             raise PrinterError("config", f"unknown confirmation {mode!r} (one of {', '.join(CONFIRM_MODES)})")
-        try:
-            sock = socket.create_connection((self.host, self.port), timeout=timeout)
-        except ConnectionRefusedError as e:
-            raise PrinterError("refused", f"{self._where()}: {e}") from e
-        except TimeoutError as e:
-            raise PrinterError("offline", f"{self._where()}: connect timed out") from e
-        except socket.gaierror as e:
-            raise PrinterError("config", f"{self.host}: {e}") from e
-        except OSError as e:
-            raise PrinterError("offline", f"{self._where()}: {e}") from e
+        sock = self._connect(timeout)
         inbox = bytearray()
         try:
             if self.status:
