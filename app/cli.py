@@ -105,11 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_plugins(sub, add) -> None:
-    """Sub-commands kept beside their code: `sync` (the workstation's) and `hub` (the platform's)."""
+    """Sub-commands kept beside their code: `sync` (the workstation's), `backup`/`restore` and
+    `hub` (the platform's)."""
+    from app.cli_backup import register as register_backup
     from app.cli_sync import register as register_sync
     from sync.hub.cli import register as register_hub
 
     register_sync(sub, add)
+    register_backup(sub, add)
     register_hub(sub, add)
 
 

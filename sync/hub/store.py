@@ -1175,6 +1175,23 @@ class HubStore:
             ).all()
         return {"total": total, "page": page, "per_page": per_page, "items": [_case_row(r) for r in rows]}
 
+    def last_numbers(self, office: str, ws: str) -> dict[str, int]:
+        """{YYMMDD: highest sequence} of the case numbers the hub holds for one workstation
+        (a restored window takes its counters from here, so no number is issued twice)."""
+        prefix = f"{office}-{ws}-"
+        out: dict[str, int] = {}
+        with self.ro() as c:
+            rows = c.execute(
+                select(case_t.c.number).where(
+                    case_t.c.office == office, case_t.c.number >= prefix, case_t.c.number < prefix + "~"
+                )
+            ).scalars()
+            for number in rows:
+                day, seq = number[len(prefix) : len(prefix) + 6], number[len(prefix) + 7 : len(prefix) + 11]
+                if day.isdigit() and seq.isdigit():
+                    out[day] = max(out.get(day, 0), int(seq))
+        return out
+
     def counts(self) -> dict[str, int]:
         with self.ro() as c:
             return {
