@@ -319,7 +319,7 @@ def read_backup(path: Path | str, target: Path | None = None) -> dict:
                             dst.parent.mkdir(parents=True, exist_ok=True)
                             out = open(dst, "wb")
                         try:
-                            for chunk in iter(lambda: src.read(CHUNK), b""):
+                            while chunk := src.read(CHUNK):
                                 h.update(chunk)
                                 if out is not None:
                                     out.write(chunk)
