@@ -73,7 +73,13 @@ def cmd_restore(args) -> int:
         print(t("backup.restored", aside=res.aside, **fields))
     else:
         print(t("backup.restored_fresh", **fields))
-    sources = "、".join(t(f"backup.src_{s}") for s in res.sources) or "-"
+    names = {
+        "store": t("backup.src_store"),
+        "prints": t("backup.src_prints"),
+        "backup": t("backup.src_backup"),
+        "hub": t("backup.src_hub"),
+    }
+    sources = "、".join(names[s] for s in res.sources) or "-"
     print(t("backup.counters", n=res.counters_raised, sources=sources))
     if res.hub_configured and not res.hub_answered:
         print(t("backup.hub_later"))

@@ -416,9 +416,13 @@ def _has_data(data_dir: Path) -> bool:
     if not db.exists():
         return False
     try:
-        return inspect_database(db)["cases"] > 0
-    except BackupError:
-        return True  # damaged but there: the identity check still applies
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute("select exists(select 1 from case_record)").fetchone()[0] == 1
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return True  # damaged or not ours, but there: the identity check still applies
 
 
 def check_identity(ws, manifest: dict) -> list[str]:
@@ -454,11 +458,15 @@ def _counters_of(db: Path, office: str, wsid: str) -> dict[date, int]:
         ):
             d = date.fromisoformat(str(day)[:10])
             out[d] = max(out.get(d, 0), int(seq))
+        # the numbers themselves too (office-ws-YYMMDD-seq-check), summed up by SQL per day
         prefix = f"{office}-{wsid}-"
-        for (number,) in con.execute(
-            "select number from case_record where number >= ? and number < ?", (prefix, prefix + "~")
+        for day, seq in con.execute(
+            "select substr(number, ?, 6), max(cast(substr(number, ?, 4) as integer)) from case_record"
+            " where number >= ? and number < ? group by 1",
+            (len(prefix) + 1, len(prefix) + 8, prefix, prefix + "~"),
         ):
-            _note_number(out, number.encode("ascii", "replace"), office, wsid)
+            d = datetime.strptime(day, "%y%m%d").date()
+            out[d] = max(out.get(d, 0), int(seq))
     except (sqlite3.Error, ValueError):
         pass  # a damaged store tells what it can; the other sources still count
     finally:
