@@ -105,12 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_plugins(sub, add) -> None:
-    """Sub-commands kept beside their code: `sync` (the workstation's), `hub` (the platform's), `doctor`."""
+    """Sub-commands kept beside their code: `sync` (the workstation's), `backup`/`restore`,
+    `doctor` and `hub` (the platform's)."""
+    from app.cli_backup import register as register_backup
     from app.cli_doctor import register as register_doctor
     from app.cli_sync import register as register_sync
     from sync.hub.cli import register as register_hub
 
     register_sync(sub, add)
+    register_backup(sub, add)
     register_hub(sub, add)
     register_doctor(sub, add)
 

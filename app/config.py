@@ -30,6 +30,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "printer": {"url": "", "profile": "generic-80", "stall_timeout": 10, "answer_timeout": 5},
     "hub": {"url": "", "token": ""},
     "ui": {"language": "zh"},
+    "backup": {"dir": "", "keep_days": 14},
 }
 
 # Settings never printed in clear (`config get` shows them masked, errors never quote them).
@@ -47,6 +48,8 @@ HEADER = """\
 # printer.answer_timeout  seconds to wait for the printer's status answer after the last byte.
 # hub.url / token  the county platform to sync with (empty = offline only).
 # ui.language      zh (Simplified Chinese) or en.
+# backup.dir       where the window's daily backup goes (empty = <data dir>/backups; better another disk).
+# backup.keep_days daily backups older than this many days are deleted (0 = no daily backup).
 """
 
 
@@ -202,6 +205,10 @@ def _validate(key: str, value: str) -> str:
         if not 0 < seconds <= 600:
             raise ConfigError(t("config.bad_seconds", key=key, value=value))
         return value
+    elif key == "backup.keep_days":
+        if not value.isdigit() or int(value) > 3650:
+            raise ConfigError(t("config.keep_days", value=value))
+        return int(value)  # type: ignore[return-value]
     elif key == "office.hotline" and value and not all(ch.isdigit() or ch in "-+ ()" for ch in value):
         raise ConfigError(t("config.hotline"))
     elif key == "hub.url" and value and not value.startswith(("http://", "https://")):

@@ -11,6 +11,97 @@ _LANG = "zh"
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- app frame -------------------------------------------------------------------------
     "app.title": ("一窗 · 综合窗口受理", "yichuang · comprehensive window"),
+    # --- backup (app.services.backup, app.cli_backup) --------------------------------------
+    "backup.db_damaged": ("数据库副本已损坏（{error}）", "the database copy is damaged ({error})"),
+    "backup.dest_unwritable": (
+        "无法写入备份目录 {path}：{error}",
+        "cannot write to the backup folder {path}: {error}",
+    ),
+    "backup.no_store": ("没有可备份的数据库：{path}", "there is no store to back up: {path}"),
+    "backup.verify_failed": (
+        "备份 {path} 写入后校验失败（{error}），已删除",
+        "backup {path} failed its check after writing ({error}); deleted",
+    ),
+    "backup.damaged": (
+        "备份文件 {path} 已损坏或不完整，未作任何改动（{error}）",
+        "backup {path} is damaged or incomplete; nothing was changed ({error})",
+    ),
+    "backup.no_manifest": ("缺少清单 manifest.json", "manifest.json is missing"),
+    "backup.hash_mismatch": ("{file} 的校验值与清单不符", "{file} does not match its hash in the manifest"),
+    "backup.newer_schema": (
+        "备份来自较新版本的一窗（数据库版本 {version}，本程序 {known}），请先升级程序；未作任何改动",
+        "the backup comes from a newer yichuang (schema {version}, this program {known}); upgrade first. Nothing was changed",
+    ),
+    "backup.other_workstation": (
+        "备份属于另一台工作站（{diffs}），未作任何改动；确需恢复请加 --force-other-workstation",
+        "the backup belongs to another workstation ({diffs}); nothing was changed. Add --force-other-workstation if you mean it",
+    ),
+    "backup.diff_office": ("本机办事点 {mine}，备份 {theirs}", "office here {mine}, in the backup {theirs}"),
+    "backup.diff_ws": (
+        "本机工作站号 {mine}，备份 {theirs}",
+        "workstation here {mine}, in the backup {theirs}",
+    ),
+    "backup.diff_key": ("签名密钥不同", "a different signing key"),
+    "backup.in_use": (
+        "数据库 {path} 正在使用中，请先关闭一窗窗口再恢复",
+        "the store {path} is in use; close the window before restoring",
+    ),
+    "backup.no_file": ("找不到备份文件 {path}", "backup file not found: {path}"),
+    "backup.done": (
+        "已备份：{path}（{size}，{cases}件案件，{events}条事件，{files}个文件，用时{seconds}秒，已校验）",
+        "backed up: {path} ({size}, {cases} cases, {events} events, {files} files, {seconds} s, verified)",
+    ),
+    "backup.verified": (
+        "备份完好：{path}（{office}-{ws}，{created}，{cases}件案件）",
+        "backup is sound: {path} ({office}-{ws}, {created}, {cases} cases)",
+    ),
+    "backup.restored": (
+        "已恢复 {office}-{ws} 于 {created} 的备份（{cases}件案件）；原数据已移至 {aside}",
+        "restored the backup of {office}-{ws} taken {created} ({cases} cases); the previous data is in {aside}",
+    ),
+    "backup.restored_fresh": (
+        "已恢复 {office}-{ws} 于 {created} 的备份（{cases}件案件）",
+        "restored the backup of {office}-{ws} taken {created} ({cases} cases)",
+    ),
+    "backup.counters": (
+        "案件编号计数器已按{sources}抬高 {n} 处，已发出的编号不会重复",
+        "case-number counters raised in {n} places from {sources}; no number already issued comes again",
+    ),
+    "backup.hub_later": (
+        "平台暂时联系不上：下次同步成功时将再按平台已知编号核对计数器",
+        "the hub did not answer: the counters are checked against the hub's numbers at the next successful sync",
+    ),
+    "store.backup_failed": (
+        "升级前备份数据库 {path} 失败（{error}），未升级，未作任何改动",
+        "backing up {path} before the upgrade failed ({error}); not upgraded, nothing changed",
+    ),
+    "backup.src_store": ("被替换的数据库", "the replaced store"),
+    "backup.src_prints": ("打印文件", "the printed documents"),
+    "backup.src_backup": ("备份", "the backup"),
+    "backup.src_hub": ("平台", "the hub"),
+    "backup.pre_upgrade": ("升级数据库前已自动备份：{path}", "backed up before upgrading the store: {path}"),
+    "backup.daily_done": ("今日自动备份完成：{path}", "daily backup done: {path}"),
+    "backup.daily_failed": ("自动备份失败：{error}", "daily backup failed: {error}"),
+    "cli.backup": (
+        "备份数据（数据库、密钥、设置、事项清单、扫描件、日历）到一个文件",
+        "back up the data (store, key, settings, catalogue, scans, calendar) into one file",
+    ),
+    "cli.backup_dir": ("备份文件存放目录", "folder for the backup file"),
+    "cli.backup_verify": ("只校验一个备份文件，不写入", "only check a backup file, write nothing"),
+    "cli.restore": (
+        "从备份文件恢复（先校验，原数据移至 replaced-时间/）",
+        "restore from a backup file (checked first; the current data moves to replaced-TIME/)",
+    ),
+    "cli.restore_file": ("备份文件（.tar.zst）", "backup file (.tar.zst)"),
+    "cli.restore_force": ("允许恢复另一台工作站的备份", "allow restoring another workstation's backup"),
+    "cli.restore_offline": (
+        "不联系平台（编号计数器在下次同步时再核对）",
+        "do not ask the hub (the counters are checked at the next sync)",
+    ),
+    "config.keep_days": (
+        "backup.keep_days 应为 0 到 3650 的整数（0 表示不自动备份），而不是 {value}",
+        "backup.keep_days must be a whole number 0..3650 (0 = no daily backup), not {value}",
+    ),
     "status.store_opening": ("正在打开数据库…", "Opening the store…"),
     "status.store_ready": ("数据库就绪", "Store ready"),
     "status.catalogue": (

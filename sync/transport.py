@@ -280,6 +280,13 @@ class HubClient:
             raise SyncError("hub", "sync.err_shape", what="calendar")
         return doc
 
+    def last_numbers(self) -> dict:
+        """{"office", "ws", "days": {YYMMDD: highest sequence}} the hub knows for this window."""
+        doc = self._json(self._call("GET", "/api/v1/numbers"))
+        if not isinstance(doc, dict) or not isinstance(doc.get("days"), dict):
+            raise SyncError("hub", "sync.err_shape", what="numbers")
+        return doc
+
     def healthz(self) -> dict:
         return self._json(self._call("GET", "/healthz"))
 

@@ -7,6 +7,7 @@ an admin's CLI) wait for each other through busy_timeout instead of failing mid-
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +66,35 @@ def schema_version_of(path: Path) -> int:
         con.close()
 
 
+def backup_before_upgrade(path: Path, version: int) -> Path:
+    """A checked copy of the store before migrations touch it (SQLite's online backup API):
+    `<data dir>/backups/yichuang-before-v{old}-to-v{new}-<UTC time>.db`. Migrations change only
+    the store, so this copy is all an upgrade puts at risk; going back is copying it back."""
+    from datetime import UTC, datetime
+
+    folder = path.parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"yichuang-before-v{version}-to-v{SCHEMA_VERSION}-{stamp}.db"
+    part = target.with_suffix(".db.part")
+    src = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    dst = sqlite3.connect(part)
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        src.close()
+        dst.close()
+    if ok != "ok":
+        part.unlink(missing_ok=True)
+        raise StoreError(t("store.backup_failed", path=path, error=ok))
+    with open(part, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(part, target)
+    return target
+
+
 def migrate(path: Path) -> None:
     """Bring the database at `path` to SCHEMA_VERSION with Alembic."""
     from alembic import command
@@ -110,6 +140,8 @@ def open_store(path: Path) -> Store:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if version < SCHEMA_VERSION:
+            if version > 0:  # an existing store from an older version: keep a copy first
+                backup_before_upgrade(path, version)
             migrate(path)
     except sqlite3.OperationalError as exc:
         raise StoreError(t("store.cannot_open", path=path, error=exc)) from exc

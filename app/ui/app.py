@@ -17,6 +17,8 @@ from app.ui.screens.intake import IntakeScreen
 
 SPOOL_INTERVAL = 3.0  # seconds between print-queue passes
 SYNC_RESTART_DELAY = 2.0  # seconds before a sync worker that ended is started again
+BACKUP_FIRST_DELAY = 120.0  # the daily backup waits until the morning's first intakes are done
+BACKUP_INTERVAL = 3600.0  # then looks every hour whether a day has passed since the last one
 
 
 class YichuangApp(App):
@@ -164,6 +166,23 @@ class YichuangApp(App):
         self.call_from_thread(self.set_status, "store", "")
         self.call_from_thread(self.kick_spool)
         self.call_from_thread(self._start_sync)
+        self.call_from_thread(self._start_daily_backup)
+
+    # --- daily backup (backup.dir, backup.keep_days; docs/backup.md) ---------------------------
+    def _start_daily_backup(self) -> None:
+        self.set_timer(BACKUP_FIRST_DELAY, self._daily_backup)
+        self.set_interval(BACKUP_INTERVAL, self._daily_backup)
+
+    @work(thread=True, group="backup", exclusive=True, exit_on_error=False)
+    def _daily_backup(self) -> None:
+        from app.services.backup import daily_backup
+
+        try:
+            daily_backup(self.ws)  # a no-op until a day has passed since the newest backup
+        except Exception as exc:  # noqa: BLE001  (a full disk must not stop the window)
+            self._from_thread(self.set_status, "backup", t("backup.daily_failed", error=exc), "red")
+            return
+        self._from_thread(self.set_status, "backup", "")
 
     @work(thread=True, group="startup")
     def _load_index(self) -> None:

@@ -192,6 +192,23 @@ class Hub:
         )
         return JSONResponse(out)
 
+    async def numbers(self, request: Request) -> Response:
+        """The highest case number per day the hub knows for a workstation (read-only): a window
+        asks for its own; a back office or hub names `office` and `ws` within its scope."""
+        who = await self._who(request)
+        if isinstance(who, Response):
+            return who
+        if who.role == "workstation":
+            office, ws = who.office, who.ws
+        else:
+            office, ws = request.query_params.get("office", ""), request.query_params.get("ws", "")
+            if not office or not ws:
+                return _error(400, "malformed", "office and ws are required")
+            if not who.may_read_office(office):
+                return _error(403, "forbidden", f"office {office} is outside this token's scope")
+        days = await run_in_threadpool(self.store.last_numbers, office, ws)
+        return _zjson({"v": protocol.VERSION, "office": office, "ws": ws, "days": days})
+
     async def case_event(self, request: Request) -> Response:
         who = await self._who(request, "backoffice")
         if isinstance(who, Response):
@@ -429,6 +446,7 @@ def create_app(store: HubStore, data_dir: Path) -> Starlette:
         Route("/api/v1/catalogue", hub.catalogue, methods=["GET"]),
         Route("/api/v1/calendar", hub.calendar, methods=["GET"]),
         Route("/api/v1/cases", hub.cases, methods=["GET"]),
+        Route("/api/v1/numbers", hub.numbers, methods=["GET"]),
         Route("/api/v1/cases/{number}", hub.case, methods=["GET"]),
         Route("/api/v1/cases/{number}/events", hub.case_event, methods=["POST"]),
         Route("/api/v1/files", hub.files_options, methods=["OPTIONS"]),

@@ -324,9 +324,40 @@ class HubStore:
 
     # --- set-up ---------------------------------------------------------------------------
     def init(self) -> None:
-        md.create_all(self.engine)
         with self.tx() as c:
+            self._migrate(c)
+        if self.current_document("catalogue") is None:
+            from forms.loader import catalogue_to_dict, load_demo_catalogue
+
+            self.publish_document("catalogue", catalogue_to_dict(load_demo_catalogue()))
+        if self.current_document("calendar") is None:
+            from app.domain.workdays import load_calendar
+
+            self.publish_document("calendar", load_calendar(None).to_dict())
+
+    def _migrate(self, c: Connection) -> None:
+        """Bring the database to the head of sync/hub/migrations (Alembic), in this transaction.
+
+        A database made before the hub had migrations (create_all and a schema number in
+        hub_meta) is first brought to schema 2 as it always was, then stamped as the baseline.
+        A database stamped with a revision this program does not know came from a newer
+        yichuang: refused, nothing changed."""
+        from alembic import command
+        from alembic.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+        from sqlalchemy import inspect
+
+        from sync.hub.migrations.env_config import BASELINE, VERSION_TABLE, alembic_config
+
+        cfg = alembic_config(c)
+        tables = set(inspect(c).get_table_names())
+        if VERSION_TABLE not in tables and "hub_meta" in tables:
             have = {r.key: r.value for r in c.execute(select(meta_t))}
+            if "schema" in have and int(have["schema"]) > HUB_SCHEMA:
+                raise RuntimeError(
+                    f"hub database schema {have['schema']} is newer than this yichuang ({HUB_SCHEMA})"
+                )
+            md.create_all(c)  # the tables schema 1 did not have yet
             if "schema" not in have:
                 c.execute(
                     insert(meta_t),
@@ -337,20 +368,22 @@ class HubStore:
                         {"key": "upstream_cursor", "value": "0"},
                     ],
                 )
-            elif int(have["schema"]) > HUB_SCHEMA:
-                raise RuntimeError(
-                    f"hub database schema {have['schema']} is newer than this yichuang ({HUB_SCHEMA})"
-                )
             elif int(have["schema"]) < 2:
                 self._migrate_v2(c)
-        if self.current_document("catalogue") is None:
-            from forms.loader import catalogue_to_dict, load_demo_catalogue
-
-            self.publish_document("catalogue", catalogue_to_dict(load_demo_catalogue()))
-        if self.current_document("calendar") is None:
-            from app.domain.workdays import load_calendar
-
-            self.publish_document("calendar", load_calendar(None).to_dict())
+            command.stamp(cfg, BASELINE)
+        elif VERSION_TABLE in tables:
+            current = MigrationContext.configure(
+                c, opts={"version_table": VERSION_TABLE}
+            ).get_current_revision()
+            try:
+                known = current is None or ScriptDirectory.from_config(cfg).get_revision(current) is not None
+            except Exception:  # noqa: BLE001  (alembic: "no such revision")
+                known = False
+            if not known:
+                raise RuntimeError(
+                    f"hub database revision {current} is newer than this yichuang; nothing was changed"
+                )
+        command.upgrade(cfg, "head")
 
     def _migrate_v2(self, c: Connection) -> None:
         """Schema 1 -> 2: token columns; attachment slots per office (partial uploads restart)."""
@@ -1174,6 +1207,23 @@ class HubStore:
                 .limit(per_page)
             ).all()
         return {"total": total, "page": page, "per_page": per_page, "items": [_case_row(r) for r in rows]}
+
+    def last_numbers(self, office: str, ws: str) -> dict[str, int]:
+        """{YYMMDD: highest sequence} of the case numbers the hub holds for one workstation
+        (a restored window takes its counters from here, so no number is issued twice)."""
+        prefix = f"{office}-{ws}-"
+        out: dict[str, int] = {}
+        with self.ro() as c:
+            rows = c.execute(
+                select(case_t.c.number).where(
+                    case_t.c.office == office, case_t.c.number >= prefix, case_t.c.number < prefix + "~"
+                )
+            ).scalars()
+            for number in rows:
+                day, seq = number[len(prefix) : len(prefix) + 6], number[len(prefix) + 7 : len(prefix) + 11]
+                if day.isdigit() and seq.isdigit():
+                    out[day] = max(out.get(day, 0), int(seq))
+        return out
 
     def counts(self) -> dict[str, int]:
         with self.ro() as c:

@@ -106,6 +106,10 @@ def run_cycle(
                 break
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
             page = client.pull(after, cat=cat_v, cal=cal_v)
+        # after a restore made offline: the counters take the numbers the hub knows (no-op else)
+        from app.services.backup import reconcile_with_hub
+
+        reconcile_with_hub(ws, client)
         # 3. catalogue and calendar, only when the hub holds another version
         if page.get("cat") and page["cat"] != cat_v:
             rep.catalogue = _update_catalogue(ws, client, cat_v)
