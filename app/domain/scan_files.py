@@ -17,7 +17,16 @@ TAIL_BYTES = 1024  # PDF: %%EOF must be within the last 1024 bytes (ISO 32000-1,
 KINDS = ("pdf", "jpeg", "png", "tiff")
 
 # Names a scanner or a copy program uses while a file is still being written: not yet a scan.
-_IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".swp", ".filepart")
+_IN_PROGRESS_SUFFIXES = (
+    ".part",
+    ".partial",
+    ".tmp",
+    ".temp",
+    ".crdownload",
+    ".download",
+    ".swp",
+    ".filepart",
+)
 
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
