@@ -177,6 +177,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scan.cli_refused": ("拒收 {name}：{reason}（文件留在原处）", "refused {name}: {reason} (left in place)"),
     "scan.cli_none": ("还没有扫描件", "No scans yet"),
     "key.scans": ("扫描件", "Scans"),
+    "key.assign_scan": ("分配", "Assign"),
+    "key.scan_list": ("扫描件列表", "Scan list"),
     "scans.title": ("扫描件 · 分配到材料", "Scans · assign to materials"),
     "scans.for_draft": ("当前受理：{subject}", "Current intake: {subject}"),
     "scans.for_case": ("办件 {number}：{subject}", "Case {number}: {subject}"),

@@ -127,6 +127,15 @@ def pdf_pages(data: bytes) -> int | None:
     return found or None
 
 
+def received_with_scan(mark):
+    """A material with a scan counts as received (electronically): a 不符 note no longer holds.
+
+    ``mark`` is an app.domain.intake.Mark."""
+    from dataclasses import replace
+
+    return replace(mark, status="received", note="")
+
+
 def human_size(size: int) -> str:
     """1.2 MB, 340 KB, 12 B: sizes as the clerk reads them (units are not translated)."""
     value = float(size)
