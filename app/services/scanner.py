@@ -221,7 +221,13 @@ class ScanInbox:
         if not self.inbox.is_dir():
             raise ScannerError(t("scan.inbox_missing", path=self.inbox))
         self._take_lock()
+        import logging
+
         from watchdog.observers import Observer
+
+        # watchdog logs a harmless race of its stop() as an ERROR (it would scribble over the
+        # window and the CLI's output); everything else it logs is left alone.
+        logging.getLogger("watchdog.observers.inotify").addFilter(_StopRace())
 
         observer = Observer()
         observer.schedule(_Handler(self), str(self.inbox), recursive=False)
@@ -278,7 +284,8 @@ class ScanInbox:
             if entry is None:
                 self._pending[path] = _Pending(-1, -1, time.monotonic(), closed)
             else:
-                entry.closed = entry.closed or closed
+                # Events arrive in order: a write after a close means the writer is back.
+                entry.closed = closed
                 entry.changed = time.monotonic()
                 entry.looked = False
         self._wake.set()
@@ -336,7 +343,9 @@ class ScanInbox:
                     first_look = entry.size < 0
                     entry.size, entry.mtime_ns = st.st_size, st.st_mtime_ns
                     if not first_look:
-                        entry.changed, entry.closed, entry.looked = now, False, False
+                        # A size seen late (the close event may already be here): stable again
+                        # from now; whether it was closed is the events' to say.
+                        entry.changed, entry.looked = now, False
                 stable = now - entry.changed
                 untouched = time.time() - st.st_mtime_ns / 1e9  # e.g. made while we were closed
                 if (
@@ -514,6 +523,11 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class _StopRace:
+    def filter(self, record) -> bool:
+        return "called when the thread is inactive" not in str(record.msg)
 
 
 class _Handler:
