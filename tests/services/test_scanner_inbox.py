@@ -233,3 +233,18 @@ def test_one_watcher_per_folder(ws, inbox, watch):
 def test_no_folder_configured_is_a_clear_error(ws):
     with pytest.raises(ScannerError, match="scanner.inbox"):
         ScanInbox(ws)
+
+
+def test_a_file_closed_right_after_its_last_write_is_taken_at_once(ws, inbox, watch):
+    """The watcher saw an earlier size, then the last write and the close came together: the
+    close must still count (it once waited for QUIET_SETTLE, 10 s on Linux, instead)."""
+    data = samples.jpeg(seed=31, size=(1240, 1754))
+    with open(inbox / "a4.jpg", "wb") as fh:
+        fh.write(data[:1000])
+        fh.flush()
+        time.sleep(0.3)  # the watcher looks at the partial file meanwhile
+        fh.write(data[1000:])
+    t0 = time.monotonic()
+    watch.wait("a4.jpg", timeout=3)
+    assert time.monotonic() - t0 < 1.5
+    assert_taken_once(ws, inbox, "a4.jpg", data)
