@@ -113,7 +113,7 @@ def _startup_and_memory(ws, inbox: Path) -> dict[str, float]:
     starts, rescans, unassigned, everything = [], [], [], []
     rss_before = _rss_mb()
     rss_after = rss_before
-    for _ in range(5):
+    for run in range(5):
         w = ScanInbox(ws, inbox)
         t0 = time.perf_counter()
         w.open()
@@ -123,7 +123,8 @@ def _startup_and_memory(ws, inbox: Path) -> dict[str, float]:
         w.rescan()
         w.poll()
         rescans.append(time.perf_counter() - t0)
-        rss_after = max(rss_after, _rss_mb())
+        if run == 0:  # before anything below loads 10,000 rows
+            rss_after = _rss_mb()
         w.stop()
         t0 = time.perf_counter()
         n_unassigned = len(list_scans(ws, state="unassigned"))
@@ -219,6 +220,7 @@ def main() -> None:
                 "to screen p95": ms(s["p95"]),
                 "to screen max": ms(s["max"]),
                 "to the store (taken) p50": ms(r["p50"]),
+                "to the store (taken) p95": ms(r["p95"]),
             },
         )
         ws.close()

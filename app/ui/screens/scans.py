@@ -246,6 +246,10 @@ class ScansScreen(Screen):
         if load != self._loads or not self.is_attached:
             return
         holds = self._holds()
+        checklist = self._checklist()
+        keys = {m.item.key for m in checklist[2]} if checklist else set()
+        for scan_id in [i for i, k in holds.items() if k not in keys]:
+            del holds[scan_id]  # the intake changed its subject: that material is gone
         self.scans = [s for s in scans if s.id not in holds]
         table = self.query_one("#scans-table", DataTable)
         row = table.cursor_row
@@ -264,7 +268,6 @@ class ScansScreen(Screen):
             table.move_cursor(row=min(row or 0, len(self.scans) - 1))
         else:
             self.query_one("#scans-preview", Static).update(t("scans.none"))
-        checklist = self._checklist()
         mats = self.query_one("#scans-materials", DataTable)
         mrow = mats.cursor_row
         mats.clear()
