@@ -110,14 +110,16 @@ def scan_to_dict(scan: Scan) -> dict:
 
 
 # --- reading the store ------------------------------------------------------------------------
-def list_scans(ws, state: str | None = None, limit: int | None = None) -> list[Scan]:
+def list_scans(ws, state: str | None = None, limit: int | None = None) -> list:
+    """Scans in the order they were found, as read-only rows with the Scan's attributes
+    (plain rows, not ORM objects: `scans list` of 10,000 scans in a fraction of the time)."""
     with ws.store.read() as s:
-        q = select(Scan).order_by(Scan.id)
+        q = select(*Scan.__table__.columns).order_by(Scan.id)
         if state is not None:
             q = q.where(Scan.state == state)
         if limit is not None:
             q = q.limit(limit)
-        return list(s.execute(q).scalars())
+        return list(s.execute(q))
 
 
 def scans_of_case(ws, number: str) -> list[Scan]:

@@ -145,3 +145,14 @@ def test_scanner_settings_are_validated(data_dir, tmp_path):
     assert run(data_dir, "config", "set", "scanner.max_mb", "20").returncode == 0
     assert run(data_dir, "config", "set", "scanner.inbox", str(tmp_path / "made")).returncode == 0
     assert (tmp_path / "made").is_dir()
+
+
+def test_a_hostile_file_name_is_shown_never_obeyed(ws, folder, data_dir):
+    name = "invoice\u202egpj.exe\x1b[2J.pdf"
+    _taken(ws, folder, name, samples.pdf())
+    text = run(data_dir, "scans", "list").stdout
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "invoice\\u202egpj.exe\\x1b[2J.pdf" in text and "文件名不安全" in text
+    listed = run(data_dir, "scans", "list", "--json").stdout
+    assert "\u202e" not in listed and json.loads(listed)[0]["name"] == name
+    assert (folder / name).exists()  # refused, left in place
