@@ -33,14 +33,10 @@ _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a file is not taken: a message key (``scan.refused_*``) and its fields."""
+    """Why a file is not taken: a code (its message is ``scan.refused_<code>``) and fields."""
 
     code: str
     fields: dict = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def key(self) -> str:
-        return "scan.refused_" + self.code
 
 
 def in_progress_name(name: str) -> bool:

@@ -51,6 +51,20 @@ LOCK_NAME = ".yichuang-scanner.lock"
 _CHUNK = 1 << 20
 
 
+# Refusal codes (app.domain.scan_files.Refusal, stored in scan.reason) and their messages.
+REFUSAL_MESSAGES = {
+    "empty": "scan.refused_empty",
+    "too_big": "scan.refused_too_big",
+    "type": "scan.refused_type",
+    "truncated_pdf": "scan.refused_truncated_pdf",
+    "truncated_jpeg": "scan.refused_truncated_jpeg",
+    "truncated_png": "scan.refused_truncated_png",
+    "truncated_tiff": "scan.refused_truncated_tiff",
+    "name": "scan.refused_name",
+    "link": "scan.refused_link",
+}
+
+
 class ScannerError(Exception):
     """The inbox cannot be watched (not configured, missing, watched by another process)."""
 
@@ -78,7 +92,7 @@ def reason_text(scan: Scan) -> str:
     if not scan.reason:
         return ""
     fields = json.loads(scan.reason_fields or "{}")
-    return t(scan.reason, **fields)
+    return t(REFUSAL_MESSAGES.get(scan.reason, "scan.refused_type"), **fields)
 
 
 def state_text(scan: Scan) -> str:
@@ -104,7 +118,7 @@ def scan_to_dict(scan: Scan) -> dict:
     if scan.state == "assigned":
         out.update(case=scan.case_number, material=scan.material_key, material_name=scan.material_name)
     if scan.state == "refused":
-        out.update(reason=scan.reason.removeprefix("scan.refused_"), reason_text=reason_text(scan))
+        out.update(reason=scan.reason, reason_text=reason_text(scan))
         out["path"] = scan.source_path
     return out
 
@@ -478,7 +492,7 @@ class ScanInbox:
             if (
                 row is not None
                 and (row.size, row.source_mtime_ns) == (st.st_size, st.st_mtime_ns)
-                and row.reason == refusal.key
+                and row.reason == refusal.code
             ):
                 return None  # refused before, unchanged: nothing new to tell
             if row is None:
@@ -487,7 +501,7 @@ class ScanInbox:
                 )
             row.size = st.st_size
             row.source_mtime_ns = st.st_mtime_ns
-            row.reason = refusal.key
+            row.reason = refusal.code
             row.reason_fields = fields
             row.found_at = self.ws.utcnow()
             s.add(row)

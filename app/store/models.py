@@ -155,7 +155,7 @@ class Scan(SQLModel, table=True):
     kind: str = ""  # pdf | jpeg | png | tiff ("" when refused before its type was known)
     pages: int | None = None
     state: str  # unassigned | assigned | refused
-    reason: str = ""  # refused: message key (scan.refused_*)
+    reason: str = ""  # refused: why (empty, too_big, type, truncated_pdf …; message scan.refused_<reason>)
     reason_fields: str = "{}"  # its fields, JSON
     source_path: str  # where it was found (a refused file stays there)
     source_mtime_ns: int = 0
