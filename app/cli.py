@@ -100,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = add("test", t("cli.printer_test"), cmd_printer_test, prn)
     p.add_argument("url", nargs="?", metavar="URL", help=t("cli.printer_url"))
+
+    scans = sub.add_parser("scans", help=t("cli.scans")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    add("watch", t("cli.scans_watch"), cmd_scans, scans)
+    p = add("list", t("cli.scans_list"), cmd_scans, scans)
+    p.add_argument("--json", action="store_true", help=t("cli.json"))
     _register_plugins(sub, add)
     return parser
 
@@ -258,6 +265,12 @@ def cmd_run(args) -> int:
         )
     finally:
         ws.close()
+
+
+def cmd_scans(args) -> int:
+    from app import cli_scans  # `yichuang scans …` (kept beside its code, loaded when used)
+
+    return cli_scans.run(args)
 
 
 def cmd_config_get(args) -> int:

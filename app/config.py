@@ -31,6 +31,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "hub": {"url": "", "token": ""},
     "ui": {"language": "zh"},
     "backup": {"dir": "", "keep_days": 14},
+    "scanner": {"inbox": "", "max_mb": 50},
 }
 
 # Settings never printed in clear (`config get` shows them masked, errors never quote them).
@@ -50,6 +51,9 @@ HEADER = """\
 # ui.language      zh (Simplified Chinese) or en.
 # backup.dir       where the window's daily backup goes (empty = <data dir>/backups; better another disk).
 # backup.keep_days daily backups older than this many days are deleted (0 = no daily backup).
+# scanner.inbox    the folder the document scanner saves into (empty = no scanner); taken files
+#                  move to its archive/ subfolder, refused ones stay with their reason.
+# scanner.max_mb   largest scan taken, in MB (1-200).
 """
 
 
@@ -105,6 +109,15 @@ class Config:
     def printer_url(self) -> str:
         url = str(self.get("printer.url") or "")
         return url or f"dir://{self.prints_dir}"
+
+    @property
+    def scanner_inbox(self) -> Path | None:
+        value = str(self.get("scanner.inbox") or "")
+        return Path(value).expanduser() if value else None
+
+    @property
+    def scanner_max_bytes(self) -> int:
+        return int(float(self.get("scanner.max_mb")) * 1024 * 1024)
 
     @property
     def language(self) -> str:
@@ -209,11 +222,36 @@ def _validate(key: str, value: str) -> str:
         if not value.isdigit() or int(value) > 3650:
             raise ConfigError(t("config.keep_days", value=value))
         return int(value)  # type: ignore[return-value]
+    elif key == "scanner.inbox" and value:
+        return _scanner_inbox(value, key)
+    elif key == "scanner.max_mb":
+        try:
+            mb = float(value)
+        except ValueError:
+            mb = -1.0
+        if not 0 < mb <= 200:  # the hub takes an attachment of at most 256 MiB
+            raise ConfigError(t("config.scanner_max_mb", value=value))
+        return value
     elif key == "office.hotline" and value and not all(ch.isdigit() or ch in "-+ ()" for ch in value):
         raise ConfigError(t("config.hotline"))
     elif key == "hub.url" and value and not value.startswith(("http://", "https://")):
         raise ConfigError(t("config.hub_url"))
     return value
+
+
+def _scanner_inbox(value: str, key: str) -> str:
+    """An absolute folder that exists (or can be made) and can be written: taken scans are
+    moved out of it, so a read-only folder would take every scan again and again."""
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        raise ConfigError(t("config.scanner_inbox_relative", path=value))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(t("config.scanner_inbox", path=value, error=exc.strerror or exc)) from None
+    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(t("config.scanner_inbox", path=value, error=t("config.scanner_inbox_unwritable")))
+    return str(path)
 
 
 def _wrap(check, value: str, key: str) -> str:

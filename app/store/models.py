@@ -134,3 +134,34 @@ class PrintJob(SQLModel, table=True):
     created_at: datetime
     updated_at: datetime
     next_attempt_at: datetime | None = None
+
+
+class Scan(SQLModel, table=True):
+    """A file the scanner inbox took or refused (app.services.scanner; migration 0003).
+
+    Taken: its content is in the attachment store (``sha256``) and the file moved to the
+    archive; ``unassigned`` until the clerk gives it to a material of a case, then
+    ``assigned`` (the case's ``attachment.added`` event is written in the same transaction).
+    Refused: the file is left where it was and ``reason`` (a message key) says why.
+    """
+
+    __tablename__ = "scan"
+    __table_args__ = (Index("ix_scan_state", "state", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    size: int
+    sha256: str = Field(default="", index=True)
+    kind: str = ""  # pdf | jpeg | png | tiff ("" when refused before its type was known)
+    pages: int | None = None
+    state: str  # unassigned | assigned | refused
+    reason: str = ""  # refused: why (empty, too_big, type, truncated_pdf …; message scan.refused_<reason>)
+    reason_fields: str = "{}"  # its fields, JSON
+    source_path: str  # where it was found (a refused file stays there)
+    source_mtime_ns: int = 0
+    archive_path: str = ""
+    case_number: str = ""
+    material_key: str = ""
+    material_name: str = ""
+    found_at: datetime
+    assigned_at: datetime | None = None

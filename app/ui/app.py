@@ -29,6 +29,7 @@ class YichuangApp(App):
         Binding("ctrl+q", "quit_safely", t("key.quit"), priority=True),
         Binding("f12", "print_queue", t("key.print_queue")),
         Binding("ctrl+y", "sync_screen", t("key.sync")),
+        Binding("ctrl+s", "scans", t("key.scans")),
     ]
 
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; no English palette
@@ -44,6 +45,7 @@ class YichuangApp(App):
         self._spool_again = False  # a kick arrived during a pass: run another one after it
         self._printing_warm = False
         self.sync_runner = None  # app.services.sync.runner.SyncRunner, once the store is open
+        self.scan_feed = None  # app.ui.screens.scans.ScanFeed, once the store is open
         self._panes_up = False
         self._rest_started = False
         self.started = time.perf_counter()
@@ -140,6 +142,25 @@ class YichuangApp(App):
     def on_unmount(self) -> None:
         if self.sync_runner is not None:
             self.sync_runner.stop()
+        if self.scan_feed is not None:
+            self.scan_feed.stop()
+
+    # --- the scanner inbox (issue 12) -----------------------------------------------------------
+    def _start_scans(self) -> None:
+        from app.ui.screens.scans import ScanFeed
+
+        self.scan_feed = ScanFeed(self)
+        self.scan_feed.start()
+
+    def action_scans(self) -> None:
+        """Ctrl+S: the new scans and the checklist on screen (an intake, or a case's detail)."""
+        from textual.screen import ModalScreen
+
+        from app.ui.screens.scans import ScansScreen
+
+        if isinstance(self.screen, (ScansScreen, ModalScreen)) or "store" not in self.ws.__dict__:
+            return
+        self.push_screen(ScansScreen(self.screen))
 
     def notify(self, message: str, *, markup: bool = False, **kw) -> None:  # type: ignore[override]
         """Toasts quote names, numbers and errors: plain text unless a caller asks for markup."""
@@ -167,6 +188,7 @@ class YichuangApp(App):
         self.call_from_thread(self.kick_spool)
         self.call_from_thread(self._start_sync)
         self.call_from_thread(self._start_daily_backup)
+        self.call_from_thread(self._start_scans)
 
     # --- daily backup (backup.dir, backup.keep_days; docs/backup.md) ---------------------------
     def _start_daily_backup(self) -> None:

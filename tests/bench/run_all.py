@@ -12,6 +12,7 @@ BENCHES = [
     "tests.bench.bench_print",
     "tests.bench.bench_sync",
     "tests.bench.bench_backup",
+    "tests.bench.bench_scanner",
 ]
 
 if __name__ == "__main__":

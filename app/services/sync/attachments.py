@@ -34,8 +34,12 @@ def blob_dir(ws) -> Path:
     return ws.config.data_dir / "blobs"
 
 
-def add(ws, number: str, source: Path, name: str | None = None) -> str:
-    """Keep a scan of case `number` (copied into the data dir) and queue it; returns its sha256."""
+def add(ws, number: str, source: Path, name: str | None = None, extra: dict | None = None, also=None) -> str:
+    """Keep a scan of case `number` (copied into the data dir) and queue it; returns its sha256.
+
+    ``extra`` goes into the event's payload (the scanner inbox: the material); ``also(session)``
+    runs in the event's transaction (the scanner inbox marks its scan assigned).
+    """
     from app.services.sync import window_events
 
     source = Path(source)
@@ -55,6 +59,8 @@ def add(ws, number: str, source: Path, name: str | None = None) -> str:
         os.replace(tmp, target)
 
     def queue(s) -> None:  # in the event's transaction: the event and its upload, or neither
+        if also is not None:
+            also(s)
         if s.get(SyncAttachment, sha) is None:
             s.add(
                 SyncAttachment(
@@ -71,7 +77,7 @@ def add(ws, number: str, source: Path, name: str | None = None) -> str:
         ws,
         number,
         cs.ATTACHMENT_ADDED,
-        {"sha256": sha, "size": size, "name": name or source.name},
+        {**(extra or {}), "sha256": sha, "size": size, "name": name or source.name},
         also=queue,
     )
     return sha

@@ -47,6 +47,7 @@ class IntakeScreen(Screen):
         self.panes_ready = False
         self._panes_started = False
         self._chosen_early = None  # SubjectSearch.Chosen that came before the panes
+        self.scan_holds: dict[int, str] = {}  # scan id -> material, until the case has a number (scans.py)
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -420,6 +421,9 @@ class IntakeScreen(Screen):
             text = detail.jobs[-1].text
         self.app.kick_spool()
         self.app.kick_sync()
+        from app.ui.screens.scans import file_held_scans
+
+        file_held_scans(self.app, self.scan_holds, case.number)
         self.reset()
         self.app.push_screen(DocumentDialog(headline, text), lambda _: self.action_focus_search())
 
@@ -444,6 +448,7 @@ class IntakeScreen(Screen):
 
     def reset(self) -> None:
         self.draft = None
+        self.scan_holds = {}
         self.returning = None
         self.query_one(ApplicantForm).clear()
         self.query_one(ChecklistTable).load([])
