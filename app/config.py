@@ -30,6 +30,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "printer": {"url": "", "profile": "generic-80", "stall_timeout": 10, "answer_timeout": 5},
     "hub": {"url": "", "token": ""},
     "ui": {"language": "zh"},
+    "courier": {"patterns": "", "prefix": "", "suffix": "", "terminator": "enter"},
 }
 
 # Settings never printed in clear (`config get` shows them masked, errors never quote them).
@@ -47,6 +48,10 @@ HEADER = """\
 # printer.answer_timeout  seconds to wait for the printer's status answer after the last byte.
 # hub.url / token  the county platform to sync with (empty = offline only).
 # ui.language      zh (Simplified Chinese) or en.
+# courier.patterns   other carriers' waybill numbers: regular expressions separated by spaces,
+#                    each matched whole (UPU S10 numbers such as EA123456785CN always count).
+# courier.prefix / courier.suffix   text the barcode scanner adds around every code.
+# courier.terminator enter or tab: the key the scanner sends after a code.
 """
 
 
@@ -164,6 +169,7 @@ def _validate(key: str, value: str) -> str:
         "workstation.clerk",
         "printer.profile",
         "ui.language",
+        "courier.terminator",
     )
     try:
         value = clean_text(value, key, required=required, max_len=500)
@@ -202,6 +208,13 @@ def _validate(key: str, value: str) -> str:
         if not 0 < seconds <= 600:
             raise ConfigError(t("config.bad_seconds", key=key, value=value))
         return value
+    elif key == "courier.patterns":
+        from app.domain.courier import parse_patterns
+
+        _wrap(parse_patterns, value, key)
+        return value
+    elif key == "courier.terminator" and value not in ("enter", "tab"):
+        raise ConfigError(t("courier.bad_terminator", value=value))
     elif key == "office.hotline" and value and not all(ch.isdigit() or ch in "-+ ()" for ch in value):
         raise ConfigError(t("config.hotline"))
     elif key == "hub.url" and value and not value.startswith(("http://", "https://")):
