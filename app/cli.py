@@ -106,11 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_plugins(sub, add) -> None:
     """Sub-commands kept beside their code: `sync` (the workstation's) and `hub` (the platform's)."""
+    from app.cli_courier import register as register_courier
     from app.cli_sync import register as register_sync
     from sync.hub.cli import register as register_hub
 
     register_sync(sub, add)
     register_hub(sub, add)
+    register_courier(sub, add)
 
 
 def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:

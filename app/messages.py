@@ -196,6 +196,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "timeline.col_what": ("环节", "What"),
     "timeline.col_who": ("经办", "Who"),
     "timeline.col_detail": ("说明", "Detail"),
+    "timeline.qr_unverified": (
+        "二维码签名无法验证：不是本窗口出具的回执或已被改动，请输入案件编号查询",
+        "The QR code's signature does not verify (not this window's receipt, or altered): type the case number",
+    ),
     # --- intake screen ---------------------------------------------------------------------
     "intake.search_placeholder": (
         "输入事项名称、拼音首字母（如 kcg）或编码",

@@ -71,8 +71,7 @@ RANK: Final[Mapping[str, int]] = {
 BACKOFFICE_KINDS: Final = frozenset({IN_REVIEW, CORRECTION_REQUESTED, COMPLETED, DENIED, NOTE})
 # What a workstation may push.
 WINDOW_KINDS: Final = frozenset(
-    {CREATED, NOTIFIED, ACCEPTED, REFUSED, DELIVERED, WITHDRAWN_EVENT, ATTACHMENT_ADDED, NOTE}
-    | COURIER_KINDS
+    {CREATED, NOTIFIED, ACCEPTED, REFUSED, DELIVERED, WITHDRAWN_EVENT, ATTACHMENT_ADDED, NOTE} | COURIER_KINDS
 )
 # Sync priority on a slow link: lower goes first (attachments' bytes go after all events).
 PRIORITY_DECISION: Final = 0

@@ -176,14 +176,23 @@ class RepeatFilter:
     _last: dict[str, float] = field(default_factory=dict)
 
     def is_repeat(self, code: str, now: float) -> bool:
+        """True when `code` was noted within the window before `now` (nothing is noted here)."""
         last = self._last.get(code)
+        return last is not None and 0 <= now - last <= self.window
+
+    def note(self, code: str, now: float) -> None:
+        """`code` was taken (recorded, or an echo of it): its window starts again."""
         self._last[code] = now
         if len(self._last) > 4096:  # a long run: forget codes older than the window
             self._last = {k: v for k, v in self._last.items() if now - v <= self.window}
-        return last is not None and 0 <= now - last <= self.window
 
 
 def accepted(codes: Iterable[tuple[str, float]], window: float = REPEAT_WINDOW) -> list[str]:
     """The codes a RepeatFilter lets through, in order (for tests and the benchmark)."""
     f = RepeatFilter(window)
-    return [c for c, at in codes if not f.is_repeat(c, at)]
+    out = []
+    for c, at in codes:
+        if not f.is_repeat(c, at):
+            out.append(c)
+        f.note(c, at)
+    return out

@@ -81,7 +81,7 @@ class Trip:
     echo: rules.RepeatFilter = field(default_factory=rules.RepeatFilter)
 
 
-def _canonical_case(text: str) -> str:
+def canonical_case(text: str) -> str:
     from app.domain.numbering import parse_case_number
 
     try:
@@ -139,20 +139,27 @@ class CourierService:
             return list(s.execute(q).scalars())
 
     # --- scans ------------------------------------------------------------------------------
-    def record(self, trip: Trip, inp: ScanInput) -> Outcome:
-        """Validate and record one scan; a refusal is an Outcome with its message, nothing saved."""
+    def record(self, trip: Trip, inp: ScanInput, *, seen_at: float | None = None) -> Outcome:
+        """Validate and record one scan; a refusal is an Outcome with its message, nothing saved.
+
+        ``seen_at`` (time.monotonic() when the scan arrived) times the repeat window; the
+        service's clock when not given.
+        """
         step = inp.step
         if step not in rules.STEPS:
             raise ValueError(f"unknown step {step!r}")
         check = rules.check_scan(inp.raw, self.rules)
         if not check.ok:
             return Outcome("invalid", t("courier.invalid", value=check.value, error=check.error), check.value)
-        if trip.echo.is_repeat(f"{step}:{check.value}", self._clock()):
+        key, now = f"{step}:{check.value}", seen_at if seen_at is not None else self._clock()
+        if trip.echo.is_repeat(key, now):
+            trip.echo.note(key, now)
             return Outcome(ECHO, t("courier.echo", waybill=check.value), check.value, step=step)
         try:
             case_number = self._write(trip, check, inp)
-        except Refused as r:
+        except Refused as r:  # not noted: the courier may fix the case and scan again at once
             return Outcome(r.code, r.message, check.value, step=step)
+        trip.echo.note(key, now)
         return Outcome(
             RECORDED,
             t("courier.recorded", waybill=check.value, case=case_number, step=rules.step_label(step)),
@@ -181,7 +188,7 @@ class CourierService:
         ws = self.ws
         step, waybill = inp.step, check.value
         details = self._details(inp)
-        wanted = _canonical_case(inp.case) if inp.case and inp.case.strip() else None
+        wanted = canonical_case(inp.case) if inp.case and inp.case.strip() else None
         utc = ws.utcnow()
         try:
             with ws.store.write() as s:
@@ -270,7 +277,7 @@ class CourierService:
         check = rules.check_scan(raw_waybill, self.rules)
         if not check.ok:
             return Outcome("invalid", t("courier.invalid", value=check.value, error=check.error), check.value)
-        wanted = _canonical_case(number)
+        wanted = canonical_case(number)
         utc = ws.utcnow()
         with ws.store.write() as s:
             case = s.execute(select(Case).where(Case.number == wanted)).scalars().first()

@@ -47,7 +47,9 @@ def test_s10_remainder_ten_gives_zero_and_eleven_gives_five():
     weights = (8, 6, 4, 2, 3, 5, 9, 7)
     for target, digit in ((1, "0"), (0, "5")):
         serial = next(
-            f"{n:08d}" for n in range(1000) if sum(int(c) * w for c, w in zip(f"{n:08d}", weights)) % 11 == target
+            f"{n:08d}"
+            for n in range(1000)
+            if sum(int(c) * w for c, w in zip(f"{n:08d}", weights)) % 11 == target
         )
         assert s10_check_digit(serial) == digit
         assert check_waybill(f"EA{serial}{digit}CN").ok
@@ -120,9 +122,12 @@ def test_repeat_within_a_second_is_one_scan():
     assert accepted([("A", 0.0), ("A", 0.05), ("B", 0.06), ("A", 0.9), ("A", 2.5)]) == ["A", "B", "A"]
     f = RepeatFilter(1.0)
     assert not f.is_repeat("A", 10.0)
+    f.note("A", 10.0)
     assert f.is_repeat("A", 10.999)
+    f.note("A", 10.999)
     assert f.is_repeat("A", 11.5)  # each sighting extends the window (a held trigger)
     assert not f.is_repeat("A", 13.0)
+    assert not f.is_repeat("B", 13.0)  # checking notes nothing: a refused scan may come again
 
 
 @given(st.lists(st.tuples(st.sampled_from("ABC"), st.floats(0, 0.5)), max_size=40))

@@ -85,6 +85,15 @@ def test_a_repeat_within_a_second_is_one_scan_with_a_notice(ws):
     assert counts(ws) == (1, 1)
 
 
+def test_a_refused_scan_may_be_scanned_again_at_once(ws):
+    [number] = accept_cases(ws, 1)
+    times = iter([10.0, 10.2])
+    svc = CourierService(ws, clock=lambda: next(times))
+    trip = svc.open_trip()
+    assert svc.record(trip, ScanInput(waybill(6), "pickup")).code == "need_case"
+    assert svc.record(trip, ScanInput(waybill(6), "pickup", case=number)).code == "recorded"
+
+
 def test_a_waybill_assigned_at_the_window_needs_no_case_at_pickup(ws):
     [number, other] = accept_cases(ws, 2)
     svc = CourierService(ws, clock=Ticks())
