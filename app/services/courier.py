@@ -235,10 +235,8 @@ class CourierService:
                 else:
                     row.last_step, row.updated_at = step, utc
                 s.add(row)
-                s.flush()
-                from app.services.sync import outbox
-
-                outbox.refresh_case(s, case, utc)
+                # A courier event changes no state and takes part in no conflict (both need a
+                # state change), so the case row stays as it is: no fold over its events here.
                 return case.number
         except IntegrityError:  # another writer recorded the same waybill in this trip first
             raise Refused("repeat", t("courier.repeat", waybill=waybill)) from None

@@ -11,6 +11,7 @@ BENCHES = [
     "tests.bench.bench_lookup",
     "tests.bench.bench_print",
     "tests.bench.bench_sync",
+    "tests.bench.bench_courier",
 ]
 
 if __name__ == "__main__":

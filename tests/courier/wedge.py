@@ -25,9 +25,17 @@ def _key(ch: str) -> events.Key:
 
 
 async def wedge(app, text: str, per_char: float = 0.005) -> None:
+    """Send `text` key by key on a fixed schedule (one key every `per_char` seconds from now).
+
+    The schedule is absolute: when the app is busy the keys pile up in its queue, as bytes
+    pile up in a terminal's input buffer; a scanner never slows down for the app.
+    """
     driver = app._driver
-    for ch in text:
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for i, ch in enumerate(text):
+        delay = start + i * per_char - loop.time()
+        await asyncio.sleep(delay if delay > 0 else 0)
         event = _key(ch)
         event.set_sender(app)
         driver.send_message(event)
-        await asyncio.sleep(per_char)
