@@ -30,9 +30,12 @@ _STOP = object()
 
 
 class ScanField(Input):
-    """An Input that hands over each scanned code as it ends and starts empty for the next."""
+    """An Input that hands over each scanned code as it ends and starts empty for the next.
 
-    BINDINGS = [Binding("tab", "tab_key", show=False, priority=True)]
+    The terminator is handled here, in the field's own queue of keys, in order with the
+    characters. As an Input binding it would bubble up to the app and run only after the
+    app had forwarded the next code's first keys to the field: a burst would be cut wrong.
+    """
 
     @dataclass
     class Scanned(Message):
@@ -49,15 +52,13 @@ class ScanField(Input):
         if value.strip():
             self.post_message(self.Scanned(value, time.monotonic()))
 
-    async def action_submit(self) -> None:  # Enter
-        if self.terminator == "enter":
+    async def _on_key(self, event) -> None:
+        if event.key == self.terminator:  # "enter" or "tab"
+            event.stop()
+            event.prevent_default()
             self._take()
-
-    def action_tab_key(self) -> None:
-        if self.terminator == "tab":
-            self._take()
-        else:
-            self.screen.focus_next()
+            return
+        await super()._on_key(event)
 
 
 @dataclass(frozen=True)
