@@ -66,3 +66,19 @@ def test_failed_needs_a_reason_and_pickup_needs_a_case(ws, data_dir):
     assert got.returncode == 1 and "第1行" in got.stderr
     assert run(data_dir, "record", "--step", "sideways", waybill(1)).returncode == 2
     assert json.loads(run(data_dir, "scans", "--json").stdout) == []
+
+
+def test_courier_settings_are_validated(data_dir):
+    def cfg(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "app", "--data-dir", str(data_dir), "config", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert cfg("set", "courier.patterns", "SF[0-9]{12} JD[0-9A-Z]{13}").returncode == 0
+    assert cfg("set", "courier.patterns", "SF[0-9").returncode == 1
+    assert cfg("set", "courier.terminator", "tab").returncode == 0
+    assert cfg("set", "courier.terminator", "space").returncode == 1
+    assert cfg("get", "courier.terminator").stdout.strip().endswith("tab")

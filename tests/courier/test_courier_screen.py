@@ -113,3 +113,18 @@ async def test_bad_scan_is_loud_delivered_needs_a_recipient_and_f8_prints_the_sl
     with ws.store.read() as s:
         job = s.execute(select(PrintJob).where(PrintJob.doc_kind == "trip")).scalars().one()
     assert waybill(7) in job.text and number in job.text and "已妥投" in job.text
+
+
+async def test_tab_terminated_scans_and_a_mistyped_number_between(ws):
+    [number] = accept_cases(ws, 1)
+    ws.config.set("courier.terminator", "tab")
+    app = YichuangApp(ws, start="courier")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_courier(ws, pilot, app)
+        await wedge(
+            app, f"{number}\t]C1{waybill(8)}\t{waybill(9)[:-3]}X{waybill(9)[-2:]}\t{waybill(9)}\t", 0.001
+        )
+        await wait_for(pilot, lambda: len(screen.outcomes) == 4)
+        assert [o.code for o in screen.outcomes] == ["case_set", RECORDED, "invalid", RECORDED]
+        assert screen.query_one("#courier-scan", Input).value == ""
+        assert app.focused is screen.query_one("#courier-scan", Input)
