@@ -115,6 +115,7 @@ def _register_plugins(sub, add) -> None:
     """Sub-commands kept beside their code: `sync` (the workstation's), `backup`/`restore`,
     `doctor` and `hub` (the platform's)."""
     from app.cli_backup import register as register_backup
+    from app.cli_courier import register as register_courier
     from app.cli_doctor import register as register_doctor
     from app.cli_sync import register as register_sync
     from sync.hub.cli import register as register_hub
@@ -123,6 +124,7 @@ def _register_plugins(sub, add) -> None:
     register_backup(sub, add)
     register_hub(sub, add)
     register_doctor(sub, add)
+    register_courier(sub, add)
 
 
 def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:

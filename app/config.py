@@ -32,6 +32,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "ui": {"language": "zh"},
     "backup": {"dir": "", "keep_days": 14},
     "scanner": {"inbox": "", "max_mb": 50},
+    "courier": {"patterns": "", "prefix": "", "suffix": "", "terminator": "enter"},
 }
 
 # Settings never printed in clear (`config get` shows them masked, errors never quote them).
@@ -54,6 +55,10 @@ HEADER = """\
 # scanner.inbox    the folder the document scanner saves into (empty = no scanner); taken files
 #                  move to its archive/ subfolder, refused ones stay with their reason.
 # scanner.max_mb   largest scan taken, in MB (1-200).
+# courier.patterns   other carriers' waybill numbers: regular expressions separated by spaces,
+#                    each matched whole (UPU S10 numbers such as EA123456785CN always count).
+# courier.prefix / courier.suffix   text the barcode scanner adds around every code.
+# courier.terminator enter or tab: the key the scanner sends after a code.
 """
 
 
@@ -180,6 +185,7 @@ def _validate(key: str, value: str) -> str:
         "workstation.clerk",
         "printer.profile",
         "ui.language",
+        "courier.terminator",
     )
     try:
         value = clean_text(value, key, required=required, max_len=500)
@@ -232,6 +238,13 @@ def _validate(key: str, value: str) -> str:
         if not 0 < mb <= 200:  # the hub takes an attachment of at most 256 MiB
             raise ConfigError(t("config.scanner_max_mb", value=value))
         return value
+    elif key == "courier.patterns":
+        from app.domain.courier import parse_patterns
+
+        _wrap(parse_patterns, value, key)
+        return value
+    elif key == "courier.terminator" and value not in ("enter", "tab"):
+        raise ConfigError(t("courier.bad_terminator", value=value))
     elif key == "office.hotline" and value and not all(ch.isdigit() or ch in "-+ ()" for ch in value):
         raise ConfigError(t("config.hotline"))
     elif key == "hub.url" and value and not value.startswith(("http://", "https://")):

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-DocKind = Literal["receipt", "notice", "refusal", "pickup", "handover", "test"]
-DOC_KINDS: tuple[str, ...] = ("receipt", "notice", "refusal", "pickup", "handover", "test")
+DocKind = Literal["receipt", "notice", "refusal", "pickup", "handover", "test", "trip"]
+DOC_KINDS: tuple[str, ...] = ("receipt", "notice", "refusal", "pickup", "handover", "test", "trip")
 
 MaterialForm = Literal["original", "copy"]
 MaterialStatus = Literal["received", "tolerated", "missing"]
@@ -56,6 +56,7 @@ class Document:
     clerk: str = ""
     reason: str = ""  # refusal reason / notice remarks
     waybills: tuple[str, ...] = ()  # handover slip
+    trip_items: tuple[tuple[str, str, str], ...] = ()  # courier 交接单: (waybill, case number, step)
     reprinted_at: datetime | None = None  # set → the paper says 补打 and when
     extra: Mapping[str, str] = field(default_factory=dict)
 

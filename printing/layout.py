@@ -206,6 +206,27 @@ class _Builder:
             for ln in wrap(f"{str(i) + '.':<{width}} {w}", self.cols, width + 1):
                 self.out.append(Line(ln))
 
+    def s_trip_items(self) -> None:
+        """The courier's 交接单: every waybill with its case and its step in the trip."""
+        items = self.doc.trip_items
+        self.lines(f"{self.L('waybills')}（{len(items)}{self.L('pieces_unit')}）：", bold=True)
+        width = len(str(len(items))) + 1
+        for i, (waybill, case_number, step) in enumerate(items, 1):
+            left = f"{str(i) + '.':<{width}} {sanitize(waybill)}"
+            for ln in two_columns(left, self.L(f"step_{step}"), self.cols, indent=width + 1):
+                self.out.append(Line(ln))
+            if case_number:
+                for ln in wrap(" " * (width + 1) + sanitize(case_number), self.cols, width + 1):
+                    self.out.append(Line(ln))
+
+    def s_trip_totals(self) -> None:
+        counts: dict[str, int] = {}
+        for _w, _c, step in self.doc.trip_items:
+            counts[step] = counts.get(step, 0) + 1
+        for step, n in counts.items():
+            self.kv(self.L(f"step_{step}"), f"{n}{self.L('pieces_unit')}")
+        self.kv(self.L("total"), f"{len(self.doc.trip_items)}{self.L('pieces_unit')}", bold=True)
+
     def s_extra(self) -> None:
         for k, v in self.doc.extra.items():
             self.kv(sanitize(str(k)), str(v))

@@ -145,6 +145,20 @@ def sample_document(kind: str) -> Document:
             clerk="李娜",
             extra={"揽投员": "周六"},
         )
+    if kind == "trip":
+        return Document(
+            kind="trip",
+            case_number="320724100-01-261121-T0003",
+            office=SAMPLE_OFFICE,
+            issued_at=datetime(2026, 11, 21, 17, 30),
+            trip_items=(
+                ("EA123456785CN", "320724100-01-261121-0001-1", "pickup"),
+                ("EA123456799CN", "320724100-01-261120-0007-X", "delivered"),
+                ("EA000000015CN", "320724100-01-261119-0002-5", "failed"),
+            ),
+            window="3号综合窗口",
+            clerk="周六",
+        )
     if kind == "test":
         return Document(
             kind="test",

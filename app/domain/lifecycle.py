@@ -37,6 +37,23 @@ EVENT_DELIVERED: Final = "case.delivered"  # 出件 (at the window or by EMS)
 EVENT_WITHDRAWN: Final = "case.withdrawn"  # 撤回
 EVENT_ATTACHMENT_ADDED: Final = "attachment.added"  # a scan; no state change
 EVENT_NOTE: Final = "case.note"  # free remark; no state change
+# Courier steps of a waybill linked to the case (materials carried in, results carried out).
+# They track the item, not the case's decision, so none changes the state: 出件 stays
+# case.delivered, written when the result is handed over (at the window or on delivery).
+EVENT_COURIER_ASSIGNED: Final = "courier.assigned"  # a waybill linked to the case at the window
+EVENT_COURIER_PICKUP: Final = "courier.pickup"  # 揽收
+EVENT_COURIER_TRANSIT: Final = "courier.transit"  # 在途
+EVENT_COURIER_DELIVERED: Final = "courier.delivered"  # 妥投 (recipient, applicant or not)
+EVENT_COURIER_FAILED: Final = "courier.failed"  # 投递失败 (reason)
+COURIER_KINDS: Final = frozenset(
+    {
+        EVENT_COURIER_ASSIGNED,
+        EVENT_COURIER_PICKUP,
+        EVENT_COURIER_TRANSIT,
+        EVENT_COURIER_DELIVERED,
+        EVENT_COURIER_FAILED,
+    }
+)
 
 # The table: event kind -> (states it may start from, target state); None = no case yet.
 TRANSITIONS: Final[Mapping[str, tuple[frozenset, str]]] = {
@@ -50,7 +67,7 @@ TRANSITIONS: Final[Mapping[str, tuple[frozenset, str]]] = {
     EVENT_DELIVERED: (frozenset({COMPLETED, DENIED}), DELIVERED),
     EVENT_WITHDRAWN: (frozenset({CORRECTION, ACCEPTED, IN_REVIEW}), WITHDRAWN),
 }
-NO_STATE_CHANGE: Final = frozenset({EVENT_CREATED, EVENT_ATTACHMENT_ADDED, EVENT_NOTE})
+NO_STATE_CHANGE: Final = frozenset({EVENT_CREATED, EVENT_ATTACHMENT_ADDED, EVENT_NOTE}) | COURIER_KINDS
 
 # The window's intake decisions and the events they write.
 EVENT_FOR: Final = {"notify": EVENT_NOTIFIED, "accept": EVENT_ACCEPTED, "refuse": EVENT_REFUSED}

@@ -165,3 +165,50 @@ class Scan(SQLModel, table=True):
     material_name: str = ""
     found_at: datetime
     assigned_at: datetime | None = None
+
+
+class CourierTrip(SQLModel, table=True):
+    """One courier run (the courier screen from open to its handover slip, or one CLI run)."""
+
+    __tablename__ = "courier_trip"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    operator: str
+    office_code: str
+    workstation_id: str
+    source: str = "screen"  # "screen" | "cli"
+    started_at: datetime
+    closed_at: datetime | None = None
+
+
+class CourierWaybill(SQLModel, table=True):
+    """A waybill's link to its case and its last courier step (one row per waybill)."""
+
+    __tablename__ = "courier_waybill"
+
+    waybill: str = Field(primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    case_number: str
+    carrier: str = "S10"
+    last_step: str  # "assigned" | pickup | transit | delivered | failed
+    updated_at: datetime
+
+
+class CourierScan(SQLModel, table=True):
+    """A recorded scan: written with its case event in one transaction; once per trip and step."""
+
+    __tablename__ = "courier_scan"
+    __table_args__ = (UniqueConstraint("trip_id", "waybill", "step", name="uq_courier_scan_trip"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trip_id: int = Field(foreign_key="courier_trip.id", index=True)
+    waybill: str = Field(index=True)
+    case_number: str
+    step: str
+    at: datetime
+    operator: str
+    event_id: str
+    recipient: str = ""
+    recipient_is_applicant: bool | None = None
+    reason: str = ""

@@ -30,15 +30,18 @@ class YichuangApp(App):
         Binding("f12", "print_queue", t("key.print_queue")),
         Binding("ctrl+y", "sync_screen", t("key.sync")),
         Binding("ctrl+s", "scans", t("key.scans")),
+        Binding("ctrl+t", "courier", t("key.courier")),
+        Binding("ctrl+g", "progress", t("key.progress")),
     ]
 
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; no English palette
 
     status_text: reactive[str] = reactive("")
 
-    def __init__(self, ws, **kw) -> None:
+    def __init__(self, ws, *, start: str = "intake", **kw) -> None:
         super().__init__(**kw)
         self.ws = ws
+        self.start = start  # "courier": `yichuang courier` opens on the courier screen
         self.index = None
         self._status: dict[str, Text] = {"store": Text(t("status.store_opening"))}
         self._spool_running = False
@@ -57,6 +60,8 @@ class YichuangApp(App):
         # first screen is built, so what the clerk types at once is answered at once.
         self._load_index()
         self.push_screen(IntakeScreen())
+        if self.start == "courier":
+            self.action_courier()
 
     def screen_ready(self) -> None:
         """The intake screen's first frame is painted with the search focused."""
@@ -138,6 +143,23 @@ class YichuangApp(App):
         from app.ui.screens.sync_screen import SyncScreen
 
         self.push_screen(SyncScreen())
+
+    # --- courier mode and the progress query (issue 12) ------------------------------------------
+    def action_courier(self) -> None:
+        from textual.screen import ModalScreen
+
+        from app.ui.screens.courier import CourierScreen
+
+        if not isinstance(self.screen, (CourierScreen, ModalScreen)):
+            self.push_screen(CourierScreen())
+
+    def action_progress(self) -> None:
+        from textual.screen import ModalScreen
+
+        from app.ui.screens.timeline import TimelineScreen
+
+        if not isinstance(self.screen, (TimelineScreen, ModalScreen)):
+            self.push_screen(TimelineScreen())
 
     def on_unmount(self) -> None:
         if self.sync_runner is not None:

@@ -35,6 +35,8 @@ KNOWN_SECTIONS = frozenset(
         "window_clerk",
         "reason",
         "waybills",
+        "trip_items",
+        "trip_totals",
         "extra",
         "issued_at",
         "qr",

@@ -13,6 +13,7 @@ BENCHES = [
     "tests.bench.bench_sync",
     "tests.bench.bench_backup",
     "tests.bench.bench_scanner",
+    "tests.bench.bench_courier",
 ]
 
 if __name__ == "__main__":

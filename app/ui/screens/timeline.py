@@ -1,0 +1,152 @@
+"""Progress query (办理进度): a case's whole timeline, found by typing or scanning its number.
+
+The receipt's barcode types the case number; its QR code types the signed query URL, whose
+signature is checked before the case is shown. Every event is listed with when and who:
+intake, the back office's decisions that sync brought down, courier steps, the hand-out.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static
+
+from app.domain import courier as rules
+from app.messages import t
+from app.ui.widgets.keys import KeyFooter
+from app.ui.widgets.status_bar import StatusBar
+
+
+def _local(dt) -> str:
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def event_detail(kind: str, payload: dict) -> str:
+    """What the timeline says beside an event (from its payload; shown as plain text)."""
+    parts: list[str] = []
+    if kind.startswith("courier."):
+        parts.append(str(payload.get("waybill", "")))
+        if payload.get("recipient"):
+            who = str(payload["recipient"])
+            if payload.get("recipient_is_applicant") is True:
+                who += f"（{t('courier.yes')}）"
+            parts.append(f"{t('courier.recipient')}：{who}")
+        if payload.get("reason"):
+            parts.append(rules.fail_label(str(payload["reason"])))
+    else:
+        reason = payload.get("reason")
+        if isinstance(reason, str) and reason:
+            parts.append(reason)
+    return "  ".join(p for p in parts if p)
+
+
+class TimelineScreen(Screen):
+    CSS_PATH = "timeline.tcss"
+    BINDINGS = [
+        Binding("escape", "back", t("key.back")),
+        Binding("f2", "focus_find", t("key.find")),
+    ]
+
+    def __init__(self, number: str = "") -> None:
+        super().__init__(id="timeline")
+        self.number = number
+        self.shown: str | None = None  # the case number on screen
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(t("timeline.title")), id="timeline-title", classes="section-title")
+        yield Input(placeholder=t("timeline.placeholder"), id="timeline-find")
+        yield Static(id="timeline-head")
+        yield DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
+        yield StatusBar(id="status-bar")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(
+            t("timeline.col_at"), t("timeline.col_what"), t("timeline.col_who"), t("timeline.col_detail")
+        )
+        find = self.query_one("#timeline-find", Input)
+        find.focus()
+        if self.number:
+            self._load(self.number)
+
+    @on(Input.Submitted, "#timeline-find")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value
+        event.input.value = ""  # ready for the next scan
+        if text.strip():
+            self._load(text)
+
+    @work(thread=True, exclusive=True, group="timeline")
+    def _load(self, text: str) -> None:
+        from app.services.cases import CaseService
+        from app.services.sync.outbox import event_notes
+
+        ws = self.app.ws
+        number = text.strip()
+        if "?" in number or "n=" in number:  # the receipt's QR code: signed query URL
+            from printing.signing import parse_payload, verify_payload
+
+            if not verify_payload(number, ws.signer.public_key_b64()):
+                self._ui(self._not_found, t("timeline.qr_unverified"))
+                return
+            number = parse_payload(number).get("n", "")
+        detail = CaseService(ws).detail(number)
+        if detail is None:
+            self._ui(self._not_found, t("timeline.not_found", number=number))
+            return
+        origins, _superseded = event_notes(ws.store, detail.case.number)
+        self._ui(self._show, detail, origins)
+
+    def _ui(self, callback, *args) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass
+
+    def _not_found(self, message: str) -> None:
+        self.shown = None
+        self.query_one(DataTable).clear()
+        head = self.query_one("#timeline-head", Static)
+        head.set_classes("bad")
+        head.update(Text("✗ " + message))
+        self.app.bell()
+
+    def _show(self, detail, origins: dict[str, str]) -> None:
+        c = detail.case
+        self.shown = c.number
+        head = self.query_one("#timeline-head", Static)
+        head.set_classes("")
+        head.update(
+            Text(
+                t(
+                    "timeline.head",
+                    number=c.number,
+                    subject=c.subject_name,
+                    applicant=c.applicant_name,
+                    state=t("state." + c.state),
+                )
+            )
+        )
+        table = self.query_one(DataTable)
+        table.clear()
+        for e in detail.events:
+            who = e.actor or ""
+            origin = origins.get(e.event_id) or f"{e.office_code}/{e.workstation_id}"
+            payload = json.loads(e.payload_json or "{}")
+            table.add_row(
+                Text(_local(e.at)),
+                Text(t("event." + e.kind)),
+                Text(f"{who} @ {origin}" if who else origin),
+                Text(event_detail(e.kind, payload)),
+            )
+
+    def action_focus_find(self) -> None:
+        self.query_one("#timeline-find", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
