@@ -57,6 +57,12 @@ class Document:
     reason: str = ""  # refusal reason / notice remarks
     waybills: tuple[str, ...] = ()  # handover slip
     reprinted_at: datetime | None = None  # set → the paper says 补打 and when
+    # 领取凭证 (pickup): who collected the result, and what the result was
+    outcome: str = ""  # "completed" (办结) | "denied" (不予许可)
+    collector_role: str = ""  # "applicant" | "agent"
+    collector_name: str = ""
+    collector_id: str = ""  # raw; printing masks it
+    authorisation: str = ""  # the applicant's written authorisation (agent only)
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

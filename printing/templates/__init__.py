@@ -36,6 +36,8 @@ KNOWN_SECTIONS = frozenset(
         "reason",
         "waybills",
         "extra",
+        "outcome",
+        "collector",
         "issued_at",
         "qr",
         "notes",
