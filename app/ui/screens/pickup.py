@@ -338,10 +338,12 @@ class ScanWatcher:
         from app.services.handover import recognise_scan
 
         burst = "".join(self.burst)
-        candidates = [burst] if len(self.burst) > 1 else []
-        if field is not None and field.value and field.value not in candidates:
-            candidates.append(field.value)
-        scan = None
+        # The field's whole text first: on a busy machine the burst may have missed its
+        # first keys; then the burst alone (the field held other text before the scan).
+        candidates = [field.value] if field is not None and field.value else []
+        if len(self.burst) > 1 and burst not in candidates:
+            candidates.append(burst)
+        scan, text = None, ""
         for text in candidates:
             scan = recognise_scan(self.app.ws, text)
             if scan is not None:
@@ -352,7 +354,7 @@ class ScanWatcher:
             return False
         if field is not None:  # the scanned text is no search, name or ID
             value = field.value
-            field.value = value[: -len(text)] if value.endswith(text) and text == burst else ""
+            field.value = value[: -len(text)] if text != value and value.endswith(text) else ""
         self.held.clear()
         self._reset()
         self.app.open_scanned(scan)
