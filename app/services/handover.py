@@ -94,6 +94,8 @@ def trusted_keys(ws: Workstation) -> list[str]:
 
 def recognise_scan(ws: Workstation, text: str) -> ReceiptScan | None:
     """What a keyboard-wedge scanner typed, checked against this window's trusted keys."""
+    if "?" not in text:  # a bare case number (the barcode) needs no key: no files read per Enter
+        return recognise(text)
     return recognise(text, trusted_keys(ws))
 
 
