@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--printer", metavar="URL", help=t("cli.printer_url"))
     p.add_argument("--preview", metavar="FILE.png", type=Path, help=t("cli.case_preview"))
+    from app.cli_handover import register as register_handover
+
+    register_handover(case, add)  # `case handover` (统一窗口出件)
 
     queue = sub.add_parser("print", help=t("cli.print_queue")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -466,6 +469,8 @@ def cmd_case_print(args) -> int:
     )
     from printing.transport import PrinterError
 
+    if args.doc == "handover":  # the 领取凭证 of a handover at the window (pickup: its alias)
+        args.doc = "pickup"
     ws = _workstation(args)
     if args.printer:
         try:

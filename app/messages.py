@@ -865,6 +865,90 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "案件 {number} 不在待补正状态，不能继续受理",
         "Case {number} is not awaiting correction",
     ),
+    # --- handover: handing results out at the window (统一窗口出件, issue 12) ----------------
+    "scan.bad_number": (
+        "扫描的回执二维码无效：案件编号「{number}」不正确（伪造或被改动？），拒绝",
+        "The scanned receipt's QR code is refused: its case number {number} is not valid (forged or altered?)",
+    ),
+    "scan.bad_signature": (
+        "回执二维码签名无效：案件 {number} 的二维码是伪造或被改动的，拒绝",
+        "The receipt's QR signature is not valid: the code for {number} is forged or altered; refused",
+    ),
+    "scan.unsigned": (
+        "回执二维码没有签名：案件 {number} 的二维码不是本中心出具的，拒绝",
+        "The receipt's QR code carries no signature ({number}): not issued here; refused",
+    ),
+    "scan.unknown_key": (
+        "回执二维码由未知的密钥（{key}）签名：案件 {number} 不是本中心出具的回执，拒绝",
+        "The receipt's QR code is signed by an unknown key ({key}): {number} was not issued here; refused",
+    ),
+    "scan.opened": ("已扫描回执：案件 {number}", "Receipt scanned: case {number}"),
+    "scan.not_found": (
+        "扫描的回执（案件 {number}）在本工作站没有记录",
+        "The scanned receipt (case {number}) is not in this workstation's store",
+    ),
+    "key.pickup": ("出件", "Hand out"),
+    "key.handover": ("登记出件", "Record handover"),
+    "key.agent": ("本人/代领", "Applicant/agent"),
+    "pickup.title": ("统一窗口出件 · 待领取", "Handing results out · ready for pickup"),
+    "pickup.found": ("待领取 · 查找结果：{count}件", "Ready for pickup · found: {count}"),
+    "pickup.empty": ("没有待领取的案件", "No case is ready for pickup"),
+    "pickup.find_placeholder": (
+        "案件编号、申请人姓名或证件号码；或扫描回执",
+        "Case number, applicant name or ID number; or scan the receipt",
+    ),
+    "pickup.col_outcome": ("办理结果", "Outcome"),
+    "pickup.col_decided": ("办结时间", "Decided"),
+    "pickup.case": ("出件：案件 {number} · {state}", "Hand out: case {number} · {state}"),
+    "pickup.applicant": ("申请人：{name}  {id}", "Applicant: {name}  {id}"),
+    "pickup.applicant_mode": ("领取人：申请人本人（F4 改为代领）", "Collector: the applicant (F4: an agent)"),
+    "pickup.agent_mode": (
+        "领取人：代领人，须有申请人书面授权（F4 改为本人）",
+        "Collector: an agent with written authorisation (F4: the applicant)",
+    ),
+    "pickup.collector_id": ("领取人证件号码（身份证）", "Collector's ID number"),
+    "pickup.agent_name": ("代领人姓名", "Agent's name"),
+    "pickup.authorisation": ("授权委托（委托书内容或编号）", "Written authorisation (its text or reference)"),
+    "pickup.hint": (
+        "核对领取人后按 F5 登记出件并打印领取凭证",
+        "Check the collector, then F5 records the handover and prints the voucher",
+    ),
+    "handover.not_ready": (
+        "案件 {number} 状态为「{state}」，不是待出件（办结或不予许可）",
+        "Case {number} is {state}: only completed or denied cases are handed out",
+    ),
+    "handover.id_mismatch": (
+        "领取人证件号码与申请人不符；他人代领须填写代领人姓名和申请人的书面授权",
+        "The collector's ID does not match the applicant's; an agent needs a name and the applicant's written authorisation",
+    ),
+    "handover.enterprise_agent": (
+        "申请单位的办理结果须由经授权的经办人领取：请填写经办人姓名、身份证号码和授权委托",
+        "A company's result goes to an authorised person: give their name, ID number and the authorisation",
+    ),
+    "handover.agent_is_applicant": (
+        "代领人证件号码与申请人相同：申请人本人领取时无需代领信息",
+        "The agent's ID is the applicant's: the applicant needs no authorisation",
+    ),
+    "handover.done": (
+        "已出件：案件 {number}（{who}），正在打印领取凭证",
+        "Handed out: {number} ({who}); printing the pickup voucher",
+    ),
+    "handover.who_applicant": ("申请人本人", "the applicant"),
+    "handover.who_agent": ("代领人 {name}", "agent {name}"),
+    "handover.printed": ("领取凭证：{state}（作业 {job}）", "Pickup voucher: {state} (job {job})"),
+    "cli.case_handover": (
+        "统一窗口出件：核对领取人，登记出件并打印领取凭证",
+        "hand a result out: check the collector, record the handover, print the pickup voucher",
+    ),
+    "cli.collector_id": (
+        "领取人的身份证号码（本人领取须与申请人一致；代领时为代领人的号码）",
+        "the collector's ID number (the applicant's; or the agent's with --agent-name)",
+    ),
+    "cli.agent_name": ("代领人姓名（他人代领时）", "the agent's name (someone else collects)"),
+    "cli.authorisation": (
+        "申请人的书面授权（代领时必填）",
+        "the applicant's written authorisation (required for an agent)",
+    ),
     "state.correction": ("待补正", "awaiting correction"),
     "state.accepted": ("已受理", "accepted"),
     "state.refused": ("不予受理", "refused"),

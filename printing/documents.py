@@ -58,6 +58,12 @@ class Document:
     waybills: tuple[str, ...] = ()  # handover slip
     trip_items: tuple[tuple[str, str, str], ...] = ()  # courier 交接单: (waybill, case number, step)
     reprinted_at: datetime | None = None  # set → the paper says 补打 and when
+    # 领取凭证 (pickup): who collected the result, and what the result was
+    outcome: str = ""  # "completed" (办结) | "denied" (不予许可)
+    collector_role: str = ""  # "applicant" | "agent"
+    collector_name: str = ""
+    collector_id: str = ""  # raw; printing masks it
+    authorisation: str = ""  # the applicant's written authorisation (agent only)
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -227,6 +227,21 @@ class _Builder:
             self.kv(self.L(f"step_{step}"), f"{n}{self.L('pieces_unit')}")
         self.kv(self.L("total"), f"{len(self.doc.trip_items)}{self.L('pieces_unit')}", bold=True)
 
+    def s_outcome(self) -> None:
+        if self.doc.outcome:
+            self.kv(self.L("outcome"), self.L("outcome_" + self.doc.outcome))
+
+    def s_collector(self) -> None:
+        d = self.doc
+        if not d.collector_name and not d.collector_id:
+            return
+        agent = d.collector_role == "agent"
+        self.kv(self.L("collector"), d.collector_name)
+        self.kv(self.L("collector_role"), self.L("role_agent" if agent else "role_applicant"))
+        self.kv(self.L("collector_id"), mask_id(sanitize(d.collector_id), "person"))
+        if agent and d.authorisation:
+            self.kv(self.L("authorisation"), d.authorisation)
+
     def s_extra(self) -> None:
         for k, v in self.doc.extra.items():
             self.kv(sanitize(str(k)), str(v))

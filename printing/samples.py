@@ -130,7 +130,11 @@ def sample_document(kind: str) -> Document:
             applicant_name="李四",
             applicant_id="320724197001011234",
             subject="食品经营许可证",
-            extra={"证照编号": "JY13212040012345", "份数": "正本1份、副本1份"},
+            outcome="completed",
+            collector_role="agent",
+            collector_name="王五",
+            collector_id="32072419850505123X",
+            authorisation="李四书面委托王五代为领取（委托书已留存）",
             reprinted_at=datetime(2026, 11, 25, 15, 2),
             **base,
         )

@@ -214,13 +214,10 @@ def reprint_document(ws: Workstation, case: Case, kind: str):
     if kind in ("handover",) or kind not in REPRINTABLE:
         raise _unavailable(case, kind)
     now = ws.now()
-    if kind == "pickup":
-        if case.state != "delivered":
-            raise _unavailable(case, kind)
-        from app.services.cases import CaseService
+    if kind == "pickup":  # 领取凭证: from the handover event (who collected, when)
+        from app.services.handover import reprint_pickup
 
-        doc = case_document(ws, case, "pickup", CaseService(ws).marks(case), reprinted_at=now)
-        return replace(doc, issued_at=_local(case.updated_at))
+        return reprint_pickup(ws, case, now)
     event = _decision_events(ws, case).get(_DECISION_EVENT[kind])
     if event is None:
         raise _unavailable(case, kind)

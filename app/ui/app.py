@@ -32,6 +32,7 @@ class YichuangApp(App):
         Binding("ctrl+s", "scans", t("key.scans")),
         Binding("ctrl+t", "courier", t("key.courier")),
         Binding("ctrl+g", "progress", t("key.progress")),
+        Binding("ctrl+o", "pickup", t("key.pickup")),
     ]
 
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; no English palette
@@ -52,6 +53,7 @@ class YichuangApp(App):
         self._panes_up = False
         self._rest_started = False
         self.started = time.perf_counter()
+        self._scans = None  # app.ui.screens.pickup.ScanWatcher, once the store is open
 
     def on_mount(self) -> None:
         self.title = t("app.title")
@@ -160,6 +162,34 @@ class YichuangApp(App):
 
         if not isinstance(self.screen, (TimelineScreen, ModalScreen)):
             self.push_screen(TimelineScreen())
+
+    # --- handing results out (issue 12) ---------------------------------------------------------
+    def action_pickup(self) -> None:
+        from textual.screen import ModalScreen
+
+        from app.ui.screens.pickup import PickupScreen
+
+        if isinstance(self.screen, (PickupScreen, ModalScreen)) or "store" not in self.ws.__dict__:
+            return
+        self.push_screen(PickupScreen())
+
+    async def on_event(self, event) -> None:
+        """A receipt scanned anywhere on the intake and case screens opens its case."""
+        from textual import events
+
+        if isinstance(event, events.Key) and not event.is_forwarded and "store" in self.ws.__dict__:
+            if self._scans is None:
+                from app.ui.screens.pickup import ScanWatcher
+
+                self._scans = ScanWatcher(self)
+            if self._scans.key(event, time.monotonic()):
+                return
+        await super().on_event(event)
+
+    def open_scanned(self, scan) -> None:
+        from app.ui.screens.pickup import open_scanned
+
+        open_scanned(self, scan)
 
     def on_unmount(self) -> None:
         if self.sync_runner is not None:

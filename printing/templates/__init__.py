@@ -38,6 +38,8 @@ KNOWN_SECTIONS = frozenset(
         "trip_items",
         "trip_totals",
         "extra",
+        "outcome",
+        "collector",
         "issued_at",
         "qr",
         "notes",

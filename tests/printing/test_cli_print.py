@@ -80,7 +80,7 @@ def test_case_print_failures_exit_1_with_a_message_and_keep_the_job(ws, data_dir
         assert error.startswith("refused")
     for args, words in [
         (["--doc", "refusal"], "没有不予受理通知书"),
-        (["--doc", "handover"], "交接单"),
+        (["--doc", "handover"], "尚未出件"),  # handover = the 领取凭证 (pickup)
         (["--doc", "pickup"], "尚未出件"),
         (["--printer", "lpt1://x"], "打印机地址无效"),
     ]:

@@ -26,12 +26,25 @@ __all__ = [
 ]
 
 
-def deliver(ws, number: str, tracking: str = "") -> CaseEvent:
-    """出件: the result is handed out at the window, or sent by EMS with its item number."""
-    payload = {"method": "ems" if tracking else "window"}
+def deliver(
+    ws, number: str, tracking: str = "", *, collector: dict | None = None, outcome: str = "", also=None
+) -> CaseEvent:
+    """出件: the result is handed out at the window, or sent by EMS with its item number.
+
+    At the window the payload records who collected it (``collector``: role applicant or
+    agent, name, ID number, the agent's written authorisation) and the decision handed out
+    (``outcome``: completed or denied). ``also(session, payload)`` adds what belongs with the
+    event (the 领取凭证's print job) in the same transaction.
+    """
+    payload: dict = {"method": "ems" if tracking else "window"}
     if tracking:
         payload["tracking"] = tracking.strip().upper()
-    return record(ws, number, cs.DELIVERED, payload)
+    if collector:
+        payload["collector"] = dict(collector)
+    if outcome:
+        payload["outcome"] = outcome
+    extra = (lambda session: also(session, payload)) if also is not None else None
+    return record(ws, number, cs.DELIVERED, payload, also=extra)
 
 
 def withdraw(ws, number: str, reason: str = "") -> CaseEvent:
