@@ -883,7 +883,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The receipt's QR code is signed by an unknown key ({key}): {number} was not issued here; refused",
     ),
     "scan.opened": ("已扫描回执：案件 {number}", "Receipt scanned: case {number}"),
-    "scan.not_found": (
+    "scan.receipt_not_found": (
         "扫描的回执（案件 {number}）在本工作站没有记录",
         "The scanned receipt (case {number}) is not in this workstation's store",
     ),

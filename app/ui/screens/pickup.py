@@ -398,7 +398,7 @@ def _open_scanned_case(app, number: str) -> None:
     case = CaseService(app.ws).get(number)  # one indexed read (< 1 ms): no worker needed
     if case is None:
         app.bell()
-        app.notify(t("scan.not_found", number=number), severity="warning", timeout=8)
+        app.notify(t("scan.receipt_not_found", number=number), severity="warning", timeout=8)
         return
     app.notify(t("scan.opened", number=number))
     if case.state in READY_STATES:
