@@ -109,7 +109,13 @@ class Hub:
             return who
         try:
             protocol.check_media_type(request.headers.get("content-type"))
-            decoder = protocol.Decoder(request.headers.get("content-encoding"))
+            # the shared dictionary too (415 unknown_dictionary when it names one this hub lacks:
+            # the client then sends plain zstd); the same caps hold on what it decodes to
+            decoder = protocol.Decoder(
+                request.headers.get("content-encoding"),
+                encodings=(protocol.ENCODING, protocol.DICT_ENCODING, "identity"),
+                dict_id=request.headers.get(protocol.DICT_HEADER),
+            )
             raw = await _read_capped(request, decoder)
             doc = await run_in_threadpool(protocol.loads, raw)
             del raw
