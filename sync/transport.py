@@ -29,7 +29,7 @@ from app.messages import t
 from sync import protocol
 
 PULL_PAGE = 1000
-PUSH_LEVEL = 19  # zstd level of a batch: the link is the bottleneck, the CPU (~0.3 s a batch) is not
+PUSH_LEVEL = 22  # zstd level of a batch: the link is the bottleneck, the CPU (~0.4 s a batch) is not
 DEADLINE = 180.0  # seconds for one whole exchange (request, answer headers and body) ...
 MIN_RATE = 2048.0  # ... plus one second for every MIN_RATE bytes of answer that arrived: a big
 # answer on a slow link gets its time, a drip (a byte every 2 s) does not

@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python build/tools/make_zstd_dict.py [--cases 3000] [--seed 9] [--size 32768]
+    .venv/bin/python build/tools/make_zstd_dict.py [--cases 6000] [--seed 9] [--size 32768]
         [--measure 16384,32768,65536] [--check]
 
 The samples are wire events made by the real decision code: ``yichuang demo seed`` into a
@@ -101,7 +101,7 @@ def check() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("--cases", type=int, default=3000)
+    p.add_argument("--cases", type=int, default=6000)
     p.add_argument("--seed", type=int, default=9)
     p.add_argument("--size", type=int, default=64 * 1024)
     p.add_argument("--measure", default="", help="comma-separated sizes to compare (nothing written)")
