@@ -73,12 +73,10 @@ class ZstdDict:
         self.content = content
         self.id = hashlib.sha256(content).hexdigest()[:16]
         self._dict = zstandard.ZstdCompressionDict(content)
-        self._cctx: dict[int, zstandard.ZstdCompressor] = {}
 
     def compressor(self, level: int) -> zstandard.ZstdCompressor:
-        if level not in self._cctx:
-            self._cctx[level] = zstandard.ZstdCompressor(level=level, dict_data=self._dict)
-        return self._cctx[level]
+        # a new compressor each time: one is not safe to share between threads (pipelined pushes)
+        return zstandard.ZstdCompressor(level=level, dict_data=self._dict)
 
     def decompressor(self) -> zstandard.ZstdDecompressor:
         return zstandard.ZstdDecompressor(dict_data=self._dict)
