@@ -294,7 +294,10 @@ class HubClient:
             params["cat"] = cat
         if cal:
             params["cal"] = cal
-        doc = self._json(self._call("GET", "/api/v1/sync/pull", params=params))
+        # naming the dictionary we hold lets the hub compress the page with it (an older hub
+        # ignores the header and answers plain zstd)
+        headers = {protocol.DICT_HEADER: self.zdict.id} if self.zdict is not None else {}
+        doc = self._json(self._call("GET", "/api/v1/sync/pull", params=params, headers=headers))
         check_pull_answer(doc, after)
         return doc
 

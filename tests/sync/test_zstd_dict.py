@@ -220,3 +220,35 @@ def test_a_dictionary_bomb_answer_stops_at_the_clients_cap_with_memory_flat(tmp_
     assert r.returncode == 0, r.stderr
     status, grown_mb = r.stdout.split()
     assert status == "413" and int(grown_mb) < FLAT_MB, r.stdout
+
+
+def test_a_pull_page_comes_in_the_dictionary_when_the_window_names_it(sqlite_hub):
+    from tests.sync.helpers import push
+
+    hub = sqlite_hub
+    ws1 = hub.token("workstation", OFFICE, WSID)
+    ws2 = hub.token("workstation", OFFICE, "02")
+    assert push(hub.url, ws1, case_events(number(1))).status_code == 200
+    # window 02 acts on window 01's case: 01 pulls it
+    note = {**case_events(number(1))[0], "id": str(uuid.uuid4()), "kind": "case.note", "lc": 3}
+    note.update(ws="02", p={"text": "申请人到 02 号窗口补交材料"})
+    assert push(hub.url, ws2, [note]).status_code == 200
+    zd = protocol.shipped_dict()
+    url = hub.url + "/api/v1/sync/pull"
+    auth = {"Authorization": f"Bearer {ws1}", "Accept-Encoding": "zstd, zstd-dict"}
+
+    def get(headers: dict) -> tuple[httpx.Headers, bytes]:  # the body as it came, not decoded
+        with httpx.stream("GET", url, headers=auth | headers, timeout=30) as r:
+            return r.headers, b"".join(r.iter_raw())
+
+    h_plain, plain = get({})
+    assert h_plain["content-encoding"] == "zstd"
+    h_dict, body = get({protocol.DICT_HEADER: zd.id})
+    assert h_dict["content-encoding"] == protocol.DICT_ENCODING and h_dict[protocol.DICT_HEADER] == zd.id
+    page = protocol.loads(transport.decode(body, protocol.DICT_ENCODING, dict_id=zd.id))
+    assert page == protocol.loads(transport.decode(plain, "zstd")) | {"now": page["now"]}
+    assert [e["id"] for e in page["events"]] == [note["id"]]
+    assert len(body) < len(plain)
+    # a dictionary the hub does not know: plain zstd
+    h_other, _ = get({protocol.DICT_HEADER: "0123456789abcdef"})
+    assert h_other["content-encoding"] == "zstd"
