@@ -6,10 +6,13 @@ no I/O of its own. Bodies are UTF-8 JSON compressed with zstd (``Content-Encodin
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import zstandard
@@ -17,6 +20,11 @@ import zstandard
 VERSION = 1
 MEDIA_TYPE = "application/json"
 ENCODING = "zstd"
+# zstd with the shared dictionary named by DICT_HEADER: a token of its own, so a hub that
+# predates it answers 415 (unsupported encoding) and the client falls back to plain zstd
+DICT_ENCODING = "zstd-dict"
+DICT_HEADER = "X-Yichuang-Zstd-Dict"
+DICT_NAME = "events-v1"  # the dictionary this protocol version ships (sync/dict/)
 
 MAX_BODY = 4 * 1024 * 1024  # compressed request body
 MAX_DECODED = 32 * 1024 * 1024  # after decompression (a zip bomb stops here)
@@ -51,9 +59,45 @@ def dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def compress(obj: Any, level: int | None = None) -> bytes:
+def compress(obj: Any, level: int | None = None, zdict: ZstdDict | None = None) -> bytes:
+    if zdict is not None:
+        return zdict.compressor(level or 3).compress(dumps(obj))
     cctx = _CCTX if level is None else zstandard.ZstdCompressor(level=level)
     return cctx.compress(dumps(obj))
+
+
+class ZstdDict:
+    """A shared zstd dictionary; its id is the first 16 hex digits of its content's sha256."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+        self.id = hashlib.sha256(content).hexdigest()[:16]
+        self._dict = zstandard.ZstdCompressionDict(content)
+
+    def compressor(self, level: int) -> zstandard.ZstdCompressor:
+        # a new compressor each time: one is not safe to share between threads (pipelined pushes)
+        return zstandard.ZstdCompressor(level=level, dict_data=self._dict)
+
+    def decompressor(self) -> zstandard.ZstdDecompressor:
+        return zstandard.ZstdDecompressor(dict_data=self._dict)
+
+
+DICT_DIR = Path(__file__).resolve().parent / "dict"
+
+
+@functools.cache
+def shipped_dict() -> ZstdDict | None:
+    """The dictionary this protocol version ships (None if the data file is missing)."""
+    try:
+        return ZstdDict((DICT_DIR / f"{DICT_NAME}.zdict").read_bytes())
+    except OSError:
+        return None
+
+
+def known_dict(dict_id: str | None) -> ZstdDict | None:
+    """The dictionary with this id, if this side knows it."""
+    d = shipped_dict()
+    return d if d is not None and dict_id and dict_id.strip().lower() == d.id else None
 
 
 class _Sink:
@@ -88,6 +132,7 @@ class Decoder:
         max_decoded: int = MAX_DECODED,
         encodings: tuple[str, ...] = (ENCODING, "identity"),
         keep: bool = True,
+        dict_id: str | None = None,
     ) -> None:
         enc = (content_encoding or "identity").strip().lower() or "identity"
         if enc not in encodings:
@@ -99,7 +144,19 @@ class Decoder:
         self.max_body = max_body
         self.received = 0
         self._sink = _Sink(max_decoded, keep)
-        self._zstd = zstandard.ZstdDecompressor().stream_writer(self._sink) if enc == ENCODING else None
+        self._zstd = None
+        if enc == ENCODING:
+            self._zstd = zstandard.ZstdDecompressor().stream_writer(self._sink)
+        elif enc == DICT_ENCODING:
+            zdict = known_dict(dict_id)
+            if zdict is None:
+                raise ProtocolError(
+                    f"unknown zstd dictionary {dict_id!r} in {DICT_HEADER}; send plain {ENCODING}",
+                    415,
+                    "unknown_dictionary",
+                )
+            # the same sink counts what it decodes: a dictionary bomb stops at the same cap
+            self._zstd = zdict.decompressor().stream_writer(self._sink)
         self._gzip = zlib.decompressobj(wbits=31) if enc == "gzip" else None
 
     def feed(self, chunk: bytes) -> None:
@@ -138,9 +195,11 @@ class Decoder:
         return self._sink.size
 
 
-def decompress(data: bytes, limit: int = MAX_DECODED) -> bytes:
-    """Decompress a zstd frame, refusing anything that grows past ``limit`` bytes."""
-    d = Decoder(ENCODING, max_body=len(data), max_decoded=limit)
+def decompress(data: bytes, limit: int = MAX_DECODED, dict_id: str | None = None) -> bytes:
+    """Decompress a zstd frame (with the dictionary ``dict_id`` if given), refusing anything
+    that grows past ``limit`` bytes."""
+    enc = DICT_ENCODING if dict_id is not None else ENCODING
+    d = Decoder(enc, max_body=len(data), max_decoded=limit, encodings=(enc,), dict_id=dict_id)
     d.feed(data)
     return d.finish()
 

@@ -29,13 +29,16 @@ from app.messages import t
 from sync import protocol
 
 PULL_PAGE = 1000
-PUSH_LEVEL = 19  # zstd level of a batch: the link is the bottleneck, the CPU (~0.3 s a batch) is not
+PUSH_LEVEL = 22  # zstd level of a batch: the link is the bottleneck, the CPU (~0.4 s a batch) is not
 DEADLINE = 180.0  # seconds for one whole exchange (request, answer headers and body) ...
 MIN_RATE = 2048.0  # ... plus one second for every MIN_RATE bytes of answer that arrived: a big
 # answer on a slow link gets its time, a drip (a byte every 2 s) does not
 MAX_ANSWER = protocol.MAX_BODY  # bytes of an answer as it arrives (compressed)
 MAX_ANSWER_DECODED = protocol.MAX_DECODED  # bytes of an answer after decompression
 MAX_ERROR_ANSWER = 64 * 1024  # an error page is read only this far
+# hubs (by URL) that refused the shared dictionary (415): this process pushes plain zstd to them
+_NO_DICT: set[str] = set()
+_NO_DICT_LOCK = threading.Lock()
 
 
 class SyncError(Exception):
@@ -141,13 +144,17 @@ class HubClient:
         timeout: httpx.Timeout | None = None,
         deadline: float | None = None,
         headers: dict[str, str] | None = None,
+        zdict: protocol.ZstdDict | None | bool = True,
     ) -> None:
+        """``zdict``: the shared dictionary pushes are compressed with (True: the one this
+        protocol version ships; None or False: plain zstd)."""
         if not url:
             raise SyncError("config", "sync.err_no_url")
         if not token:
             raise SyncError("config", "sync.err_no_token")
         self.url = url.rstrip("/")
-        self._args = (url, token, verify, timeout, deadline, dict(headers or {}))
+        self._args = (url, token, verify, timeout, deadline, dict(headers or {}), zdict)
+        self.zdict = protocol.shipped_dict() if zdict is True else (zdict or None)
         self.deadline = deadline or deadline_seconds()
         self.answers = 0  # complete answers read (the hub was there, even if it said no)
         self._dog = _Watchdog()
@@ -165,8 +172,10 @@ class HubClient:
 
     def sibling(self) -> HubClient:
         """A second client on its own connection to the same hub (pipelined pushes)."""
-        url, token, verify, timeout, deadline, headers = self._args
-        return HubClient(url, token, verify=verify, timeout=timeout, deadline=deadline, headers=headers)
+        url, token, verify, timeout, deadline, headers, zdict = self._args
+        return HubClient(
+            url, token, verify=verify, timeout=timeout, deadline=deadline, headers=headers, zdict=zdict
+        )
 
     def close(self) -> None:
         self._dog.disarm()
@@ -218,7 +227,11 @@ class HubClient:
         if r.status_code >= 300:
             raise SyncError("hub", "sync.err_http", status=r.status_code, detail=_message(r))
         try:
-            return protocol.loads(decode(r.content, r.headers.get("content-encoding")))
+            return protocol.loads(
+                decode(
+                    r.content, r.headers.get("content-encoding"), dict_id=r.headers.get(protocol.DICT_HEADER)
+                )
+            )
         except protocol.ProtocolError as exc:
             if exc.status == 413:
                 raise SyncError("hub", "sync.err_too_large", limit=MAX_ANSWER_DECODED) from None
@@ -233,8 +246,29 @@ class HubClient:
         ``hold``: the body's last bytes wait until it is set (the previous batch's answer came
         back), so this batch crosses the link while the hub works on the previous one, but the
         hub cannot start on it before it has answered that one.
+
+        The body is compressed with the shared dictionary unless this hub refused it (415: a
+        hub that predates it, or knows another): then it goes again as plain zstd, and so does
+        every later push of this process to that hub.
         """
-        body = protocol.compress({"v": protocol.VERSION, "batch": batch_id, "events": events}, PUSH_LEVEL)
+        doc_out = {"v": protocol.VERSION, "batch": batch_id, "events": events}
+        zdict = self.zdict
+        with _NO_DICT_LOCK:
+            if self.url in _NO_DICT:
+                zdict = None
+        if zdict is not None:
+            r = self._push_body(protocol.compress(doc_out, PUSH_LEVEL, zdict), hold, zdict.id)
+            if r.status_code == 415:
+                with _NO_DICT_LOCK:
+                    _NO_DICT.add(self.url)
+                zdict = None
+        if zdict is None:
+            r = self._push_body(protocol.compress(doc_out, PUSH_LEVEL), hold, None)
+        doc = self._json(r)
+        check_push_answer(doc, events)
+        return doc
+
+    def _push_body(self, body: bytes, hold: threading.Event | None, dict_id: str | None) -> Answer:
         content: Any = body
         if hold is not None and len(body) > 1:
 
@@ -244,19 +278,15 @@ class HubClient:
                 yield body[-1:]
 
             content = held()
-        r = self._call(
-            "POST",
-            "/api/v1/sync/push",
-            content=content,
-            headers={
-                "Content-Type": protocol.MEDIA_TYPE,
-                "Content-Encoding": protocol.ENCODING,
-                "Content-Length": str(len(body)),  # not chunked, even when streamed
-            },
-        )
-        doc = self._json(r)
-        check_push_answer(doc, events)
-        return doc
+        headers = {
+            "Content-Type": protocol.MEDIA_TYPE,
+            "Content-Encoding": protocol.ENCODING,
+            "Content-Length": str(len(body)),  # not chunked, even when streamed
+        }
+        if dict_id is not None:
+            headers["Content-Encoding"] = protocol.DICT_ENCODING
+            headers[protocol.DICT_HEADER] = dict_id
+        return self._call("POST", "/api/v1/sync/push", content=content, headers=headers)
 
     def pull(self, after: int, *, cat: str = "", cal: str = "", limit: int = PULL_PAGE) -> dict:
         params = {"after": str(after), "limit": str(limit)}
@@ -264,7 +294,10 @@ class HubClient:
             params["cat"] = cat
         if cal:
             params["cal"] = cal
-        doc = self._json(self._call("GET", "/api/v1/sync/pull", params=params))
+        # naming the dictionary we hold lets the hub compress the page with it (an older hub
+        # ignores the header and answers plain zstd)
+        headers = {protocol.DICT_HEADER: self.zdict.id} if self.zdict is not None else {}
+        doc = self._json(self._call("GET", "/api/v1/sync/pull", params=params, headers=headers))
         check_pull_answer(doc, after)
         return doc
 
@@ -342,11 +375,16 @@ def check_pull_answer(doc: Any, after: int) -> None:
             raise SyncError("hub", "sync.err_shape", what="pull")
 
 
-def decode(body: bytes, content_encoding: str | None, limit: int = MAX_ANSWER_DECODED) -> bytes:
-    """The body without its Content-Encoding, refusing anything that grows past ``limit``."""
+def decode(
+    body: bytes, content_encoding: str | None, limit: int = MAX_ANSWER_DECODED, dict_id: str | None = None
+) -> bytes:
+    """The body without its Content-Encoding, refusing anything that grows past ``limit``
+    (``zstd-dict``: with the shared dictionary ``dict_id``, which must be one this side knows)."""
     enc = (content_encoding or "").strip().lower()
     if enc == protocol.ENCODING:
         return protocol.decompress(body, limit)
+    if enc == protocol.DICT_ENCODING:
+        return protocol.decompress(body, limit, dict_id=dict_id or "")
     if enc in ("gzip", "x-gzip", "deflate"):
         d = zlib.decompressobj(zlib.MAX_WBITS | 32 if enc != "deflate" else zlib.MAX_WBITS)
         try:

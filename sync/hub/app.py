@@ -61,12 +61,20 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     return int(raw)
 
 
-def _zjson(obj, status: int = 200, headers: dict | None = None) -> Response:
+def _zjson(
+    obj, status: int = 200, headers: dict | None = None, zdict: protocol.ZstdDict | None = None
+) -> Response:
+    """zstd JSON; with ``zdict`` (a dictionary the caller said it holds) compressed with it."""
     h = {"Content-Encoding": protocol.ENCODING, "Cache-Control": "no-store"}
+    if zdict is not None:
+        h.update({"Content-Encoding": protocol.DICT_ENCODING, protocol.DICT_HEADER: zdict.id})
     if headers:
         h.update(headers)
     return Response(
-        protocol.compress(obj, level=3), status_code=status, media_type=protocol.MEDIA_TYPE, headers=h
+        protocol.compress(obj, level=3, zdict=zdict),
+        status_code=status,
+        media_type=protocol.MEDIA_TYPE,
+        headers=h,
     )
 
 
@@ -109,7 +117,13 @@ class Hub:
             return who
         try:
             protocol.check_media_type(request.headers.get("content-type"))
-            decoder = protocol.Decoder(request.headers.get("content-encoding"))
+            # the shared dictionary too (415 unknown_dictionary when it names one this hub lacks:
+            # the client then sends plain zstd); the same caps hold on what it decodes to
+            decoder = protocol.Decoder(
+                request.headers.get("content-encoding"),
+                encodings=(protocol.ENCODING, protocol.DICT_ENCODING, "identity"),
+                dict_id=request.headers.get(protocol.DICT_HEADER),
+            )
             raw = await _read_capped(request, decoder)
             doc = await run_in_threadpool(protocol.loads, raw)
             del raw
@@ -146,7 +160,9 @@ class Hub:
             out["cat"] = cat
         if request.query_params.get("cal") != cal:
             out["cal"] = cal
-        return _zjson(out)
+        # a page in the shared dictionary when the window says it holds it (a small page shrinks
+        # to about half); plain zstd for any other caller
+        return _zjson(out, zdict=protocol.known_dict(request.headers.get(protocol.DICT_HEADER)))
 
     async def catalogue(self, request: Request) -> Response:
         who = await self._who(request)

@@ -6,7 +6,8 @@
    process over 127.0.0.1: cases per second;
 2. a shaped link, 64 kbit/s each way with 300 ms round trips (userspace proxy, one link
    shared by all connections): time for 1,000 cases, bytes on the wire per case against the
-   zstd-19 size of the raw events, link use and goodput as a share of the link;
+   zstd-19 size of the raw events, link use and goodput as a share of the link (pushes use
+   the shared zstd dictionary sync/dict/events-v1.zdict; ``--no-dict`` measures plain zstd);
 3. a cut in the middle of a shaped sync: how many events (and batches) go twice.
 """
 
@@ -136,9 +137,10 @@ def shaped(tmp: Path, n: int, db: str | None, runs: int = 3) -> None:
     dt = statistics.median(r[0] for r in rows)
     wire = statistics.median(r[1] for r in rows)
     up = statistics.median(r[2] for r in rows)
+    zd = protocol.shipped_dict()
     report(
         f"sync over a shaped link (64 kbit/s each way, 300 ms RTT): {n} cases, {len(events_all)} events, "
-        f"median of {runs} runs",
+        f"median of {runs} runs, pushes {'with dictionary ' + zd.id if zd else 'plain zstd'}",
         {
             "time for all cases": f"{dt:.1f} s (runs: {', '.join(f'{r[0]:.1f}' for r in rows)})",
             "bytes on the wire": int(wire),
@@ -206,7 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3, help="shaped runs (median)")
     p.add_argument("--db", default=None, help="PostgreSQL URL for the hub (default SQLite)")
     p.add_argument("--only", choices=["loopback", "shaped", "cut"])
+    p.add_argument(
+        "--no-dict", action="store_true", help="push plain zstd (the figures before the dictionary)"
+    )
     args = p.parse_args(argv)
+    if args.no_dict:
+        from sync import protocol
+
+        protocol.shipped_dict = lambda: None  # every HubClient then pushes plain zstd
     tmp = Path(tempfile.mkdtemp(prefix="yc-bench-sync-"))
     try:
         if args.only in (None, "loopback"):

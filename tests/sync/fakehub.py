@@ -39,6 +39,12 @@ FAULTS = (
 
 
 @functools.cache
+def _body(h: BaseHTTPRequestHandler, body: bytes) -> dict:
+    """A push body as the real hub reads it (plain zstd, or zstd with the shared dictionary)."""
+    enc, dict_id = h.headers.get("Content-Encoding"), h.headers.get(protocol.DICT_HEADER)
+    return json.loads(protocol.decompress(body, dict_id=dict_id if enc == protocol.DICT_ENCODING else None))
+
+
 def zstd_bomb(size: int = 2 << 30) -> bytes:
     """A zstd frame of ``size`` zero bytes (about 64 KB on the wire)."""
     cctx = zstandard.ZstdCompressor(level=1)
@@ -117,7 +123,7 @@ class FakeHub:
             if fault:
                 self._fault(h, fault, ep, body)
             elif ep == "push":
-                doc = json.loads(protocol.decompress(body))
+                doc = _body(h, body)
                 self.pushed.extend(doc["events"])
                 self._json(h, {"v": 1, "ok": len(doc["events"]), "dup": 0, "refused": [], "seq": 1})
             elif ep == "pull":
@@ -224,7 +230,7 @@ class FakeHub:
         if fault == "bogus_ack":
             return self._json(h, {"v": 1, "ok": 0, "dup": 0, "refused": [], "seq": 1})
         if fault == "foreign_refusal":
-            doc = json.loads(protocol.decompress(body))
+            doc = _body(h, body)
             n = len(doc["events"])
             refused = [
                 {
@@ -236,7 +242,7 @@ class FakeHub:
             ]
             return self._json(h, {"v": 1, "ok": n - 1, "dup": 0, "refused": refused, "seq": 1})
         if fault == "refused_twice":
-            doc = json.loads(protocol.decompress(body))
+            doc = _body(h, body)
             n, first = len(doc["events"]), doc["events"][0]
             refused = [{"id": first["id"], "case": first["case"], "code": "bad_payload", "reason": ""}] * 2
             return self._json(h, {"v": 1, "ok": n - 2, "dup": 0, "refused": refused, "seq": 1})
