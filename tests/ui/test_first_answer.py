@@ -66,6 +66,24 @@ async def test_a_query_typed_before_the_index_is_answered_when_it_arrives() -> N
         assert str(app.query_one("#search-hint", Static).render()) == ""
 
 
+async def test_enter_before_the_index_chooses_the_first_answer_when_it_arrives() -> None:
+    """`kcg⏎` typed before the index is loaded: the Enter is kept, not lost."""
+    chosen: list[tuple[str, str]] = []
+
+    class Watch(SearchOnly):
+        def on_subject_search_chosen(self, message: SubjectSearch.Chosen) -> None:
+            chosen.append((message.kind, message.code))
+
+    app = Watch()
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.query_one("#search-input", Input).focus()
+        await pilot.press("k", "c", "g", "enter")
+        assert chosen == []
+        app.query_one(SubjectSearch).set_index(SearchIndex(search_entries(load_demo_catalogue())))
+        await pilot.pause()
+        assert chosen == [("bundle", "320724-YJS-001")]
+
+
 @pytest.mark.parametrize(
     "argv",
     [

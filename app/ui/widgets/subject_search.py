@@ -40,6 +40,7 @@ class SubjectSearch(Vertical):
         self.index = None  # app.domain.search.SearchIndex, set when the catalogue is loaded
         self._hits: list = []
         self._answered = False
+        self._enter_waiting = False  # Enter pressed before the index arrived: choose then
 
     @property
     def answer_pending(self) -> bool:
@@ -64,9 +65,14 @@ class SubjectSearch(Vertical):
             return  # on_mount shows it
         self.query_one("#search-hint", Static).update("")
         self.refresh_results(self.query_one("#search-input", Input).value)
+        if self._enter_waiting:  # the clerk typed `kcg⏎` before the index was loaded
+            self._enter_waiting = False
+            if self._hits:
+                self._choose(self._hits[0].entry.kind, self._hits[0].entry.code)
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
+        self._enter_waiting = False  # typing again after Enter: the earlier Enter no longer holds
         self.refresh_results(event.value)
 
     def refresh_results(self, query: str) -> None:
@@ -94,6 +100,8 @@ class SubjectSearch(Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         if self._hits:
             self._choose(self._hits[0].entry.kind, self._hits[0].entry.code)
+        elif self.index is None and event.value.strip():
+            self._enter_waiting = True
 
     def on_key(self, event) -> None:
         if event.key == "down" and self.query_one("#search-input", Input).has_focus and self._hits:
