@@ -572,8 +572,12 @@ def serialize_catalogue(cat: Catalogue) -> bytes:
 
 def dump_catalogue(cat: Catalogue, path: str | os.PathLike[str]) -> None:
     """Write ``cat`` to ``path`` atomically (temporary file + rename), ``\\n`` line ends."""
-    target = Path(path)
-    payload = serialize_catalogue(cat)
+    write_atomic(Path(path), serialize_catalogue(cat))
+
+
+def write_atomic(target: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``target`` through a synced temporary file and a rename: a crash
+    leaves the old file or the new one, never half of one."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "wb") as handle:
