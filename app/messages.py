@@ -11,6 +11,12 @@ _LANG = "zh"
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- app frame -------------------------------------------------------------------------
     "app.title": ("一窗 · 综合窗口受理", "yichuang · comprehensive window"),
+    # --- operators, roles, login and screen lock (issue 8 §1) ---------------------------
+    "password.too_short": ("密码至少 8 位", "the password needs at least 8 characters"),
+    "password.too_simple": (
+        "密码不能只有数字或只有字母",
+        "the password cannot be digits only or letters only",
+    ),
     # --- backup (app.services.backup, app.cli_backup) --------------------------------------
     "backup.db_damaged": ("数据库副本已损坏（{error}）", "the database copy is damaged ({error})"),
     "backup.dest_unwritable": (
@@ -124,6 +130,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.col_key": ("按键", "Key"),
     "help.col_action": ("功能", "Action"),
     "help.close": ("Esc/F1 关闭", "Esc/F1 close"),
+    # --- audit trail: hash chain, `yichuang audit verify`, SM2 signatures (issue 8 §2) ------
     # --- doctor (`yichuang doctor`, app/services/doctor.py, app/cli_doctor.py) ---------------
     "doctor.cli_help": (
         "检查本机能否正常办件：数据目录、数据库、打印机、扫描、平台、日历、事项目录、待发送",
@@ -436,6 +443,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "在打印队列（F12）确认：已出纸按 F6，没出纸按 F5 重发",
         "In the print queue (F12): F6 if the paper came out, F5 to send again if not",
     ),
+    # --- personal data: masking, unmasking, encryption at rest (issue 8 §3) ---------------
     # --- key bindings (footer) -------------------------------------------------------------
     "key.search": ("找事项", "Find matter"),
     "key.applicant": ("申请人", "Applicant"),
@@ -603,6 +611,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "二维码签名无法验证：不是本窗口出具的回执或已被改动，请输入案件编号查询",
         "The QR code's signature does not verify (not this window's receipt, or altered): type the case number",
     ),
+    # --- 好差评: evaluation and follow-ups, `yichuang evaluate` (issue 8 §4) ----------------
     # --- intake screen ---------------------------------------------------------------------
     "intake.search_placeholder": (
         "输入事项名称、拼音首字母（如 kcg）或编码",
@@ -813,6 +822,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.copy": ("复印件", "copy"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    # --- supervisor view, `yichuang stats`, `yichuang export cases` (issue 8 §5) -----------
     # --- decisions -------------------------------------------------------------------------
     "decide.need_subject": ("请先选择事项或一件事", "Choose a matter or bundle first"),
     "decide.fix_applicant": ("请先更正申请人信息", "Correct the applicant details first"),
@@ -1535,6 +1545,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.too_long": ("{field}不能超过{max}个字", "{field} is longer than {max} characters"),
     "field.control": ("{field}含有不可见控制字符", "{field} contains invisible control characters"),
     "field.phone": ("联系电话格式不正确", "The phone number is not valid"),
+    # --- the back office console on the hub: accounts, sessions, admin (issue 10) ---------
     # --- hub (`yichuang hub …`, sync/hub/cli.py) ---------------------------------------------
     "hub.need_data_dir": (
         "平台需要 --data-dir 目录（或环境变量 YICHUANG_HUB_DIR）",
@@ -1646,6 +1657,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hub.published_catalogue": ("已发布事项目录 {version}", "Published catalogue {version}"),
     "hub.published_calendar": ("已发布工作日历 {version}", "Published calendar {version}"),
     "hub.file_error": ("{file}：{error}", "{file}: {error}"),
+    # --- the back office console: queues, case page, decisions (issue 10) -----------------
     # --- printing (issue 3) ----------------------------------------------------------------
     "print.unknown_doc": ("未知文书类型 {doc}（可选：{known}）", "Unknown document {doc} (one of {known})"),
     "print.no_receipt": (
