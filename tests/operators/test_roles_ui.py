@@ -114,7 +114,7 @@ async def test_case_detail_offers_resume_only_to_roles_that_take_cases(ws):
             await log_in(app, pilot, name)
             await ready(app, pilot)
             app.push_screen(CaseDetailScreen(waiting.number))
-            await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail)
+            await wait_for(pilot, lambda a=app: isinstance(a.screen, CaseDetailScreen) and a.screen.detail)
             assert "f7" in footer_keys(app)
             assert ("f6" in footer_keys(app)) == may_resume
             if not may_resume:
