@@ -67,7 +67,7 @@ def check_role(role: str) -> str:
 def check_password(password: str) -> str:
     problem = passwords.password_problem(password)
     if problem:
-        raise OperatorError(t(problem))
+        raise OperatorError(t({"password.too_short": "password.too_short"}.get(problem, "password.too_simple")))
     return password
 
 
@@ -270,14 +270,14 @@ def mark_changes(ws, results: list[dict]) -> bool:
     refused = False
     with ws.store.write() as s:
         for r in results:
-            row = s.get(OperatorChange, str(r.get("id", "")))
-            if row is None or row.status != "pending":
+            change = s.get(OperatorChange, str(r.get("id", "")))
+            if change is None or change.status != "pending":
                 continue
             if r.get("status") == "refused":
-                row.status, row.reason, refused = "refused", str(r.get("reason", ""))[:200], True
+                change.status, change.reason, refused = "refused", str(r.get("reason", ""))[:200], True
             else:
-                row.status = "sent"
-            s.add(row)
+                change.status = "sent"
+            s.add(change)
         if refused:
             set_state(s, OPERATOR_CURSOR, "0")
     return refused

@@ -373,7 +373,7 @@ def cmd_hub_add_operator(args: argparse.Namespace) -> int:
     password = _new_password()
     problem = password_problem(password)
     if problem:
-        raise _fail(_t(problem))
+        raise _fail(_t({"password.too_short": "password.too_short"}.get(problem, "password.too_simple")))
     hub = _hub(args)
     try:
         operator_store.add_operator(hub, args.name, args.role, hash_password(password), office)
