@@ -91,6 +91,8 @@ class YichuangApp(App):
         self.push_screen(IntakeScreen())  # the home of every role (without intake it says so)
         if (self.start == "courier" or not self.may("intake")) and self.may("courier"):
             self.action_courier()
+        elif self.start == "courier":  # `yichuang courier` by a role without the courier screen
+            self.refuse("courier")
 
     # --- operators, roles and the screen lock (issue 8 §1) ---------------------------------------
     @property

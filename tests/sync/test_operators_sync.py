@@ -142,3 +142,35 @@ def test_hub_operator_commands_report_errors(sqlite_hub):
     r = hub_cli(hub, "disable-operator", "nobody")
     assert r.returncode == 1 and "nobody" in r.stderr
     assert ycli("hub", "list-operators", "--data-dir", str(hub.data_dir)).stdout.startswith("x\t")
+
+
+async def test_an_open_session_disabled_at_the_hub_is_locked_at_the_next_sync(sqlite_hub, tmp_path):
+    """The window's own sync worker brings the disable down; the screen locks and the lock
+    screen refuses the account."""
+    from app.ui.app import YichuangApp
+    from app.ui.screens.login import LockScreen
+    from tests.operators.helpers import log_in, unlock
+    from tests.operators.test_roles_ui import ready
+    from tests.ui.test_intake_flow import SIZE, wait_for
+
+    hub = sqlite_hub
+    r = hub_cli(hub, "add-operator", "陈静", "--role", "clerk", "--office", OFFICE, password=HUB_PASSWORD)
+    assert r.returncode == 0, r.stderr
+    ws = make_workstation(tmp_path / "ws", hub.url, hub.token("workstation", OFFICE, WSID))
+    try:
+        synced(ws)
+        app = YichuangApp(ws)
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(app, pilot, "陈静", HUB_PASSWORD)
+            await ready(app, pilot)
+            await wait_for(pilot, lambda: app.sync_runner is not None)
+            assert not isinstance(app.screen, LockScreen)
+            r = hub_cli(hub, "disable-operator", "陈静")
+            assert r.returncode == 0, r.stderr
+            app.kick_sync()
+            await wait_for(pilot, lambda: isinstance(app.screen, LockScreen), timeout=60)
+            await unlock(app, pilot, HUB_PASSWORD)
+            assert isinstance(app.screen, LockScreen)
+            assert "停用" in str(app.screen.query_one("#lock-message").render())
+    finally:
+        ws.close()
