@@ -11,12 +11,14 @@ this window's lockout counters stay local.
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.domain import passwords, roles
+from app.domain import roles
 from app.messages import t
+
+# argon2 (cffi) and uuid are imported where used: the window checks for accounts at start-up,
+# before its first frame, and pays only for sqlite3 there.
 
 OPERATOR_CURSOR = "operator_rev"  # sync_state key: the hub's operator revision applied here
 
@@ -65,9 +67,13 @@ def check_role(role: str) -> str:
 
 
 def check_password(password: str) -> str:
+    from app.domain import passwords
+
     problem = passwords.password_problem(password)
     if problem:
-        raise OperatorError(t({"password.too_short": "password.too_short"}.get(problem, "password.too_simple")))
+        raise OperatorError(
+            t({"password.too_short": "password.too_short"}.get(problem, "password.too_simple"))
+        )
     return password
 
 
@@ -91,6 +97,8 @@ def any_operators(db_path) -> bool:
 
 
 def _queue(s, ws, op, name: str, actor: str, **fields: str) -> None:
+    import uuid
+
     from app.store.operator_models import OperatorChange
 
     s.add(OperatorChange(id=str(uuid.uuid4()), name=name, op=op, actor=actor, at=_utc(ws), **fields))
@@ -98,6 +106,7 @@ def _queue(s, ws, op, name: str, actor: str, **fields: str) -> None:
 
 def add_operator(ws, name: str, role: str, password: str, *, actor: str) -> None:
     """A new account of this office; the hub learns of it at the next sync."""
+    from app.domain import passwords
     from app.store.operator_models import Operator
 
     name, role = check_name(name), check_role(role)
@@ -129,6 +138,8 @@ def _existing(s, name: str):
 
 
 def set_password(ws, name: str, password: str, *, actor: str) -> None:
+    from app.domain import passwords
+
     digest = passwords.hash_password(check_password(password))
     with ws.store.write() as s:
         op = _existing(s, name)
@@ -183,6 +194,7 @@ def login(ws, name: str, password: str) -> Session:
     """The session of `name`, or OperatorError saying why not. Five wrong passwords in a row
     lock the account for a while (app.domain.passwords); the count is kept in the store, so
     quitting the window does not reset it."""
+    from app.domain import passwords
     from app.store.operator_models import Operator
 
     name = (name or "").strip()
