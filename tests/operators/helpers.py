@@ -36,7 +36,7 @@ async def log_in(app, pilot, name: str, password: str = PASSWORD) -> None:
     screen.query_one("#login-password", Input).value = password
     screen.query_one("#login-password", Input).focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen) or not app.screen.busy)
+    await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen) or not app.screen.busy, timeout=40)
 
 
 async def unlock(app, pilot, password: str = PASSWORD) -> None:
@@ -46,7 +46,7 @@ async def unlock(app, pilot, password: str = PASSWORD) -> None:
     field.value = password
     field.focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: not isinstance(app.screen, LockScreen) or not app.screen.busy)
+    await wait_for(pilot, lambda: not isinstance(app.screen, LockScreen) or not app.screen.busy, timeout=40)
 
 
 def footer_keys(app) -> set[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from sqlalchemy import select
@@ -81,7 +80,6 @@ async def test_five_wrong_passwords_lock_the_account_even_with_the_right_one_aft
 
 async def test_idle_lock_and_unlock_keep_the_half_typed_intake(ws):
     make_operators(ws, ("李娜", "clerk"), ("zhou", "clerk"))
-    ws.config.set("ui.lock_after", "2")
     app = YichuangApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(app, pilot, "李娜")
@@ -93,8 +91,12 @@ async def test_idle_lock_and_unlock_keep_the_half_typed_intake(ws):
         marks = list(screen.draft.marks)
         fields = {f.id: f.value for f in screen.query(Input)}
         assert fields["applicant-name"] == "张秀英"
-        await asyncio.sleep(2.5)  # no key for longer than ui.lock_after
+        # the window reads ui.lock_after as it runs (set only now: on a loaded machine the
+        # login and the typing above may take seconds between keys)
+        assert app.screen is screen  # the default 600 s have not passed
+        ws.config.set("ui.lock_after", "1")
         await wait_for(pilot, lambda: isinstance(app.screen, LockScreen))
+        ws.config.set("ui.lock_after", "600")
         assert "李娜" in str(app.screen.query_one("#lock-body").render())
         # nothing of the session answers while locked
         for key in ("f5", "f12", "ctrl+y", "ctrl+o"):

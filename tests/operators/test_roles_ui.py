@@ -41,6 +41,7 @@ async def ready(app, pilot) -> None:
             and "store" in app.ws.__dict__
             and app.index is not None
         ),
+        timeout=40,  # the store opens after the first answer; slow on a loaded machine
     )
 
 
