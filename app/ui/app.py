@@ -350,7 +350,8 @@ class YichuangApp(App):
 
         if isinstance(event, (events.Key, events.MouseDown)) and not self.locked:
             self._last_input = time.monotonic()  # the idle lock counts from the last key
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, events.Key) and not event.is_forwarded and not event.is_printable:
+            # function and control keys only: a scanner's burst of characters pays nothing here
             missing = self._refused_key(event.key)
             if missing is not None:  # hidden from this role's footer; say why it does nothing
                 event.stop()
