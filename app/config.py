@@ -29,7 +29,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "workstation": {"id": "01", "window": "综合窗口1号", "clerk": "值班人员"},
     "printer": {"url": "", "profile": "generic-80", "stall_timeout": 10, "answer_timeout": 5},
     "hub": {"url": "", "token": ""},
-    "ui": {"language": "zh"},
+    "ui": {"language": "zh", "lock_after": 600},
     "backup": {"dir": "", "keep_days": 14},
     "scanner": {"inbox": "", "max_mb": 50},
     "courier": {"patterns": "", "prefix": "", "suffix": "", "terminator": "enter"},
@@ -50,6 +50,7 @@ HEADER = """\
 # printer.answer_timeout  seconds to wait for the printer's status answer after the last byte.
 # hub.url / token  the county platform to sync with (empty = offline only).
 # ui.language      zh (Simplified Chinese) or en.
+# ui.lock_after    seconds without a key before the screen locks (operators' password unlocks; 0 = never).
 # backup.dir       where the window's daily backup goes (empty = <data dir>/backups; better another disk).
 # backup.keep_days daily backups older than this many days are deleted (0 = no daily backup).
 # scanner.inbox    the folder the document scanner saves into (empty = no scanner); taken files
@@ -224,6 +225,10 @@ def _validate(key: str, value: str) -> str:
         if not 0 < seconds <= 600:
             raise ConfigError(t("config.bad_seconds", key=key, value=value))
         return value
+    elif key == "ui.lock_after":
+        if not value.isdigit() or int(value) > 86400:
+            raise ConfigError(t("config.lock_after", value=value))
+        return int(value)  # type: ignore[return-value]
     elif key == "backup.keep_days":
         if not value.isdigit() or int(value) > 3650:
             raise ConfigError(t("config.keep_days", value=value))

@@ -343,6 +343,39 @@ class HubClient:
             raise SyncError("hub", "sync.err_shape", what="numbers")
         return doc
 
+    def operators(self, after: int) -> dict:
+        """{"rev", "operators": [...]}: accounts of this office changed after revision `after`."""
+        doc = self._json(self._call("GET", "/api/v1/operators", params={"after": str(after)}))
+        if (
+            not isinstance(doc, dict)
+            or not _is_count(doc.get("rev"))
+            or not isinstance(doc.get("operators"), list)
+            or not all(
+                isinstance(a, dict)
+                and all(isinstance(a.get(k), str) for k in ("name", "role", "hash"))
+                and _is_count(a.get("rev"))
+                for a in doc["operators"]
+            )
+        ):
+            raise SyncError("hub", "sync.err_shape", what="operators")
+        return doc
+
+    def push_operator_changes(self, changes: list[dict]) -> list[dict]:
+        """The answer must account for every change sent, once each."""
+        body = protocol.compress({"v": protocol.VERSION, "changes": changes})
+        headers = {"Content-Type": protocol.MEDIA_TYPE, "Content-Encoding": protocol.ENCODING}
+        doc = self._json(self._call("POST", "/api/v1/operators", content=body, headers=headers))
+        results = doc.get("results") if isinstance(doc, dict) else None
+        sent = {c["id"] for c in changes}
+        if (
+            not isinstance(results, list)
+            or not all(isinstance(r, dict) and r.get("id") in sent for r in results)
+            or {r["id"] for r in results} != sent
+            or len(results) != len(sent)
+        ):
+            raise SyncError("hub", "sync.err_shape", what="operators")
+        return results
+
     def healthz(self) -> dict:
         return self._json(self._call("GET", "/healthz"))
 

@@ -21,6 +21,9 @@ class Workstation:
         self.config = config
         self._clock = clock or datetime.now
         self._lock = threading.Lock()
+        # Who is at the keyboard (app.services.operators.Session); None until someone logs in.
+        # The demo (no accounts) keeps the configured clerk.
+        self.operator = None
 
     # --- time ---------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -45,6 +48,9 @@ class Workstation:
 
     @property
     def clerk(self) -> str:
+        """The acting person: written as the actor of every event, named on receipts."""
+        if self.operator is not None:
+            return self.operator.name
         return str(self.config.get("workstation.clerk"))
 
     @property

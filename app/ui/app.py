@@ -33,7 +33,17 @@ class YichuangApp(App):
         Binding("ctrl+t", "courier", t("key.courier")),
         Binding("ctrl+g", "progress", t("key.progress")),
         Binding("ctrl+o", "pickup", t("key.pickup")),
+        Binding("ctrl+l", "lock", t("key.lock")),
     ]
+    # The role's permission each app-level action needs (app.domain.roles).
+    ROLE_GATES = {
+        "print_queue": "print_queue",
+        "sync_screen": "sync",
+        "scans": "scans",
+        "courier": "courier",
+        "progress": "progress",
+        "pickup": "pickup",
+    }
 
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; no English palette
 
@@ -54,6 +64,10 @@ class YichuangApp(App):
         self._rest_started = False
         self.started = time.perf_counter()
         self._scans = None  # app.ui.screens.pickup.ScanWatcher, once the store is open
+        self.needs_login = False  # accounts exist: nothing works until someone logs in
+        self.locked = False
+        self._last_input = time.monotonic()
+        self._idle_timer = None
 
     def on_mount(self) -> None:
         self.title = t("app.title")
@@ -61,9 +75,151 @@ class YichuangApp(App):
         # The search index is a stored file (no pypinyin, no SQLAlchemy): load it while the
         # first screen is built, so what the clerk types at once is answered at once.
         self._load_index()
-        self.push_screen(IntakeScreen())
-        if self.start == "courier":
+        from app.services.operators import any_operators
+
+        self.needs_login = any_operators(self.ws.config.db_path)
+        if self.needs_login:
+            from app.ui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen())
+            return
+        # the embedded demo: no accounts, the configured clerk acts, and the screen says so
+        self.set_status("operator", Text(t("status.demo", name=self.ws.clerk), style="yellow"))
+        self._open_home()
+
+    def _open_home(self) -> None:
+        self.push_screen(IntakeScreen())  # the home of every role (without intake it says so)
+        if (self.start == "courier" or not self.may("intake")) and self.may("courier"):
             self.action_courier()
+        elif self.start == "courier":  # `yichuang courier` by a role without the courier screen
+            self.refuse("courier")
+
+    # --- operators, roles and the screen lock (issue 8 §1) ---------------------------------------
+    @property
+    def gate_closed(self) -> bool:
+        """Nobody may act: the login screen is up, or the screen is locked."""
+        return self.locked or (self.needs_login and self.ws.operator is None)
+
+    def may(self, action: str) -> bool:
+        """May the person at the keyboard do `action` (app.domain.roles)? The demo's clerk
+        (no accounts) may do the window's business, not the administrator's."""
+        from app.domain.roles import allowed
+
+        if self.gate_closed:
+            return False
+        op = self.ws.operator
+        return allowed(op.role if op is not None else None, action)
+
+    def refuse(self, action: str) -> None:
+        """Say why an action is not available to this role (bell and a message)."""
+        op = self.ws.operator
+        role = t(f"role.{op.role}") if op is not None and op.role else t("role.demo")
+        self.bell()
+        self.notify(
+            t("role.refused", role=role, action=t(f"action.{action}")),
+            severity="warning",
+            timeout=6,
+        )
+
+    def gate_of(self, node, action: str) -> str | None:
+        """The permission an action of `node` (the app or a screen) needs, if any."""
+        gates = self.ROLE_GATES if node is self else getattr(node, "ROLE_GATES", None) or {}
+        return gates.get(action.split("(", 1)[0])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # a key the role cannot use is not shown in the footer, nor run (on_event says why)
+        if action in ("show_keys", "quit_safely"):
+            return True
+        if self.gate_closed:
+            return False
+        if action == "lock":
+            return self.ws.operator is not None  # the demo has no one to unlock it
+        gate = self.ROLE_GATES.get(action)
+        return gate is None or self.may(gate)
+
+    def _refused_key(self, key: str) -> str | None:
+        """The permission missing for `key` on the current screen, if the key is one of ours."""
+        if self.gate_closed:
+            return None
+        try:
+            chain = self.screen._modal_binding_chain
+        except Exception:  # noqa: BLE001  (no screen yet)
+            return None
+        for node, bindings in chain:
+            for binding in bindings.key_to_bindings.get(key, ()):
+                gate = self.gate_of(node, binding.action)
+                if gate is not None:
+                    return None if self.may(gate) else gate
+        return None
+
+    def logged_in(self, session) -> None:
+        """The login screen accepted `session`: its home screen, its name on the status line."""
+        self.ws.operator = session
+        self._show_operator()
+        self.pop_screen()
+        self._open_home()
+        self._start_idle_lock()
+
+    def _show_operator(self) -> None:
+        op = self.ws.operator
+        self.set_status("operator", t("status.operator", name=op.name, role=t(f"role.{op.role}")))
+
+    def _start_idle_lock(self) -> None:
+        if self._idle_timer is None:
+            self._last_input = time.monotonic()
+            self._idle_timer = self.set_interval(1.0, self._check_idle)
+
+    def idle_limit(self) -> float:
+        """ui.lock_after: seconds without a key before the screen locks (0: never)."""
+        try:
+            return float(self.ws.config.get("ui.lock_after") or 0)
+        except (TypeError, ValueError):
+            return 600.0
+
+    def _check_idle(self) -> None:
+        limit = self.idle_limit()
+        if not self.locked and self.ws.operator is not None and limit > 0:
+            if time.monotonic() - self._last_input >= limit:
+                self.lock_screen()
+
+    def action_lock(self) -> None:
+        if self.ws.operator is None:
+            return
+        self.lock_screen()
+
+    def lock_screen(self) -> None:
+        """Cover the session (whatever is on screen stays as it is beneath)."""
+        from app.ui.screens.login import LockScreen
+
+        if self.locked or self.ws.operator is None:
+            return
+        self.locked = True
+        self.push_screen(LockScreen(self.ws.operator.name))
+
+    def unlocked(self, session) -> None:
+        from app.ui.screens.login import LockScreen
+
+        self.ws.operator = session  # the same person; the role as the store has it now
+        self.locked = False
+        self._last_input = time.monotonic()
+        self._show_operator()
+        if isinstance(self.screen, LockScreen):
+            self.pop_screen()
+
+    def _operator_still_allowed(self) -> None:
+        """After a sync (in its thread): an account disabled at the hub locks the screen,
+        and the lock screen refuses it."""
+        op = self.ws.operator
+        if op is None:
+            return
+        from app.services.operators import check_still_allowed
+
+        try:
+            gone = check_still_allowed(self.ws, op)
+        except Exception:  # noqa: BLE001  (the store is busy: next cycle)
+            return
+        if gone:
+            self._from_thread(self.lock_screen)
 
     def screen_ready(self) -> None:
         """The intake screen's first frame is painted with the search focused."""
@@ -118,11 +274,14 @@ class YichuangApp(App):
     def _sync_loop(self) -> None:
         """Background sync: the window never waits on the network."""
         runner = self.sync_runner
+
         # bar_text() is markup made by our code from the catalogue and counts; the hub's error
         # text in it is escaped there.
-        runner.run_forever(
-            on_cycle=lambda st: self._from_thread(self.set_status, "sync", Text.from_markup(st.bar_text()))
-        )
+        def on_cycle(st) -> None:
+            self._from_thread(self.set_status, "sync", Text.from_markup(st.bar_text()))
+            self._operator_still_allowed()
+
+        runner.run_forever(on_cycle=on_cycle)
 
     def on_worker_state_changed(self, event) -> None:
         """Supervision: the sync worker is restarted if it ever ends before the app stops it."""
@@ -142,12 +301,18 @@ class YichuangApp(App):
             self.sync_runner.kick()
 
     def action_sync_screen(self) -> None:
+        if not self.may("sync"):
+            self.refuse("sync")
+            return
         from app.ui.screens.sync_screen import SyncScreen
 
         self.push_screen(SyncScreen())
 
     # --- courier mode and the progress query (issue 12) ------------------------------------------
     def action_courier(self) -> None:
+        if not self.may("courier"):
+            self.refuse("courier")
+            return
         from textual.screen import ModalScreen
 
         from app.ui.screens.courier import CourierScreen
@@ -156,6 +321,9 @@ class YichuangApp(App):
             self.push_screen(CourierScreen())
 
     def action_progress(self) -> None:
+        if not self.may("progress"):
+            self.refuse("progress")
+            return
         from textual.screen import ModalScreen
 
         from app.ui.screens.timeline import TimelineScreen
@@ -165,6 +333,9 @@ class YichuangApp(App):
 
     # --- handing results out (issue 12) ---------------------------------------------------------
     def action_pickup(self) -> None:
+        if not self.may("pickup"):
+            self.refuse("pickup")
+            return
         from textual.screen import ModalScreen
 
         from app.ui.screens.pickup import PickupScreen
@@ -177,7 +348,21 @@ class YichuangApp(App):
         """A receipt scanned anywhere on the intake and case screens opens its case."""
         from textual import events
 
-        if isinstance(event, events.Key) and not event.is_forwarded and "store" in self.ws.__dict__:
+        if isinstance(event, (events.Key, events.MouseDown)) and not self.locked:
+            self._last_input = time.monotonic()  # the idle lock counts from the last key
+        if isinstance(event, events.Key) and not event.is_forwarded and not event.is_printable:
+            # function and control keys only: a scanner's burst of characters pays nothing here
+            missing = self._refused_key(event.key)
+            if missing is not None:  # hidden from this role's footer; say why it does nothing
+                event.stop()
+                self.refuse(missing)
+                return
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and "store" in self.ws.__dict__
+            and not self.gate_closed
+        ):
             if self._scans is None:
                 from app.ui.screens.pickup import ScanWatcher
 
@@ -189,6 +374,9 @@ class YichuangApp(App):
     def open_scanned(self, scan) -> None:
         from app.ui.screens.pickup import open_scanned
 
+        if not self.may("cases"):
+            self.refuse("cases")
+            return
         open_scanned(self, scan)
 
     def on_unmount(self) -> None:
@@ -206,6 +394,9 @@ class YichuangApp(App):
 
     def action_scans(self) -> None:
         """Ctrl+S: the new scans and the checklist on screen (an intake, or a case's detail)."""
+        if not self.may("scans"):
+            self.refuse("scans")
+            return
         from textual.screen import ModalScreen
 
         from app.ui.screens.scans import ScansScreen
@@ -361,6 +552,9 @@ class YichuangApp(App):
         self._from_thread(self._show_print_status, summary)
 
     def action_print_queue(self) -> None:
+        if not self.may("print_queue"):
+            self.refuse("print_queue")
+            return
         from textual.screen import ModalScreen
 
         from app.ui.screens.print_queue import PrintQueueScreen

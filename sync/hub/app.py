@@ -269,6 +269,50 @@ class Hub:
             return _error(status, r.code, r.reason)
         return JSONResponse({"event_id": ev["event_id"], "case": detail}, status_code=201)
 
+    # --- operator accounts (issue 8 §1; sync/hub/operator_store.py) ------------------------------
+    async def operators(self, request: Request) -> Response:
+        """Accounts of the caller's office changed after revision `after` (hashes included:
+        the window checks passwords offline)."""
+        from sync.hub import operator_store
+
+        who = await self._who(request, "workstation", "hub")
+        if isinstance(who, Response):
+            return who
+        try:
+            after = _int_param(request, "after", 0, 0, protocol.MAX_SEQ)
+        except protocol.ProtocolError as exc:
+            return _error(400, exc.code, str(exc))
+        doc = await run_in_threadpool(operator_store.operators_since, self.store, who, after)
+        return _zjson(doc)
+
+    async def operator_changes(self, request: Request) -> Response:
+        """A window's account changes, each applied once by its id: ok, dup or refused."""
+        from sync.hub import operator_store
+
+        who = await self._who(request, "workstation", "hub")
+        if isinstance(who, Response):
+            return who
+        try:
+            protocol.check_media_type(request.headers.get("content-type"))
+            decoder = protocol.Decoder(request.headers.get("content-encoding"), max_body=256 * 1024)
+            doc = protocol.loads(await _read_capped(request, decoder))
+            if not isinstance(doc, dict) or doc.get("v") != protocol.VERSION:
+                raise protocol.ProtocolError(f"a change list is an object with v={protocol.VERSION}")
+            protocol.check_depth(doc)
+        except protocol.ProtocolError as exc:
+            if exc.status == 413:
+                return _too_large(str(exc))
+            return _error(exc.status, exc.code, str(exc))
+        except ClientDisconnect:
+            return Response(status_code=400)
+        try:
+            results = await run_in_threadpool(
+                operator_store.apply_changes, self.store, who, doc.get("changes")
+            )
+        except ValueError as exc:
+            return _error(400, "malformed", str(exc))
+        return _zjson({"v": protocol.VERSION, "results": results})
+
     # --- attachments: tus 1.0 core + creation; upload id = sha256 of the content ---------------------
     def _tus(self, extra: dict | None = None) -> dict:
         h = {"Tus-Resumable": protocol.TUS_VERSION, "Cache-Control": "no-store"}
@@ -465,6 +509,8 @@ def create_app(store: HubStore, data_dir: Path) -> Starlette:
         Route("/api/v1/numbers", hub.numbers, methods=["GET"]),
         Route("/api/v1/cases/{number}", hub.case, methods=["GET"]),
         Route("/api/v1/cases/{number}/events", hub.case_event, methods=["POST"]),
+        Route("/api/v1/operators", hub.operators, methods=["GET"]),
+        Route("/api/v1/operators", hub.operator_changes, methods=["POST"]),
         Route("/api/v1/files", hub.files_options, methods=["OPTIONS"]),
         Route("/api/v1/files", hub.files_create, methods=["POST"]),
         Route("/api/v1/files/{sha}", hub.files_head, methods=["HEAD"]),

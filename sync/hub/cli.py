@@ -73,6 +73,27 @@ def register(sub, add) -> None:
     q = add("publish-calendar", "publish a new working-day calendar", cmd_hub_publish_calendar, hub)
     q.add_argument("file")
     q.add_argument("--db", metavar="URL")
+    q = add(
+        "add-operator",
+        "create a window operator account (password from stdin or asked twice)",
+        cmd_hub_add_operator,
+        hub,
+    )
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--role", required=True, choices=["clerk", "courier", "supervisor", "admin"])
+    q.add_argument("--office", default="", help="office code the account works at (empty: every office)")
+    q.add_argument("--db", metavar="URL")
+    q = add(
+        "disable-operator",
+        "disable an operator account (windows refuse it after their next sync)",
+        cmd_hub_disable_operator,
+        hub,
+    )
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--db", metavar="URL")
+    q = add("list-operators", "list operator accounts (never a password hash)", cmd_hub_list_operators, hub)
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q.add_argument("--db", metavar="URL")
 
 
 def _fail(message: str) -> SystemExit:
@@ -318,4 +339,81 @@ def cmd_hub_publish_calendar(args: argparse.Namespace) -> int:
     v = hub.publish_document("calendar", cal.to_dict())
     hub.close()
     print(_t("hub.published_calendar", version=v))
+    return 0
+
+
+# --- operator accounts (issue 8 §1; sync/hub/operator_store.py) -----------------------------------------
+def _new_password() -> str:
+    """One line from a pipe, or asked twice at a terminal; never an argument."""
+    import getpass
+    import sys
+
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise _fail(_t("operator.no_password"))
+        return line.rstrip("\r\n")
+    first = getpass.getpass(_t("operator.ask_password"))
+    if first != getpass.getpass(_t("operator.ask_again")):
+        raise _fail(_t("operator.mismatch"))
+    return first
+
+
+def cmd_hub_add_operator(args: argparse.Namespace) -> int:
+    from app.domain.numbering import validate_office_code
+    from app.domain.passwords import hash_password, password_problem
+    from sync.hub import operator_store
+
+    office = args.office.strip()
+    if office:
+        try:
+            office = validate_office_code(office)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+    password = _new_password()
+    problem = password_problem(password)
+    if problem:
+        raise _fail(_t({"password.too_short": "password.too_short"}.get(problem, "password.too_simple")))
+    hub = _hub(args)
+    try:
+        operator_store.add_operator(hub, args.name, args.role, hash_password(password), office)
+    except operator_store.OperatorProblem as exc:
+        key = {"exists": "operator.exists", "bad_name": "operator.bad_name"}.get(exc.code)
+        raise _fail(_t(key, name=args.name) if key else exc.reason) from None
+    finally:
+        hub.close()
+    print(_t("operator.added", name=args.name, role=_t(f"role.{args.role}")))
+    return 0
+
+
+def cmd_hub_disable_operator(args: argparse.Namespace) -> int:
+    from sync.hub import operator_store
+
+    hub = _hub(args)
+    try:
+        operator_store.disable_operator(hub, args.name)
+    except operator_store.OperatorProblem:
+        raise _fail(_t("operator.unknown", name=args.name)) from None
+    finally:
+        hub.close()
+    print(_t("operator.disabled", name=args.name))
+    return 0
+
+
+def cmd_hub_list_operators(args: argparse.Namespace) -> int:
+    import json
+
+    from sync.hub import operator_store
+
+    hub = _hub(args)
+    try:
+        rows = operator_store.list_operators(hub)
+    finally:
+        hub.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        state = _t("operator.state_disabled") if r["disabled"] else _t("operator.state_active")
+        print(f"{r['name']}\t{_t('role.' + r['role'])}\t{r['office'] or _t('hub.all_offices')}\t{state}")
     return 0

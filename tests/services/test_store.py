@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import app.store.models  # noqa: F401  (registers the tables)
+import app.store.operator_models  # noqa: F401  (registers the operator tables)
 import app.store.sync_models  # noqa: F401  (registers the sync tables)
 from app.store.db import SCHEMA_VERSION, StoreError, open_store
 

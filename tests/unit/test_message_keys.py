@@ -269,7 +269,7 @@ def _written_to(attribute: str, call_names: tuple[str, ...] = ()):
 
 @functools.cache
 def _dynamic_values() -> dict[tuple[str, str], set[str]]:
-    from app.domain import case_state, intake, lifecycle
+    from app.domain import case_state, intake, lifecycle, roles
     from app.services import printing as print_service
     from app.ui.widgets.applicant_form import FIELDS
     from forms.catalogue import MATERIAL_FORMS
@@ -303,6 +303,9 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("hub.role_", ""): {"workstation", "backoffice", "hub"},
         ("hub.col_", ""): {"id", "role", "scope", "created", "last_used", "expires", "status"},
         ("hub.status_", ""): {"live", "revoked", "expired"},
+        # operators: roles and the actions a role may be refused (app.domain.roles)
+        ("role.", ""): set(roles.ROLES) | {"demo"},
+        ("action.", ""): set(roles.ACTIONS),
     }
 
 

@@ -124,6 +124,7 @@ class CaseDetailScreen(Screen):
         Binding("f7", "reprint", t("key.reprint")),
         Binding("f9", "view_document", t("key.view_doc")),
     ]
+    ROLE_GATES = {"resume": "intake", "reprint": "cases", "view_document": "cases"}
 
     def __init__(self, number: str) -> None:
         super().__init__()
@@ -224,7 +225,11 @@ class CaseDetailScreen(Screen):
         self.app.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Resume (F6) is offered only for a case awaiting correction."""
+        """Resume (F6) is offered only for a case awaiting correction, and only to a role
+        that takes cases."""
+        gate = self.ROLE_GATES.get(action)
+        if gate is not None and not self.app.may(gate):
+            return False
         if action == "resume":
             return bool(self.detail and self.detail.case.state == "correction")
         return True

@@ -38,6 +38,19 @@ class IntakeScreen(Screen):
         Binding("f10", "use_returning", t("key.use_applicant")),
         Binding("f11", "toggle_kind", t("key.kind")),
     ]
+    # What the role needs for each key (app.domain.roles); the app hides and refuses the rest.
+    ROLE_GATES = {
+        "focus_search": "intake",
+        "focus_applicant": "intake",
+        "focus_checklist": "intake",
+        "accept": "intake",
+        "notify": "intake",
+        "refuse": "intake",
+        "new_intake": "intake",
+        "use_returning": "intake",
+        "toggle_kind": "intake",
+        "cases": "cases",
+    }
 
     def __init__(self) -> None:
         super().__init__(id="intake")
@@ -72,8 +85,17 @@ class IntakeScreen(Screen):
         )
 
     def on_mount(self) -> None:
-        self.query_one("#search-input", Input).focus()
+        if not self.app.may("intake"):
+            # the home of a role that does not take cases: its name and what it can do instead
+            self.query_one("#intake-body").display = False
+            self.mount(Static(Text(self._no_intake_text()), id="intake-notice"), after="#intake-header")
+        else:
+            self.query_one("#search-input", Input).focus()
         self.call_after_refresh(self._first_frame)
+
+    def _no_intake_text(self) -> str:
+        op = self.app.ws.operator
+        return t("intake.not_your_role", role=t(f"role.{op.role}") if op is not None else t("role.demo"))
 
     def _first_frame(self) -> None:
         """The search is on screen and focused: the clerk can type. Now the rest."""
@@ -113,6 +135,9 @@ class IntakeScreen(Screen):
             self._chosen_early = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        gate = self.ROLE_GATES.get(action)
+        if gate is not None and not self.app.may(gate):
+            return False  # not this role's: not in its footer (the app says why on the key)
         # Until the applicant and checklist panes are mounted only the search and the case
         # list make sense (the keys would act on widgets that are not there yet).
         return self.panes_ready or action in ("focus_search", "cases")

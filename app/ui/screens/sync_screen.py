@@ -34,6 +34,11 @@ class SyncScreen(Screen):
         Binding("f7", "retry", t("key.retry")),
         Binding("f8", "deliver", t("key.deliver")),
     ]
+    ROLE_GATES = {"deliver": "pickup"}  # 出件 by EMS: a handover, whoever may hand results out
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        gate = self.ROLE_GATES.get(action)
+        return gate is None or self.app.may(gate)
 
     def __init__(self) -> None:
         super().__init__(id="sync")

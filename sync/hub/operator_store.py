@@ -1,0 +1,251 @@
+"""Operator accounts at the hub (issue 8 §1; migration h0003): made here with
+`yichuang hub add-operator`, or at a window and pushed up; sent down to the windows by revision.
+
+Every change bumps the account's ``rev`` from one hub-wide counter (``hub_meta.operator_rev``),
+so a window asks for the accounts changed after the revision it holds. Changes pushed by a
+window are applied once each by their id (``hub_operator_change``). The hub is the authority:
+a window may add accounts of its own office and change or disable them; it cannot re-enable
+an account, or touch one of another office or one made for every office.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+
+from app.domain import roles
+from sync.hub.store import HubStore, Principal, meta_t, utcnow
+
+REV_KEY = "operator_rev"
+OPS = ("add", "passwd", "disable")
+MAX_CHANGES = 500  # per push
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+# Own metadata: these tables are made by migration h0003, never by the legacy create_all.
+omd = MetaData()
+operator_t = Table(
+    "hub_operator",
+    omd,
+    Column("name", String(32), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled", Boolean, nullable=False),
+    Column("office", String(12), nullable=False),  # "" = every office
+    Column("rev", BigInteger, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("updated_by", String(120), nullable=False),
+    Index("ix_hub_operator_rev", "rev"),
+)
+change_t = Table(
+    "hub_operator_change",
+    omd,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(32), nullable=False),
+    Column("op", String(10), nullable=False),
+    Column("author", String(120), nullable=False),
+    Column("outcome", String(10), nullable=False),  # ok | refused
+    Column("reason", Text, nullable=False),
+    Column("received_at", String(40), nullable=False),
+)
+
+
+class OperatorProblem(Exception):
+    """A change the hub will not make; ``code`` travels back to the window."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def _next_rev(c: Connection) -> int:
+    row = c.execute(select(meta_t.c.value).where(meta_t.c.key == REV_KEY).with_for_update()).first()
+    rev = (int(row.value) if row else 0) + 1
+    if row is None:
+        c.execute(insert(meta_t).values(key=REV_KEY, value=str(rev)))
+    else:
+        c.execute(update(meta_t).where(meta_t.c.key == REV_KEY).values(value=str(rev)))
+    return rev
+
+
+def _check(name: str, role: str | None = None, digest: str | None = None) -> None:
+    if (
+        not isinstance(name, str)
+        or not 1 <= len(name) <= 32
+        or any(ch.isspace() or ch in "@/:\\" for ch in name)
+    ):
+        raise OperatorProblem("bad_name", f"operator name {name!r} is not valid")
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in name):
+        raise OperatorProblem("bad_name", "operator name has control characters")
+    if role is not None and not roles.is_role(role):
+        raise OperatorProblem("bad_role", f"unknown role {role!r}")
+    if digest is not None and (
+        not isinstance(digest, str) or not digest.startswith("$argon2id$") or len(digest) > 200
+    ):
+        raise OperatorProblem("bad_hash", "the password hash must be an argon2id PHC string")
+
+
+def _apply(c: Connection, op: str, name: str, by: str, office_scope: str | None, **f: Any) -> None:
+    """One change in transaction `c`. office_scope: the window's office (None: the hub itself)."""
+    row = c.execute(select(operator_t).where(operator_t.c.name == name)).first()
+    now = utcnow()
+    if op == "add":
+        _check(name, f["role"], f["hash"])
+        if row is not None:
+            raise OperatorProblem("exists", f"operator {name} exists already")
+        office = office_scope if office_scope is not None else f.get("office", "")
+        c.execute(
+            insert(operator_t).values(
+                name=name,
+                role=f["role"],
+                password_hash=f["hash"],
+                disabled=False,
+                office=office,
+                rev=_next_rev(c),
+                created_at=now,
+                updated_at=now,
+                updated_by=by,
+            )
+        )
+        return
+    if row is None:
+        raise OperatorProblem("unknown", f"no operator {name}")
+    if office_scope is not None and row.office != office_scope:
+        raise OperatorProblem("not_yours", f"operator {name} belongs to another office or to the hub")
+    values: dict[str, Any] = {"updated_at": now, "updated_by": by}
+    if op == "passwd":
+        _check(name, digest=f["hash"])
+        if row.disabled:
+            raise OperatorProblem("disabled", f"operator {name} is disabled")
+        values["password_hash"] = f["hash"]
+    elif op == "disable":
+        if row.disabled:
+            return  # already: nothing to send down again
+        values["disabled"] = True
+    else:
+        raise OperatorProblem("bad_op", f"unknown change {op!r}")
+    values["rev"] = _next_rev(c)
+    c.execute(update(operator_t).where(operator_t.c.name == name).values(**values))
+
+
+# --- the hub's own commands (yichuang hub add-operator / disable-operator / list-operators) ---------
+def add_operator(
+    store: HubStore, name: str, role: str, digest: str, office: str = "", by: str = "hub"
+) -> None:
+    with store.tx() as c:
+        _apply(c, "add", name, f"hub:{by}", None, role=role, hash=digest, office=office)
+
+
+def set_password(store: HubStore, name: str, digest: str, by: str = "hub") -> None:
+    with store.tx() as c:
+        _apply(c, "passwd", name, f"hub:{by}", None, hash=digest)
+
+
+def disable_operator(store: HubStore, name: str, by: str = "hub") -> None:
+    with store.tx() as c:
+        _apply(c, "disable", name, f"hub:{by}", None)
+
+
+def list_operators(store: HubStore) -> list[dict]:
+    with store.ro() as c:
+        rows = c.execute(select(operator_t).order_by(operator_t.c.name)).all()
+    return [
+        {
+            "name": r.name,
+            "role": r.role,
+            "disabled": bool(r.disabled),
+            "office": r.office,
+            "rev": int(r.rev),
+            "updated_at": r.updated_at,
+            "updated_by": r.updated_by,
+        }
+        for r in rows
+    ]
+
+
+# --- what windows call (sync/hub/app.py) ---------------------------------------------------------------
+def operators_since(store: HubStore, who: Principal, after: int) -> dict:
+    """Accounts of the caller's office (and those for every office) changed after `after`."""
+    with store.ro() as c:
+        q = select(operator_t).where(operator_t.c.rev > after).order_by(operator_t.c.rev)
+        if who.role == "workstation":
+            q = q.where(operator_t.c.office.in_(["", who.office]))
+        elif who.role == "hub":
+            q = q.where((operator_t.c.office == "") | operator_t.c.office.startswith(who.office))
+        rows = c.execute(q).all()
+        top = c.execute(select(meta_t.c.value).where(meta_t.c.key == REV_KEY)).scalar()
+    return {
+        "v": 1,
+        "rev": int(top or 0),
+        "operators": [
+            {
+                "name": r.name,
+                "role": r.role,
+                "hash": r.password_hash,
+                "disabled": bool(r.disabled),
+                "office": r.office,
+                "rev": int(r.rev),
+            }
+            for r in rows
+        ],
+    }
+
+
+def apply_changes(store: HubStore, who: Principal, changes: list) -> list[dict]:
+    """Each change once by its id: ok, dup (seen before), or refused with a code and reason.
+    Every change is its own decision; the batch is one transaction."""
+    if not isinstance(changes, list) or len(changes) > MAX_CHANGES:
+        raise ValueError(f"changes must be a list of at most {MAX_CHANGES}")
+    out: list[dict] = []
+    with store.tx() as c:
+        for ch in changes:
+            if not isinstance(ch, dict) or not isinstance(ch.get("id"), str) or not _UUID_RE.match(ch["id"]):
+                raise ValueError("every change needs an id (a lower-case UUID)")
+            cid = ch["id"]
+            if c.execute(select(change_t.c.id).where(change_t.c.id == cid)).first() is not None:
+                out.append({"id": cid, "status": "dup"})
+                continue
+            op, name = ch.get("op"), ch.get("name")
+            try:
+                if op not in OPS:
+                    raise OperatorProblem("bad_op", f"unknown change {op!r}")
+                _check(name if isinstance(name, str) else "")
+                savepoint = c.begin_nested()
+                try:
+                    _apply(c, op, name, who.identity, who.office, role=ch.get("role"), hash=ch.get("hash"))
+                except Exception:
+                    savepoint.rollback()
+                    raise
+                savepoint.commit()
+                outcome, code, reason = "ok", "", ""
+            except OperatorProblem as exc:
+                outcome, code, reason = "refused", exc.code, exc.reason
+            c.execute(
+                insert(change_t).values(
+                    id=cid,
+                    name=str(name)[:32],
+                    op=str(op)[:10],
+                    author=who.identity,
+                    outcome=outcome,
+                    reason=f"{code}: {reason}" if code else "",
+                    received_at=utcnow(),
+                )
+            )
+            out.append({"id": cid, "status": outcome, **({"code": code, "reason": reason} if code else {})})
+    return out
