@@ -57,7 +57,7 @@ class Workstation:
         from app.store.db import open_store
 
         with self._lock:
-            return open_store(self.config.db_path)
+            return open_store(self.config.db_path, audit_hash=str(self.config.get("audit.hash")))
 
     @cached_property
     def catalogue(self):  # -> forms.catalogue.Catalogue
