@@ -225,6 +225,17 @@ class Hub:
         days = await run_in_threadpool(self.store.last_numbers, office, ws)
         return _zjson({"v": protocol.VERSION, "office": office, "ws": ws, "days": days})
 
+    async def workstations(self, request: Request) -> Response:
+        """Each workstation with what the hub knows of it and its audit chain state (a back
+        office or hub token, within its offices)."""
+        who = await self._who(request, "backoffice", "hub")
+        if isinstance(who, Response):
+            return who
+        rows = await run_in_threadpool(self.store.workstations, who)
+        return JSONResponse(
+            {"workstations": rows, "broken": sum(r["chain"]["state"] == "broken" for r in rows)}
+        )
+
     async def case_event(self, request: Request) -> Response:
         who = await self._who(request, "backoffice")
         if isinstance(who, Response):
@@ -463,6 +474,7 @@ def create_app(store: HubStore, data_dir: Path) -> Starlette:
         Route("/api/v1/calendar", hub.calendar, methods=["GET"]),
         Route("/api/v1/cases", hub.cases, methods=["GET"]),
         Route("/api/v1/numbers", hub.numbers, methods=["GET"]),
+        Route("/api/v1/workstations", hub.workstations, methods=["GET"]),
         Route("/api/v1/cases/{number}", hub.case, methods=["GET"]),
         Route("/api/v1/cases/{number}/events", hub.case_event, methods=["POST"]),
         Route("/api/v1/files", hub.files_options, methods=["OPTIONS"]),

@@ -303,6 +303,8 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("hub.role_", ""): {"workstation", "backoffice", "hub"},
         ("hub.col_", ""): {"id", "role", "scope", "created", "last_used", "expires", "status"},
         ("hub.status_", ""): {"live", "revoked", "expired"},
+        # `audit verify`: what differs at a broken link (app.domain.audit_chain)
+        ("audit.problem_", ""): {"content", "link", "sequence", "algorithm", "case", "fork", "missing"},
     }
 
 

@@ -1,0 +1,48 @@
+"""The hub's view of each workstation's audit chain: the links it received and a state per
+workstation (sync/hub/audit_store.py).
+
+Revision ID: h0004
+Revises: h0002
+Create Date: 2026-11-28
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "h0004"
+down_revision = "h0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "hub_chain_link",
+        sa.Column("office", sa.String(length=12), nullable=False),
+        sa.Column("ws", sa.String(length=4), nullable=False),
+        sa.Column("n", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("prev", sa.String(length=80), nullable=False),
+        sa.Column("hash", sa.String(length=80), nullable=False),
+        sa.Column("received_at", sa.String(length=40), nullable=False),
+        sa.PrimaryKeyConstraint("office", "ws", "n"),
+    )
+    op.create_table(
+        "hub_chain_state",
+        sa.Column("office", sa.String(length=12), nullable=False),
+        sa.Column("ws", sa.String(length=4), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("links", sa.BigInteger(), nullable=False),
+        sa.Column("unchained", sa.BigInteger(), nullable=False),
+        sa.Column("top_n", sa.BigInteger(), nullable=False),
+        sa.Column("top_hash", sa.String(length=80), nullable=False),
+        sa.Column("breaks", sa.Integer(), nullable=False),
+        sa.Column("first_break", sa.Text(), nullable=False),
+        sa.Column("last_push_at", sa.String(length=40), nullable=False),
+        sa.PrimaryKeyConstraint("office", "ws"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("hub_chain_state")
+    op.drop_table("hub_chain_link")
