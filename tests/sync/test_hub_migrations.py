@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, insert, select, text
 
 from sync.hub.migrations.env_config import VERSION_TABLE, alembic_config
+from sync.hub.audit_store import md as audit_md
 from sync.hub.store import (
     HUB_SCHEMA,
     attachment_t,
@@ -48,7 +49,7 @@ def test_a_new_hub_database_is_made_by_the_migrations(tmp_path: Path, hub_db):
     assert revision(url) == head()
     engine = create_engine(url)
     with engine.connect() as c:
-        diff = compare_metadata(MigrationContext.configure(c), md)
+        diff = compare_metadata(MigrationContext.configure(c), [md, audit_md])
         assert [d for d in diff if d[0] != "remove_table" or d[1].name != VERSION_TABLE] == []
         assert c.execute(select(meta_t.c.value).where(meta_t.c.key == "schema")).scalar() == str(HUB_SCHEMA)
     engine.dispose()
