@@ -201,3 +201,101 @@ def chain_states(c: Connection) -> dict[tuple[str, str], dict[str, Any]]:
             "last_push_at": r.last_push_at,
         }
     return out
+
+
+# --- receipts' QR keys (SM2; the Ed25519 key stays on the token, sync.hub.store) ---------------------
+qr_key_t = Table(
+    "hub_qr_key",
+    md,
+    Column("token_hash", String(64), primary_key=True),
+    Column("alg", String(10), primary_key=True),
+    Column("office", String(12), nullable=False),
+    Column("ws", String(4), nullable=False),
+    Column("key_id", String(12), nullable=False),
+    Column("public_key", String(120), nullable=False),  # standard base64 of the uncompressed point
+    Column("registered_at", String(40), nullable=False),
+)
+
+
+def register_qr_key(c: Connection, token_hash: str, office: str, ws: str, header: str, now: str) -> bool:
+    """Trust on first use, like the Ed25519 key: the first ``sm2:BASE64`` key a workstation's
+    token sends is the one its receipts are checked against (a new token may bring a new one).
+    ValueError for a malformed key; False when this token already has one."""
+    import base64
+
+    from printing.signing import SM2, key_alg, key_id
+
+    alg, _, b64 = header.strip().partition(":")
+    try:
+        raw = base64.b64decode(b64, validate=True)
+    except ValueError:
+        raise ValueError("X-Yichuang-Qr-Key is not base64") from None
+    if alg != SM2 or key_alg(raw) != SM2 or not _on_curve(raw):
+        raise ValueError("X-Yichuang-Qr-Key is not sm2:<base64 of an uncompressed SM2 point>")
+    have = c.execute(
+        select(qr_key_t.c.public_key).where(qr_key_t.c.token_hash == token_hash, qr_key_t.c.alg == alg)
+    ).first()
+    if have is not None:
+        return False
+    c.execute(
+        insert(qr_key_t).values(
+            token_hash=token_hash,
+            alg=alg,
+            office=office,
+            ws=ws,
+            key_id=key_id(raw),
+            public_key=base64.b64encode(raw).decode("ascii"),
+            registered_at=now,
+        )
+    )
+    return True
+
+
+def _on_curve(raw: bytes) -> bool:
+    import gmalg
+
+    try:
+        return bool(gmalg.SM2(pk=raw).verify_pk(raw))
+    except Exception:  # noqa: BLE001  gmalg's errors for garbage
+        return False
+
+
+def verify_receipt(c: Connection, payload: str, ed25519_keys: list[str]) -> dict[str, Any]:
+    """Whether a receipt's QR payload was signed by a key registered for the workstation that
+    numbered its case (Ed25519 from its tokens, SM2 from hub_qr_key)."""
+    from app.domain.numbering import parse_case_number
+    from printing.signing import ED25519, parse_payload, verify_payload
+
+    try:
+        fields = parse_payload(payload)
+        number = parse_case_number(fields.get("n", ""))
+    except ValueError:
+        return {"valid": False, "reason": "malformed"}
+    out: dict[str, Any] = {
+        "case": str(number),
+        "office": number.office,
+        "ws": number.workstation,
+        "alg": fields.get("a", ED25519),
+        "key": fields.get("k", ""),
+    }
+    if str(number) != fields.get("n"):
+        return {**out, "valid": False, "reason": "bad_number"}
+    if not fields.get("s"):
+        return {**out, "valid": False, "reason": "unsigned"}
+    keys = list(ed25519_keys) + list(
+        c.execute(
+            select(qr_key_t.c.public_key).where(
+                qr_key_t.c.office == number.office, qr_key_t.c.ws == number.workstation
+            )
+        ).scalars()
+    )
+    import base64
+
+    from printing.signing import key_id
+
+    matching = [k for k in keys if key_id(base64.b64decode(k)) == fields.get("k")]
+    if not matching:
+        return {**out, "valid": False, "reason": "unknown_key"}
+    if any(verify_payload(payload, k) for k in matching):
+        return {**out, "valid": True}
+    return {**out, "valid": False, "reason": "bad_signature"}

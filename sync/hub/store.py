@@ -1282,6 +1282,34 @@ class HubStore:
                     out[(office, ws)]["cases"] = n
         return [out[k] for k in sorted(out)]
 
+    def register_qr_key(self, who: Principal, header: str) -> bool:
+        """A workstation's SM2 receipt key, trusted on first use (audit_store.register_qr_key)."""
+        with self.tx() as c:
+            return audit_store.register_qr_key(c, who.token_hash, who.office, who.ws, header, utcnow())
+
+    def verify_receipt(self, payload: str) -> dict:
+        """A receipt's QR payload checked against the keys of the workstation that numbered it."""
+        from app.domain.numbering import parse_case_number
+
+        try:
+            num = parse_case_number(payload.split("n=", 1)[1].split("&", 1)[0]) if "n=" in payload else None
+        except ValueError:
+            num = None
+        with self.ro() as c:
+            ed = []
+            if num is not None:
+                ed = list(
+                    c.execute(
+                        select(token_t.c.public_key).where(
+                            token_t.c.role == "workstation",
+                            token_t.c.office == num.office,
+                            token_t.c.ws == num.workstation,
+                            token_t.c.public_key != "",
+                        )
+                    ).scalars()
+                )
+            return audit_store.verify_receipt(c, payload, ed)
+
     # --- forwarding (county -> province) ---------------------------------------------------------------
     def forward_batch(self, limit: int = 500) -> tuple[int, list[protocol.WireEvent]]:
         """Events of province-level cases not yet forwarded: (highest seq looked at, events)."""

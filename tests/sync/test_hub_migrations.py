@@ -11,8 +11,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, insert, select, text
 
-from sync.hub.migrations.env_config import VERSION_TABLE, alembic_config
 from sync.hub.audit_store import md as audit_md
+from sync.hub.migrations.env_config import VERSION_TABLE, alembic_config
 from sync.hub.store import (
     HUB_SCHEMA,
     attachment_t,

@@ -1,5 +1,5 @@
 """The hub's view of each workstation's audit chain: the links it received and a state per
-workstation (sync/hub/audit_store.py).
+workstation; the SM2 keys of receipts' QR codes (sync/hub/audit_store.py).
 
 Revision ID: h0004
 Revises: h0002
@@ -42,7 +42,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("office", "ws"),
     )
 
+    op.create_table(
+        "hub_qr_key",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("alg", sa.String(length=10), nullable=False),
+        sa.Column("office", sa.String(length=12), nullable=False),
+        sa.Column("ws", sa.String(length=4), nullable=False),
+        sa.Column("key_id", sa.String(length=12), nullable=False),
+        sa.Column("public_key", sa.String(length=120), nullable=False),
+        sa.Column("registered_at", sa.String(length=40), nullable=False),
+        sa.PrimaryKeyConstraint("token_hash", "alg"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("hub_qr_key")
     op.drop_table("hub_chain_state")
     op.drop_table("hub_chain_link")
