@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _register_plugins(sub, add) -> None:
     """Sub-commands kept beside their code: `sync` (the workstation's), `backup`/`restore`,
     `doctor` and `hub` (the platform's)."""
+    from app.cli_audit import register as register_audit
     from app.cli_backup import register as register_backup
     from app.cli_courier import register as register_courier
     from app.cli_doctor import register as register_doctor
@@ -130,6 +131,7 @@ def _register_plugins(sub, add) -> None:
     register_doctor(sub, add)
     register_courier(sub, add)
     register_operators(sub, add)
+    register_audit(sub, add)
 
 
 def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:

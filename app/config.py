@@ -33,6 +33,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "backup": {"dir": "", "keep_days": 14},
     "scanner": {"inbox": "", "max_mb": 50},
     "courier": {"patterns": "", "prefix": "", "suffix": "", "terminator": "enter"},
+    "audit": {"hash": "sm3", "signature": "ed25519"},
 }
 
 # Settings never printed in clear (`config get` shows them masked, errors never quote them).
@@ -60,6 +61,8 @@ HEADER = """\
 #                    each matched whole (UPU S10 numbers such as EA123456785CN always count).
 # courier.prefix / courier.suffix   text the barcode scanner adds around every code.
 # courier.terminator enter or tab: the key the scanner sends after a code.
+# audit.hash       sm3 (GB/T 32905, default) or sha256: the hash chaining new events (audit verify).
+# audit.signature  ed25519 (default) or sm2: the signature of the receipt's QR code.
 """
 
 
@@ -187,6 +190,8 @@ def _validate(key: str, value: str) -> str:
         "printer.profile",
         "ui.language",
         "courier.terminator",
+        "audit.hash",
+        "audit.signature",
     )
     try:
         value = clean_text(value, key, required=required, max_len=500)
@@ -248,6 +253,10 @@ def _validate(key: str, value: str) -> str:
 
         _wrap(parse_patterns, value, key)
         return value
+    elif key == "audit.hash" and value not in ("sm3", "sha256"):
+        raise ConfigError(t("audit.bad_hash", value=value))
+    elif key == "audit.signature" and value not in ("ed25519", "sm2"):
+        raise ConfigError(t("audit.bad_signature", value=value))
     elif key == "courier.terminator" and value not in ("enter", "tab"):
         raise ConfigError(t("courier.bad_terminator", value=value))
     elif key == "office.hotline" and value and not all(ch.isdigit() or ch in "-+ ()" for ch in value):

@@ -232,6 +232,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.col_action": ("功能", "Action"),
     "help.close": ("Esc/F1 关闭", "Esc/F1 close"),
     # --- audit trail: hash chain, `yichuang audit verify`, SM2 signatures (issue 8 §2) ------
+    "audit.bad_hash": (
+        "audit.hash 只能是 sm3 或 sha256，不是 {value}",
+        "audit.hash is sm3 or sha256, not {value}",
+    ),
+    "audit.bad_signature": (
+        "audit.signature 只能是 ed25519 或 sm2，不是 {value}",
+        "audit.signature is ed25519 or sm2, not {value}",
+    ),
+    "audit.cli_help": (
+        "审计链：本机事件的哈希链",
+        "audit trail: the hash chain over this workstation's events",
+    ),
+    "audit.cli_verify": (
+        "校验审计链，指出第一处断链；断链时退出码非零",
+        "check the audit chain and name the first broken link; non-zero exit when one is found",
+    ),
+    "audit.progress": ("已校验 {events} 条事件…", "{events} events checked…"),
+    "audit.ok": (
+        "审计链完好：{events} 条事件（{algorithms}），末端第 {n} 条 {hash}",
+        "the audit chain is whole: {events} events ({algorithms}), last link {n} {hash}",
+    ),
+    "audit.broken": (
+        "审计链断开：第 {position} 条事件（事件 {event_id}，链序号 {n}，行 {row}）",
+        "the audit chain is broken at event {position} (event {event_id}, link number {n}, row {row})",
+    ),
+    "audit.broken_summary": (
+        "此前 {checked} 条事件完好；其后的事件未再校验",
+        "the {checked} events before it are whole; the events after it were not checked",
+    ),
+    "audit.problem_content": (
+        "内容与其哈希不符（记录被改动）：按内容应为 {expected}，存的是 {found}",
+        "its content does not give its hash (the record was changed): computed {expected}, stored {found}",
+    ),
+    "audit.problem_link": (
+        "前一哈希不符（前一条事件被删除、插入或改动）：应为 {expected}，记的是 {found}",
+        "its previous hash does not match (an event before it was deleted, inserted or changed): expected {expected}, recorded {found}",
+    ),
+    "audit.problem_sequence": (
+        "链序号应为 {expected}，实为 {found}（事件被删除、插入或调换了顺序）",
+        "its link number should be {expected} but is {found} (an event was deleted, inserted or moved)",
+    ),
+    "audit.problem_algorithm": (
+        "哈希算法未知：{found}（应为 {expected}）",
+        "unknown hash algorithm {found} (expected {expected})",
+    ),
+    "audit.problem_case": (
+        "事件指向的办件不是它所记的办件 {expected}",
+        "the event points to a case other than the one it names ({expected})",
+    ),
+    "audit.problem_fork": (
+        "同一链序号已有另一条事件（链分叉）：已有 {expected}，新到 {found}",
+        "another event already holds this link number (the chain forked): held {expected}, sent {found}",
+    ),
+    "audit.problem_missing": (
+        "该工作站已上报哈希链，此事件却不带链",
+        "the workstation sends a hash chain, but this event has none",
+    ),
     # --- doctor (`yichuang doctor`, app/services/doctor.py, app/cli_doctor.py) ---------------
     "doctor.cli_help": (
         "检查本机能否正常办件：数据目录、数据库、打印机、扫描、平台、日历、事项目录、待发送",

@@ -6,6 +6,13 @@ of the key from any other), encoded base64url without padding (86 characters); `
 the first 6 bytes of SHA-256 of the raw public key, base64url (8 characters), so the
 platform knows which workstation's key to check.  Without an office query URL the
 payload is ``yc:?n=…&k=…&s=…``.
+
+With ``audit.signature = sm2`` the receipt is signed with SM2 instead (GB/T 32918, SM3 digest,
+the default signer id 1234567812345678 of GM/T 0009; gmalg, see the README): the signature is
+r‖s (64 bytes, base64url, 86 characters as before), ``k`` is the first 6 bytes of SHA-256 of
+the uncompressed public point (65 bytes), and ``a=sm2`` names the algorithm (no ``a``:
+Ed25519, as every receipt printed before). The key's type decides how a signature is checked,
+so ``a`` cannot make a verifier use another algorithm with a key.
 """
 
 from __future__ import annotations
@@ -47,8 +54,14 @@ def key_id(raw_public: bytes) -> str:
     return _b64u(hashlib.sha256(raw_public).digest()[:6])
 
 
+ED25519, SM2 = "ed25519", "sm2"
+SM2_UID = b"1234567812345678"  # GM/T 0009's default signer id: what other SM2 verifiers assume
+
+
 class Signer:
     """The workstation's Ed25519 key."""
+
+    alg = ED25519
 
     def __init__(self, key: Ed25519PrivateKey) -> None:
         self._key = key
@@ -127,12 +140,80 @@ class Signer:
         return qr_payload(case_number, query_url, self)
 
 
-def qr_payload(case_number: str, query_url: str = "", signer: Signer | None = None) -> str:
+class Sm2Signer:
+    """A workstation's SM2 key for receipts (``audit.signature = sm2``): same interface as Signer.
+
+    The key file holds the 32-byte private scalar in hex on its first line (gmalg has no
+    PKCS#8); it is written like the Ed25519 key: owner-only, atomic, never replaced.
+    """
+
+    alg = SM2
+
+    def __init__(self, secret: bytes) -> None:
+        import gmalg
+
+        if len(secret) != 32:
+            raise ValueError("an SM2 private key is 32 bytes")
+        self._secret = secret
+        self._public = gmalg.SM2(sk=secret).generate_pk(secret)  # 0x04 ‖ x ‖ y
+        self._sm2 = gmalg.SM2(sk=secret, pk=self._public, uid=SM2_UID)
+
+    @classmethod
+    def generate(cls) -> Sm2Signer:
+        import gmalg
+
+        secret, _public = gmalg.SM2().generate_keypair()
+        return cls(secret)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Sm2Signer:
+        try:
+            line = Path(path).read_text(encoding="ascii").split("\n", 1)[0].strip()
+            return cls(bytes.fromhex(line))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ValueError(f"{path}: not an SM2 private key ({exc})") from None
+
+    def _write_tmp(self, path: Path) -> Path:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(
+                fd, (self._secret.hex() + "\n# yichuang SM2 private key (receipts' QR codes)\n").encode()
+            )
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return tmp
+
+    load_or_create = classmethod(Signer.load_or_create.__func__)  # type: ignore[attr-defined]
+
+    def public_raw(self) -> bytes:
+        return self._public
+
+    def public_key_b64(self) -> str:
+        """The uncompressed public point (65 bytes), standard base64 (what the platform stores)."""
+        return base64.b64encode(self._public).decode("ascii")
+
+    def key_id(self) -> str:
+        return key_id(self._public)
+
+    def sign(self, case_number: str) -> str:
+        """base64url of r ‖ s (32 bytes each) over ``"yc1:" + case_number``."""
+        r, s = self._sm2.sign(message(case_number))
+        return _b64u(r.rjust(32, b"\0") + s.rjust(32, b"\0"))
+
+    def payload(self, case_number: str, query_url: str = "") -> str:
+        return qr_payload(case_number, query_url, self)
+
+
+def qr_payload(case_number: str, query_url: str = "", signer: Signer | Sm2Signer | None = None) -> str:
     """The QR content for a case; unsigned (``n`` only) when there is no signer."""
     base = query_url.strip() or NO_URL_PREFIX
     sep = "&" if "?" in base else "?"
     parts = [f"n={quote(case_number, safe='-._~')}"]
     if signer is not None:
+        if signer.alg != ED25519:
+            parts.append(f"a={signer.alg}")
         parts.append(f"k={signer.key_id()}")
         parts.append(f"s={signer.sign(case_number)}")
     return base + sep + "&".join(parts)
@@ -143,8 +224,18 @@ def parse_payload(payload: str) -> dict[str, str]:
     return dict(parse_qsl(query, keep_blank_values=True))
 
 
+def key_alg(raw_public: bytes) -> str:
+    """ED25519 for a raw 32-byte key, SM2 for an uncompressed point (65 bytes), else ""."""
+    if len(raw_public) == 32:
+        return ED25519
+    if len(raw_public) == 65 and raw_public[0] == 4:
+        return SM2
+    return ""
+
+
 def verify_payload(payload: str, public_key_b64: str) -> bool:
-    """True when ``payload`` carries a valid signature by that key over its case number."""
+    """True when ``payload`` carries a valid signature by that key over its case number
+    (Ed25519 or SM2, by the key's type; a payload naming another algorithm is refused)."""
     try:
         fields = parse_payload(payload)
         case = fields["n"]
@@ -152,7 +243,20 @@ def verify_payload(payload: str, public_key_b64: str) -> bool:
         raw = _unb64(public_key_b64)
         if "k" in fields and fields["k"] != key_id(raw):
             return False
-        Ed25519PublicKey.from_public_bytes(raw).verify(sig, message(case))
-        return True
+        alg = key_alg(raw)
+        if fields.get("a", ED25519) != alg:
+            return False
+        if alg == ED25519:
+            Ed25519PublicKey.from_public_bytes(raw).verify(sig, message(case))
+            return True
+        if alg == SM2 and len(sig) == 64:
+            import gmalg
+
+            return bool(gmalg.SM2(pk=raw, uid=SM2_UID).verify(message(case), sig[:32], sig[32:]))
+        return False
     except (KeyError, ValueError, InvalidSignature):
         return False
+    except Exception as exc:  # gmalg's own errors (a point off the curve and the like)
+        if type(exc).__module__.startswith("gmalg"):
+            return False
+        raise

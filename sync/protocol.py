@@ -44,6 +44,7 @@ MAX_ATTACHMENT = 512 * 1024 * 1024
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _KIND_RE = re.compile(r"^[a-z_]+\.[a-z_]+$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_CHAIN_HASH_RE = re.compile(r"^[a-z0-9]{1,10}:[0-9a-f]{64}$")
 
 _CCTX = zstandard.ZstdCompressor(level=10)
 
@@ -286,6 +287,10 @@ class WireEvent:
     ws: str
     at: str
     case_uid: str = ""  # optional on a push; the hub checks it against the case's uid
+    # the workstation's audit chain link (app.domain.audit_chain); 0/"" from a window older than it
+    n: int = 0
+    prev: str = ""
+    hash: str = ""
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -301,6 +306,8 @@ class WireEvent:
         }
         if self.case_uid:
             out["case_uid"] = self.case_uid
+        if self.n:
+            out.update(n=self.n, prev=self.prev, hash=self.hash)
         return out
 
 
@@ -330,6 +337,7 @@ def parse_event(d: Any) -> WireEvent:
     check_depth(p)
     if len(dumps(p)) > MAX_EVENT_BYTES:
         raise ProtocolError(f"event {eid}: payload over {MAX_EVENT_BYTES} bytes", 413, "too_large")
+    n, prev, chain_hash = _chain_link(eid, d)
     return WireEvent(
         eid,
         _str(d, "case", 40),
@@ -341,7 +349,27 @@ def parse_event(d: Any) -> WireEvent:
         _str(d, "ws", 4, required=False),
         _str(d, "at", 40),
         _str(d, "case_uid", 64, required=False),
+        n,
+        prev,
+        chain_hash,
     )
+
+
+def _chain_link(eid: str, d: dict) -> tuple[int, str, str]:
+    """(n, prev, hash) of an event's audit chain link; (0, "", "") when it has none (an older
+    window: still accepted, see sync/hub/audit_store.py). The shape only: the hub checks the
+    values."""
+    n = d.get("n")
+    if n is None:
+        return 0, "", ""
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SEQ:
+        raise ProtocolError(f"event {eid}: chain number n must be an integer 1..{MAX_SEQ}")
+    prev, chain_hash = d.get("prev"), d.get("hash")
+    if not isinstance(chain_hash, str) or not _CHAIN_HASH_RE.match(chain_hash):
+        raise ProtocolError(f"event {eid}: chain hash must be ALG:64 hex digits")
+    if not isinstance(prev, str) or (prev and not _CHAIN_HASH_RE.match(prev)):
+        raise ProtocolError(f"event {eid}: chain prev must be empty or ALG:64 hex digits")
+    return n, prev, chain_hash
 
 
 def parse_batch(doc: Any) -> tuple[str, list[WireEvent]]:

@@ -22,6 +22,7 @@ from app.domain import lifecycle
 from app.domain.text import FieldError, clean_text
 from app.messages import t
 from app.services.workstation import Workstation
+from app.store import audit
 from app.store.models import Case, CaseEvent, CourierScan, CourierTrip, CourierWaybill
 
 # Outcome codes: recorded and echo are fine (an echo is the scanner's double send: a notice);
@@ -207,7 +208,7 @@ class CourierService:
                     workstation_id=ws.workstation_id,
                     at=utc,
                 )
-                s.add(ev)
+                audit.add(s, ev)
                 s.add(
                     CourierScan(
                         trip_id=trip.id,
@@ -296,7 +297,8 @@ class CourierService:
                     updated_at=utc,
                 )
             )
-            s.add(
+            audit.add(
+                s,
                 CaseEvent(
                     event_id=str(uuid.uuid4()),
                     case_id=case.id,  # type: ignore[arg-type]
@@ -307,7 +309,7 @@ class CourierService:
                     office_code=ws.office_code,
                     workstation_id=ws.workstation_id,
                     at=utc,
-                )
+                ),
             )
         return Outcome(
             RECORDED, t("courier.assigned", waybill=check.value, case=case.number), check.value, case.number
@@ -346,8 +348,8 @@ class CourierService:
             doc_kind="trip",
             printer_url=printer_url or ws.config.printer_url,
             profile=profile.name,
-            data=render(doc, profile, ws.signer),
-            text=render_text(doc, profile, ws.signer),
+            data=render(doc, profile, ws.qr_signer),
+            text=render_text(doc, profile, ws.qr_signer),
             state="queued",
             created_at=now,
             updated_at=now,

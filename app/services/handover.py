@@ -79,8 +79,11 @@ def ready(ws: Workstation, text: str = "", limit: int = 500) -> list[Case]:
 
 def trusted_keys(ws: Workstation) -> list[str]:
     """Public keys whose receipts this window accepts: its own, and those an admin placed in
-    ``<data dir>/keys/trusted/*.pub`` (base64 raw Ed25519 keys, one a line; # comments)."""
+    ``<data dir>/keys/trusted/*.pub`` (base64 raw Ed25519 keys or SM2 points, one a line;
+    # comments). Its Ed25519 key stays trusted after a switch to SM2: older receipts still scan."""
     keys = [ws.signer.public_key_b64()]
+    if ws.qr_signer is not ws.signer:
+        keys.append(ws.qr_signer.public_key_b64())
     folder = Path(ws.config.data_dir).joinpath(*TRUSTED_DIR)
     if folder.is_dir():
         for path in sorted(folder.glob("*.pub")):

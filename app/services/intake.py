@@ -24,7 +24,8 @@ from app.domain.text import FieldError, check_phone, clean_text
 from app.domain.workdays import add_working_days
 from app.messages import t
 from app.services.workstation import Workstation
-from app.store.models import Applicant, Case, CaseEvent, ChecklistSnapshot, NumberCounter
+from app.store import audit
+from app.store.models import Applicant, Case, ChecklistSnapshot, NumberCounter
 
 ApplicantKind = Literal["person", "enterprise"]
 TOLERANCE_WORKING_DAYS = 5  # 容缺 materials are promised within this many working days
@@ -421,7 +422,7 @@ class IntakeService:
                     tolerated_until=str(row["tolerated_until"]) if row["tolerated_until"] else None,
                 )
             events.append(_event_row(who, row, lifecycle.EVENT_FOR[d.decision], payload, d.utc))
-        s.execute(CaseEvent.__table__.insert(), events)
+        audit.insert_rows(s, events)  # chained (app.store.audit), in this transaction
         if not print_documents:
             return [Decision(case=None, job_id=None, number=row["number"]) for row in rows]
         from app.services.printing import queue_case_document

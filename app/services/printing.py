@@ -137,8 +137,8 @@ def _new_job(
         doc_kind=doc.kind,
         printer_url=printer_url or ws.config.printer_url,
         profile=profile.name,
-        data=render(doc, profile, ws.signer),
-        text=render_text(doc, profile, ws.signer),
+        data=render(doc, profile, ws.qr_signer),
+        text=render_text(doc, profile, ws.qr_signer),
         state="queued",
         reprint=reprint,
         created_at=now,
@@ -285,7 +285,7 @@ def document_text(ws: Workstation, case: Case, kind: str) -> str:
         return job.text
     from printing.render import render_text
 
-    return render_text(reprint_document(ws, case, kind), _profile(ws), ws.signer)
+    return render_text(reprint_document(ws, case, kind), _profile(ws), ws.qr_signer)
 
 
 def write_preview(ws: Workstation, number: str, kind: str, path: Path | str) -> PrintJob | None:
@@ -308,7 +308,7 @@ def write_preview(ws: Workstation, number: str, kind: str, path: Path | str) -> 
         from printing.render import render
 
         profile = _profile(ws)
-        image = preview_png(render(reprint_document(ws, case, kind), profile, ws.signer), profile)
+        image = preview_png(render(reprint_document(ws, case, kind), profile, ws.qr_signer), profile)
     image.save(Path(path), format="PNG")
     return job
 
@@ -664,7 +664,7 @@ def warm_up(ws: Workstation) -> None:
 
     fonts()
     doc = Document(kind="test", case_number="", office=office_info(ws), issued_at=ws.now())
-    render(doc, _profile(ws), ws.signer)
+    render(doc, _profile(ws), ws.qr_signer)
 
 
 def print_test_page(ws: Workstation, url: str | None = None, *, timeout: float | None = None):
@@ -681,7 +681,7 @@ def print_test_page(ws: Workstation, url: str | None = None, *, timeout: float |
     profile = _profile(ws)
     doc = Document(kind="test", case_number="", office=office_info(ws), issued_at=ws.now())
     delivery = open_printer(target).send(
-        render(doc, profile, ws.signer),
+        render(doc, profile, ws.qr_signer),
         f"test-{uuid.uuid4()}",
         timeout=timeout or _seconds(ws, "printer.stall_timeout", STALL_TIMEOUT),
         confirm=profile.confirm,

@@ -63,7 +63,7 @@ class Workstation:
         from app.store.db import open_store
 
         with self._lock:
-            return open_store(self.config.db_path)
+            return open_store(self.config.db_path, audit_hash=str(self.config.get("audit.hash")))
 
     @cached_property
     def catalogue(self):  # -> forms.catalogue.Catalogue
@@ -87,6 +87,22 @@ class Workstation:
         try:
             return Signer.load_or_create(path)
         except ValueError as exc:  # a damaged key file: say so, never sign with a throwaway key
+            raise ConfigError(t("config.key_unreadable", path=path, error=exc)) from exc
+
+    @cached_property
+    def qr_signer(self):  # -> printing.signing.Signer | Sm2Signer
+        """What signs the receipts' QR codes: the Ed25519 key, or with ``audit.signature = sm2``
+        the SM2 key in keys/workstation-sm2.key (bundles and the hub's registration keep the
+        Ed25519 key: it is the workstation's identity)."""
+        if str(self.config.get("audit.signature")) != "sm2":
+            return self.signer
+        from app.config import ConfigError
+        from printing.signing import Sm2Signer
+
+        path = self.config.data_dir / "keys" / "workstation-sm2.key"
+        try:
+            return Sm2Signer.load_or_create(path)
+        except ValueError as exc:
             raise ConfigError(t("config.key_unreadable", path=path, error=exc)) from exc
 
     def close(self) -> None:

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from app.messages import t
 
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -95,8 +95,9 @@ def backup_before_upgrade(path: Path, version: int) -> Path:
     return target
 
 
-def migrate(path: Path) -> None:
-    """Bring the database at `path` to SCHEMA_VERSION with Alembic."""
+def migrate(path: Path, audit_hash: str | None = None) -> None:
+    """Bring the database at `path` to SCHEMA_VERSION with Alembic (``audit_hash``: the
+    algorithm that chains existing events, migration 0006)."""
     from alembic import command
     from alembic.config import Config as AlembicConfig
 
@@ -106,6 +107,7 @@ def migrate(path: Path) -> None:
     cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
     cfg.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
     cfg.attributes["configure_logger"] = False
+    cfg.attributes["audit_hash"] = audit_hash
     command.upgrade(cfg, "head")
 
 
@@ -114,6 +116,7 @@ class Store:
     path: Path
     read_engine: Engine
     write_engine: Engine
+    audit_hash: str | None = None  # the algorithm new events are chained with (None: the default)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -123,7 +126,8 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: everything inside commits together or not at all."""
-        with Session(self.write_engine, expire_on_commit=False) as session:
+        info = {"audit_hash": self.audit_hash}  # read by app.store.audit
+        with Session(self.write_engine, expire_on_commit=False, info=info) as session:
             with session.begin():
                 yield session
 
@@ -132,8 +136,9 @@ class Store:
         self.write_engine.dispose()
 
 
-def open_store(path: Path) -> Store:
-    """Open (creating or migrating) the store; refuse a database from a newer version."""
+def open_store(path: Path, audit_hash: str | None = None) -> Store:
+    """Open (creating or migrating) the store; refuse a database from a newer version.
+    ``audit_hash``: config audit.hash, the algorithm of the audit chain (None: SM3)."""
     version = schema_version_of(path)
     if version > SCHEMA_VERSION:
         raise StoreError(t("store.newer", path=path, version=version, known=SCHEMA_VERSION))
@@ -142,7 +147,7 @@ def open_store(path: Path) -> Store:
         if version < SCHEMA_VERSION:
             if version > 0:  # an existing store from an older version: keep a copy first
                 backup_before_upgrade(path, version)
-            migrate(path)
+            migrate(path, audit_hash)
     except sqlite3.OperationalError as exc:
         raise StoreError(t("store.cannot_open", path=path, error=exc)) from exc
     except Exception as exc:  # alembic wraps driver errors
@@ -153,4 +158,5 @@ def open_store(path: Path) -> Store:
         path=path,
         read_engine=_make_engine(path, "BEGIN"),
         write_engine=_make_engine(path, "BEGIN IMMEDIATE"),
+        audit_hash=audit_hash,
     )

@@ -100,6 +100,11 @@ class CaseEvent(SQLModel, table=True):
     workstation_id: str
     at: datetime  # wall clock, UTC: for people, never for ordering
     synced_at: datetime | None = None
+    # --- audit chain (issue 8 §2, migration 0006): set only by app.store.audit, NOT NULL in the
+    # table, so an event written past it is refused rather than left out of the chain
+    chain_n: int | None = Field(default=None, unique=True, index=True)  # 1, 2, 3 … in append order
+    chain_prev: str | None = None  # the hash of event n-1 ("" for the first)
+    chain_hash: str | None = None  # "sm3:<hex>" or "sha256:<hex>" (app.domain.audit_chain)
 
 
 class NumberCounter(SQLModel, table=True):

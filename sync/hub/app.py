@@ -140,6 +140,12 @@ class Hub:
                 await run_in_threadpool(self.store.register_key, who.token_hash, key)
             except ValueError:
                 return _error(400, "malformed", "X-Yichuang-Key is not an Ed25519 public key (base64)")
+        qr_key = request.headers.get("x-yichuang-qr-key")
+        if qr_key and who.role == "workstation":
+            try:  # the receipts' SM2 key, trusted on first use like the Ed25519 one
+                await run_in_threadpool(self.store.register_qr_key, who, qr_key)
+            except ValueError as exc:
+                return _error(400, "malformed", str(exc))
         result = await run_in_threadpool(self.store.push, who, events)
         return _zjson(result.to_json())
 
@@ -224,6 +230,31 @@ class Hub:
                 return _error(403, "forbidden", f"office {office} is outside this token's scope")
         days = await run_in_threadpool(self.store.last_numbers, office, ws)
         return _zjson({"v": protocol.VERSION, "office": office, "ws": ws, "days": days})
+
+    async def workstations(self, request: Request) -> Response:
+        """Each workstation with what the hub knows of it and its audit chain state (a back
+        office or hub token, within its offices)."""
+        who = await self._who(request, "backoffice", "hub")
+        if isinstance(who, Response):
+            return who
+        rows = await run_in_threadpool(self.store.workstations, who)
+        return JSONResponse(
+            {"workstations": rows, "broken": sum(r["chain"]["state"] == "broken" for r in rows)}
+        )
+
+    async def verify_receipt(self, request: Request) -> Response:
+        """Is this receipt's QR code genuine? ``?qr=PAYLOAD`` (URL-encoded): checked against the
+        keys (Ed25519 or SM2) registered for the workstation that numbered the case."""
+        who = await self._who(request)
+        if isinstance(who, Response):
+            return who
+        payload = request.query_params.get("qr", "")
+        if not payload or len(payload) > 2048:
+            return _error(400, "malformed", "qr (the receipt's QR payload, 1..2048 characters) is required")
+        out = await run_in_threadpool(self.store.verify_receipt, payload)
+        if "office" in out and not who.may_read_office(out["office"]):
+            return _error(403, "forbidden", f"office {out['office']} is outside this token's scope")
+        return JSONResponse(out)
 
     async def case_event(self, request: Request) -> Response:
         who = await self._who(request, "backoffice")
@@ -507,6 +538,8 @@ def create_app(store: HubStore, data_dir: Path) -> Starlette:
         Route("/api/v1/calendar", hub.calendar, methods=["GET"]),
         Route("/api/v1/cases", hub.cases, methods=["GET"]),
         Route("/api/v1/numbers", hub.numbers, methods=["GET"]),
+        Route("/api/v1/workstations", hub.workstations, methods=["GET"]),
+        Route("/api/v1/receipts/verify", hub.verify_receipt, methods=["GET"]),
         Route("/api/v1/cases/{number}", hub.case, methods=["GET"]),
         Route("/api/v1/cases/{number}/events", hub.case_event, methods=["POST"]),
         Route("/api/v1/operators", hub.operators, methods=["GET"]),

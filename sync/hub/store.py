@@ -42,6 +42,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.domain import case_state as cs
 from sync import protocol
+from sync.hub import audit_store
 
 HUB_SCHEMA = 2  # 2: token life cycle (expiry, revocation, last use); attachments per office
 ROLES = ("workstation", "backoffice", "hub")
@@ -707,6 +708,8 @@ class HubStore:
                     continue
                 seen[e.id] = e
                 by_case.setdefault(e.case, []).append(e)
+            if who.role == "workstation":  # (a hub forwards events its county has checked)
+                audit_store.check_push(c, [e for e in events if who.may_author(e.office, e.ws)], utcnow())
             if not by_case:
                 res.last_seq = int(self.meta("seq", c) or 0)
                 return res
@@ -1232,6 +1235,80 @@ class HubStore:
                 "events": c.execute(select(func.count()).select_from(event_t)).scalar(),
                 "seq": int(self.meta("seq", c) or 0),
             }
+
+    def workstations(self, who: Principal) -> list[dict]:
+        """Each workstation the hub knows (by its tokens or its chain) within ``who``'s offices:
+        its tokens' names and last use, its cases, and its audit chain state (audit_store)."""
+        out: dict[tuple[str, str], dict] = {}
+
+        def entry(office: str, ws: str) -> dict:
+            return out.setdefault(
+                (office, ws),
+                {
+                    "office": office,
+                    "ws": ws,
+                    "names": [],
+                    "tokens": 0,
+                    "active_tokens": 0,
+                    "key_registered": False,
+                    "last_seen": "",
+                    "cases": 0,
+                    "chain": {"state": audit_store.UNCHAINED, "links": 0, "breaks": 0, "first_break": None},
+                },
+            )
+
+        now = datetime.now(UTC)
+        with self.ro() as c:
+            for r in c.execute(select(token_t).where(token_t.c.role == "workstation")):
+                if not who.may_read_office(r.office):
+                    continue
+                w = entry(r.office, r.ws)
+                w["tokens"] += 1
+                if not r.revoked_at and not _expired(r.expires_at, now):
+                    w["active_tokens"] += 1
+                if r.name and r.name not in w["names"]:
+                    w["names"].append(r.name)
+                w["key_registered"] = w["key_registered"] or bool(r.public_key)
+                w["last_seen"] = max(w["last_seen"], r.last_used_at or "")
+            for (office, ws), chain in audit_store.chain_states(c).items():
+                if who.may_read_office(office):
+                    w = entry(office, ws)
+                    w["chain"] = chain
+                    w["last_seen"] = max(w["last_seen"], chain["last_push_at"] or "")
+            for office, ws, n in c.execute(
+                select(case_t.c.office, case_t.c.ws, func.count()).group_by(case_t.c.office, case_t.c.ws)
+            ):
+                if (office, ws) in out:
+                    out[(office, ws)]["cases"] = n
+        return [out[k] for k in sorted(out)]
+
+    def register_qr_key(self, who: Principal, header: str) -> bool:
+        """A workstation's SM2 receipt key, trusted on first use (audit_store.register_qr_key)."""
+        with self.tx() as c:
+            return audit_store.register_qr_key(c, who.token_hash, who.office, who.ws, header, utcnow())
+
+    def verify_receipt(self, payload: str) -> dict:
+        """A receipt's QR payload checked against the keys of the workstation that numbered it."""
+        from app.domain.numbering import parse_case_number
+
+        try:
+            num = parse_case_number(payload.split("n=", 1)[1].split("&", 1)[0]) if "n=" in payload else None
+        except ValueError:
+            num = None
+        with self.ro() as c:
+            ed = []
+            if num is not None:
+                ed = list(
+                    c.execute(
+                        select(token_t.c.public_key).where(
+                            token_t.c.role == "workstation",
+                            token_t.c.office == num.office,
+                            token_t.c.ws == num.workstation,
+                            token_t.c.public_key != "",
+                        )
+                    ).scalars()
+                )
+            return audit_store.verify_receipt(c, payload, ed)
 
     # --- forwarding (county -> province) ---------------------------------------------------------------
     def forward_batch(self, limit: int = 500) -> tuple[int, list[protocol.WireEvent]]:

@@ -15,6 +15,7 @@ BENCHES = [
     "tests.bench.bench_scanner",
     "tests.bench.bench_courier",
     "tests.bench.bench_login",
+    "tests.bench.bench_audit",
 ]
 
 if __name__ == "__main__":

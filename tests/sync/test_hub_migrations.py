@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, insert, select, text
 
+from sync.hub.audit_store import md as audit_md
 from sync.hub.migrations.env_config import VERSION_TABLE, alembic_config
 from sync.hub.store import (
     HUB_SCHEMA,
@@ -49,7 +50,7 @@ def _all_tables():
     from sync.hub.operator_store import omd
 
     combined = MetaData()
-    for meta in (md, omd):
+    for meta in (md, omd, audit_md):
         for table in meta.tables.values():
             table.to_metadata(combined)
     return combined

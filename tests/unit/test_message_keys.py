@@ -306,6 +306,8 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         # operators: roles and the actions a role may be refused (app.domain.roles)
         ("role.", ""): set(roles.ROLES) | {"demo"},
         ("action.", ""): set(roles.ACTIONS),
+        # `audit verify`: what differs at a broken link (app.domain.audit_chain)
+        ("audit.problem_", ""): {"content", "link", "sequence", "algorithm", "case", "fork", "missing"},
     }
 
 

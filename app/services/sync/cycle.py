@@ -66,8 +66,15 @@ def client_for(ws) -> HubClient:
         str(ws.config.get("hub.url") or ""),
         str(ws.config.get("hub.token") or ""),
         verify=verify,
-        push_headers={"X-Yichuang-Key": ws.signer.public_key_b64()},
+        push_headers={"X-Yichuang-Key": ws.signer.public_key_b64(), **_qr_key_header(ws)},
     )
+
+
+def _qr_key_header(ws) -> dict[str, str]:
+    """The receipts' SM2 key, when they are signed with SM2: the hub registers it on first use
+    and verifies those receipts against it (GET /api/v1/receipts/verify)."""
+    qr = ws.qr_signer
+    return {"X-Yichuang-Qr-Key": f"{qr.alg}:{qr.public_key_b64()}"} if qr is not ws.signer else {}
 
 
 def run_cycle(

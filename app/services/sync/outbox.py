@@ -15,7 +15,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from app.domain import audit_chain
 from app.domain import case_state as cs
+from app.store import audit
 from app.store.models import Case, CaseEvent
 from app.store.sync_models import SyncConflict, SyncEvent, SyncState
 from sync import protocol
@@ -29,9 +31,7 @@ def _now() -> datetime:
 
 
 def _iso(dt: datetime) -> str:
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).isoformat(timespec="milliseconds")
+    return audit_chain.iso_at(dt)  # the chain hashes this very text
 
 
 # --- key/value state ------------------------------------------------------------------------------
@@ -106,6 +106,7 @@ def case_events(s, case_id: int) -> list[cs.Event]:
 
 
 def wire(ev: CaseEvent, lc: int) -> dict[str, Any]:
+    """The event as it travels, with its audit chain link (n, prev, hash: the hub checks them)."""
     return {
         "id": ev.event_id,
         "case": ev.case_number,
@@ -116,6 +117,9 @@ def wire(ev: CaseEvent, lc: int) -> dict[str, Any]:
         "office": ev.office_code,
         "ws": ev.workstation_id,
         "at": _iso(ev.at),
+        "n": ev.chain_n,
+        "prev": ev.chain_prev,
+        "hash": ev.chain_hash,
     }
 
 
@@ -348,7 +352,8 @@ def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime 
                 at = datetime.fromisoformat(e.at)
             except ValueError:
                 at = now
-            s.add(
+            audit.add(
+                s,
                 CaseEvent(
                     event_id=e.id,
                     case_id=case.id,
@@ -360,7 +365,7 @@ def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime 
                     workstation_id=e.ws,
                     at=at,
                     synced_at=now,
-                )
+                ),
             )
             s.add(
                 SyncEvent(

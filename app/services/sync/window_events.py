@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.domain import case_state as cs
 from app.messages import t
 from app.services.sync import outbox
+from app.store import audit
 from app.store.models import Case, CaseEvent
 
 
@@ -45,7 +46,7 @@ def record(ws, number: str, kind: str, payload: dict | None = None, also=None) -
             workstation_id=ws.workstation_id,
             at=utc,
         )
-        s.add(ev)
+        audit.add(s, ev)
         if also is not None:
             also(s)
         s.flush()

@@ -91,7 +91,9 @@ class TimelineScreen(Screen):
         if "?" in number or "n=" in number:  # the receipt's QR code: signed query URL
             from printing.signing import parse_payload, verify_payload
 
-            if not verify_payload(number, ws.signer.public_key_b64()):
+            if not any(
+                verify_payload(number, k) for k in {ws.signer.public_key_b64(), ws.qr_signer.public_key_b64()}
+            ):
                 self._ui(self._not_found, t("timeline.qr_unverified"))
                 return
             number = parse_payload(number).get("n", "")

@@ -1,0 +1,301 @@
+"""The hub's view of each workstation's audit chain (hub migration h0004; docs/audit-chain.md).
+
+Every pushed event of a workstation carries its link (``n``, ``prev``, ``hash``). In the push's
+own transaction the hub recomputes the hash from the content it received (the rule of
+app.domain.audit_chain), checks it against the link before and after it that it already holds
+(batches may arrive out of order, refused and set-aside events never arrive, pulled events are
+never sent back: a missing neighbour is a gap, not a break), and keeps the link. A break is
+recorded on the workstation's chain state and the events are applied all the same: the hub
+keeps working, the back office sees the flag (``GET /api/v1/workstations``).
+
+Events without a link (a window older than the chain) are accepted; the workstation's state
+stays ``unchained`` until its first linked event, and an unlinked event after that is a break.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+
+from app.domain import audit_chain as ac
+from sync import protocol
+
+md = MetaData()  # its own: the hub's create_all of old databases must not make these (h0004 does)
+link_t = Table(
+    "hub_chain_link",
+    md,
+    Column("office", String(12), primary_key=True),
+    Column("ws", String(4), primary_key=True),
+    Column("n", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_id", String(36), nullable=False),
+    Column("prev", String(80), nullable=False),
+    Column("hash", String(80), nullable=False),
+    Column("received_at", String(40), nullable=False),
+)
+state_t = Table(
+    "hub_chain_state",
+    md,
+    Column("office", String(12), primary_key=True),
+    Column("ws", String(4), primary_key=True),
+    Column("state", String(12), nullable=False),  # ok | broken | unchained
+    Column("links", BigInteger, nullable=False, default=0),
+    Column("unchained", BigInteger, nullable=False, default=0),  # events that came without a link
+    Column("top_n", BigInteger, nullable=False, default=0),
+    Column("top_hash", String(80), nullable=False, default=""),
+    Column("breaks", Integer, nullable=False, default=0),
+    Column("first_break", Text, nullable=False, default=""),  # JSON, app.domain.audit_chain.Break + at
+    Column("last_push_at", String(40), nullable=False, default=""),
+)
+
+OK, BROKEN, UNCHAINED = "ok", "broken", "unchained"
+
+
+def _wire(e: protocol.WireEvent) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "case": e.case,
+        "kind": e.kind,
+        "actor": e.actor,
+        "office": e.office,
+        "ws": e.ws,
+        "at": e.at,
+        "p": e.p,
+    }
+
+
+def check_push(c: Connection, events: Iterable[protocol.WireEvent], now: str) -> None:
+    """Check and keep the links of one push's events (all of one workstation's authorship,
+    already checked against the token) in the push's transaction."""
+    by_ws: dict[tuple[str, str], list[protocol.WireEvent]] = {}
+    for e in events:
+        by_ws.setdefault((e.office, e.ws), []).append(e)
+    for (office, ws), evs in by_ws.items():
+        _check_ws(c, office, ws, evs, now)
+
+
+def _check_ws(c: Connection, office: str, ws: str, evs: list[protocol.WireEvent], now: str) -> None:
+    where = and_(state_t.c.office == office, state_t.c.ws == ws)
+    row = c.execute(select(state_t).where(where)).first()
+    st: dict[str, Any] = (
+        dict(row._mapping)
+        if row is not None
+        else {
+            "office": office,
+            "ws": ws,
+            "state": UNCHAINED,
+            "links": 0,
+            "unchained": 0,
+            "top_n": 0,
+            "top_hash": "",
+            "breaks": 0,
+            "first_break": "",
+            "last_push_at": "",
+        }
+    )
+    wanted = {m for e in evs if e.n for m in (e.n - 1, e.n, e.n + 1)}
+    held: dict[int, Any] = {}
+    ns = sorted(wanted)
+    for i in range(0, len(ns), 500):
+        for r in c.execute(
+            select(link_t.c.n, link_t.c.event_id, link_t.c.prev, link_t.c.hash).where(
+                link_t.c.office == office, link_t.c.ws == ws, link_t.c.n.in_(ns[i : i + 500])
+            )
+        ):
+            held[r.n] = r
+    new_links: list[dict] = []
+
+    def brk(e: protocol.WireEvent, problem: str, expected: str, found: str) -> None:
+        st["breaks"] += 1
+        if not st["first_break"]:
+            b = ac.Break(e.n, 0, e.id, e.n, problem, expected, found)
+            st["first_break"] = json.dumps({**b.to_json(), "case": e.case, "at": now}, ensure_ascii=False)
+        st["state"] = BROKEN
+
+    for e in sorted(evs, key=lambda e: e.n):
+        if not e.n:
+            st["unchained"] += 1
+            if st["links"]:  # a chained window stopped sending links: a break, never a silent gap
+                brk(e, ac.MISSING, "n/prev/hash", "")
+            continue
+        have = held.get(e.n)
+        if have is not None:
+            if have.event_id != e.id or have.hash != e.hash:
+                brk(e, ac.FORK, f"{have.event_id} {have.hash}", f"{e.id} {e.hash}")
+            continue  # the same link again (a resent batch): nothing new
+        alg = ac.algorithm_of(e.hash)
+        if alg not in ac.ALGORITHMS:
+            brk(e, ac.ALGORITHM, "|".join(ac.ALGORITHMS), alg)
+        else:
+            computed = ac.link(alg, e.prev, ac.wire_canonical(e.n, _wire(e)))
+            if computed != e.hash:
+                brk(e, ac.CONTENT, computed, e.hash)
+        before = held.get(e.n - 1)
+        if e.n == 1 and e.prev != ac.GENESIS:
+            brk(e, ac.LINK, ac.GENESIS, e.prev)
+        elif before is not None and before.hash != e.prev:
+            brk(e, ac.LINK, before.hash, e.prev)
+        after = held.get(e.n + 1)
+        if after is not None and after.prev != e.hash:
+            brk(e, ac.LINK, e.hash, after.prev)
+        link = {
+            "office": office,
+            "ws": ws,
+            "n": e.n,
+            "event_id": e.id,
+            "prev": e.prev,
+            "hash": e.hash,
+            "received_at": now,
+        }
+        new_links.append(link)
+        held[e.n] = _Held(e.n, e.id, e.prev, e.hash)
+        st["links"] += 1
+        if e.n > st["top_n"]:
+            st["top_n"], st["top_hash"] = e.n, e.hash
+        if st["state"] == UNCHAINED:
+            st["state"] = OK
+    if new_links:
+        c.execute(insert(link_t), new_links)
+    st["last_push_at"] = now
+    if row is None:
+        c.execute(insert(state_t), st)
+    else:
+        c.execute(
+            update(state_t).where(where).values(**{k: v for k, v in st.items() if k not in ("office", "ws")})
+        )
+
+
+class _Held:
+    __slots__ = ("n", "event_id", "prev", "hash")
+
+    def __init__(self, n: int, event_id: str, prev: str, hash: str) -> None:  # noqa: A002
+        self.n, self.event_id, self.prev, self.hash = n, event_id, prev, hash
+
+
+def chain_states(c: Connection) -> dict[tuple[str, str], dict[str, Any]]:
+    out = {}
+    for r in c.execute(select(state_t)):
+        out[(r.office, r.ws)] = {
+            "state": r.state,
+            "links": r.links,
+            "unchained_events": r.unchained,
+            "last_n": r.top_n,
+            "last_hash": r.top_hash,
+            "breaks": r.breaks,
+            "first_break": json.loads(r.first_break) if r.first_break else None,
+            "last_push_at": r.last_push_at,
+        }
+    return out
+
+
+# --- receipts' QR keys (SM2; the Ed25519 key stays on the token, sync.hub.store) ---------------------
+qr_key_t = Table(
+    "hub_qr_key",
+    md,
+    Column("token_hash", String(64), primary_key=True),
+    Column("alg", String(10), primary_key=True),
+    Column("office", String(12), nullable=False),
+    Column("ws", String(4), nullable=False),
+    Column("key_id", String(12), nullable=False),
+    Column("public_key", String(120), nullable=False),  # standard base64 of the uncompressed point
+    Column("registered_at", String(40), nullable=False),
+)
+
+
+def register_qr_key(c: Connection, token_hash: str, office: str, ws: str, header: str, now: str) -> bool:
+    """Trust on first use, like the Ed25519 key: the first ``sm2:BASE64`` key a workstation's
+    token sends is the one its receipts are checked against (a new token may bring a new one).
+    ValueError for a malformed key; False when this token already has one."""
+    import base64
+
+    from printing.signing import SM2, key_alg, key_id
+
+    alg, _, b64 = header.strip().partition(":")
+    try:
+        raw = base64.b64decode(b64, validate=True)
+    except ValueError:
+        raise ValueError("X-Yichuang-Qr-Key is not base64") from None
+    if alg != SM2 or key_alg(raw) != SM2 or not _on_curve(raw):
+        raise ValueError("X-Yichuang-Qr-Key is not sm2:<base64 of an uncompressed SM2 point>")
+    have = c.execute(
+        select(qr_key_t.c.public_key).where(qr_key_t.c.token_hash == token_hash, qr_key_t.c.alg == alg)
+    ).first()
+    if have is not None:
+        return False
+    c.execute(
+        insert(qr_key_t).values(
+            token_hash=token_hash,
+            alg=alg,
+            office=office,
+            ws=ws,
+            key_id=key_id(raw),
+            public_key=base64.b64encode(raw).decode("ascii"),
+            registered_at=now,
+        )
+    )
+    return True
+
+
+def _on_curve(raw: bytes) -> bool:
+    import gmalg
+
+    try:
+        return bool(gmalg.SM2(pk=raw).verify_pk(raw))
+    except Exception:  # noqa: BLE001  gmalg's errors for garbage
+        return False
+
+
+def verify_receipt(c: Connection, payload: str, ed25519_keys: list[str]) -> dict[str, Any]:
+    """Whether a receipt's QR payload was signed by a key registered for the workstation that
+    numbered its case (Ed25519 from its tokens, SM2 from hub_qr_key)."""
+    from app.domain.numbering import parse_case_number
+    from printing.signing import ED25519, parse_payload, verify_payload
+
+    try:
+        fields = parse_payload(payload)
+        number = parse_case_number(fields.get("n", ""))
+    except ValueError:
+        return {"valid": False, "reason": "malformed"}
+    out: dict[str, Any] = {
+        "case": str(number),
+        "office": number.office,
+        "ws": number.workstation,
+        "alg": fields.get("a", ED25519),
+        "key": fields.get("k", ""),
+    }
+    if str(number) != fields.get("n"):
+        return {**out, "valid": False, "reason": "bad_number"}
+    if not fields.get("s"):
+        return {**out, "valid": False, "reason": "unsigned"}
+    keys = list(ed25519_keys) + list(
+        c.execute(
+            select(qr_key_t.c.public_key).where(
+                qr_key_t.c.office == number.office, qr_key_t.c.ws == number.workstation
+            )
+        ).scalars()
+    )
+    import base64
+
+    from printing.signing import key_id
+
+    matching = [k for k in keys if key_id(base64.b64decode(k)) == fields.get("k")]
+    if not matching:
+        return {**out, "valid": False, "reason": "unknown_key"}
+    if any(verify_payload(payload, k) for k in matching):
+        return {**out, "valid": True}
+    return {**out, "valid": False, "reason": "bad_signature"}
