@@ -128,3 +128,35 @@ async def test_pickup_and_returning_applicant_show_masked_numbers(ws):
         await wait_for(pilot, lambda: "张秀英" in on_screen(app))
         text = on_screen(app)
         assert APPLICANT_ID[:6] + "*" * 8 + APPLICANT_ID[-4:] in text and APPLICANT_ID not in text
+
+
+def test_the_unmask_record_reaches_the_hub(tmp_path):
+    from app.services.cases import record_unmask
+    from app.services.sync.runner import SyncRunner
+    from tests.sync.conftest import HubProcess, make_workstation
+
+    hub = HubProcess(tmp_path / "hub").start()
+    try:
+        ws = make_workstation(tmp_path / "ws", hub.url, hub.token("workstation", "320724100", "01"))
+        number = accept_case(ws).case.number
+        before = case_row(ws, number)
+        record_unmask(ws, number, screen="case_detail")
+        report = SyncRunner(ws).cycle()
+        assert report.ok, report.error
+        assert outbox_waiting(ws) == [] and SyncRunner(ws).status().refused == []
+        assert case_row(ws, number)[:2] == before[:2]  # state and revision as they were
+        ws.close()
+        st = hub.store()
+        try:
+            from sync.hub.store import event_t
+
+            with st.engine.connect() as c:
+                rows = c.execute(
+                    select(event_t.c.kind, event_t.c.actor).where(event_t.c.case_number == number)
+                )
+                kinds = {kind: actor for kind, actor in rows}
+        finally:
+            st.close()
+        assert kinds.get("case.unmasked") == ws.clerk
+    finally:
+        hub.stop()
