@@ -538,6 +538,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "注意：此备份仍是未加密的，请确认后删除：{path}",
         "Note: this backup is not encrypted; delete it once you are sure: {path}",
     ),
+    "doctor.db_encrypted": ("数据库已加密存储（SQLCipher）", "The store is encrypted at rest (SQLCipher)"),
+    "doctor.db_not_encrypted": ("数据库未加密存储", "The store is not encrypted at rest"),
+    "doctor.db_encrypt_how": (
+        "含个人信息的办公电脑宜加密：关闭窗口程序后运行 yichuang db encrypt",
+        "An office PC holding personal data should encrypt it: close the window, then run yichuang db encrypt",
+    ),
     "cli.db": ("数据库（加密）", "the store (encryption)"),
     "cli.db_encrypt": (
         "把数据库转换为加密存储（SQLCipher）；密钥存本机密钥环，无密钥环时用口令",

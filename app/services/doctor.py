@@ -218,6 +218,16 @@ def check_database(ws: Workstation) -> list[Finding]:
                 {"path": str(path), "problems": rows},
             )
         )
+    encrypted = is_encrypted(path)
+    out.append(
+        Finding(
+            "ok" if encrypted else "info",
+            "database.encryption",
+            t("doctor.db_encrypted") if encrypted else t("doctor.db_not_encrypted"),
+            "" if encrypted else t("doctor.db_encrypt_how"),
+            {"encrypted": encrypted},
+        )
+    )
     data = {"version": version, "known": known}
     if version == known:
         out.append(Finding("ok", "database.schema", t("doctor.schema_ok", version=version), "", data))

@@ -82,6 +82,10 @@ def resolve_key(config, prompt: Callable[[str], str] | None = None, *, force: bo
         return passphrase_key(env)
     if prompt is not None:
         given = prompt(t("db.passphrase_prompt"))
+        new_store = not config.db_path.exists() or config.db_path.stat().st_size == 0
+        if given and new_store and prompt(t("db.passphrase_again")) != given:
+            # a new store is made with this passphrase: a typo would lock it for good
+            raise StoreError(t("db.passphrase_mismatch"))
         if given:
             return passphrase_key(given)
     raise StoreError(t("db.no_key", env=ENV_PASSPHRASE))
