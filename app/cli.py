@@ -120,6 +120,7 @@ def _register_plugins(sub, add) -> None:
     from app.cli_audit import register as register_audit
     from app.cli_backup import register as register_backup
     from app.cli_courier import register as register_courier
+    from app.cli_db import register as register_db
     from app.cli_doctor import register as register_doctor
     from app.cli_operators import register as register_operators
     from app.cli_sync import register as register_sync
@@ -132,6 +133,7 @@ def _register_plugins(sub, add) -> None:
     register_courier(sub, add)
     register_operators(sub, add)
     register_audit(sub, add)
+    register_db(sub, add)
 
 
 def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
@@ -202,10 +204,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _choose_language(argv)
         args = build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_run)
+    from app.crashlog import install_log_redaction
+    from app.domain.masking import redact
+
+    install_log_redaction()
     try:
         return func(args) or 0
     except CommandError as exc:
-        print(f"yichuang: {exc}", file=sys.stderr)
+        print(f"yichuang: {redact(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -219,9 +225,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.store.db import StoreError
 
         if isinstance(exc, (ConfigError, StoreError)):
-            print(f"yichuang: {exc}", file=sys.stderr)
+            print(f"yichuang: {redact(str(exc))}", file=sys.stderr)
             return 1
-        raise
+        # An unexpected failure: its traceback, as Python would print it, secrets masked.
+        from app.crashlog import redacted_traceback
+
+        sys.stderr.write(redacted_traceback(exc))
+        return 1
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -264,6 +274,8 @@ def cmd_run(args) -> int:
     # the time to the clerk's first answer; the app enables it again once that is shown.
     gc.disable()
     ws = _workstation(args)
+    if ws.config.get("store.encrypted"):
+        _unlock_store(ws)  # in the terminal, before the window takes it over
 
     from app.crashlog import run_app
     from app.ui.app import YichuangApp
@@ -274,6 +286,22 @@ def cmd_run(args) -> int:
         )
     finally:
         ws.close()
+
+
+def _unlock_store(ws, tries: int = 3) -> None:
+    """The encrypted store's key, checked against the store: a wrong passphrase is asked
+    again (up to `tries` times), then the start is refused with the reason."""
+    from app.store.db import StoreError, schema_version_of
+
+    for attempt in range(tries):
+        try:
+            schema_version_of(ws.config.db_path, ws.db_key)
+            return
+        except StoreError as exc:
+            ws.__dict__.pop("db_key", None)
+            if attempt == tries - 1 or not sys.stdin.isatty():
+                raise CommandError(str(exc)) from None
+            print(f"yichuang: {exc}", file=sys.stderr)
 
 
 def cmd_scans(args) -> int:
@@ -399,6 +427,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def cmd_case_show(args) -> int:
+    from app.domain.masking import mask_applicant_id, mask_phone
     from app.services.cases import CaseService, detail_to_dict
 
     ws = _workstation(args)
@@ -421,8 +450,8 @@ def cmd_case_show(args) -> int:
         f"  {t('cases.col_subject')}: {_v(c.subject_name)} ({_v(c.subject_code)}) · {_v(c.catalogue_version)}"
     )
     print(
-        f"  {t('cases.col_applicant')}: {_v(c.applicant_name)}  {_v(c.applicant_id_number)}"
-        f"  {_v(c.applicant_phone)}"
+        f"  {t('cases.col_applicant')}: {_v(c.applicant_name)}"
+        f"  {_v(mask_applicant_id(c.applicant_id_number, c.applicant_kind))}  {_v(mask_phone(c.applicant_phone))}"
     )
     if c.due_date:
         print(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.domain.masking import mask_secret, register_secret
 from app.messages import t
 
 CONFIG_FILE = "config.toml"
@@ -34,6 +35,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "scanner": {"inbox": "", "max_mb": 50},
     "courier": {"patterns": "", "prefix": "", "suffix": "", "terminator": "enter"},
     "audit": {"hash": "sm3", "signature": "ed25519"},
+    "store": {"encrypted": False},
 }
 
 # Settings never printed in clear (`config get` shows them masked, errors never quote them).
@@ -63,6 +65,8 @@ HEADER = """\
 # courier.terminator enter or tab: the key the scanner sends after a code.
 # audit.hash       sm3 (GB/T 32905, default) or sha256: the hash chaining new events (audit verify).
 # audit.signature  ed25519 (default) or sm2: the signature of the receipt's QR code.
+# store.encrypted  true: the store is a SQLCipher database (turned on by `yichuang db encrypt`);
+#                  its key is in the OS keyring or asked at start, never in this file.
 """
 
 
@@ -99,7 +103,7 @@ def ensure_writable(data_dir: Path) -> None:
 @dataclass
 class Config:
     data_dir: Path
-    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    values: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)  # hub.token is in here
 
     # --- typed accessors used across the app -------------------------------------------
     @property
@@ -148,7 +152,12 @@ class Config:
         section, name = _split(key)
         if section not in DEFAULTS or name not in DEFAULTS[section]:
             raise ConfigError(t("config.unknown_key", setting=key, known=", ".join(known_keys())))
-        self.values.setdefault(section, {})[name] = _validate(key, value)
+        value = _validate(key, value)
+        if key == "store.encrypted":
+            value = _store_encrypted(self, value)
+        if key in SECRET_KEYS:
+            register_secret(str(value))
+        self.values.setdefault(section, {})[name] = value
 
     def save(self) -> None:
         import tomli_w
@@ -159,11 +168,21 @@ class Config:
         os.replace(tmp, path)
 
 
-def mask_secret(value: str) -> str:
-    """First 4 characters and ****; a short secret shows nothing of itself ("" stays "")."""
-    if not value:
-        return ""
-    return (value[:4] if len(value) >= 12 else "") + "****"
+def _store_encrypted(config: Config, value: str) -> bool:
+    """store.encrypted follows the file: a plain store is converted by `db encrypt` (which
+    turns this on), and an encrypted one is never declared plain."""
+    from app.store.cipher import is_encrypted
+
+    wanted = value.lower() in ("true", "on", "yes", "1")
+    if not wanted and value.lower() not in ("false", "off", "no", "0"):
+        raise ConfigError(t("config.invalid", setting="store.encrypted", error="true / false"))
+    db = config.db_path
+    has_data = db.exists() and db.stat().st_size > 0
+    if wanted and has_data and not is_encrypted(db):
+        raise ConfigError(t("db.use_encrypt_command"))
+    if not wanted and has_data and is_encrypted(db):
+        raise ConfigError(t("db.cannot_turn_off"))
+    return wanted
 
 
 def known_keys() -> list[str]:
@@ -305,6 +324,8 @@ def load_config(data_dir: Path, *, create: bool = True) -> Config:
                     if name in values[section]:
                         values[section][name] = v
     config = Config(data_dir=data_dir, values=values)
+    for key in SECRET_KEYS:  # whatever prints or logs later, these never get out in clear
+        register_secret(str(config.get(key) or ""))
     if create and not path.exists():
         config.save()
     return config

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app import __version__
+from app.domain.masking import redact
 
 
 def write_crash_log(data_dir: Path, error: BaseException, when: datetime | None = None) -> Path:
@@ -36,8 +37,43 @@ def write_crash_log(data_dir: Path, error: BaseException, when: datetime | None 
         f"python {platform.python_version()} on {platform.platform()}\n"
         f"argv {sys.argv!r}\n\n"
     )
-    path.write_text(header + text, encoding="utf-8", errors="backslashreplace")
+    # argv and the exception's words may hold hub.token or a password: redacted, always.
+    path.write_text(redact(header + text), encoding="utf-8", errors="backslashreplace")
     return path
+
+
+def redacted_traceback(error: BaseException) -> str:
+    """The traceback of `error` as text, with every known secret masked."""
+    return redact("".join(traceback.format_exception(type(error), error, error.__traceback__)))
+
+
+_installed = False
+
+
+def install_log_redaction() -> None:
+    """Every log record, from any logger, has known secrets masked in its message and its
+    traceback before any handler sees it (a record factory: loggers' own filters would miss
+    records that propagate)."""
+    global _installed
+    if _installed:
+        return
+    import logging
+
+    make = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs):
+        record = make(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string is the handler's to report, as before
+            return record
+        record.msg, record.args = redact(message), None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redacted_traceback(record.exc_info[1]).rstrip("\n")
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _installed = True
 
 
 def run_app(app, data_dir: Path, **run_kw) -> int:
@@ -53,6 +89,27 @@ def run_app(app, data_dir: Path, **run_kw) -> int:
         _report(write_crash_log(data_dir, error))
         return code or 1
     return code
+
+
+def fatal_error_renderable(console, error: BaseException | None):
+    """What the window prints when it stops on an unexpected error: the traceback without
+    local variables (they hold applicants' data, tokens, typed passwords), secrets masked
+    in the exception's words before they are laid out (a wrapped line cannot split one)."""
+    from rich.segment import Segment, Segments
+    from rich.traceback import Traceback
+
+    if error is None:
+        error = sys.exc_info()[1]
+    if error is None:
+        return Segments([])
+    trace = Traceback.extract(type(error), error, error.__traceback__, show_locals=False)
+    for stack in trace.stacks:
+        stack.exc_value = redact(stack.exc_value)
+        stack.notes = [redact(n) for n in stack.notes]
+    tb = Traceback(trace, width=None)
+    return Segments(
+        [Segment(redact(seg.text), seg.style, seg.control) for seg in console.render(tb, console.options)]
+    )
 
 
 def _report(path: Path) -> None:

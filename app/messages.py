@@ -602,6 +602,112 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "In the print queue (F12): F6 if the paper came out, F5 to send again if not",
     ),
     # --- personal data: masking, unmasking, encryption at rest (issue 8 §3) ---------------
+    "key.unmask": ("显示完整号码", "Show full numbers"),
+    "unmask.shown": (
+        "已显示完整证件号码和电话（已记录查看）；F10 或离开本屏即隐藏",
+        "Full ID and phone numbers shown (the viewing is recorded); F10 or leaving hides them",
+    ),
+    "unmask.failed": (
+        "未能记录查看，号码不显示：{error}",
+        "Could not record the viewing; numbers stay hidden: {error}",
+    ),
+    "event.case.unmasked": ("查看完整号码", "full numbers viewed"),
+    "db.wrong_key": (
+        "无法打开数据库 {path}：密钥或口令不对（或该文件不是本系统的加密数据库）",
+        "Cannot open the store {path}: wrong key or passphrase (or not an encrypted store of ours)",
+    ),
+    "db.encrypted_no_key": (
+        "数据库 {path} 已加密，但设置 store.encrypted 未开启：请开启后输入口令",
+        "The store {path} is encrypted but store.encrypted is off: turn it on and give the passphrase",
+    ),
+    "db.not_encrypted": (
+        "数据库 {path} 未加密，但设置 store.encrypted 已开启：请运行 yichuang db encrypt 转换",
+        "The store {path} is not encrypted but store.encrypted is on: run yichuang db encrypt to convert it",
+    ),
+    "db.no_key": (
+        "数据库已加密，但没有密钥：本机密钥环中没有，也没有口令（在终端中启动以输入口令，或设置环境变量 {env}）",
+        "The store is encrypted but no key was found: none in this PC's keyring and no passphrase (start in a terminal to type it, or set {env})",
+    ),
+    "db.passphrase_prompt": ("数据库口令：", "Store passphrase: "),
+    "db.passphrase_new": ("新的数据库口令：", "New store passphrase: "),
+    "db.passphrase_again": ("再输入一次：", "Again: "),
+    "db.passphrase_mismatch": (
+        "两次输入的口令不一致，未做任何更改",
+        "The passphrases differ; nothing was changed",
+    ),
+    "db.passphrase_short": (
+        "口令至少 {n} 个字符，未做任何更改",
+        "The passphrase needs at least {n} characters; nothing was changed",
+    ),
+    "db.passphrase_needed": (
+        "本机没有密钥环：需要口令（在终端中运行以输入，或设置环境变量 {env}），未做任何更改",
+        "No keyring on this PC: a passphrase is needed (run in a terminal to type it, or set {env}); nothing was changed",
+    ),
+    "db.encrypt_no_store": ("没有可加密的数据库：{path}", "No store to encrypt: {path}"),
+    "db.encrypt_already": (
+        "数据库 {path} 已经加密，未做任何更改",
+        "The store {path} is already encrypted; nothing was changed",
+    ),
+    "db.encrypt_busy": (
+        "数据库 {path} 正在使用（窗口程序未关闭？）：请先关闭再加密，未做任何更改",
+        "The store {path} is in use (is the window still open?): close it first; nothing was changed",
+    ),
+    "db.encrypt_unsound": (
+        "数据库 {path} 检查未通过（{error}），不能加密：请先从备份恢复，未做任何更改",
+        "The store {path} failed its check ({error}) and cannot be encrypted: restore a backup first; nothing was changed",
+    ),
+    "db.encrypt_copy_failed": (
+        "未能做出可靠的备份副本 {path}，未做任何更改",
+        "Could not make a verified copy {path}; nothing was changed",
+    ),
+    "db.encrypt_verify_failed": (
+        "加密后的副本 {path} 校验未通过（{error}），已删除；原数据库未改动",
+        "The encrypted copy {path} failed its check ({error}) and was deleted; the store is unchanged",
+    ),
+    "db.encrypt_failed": (
+        "加密失败：{error}；原数据库未改动，备份副本保留在 {copy}",
+        "Encryption failed: {error}; the store is unchanged, the copy is kept at {copy}",
+    ),
+    "db.encrypt_keyring_failed": (
+        "未能把密钥存入本机密钥环（{error}），未做任何更改；可用 --passphrase 改用口令",
+        "Could not store the key in this PC's keyring ({error}); nothing was changed; --passphrase uses a passphrase instead",
+    ),
+    "db.use_encrypt_command": (
+        "已有数据库未加密：请用 yichuang db encrypt 转换（它会开启此设置）",
+        "The existing store is not encrypted: convert it with yichuang db encrypt (which turns this on)",
+    ),
+    "db.cannot_turn_off": (
+        "数据库已加密，不能把 store.encrypted 关闭",
+        "The store is encrypted; store.encrypted cannot be turned off",
+    ),
+    "db.encrypted": (
+        "数据库已加密：{path}（{tables} 张表，{rows} 行，均已核对）",
+        "Store encrypted: {path} ({tables} tables, {rows} rows, all checked)",
+    ),
+    "db.key_in_keyring": (
+        "密钥保存在本机密钥环中（不在配置文件里）",
+        "The key is in this PC's keyring (not in the config file)",
+    ),
+    "db.key_is_passphrase": (
+        "每次启动需输入口令（或由环境变量提供）；口令遗失则数据无法恢复",
+        "The passphrase is asked at every start (or given by the environment); without it the data cannot be read",
+    ),
+    "db.plain_copy_left": (
+        "注意：此备份仍是未加密的，请确认后删除：{path}",
+        "Note: this backup is not encrypted; delete it once you are sure: {path}",
+    ),
+    "doctor.db_encrypted": ("数据库已加密存储（SQLCipher）", "The store is encrypted at rest (SQLCipher)"),
+    "doctor.db_not_encrypted": ("数据库未加密存储", "The store is not encrypted at rest"),
+    "doctor.db_encrypt_how": (
+        "含个人信息的办公电脑宜加密：关闭窗口程序后运行 yichuang db encrypt",
+        "An office PC holding personal data should encrypt it: close the window, then run yichuang db encrypt",
+    ),
+    "cli.db": ("数据库（加密）", "the store (encryption)"),
+    "cli.db_encrypt": (
+        "把数据库转换为加密存储（SQLCipher）；密钥存本机密钥环，无密钥环时用口令",
+        "convert the store to an encrypted one (SQLCipher); the key goes to this PC's keyring, or a passphrase without one",
+    ),
+    "cli.db_encrypt_passphrase": ("用口令而不用密钥环", "use a passphrase, not the keyring"),
     # --- key bindings (footer) -------------------------------------------------------------
     "key.search": ("找事项", "Find matter"),
     "key.applicant": ("申请人", "Applicant"),

@@ -9,6 +9,12 @@ config = context.config
 
 
 def run_migrations_online() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:  # app.store.db.migrate: a (possibly SQLCipher-keyed) connection
+        context.configure(connection=given, target_metadata=None, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     engine = create_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=None, render_as_batch=True)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from app.domain.masking import mask_applicant_id
+
 DocKind = Literal["receipt", "notice", "refusal", "pickup", "handover", "test", "trip"]
 DOC_KINDS: tuple[str, ...] = ("receipt", "notice", "refusal", "pickup", "handover", "test", "trip")
 
@@ -68,22 +70,6 @@ class Document:
 
 
 def mask_id(raw: str, kind: str = "person") -> str:
-    """Mask an identity number for paper: ``320***********123X`` for an 18-char ID.
-
-    Enterprise credit codes are public registry data and stay whole.  Person numbers keep
-    the first three and the last four characters (fewer for short numbers), the rest
-    become ``*`` so the length stays visible.
-    """
-    s = "".join(raw.split())
-    if kind == "enterprise" or not s:
-        return s
-    n = len(s)
-    if n >= 10:
-        head, tail = 3, 4
-    elif n >= 6:
-        head, tail = 1, 2
-    elif n >= 3:
-        head, tail = 1, 1
-    else:
-        return "*" * n
-    return s[:head] + "*" * (n - head - tail) + s[n - tail :]
+    """An identity number as paper shows it: the one rule of app.domain.masking
+    (``320724********123X``); an enterprise's credit code (public registry data) stays whole."""
+    return mask_applicant_id(raw, kind)

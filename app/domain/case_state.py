@@ -45,6 +45,7 @@ DELIVERED: Final = lifecycle.EVENT_DELIVERED
 WITHDRAWN_EVENT: Final = lifecycle.EVENT_WITHDRAWN
 ATTACHMENT_ADDED: Final = lifecycle.EVENT_ATTACHMENT_ADDED
 NOTE: Final = lifecycle.EVENT_NOTE
+UNMASKED: Final = lifecycle.EVENT_UNMASKED
 COURIER_KINDS: Final = lifecycle.COURIER_KINDS
 
 TRANSITIONS: Final = lifecycle.TRANSITIONS
@@ -64,6 +65,7 @@ RANK: Final[Mapping[str, int]] = {
     WITHDRAWN_EVENT: 5,
     ATTACHMENT_ADDED: 6,
     NOTE: 6,
+    UNMASKED: 6,
     **dict.fromkeys(COURIER_KINDS, 6),  # no state change: their place among equals is moot
 }
 
@@ -71,7 +73,8 @@ RANK: Final[Mapping[str, int]] = {
 BACKOFFICE_KINDS: Final = frozenset({IN_REVIEW, CORRECTION_REQUESTED, COMPLETED, DENIED, NOTE})
 # What a workstation may push.
 WINDOW_KINDS: Final = frozenset(
-    {CREATED, NOTIFIED, ACCEPTED, REFUSED, DELIVERED, WITHDRAWN_EVENT, ATTACHMENT_ADDED, NOTE} | COURIER_KINDS
+    {CREATED, NOTIFIED, ACCEPTED, REFUSED, DELIVERED, WITHDRAWN_EVENT, ATTACHMENT_ADDED, NOTE, UNMASKED}
+    | COURIER_KINDS
 )
 # Sync priority on a slow link: lower goes first (attachments' bytes go after all events).
 PRIORITY_DECISION: Final = 0

@@ -225,12 +225,7 @@ def check_waybill(text: str) -> IdCheck:
 
 
 def mask_id(value: str) -> str:
-    """Mask an identifier for display/printing: keep the first 3 and last 4.
+    """Mask an identifier for display: the one rule of app.domain.masking."""
+    from app.domain.masking import mask_id as _mask
 
-    ``"32072419900101123X"`` -> ``"320***********123X"``.  Values of 7
-    characters or fewer are masked entirely (nothing useful would be hidden).
-    """
-    value = "".join(ch for ch in (value or "") if not ch.isspace())
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return _mask(value)

@@ -37,6 +37,8 @@ EVENT_DELIVERED: Final = "case.delivered"  # 出件 (at the window or by EMS)
 EVENT_WITHDRAWN: Final = "case.withdrawn"  # 撤回
 EVENT_ATTACHMENT_ADDED: Final = "attachment.added"  # a scan; no state change
 EVENT_NOTE: Final = "case.note"  # free remark; no state change
+# A clerk showed the applicant's full ID/phone on screen (个人信息保护法: who looked, when); no state change.
+EVENT_UNMASKED: Final = "case.unmasked"
 # Courier steps of a waybill linked to the case (materials carried in, results carried out).
 # They track the item, not the case's decision, so none changes the state: 出件 stays
 # case.delivered, written when the result is handed over (at the window or on delivery).
@@ -67,7 +69,9 @@ TRANSITIONS: Final[Mapping[str, tuple[frozenset, str]]] = {
     EVENT_DELIVERED: (frozenset({COMPLETED, DENIED}), DELIVERED),
     EVENT_WITHDRAWN: (frozenset({CORRECTION, ACCEPTED, IN_REVIEW}), WITHDRAWN),
 }
-NO_STATE_CHANGE: Final = frozenset({EVENT_CREATED, EVENT_ATTACHMENT_ADDED, EVENT_NOTE}) | COURIER_KINDS
+NO_STATE_CHANGE: Final = (
+    frozenset({EVENT_CREATED, EVENT_ATTACHMENT_ADDED, EVENT_NOTE, EVENT_UNMASKED}) | COURIER_KINDS
+)
 
 # The window's intake decisions and the events they write.
 EVENT_FOR: Final = {"notify": EVENT_NOTIFIED, "accept": EVENT_ACCEPTED, "refuse": EVENT_REFUSED}

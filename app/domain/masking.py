@@ -49,3 +49,68 @@ def mask_name(value: str | None) -> str:
         return s
     keep = 2 if len(s) >= 4 else 1
     return s[:keep] + MASK * (len(s) - keep)
+
+
+def mask_applicant_id(value: str | None, kind: str = "person") -> str:
+    """An applicant's identifier as screens, paper and exports show it.
+
+    A person's 居民身份证号码 is masked (mask_id). An enterprise's 统一社会信用代码 stays whole:
+    it is public registry data (printed on the business licence, listed in the national
+    enterprise credit register), and the back office matches enterprises by it.
+    """
+    s = "".join((value or "").split())
+    return s if kind == "enterprise" else mask_id(s)
+
+
+# Keys under which events, documents and exports carry personal numbers.
+ID_KEYS = frozenset({"id_number", "collector_id", "applicant_id", "applicant_id_number"})
+PHONE_KEYS = frozenset({"phone", "applicant_phone"})
+
+
+def mask_record(value, kind: str | None = None):
+    """A copy of a JSON-like value (event payloads, case dicts) with every ID number and phone
+    number masked, however deep. `kind` is the applicant kind where the dict says it ("kind" /
+    "applicant_kind"), so an enterprise's credit code stays whole like everywhere else."""
+    if isinstance(value, dict):
+        here = value.get("kind", value.get("applicant_kind", kind))
+        here = here if here in ("person", "enterprise") else kind
+        out = {}
+        for k, v in value.items():
+            if k in ID_KEYS and isinstance(v, str):
+                # A collector is always a person (the applicant or an agent with an ID card).
+                out[k] = mask_applicant_id(v, "person" if k == "collector_id" else (here or "person"))
+            elif k in PHONE_KEYS and isinstance(v, str):
+                out[k] = mask_phone(v)
+            else:
+                out[k] = mask_record(v, here)
+        return out
+    if isinstance(value, list | tuple):
+        return [mask_record(v, kind) for v in value]
+    return value
+
+
+# --- secrets: hub.token, passwords, the store's key -------------------------------------------
+def mask_secret(value: str) -> str:
+    """First 4 characters and ****; a short secret shows nothing of itself ("" stays "")."""
+    if not value:
+        return ""
+    return (value[:4] if len(value) >= 12 else "") + "****"
+
+
+_SECRETS: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """Make `value` one that redact() hides: called where a secret enters the process (the
+    config's hub.token, a typed password or passphrase, the store's key)."""
+    if value and len(value) >= 4:
+        _SECRETS.add(str(value))
+
+
+def redact(text: str) -> str:
+    """`text` with every registered secret replaced by its masked form (logs, crash logs,
+    tracebacks, error lines): whatever formatted it, the secret itself never gets out."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, mask_secret(secret))
+    return text

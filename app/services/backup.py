@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterator
@@ -31,6 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from app.messages import t
+from app.store.cipher import DatabaseError as DbDatabaseError
+from app.store.cipher import Error as DbError
+from app.store.cipher import OperationalError as DbOperationalError
+from app.store.cipher import WrongKey, connect, is_encrypted
 
 FORMAT = "yichuang-backup/1"
 MANIFEST = "manifest.json"
@@ -147,11 +150,21 @@ class _HashingReader(io.RawIOBase):
         return data
 
 
-def copy_database(src: Path, dst: Path) -> dict[str, Any]:
+def _open(path: Path, key, *, ro: bool = False, **kw):
+    """A DB-API connection to a store file: keyed when the file is encrypted (SQLCipher), so
+    an encrypted store's copy is encrypted with the same key and never exists in clear."""
+    k = key if is_encrypted(path) else None
+    try:
+        return connect(f"file:{path}?mode=ro" if ro else path, k, uri=ro, **kw)
+    except WrongKey as exc:
+        raise BackupError(str(exc)) from None
+
+
+def copy_database(src: Path, dst: Path, key=None) -> dict[str, Any]:
     """A consistent copy of the SQLite store at `src` (online backup API: the window keeps
     writing meanwhile; the copy is one snapshot), checked; returns what it holds."""
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=30)
-    target = sqlite3.connect(dst)
+    source = _open(src, key, ro=True, timeout=30)
+    target = connect(dst, key if is_encrypted(src) else None)
     try:
         # one step: the copy is a single read transaction of the source, never restarted by
         # the writes going on meanwhile (WAL: the writers do not wait for it either)
@@ -160,14 +173,14 @@ def copy_database(src: Path, dst: Path) -> dict[str, Any]:
     finally:
         source.close()
         target.close()
-    return inspect_database(dst)
+    return inspect_database(dst, key)
 
 
-def inspect_database(path: Path) -> dict[str, Any]:
+def inspect_database(path: Path, key=None) -> dict[str, Any]:
     """Integrity check, schema version and counts of a database copy; BackupError if damaged."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        con = _open(path, key, ro=True)
+    except DbError as exc:
         raise BackupError(t("backup.db_damaged", error=exc)) from exc
     try:
         check = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
@@ -184,7 +197,7 @@ def inspect_database(path: Path) -> dict[str, Any]:
             if "case_event" in tables
             else 0
         )
-    except sqlite3.DatabaseError as exc:
+    except DbDatabaseError as exc:
         raise BackupError(t("backup.db_damaged", error=exc)) from exc
     finally:
         con.close()
@@ -225,7 +238,7 @@ def make_backup(
             copy = Path(tmp) / DB_NAME
             if progress:
                 progress("db")
-            info = copy_database(db, copy)
+            info = copy_database(db, copy, ws.db_key if is_encrypted(db) else None)
             with open(part, "wb") as raw:
                 cctx = zstandard.ZstdCompressor(level=ZSTD_LEVEL, threads=-1)
                 with cctx.stream_writer(raw, closefd=False) as zout:
@@ -408,7 +421,7 @@ def daily_backup(ws, *, now: datetime | None = None) -> BackupResult | None:
 
 
 # --- restore -----------------------------------------------------------------------------------
-def _has_data(data_dir: Path) -> bool:
+def _has_data(data_dir: Path, key=None) -> bool:
     """Whether the data dir holds a workstation's own data (cases, or a key) to protect."""
     if (data_dir / "keys" / "workstation.key").exists():
         return True
@@ -416,20 +429,20 @@ def _has_data(data_dir: Path) -> bool:
     if not db.exists():
         return False
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        con = _open(db, key, ro=True, timeout=10)
         try:
             return con.execute("select exists(select 1 from case_record)").fetchone()[0] == 1
         finally:
             con.close()
-    except sqlite3.Error:
+    except (*DbError, BackupError):
         return True  # damaged or not ours, but there: the identity check still applies
 
 
-def check_identity(ws, manifest: dict) -> list[str]:
+def check_identity(ws, manifest: dict, key=None) -> list[str]:
     """What differs between this workstation and the copy's (empty when it is the same one).
     A data dir with no cases and no key yet (a new PC) takes the copy's identity."""
     data_dir = ws.config.data_dir
-    if not _has_data(data_dir):
+    if not _has_data(data_dir, key):
         return []
     diffs = []
     if manifest.get("office") != ws.office_code:
@@ -442,14 +455,14 @@ def check_identity(ws, manifest: dict) -> list[str]:
     return diffs
 
 
-def _counters_of(db: Path, office: str, wsid: str) -> dict[date, int]:
+def _counters_of(db: Path, office: str, wsid: str, key=None) -> dict[date, int]:
     """Last sequence per day from a store's number_counter and its case numbers; {} if unreadable."""
     out: dict[date, int] = {}
     if not db.exists():
         return out
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
-    except sqlite3.Error:
+        con = _open(db, key, ro=True, timeout=10)
+    except (*DbError, BackupError):
         return out
     try:
         for day, seq in con.execute(
@@ -467,7 +480,7 @@ def _counters_of(db: Path, office: str, wsid: str) -> dict[date, int]:
         ):
             d = datetime.strptime(day, "%y%m%d").date()
             out[d] = max(out.get(d, 0), int(seq))
-    except (sqlite3.Error, ValueError):
+    except (*DbError, ValueError):
         pass  # a damaged store tells what it can; the other sources still count
     finally:
         con.close()
@@ -574,11 +587,16 @@ def reconcile_with_hub(ws, client=None) -> bool:
     return True
 
 
-def _store_in_use(db: Path) -> bool:
+def _store_in_use(db: Path, key=None) -> bool:
     """Whether another process holds the store (the window): it must be closed for a restore."""
     if not db.exists():
         return False
-    con = sqlite3.connect(db, timeout=2)
+    try:
+        con = _open(db, key, timeout=2)
+    except BackupError:  # not openable with this key: nobody can be using it through us
+        return False
+    except DbOperationalError:
+        return True
     try:
         con.isolation_level = None
         con.execute("BEGIN EXCLUSIVE")
@@ -586,7 +604,7 @@ def _store_in_use(db: Path) -> bool:
         # a reader keeps the WAL from being reset; a truncating checkpoint tells us
         busy = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         return bool(busy)
-    except sqlite3.OperationalError:
+    except DbOperationalError:
         return True
     finally:
         con.close()
@@ -614,14 +632,15 @@ def restore_backup(
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
     try:
         manifest = read_backup(file, staging)
-        info = inspect_database(staging / DB_NAME)
+        key = _restore_key(ws, staging / DB_NAME, data_dir / DB_NAME)
+        info = inspect_database(staging / DB_NAME, key)
         if info["schema_version"] > SCHEMA_VERSION:
             raise BackupError(t("backup.newer_schema", version=info["schema_version"], known=SCHEMA_VERSION))
-        diffs = check_identity(ws, manifest)
+        diffs = check_identity(ws, manifest, key)
         if diffs and not force_other_workstation:
             raise BackupError(t("backup.other_workstation", diffs="; ".join(diffs)))
         db = ws.config.db_path
-        if _store_in_use(db):
+        if _store_in_use(db, key):
             raise BackupError(t("backup.in_use", path=db))
         office, wsid = str(manifest["office"]), str(manifest["workstation"])
         # every number anyone knows was handed out: the store being replaced, the printed
@@ -629,9 +648,9 @@ def restore_backup(
         found: dict[date, int] = {}
         sources = []
         for name, numbers in (
-            ("store", _counters_of(db, office, wsid)),
+            ("store", _counters_of(db, office, wsid, key)),
             ("prints", numbers_in_prints(ws.config.prints_dir, office, wsid)),
-            ("backup", _counters_of(staging / DB_NAME, office, wsid)),
+            ("backup", _counters_of(staging / DB_NAME, office, wsid, key)),
         ):
             if numbers:
                 sources.append(name)
@@ -647,6 +666,9 @@ def restore_backup(
     from app.config import load_config
 
     ws.config = load_config(data_dir)
+    ws.__dict__.pop("db_key", None)  # the restored store's key is the one it was checked with
+    if key is not None and is_encrypted(data_dir / DB_NAME):
+        ws.__dict__["db_key"] = key
     store = ws.store  # opens (and migrates, after its own pre-upgrade copy) the restored store
     _fix_attachment_paths(store, data_dir)
     raised = raise_counters(store, office, wsid, found)
@@ -673,6 +695,20 @@ def restore_backup(
         hub_configured=bool(ws.config.get("hub.url") and ws.config.get("hub.token")),
         sources=sources,
     )
+
+
+def _restore_key(ws, *stores: Path):
+    """The key for the stores a restore reads, when one of them is encrypted (this
+    workstation's key: a copy of an encrypted store opens only with the key it was made with)."""
+    if not any(is_encrypted(p) for p in stores):
+        return None
+    from app.services.encryption import resolve_key, terminal_prompt
+    from app.store.db import StoreError
+
+    try:
+        return ws.db_key or resolve_key(ws.config, ws.passphrase_prompt or terminal_prompt(), force=True)
+    except StoreError as exc:
+        raise BackupError(str(exc)) from None
 
 
 def _move_aside(data_dir: Path, now: datetime) -> Path | None:

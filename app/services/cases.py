@@ -8,6 +8,8 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
+from app.domain import lifecycle
+from app.domain.masking import mask_record
 from app.domain.numbering import parse_case_number
 from app.services.workstation import Workstation
 from app.store.models import Case, CaseEvent, ChecklistSnapshot, PrintJob
@@ -93,8 +95,9 @@ class CaseService:
             return list(s.exec(q.order_by(Case.id.desc()).limit(limit)).scalars())
 
 
-def case_to_dict(case: Case, marks: list | None = None) -> dict:
-    return {
+def case_to_dict(case: Case, marks: list | None = None, *, unmasked: bool = False) -> dict:
+    """A case for JSON output; the applicant's ID and phone masked unless `unmasked`."""
+    out = {
         "number": case.number,
         "uid": case.uid,
         "state": case.state,
@@ -121,10 +124,13 @@ def case_to_dict(case: Case, marks: list | None = None) -> dict:
         "clerk": case.clerk,
         "window": case.window,
     } | ({"materials": [m.to_dict() for m in marks]} if marks is not None else {})
+    return out if unmasked else mask_record(out)
 
 
-def detail_to_dict(d: CaseDetail) -> dict:
-    out = case_to_dict(d.case, d.marks)
+def detail_to_dict(d: CaseDetail, *, unmasked: bool = False) -> dict:
+    """A case with its events and documents; every ID and phone number masked (in event
+    payloads too: 受理 carries the applicant, 出件 the collector) unless `unmasked`."""
+    out = case_to_dict(d.case, d.marks, unmasked=unmasked)
     out["events"] = [
         {
             "event_id": e.event_id,
@@ -136,6 +142,8 @@ def detail_to_dict(d: CaseDetail) -> dict:
         }
         for e in d.events
     ]
+    if not unmasked:
+        out["events"] = mask_record(out["events"])
     out["documents"] = [
         {
             "job_id": j.job_id,
@@ -150,3 +158,12 @@ def detail_to_dict(d: CaseDetail) -> dict:
         for j in d.jobs
     ]
     return out
+
+
+def record_unmask(ws: Workstation, number: str, *, screen: str) -> None:
+    """The audited record that a clerk saw a case's full ID and phone number on `screen`:
+    a case.unmasked event in the case's append-only events (the acting clerk, the time, the
+    workstation), synced like any other. It changes nothing else about the case."""
+    from app.services.sync.window_events import record
+
+    record(ws, number, lifecycle.EVENT_UNMASKED, {"fields": ["id_number", "phone"], "screen": screen})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import sqlite3
 import ssl
 import time
 import weakref
@@ -24,6 +23,11 @@ from urllib.parse import urlsplit
 
 from app.messages import t
 from app.services.workstation import Workstation
+from app.store.cipher import DatabaseError as DbDatabaseError
+from app.store.cipher import Error as DbError
+from app.store.cipher import OperationalError as DbOperationalError
+from app.store.cipher import WrongKey, connect, is_encrypted
+from app.store.db import StoreError
 
 LEVELS = ("ok", "info", "warning", "error")
 
@@ -180,16 +184,16 @@ def check_database(ws: Workstation) -> list[Finding]:
     wal_size = wal.stat().st_size if wal.exists() else 0  # before we open it: closing checkpoints it
     known = _schema_version()
     try:
-        con = sqlite3.connect(path, timeout=10)
-    except sqlite3.Error as exc:
+        con = _connect_store(ws, path)
+    except (*DbError, StoreError, WrongKey) as exc:
         return [_db_unreadable(path, exc)]
     try:
         try:
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
             rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
-        except sqlite3.OperationalError as exc:  # locked, cannot open, I/O: not the file's content
+        except DbOperationalError as exc:  # locked, cannot open, I/O: not the file's content
             return [_db_unreadable(path, exc)]
-        except sqlite3.DatabaseError as exc:  # malformed, not a database
+        except DbDatabaseError as exc:  # malformed, not a database
             return [
                 Finding(
                     "error",
@@ -214,6 +218,16 @@ def check_database(ws: Workstation) -> list[Finding]:
                 {"path": str(path), "problems": rows},
             )
         )
+    encrypted = is_encrypted(path)
+    out.append(
+        Finding(
+            "ok" if encrypted else "info",
+            "database.encryption",
+            t("doctor.db_encrypted") if encrypted else t("doctor.db_not_encrypted"),
+            "" if encrypted else t("doctor.db_encrypt_how"),
+            {"encrypted": encrypted},
+        )
+    )
     data = {"version": version, "known": known}
     if version == known:
         out.append(Finding("ok", "database.schema", t("doctor.schema_ok", version=version), "", data))
@@ -249,6 +263,18 @@ def check_database(ws: Workstation) -> list[Finding]:
     return out
 
 
+def _connect_store(ws: Workstation, path: Path):
+    """The store file opened for reading: keyed when it is encrypted (the key from the
+    keyring, YICHUANG_DB_PASSPHRASE or the terminal; WrongKey / StoreError say what is wrong)."""
+    if is_encrypted(path) and ws.config.get("store.encrypted"):
+        from app.services.encryption import resolve_key, terminal_prompt
+
+        key = ws.__dict__.get("db_key") or resolve_key(ws.config, ws.passphrase_prompt or terminal_prompt())
+        ws.__dict__["db_key"] = key
+        return connect(path, key, timeout=10)
+    return connect(path, None, timeout=10)  # a plain store (or a damaged file: the check says so)
+
+
 def _db_unreadable(path: Path, exc: Exception) -> Finding:
     return Finding(
         "error",
@@ -271,13 +297,13 @@ def _store_ready(ws: Workstation) -> bool:
     if ws in _verdicts:
         return _verdicts[ws]
     try:
-        con = sqlite3.connect(path, timeout=10)
+        con = _connect_store(ws, path)
         try:
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
             healthy = con.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
         finally:
             con.close()
-    except sqlite3.Error:
+    except (*DbError, StoreError, WrongKey):
         return False
     return healthy and version == _schema_version()
 

@@ -24,6 +24,9 @@ class Workstation:
         # Who is at the keyboard (app.services.operators.Session); None until someone logs in.
         # The demo (no accounts) keeps the configured clerk.
         self.operator = None
+        # Asks for the store's passphrase (encrypted store, no keyring); None: the terminal's
+        # getpass when there is a terminal, else no asking (cron, pipes, the running window).
+        self.passphrase_prompt: Callable[[str], str] | None = None
 
     # --- time ---------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -59,11 +62,17 @@ class Workstation:
 
     # --- lazily opened parts --------------------------------------------------------------
     @cached_property
+    def db_key(self):  # -> app.store.cipher.DbKey | None (None: the store is not encrypted)
+        from app.services.encryption import resolve_key, terminal_prompt
+
+        return resolve_key(self.config, self.passphrase_prompt or terminal_prompt())
+
+    @cached_property
     def store(self):  # -> app.store.db.Store
         from app.store.db import open_store
 
         with self._lock:
-            return open_store(self.config.db_path, audit_hash=str(self.config.get("audit.hash")))
+            return open_store(self.config.db_path, self.db_key, audit_hash=str(self.config.get("audit.hash")))
 
     @cached_property
     def catalogue(self):  # -> forms.catalogue.Catalogue

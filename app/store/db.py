@@ -8,10 +8,9 @@ an admin's CLI) wait for each other through busy_timeout instead of failing mid-
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -19,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.messages import t
+from app.store.cipher import DatabaseError, DbKey, OperationalError, WrongKey, connect, dbapi, is_encrypted
 
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
 SCHEMA_VERSION = 6
@@ -29,11 +29,11 @@ class StoreError(Exception):
     """The store cannot be used; the message is for the user."""
 
 
-def _make_engine(path: Path, begin: str) -> Engine:
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+def _make_engine(path: Path, begin: str, key: DbKey | None = None) -> Engine:
+    args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    # An encrypted store: every connection is made (and keyed) by cipher.connect.
+    keyed = {"module": dbapi(), "creator": lambda: connect(path, key, **args)} if key else {}
+    engine = create_engine(f"sqlite:///{path}", connect_args=args, **keyed)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001
@@ -53,20 +53,35 @@ def _make_engine(path: Path, begin: str) -> Engine:
     return engine
 
 
-def schema_version_of(path: Path) -> int:
+def check_key(path: Path, key: DbKey | None) -> None:
+    """StoreError with a clear message when `key` cannot be right for the file at `path`:
+    an encrypted store without a key, or a key for a store that is not encrypted."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if is_encrypted(path) and key is None:
+        raise StoreError(t("db.encrypted_no_key", path=path))
+    if key is not None and not is_encrypted(path):
+        raise StoreError(t("db.not_encrypted", path=path))
+
+
+def schema_version_of(path: Path, key: DbKey | None = None) -> int:
     """PRAGMA user_version of an existing database file, 0 if new."""
     if not path.exists():
         return 0
-    con = sqlite3.connect(path)
+    check_key(path, key)
+    try:
+        con = connect(path, key)
+    except WrongKey as exc:
+        raise StoreError(str(exc)) from None
     try:
         return int(con.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         raise StoreError(t("store.not_ours", path=path, error=exc)) from exc
     finally:
         con.close()
 
 
-def backup_before_upgrade(path: Path, version: int) -> Path:
+def backup_before_upgrade(path: Path, version: int, key: DbKey | None = None) -> Path:
     """A checked copy of the store before migrations touch it (SQLite's online backup API):
     `<data dir>/backups/yichuang-before-v{old}-to-v{new}-<UTC time>.db`. Migrations change only
     the store, so this copy is all an upgrade puts at risk; going back is copying it back."""
@@ -77,8 +92,8 @@ def backup_before_upgrade(path: Path, version: int) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"yichuang-before-v{version}-to-v{SCHEMA_VERSION}-{stamp}.db"
     part = target.with_suffix(".db.part")
-    src = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    dst = sqlite3.connect(part)
+    src = connect(path, key, timeout=BUSY_TIMEOUT_MS / 1000)
+    dst = connect(part, key)  # an encrypted store's copy is encrypted with the same key
     try:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode=DELETE")
@@ -95,9 +110,10 @@ def backup_before_upgrade(path: Path, version: int) -> Path:
     return target
 
 
-def migrate(path: Path, audit_hash: str | None = None) -> None:
-    """Bring the database at `path` to SCHEMA_VERSION with Alembic (``audit_hash``: the
-    algorithm that chains existing events, migration 0006)."""
+def migrate(path: Path, key: DbKey | None = None, audit_hash: str | None = None) -> None:
+    """Bring the database at `path` to SCHEMA_VERSION with Alembic (on a keyed connection
+    when the store is encrypted: migrations/env.py uses the connection it is given;
+    ``audit_hash``: the algorithm that chains existing events, migration 0006)."""
     from alembic import command
     from alembic.config import Config as AlembicConfig
 
@@ -108,7 +124,15 @@ def migrate(path: Path, audit_hash: str | None = None) -> None:
     cfg.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
     cfg.attributes["configure_logger"] = False
     cfg.attributes["audit_hash"] = audit_hash
-    command.upgrade(cfg, "head")
+    keyed = {"module": dbapi(), "creator": lambda: connect(path, key)} if key else {}
+    engine = create_engine(f"sqlite:///{path}", **keyed)
+    try:
+        with engine.connect() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+            connection.commit()
+    finally:
+        engine.dispose()
 
 
 @dataclass
@@ -117,6 +141,7 @@ class Store:
     read_engine: Engine
     write_engine: Engine
     audit_hash: str | None = None  # the algorithm new events are chained with (None: the default)
+    key: DbKey | None = field(default=None, repr=False)  # set when the store is encrypted
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -136,19 +161,22 @@ class Store:
         self.write_engine.dispose()
 
 
-def open_store(path: Path, audit_hash: str | None = None) -> Store:
+def open_store(path: Path, key: DbKey | None = None, audit_hash: str | None = None) -> Store:
     """Open (creating or migrating) the store; refuse a database from a newer version.
+
+    With `key` the store is a SQLCipher database (created encrypted when new); a wrong key,
+    or a key for a plain store, is refused with a message and nothing is touched.
     ``audit_hash``: config audit.hash, the algorithm of the audit chain (None: SM3)."""
-    version = schema_version_of(path)
+    version = schema_version_of(path, key)
     if version > SCHEMA_VERSION:
         raise StoreError(t("store.newer", path=path, version=version, known=SCHEMA_VERSION))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if version < SCHEMA_VERSION:
             if version > 0:  # an existing store from an older version: keep a copy first
-                backup_before_upgrade(path, version)
-            migrate(path, audit_hash)
-    except sqlite3.OperationalError as exc:
+                backup_before_upgrade(path, version, key)
+            migrate(path, key, audit_hash)
+    except OperationalError as exc:
         raise StoreError(t("store.cannot_open", path=path, error=exc)) from exc
     except Exception as exc:  # alembic wraps driver errors
         if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
@@ -156,7 +184,8 @@ def open_store(path: Path, audit_hash: str | None = None) -> Store:
         raise
     return Store(
         path=path,
-        read_engine=_make_engine(path, "BEGIN"),
-        write_engine=_make_engine(path, "BEGIN IMMEDIATE"),
+        read_engine=_make_engine(path, "BEGIN", key),
+        write_engine=_make_engine(path, "BEGIN IMMEDIATE", key),
         audit_hash=audit_hash,
+        key=key,
     )

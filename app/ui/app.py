@@ -69,6 +69,18 @@ class YichuangApp(App):
         self._last_input = time.monotonic()
         self._idle_timer = None
 
+    def _fatal_error(self) -> None:
+        """Textual's own prints the traceback with every frame's local variables: applicants'
+        data, hub.token, typed passwords. Ours prints it without them, secrets masked."""
+        import sys
+
+        from app.crashlog import fatal_error_renderable
+
+        self.bell()
+        error = sys.exc_info()[1] or self._exception
+        self._exit_renderables.append(fatal_error_renderable(self.console, error))
+        self._close_messages_no_wait()
+
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.sub_title = f"{self.ws.config.get('office.name')} · {self.ws.window}"

@@ -146,7 +146,7 @@ def test_applicant_collects_and_the_voucher_prints(ws) -> None:
     assert "领取凭证" in paper.text and number in paper.text and paper.cut
     assert "办理结果：办结" in paper.text and "申请人本人领取" in paper.text
     assert APPLICANT_ID not in paper.text  # masked on paper
-    assert f"{APPLICANT_ID[:3]}***********{APPLICANT_ID[-4:]}" in paper.text
+    assert f"{APPLICANT_ID[:6]}********{APPLICANT_ID[-4:]}" in paper.text
     from app.services.cases import CaseService
 
     assert CaseService(ws).get(number).state == "delivered"

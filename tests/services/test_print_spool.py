@@ -74,7 +74,7 @@ def test_accepted_receipt_arrives_whole_and_decodes_to_the_case(ws):
     paper = read_paper(data)
     assert paper.ops[:2] == ["init", "kanji_on"] and paper.cut
     assert "受理回执" in paper.text and "张秀英" in paper.text and case.number in paper.text
-    assert "320***********" + PERSON_ID[-4:] in paper.text  # masked ID
+    assert PERSON_ID[:6] + "********" + PERSON_ID[-4:] in paper.text  # masked ID
     assert "开餐馆" in paper.text
     [payload] = paper.qr
     assert f"n={case.number}" in payload

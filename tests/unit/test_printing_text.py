@@ -24,8 +24,8 @@ def test_sanitize_removes_every_control() -> None:
 
 
 def test_mask_id() -> None:
-    assert mask_id("32072419900101123X") == "320***********123X"
-    assert mask_id("320724900101123") == "320********1123"
+    assert mask_id("32072419900101123X") == "320724********123X"
+    assert mask_id("320724900101123") == "320724*****1123"
     assert mask_id("91321204MA1XXXXX0Q", "enterprise") == "91321204MA1XXXXX0Q"
     assert mask_id("") == ""
     assert "1990" not in mask_id("32072419900101123X")

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from app.domain.masking import mask_applicant_id, mask_phone
 from app.messages import t
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
@@ -123,6 +124,7 @@ class CaseDetailScreen(Screen):
         Binding("f6", "resume", t("key.resume")),
         Binding("f7", "reprint", t("key.reprint")),
         Binding("f9", "view_document", t("key.view_doc")),
+        Binding("f10", "unmask", t("key.unmask")),
     ]
     ROLE_GATES = {"resume": "intake", "reprint": "cases", "view_document": "cases"}
 
@@ -130,6 +132,9 @@ class CaseDetailScreen(Screen):
         super().__init__()
         self.number = number
         self.detail = None
+        # The applicant's full ID/phone are shown only after F10 (an audited case.unmasked
+        # event) and only while this screen is in front: leaving it masks them again.
+        self.unmasked = False
         self.documents: list[str] = []  # kinds this case has (receipt, notice, …)
         self._loads = 0  # the latest load wins: an older worker's answer is dropped
 
@@ -186,12 +191,21 @@ class CaseDetailScreen(Screen):
             self.query_one("#case-detail", Static).update(Text(t("case.not_found", number=self.number)))
             return
         c = detail.case
+        if self.unmasked:
+            idn, phone = c.applicant_id_number, c.applicant_phone
+        else:
+            idn, phone = (
+                mask_applicant_id(c.applicant_id_number, c.applicant_kind),
+                mask_phone(c.applicant_phone),
+            )
         # Every line is plain Text: names, addresses, reasons and notes are data, never markup.
         lines: list[Text | str] = [
             Text.assemble((t("case.title", number=c.number), "b"), f"  ·  {t('state.' + c.state)}"),
             f"{c.subject_name}（{c.subject_code}） · {c.catalogue_version}",
-            f"{t('intake.applicant')}：{c.applicant_name}  {c.applicant_id_number}  {c.applicant_phone}  {c.applicant_address}",
+            f"{t('intake.applicant')}：{c.applicant_name}  {idn}  {phone}  {c.applicant_address}",
         ]
+        if self.unmasked:
+            lines.append(Text(t("unmask.shown"), style="bold yellow"))
         if c.due_date:
             lines.append(
                 t(
@@ -223,6 +237,43 @@ class CaseDetailScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def on_screen_suspend(self) -> None:
+        """Another screen or dialog covers this one: the full numbers go away with it."""
+        self._mask_again()
+
+    def _mask_again(self) -> None:
+        if self.unmasked:
+            self.unmasked = False
+            if self.detail is not None:
+                self._show(self.detail, self.documents)
+
+    def action_unmask(self) -> None:
+        """F10: show the full ID and phone number, recorded as a case.unmasked event (who, when);
+        F10 again masks them."""
+        if self.unmasked:
+            self._mask_again()
+            return
+        if self.detail is None:
+            return
+        self._record_unmask()
+
+    @work(thread=True, exclusive=True, group="case-unmask")
+    def _record_unmask(self) -> None:
+        from app.services.cases import record_unmask
+
+        try:
+            record_unmask(self.app.ws, self.number, screen="case_detail")
+        except Exception as exc:  # nothing recorded, so nothing is shown
+            self.app.call_from_thread(self.app.notify, t("unmask.failed", error=exc), severity="error")
+            return
+        self.app.call_from_thread(self._unmasked)
+
+    def _unmasked(self) -> None:
+        if not self.is_attached or self.app.screen is not self:
+            return  # the clerk left meanwhile: the event says it was asked for, the screen shows nothing
+        self.unmasked = True
+        self._load()  # shows the numbers and the new event in the timeline
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Resume (F6) is offered only for a case awaiting correction, and only to a role

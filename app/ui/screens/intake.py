@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from app.domain.masking import mask_phone
 from app.messages import t
 from app.ui.screens.dialogs import ConfirmDialog, DocumentDialog, ReasonDialog
 from app.ui.widgets.applicant_form import ApplicantForm
@@ -288,7 +289,12 @@ class IntakeScreen(Screen):
             found = None  # the form already holds these details: nothing to offer
         self.returning = found
         form.show_returning(
-            t("intake.returning", name=found.name, phone=found.phone or "-", address=found.address or "-")
+            t(
+                "intake.returning",
+                name=found.name,
+                phone=mask_phone(found.phone) or "-",
+                address=found.address or "-",
+            )
             if found
             else ""
         )

@@ -148,8 +148,8 @@ class PickupScreen(Screen):
         self.app.call_from_thread(self._show_case, case, number)
 
     def _show_case(self, case, number: str) -> None:
+        from app.domain.masking import mask_applicant_id
         from app.services.handover import READY_STATES
-        from printing.documents import mask_id
 
         if case is None or case.state not in READY_STATES:
             self.app.bell()
@@ -175,7 +175,7 @@ class PickupScreen(Screen):
                 t(
                     "pickup.applicant",
                     name=case.applicant_name,
-                    id=mask_id(case.applicant_id_number, case.applicant_kind),
+                    id=mask_applicant_id(case.applicant_id_number, case.applicant_kind),
                 )
             )
         )
