@@ -33,6 +33,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "backup": {"dir": "", "keep_days": 14},
     "scanner": {"inbox": "", "max_mb": 50},
     "courier": {"patterns": "", "prefix": "", "suffix": "", "terminator": "enter"},
+    "evaluation": {"prompt": "auto", "followup_days": 5, "counter_timeout": 120},
 }
 
 # Settings never printed in clear (`config get` shows them masked, errors never quote them).
@@ -59,6 +60,10 @@ HEADER = """\
 #                    each matched whole (UPU S10 numbers such as EA123456785CN always count).
 # courier.prefix / courier.suffix   text the barcode scanner adds around every code.
 # courier.terminator enter or tab: the key the scanner sends after a code.
+# evaluation.prompt  好差评 after 受理/出件: auto (the counter terminal `yichuang evaluate` when it
+#                    runs, else this screen), window, counter, or off (Ctrl+E only).
+# evaluation.followup_days   working days a supervisor has to close a 差评 follow-up (1-60).
+# evaluation.counter_timeout seconds the counter terminal waits for the applicant (10-3600).
 """
 
 
@@ -186,6 +191,7 @@ def _validate(key: str, value: str) -> str:
         "printer.profile",
         "ui.language",
         "courier.terminator",
+        "evaluation.prompt",
     )
     try:
         value = clean_text(value, key, required=required, max_len=500)
@@ -243,6 +249,16 @@ def _validate(key: str, value: str) -> str:
 
         _wrap(parse_patterns, value, key)
         return value
+    elif key == "evaluation.prompt" and value not in ("auto", "window", "counter", "off"):
+        raise ConfigError(t("config.evaluation_prompt", value=value))
+    elif key == "evaluation.followup_days":
+        if not value.isdigit() or not 1 <= int(value) <= 60:
+            raise ConfigError(t("config.evaluation_days", value=value))
+        return int(value)  # type: ignore[return-value]
+    elif key == "evaluation.counter_timeout":
+        if not value.isdigit() or not 10 <= int(value) <= 3600:
+            raise ConfigError(t("config.evaluation_timeout", value=value))
+        return int(value)  # type: ignore[return-value]
     elif key == "courier.terminator" and value not in ("enter", "tab"):
         raise ConfigError(t("courier.bad_terminator", value=value))
     elif key == "office.hotline" and value and not all(ch.isdigit() or ch in "-+ ()" for ch in value):

@@ -46,6 +46,7 @@ WITHDRAWN_EVENT: Final = lifecycle.EVENT_WITHDRAWN
 ATTACHMENT_ADDED: Final = lifecycle.EVENT_ATTACHMENT_ADDED
 NOTE: Final = lifecycle.EVENT_NOTE
 COURIER_KINDS: Final = lifecycle.COURIER_KINDS
+EVALUATION_KINDS: Final = lifecycle.EVALUATION_KINDS
 
 TRANSITIONS: Final = lifecycle.TRANSITIONS
 NO_STATE_CHANGE: Final = lifecycle.NO_STATE_CHANGE
@@ -65,13 +66,16 @@ RANK: Final[Mapping[str, int]] = {
     ATTACHMENT_ADDED: 6,
     NOTE: 6,
     **dict.fromkeys(COURIER_KINDS, 6),  # no state change: their place among equals is moot
+    **dict.fromkeys(EVALUATION_KINDS, 6),
 }
 
 # Decisions the back office sends (POST /api/v1/cases/{number}/events); the window may not.
 BACKOFFICE_KINDS: Final = frozenset({IN_REVIEW, CORRECTION_REQUESTED, COMPLETED, DENIED, NOTE})
 # What a workstation may push.
 WINDOW_KINDS: Final = frozenset(
-    {CREATED, NOTIFIED, ACCEPTED, REFUSED, DELIVERED, WITHDRAWN_EVENT, ATTACHMENT_ADDED, NOTE} | COURIER_KINDS
+    {CREATED, NOTIFIED, ACCEPTED, REFUSED, DELIVERED, WITHDRAWN_EVENT, ATTACHMENT_ADDED, NOTE}
+    | COURIER_KINDS
+    | EVALUATION_KINDS
 )
 # Sync priority on a slow link: lower goes first (attachments' bytes go after all events).
 PRIORITY_DECISION: Final = 0
