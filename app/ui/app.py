@@ -215,7 +215,7 @@ class YichuangApp(App):
             if number is None:
                 last = ev.last_case(self.ws)
                 if last is None:
-                    self._from_thread(self.notify, t("evaluation.no_case"), severity="warning")
+                    self._from_thread(self._tell, t("evaluation.no_case"), "warning")
                     return
                 number, stage = last
             if stage is None:
@@ -236,7 +236,10 @@ class YichuangApp(App):
                 self._from_thread(self._show_rating, number, stage)
         except ev.EvaluationRefused as exc:
             if not automatic:
-                self._from_thread(self.notify, str(exc), severity="warning")
+                self._from_thread(self._tell, str(exc), "warning")
+
+    def _tell(self, message: str, severity: str = "information") -> None:
+        self.notify(message, severity=severity)  # type: ignore[arg-type]
 
     def _show_rating(self, number: str, stage: str) -> None:
         from app.ui.screens.evaluation import RatingScreen
@@ -259,10 +262,10 @@ class YichuangApp(App):
                 done = ev.rate(self.ws, number, stage, answer.level, answer.reasons, answer.comment)
                 message = rating_notice(done)
         except ev.EvaluationRefused as exc:
-            self._from_thread(self.notify, str(exc), severity="error")
+            self._from_thread(self._tell, str(exc), "error")
             return
         except Exception as exc:  # a store problem must not take the window down
-            self._from_thread(self.notify, t("error.store", error=exc), severity="error")
+            self._from_thread(self._tell, t("error.store", error=exc), "error")
             return
         self._from_thread(self.notify, message)
         self._from_thread(self.kick_sync)
