@@ -404,6 +404,11 @@ def _local_day(at: datetime) -> date:
 
 
 # --- the counter terminal ----------------------------------------------------------------------------
+def _now() -> datetime:
+    """Asks and heartbeats coordinate two processes on one PC: the real clock, always."""
+    return datetime.now(UTC)
+
+
 def prompt_mode(ws: Workstation) -> str:
     return str(ws.config.get("evaluation.prompt") or "auto")
 
@@ -413,8 +418,8 @@ def heartbeat(ws: Workstation, pid: int) -> None:
     with ws.store.write() as s:
         row = s.get(EvaluationTerminal, COUNTER)
         if row is None:
-            row = EvaluationTerminal(name=COUNTER, pid=pid, seen_at=ws.utcnow())
-        row.pid, row.seen_at = pid, ws.utcnow()
+            row = EvaluationTerminal(name=COUNTER, pid=pid, seen_at=_now())
+        row.pid, row.seen_at = pid, _now()
         s.add(row)
 
 
@@ -427,7 +432,7 @@ def signed_off(ws: Workstation) -> None:
 
 
 def counter_alive(ws: Workstation, now: datetime | None = None) -> bool:
-    now = now or datetime.now(UTC)
+    now = now or _now()
     with ws.store.read() as s:
         row = s.get(EvaluationTerminal, COUNTER)
     if row is None:
@@ -452,7 +457,7 @@ def route(ws: Workstation, *, automatic: bool) -> str:
 def ask_counter(ws: Workstation, number: str, stage: str) -> EvaluationRequest:
     """Ask the counter terminal to show this case's rating (an earlier waiting ask is dropped:
     the applicant in front of the counter is the latest one)."""
-    utc = ws.utcnow()
+    utc = _now()
     with ws.store.write() as s:
         case = _case(s, number)
         _slot(s, case, stage)
@@ -494,7 +499,7 @@ def _aware(dt: datetime) -> datetime:
 def next_request(ws: Workstation) -> EvaluationRequest | None:
     """The counter terminal's next rating to show: the newest waiting ask, marked as showing.
     An ask nobody took up within the timeout expires (nobody was asked: nothing recorded)."""
-    utc = ws.utcnow()
+    utc = _now()
     with ws.store.write() as s:
         waiting = list(
             s.execute(
