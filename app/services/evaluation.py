@@ -524,20 +524,5 @@ def request_state(ws: Workstation, request_id: int) -> EvaluationRequest | None:
         return s.get(EvaluationRequest, request_id)
 
 
-def answered_since(ws: Workstation, after_id: int) -> list[EvaluationRequest]:
-    """Asks answered at the counter (for the window's notice), newer than `after_id`."""
-    with ws.store.read() as s:
-        return list(
-            s.execute(
-                select(EvaluationRequest)
-                .where(
-                    EvaluationRequest.id > after_id,
-                    EvaluationRequest.state.in_(("rated", "declined", "no_answer")),
-                )
-                .order_by(EvaluationRequest.id)
-            ).scalars()
-        )
-
-
 def timeout_seconds(ws: Workstation) -> int:
     return int(_timeout(ws).total_seconds())
