@@ -474,6 +474,21 @@ def ask_counter(ws: Workstation, number: str, stage: str) -> EvaluationRequest:
         return req
 
 
+def pending_request(ws: Workstation, number: str) -> EvaluationRequest | None:
+    """The counter's open ask for this case (waiting or on its screen), if any."""
+    with ws.store.read() as s:
+        return (
+            s.execute(
+                select(EvaluationRequest).where(
+                    EvaluationRequest.case_number == number,
+                    EvaluationRequest.state.in_(("waiting", "showing")),
+                )
+            )
+            .scalars()
+            .first()
+        )
+
+
 def cancel_requests(ws: Workstation, number: str | None = None) -> int:
     """Withdraw what the counter waits for (the clerk rates at the window instead)."""
     n = 0

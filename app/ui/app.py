@@ -221,6 +221,8 @@ class YichuangApp(App):
             if stage is None:
                 stage = ev.stage_of(self.ws, number)
             where = ev.route(self.ws, automatic=automatic)
+            if not automatic and ev.pending_request(self.ws, number) is not None:
+                where = "window"  # Ctrl+E again: the clerk takes the ask back from the counter
             if where == ev.COUNTER:
                 req = ev.ask_counter(self.ws, number, stage)
                 alive = ev.counter_alive(self.ws)

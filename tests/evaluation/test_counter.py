@@ -90,12 +90,11 @@ async def test_an_ask_taken_back_to_the_window_leaves_the_counter(ws, data_dir):
         term.wait_for(lambda: ev.counter_alive(ws), what="the counter's heartbeat")
         ev.ask_counter(ws, number, "accepted")
         term.wait_for(lambda: request(ws, number).state == "showing", what="the counter to take the ask")
-        ws.config.set("evaluation.prompt", "window")
-        ws.config.save()
         app = YichuangApp(ws)
         async with app.run_test(size=SIZE) as pilot:
             await start(app, pilot)
-            await pilot.press("ctrl+e")  # the clerk turns the window's screen instead
+            assert ev.route(ws, automatic=False) == "counter"
+            await pilot.press("ctrl+e")  # asked already: the clerk takes it back to the window
             await wait_for(pilot, lambda: isinstance(app.screen, RatingScreen))
             assert request(ws, number).state == "cancelled"
             await pilot.press("3", "enter")
