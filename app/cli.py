@@ -122,6 +122,7 @@ def _register_plugins(sub, add) -> None:
     from app.cli_courier import register as register_courier
     from app.cli_db import register as register_db
     from app.cli_doctor import register as register_doctor
+    from app.cli_evaluation import register as register_evaluation
     from app.cli_operators import register as register_operators
     from app.cli_sync import register as register_sync
     from sync.hub.cli import register as register_hub
@@ -134,6 +135,7 @@ def _register_plugins(sub, add) -> None:
     register_operators(sub, add)
     register_audit(sub, add)
     register_db(sub, add)
+    register_evaluation(sub, add)
 
 
 def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:

@@ -36,6 +36,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "courier": {"patterns": "", "prefix": "", "suffix": "", "terminator": "enter"},
     "audit": {"hash": "sm3", "signature": "ed25519"},
     "store": {"encrypted": False},
+    "evaluation": {"prompt": "auto", "followup_days": 5, "counter_timeout": 120},
 }
 
 # Settings never printed in clear (`config get` shows them masked, errors never quote them).
@@ -67,6 +68,10 @@ HEADER = """\
 # audit.signature  ed25519 (default) or sm2: the signature of the receipt's QR code.
 # store.encrypted  true: the store is a SQLCipher database (turned on by `yichuang db encrypt`);
 #                  its key is in the OS keyring or asked at start, never in this file.
+# evaluation.prompt  好差评 after 受理/出件: auto (the counter terminal `yichuang evaluate` when it
+#                    runs, else this screen), window, counter, or off (Ctrl+E only).
+# evaluation.followup_days   working days a supervisor has to close a 差评 follow-up (1-60).
+# evaluation.counter_timeout seconds the counter terminal waits for the applicant (10-3600).
 """
 
 
@@ -211,6 +216,7 @@ def _validate(key: str, value: str) -> str:
         "courier.terminator",
         "audit.hash",
         "audit.signature",
+        "evaluation.prompt",
     )
     try:
         value = clean_text(value, key, required=required, max_len=500)
@@ -276,6 +282,16 @@ def _validate(key: str, value: str) -> str:
         raise ConfigError(t("audit.bad_hash", value=value))
     elif key == "audit.signature" and value not in ("ed25519", "sm2"):
         raise ConfigError(t("audit.bad_signature", value=value))
+    elif key == "evaluation.prompt" and value not in ("auto", "window", "counter", "off"):
+        raise ConfigError(t("config.evaluation_prompt", value=value))
+    elif key == "evaluation.followup_days":
+        if not value.isdigit() or not 1 <= int(value) <= 60:
+            raise ConfigError(t("config.evaluation_days", value=value))
+        return int(value)  # type: ignore[return-value]
+    elif key == "evaluation.counter_timeout":
+        if not value.isdigit() or not 10 <= int(value) <= 3600:
+            raise ConfigError(t("config.evaluation_timeout", value=value))
+        return int(value)  # type: ignore[return-value]
     elif key == "courier.terminator" and value not in ("enter", "tab"):
         raise ConfigError(t("courier.bad_terminator", value=value))
     elif key == "office.hotline" and value and not all(ch.isdigit() or ch in "-+ ()" for ch in value):

@@ -47,6 +47,7 @@ ATTACHMENT_ADDED: Final = lifecycle.EVENT_ATTACHMENT_ADDED
 NOTE: Final = lifecycle.EVENT_NOTE
 UNMASKED: Final = lifecycle.EVENT_UNMASKED
 COURIER_KINDS: Final = lifecycle.COURIER_KINDS
+EVALUATION_KINDS: Final = lifecycle.EVALUATION_KINDS
 
 TRANSITIONS: Final = lifecycle.TRANSITIONS
 NO_STATE_CHANGE: Final = lifecycle.NO_STATE_CHANGE
@@ -67,6 +68,7 @@ RANK: Final[Mapping[str, int]] = {
     NOTE: 6,
     UNMASKED: 6,
     **dict.fromkeys(COURIER_KINDS, 6),  # no state change: their place among equals is moot
+    **dict.fromkeys(EVALUATION_KINDS, 6),
 }
 
 # Decisions the back office sends (POST /api/v1/cases/{number}/events); the window may not.
@@ -75,6 +77,7 @@ BACKOFFICE_KINDS: Final = frozenset({IN_REVIEW, CORRECTION_REQUESTED, COMPLETED,
 WINDOW_KINDS: Final = frozenset(
     {CREATED, NOTIFIED, ACCEPTED, REFUSED, DELIVERED, WITHDRAWN_EVENT, ATTACHMENT_ADDED, NOTE, UNMASKED}
     | COURIER_KINDS
+    | EVALUATION_KINDS
 )
 # Sync priority on a slow link: lower goes first (attachments' bytes go after all events).
 PRIORITY_DECISION: Final = 0

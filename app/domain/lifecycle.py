@@ -57,6 +57,17 @@ COURIER_KINDS: Final = frozenset(
     }
 )
 
+# 好差评 (issue 8 §4): the applicant's rating after acceptance or handover (or that they declined),
+# and the 差评整改 follow-up a bad rating opens and a supervisor closes. Facts about the service,
+# not about the decision: none changes the state.
+EVENT_EVALUATION_RATED: Final = "evaluation.rated"
+EVENT_EVALUATION_DECLINED: Final = "evaluation.declined"
+EVENT_FOLLOWUP_OPENED: Final = "followup.opened"
+EVENT_FOLLOWUP_CLOSED: Final = "followup.closed"
+EVALUATION_KINDS: Final = frozenset(
+    {EVENT_EVALUATION_RATED, EVENT_EVALUATION_DECLINED, EVENT_FOLLOWUP_OPENED, EVENT_FOLLOWUP_CLOSED}
+)
+
 # The table: event kind -> (states it may start from, target state); None = no case yet.
 TRANSITIONS: Final[Mapping[str, tuple[frozenset, str]]] = {
     EVENT_NOTIFIED: (frozenset({None, CORRECTION}), CORRECTION),
@@ -70,7 +81,9 @@ TRANSITIONS: Final[Mapping[str, tuple[frozenset, str]]] = {
     EVENT_WITHDRAWN: (frozenset({CORRECTION, ACCEPTED, IN_REVIEW}), WITHDRAWN),
 }
 NO_STATE_CHANGE: Final = (
-    frozenset({EVENT_CREATED, EVENT_ATTACHMENT_ADDED, EVENT_NOTE, EVENT_UNMASKED}) | COURIER_KINDS
+    frozenset({EVENT_CREATED, EVENT_ATTACHMENT_ADDED, EVENT_NOTE, EVENT_UNMASKED})
+    | COURIER_KINDS
+    | EVALUATION_KINDS
 )
 
 # The window's intake decisions and the events they write.

@@ -21,6 +21,17 @@ BACKUP_FIRST_DELAY = 120.0  # the daily backup waits until the morning's first i
 BACKUP_INTERVAL = 3600.0  # then looks every hour whether a day has passed since the last one
 
 
+def rating_notice(done) -> str:
+    """What the clerk is told after a rating (a bad one: its follow-up and due date)."""
+    from app.domain import evaluation as rules
+
+    r, f = done.rating, done.followup
+    text = t("evaluation.recorded", number=r.case_number, level=rules.level_label(r.level))
+    if f is not None:
+        text += "\n" + t("followup.opened", id=f.id, due=f.due_on.isoformat())
+    return text
+
+
 class YichuangApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "yichuang"
@@ -34,6 +45,9 @@ class YichuangApp(App):
         Binding("ctrl+g", "progress", t("key.progress")),
         Binding("ctrl+o", "pickup", t("key.pickup")),
         Binding("ctrl+l", "lock", t("key.lock")),
+        # priority: Textual's Input takes Ctrl+E (end of line), and the search has the focus
+        Binding("ctrl+e", "evaluate", t("key.evaluate"), priority=True),
+        Binding("ctrl+f", "followups", t("key.followups")),
     ]
     # The role's permission each app-level action needs (app.domain.roles).
     ROLE_GATES = {
@@ -356,6 +370,125 @@ class YichuangApp(App):
             return
         self.push_screen(PickupScreen())
 
+    # --- 好差评: ratings after 受理 / 出件, follow-ups (issue 8 §4) --------------------------------
+    def evaluate_after(self, number: str, stage: str) -> None:
+        """A case was accepted or handed out: ask its applicant for a rating (evaluation.prompt)."""
+        if "store" in self.ws.__dict__:
+            self._ask_rating(number, stage, True)
+
+    def action_evaluate(self) -> None:
+        """Ctrl+E: the rating of the case on screen, else of the last one this window decided."""
+        from textual.screen import ModalScreen
+
+        from app.ui.screens.evaluation import RatingScreen
+
+        if isinstance(self.screen, (RatingScreen, ModalScreen)) or "store" not in self.ws.__dict__:
+            return
+        number = getattr(self.screen, "number", None)
+        case = getattr(self.screen, "case", None)
+        if case is not None and getattr(case, "number", None):
+            number = case.number
+        self._ask_rating(number if isinstance(number, str) else None, None, False)
+
+    @work(thread=True, group="evaluation")
+    def _ask_rating(self, number: str | None, stage: str | None, automatic: bool) -> None:
+        from app.services import evaluation as ev
+
+        try:
+            if number is None:
+                last = ev.last_case(self.ws)
+                if last is None:
+                    self._from_thread(self._tell, t("evaluation.no_case"), "warning")
+                    return
+                number, stage = last
+            if stage is None:
+                stage = ev.stage_of(self.ws, number)
+            where = ev.route(self.ws, automatic=automatic)
+            if not automatic and ev.pending_request(self.ws, number) is not None:
+                where = "window"  # Ctrl+E again: the clerk takes the ask back from the counter
+            if where == ev.COUNTER:
+                req = ev.ask_counter(self.ws, number, stage)
+                alive = ev.counter_alive(self.ws)
+                self._from_thread(self._asked_counter, req.id, number, alive)
+            elif where == "window":
+                ev.cancel_requests(self.ws, number)
+                # refused here (rated already) before the applicant is shown anything
+                rated = ev.rating_of(self.ws, number, stage)
+                if rated is not None and rated.level:
+                    raise ev.EvaluationRefused(
+                        t("evaluation.already", number=number, level=ev.rules.level_label(rated.level))
+                    )
+                self._from_thread(self._show_rating, number, stage)
+        except ev.EvaluationRefused as exc:
+            if not automatic:
+                self._from_thread(self._tell, str(exc), "warning")
+
+    def _tell(self, message: str, severity: str = "information") -> None:
+        self.notify(message, severity=severity)  # type: ignore[arg-type]
+
+    def _show_rating(self, number: str, stage: str) -> None:
+        from app.ui.screens.evaluation import RatingScreen
+
+        def done(answer) -> None:
+            if answer is not None:
+                self._record_rating(number, stage, answer)
+
+        self.push_screen(RatingScreen(number, stage, clerk=self.ws.clerk, window=self.ws.window), done)
+
+    @work(thread=True, group="evaluation-record")
+    def _record_rating(self, number: str, stage: str, answer) -> None:
+        from app.services import evaluation as ev
+
+        try:
+            if answer.declined:
+                ev.decline(self.ws, number, stage)
+                message = t("evaluation.declined_recorded", number=number)
+            else:
+                done = ev.rate(self.ws, number, stage, answer.level, answer.reasons, answer.comment)
+                message = rating_notice(done)
+        except ev.EvaluationRefused as exc:
+            self._from_thread(self._tell, str(exc), "error")
+            return
+        except Exception as exc:  # a store problem must not take the window down
+            self._from_thread(self._tell, t("error.store", error=exc), "error")
+            return
+        self._from_thread(self.notify, message)
+        self._from_thread(self.kick_sync)
+
+    def _asked_counter(self, request_id: int, number: str, alive: bool) -> None:
+        key = "evaluation.sent_to_counter" if alive else "evaluation.counter_absent"
+        self.notify(t(key, number=number), severity="information" if alive else "warning")
+        self._watch_request(request_id, 0)
+
+    def _watch_request(self, request_id: int, polls: int) -> None:
+        """Tell the clerk what the applicant answered at the counter (polled: another process)."""
+        from app.services import evaluation as ev
+
+        if polls > ev.timeout_seconds(self.ws) + 30:
+            return
+        req = ev.request_state(self.ws, request_id)
+        if req is None or req.state in ("cancelled", "expired"):
+            return
+        if req.state in ("waiting", "showing"):
+            self.set_timer(1.0, lambda: self._watch_request(request_id, polls + 1))
+            return
+        if req.state == "rated":
+            self.notify(
+                t("evaluation.counter_rated", number=req.case_number, level=ev.rules.level_label(req.level))
+            )
+        else:
+            self.notify(t("evaluation.counter_declined", number=req.case_number))
+        self.kick_sync()
+
+    def action_followups(self) -> None:
+        from textual.screen import ModalScreen
+
+        from app.ui.screens.followups import FollowupScreen
+
+        if isinstance(self.screen, (FollowupScreen, ModalScreen)) or "store" not in self.ws.__dict__:
+            return
+        self.push_screen(FollowupScreen())
+
     async def on_event(self, event) -> None:
         """A receipt scanned anywhere on the intake and case screens opens its case."""
         from textual import events
@@ -444,6 +577,19 @@ class YichuangApp(App):
         self.call_from_thread(self._start_sync)
         self.call_from_thread(self._start_daily_backup)
         self.call_from_thread(self._start_scans)
+        self._flag_overdue_followups()
+
+    def _flag_overdue_followups(self) -> None:
+        """差评整改 past their due date are flagged on the status line (Ctrl+F lists them)."""
+        from app.services.evaluation import overdue_count
+
+        try:
+            n = overdue_count(self.ws)
+        except Exception:  # noqa: BLE001  (a flag is not worth a failed start)
+            return
+        self._from_thread(
+            self.set_status, "followups", t("followup.status_overdue", count=n) if n else "", "red"
+        )
 
     # --- daily backup (backup.dir, backup.keep_days; docs/backup.md) ---------------------------
     def _start_daily_backup(self) -> None:

@@ -794,6 +794,12 @@ class HubStore:
             raise Refusal("unknown_kind", f"unknown event kind {e.kind}")
         if who.role == "workstation" and e.kind not in cs.WINDOW_KINDS:
             raise Refusal("kind_not_allowed", f"a workstation may not send {e.kind}")
+        if e.kind in cs.EVALUATION_KINDS:  # 好差评: a rating the statistics can trust
+            from app.domain.evaluation import payload_problem
+
+            problem = payload_problem(e.kind, e.p)
+            if problem:
+                raise Refusal("bad_payload", problem)
         if e.kind == cs.CREATED:
             if who.role == "workstation" and num.workstation != who.ws:
                 raise Refusal(

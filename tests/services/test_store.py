@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+import app.store.evaluation_models  # noqa: F401  (registers the 好差评 tables)
 import app.store.models  # noqa: F401  (registers the tables)
 import app.store.operator_models  # noqa: F401  (registers the operator tables)
 import app.store.sync_models  # noqa: F401  (registers the sync tables)

@@ -48,6 +48,8 @@ def local_cases(ws) -> list[tuple[Case, list[CaseEvent]]]:
 async def test_cases_accepted_and_notified_at_the_window_reach_the_hub(tmp_path, hub, clock):
     token, bo = hub.token("workstation", OFFICE, WSID), hub.token("backoffice")
     ws = make_workstation(tmp_path / "ws", hub.url, token, clock=clock)
+    ws.config.set("evaluation.prompt", "off")  # only the intake's events here (好差评: tests/evaluation)
+    ws.config.save()
     app = YichuangApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(app, pilot)

@@ -11,6 +11,7 @@ from app.services.cases import CaseService
 from app.ui.app import YichuangApp
 from app.ui.screens.cases import CaseDetailScreen, CaseListScreen
 from app.ui.screens.dialogs import DocumentDialog, ReasonDialog
+from app.ui.screens.evaluation import RatingScreen
 from app.ui.screens.intake import IntakeScreen
 
 ID17 = "32072419880512004"
@@ -100,6 +101,10 @@ async def test_accept_kcg_by_pinyin_initials_prints_and_lists(ws):
         assert case.number in dialog.headline and case.state == "accepted"
         assert case.subject_name == "开餐馆" and case.applicant_name == "张秀英"
         await pilot.press("enter")
+        # 好差评: the screen turns to the applicant, who rates 非常满意 (1) and submits
+        await wait_for(pilot, lambda: isinstance(app.screen, RatingScreen))
+        await pilot.press("1", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
         # the print job reaches the dir:// printer
         await wait_for(pilot, lambda: any(ws.config.prints_dir.glob("*.bin")))
         data = next(ws.config.prints_dir.glob("*.bin")).read_bytes()

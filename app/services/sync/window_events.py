@@ -35,20 +35,26 @@ def record(ws, number: str, kind: str, payload: dict | None = None, also=None) -
         view = cs.derive(outbox.case_events(s, case.id))
         if not cs.fits(view.state if view.state is not None else case.state, kind):
             raise NotAllowed(t("sync.not_fitting", kind=t("event." + kind), state=t("state." + case.state)))
-        ev = CaseEvent(
-            event_id=str(uuid.uuid4()),
-            case_id=case.id,
-            case_number=number,
-            kind=kind,
-            payload_json=json.dumps(payload or {}, ensure_ascii=False),
-            actor=ws.clerk,
-            office_code=ws.office_code,
-            workstation_id=ws.workstation_id,
-            at=utc,
-        )
+        ev = new_event(ws, case, kind, payload, utc)
         audit.add(s, ev)
         if also is not None:
             also(s)
         s.flush()
         outbox.refresh_case(s, case, utc)
         return ev
+
+
+def new_event(ws, case: Case, kind: str, payload: dict | None, utc) -> CaseEvent:
+    """A window event of `case` written by this window's acting person (the one writer of
+    window events: record() here, and the 好差评 events that go with a rating)."""
+    return CaseEvent(
+        event_id=str(uuid.uuid4()),
+        case_id=case.id,
+        case_number=case.number,
+        kind=kind,
+        payload_json=json.dumps(payload or {}, ensure_ascii=False),
+        actor=ws.clerk,
+        office_code=ws.office_code,
+        workstation_id=ws.workstation_id,
+        at=utc,
+    )

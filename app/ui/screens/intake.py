@@ -456,7 +456,14 @@ class IntakeScreen(Screen):
 
         file_held_scans(self.app, self.scan_holds, case.number)
         self.reset()
-        self.app.push_screen(DocumentDialog(headline, text), lambda _: self.action_focus_search())
+        number = case.number
+
+        def closed(_) -> None:
+            self.action_focus_search()
+            if decision == "accept":  # 好差评: the applicant rates the acceptance
+                self.app.evaluate_after(number, "accepted")
+
+        self.app.push_screen(DocumentDialog(headline, text), closed)
 
     # --- starting over ------------------------------------------------------------------------
     def is_dirty(self) -> bool:

@@ -275,6 +275,9 @@ class PickupScreen(Screen):
             kick_sync()
         self._close_case()
         self.reload()
+        evaluate_after = getattr(self.app, "evaluate_after", None)
+        if evaluate_after is not None:  # 好差评: the collector rates the handover
+            evaluate_after(done.event.case_number, "delivered")
 
 
 # --- scanned receipts, anywhere on the intake and case screens ---------------------------------

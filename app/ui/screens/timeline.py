@@ -38,6 +38,10 @@ def event_detail(kind: str, payload: dict) -> str:
             parts.append(f"{t('courier.recipient')}：{who}")
         if payload.get("reason"):
             parts.append(rules.fail_label(str(payload["reason"])))
+    elif kind.startswith(("evaluation.", "followup.")):
+        from app.domain import evaluation as ratings
+
+        parts.append(ratings.event_summary(kind, payload))
     else:
         reason = payload.get("reason")
         if isinstance(reason, str) and reason:
