@@ -120,6 +120,7 @@ def _register_plugins(sub, add) -> None:
     from app.cli_backup import register as register_backup
     from app.cli_courier import register as register_courier
     from app.cli_doctor import register as register_doctor
+    from app.cli_stats import register as register_stats
     from app.cli_sync import register as register_sync
     from sync.hub.cli import register as register_hub
 
@@ -128,6 +129,7 @@ def _register_plugins(sub, add) -> None:
     register_hub(sub, add)
     register_doctor(sub, add)
     register_courier(sub, add)
+    register_stats(sub, add)
 
 
 def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:

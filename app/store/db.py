@@ -21,7 +21,7 @@ from sqlmodel import Session
 from app.messages import t
 
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_MS = 10_000
 
 

@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import app.store.models  # noqa: F401  (registers the tables)
+import app.store.stats_models  # noqa: F401  (registers the supervisor view's tables)
 import app.store.sync_models  # noqa: F401  (registers the sync tables)
 from app.store.db import SCHEMA_VERSION, StoreError, open_store
 
