@@ -33,6 +33,7 @@ class YichuangApp(App):
         Binding("ctrl+t", "courier", t("key.courier")),
         Binding("ctrl+g", "progress", t("key.progress")),
         Binding("ctrl+o", "pickup", t("key.pickup")),
+        Binding("ctrl+r", "supervisor", t("key.supervisor")),
     ]
 
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; no English palette
@@ -120,9 +121,16 @@ class YichuangApp(App):
         runner = self.sync_runner
         # bar_text() is markup made by our code from the catalogue and counts; the hub's error
         # text in it is escaped there.
-        runner.run_forever(
-            on_cycle=lambda st: self._from_thread(self.set_status, "sync", Text.from_markup(st.bar_text()))
-        )
+        runner.run_forever(on_cycle=lambda st: self._from_thread(self._sync_cycle_done, st))
+
+    def _sync_cycle_done(self, status) -> None:
+        self.set_status("sync", Text.from_markup(status.bar_text()))
+        report = self.sync_runner.last_report if self.sync_runner is not None else None
+        if report is not None and report.pulled:  # decisions came down: screens that show them reload
+            for screen in self.screen_stack:
+                arrived = getattr(screen, "decisions_arrived", None)
+                if arrived is not None:
+                    arrived()
 
     def on_worker_state_changed(self, event) -> None:
         """Supervision: the sync worker is restarted if it ever ends before the app stops it."""
@@ -162,6 +170,16 @@ class YichuangApp(App):
 
         if not isinstance(self.screen, (TimelineScreen, ModalScreen)):
             self.push_screen(TimelineScreen())
+
+    # --- the supervisor's view (issue 8 §5; action "supervisor_view" once roles exist) --------
+    def action_supervisor(self) -> None:
+        from textual.screen import ModalScreen
+
+        from app.ui.screens.supervisor import SupervisorScreen
+
+        if isinstance(self.screen, (SupervisorScreen, ModalScreen)) or "store" not in self.ws.__dict__:
+            return
+        self.push_screen(SupervisorScreen())
 
     # --- handing results out (issue 12) ---------------------------------------------------------
     def action_pickup(self) -> None:

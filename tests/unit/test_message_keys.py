@@ -270,7 +270,10 @@ def _written_to(attribute: str, call_names: tuple[str, ...] = ()):
 @functools.cache
 def _dynamic_values() -> dict[tuple[str, str], set[str]]:
     from app.domain import case_state, intake, lifecycle
+    from app.domain import stats as stats_rules
+    from app.services import case_export
     from app.services import printing as print_service
+    from app.services import stats as stats_service
     from app.ui.widgets.applicant_form import FIELDS
     from forms.catalogue import MATERIAL_FORMS
     from printing.documents import DOC_KINDS
@@ -303,6 +306,11 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("hub.role_", ""): {"workstation", "backoffice", "hub"},
         ("hub.col_", ""): {"id", "role", "scope", "created", "last_used", "expires", "status"},
         ("hub.status_", ""): {"live", "revoked", "expired"},
+        # the supervisor's view and `export cases` (issue 8 §5)
+        ("stats.by_", ""): set(stats_service.DIMENSIONS),
+        ("stats.level_", ""): set(stats_rules.LEVELS),
+        ("export.col_", ""): set(case_export.COLUMNS),
+        ("intake.kind_", ""): {"person", "enterprise"},
     }
 
 
