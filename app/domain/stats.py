@@ -22,7 +22,7 @@ them and forms the figures with these rules. Definitions (also in the README):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from app.domain.workdays import WorkCalendar, add_working_days, working_days_between
@@ -47,8 +47,12 @@ class Counts:
         return self.accepted + self.notified + self.refused
 
     def add(self, other: Counts) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        self.cases += other.cases
+        self.accepted += other.accepted
+        self.notified += other.notified
+        self.refused += other.refused
+        self.tolerated += other.tolerated
+        self.first_visit += other.first_visit
 
     @property
     def first_visit_rate(self) -> float | None:

@@ -1,8 +1,9 @@
-"""Tables of the supervisor's view (migration 0009): intake counters kept by a trigger.
+"""Tables of the supervisor's view (migration 0009): counters kept by triggers.
 
-The trigger ``stats_count_event`` on ``case_event`` (migrations/versions/0009_stats.py) adds
-each intake event to these counters in the event's own transaction, so they always agree with
-the events; app.services.stats reads them. Nothing in Python writes them.
+The trigger ``stats_count_event`` on ``case_event`` adds each intake event to the intake
+counters, and the ``stats_open_*`` triggers on ``case_record`` keep the open cases per promised
+date (migrations/versions/0009_stats.py), each in the writing transaction, so they always agree
+with the events and cases; app.services.stats reads them. Nothing in Python writes them.
 """
 
 from __future__ import annotations
@@ -42,6 +43,16 @@ class StatsRefusal(SQLModel, table=True):
 
     day: date = Field(primary_key=True)
     reason: str = Field(primary_key=True)
+    n: int = 0
+
+
+class StatsOpenDue(SQLModel, table=True):
+    """Cases whose promised clock runs (受理, 审批中), per promised date (triggers on case_record)."""
+
+    __tablename__ = "stats_open_due"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    due_date: date = Field(primary_key=True)
     n: int = 0
 
 

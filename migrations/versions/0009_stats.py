@@ -9,7 +9,10 @@ every writer (the window, ``demo seed``, a restore's replay) — so the supervis
 a few thousand counter rows instead of scanning a million cases. Existing events are counted
 once here (the same expressions, over all events).
 
-``ix_case_open_due`` (partial: cases whose clock runs) gives the 超期预警 list in due-date order.
+``stats_open_due`` counts the cases whose promised clock runs (受理, 审批中) per promised date, kept
+by triggers on ``case_record`` as a case enters or leaves those states (a decision at the window,
+one pulled by sync); ``ix_case_open_due`` (partial, the same cases) gives the 超期预警 list in
+due-date order.
 
 The local day is ``date(at, 'localtime')``: ``at`` is stored in UTC, and the office's
 processes share its time zone (Python's ``astimezone()`` and SQLite's ``localtime`` both read it).
@@ -76,6 +79,22 @@ UPSERT = """ON CONFLICT (day, subject_kind, subject_code, window, actor) DO UPDA
 REASON = "coalesce(json_extract({e}.payload_json, '$.reason'), '')"
 
 
+OPEN = "state IN ('accepted', 'in_review') AND due_date IS NOT NULL"
+
+
+def _open_trigger(name: str, row: str, delta: int, event: str) -> str:
+    """Keep stats_open_due (open cases per promised date) as a case row enters or leaves it."""
+    cond = OPEN.replace("state", f"{row}.state").replace("due_date", f"{row}.due_date")
+    change = (
+        f"INSERT INTO stats_open_due (due_date, n) VALUES ({row}.due_date, 1)"
+        " ON CONFLICT (due_date) DO UPDATE SET n = n + 1;"
+        if delta > 0
+        else f"UPDATE stats_open_due SET n = n - 1 WHERE due_date = {row}.due_date;"
+        f" DELETE FROM stats_open_due WHERE due_date = {row}.due_date AND n <= 0;"
+    )
+    return f"CREATE TRIGGER {name} AFTER {event} ON case_record WHEN {cond} BEGIN {change} END"
+
+
 def upgrade() -> None:
     op.create_table(
         "stats_intake",
@@ -101,6 +120,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "reason"),
         sqlite_with_rowid=False,
     )
+    op.create_table(
+        "stats_open_due",
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("due_date"),
+        sqlite_with_rowid=False,
+    )
     op.create_index(
         "ix_case_open_due",
         "case_record",
@@ -122,6 +148,14 @@ def upgrade() -> None:
         WHERE e.kind = 'case.refused' GROUP BY 1, 2"""
     )
     op.execute(
+        f"INSERT INTO stats_open_due (due_date, n) SELECT due_date, count(*) FROM case_record WHERE {OPEN} GROUP BY due_date"
+    )
+    # an UPDATE that touches state or due_date takes the old row out and puts the new one in
+    op.execute(_open_trigger("stats_open_insert", "NEW", +1, "INSERT"))
+    op.execute(_open_trigger("stats_open_leave", "OLD", -1, "UPDATE OF state, due_date"))
+    op.execute(_open_trigger("stats_open_enter", "NEW", +1, "UPDATE OF state, due_date"))
+    op.execute(_open_trigger("stats_open_delete", "OLD", -1, "DELETE"))
+    op.execute(
         f"""CREATE TRIGGER stats_count_event AFTER INSERT ON case_event
         WHEN NEW.kind IN {KINDS}
         BEGIN
@@ -137,7 +171,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS stats_count_event")
+    for name in (
+        "stats_count_event",
+        "stats_open_insert",
+        "stats_open_leave",
+        "stats_open_enter",
+        "stats_open_delete",
+    ):
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_index("ix_case_open_due", table_name="case_record")
+    op.drop_table("stats_open_due")
     op.drop_table("stats_refusal")
     op.drop_table("stats_intake")

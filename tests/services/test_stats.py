@@ -186,10 +186,13 @@ def test_counters_of_an_existing_store_are_built_by_the_migration(ws, seeded, da
     ws.close()
     db = data_dir / "yichuang.db"
     con = sqlite3.connect(db)
-    before = sorted(con.execute("SELECT * FROM stats_intake").fetchall())
-    con.execute("DROP TRIGGER stats_count_event")
-    con.execute("DROP TABLE stats_intake")
-    con.execute("DROP TABLE stats_refusal")
+    tables = ("stats_intake", "stats_refusal", "stats_open_due")
+    before = {name: sorted(con.execute(f"SELECT * FROM {name}").fetchall()) for name in tables}
+    for kind, name in con.execute("SELECT type, name FROM sqlite_master WHERE name LIKE 'stats%'").fetchall():
+        if kind == "trigger":
+            con.execute(f"DROP TRIGGER {name}")
+    for name in tables:
+        con.execute(f"DROP TABLE {name}")
     con.execute("DROP INDEX ix_case_open_due")
     con.execute("DELETE FROM alembic_version")
     con.execute("INSERT INTO alembic_version VALUES ('0004')")
@@ -200,5 +203,5 @@ def test_counters_of_an_existing_store_are_built_by_the_migration(ws, seeded, da
         [sys.executable, "-m", "app", "--data-dir", str(data_dir), "stats"], check=True, capture_output=True
     )
     con = sqlite3.connect(db)
-    assert sorted(con.execute("SELECT * FROM stats_intake").fetchall()) == before
-    assert len(before) > 5
+    assert {name: sorted(con.execute(f"SELECT * FROM {name}").fetchall()) for name in tables} == before
+    assert len(before["stats_intake"]) > 5 and len(before["stats_open_due"]) == 6

@@ -161,6 +161,11 @@ class SupervisorScreen(Screen):
         self.query_one("#supervisor-totals", Static).update(Text(t("stats.failed", error=exc), style="red"))
 
     def _show(self, view, when: datetime) -> None:
+        with self.app.batch_update():  # one repaint for all the parts
+            self._show_all(view, when)
+        self.loads += 1
+
+    def _show_all(self, view, when: datetime) -> None:
         self.view = view
         self.query_one("#supervisor-title", Static).update(
             Text(
@@ -195,7 +200,6 @@ class SupervisorScreen(Screen):
         self._show_breakdown()
         self._show_deadlines()
         self._show_evaluation()
-        self.loads += 1
 
     def _current_period(self):
         periods = self.view.periods
