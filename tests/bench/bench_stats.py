@@ -171,11 +171,18 @@ def ensure_seeded(ws) -> float | None:
     return _seed(ws)
 
 
-def bench_screen(ws) -> tuple[float, list[float]]:
-    """Seconds from pushing the screen to its figures painted: the first run, then the others."""
+def bench_screen(ws) -> tuple[float, list[float], list[float]]:
+    """Seconds from pushing the screen to its figures painted: the first run, the others, and
+    (for scale on a shared machine) a bare screen with one Static pushed and painted."""
     from textual.app import App
+    from textual.screen import Screen
+    from textual.widgets import Static
 
     from app.ui.screens.supervisor import SupervisorScreen
+
+    class Bare(Screen):
+        def compose(self):
+            yield Static("一窗")
 
     class Host(App):
         def __init__(self) -> None:
@@ -188,11 +195,18 @@ def bench_screen(ws) -> tuple[float, list[float]]:
             return Text("")
 
     times: list[float] = []
+    bare: list[float] = []
 
     async def run() -> None:
         app = Host()
         async with app.run_test(size=(160, 50)) as pilot:
             for _ in range(RUNS + 1):
+                t0 = time.perf_counter()
+                await app.push_screen(Bare())
+                await pilot.pause()
+                bare.append(time.perf_counter() - t0)
+                app.pop_screen()
+                await pilot.pause()
                 screen = SupervisorScreen()
                 t0 = time.perf_counter()
                 await app.push_screen(screen)
@@ -204,7 +218,7 @@ def bench_screen(ws) -> tuple[float, list[float]]:
                 await pilot.pause()
 
     asyncio.run(run())
-    return times[0], times[1:]
+    return times[0], times[1:], bare[1:]
 
 
 def main() -> None:
@@ -222,7 +236,7 @@ def main() -> None:
         t0 = time.perf_counter()
         view = supervisor_view(ws)
         runs.append(time.perf_counter() - t0)
-    first, screen = bench_screen(ws)
+    first, screen, bare = bench_screen(ws)
     month = view.periods["month"].totals
     print(f"cases in store: {total:,}")
     if seeded is not None:

@@ -67,7 +67,9 @@ def test_date_range_existing_file_and_format(ws, cases, tmp_path):
     assert export_cases(ws, target, start=date(2026, 11, 20), end=date(2026, 11, 20)).rows == 1
     with pytest.raises(ExportError, match="--force"):
         export_cases(ws, target)
-    assert export_cases(ws, target, force=True).rows == 2
+    seen: list[tuple[int, int]] = []
+    assert export_cases(ws, target, force=True, progress=lambda *a: seen.append(a)).rows == 2
+    assert seen[-1] == (2, 2)
     with pytest.raises(ExportError, match=r"\.xlsx"):
         export_cases(ws, tmp_path / "cases.pdf")
     assert not list(tmp_path.glob(".*.part"))
