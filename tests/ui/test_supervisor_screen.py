@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Sparkline, Static
 
 from app.ui.app import YichuangApp
+from app.ui.screens.cases import CaseDetailScreen
 from app.ui.screens.supervisor import BarChart, SupervisorScreen, evaluation_text
 from tests.services.test_stats import NOT_OURS, Window, seeded  # noqa: F401  (the fixture)
 from tests.ui.test_intake_flow import SIZE, start, wait_for
@@ -61,6 +62,12 @@ async def test_ctrl_r_shows_the_figures_charts_and_deadlines(ws, clock, seeded):
         await pilot.press("f5")
         await wait_for(pilot, lambda: screen.loads == 2)
         assert "新案 6 · 受理 2" in text_of(screen.query_one("#supervisor-totals", Static))
+        table.focus()
+        await pilot.press("enter")  # the longest overdue case opens
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        assert app.screen.number == seeded["b"]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
         await pilot.press("escape")
         assert not isinstance(app.screen, SupervisorScreen)
 
