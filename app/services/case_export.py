@@ -213,11 +213,13 @@ def _write_xlsx(target: Path, rows: Iterator[list[str]]) -> None:
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet(t("export.sheet"))
     sheet.append(headers())
+
+    def text_cell(v: str) -> WriteOnlyCell:
+        c = WriteOnlyCell(sheet, value=v)
+        c.data_type = "s"  # text, never a formula
+        return c
+
     for row in rows:
-        cells = []
-        for v in row:
-            c = WriteOnlyCell(sheet, value=v)
-            c.data_type = "s"  # text, never a formula, whatever it starts with
-            cells.append(c)
-        sheet.append(cells)
+        # openpyxl takes a str starting with "=" for a formula: only those need a cell object
+        sheet.append([text_cell(v) if v.startswith("=") else v for v in row])
     wb.save(target)

@@ -250,6 +250,25 @@ def main() -> None:
     print(
         f"screen, push to figures painted: first {first * 1000:.0f} ms, median {median(screen) * 1000:.0f} ms of {RUNS} (min {min(screen) * 1000:.0f}, max {max(screen) * 1000:.0f})  [target < 1000 ms]"
     )
+    print(
+        f"for scale, a bare screen (one Static) pushed and painted in the same app: median {median(bare) * 1000:.0f} ms"
+    )
+    if os.environ.get("BENCH_EXPORT", "1") == "1":
+        import tempfile
+
+        from app.services.case_export import export_cases
+
+        start = ws.today().replace(day=1)
+        with tempfile.TemporaryDirectory() as tmp:
+            for suffix in ("csv", "xlsx"):
+                target = Path(tmp) / f"month.{suffix}"
+                t0 = time.perf_counter()
+                res = export_cases(ws, target, start=start)
+                took = time.perf_counter() - t0
+                print(
+                    f"export cases --from {start} (.{suffix}): {res.rows:,} cases in {took:.1f} s"
+                    f" ({res.rows / took:,.0f} cases/s, {target.stat().st_size / 1e6:.1f} MB)"
+                )
 
 
 if __name__ == "__main__":
