@@ -75,3 +75,18 @@ async def test_ctrl_r_shows_the_figures_charts_and_deadlines(ws, clock, seeded):
 def test_evaluation_summary_is_shown_as_plain_text():
     text = evaluation_text({"total": 12, "by_level": {"非常满意": 9, "[b]差[/b]": 1}, "open_followups": 2})
     assert text.plain.splitlines() == ["评价数：12", "by_level：非常满意 9  [b]差[/b] 1", "待整改：2"]
+
+
+async def test_the_view_fits_the_smallest_terminal(ws, seeded):  # noqa: F811
+    app = YichuangApp(ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupervisorScreen) and app.screen.loads == 1)
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#supervisor-bars", BarChart).size.width >= 20
+        await pilot.press("f1")  # the keys of the view, listed
+        await pilot.pause()
+        keys = " ".join(d for _k, d in app.screen.rows)
+        assert "今日/本月" in keys and "切换维度" in keys and "刷新" in keys
