@@ -124,6 +124,7 @@ def _register_plugins(sub, add) -> None:
     from app.cli_doctor import register as register_doctor
     from app.cli_evaluation import register as register_evaluation
     from app.cli_operators import register as register_operators
+    from app.cli_stats import register as register_stats
     from app.cli_sync import register as register_sync
     from sync.hub.cli import register as register_hub
 
@@ -136,6 +137,7 @@ def _register_plugins(sub, add) -> None:
     register_audit(sub, add)
     register_db(sub, add)
     register_evaluation(sub, add)
+    register_stats(sub, add)
 
 
 def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:

@@ -48,6 +48,7 @@ class YichuangApp(App):
         # priority: Textual's Input takes Ctrl+E (end of line), and the search has the focus
         Binding("ctrl+e", "evaluate", t("key.evaluate"), priority=True),
         Binding("ctrl+f", "followups", t("key.followups")),
+        Binding("ctrl+r", "supervisor", t("key.supervisor")),
     ]
     # The role's permission each app-level action needs (app.domain.roles).
     ROLE_GATES = {
@@ -304,10 +305,19 @@ class YichuangApp(App):
         # bar_text() is markup made by our code from the catalogue and counts; the hub's error
         # text in it is escaped there.
         def on_cycle(st) -> None:
-            self._from_thread(self.set_status, "sync", Text.from_markup(st.bar_text()))
+            self._from_thread(self._sync_cycle_done, st)
             self._operator_still_allowed()
 
         runner.run_forever(on_cycle=on_cycle)
+
+    def _sync_cycle_done(self, status) -> None:
+        self.set_status("sync", Text.from_markup(status.bar_text()))
+        report = self.sync_runner.last_report if self.sync_runner is not None else None
+        if report is not None and report.pulled:  # decisions came down: screens that show them reload
+            for screen in self.screen_stack:
+                arrived = getattr(screen, "decisions_arrived", None)
+                if arrived is not None:
+                    arrived()
 
     def on_worker_state_changed(self, event) -> None:
         """Supervision: the sync worker is restarted if it ever ends before the app stops it."""
@@ -356,6 +366,16 @@ class YichuangApp(App):
 
         if not isinstance(self.screen, (TimelineScreen, ModalScreen)):
             self.push_screen(TimelineScreen())
+
+    # --- the supervisor's view (issue 8 §5; action "supervisor_view" once roles exist) --------
+    def action_supervisor(self) -> None:
+        from textual.screen import ModalScreen
+
+        from app.ui.screens.supervisor import SupervisorScreen
+
+        if isinstance(self.screen, (SupervisorScreen, ModalScreen)) or "store" not in self.ws.__dict__:
+            return
+        self.push_screen(SupervisorScreen())
 
     # --- handing results out (issue 12) ---------------------------------------------------------
     def action_pickup(self) -> None:

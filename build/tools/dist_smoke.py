@@ -70,6 +70,8 @@ COMMANDS = [  # every command, for --help
     ["hub", "add-token"],
     ["hub", "list-tokens"],
     ["hub", "import-bundle"],
+    ["stats"],
+    ["export", "cases"],
 ]
 
 

@@ -16,6 +16,7 @@ BENCHES = [
     "tests.bench.bench_courier",
     "tests.bench.bench_login",
     "tests.bench.bench_audit",
+    "tests.bench.bench_stats",
 ]
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 import app.store.evaluation_models  # noqa: F401  (registers the 好差评 tables)
 import app.store.models  # noqa: F401  (registers the tables)
 import app.store.operator_models  # noqa: F401  (registers the operator tables)
+import app.store.stats_models  # noqa: F401  (registers the supervisor view's tables)
 import app.store.sync_models  # noqa: F401  (registers the sync tables)
 from app.store.db import SCHEMA_VERSION, StoreError, open_store
 

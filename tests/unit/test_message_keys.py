@@ -270,7 +270,10 @@ def _written_to(attribute: str, call_names: tuple[str, ...] = ()):
 @functools.cache
 def _dynamic_values() -> dict[tuple[str, str], set[str]]:
     from app.domain import case_state, intake, lifecycle, roles
+    from app.domain import stats as stats_rules
+    from app.services import case_export
     from app.services import printing as print_service
+    from app.services import stats as stats_service
     from app.ui.widgets.applicant_form import FIELDS
     from forms.catalogue import MATERIAL_FORMS
     from printing.documents import DOC_KINDS
@@ -308,6 +311,11 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("action.", ""): set(roles.ACTIONS),
         # `audit verify`: what differs at a broken link (app.domain.audit_chain)
         ("audit.problem_", ""): {"content", "link", "sequence", "algorithm", "case", "fork", "missing"},
+        # the supervisor's view and `export cases` (issue 8 §5)
+        ("stats.by_", ""): set(stats_service.DIMENSIONS),
+        ("stats.level_", ""): set(stats_rules.LEVELS),
+        ("export.col_", ""): set(case_export.COLUMNS),
+        ("intake.kind_", ""): {"person", "enterprise"},
     }
 
 
