@@ -29,11 +29,12 @@ def head() -> str:
 
 
 def all_tables() -> MetaData:
-    """The hub store's tables and those of modules with tables of their own (console accounts)."""
+    """The hub store's tables and those of modules with tables of their own (console, windows)."""
     from sync.hub.console_store import md as console_md
+    from sync.hub.ws_status import md as ws_md
 
     out = MetaData()
-    for meta in (md, console_md):
+    for meta in (md, console_md, ws_md):
         for table in meta.tables.values():
             table.to_metadata(out)
     return out

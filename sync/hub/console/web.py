@@ -125,7 +125,37 @@ def make_templates() -> Jinja2Templates:
     env.globals["t"] = t
     env.globals["url"] = url
     env.globals["CSRF_FIELD"] = CSRF_FIELD
+    env.filters["when"] = when
+    env.filters["skew"] = skew
     return templates
+
+
+def when(iso: str | None) -> str:
+    """A stored UTC time as the hub's local "YYYY-MM-DD HH:MM:SS" (empty: —)."""
+    from datetime import UTC, datetime
+
+    if not iso:
+        return t("hub.never")
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def skew(ms: int | None) -> str:
+    """A clock skew as "+3 秒" / "−2 分 5 秒" (ahead of the hub is +)."""
+    if ms is None:
+        return t("hub.never")
+    seconds = round(abs(ms) / 1000)
+    sign = "" if seconds == 0 else ("+" if ms > 0 else "−")
+    if seconds < 60:
+        return t("console.skew_seconds", sign=sign, s=seconds)
+    if seconds < 3600:
+        return t("console.skew_minutes", sign=sign, m=seconds // 60, s=seconds % 60)
+    return t("console.skew_hours", sign=sign, h=seconds // 3600, m=seconds % 3600 // 60)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
