@@ -82,3 +82,35 @@ def test_pending_events_count_down_as_they_arrive(console_hub, page, tmp_path):
     login(page, console_hub, "王芳")
     page.goto(console_hub.console("/workstations"))
     assert row(page, f"{OFFICE}/01")["events-waiting"] == "0"
+
+
+def test_the_forwarding_backlog_grows_while_the_province_cannot_be_reached(tmp_path, page):
+    from tests.console.conftest import ConsoleHub
+    from tests.sync.helpers import case_events, number, push
+    from tests.sync.pg import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"  # nobody listens: every forwarding attempt fails
+    hub = ConsoleHub(tmp_path / "county", extra=("--upstream", dead, "--upstream-token", "yc1_x")).start()
+    try:
+        hub.add_user("王芳")
+        token = hub.token("workstation", OFFICE, "01")
+        province_case, county_case = number(1), number(2)
+        events = case_events(province_case, subject="320000-WL-0001") + case_events(
+            county_case, subject="320724-CG-0001"
+        )
+        assert push(hub.url, token, events).json()["ok"] == 4
+        login(page, hub, "王芳")
+        page.goto(hub.console("/workstations"))
+        assert page.locator("#fwd-upstream").inner_text() == dead
+        assert page.locator("#fwd-backlog").inner_text() == "2"  # the province-level case's two events
+        assert page.locator("#fwd-province-cases").inner_text() == "1"
+        page.wait_for_timeout(500)
+        for _ in range(40):  # the forwarder's first attempt has failed by now, or soon
+            page.goto(hub.console("/workstations"))
+            if page.locator("#fwd dd.error").count():
+                break
+            page.wait_for_timeout(250)
+        assert page.locator("#fwd dd.error").count() == 1
+        shot(page, "forwarding-backlog")
+    finally:
+        hub.stop()

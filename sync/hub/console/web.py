@@ -205,11 +205,21 @@ def login_redirect(request: Request) -> RedirectResponse:
 
 def safe_next(value: str | None) -> str:
     """Where to go after login: a console path only (never another site)."""
+    import posixpath
+
     value = value or ""
     parts = urlsplit(value)
-    if parts.scheme or parts.netloc or not value.startswith(PREFIX + "/") or "\\" in value:
+    path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
+    if (
+        parts.scheme
+        or parts.netloc
+        or "\\" in value
+        or not value.isprintable()
+        or not path.startswith(PREFIX + "/")
+        or path.startswith("//")
+    ):
         return url("/")
-    return value
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 # --- the guard: one place that checks every request -------------------------------------------------------
