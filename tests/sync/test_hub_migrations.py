@@ -9,9 +9,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import MetaData, create_engine, insert, select, text
 
-from sync.hub.audit_store import md as audit_md
 from sync.hub.migrations.env_config import VERSION_TABLE, alembic_config
 from sync.hub.store import (
     HUB_SCHEMA,
@@ -29,6 +28,20 @@ def head() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def all_tables() -> MetaData:
+    """The hub store's tables and those of modules with tables of their own (console, windows)."""
+    from sync.hub.audit_store import md as audit_md
+    from sync.hub.console_store import md as console_md
+    from sync.hub.operator_store import omd
+    from sync.hub.ws_status import md as ws_md
+
+    out = MetaData()
+    for meta in (md, omd, audit_md, console_md, ws_md):
+        for table in meta.tables.values():
+            table.to_metadata(out)
+    return out
+
+
 def url_of(tmp_path: Path, hub_db: str | None) -> str:
     return hub_db or f"sqlite:///{tmp_path / 'hub' / 'hub.db'}"
 
@@ -42,20 +55,6 @@ def revision(url: str) -> str | None:
         engine.dispose()
 
 
-def _all_tables():
-    """The store's tables and those kept in modules of their own (made only by migrations
-    after the baseline, never by the legacy create_all)."""
-    from sqlalchemy import MetaData
-
-    from sync.hub.operator_store import omd
-
-    combined = MetaData()
-    for meta in (md, omd, audit_md):
-        for table in meta.tables.values():
-            table.to_metadata(combined)
-    return combined
-
-
 def test_a_new_hub_database_is_made_by_the_migrations(tmp_path: Path, hub_db):
     st = open_hub(tmp_path / "hub", hub_db)
     st.close()
@@ -63,7 +62,7 @@ def test_a_new_hub_database_is_made_by_the_migrations(tmp_path: Path, hub_db):
     assert revision(url) == head()
     engine = create_engine(url)
     with engine.connect() as c:
-        diff = compare_metadata(MigrationContext.configure(c), _all_tables())
+        diff = compare_metadata(MigrationContext.configure(c), all_tables())
         assert [d for d in diff if d[0] != "remove_table" or d[1].name != VERSION_TABLE] == []
         assert c.execute(select(meta_t.c.value).where(meta_t.c.key == "schema")).scalar() == str(HUB_SCHEMA)
     engine.dispose()

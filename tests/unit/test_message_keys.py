@@ -316,6 +316,8 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("stats.level_", ""): set(stats_rules.LEVELS),
         ("export.col_", ""): set(case_export.COLUMNS),
         ("intake.kind_", ""): {"person", "enterprise"},
+        # the back office console: its users' roles (sync.hub.console_store.USER_ROLES)
+        ("console.role_", ""): {"backoffice", "admin"},
     }
 
 
