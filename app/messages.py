@@ -1658,6 +1658,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hub.published_calendar": ("已发布工作日历 {version}", "Published calendar {version}"),
     "hub.file_error": ("{file}：{error}", "{file}: {error}"),
     # --- the back office console: queues, case page, decisions (issue 10) -----------------
+    "console.decision_unknown": ("未知的决定", "Unknown decision"),
+    "console.deny_reason": ("不予许可理由", "reason for denial"),
+    "console.remarks": ("说明", "remarks"),
+    "console.material_note": ("“{name}”的问题", "what is wrong with “{name}”"),
+    "console.material_unknown": ("所选材料不在本案材料清单中", "A chosen material is not on this case's checklist"),
+    "console.materials_required": ("请选择需要补正的材料", "Choose the materials to be corrected"),
+    "console.case_not_found": ("没有案件 {number}", "No case {number}"),
+    "console.not_your_case": ("案件 {number} 不属于您所在部门", "Case {number} is not for your department"),
+    "console.case_changed": (
+        "案件 {number} 在您查看后已有变化（现为“{state}”），决定未保存。请查看最新情况后重新决定。",
+        "Case {number} changed after you opened it (now “{state}”); the decision was not saved. "
+        "Look at it again and decide anew.",
+    ),
+    "console.decision_no_longer_fits": (
+        "该决定已不适用于本案（现为“{state}”），未保存。",
+        "This decision no longer fits the case (now “{state}”); nothing was saved.",
+    ),
     # --- printing (issue 3) ----------------------------------------------------------------
     "print.unknown_doc": ("未知文书类型 {doc}（可选：{known}）", "Unknown document {doc} (one of {known})"),
     "print.no_receipt": (
