@@ -335,7 +335,7 @@ class HubStore:
 
             self.publish_document("calendar", load_calendar(None).to_dict())
         if self.meta("console_queue") is None:  # cases from before the console: queued once
-            from sync.hub.console_store import rebuild_queue
+            from sync.hub.console_queries import rebuild_queue
 
             with self.tx() as c:
                 rebuild_queue(c, self)
@@ -769,7 +769,7 @@ class HubStore:
             if new_cases:
                 c.execute(insert(case_t), new_cases)
             if queue:
-                from sync.hub.console_store import write_queue
+                from sync.hub.console_queries import write_queue
 
                 write_queue(c, (), queue, fresh=True)
             if rows:
@@ -1028,7 +1028,7 @@ class HubStore:
         sink: list[dict] | None = None,
         qsink: list[dict] | None = None,
     ) -> None:
-        from sync.hub.console_store import queue_rows, write_queue
+        from sync.hub.console_queries import queue_rows, write_queue
 
         view = cs.derive(events)
         vals = dict(info)

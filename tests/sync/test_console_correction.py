@@ -10,7 +10,7 @@ import pytest
 from app.services.cases import CaseService
 from app.services.printing import PrintSpool
 from app.services.sync.cycle import run_cycle
-from sync.hub import console_store as cq
+from sync.hub import console_queries as cq
 from tests.printing.listener import PrinterListener
 from tests.printing.paper import read_paper
 from tests.sync.conftest import OFFICE, WSID, make_workstation

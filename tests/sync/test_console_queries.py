@@ -11,7 +11,7 @@ import pytest
 from app.domain.workdays import load_calendar
 from app.services.sync import outbox as local
 from sync import protocol
-from sync.hub import console_store as cq
+from sync.hub import console_queries as cq
 from sync.hub.store import Principal, open_hub
 from tests.sync.conftest import OFFICE, WSID, make_workstation
 
@@ -82,7 +82,6 @@ def test_queue_paging_filters_and_search(seeded):
 
 def test_overdue_and_warning_against_the_promised_date(seeded):
     ws, hub = seeded
-    dept = cq.departments(hub)[0]
     cal = load_calendar()
     for dept in cq.departments(hub):
         page = _page(hub, dept, per_page=200)

@@ -75,14 +75,20 @@ MAX_TEXT = 500
 
 
 # --- keeping the queue ---------------------------------------------------------------------------
+def department_code(matter_code: str) -> str:
+    """``320724-SCJG-0001`` -> ``320724-SCJG``: the department that decides the matter (the code
+    console users are given with ``yichuang hub add-user --department``)."""
+    return matter_code.rsplit("-", 1)[0]
+
+
 def departments_of(store: HubStore, version: str, kind: str, code: str) -> tuple[str, ...]:
-    """The departments that decide a subject: a bundle's are those of all its matters."""
+    """The department codes that decide a subject: a bundle's are those of all its matters."""
     cat = store.catalogue_obj(version or None)
     try:
         matters = cat.bundle_matters(code) if kind == "bundle" else (cat.matter(code),)
     except KeyError:
         return ()
-    return tuple(dict.fromkeys(m.department for m in matters))
+    return tuple(dict.fromkeys(department_code(m.code) for m in matters))
 
 
 def stage_of(view: cs.CaseView, events: Sequence[cs.Event]) -> str:
@@ -282,9 +288,9 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
     return QueuePage(items, int(total), page, per_page, {k: int(v) for k, v in counts.items()})
 
 
-def departments(store: HubStore) -> list[str]:
-    """Every department of the current catalogue, in its order."""
-    return list(store.catalogue_obj().departments())
+def departments(store: HubStore) -> dict[str, str]:
+    """{department code: name} of the current catalogue, in its order."""
+    return {department_code(m.code): m.department for m in store.catalogue_obj().matters.values()}
 
 
 def queue_offices(store: HubStore, department: str) -> list[str]:
