@@ -22,6 +22,7 @@ run: install
 
 test: install
 	bash sync/tools/ensure_postgres.sh
+	bash sync/tools/ensure_chromium.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports

@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from sync import docdelta, protocol
 from sync.hub.store import HubStore, Principal, Refusal, utcnow
@@ -453,7 +453,7 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def create_app(store: HubStore, data_dir: Path) -> Starlette:
+def create_app(store: HubStore, data_dir: Path, console_extra: dict | None = None) -> Starlette:
     hub = Hub(store, Path(data_dir) / "blobs")
     routes = [
         Route("/healthz", hub.healthz, methods=["GET"]),
@@ -471,6 +471,10 @@ def create_app(store: HubStore, data_dir: Path) -> Starlette:
         Route("/api/v1/files/{sha}", hub.files_patch, methods=["PATCH"]),
         Route("/api/v1/files/{sha}", hub.files_get, methods=["GET"]),
     ]
+    from sync.hub import console
+
+    # the back office console: server-rendered pages with sessions of their own (sync/hub/console)
+    routes.append(Mount("/console", app=console.build(store, data_dir, **(console_extra or {}))))
     app = Starlette(routes=routes)
     app.state.hub = hub
     return app

@@ -55,6 +55,22 @@ def register(sub, add) -> None:
     q.add_argument("id", help="the token's id (at least 6 hex digits)")
     q.add_argument("--db", metavar="URL")
     q = add(
+        "add-user",
+        "add a back office console user (password from standard input)",
+        cmd_hub_add_user,
+        hub,
+    )
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--role", choices=["backoffice", "admin"], required=True)
+    q.add_argument(
+        "--department",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a department the user decides for (e.g. 320724-SCJG); repeat for more",
+    )
+    q.add_argument("--db", metavar="URL")
+    q = add(
         "import-bundle",
         "apply a bundle carried from a workstation (exactly once)",
         cmd_hub_import_bundle,
@@ -252,6 +268,42 @@ def cmd_hub_revoke_token(args: argparse.Namespace) -> int:
                 scope=_scope(out["role"], out["office"], out["workstation"]),
             )
         )
+    return 0
+
+
+def _read_password() -> str:
+    """The first line of standard input; at a terminal, asked twice without echo."""
+    import sys
+
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(_t("hub.user_password_prompt"))
+        if getpass.getpass(_t("hub.user_password_again")) != first:
+            raise _fail(_t("hub.user_password_mismatch"))
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_hub_add_user(args: argparse.Namespace) -> int:
+    from sync.hub.console_store import AccountError, ConsoleStore
+
+    password = _read_password()
+    hub = _hub(args)
+    try:
+        user = ConsoleStore(hub).add_user(args.name, args.role, password, args.department)
+    except AccountError as exc:
+        raise _fail(exc.text) from None
+    finally:
+        hub.close()
+    print(
+        _t(
+            "hub.user_added",
+            name=user.name,
+            role=_t(f"console.role_{user.role}"),
+            departments=", ".join(user.departments) or "-",
+        )
+    )
     return 0
 
 

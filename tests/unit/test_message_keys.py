@@ -303,6 +303,8 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("hub.role_", ""): {"workstation", "backoffice", "hub"},
         ("hub.col_", ""): {"id", "role", "scope", "created", "last_used", "expires", "status"},
         ("hub.status_", ""): {"live", "revoked", "expired"},
+        # the back office console: its users' roles (sync.hub.console_store.USER_ROLES)
+        ("console.role_", ""): {"backoffice", "admin"},
     }
 
 
