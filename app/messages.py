@@ -1723,6 +1723,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hub.file_error": ("{file}：{error}", "{file}: {error}"),
     # --- the back office console: queues, case page, decisions (issue 10) -----------------
     "console.nav_queue": ("待办队列", "Queue"),
+    "console.case_confirm": ("确认", "Confirm"),
+    "console.case_cancel": ("取消", "Cancel"),
+    "console.case_confirm_title": ("请确认", "Please confirm"),
+    "console.case_col_state": ("状态", "State"),
+    "console.case_col_departments": ("审批部门", "Deciding departments"),
     "console.queue_title": ("待办队列", "Queue"),
     "console.queue_no_departments": (
         "您还没有所属部门，请联系管理员设置",

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 
 from app.domain import case_state as cs
 from app.domain import lifecycle
+from sync.hub.console_store import department_code
 from sync.hub.store import HubStore, Principal, Refusal, case_t, conflict_t, event_t
 
 # Where a case stands for the back office (one word per queue tab).
@@ -75,12 +76,6 @@ MAX_TEXT = 500
 
 
 # --- keeping the queue ---------------------------------------------------------------------------
-def department_code(matter_code: str) -> str:
-    """``320724-SCJG-0001`` -> ``320724-SCJG``: the department that decides the matter (the code
-    console users are given with ``yichuang hub add-user --department``)."""
-    return matter_code.rsplit("-", 1)[0]
-
-
 def departments_of(store: HubStore, version: str, kind: str, code: str) -> tuple[str, ...]:
     """The department codes that decide a subject: a bundle's are those of all its matters."""
     cat = store.catalogue_obj(version or None)

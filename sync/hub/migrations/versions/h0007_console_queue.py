@@ -4,7 +4,7 @@ search by applicant name and ID number. Existing cases are put in the queue once
 (sync.hub.store.HubStore.init, meta ``console_queue``), where the catalogue is at hand.
 
 Revision ID: h0007
-Revises: h0002
+Revises: h0006
 Create Date: 2026-11-28
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "h0007"
-down_revision = "h0002"
+down_revision = "h0006"
 branch_labels = None
 depends_on = None
 
