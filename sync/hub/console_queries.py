@@ -232,10 +232,25 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
     if flt.subject:
         conds.append(queue_t.c.subject_code == flt.subject)
     joined = queue_t.join(case_t, case_t.c.number == queue_t.c.number)
-    if flt.query.strip():
+    searching = bool(flt.query.strip())
+    if searching:
         conds.append(_search(flt.query))
     with store.ro() as c:
-        total = c.execute(select(func.count()).select_from(joined).where(*conds)).scalar() or 0
+        # the waiting stages' counts come from the stage index alone; with no other filter
+        # they are the total too (one query less on the page everyone opens)
+        counts = {
+            k: int(v)
+            for k, v in c.execute(
+                select(queue_t.c.stage, func.count())
+                .where(queue_t.c.department == flt.department, queue_t.c.stage.in_(WAITING))
+                .group_by(queue_t.c.stage)
+            ).all()
+        }
+        if not (searching or flt.office or flt.subject) and flt.stage in ("", *WAITING):
+            total = counts.get(flt.stage, 0) if flt.stage else sum(counts.values())
+        else:
+            counted = joined if searching else queue_t  # the join only when the search needs it
+            total = c.execute(select(func.count()).select_from(counted).where(*conds)).scalar() or 0
         rows = c.execute(
             select(
                 queue_t,
@@ -250,13 +265,6 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             .offset((page - 1) * per_page)
             .limit(per_page)
         ).all()
-        counts = dict(
-            c.execute(
-                select(queue_t.c.stage, func.count())
-                .where(queue_t.c.department == flt.department, queue_t.c.waiting.is_(True))
-                .group_by(queue_t.c.stage)
-            ).all()
-        )
     items = []
     for r in rows:
         it = QueueItem(
@@ -280,7 +288,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             if it.days_left is not None:
                 it.urgency = "overdue" if it.days_left < 0 else ("warn" if it.days_left <= WARN_DAYS else "")
         items.append(it)
-    return QueuePage(items, int(total), page, per_page, {k: int(v) for k, v in counts.items()})
+    return QueuePage(items, int(total), page, per_page, counts)
 
 
 def departments(store: HubStore) -> dict[str, str]:
@@ -361,7 +369,6 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
         conf = c.execute(
             select(conflict_t).where(conflict_t.c.case_number == number).order_by(conflict_t.c.id)
         ).all()
-        depts = list(c.execute(select(queue_t.c.department).where(queue_t.c.number == number)).scalars())
     events = [cs.Event(r.event_id, r.kind, r.lc, r.author, json.loads(r.payload)) for r in evs]
     view = cs.derive(events)
     applied = set(view.applied)
@@ -429,7 +436,7 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
     return CaseSheet(
         case=dict(case._mapping),
         version=int(case.updated_seq),
-        departments=depts,
+        departments=list(departments_of(store, case.catalogue_version, case.subject_kind, case.subject_code)),
         stage=stage_of(view, events),
         checklist=checklist,
         tolerated_until=str(p.get("tolerated_until") or ""),
