@@ -30,10 +30,11 @@ def head() -> str:
 
 def all_tables() -> MetaData:
     """The hub store's tables and those of modules with tables of their own (console accounts)."""
+    from sync.hub.console_queries import console_md as queue_md
     from sync.hub.console_store import md as console_md
 
     out = MetaData()
-    for meta in (md, console_md):
+    for meta in (md, console_md, queue_md):
         for table in meta.tables.values():
             table.to_metadata(out)
     return out
