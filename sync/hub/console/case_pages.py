@@ -112,7 +112,7 @@ async def queue_page(request: Request) -> Response:
     page = await run_in_threadpool(
         lambda: cq.queue_page(c.hub, flt, today=_today(request), calendar=calendar)
     )
-    offices = await run_in_threadpool(cq.queue_offices, c.hub, dept)
+    offices = await run_in_threadpool(_offices, request, dept)
     subjects = await run_in_threadpool(_subjects_of, request, dept)
 
     def link(**changes) -> str:
@@ -142,6 +142,22 @@ async def queue_page(request: Request) -> Response:
         link=link,
         state_label=_state_label,
     )
+
+
+OFFICES_TTL = 60.0  # seconds: the office filter's choices (a new office shows within a minute)
+
+
+def _offices(request: Request, dept: str) -> list[str]:
+    """The offices with cases for the department, for the filter: a distinct over the
+    department's whole queue, so kept for a minute rather than read on every page."""
+    import time
+
+    cache = web.ctx(request).extra.setdefault("queue_offices", {})
+    now = time.monotonic()
+    hit = cache.get(dept)
+    if hit is None or now - hit[0] > OFFICES_TTL:
+        hit = cache[dept] = (now, cq.queue_offices(web.ctx(request).hub, dept))
+    return hit[1]
 
 
 def _subjects_of(request: Request, dept: str) -> list[tuple[str, str]]:
