@@ -93,7 +93,7 @@ def case_document(
                     note,
                 )
             )
-        elif kind == "notice" and m["required"] and status in ("missing", "defective"):
+        elif kind == "notice" and (status == "defective" or (m["required"] and status == "missing")):
             note = m.get("note") or ("材料不符合要求" if status == "defective" else "未提交")
             lines.append(MaterialLine(m["name"], m["form"], int(m["copies"]), "missing", note))
     return Document(

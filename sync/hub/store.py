@@ -112,6 +112,8 @@ case_t = Table(
     Column("updated_seq", BigInteger, nullable=False),
     Index("ix_hub_case_office", "office", "number"),
     Index("ix_hub_case_updated", "updated_seq"),
+    Index("ix_hub_case_applicant_id", "applicant_id_number"),  # the console's search (h0007)
+    Index("ix_hub_case_applicant_name", "applicant_name"),
 )
 conflict_t = Table(
     "hub_conflict",
@@ -335,6 +337,12 @@ class HubStore:
             from app.domain.workdays import load_calendar
 
             self.publish_document("calendar", load_calendar(None).to_dict())
+        if self.meta("console_queue") is None:  # cases from before the console: queued once
+            from sync.hub.console_queries import rebuild_queue
+
+            with self.tx() as c:
+                rebuild_queue(c, self)
+                self.set_meta(c, "console_queue", "1")
 
     def _migrate(self, c: Connection) -> None:
         """Bring the database to the head of sync/hub/migrations (Alembic), in this transaction.
@@ -717,6 +725,7 @@ class HubStore:
             rows: list[dict] = []
             notices: list[tuple[str, dict]] = []
             new_cases: list[dict] = []
+            queue: list[dict] = []  # the new cases' rows of the console's queue
             now = utcnow()
             for number, evs in by_case.items():
                 evs.sort(key=lambda e: (e.lc, cs.RANK.get(e.kind, 9), e.id))
@@ -758,10 +767,16 @@ class HubStore:
                     notices.extend(self._applicant(c, e, author, number, seq))
                     seq += 1
                 if new_events:
-                    self._save_case(c, case is None, case_info, history + new_events, seq - 1, sink=new_cases)
+                    self._save_case(
+                        c, case is None, case_info, history + new_events, seq - 1, sink=new_cases, qsink=queue
+                    )
                 res.applied += len(new_events)
             if new_cases:
                 c.execute(insert(case_t), new_cases)
+            if queue:
+                from sync.hub.console_queries import write_queue
+
+                write_queue(c, (), queue, fresh=True)
             if rows:
                 c.execute(insert(event_t), rows)
             seq = self._notify(c, notices, seq, now)
@@ -1022,7 +1037,10 @@ class HubStore:
         events: list[cs.Event],
         seq: int,
         sink: list[dict] | None = None,
+        qsink: list[dict] | None = None,
     ) -> None:
+        from sync.hub.console_queries import queue_rows, write_queue
+
         view = cs.derive(events)
         vals = dict(info)
         vals.update(
@@ -1072,6 +1090,12 @@ class HubStore:
         )
         if is_new:
             vals["created_seq"] = seq
+        qrows = queue_rows(self, vals, events, view)  # the console's queue, in this transaction
+        if is_new and qsink is not None:
+            qsink.extend(qrows)
+        else:
+            write_queue(c, (info["number"],), qrows, fresh=is_new)
+        if is_new:
             if sink is not None:
                 sink.append(vals)
             else:
@@ -1081,9 +1105,20 @@ class HubStore:
             c.execute(update(case_t).where(case_t.c.number == info["number"]).values(**vals))
 
     def backoffice_event(
-        self, who: Principal, number: str, kind: str, payload: dict, actor: str, event_id: str | None = None
+        self,
+        who: Principal,
+        number: str,
+        kind: str,
+        payload: dict,
+        actor: str,
+        event_id: str | None = None,
+        *,
+        expect_version: int | None = None,
     ) -> tuple[dict, dict]:
-        """A back-office decision on a case; it flows down to the window on its next pull."""
+        """A back-office decision on a case; it flows down to the window on its next pull.
+
+        ``expect_version``: the case's version (``updated_seq``) the decider saw; if the case
+        changed since, the decision is refused (``changed``), never applied over the change."""
         import uuid
 
         if kind not in cs.BACKOFFICE_KINDS:
@@ -1098,6 +1133,8 @@ class HubStore:
                 raise Refusal("unknown_case", f"case {number} is not known here")
             if not who.may_read_office(case.office):
                 raise Refusal("forbidden_office", f"this token may not act on cases of office {case.office}")
+            if dup is None and expect_version is not None and case.updated_seq != expect_version:
+                raise Refusal("changed", f"case {number} changed since version {expect_version}")
             if dup is None:
                 history = self._case_events(c, number)
                 view = cs.derive(history)

@@ -106,7 +106,7 @@ def run_cycle(
         while True:
             _skew(ws, rep, page.get("now"))
             try:
-                applied = local.apply_pulled(store, page["events"], page["cursor"])
+                applied = local.apply_pulled(store, page["events"], page["cursor"], ws=ws)
             except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
                 raise SyncError("hub", "sync.err_pulled", detail=str(exc)[:200]) from None
             rep.pulled += applied.events

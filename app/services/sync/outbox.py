@@ -304,12 +304,17 @@ class Applied:
     orphans: int = 0
 
 
-def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime | None = None) -> Applied:
+def apply_pulled(
+    store, events: list[dict], cursor: int, *, clock_now: datetime | None = None, ws=None
+) -> Applied:
     """Apply pulled events and store the cursor, in one transaction; already known ids are skipped.
 
     An event applies only to the local case with its number and, when the hub names it
     (``case_uid``), its uid; otherwise it is recorded as a conflict (``unknown_case``,
     ``uid_mismatch``) and not applied.
+
+    With ``ws`` (the window's cycle), a 补正 the back office asked for marks its materials as
+    not acceptable with what is wrong, and queues the 补正材料通知书 in this same transaction.
     """
     if isinstance(cursor, bool) or not isinstance(cursor, int) or not 0 <= cursor <= protocol.MAX_SEQ:
         raise protocol.ProtocolError(f"the hub's cursor {cursor!r} is not a sequence number")
@@ -325,6 +330,7 @@ def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime 
                 ).scalars()
             )
         touched: dict[int, Case] = {}
+        corrections: dict[int, list[tuple[str, dict]]] = {}
         for raw in events:
             e = protocol.parse_event(raw)  # a malformed page rolls back whole, cursor unmoved
             if e.id in known:
@@ -390,14 +396,49 @@ def apply_pulled(store, events: list[dict], cursor: int, *, clock_now: datetime 
                         found_at=now,
                     )
                 )
+            if e.kind == cs.CORRECTION_REQUESTED:
+                corrections.setdefault(case.id, []).append((e.id, e.p))
             touched[case.id] = case
             res.events += 1
         s.flush()
         for case in touched.values():
-            refresh_case(s, case, now)
+            view = refresh_case(s, case, now)
+            asked = [(eid, p) for eid, p in corrections.get(case.id, ()) if eid in view.applied]
+            if ws is not None and asked and view.last_kind == cs.CORRECTION_REQUESTED:
+                _correction_notice(ws, s, case, asked[-1][1])
         res.cases = len(touched)
         set_state(s, CURSOR, str(cursor))
     return res
+
+
+def _correction_notice(ws, s, case: Case, payload: dict) -> None:
+    """The back office's 补正: its materials become 不符合要求 with what is wrong (so the clerk
+    sees them when the applicant comes back), and the 补正材料通知书 is queued for printing."""
+    from app.domain.intake import item_from_dict, marks_from_compact
+    from app.services.printing import queue_case_document
+    from app.store.models import ChecklistSnapshot
+
+    asked = {
+        str(m.get("k")): str(m.get("note") or "")[:200]
+        for m in payload.get("materials") or ()
+        if isinstance(m, dict) and m.get("k")
+    }
+    compact = json.loads(case.marks_json or "[]")
+    by_key = {m.get("k"): m for m in compact}
+    for key, note in asked.items():
+        mark = by_key.get(key)
+        if mark is None:
+            mark = {"k": key}
+            compact.append(mark)
+        mark.update(s="defective", n=note)
+        mark.pop("f", None)
+        mark.pop("c", None)
+    case.marks_json = json.dumps(compact, ensure_ascii=False)
+    s.add(case)
+    s.flush()
+    snap = s.get(ChecklistSnapshot, case.checklist_id) if case.checklist_id else None
+    items = [item_from_dict(d) for d in json.loads(snap.items_json)] if snap else []
+    queue_case_document(ws, s, case, "notice", marks=marks_from_compact(items, compact))
 
 
 def refresh_case(s, case: Case, now: datetime) -> cs.CaseView:

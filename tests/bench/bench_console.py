@@ -1,0 +1,235 @@
+"""The back office console with 100,000 cases at the hub on PostgreSQL (issue 10): server time of
+the queue page and of the case page, p50/p95 of many requests. Figures, not a timed test.
+
+    .venv/bin/python -m tests.bench.bench_console [--cases 100000] [--offices 4] [--requests 300] [--db URL]
+
+Cases are made as at the window (``demo seed``: the intake service's writer, spread over 60
+working days) on ``--offices`` workstations, pushed into the hub store exactly as a sync push
+applies them (``HubStore.push``), then part of them decided by the back office (办结, 不予许可,
+审批中, 补正) in bulk. Requests go through the hub's ASGI app in-process (Starlette's test client:
+routing, the console guard and session, the queries, Jinja2), logged in as a console user; the
+time of each request is the server's time to answer it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.bench.common import ms, report, summarize
+
+PASSWORD = "Bench-pass1"
+
+
+def _seed(tmp: Path, store, cases: int, offices: int) -> dict:
+    from app.services.demo import seed_cases
+    from app.services.sync import outbox as local
+    from sync import protocol
+    from sync.hub.store import Principal
+    from tests.sync.conftest import make_workstation
+
+    figures: dict = {}
+    per = cases // offices
+    t0 = time.perf_counter()
+    wire: list[tuple[Principal, list[dict]]] = []
+    for i in range(offices):
+        office = f"3207241{i:02d}"
+        ws = make_workstation(tmp / f"ws{i}", "http://127.0.0.1:9", "none", office=office, wsid="01")
+        seed_cases(ws, per, seed=100 + i, days=60)
+        wire.append((Principal("workstation", office, "01", ""), local.next_batch(ws.store, 10**7, 10**12)))
+        ws.close()
+    figures["seed at the windows"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for who, events in wire:
+        for i in range(0, len(events), 2000):
+            res = store.push(who, [protocol.parse_event(e) for e in events[i : i + 2000]])
+            assert not res.refused, res.refused[:3]
+    figures["push into the hub"] = time.perf_counter() - t0
+    # the back office decides part of the accepted cases (pushed in bulk as the county's hub)
+    from sqlalchemy import select
+
+    from sync.hub.store import case_t
+
+    with store.ro() as c:
+        acc = c.execute(
+            select(case_t.c.number, case_t.c.office, case_t.c.lc).where(case_t.c.state == "accepted")
+        ).all()
+    rng = random.Random(7)
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    hub = Principal("hub", "320724", "", "bench")
+    decisions = []
+    for number, office, lc in acc:
+        r = rng.random()
+        kind = (
+            "case.completed"
+            if r < 0.45
+            else "case.denied"
+            if r < 0.5
+            else "case.in_review"
+            if r < 0.65
+            else "case.correction_requested"
+            if r < 0.7
+            else None
+        )
+        if kind:
+            decisions.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "case": number,
+                    "kind": kind,
+                    "lc": lc + 1,
+                    "p": {"reason": "bench"} if kind != "case.in_review" else {},
+                    "actor": "后台",
+                    "office": office,
+                    "ws": "",
+                    "at": now,
+                }
+            )
+    t0 = time.perf_counter()
+    for i in range(0, len(decisions), 2000):
+        res = store.push(hub, [protocol.parse_event(e) for e in decisions[i : i + 2000]])
+        assert not res.refused, res.refused[:3]
+    figures["back-office decisions"] = time.perf_counter() - t0
+    figures["decided"] = len(decisions)
+    return figures
+
+
+def _client(store, data_dir: Path):
+    from starlette.testclient import TestClient
+
+    from sync.hub.app import create_app
+
+    client = TestClient(create_app(store, data_dir), base_url="http://127.0.0.1")
+    r = client.get("/console/login")
+    import re
+
+    csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
+    r = client.post(
+        "/console/login",
+        data={"csrf": csrf, "name": "bench", "password": PASSWORD, "next": "/console/queue"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:500]
+    return client
+
+
+def _time(client, paths: list[str]) -> list[float]:
+    out = []
+    for p in paths:
+        t0 = time.perf_counter()
+        r = client.get(p)
+        out.append(time.perf_counter() - t0)
+        assert r.status_code == 200, (p, r.status_code, r.text[:300])
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--offices", type=int, default=4)
+    ap.add_argument("--requests", type=int, default=300)
+    ap.add_argument("--db", default=None, help="a PostgreSQL URL (default: a throwaway cluster)")
+    ap.add_argument(
+        "--keep",
+        action="store_true",
+        help="leave the throwaway cluster running (its URL is printed) for --db",
+    )
+    args = ap.parse_args(argv)
+
+    from sqlalchemy import func, select
+
+    from sync.hub import console_queries as cq
+    from sync.hub.console_store import ConsoleStore
+    from sync.hub.store import case_t, open_hub
+
+    tmp = Path(tempfile.mkdtemp(prefix="yc-bench-console-"))
+    cluster = None
+    try:
+        db = args.db
+        if db is None:
+            from tests.sync.pg import Cluster
+
+            cluster = Cluster().start()
+            db = cluster.create_db()
+        store = open_hub(tmp / "hub", db)
+        if store.counts()["cases"] >= args.cases:  # --db of a kept run: seeded already
+            figures = {"decided": "(earlier)"}
+        else:
+            figures = _seed(tmp, store, args.cases, args.offices)
+        if args.keep and cluster is not None:
+            print(f"kept: --db {db}  (cluster in {cluster.dir}; stop: pg_ctl -D {cluster.dir}/data stop)")
+        with store.ro() as c:
+            total = c.execute(select(func.count()).select_from(case_t)).scalar()
+            by_dept = dict(
+                c.execute(
+                    select(cq.queue_t.c.department, func.count())
+                    .where(cq.queue_t.c.waiting.is_(True))
+                    .group_by(cq.queue_t.c.department)
+                ).all()
+            )
+            numbers = list(c.execute(select(case_t.c.number)).scalars())
+        big = max(by_dept, key=by_dept.get)
+        accounts = ConsoleStore(store)
+        if accounts.user_by_name("bench") is None:
+            accounts.add_user("bench", "backoffice", PASSWORD, sorted(by_dept))
+        client = _client(store, tmp / "hub")
+        rng = random.Random(11)
+        n = args.requests
+        pages = max(1, by_dept[big] // 50)
+        queue_paths = [
+            f"/console/queue?department={big}&page={rng.randint(1, min(pages, 20))}" for _ in range(n)
+        ]
+        filtered = [
+            f"/console/queue?department={big}&stage={rng.choice(['new', 'review', 'returned', 'correction', 'done'])}"
+            f"&office=3207241{rng.randrange(args.offices):02d}&page={rng.randint(1, 3)}"
+            for _ in range(n)
+        ]
+        with store.ro() as c:
+            sample = c.execute(
+                select(case_t.c.number, case_t.c.applicant_name, case_t.c.applicant_id_number)
+                .join(cq.queue_t, cq.queue_t.c.number == case_t.c.number)
+                .where(cq.queue_t.c.department == big)
+                .limit(2000)
+            ).all()
+        searches = []
+        for _ in range(n):
+            number, name, idn = rng.choice(sample)
+            q = rng.choice([number, idn, name[:2]])
+            searches.append(f"/console/queue?department={big}&q={q}")
+        case_paths = [f"/console/cases/{rng.choice(numbers)}" for _ in range(n)]
+        _time(client, queue_paths[:20] + case_paths[:20])  # warm-up: templates, pools, catalogue
+        rows: list[tuple[str, float, float, float]] = []
+        for label, paths in (
+            (f"queue page, largest department ({by_dept[big]} waiting)", queue_paths),
+            ("queue page with state + office filters", filtered),
+            ("queue search (number / ID / name)", searches),
+            ("case page", case_paths),
+        ):
+            s = summarize(_time(client, paths))
+            rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"])))
+        client.close()
+        store.close()
+        print(
+            f"bench_console: {total} cases at the hub (PostgreSQL), {args.offices} offices, {figures['decided']} back-office decisions"
+        )
+        print("  set-up: " + ", ".join(f"{k} {v:.0f} s" for k, v in figures.items() if k != "decided"))
+        report(
+            "server time per request (ms), " + str(n) + " requests each",
+            {label: f"p50 {p50:.1f}  p95 {p95:.1f}  max {mx:.1f}" for label, p50, p95, mx in rows},
+        )
+        return 0
+    finally:
+        if cluster is not None and not args.keep:
+            cluster.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""The console's queues and decisions against the hub store (SQLite and PostgreSQL), with cases
+a real workstation store decided (demo seed goes through the window's decision writer)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.domain.workdays import load_calendar
+from app.services.sync import outbox as local
+from sync import protocol
+from sync.hub import console_queries as cq
+from sync.hub.store import Principal, open_hub
+from tests.sync.conftest import OFFICE, WSID, make_workstation
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, hub_db):
+    ws = make_workstation(tmp_path / "ws", "http://127.0.0.1:9", "none", cases=40, seed=11)
+    hub = open_hub(tmp_path / "hub", hub_db)
+    batch = local.next_batch(ws.store, max_events=100_000, max_bytes=10**9)
+    res = hub.push(Principal("workstation", OFFICE, WSID, ""), [protocol.parse_event(e) for e in batch])
+    assert not res.refused
+    yield ws, hub
+    hub.close()
+
+
+def _accepted(hub) -> list[dict]:
+    from sqlalchemy import select
+
+    from sync.hub.store import case_t
+
+    with hub.ro() as c:
+        rows = c.execute(select(case_t).where(case_t.c.state == "accepted").order_by(case_t.c.number)).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def _page(hub, dept: str, **kw) -> cq.QueuePage:
+    return cq.queue_page(
+        hub, cq.QueueFilter(department=dept, **kw), today=date.today(), calendar=load_calendar()
+    )
+
+
+def test_queue_lists_each_departments_accepted_cases_oldest_first(seeded):
+    ws, hub = seeded
+    accepted = _accepted(hub)
+    assert accepted, "the seed accepts some cases"
+    seen: set[str] = set()
+    for dept in cq.departments(hub):
+        page = _page(hub, dept, per_page=200)
+        keys = [(i.received_on, i.number) for i in page.items]
+        assert keys == sorted(keys)
+        assert page.total == len(page.items)
+        for it in page.items:
+            assert it.stage == cq.NEW and it.state == "accepted"
+            assert it.due_date and it.days_left is not None
+            assert dept in cq.case_departments(hub, it.number)
+            seen.add(it.number)
+    # every accepted case is in the queue of at least one department, nothing else is
+    assert seen == {c["number"] for c in accepted}
+
+
+def test_queue_paging_filters_and_search(seeded):
+    ws, hub = seeded
+    accepted = _accepted(hub)
+    case = accepted[0]
+    dept = sorted(cq.case_departments(hub, case["number"]))[0]
+    full = _page(hub, dept, per_page=200)
+    if full.total >= 2:
+        p1, p2 = _page(hub, dept, per_page=1), _page(hub, dept, per_page=1, page=2)
+        assert p1.pages == full.total and p1.items[0].number != p2.items[0].number
+    assert [i.number for i in _page(hub, dept, query=case["number"]).items] == [case["number"]]
+    assert case["number"] in [i.number for i in _page(hub, dept, query=case["applicant_id_number"]).items]
+    assert case["number"] in [i.number for i in _page(hub, dept, query=case["applicant_name"][:1]).items]
+    assert _page(hub, dept, query="320724100-99-").total == 0
+    assert _page(hub, dept, office="999999999").total == 0
+    assert _page(hub, dept, subject=case["subject_code"]).total >= 1
+    assert _page(hub, dept, stage=cq.REVIEW).total == 0
+
+
+def test_overdue_and_warning_against_the_promised_date(seeded):
+    ws, hub = seeded
+    cal = load_calendar()
+    for dept in cq.departments(hub):
+        page = _page(hub, dept, per_page=200)
+        if page.items:
+            break
+    it = page.items[0]
+    due = date.fromisoformat(it.due_date)
+    late = cq.queue_page(
+        hub, cq.QueueFilter(department=dept, per_page=200), today=due + timedelta(days=10), calendar=cal
+    )
+    got = next(i for i in late.items if i.number == it.number)
+    assert got.days_left < 0 and got.urgency == "overdue"
+    on_due = cq.queue_page(hub, cq.QueueFilter(department=dept, per_page=200), today=due, calendar=cal)
+    got = next(i for i in on_due.items if i.number == it.number)
+    assert got.days_left == 0 and got.urgency == "warn"
+
+
+def test_decisions_move_the_case_through_the_queue_and_record_the_user(seeded):
+    ws, hub = seeded
+    case = _accepted(hub)[0]
+    num = case["number"]
+    depts = sorted(cq.case_departments(hub, num))
+    sheet = cq.case_sheet(hub, num)
+    assert sheet.checklist and sheet.decisions == ["in_review", "correction", "complete", "deny"]
+    cq.decide(
+        hub,
+        user_name="李审批",
+        departments=depts,
+        number=num,
+        form=cq.DecisionForm("in_review", sheet.version),
+    )
+    sheet = cq.case_sheet(hub, num)
+    assert sheet.stage == cq.REVIEW and sheet.case["state"] == "in_review"
+    last = sheet.timeline[-1]
+    assert last["by"] == "backoffice:李审批" and last["actor"] == "李审批" and last["side"] == "backoffice"
+    assert num in [i.number for i in _page(hub, depts[0], stage=cq.REVIEW).items]
+    keys = [m["key"] for m in sheet.checklist[:2]]
+    form = cq.DecisionForm(
+        "correction", sheet.version, "请补充", ((keys[0], "复印件不清晰"), (keys[1], "缺少签字"))
+    )
+    cq.decide(hub, user_name="李审批", departments=depts, number=num, form=form)
+    sheet = cq.case_sheet(hub, num)
+    assert sheet.case["state"] == "correction" and sheet.stage == cq.CORRECTION
+    p = sheet.timeline[-1]["payload"]
+    assert [m["k"] for m in p["materials"]] == keys and p["materials"][0]["note"] == "复印件不清晰"
+    assert num not in [i.number for i in _page(hub, depts[0], per_page=200).items]
+    assert num in [i.number for i in _page(hub, depts[0], stage=cq.CORRECTION).items]
+
+
+def test_a_decision_on_a_changed_case_is_refused_and_nothing_is_written(seeded):
+    ws, hub = seeded
+    case = _accepted(hub)[0]
+    num = case["number"]
+    depts = sorted(cq.case_departments(hub, num))
+    seen = cq.case_sheet(hub, num).version
+    cq.decide(hub, user_name="甲", departments=depts, number=num, form=cq.DecisionForm("in_review", seen))
+    n = len(cq.case_sheet(hub, num).timeline)
+    with pytest.raises(cq.DecisionRefused) as exc:
+        cq.decide(hub, user_name="乙", departments=depts, number=num, form=cq.DecisionForm("complete", seen))
+    assert exc.value.code == "changed" and "审批中" in exc.value.message
+    after = cq.case_sheet(hub, num)
+    assert len(after.timeline) == n and after.case["state"] == "in_review"
+
+
+def test_bad_input_and_foreign_departments_write_nothing(seeded):
+    ws, hub = seeded
+    case = _accepted(hub)[0]
+    num = case["number"]
+    depts = sorted(cq.case_departments(hub, num))
+    sheet = cq.case_sheet(hub, num)
+    with pytest.raises(cq.DecisionInvalid) as exc:
+        cq.decide(
+            hub,
+            user_name="甲",
+            departments=depts,
+            number=num,
+            form=cq.DecisionForm("deny", sheet.version, "  "),
+        )
+    assert "reason" in exc.value.errors
+    with pytest.raises(cq.DecisionInvalid) as exc:
+        cq.decide(
+            hub,
+            user_name="甲",
+            departments=depts,
+            number=num,
+            form=cq.DecisionForm("correction", sheet.version),
+        )
+    assert "materials" in exc.value.errors
+    key = sheet.checklist[0]["key"]
+    with pytest.raises(cq.DecisionInvalid) as exc:
+        cq.decide(
+            hub,
+            user_name="甲",
+            departments=depts,
+            number=num,
+            form=cq.DecisionForm("correction", sheet.version, "", ((key, ""),)),
+        )
+    assert f"note_{key}" in exc.value.errors
+    with pytest.raises(cq.DecisionRefused) as exc2:
+        cq.decide(
+            hub,
+            user_name="甲",
+            departments=["不相干局"],
+            number=num,
+            form=cq.DecisionForm("complete", sheet.version),
+        )
+    assert exc2.value.code == "forbidden"
+    assert cq.case_sheet(hub, num).version == sheet.version
+
+
+def test_queue_is_rebuilt_for_cases_from_before_the_console(seeded):
+    ws, hub = seeded
+    from sqlalchemy import delete, func, select
+
+    with hub.ro() as c:
+        before = c.execute(select(func.count()).select_from(cq.queue_t)).scalar()
+    assert before > 0
+    with hub.tx() as c:
+        c.execute(delete(cq.queue_t))
+        c.execute(
+            delete(__import__("sync.hub.store", fromlist=["meta_t"]).meta_t).where(
+                __import__("sync.hub.store", fromlist=["meta_t"]).meta_t.c.key == "console_queue"
+            )
+        )
+    hub.init()
+    with hub.ro() as c:
+        assert c.execute(select(func.count()).select_from(cq.queue_t)).scalar() == before
