@@ -209,7 +209,7 @@ class WorkstationLog:
                     "refused": 0,
                     "refused_last": "",
                     "cases": 0,
-                    "chain": None,  # the audit chain's state per workstation: wired by the audit part
+                    "chain": None,  # the audit chain's state (sync.hub.audit_store): ok, broken, unchained
                 },
             )
 
@@ -250,6 +250,10 @@ class WorkstationLog:
                 select(case_t.c.office, case_t.c.ws, func.count()).group_by(case_t.c.office, case_t.c.ws)
             ):
                 row(office, ws)["cases"] = n
+            from sync.hub.audit_store import chain_states
+
+            for (office, ws), chain in chain_states(c).items():
+                row(office, ws)["chain"] = chain
         for r in rows.values():
             # the last time the window reached the hub: its report, else its token's last use
             r["last_sync"] = max(r["last_pull"], r["last_push"]) or r["token_used"]

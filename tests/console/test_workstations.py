@@ -114,3 +114,32 @@ def test_the_forwarding_backlog_grows_while_the_province_cannot_be_reached(tmp_p
         shot(page, "forwarding-backlog")
     finally:
         hub.stop()
+
+
+def test_a_window_whose_audit_chain_broke_is_flagged_on_the_workstations_page(console_hub, page, tmp_path):
+    """A row changed with sqlite3 before sync: the hub keeps the events, marks the chain broken,
+    and the back office sees it on the workstations page (the same state as GET
+    /api/v1/workstations), the clean window beside it intact."""
+    import sqlite3
+
+    console_hub.add_user("王芳")
+    clean = make_workstation(
+        tmp_path / "ws01", console_hub.url, console_hub.token("workstation", OFFICE, "01"), cases=2
+    )
+    from app.services.workstation import open_workstation
+
+    token02 = console_hub.token("workstation", OFFICE, "02")
+    make_workstation(tmp_path / "ws02", console_hub.url, token02, cases=2, wsid="02").close()
+    con = sqlite3.connect(tmp_path / "ws02" / "yichuang.db")
+    with con:
+        con.execute("update case_event set actor = '他人' where id = (select min(id) + 1 from case_event)")
+    con.close()
+    tampered = open_workstation(tmp_path / "ws02")
+    assert run_cycle(clean).ok and run_cycle(tampered).ok  # accepted all the same
+    login(page, console_hub, "王芳")
+    page.goto(console_hub.console("/workstations"))
+    ok, broken = page.locator(f"tr[data-ws='{OFFICE}/01']"), page.locator(f"tr[data-ws='{OFFICE}/02']")
+    assert ok.locator(".chain").inner_text() == "完整"
+    assert broken.locator(".chain").inner_text().startswith("已断裂")
+    assert "自第 2 条起" in broken.locator(".chain").inner_text()
+    assert broken.get_attribute("class") == "bad"

@@ -318,6 +318,8 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("intake.kind_", ""): {"person", "enterprise"},
         # the back office console: its users' roles (sync.hub.console_store.USER_ROLES)
         ("console.role_", ""): {"backoffice", "admin"},
+        # the audit chain's state on the console's workstations page (sync.hub.audit_store)
+        ("console.chain_", ""): {"ok", "broken", "unchained"},
     }
 
 

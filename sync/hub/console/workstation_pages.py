@@ -41,7 +41,8 @@ def _flag(r: dict) -> str:
     from datetime import UTC, datetime
 
     skew = abs(r["skew_ms"] or 0)
-    if r["refused"] or skew >= SKEW_BAD_MS:
+    broken = (r.get("chain") or {}).get("state") == "broken"  # tampering or a fork: see the chain
+    if r["refused"] or skew >= SKEW_BAD_MS or broken:
         return "bad"
     stale = False
     if r["last_sync"]:
