@@ -1,16 +1,18 @@
-"""Train the shared zstd dictionary of sync pushes (sync/dict/events-v1.zdict).
+"""Train the shared zstd dictionary of sync pushes (sync/dict/<protocol.DICT_NAME>.zdict).
 
 Usage (from the repository root)::
 
     .venv/bin/python build/tools/make_zstd_dict.py [--cases 6000] [--seed 9] [--size 32768]
-        [--measure 16384,32768,65536] [--check]
+        [--measure 16384,32768,65536] [--check] [--name events-v2]
 
 The samples are wire events made by the real decision code: ``yichuang demo seed`` into a
 temporary data dir, then the outbox's ``next_batch`` (what a window pushes). The seed must
 differ from the benchmark's (101, 202, 303) so the figures are not measured on the training
 set. ``--measure`` trains each size and prints what it gives on 1,000-event batches of
 another seed, against zstd-19 without a dictionary. ``--check`` verifies that the shipped
-dictionary's id (in sync/dict/events-v1.json) is its content hash, as sync/protocol.py expects.
+dictionary's id (in sync/dict/<name>.json) is its content hash, as sync/protocol.py expects.
+A new dictionary gets a new name (events-v2 after events-v1): sync/protocol.py sends the one
+named DICT_NAME and still decodes those in OLDER_DICTS, so windows not yet upgraded keep working.
 
 The demo data depends on today's date and random event ids, so a new run gives a dictionary
 of the same effect, not the same bytes; its id changes with it (and hubs must learn it before
@@ -33,7 +35,7 @@ if str(ROOT) not in sys.path:  # a tool script, run from a checkout
 
 import zstandard  # noqa: E402
 
-NAME = "events-v1"
+NAME = "events-v2"  # the default: sync.protocol.DICT_NAME
 OUT = ROOT / "sync" / "dict"
 LEVEL = 19
 BENCH_SEEDS = (101, 202, 303)
@@ -100,6 +102,7 @@ def check() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global NAME
     p = argparse.ArgumentParser()
     p.add_argument("--cases", type=int, default=6000)
     p.add_argument("--seed", type=int, default=9)
@@ -107,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--measure", default="", help="comma-separated sizes to compare (nothing written)")
     p.add_argument("--test-seed", type=int, default=202)
     p.add_argument("--check", action="store_true")
+    p.add_argument("--name", default=NAME, help="the dictionary's name (a new one for new content)")
     args = p.parse_args(argv)
+    NAME = args.name
     if args.check:
         return check()
     if args.seed in BENCH_SEEDS:

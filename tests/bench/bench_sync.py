@@ -7,7 +7,7 @@
 2. a shaped link, 64 kbit/s each way with 300 ms round trips (userspace proxy, one link
    shared by all connections): time for 1,000 cases, bytes on the wire per case against the
    zstd-19 size of the raw events, link use and goodput as a share of the link (pushes use
-   the shared zstd dictionary sync/dict/events-v1.zdict; ``--no-dict`` measures plain zstd);
+   the shared zstd dictionary sync/dict/events-v2.zdict; ``--no-dict`` measures plain zstd);
 3. a cut in the middle of a shaped sync: how many events (and batches) go twice.
 """
 

@@ -73,12 +73,12 @@ def _forget_refusals():
 
 def test_the_shipped_dictionary_is_named_by_its_content_hash():
     zd = protocol.shipped_dict()
-    assert zd is not None, "sync/dict/events-v1.zdict is missing"
+    assert zd is not None, f"sync/dict/{protocol.DICT_NAME}.zdict is missing"
     meta = json.loads((protocol.DICT_DIR / f"{protocol.DICT_NAME}.json").read_text("utf-8"))
     content = (protocol.DICT_DIR / f"{protocol.DICT_NAME}.zdict").read_bytes()
     assert meta["sha256"] == hashlib.sha256(content).hexdigest()
     assert meta["id"] == zd.id == meta["sha256"][:16]
-    assert len(content) <= 64 * 1024
+    assert len(content) <= 224 * 1024  # shipped in the executable and held by every hub
     # a trained dictionary (not raw content): zstd's own header names it in every frame
     assert zstandard.ZstdCompressionDict(content).dict_id() != 0
     tool = subprocess.run(
@@ -146,6 +146,21 @@ def test_the_dictionary_makes_pushes_smaller(tmp_path: Path, sqlite_hub):
         finally:
             proxy.close()
     assert sizes[True] < sizes[False] * 0.8, sizes
+
+
+def test_a_window_not_yet_upgraded_still_pushes_with_the_older_dictionary(sqlite_hub):
+    """events-v2 replaced events-v1 (trained on events with their audit links): the hub still
+    reads a push made with v1, and a v1 body is not readable as v2."""
+    hub = sqlite_hub
+    token = hub.token("workstation", OFFICE, WSID)
+    assert protocol.OLDER_DICTS == ("events-v1",)
+    v1 = protocol.ZstdDict((protocol.DICT_DIR / "events-v1.zdict").read_bytes())
+    assert v1.id != protocol.shipped_dict().id and protocol.known_dict(v1.id) is not None
+    body = protocol.compress({"v": 1, "batch": str(uuid.uuid4()), "events": case_events(number(1))}, 19, v1)
+    r = _raw_push(hub, token, body, protocol.DICT_ENCODING, v1.id)
+    assert r.status_code == 200, r.text
+    with pytest.raises(protocol.ProtocolError):
+        protocol.decompress(body, dict_id=protocol.shipped_dict().id)
 
 
 def test_a_hub_without_the_dictionary_gets_plain_zstd_and_the_window_syncs(tmp_path: Path, sqlite_hub):

@@ -115,7 +115,7 @@ def run_cycle(
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
             page = client.pull(after, cat=cat_v, cal=cal_v)
         # 2b. operator accounts: this window's changes up, the hub's accounts down
-        rep.operators = _sync_operators(ws, client)
+        rep.operators = _sync_operators(ws, client, page.get("ops"))
         # after a restore made offline: the counters take the numbers the hub knows (no-op else)
         from app.services.backup import reconcile_with_hub
 
@@ -179,7 +179,7 @@ def _report(ws) -> dict:
     }
 
 
-BATCH_RAW_BYTES = 640 * 1024  # JSON of one batch, before compression (about 1,000 events)
+BATCH_RAW_BYTES = 1024 * 1024  # JSON of one batch, before compression (about 1,000 events)
 PIPELINE = 2  # batches in flight: the next one crosses the link while the hub applies this one
 
 
@@ -264,13 +264,17 @@ def _push_one(client: HubClient, batch: list[dict], hold, answered) -> dict:
         answered.set()
 
 
-def _sync_operators(ws, client: HubClient) -> int:
+def _sync_operators(ws, client: HubClient, hub_rev=None) -> int:
     """Push pending account changes, then pull the accounts changed since the held revision.
-    A hub older than operator accounts (404) is skipped: logins go on against local copies."""
+    ``hub_rev``: the accounts' revision the pull page named; when this window holds it and has
+    nothing to send, no request is made. A hub older than operator accounts (404) is skipped:
+    logins go on against local copies."""
     from app.services import operators
 
     try:
         changes = operators.pending_changes(ws)
+        if not changes and type(hub_rev) is int and hub_rev <= operators.pulled_cursor(ws):
+            return 0
         if changes:
             operators.mark_changes(ws, client.push_operator_changes(changes))
         doc = client.operators(operators.pulled_cursor(ws))
