@@ -58,6 +58,9 @@ class YichuangApp(App):
         "courier": "courier",
         "progress": "progress",
         "pickup": "pickup",
+        "supervisor": "supervisor_view",
+        "evaluate": "evaluation",
+        "followups": "followup_close",  # 差评整改 is the supervisor's to close
     }
 
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; no English palette

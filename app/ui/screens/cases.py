@@ -126,7 +126,7 @@ class CaseDetailScreen(Screen):
         Binding("f9", "view_document", t("key.view_doc")),
         Binding("f10", "unmask", t("key.unmask")),
     ]
-    ROLE_GATES = {"resume": "intake", "reprint": "cases", "view_document": "cases"}
+    ROLE_GATES = {"resume": "intake", "reprint": "cases", "view_document": "cases", "unmask": "unmask"}
 
     def __init__(self, number: str) -> None:
         super().__init__()

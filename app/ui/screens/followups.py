@@ -19,6 +19,7 @@ from app.ui.widgets.status_bar import StatusBar
 
 class FollowupScreen(Screen):
     CSS_PATH = "evaluation.tcss"
+    ROLE_GATES = {"close_followup": "followup_close"}
     BINDINGS = [
         Binding("escape", "back", t("key.back")),
         Binding("enter", "close_followup", t("key.followup_close")),
@@ -119,6 +120,10 @@ class FollowupScreen(Screen):
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
         self.action_close_followup()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        gate = self.ROLE_GATES.get(action)
+        return gate is None or self.app.may(gate)
 
     def action_close_followup(self) -> None:
         r = self._current()
