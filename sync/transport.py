@@ -288,12 +288,16 @@ class HubClient:
             headers[protocol.DICT_HEADER] = dict_id
         return self._call("POST", "/api/v1/sync/push", content=content, headers=headers)
 
-    def pull(self, after: int, *, cat: str = "", cal: str = "", limit: int = PULL_PAGE) -> dict:
+    def pull(
+        self, after: int, *, cat: str = "", cal: str = "", ops: int | None = None, limit: int = PULL_PAGE
+    ) -> dict:
         params = {"after": str(after), "limit": str(limit)}
         if cat:
             params["cat"] = cat
         if cal:
             params["cal"] = cal
+        if ops is not None:  # the operator-account revision held: the hub says "ops" if it has another
+            params["ops"] = str(ops)
         # naming the dictionary we hold lets the hub compress the page with it (an older hub
         # ignores the header and answers plain zstd)
         headers = {protocol.DICT_HEADER: self.zdict.id} if self.zdict is not None else {}

@@ -180,6 +180,11 @@ def list_operators(store: HubStore) -> list[dict]:
 
 
 # --- what windows call (sync/hub/app.py) ---------------------------------------------------------------
+def current_rev(store: HubStore) -> int:
+    """The hub-wide account revision (named in every pull answer whose caller holds another)."""
+    return int(store.meta(REV_KEY) or 0)
+
+
 def operators_since(store: HubStore, who: Principal, after: int) -> dict:
     """Accounts of the caller's office (and those for every office) changed after `after`."""
     with store.ro() as c:

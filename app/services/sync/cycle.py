@@ -92,7 +92,10 @@ def run_cycle(
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as bg:
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
-            first = bg.submit(client.pull, after, cat=cat_v, cal=cal_v)
+            from app.services import operators
+
+            ops_v = operators.pulled_cursor(ws)
+            first = bg.submit(client.pull, after, cat=cat_v, cal=cal_v, ops=ops_v)
             _push_all(ws, client, rep, max_batch_events, progress)
             page = first.result()
         # 2. pull decisions, page by page, each page with its cursor
@@ -106,9 +109,9 @@ def run_cycle(
             if not page["more"]:
                 break
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
-            page = client.pull(after, cat=cat_v, cal=cal_v)
+            page = client.pull(after, cat=cat_v, cal=cal_v, ops=ops_v)
         # 2b. operator accounts: this window's changes up, the hub's accounts down
-        rep.operators = _sync_operators(ws, client)
+        rep.operators = _sync_operators(ws, client, "ops" in page)
         # after a restore made offline: the counters take the numbers the hub knows (no-op else)
         from app.services.backup import reconcile_with_hub
 
@@ -242,15 +245,19 @@ def _push_one(client: HubClient, batch: list[dict], hold, answered) -> dict:
         answered.set()
 
 
-def _sync_operators(ws, client: HubClient) -> int:
-    """Push pending account changes, then pull the accounts changed since the held revision.
-    A hub older than operator accounts (404) is skipped: logins go on against local copies."""
+def _sync_operators(ws, client: HubClient, hub_changed: bool) -> int:
+    """Push pending account changes; pull the accounts changed since the held revision when
+    the pull answer said the hub holds another one (or after a push). An idle sync makes no
+    request for them. A hub older than operator accounts (404) is skipped: logins go on
+    against the local copies."""
     from app.services import operators
 
     try:
         changes = operators.pending_changes(ws)
         if changes:
             operators.mark_changes(ws, client.push_operator_changes(changes))
+        if not (changes or hub_changed):
+            return 0
         doc = client.operators(operators.pulled_cursor(ws))
     except SyncError as exc:
         if exc.key == "sync.err_http" and exc.fields.get("status") == 404:
