@@ -312,16 +312,26 @@ class HubClient:
         return self._call("POST", "/api/v1/sync/push", content=content, headers=headers)
 
     def pull(
-        self, after: int, *, cat: str = "", cal: str = "", limit: int = PULL_PAGE, report: dict | None = None
+        self,
+        after: int,
+        *,
+        cat: str = "",
+        cal: str = "",
+        ops: int | None = None,
+        limit: int = PULL_PAGE,
+        report: dict | None = None,
     ) -> dict:
-        """One page of decisions. ``report``: what the window tells the hub about itself for the
-        back office's workstations page (protocol.status_headers: waiting events and scans,
-        its clock, office and window names)."""
+        """One page of decisions. ``ops``: the operator accounts' revision this window holds (the
+        hub names its own only when it differs). ``report``: what the window tells the hub about
+        itself for the back office's workstations page (protocol.status_headers: waiting events
+        and scans, its clock, office and window names)."""
         params = {"after": str(after), "limit": str(limit)}
         if cat:
             params["cat"] = cat
         if cal:
             params["cal"] = cal
+        if ops is not None:  # the operator-account revision held: the hub says "ops" if it has another
+            params["ops"] = str(ops)
         # naming the dictionary we hold lets the hub compress the page with it (an older hub
         # ignores the header and answers plain zstd)
         headers = {protocol.DICT_HEADER: self.zdict.id} if self.zdict is not None else {}

@@ -201,8 +201,8 @@ def login(ws, name: str, password: str) -> Session:
     now = _utc(ws)
     with ws.store.read() as s:
         op = s.get(Operator, name) if name else None
-    if op is None:
-        passwords.verify_password("", password)  # same answer for an unknown name
+    if op is None:  # as slow as a wrong password: the time does not tell which names exist
+        passwords.verify_password(_dummy_hash(), password)
         raise OperatorError(t("login.wrong"))
     if op.disabled:
         raise OperatorError(t("login.disabled", name=name))
@@ -228,6 +228,17 @@ def login(ws, name: str, password: str) -> Session:
         left = passwords.MAX_FAILURES - new.failures
         raise OperatorError(t("login.wrong_left", left=left))
     return Session(name, role)
+
+
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    from app.domain import passwords
+
+    if not _DUMMY:
+        _DUMMY.append(passwords.hash_password("not a password of anyone"))
+    return _DUMMY[0]
 
 
 def check_still_allowed(ws, session: Session) -> str | None:

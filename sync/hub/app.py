@@ -182,7 +182,9 @@ class Hub:
             out["cal"] = cal
         from sync.hub import operator_store
 
-        out["ops"] = await run_in_threadpool(operator_store.current_rev, self.store)
+        ops = await run_in_threadpool(operator_store.current_rev, self.store)
+        if "ops" in request.query_params and request.query_params.get("ops") != str(ops):
+            out["ops"] = ops  # operator accounts changed: the window asks for them
         # a page in the shared dictionary when the window says it holds it (a small page shrinks
         # to about half); plain zstd for any other caller
         return _zjson(out, zdict=protocol.known_dict(request.headers.get(protocol.DICT_HEADER)))

@@ -181,11 +181,8 @@ def list_operators(store: HubStore) -> list[dict]:
 
 # --- what windows call (sync/hub/app.py) ---------------------------------------------------------------
 def current_rev(store: HubStore) -> int:
-    """The revision of the latest account change (0: none yet): pull answers carry it, so a
-    window asks for accounts only when something changed (an idle sync stays one request)."""
-    with store.ro() as c:
-        top = c.execute(select(meta_t.c.value).where(meta_t.c.key == REV_KEY)).scalar()
-    return int(top or 0)
+    """The hub-wide account revision (named in every pull answer whose caller holds another)."""
+    return int(store.meta(REV_KEY) or 0)
 
 
 def operators_since(store: HubStore, who: Principal, after: int) -> dict:

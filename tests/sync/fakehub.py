@@ -132,6 +132,11 @@ class FakeHub:
                 self._json(h, {"v": 1, "events": [], "more": False, "cursor": after})
             elif ep == "files":
                 self._tus(h, method, body)
+            elif ep == "api/v1/operators" and method == "GET":  # no accounts at this hub
+                self._json(h, {"v": 1, "rev": 0, "operators": []})
+            elif ep == "api/v1/operators":
+                changes = _body(h, body).get("changes", [])
+                self._json(h, {"v": 1, "results": [{"id": c["id"], "status": "ok"} for c in changes]})
             else:
                 self._json(h, {"ok": True})
         except (BrokenPipeError, ConnectionResetError):

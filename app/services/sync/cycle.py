@@ -99,7 +99,10 @@ def run_cycle(
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as bg:
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
-            first = bg.submit(client.pull, after, cat=cat_v, cal=cal_v, report=_report(ws))
+            from app.services import operators
+
+            ops_v = operators.pulled_cursor(ws)
+            first = bg.submit(client.pull, after, cat=cat_v, cal=cal_v, ops=ops_v, report=_report(ws))
             _push_all(ws, client, rep, max_batch_events, progress)
             page = first.result()
         # 2. pull decisions, page by page, each page with its cursor
@@ -113,9 +116,9 @@ def run_cycle(
             if not page["more"]:
                 break
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
-            page = client.pull(after, cat=cat_v, cal=cal_v)
+            page = client.pull(after, cat=cat_v, cal=cal_v, ops=ops_v)
         # 2b. operator accounts: this window's changes up, the hub's accounts down
-        rep.operators = _sync_operators(ws, client, page.get("ops"))
+        rep.operators = _sync_operators(ws, client, "ops" in page)
         # after a restore made offline: the counters take the numbers the hub knows (no-op else)
         from app.services.backup import reconcile_with_hub
 
@@ -264,19 +267,19 @@ def _push_one(client: HubClient, batch: list[dict], hold, answered) -> dict:
         answered.set()
 
 
-def _sync_operators(ws, client: HubClient, hub_rev=None) -> int:
-    """Push pending account changes, then pull the accounts changed since the held revision.
-    ``hub_rev``: the accounts' revision the pull page named; when this window holds it and has
-    nothing to send, no request is made. A hub older than operator accounts (404) is skipped:
-    logins go on against local copies."""
+def _sync_operators(ws, client: HubClient, hub_changed: bool) -> int:
+    """Push pending account changes; pull the accounts changed since the held revision when
+    the pull answer said the hub holds another one (or after a push). An idle sync makes no
+    request for them. A hub older than operator accounts (404) is skipped: logins go on
+    against the local copies."""
     from app.services import operators
 
     try:
         changes = operators.pending_changes(ws)
-        if not changes and type(hub_rev) is int and hub_rev <= operators.pulled_cursor(ws):
-            return 0
         if changes:
             operators.mark_changes(ws, client.push_operator_changes(changes))
+        if not (changes or hub_changed):
+            return 0
         doc = client.operators(operators.pulled_cursor(ws))
     except SyncError as exc:
         if exc.key == "sync.err_http" and exc.fields.get("status") == 404:

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Static
 
 from app.domain.masking import mask_applicant_id, mask_phone
 from app.messages import t
+from app.ui.gates import may
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 
@@ -279,7 +280,7 @@ class CaseDetailScreen(Screen):
         """Resume (F6) is offered only for a case awaiting correction, and only to a role
         that takes cases."""
         gate = self.ROLE_GATES.get(action)
-        if gate is not None and not self.app.may(gate):
+        if gate is not None and not may(self.app, gate):
             return False
         if action == "resume":
             return bool(self.detail and self.detail.case.state == "correction")

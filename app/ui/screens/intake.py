@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from app.domain.masking import mask_phone
 from app.messages import t
+from app.ui.gates import may
 from app.ui.screens.dialogs import ConfirmDialog, DocumentDialog, ReasonDialog
 from app.ui.widgets.applicant_form import ApplicantForm
 from app.ui.widgets.checklist_table import ChecklistTable
@@ -86,7 +87,7 @@ class IntakeScreen(Screen):
         )
 
     def on_mount(self) -> None:
-        if not self.app.may("intake"):
+        if not may(self.app, "intake"):
             # the home of a role that does not take cases: its name and what it can do instead
             self.query_one("#intake-body").display = False
             self.mount(Static(Text(self._no_intake_text()), id="intake-notice"), after="#intake-header")
@@ -137,7 +138,7 @@ class IntakeScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         gate = self.ROLE_GATES.get(action)
-        if gate is not None and not self.app.may(gate):
+        if gate is not None and not may(self.app, gate):
             return False  # not this role's: not in its footer (the app says why on the key)
         # Until the applicant and checklist panes are mounted only the search and the case
         # list make sense (the keys would act on widgets that are not there yet).

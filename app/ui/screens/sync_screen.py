@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from app.messages import t
+from app.ui.gates import may
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 
@@ -38,7 +39,7 @@ class SyncScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         gate = self.ROLE_GATES.get(action)
-        return gate is None or self.app.may(gate)
+        return gate is None or may(self.app, gate)
 
     def __init__(self) -> None:
         super().__init__(id="sync")
