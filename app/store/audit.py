@@ -104,13 +104,48 @@ def _iso_stored(at: Any) -> str:
     return "" if at is None else str(at)
 
 
-def stored_links(store, batch: int = 20_000) -> Iterator[tuple]:
-    """Every stored event in local append order, as verification reads it (one read transaction)."""
+def chain_parts(store, parts: int, at_least: int = 0) -> list[tuple[int, int, int, str]]:
+    """The events cut into ``parts`` runs of local ids for checking apart: (first id, last id,
+    position of the first, stored hash of the event before it); [] for fewer than ``at_least``."""
     raw = store.read_engine.raw_connection()
     try:
         cur = raw.cursor()
         cur.execute("BEGIN")
-        cur.execute(_VERIFY_SQL)
+        total, top = cur.execute("SELECT count(*), max(id) FROM case_event").fetchone()
+        if not total or total < at_least:
+            return []
+        size = -(-total // parts)
+        out = []
+        for k in range(0, total, size):
+            first = cur.execute("SELECT id FROM case_event ORDER BY id LIMIT 1 OFFSET ?", (k,)).fetchone()[0]
+            before = cur.execute(
+                "SELECT chain_hash FROM case_event WHERE id < ? ORDER BY id DESC LIMIT 1", (first,)
+            ).fetchone()
+            out.append([first, top, k + 1, (before[0] or "") if before else ac.GENESIS])
+        for a, b in zip(out, out[1:], strict=False):
+            a[1] = b[0] - 1
+        cur.execute("COMMIT")
+        return [tuple(p) for p in out]  # type: ignore[misc]
+    finally:
+        raw.close()
+
+
+def stored_links(
+    store, batch: int = 20_000, first: int | None = None, last: int | None = None
+) -> Iterator[tuple]:
+    """Stored events in local append order (all, or local ids first..last), as verification
+    reads them (one read transaction)."""
+    raw = store.read_engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("BEGIN")
+        if first is None:
+            cur.execute(_VERIFY_SQL)
+        else:
+            cur.execute(
+                _VERIFY_SQL.replace("ORDER BY e.id", "WHERE e.id BETWEEN ? AND ? ORDER BY e.id"),
+                (first, last),
+            )
         while True:
             rows = cur.fetchmany(batch)
             if not rows:
