@@ -84,11 +84,19 @@ def add(s, *events: CaseEvent) -> None:
 
 
 # --- reading the chain back ----------------------------------------------------------------------------
+# Rows laid out as app.domain.audit_chain.Link, ready to check: ``at`` as iso_at() gives it for
+# the forms SQLAlchemy stores ("YYYY-MM-DD HH:MM:SS.ffffff", or without the fraction), NULL
+# for any other form (fixed in Python, rare); SQLite does this faster than Python would.
 _VERIFY_SQL = """
-SELECT e.id, e.chain_n, e.chain_prev, e.chain_hash, e.event_id, e.case_number, e.kind, e.actor,
-       e.office_code, e.workstation_id, e.at, e.payload_json, c.number
+SELECT e.id, coalesce(e.chain_n, 0), coalesce(e.chain_prev, ''), coalesce(e.chain_hash, ''),
+       e.event_id, e.case_number, e.kind, e.actor, e.office_code, e.workstation_id,
+       CASE WHEN typeof(e.at) = 'text' AND substr(e.at, 11, 1) = ' ' AND length(e.at) = 26
+                 THEN substr(e.at, 1, 10) || 'T' || substr(e.at, 12, 12) || '+00:00'
+            WHEN typeof(e.at) = 'text' AND substr(e.at, 11, 1) = ' ' AND length(e.at) = 19
+                 THEN substr(e.at, 1, 10) || 'T' || substr(e.at, 12, 8) || '.000+00:00'
+       END,
+       e.payload_json, c.number IS e.case_number
 FROM case_event e LEFT JOIN case_record c ON c.id = e.case_id
-ORDER BY e.id
 """
 
 
@@ -140,38 +148,24 @@ def stored_links(
         cur = raw.cursor()
         cur.execute("BEGIN")
         if first is None:
-            cur.execute(_VERIFY_SQL)
+            cur.execute(_VERIFY_SQL + "ORDER BY e.id")
         else:
-            cur.execute(
-                _VERIFY_SQL.replace("ORDER BY e.id", "WHERE e.id BETWEEN ? AND ? ORDER BY e.id"),
-                (first, last),
-            )
+            cur.execute(_VERIFY_SQL + "WHERE e.id BETWEEN ? AND ? ORDER BY e.id", (first, last))
         while True:
             rows = cur.fetchmany(batch)
             if not rows:
                 break
-            for r in rows:  # plain tuples laid out as ac.Link (a million of them)
-                at = r[10]
-                yield (
-                    r[0],
-                    r[1] if r[1] is not None else 0,
-                    r[2] if r[2] is not None else "",
-                    r[3] if r[3] is not None else "",
-                    r[4],
-                    r[5],
-                    r[6],
-                    r[7],
-                    r[8],
-                    r[9],
-                    at[:10] + "T" + at[11:23] + "+00:00"
-                    if at.__class__ is str and len(at) == 26 and at[10] == " "
-                    else _iso_stored(at),
-                    r[11],
-                    r[12] == r[5],
-                )
+            if any(r[10] is None for r in rows):
+                rows = [_fix_at(raw, r) if r[10] is None else r for r in rows]
+            yield from rows
         cur.execute("COMMIT")
     finally:
         raw.close()
+
+
+def _fix_at(raw, r: tuple) -> tuple:
+    at = raw.execute("SELECT at FROM case_event WHERE id = ?", (r[0],)).fetchone()[0]
+    return (*r[:10], _iso_stored(at), *r[11:])
 
 
 def backfill(alg: str, rows: Iterable[tuple]) -> Iterator[dict]:

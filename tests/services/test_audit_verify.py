@@ -295,3 +295,16 @@ def test_checking_in_parts_finds_the_same_first_break(tmp_path: Path, tampered: 
         assert one.ok and one.events == 20
     else:
         assert (one.first_break.position, one.first_break.problem) == (tampered, "content")
+
+
+def test_a_time_stored_in_another_form_or_mangled(tmp_path: Path):
+    evs = seeded(tmp_path / "d", 3)
+    con = sqlite3.connect(tmp_path / "d" / "yichuang.db")
+    at = con.execute("select at from case_event where id = ?", (evs[1][0],)).fetchone()[0]
+    con.close()
+    # the same instant written another way is the same event; another instant is not
+    tamper(tmp_path / "d", f"update case_event set at = '{at.replace(' ', 'T')}' where id = {evs[1][0]}")
+    assert verify_cli(tmp_path / "d").returncode == 0
+    tamper(tmp_path / "d", f"update case_event set at = 'yesterday' where id = {evs[3][0]}")
+    b = as_json(verify_cli(tmp_path / "d", "--json"))["first_break"]
+    assert (b["position"], b["problem"]) == (4, "content")
