@@ -1457,7 +1457,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.failed": ("同步失败：{error}", "Sync failed: {error}"),
     "sync.set_aside_done": ("已搁置该记录，后续记录将继续上传", "Set aside; later records will flow"),
     "sync.retry_done": ("将重新上传该记录", "The record will be sent again"),
-    "sync.delivered_done": ("已登记出件：{number}", "Handed out: {number}"),
     "sync.pick_row": ("请先选择一行", "Choose a row first"),
     "sync.not_allowed_kind": ("窗口不能登记“{kind}”", "The window cannot record “{kind}”"),
     "sync.no_such_case": ("没有案件{number}", "No case {number}"),

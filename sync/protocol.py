@@ -25,6 +25,8 @@ ENCODING = "zstd"
 DICT_ENCODING = "zstd-dict"
 DICT_HEADER = "X-Yichuang-Zstd-Dict"
 DICT_NAME = "events-v1"  # the dictionary this protocol version ships (sync/dict/)
+# dictionaries of earlier releases: still decoded (a window not yet upgraded), never sent
+OLDER_DICTS: tuple[str, ...] = ()
 
 MAX_BODY = 4 * 1024 * 1024  # compressed request body
 MAX_DECODED = 32 * 1024 * 1024  # after decompression (a zip bomb stops here)
@@ -95,10 +97,26 @@ def shipped_dict() -> ZstdDict | None:
         return None
 
 
+@functools.cache
+def _older_dicts() -> tuple[ZstdDict, ...]:
+    found = []
+    for name in OLDER_DICTS:
+        try:
+            found.append(ZstdDict((DICT_DIR / f"{name}.zdict").read_bytes()))
+        except OSError:
+            continue
+    return tuple(found)
+
+
 def known_dict(dict_id: str | None) -> ZstdDict | None:
-    """The dictionary with this id, if this side knows it."""
-    d = shipped_dict()
-    return d if d is not None and dict_id and dict_id.strip().lower() == d.id else None
+    """The dictionary with this id, if this side knows it (the shipped one or an older one)."""
+    if not dict_id:
+        return None
+    wanted = dict_id.strip().lower()
+    for d in (shipped_dict(), *_older_dicts()):
+        if d is not None and d.id == wanted:
+            return d
+    return None
 
 
 class _Sink:

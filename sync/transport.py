@@ -145,15 +145,27 @@ class HubClient:
         deadline: float | None = None,
         headers: dict[str, str] | None = None,
         zdict: protocol.ZstdDict | None | bool = True,
+        push_headers: dict[str, str] | None = None,
     ) -> None:
         """``zdict``: the shared dictionary pushes are compressed with (True: the one this
-        protocol version ships; None or False: plain zstd)."""
+        protocol version ships; None or False: plain zstd). ``push_headers`` go with pushes
+        only (on a 64 kbit/s link every header of every request is paid for)."""
         if not url:
             raise SyncError("config", "sync.err_no_url")
         if not token:
             raise SyncError("config", "sync.err_no_token")
         self.url = url.rstrip("/")
-        self._args = (url, token, verify, timeout, deadline, dict(headers or {}), zdict)
+        self._args = (
+            url,
+            token,
+            verify,
+            timeout,
+            deadline,
+            dict(headers or {}),
+            zdict,
+            dict(push_headers or {}),
+        )
+        self.push_headers = dict(push_headers or {})
         self.zdict = protocol.shipped_dict() if zdict is True else (zdict or None)
         self.deadline = deadline or deadline_seconds()
         self.answers = 0  # complete answers read (the hub was there, even if it said no)
@@ -169,12 +181,22 @@ class HubClient:
                 **(headers or {}),
             },
         )
+        # httpx's defaults that say nothing here (any answer type; HTTP/1.1 keeps alive anyway)
+        for name in ("Accept", "Connection"):
+            self.http.headers.pop(name, None)
 
     def sibling(self) -> HubClient:
         """A second client on its own connection to the same hub (pipelined pushes)."""
-        url, token, verify, timeout, deadline, headers, zdict = self._args
+        url, token, verify, timeout, deadline, headers, zdict, push_headers = self._args
         return HubClient(
-            url, token, verify=verify, timeout=timeout, deadline=deadline, headers=headers, zdict=zdict
+            url,
+            token,
+            verify=verify,
+            timeout=timeout,
+            deadline=deadline,
+            headers=headers,
+            zdict=zdict,
+            push_headers=push_headers,
         )
 
     def close(self) -> None:
@@ -279,6 +301,7 @@ class HubClient:
 
             content = held()
         headers = {
+            **self.push_headers,
             "Content-Type": protocol.MEDIA_TYPE,
             "Content-Encoding": protocol.ENCODING,
             "Content-Length": str(len(body)),  # not chunked, even when streamed

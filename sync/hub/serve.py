@@ -30,9 +30,17 @@ class Forwarder(threading.Thread):
             try:
                 self.cycle(client)
                 backoff.reset()
+                self.last_error = ""
                 delay = self.interval
             except SyncError as exc:
                 self.last_error = str(exc)
+                delay = backoff.next_delay()
+            except Exception as exc:  # noqa: BLE001  (this hub's own store failing, a bug: logged,
+                # retried; a forwarder that died here would stop the county's traffic for good)
+                import logging
+
+                logging.getLogger("yichuang.hub.forwarder").exception("forwarding cycle failed")
+                self.last_error = f"{type(exc).__name__}: {exc}"[:300]
                 delay = backoff.next_delay()
             self.stop.wait(delay)
         client.close()

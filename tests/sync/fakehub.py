@@ -26,6 +26,7 @@ FAULTS = (
     "drip_headers",  # the status line and headers themselves, one byte every 2 s
     "slow_steady",  # pull: a valid 20 KB answer at 5 KB/s (slow link, not a drip)
     "non_object_events",  # pull: events that are not objects
+    "shapeless_events",  # pull: objects that are not events (no kind, no case, bad seq)
     "bogus_ack",  # push: {"ok":0,"dup":0,"refused":[]} whatever the batch
     "foreign_refusal",  # push: refuses an id that was not in the batch
     "refused_twice",  # push: refuses one event twice (the counts add up, the ids do not)
@@ -248,6 +249,9 @@ class FakeHub:
             return self._json(h, {"v": 1, "ok": n - 2, "dup": 0, "refused": refused, "seq": 1})
         if fault == "non_object_events":
             return self._json(h, {"v": 1, "events": [1, "x", None, [2]], "more": False, "cursor": 4})
+        if fault == "shapeless_events":
+            events = [{"id": "x"}, {"case": [], "kind": 5, "seq": "many"}]
+            return self._json(h, {"v": 1, "events": events, "more": False, "cursor": 2})
         if fault == "negative_cursor":
             return self._json(h, {"v": 1, "events": [], "more": False, "cursor": -5})
         if fault == "bool_cursor":

@@ -65,3 +65,35 @@ def test_attaching_a_scan_to_an_unknown_case_saves_nothing(tmp_path):
     assert r.returncode == 1 and bad in r.stderr and "Traceback" not in r.stderr, r.stderr
     doc = ycli("sync", "status", "--json", "--data-dir", str(tmp_path / "ws")).stdout
     assert '"attachments_waiting": 0' in doc and '"attachments": []' in doc, doc
+
+
+@pytest.mark.slow
+async def test_case_screen_names_the_back_office_and_flags_the_overruled_withdrawal(tmp_path, sqlite_hub):
+    """The window's case screen says what `case show` says: it used to print `李审批@`."""
+    from app.ui.app import YichuangApp
+    from app.ui.screens.cases import CaseDetailScreen
+    from tests.ui.test_intake_flow import SIZE, start, wait_for
+
+    hub = sqlite_hub
+    token, bo = hub.token("workstation", OFFICE, WSID), hub.token("backoffice", name="李审批")
+    ws = make_workstation(tmp_path / "ws", hub.url, token, cases=8, seed=11)
+    assert run_cycle(ws).ok
+    clash = _accepted(ws)[0]
+    actions.withdraw(ws, clash, "申请人撤回")
+    assert decide(hub.url, bo, clash, "case.completed").status_code == 201
+    assert run_cycle(ws).ok
+    app = YichuangApp(ws)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await start(app, pilot)
+            app.push_screen(CaseDetailScreen(clash))
+            await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail)
+            text = str(app.screen.query_one("#case-detail").render())
+    finally:
+        ws.close()
+    lines = text.splitlines()
+    completed = [ln for ln in lines if "办结" in ln and "已办结" not in ln and ":" in ln]
+    withdrawn = [ln for ln in lines if "撤回" in ln and ":" in ln]
+    assert completed and "李审批（后台）" in completed[0] and "未生效" not in completed[0], text
+    assert withdrawn and "未生效" in withdrawn[0], text
+    assert not any(ln.rstrip().endswith("@") for ln in lines), text

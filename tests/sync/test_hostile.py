@@ -95,6 +95,7 @@ PUSH_FAULTS = [
 PULL_FAULTS = [
     "bad_zstd",
     "non_object_events",
+    "shapeless_events",
     "negative_cursor",
     "bool_cursor",
     "endless_more",

@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 
 from app.services.sync import outbox as local
 from app.store.models import Case
+from app.ui.screens.pickup import PickupScreen
 from app.ui.screens.sync_screen import SyncScreen
 
 
@@ -85,10 +86,15 @@ async def test_sync_screen_lists_and_acts(ws):
         assert local.refused_events(ws.store)[0]["status"] == "set_aside"
         assert [waiting.get_row_at(i)[2] for i in range(waiting.row_count)] == ["待上传"]
         ready.focus()
-        await pilot.press("f8")  # hand out
+        await pilot.press("f8")  # hand out: through the pickup panel, which checks the collector
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)
-        with ws.store.read() as s:
-            assert s.execute(select(Case.state).where(Case.number == done)).scalar() == "delivered"
-        assert ready.row_count == 0
+        assert isinstance(app.screen, PickupScreen)
+        for _ in range(50):
+            if app.screen.case is not None:
+                break
+            await pilot.pause(0.1)
+        assert app.screen.case is not None and app.screen.case.number == done
+        with ws.store.read() as s:  # nothing handed out before the collector is checked
+            assert s.execute(select(Case.state).where(Case.number == done)).scalar() != "delivered"

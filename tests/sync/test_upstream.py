@@ -66,3 +66,33 @@ def test_province_level_cases_reach_the_province_and_its_decisions_come_back(tmp
     finally:
         county.stop()
         province.stop()
+
+
+def test_the_forwarder_outlives_a_failure_of_its_own_store(tmp_path):
+    """The county's store locked by another process past its busy timeout (a real lock on the
+    real file): the cycle fails with sqlite3's OperationalError, not a SyncError. The forwarder
+    used to die there for good; it must log, back off and carry on once the lock is gone."""
+    import sqlite3
+
+    from sync.hub.serve import Forwarder
+    from sync.hub.store import open_hub
+
+    province = HubProcess(tmp_path / "province").start()
+    county = open_hub(tmp_path / "county")
+    lock = sqlite3.connect(tmp_path / "county" / "hub.db", timeout=1, check_same_thread=False)
+    try:
+        up_token = province.token("hub", "320724", name="灌南县平台")
+        lock.execute("BEGIN EXCLUSIVE")  # every write of the county's store now waits, then fails
+        fwd = Forwarder(county, province.url, up_token, interval=0.2)
+        fwd.start()
+        failed = wait_for(lambda: fwd.last_error, timeout=60)
+        assert "locked" in failed and fwd.is_alive()
+        lock.rollback()
+        assert wait_for(lambda: fwd.last_error == "", timeout=60) and fwd.is_alive()
+        fwd.stop.set()
+        fwd.join(10)
+        assert not fwd.is_alive()
+    finally:
+        lock.close()
+        county.close()
+        province.stop()

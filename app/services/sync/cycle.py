@@ -60,12 +60,12 @@ def client_for(ws) -> HubClient:
 
         verify = ssl.create_default_context(cafile=ca)
     # the hub registers this key on the first push and verifies the window's bundles against it;
-    # every connection of the cycle (pipelined pushes too) carries it
+    # every push of the cycle (pipelined ones too) carries it; pulls do not need it
     return HubClient(
         str(ws.config.get("hub.url") or ""),
         str(ws.config.get("hub.token") or ""),
         verify=verify,
-        headers={"X-Yichuang-Key": ws.signer.public_key_b64(), **_qr_key_header(ws)},
+        push_headers={"X-Yichuang-Key": ws.signer.public_key_b64(), **_qr_key_header(ws)},
     )
 
 

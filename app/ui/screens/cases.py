@@ -156,18 +156,24 @@ class CaseDetailScreen(Screen):
         from app.services.printing import available_documents
 
         try:
+            from app.services.sync.actions import timeline
+
             detail = CaseService(app.ws).detail(self.number)
             kinds = available_documents(app.ws, detail.case) if detail else []
+            # who wrote each event, in words (back office, platform), and which were overruled
+            rows = timeline(app.ws.store, detail.case.number, detail.events) if detail else []
         except Exception as exc:  # a store problem must not take the window down
             answer = (partial(app.notify, severity="error"), t("error.store", error=exc))
         else:
-            answer = (self._show, detail, kinds, load)
+            answer = (self._show, detail, kinds, load, rows)
         try:
             app.call_from_thread(*answer)
         except RuntimeError:  # the window closed meanwhile
             pass
 
-    def _show(self, detail, kinds: list[str] | None = None, load: int | None = None) -> None:
+    def _show(
+        self, detail, kinds: list[str] | None = None, load: int | None = None, rows: list | None = None
+    ) -> None:
         from app.ui.screens.print_queue import doc_text, job_state_text
 
         if (load is not None and load != self._loads) or not self.is_attached:
@@ -204,8 +210,10 @@ class CaseDetailScreen(Screen):
             )
         lines.append("")
         lines.append(Text(t("case.timeline"), style="b"))
-        for e in detail.events:
-            lines.append(f"  {_local(e.at)}  {t('event.' + e.kind)}  {e.actor}@{e.workstation_id}")
+        rows = rows or [(e, f"{e.actor}@{e.workstation_id}", False) for e in detail.events]
+        for e, who, superseded in rows:
+            mark = f"  {t('sync.superseded_mark')}" if superseded else ""
+            lines.append(f"  {_local(e.at)}  {t('event.' + e.kind)}  {who}{mark}")
         for j in detail.jobs:
             lines.append(f"  {_local(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {j.last_error}")
         self.query_one("#case-detail", Static).update(

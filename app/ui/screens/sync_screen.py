@@ -184,7 +184,11 @@ class SyncScreen(Screen):
         if number is None:
             self.app.notify(t("sync.pick_row"), severity="warning")
             return
-        self._run_action("deliver", number)
+        # handing out goes through the pickup panel: it checks who collects (ID, authorisation)
+        # and prints the 领取凭证, which a bare "delivered" event from here skipped
+        from app.ui.screens.pickup import PickupScreen
+
+        self.app.push_screen(PickupScreen(number))
 
     @work(thread=True, group="sync-screen-action")
     def _run_action(self, action: str, key: str) -> None:
@@ -200,12 +204,6 @@ class SyncScreen(Screen):
             elif action == "retry":
                 if actions.retry(ws.store, key):
                     message = t("sync.retry_done")
-            elif action == "deliver":
-                actions.deliver(ws, key)
-                message = t("sync.delivered_done", number=key)
-                runner = getattr(self.app, "sync_runner", None)
-                if runner is not None:
-                    runner.kick()
         except actions.NotAllowed as exc:
             message, severity = str(exc), "warning"
         if message:
