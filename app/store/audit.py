@@ -168,10 +168,10 @@ def _fix_at(raw, r: tuple) -> tuple:
     return (*r[:10], _iso_stored(at), *r[11:])
 
 
-def backfill(alg: str, rows: Iterable[tuple]) -> Iterator[dict]:
-    """Chain values for existing events (migration 0006), in local order: rows are
-    (id, event_id, case_number, kind, actor, office_code, workstation_id, at, payload_json)."""
-    tip = ac.Tip()
+def backfill(alg: str, rows: Iterable[tuple], tip: ac.Tip) -> Iterator[dict]:
+    """Chain values for existing events (migration 0006), in local order, after ``tip`` (moved
+    on): rows are (id, event_id, case_number, kind, actor, office_code, workstation_id, at,
+    payload_json)."""
     for r in rows:
         p_text = ac.payload_text(json.loads(r[8] or "{}"))
         at = _iso_stored(r[7])
