@@ -45,6 +45,7 @@ _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 _KIND_RE = re.compile(r"^[a-z_]+\.[a-z_]+$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _CHAIN_HASH_RE = re.compile(r"^[a-z0-9]{1,10}:[0-9a-f]{64}$")
+_CHAIN_TAG_RE = re.compile(r"^[a-z0-9]{1,10}:[0-9a-f]{8}$")
 
 _CCTX = zstandard.ZstdCompressor(level=10)
 
@@ -289,8 +290,9 @@ class WireEvent:
     case_uid: str = ""  # optional on a push; the hub checks it against the case's uid
     # the workstation's audit chain link (app.domain.audit_chain); 0/"" from a window older than it
     n: int = 0
-    prev: str = ""
-    hash: str = ""
+    prev: str | None = None  # None: not sent (the hash of n-1, in the same batch)
+    hash: str = ""  # "" when only its tag was sent (within a run; sync.hub.audit_store)
+    tag: str = ""  # ALG ":" the hash's first 8 hex digits
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -307,7 +309,12 @@ class WireEvent:
         if self.case_uid:
             out["case_uid"] = self.case_uid
         if self.n:
-            out.update(n=self.n, prev=self.prev, hash=self.hash)
+            out["n"] = self.n
+            for key in ("prev", "hash", "tag"):
+                if getattr(self, key):
+                    out[key] = getattr(self, key)
+            if self.prev == "":
+                out["prev"] = ""
         return out
 
 
@@ -337,7 +344,7 @@ def parse_event(d: Any) -> WireEvent:
     check_depth(p)
     if len(dumps(p)) > MAX_EVENT_BYTES:
         raise ProtocolError(f"event {eid}: payload over {MAX_EVENT_BYTES} bytes", 413, "too_large")
-    n, prev, chain_hash = _chain_link(eid, d)
+    n, prev, chain_hash, tag = _chain_link(eid, d)
     return WireEvent(
         eid,
         _str(d, "case", 40),
@@ -352,24 +359,28 @@ def parse_event(d: Any) -> WireEvent:
         n,
         prev,
         chain_hash,
+        tag,
     )
 
 
-def _chain_link(eid: str, d: dict) -> tuple[int, str, str]:
-    """(n, prev, hash) of an event's audit chain link; (0, "", "") when it has none (an older
-    window: still accepted, see sync/hub/audit_store.py). The shape only: the hub checks the
-    values."""
+def _chain_link(eid: str, d: dict) -> tuple[int, str | None, str, str]:
+    """(n, prev, hash, tag) of an event's audit chain link; (0, None, "", "") when it has none
+    (an older window: still accepted, see sync/hub/audit_store.py). An event carries ``hash``
+    or its ``tag``, and ``prev`` unless it follows n-1 in the same batch. The shape only: the
+    hub checks the values."""
     n = d.get("n")
     if n is None:
-        return 0, "", ""
+        return 0, None, "", ""
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SEQ:
         raise ProtocolError(f"event {eid}: chain number n must be an integer 1..{MAX_SEQ}")
-    prev, chain_hash = d.get("prev"), d.get("hash")
-    if not isinstance(chain_hash, str) or not _CHAIN_HASH_RE.match(chain_hash):
+    prev, chain_hash, tag = d.get("prev"), d.get("hash", ""), d.get("tag", "")
+    if not isinstance(chain_hash, str) or (chain_hash and not _CHAIN_HASH_RE.match(chain_hash)):
         raise ProtocolError(f"event {eid}: chain hash must be ALG:64 hex digits")
-    if not isinstance(prev, str) or (prev and not _CHAIN_HASH_RE.match(prev)):
+    if not isinstance(tag, str) or (tag and not _CHAIN_TAG_RE.match(tag)) or not (chain_hash or tag):
+        raise ProtocolError(f"event {eid}: a chain link needs its hash (ALG:64 hex digits) or tag (ALG:8)")
+    if prev is not None and (not isinstance(prev, str) or (prev and not _CHAIN_HASH_RE.match(prev))):
         raise ProtocolError(f"event {eid}: chain prev must be empty or ALG:64 hex digits")
-    return n, prev, chain_hash
+    return n, prev, chain_hash, tag
 
 
 def parse_batch(doc: Any) -> tuple[str, list[WireEvent]]:

@@ -243,21 +243,28 @@ def _check(r: tuple, position: int, expected_n: int, expected_prev: str, fns: di
 
 
 def verify(
-    rows: Iterable[tuple], progress: Callable[[int], None] | None = None, every: int = 100_000
+    rows: Iterable[tuple],
+    progress: Callable[[int], None] | None = None,
+    every: int = 100_000,
+    *,
+    start: int = 1,
+    prev: str = GENESIS,
 ) -> Report:
     """Walk a stored chain in local order (Links, or tuples laid out as Link's fields); stop at
-    the first broken link."""
+    the first broken link. ``start``/``prev``: a part of a chain, from position ``start``, after
+    an event whose stored hash is ``prev`` (each event's check needs only its own row, its
+    position and the hash stored before it, so parts can be checked apart and the earliest
+    break is the chain's first)."""
     rep = Report()
-    expected_prev = GENESIS
-    position = 0
+    expected_prev = prev
+    position = start - 1
     counts: dict[str, int] = {}
     fns: dict[str, Callable[[bytes], str]] = {}
     last: tuple | None = None
-    for position, r in enumerate(rows, 1):  # noqa: B007 (position is read after the loop)
+    for position, r in enumerate(rows, start):  # noqa: B007 (position is read after the loop)
         found = _check(r, position, position, expected_prev, fns)
         if found is not None:
             rep.first_break = found
-            rep.events = position
             break
         h = r[3]
         alg = h[: h.index(":")]
@@ -266,9 +273,23 @@ def verify(
         last = r
         if progress is not None and position % every == 0:
             progress(position)
-    else:
-        rep.events = position
+    rep.events = position - start + 1
     if last is not None:
         rep.tip = Tip(last[1], last[3])
     rep.algorithms = counts
     return rep
+
+
+def merge(parts: list[Report]) -> Report:
+    """One report from the reports of consecutive parts of a chain (in chain order)."""
+    out = Report()
+    for part in parts:
+        for alg, k in part.algorithms.items():
+            out.algorithms[alg] = out.algorithms.get(alg, 0) + k
+        out.events += part.events
+        if part.tip.n:
+            out.tip = part.tip
+        if part.first_break is not None:
+            out.first_break = part.first_break
+            return out  # later parts were checked too, but the chain is broken here first
+    return out

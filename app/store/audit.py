@@ -84,11 +84,19 @@ def add(s, *events: CaseEvent) -> None:
 
 
 # --- reading the chain back ----------------------------------------------------------------------------
+# Rows laid out as app.domain.audit_chain.Link, ready to check: ``at`` as iso_at() gives it for
+# the forms SQLAlchemy stores ("YYYY-MM-DD HH:MM:SS.ffffff", or without the fraction), NULL
+# for any other form (fixed in Python, rare); SQLite does this faster than Python would.
 _VERIFY_SQL = """
-SELECT e.id, e.chain_n, e.chain_prev, e.chain_hash, e.event_id, e.case_number, e.kind, e.actor,
-       e.office_code, e.workstation_id, e.at, e.payload_json, c.number
+SELECT e.id, coalesce(e.chain_n, 0), coalesce(e.chain_prev, ''), coalesce(e.chain_hash, ''),
+       e.event_id, e.case_number, e.kind, e.actor, e.office_code, e.workstation_id,
+       CASE WHEN typeof(e.at) = 'text' AND substr(e.at, 11, 1) = ' ' AND length(e.at) = 26
+                 THEN substr(e.at, 1, 10) || 'T' || substr(e.at, 12, 12) || '+00:00'
+            WHEN typeof(e.at) = 'text' AND substr(e.at, 11, 1) = ' ' AND length(e.at) = 19
+                 THEN substr(e.at, 1, 10) || 'T' || substr(e.at, 12, 8) || '.000+00:00'
+       END,
+       e.payload_json, c.number IS e.case_number
 FROM case_event e LEFT JOIN case_record c ON c.id = e.case_id
-ORDER BY e.id
 """
 
 
@@ -104,45 +112,66 @@ def _iso_stored(at: Any) -> str:
     return "" if at is None else str(at)
 
 
-def stored_links(store, batch: int = 20_000) -> Iterator[tuple]:
-    """Every stored event in local append order, as verification reads it (one read transaction)."""
+def chain_parts(store, parts: int, at_least: int = 0) -> list[tuple[int, int, int, str]]:
+    """The events cut into ``parts`` runs of local ids for checking apart: (first id, last id,
+    position of the first, stored hash of the event before it); [] for fewer than ``at_least``."""
     raw = store.read_engine.raw_connection()
     try:
         cur = raw.cursor()
         cur.execute("BEGIN")
-        cur.execute(_VERIFY_SQL)
+        total, top = cur.execute("SELECT count(*), max(id) FROM case_event").fetchone()
+        if not total or total < at_least:
+            return []
+        size = -(-total // parts)
+        out = []
+        for k in range(0, total, size):
+            first = cur.execute("SELECT id FROM case_event ORDER BY id LIMIT 1 OFFSET ?", (k,)).fetchone()[0]
+            before = cur.execute(
+                "SELECT chain_hash FROM case_event WHERE id < ? ORDER BY id DESC LIMIT 1", (first,)
+            ).fetchone()
+            out.append([first, top, k + 1, (before[0] or "") if before else ac.GENESIS])
+        for a, b in zip(out, out[1:], strict=False):
+            a[1] = b[0] - 1
+        cur.execute("COMMIT")
+        return [tuple(p) for p in out]  # type: ignore[misc]
+    finally:
+        raw.close()
+
+
+def stored_links(
+    store, batch: int = 20_000, first: int | None = None, last: int | None = None
+) -> Iterator[tuple]:
+    """Stored events in local append order (all, or local ids first..last), as verification
+    reads them (one read transaction)."""
+    raw = store.read_engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("BEGIN")
+        if first is None:
+            cur.execute(_VERIFY_SQL + "ORDER BY e.id")
+        else:
+            cur.execute(_VERIFY_SQL + "WHERE e.id BETWEEN ? AND ? ORDER BY e.id", (first, last))
         while True:
             rows = cur.fetchmany(batch)
             if not rows:
                 break
-            for r in rows:  # plain tuples laid out as ac.Link (a million of them)
-                at = r[10]
-                yield (
-                    r[0],
-                    r[1] if r[1] is not None else 0,
-                    r[2] if r[2] is not None else "",
-                    r[3] if r[3] is not None else "",
-                    r[4],
-                    r[5],
-                    r[6],
-                    r[7],
-                    r[8],
-                    r[9],
-                    at[:10] + "T" + at[11:23] + "+00:00"
-                    if at.__class__ is str and len(at) == 26 and at[10] == " "
-                    else _iso_stored(at),
-                    r[11],
-                    r[12] == r[5],
-                )
+            if any(r[10] is None for r in rows):
+                rows = [_fix_at(raw, r) if r[10] is None else r for r in rows]
+            yield from rows
         cur.execute("COMMIT")
     finally:
         raw.close()
 
 
-def backfill(alg: str, rows: Iterable[tuple]) -> Iterator[dict]:
-    """Chain values for existing events (migration 0006), in local order: rows are
-    (id, event_id, case_number, kind, actor, office_code, workstation_id, at, payload_json)."""
-    tip = ac.Tip()
+def _fix_at(raw, r: tuple) -> tuple:
+    at = raw.execute("SELECT at FROM case_event WHERE id = ?", (r[0],)).fetchone()[0]
+    return (*r[:10], _iso_stored(at), *r[11:])
+
+
+def backfill(alg: str, rows: Iterable[tuple], tip: ac.Tip) -> Iterator[dict]:
+    """Chain values for existing events (migration 0006), in local order, after ``tip`` (moved
+    on): rows are (id, event_id, case_number, kind, actor, office_code, workstation_id, at,
+    payload_json)."""
     for r in rows:
         p_text = ac.payload_text(json.loads(r[8] or "{}"))
         at = _iso_stored(r[7])

@@ -32,7 +32,7 @@ END
 
 
 def upgrade() -> None:
-    from app.domain.audit_chain import DEFAULT_ALGORITHM
+    from app.domain.audit_chain import DEFAULT_ALGORITHM, Tip
     from app.store.audit import backfill
 
     alg = op.get_context().config.attributes.get("audit_hash") or DEFAULT_ALGORITHM
@@ -41,18 +41,22 @@ def upgrade() -> None:
         batch.add_column(sa.Column("chain_prev", sa.String(), nullable=True))
         batch.add_column(sa.Column("chain_hash", sa.String(), nullable=True))
     conn = op.get_bind()
-    rows = conn.exec_driver_sql(
-        "SELECT id, event_id, case_number, kind, actor, office_code, workstation_id, at, payload_json "
-        "FROM case_event ORDER BY id"
-    ).fetchall()
-    out = list(backfill(alg, rows))
-    for i in range(0, len(out), 5000):
+    tip, after = Tip(), -(2**63)
+    while True:  # in pages by id: a large store is never held in memory whole
+        rows = conn.exec_driver_sql(
+            "SELECT id, event_id, case_number, kind, actor, office_code, workstation_id, at, payload_json "
+            "FROM case_event WHERE id > ? ORDER BY id LIMIT 5000",
+            (after,),
+        ).fetchall()
+        if not rows:
+            break
+        after = rows[-1][0]
         conn.execute(
             sa.text(
                 "UPDATE case_event SET chain_n = :n, chain_prev = :prev, chain_hash = :h, payload_json = :p "
                 "WHERE id = :id"
             ),
-            out[i : i + 5000],
+            list(backfill(alg, rows, tip)),
         )
     op.create_index("ix_case_event_chain_n", "case_event", ["chain_n"], unique=True)
     op.execute(TRIGGER)

@@ -277,3 +277,34 @@ def test_migrating_an_older_store_chains_its_events_deterministically(tmp_path: 
         )
         con.close()
     assert hashes[0] == hashes[1]
+
+
+@pytest.mark.parametrize("tampered", [None, 3, 9, 17])
+def test_checking_in_parts_finds_the_same_first_break(tmp_path: Path, tampered: int | None):
+    """Several processes check parts of a long chain: the same answer as one walk."""
+    evs = seeded(tmp_path / "d", 10)
+    if tampered is not None:
+        tamper(tmp_path / "d", f"update case_event set kind = 'case.note' where id = {evs[tampered - 1][0]}")
+        tamper(tmp_path / "d", f"delete from case_event where id = {evs[-2][0]}")  # a later break too
+    ws = open_workstation(tmp_path / "d")
+    one = audit.verify(ws.store, workers=1)
+    parts = audit.verify(ws.store, workers=3)
+    ws.close()
+    assert parts.to_json() == one.to_json()
+    if tampered is None:
+        assert one.ok and one.events == 20
+    else:
+        assert (one.first_break.position, one.first_break.problem) == (tampered, "content")
+
+
+def test_a_time_stored_in_another_form_or_mangled(tmp_path: Path):
+    evs = seeded(tmp_path / "d", 3)
+    con = sqlite3.connect(tmp_path / "d" / "yichuang.db")
+    at = con.execute("select at from case_event where id = ?", (evs[1][0],)).fetchone()[0]
+    con.close()
+    # the same instant written another way is the same event; another instant is not
+    tamper(tmp_path / "d", f"update case_event set at = '{at.replace(' ', 'T')}' where id = {evs[1][0]}")
+    assert verify_cli(tmp_path / "d").returncode == 0
+    tamper(tmp_path / "d", f"update case_event set at = 'yesterday' where id = {evs[3][0]}")
+    b = as_json(verify_cli(tmp_path / "d", "--json"))["first_break"]
+    assert (b["position"], b["problem"]) == (4, "content")

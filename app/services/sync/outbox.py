@@ -174,10 +174,29 @@ def next_batch(
                     and full
                     and (not same_case or len(out) >= protocol.MAX_EVENTS or size + n > 2 * max_bytes)
                 ):
-                    return out
+                    return compact_links(out)
                 out.append(w)
                 size += n
-    return out
+    return compact_links(out)
+
+
+def compact_links(batch: list[dict]) -> list[dict]:
+    """The chain links of a batch, as few bytes as the hub needs (a hash is 32 bytes nothing
+    compresses, on a 64 kbit/s link): within a run of consecutive numbers only the first event
+    carries ``prev`` and only the last the full ``hash``; the others carry a ``tag``, the
+    hash's first 8 hex digits. The hub recomputes every hash from the content: the tag names
+    the event that changed, the full hash at the run's end covers the whole run at full
+    strength (docs/audit-chain.md)."""
+    for i, w in enumerate(batch):
+        n = w.get("n")
+        if not n:
+            continue
+        if i > 0 and batch[i - 1].get("n") == n - 1:
+            w.pop("prev", None)
+        if i + 1 < len(batch) and batch[i + 1].get("n") == n + 1:
+            h = w.pop("hash")
+            w["tag"] = h[: h.index(":") + 9]
+    return batch
 
 
 def pending_count(store) -> int:
