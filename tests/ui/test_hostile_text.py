@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable, Input
 
-from app.domain.text import FieldError, clean_text
 from app.domain.masking import mask_applicant_id
+from app.domain.text import FieldError, clean_text
 from app.messages import t
 from app.services.cases import CaseService
 from app.ui.app import YichuangApp
