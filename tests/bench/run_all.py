@@ -14,6 +14,7 @@ BENCHES = [
     "tests.bench.bench_backup",
     "tests.bench.bench_scanner",
     "tests.bench.bench_courier",
+    "tests.bench.bench_encryption",
 ]
 
 if __name__ == "__main__":
