@@ -147,6 +147,9 @@ def test_new_encrypted_store_migrations_backup_restore_doctor(tmp_path: Path, mo
     ws.config.save()
     number = accept_case(ws).case.number  # Alembic ran every migration on the keyed store
     assert is_encrypted(data / "yichuang.db")
+    wal = data / "yichuang.db-wal"
+    assert wal.exists() and wal.stat().st_size > 0  # the store is open: the case is in the WAL
+    assert clear_text_found(disk_bytes(data)) == []  # WAL pages are encrypted too
     with ws.store.read() as s:
         assert s.connection().exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION
 
