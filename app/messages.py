@@ -617,8 +617,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot open the store {path}: wrong key or passphrase (or not an encrypted store of ours)",
     ),
     "db.encrypted_no_key": (
-        "数据库 {path} 已加密，但设置 store.encrypted 未开启：请开启后输入口令",
-        "The store {path} is encrypted but store.encrypted is off: turn it on and give the passphrase",
+        "数据库 {path} 无法直接读取：它是加密的（而设置 store.encrypted 未开启，请开启后输入口令），或者不是一窗的数据库",
+        "The store {path} cannot be read as it is: it is encrypted (and store.encrypted is off: turn it on and give the passphrase), or it is not a yichuang database",
     ),
     "db.not_encrypted": (
         "数据库 {path} 未加密，但设置 store.encrypted 已开启：请运行 yichuang db encrypt 转换",

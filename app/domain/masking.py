@@ -3,6 +3,15 @@
 One rule set for the window, the hub's console and every export, so a number masked in one
 place is masked the same way everywhere. Masking never fails: text that is not an ID or a
 phone number is masked by length so nothing leaks because a clerk typed it oddly.
+
+Which to use:
+- one number: mask_applicant_id(value, kind) (a credit code stays whole), mask_phone(value);
+- a row, an event payload, a JSON document (exports such as `yichuang export cases`, CLI
+  output): mask_record(obj) masks every id_number / collector_id / phone key, however deep;
+  app.services.cases.case_to_dict(case) is already masked (unmasked=True only where the
+  task needs the full numbers);
+- secrets (hub.token, passwords, the store's key): register_secret() where they enter the
+  process, redact() on any text that leaves it, mask_secret() to show one.
 """
 
 from __future__ import annotations

@@ -77,13 +77,25 @@ def resolve_key(config, prompt: Callable[[str], str] | None = None, *, force: bo
     key = key_from_keyring(config.db_path)
     if key is not None:
         return key
+    new_store = not config.db_path.exists() or config.db_path.stat().st_size == 0
+    if new_store and not force and keyring_usable() and not os.environ.get(ENV_PASSPHRASE):
+        # a new PC with a keyring: its store is made with a random key kept there
+        key = DbKey.generate()
+        try:
+            import keyring
+
+            keyring.set_password(KEYRING_SERVICE, keyring_entry(config.db_path), key.secret)
+        except Exception:  # no usable keyring after all: a passphrase below
+            pass
+        else:
+            register_secret(key.secret)
+            return key
     env = os.environ.get(ENV_PASSPHRASE)
     if env:
         return passphrase_key(env)
     if prompt is not None:
         given = prompt(t("db.passphrase_prompt"))
-        new_store = not config.db_path.exists() or config.db_path.stat().st_size == 0
-        if given and new_store and prompt(t("db.passphrase_again")) != given:
+        if given and new_store and not force and prompt(t("db.passphrase_again")) != given:
             # a new store is made with this passphrase: a typo would lock it for good
             raise StoreError(t("db.passphrase_mismatch"))
         if given:

@@ -154,6 +154,9 @@ def cmd_hub_serve(args: argparse.Namespace) -> int:
 
     if args.upstream and not args.upstream_token:
         raise _fail(_t("hub.upstream_token"))
+    from app.domain.masking import register_secret
+
+    register_secret(args.upstream_token)  # masked in the hub's logs and tracebacks like hub.token
     if bool(args.tls_cert) != bool(args.tls_key):
         raise _fail(_t("hub.tls_pair"))
     serve(

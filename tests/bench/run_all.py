@@ -17,6 +17,7 @@ BENCHES = [
     "tests.bench.bench_login",
     "tests.bench.bench_audit",
     "tests.bench.bench_stats",
+    "tests.bench.bench_encryption",
 ]
 
 if __name__ == "__main__":

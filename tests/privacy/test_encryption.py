@@ -147,6 +147,9 @@ def test_new_encrypted_store_migrations_backup_restore_doctor(tmp_path: Path, mo
     ws.config.save()
     number = accept_case(ws).case.number  # Alembic ran every migration on the keyed store
     assert is_encrypted(data / "yichuang.db")
+    wal = data / "yichuang.db-wal"
+    assert wal.exists() and wal.stat().st_size > 0  # the store is open: the case is in the WAL
+    assert clear_text_found(disk_bytes(data)) == []  # WAL pages are encrypted too
     with ws.store.read() as s:
         assert s.connection().exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION
 
@@ -173,3 +176,16 @@ def test_new_encrypted_store_migrations_backup_restore_doctor(tmp_path: Path, mo
     errors = [f for f in doctor.check_database(ws) if f.level == "error"]
     ws.close()
     assert errors and "口令不对" in errors[0].message
+
+
+def test_a_new_store_with_a_keyring_is_made_with_a_key_kept_there(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    ring = {**KEYRING, "YICHUANG_TEST_KEYRING": str(tmp_path / "keyring.json")}
+    assert run(data, "config", "set", "store.encrypted", "true").returncode == 0
+    r = run(data, "demo", "seed", "--cases", "3", env=ring)
+    assert r.returncode == 0, r.stderr
+    [secret] = json.loads((tmp_path / "keyring.json").read_text()).values()
+    assert is_encrypted(data / "yichuang.db") and secret not in (data / "config.toml").read_text()
+    r = run(data, "case", "list", "--json", env=ring)  # opened again with the keyring's key
+    assert r.returncode == 0 and len(json.loads(r.stdout)) == 3, r.stderr
+    assert b"case_record" not in disk_bytes(data)

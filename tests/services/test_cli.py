@@ -58,7 +58,16 @@ def test_seed_list_show(tmp_path: Path):
     r = run(tmp_path, "case", "show", one["number"], "--json")
     shown = json.loads(r.stdout)
     assert shown["number"] == one["number"] and len(shown["events"]) == 2 and shown["materials"]
-    r = run(tmp_path, "case", "list", "--json", "--find", one["applicant"]["id_number"])
+    # the output masks the ID number (personal data); the clerk types the whole one to find
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "yichuang.db")
+    [(full_id,)] = con.execute(
+        "select applicant_id_number from case_record where number = ?", (one["number"],)
+    )
+    con.close()
+    assert "*" in one["applicant"]["id_number"] and full_id not in r.stdout
+    r = run(tmp_path, "case", "list", "--json", "--find", full_id)
     assert one["number"] in {c["number"] for c in json.loads(r.stdout)}
     text = run(tmp_path, "case", "show", one["number"])
     assert text.returncode == 0 and one["number"] in text.stdout

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable, Input
 
+from app.domain.masking import mask_applicant_id
 from app.domain.text import FieldError, clean_text
 from app.messages import t
 from app.services.cases import CaseService
@@ -122,7 +123,8 @@ async def _one_intake(app, pilot, ws, name: str, address: str, note: str, decisi
     await pilot.press("f4", "enter")
     await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None)
     lines = shown(app.screen.query_one("#case-detail")).split("\n")
-    applicant = f"{t('intake.applicant')}：{want_name}  {case.applicant_id_number}  "
+    masked_id = mask_applicant_id(case.applicant_id_number, case.applicant_kind)  # F10 shows it whole
+    applicant = f"{t('intake.applicant')}：{want_name}  {masked_id}  "
     assert any(line.startswith(applicant) and line.endswith(f"  {want_address}") for line in lines)
     if want_reason:
         label = t("case.reason") if decision == "refuse" else t("case.remarks")
