@@ -98,6 +98,8 @@ def test_the_timeline_says_what_was_rated():
 
     rated = {"stage": "delivered", "level": "dissatisfied", "reasons": ["slow"], "comment": "等了很久"}
     assert event_detail("evaluation.rated", rated) == "出件：不满意 办理速度慢 等了很久"
-    assert event_detail("evaluation.declined", {"stage": "accepted", "how": "no_answer"}) == "受理：申请人未作答"
+    assert (
+        event_detail("evaluation.declined", {"stage": "accepted", "how": "no_answer"}) == "受理：申请人未作答"
+    )
     assert event_detail("followup.opened", {"due": "2026-10-13"}) == "须在 2026-10-13 前整改"
     assert event_detail("followup.closed", {"note": "已回访"}) == "已回访"
