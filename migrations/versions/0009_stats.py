@@ -5,9 +5,10 @@ and how many 受理 / 一次性告知 / 不予受理 decisions were made, how ma
 materials and how many were at the applicant's first visit (一次办结; the rule is
 ``FIRST_VISIT`` below and in the README). ``stats_refusal`` counts refusals per day and reason.
 Both are written by a trigger on ``case_event`` — in the same transaction as the event, by
-every writer (the window, ``demo seed``, a restore's replay) — so the supervisor's view reads
-a few thousand counter rows instead of scanning a million cases. Existing events are counted
-once here (the same expressions, over all events).
+every writer (the window, ``demo seed``, events pulled by sync) — so the supervisor's view
+reads a few thousand counter rows instead of scanning a million cases. Existing events are
+counted once here with the same expressions (the "never accepted" of another case is then
+judged as the cases stand at the upgrade, not as they stood at each acceptance).
 
 ``stats_open_due`` counts the cases whose promised clock runs (受理, 审批中) per promised date, kept
 by triggers on ``case_record`` as a case enters or leaves those states (a decision at the window,
