@@ -349,3 +349,49 @@ def push_key(doc: Any) -> str:
     """The workstation's Ed25519 public key (standard base64) if the push body names it."""
     key = doc.get("key") if isinstance(doc, dict) else None
     return key if isinstance(key, str) and len(key) <= 64 else ""
+
+
+# --- a window's report about itself, sent with its pull (the console's workstations page) ---------------
+STATUS_WAITING = "X-Yichuang-Waiting"  # "events=N; scans=M": not yet at the hub when the cycle began
+STATUS_CLOCK = "X-Yichuang-Clock"  # the window's UTC clock when it sent the request (ISO 8601)
+STATUS_OFFICE_NAME = "X-Yichuang-Office-Name"  # percent-encoded UTF-8 (headers are Latin-1)
+STATUS_WINDOW = "X-Yichuang-Window"
+
+
+def status_headers(
+    *, events: int, scans: int, clock: str, office_name: str = "", window: str = ""
+) -> dict[str, str]:
+    from urllib.parse import quote
+
+    return {
+        STATUS_WAITING: f"events={int(events)}; scans={int(scans)}",
+        STATUS_CLOCK: clock,
+        STATUS_OFFICE_NAME: quote(office_name[:100], safe=""),
+        STATUS_WINDOW: quote(window[:100], safe=""),
+    }
+
+
+def parse_status_headers(headers) -> dict | None:
+    """The report of status_headers, or None when the request carries none (an older window).
+    Malformed parts are dropped, never trusted: numbers are bounded, names cut to 100 characters."""
+    from datetime import datetime
+    from urllib.parse import unquote
+
+    waiting = headers.get(STATUS_WAITING)
+    if waiting is None:
+        return None
+    out: dict = {"events": None, "scans": None, "clock": None, "office_name": "", "window": ""}
+    for part in waiting.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key in ("events", "scans") and value.isdigit() and len(value) <= 9:
+            out[key] = int(value)
+    clock = headers.get(STATUS_CLOCK, "")
+    try:
+        when = datetime.fromisoformat(clock) if 10 <= len(clock) <= 40 else None
+        out["clock"] = when if when is not None and when.tzinfo is not None else None
+    except ValueError:
+        pass
+    for key, header in (("office_name", STATUS_OFFICE_NAME), ("window", STATUS_WINDOW)):
+        text = unquote(headers.get(header, "")[:400], errors="replace")[:100]
+        out[key] = "".join(ch for ch in text if ch.isprintable())
+    return out

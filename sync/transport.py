@@ -288,7 +288,12 @@ class HubClient:
             headers[protocol.DICT_HEADER] = dict_id
         return self._call("POST", "/api/v1/sync/push", content=content, headers=headers)
 
-    def pull(self, after: int, *, cat: str = "", cal: str = "", limit: int = PULL_PAGE) -> dict:
+    def pull(
+        self, after: int, *, cat: str = "", cal: str = "", limit: int = PULL_PAGE, report: dict | None = None
+    ) -> dict:
+        """One page of decisions. ``report``: what the window tells the hub about itself for the
+        back office's workstations page (protocol.status_headers: waiting events and scans,
+        its clock, office and window names)."""
         params = {"after": str(after), "limit": str(limit)}
         if cat:
             params["cat"] = cat
@@ -297,6 +302,8 @@ class HubClient:
         # naming the dictionary we hold lets the hub compress the page with it (an older hub
         # ignores the header and answers plain zstd)
         headers = {protocol.DICT_HEADER: self.zdict.id} if self.zdict is not None else {}
+        if report is not None:
+            headers.update(protocol.status_headers(**report))
         doc = self._json(self._call("GET", "/api/v1/sync/pull", params=params, headers=headers))
         check_pull_answer(doc, after)
         return doc

@@ -20,6 +20,7 @@ from starlette.routing import Mount, Route
 
 from sync import docdelta, protocol
 from sync.hub.store import HubStore, Principal, Refusal, utcnow
+from sync.hub.ws_status import WorkstationLog
 
 
 def _error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
@@ -84,6 +85,7 @@ class Hub:
         self.blobs = blob_dir
         (self.blobs / "partial").mkdir(parents=True, exist_ok=True)
         self._upload_locks: dict[str, asyncio.Lock] = {}
+        self.wslog = WorkstationLog(store)
 
     # --- auth ----------------------------------------------------------------------------------
     async def _who(self, request: Request, *roles: str) -> Principal | Response:
@@ -141,7 +143,18 @@ class Hub:
             except ValueError:
                 return _error(400, "malformed", "X-Yichuang-Key is not an Ed25519 public key (base64)")
         result = await run_in_threadpool(self.store.push, who, events)
+        await self._log(self.wslog.record_push, who, result, [e.id for e in events])
         return _zjson(result.to_json())
+
+    async def _log(self, fn, *args) -> None:
+        """Record for the console's workstations page; never fails the sync exchange it follows
+        (what it records is a view: the next exchange records it again)."""
+        try:
+            await run_in_threadpool(fn, *args)
+        except Exception:  # noqa: BLE001
+            import logging
+
+            logging.getLogger("yichuang.hub").exception("workstation status not recorded")
 
     async def pull(self, request: Request) -> Response:
         who = await self._who(request, "workstation", "hub")
@@ -152,6 +165,7 @@ class Hub:
             limit = _int_param(request, "limit", protocol.MAX_PULL, 1, protocol.MAX_PULL)
         except protocol.ProtocolError as exc:
             return _error(400, exc.code, str(exc))
+        await self._log(self.wslog.record_pull, who, protocol.parse_status_headers(request.headers))
         events, more, cursor = await run_in_threadpool(self.store.pull, who, after, limit)
         out = {"v": protocol.VERSION, "now": utcnow(), "events": events, "more": more, "cursor": cursor}
         cat = await run_in_threadpool(self.store.current_version, "catalogue")
@@ -350,11 +364,11 @@ class Hub:
         except TimeoutError:
             return _error(423, "locked", "another upload of this file is in progress", self._tus())
         try:
-            return await self._patch(request, sha, who.office)
+            return await self._patch(request, sha, who.office, who)
         finally:
             lock.release()
 
-    async def _patch(self, request: Request, sha: str, office: str) -> Response:
+    async def _patch(self, request: Request, sha: str, office: str, who: Principal) -> Response:
         row = await run_in_threadpool(self.store.attachment, sha, office)
         if row is None:
             return _error(404, "not_found", "create the upload first", self._tus())
@@ -402,6 +416,7 @@ class Hub:
                     self._tus({"Upload-Offset": "0"}),
                 )
             os.replace(part, self.blobs / sha)
+            await self._log(self.wslog.record_scan, who)
         await run_in_threadpool(self.store.set_attachment_offset, sha, office, new_offset, complete)
         if over:
             return _too_large(

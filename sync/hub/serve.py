@@ -11,7 +11,7 @@ import threading
 import uuid
 from pathlib import Path
 
-from sync.hub.store import HubStore
+from sync.hub.store import HubStore, utcnow
 
 
 class Forwarder(threading.Thread):
@@ -20,6 +20,8 @@ class Forwarder(threading.Thread):
         self.store, self.url, self.token, self.interval = store, url, token, interval
         self.stop = threading.Event()
         self.last_error = ""
+        self.last_ok = ""  # when a cycle last completed (UTC ISO), for the console
+        self.last_error_at = ""
 
     def run(self) -> None:
         from sync.transport import Backoff, HubClient, SyncError
@@ -31,8 +33,9 @@ class Forwarder(threading.Thread):
                 self.cycle(client)
                 backoff.reset()
                 delay = self.interval
+                self.last_ok, self.last_error = utcnow(), ""
             except SyncError as exc:
-                self.last_error = str(exc)
+                self.last_error, self.last_error_at = str(exc), utcnow()
                 delay = backoff.next_delay()
             self.stop.wait(delay)
         client.close()
@@ -70,10 +73,9 @@ def serve(
     from sync.hub.store import open_hub
 
     store = open_hub(data_dir, db_url)
-    app = create_app(store, data_dir)
-    fwd = None
-    if upstream:
-        fwd = Forwarder(store, upstream, upstream_token)
+    fwd = Forwarder(store, upstream, upstream_token) if upstream else None
+    app = create_app(store, data_dir, console_extra={"forwarder": fwd, "upstream": upstream})
+    if fwd is not None:
         fwd.start()
     scheme = "https" if tls else "http"
     from app.messages import t

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Make sure Debian's chromium is installed (the console's browser tests drive it headless through
-# Playwright at /usr/bin/chromium; a browser build cannot be downloaded here).
+# Playwright at /usr/bin/chromium; a browser build cannot be downloaded here), with a Chinese font
+# (WenQuanYi Micro Hei) so the screenshots kept as test artefacts show the text, not boxes.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
+if [ -x /usr/bin/chromium ] && { ! command -v fc-list >/dev/null 2>&1 || [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; }; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -18,4 +19,4 @@ if [ "$(id -u)" != "0" ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium >/dev/null
+$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium fonts-wqy-microhei >/dev/null

@@ -53,7 +53,7 @@ def console_hub(tmp_path: Path):
     h.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # gone before the async tests of other packages run
 def browser():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (run sync/tools/ensure_chromium.sh)")

@@ -95,3 +95,24 @@ def test_the_login_form_needs_its_csrf_value_too(console_hub):
     r = httpx.post(console_hub.console("/login"), data={"name": "周八", "password": PASSWORD})
     assert r.status_code == 403
     assert "yc_session" not in r.cookies
+
+
+def test_after_login_the_browser_returns_to_the_page_asked_for_but_never_to_another_site(console_hub, page):
+    console_hub.add_user("吴九")
+    page.goto(console_hub.console("/workstations"))
+    assert "next=%2Fconsole%2Fworkstations" in page.url
+    page.fill("#name", "吴九")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/console/workstations")
+    page.context.clear_cookies()
+    for target in ("https://evil.example/", "//evil.example/console/", "/console/../../x"):
+        page.goto(
+            console_hub.console("/login?next=") + httpx.URL("", params={"n": target}).query.decode()[2:]
+        )
+        page.fill("#name", "吴九")
+        page.fill("#password", PASSWORD)
+        page.press("#password", "Enter")
+        page.wait_for_load_state()
+        assert page.url.startswith(console_hub.url + "/console/"), (target, page.url)
+        page.context.clear_cookies()

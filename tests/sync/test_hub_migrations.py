@@ -29,12 +29,13 @@ def head() -> str:
 
 
 def all_tables() -> MetaData:
-    """The hub store's tables and those of modules with tables of their own (console accounts)."""
+    """The hub store's tables and those of modules with tables of their own (console, windows, queues)."""
     from sync.hub.console_queries import console_md as queue_md
     from sync.hub.console_store import md as console_md
+    from sync.hub.ws_status import md as ws_md
 
     out = MetaData()
-    for meta in (md, console_md, queue_md):
+    for meta in (md, console_md, ws_md, queue_md):
         for table in meta.tables.values():
             table.to_metadata(out)
     return out

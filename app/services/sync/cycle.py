@@ -91,7 +91,7 @@ def run_cycle(
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as bg:
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
-            first = bg.submit(client.pull, after, cat=cat_v, cal=cal_v)
+            first = bg.submit(client.pull, after, cat=cat_v, cal=cal_v, report=_report(ws))
             _push_all(ws, client, rep, max_batch_events, progress)
             page = first.result()
         # 2. pull decisions, page by page, each page with its cursor
@@ -152,6 +152,21 @@ def run_cycle(
     except Exception:  # noqa: BLE001
         pass
     return rep
+
+
+def _report(ws) -> dict:
+    """What the hub's workstations page shows of this window: events and scans not yet at the hub
+    as the cycle begins (the hub counts down what then arrives), this PC's clock, its names."""
+    from app.services.sync import attachments
+
+    store = ws.store
+    return {
+        "events": local.unsent_total(store),
+        "scans": attachments.pending_count(store),
+        "clock": ws.utcnow().isoformat(timespec="milliseconds"),
+        "office_name": str(ws.config.get("office.name") or ""),
+        "window": str(ws.config.get("workstation.window") or ""),
+    }
 
 
 BATCH_RAW_BYTES = 640 * 1024  # JSON of one batch, before compression (about 1,000 events)

@@ -1,13 +1,263 @@
-"""(filled in by the next commits)"""
+"""The admin's pages: users (add, disable, reset password, departments) and API tokens (list, issue
+— shown once —, revoke). Tokens go through the same store functions as `yichuang hub add-token`."""
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
+from app.messages import t
 from sync.hub.console import web
+from sync.hub.console_store import USER_ROLES, AccountError, departments
+from sync.hub.store import ROLES, TokenExists
 
-NAV: list[web.NavItem] = []
+NAV = [
+    web.NavItem("/users", "console.nav_users", ("admin",), "u"),
+    web.NavItem("/tokens", "console.nav_tokens", ("admin",), "k"),
+]
+
+
+def _departments(request: Request) -> dict[str, str]:
+    return departments(web.ctx(request).hub.catalogue_obj())
+
+
+# --- users ----------------------------------------------------------------------------------------------
+async def users_page(
+    request: Request, *, error: str = "", notice: str = "", form=None, status=200
+) -> Response:
+    web.require_user(request, "admin")
+    users = await run_in_threadpool(web.ctx(request).accounts.users)
+    return web.render(
+        request,
+        "users.html",
+        status_code=status,
+        users=users,
+        roles=USER_ROLES,
+        all_departments=_departments(request),
+        error=error,
+        notice=notice or _notice(request),
+        form=form or {},
+    )
+
+
+def _notice(request: Request) -> str:
+    done = request.query_params.get("done", "")
+    name = request.query_params.get("name", "")
+    return {
+        "added": t("console.user_added_notice", name=name),
+        "disabled": t("console.user_disabled_notice", name=name),
+        "enabled": t("console.user_enabled_notice", name=name),
+        "password": t("console.user_password_notice", name=name),
+        "departments": t("console.user_departments_notice", name=name),
+    }.get(done, "")
+
+
+async def add_user(request: Request) -> Response:
+    web.require_user(request, "admin")
+    form = await request.form()
+    name = str(form.get("name", ""))
+    role = str(form.get("role", ""))
+    depts = [str(d) for d in form.getlist("department")]
+    try:
+        user = await run_in_threadpool(
+            web.ctx(request).accounts.add_user, name, role, str(form.get("password", "")), depts
+        )
+    except AccountError as exc:
+        return await users_page(
+            request, error=exc.text, form={"name": name, "role": role, "departments": depts}, status=400
+        )
+    return web.redirect(f"/users?done=added&name={_q(user.name)}")
+
+
+def _q(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text, safe="")
+
+
+async def _target(request: Request):
+    try:
+        user_id = int(request.path_params["user_id"])
+    except ValueError:
+        return None
+    return await run_in_threadpool(web.ctx(request).accounts.user, user_id)
+
+
+async def user_page(request: Request, *, error: str = "", status: int = 200) -> Response:
+    me = web.require_user(request, "admin")
+    user = await _target(request)
+    if user is None:
+        return web.error_page(request, 404, "console.user_unknown")
+    return web.render(
+        request,
+        "user.html",
+        status_code=status,
+        target=user,
+        me=me,
+        all_departments=_departments(request),
+        error=error,
+    )
+
+
+async def user_action(request: Request) -> Response:
+    me = web.require_user(request, "admin")
+    user = await _target(request)
+    if user is None:
+        return web.error_page(request, 404, "console.user_unknown")
+    form = await request.form()
+    action = request.path_params["action"]
+    accounts = web.ctx(request).accounts
+    try:
+        if action == "disable":
+            if user.id == me.id:
+                raise AccountError("console.user_not_self")
+            if form.get("confirm") != "1":
+                return _confirm(request, user, "disable")
+            await run_in_threadpool(accounts.set_disabled, user.id, True)
+            done = "disabled"
+        elif action == "enable":
+            await run_in_threadpool(accounts.set_disabled, user.id, False)
+            done = "enabled"
+        elif action == "password":
+            password = str(form.get("password", ""))
+            if password != str(form.get("password2", "")):
+                raise AccountError("console.password_mismatch")
+            await run_in_threadpool(accounts.set_password, user.id, password)
+            done = "password"
+        elif action == "departments":
+            await run_in_threadpool(
+                accounts.set_departments, user.id, [str(d) for d in form.getlist("department")]
+            )
+            done = "departments"
+        else:
+            return web.error_page(request, 404, "console.not_found")
+    except AccountError as exc:
+        return await user_page(request, error=exc.text, status=400)
+    return web.redirect(f"/users?done={done}&name={_q(user.name)}")
+
+
+def _confirm(request: Request, user, action: str) -> Response:
+    return web.render(
+        request,
+        "confirm.html",
+        question=t("console.user_disable_confirm", name=user.name),
+        action=web.url(f"/users/{user.id}/{action}"),
+        back=web.url(f"/users/{user.id}"),
+        fields={},
+    )
+
+
+# --- tokens ---------------------------------------------------------------------------------------------
+async def tokens_page(
+    request: Request, *, error: str = "", issued: dict | None = None, form=None, status=200
+):
+    web.require_user(request, "admin")
+    rows = await run_in_threadpool(web.ctx(request).hub.list_tokens)
+    for r in rows:
+        r["status"] = "revoked" if r["revoked"] else ("expired" if r["expired"] else "live")
+    return web.render(
+        request,
+        "tokens.html",
+        status_code=status,
+        tokens=rows,
+        roles=ROLES,
+        error=error,
+        issued=issued,
+        form=form or {},
+        notice=t("console.token_revoked_notice", id=request.query_params["revoked"])
+        if request.query_params.get("revoked", "").isalnum()
+        else "",
+    )
+
+
+async def issue_token(request: Request) -> Response:
+    from app.domain.numbering import validate_office_code, validate_workstation_id
+
+    web.require_user(request, "admin")
+    form = await request.form()
+    role = str(form.get("role", ""))
+    office = str(form.get("office", "")).strip()
+    wsid = str(form.get("workstation", "")).strip()
+    name = str(form.get("name", "")).strip()[:100]
+    expires_raw = str(form.get("expires", "")).strip()
+    replace = form.get("replace") == "1"
+    keep = {"role": role, "office": office, "workstation": wsid, "name": name, "expires": expires_raw}
+    try:
+        if role not in ROLES:
+            raise ValueError(t("console.token_role_bad"))
+        if role == "workstation":
+            if not office or not wsid:
+                raise ValueError(t("console.token_ws_needs"))
+            office, wsid = validate_office_code(office), validate_workstation_id(wsid)
+        elif role == "hub":
+            if not (office.isdigit() and 2 <= len(office) <= 9):
+                raise ValueError(t("console.token_hub_needs"))
+            wsid = ""
+        else:
+            wsid = ""
+            if office and not office.isdigit():
+                raise ValueError(t("console.token_office_bad"))
+        expires = None
+        if expires_raw:
+            if not expires_raw.isdigit() or not 1 <= int(expires_raw) <= 36500:
+                raise ValueError(t("console.token_expires_bad"))
+            expires = int(expires_raw)
+    except ValueError as exc:
+        return await tokens_page(request, error=str(exc), form=keep, status=400)
+    hub = web.ctx(request).hub
+    try:
+        token = await run_in_threadpool(
+            lambda: hub.add_token(role, office, wsid, name, expires_days=expires, replace=replace)
+        )
+    except TokenExists as exc:
+        return await tokens_page(
+            request,
+            error=t("hub.token_exists", scope=f"{exc.office}/{exc.ws}", ids=", ".join(exc.ids)),
+            form=keep,
+            status=409,
+        )
+    from sync.hub.store import hash_token
+
+    # shown in this answer only (no-store): the hub keeps its hash, never the token
+    issued = {"token": token, "id": hash_token(token)[:16], "role": role, "scope": _scope(role, office, wsid)}
+    return await tokens_page(request, issued=issued, status=201)
+
+
+def _scope(role: str, office: str, ws: str) -> str:
+    return f"{office}/{ws}" if role == "workstation" else (office or t("hub.all_offices"))
+
+
+async def revoke_token(request: Request) -> Response:
+    web.require_user(request, "admin")
+    token_id = request.path_params["token_id"]
+    form = await request.form()
+    if form.get("confirm") != "1":
+        return web.render(
+            request,
+            "confirm.html",
+            question=t("console.token_revoke_confirm", id=token_id),
+            action=web.url(f"/tokens/{token_id}/revoke"),
+            back=web.url("/tokens"),
+            fields={},
+        )
+    try:
+        out = await run_in_threadpool(web.ctx(request).hub.revoke_token, token_id)
+    except ValueError:
+        return await tokens_page(request, error=t("hub.revoke_bad_id"), status=400)
+    except LookupError:
+        return await tokens_page(request, error=t("hub.revoke_none", id=token_id), status=404)
+    return web.redirect(f"/tokens?revoked={out['id']}")
 
 
 def routes() -> list[Route]:
-    return []
+    return [
+        Route("/users", users_page, methods=["GET"]),
+        Route("/users", add_user, methods=["POST"]),
+        Route("/users/{user_id}", user_page, methods=["GET"]),
+        Route("/users/{user_id}/{action}", user_action, methods=["POST"]),
+        Route("/tokens", tokens_page, methods=["GET"]),
+        Route("/tokens", issue_token, methods=["POST"]),
+        Route("/tokens/{token_id}/revoke", revoke_token, methods=["POST"]),
+    ]

@@ -125,7 +125,37 @@ def make_templates() -> Jinja2Templates:
     env.globals["t"] = t
     env.globals["url"] = url
     env.globals["CSRF_FIELD"] = CSRF_FIELD
+    env.filters["when"] = when
+    env.filters["skew"] = skew
     return templates
+
+
+def when(iso: str | None) -> str:
+    """A stored UTC time as the hub's local "YYYY-MM-DD HH:MM:SS" (empty: —)."""
+    from datetime import UTC, datetime
+
+    if not iso:
+        return t("hub.never")
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def skew(ms: int | None) -> str:
+    """A clock skew as "+3 秒" / "−2 分 5 秒" (ahead of the hub is +)."""
+    if ms is None:
+        return t("hub.never")
+    seconds = round(abs(ms) / 1000)
+    sign = "" if seconds == 0 else ("+" if ms > 0 else "−")
+    if seconds < 60:
+        return t("console.skew_seconds", sign=sign, s=seconds)
+    if seconds < 3600:
+        return t("console.skew_minutes", sign=sign, m=seconds // 60, s=seconds % 60)
+    return t("console.skew_hours", sign=sign, h=seconds // 3600, m=seconds % 3600 // 60)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -175,11 +205,21 @@ def login_redirect(request: Request) -> RedirectResponse:
 
 def safe_next(value: str | None) -> str:
     """Where to go after login: a console path only (never another site)."""
+    import posixpath
+
     value = value or ""
     parts = urlsplit(value)
-    if parts.scheme or parts.netloc or not value.startswith(PREFIX + "/") or "\\" in value:
+    path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
+    if (
+        parts.scheme
+        or parts.netloc
+        or "\\" in value
+        or not value.isprintable()
+        or not path.startswith(PREFIX + "/")
+        or path.startswith("//")
+    ):
         return url("/")
-    return value
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 # --- the guard: one place that checks every request -------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The back office console's users (role, departments, argon2id hash, lockout) and sessions.
+"""The back office console's users (role, departments, argon2id hash, lockout) and sessions;
+what the hub knows of each window for the workstations page (sync/hub/ws_status.py).
 
 Revision ID: h0006
 Revises: h0002
@@ -49,9 +50,40 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("hash"),
     )
     op.create_index("ix_hub_session_user", "hub_session", ["user_id"], unique=False)
+    op.create_table(
+        "hub_ws_status",
+        sa.Column("office", sa.String(length=12), nullable=False),
+        sa.Column("ws", sa.String(length=4), nullable=False),
+        sa.Column("office_name", sa.String(length=100), nullable=False, server_default=""),
+        sa.Column("window", sa.String(length=100), nullable=False, server_default=""),
+        sa.Column("last_pull_at", sa.String(length=40), nullable=False, server_default=""),
+        sa.Column("last_push_at", sa.String(length=40), nullable=False, server_default=""),
+        sa.Column("skew_ms", sa.BigInteger(), nullable=True),
+        sa.Column("events_waiting", sa.Integer(), nullable=True),
+        sa.Column("events_arrived", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("scans_waiting", sa.Integer(), nullable=True),
+        sa.Column("scans_arrived", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("reported_at", sa.String(length=40), nullable=False, server_default=""),
+        sa.PrimaryKeyConstraint("office", "ws"),
+    )
+    op.create_table(
+        "hub_ws_refused",
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("office", sa.String(length=12), nullable=False),
+        sa.Column("ws", sa.String(length=4), nullable=False),
+        sa.Column("case_number", sa.String(length=40), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("at", sa.String(length=40), nullable=False),
+        sa.PrimaryKeyConstraint("event_id"),
+    )
+    op.create_index("ix_hub_ws_refused_ws", "hub_ws_refused", ["office", "ws"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_hub_ws_refused_ws", table_name="hub_ws_refused")
+    op.drop_table("hub_ws_refused")
+    op.drop_table("hub_ws_status")
     op.drop_index("ix_hub_session_user", table_name="hub_session")
     op.drop_table("hub_session")
     op.drop_table("hub_user_department")

@@ -1,0 +1,157 @@
+"""County statistics for the console (§5), read from the hub's cases and events.
+
+Definitions (also on the page and in the README):
+* 收件 (intake): cases whose number's date (the day the window took them in) is in the period.
+* 受理: of those, cases with a ``case.accepted`` event; 办结: with a ``case.completed`` event.
+* 一次办结: a 办结 case that never went through 一次性告知 or 补正 (no ``case.notified`` and no
+  ``case.correction_requested`` event). 一次办结率 = 一次办结 / 办结.
+* 超期 (overdue): a case still 已受理 or 审批中 whose promised date (``due_date`` of its
+  acceptance) is before today.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, exists, func, select
+
+from app.domain import lifecycle
+from app.domain.workdays import working_days_between
+from sync.hub.console_store import departments, subject_departments
+from sync.hub.store import HubStore, case_t, event_t
+
+OPEN_STATES = (lifecycle.ACCEPTED, lifecycle.IN_REVIEW)
+
+
+@dataclass
+class Tally:
+    intake: int = 0
+    accepted: int = 0
+    completed: int = 0
+    one_time: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.intake += other.intake
+        self.accepted += other.accepted
+        self.completed += other.completed
+        self.one_time += other.one_time
+
+    @property
+    def one_time_rate(self) -> float | None:
+        return self.one_time / self.completed if self.completed else None
+
+
+@dataclass
+class CountyStats:
+    start: date
+    end: date
+    total: Tally = field(default_factory=Tally)
+    by_office: dict[str, Tally] = field(default_factory=dict)
+    by_matter: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (kind, code) -> tally
+    matter_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    by_department: dict[str, Tally] = field(default_factory=dict)
+    department_names: dict[str, str] = field(default_factory=dict)
+    by_day: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" -> intake
+    overdue: list[dict] = field(default_factory=list)
+
+
+def _calendar(hub: HubStore):
+    from app.domain.workdays import WorkCalendar, load_calendar
+
+    cur = hub.current_document("calendar")
+    return WorkCalendar.from_dict(cur[1]) if cur else load_calendar(None)
+
+
+def _day_key(d: date) -> str:
+    return d.strftime("%y%m%d")  # the date part of a case number
+
+
+def county_stats(hub: HubStore, start: date, end: date, today: date, office: str = "") -> CountyStats:
+    out = CountyStats(start, end)
+    day = func.substr(case_t.c.number, 14, 6)  # OFFICE(9)-WS(2)-YYMMDD: characters 14..19
+    conds = [day >= _day_key(start), day <= _day_key(end)]
+    if office:
+        conds.append(case_t.c.office == office)
+
+    def has(*kinds: str):
+        return exists().where(event_t.c.case_number == case_t.c.number, event_t.c.kind.in_(kinds))
+
+    one = 1
+    completed = has(lifecycle.EVENT_COMPLETED)
+    q = (
+        select(
+            case_t.c.office,
+            case_t.c.subject_kind,
+            case_t.c.subject_code,
+            func.max(case_t.c.subject_name),
+            day.label("day"),
+            func.count(),
+            func.sum(case((has(lifecycle.EVENT_ACCEPTED), one), else_=0)),
+            func.sum(case((completed, one), else_=0)),
+            func.sum(
+                case(
+                    (
+                        and_(completed, ~has(lifecycle.EVENT_NOTIFIED, lifecycle.EVENT_CORRECTION_REQUESTED)),
+                        one,
+                    ),
+                    else_=0,
+                )
+            ),
+        )
+        .where(*conds)
+        .group_by(case_t.c.office, case_t.c.subject_kind, case_t.c.subject_code, day)
+    )
+    catalogue = hub.catalogue_obj()
+    out.department_names = departments(catalogue)
+    with hub.ro() as c:
+        rows = c.execute(q).all()
+        overdue_rows = c.execute(
+            select(
+                case_t.c.number,
+                case_t.c.office,
+                case_t.c.subject_name,
+                case_t.c.state,
+                event_t.c.payload,
+            )
+            .join(
+                event_t,
+                and_(event_t.c.case_number == case_t.c.number, event_t.c.kind == lifecycle.EVENT_ACCEPTED),
+            )
+            .where(case_t.c.state.in_(OPEN_STATES), *([case_t.c.office == office] if office else []))
+        ).all()
+    for office_code, kind, code, name, yymmdd, n, accepted, done, one_time in rows:
+        tally = Tally(int(n), int(accepted or 0), int(done or 0), int(one_time or 0))
+        out.total.add(tally)
+        out.by_office.setdefault(office_code, Tally()).add(tally)
+        out.by_matter.setdefault((kind, code), Tally()).add(tally)
+        out.matter_names[(kind, code)] = name or code
+        for dept in subject_departments(catalogue, kind, code) or ("",):
+            out.by_department.setdefault(dept, Tally()).add(tally)
+        iso = f"20{yymmdd[:2]}-{yymmdd[2:4]}-{yymmdd[4:6]}"
+        out.by_day[iso] = out.by_day.get(iso, 0) + int(n)
+    due_by_case: dict[str, tuple[date, str, str, str]] = {}
+    for number, office_code, name, state, payload in overdue_rows:
+        try:
+            due = date.fromisoformat(str(json.loads(payload).get("due_date", "")))
+        except (ValueError, TypeError, AttributeError):
+            continue
+        # accepted again after a correction: the latest promise counts
+        if number not in due_by_case or due > due_by_case[number][0]:
+            due_by_case[number] = (due, office_code, name, state)
+    cal = _calendar(hub)
+    for number, (due, office_code, name, state) in due_by_case.items():
+        if due < today:
+            out.overdue.append(
+                {
+                    "number": number,
+                    "office": office_code,
+                    "subject_name": name,
+                    "state": state,
+                    "due_date": due,
+                    "days": working_days_between(due, today, cal),  # working days past the promise
+                }
+            )
+    out.overdue.sort(key=lambda r: (r["due_date"], r["number"]))
+    return out

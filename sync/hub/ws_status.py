@@ -1,0 +1,295 @@
+"""What the hub knows of each window, for the console's workstations page (tables in h0006).
+
+* ``hub_ws_status``: per workstation, the last pull and push, its clock skew, the events and scans
+  it reported waiting when its latest cycle began (``protocol.status_headers``) and how many of
+  those have arrived since (so the page shows what is still out, not what was out).
+* ``hub_ws_refused``: events the hub refused from a workstation (kept until the event arrives
+  in a form the hub accepts), so the back office sees them without asking the window.
+* The provincial forwarding backlog, from what the store already records (forward cursor,
+  events of province-level cases past it, hub_forward_refused) and the forwarder's last result.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from sync.hub.store import (
+    HubStore,
+    Principal,
+    PushResult,
+    case_t,
+    event_t,
+    meta_t,
+    refused_up_t,
+    token_t,
+    utcnow,
+)
+
+md = MetaData()
+status_t = Table(
+    "hub_ws_status",
+    md,
+    Column("office", String(12), primary_key=True),
+    Column("ws", String(4), primary_key=True),
+    Column("office_name", String(100), nullable=False, default=""),
+    Column("window", String(100), nullable=False, default=""),
+    Column("last_pull_at", String(40), nullable=False, default=""),
+    Column("last_push_at", String(40), nullable=False, default=""),
+    Column("skew_ms", BigInteger, nullable=True),
+    Column("events_waiting", Integer, nullable=True),  # as reported when the latest cycle began
+    Column("events_arrived", Integer, nullable=False, default=0),  # of those, arrived since
+    Column("scans_waiting", Integer, nullable=True),
+    Column("scans_arrived", Integer, nullable=False, default=0),
+    Column("reported_at", String(40), nullable=False, default=""),
+)
+refused_t = Table(
+    "hub_ws_refused",
+    md,
+    Column("event_id", String(36), primary_key=True),
+    Column("office", String(12), nullable=False),
+    Column("ws", String(4), nullable=False),
+    Column("case_number", String(40), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", String(40), nullable=False),
+    Index("ix_hub_ws_refused_ws", "office", "ws"),
+)
+
+REWRITE_AFTER = 60.0  # seconds: an unchanged report is written at most this often
+
+
+class WorkstationLog:
+    def __init__(self, hub: HubStore) -> None:
+        self.hub = hub
+        self._lock = threading.Lock()
+        # what was last written per window: an idle window's pulls (every few seconds) cost no write
+        self._written: dict[tuple[str, str], tuple[tuple, float]] = {}
+
+    # --- recording (called by the sync endpoints) --------------------------------------------------
+    def record_pull(self, who: Principal, report: dict | None) -> None:
+        if who.role != "workstation":
+            return
+        now = datetime.now(UTC)
+        values: dict = {"last_pull_at": now.isoformat(timespec="milliseconds")}
+        key: tuple = ()
+        if report is not None:
+            skew = None
+            if report.get("clock") is not None:
+                skew = int((report["clock"] - now).total_seconds() * 1000)
+            values.update(
+                office_name=report.get("office_name", ""),
+                window=report.get("window", ""),
+                skew_ms=skew,
+                events_waiting=report.get("events"),
+                events_arrived=0,
+                scans_waiting=report.get("scans"),
+                scans_arrived=0,
+                reported_at=values["last_pull_at"],
+            )
+            key = (
+                report.get("events"),
+                report.get("scans"),
+                None if skew is None else round(skew / 1000),
+                values["office_name"],
+                values["window"],
+            )
+        ident = (who.office, who.ws)
+        with self._lock:
+            last = self._written.get(ident)
+            if last is not None and last[0] == key and time.monotonic() - last[1] < REWRITE_AFTER:
+                return
+        self._upsert(who, values)
+        with self._lock:
+            self._written[ident] = (key, time.monotonic())
+
+    def record_push(self, who: Principal, result: PushResult, event_ids: list[str]) -> None:
+        if who.role != "workstation":
+            return
+        refused = {r["id"] for r in result.refused}
+        arrived = result.applied + result.duplicate
+        with self.hub.tx() as c:
+            self._ensure(c, who)
+            c.execute(
+                update(status_t)
+                .where(status_t.c.office == who.office, status_t.c.ws == who.ws)
+                .values(last_push_at=utcnow(), events_arrived=status_t.c.events_arrived + arrived)
+            )
+            held = c.execute(
+                select(refused_t.c.event_id)
+                .where(refused_t.c.office == who.office, refused_t.c.ws == who.ws)
+                .limit(1)
+            ).first()
+            accepted = [i for i in event_ids if i not in refused] if held is not None else []
+            for i in range(0, len(accepted), 500):  # an event sent again and taken: no longer refused
+                c.execute(delete(refused_t).where(refused_t.c.event_id.in_(accepted[i : i + 500])))
+            for r in result.refused:
+                c.execute(delete(refused_t).where(refused_t.c.event_id == r["id"]))
+                c.execute(
+                    insert(refused_t).values(
+                        event_id=str(r["id"])[:36],
+                        office=who.office,
+                        ws=who.ws,
+                        case_number=str(r.get("case", ""))[:40],
+                        code=str(r.get("code", ""))[:40],
+                        reason=str(r.get("reason", ""))[:500],
+                        at=utcnow(),
+                    )
+                )
+        with self._lock:
+            self._written.pop((who.office, who.ws), None)  # the next report is written
+
+    def record_scan(self, who: Principal) -> None:
+        """A scan's upload completed."""
+        if who.role != "workstation":
+            return
+        with self.hub.tx() as c:
+            self._ensure(c, who)
+            c.execute(
+                update(status_t)
+                .where(status_t.c.office == who.office, status_t.c.ws == who.ws)
+                .values(scans_arrived=status_t.c.scans_arrived + 1)
+            )
+        with self._lock:
+            self._written.pop((who.office, who.ws), None)
+
+    def _ensure(self, c, who: Principal) -> None:
+        where = (status_t.c.office == who.office, status_t.c.ws == who.ws)
+        if c.execute(select(status_t.c.office).where(*where)).first() is None:
+            c.execute(insert(status_t).values(office=who.office, ws=who.ws))
+
+    def _upsert(self, who: Principal, values: dict) -> None:
+        with self.hub.tx() as c:
+            self._ensure(c, who)
+            c.execute(
+                update(status_t)
+                .where(status_t.c.office == who.office, status_t.c.ws == who.ws)
+                .values(**values)
+            )
+
+    # --- reading (the console) ------------------------------------------------------------------------
+    def overview(self) -> list[dict]:
+        """Every window the hub knows (by a workstation token, a report or a case), in office and
+        workstation order."""
+        rows: dict[tuple[str, str], dict] = {}
+
+        def row(office: str, ws: str) -> dict:
+            return rows.setdefault(
+                (office, ws),
+                {
+                    "office": office,
+                    "ws": ws,
+                    "office_name": "",
+                    "window": "",
+                    "token": "",
+                    "token_used": "",
+                    "last_pull": "",
+                    "last_push": "",
+                    "skew_ms": None,
+                    "events_waiting": None,
+                    "scans_waiting": None,
+                    "reported_at": "",
+                    "refused": 0,
+                    "refused_last": "",
+                    "cases": 0,
+                    "chain": None,  # the audit chain's state per workstation: wired by the audit part
+                },
+            )
+
+        now = datetime.now(UTC)
+        with self.hub.ro() as c:
+            for t in c.execute(select(token_t).where(token_t.c.role == "workstation").order_by(token_t.c.id)):
+                expired = bool(t.expires_at) and datetime.fromisoformat(t.expires_at) <= now
+                r = row(t.office, t.ws)
+                if not t.revoked_at and not expired:
+                    r["token"] = "live"
+                elif not r["token"]:
+                    r["token"] = "revoked" if t.revoked_at else "expired"
+                r["token_used"] = max(r["token_used"], t.last_used_at)
+            for s in c.execute(select(status_t)):
+                r = row(s.office, s.ws)
+                r.update(
+                    office_name=s.office_name,
+                    window=s.window,
+                    last_pull=s.last_pull_at,
+                    last_push=s.last_push_at,
+                    skew_ms=s.skew_ms,
+                    reported_at=s.reported_at,
+                    events_waiting=None
+                    if s.events_waiting is None
+                    else max(0, s.events_waiting - s.events_arrived),
+                    scans_waiting=None
+                    if s.scans_waiting is None
+                    else max(0, s.scans_waiting - s.scans_arrived),
+                )
+            for office, ws, n, last in c.execute(
+                select(refused_t.c.office, refused_t.c.ws, func.count(), func.max(refused_t.c.at)).group_by(
+                    refused_t.c.office, refused_t.c.ws
+                )
+            ):
+                r = row(office, ws)
+                r["refused"], r["refused_last"] = n, last
+            for office, ws, n in c.execute(
+                select(case_t.c.office, case_t.c.ws, func.count()).group_by(case_t.c.office, case_t.c.ws)
+            ):
+                row(office, ws)["cases"] = n
+        for r in rows.values():
+            # the last time the window reached the hub: its report, else its token's last use
+            r["last_sync"] = max(r["last_pull"], r["last_push"]) or r["token_used"]
+        return [rows[k] for k in sorted(rows)]
+
+    def refused(self, office: str, ws: str, limit: int = 50) -> list[dict]:
+        with self.hub.ro() as c:
+            return [
+                dict(r._mapping)
+                for r in c.execute(
+                    select(refused_t)
+                    .where(refused_t.c.office == office, refused_t.c.ws == ws)
+                    .order_by(refused_t.c.at.desc())
+                    .limit(limit)
+                )
+            ]
+
+    def forwarding(self) -> dict:
+        """The provincial forwarding backlog: events of province-level cases not yet forwarded,
+        the province's refusals, and the cursors."""
+        with self.hub.ro() as c:
+            meta = {r.key: r.value for r in c.execute(select(meta_t))}
+            cursor = int(meta.get("forward_cursor") or 0)
+            backlog, oldest = c.execute(
+                select(func.count(), func.min(event_t.c.received_at))
+                .select_from(event_t.join(case_t, case_t.c.number == event_t.c.case_number))
+                .where(event_t.c.seq > cursor, case_t.c.level == "province", event_t.c.via != "upstream")
+            ).one()
+            refused = [dict(r._mapping) for r in c.execute(select(refused_up_t).limit(50))]
+            n_refused = c.execute(select(func.count()).select_from(refused_up_t)).scalar()
+            province_cases = c.execute(
+                select(func.count()).select_from(case_t).where(case_t.c.level == "province")
+            ).scalar()
+        return {
+            "backlog": int(backlog or 0),
+            "oldest": oldest or "",
+            "refused": refused,
+            "n_refused": int(n_refused or 0),
+            "cursor": cursor,
+            "upstream_cursor": int(meta.get("upstream_cursor") or 0),
+            "seq": int(meta.get("seq") or 0),
+            "province_cases": int(province_cases or 0),
+        }
