@@ -65,6 +65,8 @@ queue_t = Table(
     Index("ix_hub_queue_waiting", "department", "waiting", "received_on", "number"),
     Index("ix_hub_queue_stage", "department", "stage", "received_on", "number"),
     Index("ix_hub_queue_all", "department", "received_on", "number"),
+    Index("ix_hub_queue_office", "department", "office", "stage", "received_on", "number"),
+    Index("ix_hub_queue_subject", "department", "subject_code", "stage", "received_on", "number"),
 )
 
 # The console's decisions: name -> event kind (the buttons are labelled with the state's name).
@@ -229,7 +231,10 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
     if flt.stage in STAGES:
         conds.append(queue_t.c.stage == flt.stage)
     elif not flt.query:
-        conds.append(queue_t.c.waiting.is_(True))
+        # with an office or matter filter their indexes (…, stage, received_on) serve it
+        conds.append(
+            queue_t.c.stage.in_(WAITING) if (flt.office or flt.subject) else queue_t.c.waiting.is_(True)
+        )
     if flt.office:
         conds.append(queue_t.c.office == flt.office)
     if flt.subject:
