@@ -1757,6 +1757,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.stats_no_department": ("（目录中无此事项）", "(not in the catalogue)"),
     "console.stats_overdue_title": ("超期案件", "Overdue cases"),
     "console.stats_overdue_none": ("没有超期案件", "No overdue cases"),
+    "console.stats_overdue_more": (
+        "共 {total} 件超期，下表列出超期最久的 {shown} 件",
+        "{total} cases are overdue; the {shown} longest overdue are listed",
+    ),
     "console.stats_due": ("承诺日期", "Promised by"),
     "console.stats_days_over": ("超期工作日", "Working days over"),
     "hub.user_password_prompt": ("密码：", "Password: "),

@@ -11,6 +11,7 @@ Definitions (also on the page and in the README):
 
 from __future__ import annotations
 
+import heapq
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,7 @@ from sync.hub.console_store import departments, subject_departments
 from sync.hub.store import HubStore, case_t, event_t
 
 OPEN_STATES = (lifecycle.ACCEPTED, lifecycle.IN_REVIEW)
+OVERDUE_SHOWN = 200  # the page lists the longest overdue; the total is counted
 
 
 @dataclass
@@ -54,7 +56,8 @@ class CountyStats:
     by_department: dict[str, Tally] = field(default_factory=dict)
     department_names: dict[str, str] = field(default_factory=dict)
     by_day: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" -> intake
-    overdue: list[dict] = field(default_factory=list)
+    overdue: list[dict] = field(default_factory=list)  # the OVERDUE_SHOWN longest overdue
+    overdue_total: int = 0
 
 
 def _calendar(hub: HubStore):
@@ -86,7 +89,6 @@ def county_stats(hub: HubStore, start: date, end: date, today: date, office: str
             case_t.c.subject_kind,
             case_t.c.subject_code,
             func.max(case_t.c.subject_name),
-            day.label("day"),
             func.count(),
             func.sum(case((has(lifecycle.EVENT_ACCEPTED), one), else_=0)),
             func.sum(case((completed, one), else_=0)),
@@ -101,12 +103,13 @@ def county_stats(hub: HubStore, start: date, end: date, today: date, office: str
             ),
         )
         .where(*conds)
-        .group_by(case_t.c.office, case_t.c.subject_kind, case_t.c.subject_code, day)
+        .group_by(case_t.c.office, case_t.c.subject_kind, case_t.c.subject_code)
     )
     catalogue = hub.catalogue_obj()
     out.department_names = departments(catalogue)
     with hub.ro() as c:
         rows = c.execute(q).all()
+        per_day = c.execute(select(day, func.count()).where(*conds).group_by(day)).all()
         overdue_rows = c.execute(
             select(
                 case_t.c.number,
@@ -121,16 +124,19 @@ def county_stats(hub: HubStore, start: date, end: date, today: date, office: str
             )
             .where(case_t.c.state.in_(OPEN_STATES), *([case_t.c.office == office] if office else []))
         ).all()
-    for office_code, kind, code, name, yymmdd, n, accepted, done, one_time in rows:
+    depts_of: dict[tuple[str, str], tuple[str, ...]] = {}
+    for office_code, kind, code, name, n, accepted, done, one_time in rows:
         tally = Tally(int(n), int(accepted or 0), int(done or 0), int(one_time or 0))
         out.total.add(tally)
         out.by_office.setdefault(office_code, Tally()).add(tally)
         out.by_matter.setdefault((kind, code), Tally()).add(tally)
         out.matter_names[(kind, code)] = name or code
-        for dept in subject_departments(catalogue, kind, code) or ("",):
+        if (kind, code) not in depts_of:
+            depts_of[(kind, code)] = subject_departments(catalogue, kind, code) or ("",)
+        for dept in depts_of[(kind, code)]:
             out.by_department.setdefault(dept, Tally()).add(tally)
-        iso = f"20{yymmdd[:2]}-{yymmdd[2:4]}-{yymmdd[4:6]}"
-        out.by_day[iso] = out.by_day.get(iso, 0) + int(n)
+    for yymmdd, n in per_day:
+        out.by_day[f"20{yymmdd[:2]}-{yymmdd[2:4]}-{yymmdd[4:6]}"] = int(n)
     due_by_case: dict[str, tuple[date, str, str, str]] = {}
     for number, office_code, name, state, payload in overdue_rows:
         try:
@@ -141,17 +147,21 @@ def county_stats(hub: HubStore, start: date, end: date, today: date, office: str
         if number not in due_by_case or due > due_by_case[number][0]:
             due_by_case[number] = (due, office_code, name, state)
     cal = _calendar(hub)
-    for number, (due, office_code, name, state) in due_by_case.items():
-        if due < today:
-            out.overdue.append(
-                {
-                    "number": number,
-                    "office": office_code,
-                    "subject_name": name,
-                    "state": state,
-                    "due_date": due,
-                    "days": working_days_between(due, today, cal),  # working days past the promise
-                }
-            )
-    out.overdue.sort(key=lambda r: (r["due_date"], r["number"]))
+    late = [(due, number) for number, (due, *_rest) in due_by_case.items() if due < today]
+    out.overdue_total = len(late)
+    days_over: dict[date, int] = {}  # per promised date: a county has few, and thousands of cases
+    for due, number in heapq.nsmallest(OVERDUE_SHOWN, late):
+        if due not in days_over:
+            days_over[due] = working_days_between(due, today, cal)
+        _due, office_code, name, state = due_by_case[number]
+        out.overdue.append(
+            {
+                "number": number,
+                "office": office_code,
+                "subject_name": name,
+                "state": state,
+                "due_date": due,
+                "days": days_over[due],  # working days past the promise
+            }
+        )
     return out

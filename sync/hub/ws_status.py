@@ -82,6 +82,7 @@ class WorkstationLog:
         self._lock = threading.Lock()
         # what was last written per window: an idle window's pulls (every few seconds) cost no write
         self._written: dict[tuple[str, str], tuple[tuple, float]] = {}
+        self._pending: dict[tuple[str, str], dict] = {}  # reports held back by a busy writer
 
     # --- recording (called by the sync endpoints) --------------------------------------------------
     def record_pull(self, who: Principal, report: dict | None) -> None:
@@ -116,9 +117,36 @@ class WorkstationLog:
             last = self._written.get(ident)
             if last is not None and last[0] == key and time.monotonic() - last[1] < REWRITE_AFTER:
                 return
-        self._upsert(who, values)
+        # never make a pull wait behind a push (the window pulls while its own batches go up):
+        # when a writer is busy, the report waits here and goes in with this window's next write
+        if not self.hub._write_lock.acquire(blocking=False):
+            with self._lock:
+                self._pending[ident] = {**self._pending.get(ident, {}), **values}
+            return
+        try:
+            with self.hub.engine.begin() as c:
+                self._ensure(c, who)
+                self._apply_pending(c, who)
+                c.execute(
+                    update(status_t)
+                    .where(status_t.c.office == who.office, status_t.c.ws == who.ws)
+                    .values(**values)
+                )
+        finally:
+            self.hub._write_lock.release()
         with self._lock:
             self._written[ident] = (key, time.monotonic())
+
+    def _apply_pending(self, c, who: Principal) -> None:
+        """A report held back by a busy writer, written first: it came before what follows."""
+        with self._lock:
+            values = self._pending.pop((who.office, who.ws), None)
+        if values:
+            c.execute(
+                update(status_t)
+                .where(status_t.c.office == who.office, status_t.c.ws == who.ws)
+                .values(**values)
+            )
 
     def record_push(self, who: Principal, result: PushResult, event_ids: list[str]) -> None:
         if who.role != "workstation":
@@ -127,6 +155,7 @@ class WorkstationLog:
         arrived = result.applied + result.duplicate
         with self.hub.tx() as c:
             self._ensure(c, who)
+            self._apply_pending(c, who)
             c.execute(
                 update(status_t)
                 .where(status_t.c.office == who.office, status_t.c.ws == who.ws)
@@ -162,6 +191,7 @@ class WorkstationLog:
             return
         with self.hub.tx() as c:
             self._ensure(c, who)
+            self._apply_pending(c, who)
             c.execute(
                 update(status_t)
                 .where(status_t.c.office == who.office, status_t.c.ws == who.ws)

@@ -116,3 +116,25 @@ def test_after_login_the_browser_returns_to_the_page_asked_for_but_never_to_anot
         page.wait_for_load_state()
         assert page.url.startswith(console_hub.url + "/console/"), (target, page.url)
         page.context.clear_cookies()
+
+
+def test_the_console_is_usable_with_the_keyboard_alone(console_hub, page):
+    console_hub.add_user("郑十", "admin", depts=())
+    page.goto(console_hub.console("/"))
+    # the name field has the focus: type, Tab, type, Enter
+    page.keyboard.type("郑十")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(console_hub.console("/"))
+    # Tab through the page to the navigation's 令牌管理 and open it with Enter
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent").startswith("令牌管理"):
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/tokens")
+    # the focused control is always visible (an outline of its own)
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")

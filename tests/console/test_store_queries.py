@@ -63,3 +63,27 @@ def test_overview_and_statistics_on_each_database(tmp_path, hub_db):  # noqa: F8
         assert [r["number"] for r in stats.overdue] == [number(3, OFFICE, "01", today)]
     finally:
         st.close()
+
+
+def test_a_windows_report_never_makes_its_pull_wait_behind_a_writer(tmp_path):
+    import threading
+
+    st = open_hub(tmp_path / "hub")
+    try:
+        who = Principal("workstation", OFFICE, "01", "")
+        log = WorkstationLog(st)
+        report = {"events": 5, "scans": 0, "clock": datetime.now(UTC), "office_name": "", "window": ""}
+        with st._write_lock:  # a long push of another window holds the writer
+            pull = threading.Thread(target=log.record_pull, args=(who, report))
+            pull.start()
+            pull.join(5)
+            assert not pull.is_alive(), "the pull waited for the writer"
+        assert log.overview() == []  # nothing written yet
+        # the window's next write carries the report first, then what arrived after it
+        wire = [protocol.parse_event(e) for e in case_events(number(1, OFFICE, "01", date.today()))]
+        res = st.push(who, wire)
+        log.record_push(who, res, [e.id for e in wire])
+        (row,) = log.overview()
+        assert row["events_waiting"] == 3 and row["last_pull"]
+    finally:
+        st.close()

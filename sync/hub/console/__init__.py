@@ -33,6 +33,9 @@ Interfaces (for the pages of other parts; read before adding one)
   the user or by a password reset.
 * Users: ``yichuang hub add-user NAME --role backoffice|admin --department CODE…`` (password on
   standard input); admins manage users and tokens at /console/users and /console/tokens.
+* /console/workstations reads ``sync.hub.ws_status.WorkstationLog.overview()``; each row has a
+  ``chain`` slot (None) for the audit chain's state per workstation, shown in its own column.
+  /console/stats reads ``sync.hub.stats_store.county_stats``; charts come from ``console.svg``.
 """
 
 from __future__ import annotations
