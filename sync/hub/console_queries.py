@@ -44,6 +44,7 @@ DONE = "done"  # decided (办结, 不予许可), handed out, refused or withdraw
 STAGES = (NEW, REVIEW, RETURNED, CORRECTION, DONE)
 WAITING = (NEW, REVIEW, RETURNED)
 WARN_DAYS = 2  # 超期预警: this many working days left or fewer
+COUNT_CAP = 1000  # a search's matches are counted up to this ("1000+")
 
 # Its own metadata: the table is made by migration h0007 only (the hub's legacy create_all
 # must not make it first).
@@ -63,6 +64,9 @@ queue_t = Table(
     Column("first_seq", Integer, nullable=False),
     Index("ix_hub_queue_waiting", "department", "waiting", "received_on", "number"),
     Index("ix_hub_queue_stage", "department", "stage", "received_on", "number"),
+    Index("ix_hub_queue_all", "department", "received_on", "number"),
+    Index("ix_hub_queue_office", "department", "office", "stage", "received_on", "number"),
+    Index("ix_hub_queue_subject", "department", "subject_code", "stage", "received_on", "number"),
 )
 
 # The console's decisions: name -> event kind (the buttons are labelled with the state's name).
@@ -196,6 +200,7 @@ class QueuePage:
     page: int
     per_page: int
     counts: dict[str, int] = field(default_factory=dict)  # per stage, unfiltered
+    capped: bool = False  # a search with more than COUNT_CAP matches (total is COUNT_CAP + 1)
 
     @property
     def pages(self) -> int:
@@ -226,7 +231,10 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
     if flt.stage in STAGES:
         conds.append(queue_t.c.stage == flt.stage)
     elif not flt.query:
-        conds.append(queue_t.c.waiting.is_(True))
+        # with an office or matter filter their indexes (…, stage, received_on) serve it
+        conds.append(
+            queue_t.c.stage.in_(WAITING) if (flt.office or flt.subject) else queue_t.c.waiting.is_(True)
+        )
     if flt.office:
         conds.append(queue_t.c.office == flt.office)
     if flt.subject:
@@ -249,8 +257,21 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
         if not (searching or flt.office or flt.subject) and flt.stage in ("", *WAITING):
             total = counts.get(flt.stage, 0) if flt.stage else sum(counts.values())
         else:
-            counted = joined if searching else queue_t  # the join only when the search needs it
-            total = c.execute(select(func.count()).select_from(counted).where(*conds)).scalar() or 0
+            # a search is counted up to COUNT_CAP (two typed characters may match thousands)
+            counted = select(queue_t.c.number).select_from(joined if searching else queue_t).where(*conds)
+            if searching:
+                counted = counted.limit(COUNT_CAP + 1)
+            total = c.execute(select(func.count()).select_from(counted.subquery())).scalar() or 0
+        # the page's keys first, from the queue's index alone; then only those rows are read
+        keys = (
+            select(queue_t.c.number, queue_t.c.department)
+            .select_from(joined if searching else queue_t)
+            .where(*conds)
+            .order_by(queue_t.c.received_on, queue_t.c.number)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+            .subquery()
+        )
         rows = c.execute(
             select(
                 queue_t,
@@ -259,11 +280,13 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
                 case_t.c.applicant_name,
                 case_t.c.applicant_id_number,
             )
-            .select_from(joined)
-            .where(*conds)
+            .select_from(
+                keys.join(
+                    queue_t,
+                    (queue_t.c.number == keys.c.number) & (queue_t.c.department == keys.c.department),
+                ).join(case_t, case_t.c.number == keys.c.number)
+            )
             .order_by(queue_t.c.received_on, queue_t.c.number)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
         ).all()
     items = []
     for r in rows:
@@ -288,7 +311,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             if it.days_left is not None:
                 it.urgency = "overdue" if it.days_left < 0 else ("warn" if it.days_left <= WARN_DAYS else "")
         items.append(it)
-    return QueuePage(items, int(total), page, per_page, counts)
+    return QueuePage(items, int(total), page, per_page, counts, searching and total > COUNT_CAP)
 
 
 def departments(store: HubStore) -> dict[str, str]:

@@ -92,10 +92,9 @@ async def queue_page(request: Request) -> Response:
     c = web.ctx(request)
     q = request.query_params
     mine = _user_departments(request, user)
-    names = await run_in_threadpool(cq.departments, c.hub)
     dept = q.get("department") or (mine[0] if mine else "")
     if not mine:
-        return web.render(request, "queue.html", page=None, departments=[], names=names, flt=None)
+        return web.render(request, "queue.html", page=None, departments=[], names={}, flt=None)
     if dept not in mine:
         return web.error_page(request, 403, "console.not_your_department")
     stage = q.get("stage", "")
@@ -108,12 +107,13 @@ async def queue_page(request: Request) -> Response:
         page=_int(q.get("page"), 1, 10**6),
         per_page=PER_PAGE,
     )
-    calendar = await run_in_threadpool(_calendar, request)
-    page = await run_in_threadpool(
-        lambda: cq.queue_page(c.hub, flt, today=_today(request), calendar=calendar)
-    )
-    offices = await run_in_threadpool(_offices, request, dept)
-    subjects = await run_in_threadpool(_subjects_of, request, dept)
+
+    def read():  # one trip to the thread pool: on a busy server each trip costs its own wait
+        calendar = _calendar(request)
+        page = cq.queue_page(c.hub, flt, today=_today(request), calendar=calendar)
+        return page, _offices(request, dept), _subjects_of(request, dept), cq.departments(c.hub)
+
+    page, offices, subjects, names = await run_in_threadpool(read)
 
     def link(**changes) -> str:
         params = {
@@ -200,11 +200,14 @@ async def case_page(
 ) -> Response:
     user = web.require_user(request, "backoffice", "admin")
     number = _number(request)
-    sheet = await _sheet_for(request, user, number)
-    if sheet is None:
+    c = web.ctx(request)
+
+    def read():  # one trip to the thread pool
+        return cq.case_sheet(c.hub, number, c.blobs), cq.departments(c.hub), _calendar(request)
+
+    sheet, names, calendar = await run_in_threadpool(read)
+    if sheet is None or (user.role != "admin" and not set(user.departments) & set(sheet.departments)):
         return web.error_page(request, 404, "console.case_not_found", number=number)
-    names = await run_in_threadpool(cq.departments, web.ctx(request).hub)
-    calendar = await run_in_threadpool(_calendar, request)
     days_left = None
     if sheet.due_date and sheet.stage in cq.WAITING:
         from app.domain.workdays import working_days_between

@@ -34,6 +34,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_hub_queue_waiting", "hub_queue", ["department", "waiting", "received_on", "number"])
     op.create_index("ix_hub_queue_stage", "hub_queue", ["department", "stage", "received_on", "number"])
+    op.create_index("ix_hub_queue_all", "hub_queue", ["department", "received_on", "number"])
+    op.create_index(
+        "ix_hub_queue_office", "hub_queue", ["department", "office", "stage", "received_on", "number"]
+    )
+    op.create_index(
+        "ix_hub_queue_subject", "hub_queue", ["department", "subject_code", "stage", "received_on", "number"]
+    )
     # a database made by create_all before the migrations may have them already
     have = {ix["name"] for ix in sa.inspect(op.get_bind()).get_indexes("hub_case")}
     if "ix_hub_case_applicant_id" not in have:
