@@ -30,7 +30,7 @@ def verify(store, progress: Callable[[int], None] | None = None, workers: int | 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(len(parts), mp_context=ctx) as pool:
-        futures = [pool.submit(_verify_part, str(store.path), p) for p in parts]
+        futures = [pool.submit(_verify_part, str(store.path), p, store.key) for p in parts]
         reports = []
         for f in futures:
             reports.append(f.result())
@@ -39,16 +39,17 @@ def verify(store, progress: Callable[[int], None] | None = None, workers: int | 
     return ac.merge(reports)
 
 
-def _verify_part(path: str, part: tuple[int, int, int, str]) -> ac.Report:
-    """One part, in a worker process, on a store connection of its own."""
+def _verify_part(path: str, part: tuple[int, int, int, str], key=None) -> ac.Report:
+    """One part, in a worker process, on a store connection of its own (keyed when the store
+    is encrypted)."""
     from pathlib import Path
 
     from app.store.db import Store, _make_engine
 
     first, last, start, prev = part
-    engine = _make_engine(Path(path), "BEGIN")
+    engine = _make_engine(Path(path), "BEGIN", key)
     try:
-        store = Store(Path(path), engine, engine)
+        store = Store(Path(path), engine, engine, key=key)
         return ac.verify(stored_links(store, first=first, last=last), start=start, prev=prev)
     finally:
         engine.dispose()

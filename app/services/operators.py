@@ -10,7 +10,6 @@ this window's lockout counters stay local.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -77,20 +76,29 @@ def check_password(password: str) -> str:
     return password
 
 
-def any_operators(db_path) -> bool:
+def any_operators(db_path, key=None) -> bool:
     """Is there any account? Read with sqlite3 at start-up (SQLAlchemy is not loaded yet); a
-    store without the table (new, or older than the accounts) has none: the demo clerk."""
+    store without the table (new, or older than the accounts) has none: the demo clerk.
+
+    An encrypted store is read with its key (`key`: app.store.cipher.DbKey). Without the key
+    the answer is yes: a store that cannot be read must not open as the demo, whose clerk may
+    do all of the window's business without logging in."""
     from pathlib import Path
+
+    from app.store.cipher import connect, is_encrypted
 
     if not Path(db_path).exists():
         return False
+    encrypted = is_encrypted(Path(db_path))
+    if encrypted and key is None:
+        return True
     try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-    except sqlite3.Error:
-        return False
+        con = connect(f"file:{db_path}?mode=ro", key if encrypted else None, uri=True, timeout=10)
+    except Exception:  # noqa: BLE001  (sqlite3's or sqlcipher3's error, a wrong key)
+        return encrypted
     try:
         return con.execute("SELECT 1 FROM operator LIMIT 1").fetchone() is not None
-    except sqlite3.Error:  # no such table yet
+    except Exception:  # noqa: BLE001  (no such table yet)
         return False
     finally:
         con.close()

@@ -107,7 +107,8 @@ class YichuangApp(App):
         self._load_index()
         from app.services.operators import any_operators
 
-        self.needs_login = any_operators(self.ws.config.db_path)
+        # the store's key, when it is encrypted, was asked for before the window opened
+        self.needs_login = any_operators(self.ws.config.db_path, self.ws.__dict__.get("db_key"))
         if self.needs_login:
             from app.ui.screens.login import LoginScreen
 
