@@ -168,7 +168,7 @@ def rate(
             "clerk": clerk if clerk is not None else ws.clerk,
             "window": ws.window,
         }
-        ev = new_event(ws, case, lifecycle.EVENT_EVALUATION_RATED, payload, utc)
+        ev = new_event(ws, case, lifecycle.EVENT_EVALUATION_RATED, payload, utc, actor=payload["clerk"])
         audit.add(s, ev)
         if row is None:
             row = EvaluationRating(
@@ -203,6 +203,7 @@ def rate(
                     "provisional": due.provisional,
                 },
                 utc,
+                actor=payload["clerk"],
             )
             audit.add(s, opened)
             followup = EvaluationFollowup(
@@ -249,7 +250,7 @@ def decline(
             return row
         who = clerk if clerk is not None else ws.clerk
         payload = {"stage": stage, "how": how, "source": source, "clerk": who, "window": ws.window}
-        ev = new_event(ws, case, lifecycle.EVENT_EVALUATION_DECLINED, payload, utc)
+        ev = new_event(ws, case, lifecycle.EVENT_EVALUATION_DECLINED, payload, utc, actor=who)
         audit.add(s, ev)
         row = EvaluationRating(
             case_id=case.id,  # type: ignore[arg-type]

@@ -182,3 +182,44 @@ def test_followup_cli_lists_flags_and_closes_with_a_note(ws, clock, data_dir):
     assert closed[0]["state"] == "closed" and closed[0]["note"] == "已当面致歉并回访"
     again = ycli("followup", "close", str(fid), "--note", "x", "--data-dir", str(data_dir), check=False)
     assert again.returncode == 1
+
+
+def test_a_rating_at_the_counter_is_written_for_the_operator_who_asked(ws, data_dir):
+    """The counter terminal is its own process with nobody logged in: its events used to carry
+    the configured clerk instead of the operator at the window who asked for the rating."""
+    from sqlalchemy import select
+
+    from app.services import operators
+    from app.services.workstation import open_workstation
+    from app.store.models import CaseEvent
+    from tests.evaluation.helpers import accepted_case
+
+    operators.add_operator(ws, "王芳", "clerk", "窗口abc123", actor="test")
+    ws.operator = operators.login(ws, "王芳", "窗口abc123")
+    number = accepted_case(ws)
+    req = ev.ask_counter(ws, number, "accepted")
+    assert req.clerk == "王芳"
+    counter_ws = open_workstation(data_dir)  # the counter's own process: no one logged in there
+    try:
+        assert counter_ws.clerk != "王芳"
+        ev.rate(
+            counter_ws,
+            number,
+            "accepted",
+            "dissatisfied",
+            source="counter",
+            request_id=req.id,
+            clerk=req.clerk,
+        )
+    finally:
+        counter_ws.close()
+    with ws.store.read() as s:
+        kinds = dict(
+            s.execute(
+                select(CaseEvent.kind, CaseEvent.actor).where(
+                    CaseEvent.case_number == number,
+                    CaseEvent.kind.in_(["evaluation.rated", "followup.opened"]),
+                )
+            ).all()
+        )
+    assert kinds == {"evaluation.rated": "王芳", "followup.opened": "王芳"}

@@ -44,7 +44,7 @@ def record(ws, number: str, kind: str, payload: dict | None = None, also=None) -
         return ev
 
 
-def new_event(ws, case: Case, kind: str, payload: dict | None, utc) -> CaseEvent:
+def new_event(ws, case: Case, kind: str, payload: dict | None, utc, actor: str | None = None) -> CaseEvent:
     """A window event of `case` written by this window's acting person (the one writer of
     window events: record() here, and the 好差评 events that go with a rating)."""
     return CaseEvent(
@@ -53,7 +53,7 @@ def new_event(ws, case: Case, kind: str, payload: dict | None, utc) -> CaseEvent
         case_number=case.number,
         kind=kind,
         payload_json=json.dumps(payload or {}, ensure_ascii=False),
-        actor=ws.clerk,
+        actor=actor or ws.clerk,  # the counter terminal writes for the operator who asked
         office_code=ws.office_code,
         workstation_id=ws.workstation_id,
         at=utc,
