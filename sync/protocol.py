@@ -395,51 +395,7 @@ def parse_batch(doc: Any) -> tuple[str, list[WireEvent]]:
         raise ProtocolError("events must be a list")
     if len(events) > MAX_EVENTS:
         raise ProtocolError(f"{len(events)} events in one batch; the limit is {MAX_EVENTS}", 413, "too_large")
-    return batch_id, [parse_event(e) for e in expand_links(events)]
-
-
-def _follows(e: Any, before: Any) -> bool:
-    """`e` is the next link after `before` in the same workstation's chain."""
-    return (
-        isinstance(e, dict)
-        and isinstance(before, dict)
-        and isinstance(e.get("n"), int)
-        and isinstance(before.get("n"), int)
-        and e["n"] == before["n"] + 1
-        and e.get("office") == before.get("office")
-        and e.get("ws") == before.get("ws")
-    )
-
-
-def compact_links(events: list[dict]) -> list[dict]:
-    """A push's events without the ``prev`` the hub can read off the event before it in the
-    batch (its ``hash``, when it is the previous link of the same chain): a hash is 32 bytes
-    that no compressor can shrink, paid twice per event on a 64 kbit/s link otherwise."""
-    out = []
-    before = None
-    for e in events:
-        if "prev" in e and _follows(e, before) and e["prev"] == before.get("hash"):
-            e = {k: v for k, v in e.items() if k != "prev"}
-        out.append(e)
-        before = e
-    return out
-
-
-def expand_links(events: list[Any]) -> list[Any]:
-    """The inverse of compact_links: an event with ``n`` and no ``prev`` takes the ``hash`` of the
-    event before it, which must be the previous link of its chain (else ProtocolError)."""
-    out: list[Any] = []
-    for i, e in enumerate(events):
-        if isinstance(e, dict) and e.get("n") is not None and "prev" not in e:
-            before = out[i - 1] if i else None
-            if not _follows(e, before) or not isinstance(before.get("hash"), str):
-                raise ProtocolError(
-                    f"event {str(e.get('id'))[:40]}: no prev, and the event before it is not the "
-                    "previous link of its chain"
-                )
-            e = {**e, "prev": before["hash"]}
-        out.append(e)
-    return out
+    return batch_id, [parse_event(e) for e in events]
 
 
 def is_sha256(text: str) -> bool:

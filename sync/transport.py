@@ -273,7 +273,7 @@ class HubClient:
         hub that predates it, or knows another): then it goes again as plain zstd, and so does
         every later push of this process to that hub.
         """
-        doc_out = {"v": protocol.VERSION, "batch": batch_id, "events": protocol.compact_links(events)}
+        doc_out = {"v": protocol.VERSION, "batch": batch_id, "events": events}
         zdict = self.zdict
         with _NO_DICT_LOCK:
             if self.url in _NO_DICT:

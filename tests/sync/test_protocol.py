@@ -91,39 +91,3 @@ def test_bundle_layout_damage_is_refused():
     for data in (b"", b"NOTABUNDLE", b"YCBUNDLE1\n" + b"\xff" * 8 + b"{}"):
         with pytest.raises(BundleError):
             read_bundle(data)
-
-
-def _linked(n0: int, count: int, ws: str = "01") -> list[dict]:
-    """Wire events of one chain, links n0.. with made-up (well-formed) hashes."""
-    import uuid
-
-    out, prev = [], "sm3:" + "0" * 64 if n0 > 1 else ""
-    for i in range(count):
-        h = f"sm3:{n0 + i:064x}"
-        out.append(
-            {"id": str(uuid.uuid4()), "office": "320724100", "ws": ws, "n": n0 + i, "prev": prev, "hash": h}
-        )
-        prev = h
-    return out
-
-
-def test_prev_that_the_batch_already_says_is_left_out_and_read_back():
-    a, b = _linked(5, 3), _linked(9, 2, ws="02")
-    events = a + b
-    compact = protocol.compact_links(events)
-    # the first link of each chain keeps its prev (nothing before it in the batch says it)
-    assert ["prev" in e for e in compact] == [True, False, False, True, False]
-    assert protocol.expand_links(compact) == events
-    # a gap in the chain keeps the prev too
-    gap = a[:1] + a[2:]
-    assert ["prev" in e for e in protocol.compact_links(gap)] == [True, True]
-
-
-def test_a_missing_prev_the_hub_cannot_read_off_the_batch_is_refused():
-    a = _linked(5, 2)
-    lone = {k: v for k, v in a[1].items() if k != "prev"}
-    with pytest.raises(protocol.ProtocolError):
-        protocol.parse_batch({"v": 1, "batch": "b", "events": [lone]})
-    other = {**lone, "ws": "02"}  # after another window's link
-    with pytest.raises(protocol.ProtocolError):
-        protocol.expand_links([a[0], other])
