@@ -261,7 +261,7 @@ def evaluation_lines(summary: dict) -> list[tuple[str, str]]:
     from app.domain import evaluation as rules
 
     levels = summary.get("levels") or {}
-    per_level = "  ".join(f"{t(rules.LEVEL_KEYS[k])} {levels.get(k, 0)}" for k in rules.LEVELS)
+    per_level = "  ".join(f"{rules.level_label(k)} {levels.get(k, 0)}" for k in rules.LEVELS)
     rate = summary.get("satisfaction_rate")
     return [
         (t("stats.eval_total"), f"{summary.get('rated', 0)}  {per_level}"),

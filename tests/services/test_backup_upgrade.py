@@ -38,6 +38,9 @@ def add_cases(db: Path, n: int) -> list[str]:
     con = sqlite3.connect(db)
     day = date(2026, 11, 20)
     numbers = []
+    # from 0006 on, case_event refuses rows without their audit-chain link
+    chained = any(r[1] == "chain_n" for r in con.execute("PRAGMA table_info(case_event)"))
+    events: list[tuple[int, str, str]] = []
     with con:
         for seq in range(1, n + 1):
             number = str(make_case_number("320724100", "01", day, seq))
@@ -54,6 +57,9 @@ def add_cases(db: Path, n: int) -> list[str]:
                 (str(uuid.uuid4()), number),
             )
             for kind in ("case.created", "case.accepted"):
+                events.append((cur.lastrowid, number, kind))
+                if chained:  # that release wrote events only through the audit chain's writer
+                    continue
                 con.execute(
                     "insert into case_event (event_id, case_id, case_number, kind, payload_json, actor,"
                     " office_code, workstation_id, at) values (?, ?, ?, ?, '{}', '值班人员', '320724100',"
@@ -65,6 +71,34 @@ def add_cases(db: Path, n: int) -> list[str]:
             (n,),
         )
     con.close()
+    if chained:
+        from datetime import datetime
+
+        from sqlalchemy import create_engine
+        from sqlmodel import Session
+
+        from app.store import audit
+
+        engine = create_engine(f"sqlite:///{db}")
+        with Session(engine) as s, s.begin():
+            audit.insert_rows(
+                s,
+                [
+                    {
+                        "event_id": str(uuid.uuid4()),
+                        "case_id": case_id,
+                        "case_number": number,
+                        "kind": kind,
+                        "payload_json": "{}",
+                        "actor": "值班人员",
+                        "office_code": "320724100",
+                        "workstation_id": "01",
+                        "at": datetime(2026, 11, 20, 1, 30),
+                    }
+                    for case_id, number, kind in events
+                ],
+            )
+        engine.dispose()
     return numbers
 
 
