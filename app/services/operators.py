@@ -95,11 +95,13 @@ def any_operators(db_path, key=None) -> bool:
     try:
         con = connect(f"file:{db_path}?mode=ro", key if encrypted else None, uri=True, timeout=10)
     except Exception:  # noqa: BLE001  (sqlite3's or sqlcipher3's error, a wrong key)
-        return encrypted
+        return True  # cannot tell: the login screen, never the demo
     try:
         return con.execute("SELECT 1 FROM operator LIMIT 1").fetchone() is not None
-    except Exception:  # noqa: BLE001  (no such table yet)
-        return False
+    except Exception as exc:  # noqa: BLE001
+        # no such table: a store older than the accounts; anything else (locked, damaged):
+        # cannot tell, so the login screen, never the demo's open door
+        return "no such table" not in str(exc)
     finally:
         con.close()
 

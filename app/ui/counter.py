@@ -172,6 +172,9 @@ class CounterApp(App):
                 text = t("counter.thanks")
         except ev.EvaluationRefused as exc:
             text = str(exc)
+        except Exception as exc:  # noqa: BLE001  (the store busy or failing: said, never swallowed;
+            # the ask stays open, so the window can take it back with Ctrl+E and rate there)
+            text = t("error.store", error=exc)
         self.call_from_thread(self._thank, text)
 
     def _thank(self, text: str) -> None:

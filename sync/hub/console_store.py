@@ -314,9 +314,9 @@ class ConsoleStore:
         if state.locked(now):
             return LoginResult(refused="locked", locked_until=state.locked_until)
         ok = passwords.verify_password(r.password_hash, password)
-        if r.disabled_at:
-            return LoginResult(refused="disabled" if ok else "bad")
-        if not ok:
+        if r.disabled_at and ok:
+            return LoginResult(refused="disabled")
+        if not ok:  # a disabled account's wrong guesses count too: no unlimited guessing there
             with self.hub.tx() as c:
                 # read again under the lock: two wrong passwords at once both count
                 cur = c.execute(select(user_t).where(user_t.c.id == r.id)).one()

@@ -61,3 +61,15 @@ def test_the_lock_ends_by_itself_and_a_right_password_then_clears_the_count(acco
         c.execute(update(user_t).values(locked_until=(datetime.now(UTC) - timedelta(seconds=1)).isoformat()))
     assert accounts.login("王芳", PASSWORD).session_token
     assert accounts.user_by_name("王芳").failures == 0
+
+
+def test_a_disabled_account_cannot_be_guessed_without_limit(accounts):
+    """Wrong passwords on a disabled account count like any other: it used to answer "bad" with
+    no count and "disabled" for the right one, an unlimited oracle for its password."""
+    user = accounts.user_by_name("王芳")
+    accounts.set_disabled(user.id, True)
+    assert accounts.login("王芳", PASSWORD).refused == "disabled"
+    for _ in range(4):
+        assert accounts.login("王芳", "wrong-pass9").refused == "bad"
+    assert accounts.login("王芳", "wrong-pass9").refused == "locked"
+    assert accounts.login("王芳", PASSWORD).refused == "locked"  # the right one tells nothing now

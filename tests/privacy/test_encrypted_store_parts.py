@@ -56,3 +56,18 @@ def test_audit_verify_in_parts_reads_an_encrypted_store(tmp_path: Path, monkeypa
         assert one.ok and parts.ok and parts.events == one.events > 0
     finally:
         ws.close()
+
+
+def test_a_store_that_cannot_be_read_opens_the_login_screen_never_the_demo(tmp_path: Path):
+    """Only a store without the accounts' table means "no accounts"; a damaged or locked one
+    must not open the window as the demo, whose clerk acts without a login."""
+    import sqlite3
+
+    db = tmp_path / "yichuang.db"
+    con = sqlite3.connect(db)
+    con.execute("create table case_record (id integer)")  # an older store: no accounts yet
+    con.commit()
+    con.close()
+    assert any_operators(db) is False
+    db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 84 + b"damaged" * 100)
+    assert any_operators(db) is True

@@ -130,6 +130,9 @@ class LockScreen(Screen):
         except OperatorError as exc:
             self.app.call_from_thread(self._refused, str(exc))
             return
+        except Exception as exc:  # noqa: BLE001  (the store busy or failing: say so, keep the session)
+            self.app.call_from_thread(self._refused, t("error.store", error=exc))
+            return
         self.app.call_from_thread(self._accepted, session)
 
     def _refused(self, message: str) -> None:
