@@ -121,7 +121,9 @@ def test_after_login_the_browser_returns_to_the_page_asked_for_but_never_to_anot
 def test_the_console_is_usable_with_the_keyboard_alone(console_hub, page):
     console_hub.add_user("郑十", "admin", depts=())
     page.goto(console_hub.console("/"))
-    # the name field has the focus: type, Tab, type, Enter
+    # the name field has the focus (autofocus: chromium applies it a frame after load, so wait
+    # for it rather than type into nothing): type, Tab, type, Enter
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'name'")
     page.keyboard.type("郑十")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
