@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.messages import set_language
+from tests.parts import require_or_skip
 
 
 class Clock:
@@ -44,3 +45,43 @@ def ws(data_dir: Path, clock: Clock):
     w = open_workstation(data_dir, clock=clock)
     yield w
     w.close()
+
+
+# --- hubs as real processes, for every package (helpers in tests/hubs.py) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    from tests.sync.pg import Cluster, pg_bin
+
+    if pg_bin() is None:
+        require_or_skip("PostgreSQL server binaries are not installed (run sync/tools/ensure_postgres.sh)")
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hub_db(request) -> str | None:
+    """None for SQLite in the hub's data dir, else the URL of a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("pg_cluster").create_db()
+
+
+@pytest.fixture
+def hub(tmp_path: Path, hub_db):
+    from tests.hubs import HubProcess
+
+    h = HubProcess(tmp_path / "hub", hub_db).start()
+    yield h
+    h.stop()
+
+
+@pytest.fixture
+def sqlite_hub(tmp_path: Path):
+    from tests.hubs import HubProcess
+
+    h = HubProcess(tmp_path / "hub").start()
+    yield h
+    h.stop()

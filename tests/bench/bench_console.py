@@ -33,7 +33,7 @@ def _seed(tmp: Path, store, cases: int, offices: int) -> dict:
     from app.services.sync import outbox as local
     from sync import protocol
     from sync.hub.store import Principal
-    from tests.sync.conftest import make_workstation
+    from tests.hubs import make_workstation
 
     figures: dict = {}
     per = cases // offices

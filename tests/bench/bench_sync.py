@@ -24,7 +24,7 @@ from tests.bench.common import report
 
 
 def _setup(tmp: Path, cases: int, db: str | None, seed: int):
-    from tests.sync.conftest import OFFICE, WSID, HubProcess, make_workstation, ycli
+    from tests.hubs import OFFICE, WSID, HubProcess, make_workstation, ycli
 
     hub = HubProcess(tmp / f"hub{seed}", db).start()
     token = hub.token("workstation", OFFICE, WSID)
@@ -98,7 +98,7 @@ def shaped(tmp: Path, n: int, db: str | None, runs: int = 3) -> None:
     from app.services.sync import outbox as local
     from app.services.sync.cycle import run_cycle
     from sync import protocol
-    from tests.sync.conftest import OFFICE, WSID, HubProcess, make_workstation
+    from tests.hubs import OFFICE, WSID, HubProcess, make_workstation
     from tests.sync.proxy import Proxy, Shape
 
     rate = 64_000 / 8  # bytes per second, each direction

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.sync.conftest import HubProcess
+from tests.hubs import HubProcess
+from tests.parts import require_or_skip
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts" / "console"
@@ -56,7 +57,7 @@ def console_hub(tmp_path: Path):
 @pytest.fixture(scope="package")  # gone before the async tests of other packages run
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (run sync/tools/ensure_chromium.sh)")
+        require_or_skip("Debian's chromium is not installed (run sync/tools/ensure_chromium.sh)")
     from playwright.sync_api import sync_playwright
 
     pw = sync_playwright().start()

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app.domain.passwords import verify_password
-from tests.sync.conftest import ROOT
+from tests.hubs import ROOT
 
 
 def hub_cli(data: Path, *args: str, password: str) -> subprocess.CompletedProcess:

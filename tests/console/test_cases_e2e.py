@@ -22,9 +22,9 @@ from app.services.sync import outbox as local
 from app.services.sync.cycle import run_cycle
 from sync.hub import console_queries as cq
 from tests.console.conftest import login, shot
+from tests.hubs import OFFICE, WSID, make_workstation
 from tests.printing.listener import PrinterListener
 from tests.printing.paper import read_paper
-from tests.sync.conftest import OFFICE, WSID, make_workstation
 
 pytestmark = pytest.mark.slow  # a hub process and a browser
 

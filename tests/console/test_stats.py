@@ -11,7 +11,7 @@ import httpx
 from app.services.sync.cycle import run_cycle
 from tests.conftest import Clock
 from tests.console.conftest import login, shot
-from tests.sync.conftest import make_workstation
+from tests.hubs import make_workstation
 from tests.sync.helpers import case_events, number, push
 
 NEW_OFFICE, OLD_OFFICE = "320724100", "320724101"

@@ -9,7 +9,6 @@ from sync import protocol
 from sync.hub.stats_store import county_stats
 from sync.hub.store import Principal, open_hub
 from sync.hub.ws_status import WorkstationLog
-from tests.sync.conftest import hub_db, pg_cluster  # noqa: F401  (fixtures: sqlite and postgresql)
 from tests.sync.helpers import case_events, number
 
 OFFICE = "320724100"

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from app.services.sync.cycle import run_cycle
 from tests.conftest import Clock
 from tests.console.conftest import login, shot
-from tests.sync.conftest import OFFICE, make_workstation
+from tests.hubs import OFFICE, make_workstation
 
 
 def row(page, key: str):

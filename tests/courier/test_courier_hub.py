@@ -12,7 +12,7 @@ from app.store.models import Case
 from app.ui.app import YichuangApp
 from app.ui.screens.timeline import TimelineScreen
 from tests.courier.helpers import waybill
-from tests.sync.conftest import OFFICE, WSID, make_workstation
+from tests.hubs import OFFICE, WSID, make_workstation
 from tests.sync.helpers import decide
 from tests.ui.test_intake_flow import SIZE, wait_for
 

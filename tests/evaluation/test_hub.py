@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.services import evaluation as ev
 from app.services.sync.cycle import run_cycle
 from app.store.models import Case
-from tests.sync.conftest import OFFICE, WSID, make_workstation
+from tests.hubs import OFFICE, WSID, make_workstation
 from tests.sync.helpers import case_events, decoded, number, push
 
 pytestmark = pytest.mark.slow  # a real hub process

@@ -15,8 +15,8 @@ from app.services.sync import outbox
 from app.store.evaluation_models import EvaluationFollowup, EvaluationRating
 from app.store.models import CaseEvent
 from tests.evaluation.helpers import accepted_case
+from tests.hubs import ycli
 from tests.services.test_handover import APPLICANT_ID, decided_case
-from tests.sync.conftest import ycli
 
 
 def events(ws, number: str) -> list[tuple[str, dict]]:

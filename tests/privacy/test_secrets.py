@@ -12,8 +12,8 @@ from pathlib import Path
 from app.config import load_config
 from app.crashlog import install_log_redaction, write_crash_log
 from app.domain.masking import mask_secret
+from tests.hubs import HubProcess, make_workstation
 from tests.privacy.common import ROOT, run
-from tests.sync.conftest import HubProcess, make_workstation
 
 
 def real_token(tmp_path: Path) -> str:

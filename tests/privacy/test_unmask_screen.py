@@ -133,7 +133,7 @@ async def test_pickup_and_returning_applicant_show_masked_numbers(ws):
 def test_the_unmask_record_reaches_the_hub(tmp_path):
     from app.services.cases import record_unmask
     from app.services.sync.runner import SyncRunner
-    from tests.sync.conftest import HubProcess, make_workstation
+    from tests.hubs import HubProcess, make_workstation
 
     hub = HubProcess(tmp_path / "hub").start()
     try:

@@ -395,7 +395,7 @@ def test_unsent_events_and_waiting_jobs_are_counted_with_the_oldest(tmp_path):
 # --- the hub -------------------------------------------------------------------------------------
 @pytest.fixture
 def hub(tmp_path):
-    from tests.sync.conftest import HubProcess
+    from tests.hubs import HubProcess
 
     h = HubProcess(tmp_path / "hub").start()
     yield h
@@ -403,13 +403,13 @@ def hub(tmp_path):
 
 
 def _hub_ws(tmp_path, url: str, token: str, **kw):
-    from tests.sync.conftest import make_workstation
+    from tests.hubs import make_workstation
 
     return make_workstation(tmp_path / "ws", url, token, **kw)
 
 
 def test_a_good_token_is_accepted_and_the_clock_compared(tmp_path, hub):
-    from tests.sync.conftest import OFFICE, WSID
+    from tests.hubs import OFFICE, WSID
 
     def hub_seq() -> int:
         st = hub.store()
@@ -429,7 +429,7 @@ def test_a_good_token_is_accepted_and_the_clock_compared(tmp_path, hub):
 
 def test_a_bad_or_revoked_token_is_an_error(tmp_path, hub):
     from sync.hub.store import hash_token
-    from tests.sync.conftest import OFFICE, WSID
+    from tests.hubs import OFFICE, WSID
 
     ws = _hub_ws(tmp_path, hub.url, "not-a-token-the-hub-made")
     f = by_key(doctor.check_hub(ws))["hub.token_refused"]
@@ -446,7 +446,7 @@ def test_a_bad_or_revoked_token_is_an_error(tmp_path, hub):
 
 
 def test_a_clock_off_the_hub_is_found(tmp_path, hub):
-    from tests.sync.conftest import OFFICE, WSID
+    from tests.hubs import OFFICE, WSID
 
     token = hub.token("workstation", OFFICE, WSID)
     ws = _hub_ws(tmp_path, hub.url, token, clock=lambda: datetime.now() - timedelta(days=3))
@@ -468,7 +468,7 @@ def test_a_hub_that_is_not_there_is_an_error(tmp_path):
 
 @pytest.mark.slow
 def test_the_hub_certificate_is_verified_and_its_expiry_reported(tmp_path, monkeypatch):
-    from tests.sync.conftest import OFFICE, WSID, HubProcess
+    from tests.hubs import OFFICE, WSID, HubProcess
     from tests.sync.test_tls import self_signed
 
     monkeypatch.delenv("YICHUANG_HUB_CA", raising=False)

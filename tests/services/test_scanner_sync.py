@@ -11,9 +11,9 @@ from app.services.cases import CaseService
 from app.services.scanner import assign
 from app.services.sync.cycle import run_cycle
 from app.store.models import Case
+from tests.hubs import OFFICE, WSID, HubProcess, make_workstation
 from tests.services import scan_samples as samples
 from tests.services.test_scanner_assign import _taken
-from tests.sync.conftest import OFFICE, WSID, HubProcess, make_workstation
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.services.sync import actions
 from app.services.sync.cycle import run_cycle
 from app.store.models import Case
-from tests.sync.conftest import OFFICE, WSID, make_workstation, ycli
+from tests.hubs import OFFICE, WSID, make_workstation, ycli
 from tests.sync.helpers import decide
 
 

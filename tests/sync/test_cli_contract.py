@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sync.conftest import ycli
+from tests.hubs import ycli
 
 
 @pytest.mark.parametrize("path", ["app/cli_sync.py", "sync/hub/cli.py"])

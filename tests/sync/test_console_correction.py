@@ -11,9 +11,9 @@ from app.services.cases import CaseService
 from app.services.printing import PrintSpool
 from app.services.sync.cycle import run_cycle
 from sync.hub import console_queries as cq
+from tests.hubs import OFFICE, WSID, make_workstation
 from tests.printing.listener import PrinterListener
 from tests.printing.paper import read_paper
-from tests.sync.conftest import OFFICE, WSID, make_workstation
 
 pytestmark = pytest.mark.slow  # a real hub process
 

@@ -13,7 +13,7 @@ from app.services.sync import outbox as local
 from sync import protocol
 from sync.hub import console_queries as cq
 from sync.hub.store import Principal, open_hub
-from tests.sync.conftest import OFFICE, WSID, make_workstation
+from tests.hubs import OFFICE, WSID, make_workstation
 
 
 @pytest.fixture

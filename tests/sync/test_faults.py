@@ -22,7 +22,7 @@ from app.services.sync import attachments
 from app.services.sync import outbox as local
 from app.services.sync.cycle import run_cycle
 from app.store.models import Case, CaseEvent
-from tests.sync.conftest import OFFICE, ROOT, WSID, HubProcess, make_workstation
+from tests.hubs import OFFICE, ROOT, WSID, HubProcess, make_workstation
 from tests.sync.helpers import decide, get
 from tests.sync.proxy import Proxy, Shape
 

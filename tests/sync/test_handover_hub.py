@@ -10,8 +10,8 @@ import pytest
 
 from app.services.cases import CaseService
 from app.services.sync.cycle import run_cycle
+from tests.hubs import OFFICE, WSID, make_workstation, ycli
 from tests.printing.listener import PrinterListener
-from tests.sync.conftest import OFFICE, WSID, make_workstation, ycli
 from tests.sync.helpers import decide, get
 
 pytestmark = pytest.mark.slow  # a real hub process

@@ -23,7 +23,7 @@ from app.services.sync import outbox as local
 from app.services.sync.runner import SyncRunner
 from app.store.models import CaseEvent
 from app.store.sync_models import SyncEvent
-from tests.sync.conftest import ROOT, make_workstation
+from tests.hubs import ROOT, make_workstation
 from tests.sync.fakehub import FakeHub
 
 DEADLINE = "3"  # seconds for a whole exchange (YICHUANG_HUB_DEADLINE), short for the drip tests

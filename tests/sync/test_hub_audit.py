@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.domain import audit_chain as ac
-from tests.sync.conftest import OFFICE, WSID, make_workstation, ycli
+from tests.hubs import OFFICE, WSID, make_workstation, ycli
 from tests.sync.helpers import case_events, get, number, push
 
 pytestmark = pytest.mark.slow  # real hub processes

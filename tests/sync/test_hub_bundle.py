@@ -22,7 +22,7 @@ from printing.signing import Signer
 from sync import protocol
 from sync.bundle import pack, signed_part
 from sync.hub.store import token_t
-from tests.sync.conftest import OFFICE, ROOT, WSID, make_workstation, ycli
+from tests.hubs import OFFICE, ROOT, WSID, make_workstation, ycli
 from tests.sync.helpers import case_events, number
 
 pytestmark = pytest.mark.slow

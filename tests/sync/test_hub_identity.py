@@ -13,7 +13,7 @@ from app.services.demo import seed_cases
 from app.services.sync import outbox
 from app.services.sync.cycle import run_cycle
 from app.store.models import Case
-from tests.sync.conftest import OFFICE, WSID, make_workstation, ycli
+from tests.hubs import OFFICE, WSID, make_workstation, ycli
 from tests.sync.helpers import decide
 
 pytestmark = pytest.mark.slow

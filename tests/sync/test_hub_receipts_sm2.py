@@ -10,10 +10,10 @@ import pytest
 
 from app.services.printing import PrintSpool
 from printing.signing import Signer, Sm2Signer, verify_payload
+from tests.hubs import OFFICE, WSID, make_workstation, ycli
 from tests.printing.listener import PrinterListener
 from tests.printing.paper import read_paper
 from tests.services.test_print_spool import accept, use_printer
-from tests.sync.conftest import OFFICE, WSID, make_workstation, ycli
 from tests.sync.helpers import get
 
 pytestmark = pytest.mark.slow  # real hub processes

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from sync.hub.store import token_t
-from tests.sync.conftest import OFFICE, ycli
+from tests.hubs import OFFICE, ycli
 
 pytestmark = pytest.mark.slow
 

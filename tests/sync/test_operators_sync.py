@@ -15,7 +15,7 @@ import pytest
 
 from app.services import operators
 from app.services.sync.cycle import run_cycle
-from tests.sync.conftest import OFFICE, ROOT, WSID, make_workstation, ycli
+from tests.hubs import OFFICE, ROOT, WSID, make_workstation, ycli
 
 HUB_PASSWORD = "county-pass-9"
 

@@ -11,7 +11,7 @@ import pytest
 
 from app.services.sync import attachments
 from app.services.sync.runner import SyncRunner
-from tests.sync.conftest import OFFICE, WSID, make_workstation
+from tests.hubs import OFFICE, WSID, make_workstation
 from tests.sync.proxy import Proxy, Shape
 
 RATE = 400_000  # bytes per second each way

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from app.services.backup import read_backup
-from tests.sync.conftest import OFFICE, ROOT, WSID, make_workstation, ycli
+from tests.hubs import OFFICE, ROOT, WSID, make_workstation, ycli
 
 
 def table(db: Path, sql: str) -> set[tuple]:

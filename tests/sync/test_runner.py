@@ -9,7 +9,7 @@ import pytest
 
 from app.services.sync.runner import SyncRunner
 from sync.transport import Backoff
-from tests.sync.conftest import OFFICE, WSID, make_workstation
+from tests.hubs import OFFICE, WSID, make_workstation
 from tests.sync.proxy import Proxy
 
 

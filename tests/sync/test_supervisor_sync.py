@@ -7,7 +7,7 @@ from textual.widgets import DataTable
 
 from app.ui.app import YichuangApp
 from app.ui.screens.supervisor import SupervisorScreen
-from tests.sync.conftest import OFFICE, WSID, make_workstation
+from tests.hubs import OFFICE, WSID, make_workstation
 from tests.sync.helpers import decide
 from tests.ui.test_intake_flow import SIZE, start, wait_for
 

@@ -16,7 +16,7 @@ from app.services.sync import outbox as local
 from app.services.sync.cycle import run_cycle
 from app.store.models import Case, CaseEvent
 from sync.hub.store import hash_token
-from tests.sync.conftest import OFFICE, WSID, make_workstation, ycli
+from tests.hubs import OFFICE, WSID, make_workstation, ycli
 from tests.sync.helpers import decide, get
 from tests.sync.proxy import Proxy
 

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from app.services.sync.cycle import run_cycle
-from tests.sync.conftest import OFFICE, WSID, HubProcess, make_workstation
+from tests.hubs import OFFICE, WSID, HubProcess, make_workstation
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from textual.worker import WorkerState
 
 from app.services.sync.runner import SyncRunner
 from app.ui.app import YichuangApp
-from tests.sync.conftest import make_workstation
+from tests.hubs import make_workstation
 from tests.sync.fakehub import FakeHub
 from tests.ui.test_intake_flow import SIZE, wait_for
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.sync.conftest import HubProcess
+from tests.hubs import HubProcess
 from tests.sync.helpers import case_events, decide, get, number, push
 
 pytestmark = pytest.mark.slow

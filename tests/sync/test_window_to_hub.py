@@ -18,7 +18,7 @@ from app.services.sync import outbox
 from app.store.models import Case, CaseEvent
 from app.ui.app import YichuangApp
 from app.ui.screens.dialogs import DocumentDialog, ReasonDialog
-from tests.sync.conftest import OFFICE, WSID, make_workstation
+from tests.hubs import OFFICE, WSID, make_workstation
 from tests.ui.test_intake_flow import PERSON_ID, SIZE, fill_applicant, pick, start, tick_all, wait_for
 
 pytestmark = pytest.mark.slow  # a real hub process

@@ -19,7 +19,7 @@ import pytest
 import zstandard
 
 from sync import protocol, transport
-from tests.sync.conftest import OFFICE, ROOT, WSID, make_workstation
+from tests.hubs import OFFICE, ROOT, WSID, make_workstation
 from tests.sync.helpers import case_events, number
 from tests.sync.proxy import Proxy
 
