@@ -94,7 +94,7 @@ def test_unrepresentable_values_in_a_push_answer_400_with_the_reason(hub):
         "chain number 2**63-1": (chain, "chain number"),
         "NaN": (nan, "NaN"),
     }
-    for i, (name, (body, word)) in enumerate(cases.items()):
+    for name, (body, word) in cases.items():
         r = _raw_push(hub.url, token, body)
         assert r.status_code == 400, (name, r.status_code, r.text[:300])
         assert r.json()["error"] == "malformed", name
