@@ -1128,6 +1128,9 @@ class HubStore:
             raise Refusal(
                 "kind_not_allowed", f"the back office may send {', '.join(sorted(cs.BACKOFFICE_KINDS))}"
             )
+        problem = payloads.payload_problem(kind, payload)
+        if problem:
+            raise Refusal("bad_payload", problem)
         eid = event_id or str(uuid.uuid4())
         with self.tx() as c:
             dup = c.execute(select(event_t.c.seq).where(event_t.c.event_id == eid)).first()

@@ -185,3 +185,38 @@ def test_a_reused_event_id_names_nothing_of_another_office(tmp_path, hub):
     assert refusal["code"] == "duplicate_id"
     assert theirs not in json.dumps(r, ensure_ascii=False) and "case.accepted" not in refusal["reason"]
     assert decoded(get(hub.url, bo, f"/api/v1/cases/{theirs}")) == before
+
+
+def test_a_disagreement_within_an_office_is_shown_in_the_console_and_told_to_no_window(tmp_path, hub):
+    import re
+
+    import httpx
+
+    from sync.hub.console_store import ConsoleStore
+
+    t1, t2 = hub.token("workstation", ATTACKER, "01"), hub.token("workstation", ATTACKER, "02")
+    applicant = {"kind": "person", "id_number": "320724199001011234", "name": "王伟", "phone": "13800000000"}
+    first = case_events(number(1, office=ATTACKER), office=ATTACKER)
+    first[1]["p"]["applicant"] = {**applicant, "address": "人民路1号"}
+    second = case_events(number(1, office=ATTACKER, ws="02"), office=ATTACKER, ws="02")
+    second[1]["p"]["applicant"] = {**applicant, "phone": "13900000000", "address": "人民路1号"}
+    assert decoded(push(hub.url, t1, first))["ok"] == 2
+    assert decoded(push(hub.url, t2, second))["ok"] == 2
+    for token in (t1, t2):
+        assert decoded(get(hub.url, token, "/api/v1/sync/pull", after=0))["events"] == []
+
+    st = hub.store()
+    try:
+        ConsoleStore(st).add_user("管理员", "admin", "Secret-pass1", [])
+    finally:
+        st.close()
+    client = httpx.Client(base_url=hub.url, timeout=30)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/console/login").text).group(1)
+    r = client.post("/console/login", data={"csrf": csrf, "name": "管理员", "password": "Secret-pass1"})
+    assert r.status_code == 303
+    page = client.get(f"/console/cases/{second[0]['case']}").text
+    shown = re.search(r'<li class="applicant-conflict".*?</li>\s*</ul>', page, re.S)
+    assert shown is not None and first[0]["case"] in shown.group(0)
+    assert re.findall(r'data-field="(\w+)"', shown.group(0)) == ["phone"]  # only what differs
+    assert "13800000000" not in page and "13900000000" not in page  # phones masked
+    assert "applicant-conflict" not in client.get(f"/console/cases/{first[0]['case']}").text

@@ -202,3 +202,18 @@ def test_the_console_case_page_survives_what_an_older_hub_stored(hub):
         hrefs = re.findall(r'(?:href|src)="([^"]*)"', page.text)
         assert not [h for h in hrefs if "/scans/" in h or ".." in h or "x=1" in h], hrefs
         assert client.get(f"/console/cases/{num}/scans/{'a' * 64}").status_code == 404
+
+
+def test_a_back_office_decision_is_checked_against_its_kind_too(hub):
+    """The same schemas hold for POST /api/v1/cases/{number}/events (422 bad_payload)."""
+    from tests.sync.helpers import decide
+
+    token, bo = hub.token("workstation", OFFICE, "01"), hub.token("backoffice")
+    assert decoded(push(hub.url, token, case_events(number(1))))["ok"] == 2
+    for payload in ({"materials": "zzz"}, {"materials": [1, 2]}, {"reason": ["x"]}, {"applicant": {}}):
+        r = decide(hub.url, bo, number(1), "case.correction_requested", **payload)
+        assert r.status_code == 422 and r.json()["error"] == "bad_payload", (payload, r.text)
+    kinds = [e["kind"] for e in decoded(get(hub.url, bo, f"/api/v1/cases/{number(1)}"))["events"]]
+    assert kinds == ["case.created", "case.accepted"]
+    ok = decide(hub.url, bo, number(1), "case.correction_requested", materials=[{"k": "m1", "note": "模糊"}])
+    assert ok.status_code == 201
