@@ -17,7 +17,18 @@ import uuid
 import httpx
 import pytest
 from alembic import command
-from sqlalchemy import Column, MetaData, String, Table, create_engine, insert, inspect, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    insert,
+    inspect,
+    select,
+    update,
+)
 
 from sync.hub.console_store import ConsoleStore
 from sync.hub.migrations.env_config import alembic_config
@@ -44,7 +55,7 @@ old_applicant_t = Table(  # the county-wide record of revisions h0002..h0007
     Column("address", String(300)),
     Column("author", String(120)),
     Column("case_number", String(40)),
-    Column("seq", String(20)),
+    Column("seq", BigInteger),
 )
 
 
@@ -150,7 +161,7 @@ def _old_hub_database(url: str) -> tuple[str, str]:
             )
         c.execute(
             insert(old_applicant_t).values(
-                kind="person", id_number=ID, author=f"{A}/01", case_number=a_case, seq="4", **FAKE
+                kind="person", id_number=ID, author=f"{A}/01", case_number=a_case, seq=4, **FAKE
             )
         )
         c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(seq)))
