@@ -2684,6 +2684,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "将打印案件 {number} 的{doc}，纸上标注“补打”和补打时间。",
         "The {doc} of {number} will print marked 补打 with the time now.",
     ),
+    # --- boundary (issue 16 §1, §6): applicant disagreements for the back office; stored scans ---
+    "console.conflict_applicant": (
+        "申请人信息与本所案件 {case}（{by}）登记的不同",
+        "The applicant's details differ from those recorded on case {case} ({by})",
+    ),
+    "console.conflict_applicant_hint": (
+        "各案件保留受理时登记的信息；窗口不会收到此提示，请核实后联系申请人。",
+        "Each case keeps the details it was taken in with; no window is told: check with the applicant.",
+    ),
+    "console.applicant_field_name": ("姓名", "Name"),
+    "console.applicant_field_phone": ("电话", "Phone"),
+    "console.applicant_field_address": ("地址", "Address"),
+    "console.scan_invalid": (
+        "扫描件标识无效（不是 SHA-256），无法打开",
+        "The scan's identifier is not a SHA-256: it cannot be opened",
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import re
 import zlib
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ MAX_EVENTS = 5_000  # per batch
 MAX_EVENT_BYTES = 256 * 1024  # one event's payload, as JSON
 MAX_DEPTH = 32  # nesting of one event's payload
 MAX_SEQ = 2**63 - 1  # sequences and cursors are signed 64-bit
+MAX_CHAIN_N = 2**53  # an audit chain link's number: a window's count of its events, never near 2**63
+MAX_INT_DIGITS = 19  # any integer in a document fits a signed 64-bit column
 MAX_PULL = 2_000  # events per pull page
 TARGET_BATCH_BYTES = 48 * 1024  # the client aims for batches about this big (compressed)
 
@@ -233,13 +236,69 @@ def decompressed_size(data: bytes, limit: int) -> int:
     return d.decoded_size
 
 
+def _parse_int(literal: str) -> int:
+    """An integer of the document, refused before conversion when no 64-bit column holds it
+    (int() of a 5,000-digit literal is slow, then over Python's own limit)."""
+    if len(literal) - literal.startswith("-") > MAX_INT_DIGITS:
+        raise ProtocolError(f"body holds an integer of more than {MAX_INT_DIGITS} digits")
+    value = int(literal)
+    if not -MAX_SEQ - 1 <= value <= MAX_SEQ:
+        raise ProtocolError(f"body holds an integer outside the signed 64-bit range: {literal}")
+    return value
+
+
+def _parse_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise ProtocolError(f"body holds a number out of range: {literal[:40]}")
+    return value
+
+
+def _parse_constant(name: str) -> Any:
+    raise ProtocolError(f"body holds {name}, which is not a JSON number")
+
+
+# a \uD800-\uDFFF escape in the raw text: the only way a lone surrogate gets into a document
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_surrogates(doc: Any) -> None:
+    """Refuse a lone surrogate anywhere (a key or a string): it is no Unicode text, and no
+    store can encode it. Only walked when the raw text has such an escape (a pair is fine)."""
+    stack = [doc]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, dict):
+            stack.extend(o.keys())
+            stack.extend(o.values())
+        elif isinstance(o, list):
+            stack.extend(o)
+        elif isinstance(o, str) and _SURROGATE.search(o):
+            raise ProtocolError("body holds a lone surrogate (\\ud800-\\udfff), which is not text")
+
+
 def loads(raw: bytes) -> Any:
+    """A JSON document whose every value a store can keep: integers within 64 bits, finite
+    numbers, text without lone surrogates (ProtocolError otherwise)."""
     try:
-        return json.loads(raw.decode("utf-8"))
+        doc = json.loads(
+            raw.decode("utf-8"),
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+        )
+    except ProtocolError:
+        raise
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"body is not UTF-8 JSON: {exc}") from None
     except RecursionError:
         raise ProtocolError("body is nested too deeply") from None
+    except ValueError as exc:  # a number Python itself will not convert
+        raise ProtocolError(f"body holds a value out of range: {str(exc)[:100]}") from None
+    if _SURROGATE_ESCAPE.search(raw):
+        _check_surrogates(doc)
+    return doc
 
 
 def decode_body(body: bytes, content_encoding: str | None) -> Any:
@@ -371,8 +430,8 @@ def _chain_link(eid: str, d: dict) -> tuple[int, str | None, str, str]:
     n = d.get("n")
     if n is None:
         return 0, None, "", ""
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SEQ:
-        raise ProtocolError(f"event {eid}: chain number n must be an integer 1..{MAX_SEQ}")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CHAIN_N:
+        raise ProtocolError(f"event {eid}: chain number n must be an integer 1..{MAX_CHAIN_N}")
     prev, chain_hash, tag = d.get("prev"), d.get("hash", ""), d.get("tag", "")
     if not isinstance(chain_hash, str) or (chain_hash and not _CHAIN_HASH_RE.match(chain_hash)):
         raise ProtocolError(f"event {eid}: chain hash must be ALG:64 hex digits")

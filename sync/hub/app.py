@@ -211,7 +211,9 @@ class Hub:
         if isinstance(who, Response):
             return who
         number = request.path_params["number"].strip().upper()
-        detail = await run_in_threadpool(self.store.case_detail, number)
+        detail = await run_in_threadpool(
+            lambda: self.store.case_detail(number, backoffice=who.role == "backoffice")
+        )
         if detail is None or not who.may_read_office(detail["office"]):
             return _error(404, "not_found", f"no case {number}")
         return JSONResponse(detail)

@@ -108,7 +108,8 @@ def _check_ws(c: Connection, office: str, ws: str, evs: list[protocol.WireEvent]
             "last_push_at": "",
         }
     )
-    wanted = {m for e in evs if e.n for m in (e.n - 1, e.n, e.n + 1)}
+    # (protocol.MAX_CHAIN_N keeps n + 1 far inside the signed 64-bit column)
+    wanted = {m for e in evs if e.n for m in (e.n - 1, e.n, e.n + 1) if 0 < m <= protocol.MAX_SEQ}
     held: dict[int, Any] = {}
     ns = sorted(wanted)
     for i in range(0, len(ns), 500):

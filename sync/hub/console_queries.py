@@ -381,8 +381,11 @@ def fitting_decisions(state: str | None) -> list[str]:
 
 
 def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
+    """What the case page shows. Payloads are read as an older hub may have stored them
+    (before app.domain.payloads checked them at the push): what is not well formed is left out."""
     from app.domain.checklist import merge_checklist
     from app.domain.intake import marks_from_compact
+    from app.domain.payloads import compact_marks, is_sha256
 
     with store.ro() as c:
         case = c.execute(select(case_t).where(case_t.c.number == number)).first()
@@ -414,16 +417,16 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
             items = merge_checklist(matters)
         except KeyError:
             items = ()
-        marks = marks_from_compact(items, p.get("marks") or [])
+        marks = marks_from_compact(items, compact_marks(p.get("marks")))
         checklist = [m.to_dict() for m in marks]
     scans: list[dict] = []
     for r in evs:
         if r.kind != cs.ATTACHMENT_ADDED:
             continue
         pl = payloads[r.event_id]
-        sha = str(pl.get("sha256") or "")
+        sha = pl.get("sha256") if is_sha256(pl.get("sha256")) else ""  # "": no link, no file
         sniff = b""
-        if blob_dir is not None and len(sha) == 64 and all(ch in "0123456789abcdef" for ch in sha):
+        if blob_dir is not None and sha:
             try:
                 with open(blob_dir / sha, "rb") as fh:
                     sniff = fh.read(8)
@@ -449,13 +452,13 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
             "at": r.at,
             "seq": r.seq,
             "payload": payloads[r.event_id],
+            "reason": _text(payloads[r.event_id].get("reason")),
+            "materials": _materials(payloads[r.event_id].get("materials")),
             "superseded": any(k.event_id == r.event_id and k.rule == "superseded" for k in view.conflicts),
         }
         for r in evs
     ]
-    conflicts = [
-        {"rule": k.rule, "kind": k.kind, "origin": k.origin, "detail": json.loads(k.detail)} for k in conf
-    ]
+    conflicts = [_conflict(k) for k in conf]
     return CaseSheet(
         case=dict(case._mapping),
         version=int(case.updated_seq),
@@ -471,6 +474,43 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
         conflicts=conflicts,
         decisions=fitting_decisions(case.state),
     )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _materials(value: Any) -> list[dict]:
+    """A 补正's materials as {name, note} texts (what an older hub stored may be anything)."""
+    if not isinstance(value, list):
+        return []
+    return [
+        {"name": _text(m.get("name")), "note": _text(m.get("note"))} for m in value if isinstance(m, dict)
+    ]
+
+
+APPLICANT_FIELDS = ("name", "phone", "address")
+
+
+def _conflict(k) -> dict:
+    """A conflict as the case page lists it. An applicant disagreement says which details differ
+    from which earlier case (the back office's to resolve; no window is told of it)."""
+    try:
+        detail = json.loads(k.detail)
+    except ValueError:
+        detail = {}
+    out = {"rule": k.rule, "kind": k.kind, "origin": k.origin, "detail": detail, "differences": []}
+    if k.rule == "applicant_details" and isinstance(detail, dict):
+        before, after = detail.get("before"), detail.get("after")
+        if isinstance(before, dict) and isinstance(after, dict):
+            out["differences"] = [
+                {"field": f, "before": _text(before.get(f)), "after": _text(after.get(f))}
+                for f in APPLICANT_FIELDS
+                if before.get(f) != after.get(f)
+            ]
+        out["other_case"] = _text(detail.get("before_case"))
+        out["other_author"] = _text(detail.get("before_author"))
+    return out
 
 
 def scan_of_case(store: HubStore, number: str, sha: str) -> dict | None:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,11 +42,16 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from app.domain import case_state as cs
+from app.domain import payloads
 from sync import protocol
 from sync.hub import audit_store
 
 HUB_SCHEMA = 2  # 2: token life cycle (expiry, revocation, last use); attachments per office
 ROLES = ("workstation", "backoffice", "hub")
+CATALOGUE_CACHE = 4  # parsed catalogue versions kept in memory, least recently used out first
+# The author of the case.note events a hub before issue 16 wrote to tell both windows of an
+# applicant disagreement (they held the other office's details): never served to anyone now.
+CONFLICT_NOTE_AUTHOR = "hub:conflict"
 
 md = MetaData()
 meta_t = Table(
@@ -128,9 +134,10 @@ conflict_t = Table(
     Column("seq", BigInteger, nullable=False),
     UniqueConstraint("case_number", "event_id", "rule", name="uq_hub_conflict"),
 )
-applicant_t = Table(
-    "hub_applicant",
+applicant_t = Table(  # each office's record of its applicants (h0008; county-wide before)
+    "hub_office_applicant",
     md,
+    Column("office", String(12), primary_key=True),
     Column("kind", String(12), primary_key=True),
     Column("id_number", String(20), primary_key=True),
     Column("name", String(200), nullable=False),
@@ -323,7 +330,10 @@ class HubStore:
         if self.sqlite:
             for eng, begin in ((self.engine, "BEGIN IMMEDIATE"), (self.read_engine, "BEGIN")):
                 _sqlite_pragmas(eng, begin)
-        self._catalogues: dict[str, Any] = {}
+        # parsed catalogues by version (bounded), and the versions known to be published
+        self._catalogues: OrderedDict[str, Any] = OrderedDict()
+        self._catalogue_lock = threading.Lock()
+        self._published: set[str] = set()
 
     # --- set-up ---------------------------------------------------------------------------
     def init(self) -> None:
@@ -635,6 +645,8 @@ class HubStore:
                 c.execute(
                     insert(doc_t).values(kind=kind, version=version, seq=seq, body=protocol.compress(doc))
                 )
+        if kind == "catalogue":
+            self._published.add(version)
         return version
 
     def current_document(self, kind: str) -> tuple[str, dict] | None:
@@ -660,21 +672,51 @@ class HubStore:
             ).scalar()
         return None if body is None else protocol.loads(protocol.decompress(body))
 
+    def catalogue_published(self, version: str) -> bool:
+        """Whether the hub published catalogue ``version`` (published versions are never
+        withdrawn, so a yes is remembered; a no is asked again: the CLI may publish meanwhile)."""
+        if version in self._published:
+            return True
+        if not version or len(version) > 64:
+            return False
+        with self.ro() as c:
+            found = c.execute(
+                select(doc_t.c.version).where(doc_t.c.kind == "catalogue", doc_t.c.version == version)
+            ).first()
+        if found is not None:
+            self._published.add(version)
+        return found is not None
+
     def catalogue_obj(self, version: str | None = None):
-        """The catalogue of `version` if the hub holds it, else the current one (cached)."""
+        """The parsed catalogue of ``version`` if the hub published it, else the current one.
+        At most CATALOGUE_CACHE versions stay parsed; an unknown version is never kept."""
         from forms.loader import parse_catalogue
 
-        if version and version in self._catalogues:
-            return self._catalogues[version]
+        if version:
+            with self._catalogue_lock:
+                hit = self._catalogues.get(version)
+                if hit is not None:
+                    self._catalogues.move_to_end(version)
+                    return hit
         cur = self.current_version("catalogue")
-        doc = self.document("catalogue", version) if version and version != cur else None
-        v = version if doc is not None else cur
-        if v not in self._catalogues:
-            doc = doc or self.document("catalogue", v)
-            self._catalogues[v] = parse_catalogue(doc, f"hub:{v}", validate_schema=False)
-        if version and doc is None and version != cur:
-            self._catalogues[version] = self._catalogues[v]  # unknown version: judged by the current one
-        return self._catalogues[v]
+        v = version if version and version != cur and self.catalogue_published(version) else cur
+        with self._catalogue_lock:
+            hit = self._catalogues.get(v)
+            if hit is not None:
+                self._catalogues.move_to_end(v)
+                return hit
+        parsed = parse_catalogue(self.document("catalogue", v), f"hub:{v}", validate_schema=False)
+        with self._catalogue_lock:
+            self._catalogues[v] = parsed
+            self._catalogues.move_to_end(v)
+            while len(self._catalogues) > CATALOGUE_CACHE:
+                self._catalogues.popitem(last=False)
+        return parsed
+
+    def cached_catalogues(self) -> list[str]:
+        """The parsed versions held, least recently used first."""
+        with self._catalogue_lock:
+            return list(self._catalogues)
 
     # --- applying events ---------------------------------------------------------------------------
     def _case_events(self, c: Connection, number: str) -> list[cs.Event]:
@@ -701,6 +743,7 @@ class HubStore:
                         event_t.c.payload,
                         event_t.c.office,
                         event_t.c.ws,
+                        event_t.c.owner_office,
                     ).where(event_t.c.event_id.in_(ids[i : i + 500]))
                 ):
                     known[r.event_id] = r
@@ -712,7 +755,7 @@ class HubStore:
                     if _same_content(e, other):
                         res.duplicate += 1
                     else:  # one id, two contents: never dropped silently
-                        res.refused.append(self._duplicate_id(c, e, other, via))
+                        res.refused.append(self._duplicate_id(c, who, e, other, via))
                     continue
                 seen[e.id] = e
                 by_case.setdefault(e.case, []).append(e)
@@ -723,7 +766,6 @@ class HubStore:
                 return res
             seq = self._next_seqs(c, len(seen))
             rows: list[dict] = []
-            notices: list[tuple[str, dict]] = []
             new_cases: list[dict] = []
             queue: list[dict] = []  # the new cases' rows of the console's queue
             now = utcnow()
@@ -764,7 +806,8 @@ class HubStore:
                         }
                     )
                     new_events.append(cs.Event(e.id, e.kind, e.lc, author, e.p))
-                    notices.extend(self._applicant(c, e, author, number, seq))
+                    if self._applicant(c, e, author, case_info, seq):
+                        case_info["n_conflicts"] = int(case_info.get("n_conflicts") or 0) + 1  # recount
                     seq += 1
                 if new_events:
                     self._save_case(
@@ -779,7 +822,6 @@ class HubStore:
                 write_queue(c, (), queue, fresh=True)
             if rows:
                 c.execute(insert(event_t), rows)
-            seq = self._notify(c, notices, seq, now)
             res.last_seq = seq - 1
             # give back unused numbers (refused events) so seq stays dense and tells the truth
             c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(res.last_seq)))
@@ -809,12 +851,9 @@ class HubStore:
             raise Refusal("unknown_kind", f"unknown event kind {e.kind}")
         if who.role == "workstation" and e.kind not in cs.WINDOW_KINDS:
             raise Refusal("kind_not_allowed", f"a workstation may not send {e.kind}")
-        if e.kind in cs.EVALUATION_KINDS:  # 好差评: a rating the statistics can trust
-            from app.domain.evaluation import payload_problem
-
-            problem = payload_problem(e.kind, e.p)
-            if problem:
-                raise Refusal("bad_payload", problem)
+        problem = payloads.payload_problem(e.kind, e.p)  # one schema per kind (app.domain.payloads)
+        if problem:
+            raise Refusal("bad_payload", problem)
         if e.kind == cs.CREATED:
             if who.role == "workstation" and num.workstation != who.ws:
                 raise Refusal(
@@ -832,8 +871,17 @@ class HubStore:
                         "number_conflict", f"case {e.case} already exists with another uid ({case['uid']})"
                     )
                 return case
+            version = str(e.p.get("catalogue_version", ""))
+            # a window's case names a version this hub published (a county hub forwarding its
+            # own versions is judged by the current catalogue); nothing else is parsed or kept
+            if who.role == "workstation" and not self.catalogue_published(version):
+                raise Refusal(
+                    "unknown_catalogue",
+                    f"catalogue version {version!r} is not published at this hub: the hub's admin "
+                    "publishes it (hub publish-catalogue), then the window sends the case again",
+                )
             kind, code = str(e.p.get("subject_kind", "")), str(e.p.get("subject_code", ""))
-            level = _level_of(self.catalogue_obj(str(e.p.get("catalogue_version", ""))), kind, code)
+            level = _level_of(self.catalogue_obj(version), kind, code)
             return {
                 "number": e.case,
                 "uid": uid,
@@ -874,11 +922,22 @@ class HubStore:
             {"case_uid_here": held, "case_uid_sent": sent},
         )
 
-    def _duplicate_id(self, c: Connection, e: protocol.WireEvent, other: Any, via: str) -> dict:
-        """An event id already used for other content: recorded as a conflict and refused."""
-        if isinstance(other, protocol.WireEvent):
+    def _duplicate_id(
+        self, c: Connection, who: Principal, e: protocol.WireEvent, other: Any, via: str
+    ) -> dict:
+        """An event id already used for other content: recorded as a conflict and refused. When
+        the id is used on a case of an office the sender may not read, the refusal names nothing
+        of that case and nothing is recorded on it."""
+        if isinstance(other, protocol.WireEvent):  # earlier in the same batch: the sender's own
             before = {"case": other.case, "kind": other.kind, "office": other.office, "ws": other.ws}
         else:
+            if not who.may_read_office(other.owner_office):
+                return {
+                    "id": e.id,
+                    "case": e.case,
+                    "code": "duplicate_id",
+                    "reason": f"event id {e.id} is already used for another event; send it with a new id",
+                }
             before = {"case": other.case_number, "kind": other.kind, "office": other.office, "ws": other.ws}
         after = {"case": e.case, "kind": e.kind, "office": e.office, "ws": e.ws}
         self._record_conflict(
@@ -925,109 +984,52 @@ class HubStore:
             )
         )
 
-    def _applicant(
-        self, c: Connection, e: protocol.WireEvent, author: str, number: str, seq: int
-    ) -> list[tuple[str, dict]]:
-        """Keep the master record of an applicant; two windows that disagree make a conflict."""
-        a = e.p.get("applicant")
+    def _applicant(self, c: Connection, e: protocol.WireEvent, author: str, case: dict, seq: int) -> bool:
+        """Keep the office's record of an applicant from an event whose kind records one (the
+        intake decisions: app.domain.payloads.APPLICANT_KINDS), for the office of the case it is
+        on (the sender's, checked by _check) and no other. A window that records other details
+        than another window of the office did makes a conflict on its own case, for the back
+        office (the console's case page); no window is told (issue 16 §1). True if recorded."""
+        a = e.p.get("applicant") if e.kind in payloads.APPLICANT_KINDS else None
         if not isinstance(a, dict) or not a.get("id_number"):
-            return []
-        kind, idn = str(a.get("kind", "")), str(a.get("id_number", ""))
-        new = {
-            "name": str(a.get("name", ""))[:200],
-            "phone": str(a.get("phone", ""))[:40],
-            "address": str(a.get("address", ""))[:300],
-        }
-        row = c.execute(
-            select(applicant_t).where(applicant_t.c.kind == kind, applicant_t.c.id_number == idn)
-        ).first()
+            return False
+        office, number = case["office"], case["number"]
+        kind, idn = str(a.get("kind", ""))[:12], str(a.get("id_number", ""))[:20]
+        new = {field: str(a.get(field, ""))[:n] for field, n in payloads.APPLICANT_FIELDS.items()}
+        key = (applicant_t.c.office == office, applicant_t.c.kind == kind, applicant_t.c.id_number == idn)
+        row = c.execute(select(applicant_t).where(*key)).first()
         if row is None:
             c.execute(
                 insert(applicant_t).values(
-                    kind=kind, id_number=idn, author=author, case_number=number, seq=seq, **new
+                    office=office, kind=kind, id_number=idn, author=author, case_number=number, seq=seq, **new
                 )
             )
-            return []
-        found: list[tuple[str, dict]] = []
-        old = {"name": row.name, "phone": row.phone, "address": row.address}
+            return False
+        old = {field: getattr(row, field) for field in payloads.APPLICANT_FIELDS}
+        recorded = False
         if old != new and row.author != author:
-            info = {
-                "conflict": "applicant_details",
-                "applicant": {"kind": kind, "id_number": idn},
-                "before": old,
-                "after": new,
-                "before_case": row.case_number,
-                "before_author": row.author,
-                "after_case": number,
-                "after_author": author,
-                "rule": "the later record at the hub becomes the master; each case keeps its own details",
-            }
-            detail = json.dumps(info, ensure_ascii=False)
-            for case_number in sorted({number, row.case_number}):
-                found.append((case_number, info))
-                c.execute(
-                    delete(conflict_t).where(
-                        conflict_t.c.case_number == case_number,
-                        conflict_t.c.event_id == e.id,
-                        conflict_t.c.rule == "applicant_details",
-                    )
-                )
-                c.execute(
-                    insert(conflict_t).values(
-                        case_number=case_number,
-                        event_id=e.id,
-                        rule="applicant_details",
-                        kind=e.kind,
-                        origin=author,
-                        detail=detail,
-                        seq=seq,
-                    )
-                )
-        c.execute(
-            update(applicant_t)
-            .where(applicant_t.c.kind == kind, applicant_t.c.id_number == idn)
-            .values(author=author, case_number=number, seq=seq, **new)
-        )
-        return found
-
-    def _notify(self, c: Connection, notices: list[tuple[str, dict]], seq: int, now: str) -> int:
-        """Conflicts the windows must see travel down as hub-authored case.note events."""
-        import uuid
-
-        for number, info in notices:
-            case = c.execute(select(case_t).where(case_t.c.number == number)).first()
-            if case is None:
-                continue
-            eid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"yichuang:conflict:{number}:{seq}"))
-            c.execute(
-                insert(event_t).values(
-                    seq=seq,
-                    event_id=eid,
-                    case_number=number,
-                    kind=cs.NOTE,
-                    lc=case.lc + 1,
-                    payload=json.dumps(info, ensure_ascii=False),
-                    actor="hub",
-                    office="",
-                    ws="",
-                    at=now,
-                    author="hub:conflict",
-                    via="hub:conflict",
-                    owner_office=case.office,
-                    owner_ws=case.ws,
-                    received_at=now,
-                )
+            self._record_conflict(
+                c,
+                number,
+                e.id,
+                "applicant_details",
+                e.kind,
+                author,
+                {
+                    "conflict": "applicant_details",
+                    "applicant": {"kind": kind, "id_number": idn},
+                    "before": old,
+                    "after": new,
+                    "before_case": row.case_number,
+                    "before_author": row.author,
+                    "after_case": number,
+                    "after_author": author,
+                    "rule": "the office's later record becomes its record; each case keeps its own details",
+                },
             )
-            n_conf = c.execute(
-                select(func.count()).select_from(conflict_t).where(conflict_t.c.case_number == number)
-            ).scalar()
-            c.execute(
-                update(case_t)
-                .where(case_t.c.number == number)
-                .values(lc=case.lc + 1, updated_seq=seq, n_conflicts=n_conf)
-            )
-            seq += 1
-        return seq
+            recorded = True
+        c.execute(update(applicant_t).where(*key).values(author=author, case_number=number, seq=seq, **new))
+        return recorded
 
     def _save_case(
         self,
@@ -1051,7 +1053,8 @@ class HubStore:
             updated_seq=seq,
         )
         for e in events:
-            a = e.payload.get("applicant") if e.event_id in view.applied else None
+            applies = e.event_id in view.applied and e.kind in payloads.APPLICANT_KINDS
+            a = e.payload.get("applicant") if applies else None
             if isinstance(a, dict):
                 vals.update(
                     applicant_kind=str(a.get("kind", ""))[:12],
@@ -1125,6 +1128,9 @@ class HubStore:
             raise Refusal(
                 "kind_not_allowed", f"the back office may send {', '.join(sorted(cs.BACKOFFICE_KINDS))}"
             )
+        problem = payloads.payload_problem(kind, payload)
+        if problem:
+            raise Refusal("bad_payload", problem)
         eid = event_id or str(uuid.uuid4())
         with self.tx() as c:
             dup = c.execute(select(event_t.c.seq).where(event_t.c.event_id == eid)).first()
@@ -1182,7 +1188,11 @@ class HubStore:
             q = (
                 select(event_t, case_t.c.uid.label("case_uid"))
                 .join(case_t, case_t.c.number == event_t.c.case_number, isouter=True)
-                .where(event_t.c.seq > after, event_t.c.seq <= top)
+                .where(
+                    event_t.c.seq > after,
+                    event_t.c.seq <= top,
+                    event_t.c.author != CONFLICT_NOTE_AUTHOR,  # an older hub's notes: never served
+                )
             )
             if who.role == "workstation":
                 q = q.where(
@@ -1202,17 +1212,21 @@ class HubStore:
         return int(self.meta("seq") or 0)
 
     # --- reading --------------------------------------------------------------------------------------
-    def case_detail(self, number: str) -> dict | None:
+    def case_detail(self, number: str, *, backoffice: bool = True) -> dict | None:
+        """A case with its events and conflicts. Without ``backoffice`` (a window's or a hub's
+        token) what is kept for the back office is left out: applicant disagreements, and the
+        notes an older hub wrote about them (they may hold another office's details)."""
         with self.ro() as c:
             case = c.execute(select(case_t).where(case_t.c.number == number)).first()
             if case is None:
                 return None
-            evs = c.execute(
-                select(event_t).where(event_t.c.case_number == number).order_by(event_t.c.seq)
-            ).all()
-            conf = c.execute(
-                select(conflict_t).where(conflict_t.c.case_number == number).order_by(conflict_t.c.id)
-            ).all()
+            q = select(event_t).where(event_t.c.case_number == number)
+            k = select(conflict_t).where(conflict_t.c.case_number == number)
+            if not backoffice:
+                q = q.where(event_t.c.author != CONFLICT_NOTE_AUTHOR)
+                k = k.where(conflict_t.c.rule != "applicant_details")
+            evs = c.execute(q.order_by(event_t.c.seq)).all()
+            conf = c.execute(k.order_by(conflict_t.c.id)).all()
         out = _case_row(case)
         out["events"] = [_wire_row(r) for r in evs]
         out["conflicts"] = [
@@ -1361,7 +1375,12 @@ class HubStore:
             rows = c.execute(
                 select(event_t)
                 .join(case_t, case_t.c.number == event_t.c.case_number)
-                .where(event_t.c.seq > cursor, case_t.c.level == "province", event_t.c.via != "upstream")
+                .where(
+                    event_t.c.seq > cursor,
+                    case_t.c.level == "province",
+                    event_t.c.via != "upstream",
+                    event_t.c.author != CONFLICT_NOTE_AUTHOR,
+                )
                 .order_by(event_t.c.seq)
                 .limit(limit)
             ).all()

@@ -262,7 +262,9 @@ def test_catalogue_delta_and_calendar_update_reach_the_window(tmp_path, sqlite_h
     assert rep.catalogue is None
 
 
-def test_two_windows_editing_the_same_applicant_is_shown_to_both(tmp_path, sqlite_hub):
+def test_two_windows_disagreeing_about_an_applicant_is_kept_for_the_back_office(tmp_path, sqlite_hub):
+    """Issue 16 §1: the disagreement is a conflict on the later case at the hub, for the back
+    office; neither window is told (before, both got a note with the other's details)."""
     from tests.sync.helpers import case_events, number, push
 
     hub = sqlite_hub
@@ -282,13 +284,14 @@ def test_two_windows_editing_the_same_applicant_is_shown_to_both(tmp_path, sqlit
     }
     r = push(hub.url, t2, other)
     assert r.status_code == 200
-    assert run_cycle(ws1).ok
-    shown = [(k.case_number, k.rule) for k in local.conflicts(ws1.store)]
-    assert shown == [(c.number, "applicant_details")]
-    detail = json.loads(local.conflicts(ws1.store)[0].detail)
-    assert detail["after"]["address"] == "新地址"
-    pulled = get(hub.url, t2, "/api/v1/sync/pull", after=0)
-    import json as _j
-
-    assert [e["kind"] for e in _j.loads(pulled.content)["events"]] == ["case.note"]
+    rep = run_cycle(ws1)
+    assert rep.ok and rep.pulled == 0
+    assert local.conflicts(ws1.store) == []
+    assert json.loads(get(hub.url, t2, "/api/v1/sync/pull", after=0).content)["events"] == []
+    theirs = other[0]["case"]
+    held = get(hub.url, bo, f"/api/v1/cases/{theirs}").json()["conflicts"]
+    assert [(k["rule"], k["detail"]["before_case"]) for k in held] == [("applicant_details", c.number)]
+    assert held[0]["detail"]["after"]["address"] == "新地址"
+    assert get(hub.url, bo, f"/api/v1/cases/{c.number}").json()["conflicts"] == []  # untouched
+    assert get(hub.url, t2, f"/api/v1/cases/{theirs}").json()["conflicts"] == []  # not the window's
     assert window_cases(ws1)[c.number] == hub_cases(hub, bo)[c.number]

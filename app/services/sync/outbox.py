@@ -24,6 +24,9 @@ from sync import protocol
 
 CURSOR = "cursor"
 BLOCKING = ("refused",)
+# A hub before issue 16 told a window about an applicant disagreement with a note of this author,
+# holding another window's (even another office's) details of the applicant: never kept here.
+HUB_CONFLICT_NOTE = "hub:conflict"
 
 
 def _now() -> datetime:
@@ -352,7 +355,7 @@ def apply_pulled(
         corrections: dict[int, list[tuple[str, dict]]] = {}
         for raw in events:
             e = protocol.parse_event(raw)  # a malformed page rolls back whole, cursor unmoved
-            if e.id in known:
+            if e.id in known or raw.get("by") == HUB_CONFLICT_NOTE:
                 continue
             known.add(e.id)
             case = s.execute(select(Case).where(Case.number == e.case)).scalars().first()
@@ -403,18 +406,6 @@ def apply_pulled(
                     updated_at=now,
                 )
             )
-            if e.kind == cs.NOTE and isinstance(e.p.get("conflict"), str):
-                s.add(
-                    SyncConflict(
-                        case_number=e.case,
-                        event_id=e.id,
-                        rule=e.p["conflict"][:40],
-                        kind=e.kind,
-                        origin=str(raw.get("by") or ""),
-                        detail=json.dumps(e.p, ensure_ascii=False),
-                        found_at=now,
-                    )
-                )
             if e.kind == cs.CORRECTION_REQUESTED:
                 corrections.setdefault(case.id, []).append((e.id, e.p))
             touched[case.id] = case

@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from app.domain import lifecycle
-from app.domain.masking import mask_id
+from app.domain.masking import mask_id, mask_phone
 from app.messages import t
 from sync.hub import console_queries as cq
 from sync.hub.console import web
@@ -234,6 +234,7 @@ async def case_page(
         side_labels=SIDE_LABELS,
         state_label=_state_label,
         mask_id=mask_id,
+        mask_phone=mask_phone,
         error=error,
         errors=errors or {},
         form=form or {},
