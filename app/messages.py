@@ -2291,7 +2291,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hub listening on {url} (data {data}, db {db})",
     ),
     "hub.db_error": ("平台数据库：{error}", "Hub database: {error}"),
-    "hub.upstream_token": ("--upstream 需要同时给出 --upstream-token", "--upstream needs --upstream-token"),
+    "hub.upstream_token": (
+        "--upstream 需要上级平台的令牌：用 --upstream-token-file 文件路径（仅本用户可读，权限 600）或环境变量 YICHUANG_UPSTREAM_TOKEN 给出",
+        "--upstream needs the upstream hub's token: give --upstream-token-file PATH (readable by you alone, mode 600) or the YICHUANG_UPSTREAM_TOKEN environment variable",
+    ),
     "hub.tls_pair": ("--tls-cert 与 --tls-key 须同时给出", "--tls-cert and --tls-key go together"),
     "hub.ws_needs": (
         "--role workstation 需要 --office 办理点代码和 --workstation 窗口号",
@@ -2684,6 +2687,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "将打印案件 {number} 的{doc}，纸上标注“补打”和补打时间。",
         "The {doc} of {number} will print marked 补打 with the time now.",
     ),
+    # --- hubproc (issue 16 §6): secrets never on a command line; the console's lockout ------
+    "secret.file_unreadable": ("无法读取密钥文件 {path}：{error}", "Cannot read the secret file {path}: {error}"),
+    "secret.file_not_regular": ("{path} 不是普通文件", "{path} is not a regular file"),
+    "secret.file_other_owner": (
+        "密钥文件 {path} 属于其他用户：请由运行本程序的用户创建，并执行 chmod 600 {path}",
+        "The secret file {path} belongs to another user: create it as the user running this program and chmod 600 {path}",
+    ),
+    "secret.file_open": (
+        "密钥文件 {path} 的权限为 {mode}，本机其他用户可以读取或改动：请执行 chmod 600 {path} 后重试",
+        "The secret file {path} has mode {mode}: other users of this computer can read or change it. Run chmod 600 {path} and try again",
+    ),
+    "secret.file_too_big": ("密钥文件 {path} 过大，不像是一个令牌", "The secret file {path} is too big to hold a token"),
+    "secret.file_not_text": ("密钥文件 {path} 不是 UTF-8 文本", "The secret file {path} is not UTF-8 text"),
+    "secret.file_empty": ("密钥文件 {path} 是空的", "The secret file {path} is empty"),
+    "secret.upstream_token_argv": (
+        "--upstream-token 不能写在命令行上（本机所有用户都能用 ps 看到命令行）：请把令牌写入只有本用户可读的文件（chmod 600）并用 --upstream-token-file 文件路径 给出，或设置环境变量 YICHUANG_UPSTREAM_TOKEN",
+        "--upstream-token is refused on the command line (every user of this computer can see it with ps): put the token in a file only you can read (chmod 600) and give --upstream-token-file PATH, or set the YICHUANG_UPSTREAM_TOKEN environment variable",
+    ),
+    "secret.upstream_token_twice": (
+        "上级平台的令牌给了两次（--upstream-token-file 和 YICHUANG_UPSTREAM_TOKEN）：只用其中一个",
+        "The upstream token is given twice (--upstream-token-file and YICHUANG_UPSTREAM_TOKEN): use one of them",
+    ),
+    "secret.db_password_argv": (
+        "--db 的地址中含有密码，而命令行本机所有用户都能看到：请把密码放在 ~/.pgpass（或 PGPASSFILE 指向的文件，权限 600）或环境变量 PGPASSWORD 中，或把完整地址放在环境变量 YICHUANG_HUB_DB 或数据目录的 hub.toml（db_url）中",
+        "The --db URL holds a password, and every user of this computer can see a command line: put the password in ~/.pgpass (or the file PGPASSFILE names, mode 600) or the PGPASSWORD environment variable, or the whole URL in the YICHUANG_HUB_DB environment variable or db_url of hub.toml in the data dir",
+    ),
+    "secret.config_argv": (
+        "{key} 是密钥，不能写在命令行上（本机所有用户都能用 ps 看到）：请用 `yichuang config set {key} -`，从标准输入读入（管道，或在终端输入且不回显）",
+        "{key} is a secret and is refused on the command line (every user of this computer can see it with ps): use `yichuang config set {key} -` to read it from standard input (a pipe, or typed at the terminal without echo)",
+    ),
+    "secret.config_prompt": ("{key}（输入不回显）：", "{key} (not shown as you type): "),
+    "secret.config_no_input": ("标准输入中没有 {key} 的值", "No value for {key} on standard input"),
 }
 
 
