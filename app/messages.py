@@ -2069,14 +2069,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.login_password": ("密码", "Password"),
     "console.login_submit": ("登录", "Log in"),
     "console.login_missing": ("请输入用户名和密码", "Enter your user name and password"),
-    "console.login_bad": ("用户名或密码不正确", "Wrong user name or password"),
-    "console.login_locked": (
-        "密码连续输错，账号已锁定，请于 {until} 后再试或联系管理员",
-        "Too many wrong passwords: the account is locked until {until}; try later or ask an administrator",
-    ),
-    "console.login_disabled": (
-        "此账号已停用，请联系管理员",
-        "This account is disabled; ask an administrator",
+    "console.login_refused": (
+        "用户名或密码不正确，或此账号暂时不能登录。连续输错 5 次账号将锁定 15 分钟；如需提前解锁，请联系管理员",
+        "Wrong user name or password, or this account cannot log in now. Five wrong passwords in a row lock an account for 15 minutes; an administrator can lift the lock sooner",
     ),
     "console.home_title": ("首页", "Start"),
     "console.home_hello": ("{name}，您好", "Hello, {name}"),
@@ -2688,7 +2683,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The {doc} of {number} will print marked 补打 with the time now.",
     ),
     # --- hubproc (issue 16 §6): secrets never on a command line; the console's lockout ------
-    "secret.file_unreadable": ("无法读取密钥文件 {path}：{error}", "Cannot read the secret file {path}: {error}"),
+    "secret.file_unreadable": (
+        "无法读取密钥文件 {path}：{error}",
+        "Cannot read the secret file {path}: {error}",
+    ),
     "secret.file_not_regular": ("{path} 不是普通文件", "{path} is not a regular file"),
     "secret.file_other_owner": (
         "密钥文件 {path} 属于其他用户：请由运行本程序的用户创建，并执行 chmod 600 {path}",
@@ -2698,7 +2696,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "密钥文件 {path} 的权限为 {mode}，本机其他用户可以读取或改动：请执行 chmod 600 {path} 后重试",
         "The secret file {path} has mode {mode}: other users of this computer can read or change it. Run chmod 600 {path} and try again",
     ),
-    "secret.file_too_big": ("密钥文件 {path} 过大，不像是一个令牌", "The secret file {path} is too big to hold a token"),
+    "secret.file_too_big": (
+        "密钥文件 {path} 过大，不像是一个令牌",
+        "The secret file {path} is too big to hold a token",
+    ),
     "secret.file_not_text": ("密钥文件 {path} 不是 UTF-8 文本", "The secret file {path} is not UTF-8 text"),
     "secret.file_empty": ("密钥文件 {path} 是空的", "The secret file {path} is empty"),
     "secret.upstream_token_argv": (
@@ -2719,6 +2720,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "secret.config_prompt": ("{key}（输入不回显）：", "{key} (not shown as you type): "),
     "secret.config_no_input": ("标准输入中没有 {key} 的值", "No value for {key} on standard input"),
+    "console.col_failures": ("连续失败", "Failures in a row"),
+    "console.col_last_attempt": ("最近一次尝试", "Last attempt"),
+    "console.user_state_locked_until": ("已锁定至 {until}", "locked until {until}"),
+    "console.user_refused": ("（锁定期间拒绝 {n} 次）", "({n} refused while locked)"),
+    "console.user_unlock": ("解除锁定", "Lift the lock"),
+    "console.user_unlock_confirm": (
+        "解除用户 {name} 的锁定？连续失败次数清零，此账号可立即再次登录。此操作会记录您的姓名。",
+        "Lift the lock of {name}? The failure count goes back to zero and the account can log in at once. Your name is recorded with this.",
+    ),
+    "console.user_unlocked_notice": ("已解除 {name} 的锁定", "Lifted the lock of {name}"),
+    "console.user_not_locked": (
+        "用户 {name} 没有被锁定，也没有连续失败",
+        "{name} is neither locked nor has failures",
+    ),
+    "console.lock_log_title": ("锁定记录", "Locks"),
+    "console.lock_log_none": ("没有锁定记录", "Never locked"),
+    "console.col_when": ("时间", "When"),
+    "console.col_detail": ("说明", "Detail"),
+    "console.lock_action_locked": ("锁定（连续输错密码）", "locked (wrong passwords in a row)"),
+    "console.lock_action_lifted": ("解除锁定", "lock lifted"),
+    "console.lock_action_held": ("暂停此地址登录", "address held back"),
+    "console.lock_action_released": ("放行此地址", "address let through"),
+    "console.lock_by_rule": ("系统（锁定规则）", "the lockout rule"),
+    "console.lock_detail_locked": ("最后一次尝试来自 {address}", "the last attempt came from {address}"),
+    "console.lock_detail_lifted": (
+        "当时连续失败 {failures} 次，锁定期间拒绝 {refused} 次",
+        "{failures} failures in a row, {refused} refused while locked",
+    ),
+    "console.address_held_title": ("暂停登录的来源地址", "Addresses held back from logging in"),
+    "console.address_held_note": (
+        "同一来源地址 15 分钟内最多尝试 10 次密码（无论哪个用户名），超过后暂停 15 分钟；登录成功的那次不计",
+        "One client address gets 10 password attempts in 15 minutes (whatever the user names), then is held back for 15 minutes; a successful login does not count",
+    ),
+    "console.address_held_none": ("目前没有被暂停的地址", "No address is held back now"),
+    "console.col_address": ("来源地址", "Address"),
+    "console.col_attempts": ("尝试次数", "Attempts"),
+    "console.col_held_until": ("暂停至", "Held until"),
+    "console.address_release": ("放行", "Let it try again"),
+    "console.address_release_confirm": (
+        "放行来源地址 {address}？它可以立即再次尝试登录。此操作会记录您的姓名。",
+        "Let {address} try again? It may attempt logins at once. Your name is recorded with this.",
+    ),
+    "console.address_released_notice": ("已放行来源地址 {address}", "{address} may try again"),
+    "console.address_unknown": ("来源地址 {address} 没有被暂停", "{address} is not held back"),
+    "hub.user_unlocked": (
+        "已解除 {name} 的锁定（记录为 {actor}）",
+        "Lifted the lock of {name} (recorded as {actor})",
+    ),
 }
 
 

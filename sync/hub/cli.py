@@ -80,6 +80,14 @@ def register(sub, add) -> None:
     )
     q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
+        "unlock-user",
+        "lift a console user's login lock (recorded as shell:USER)",
+        cmd_hub_unlock_user,
+        hub,
+    )
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--db", metavar="URL", type=_db_url)
+    q = add(
         "import-bundle",
         "apply a bundle carried from a workstation (exactly once)",
         cmd_hub_import_bundle,
@@ -378,6 +386,28 @@ def cmd_hub_add_user(args: argparse.Namespace) -> int:
             departments=", ".join(user.departments) or "-",
         )
     )
+    return 0
+
+
+def cmd_hub_unlock_user(args: argparse.Namespace) -> int:
+    """For when no admin can log in to lift a lock (the admin's own account locked by a stranger)."""
+    import getpass
+
+    from sync.hub.console_store import AccountError, ConsoleStore
+
+    actor = f"shell:{getpass.getuser()}"
+    hub = _hub(args)
+    try:
+        accounts = ConsoleStore(hub)
+        user = accounts.user_by_name(args.name.strip())
+        if user is None:
+            raise AccountError("console.user_unknown")
+        accounts.lift_lock(user.id, actor)
+    except AccountError as exc:
+        raise _fail(exc.text) from None
+    finally:
+        hub.close()
+    print(_t("hub.user_unlocked", name=user.name, actor=actor))
     return 0
 
 

@@ -197,6 +197,7 @@ def test_a_database_password_on_the_command_line_is_refused(tmp_path, url):
 def test_a_password_free_database_url_keeps_working(tmp_path):
     # the documented form (libpq finds the password in ~/.pgpass or PGPASSWORD): not refused
     hub_dir = tmp_path / "hub"
-    r = ycli("hub", "list-tokens", "--data-dir", str(hub_dir), "--db", f"sqlite:///{hub_dir}/x.db", check=False)
+    r = ycli(
+        "hub", "list-tokens", "--data-dir", str(hub_dir), "--db", f"sqlite:///{hub_dir}/x.db", check=False
+    )
     assert r.returncode == 0, r.stderr
-
