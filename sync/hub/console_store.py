@@ -423,7 +423,11 @@ class ConsoleStore:
         csrf = secrets.token_urlsafe(32)
         now = _now()
         expires = now + SESSION_IDLE
+        address = address_key(client)
         with self.hub.tx() as c:
+            # rows locked in the admitting transaction's order (address, then user): two hub
+            # processes on one PostgreSQL database never wait for each other in a circle
+            held_row = self._address_row(c, address)
             cur = c.execute(select(user_t).where(user_t.c.id == r.id).with_for_update()).first()
             if (
                 cur is None
@@ -438,7 +442,7 @@ class ConsoleStore:
             if rehash:
                 values["password_hash"] = rehash
             c.execute(update(user_t).where(user_t.c.id == r.id).values(**values))
-            self._give_back(c, address_key(client))
+            self._give_back(c, held_row)
             c.execute(delete(session_t).where(session_t.c.expires_at < _iso(now)))  # old ones go
             c.execute(
                 insert(session_t).values(
@@ -511,26 +515,36 @@ class ConsoleStore:
         )
         if hold is not None:
             self._log(c, now, "address", address, "held", "", str(attempts))
-        # addresses whose window and hold are over are forgotten
-        c.execute(
-            delete(address_t).where(
-                address_t.c.since < _iso(now - ADDRESS_WINDOW), address_t.c.held_until < _iso(now)
+        # addresses whose window and hold are over are forgotten; rows another transaction
+        # holds are left for the next time (SKIP LOCKED: never a wait, so never a deadlock)
+        stale = (
+            select(address_t.c.address)
+            .where(
+                address_t.c.address != address,
+                address_t.c.since < _iso(now - ADDRESS_WINDOW),
+                address_t.c.held_until < _iso(now),
             )
+            .with_for_update(skip_locked=True)
         )
+        c.execute(delete(address_t).where(address_t.c.address.in_(stale)))
         return False
 
-    def _give_back(self, c, address: str) -> None:
-        """A right password gives its address the attempt it was counted as."""
+    @staticmethod
+    def _address_row(c, address: str):
         if not address:
-            return
-        a = c.execute(select(address_t).where(address_t.c.address == address).with_for_update()).first()
+            return None
+        return c.execute(select(address_t).where(address_t.c.address == address).with_for_update()).first()
+
+    @staticmethod
+    def _give_back(c, a) -> None:
+        """A right password gives its address (row `a`, locked) the attempt it was counted as."""
         if a is None:
             return
         attempts = max(0, a.attempts - 1)
         values: dict[str, Any] = {"attempts": attempts}
         if attempts < ADDRESS_MAX_ATTEMPTS:
             values["held_until"] = ""
-        c.execute(update(address_t).where(address_t.c.address == address).values(**values))
+        c.execute(update(address_t).where(address_t.c.address == a.address).values(**values))
 
     @staticmethod
     def _log(c, now: datetime, subject: str, name: str, action: str, actor: str, detail: str) -> None:

@@ -242,3 +242,39 @@ def test_a_right_password_after_four_wrong_still_logs_in_and_clears_the_count(sq
     assert r.status_code == 303 and "yc_session" in r.cookies
     user = stored(sqlite_hub, "吴九")
     assert not user.locked() and user.failures == 0
+
+
+def test_addresses_whose_window_is_over_are_forgotten(tmp_path, hub_db):
+    """The per-address table does not grow with every address that ever tried (in-process on the
+    real database: the pruning statement runs on SQLite and PostgreSQL alike)."""
+    from sqlalchemy import insert, select
+
+    from sync.hub.console_store import ConsoleStore, address_t
+    from sync.hub.store import open_hub
+
+    st = open_hub(tmp_path / "hub", hub_db)
+    try:
+        with st.tx() as c:
+            c.execute(
+                insert(address_t),
+                [
+                    {
+                        "address": "192.0.2.1",
+                        "attempts": 3,
+                        "since": "2026-01-01T00:00:00+00:00",
+                        "held_until": "",
+                    },
+                    {
+                        "address": "192.0.2.2",
+                        "attempts": 10,
+                        "since": "2026-01-01T00:00:00+00:00",
+                        "held_until": "2999-01-01T00:00:00+00:00",  # held: kept
+                    },
+                ],
+            )
+        assert ConsoleStore(st).login("没有此人", WRONG, "2001:db8::1").refused == "bad"
+        with st.ro() as c:
+            left = dict(c.execute(select(address_t.c.address, address_t.c.attempts)).all())
+        assert left == {"192.0.2.2": 10, "2001:db8::/64": 1}
+    finally:
+        st.close()
