@@ -1576,7 +1576,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.config_get": ("显示一项设置（不带 KEY 时显示全部）", "print a setting (or all with no KEY)"),
     "cli.config_set": ("修改一项设置", "change a setting"),
     "cli.config_key": ("设置项，如 office.code", "the setting, e.g. office.code"),
-    "cli.config_value": ("新的值", "the new value"),
+    "cli.config_value": (
+        "新的值（密钥 hub.token 写 -，从标准输入读入）",
+        "the new value (for the secret hub.token: -, read from standard input)",
+    ),
     "cli.catalog": ("事项清单", "the matter catalogue"),
     "cli.catalog_import": (
         "校验并安装事项清单文件（有任何错误则不安装）",
