@@ -333,12 +333,35 @@ def cmd_config_set(args) -> int:
     from app.config import ConfigError, load_config, resolve_data_dir
 
     config = load_config(resolve_data_dir(args.data_dir))
+    value = _secret_value(args.key, args.value)
     try:
-        config.set(args.key, args.value)
+        config.set(args.key, value)
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
     config.save()
     return 0
+
+
+def _secret_value(key: str, value: str) -> str:
+    """A secret setting (hub.token) never comes from the command line, which every local user
+    can read (ps): ``-`` reads it from standard input (asked without echo at a terminal); an
+    empty value (clearing it) is no secret. Any other value is a usage error."""
+    from app.config import SECRET_KEYS
+
+    if key not in SECRET_KEYS or value == "":
+        return value
+    if value != "-":
+        print(f"yichuang: {t('secret.config_argv', key=key)}", file=sys.stderr)
+        raise SystemExit(2)
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        given = getpass.getpass(t("secret.config_prompt", key=key)).strip()
+    else:
+        given = (sys.stdin.readline() if sys.stdin is not None else "").strip()
+    if not given:
+        raise CommandError(t("secret.config_no_input", key=key))
+    return given
 
 
 def cmd_catalog_import(args) -> int:

@@ -98,7 +98,7 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
 def ensure_writable(data_dir: Path) -> None:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        probe = data_dir / ".write-probe"
+        probe = data_dir / f".write-probe-{os.getpid()}"  # each process its own: two may check at once
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as exc:

@@ -1576,7 +1576,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.config_get": ("显示一项设置（不带 KEY 时显示全部）", "print a setting (or all with no KEY)"),
     "cli.config_set": ("修改一项设置", "change a setting"),
     "cli.config_key": ("设置项，如 office.code", "the setting, e.g. office.code"),
-    "cli.config_value": ("新的值", "the new value"),
+    "cli.config_value": (
+        "新的值（密钥 hub.token 写 -，从标准输入读入）",
+        "the new value (for the secret hub.token: -, read from standard input)",
+    ),
     "cli.catalog": ("事项清单", "the matter catalogue"),
     "cli.catalog_import": (
         "校验并安装事项清单文件（有任何错误则不安装）",
@@ -2069,14 +2072,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.login_password": ("密码", "Password"),
     "console.login_submit": ("登录", "Log in"),
     "console.login_missing": ("请输入用户名和密码", "Enter your user name and password"),
-    "console.login_bad": ("用户名或密码不正确", "Wrong user name or password"),
-    "console.login_locked": (
-        "密码连续输错，账号已锁定，请于 {until} 后再试或联系管理员",
-        "Too many wrong passwords: the account is locked until {until}; try later or ask an administrator",
-    ),
-    "console.login_disabled": (
-        "此账号已停用，请联系管理员",
-        "This account is disabled; ask an administrator",
+    "console.login_refused": (
+        "用户名或密码不正确，或此账号暂时不能登录。连续输错 5 次账号将锁定 15 分钟；如需提前解锁，请联系管理员",
+        "Wrong user name or password, or this account cannot log in now. Five wrong passwords in a row lock an account for 15 minutes; an administrator can lift the lock sooner",
     ),
     "console.home_title": ("首页", "Start"),
     "console.home_hello": ("{name}，您好", "Hello, {name}"),
@@ -2291,7 +2289,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hub listening on {url} (data {data}, db {db})",
     ),
     "hub.db_error": ("平台数据库：{error}", "Hub database: {error}"),
-    "hub.upstream_token": ("--upstream 需要同时给出 --upstream-token", "--upstream needs --upstream-token"),
+    "hub.upstream_token": (
+        "--upstream 需要上级平台的令牌：用 --upstream-token-file 文件路径（仅本用户可读，权限 600）或环境变量 YICHUANG_UPSTREAM_TOKEN 给出",
+        "--upstream needs the upstream hub's token: give --upstream-token-file PATH (readable by you alone, mode 600) or the YICHUANG_UPSTREAM_TOKEN environment variable",
+    ),
     "hub.tls_pair": ("--tls-cert 与 --tls-key 须同时给出", "--tls-cert and --tls-key go together"),
     "hub.ws_needs": (
         "--role workstation 需要 --office 办理点代码和 --workstation 窗口号",
@@ -2699,6 +2700,92 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.scan_invalid": (
         "扫描件标识无效（不是 SHA-256），无法打开",
         "The scan's identifier is not a SHA-256: it cannot be opened",
+    ),
+    # --- hubproc (issue 16 §6): secrets never on a command line; the console's lockout ------
+    "secret.file_unreadable": (
+        "无法读取密钥文件 {path}：{error}",
+        "Cannot read the secret file {path}: {error}",
+    ),
+    "secret.file_not_regular": ("{path} 不是普通文件", "{path} is not a regular file"),
+    "secret.file_other_owner": (
+        "密钥文件 {path} 属于其他用户：请由运行本程序的用户创建，并执行 chmod 600 {path}",
+        "The secret file {path} belongs to another user: create it as the user running this program and chmod 600 {path}",
+    ),
+    "secret.file_open": (
+        "密钥文件 {path} 的权限为 {mode}，本机其他用户可以读取或改动：请执行 chmod 600 {path} 后重试",
+        "The secret file {path} has mode {mode}: other users of this computer can read or change it. Run chmod 600 {path} and try again",
+    ),
+    "secret.file_too_big": (
+        "密钥文件 {path} 过大，不像是一个令牌",
+        "The secret file {path} is too big to hold a token",
+    ),
+    "secret.file_not_text": ("密钥文件 {path} 不是 UTF-8 文本", "The secret file {path} is not UTF-8 text"),
+    "secret.file_empty": ("密钥文件 {path} 是空的", "The secret file {path} is empty"),
+    "secret.upstream_token_argv": (
+        "--upstream-token 不能写在命令行上（本机所有用户都能用 ps 看到命令行）：请把令牌写入只有本用户可读的文件（chmod 600）并用 --upstream-token-file 文件路径 给出，或设置环境变量 YICHUANG_UPSTREAM_TOKEN",
+        "--upstream-token is refused on the command line (every user of this computer can see it with ps): put the token in a file only you can read (chmod 600) and give --upstream-token-file PATH, or set the YICHUANG_UPSTREAM_TOKEN environment variable",
+    ),
+    "secret.upstream_token_twice": (
+        "上级平台的令牌给了两次（--upstream-token-file 和 YICHUANG_UPSTREAM_TOKEN）：只用其中一个",
+        "The upstream token is given twice (--upstream-token-file and YICHUANG_UPSTREAM_TOKEN): use one of them",
+    ),
+    "secret.db_password_argv": (
+        "--db 的地址中含有密码，而命令行本机所有用户都能看到：请把密码放在 ~/.pgpass（或 PGPASSFILE 指向的文件，权限 600）或环境变量 PGPASSWORD 中，或把完整地址放在环境变量 YICHUANG_HUB_DB 或数据目录的 hub.toml（db_url）中",
+        "The --db URL holds a password, and every user of this computer can see a command line: put the password in ~/.pgpass (or the file PGPASSFILE names, mode 600) or the PGPASSWORD environment variable, or the whole URL in the YICHUANG_HUB_DB environment variable or db_url of hub.toml in the data dir",
+    ),
+    "secret.config_argv": (
+        "{key} 是密钥，不能写在命令行上（本机所有用户都能用 ps 看到）：请用 `yichuang config set {key} -`，从标准输入读入（管道，或在终端输入且不回显）",
+        "{key} is a secret and is refused on the command line (every user of this computer can see it with ps): use `yichuang config set {key} -` to read it from standard input (a pipe, or typed at the terminal without echo)",
+    ),
+    "secret.config_prompt": ("{key}（输入不回显）：", "{key} (not shown as you type): "),
+    "secret.config_no_input": ("标准输入中没有 {key} 的值", "No value for {key} on standard input"),
+    "console.col_failures": ("连续失败", "Failures in a row"),
+    "console.col_last_attempt": ("最近一次尝试", "Last attempt"),
+    "console.user_state_locked_until": ("已锁定至 {until}", "locked until {until}"),
+    "console.user_refused": ("（锁定期间拒绝 {n} 次）", "({n} refused while locked)"),
+    "console.user_unlock": ("解除锁定", "Lift the lock"),
+    "console.user_unlock_confirm": (
+        "解除用户 {name} 的锁定？连续失败次数清零，此账号可立即再次登录。此操作会记录您的姓名。",
+        "Lift the lock of {name}? The failure count goes back to zero and the account can log in at once. Your name is recorded with this.",
+    ),
+    "console.user_unlocked_notice": ("已解除 {name} 的锁定", "Lifted the lock of {name}"),
+    "console.user_not_locked": (
+        "用户 {name} 没有被锁定，也没有连续失败",
+        "{name} is neither locked nor has failures",
+    ),
+    "console.lock_log_title": ("锁定记录", "Locks"),
+    "console.lock_log_none": ("没有锁定记录", "Never locked"),
+    "console.col_when": ("时间", "When"),
+    "console.col_detail": ("说明", "Detail"),
+    "console.lock_action_locked": ("锁定（连续输错密码）", "locked (wrong passwords in a row)"),
+    "console.lock_action_lifted": ("解除锁定", "lock lifted"),
+    "console.lock_action_held": ("暂停此地址登录", "address held back"),
+    "console.lock_action_released": ("放行此地址", "address let through"),
+    "console.lock_by_rule": ("系统（锁定规则）", "the lockout rule"),
+    "console.lock_detail_locked": ("最后一次尝试来自 {address}", "the last attempt came from {address}"),
+    "console.lock_detail_lifted": (
+        "当时连续失败 {failures} 次，锁定期间拒绝 {refused} 次",
+        "{failures} failures in a row, {refused} refused while locked",
+    ),
+    "console.address_held_title": ("暂停登录的来源地址", "Addresses held back from logging in"),
+    "console.address_held_note": (
+        "同一来源地址 15 分钟内最多尝试 10 次密码（无论哪个用户名），超过后暂停 15 分钟；登录成功的那次不计",
+        "One client address gets 10 password attempts in 15 minutes (whatever the user names), then is held back for 15 minutes; a successful login does not count",
+    ),
+    "console.address_held_none": ("目前没有被暂停的地址", "No address is held back now"),
+    "console.col_address": ("来源地址", "Address"),
+    "console.col_attempts": ("尝试次数", "Attempts"),
+    "console.col_held_until": ("暂停至", "Held until"),
+    "console.address_release": ("放行", "Let it try again"),
+    "console.address_release_confirm": (
+        "放行来源地址 {address}？它可以立即再次尝试登录。此操作会记录您的姓名。",
+        "Let {address} try again? It may attempt logins at once. Your name is recorded with this.",
+    ),
+    "console.address_released_notice": ("已放行来源地址 {address}", "{address} may try again"),
+    "console.address_unknown": ("来源地址 {address} 没有被暂停", "{address} is not held back"),
+    "hub.user_unlocked": (
+        "已解除 {name} 的锁定（记录为 {actor}）",
+        "Lifted the lock of {name} (recorded as {actor})",
     ),
 }
 

@@ -39,11 +39,18 @@ def ycli(
 
 
 class HubProcess:
-    def __init__(self, data_dir: Path, db_url: str | None = None, extra: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        db_url: str | None = None,
+        extra: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.db_url = db_url
         self.port = free_port()
         self.extra = extra
+        self.env = env  # added to this process's environment (e.g. YICHUANG_UPSTREAM_TOKEN)
         self.proc: subprocess.Popen | None = None
         self.log = data_dir.parent / f"{data_dir.name}.log"
 
@@ -73,6 +80,7 @@ class HubProcess:
             cwd=ROOT,
             stdout=open(self.log, "ab"),
             stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env} if self.env else None,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -141,3 +149,13 @@ def make_workstation(
     if cases:
         seed_cases(ws, cases, seed=seed, days=5)
     return ws
+
+
+def private_file(path: Path, text: str) -> Path:
+    """A secret in a file only this user can read (what `--upstream-token-file` asks for)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+    os.chmod(path, 0o600)
+    return path

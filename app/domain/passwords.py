@@ -60,6 +60,9 @@ def password_problem(password: str) -> str | None:
 
 @dataclass(frozen=True)
 class LockState:
+    """An account's lockout: the attempts counted since its last success (or the end of its last
+    lock) and, once MAX_FAILURES are counted, the moment the lock ends."""
+
     failures: int
     locked_until: datetime | None
 
@@ -67,14 +70,41 @@ class LockState:
         return self.locked_until is not None and now < self.locked_until
 
 
-def after_failure(state: LockState, now: datetime) -> LockState:
-    """The state after one more wrong password: the MAX_FAILURES-th locks the account."""
+# The rule, in the order a login applies it (issue 16 §6). A check is slow (argon2) and several
+# may run at once, in one process or several on the same store; so an attempt is counted *before*
+# its password is checked, in the same write transaction that reads the state:
+#   1. admit(state) -> the state to store now, or None: locked, refused without any check;
+#   2. check the password (slow, outside any transaction);
+#   3. a wrong one changes nothing more (it was counted); a right one logs in only if
+#      may_log_in(the state stored now, what admit returned) and then stores after_success().
+# So however many attempts arrive together, at most MAX_FAILURES are checked per lock, and a
+# right password that arrives while the account is locked neither logs in nor lifts the lock.
+
+
+def admit(state: LockState, now: datetime) -> LockState | None:
+    """The state to store before checking one more attempt, which is counted as a failure until
+    it proves right; the MAX_FAILURES-th attempt sets the lock (and is still checked: the last
+    allowed try). None: the account is locked, the attempt is refused unchecked."""
     if state.locked(now):
-        return state
-    failures = state.failures + 1
-    if failures >= MAX_FAILURES:
-        return LockState(0, now + timedelta(minutes=LOCK_MINUTES))
-    return LockState(failures, None)
+        return None
+    # a lock that has run out starts a fresh count
+    failures = (0 if state.locked_until is not None else state.failures) + 1
+    until = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+    return LockState(failures, until)
+
+
+def may_log_in(current: LockState, admitted: LockState, now: datetime) -> bool:
+    """May a right password, admitted as `admitted`, log in now that the store holds `current`?
+    Not while a lock stands that another attempt set meanwhile; the lock its own admission set
+    (it was the last allowed try) does not stop it."""
+    if not current.locked(now):
+        return True
+    return admitted.locked_until is not None and current.locked_until == admitted.locked_until
+
+
+def failures_left(admitted: LockState) -> int:
+    """How many more wrong passwords the account takes before it locks."""
+    return max(0, MAX_FAILURES - admitted.failures)
 
 
 def after_success() -> LockState:

@@ -203,40 +203,53 @@ def list_operators(ws) -> list[dict]:
 def login(ws, name: str, password: str) -> Session:
     """The session of `name`, or OperatorError saying why not. Five wrong passwords in a row
     lock the account for a while (app.domain.passwords); the count is kept in the store, so
-    quitting the window does not reset it."""
+    quitting the window does not reset it. The attempt is counted before its password is
+    checked, in one write transaction (BEGIN IMMEDIATE: the window, `yichuang evaluate` or any
+    other process on this store counts one attempt after another), so attempts made at once
+    get no more checks than attempts made in turn."""
     from app.domain import passwords
     from app.store.operator_models import Operator
 
     name = (name or "").strip()
     now = _utc(ws)
-    with ws.store.read() as s:
+    admitted = None
+    with ws.store.write() as s:
         op = s.get(Operator, name) if name else None
-    if op is None:  # as slow as a wrong password: the time does not tell which names exist
+        if op is not None and not op.disabled:
+            admitted = passwords.admit(passwords.LockState(op.failures, op.locked_until), now)
+            if admitted is not None:
+                op.failures, op.locked_until = admitted.failures, admitted.locked_until
+                s.add(op)
+        found = op is not None
+        disabled = found and op.disabled
+        digest, locked_until = (op.password_hash, op.locked_until) if found else ("", None)
+    if not found:  # as slow as a wrong password: the time does not tell which names exist
         passwords.verify_password(_dummy_hash(), password)
         raise OperatorError(t("login.wrong"))
-    if op.disabled:
+    if disabled:
         raise OperatorError(t("login.disabled", name=name))
-    state = passwords.LockState(op.failures, op.locked_until)
-    if state.locked(now):
-        raise OperatorError(t("login.locked", name=name, until=_local_hm(op.locked_until)))
-    ok = passwords.verify_password(op.password_hash, password)  # slow: outside the transaction
+    if admitted is None:  # locked: refused without checking the password
+        raise OperatorError(t("login.locked", name=name, until=_local_hm(locked_until)))
+    if not passwords.verify_password(digest, password):  # slow: outside the transaction
+        if admitted.locked(now):
+            raise OperatorError(t("login.locked", name=name, until=_local_hm(admitted.locked_until)))
+        raise OperatorError(t("login.wrong_left", left=passwords.failures_left(admitted)))
     with ws.store.write() as s:
         row = s.get(Operator, name)
         if row is None or row.disabled:  # removed or disabled meanwhile (a sync)
             raise OperatorError(t("login.disabled", name=name))
-        state = passwords.LockState(row.failures, row.locked_until)
-        new = passwords.after_success() if ok else passwords.after_failure(state, now)
+        if row.password_hash != digest:  # changed while this one was checked: that was the old one
+            raise OperatorError(t("login.wrong"))
+        if not passwords.may_log_in(passwords.LockState(row.failures, row.locked_until), admitted, _utc(ws)):
+            # another attempt locked the account while this one was being checked
+            raise OperatorError(t("login.locked", name=name, until=_local_hm(row.locked_until)))
+        new = passwords.after_success()
         row.failures, row.locked_until = new.failures, new.locked_until
-        if ok and passwords.needs_rehash(row.password_hash):  # parameters changed: keep up
+        if passwords.needs_rehash(row.password_hash):  # parameters changed: keep up
             row.password_hash = passwords.hash_password(password)
             _queue(s, ws, "passwd", name, name, password_hash=row.password_hash)
         s.add(row)
         role = row.role
-    if not ok:
-        if new.locked(now):
-            raise OperatorError(t("login.locked", name=name, until=_local_hm(new.locked_until)))
-        left = passwords.MAX_FAILURES - new.failures
-        raise OperatorError(t("login.wrong_left", left=left))
     return Session(name, role)
 
 

@@ -121,7 +121,9 @@ class Program:
             return {}
         return {"user": self.user, "group": self.user, "extra_groups": []}
 
-    def run(self, *args: str, ok: tuple[int, ...] = (0,), quiet: bool = False) -> subprocess.CompletedProcess:
+    def run(
+        self, *args: str, ok: tuple[int, ...] = (0,), quiet: bool = False, stdin: str | None = None
+    ) -> subprocess.CompletedProcess:
         cmd = [str(self.exe), *args]
         shown = " ".join(["yichuang", *args])
         start = time.monotonic()
@@ -135,7 +137,7 @@ class Program:
                 encoding="utf-8",
                 errors="replace",
                 timeout=TIMEOUT,
-                stdin=subprocess.DEVNULL,
+                **({"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}),
                 **self._ids(),
             )
         except subprocess.TimeoutExpired:
@@ -364,7 +366,7 @@ def check_hub_and_sync(prog: Program) -> None:
                 time.sleep(0.1)
         log(f"hub serve listening on 127.0.0.1:{port}")
         prog.run("config", "set", "hub.url", f"http://127.0.0.1:{port}/")
-        prog.run("config", "set", "hub.token", token)
+        prog.run("config", "set", "hub.token", "-", stdin=token + "\n")  # never an argument (ps)
         prog.run("sync", "--once")
         status = json.loads(prog.run("sync", "status", "--json").stdout)
         if status.get("waiting") != 0 or status.get("refused"):

@@ -19,13 +19,22 @@ def register(sub, add) -> None:
     q.add_argument(
         "--db",
         metavar="URL",
+        type=_db_url,
         help="database URL (default: SQLite in the data dir; "
-        "postgresql+psycopg://user@host:port/db for PostgreSQL)",
+        "postgresql+psycopg://user@host:port/db for PostgreSQL, the password in ~/.pgpass)",
     )
     q.add_argument(
         "--upstream", metavar="URL", default="", help="provincial hub to forward province-level cases to"
     )
-    q.add_argument("--upstream-token", metavar="TOKEN", default="")
+    q.add_argument(
+        "--upstream-token-file",
+        metavar="PATH",
+        default="",
+        help="a file holding the upstream hub's token, readable by this user alone (chmod 600); "
+        f"or set {ENV_UPSTREAM_TOKEN}",
+    )
+    # refused with a message, never used: a command line is every local user's to read (ps)
+    q.add_argument("--upstream-token", action=_RefusedSecret, help=argparse.SUPPRESS)
     q.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain)")
     q.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
     q = add("add-token", "create an API token (printed as the last line)", cmd_hub_add_token, hub)
@@ -45,15 +54,15 @@ def register(sub, add) -> None:
         metavar="B64",
         help="the workstation's Ed25519 public key (verifies its bundles)",
     )
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
         "list-tokens", "list tokens (id, role, scope, use, expiry; never the token)", cmd_hub_list_tokens, hub
     )
     q.add_argument("--json", action="store_true", help="machine-readable output")
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
     q = add("revoke-token", "revoke a token by its id (see list-tokens)", cmd_hub_revoke_token, hub)
     q.add_argument("id", help="the token's id (at least 6 hex digits)")
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
         "add-user",
         "add a back office console user (password from standard input)",
@@ -69,7 +78,15 @@ def register(sub, add) -> None:
         metavar="CODE",
         help="a department the user decides for (e.g. 320724-SCJG); repeat for more",
     )
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
+    q = add(
+        "unlock-user",
+        "lift a console user's login lock (recorded as shell:USER)",
+        cmd_hub_unlock_user,
+        hub,
+    )
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
         "import-bundle",
         "apply a bundle carried from a workstation (exactly once)",
@@ -77,7 +94,7 @@ def register(sub, add) -> None:
         hub,
     )
     q.add_argument("file")
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
         "publish-catalogue",
         "publish a new catalogue version (workstations get a delta)",
@@ -85,10 +102,10 @@ def register(sub, add) -> None:
         hub,
     )
     q.add_argument("file")
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
     q = add("publish-calendar", "publish a new working-day calendar", cmd_hub_publish_calendar, hub)
     q.add_argument("file")
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
         "add-operator",
         "create a window operator account (password from stdin or asked twice)",
@@ -98,7 +115,7 @@ def register(sub, add) -> None:
     q.add_argument("name", metavar="NAME")
     q.add_argument("--role", required=True, choices=["clerk", "courier", "supervisor", "admin"])
     q.add_argument("--office", default="", help="office code the account works at (empty: every office)")
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
         "disable-operator",
         "disable an operator account (windows refuse it after their next sync)",
@@ -106,10 +123,30 @@ def register(sub, add) -> None:
         hub,
     )
     q.add_argument("name", metavar="NAME")
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
     q = add("list-operators", "list operator accounts (never a password hash)", cmd_hub_list_operators, hub)
     q.add_argument("--json", action="store_true", help="machine-readable output")
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
+
+
+ENV_UPSTREAM_TOKEN = "YICHUANG_UPSTREAM_TOKEN"
+
+
+class _RefusedSecret(argparse.Action):
+    """An option that would put a secret on the command line: a usage error that names what
+    to use instead (the value itself is never echoed)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.error(_t("secret.upstream_token_argv"))
+
+
+def _db_url(value: str) -> str:
+    """``--db``: a URL without a password (libpq reads it from ~/.pgpass or PGPASSWORD)."""
+    from app.domain.secret_input import url_has_password
+
+    if url_has_password(value):
+        raise argparse.ArgumentTypeError(_t("secret.db_password_argv"))
+    return value
 
 
 def _fail(message: str) -> SystemExit:
@@ -149,14 +186,35 @@ def _hub(args):
         raise
 
 
+def upstream_token(args: argparse.Namespace) -> str:
+    """The upstream hub's token, from ``--upstream-token-file`` (a file only this user can read)
+    or the environment. The variable is taken out of this process's environment once read, so
+    nothing the hub might start inherits the county's key to the province."""
+    import os
+
+    from app.domain.masking import register_secret
+    from app.domain.secret_input import SecretInputError, read_private_file
+
+    from_env = os.environ.pop(ENV_UPSTREAM_TOKEN, "").strip()
+    register_secret(from_env)
+    if args.upstream_token_file and from_env:
+        raise _fail(_t("secret.upstream_token_twice"))
+    token = from_env
+    if args.upstream_token_file:
+        try:
+            token = read_private_file(args.upstream_token_file)
+        except SecretInputError as exc:
+            raise _fail(exc.text) from None
+    if args.upstream and not token:
+        raise _fail(_t("hub.upstream_token"))
+    register_secret(token)  # masked in the hub's logs and tracebacks like hub.token
+    return token
+
+
 def cmd_hub_serve(args: argparse.Namespace) -> int:
     from sync.hub.serve import serve
 
-    if args.upstream and not args.upstream_token:
-        raise _fail(_t("hub.upstream_token"))
-    from app.domain.masking import register_secret
-
-    register_secret(args.upstream_token)  # masked in the hub's logs and tracebacks like hub.token
+    token = upstream_token(args)
     if bool(args.tls_cert) != bool(args.tls_key):
         raise _fail(_t("hub.tls_pair"))
     serve(
@@ -165,7 +223,7 @@ def cmd_hub_serve(args: argparse.Namespace) -> int:
         args.port,
         args.db,
         args.upstream,
-        args.upstream_token,
+        token,
         tls=(args.tls_cert, args.tls_key) if args.tls_cert else None,
     )
     return 0
@@ -328,6 +386,28 @@ def cmd_hub_add_user(args: argparse.Namespace) -> int:
             departments=", ".join(user.departments) or "-",
         )
     )
+    return 0
+
+
+def cmd_hub_unlock_user(args: argparse.Namespace) -> int:
+    """For when no admin can log in to lift a lock (the admin's own account locked by a stranger)."""
+    import getpass
+
+    from sync.hub.console_store import AccountError, ConsoleStore
+
+    actor = f"shell:{getpass.getuser()}"
+    hub = _hub(args)
+    try:
+        accounts = ConsoleStore(hub)
+        user = accounts.user_by_name(args.name.strip())
+        if user is None:
+            raise AccountError("console.user_unknown")
+        accounts.lift_lock(user.id, actor)
+    except AccountError as exc:
+        raise _fail(exc.text) from None
+    finally:
+        hub.close()
+    print(_t("hub.user_unlocked", name=user.name, actor=actor))
     return 0
 
 

@@ -1,8 +1,9 @@
 """`yichuang hub serve`: the hub on uvicorn, plus the forwarder to an upstream (provincial) hub.
 
-A county hub started with ``--upstream URL --upstream-token TOKEN`` (a ``--role hub`` token of
-the provincial hub, scoped to the county code) forwards the events of province-level cases
-with the same protocol and pulls the province's decisions back, which then flow down.
+A county hub started with ``--upstream URL`` and the provincial hub's token (a ``--role hub``
+token scoped to the county code, from ``--upstream-token-file PATH`` or the environment, never
+the command line) forwards the events of province-level cases with the same protocol and pulls
+the province's decisions back, which then flow down.
 """
 
 from __future__ import annotations

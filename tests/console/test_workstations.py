@@ -90,7 +90,9 @@ def test_the_forwarding_backlog_grows_while_the_province_cannot_be_reached(tmp_p
     from tests.sync.pg import free_port
 
     dead = f"http://127.0.0.1:{free_port()}"  # nobody listens: every forwarding attempt fails
-    hub = ConsoleHub(tmp_path / "county", extra=("--upstream", dead, "--upstream-token", "yc1_x")).start()
+    hub = ConsoleHub(
+        tmp_path / "county", extra=("--upstream", dead), env={"YICHUANG_UPSTREAM_TOKEN": "yc1_x"}
+    ).start()
     try:
         hub.add_user("王芳")
         token = hub.token("workstation", OFFICE, "01")

@@ -28,7 +28,7 @@ def real_token(tmp_path: Path) -> str:
 def test_config_get_shows_the_token_masked(tmp_path: Path) -> None:
     token = real_token(tmp_path)
     data = tmp_path / "ws"
-    assert run(data, "config", "set", "hub.token", token).returncode == 0
+    assert run(data, "config", "set", "hub.token", "-", stdin=token + "\n").returncode == 0
     for args in (("config", "get"), ("config", "get", "hub.token")):
         r = run(data, *args)
         assert r.returncode == 0 and token not in r.stdout + r.stderr
@@ -88,7 +88,7 @@ def child(mode: str, data: Path) -> subprocess.CompletedProcess:
 def test_window_crash_traceback_and_crash_log_mask_the_token(tmp_path: Path) -> None:
     token = real_token(tmp_path)
     data = tmp_path / "ws"
-    assert run(data, "config", "set", "hub.token", token).returncode == 0
+    assert run(data, "config", "set", "hub.token", "-", stdin=token + "\n").returncode == 0
     r = child("window", data)
     assert r.returncode == 1
     assert "RuntimeError" in r.stderr and "the hub refused" in r.stderr  # the traceback is shown
@@ -101,7 +101,7 @@ def test_window_crash_traceback_and_crash_log_mask_the_token(tmp_path: Path) -> 
 def test_cli_traceback_masks_the_token(tmp_path: Path) -> None:
     token = real_token(tmp_path)
     data = tmp_path / "ws"
-    assert run(data, "config", "set", "hub.token", token).returncode == 0
+    assert run(data, "config", "set", "hub.token", "-", stdin=token + "\n").returncode == 0
     r = child("cli", data)
     assert r.returncode == 1
     assert "Traceback" in r.stderr and "RuntimeError" in r.stderr

@@ -11,11 +11,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(data: Path | None, *args: str) -> subprocess.CompletedProcess:
+def run(data: Path | None, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("YICHUANG_DATA_DIR", None)
     cmd = [sys.executable, "-m", "app", *args] + (["--data-dir", str(data)] if data else [])
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, input=stdin)
 
 
 def test_version():
@@ -109,7 +109,7 @@ SECRET = "s3cr3t-Token-9f8e7d6c5b4a"
 
 
 def test_config_get_never_prints_the_hub_token(tmp_path: Path):
-    assert run(tmp_path, "config", "set", "hub.token", SECRET).returncode == 0
+    assert run(tmp_path, "config", "set", "hub.token", "-", stdin=SECRET + "\n").returncode == 0
     every = run(tmp_path, "config", "get")
     one = run(tmp_path, "config", "get", "hub.token")
     assert every.returncode == 0 and one.returncode == 0
@@ -118,6 +118,6 @@ def test_config_get_never_prints_the_hub_token(tmp_path: Path):
     assert one.stdout.strip() == "s3cr****"
     assert "hub.token = s3cr****" in every.stdout
     # A bad value is refused without echoing it.
-    bad = run(tmp_path, "config", "set", "hub.token", SECRET + "\x1b")
+    bad = run(tmp_path, "config", "set", "hub.token", "-", stdin=SECRET + "\x1b\n")
     assert bad.returncode == 1 and SECRET not in bad.stderr and "hub.token" in bad.stderr
     assert "s3cr" in run(tmp_path, "config", "get", "hub.token").stdout  # the stored one is kept

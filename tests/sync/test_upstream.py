@@ -27,7 +27,7 @@ def test_province_level_cases_reach_the_province_and_its_decisions_come_back(tmp
     up_token = province.token("hub", "320724", name="灌南县平台")
     p_bo = province.token("backoffice", name="省文旅厅")
     county = HubProcess(
-        tmp_path / "county", extra=("--upstream", province.url, "--upstream-token", up_token)
+        tmp_path / "county", extra=("--upstream", province.url), env={"YICHUANG_UPSTREAM_TOKEN": up_token}
     ).start()
     try:
         ws_tok, c_bo = county.token("workstation", "320724100", "01"), county.token("backoffice")

@@ -13,15 +13,32 @@ def test_hash_is_argon2id_salted_and_verifies_only_the_password():
     assert not passwords.verify_password("", "")
 
 
-def test_fifth_wrong_password_locks_for_a_while_then_lock_expires():
+def test_fifth_attempt_sets_the_lock_before_its_check_then_the_lock_expires():
     now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
     st = passwords.after_success()
-    for _ in range(passwords.MAX_FAILURES - 1):
-        st = passwords.after_failure(st, now)
-        assert not st.locked(now)
-    st = passwords.after_failure(st, now)
-    assert st.locked(now + timedelta(minutes=passwords.LOCK_MINUTES - 1))
-    assert not st.locked(now + timedelta(minutes=passwords.LOCK_MINUTES, seconds=1))
+    for n in range(1, passwords.MAX_FAILURES):
+        st = passwords.admit(st, now)
+        assert st.failures == n and not st.locked(now)
+        assert passwords.failures_left(st) == passwords.MAX_FAILURES - n
+    fifth = passwords.admit(st, now)
+    assert fifth is not None and fifth.failures == passwords.MAX_FAILURES
+    assert fifth.locked(now + timedelta(minutes=passwords.LOCK_MINUTES - 1))
+    assert not fifth.locked(now + timedelta(minutes=passwords.LOCK_MINUTES, seconds=1))
+    assert passwords.admit(fifth, now + timedelta(minutes=1)) is None  # locked: not even checked
+    later = now + timedelta(minutes=passwords.LOCK_MINUTES, seconds=1)
+    assert passwords.admit(fifth, later) == passwords.LockState(1, None)  # a fresh count
+
+
+def test_a_right_password_logs_in_only_if_no_other_attempt_locked_the_account_meanwhile():
+    now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    st = passwords.LockState(2, None)
+    mine = passwords.admit(st, now)  # the third attempt, being checked
+    assert passwords.may_log_in(mine, mine, now)
+    # two more arrived and were counted while it was checked: the fifth set the lock
+    theirs = passwords.admit(passwords.admit(mine, now), now)
+    assert theirs.locked(now) and not passwords.may_log_in(theirs, mine, now)
+    # the fifth attempt itself, right, logs in: it set the lock as the last allowed try
+    assert passwords.may_log_in(theirs, theirs, now)
 
 
 def test_weak_passwords_are_named():

@@ -28,12 +28,15 @@ async def users_page(
     request: Request, *, error: str = "", notice: str = "", form=None, status=200
 ) -> Response:
     web.require_user(request, "admin")
-    users = await run_in_threadpool(web.ctx(request).accounts.users)
+    accounts = web.ctx(request).accounts
+    users = await run_in_threadpool(accounts.users)
+    held = await run_in_threadpool(accounts.held_addresses)
     return web.render(
         request,
         "users.html",
         status_code=status,
         users=users,
+        held=held,
         roles=USER_ROLES,
         all_departments=_departments(request),
         error=error,
@@ -51,6 +54,8 @@ def _notice(request: Request) -> str:
         "enabled": t("console.user_enabled_notice", name=name),
         "password": t("console.user_password_notice", name=name),
         "departments": t("console.user_departments_notice", name=name),
+        "unlocked": t("console.user_unlocked_notice", name=name),
+        "released": t("console.address_released_notice", address=name),
     }.get(done, "")
 
 
@@ -90,6 +95,7 @@ async def user_page(request: Request, *, error: str = "", status: int = 200) -> 
     user = await _target(request)
     if user is None:
         return web.error_page(request, 404, "console.user_unknown")
+    records = await run_in_threadpool(web.ctx(request).accounts.lock_log, user.name)
     return web.render(
         request,
         "user.html",
@@ -98,7 +104,34 @@ async def user_page(request: Request, *, error: str = "", status: int = 200) -> 
         me=me,
         all_departments=_departments(request),
         error=error,
+        lock_log=[_lock_row(r) for r in records],
     )
+
+
+def _lock_row(r) -> dict:
+    """A lock record as the user page shows it: when, what, who, and what it says."""
+    if r.action == "lifted":
+        parts = dict(p.split("=", 1) for p in r.detail.split() if "=" in p)
+        detail = t(
+            "console.lock_detail_lifted",
+            failures=parts.get("failures", "?"),
+            refused=parts.get("refused", "?"),
+        )
+    elif r.action == "locked":
+        detail = t("console.lock_detail_locked", address=r.detail or "-")
+    else:
+        detail = r.detail
+    return {
+        "at": r.at,
+        "action": {
+            "locked": t("console.lock_action_locked"),
+            "lifted": t("console.lock_action_lifted"),
+            "held": t("console.lock_action_held"),
+            "released": t("console.lock_action_released"),
+        }.get(r.action, r.action),
+        "actor": r.actor or t("console.lock_by_rule"),
+        "detail": detail,
+    }
 
 
 async def user_action(request: Request) -> Response:
@@ -126,6 +159,11 @@ async def user_action(request: Request) -> Response:
                 raise AccountError("console.password_mismatch")
             await run_in_threadpool(accounts.set_password, user.id, password)
             done = "password"
+        elif action == "unlock":
+            if form.get("confirm") != "1":
+                return _confirm(request, user, "unlock")
+            await run_in_threadpool(accounts.lift_lock, user.id, me.name)
+            done = "unlocked"
         elif action == "departments":
             await run_in_threadpool(
                 accounts.set_departments, user.id, [str(d) for d in form.getlist("department")]
@@ -142,11 +180,35 @@ def _confirm(request: Request, user, action: str) -> Response:
     return web.render(
         request,
         "confirm.html",
-        question=t("console.user_disable_confirm", name=user.name),
+        question={
+            "disable": t("console.user_disable_confirm", name=user.name),
+            "unlock": t("console.user_unlock_confirm", name=user.name),
+        }[action],
         action=web.url(f"/users/{user.id}/{action}"),
         back=web.url(f"/users/{user.id}"),
         fields={},
     )
+
+
+async def release_address(request: Request) -> Response:
+    """Let a client address held back for too many login attempts try again (after a confirmation)."""
+    me = web.require_user(request, "admin")
+    form = await request.form()
+    address = str(form.get("address", "")).strip()[:64]
+    if form.get("confirm") != "1":
+        return web.render(
+            request,
+            "confirm.html",
+            question=t("console.address_release_confirm", address=address),
+            action=web.url("/addresses/release"),
+            back=web.url("/users"),
+            fields={"address": address},
+        )
+    try:
+        await run_in_threadpool(web.ctx(request).accounts.release_address, address, me.name)
+    except AccountError as exc:
+        return await users_page(request, error=exc.text, status=404)
+    return web.redirect(f"/users?done=released&name={_q(address)}")
 
 
 # --- tokens ---------------------------------------------------------------------------------------------
@@ -257,6 +319,7 @@ def routes() -> list[Route]:
         Route("/users", add_user, methods=["POST"]),
         Route("/users/{user_id}", user_page, methods=["GET"]),
         Route("/users/{user_id}/{action}", user_action, methods=["POST"]),
+        Route("/addresses/release", release_address, methods=["POST"]),
         Route("/tokens", tokens_page, methods=["GET"]),
         Route("/tokens", issue_token, methods=["POST"]),
         Route("/tokens/{token_id}/revoke", revoke_token, methods=["POST"]),

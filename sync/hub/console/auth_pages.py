@@ -54,14 +54,12 @@ async def login(request: Request) -> Response:
     target = web.safe_next(str(form.get("next", "")))
     if not name or not password:
         return _login_page(request, t("console.login_missing"), name, 400)
-    result = await run_in_threadpool(web.ctx(request).accounts.login, name, password)
-    if result.refused == "locked":
-        until = result.locked_until.astimezone().strftime("%H:%M") if result.locked_until else ""
-        return _login_page(request, t("console.login_locked", until=until), name, 403)
-    if result.refused == "disabled":
-        return _login_page(request, t("console.login_disabled"), name, 403)
+    client = request.client.host if request.client else ""
+    result = await run_in_threadpool(web.ctx(request).accounts.login, name, password, client)
     if result.refused:
-        return _login_page(request, t("console.login_bad"), name, 401)
+        # unknown, wrong, locked, disabled or a held address: one answer, so that nobody learns
+        # which names exist or which are locked (an admin sees locks on the users page)
+        return _login_page(request, t("console.login_refused"), name, 401)
     response = RedirectResponse(target, status_code=303)
     web.set_cookie(response, request, web.SESSION_COOKIE, result.session_token)
     web.clear_cookie(response, request, web.LOGIN_COOKIE)
