@@ -481,9 +481,15 @@ class PrintSpool:
             confirm = get_profile(job.profile).confirm
         except KeyError:
             confirm = "none"
+        data = job.data
+        from app.services import sealed_files
+
+        if sealed_files.prints_are_sealed(self.ws, job.printer_url):
+            # the data dir's paper tray on an encrypted store: no names in clear on disk
+            data = sealed_files.seal_with_store_key(self.ws.db_key, data, "print")
         try:
             delivery = open_printer(job.printer_url).send(
-                job.data,
+                data,
                 job.job_id,
                 timeout=self.stall_timeout,
                 confirm=confirm,
