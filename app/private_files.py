@@ -100,12 +100,12 @@ def write_private(path: Path | str, data: bytes | str, *, encoding: str = "utf-8
 
 def touch_private(path: Path | str) -> Path:
     """Create `path` empty with 0600 when it does not exist (SQLite then takes the file as it
-    is, and gives its -wal/-shm the database's mode); an existing file is made 0600."""
+    is, and gives its -wal/-shm the database's mode); an existing file is left as it is."""
     path = Path(path)
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     except FileExistsError:
-        tighten(path)
+        pass
     return path
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.messages import t
-from app.private_files import make_private_dir, tighten, touch_private
+from app.private_files import make_private_dir, touch_private
 from app.store.cipher import DatabaseError, DbKey, OperationalError, WrongKey, connect, dbapi, is_encrypted
 
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
@@ -173,9 +173,9 @@ def open_store(path: Path, key: DbKey | None = None, audit_hash: str | None = No
     try:
         make_private_dir(path.parent)
         # a new store's file is made 0600 before SQLite opens it: SQLite gives its -wal and -shm
-        # the database's mode, so they are private whatever the umask; an old one is made 0600
+        # the database's mode, so they are private whatever the umask (an older store is made
+        # private with the data dir, app.config.ensure_writable)
         touch_private(path)
-        tighten(*(path.with_name(path.name + side) for side in ("-wal", "-shm", "-journal")))
         if version < SCHEMA_VERSION:
             if version > 0:  # an existing store from an older version: keep a copy first
                 backup_before_upgrade(path, version, key)

@@ -1539,7 +1539,7 @@ def open_hub(data_dir: Path, db_url: str | None = None) -> HubStore:
         db = data_dir / "hub.db"
         # made 0600 before SQLite opens it: its -wal/-shm then take the same mode
         touch_private(db)
-        tighten(*(db.with_name(db.name + side) for side in ("-wal", "-shm", "-journal")))
+        tighten(db, *(db.with_name(db.name + side) for side in ("-wal", "-shm", "-journal")))
         url = f"sqlite:///{db}"
     store = HubStore(url)
     store.init()
