@@ -204,11 +204,21 @@ class SealWriter(io.RawIOBase):
         return True
 
     def write(self, data) -> int:
-        self.buf += data
-        while len(self.buf) > self.chunk:  # keep at least one byte: the last chunk is flagged
-            self._emit(bytes(self.buf[: self.chunk]), last=False)
-            del self.buf[: self.chunk]
-        return len(data)
+        view = memoryview(data).cast("B")
+        n = len(view)
+        if self.buf:
+            room = self.chunk - len(self.buf)
+            self.buf += view[:room]
+            view = view[room:]
+            if not view:
+                return n  # a full buffer may still be the last chunk: kept until more comes
+            self._emit(bytes(self.buf), last=False)
+            self.buf.clear()
+        while len(view) > self.chunk:  # at least one byte stays: the last chunk is flagged
+            self._emit(view[: self.chunk], last=False)
+            view = view[self.chunk :]
+        self.buf += view
+        return n
 
     def _emit(self, plain: bytes, last: bool) -> None:
         self.raw.write(self.aead.encrypt(_nonce(self.prefix, self.counter, last), plain, self.aad))
@@ -287,7 +297,7 @@ class SealReader(io.RawIOBase):
                 return 0
             self._next()
         n = min(len(b), len(self.buf) - self.pos)
-        b[:n] = self.buf[self.pos : self.pos + n]
+        b[:n] = memoryview(self.buf)[self.pos : self.pos + n]
         self.pos += n
         return n
 
@@ -326,4 +336,4 @@ def open_bytes(blob: bytes, key_for) -> tuple[dict, bytes]:
     raw = io.BytesIO(blob)
     header = read_header(raw)
     reader = SealReader(raw, key_for(header), header)
-    return header, reader.read()
+    return header, read_all(reader, len(blob))

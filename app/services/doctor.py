@@ -892,6 +892,12 @@ def _plain_beside_encrypted(ws: Workstation, backups: Path) -> list[Path]:
         for p in sorted(backups.glob("yichuang-before-*.db")):
             if p.is_file() and not is_encrypted(p):
                 plain.append(p)
+    # a restore keeps the store it replaced: a plain one there is a plain copy too
+    plain += [
+        p
+        for p in sorted(ws.config.data_dir.glob("replaced-*/yichuang.db"))
+        if p.is_file() and not is_encrypted(p)
+    ]
     prints = ws.config.prints_dir
     if prints.is_dir():
         plain += [

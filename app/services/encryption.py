@@ -241,6 +241,7 @@ def encrypt_store(config, key: DbKey, *, to_keyring: bool, now: datetime | None 
     from app.services.sealed_files import seal_prints_in
 
     # the documents printed to the data dir's paper tray before: sealed like the ones to come
+    # (a file that cannot be rewritten stays in clear, and doctor names it)
     sealed_prints = seal_prints_in(key, config.prints_dir)
     plain_left = sorted(
         str(p)

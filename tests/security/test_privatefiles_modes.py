@@ -189,6 +189,7 @@ def test_every_file_of_the_window_and_the_hub_is_private(tmp_path: Path, umask: 
         attach = scan_samples.write(tmp_path / "b.pdf", scan_samples.pdf(seed=9))
         yc(umask, "sync", "attach", number, str(attach), *d)
         yc(umask, "sync", "--once", *d)
+        assert loose(hub_dir) == []  # while it runs: hub.db's -wal and -shm too
     finally:
         hub.stop()
     # a crash of the window leaves a log (a damaged catalogue, as tests/ui/test_crash.py)
