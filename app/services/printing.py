@@ -671,6 +671,10 @@ def warm_up(ws: Workstation) -> None:
     fonts()
     doc = Document(kind="test", case_number="", office=office_info(ws), issued_at=ws.now())
     render(doc, _profile(ws), ws.qr_signer)
+    from app.services import sealed_files
+
+    if sealed_files.prints_are_sealed(ws, ws.config.printer_url):
+        sealed_files.seal_with_store_key(ws.db_key, b"", "print")  # a passphrase's scrypt, paid here
 
 
 def print_test_page(ws: Workstation, url: str | None = None, *, timeout: float | None = None):
