@@ -203,6 +203,10 @@ def _translate_argparse() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.private_files import restrict_umask
+
+    # first: whatever this process creates (SQLite's own -wal/-shm included) is owner-only
+    restrict_umask()
     args = _window_args(argv)  # the window reads its language from the settings itself
     if args is None:
         _choose_language(argv)

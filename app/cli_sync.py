@@ -20,6 +20,13 @@ def register(sub, add) -> None:
         sp,
     )
     q.add_argument("file")
+    q = add(
+        "hub-key",
+        "show the hub's bundle key this window seals bundles to; with KEY, set it (offline enrolment)",
+        cmd_hub_key,
+        sp,
+    )
+    q.add_argument("key", nargs="?", metavar="KEY", help="the key printed by `yichuang hub bundle-key`")
     q = add("status", "what waits, conflicts, last success", cmd_sync_status, sp)
     q.add_argument("--json", action="store_true")
     q = add(
@@ -132,6 +139,42 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
             bytes=out["bytes"],
         )
     )
+    if out["sealed_to"]:
+        print(t("sealed.bundle_sealed", fingerprint=out["sealed_to"]))
+    else:
+        import sys
+
+        print(t("sealed.bundle_plain"), file=sys.stderr)
+    return 0
+
+
+def cmd_hub_key(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from app.messages import t
+    from app.services import sealed_files
+    from app.services.sync import outbox
+
+    store = _ws(args).store
+    if args.key:
+        try:
+            sealed_files.set_hub_key(store, args.key, "set", datetime.now(UTC).isoformat(timespec="seconds"))
+        except ValueError as exc:
+            raise _fail(t("sealed.hub_key_bad", error=exc)) from None
+        print(t("sealed.hub_key_set", fingerprint=sealed_files.hub_key_fingerprint(store)))
+        return 0
+    key = sealed_files.hub_key(store)
+    if not key:
+        print(t("sealed.hub_key_none"))
+        return 0
+    print(
+        t(
+            "sealed.hub_key_known",
+            fingerprint=sealed_files.hub_key_fingerprint(store),
+            source=outbox.read_state(store, sealed_files.HUB_KEY_SOURCE, ""),
+        )
+    )
+    print(key)
     return 0
 
 

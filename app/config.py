@@ -95,11 +95,32 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return default_data_dir()
 
 
+# What the data dir holds at its top (issue 16 §5): made private at each start when an older
+# version (or a copy) left them readable by others. Deeper files are behind these folders.
+PRIVATE_TOP = (
+    CONFIG_FILE,
+    "yichuang.db",
+    "yichuang.db-wal",
+    "yichuang.db-shm",
+    "yichuang.db-journal",
+    "keys",
+    "logs",
+    "prints",
+    "backups",
+    "blobs",
+    "catalogue",
+    "calendar",
+)
+
+
 def ensure_writable(data_dir: Path) -> None:
+    from app.private_files import make_private_dir, tighten
+
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(data_dir)
+        tighten(data_dir, *(data_dir / name for name in PRIVATE_TOP))
         probe = data_dir / f".write-probe-{os.getpid()}"  # each process its own: two may check at once
-        probe.write_bytes(b"ok")
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         probe.unlink()
     except OSError as exc:
         raise ConfigError(t("config.dir_unwritable", path=data_dir, error=exc.strerror or exc)) from exc
@@ -167,10 +188,10 @@ class Config:
     def save(self) -> None:
         import tomli_w
 
-        path = self.data_dir / CONFIG_FILE
-        tmp = path.with_suffix(".toml.tmp")
-        tmp.write_text(HEADER + "\n" + tomli_w.dumps(self.values), encoding="utf-8")
-        os.replace(tmp, path)
+        from app.private_files import write_private
+
+        # hub.token is in it: owner only, written whole or not at all
+        write_private(self.data_dir / CONFIG_FILE, HEADER + "\n" + tomli_w.dumps(self.values))
 
 
 def _store_encrypted(config: Config, value: str) -> bool:

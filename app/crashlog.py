@@ -21,8 +21,9 @@ from app.domain.masking import redact
 def write_crash_log(data_dir: Path, error: BaseException, when: datetime | None = None) -> Path:
     """Write the traceback, the time and the version to `<data dir>/logs/crash-…log`."""
     when = when or datetime.now().astimezone()
-    logs = Path(data_dir) / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    from app.private_files import make_private_dir, write_private
+
+    logs = make_private_dir(Path(data_dir) / "logs")  # a traceback may quote an applicant's data
     stamp = when.strftime("%Y%m%d-%H%M%S")
     path = logs / f"crash-{stamp}.log"
     n = 1
@@ -38,7 +39,7 @@ def write_crash_log(data_dir: Path, error: BaseException, when: datetime | None 
         f"argv {sys.argv!r}\n\n"
     )
     # argv and the exception's words may hold hub.token or a password: redacted, always.
-    path.write_text(redact(header + text), encoding="utf-8", errors="backslashreplace")
+    write_private(path, redact(header + text).encode("utf-8", errors="backslashreplace"))
     return path
 
 

@@ -2787,6 +2787,105 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已解除 {name} 的锁定（记录为 {actor}）",
         "Lifted the lock of {name} (recorded as {actor})",
     ),
+    # --- private files; bundles, backups and prints sealed on an encrypted store (issue 16 §5) ---
+    "sealed.bundle_no_hub_key": (
+        "数据库已加密，但本窗口还不知道平台的数据包公钥，不能导出（姓名、证件号、电话不能明文带出）："
+        "联网同步一次即可获得，或在平台上运行 yichuang hub bundle-key，再在本机运行 yichuang sync hub-key 公钥",
+        "The store is encrypted but this window does not know the hub's bundle key, so nothing is exported "
+        "(names, ID and phone numbers must not leave in clear): sync online once, or run "
+        "`yichuang hub bundle-key` at the hub and `yichuang sync hub-key KEY` here",
+    ),
+    "sealed.bundle_sealed": (
+        "数据包已加密给平台公钥（指纹 {fingerprint}），只有该平台能打开",
+        "The bundle is sealed to the hub's key (fingerprint {fingerprint}): only that hub can open it",
+    ),
+    "sealed.bundle_plain": (
+        "注意：本窗口还不知道平台的数据包公钥，数据包未加密（本机数据库也未加密）。"
+        "联网同步一次，或用 yichuang sync hub-key 公钥 设置（平台上 yichuang hub bundle-key 显示）",
+        "Note: this window does not know the hub's bundle key yet, so the bundle is not sealed (nor is "
+        "this store). Sync online once, or set it with `yichuang sync hub-key KEY` "
+        "(`yichuang hub bundle-key` at the hub shows it)",
+    ),
+    "sealed.hub_key_bad": (
+        "不是有效的平台数据包公钥（{error}）：请复制平台上 yichuang hub bundle-key 输出的最后一行",
+        "Not a hub bundle key ({error}): copy the last line printed by `yichuang hub bundle-key` at the hub",
+    ),
+    "sealed.hub_key_set": (
+        "已设置平台数据包公钥（指纹 {fingerprint}）：此后导出的数据包都加密给它",
+        "Hub bundle key set (fingerprint {fingerprint}): bundles exported from now on are sealed to it",
+    ),
+    "sealed.hub_key_none": (
+        "本窗口还不知道平台的数据包公钥：联网同步一次即可获得，或用 yichuang sync hub-key 公钥 设置",
+        "This window does not know the hub's bundle key yet: sync online once, or set it with "
+        "`yichuang sync hub-key KEY`",
+    ),
+    "sealed.hub_key_known": (
+        "平台数据包公钥（指纹 {fingerprint}，来源 {source}）：",
+        "Hub bundle key (fingerprint {fingerprint}, from {source}):",
+    ),
+    "sealed.hub_key_unreadable": (
+        "无法读取或建立平台数据包密钥 {path}：{error}",
+        "Cannot read or make the hub's bundle key {path}: {error}",
+    ),
+    "sealed.hub_key_show": (
+        "本平台的数据包公钥（指纹 {fingerprint}）。离线窗口上运行 yichuang sync hub-key 加下一行：",
+        "This hub's bundle key (fingerprint {fingerprint}). On an offline window run "
+        "`yichuang sync hub-key` with the next line:",
+    ),
+    "hub.bundle_other_hub_key": (
+        "数据包加密给了另一个平台公钥（指纹 {theirs}），本平台的公钥指纹是 {mine}：请让该窗口联网同步一次，"
+        "或在窗口上运行 yichuang sync hub-key 设置本平台公钥（本平台 yichuang hub bundle-key 显示），再重新导出",
+        "The bundle is sealed to another hub key (fingerprint {theirs}); this hub's key is {mine}. Let that "
+        "window sync online once, or set this hub's key there with `yichuang sync hub-key` (shown by "
+        "`yichuang hub bundle-key` here), then export again",
+    ),
+    "hub.bundle_unseal": (
+        "加密的数据包打不开（损坏或被改动）：{error}",
+        "The sealed bundle cannot be opened (damaged or altered): {error}",
+    ),
+    "sealed.backup_no_key": (
+        "备份 {path} 已用数据库密钥加密，没有该密钥无法读取；未作任何改动",
+        "Backup {path} is sealed with the store's key and cannot be read without it; nothing was changed",
+    ),
+    "sealed.backup_wrong_key": (
+        "备份 {path} 打不开：它是用另一个数据库密钥或口令加密的；未作任何改动",
+        "Backup {path} does not open with this key: it was sealed with another store key or passphrase; "
+        "nothing was changed",
+    ),
+    "sealed.backup_need_key": (
+        "该备份已用数据库密钥加密，恢复需要原来的密钥：在原电脑上恢复（密钥在其密钥环中），"
+        "或提供口令（在终端中运行以输入，或设置环境变量 {env}）；未作任何改动",
+        "This backup is sealed with the store's key and restoring it needs that key: restore on the PC whose "
+        "keyring holds it, or give the passphrase (run in a terminal to type it, or set {env}); nothing was changed",
+    ),
+    "doctor.private_not_posix": (
+        "文件权限未检查（Windows 由用户目录的访问控制保护）",
+        "File permissions not checked (on Windows the user profile's access control protects them)",
+    ),
+    "doctor.private_ok": (
+        "数据目录 {path} 及其中文件只有本用户能访问",
+        "The data dir {path} and its files are accessible to this user only",
+    ),
+    "doctor.private_exposed": (
+        "有 {n} 个文件或文件夹本机其他用户也能访问（平台令牌、密钥、数据库、备份、扫描件或打印文书）：{shown}",
+        "{n} files or folders can be reached by other users of this PC (hub token, keys, store, backups, "
+        "scans or printed documents): {shown}",
+    ),
+    "doctor.private_exposed_fix": (
+        "运行 chmod -R go-rwx {path}（{backups} 中的一窗备份同样处理）：数据目录应为 700，其中文件为 600",
+        "run chmod -R go-rwx {path} (and the same on yichuang's backups in {backups}): the data dir "
+        "should be 700 and its files 600",
+    ),
+    "doctor.private_plain": (
+        "数据库已加密，但还有 {n} 个未加密的备份或打印文书（含个人信息）：{shown}",
+        "The store is encrypted, but {n} backups or printed documents beside it are not (they hold personal "
+        "data): {shown}",
+    ),
+    "doctor.private_plain_fix": (
+        "先用 yichuang backup 做一份新的（加密的）备份，再删除这些文件；打印文书的内容仍在数据库中，可补打或预览",
+        "make a new (sealed) backup with `yichuang backup`, then delete these files; printed documents "
+        "stay in the store (reprint or preview them there)",
+    ),
 }
 
 

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from app.private_files import make_private_dir, open_private
+
 ERROR_KINDS = ("offline", "refused", "timeout", "paper", "disconnected", "config")
 _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -539,7 +541,7 @@ class FilePrinter(Printer):
         progress: Progress | None = None,
     ) -> Delivery:
         try:
-            with open(self.path, "ab") as f:
+            with open_private(self.path, "ab") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
@@ -571,8 +573,8 @@ class DirPrinter(Printer):
             return SENT  # the same job delivered twice is one file
         tmp = self.path / f".{job_id}.{os.getpid()}.tmp"
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            make_private_dir(self.path)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # printed documents: owner only
             try:
                 os.write(fd, data)
                 os.fsync(fd)

@@ -15,6 +15,11 @@ hmac/signature) + b"\\n" + body``:
   first push, or ``hub add-token --public-key``), so a copy of the hub's token table cannot
   forge a bundle.
 
+Version 2 (issue 16 §5) seals the body to the hub's X25519 bundle key (sync.sealing: an
+ephemeral key agreement, ChaCha20-Poly1305 in chunks) before it is hashed and signed; the
+header names that key's fingerprint in ``sealed_to``, so a hub holding another key says so
+before it tries anything. Version 1 (a plain zstd body) is still read.
+
 Any change to any byte makes one of the checks fail and the bundle is refused whole.
 Importing applies events by event_id exactly once (a bundle imported twice, or whose
 events also arrived online, duplicates nothing).
@@ -30,6 +35,7 @@ from typing import Any
 from app.messages import t
 
 MAGIC = b"YCBUNDLE1\n"
+VERSIONS = (1, 2)  # 2: the body is sealed to the hub's bundle key
 MAX_HEADER = 64 * 1024
 AUTH_FIELDS = ("hmac", "signature")
 
@@ -62,7 +68,7 @@ def read_bundle(data: bytes) -> tuple[dict[str, Any], bytes]:
         header = json.loads(data[start : start + n].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BundleError("bundle header is damaged", "hub.bundle_damaged") from None
-    if not isinstance(header, dict) or header.get("v") != 1:
+    if not isinstance(header, dict) or type(header.get("v")) is not int or header["v"] not in VERSIONS:
         raise BundleError("unknown bundle version", "hub.bundle_version")
     body = data[start + n :]
     if hashlib.sha256(body).hexdigest() != header.get("body_sha256"):

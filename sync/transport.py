@@ -320,6 +320,7 @@ class HubClient:
         ops: int | None = None,
         limit: int = PULL_PAGE,
         report: dict | None = None,
+        bk: str | None = None,
     ) -> dict:
         """One page of decisions. ``ops``: the operator accounts' revision this window holds (the
         hub names its own only when it differs). ``report``: what the window tells the hub about
@@ -332,6 +333,8 @@ class HubClient:
             params["cal"] = cal
         if ops is not None:  # the operator-account revision held: the hub says "ops" if it has another
             params["ops"] = str(ops)
+        if bk is not None:  # the fingerprint of the hub's bundle key held: the hub sends "bk" if it differs
+            params["bk"] = bk
         # naming the dictionary we hold lets the hub compress the page with it (an older hub
         # ignores the header and answers plain zstd)
         headers = {protocol.DICT_HEADER: self.zdict.id} if self.zdict is not None else {}
@@ -436,7 +439,7 @@ def check_pull_answer(doc: Any, after: int) -> None:
         raise SyncError("hub", "sync.err_cursor", cursor=str(cursor)[:40])
     if doc["more"] and cursor <= after:
         raise SyncError("hub", "sync.err_no_progress", cursor=cursor)
-    for key in ("cat", "cal", "now"):
+    for key in ("cat", "cal", "now", "bk"):
         if key in doc and doc[key] is not None and not isinstance(doc[key], str):
             raise SyncError("hub", "sync.err_shape", what="pull")
     for e in doc["events"]:

@@ -30,12 +30,16 @@ from pathlib import Path
 from typing import Any
 
 from app.messages import t
+from app.private_files import make_private_dir, open_private
+from app.services.sealed_files import open_with_store_key, opening_key, store_writer
 from app.store.cipher import DatabaseError as DbDatabaseError
 from app.store.cipher import Error as DbError
 from app.store.cipher import OperationalError as DbOperationalError
 from app.store.cipher import WrongKey, connect, is_encrypted
+from sync import sealing
 
 FORMAT = "yichuang-backup/1"
+SEAL_PURPOSE = "backup"  # sync.sealing: a backup of an encrypted store
 MANIFEST = "manifest.json"
 DB_NAME = "yichuang.db"
 SUFFIX = ".tar.zst"
@@ -224,12 +228,15 @@ def make_backup(
     dest = Path(dest_dir).expanduser().resolve()
     now = now or datetime.now(UTC)
     try:
-        dest.mkdir(parents=True, exist_ok=True)
+        make_private_dir(dest)
     except OSError as exc:
         raise BackupError(t("backup.dest_unwritable", path=dest, error=exc.strerror or exc)) from exc
     db = ws.config.db_path
     if not db.exists():
         raise BackupError(t("backup.no_store", path=db))
+    # an encrypted store's backup is sealed with a key derived from the store's key: the
+    # settings (hub.token), the workstation's private keys and the scans are in it too
+    key = ws.db_key if is_encrypted(db) else None
     final = dest / backup_name(ws.office_code, ws.workstation_id, now)
     part = final.with_name(final.name + ".part")
     files: dict[str, dict[str, Any]] = {}
@@ -238,10 +245,11 @@ def make_backup(
             copy = Path(tmp) / DB_NAME
             if progress:
                 progress("db")
-            info = copy_database(db, copy, ws.db_key if is_encrypted(db) else None)
-            with open(part, "wb") as raw:
+            info = copy_database(db, copy, key)
+            with open_private(part, "wb") as raw:
+                sink = store_writer(raw, key, SEAL_PURPOSE) if key is not None else raw
                 cctx = zstandard.ZstdCompressor(level=ZSTD_LEVEL, threads=-1)
-                with cctx.stream_writer(raw, closefd=False) as zout:
+                with cctx.stream_writer(sink, closefd=False) as zout:
                     with tarfile.open(fileobj=zout, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                         _add(tar, DB_NAME, copy, files)
                         copy.unlink()
@@ -263,11 +271,13 @@ def make_backup(
                         ti = tarfile.TarInfo(MANIFEST)
                         ti.size, ti.mtime, ti.mode = len(body), int(now.timestamp()), 0o600
                         tar.addfile(ti, io.BytesIO(body))
+                if sink is not raw:
+                    sink.close()  # the last sealed chunk
                 raw.flush()
                 os.fsync(raw.fileno())
         if progress:
             progress("verify")
-        read_back = verify_backup(part)  # every byte read back and checked against the manifest
+        read_back = verify_backup(part, key)  # every byte read back and checked against the manifest
         if read_back["files"] != files:
             raise BackupError(t("backup.verify_failed", path=final, error="manifest"))
         os.replace(part, final)
@@ -304,9 +314,34 @@ def _safe_name(name: str) -> bool:
     return not p.is_absolute() and ".." not in p.parts and name not in ("", ".")
 
 
-def read_backup(path: Path | str, target: Path | None = None) -> dict:
+def is_sealed_backup(path: Path | str) -> bool:
+    """Whether the backup at `path` is sealed (made from an encrypted store)."""
+    return sealing.file_is_sealed(path)
+
+
+def _unsealed(raw, path: Path, key):
+    """The backup's tar.zst stream: `raw` itself, or read through its seal with `key`."""
+    head = raw.read(len(sealing.MAGIC))
+    raw.seek(0)
+    if not sealing.is_sealed(head):
+        return raw
+    if key is None:
+        raise BackupError(t("sealed.backup_no_key", path=path))
+    try:
+        header = sealing.read_header(raw)
+        if header.get("purpose") != SEAL_PURPOSE:
+            raise sealing.SealError("damaged", "not a backup")
+        return io.BufferedReader(sealing.SealReader(raw, opening_key(key, header), header), sealing.CHUNK)
+    except sealing.SealError as exc:
+        if exc.code == "wrong_key":
+            raise BackupError(t("sealed.backup_wrong_key", path=path)) from None
+        raise BackupError(t("backup.damaged", path=path, error=exc)) from None
+
+
+def read_backup(path: Path | str, target: Path | None = None, key=None) -> dict:
     """Read a backup through: every member hashed (and written under `target` if given), then
-    checked against the manifest. Returns the manifest; BackupError if anything is off."""
+    checked against the manifest. Returns the manifest; BackupError if anything is off.
+    A sealed backup needs `key`, the store's key it was made with."""
     import zstandard
 
     path = Path(path)
@@ -314,8 +349,9 @@ def read_backup(path: Path | str, target: Path | None = None) -> dict:
     manifest: dict | None = None
     try:
         with open(path, "rb") as raw:
+            source = _unsealed(raw, path, key)
             dctx = zstandard.ZstdDecompressor()
-            with dctx.stream_reader(raw, closefd=False) as zin:
+            with dctx.stream_reader(source, closefd=False) as zin:
                 with tarfile.open(fileobj=zin, mode="r|") as tar:
                     for member in tar:
                         if not member.isfile() or not _safe_name(member.name):
@@ -329,8 +365,8 @@ def read_backup(path: Path | str, target: Path | None = None) -> dict:
                         out = None
                         if target is not None:
                             dst = target / member.name
-                            dst.parent.mkdir(parents=True, exist_ok=True)
-                            out = open(dst, "wb")
+                            make_private_dir(dst.parent)
+                            out = open_private(dst, "wb")
                         try:
                             while chunk := src.read(CHUNK):
                                 h.update(chunk)
@@ -345,6 +381,8 @@ def read_backup(path: Path | str, target: Path | None = None) -> dict:
                         seen[member.name] = {"sha256": h.hexdigest(), "size": member.size}
     except BackupError:
         raise
+    except sealing.SealError as exc:  # a sealed chunk altered or cut off
+        raise BackupError(t("backup.damaged", path=path, error=exc)) from exc
     except (OSError, EOFError, tarfile.TarError, zstandard.ZstdError, ValueError) as exc:
         # a truncated or altered file ends here: the zstd frame or the tar stream is cut
         raise BackupError(t("backup.damaged", path=path, error=f"{type(exc).__name__}: {exc}")) from exc
@@ -359,9 +397,9 @@ def read_backup(path: Path | str, target: Path | None = None) -> dict:
     return manifest
 
 
-def verify_backup(path: Path | str) -> dict:
+def verify_backup(path: Path | str, key=None) -> dict:
     """Check a backup file without writing anything: hashes against its manifest."""
-    return read_backup(path)
+    return read_backup(path, key=key)
 
 
 # --- keeping N days ----------------------------------------------------------------------------
@@ -500,17 +538,23 @@ def _note_number(out: dict[date, int], text: bytes, office: str, wsid: str) -> N
         out[n.day] = max(out.get(n.day, 0), n.seq)
 
 
-def numbers_in_prints(prints_dir: Path, office: str, wsid: str) -> dict[date, int]:
+def numbers_in_prints(prints_dir: Path, office: str, wsid: str, key=None) -> dict[date, int]:
     """Highest sequence per day printed on this workstation's documents in prints/ (the default
-    dir:// printer keeps every job): numbers handed out even if the store lost them."""
+    dir:// printer keeps every job): numbers handed out even if the store lost them. Jobs an
+    encrypted store sealed are read with its `key` (skipped without it)."""
     out: dict[date, int] = {}
     if not prints_dir.is_dir():
         return out
     for path in prints_dir.iterdir():
         if path.is_file():
             try:
-                _note_number(out, path.read_bytes(), office, wsid)
-            except OSError:
+                data = path.read_bytes()
+                if sealing.is_sealed(data):
+                    if key is None:
+                        continue
+                    data = open_with_store_key(key, data)
+                _note_number(out, data, office, wsid)
+            except (OSError, sealing.SealError):
                 continue
     return out
 
@@ -629,10 +673,14 @@ def restore_backup(
     if "store" in ws.__dict__:
         ws.store.close()
         del ws.__dict__["store"]
+    make_private_dir(data_dir)
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
     try:
-        manifest = read_backup(file, staging)
-        key = _restore_key(ws, staging / DB_NAME, data_dir / DB_NAME)
+        sealed = is_sealed_backup(file)
+        # a sealed copy is opened with the store's key before anything else is read
+        key = _restore_key(ws, data_dir / DB_NAME, sealed=sealed) if sealed else None
+        manifest = read_backup(file, staging, key)
+        key = key or _restore_key(ws, staging / DB_NAME, data_dir / DB_NAME)
         info = inspect_database(staging / DB_NAME, key)
         if info["schema_version"] > SCHEMA_VERSION:
             raise BackupError(t("backup.newer_schema", version=info["schema_version"], known=SCHEMA_VERSION))
@@ -649,7 +697,7 @@ def restore_backup(
         sources = []
         for name, numbers in (
             ("store", _counters_of(db, office, wsid, key)),
-            ("prints", numbers_in_prints(ws.config.prints_dir, office, wsid)),
+            ("prints", numbers_in_prints(ws.config.prints_dir, office, wsid, key)),
             ("backup", _counters_of(staging / DB_NAME, office, wsid, key)),
         ):
             if numbers:
@@ -697,17 +745,20 @@ def restore_backup(
     )
 
 
-def _restore_key(ws, *stores: Path):
-    """The key for the stores a restore reads, when one of them is encrypted (this
-    workstation's key: a copy of an encrypted store opens only with the key it was made with)."""
-    if not any(is_encrypted(p) for p in stores):
+def _restore_key(ws, *stores: Path, sealed: bool = False):
+    """The key for the stores a restore reads, when one of them is encrypted or the backup is
+    sealed (this workstation's key: a copy of an encrypted store opens only with the key it
+    was made with)."""
+    if not sealed and not any(is_encrypted(p) for p in stores):
         return None
-    from app.services.encryption import resolve_key, terminal_prompt
+    from app.services.encryption import ENV_PASSPHRASE, resolve_key, terminal_prompt
     from app.store.db import StoreError
 
     try:
         return ws.db_key or resolve_key(ws.config, ws.passphrase_prompt or terminal_prompt(), force=True)
     except StoreError as exc:
+        if sealed:
+            raise BackupError(t("sealed.backup_need_key", env=ENV_PASSPHRASE)) from None
         raise BackupError(str(exc)) from None
 
 
@@ -722,7 +773,7 @@ def _move_aside(data_dir: Path, now: datetime) -> Path | None:
     while aside.exists():
         n += 1
         aside = data_dir / f"replaced-{_utc_stamp(now)}-{n}"
-    aside.mkdir()
+    aside.mkdir(mode=0o700)
     for name in present:
         os.replace(data_dir / name, aside / name)
     _fsync_dir(data_dir)

@@ -21,6 +21,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from app.private_files import make_private_dir
+
 CURRENT = "current.json"
 SEARCH_INDEX = "search-index.json"
 DEMO_CATALOGUE_RESOURCE = ("demo", "catalogue.json")
@@ -44,8 +46,7 @@ def import_catalogue(catalogue_dir: Path, source: Path):
     from forms.loader import dump_catalogue, load_catalogue, serialize_catalogue
 
     cat = load_catalogue(source)  # raises CatalogueError listing every problem
-    versions = catalogue_dir / "versions"
-    versions.mkdir(parents=True, exist_ok=True)
+    versions = make_private_dir(catalogue_dir / "versions")
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in cat.version)
     archived = versions / f"{safe}.json"
     if archived.exists():
@@ -162,7 +163,7 @@ def load_search_index(catalogue_dir: Path):
     # A damaged catalogue file fails here as a CatalogueError naming the file and the place.
     cat = _parse_bytes(raw, str(current), validate_schema=False)
     try:
-        catalogue_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(catalogue_dir)
         return write_search_index(stored, cat, raw)
     except OSError as exc:  # a read-only data dir still gets a working search
         log.warning("cannot store the search index in %s: %s", stored, exc)

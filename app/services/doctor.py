@@ -815,9 +815,105 @@ def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
 
 
+# --- private files (issue 16 §5) -----------------------------------------------------------------
+EXPOSED_SHOWN = 3  # paths named in the message; --json lists up to EXPOSED_LISTED
+EXPOSED_LISTED = 50
+
+
+def _mode_text(path: Path, mode: int) -> str:
+    return f"{path} ({mode:04o})"
+
+
+def check_private_files(ws: Workstation) -> list[Finding]:
+    """The data dir 0700 and everything in it 0600 (and this program's backups in backup.dir):
+    the hub token, the keys, the store, scans, backups and printed documents are the clerk's
+    user's alone. On an encrypted store, nothing personal left in clear beside it."""
+    from app.private_files import POSIX, exposed
+    from app.services.backup import backup_dir
+
+    data_dir = ws.config.data_dir
+    if not POSIX:
+        return [Finding("info", "files.not_checked", t("doctor.private_not_posix"))]
+    if not data_dir.is_dir():
+        return []
+    found = list(exposed(data_dir))
+    backups = backup_dir(ws.config)
+    inside = backups.resolve() == data_dir.resolve() or data_dir.resolve() in backups.resolve().parents
+    if not inside and backups.is_dir():
+        found += [(p, m) for p, m in exposed(backups) if p.name.startswith("yichuang-") or p == backups]
+    out: list[Finding] = []
+    if found:
+        shown = "、".join(_mode_text(p, m) for p, m in found[:EXPOSED_SHOWN])
+        out.append(
+            Finding(
+                "warning",
+                "files.exposed",
+                t("doctor.private_exposed", n=len(found), shown=shown),
+                t("doctor.private_exposed_fix", path=data_dir, backups=backups),
+                {
+                    "count": len(found),
+                    "paths": [{"path": str(p), "mode": f"{m:04o}"} for p, m in found[:EXPOSED_LISTED]],
+                },
+            )
+        )
+    else:
+        out.append(
+            Finding("ok", "files.private", t("doctor.private_ok", path=data_dir), "", {"path": str(data_dir)})
+        )
+    if ws.config.get("store.encrypted"):
+        plain = _plain_beside_encrypted(ws, backups)
+        if plain:
+            out.append(
+                Finding(
+                    "warning",
+                    "files.plain",
+                    t(
+                        "doctor.private_plain",
+                        n=len(plain),
+                        shown="、".join(str(p) for p in plain[:EXPOSED_SHOWN]),
+                    ),
+                    t("doctor.private_plain_fix"),
+                    {"count": len(plain), "paths": [str(p) for p in plain[:EXPOSED_LISTED]]},
+                )
+            )
+    return out
+
+
+def _plain_beside_encrypted(ws: Workstation, backups: Path) -> list[Path]:
+    """Backups and printed documents of an encrypted store that are not sealed: copies made
+    before `db encrypt` (or by an older version) that hold names in clear."""
+    from sync.sealing import file_is_sealed
+
+    plain: list[Path] = []
+    if backups.is_dir():
+        for p in sorted(backups.glob("yichuang-*.tar.zst")):
+            if p.is_file() and not file_is_sealed(p):
+                plain.append(p)
+        for p in sorted(backups.glob("yichuang-before-*.db")):
+            if p.is_file() and not is_encrypted(p):
+                plain.append(p)
+    # a restore keeps the store it replaced: a plain one there is a plain copy too
+    plain += [
+        p
+        for p in sorted(ws.config.data_dir.glob("replaced-*/yichuang.db"))
+        if p.is_file() and not is_encrypted(p)
+    ]
+    prints = ws.config.prints_dir
+    if prints.is_dir():
+        plain += [
+            p
+            for p in sorted(prints.glob("*.bin"))
+            if p.is_file()
+            and not p.name.startswith("test-")
+            and not file_is_sealed(p)  # test pages: no one's data
+        ]
+    return plain
+
+
 # --- all of it -----------------------------------------------------------------------------------
 CHECKS: tuple[Callable[[Workstation], list[Finding]], ...] = (
     check_data_dir,
+    check_private_files,
     check_free_space,
     check_database,
     check_printer,

@@ -166,8 +166,9 @@ def encrypt_store(config, key: DbKey, *, to_keyring: bool, now: datetime | None 
 
     # 1. a verified copy of the plain store, kept until the conversion has succeeded
     now = now or datetime.now(UTC)
-    folder = db.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
+    from app.private_files import make_private_dir
+
+    folder = make_private_dir(db.parent / "backups")
     copy = folder / f"yichuang-before-encrypt-{now.strftime('%Y%m%dT%H%M%S%fZ')}.db"
     src, dst = sqlite3.connect(db), sqlite3.connect(copy)
     try:
@@ -237,6 +238,11 @@ def encrypt_store(config, key: DbKey, *, to_keyring: bool, now: datetime | None 
     config.values.setdefault("store", {})["encrypted"] = True
     config.save()
     copy.unlink()  # success: a plain copy of personal data must not stay behind
+    from app.services.sealed_files import seal_prints_in
+
+    # the documents printed to the data dir's paper tray before: sealed like the ones to come
+    # (a file that cannot be rewritten stays in clear, and doctor names it)
+    sealed_prints = seal_prints_in(key, config.prints_dir)
     plain_left = sorted(
         str(p)
         for p in list(folder.glob("yichuang-before-*.db")) + list(folder.glob("yichuang-*.tar.zst"))
@@ -248,4 +254,5 @@ def encrypt_store(config, key: DbKey, *, to_keyring: bool, now: datetime | None 
         "tables": len(before),
         "rows": sum(before.values()),
         "plain_copies_left": plain_left,
+        "prints_sealed": sealed_prints,
     }

@@ -481,9 +481,15 @@ class PrintSpool:
             confirm = get_profile(job.profile).confirm
         except KeyError:
             confirm = "none"
+        data = job.data
+        from app.services import sealed_files
+
+        if sealed_files.prints_are_sealed(self.ws, job.printer_url):
+            # the data dir's paper tray on an encrypted store: no names in clear on disk
+            data = sealed_files.seal_with_store_key(self.ws.db_key, data, "print")
         try:
             delivery = open_printer(job.printer_url).send(
-                job.data,
+                data,
                 job.job_id,
                 timeout=self.stall_timeout,
                 confirm=confirm,
@@ -665,6 +671,10 @@ def warm_up(ws: Workstation) -> None:
     fonts()
     doc = Document(kind="test", case_number="", office=office_info(ws), issued_at=ws.now())
     render(doc, _profile(ws), ws.qr_signer)
+    from app.services import sealed_files
+
+    if sealed_files.prints_are_sealed(ws, ws.config.printer_url):
+        sealed_files.seal_with_store_key(ws.db_key, b"", "print")  # a passphrase's scrypt, paid here
 
 
 def print_test_page(ws: Workstation, url: str | None = None, *, timeout: float | None = None):

@@ -38,6 +38,7 @@ from sqlalchemy import select
 
 from app.domain import scan_files as rules
 from app.messages import t
+from app.private_files import make_private_dir, open_private
 from app.store.models import Scan
 
 CLOSE_SETTLE = 0.1  # seconds the size must stay the same after the writer closed the file
@@ -423,12 +424,11 @@ class ScanInbox:
 
     def _store_blob(self, fh) -> tuple[str, int]:
         """Hash while copying into the attachment store (one read), fsync, rename into place."""
-        target_dir = blob_dir(self.ws)
-        target_dir.mkdir(parents=True, exist_ok=True)
+        target_dir = make_private_dir(blob_dir(self.ws))
         tmp = target_dir / f".scan-{os.getpid()}-{threading.get_ident()}.tmp"
         h = hashlib.sha256()
         copied = 0
-        with open(tmp, "wb") as out:
+        with open_private(tmp, "wb") as out:  # a scan: owner only
             for chunk in iter(lambda: fh.read(_CHUNK), b""):
                 h.update(chunk)
                 out.write(chunk)
@@ -475,7 +475,7 @@ class ScanInbox:
                 row.archive_path = str(self.archive / month / f"{row.id:06d}-{name}")
                 s.add(row)
         target = Path(row.archive_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(target.parent)  # the archive keeps the applicants' scans: owner only
         os.replace(path, target)
         _fsync_dir(target.parent)
         _fsync_dir(self.inbox)

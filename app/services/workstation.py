@@ -90,9 +90,10 @@ class Workstation:
     @cached_property
     def signer(self):  # -> printing.signing.Signer
         from app.config import ConfigError
+        from app.private_files import make_private_dir
         from printing.signing import Signer
 
-        path = self.config.data_dir / "keys" / "workstation.key"
+        path = make_private_dir(self.config.data_dir / "keys") / "workstation.key"
         try:
             return Signer.load_or_create(path)
         except ValueError as exc:  # a damaged key file: say so, never sign with a throwaway key
@@ -106,9 +107,10 @@ class Workstation:
         if str(self.config.get("audit.signature")) != "sm2":
             return self.signer
         from app.config import ConfigError
+        from app.private_files import make_private_dir
         from printing.signing import Sm2Signer
 
-        path = self.config.data_dir / "keys" / "workstation-sm2.key"
+        path = make_private_dir(self.config.data_dir / "keys") / "workstation-sm2.key"
         try:
             return Sm2Signer.load_or_create(path)
         except ValueError as exc:

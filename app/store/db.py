@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.messages import t
+from app.private_files import make_private_dir, touch_private
 from app.store.cipher import DatabaseError, DbKey, OperationalError, WrongKey, connect, dbapi, is_encrypted
 
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
@@ -87,8 +88,7 @@ def backup_before_upgrade(path: Path, version: int, key: DbKey | None = None) ->
     the store, so this copy is all an upgrade puts at risk; going back is copying it back."""
     from datetime import UTC, datetime
 
-    folder = path.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_private_dir(path.parent / "backups")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"yichuang-before-v{version}-to-v{SCHEMA_VERSION}-{stamp}.db"
     part = target.with_suffix(".db.part")
@@ -171,7 +171,11 @@ def open_store(path: Path, key: DbKey | None = None, audit_hash: str | None = No
     if version > SCHEMA_VERSION:
         raise StoreError(t("store.newer", path=path, version=version, known=SCHEMA_VERSION))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
+        # a new store's file is made 0600 before SQLite opens it: SQLite gives its -wal and -shm
+        # the database's mode, so they are private whatever the umask (an older store is made
+        # private with the data dir, app.config.ensure_writable)
+        touch_private(path)
         if version < SCHEMA_VERSION:
             if version > 0:  # an existing store from an older version: keep a copy first
                 backup_before_upgrade(path, version, key)

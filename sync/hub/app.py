@@ -18,6 +18,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from app.private_files import make_private_dir, open_private
 from sync import docdelta, protocol
 from sync.hub.store import HubStore, Principal, Refusal, utcnow
 from sync.hub.ws_status import WorkstationLog
@@ -80,10 +81,11 @@ def _zjson(
 
 
 class Hub:
-    def __init__(self, store: HubStore, blob_dir: Path) -> None:
+    def __init__(self, store: HubStore, blob_dir: Path, bundle_key=None) -> None:
         self.store = store
         self.blobs = blob_dir
-        (self.blobs / "partial").mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.blobs / "partial")
+        self.bundle_key = bundle_key  # sync.hub.bundle_key.BundleKey: windows seal bundles to it
         self._upload_locks: dict[str, asyncio.Lock] = {}
         self.wslog = WorkstationLog(store)
 
@@ -185,6 +187,8 @@ class Hub:
         ops = await run_in_threadpool(operator_store.current_rev, self.store)
         if "ops" in request.query_params and request.query_params.get("ops") != str(ops):
             out["ops"] = ops  # operator accounts changed: the window asks for them
+        if self.bundle_key is not None and request.query_params.get("bk") != self.bundle_key.fingerprint:
+            out["bk"] = self.bundle_key.public_b64  # the key this window seals its bundles to
         # a page in the shared dictionary when the window says it holds it (a small page shrinks
         # to about half); plain zstd for any other caller
         return _zjson(out, zdict=protocol.known_dict(request.headers.get(protocol.DICT_HEADER)))
@@ -469,7 +473,7 @@ class Hub:
         received = 0
         disconnected = over = False
         room = row["length"] - offset
-        with open(part, "ab") as fh:
+        with open_private(part, "ab") as fh:
             fh.truncate(offset)  # bytes past the acknowledged offset are not trusted
             try:
                 async for chunk in request.stream():
@@ -551,7 +555,9 @@ def _sha256_file(path: Path) -> str:
 
 
 def create_app(store: HubStore, data_dir: Path, console_extra: dict | None = None) -> Starlette:
-    hub = Hub(store, Path(data_dir) / "blobs")
+    from sync.hub.bundle_key import load_or_create
+
+    hub = Hub(store, Path(data_dir) / "blobs", load_or_create(Path(data_dir)))
     routes = [
         Route("/healthz", hub.healthz, methods=["GET"]),
         Route("/api/v1/sync/push", hub.push, methods=["POST"]),

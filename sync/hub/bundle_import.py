@@ -3,6 +3,8 @@
 The whole bundle is checked (layout, hash, token HMAC, Ed25519 signature, content) before
 anything is applied; then it is applied in one transaction. The Ed25519 signature is checked
 against the key the hub registered for the workstation (first push, or add-token --public-key).
+A sealed bundle (v2) is opened with the hub's bundle key (sync.hub.bundle_key) after its
+signatures are checked; one sealed to another key is refused, naming both fingerprints.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 from pathlib import Path
 from typing import Any
 
+from app.private_files import make_private_dir, write_private
 from sync import protocol
 from sync.bundle import BundleError, read_bundle, signed_part
 
@@ -53,6 +57,33 @@ def verify(header: dict[str, Any], body: bytes, token_hash: str, public_key: str
         raise BundleError("bundle signature is not valid (altered?)", "hub.bundle_signature") from None
 
 
+def _unseal(data_dir: Path, header: dict[str, Any], body: bytes) -> bytes:
+    """The body of a sealed bundle, opened with this hub's bundle key."""
+    from sync import sealing
+    from sync.hub.bundle_key import load_or_create
+
+    mine = load_or_create(data_dir)
+    try:
+        raw = io.BytesIO(body)
+        sealed = sealing.read_header(raw)
+        to = str(sealed.get("to", ""))
+        if to != mine.fingerprint or str(header.get("sealed_to", "")) != to:
+            raise BundleError(
+                f"bundle is sealed to another hub key ({to[:16]}); this hub's key is {mine.fingerprint}",
+                "hub.bundle_other_hub_key",
+                theirs=to[:16],
+                mine=mine.fingerprint,
+            )
+        if sealed.get("purpose") != "bundle":
+            raise sealing.SealError("damaged", "not a bundle body")
+        reader = sealing.SealReader(raw, sealing.box_key_for(sealed, mine.private), sealed)
+        return sealing.read_all(reader, MAX_BUNDLE_FILE)
+    except sealing.SealError as exc:
+        raise BundleError(
+            f"sealed bundle cannot be opened: {exc}", "hub.bundle_unseal", error=str(exc)
+        ) from None
+
+
 def _body_limit(body: bytes) -> int:
     return min(MAX_BUNDLE_DECODED, max(MIN_BUNDLE_DECODED, MAX_BUNDLE_RATIO * len(body)))
 
@@ -83,6 +114,8 @@ def import_bundle(hub, data_dir: Path, source: Path) -> dict[str, Any]:
         )
     who = candidates[0]
     verify(header, body, who.token_hash, who.public_key)
+    if header["v"] == 2:
+        body = _unseal(Path(data_dir), header, body)
     try:
         # measured first without keeping anything: a bomb is refused with memory flat
         protocol.decompressed_size(body, _body_limit(body))
@@ -103,8 +136,7 @@ def import_bundle(hub, data_dir: Path, source: Path) -> dict[str, Any]:
         raise BundleError(
             f"bundle content is malformed: {exc}", "hub.bundle_content", error=repr(exc)
         ) from None
-    blobs = Path(data_dir) / "blobs"
-    blobs.mkdir(parents=True, exist_ok=True)
+    blobs = make_private_dir(Path(data_dir) / "blobs")
     stored = 0
     for f in files:
         raw = base64.b64decode(f["data"])
@@ -119,9 +151,7 @@ def import_bundle(hub, data_dir: Path, source: Path) -> dict[str, Any]:
         raw = base64.b64decode(f["data"])
         path = blobs / f["sha256"]
         if not path.exists():
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(raw)
-            tmp.replace(path)
+            write_private(path, raw)
         hub.create_attachment(f["sha256"], len(raw), str(f.get("case", ""))[:40], who.office)
         hub.set_attachment_offset(f["sha256"], who.office, len(raw), True)
         stored += 1

@@ -96,6 +96,12 @@ def register(sub, add) -> None:
     q.add_argument("file")
     q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
+        "bundle-key",
+        "print the public key windows seal their bundles to (last line; for `yichuang sync hub-key`)",
+        cmd_hub_bundle_key,
+        hub,
+    )
+    q = add(
         "publish-catalogue",
         "publish a new catalogue version (workstations get a delta)",
         cmd_hub_publish_catalogue,
@@ -442,6 +448,18 @@ def cmd_hub_import_bundle(args: argparse.Namespace) -> int:
     )
     for r in out["refused"]:
         print(_t("hub.bundle_refused_event", id=r["id"], case=r["case"], code=r["code"], reason=r["reason"]))
+    return 0
+
+
+def cmd_hub_bundle_key(args: argparse.Namespace) -> int:
+    from sync.hub.bundle_key import key_path, load_or_create
+
+    try:
+        key = load_or_create(_hub_dir(args))
+    except (OSError, ValueError) as exc:
+        raise _fail(_t("sealed.hub_key_unreadable", path=key_path(_hub_dir(args)), error=exc)) from None
+    print(_t("sealed.hub_key_show", fingerprint=key.fingerprint))
+    print(key.public_b64)
     return 0
 
 

@@ -1549,9 +1549,17 @@ def _case_row(r) -> dict:
 
 
 def open_hub(data_dir: Path, db_url: str | None = None) -> HubStore:
-    data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    url = db_url or _configured_url(data_dir) or f"sqlite:///{data_dir / 'hub.db'}"
+    from app.private_files import make_private_dir, tighten, touch_private
+
+    data_dir = make_private_dir(Path(data_dir))
+    tighten(data_dir)  # an older hub's data dir was made under the umask (0755)
+    url = db_url or _configured_url(data_dir)
+    if not url:
+        db = data_dir / "hub.db"
+        # made 0600 before SQLite opens it: its -wal/-shm then take the same mode
+        touch_private(db)
+        tighten(db, *(db.with_name(db.name + side) for side in ("-wal", "-shm", "-journal")))
+        url = f"sqlite:///{db}"
     store = HubStore(url)
     store.init()
     return store

@@ -4,14 +4,11 @@ on an encrypted store. The bytes on disk are checked for the applicant's name.""
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
-import tarfile
 from pathlib import Path
 
 import pytest
-import zstandard
 
 from app.services.cases import CaseService
 from app.services.workstation import open_workstation
@@ -157,11 +154,14 @@ def test_new_encrypted_store_migrations_backup_restore_doctor(tmp_path: Path, mo
     assert not [f for f in findings.values() if f.level == "error"], findings
 
     made = make_backup(ws, tmp_path / "backups")
+    key = ws.db_key
     ws.close()
-    with zstandard.ZstdDecompressor().stream_reader(made.path.open("rb")) as raw:
-        with tarfile.open(fileobj=io.BytesIO(raw.read()), mode="r:") as tar:
-            [member] = [m for m in tar.getmembers() if m.name.endswith("yichuang.db")]
-            blob = tar.extractfile(member).read()
+    # the backup is sealed with the store's key (issue 16 §5); inside, the store stays SQLCipher
+    assert made.path.read_bytes().startswith(b"YCSEAL1\n") and clear_text_found(made.path.read_bytes()) == []
+    from app.services.backup import read_backup
+
+    read_backup(made.path, tmp_path / "opened", key)
+    blob = (tmp_path / "opened" / "yichuang.db").read_bytes()
     assert clear_text_found(blob) == [] and blob[:16] != b"SQLite format 3\x00"
 
     ws = open_workstation(data, clock=clock)

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.domain import case_state as cs
+from app.private_files import make_private_dir, open_private
 from app.store.sync_models import SyncAttachment
 from sync import protocol
 
@@ -50,12 +51,13 @@ def add(ws, number: str, source: Path, name: str | None = None, extra: dict | No
         raise ValueError(t("sync.err_attachment_too_large", file=source, limit=protocol.MAX_ATTACHMENT))
     sha = _sha256(source)
     target = blob_dir(ws) / sha
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(target.parent)
     if not target.exists():
         tmp = target.with_suffix(".tmp")
-        shutil.copyfile(source, tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        with open(source, "rb") as src, open_private(tmp, "wb") as dst:  # a scan: owner only
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
         os.replace(tmp, target)
 
     def queue(s) -> None:  # in the event's transaction: the event and its upload, or neither

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.private_files import make_private_dir, write_private
+from app.services import sealed_files
 from app.services.sync import outbox as local
 from sync import protocol
 from sync.transport import Backoff, HubClient, SyncError, reachable
@@ -102,11 +104,15 @@ def run_cycle(
             from app.services import operators
 
             ops_v = operators.pulled_cursor(ws)
-            first = bg.submit(client.pull, after, cat=cat_v, cal=cal_v, ops=ops_v, report=_report(ws))
+            bk_v = sealed_files.hub_key_fingerprint(store)
+            first = bg.submit(
+                client.pull, after, cat=cat_v, cal=cal_v, ops=ops_v, report=_report(ws), bk=bk_v
+            )
             _push_all(ws, client, rep, max_batch_events, progress)
             page = first.result()
         # 2. pull decisions, page by page, each page with its cursor
         while True:
+            _learn_hub_key(store, page)
             _skew(ws, rep, page.get("now"))
             try:
                 applied = local.apply_pulled(store, page["events"], page["cursor"], ws=ws)
@@ -116,7 +122,7 @@ def run_cycle(
             if not page["more"]:
                 break
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
-            page = client.pull(after, cat=cat_v, cal=cal_v, ops=ops_v)
+            page = client.pull(after, cat=cat_v, cal=cal_v, ops=ops_v, bk=bk_v)
         # 2b. operator accounts: this window's changes up, the hub's accounts down
         rep.operators = _sync_operators(ws, client, "ops" in page)
         # after a restore made offline: the counters take the numbers the hub knows (no-op else)
@@ -165,6 +171,18 @@ def run_cycle(
     except Exception:  # noqa: BLE001
         pass
     return rep
+
+
+def _learn_hub_key(store, page: dict) -> None:
+    """Keep the hub's bundle key when the pull names one (its fingerprint differs from ours):
+    bundles exported from now on are sealed to it (app.services.sealed_files)."""
+    bk = page.get("bk")
+    if not bk:
+        return
+    try:
+        sealed_files.set_hub_key(store, bk, "sync", datetime.now(UTC).isoformat(timespec="seconds"))
+    except ValueError:
+        raise SyncError("hub", "sync.err_shape", what="pull") from None
 
 
 def _report(ws) -> dict:
@@ -337,9 +355,8 @@ def _update_catalogue(ws, client: HubClient, held: str) -> str:
         doc = apply_delta(catalogue_to_dict(ws.catalogue) if held else None, delta)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SyncError("hub", "sync.err_catalogue", version=str(delta.get("to"))[:40], detail=exc) from None
-    tmp = ws.config.catalogue_dir / ".incoming.json"
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    tmp = make_private_dir(ws.config.catalogue_dir) / ".incoming.json"
+    write_private(tmp, json.dumps(doc, ensure_ascii=False))
     try:
         cat = import_catalogue(ws.config.catalogue_dir, tmp)  # validates fully; cases stay pinned
     except (CatalogueError, TypeError, ValueError) as exc:
@@ -358,10 +375,7 @@ def _update_calendar(ws, client: HubClient) -> str:
         cal = WorkCalendar.from_dict(doc)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SyncError("hub", "sync.err_calendar", detail=exc) from None
-    target = ws.config.data_dir / "calendar" / "cn_workdays.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(cal.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, target)
+    target = make_private_dir(ws.config.data_dir / "calendar") / "cn_workdays.json"
+    write_private(target, json.dumps(cal.to_dict(), ensure_ascii=False, indent=1))
     ws.__dict__.pop("calendar", None)
     return cal.version
