@@ -11,9 +11,9 @@ hmac/signature) + b"\\n" + body``:
 * ``hmac``: HMAC-SHA256 keyed with sha256(token) — binds the bundle to the token; since the
   hub stores exactly that hash, it is not enough on its own;
 * ``signature``: Ed25519 by the workstation's key (printing.signing.Signer), with
-  ``public_key``: the hub checks it against the key it registered for the workstation (on its
-  first push, or ``hub add-token --public-key``), so a copy of the hub's token table cannot
-  forge a bundle.
+  ``public_key``: the hub checks it against the key its admin bound to the workstation's token
+  (``hub add-token --public-key``, ``hub set-key``, the console's token page; never by first
+  use), so neither a copy of the hub's token table nor the token alone can forge a bundle.
 
 Any change to any byte makes one of the checks fail and the bundle is refused whole.
 Importing applies events by event_id exactly once (a bundle imported twice, or whose
