@@ -18,10 +18,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column(
-        "hub_token", sa.Column("key_origin", sa.String(length=16), nullable=False, server_default="")
-    )
-    op.execute("UPDATE hub_token SET key_origin = 'first_use' WHERE public_key <> ''")
+    # a database made by create_all before the migrations may have the token column already
+    have = {col["name"] for col in sa.inspect(op.get_bind()).get_columns("hub_token")}
+    if "key_origin" not in have:
+        op.add_column(
+            "hub_token", sa.Column("key_origin", sa.String(length=16), nullable=False, server_default="")
+        )
+    op.execute("UPDATE hub_token SET key_origin = 'first_use' WHERE public_key <> '' AND key_origin = ''")
     op.add_column(
         "hub_qr_key", sa.Column("origin", sa.String(length=16), nullable=False, server_default="first_use")
     )
