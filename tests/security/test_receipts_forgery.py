@@ -86,7 +86,10 @@ def test_a_window_token_cannot_plant_a_receipt_key(tmp_path: Path, hub):
                 hub.url,
                 tok,
                 [],
-                headers={"X-Yichuang-Qr-Key": f"sm2:{sm2.public_key_b64()}", "X-Yichuang-Key": ed.public_key_b64()},
+                headers={
+                    "X-Yichuang-Qr-Key": f"sm2:{sm2.public_key_b64()}",
+                    "X-Yichuang-Key": ed.public_key_b64(),
+                },
             )
             assert r.status_code == 200, r.text
             ghost = number(7777, ws=WSID if tok == token else "02", day=date(2026, 11, 21))
@@ -95,7 +98,9 @@ def test_a_window_token_cannot_plant_a_receipt_key(tmp_path: Path, hub):
                 assert got["valid"] is False and got["reason"] == "unknown_key", got
                 from printing.signing import Claim, receipt_payload
 
-                claim = Claim.of(ghost, "receipt", "320724-SCJG-0001", "320724********1234", "王伟", date(2026, 11, 21))
+                claim = Claim.of(
+                    ghost, "receipt", "320724-SCJG-0001", "320724********1234", "王伟", date(2026, 11, 21)
+                )
                 got = verdict(hub, bo, receipt_payload(claim, "", signer))
                 assert got["valid"] is False and got["reason"] == "unknown_key", got
     # the hub keeps what the admin bound: the window's own key, nothing of the attacker's
