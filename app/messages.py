@@ -2524,12 +2524,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "公钥长度不对（{n} 字节）：应为 Ed25519 公钥（32 字节）或 SM2 公钥（65 字节，04 开头）",
         "The public key has the wrong length ({n} bytes): an Ed25519 key is 32 bytes, an SM2 key 65 bytes starting 04",
     ),
-    "keys.off_curve": ("SM2 公钥不在曲线上（复制时出错？）", "The SM2 public key is not on the curve (copied wrongly?)"),
+    "keys.off_curve": (
+        "SM2 公钥不在曲线上（复制时出错？）",
+        "The SM2 public key is not on the curve (copied wrongly?)",
+    ),
     "keys.not_workstation": (
         "只有工作站令牌可以登记回执密钥（令牌 {id}）",
         "Only a workstation token takes receipt keys (token {id})",
     ),
-    "keys.token_revoked": ("令牌 {id} 已吊销，不能再登记密钥", "Token {id} is revoked: no key can be bound to it"),
+    "keys.only_workstation": (
+        "只有工作站令牌可以带公钥（--public-key）",
+        "Only a workstation token takes public keys (--public-key)",
+    ),
+    "keys.token_revoked": (
+        "令牌 {id} 已吊销，不能再登记密钥",
+        "Token {id} is revoked: no key can be bound to it",
+    ),
     "keys.twice": ("同一种算法的公钥只能给一个", "Give one public key per algorithm"),
     "keys.none_given": ("请给出公钥（--public-key）", "Give the public key (--public-key)"),
     "keys.slot_taken": (
@@ -2571,7 +2581,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "keys.use_ed25519": ("Ed25519：数据包签名、回执二维码", "Ed25519: bundles, receipts' QR codes"),
     "keys.use_ed25519_only": ("Ed25519：数据包签名", "Ed25519: bundles"),
-    "keys.use_sm2": ("SM2：回执二维码（audit.signature = sm2）", "SM2: receipts' QR codes (audit.signature = sm2)"),
+    "keys.use_sm2": (
+        "SM2：回执二维码（audit.signature = sm2）",
+        "SM2: receipts' QR codes (audit.signature = sm2)",
+    ),
     "keys.line_id": ("  密钥编号 {key_id}", "  key id {key_id}"),
     "keys.admin_set": (
         "管理员在枢纽上执行（或在后台控制台“API 令牌”页为令牌 {id} 登记）：",
@@ -2601,7 +2614,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "运行 yichuang keys，把显示的公钥和命令交给枢纽管理员",
         "Run yichuang keys and give the hub's admin the keys and command it prints",
     ),
-    "doctor.keys_unknown": ("无法向枢纽查询密钥登记：{error}", "Could not ask the hub about the keys: {error}"),
+    "doctor.keys_unknown": (
+        "无法向枢纽查询密钥登记：{error}",
+        "Could not ask the hub about the keys: {error}",
+    ),
     "scan.content_differs": (
         "回执二维码签名有效，但与案件 {number} 的记录不符（{what}）：不是为该案件出具的这张回执，拒绝",
         "The receipt's QR signature is valid but does not match case {number}'s record ({what}): not a paper issued for it; refused",

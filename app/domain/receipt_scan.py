@@ -34,7 +34,7 @@ ScanKind = Literal["receipt", "number", "forged"]
 
 # An AIM symbology identifier some scanners put first (]Q1 for QR, ]C0 for CODE128 …).
 _AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
-MAX_SCAN = 2048  # a receipt's QR payload is about 150 characters; longer is not one of ours
+MAX_SCAN = 2048  # a receipt's QR payload is about 230 characters (version 2); longer is not one of ours
 
 
 @dataclass(frozen=True)

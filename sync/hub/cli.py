@@ -211,7 +211,7 @@ def cmd_hub_add_token(args: argparse.Namespace) -> int:
         raise _fail(_t("hub.bad_expiry"))
     keys = [k.strip() for k in args.public_key if k.strip()]
     if keys and args.role != "workstation":
-        raise _fail(_t("keys.not_workstation", id="-"))
+        raise _fail(_t("keys.only_workstation"))
     try:
         for k in keys:
             parse_key(k)

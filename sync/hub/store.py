@@ -486,7 +486,7 @@ class HubStore:
         keys = [public_key] if isinstance(public_key, str) else list(public_key)
         keys = [k for k in keys if k.strip()]
         if keys and role != "workstation":
-            raise receipts.KeyRefused("keys.not_workstation", id="-")
+            raise receipts.KeyRefused("keys.only_workstation")
         for k in keys:
             receipts.parse_key(k)
         if expires_days is not None and not 1 <= expires_days <= 36500:

@@ -203,7 +203,9 @@ def test_an_sm2_window_verifies_once_its_key_is_registered_by_the_admin(tmp_path
     ws.close()
 
 
-def test_receipts_printed_before_version_2_still_verify_and_say_they_cover_the_number_only(tmp_path: Path, hub):
+def test_receipts_printed_before_version_2_still_verify_and_say_they_cover_the_number_only(
+    tmp_path: Path, hub
+):
     """Old receipts (QR version 1: the case number alone signed) stay verifiable where that is
     safe: signed by a key the admin bound, for a case the hub holds; the answer says the
     signature covers the number only, so the person checking compares the rest with the record."""
@@ -220,7 +222,9 @@ def test_receipts_printed_before_version_2_still_verify_and_say_they_cover_the_n
     sync(data)
     got = verdict(hub, bo, old)
     assert got["valid"] is True and got["v"] == 1 and got["covers"] == ["case"]
-    assert got["date"] == date(2000 + int(number_[13:15]), int(number_[15:17]), int(number_[17:19])).isoformat()
+    assert (
+        got["date"] == date(2000 + int(number_[13:15]), int(number_[15:17]), int(number_[17:19])).isoformat()
+    )
     assert got["matter_name"]  # the record's, to compare with the paper
     assert verdict(hub, bo, ghost)["reason"] == "unknown_case"
     assert verdict(hub, bo, Signer.generate().payload(number_))["reason"] == "unknown_key"

@@ -228,7 +228,7 @@ async def issue_token(request: Request) -> Response:
                 raise ValueError(t("console.token_expires_bad"))
             expires = int(expires_raw)
         if keys and role != "workstation":
-            raise ValueError(t("keys.not_workstation", id="-"))
+            raise ValueError(t("keys.only_workstation"))
     except ValueError as exc:
         return await tokens_page(request, error=str(exc), form=keep, status=400)
     hub = web.ctx(request).hub
