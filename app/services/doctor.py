@@ -673,14 +673,12 @@ def check_receipt_keys(ws: Workstation, client) -> list[Finding]:
         {"alg": s.key.alg, "key_id": s.key.key_id, "state": s.state, "bound": s.bound} for s in states
     ]
     out = []
+    wrong = {"missing": "doctor.keys_missing", "other": "doctor.keys_other"}  # KeyState.state
     for st in states:
-        if st.state == "missing":
-            msg = t("doctor.keys_missing", alg=st.key.alg, kid=st.key.key_id)
-        elif st.state == "other":
-            msg = t("doctor.keys_other", alg=st.key.alg, kid=st.key.key_id, bound=st.bound)
-        else:
-            continue
-        out.append(Finding("warning", f"keys.{st.state}", msg, t("doctor.keys_fix"), data))
+        key = wrong.get(st.state)
+        if key is not None:
+            msg = t(key, alg=st.key.alg, kid=st.key.key_id, bound=st.bound)
+            out.append(Finding("warning", f"keys.{st.state}", msg, t("doctor.keys_fix"), data))
     if out:
         return out
     shown = ", ".join(f"{s.key.alg} {s.key.key_id}" for s in states)

@@ -5,11 +5,26 @@ not a back office user, not a window's token."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from printing.signing import Signer, Sm2Signer
 from sync.hub.store import hash_token
-from tests.console.conftest import browser, console_hub, login, page, shot  # noqa: F401  (fixtures)
+from tests.console.conftest import CHROMIUM, console_hub, login, page, shot  # noqa: F401  (fixtures)
 from tests.hubs import OFFICE
+from tests.parts import require_or_skip
+
+
+@pytest.fixture(scope="module")  # closed with this module: Playwright's sync API must be gone
+def browser():  # before the async (Textual pilot) tests of this package run
+    if not CHROMIUM.exists():
+        require_or_skip("Debian's chromium is not installed (run sync/tools/ensure_chromium.sh)")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+    yield b
+    b.close()
+    pw.stop()
 
 
 def keys_of(hub, token_id: str) -> list[tuple[str, str, str]]:
