@@ -121,6 +121,9 @@ def bind(c: Connection, token: Any, keys: list[str], origin: str, now: str) -> l
             have, have_origin = (row.public_key, row.origin) if row else ("", "")
         if have and have != b64 and have_origin in TRUSTED:
             raise KeyRefused("keys.slot_taken", id=token.hash[:16], alg=alg, kid=_key_id(have))
+        if have == b64 and have_origin in TRUSTED:  # bound already: nothing changes
+            out.append({"alg": alg, "key_id": _key_id(b64), "public_key": b64, "origin": have_origin})
+            continue
         if alg == "ed25519":
             c.execute(
                 update(token_t).where(token_t.c.id == token.id).values(public_key=b64, key_origin=origin)
