@@ -12,7 +12,7 @@ another receipt is refused at the hub and at the window's scan.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -20,7 +20,7 @@ import pytest
 
 from app.services.handover import recognise_scan
 from app.services.printing import PrintSpool
-from printing.signing import Signer, Sm2Signer
+from printing.signing import Claim, Signer, Sm2Signer, receipt_payload
 from tests.hubs import OFFICE, WSID, make_workstation, ycli
 from tests.printing.listener import PrinterListener
 from tests.printing.paper import read_paper
@@ -67,6 +67,11 @@ def print_receipt(ws, name: str, bundle: str) -> tuple[str, str]:
     return decision.case.number, payload
 
 
+def later(yyyymmdd: str, days: int) -> str:
+    d = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    return (d + timedelta(days=days)).strftime("%Y%m%d")
+
+
 def sync(data: Path) -> None:
     r = ycli("sync", "--once", "--data-dir", str(data), check=False)
     assert r.returncode == 0, r.stderr
@@ -74,7 +79,7 @@ def sync(data: Path) -> None:
 
 def test_a_window_token_cannot_plant_a_receipt_key(tmp_path: Path, hub):
     """The issue's attack, on both key slots: a window's token pushes the attacker's SM2 and
-    Ed25519 keys (headers and body); neither is trusted, so a receipt for a case that does not
+    Ed25519 keys (the headers windows send); neither is trusted, so a receipt for a case that does not
     exist is not `valid`, and the real window's receipts still verify."""
     bo = hub.token("backoffice")
     real = Signer.generate()
@@ -96,8 +101,6 @@ def test_a_window_token_cannot_plant_a_receipt_key(tmp_path: Path, hub):
             for signer in (sm2, ed):
                 got = verdict(hub, bo, signer.payload(ghost))  # a receipt as windows printed them
                 assert got["valid"] is False and got["reason"] == "unknown_key", got
-                from printing.signing import Claim, receipt_payload
-
                 claim = Claim.of(
                     ghost, "receipt", "320724-SCJG-0001", "320724********1234", "王伟", date(2026, 11, 21)
                 )
@@ -112,16 +115,12 @@ def test_a_window_token_cannot_plant_a_receipt_key(tmp_path: Path, hub):
     assert [(k["alg"], k["public_key"]) for k in rows[WSID]["keys"]] == [("ed25519", real.public_key_b64())]
     assert rows["02"]["keys"] == []
     # the real window's key signs; the case does not exist
-    from printing.signing import Claim, receipt_payload
-
     ghost = number(7777, day=date(2026, 11, 21))
     claim = Claim.of(ghost, "receipt", "320724-SCJG-0001", "320724********1234", "王伟", date(2026, 11, 21))
     assert verdict(hub, bo, receipt_payload(claim, "", real))["reason"] == "unknown_case"
 
 
 def test_real_receipts_verify_naming_what_they_cover_and_a_moved_qr_is_refused(tmp_path: Path, hub):
-    from printing.signing import Claim, receipt_payload
-
     bo = hub.token("backoffice")
     data = tmp_path / "ws"
     ws = make_workstation(data, hub.url, "unset")
@@ -153,8 +152,8 @@ def test_real_receipts_verify_naming_what_they_cover_and_a_moved_qr_is_refused(t
     moved = [
         with_fields(a, i=fb["i"], h=fb["h"]),  # another applicant
         with_fields(a, m=fb["m"]),  # another matter
-        with_fields(a, d="20261231"),  # another date
-        with_fields(a, e="20270101"),  # a later promise
+        with_fields(a, d=later(fa["d"], 3)),  # another date
+        with_fields(a, e=later(fa["e"], 30)),  # a later promise
         with_fields(a, t="n"),  # passed off as another document
         with_fields(a, n=b_number),  # another case
         with_fields(a, i=fb["i"], h=fb["h"], m=fb["m"], d=fb["d"], e=fb["e"]),
