@@ -123,6 +123,7 @@ def _register_plugins(sub, add) -> None:
     from app.cli_db import register as register_db
     from app.cli_doctor import register as register_doctor
     from app.cli_evaluation import register as register_evaluation
+    from app.cli_keys import register as register_keys
     from app.cli_operators import register as register_operators
     from app.cli_stats import register as register_stats
     from app.cli_sync import register as register_sync
@@ -138,6 +139,7 @@ def _register_plugins(sub, add) -> None:
     register_db(sub, add)
     register_evaluation(sub, add)
     register_stats(sub, add)
+    register_keys(sub, add)
 
 
 def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:

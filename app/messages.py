@@ -2304,8 +2304,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "hub.bad_expiry": ("--expires 须为 1 至 36500 天", "--expires must be 1..36500 days"),
     "hub.bad_public_key": (
-        "--public-key 不是 Ed25519 公钥（base64 编码的 32 字节）",
-        "--public-key is not an Ed25519 public key (32 bytes, base64)",
+        "--public-key 不是 Ed25519 或 SM2 公钥（yichuang keys 显示的 base64）",
+        "--public-key is not an Ed25519 or SM2 public key (the base64 yichuang keys prints)",
     ),
     "hub.token_exists": (
         "窗口 {scope} 已有有效令牌（{ids}）；如需换发，请加 --replace（旧令牌将被吊销）",
@@ -2375,8 +2375,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The bundle is not signed by that workstation's token (altered?)",
     ),
     "hub.bundle_no_key": (
-        "平台尚未登记该窗口的公钥：请先联网同步一次，或签发令牌时用 --public-key 登记",
-        "The hub holds no public key for this workstation: sync it online once, or issue its token with --public-key",
+        "枢纽管理员尚未为该窗口登记公钥：在窗口上运行 yichuang keys，再在枢纽上用 hub set-key 登记",
+        "The hub's admin has bound no public key for this workstation: run yichuang keys at the window, then hub set-key here",
     ),
     "hub.bundle_other_key": (
         "数据包的签名密钥不是平台为该窗口登记的公钥",
@@ -2519,6 +2519,115 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该决定已不适用于本案（现为“{state}”），未保存。",
         "This decision no longer fits the case (now “{state}”); nothing was saved.",
     ),
+    # --- receipt keys and receipts' QR codes (issue 16 §3: sync/hub/receipts.py, `yichuang keys`) ---
+    "keys.not_base64": ("公钥不是 base64 编码", "The public key is not base64"),
+    "keys.bad_length": (
+        "公钥长度不对（{n} 字节）：应为 Ed25519 公钥（32 字节）或 SM2 公钥（65 字节，04 开头）",
+        "The public key has the wrong length ({n} bytes): an Ed25519 key is 32 bytes, an SM2 key 65 bytes starting 04",
+    ),
+    "keys.off_curve": (
+        "SM2 公钥不在曲线上（复制时出错？）",
+        "The SM2 public key is not on the curve (copied wrongly?)",
+    ),
+    "keys.not_workstation": (
+        "只有工作站令牌可以登记回执密钥（令牌 {id}）",
+        "Only a workstation token takes receipt keys (token {id})",
+    ),
+    "keys.only_workstation": (
+        "只有工作站令牌可以带公钥（--public-key）",
+        "Only a workstation token takes public keys (--public-key)",
+    ),
+    "keys.token_revoked": (
+        "令牌 {id} 已吊销，不能再登记密钥",
+        "Token {id} is revoked: no key can be bound to it",
+    ),
+    "keys.twice": ("同一种算法的公钥只能给一个", "Give one public key per algorithm"),
+    "keys.none_given": ("请给出公钥（--public-key）", "Give the public key (--public-key)"),
+    "keys.slot_taken": (
+        "令牌 {id} 已登记另一把 {alg} 公钥（{kid}）。窗口换了密钥时，请为它签发新令牌"
+        "（add-token --replace --public-key 新公钥）：旧密钥签的回执到换令牌那天为止仍可核验",
+        "Token {id} already has another {alg} key ({kid}). When a window's key changes, issue it a new "
+        "token (add-token --replace --public-key NEW): receipts signed with the old key stay verifiable up to that day",
+    ),
+    "keys.bound": ("令牌 {id} 已登记 {alg} 公钥 {kid}", "Token {id} now has the {alg} key {kid}"),
+    "keys.bound_scope": (
+        "令牌 {id}（{scope}）已登记 {alg} 公钥 {kid}",
+        "Token {id} ({scope}) now has the {alg} key {kid}",
+    ),
+    "keys.unconfirmed_mark": ("(未确认)", "(unconfirmed)"),
+    "hub.col_keys": ("回执密钥", "Receipt keys"),
+    "console.token_keys": ("窗口公钥（每行一个）", "The window's public keys (one a line)"),
+    "console.token_keys_hint": (
+        "在窗口电脑上运行 yichuang keys，把它显示的公钥粘贴到这里（Ed25519；签 SM2 回执的窗口另加 SM2 公钥）。"
+        "只有管理员能登记密钥，窗口同步时发来的密钥不会被采用。",
+        "Run yichuang keys on the window's PC and paste the keys it shows (Ed25519; a window that signs "
+        "receipts with SM2 also its SM2 key). Only an admin binds keys: keys a window sends when it syncs are not taken.",
+    ),
+    "console.token_set_keys": ("登记窗口的回执密钥", "Bind a window's receipt keys"),
+    "console.token_set_keys_button": ("登记密钥", "Bind the keys"),
+    "console.token_keys_token": ("工作站令牌", "Workstation token"),
+    "console.token_keys_notice": ("已为令牌 {id} 登记公钥", "Keys bound to token {id}"),
+    "console.token_key_unconfirmed": (
+        "（首次使用时登记，未经管理员确认：不被信任，请重新登记）",
+        "(registered on first use, not by an admin: trusted for nothing until bound again)",
+    ),
+    "cli.keys": (
+        "显示本工作站的公钥（交给枢纽管理员登记，回执和数据包才能被核验）",
+        "show this workstation's public keys (for the hub's admin to bind: receipts and bundles are verified against them)",
+    ),
+    "keys.cli_json": ("以 JSON 输出", "JSON output"),
+    "keys.title": (
+        "本工作站 {office}/{ws} 的公钥（请交给枢纽管理员登记）：",
+        "The public keys of workstation {office}/{ws} (for the hub's admin to bind):",
+    ),
+    "keys.use_ed25519": ("Ed25519：数据包签名、回执二维码", "Ed25519: bundles, receipts' QR codes"),
+    "keys.use_ed25519_only": ("Ed25519：数据包签名", "Ed25519: bundles"),
+    "keys.use_sm2": (
+        "SM2：回执二维码（audit.signature = sm2）",
+        "SM2: receipts' QR codes (audit.signature = sm2)",
+    ),
+    "keys.line_id": ("  密钥编号 {key_id}", "  key id {key_id}"),
+    "keys.admin_set": (
+        "管理员在枢纽上执行（或在后台控制台“API 令牌”页为令牌 {id} 登记）：",
+        "The hub's admin runs (or binds them to token {id} on the console's API tokens page):",
+    ),
+    "keys.admin_new": (
+        "本工作站还没有令牌；管理员签发令牌时一并登记：",
+        "This workstation has no token yet; the admin binds the keys when issuing it:",
+    ),
+    "doctor.keys_none": (
+        "本工作站还没有签名密钥（第一次打印回执时生成；yichuang keys 可提前生成并显示）",
+        "This workstation has no signing key yet (made at the first receipt; yichuang keys makes and shows it now)",
+    ),
+    "doctor.keys_bound": (
+        "回执密钥已由枢纽管理员登记（{keys}）",
+        "The receipt keys are bound by the hub's admin ({keys})",
+    ),
+    "doctor.keys_missing": (
+        "枢纽没有登记本工作站的 {alg} 公钥 {kid}：它签的回执在枢纽核验为无效，数据包也不能导入",
+        "The hub has not bound this workstation's {alg} key {kid}: its receipts do not verify there, and its bundles are refused",
+    ),
+    "doctor.keys_other": (
+        "枢纽为本工作站登记的 {alg} 公钥是 {bound}，本机用的是 {kid}（换过电脑或密钥文件？）",
+        "The hub has the {alg} key {bound} for this workstation, this PC uses {kid} (a new PC or key file?)",
+    ),
+    "doctor.keys_fix": (
+        "运行 yichuang keys，把显示的公钥和命令交给枢纽管理员",
+        "Run yichuang keys and give the hub's admin the keys and command it prints",
+    ),
+    "doctor.keys_unknown": (
+        "无法向枢纽查询密钥登记：{error}",
+        "Could not ask the hub about the keys: {error}",
+    ),
+    "scan.content_differs": (
+        "回执二维码签名有效，但与案件 {number} 的记录不符（{what}）：不是为该案件出具的这张回执，拒绝",
+        "The receipt's QR signature is valid but does not match case {number}'s record ({what}): not a paper issued for it; refused",
+    ),
+    "scan.field_sep": ("、", ", "),
+    "scan.field_matter": ("办理事项", "matter"),
+    "scan.field_document": ("文书种类", "kind of paper"),
+    "scan.field_applicant": ("申请人", "applicant"),
+    "scan.field_date": ("日期", "date"),
     # --- printing (issue 3) ----------------------------------------------------------------
     "print.unknown_doc": ("未知文书类型 {doc}（可选：{known}）", "Unknown document {doc} (one of {known})"),
     "print.no_receipt": (

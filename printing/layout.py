@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from .documents import Document, MaterialLine, mask_id
 from .profiles import PrinterProfile
-from .signing import Signer, qr_payload
+from .signing import Claim, Signer, receipt_payload
 from .templates import Template, default_templates
 from .text import sanitize, str_width, two_columns, wrap
 
@@ -252,9 +252,23 @@ class _Builder:
     def s_qr(self) -> None:
         if not self.code():
             return
-        payload = qr_payload(self.code(), self.doc.office.query_url.strip(), self.signer)
+        payload = receipt_payload(self.claim(), self.doc.office.query_url.strip(), self.signer)
         self.out.append(QR(payload))
         self.lines(self.L("qr_caption"), align="center")
+
+    def claim(self) -> Claim:
+        """What the QR code's signature covers: the paper's promise as printed (printing/signing.py)."""
+        d = self.doc
+        on_paper = d.accepted_on if d.kind == "receipt" and d.accepted_on else d.issued_at.date()
+        return Claim.of(
+            self.code(),
+            d.kind,
+            d.subject_code,
+            mask_id(d.applicant_id, "enterprise" if d.applicant_kind == "enterprise" else "person"),
+            d.applicant_name,
+            on_paper,
+            d.due_date if d.kind == "receipt" else None,
+        )
 
     def s_notes(self) -> None:
         for n in self.tpl.notes:

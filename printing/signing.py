@@ -13,6 +13,21 @@ r‖s (64 bytes, base64url, 86 characters as before), ``k`` is the first 6 bytes
 the uncompressed public point (65 bytes), and ``a=sm2`` names the algorithm (no ``a``:
 Ed25519, as every receipt printed before). The key's type decides how a signature is checked,
 so ``a`` cannot make a verifier use another algorithm with a key.
+
+Version 2 (``v=2``, every receipt printed since issue 16): the signature covers what the paper
+promises, not only its number, so a genuine QR code moved onto another paper is refused. The
+payload carries what it covers (:class:`Claim`)::
+
+    <query_url>?n=NUMBER&v=2&t=r&m=MATTER&i=APPLICANT_ID&h=NAME&d=YYYYMMDD&e=YYYYMMDD[&a=sm2]&k=…&s=…
+
+``t`` the document (r 受理回执, n 补正通知书, …: :data:`DOC_CODES`); ``m`` the matter's (or
+bundle's) code; ``i`` the applicant's identifier *as printed* (a person's ID number masked
+``320724********123X``, an enterprise's credit code whole); ``h`` an 8-character digest of the
+applicant's name with the case number (the name is printed in full, but never put in a URL:
+a verifier that holds the case checks it); ``d`` the date on the paper (受理日期, else the day it
+was issued); ``e`` the promised completion date (承诺办结日期; absent when the paper has none).
+The signature is over ``"yc2:" + "\n".join((n, t, m, i, h, d, e))``. Receipts without ``v``
+(version 1) stay verifiable: their signature covers the case number only, and verifiers say so.
 """
 
 from __future__ import annotations
@@ -20,6 +35,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -31,7 +50,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 DOMAIN = b"yc1:"
+DOMAIN_V2 = b"yc2:"
 NO_URL_PREFIX = "yc:"
+VERSION = "2"  # what new receipts carry in ``v``
 
 
 def _b64u(b: bytes) -> str:
@@ -56,6 +77,145 @@ def key_id(raw_public: bytes) -> str:
 
 ED25519, SM2 = "ed25519", "sm2"
 SM2_UID = b"1234567812345678"  # GM/T 0009's default signer id: what other SM2 verifiers assume
+
+# --- what a version-2 signature covers ------------------------------------------------------------
+DOC_CODES = {
+    "receipt": "r",  # 受理回执
+    "notice": "n",  # 补正材料通知书
+    "refusal": "x",  # 不予受理通知书
+    "pickup": "p",  # 领取凭证
+    "handover": "h",
+    "trip": "t",
+    "test": "z",
+}
+DOC_KINDS = {v: k for k, v in DOC_CODES.items()}
+COVERS_V1 = ("case",)
+COVERS_V2 = ("case", "document", "matter", "applicant", "date", "due")
+_DAY = re.compile(r"[0-9]{8}")
+_DIGEST = re.compile(r"[A-Za-z0-9_-]{8}")
+_LIMITS = {"n": 40, "m": 64, "i": 40}
+
+
+def _clean_name(name: str) -> str:
+    return unicodedata.normalize("NFC", " ".join((name or "").split()))
+
+
+def name_digest(case_number: str, name: str) -> str:
+    """8 base64url characters over the case number and the applicant's name (NFC, spaces
+    folded): a verifier holding the case checks the name without the QR code carrying it."""
+    raw = b"yc2-name\0" + case_number.encode("utf-8") + b"\0" + _clean_name(name).encode("utf-8")
+    return _b64u(hashlib.sha256(raw).digest()[:6])
+
+
+def _day(d: date | None) -> str:
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}" if d else ""
+
+
+def _parse_day(text: str) -> date:
+    if not _DAY.fullmatch(text):
+        raise ValueError(f"not a YYYYMMDD date: {text[:12]!r}")
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a version-2 receipt's signature covers, as its QR code carries it."""
+
+    case: str
+    document: str  # a key of DOC_CODES
+    matter: str  # the matter's or bundle's code
+    applicant: str  # the applicant's identifier as printed (masked for a person)
+    name: str  # name_digest(case, applicant's name)
+    date: str  # YYYYMMDD: the date on the paper
+    due: str = ""  # YYYYMMDD: the promised completion date, "" when the paper has none
+
+    @classmethod
+    def of(
+        cls,
+        case_number: str,
+        document: str,
+        matter: str,
+        applicant_printed: str,
+        applicant_name: str,
+        day: date,
+        due: date | None = None,
+    ) -> Claim:
+        if document not in DOC_CODES:
+            raise ValueError(f"unknown document {document!r}")
+        return cls(
+            case_number,
+            document,
+            matter or "",
+            applicant_printed or "",
+            name_digest(case_number, applicant_name),
+            _day(day),
+            _day(due),
+        )
+
+    def message(self) -> bytes:
+        parts = (
+            self.case,
+            DOC_CODES[self.document],
+            self.matter,
+            self.applicant,
+            self.name,
+            self.date,
+            self.due,
+        )
+        return DOMAIN_V2 + "\n".join(parts).encode("utf-8")
+
+    def fields(self) -> list[tuple[str, str]]:
+        out = [("n", self.case), ("v", VERSION), ("t", DOC_CODES[self.document]), ("m", self.matter)]
+        out += [("i", self.applicant), ("h", self.name), ("d", self.date)]
+        return out + ([("e", self.due)] if self.due else [])
+
+    @property
+    def day(self) -> date:
+        return _parse_day(self.date)
+
+    @property
+    def due_day(self) -> date | None:
+        return _parse_day(self.due) if self.due else None
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, str]) -> Claim:
+        """The claim a version-2 payload carries; ValueError when it is not one, or a field is
+        malformed (no control characters anywhere: the message's fields are line-separated)."""
+        if fields.get("v") != VERSION:
+            raise ValueError("not a version-2 receipt")
+        for key, value in fields.items():
+            if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
+                raise ValueError(f"control character in {key}")
+            if len(value) > _LIMITS.get(key, 200):
+                raise ValueError(f"{key} is too long")
+        document = DOC_KINDS.get(fields.get("t", ""))
+        if document is None:
+            raise ValueError("unknown document")
+        claim = cls(
+            fields.get("n", ""),
+            document,
+            fields.get("m", ""),
+            fields.get("i", ""),
+            fields.get("h", ""),
+            fields.get("d", ""),
+            fields.get("e", ""),
+        )
+        if not claim.case or not _DIGEST.fullmatch(claim.name):
+            raise ValueError("case number or name digest missing")
+        claim.day  # noqa: B018  (validates)
+        claim.due_day  # noqa: B018
+        return claim
+
+    def to_json(self) -> dict[str, str]:
+        """For answers and screens: dates as YYYY-MM-DD."""
+        return {
+            "case": self.case,
+            "document": self.document,
+            "matter": self.matter,
+            "applicant_id": self.applicant,
+            "date": self.day.isoformat(),
+            "due": self.due_day.isoformat() if self.due else "",
+        }
 
 
 class Signer:
@@ -133,8 +293,11 @@ class Signer:
         return key_id(self.public_raw())
 
     def sign(self, case_number: str) -> str:
-        """base64url signature (no padding) over ``"yc1:" + case_number``."""
-        return _b64u(self._key.sign(message(case_number)))
+        """base64url signature (no padding) over ``"yc1:" + case_number`` (version 1)."""
+        return self.sign_message(message(case_number))
+
+    def sign_message(self, msg: bytes) -> str:
+        return _b64u(self._key.sign(msg))
 
     def payload(self, case_number: str, query_url: str = "") -> str:
         return qr_payload(case_number, query_url, self)
@@ -198,16 +361,43 @@ class Sm2Signer:
         return key_id(self._public)
 
     def sign(self, case_number: str) -> str:
-        """base64url of r ‖ s (32 bytes each) over ``"yc1:" + case_number``."""
-        r, s = self._sm2.sign(message(case_number))
+        """base64url of r ‖ s (32 bytes each) over ``"yc1:" + case_number`` (version 1)."""
+        return self.sign_message(message(case_number))
+
+    def sign_message(self, msg: bytes) -> str:
+        r, s = self._sm2.sign(msg)
         return _b64u(r.rjust(32, b"\0") + s.rjust(32, b"\0"))
 
     def payload(self, case_number: str, query_url: str = "") -> str:
         return qr_payload(case_number, query_url, self)
 
 
+def receipt_payload(claim: Claim, query_url: str = "", signer: Signer | Sm2Signer | None = None) -> str:
+    """The version-2 QR content of a paper: what it promises, signed; unsigned (``n`` only)
+    when there is no signer (a preview without a key)."""
+    if signer is None:
+        return qr_payload(claim.case, query_url, None)
+    base = query_url.strip() or NO_URL_PREFIX
+    sep = "&" if "?" in base else "?"
+    parts = [f"{k}={quote(v, safe='-._~*')}" for k, v in claim.fields()]
+    if signer.alg != ED25519:
+        parts.append(f"a={signer.alg}")
+    parts.append(f"k={signer.key_id()}")
+    parts.append(f"s={signer.sign_message(claim.message())}")
+    return base + sep + "&".join(parts)
+
+
+def payload_claim(payload: str) -> Claim | None:
+    """The claim of a version-2 payload; None for version 1 (ValueError for a malformed v2)."""
+    fields = parse_payload(payload)
+    if "v" not in fields:
+        return None
+    return Claim.from_fields(fields)
+
+
 def qr_payload(case_number: str, query_url: str = "", signer: Signer | Sm2Signer | None = None) -> str:
-    """The QR content for a case; unsigned (``n`` only) when there is no signer."""
+    """A version-1 QR content for a case (its number only: what receipts carried before
+    version 2, kept for tests and verifiers); unsigned (``n`` only) when there is no signer."""
     base = query_url.strip() or NO_URL_PREFIX
     sep = "&" if "?" in base else "?"
     parts = [f"n={quote(case_number, safe='-._~')}"]
@@ -234,11 +424,13 @@ def key_alg(raw_public: bytes) -> str:
 
 
 def verify_payload(payload: str, public_key_b64: str) -> bool:
-    """True when ``payload`` carries a valid signature by that key over its case number
-    (Ed25519 or SM2, by the key's type; a payload naming another algorithm is refused)."""
+    """True when ``payload`` carries a valid signature by that key over what it claims: its case
+    number (version 1) or its whole :class:`Claim` (version 2). Ed25519 or SM2, by the key's
+    type; a payload naming another algorithm, or a version this code does not know, is refused."""
     try:
         fields = parse_payload(payload)
         case = fields["n"]
+        msg = message(case) if "v" not in fields else Claim.from_fields(fields).message()
         sig = _unb64(fields["s"])
         raw = _unb64(public_key_b64)
         if "k" in fields and fields["k"] != key_id(raw):
@@ -247,12 +439,12 @@ def verify_payload(payload: str, public_key_b64: str) -> bool:
         if fields.get("a", ED25519) != alg:
             return False
         if alg == ED25519:
-            Ed25519PublicKey.from_public_bytes(raw).verify(sig, message(case))
+            Ed25519PublicKey.from_public_bytes(raw).verify(sig, msg)
             return True
         if alg == SM2 and len(sig) == 64:
             import gmalg
 
-            return bool(gmalg.SM2(pk=raw, uid=SM2_UID).verify(message(case), sig[:32], sig[32:]))
+            return bool(gmalg.SM2(pk=raw, uid=SM2_UID).verify(msg, sig[:32], sig[32:]))
         return False
     except (KeyError, ValueError, InvalidSignature):
         return False

@@ -11,9 +11,9 @@ hmac/signature) + b"\\n" + body``:
 * ``hmac``: HMAC-SHA256 keyed with sha256(token) — binds the bundle to the token; since the
   hub stores exactly that hash, it is not enough on its own;
 * ``signature``: Ed25519 by the workstation's key (printing.signing.Signer), with
-  ``public_key``: the hub checks it against the key it registered for the workstation (on its
-  first push, or ``hub add-token --public-key``), so a copy of the hub's token table cannot
-  forge a bundle.
+  ``public_key``: the hub checks it against the key its admin bound to the workstation's token
+  (``hub add-token --public-key``, ``hub set-key``, the console's token page; never by first
+  use), so neither a copy of the hub's token table nor the token alone can forge a bundle.
 
 Version 2 (issue 16 §5) seals the body to the hub's X25519 bundle key (sync.sealing: an
 ephemeral key agreement, ChaCha20-Poly1305 in chunks) before it is hashed and signed; the

@@ -461,12 +461,6 @@ def is_sha256(text: str) -> bool:
     return bool(_SHA_RE.match(text or ""))
 
 
-def push_key(doc: Any) -> str:
-    """The workstation's Ed25519 public key (standard base64) if the push body names it."""
-    key = doc.get("key") if isinstance(doc, dict) else None
-    return key if isinstance(key, str) and len(key) <= 64 else ""
-
-
 # --- a window's report about itself, sent with its pull (the console's workstations page) ---------------
 STATUS_WAITING = "X-Yichuang-Waiting"  # "events=N; scans=M": not yet at the hub when the cycle began
 STATUS_CLOCK = "X-Yichuang-Clock"  # the window's UTC clock when it sent the request (ISO 8601)

@@ -399,6 +399,17 @@ class HubClient:
     def healthz(self) -> dict:
         return self._json(self._call("GET", "/healthz"))
 
+    def bound_keys(self) -> list[dict]:
+        """The receipt keys the hub's admin bound to this window's token (GET /api/v1/keys)."""
+        doc = self._json(self._call("GET", "/api/v1/keys"))
+        keys = doc.get("keys") if isinstance(doc, dict) else None
+        if not isinstance(keys, list) or not all(
+            isinstance(k, dict) and all(isinstance(k.get(f), str) for f in ("alg", "key_id", "public_key"))
+            for k in keys
+        ):
+            raise SyncError("hub", "sync.err_shape", what="keys")
+        return keys
+
 
 def _is_count(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and v >= 0

@@ -601,6 +601,7 @@ def check_hub(ws: Workstation, *, deadline: float = HUB_DEADLINE) -> list[Findin
             page = client.pull(_cursor(ws), limit=1)
             rtt = time.monotonic() - t0
             after = ws.utcnow()
+            keys = check_receipt_keys(ws, client)
     except SyncError as exc:
         data = {"url": url, "kind": exc.kind}
         if exc.kind == "auth":
@@ -624,7 +625,7 @@ def check_hub(ws: Workstation, *, deadline: float = HUB_DEADLINE) -> list[Findin
         Finding("ok", "hub.token", t("doctor.hub_ok", url=url), "", {"url": url, "rtt_ms": round(rtt * 1000)})
     )
     out.append(_clock(page.get("now"), before + (after - before) / 2, rtt))
-    return out
+    return out + keys
 
 
 def _clock(hub_now: Any, local_mid: datetime, rtt: float) -> Finding:
@@ -646,6 +647,42 @@ def _clock(hub_now: Any, local_mid: datetime, rtt: float) -> Finding:
             "warning", "clock.drift", t("doctor.clock_off", seconds=shown), t("doctor.clock_fix"), data
         )
     return Finding("ok", "clock.ok", t("doctor.clock_ok", seconds=shown), "", data)
+
+
+# --- receipt keys (issue 16 §3) ----------------------------------------------------------------------
+def check_receipt_keys(ws: Workstation, client) -> list[Finding]:
+    """Whether the hub's admin bound the keys this PC signs with (GET /api/v1/keys, through
+    check_hub's client once the hub answered): a window whose key is not bound prints receipts
+    the hub calls forged, and its bundles are refused."""
+    from app.services.receipt_keys import compare, public_keys
+    from sync.transport import SyncError
+
+    try:
+        local = public_keys(ws, create=False)
+    except (OSError, ValueError) as exc:  # a damaged key file: the window says so when it signs
+        return [Finding("warning", "keys.unreadable", t("doctor.keys_unknown", error=exc), "", {})]
+    if not local:
+        return [Finding("info", "keys.none", t("doctor.keys_none"), "", {})]
+    data: dict[str, Any] = {"keys": [k.to_dict() for k in local]}
+    try:
+        bound = client.bound_keys()
+    except SyncError as exc:
+        return [Finding("info", "keys.unknown", t("doctor.keys_unknown", error=exc), "", data)]
+    states = compare(local, bound)
+    data["states"] = [
+        {"alg": s.key.alg, "key_id": s.key.key_id, "state": s.state, "bound": s.bound} for s in states
+    ]
+    out = []
+    wrong = {"missing": "doctor.keys_missing", "other": "doctor.keys_other"}  # KeyState.state
+    for st in states:
+        key = wrong.get(st.state)
+        if key is not None:
+            msg = t(key, alg=st.key.alg, kid=st.key.key_id, bound=st.bound)
+            out.append(Finding("warning", f"keys.{st.state}", msg, t("doctor.keys_fix"), data))
+    if out:
+        return out
+    shown = ", ".join(f"{s.key.alg} {s.key.key_id}" for s in states)
+    return [Finding("ok", "keys.bound", t("doctor.keys_bound", keys=shown), "", data)]
 
 
 # --- calendar and catalogue ----------------------------------------------------------------------

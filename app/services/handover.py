@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -96,10 +96,50 @@ def trusted_keys(ws: Workstation) -> list[str]:
 
 
 def recognise_scan(ws: Workstation, text: str) -> ReceiptScan | None:
-    """What a keyboard-wedge scanner typed, checked against this window's trusted keys."""
+    """What a keyboard-wedge scanner typed, checked against this window's trusted keys and,
+    for a version-2 receipt of a case this window holds, against what the case's record says
+    was issued (a genuine signature over another applicant, matter, date or paper is refused)."""
     if "?" not in text:  # a bare case number (the barcode) needs no key: no files read per Enter
         return recognise(text)
-    return recognise(text, trusted_keys(ws))
+    scan = recognise(text, trusted_keys(ws))
+    if scan is None or scan.kind != "receipt" or scan.claim is None:
+        return scan
+    differs = _claim_differs(ws, scan)
+    if differs:
+        what = t("scan.field_sep").join(t(f"scan.field_{d}") for d in differs)
+        return replace(scan, kind="forged", reason=t("scan.content_differs", number=scan.number, what=what))
+    return scan
+
+
+def _claim_differs(ws: Workstation, scan: ReceiptScan) -> list[str]:
+    """claim_differs against this window's record of the case ([] when it holds no such case:
+    opening it then says so)."""
+    from app.domain.receipt_scan import claim_differs, issued_paper
+
+    with ws.store.read() as s:
+        case = s.execute(select(Case).where(Case.number == scan.number)).scalars().first()
+        if case is None:
+            return []
+        events = list(
+            s.execute(
+                select(CaseEvent.kind, CaseEvent.at, CaseEvent.payload_json).where(
+                    CaseEvent.case_id == case.id
+                )
+            ).all()
+        )
+        matter = case.subject_code
+    papers = []
+    for kind, at, payload_json in events:
+        try:
+            payload = json.loads(payload_json)
+        except ValueError:
+            payload = {}
+        local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().date()
+        paper = issued_paper(kind, at, payload if isinstance(payload, dict) else {}, local_day=local)
+        if paper is not None:
+            papers.append(paper)
+    assert scan.claim is not None
+    return claim_differs(scan.claim, matter, papers)
 
 
 # --- checking the collector ------------------------------------------------------------------

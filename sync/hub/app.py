@@ -138,18 +138,9 @@ class Hub:
             return _error(exc.status, exc.code, str(exc))
         except ClientDisconnect:
             return Response(status_code=400)
-        key = request.headers.get("x-yichuang-key") or protocol.push_key(doc)
-        if key and who.role == "workstation" and not who.public_key:
-            try:  # trust on first use: the key that first comes with this token signs its bundles
-                await run_in_threadpool(self.store.register_key, who.token_hash, key)
-            except ValueError:
-                return _error(400, "malformed", "X-Yichuang-Key is not an Ed25519 public key (base64)")
-        qr_key = request.headers.get("x-yichuang-qr-key")
-        if qr_key and who.role == "workstation":
-            try:  # the receipts' SM2 key, trusted on first use like the Ed25519 one
-                await run_in_threadpool(self.store.register_qr_key, who, qr_key)
-            except ValueError as exc:
-                return _error(400, "malformed", str(exc))
+        # The keys a window sends with its pushes (X-Yichuang-Key, X-Yichuang-Qr-Key, the body's
+        # "key") are not registered: a token is not the hub's admin, who alone binds receipt
+        # and bundle keys (sync.hub.receipts). A window reads what is bound with GET /api/v1/keys.
         result = await run_in_threadpool(self.store.push, who, events)
         await self._log(self.wslog.record_push, who, result, [e.id for e in events])
         return _zjson(result.to_json())
@@ -267,9 +258,19 @@ class Hub:
             {"workstations": rows, "broken": sum(r["chain"]["state"] == "broken" for r in rows)}
         )
 
+    async def keys(self, request: Request) -> Response:
+        """The receipt keys the hub's admin bound to the caller's own token (a window token: for
+        `yichuang doctor`); read-only — no endpoint registers a key."""
+        who = await self._who(request, "workstation")
+        if isinstance(who, Response):
+            return who
+        rows = await run_in_threadpool(self.store.token_keys, who)
+        return JSONResponse({"office": who.office, "ws": who.ws, "token_id": who.token_id, "keys": rows})
+
     async def verify_receipt(self, request: Request) -> Response:
-        """Is this receipt's QR code genuine? ``?qr=PAYLOAD`` (URL-encoded): checked against the
-        keys (Ed25519 or SM2) registered for the workstation that numbered the case."""
+        """Is this receipt's QR code genuine, and what does it cover? ``?qr=PAYLOAD`` (URL-encoded):
+        checked against the keys (Ed25519 or SM2) the hub's admin bound for the workstation that
+        numbered the case, and against the case's record (sync.hub.receipts.verify)."""
         who = await self._who(request)
         if isinstance(who, Response):
             return who
@@ -568,6 +569,7 @@ def create_app(store: HubStore, data_dir: Path, console_extra: dict | None = Non
         Route("/api/v1/numbers", hub.numbers, methods=["GET"]),
         Route("/api/v1/workstations", hub.workstations, methods=["GET"]),
         Route("/api/v1/receipts/verify", hub.verify_receipt, methods=["GET"]),
+        Route("/api/v1/keys", hub.keys, methods=["GET"]),
         Route("/api/v1/cases/{number}", hub.case, methods=["GET"]),
         Route("/api/v1/cases/{number}/events", hub.case_event, methods=["POST"]),
         Route("/api/v1/operators", hub.operators, methods=["GET"]),

@@ -2,7 +2,8 @@
 
 The whole bundle is checked (layout, hash, token HMAC, Ed25519 signature, content) before
 anything is applied; then it is applied in one transaction. The Ed25519 signature is checked
-against the key the hub registered for the workstation (first push, or add-token --public-key).
+against the key the hub's admin bound to the workstation's token (add-token --public-key,
+hub set-key or the console's token page; never one a window sent: sync.hub.receipts).
 A sealed bundle (v2) is opened with the hub's bundle key (sync.hub.bundle_key) after its
 signatures are checked; one sealed to another key is refused, naming both fingerprints.
 """
@@ -30,8 +31,8 @@ MIN_BUNDLE_DECODED = 64 * 1024 * 1024
 
 
 def verify(header: dict[str, Any], body: bytes, token_hash: str, public_key: str) -> None:
-    """The bundle's signatures: the token's HMAC, and the Ed25519 signature by the key the hub
-    registered for this workstation (a copy of the hub's token table cannot make that one)."""
+    """The bundle's signatures: the token's HMAC, and the Ed25519 signature by the key the hub's
+    admin bound for this workstation (a copy of the hub's token table cannot make that one)."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -41,8 +42,8 @@ def verify(header: dict[str, Any], body: bytes, token_hash: str, public_key: str
         raise BundleError("bundle is not signed by that workstation's token (altered?)", "hub.bundle_hmac")
     if not public_key:
         raise BundleError(
-            "the hub holds no public key for this workstation: sync it online once, or issue its "
-            "token with --public-key",
+            "the hub's admin has bound no public key for this workstation: run `yichuang keys` at "
+            "the window, then `yichuang hub set-key` here",
             "hub.bundle_no_key",
         )
     if str(header.get("public_key", "")) != public_key:

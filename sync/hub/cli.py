@@ -50,9 +50,22 @@ def register(sub, add) -> None:
     q.add_argument("--expires", type=int, metavar="DAYS", help="the token expires after DAYS days")
     q.add_argument(
         "--public-key",
-        default="",
+        action="append",
+        default=[],
         metavar="B64",
-        help="the workstation's Ed25519 public key (verifies its bundles)",
+        help="a public key of the workstation, as `yichuang keys` prints it there: Ed25519 (its "
+        "bundles and receipts) or SM2 (receipts with audit.signature = sm2); repeat for both",
+    )
+    q.add_argument("--db", metavar="URL")
+    q = add(
+        "set-key",
+        "bind a workstation's receipt keys to its token (only the hub's admin binds keys)",
+        cmd_hub_set_key,
+        hub,
+    )
+    q.add_argument("id", help="the token's id (see list-tokens; `yichuang keys` prints it at the window)")
+    q.add_argument(
+        "--public-key", action="append", required=True, metavar="B64", help="Ed25519 or SM2; repeat for both"
     )
     q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
@@ -241,7 +254,8 @@ def _scope(role: str, office: str, ws: str) -> str:
 
 def cmd_hub_add_token(args: argparse.Namespace) -> int:
     from app.domain.numbering import validate_office_code, validate_workstation_id
-    from sync.hub.store import TokenExists, check_public_key
+    from sync.hub.receipts import KeyRefused, parse_key
+    from sync.hub.store import TokenExists
 
     office, wsid = args.office.strip(), args.workstation.strip()
     try:
@@ -259,12 +273,14 @@ def cmd_hub_add_token(args: argparse.Namespace) -> int:
         raise _fail(str(exc)) from None
     if args.expires is not None and not 1 <= args.expires <= 36500:
         raise _fail(_t("hub.bad_expiry"))
-    key = args.public_key.strip()
-    if key:
-        try:
-            check_public_key(key)
-        except ValueError:
-            raise _fail(_t("hub.bad_public_key")) from None
+    keys = [k.strip() for k in args.public_key if k.strip()]
+    if keys and args.role != "workstation":
+        raise _fail(_t("keys.only_workstation"))
+    try:
+        for k in keys:
+            parse_key(k)
+    except KeyRefused as exc:
+        raise _fail(_t("hub.bad_public_key") + f"（{exc}）") from None
     hub = _hub(args)
     try:
         before = {r["id"] for r in hub.list_tokens() if not r["revoked"]}
@@ -273,7 +289,7 @@ def cmd_hub_add_token(args: argparse.Namespace) -> int:
             office,
             wsid,
             args.name.strip(),
-            public_key=key,
+            public_key=keys,
             expires_days=args.expires,
             replace=args.replace,
         )
@@ -290,9 +306,48 @@ def cmd_hub_add_token(args: argparse.Namespace) -> int:
     mine = after[hash_token(token)[:16]]
     if mine["expires"]:
         print(_t("hub.token_expires", when=mine["expires"]))
+    for k in mine["keys"]:
+        print(_t("keys.bound", id=mine["id"], alg=k["alg"], kid=k["key_id"]))
     print(_t("hub.token_new", role=_t(f"hub.role_{args.role}"), scope=_scope(args.role, office, wsid)))
     print(token)
     return 0
+
+
+def cmd_hub_set_key(args: argparse.Namespace) -> int:
+    from sync.hub.receipts import KeyRefused
+
+    hub = _hub(args)
+    try:
+        out = hub.set_keys(args.id, args.public_key)
+    except KeyRefused as exc:
+        raise _fail(str(exc)) from None
+    except ValueError:
+        raise _fail(_t("hub.revoke_bad_id")) from None
+    except LookupError as exc:
+        n = exc.args[0]
+        raise _fail(
+            _t("hub.revoke_none", id=args.id) if n == 0 else _t("hub.revoke_many", id=args.id, n=n)
+        ) from None
+    finally:
+        hub.close()
+    for k in out["keys"]:
+        print(
+            _t(
+                "keys.bound_scope",
+                id=out["id"],
+                scope=f"{out['office']}/{out['workstation']}",
+                alg=k["alg"],
+                kid=k["key_id"],
+            )
+        )
+    return 0
+
+
+def _keys_cell(keys: list[dict]) -> str:
+    """A token's keys in one cell: ``ed25519:KEYID sm2:KEYID``, unconfirmed ones marked."""
+    return " ".join(
+        f"{k['alg']}:{k['key_id']}" + ("" if k["trusted"] else _t("keys.unconfirmed_mark")) for k in keys
+    )
 
 
 def cmd_hub_list_tokens(args: argparse.Namespace) -> int:
@@ -311,7 +366,8 @@ def cmd_hub_list_tokens(args: argparse.Namespace) -> int:
     if not rows:
         print(_t("hub.tokens_none"))
         return 0
-    head = [_t(f"hub.col_{c}") for c in ("id", "role", "scope", "created", "last_used", "expires", "status")]
+    cols = ("id", "role", "scope", "created", "last_used", "expires", "status", "keys")
+    head = [_t(f"hub.col_{c}") for c in cols]
     table = [head] + [
         [
             r["id"],
@@ -321,6 +377,7 @@ def cmd_hub_list_tokens(args: argparse.Namespace) -> int:
             r["last_used"][:16] or _t("hub.never"),
             r["expires"][:16] or _t("hub.never"),
             _t(f"hub.status_{r['status']}") + (f" {r['revoked'][:16]}" if r["revoked"] else ""),
+            _keys_cell(r["keys"]) or "-",
         ]
         for r in rows
     ]

@@ -44,7 +44,7 @@ from sqlalchemy.engine import Connection, Engine
 from app.domain import case_state as cs
 from app.domain import payloads
 from sync import protocol
-from sync.hub import audit_store
+from sync.hub import audit_store, receipts
 
 HUB_SCHEMA = 2  # 2: token life cycle (expiry, revocation, last use); attachments per office
 ROLES = ("workstation", "backoffice", "hub")
@@ -67,6 +67,7 @@ token_t = Table(
     Column("ws", String(4), nullable=False, default=""),
     Column("name", String(100), nullable=False, default=""),
     Column("public_key", String(64), nullable=False, default=""),
+    Column("key_origin", String(16), nullable=False, default=""),  # sync.hub.receipts (h0010)
     Column("created_at", String(40), nullable=False),
     Column("expires_at", String(40), nullable=False, default=""),
     Column("revoked_at", String(40), nullable=False, default=""),
@@ -218,7 +219,7 @@ class Principal:
     ws: str
     name: str
     token_hash: str = field(repr=False, default="")
-    public_key: str = ""  # the workstation's Ed25519 key (base64), once registered
+    public_key: str = ""  # the workstation's Ed25519 key (base64), when the hub's admin bound it
 
     @property
     def token_id(self) -> str:
@@ -280,7 +281,8 @@ class TokenExists(Exception):
 
 
 def check_public_key(key: str) -> bytes:
-    """The raw 32 bytes of a standard-base64 Ed25519 public key, or ValueError."""
+    """The raw 32 bytes of a standard-base64 Ed25519 public key, or ValueError (a bundle's
+    header; the admin's keys go through sync.hub.receipts.parse_key)."""
     import base64
     import binascii
 
@@ -295,6 +297,12 @@ def check_public_key(key: str) -> bytes:
 
 def _expired(expires_at: str, now: datetime) -> bool:
     return bool(expires_at) and datetime.fromisoformat(expires_at) <= now
+
+
+def _trusted_key(r: Any) -> str:
+    """A token row's Ed25519 key when the hub's admin bound it, else "" (a key registered on
+    first use by an older hub vouches for nothing: sync.hub.receipts)."""
+    return r.public_key if r.public_key and r.key_origin in receipts.TRUSTED else ""
 
 
 class Refusal(Exception):
@@ -473,18 +481,24 @@ class HubStore:
         ws: str = "",
         name: str = "",
         *,
-        public_key: str = "",
+        public_key: str | list[str] = "",
         expires_days: int | None = None,
         replace: bool = False,
     ) -> str:
         """A new token (returned once; only its hash is kept). A workstation has one live token:
-        another is refused (TokenExists) unless ``replace``, which revokes the old one."""
+        another is refused (TokenExists) unless ``replace``, which revokes the old one.
+        ``public_key``: the workstation's receipt keys (Ed25519 and/or SM2), bound with the token
+        (sync.hub.receipts; receipts.KeyRefused for a bad one): the hub's admin speaking."""
         from datetime import timedelta
 
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
-        if public_key:
-            check_public_key(public_key)
+        keys = [public_key] if isinstance(public_key, str) else list(public_key)
+        keys = [k for k in keys if k.strip()]
+        if keys and role != "workstation":
+            raise receipts.KeyRefused("keys.only_workstation")
+        for k in keys:
+            receipts.parse_key(k)
         if expires_days is not None and not 1 <= expires_days <= 36500:
             raise ValueError("expiry must be 1..36500 days")
         token = "yc1_" + secrets.token_urlsafe(32)
@@ -519,13 +533,17 @@ class HubStore:
                     office=office,
                     ws=ws,
                     name=name,
-                    public_key=public_key,
+                    public_key="",
+                    key_origin="",
                     created_at=now.isoformat(timespec="seconds"),
                     expires_at=expires,
                     revoked_at="",
                     last_used_at="",
                 )
             )
+            if keys:
+                row = c.execute(select(token_t).where(token_t.c.hash == hash_token(token))).one()
+                receipts.bind(c, row, keys, receipts.ISSUED, utcnow())
         return token
 
     def authenticate(self, token: str) -> Principal | str:
@@ -543,7 +561,7 @@ class HubStore:
         if _expired(r.expires_at, now):
             return "expired"
         self._touch(r.id, r.last_used_at, now)
-        return Principal(r.role, r.office, r.ws, r.name, h, r.public_key)
+        return Principal(r.role, r.office, r.ws, r.name, h, _trusted_key(r))
 
     def principal(self, token: str) -> Principal | None:
         who = self.authenticate(token)
@@ -571,16 +589,18 @@ class HubStore:
         with self.ro() as c:
             rows = c.execute(select(token_t).where(token_t.c.hash.like(prefix + "%"))).all()
         return [
-            Principal(r.role, r.office, r.ws, r.name, r.hash, r.public_key)
+            Principal(r.role, r.office, r.ws, r.name, r.hash, _trusted_key(r))
             for r in rows
             if not r.revoked_at and not _expired(r.expires_at, now)
         ]
 
     def list_tokens(self) -> list[dict]:
-        """Every token's metadata (never the token, nor its full hash)."""
+        """Every token's metadata (never the token, nor its full hash), with its receipt keys
+        (``keys``: alg, key_id, public_key, origin, trusted; sync.hub.receipts)."""
         now = datetime.now(UTC)
         with self.ro() as c:
             rows = c.execute(select(token_t).order_by(token_t.c.id)).all()
+            keys = receipts.keys_by_token(c, rows)
         return [
             {
                 "id": r.hash[:16],
@@ -593,7 +613,8 @@ class HubStore:
                 "expires": r.expires_at,
                 "revoked": r.revoked_at,
                 "expired": _expired(r.expires_at, now),
-                "public_key": r.public_key,
+                "public_key": _trusted_key(r),
+                "keys": keys[r.hash],
             }
             for r in rows
         ]
@@ -622,16 +643,29 @@ class HubStore:
             "was_revoked": bool(r.revoked_at),
         }
 
-    def register_key(self, token_hash: str, public_key: str) -> bool:
-        """Trust on first use: record a workstation's Ed25519 key unless one is already held."""
-        check_public_key(public_key)
+    def set_keys(self, token_id: str, keys: list[str]) -> dict:
+        """The hub's admin binds receipt keys (Ed25519 and/or SM2) to the workstation token whose
+        id (hash prefix, at least 6 hex digits) is ``token_id``: ValueError for a malformed id,
+        LookupError(n) unless exactly one token matches, receipts.KeyRefused for a key or slot
+        that cannot take it. Returns the token's scope and what was bound."""
+        token_id = token_id.strip().lower()
+        if not (6 <= len(token_id) <= 64 and all(ch in "0123456789abcdef" for ch in token_id)):
+            raise ValueError("token_id")
+        if not keys:
+            raise receipts.KeyRefused("keys.none_given")
         with self.tx() as c:
-            n = c.execute(
-                update(token_t)
-                .where(token_t.c.hash == token_hash, token_t.c.public_key == "")
-                .values(public_key=public_key)
-            ).rowcount
-        return n == 1
+            rows = c.execute(select(token_t).where(token_t.c.hash.like(token_id + "%"))).all()
+            if len(rows) != 1:
+                raise LookupError(len(rows))
+            r = rows[0]
+            bound = receipts.bind(c, r, keys, receipts.ADMIN, utcnow())
+        return {"id": r.hash[:16], "office": r.office, "workstation": r.ws, "keys": bound}
+
+    def token_keys(self, who: Principal) -> list[dict]:
+        """The receipt keys bound to the caller's own token (what `GET /api/v1/keys` answers)."""
+        with self.ro() as c:
+            rows = c.execute(select(token_t).where(token_t.c.hash == who.token_hash)).all()
+            return receipts.keys_by_token(c, rows).get(who.token_hash, [])
 
     # --- documents (catalogue, calendar) ----------------------------------------------------------
     def publish_document(self, kind: str, doc: dict) -> str:
@@ -1325,7 +1359,7 @@ class HubStore:
                     w["active_tokens"] += 1
                 if r.name and r.name not in w["names"]:
                     w["names"].append(r.name)
-                w["key_registered"] = w["key_registered"] or bool(r.public_key)
+                w["key_registered"] = w["key_registered"] or bool(_trusted_key(r))
                 w["last_seen"] = max(w["last_seen"], r.last_used_at or "")
             for (office, ws), chain in audit_store.chain_states(c).items():
                 if who.may_read_office(office):
@@ -1339,33 +1373,11 @@ class HubStore:
                     out[(office, ws)]["cases"] = n
         return [out[k] for k in sorted(out)]
 
-    def register_qr_key(self, who: Principal, header: str) -> bool:
-        """A workstation's SM2 receipt key, trusted on first use (audit_store.register_qr_key)."""
-        with self.tx() as c:
-            return audit_store.register_qr_key(c, who.token_hash, who.office, who.ws, header, utcnow())
-
     def verify_receipt(self, payload: str) -> dict:
-        """A receipt's QR payload checked against the keys of the workstation that numbered it."""
-        from app.domain.numbering import parse_case_number
-
-        try:
-            num = parse_case_number(payload.split("n=", 1)[1].split("&", 1)[0]) if "n=" in payload else None
-        except ValueError:
-            num = None
+        """A receipt's QR payload checked against the keys the hub's admin bound for the
+        workstation that numbered it, and against the case's record (sync.hub.receipts.verify)."""
         with self.ro() as c:
-            ed = []
-            if num is not None:
-                ed = list(
-                    c.execute(
-                        select(token_t.c.public_key).where(
-                            token_t.c.role == "workstation",
-                            token_t.c.office == num.office,
-                            token_t.c.ws == num.workstation,
-                            token_t.c.public_key != "",
-                        )
-                    ).scalars()
-                )
-            return audit_store.verify_receipt(c, payload, ed)
+            return receipts.verify(c, payload)
 
     # --- forwarding (county -> province) ---------------------------------------------------------------
     def forward_batch(self, limit: int = 500) -> tuple[int, list[protocol.WireEvent]]:

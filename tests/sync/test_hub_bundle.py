@@ -56,8 +56,11 @@ def test_a_copy_of_the_token_table_cannot_forge_a_bundle(tmp_path, sqlite_hub):
     hub = sqlite_hub
     token = hub.token("workstation", OFFICE, WSID)
     ws = make_workstation(tmp_path / "ws", hub.url, token, cases=2)
-    assert run_cycle(ws).ok  # the first push registers the window's key (trust on first use)
+    assert run_cycle(ws).ok  # the push brings the window's key: never taken (issue 16 §3)
     st = hub.store()
+    [row] = st.list_tokens()
+    assert row["public_key"] == "" and row["keys"] == []
+    st.set_keys(row["id"], [ws.signer.public_key_b64()])  # the hub's admin binds it
     [row] = st.list_tokens()
     assert row["public_key"] == ws.signer.public_key_b64()
     # what a thief of the hub's database holds: the token's hash, not the token

@@ -30,15 +30,16 @@ def head() -> str:
 
 def all_tables() -> MetaData:
     """The hub store's tables and those of modules with tables of their own (operators, audit
-    chains, console accounts and queues, windows)."""
+    chains, console accounts and queues, windows, receipt keys)."""
     from sync.hub.audit_store import md as audit_md
     from sync.hub.console_queries import console_md as queue_md
     from sync.hub.console_store import md as console_md
     from sync.hub.operator_store import omd
+    from sync.hub.receipts import md as receipts_md
     from sync.hub.ws_status import md as ws_md
 
     out = MetaData()
-    for meta in (md, omd, audit_md, console_md, ws_md, queue_md):
+    for meta in (md, omd, audit_md, console_md, ws_md, queue_md, receipts_md):
         for table in meta.tables.values():
             table.to_metadata(out)
     return out

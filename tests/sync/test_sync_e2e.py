@@ -131,8 +131,8 @@ def test_a_refused_event_blocks_only_its_case_and_can_be_set_aside(tmp_path, sql
 def test_bundle_exactly_once_and_tamper_refused(tmp_path, hub):
     token, bo = hub.token("workstation", OFFICE, WSID), hub.token("backoffice")
     ws = make_workstation(tmp_path / "ws", hub.url, token, cases=8, seed=3)
-    st = hub.store()  # the hub verifies bundles against the window's registered key (issue 11)
-    st.register_key(hash_token(token), ws.signer.public_key_b64())
+    st = hub.store()  # the hub verifies bundles against the key its admin bound (issues 11, 16)
+    st.set_keys(hash_token(token)[:16], [ws.signer.public_key_b64()])
     st.close()
     ws.close()
     wsdir = str(tmp_path / "ws")

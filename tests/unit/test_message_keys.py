@@ -304,7 +304,8 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("print.unconfirmed_", ""): {"no_answer", "offline"},
         # `hub list-tokens`: token roles, the table's columns and a token's status.
         ("hub.role_", ""): {"workstation", "backoffice", "hub"},
-        ("hub.col_", ""): {"id", "role", "scope", "created", "last_used", "expires", "status"},
+        ("hub.col_", ""): {"id", "role", "scope", "created", "last_used", "expires", "status", "keys"},
+        ("scan.field_", ""): {"matter", "document", "applicant", "date"},  # claim_differs's fields
         ("hub.status_", ""): {"live", "revoked", "expired"},
         # operators: roles and the actions a role may be refused (app.domain.roles)
         ("role.", ""): set(roles.ROLES) | {"demo"},

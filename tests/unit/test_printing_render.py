@@ -11,7 +11,7 @@ from printing.preview import decode_text
 from printing.profiles import PROFILES, get_profile
 from printing.render import raster_line, render, render_text
 from printing.samples import SAMPLE_CASE, kcg_receipt, sample_document
-from printing.signing import Signer, qr_payload
+from printing.signing import Claim, Signer, receipt_payload
 from printing.templates import default_templates, load_templates
 from printing.text import str_width
 
@@ -91,7 +91,18 @@ def test_every_kind_renders_and_decodes(kind: str, profile) -> None:
         assert doc.applicant_id[:6] + "*" * 8 + doc.applicant_id[-4:] in text
     stored = [o.data for o in ops if o.name == "qr_store"]
     if "qr" in tpl.sections:
-        payload = qr_payload(doc.case_number, doc.office.query_url, SIGNER)
+        code = doc.case_number or "TEST-0000"
+        on_paper = doc.accepted_on if kind == "receipt" else doc.issued_at.date()
+        claim = Claim.of(
+            code,
+            kind,
+            doc.subject_code,
+            doc.applicant_id[:6] + "*" * 8 + doc.applicant_id[-4:] if doc.applicant_id else "",
+            doc.applicant_name,
+            on_paper,
+            doc.due_date if kind == "receipt" else None,
+        )
+        payload = receipt_payload(claim, doc.office.query_url, SIGNER)  # what the paper promises
         assert stored == [payload.encode()]
         assert [o.name for o in ops].count("qr_print") == 1
     else:

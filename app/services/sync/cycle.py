@@ -62,8 +62,8 @@ def client_for(ws) -> HubClient:
         import ssl
 
         verify = ssl.create_default_context(cafile=ca)
-    # the hub registers this key on the first push and verifies the window's bundles against it;
-    # every push of the cycle (pipelined ones too) carries it; pulls do not need it
+    # every push says which keys this window signs with; the hub never registers them (its admin
+    # binds keys: `yichuang keys` prints them for that), pulls do not carry them
     return HubClient(
         str(ws.config.get("hub.url") or ""),
         str(ws.config.get("hub.token") or ""),
@@ -73,8 +73,8 @@ def client_for(ws) -> HubClient:
 
 
 def _qr_key_header(ws) -> dict[str, str]:
-    """The receipts' SM2 key, when they are signed with SM2: the hub registers it on first use
-    and verifies those receipts against it (GET /api/v1/receipts/verify)."""
+    """The receipts' SM2 key, when they are signed with SM2: informative (the hub checks those
+    receipts against the SM2 key its admin bound, never this one)."""
     qr = ws.qr_signer
     return {"X-Yichuang-Qr-Key": f"{qr.alg}:{qr.public_key_b64()}"} if qr is not ws.signer else {}
 

@@ -93,14 +93,15 @@ class TimelineScreen(Screen):
         ws = self.app.ws
         number = text.strip()
         if "?" in number or "n=" in number:  # the receipt's QR code: signed query URL
-            from printing.signing import parse_payload, verify_payload
+            from app.services.handover import recognise_scan
 
-            if not any(
-                verify_payload(number, k) for k in {ws.signer.public_key_b64(), ws.qr_signer.public_key_b64()}
-            ):
-                self._ui(self._not_found, t("timeline.qr_unverified"))
+            # the window's own check of a scanned receipt: signature, and what it promises
+            # against the case's record (issue 16 §3)
+            scan = recognise_scan(ws, number)
+            if scan is None or scan.kind != "receipt":
+                self._ui(self._not_found, scan.reason if scan is not None else t("timeline.qr_unverified"))
                 return
-            number = parse_payload(number).get("n", "")
+            number = scan.number
         detail = CaseService(ws).detail(number)
         if detail is None:
             self._ui(self._not_found, t("timeline.not_found", number=number))

@@ -1,5 +1,6 @@
 """The admin's pages: users (add, disable, reset password, departments) and API tokens (list, issue
-— shown once —, revoke). Tokens go through the same store functions as `yichuang hub add-token`."""
+— shown once —, revoke, bind a window's receipt keys). Tokens and keys go through the same store
+functions as `yichuang hub add-token` and `hub set-key`: only an admin binds a key (issue 16 §3)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.routing import Route
 from app.messages import t
 from sync.hub.console import web
 from sync.hub.console_store import USER_ROLES, AccountError, departments
+from sync.hub.receipts import KeyRefused
 from sync.hub.store import ROLES, TokenExists
 
 NAV = [
@@ -228,10 +230,22 @@ async def tokens_page(
         error=error,
         issued=issued,
         form=form or {},
-        notice=t("console.token_revoked_notice", id=request.query_params["revoked"])
-        if request.query_params.get("revoked", "").isalnum()
-        else "",
+        notice=_tokens_notice(request),
     )
+
+
+def _tokens_notice(request: Request) -> str:
+    revoked, keyed = request.query_params.get("revoked", ""), request.query_params.get("keys", "")
+    if revoked.isalnum():
+        return t("console.token_revoked_notice", id=revoked)
+    if keyed.isalnum():
+        return t("console.token_keys_notice", id=keyed)
+    return ""
+
+
+def _key_lines(text: str) -> list[str]:
+    """The keys pasted into a form: one a line (as `yichuang keys` prints them), blanks ignored."""
+    return [line.strip() for line in text.splitlines() if line.strip()][:4]
 
 
 async def issue_token(request: Request) -> Response:
@@ -245,7 +259,16 @@ async def issue_token(request: Request) -> Response:
     name = str(form.get("name", "")).strip()[:100]
     expires_raw = str(form.get("expires", "")).strip()
     replace = form.get("replace") == "1"
-    keep = {"role": role, "office": office, "workstation": wsid, "name": name, "expires": expires_raw}
+    keys_raw = str(form.get("public_keys", ""))[:2000]
+    keys = _key_lines(keys_raw)
+    keep = {
+        "role": role,
+        "office": office,
+        "workstation": wsid,
+        "name": name,
+        "expires": expires_raw,
+        "public_keys": keys_raw,
+    }
     try:
         if role not in ROLES:
             raise ValueError(t("console.token_role_bad"))
@@ -266,13 +289,19 @@ async def issue_token(request: Request) -> Response:
             if not expires_raw.isdigit() or not 1 <= int(expires_raw) <= 36500:
                 raise ValueError(t("console.token_expires_bad"))
             expires = int(expires_raw)
+        if keys and role != "workstation":
+            raise ValueError(t("keys.only_workstation"))
     except ValueError as exc:
         return await tokens_page(request, error=str(exc), form=keep, status=400)
     hub = web.ctx(request).hub
     try:
         token = await run_in_threadpool(
-            lambda: hub.add_token(role, office, wsid, name, expires_days=expires, replace=replace)
+            lambda: hub.add_token(
+                role, office, wsid, name, public_key=keys, expires_days=expires, replace=replace
+            )
         )
+    except KeyRefused as exc:
+        return await tokens_page(request, error=str(exc), form=keep, status=400)
     except TokenExists as exc:
         return await tokens_page(
             request,
@@ -289,6 +318,25 @@ async def issue_token(request: Request) -> Response:
 
 def _scope(role: str, office: str, ws: str) -> str:
     return f"{office}/{ws}" if role == "workstation" else (office or t("hub.all_offices"))
+
+
+async def set_token_keys(request: Request) -> Response:
+    """Bind receipt keys to a window's token (what `yichuang hub set-key` does): the admin pastes
+    what `yichuang keys` printed at the window."""
+    web.require_user(request, "admin")
+    form = await request.form()
+    token_id = str(form.get("token_id", "")).strip()
+    keys_raw = str(form.get("public_keys", ""))[:2000]
+    keep = {"token_id": token_id, "set_keys": keys_raw}
+    try:
+        out = await run_in_threadpool(web.ctx(request).hub.set_keys, token_id, _key_lines(keys_raw))
+    except KeyRefused as exc:
+        return await tokens_page(request, error=str(exc), form=keep, status=400)
+    except ValueError:
+        return await tokens_page(request, error=t("hub.revoke_bad_id"), form=keep, status=400)
+    except LookupError:
+        return await tokens_page(request, error=t("hub.revoke_none", id=token_id), form=keep, status=404)
+    return web.redirect(f"/tokens?keys={out['id']}")
 
 
 async def revoke_token(request: Request) -> Response:
@@ -322,5 +370,6 @@ def routes() -> list[Route]:
         Route("/addresses/release", release_address, methods=["POST"]),
         Route("/tokens", tokens_page, methods=["GET"]),
         Route("/tokens", issue_token, methods=["POST"]),
+        Route("/tokens/keys", set_token_keys, methods=["POST"]),
         Route("/tokens/{token_id}/revoke", revoke_token, methods=["POST"]),
     ]

@@ -3,7 +3,7 @@ and where the last attempt came from; per client address, its counted attempts a
 (``hub_login_address``); and who locked and lifted what, when (``hub_lock_log``).
 
 Revision ID: h0011
-Revises: h0008
+Revises: h0010
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "h0011"
-down_revision = "h0008"
+down_revision = "h0010"
 branch_labels = None
 depends_on = None
 
