@@ -105,3 +105,212 @@ def test_the_takeover_sequence_with_only_a_window_token_is_refused_and_reaches_n
             operators.login(ws2, "evil-admin", ATTACKER_PASSWORD)
     finally:
         ws2.close()
+
+
+def test_a_supervisors_change_at_a_window_goes_through_and_reaches_the_other_window(hub, tmp_path):
+    hub_ok(hub, "add-operator", "zhuren", "--role", "supervisor", "--office", OFFICE, password=HUB_PASSWORD)
+    hub_ok(hub, "add-operator", "county", "--role", "supervisor", password=HUB_PASSWORD)
+    ws1 = make_workstation(tmp_path / "ws1", hub.url, hub.token("workstation", OFFICE, WSID))
+    ws2 = make_workstation(tmp_path / "ws2", hub.url, hub.token("workstation", OFFICE, "02"), wsid="02")
+    try:
+        synced(ws1)
+        synced(ws2)
+        boss = operators.login(ws1, "zhuren", HUB_PASSWORD)
+        assert boss.key is not None  # derived at login, in memory only
+        # a supervisor adds a clerk: up to the hub, down to the other window
+        operators.add_operator(ws1, "李娜", "clerk", "clerk-pass-1", actor=boss)
+        synced(ws1)
+        up = hub_accounts(hub)["李娜"]
+        assert (up["role"], up["office"], up["disabled"], up["has_key"]) == ("clerk", OFFICE, False, True)
+        synced(ws2)
+        assert operators.login(ws2, "李娜", "clerk-pass-1").role == "clerk"
+        # resets her password
+        operators.set_password(ws1, "李娜", "clerk-pass-2", actor=boss)
+        synced(ws1)
+        synced(ws2)
+        assert operators.login(ws2, "李娜", "clerk-pass-2").name == "李娜"
+        # the clerk changes her own password at the other window
+        li = operators.login(ws2, "李娜", "clerk-pass-2")
+        operators.set_password(ws2, "李娜", "clerk-pass-3", actor=li)
+        synced(ws2)
+        synced(ws1)
+        assert operators.login(ws1, "李娜", "clerk-pass-3").name == "李娜"
+        # the supervisor changes their own password: the old one signs the new key
+        operators.set_password(ws1, "zhuren", "boss-pass-22", actor=boss)
+        synced(ws1)
+        synced(ws2)
+        assert operators.login(ws2, "zhuren", "boss-pass-22").role == "supervisor"
+        boss = operators.login(ws1, "zhuren", "boss-pass-22")
+        # what the rule refuses is refused at the window already, and nothing goes up
+        refusals = [
+            lambda: operators.add_operator(ws1, "sup2", "supervisor", "sup2-pass-1", actor=boss),
+            lambda: operators.add_operator(ws1, "adm2", "admin", "adm2-pass-1", actor=boss),
+            lambda: operators.set_password(ws1, "county", "county-pass-2", actor=boss),
+            lambda: operators.disable_operator(ws1, "county", actor=boss),
+            lambda: operators.add_operator(ws1, "wang", "courier", "wang-pass-1", actor=li),  # a clerk
+            lambda: operators.add_operator(ws1, "wang", "courier", "wang-pass-1", actor="cli:root"),
+        ]
+        for attempt in refusals:
+            with pytest.raises(operators.OperatorError):
+                attempt()
+        assert operators.pending_changes(ws1) == []
+        # the supervisor disables the clerk: refused at the other window after its sync
+        assert operators.disable_operator(ws1, "李娜", actor=boss)
+        synced(ws1)
+        assert hub_accounts(hub)["李娜"]["disabled"]
+        synced(ws2)
+        with pytest.raises(operators.OperatorError):
+            operators.login(ws2, "李娜", "clerk-pass-3")
+        assert set(hub_accounts(hub)) == {"zhuren", "county", "李娜"}
+    finally:
+        ws1.close()
+        ws2.close()
+
+
+def test_a_clerks_own_key_raises_nobody_and_a_signed_change_cannot_be_altered_or_replayed(sqlite_hub, tmp_path):
+    """The attacker is a clerk of the office who knows their own password (so holds a key
+    the hub accepts) and the window's token."""
+    from app.domain import accounts
+
+    hub = sqlite_hub
+    hub_ok(hub, "add-operator", "zhuren", "--role", "supervisor", "--office", OFFICE, password=HUB_PASSWORD)
+    hub_ok(hub, "add-operator", "clerk1", "--role", "clerk", "--office", OFFICE, password="clerk-pass-1")
+    token = hub.token("workstation", OFFICE, WSID)
+    ws = make_workstation(tmp_path / "ws", hub.url, token)
+    try:
+        synced(ws)
+        me = operators.login(ws, "clerk1", "clerk-pass-1")
+        evil_key, _ = accounts.new_key(ATTACKER_PASSWORD)
+
+        def signed(op: str, name: str, **fields) -> dict:
+            ch = _change(op, name, actor="clerk1", **fields)
+            ch.setdefault("role", "")
+            ch.setdefault("key", "")
+            return {**ch, "sig": accounts.sign(me.key, ch)}
+
+        before = hub_accounts(hub)
+        tries = [
+            signed("passwd", "zhuren", key=evil_key),
+            signed("disable", "zhuren"),
+            signed("add", "evil-admin", role="admin", key=evil_key),
+            signed("add", "evil-clerk", role="clerk", key=evil_key),  # a clerk manages nobody
+        ]
+        results = answer(post_changes(hub, token, tries))["results"]
+        assert [(r["status"], r.get("code")) for r in results] == [
+            ("refused", "not_allowed"),
+            ("refused", "not_allowed"),
+            ("refused", "not_allowed"),
+            ("refused", "not_allowed"),
+        ]
+        assert hub_accounts(hub) == before
+        # a real signed change of the supervisor, then altered: another role, another target
+        boss = operators.login(ws, "zhuren", HUB_PASSWORD)
+        operators.add_operator(ws, "wang", "courier", "wang-pass-11", actor=boss)
+        real = operators.pending_changes(ws)[0]
+        synced(ws)
+        assert hub_accounts(hub)["wang"]["role"] == "courier"
+        altered = [
+            {**real, "id": str(uuid.uuid4()), "name": "wang2", "role": "admin"},
+            {**real, "id": str(uuid.uuid4()), "office": "320724101"},
+            {**real, "id": str(uuid.uuid4()), "name": "wang3"},  # the id is signed too
+        ]
+        results = answer(post_changes(hub, token, altered))["results"]
+        assert [r.get("code") for r in results] == ["bad_signature"] * 3
+        # the same change again: applied once (dup), nothing changes
+        rev = hub_accounts(hub)["wang"]["rev"]
+        results = answer(post_changes(hub, token, [real]))["results"]
+        assert results == [{"id": real["id"], "status": "dup"}]
+        assert hub_accounts(hub)["wang"]["rev"] == rev
+        # another office's window cannot use it either
+        other = hub.token("workstation", "320724101", "01")
+        again = {**real, "id": str(uuid.uuid4())}
+        results = answer(post_changes(hub, other, [again]))["results"]
+        assert results[0]["status"] == "refused"
+    finally:
+        ws.close()
+
+
+def test_a_change_the_hub_refuses_is_undone_at_the_window_and_said(sqlite_hub, tmp_path, caplog):
+    """The supervisor was disabled at the hub while this window was offline: the window let
+    them add a clerk (its copy still said enabled); the hub refuses it, the window disables the
+    clerk it made, says why (report, log, operator list), and no other window gets the clerk."""
+    hub = sqlite_hub
+    hub_ok(hub, "add-operator", "zhuren", "--role", "supervisor", "--office", OFFICE, password=HUB_PASSWORD)
+    ws1 = make_workstation(tmp_path / "ws1", hub.url, hub.token("workstation", OFFICE, WSID))
+    ws2 = make_workstation(tmp_path / "ws2", hub.url, hub.token("workstation", OFFICE, "02"), wsid="02")
+    try:
+        synced(ws1)
+        boss = operators.login(ws1, "zhuren", HUB_PASSWORD)
+        hub_ok(hub, "disable-operator", "zhuren")
+        operators.add_operator(ws1, "wang", "courier", "wang-pass-11", actor=boss)
+        assert operators.login(ws1, "wang", "wang-pass-11").role == "courier"  # until the hub answers
+        with caplog.at_level("WARNING", logger="yichuang.sync"):
+            rep = run_cycle(ws1)
+        assert rep.error is None, rep.error
+        assert [(r["name"], r["op"], r["code"]) for r in rep.operators_refused] == [
+            ("wang", "add", "actor_disabled")
+        ]
+        assert any("wang" in m and "actor_disabled" in m for m in caplog.messages)
+        with pytest.raises(operators.OperatorError):
+            operators.login(ws1, "wang", "wang-pass-11")
+        rows = {r["name"]: r for r in operators.list_operators(ws1)}
+        assert rows["wang"]["disabled"] and rows["wang"]["refused"].startswith("actor_disabled")
+        assert rows["zhuren"]["disabled"]  # the hub's disable came down with the same sync
+        assert [r["code"] for r in operators.refused_changes(ws1)] == ["actor_disabled"]
+        synced(ws2)
+        assert "wang" not in {r["name"] for r in operators.list_operators(ws2)}
+        assert "wang" not in hub_accounts(hub)
+    finally:
+        ws1.close()
+        ws2.close()
+
+
+def test_an_account_made_before_keys_logs_in_but_gets_a_key_only_from_the_hub(sqlite_hub, tmp_path):
+    """Migration: an account with only an argon2id hash (made before h0009) still logs in at
+    the windows, but cannot sign a change (the window cannot prove its password to the hub: the
+    hash is on every window of the office), until the hub's admin resets its password."""
+    from sqlalchemy import insert
+
+    from sync.hub.operator_store import operator_t
+
+    hub = sqlite_hub
+    st = hub.store()
+    try:
+        with st.tx() as c:
+            c.execute(
+                insert(operator_t).values(
+                    name="old",
+                    role="supervisor",
+                    password_hash=hash_password(HUB_PASSWORD),
+                    public_key="",
+                    disabled=False,
+                    office=OFFICE,
+                    rev=1,
+                    created_at="2026-11-01T00:00:00Z",
+                    updated_at="2026-11-01T00:00:00Z",
+                    updated_by="hub:before-keys",
+                )
+            )
+    finally:
+        st.close()
+    assert hub_ok(hub, "list-operators").splitlines() == [f"old\t窗口负责人\t{OFFICE}\t启用\t无密钥（请在平台重设密码）"]
+    ws = make_workstation(tmp_path / "ws", hub.url, hub.token("workstation", OFFICE, WSID))
+    try:
+        synced(ws)
+        old = operators.login(ws, "old", HUB_PASSWORD)
+        assert old.role == "supervisor" and old.key is None
+        with pytest.raises(operators.OperatorError) as exc:
+            operators.set_password(ws, "old", "self-made-1", actor=old)
+        assert "passwd-operator" in str(exc.value)
+        with pytest.raises(operators.OperatorError):
+            operators.add_operator(ws, "x", "clerk", "x-pass-111", actor=old)
+        hub_ok(hub, "passwd-operator", "old", password="fresh-pass-1")
+        assert hub_accounts(hub)["old"]["has_key"]
+        synced(ws)
+        old = operators.login(ws, "old", "fresh-pass-1")
+        assert old.key is not None
+        operators.add_operator(ws, "x", "clerk", "x-pass-111", actor=old)
+        synced(ws)
+        assert hub_accounts(hub)["x"]["office"] == OFFICE
+    finally:
+        ws.close()
