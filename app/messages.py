@@ -2695,7 +2695,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有操作员签名：仅凭窗口令牌不能改任何账号",
         "no operator's signature: a window's token alone changes no account",
     ),
-    "accounts.refused_unknown_actor": ("签名的操作员不是平台上的账号", "the signing operator is not an account of the hub"),
+    "accounts.refused_unknown_actor": (
+        "签名的操作员不是平台上的账号",
+        "the signing operator is not an account of the hub",
+    ),
     "accounts.refused_actor_no_key": (
         "你的账号还没有密钥，不能改账号：请平台管理员重设你的密码（yichuang hub passwd-operator）",
         "your account has no key yet and cannot change accounts: ask the hub's administrator to reset your password (yichuang hub passwd-operator)",
@@ -2706,7 +2709,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "accounts.refused_actor_disabled": ("签名的操作员已停用", "the signing operator is disabled"),
     "accounts.refused_actor_office": ("你的账号属于其他窗口单位", "your account belongs to another office"),
-    "accounts.refused_office": ("变更的单位不是本窗口的单位", "the change names another office than this window's"),
+    "accounts.refused_office": (
+        "变更的单位不是本窗口的单位",
+        "the change names another office than this window's",
+    ),
     "accounts.refused_not_allowed": (
         "你的角色不能管理其他操作员（只有窗口负责人和系统管理员可以）",
         "your role may not manage other operators (supervisors and admins may)",

@@ -120,16 +120,16 @@ def is_key(text: object) -> bool:
 def _seed(password: str, salt: bytes, memory_kib: int, time_cost: int, parallelism: int) -> bytes:
     from argon2.low_level import Type, hash_secret_raw
 
-    return hash_secret_raw(
-        password.encode("utf-8"), salt, time_cost, memory_kib, parallelism, 32, Type.ID
-    )
+    return hash_secret_raw(password.encode("utf-8"), salt, time_cost, memory_kib, parallelism, 32, Type.ID)
 
 
 def _public(seed: bytes) -> bytes:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    return Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return (
+        Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    )
 
 
 def new_key(password: str) -> tuple[str, bytes]:
@@ -160,13 +160,17 @@ def canonical(change: Mapping) -> bytes:
     JSON, UTF-8, after a context line. Any other field (the signature itself, a legacy hash)
     is not covered and is ignored by whoever checks."""
     doc = {k: change.get(k, "") for k in SIGNED_FIELDS}
-    return _CONTEXT + json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _CONTEXT + json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def sign(seed: bytes, change: Mapping) -> str:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    return base64.b64encode(Ed25519PrivateKey.from_private_bytes(seed).sign(canonical(change))).decode("ascii")
+    return base64.b64encode(Ed25519PrivateKey.from_private_bytes(seed).sign(canonical(change))).decode(
+        "ascii"
+    )
 
 
 def verify(key_text: str, change: Mapping, signature: object) -> bool:

@@ -161,6 +161,20 @@ def refusal_text(code: str, reason: str = "") -> str:
     return reason or code if text == f"accounts.refused_{code}" else text
 
 
+def refused_line(r: dict) -> str:
+    """One refused account change (mark_changes / refused_changes) in words, for the window's
+    message, `sync --once` and `sync status`."""
+    from app.domain.text import visible
+
+    return t(
+        "accounts.refused_line",
+        op=t(f"accounts.op_{r['op']}") if r.get("op") in accounts.OPS else visible(str(r.get("op"))),
+        name=visible(str(r.get("name", "")), single_line=True),
+        actor=visible(str(r.get("actor") or "-"), single_line=True),
+        reason=visible(refusal_text(str(r.get("code", "")), str(r.get("reason", ""))), single_line=True),
+    )
+
+
 def _signer(by: Session) -> bytes:
     if by.demo:
         raise OperatorError(t("accounts.need_login"))
@@ -286,7 +300,9 @@ def list_operators(ws) -> list[dict]:
     with ws.store.read() as s:
         pending = {c.name for c in s.exec(select(OperatorChange).where(OperatorChange.status == "pending"))}
         last: dict[str, OperatorChange] = {}
-        for c in s.exec(select(OperatorChange).where(OperatorChange.status != "pending").order_by(OperatorChange.at)):
+        for c in s.exec(
+            select(OperatorChange).where(OperatorChange.status != "pending").order_by(OperatorChange.at)
+        ):
             last[c.name] = c
         rows = s.exec(select(Operator).order_by(Operator.name)).all()
     return [

@@ -452,10 +452,10 @@ def cmd_hub_add_operator(args: argparse.Namespace) -> int:
             office = validate_office_code(office)
         except ValueError as exc:
             raise _fail(str(exc)) from None
-    key = _new_key()
+    op_key = _new_key()
     hub = _hub(args)
     try:
-        operator_store.add_operator(hub, args.name, args.role, key, office)
+        operator_store.add_operator(hub, args.name, args.role, op_key, office)
     except operator_store.OperatorProblem as exc:
         key = {"exists": "operator.exists", "bad_name": "operator.bad_name"}.get(exc.code)
         raise _fail(_t(key, name=args.name) if key else exc.reason) from None
@@ -468,10 +468,10 @@ def cmd_hub_add_operator(args: argparse.Namespace) -> int:
 def cmd_hub_passwd_operator(args: argparse.Namespace) -> int:
     from sync.hub import operator_store
 
-    key = _new_key()
+    op_key = _new_key()
     hub = _hub(args)
     try:
-        operator_store.set_password(hub, args.name, key)
+        operator_store.set_password(hub, args.name, op_key)
     except operator_store.OperatorProblem as exc:
         if exc.code == "disabled":
             raise _fail(_t("operator.is_disabled", name=args.name)) from None

@@ -20,7 +20,14 @@ from app.domain.passwords import hash_password
 from app.services import operators
 from app.services.sync.cycle import run_cycle
 from tests.hubs import OFFICE, WSID, make_workstation
-from tests.security.accounts_helpers import HUB_PASSWORD, answer, hub_accounts, hub_ok, post_changes
+from tests.security.accounts_helpers import (
+    HUB_PASSWORD,
+    answer,
+    hub_accounts,
+    hub_ok,
+    post_changes,
+    window_cli,
+)
 
 ATTACKER_PASSWORD = "attacker-pass-1"
 
@@ -167,7 +174,9 @@ def test_a_supervisors_change_at_a_window_goes_through_and_reaches_the_other_win
         ws2.close()
 
 
-def test_a_clerks_own_key_raises_nobody_and_a_signed_change_cannot_be_altered_or_replayed(sqlite_hub, tmp_path):
+def test_a_clerks_own_key_raises_nobody_and_a_signed_change_cannot_be_altered_or_replayed(
+    sqlite_hub, tmp_path
+):
     """The attacker is a clerk of the office who knows their own password (so holds a key
     the hub accepts) and the window's token."""
     from app.domain import accounts
@@ -257,6 +266,10 @@ def test_a_change_the_hub_refuses_is_undone_at_the_window_and_said(sqlite_hub, t
         assert rows["wang"]["disabled"] and rows["wang"]["refused"].startswith("actor_disabled")
         assert rows["zhuren"]["disabled"]  # the hub's disable came down with the same sync
         assert [r["code"] for r in operators.refused_changes(ws1)] == ["actor_disabled"]
+        # and `sync status` says it, in words
+        r = window_cli(tmp_path / "ws1", "sync", "status")
+        assert r.returncode == 0, r.stderr
+        assert "平台拒绝了账号变更（添加 wang，操作人 zhuren）：签名的操作员已停用" in r.stdout
         synced(ws2)
         assert "wang" not in {r["name"] for r in operators.list_operators(ws2)}
         assert "wang" not in hub_accounts(hub)
@@ -293,7 +306,9 @@ def test_an_account_made_before_keys_logs_in_but_gets_a_key_only_from_the_hub(sq
             )
     finally:
         st.close()
-    assert hub_ok(hub, "list-operators").splitlines() == [f"old\t窗口负责人\t{OFFICE}\t启用\t无密钥（请在平台重设密码）"]
+    assert hub_ok(hub, "list-operators").splitlines() == [
+        f"old\t窗口负责人\t{OFFICE}\t启用\t无密钥（请在平台重设密码）"
+    ]
     ws = make_workstation(tmp_path / "ws", hub.url, hub.token("workstation", OFFICE, WSID))
     try:
         synced(ws)

@@ -85,7 +85,9 @@ def test_window_accounts_go_up_and_reach_the_other_windows_of_the_office(sqlite_
     """Changes signed by the office's supervisor (made at the hub, logged in at the window);
     the takeover attempts are in tests/security/test_accounts_takeover.py."""
     hub = sqlite_hub
-    r = hub_cli(hub, "add-operator", "主任", "--role", "supervisor", "--office", OFFICE, password=HUB_PASSWORD)
+    r = hub_cli(
+        hub, "add-operator", "主任", "--role", "supervisor", "--office", OFFICE, password=HUB_PASSWORD
+    )
     assert r.returncode == 0, r.stderr
     ws = make_workstation(tmp_path / "ws1", hub.url, hub.token("workstation", OFFICE, WSID))
     ws2 = make_workstation(tmp_path / "ws2", hub.url, hub.token("workstation", OFFICE, "02"), wsid="02")
