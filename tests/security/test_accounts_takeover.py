@@ -329,3 +329,34 @@ def test_an_account_made_before_keys_logs_in_but_gets_a_key_only_from_the_hub(sq
         assert hub_accounts(hub)["x"]["office"] == OFFICE
     finally:
         ws.close()
+
+
+async def test_the_window_says_on_screen_that_the_hub_refused_an_account_change(sqlite_hub, tmp_path):
+    """The running window's own sync brings the refusal: a message on screen names the change
+    and the reason, and the clerk it made cannot log in."""
+    from app.ui.app import YichuangApp
+    from tests.operators.helpers import log_in, said
+    from tests.operators.test_roles_ui import ready
+    from tests.ui.test_intake_flow import SIZE, wait_for
+
+    hub = sqlite_hub
+    hub_ok(hub, "add-operator", "zhuren", "--role", "supervisor", "--office", OFFICE, password=HUB_PASSWORD)
+    ws = make_workstation(tmp_path / "ws", hub.url, hub.token("workstation", OFFICE, WSID))
+    try:
+        synced(ws)
+        app = YichuangApp(ws)
+        async with app.run_test(size=SIZE) as pilot:
+            shown = said(app)
+            await log_in(app, pilot, "zhuren", HUB_PASSWORD)
+            await ready(app, pilot)
+            await wait_for(pilot, lambda: app.sync_runner is not None)
+            hub_ok(hub, "disable-operator", "zhuren")  # meanwhile, at the hub
+            operators.add_operator(ws, "wang", "courier", "wang-pass-11", actor=ws.operator)
+            app.kick_sync()
+            await wait_for(pilot, lambda: any("平台拒绝了账号变更" in m for m in shown), timeout=60)
+            line = next(m for m in shown if "平台拒绝了账号变更" in m)
+            assert "wang" in line and "签名的操作员已停用" in line
+        with pytest.raises(operators.OperatorError):
+            operators.login(ws, "wang", "wang-pass-11")
+    finally:
+        ws.close()
