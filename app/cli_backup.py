@@ -17,7 +17,7 @@ def register(sub, add) -> None:
     p.add_argument("file", metavar="FILE", help=t("cli.restore_file"))
     p.add_argument("--force-other-workstation", action="store_true", help=t("cli.restore_force"))
     p.add_argument("--offline", action="store_true", help=t("cli.restore_offline"))
-    gate(p, "settings")  # replaces the store, its accounts included
+    gate(p, "settings", unreadable_store_ok=True)  # replaces the store, its accounts included
 
 
 def _size(n: int) -> str:

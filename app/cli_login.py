@@ -30,25 +30,32 @@ from app.messages import t
 ANY = "*"  # any logged-in operator; the service's own rule decides the rest
 
 
-def gate(p, action: str) -> None:
-    """Mark the command `p` as needing a login of an operator allowed to `action` (ANY: any)."""
+def gate(p, action: str, *, unreadable_store_ok: bool = False) -> None:
+    """Mark the command `p` as needing a login of an operator allowed to `action` (ANY: any).
+    `unreadable_store_ok`: `restore`, the cure for a store that cannot be read (where no login
+    can be checked); it goes on without one there, as it would after the file was moved away."""
     p.add_argument("--operator", metavar="NAME", default=None, help=t("cli_login.option"))
-    p.set_defaults(login_action=action)
+    p.set_defaults(login_action=action, login_unreadable_ok=unreadable_store_ok)
     p.epilog = (
         t("cli_login.epilog_any") if action == ANY else t("cli_login.epilog", action=t(f"action.{action}"))
     )
 
 
-def _has_accounts(ws) -> bool:
-    """Any account in the store, read without creating or migrating it (a fresh data dir has
-    none: `config set` before the first start stays open)."""
-    from app.services.operators import any_operators
+def _accounts(ws) -> str:
+    """ "some", "none" or "unknown": the store's accounts, read without creating or migrating it
+    (a fresh data dir has none: `config set` before the first start stays open)."""
+    from app.services.operators import accounts_in_store
     from app.store.cipher import is_encrypted
+    from app.store.db import StoreError
 
     path = ws.config.db_path
     if not path.exists():
-        return False
-    return any_operators(path, ws.db_key if is_encrypted(path) else None)
+        return "none"
+    try:
+        key = ws.db_key if is_encrypted(path) else None
+    except StoreError:
+        return "unknown"
+    return accounts_in_store(path, key)
 
 
 def _read_name(args) -> str:
@@ -82,8 +89,13 @@ def require_login(args, ws):
     from app.services.operators import OperatorError, login
 
     action = getattr(args, "login_action", None)
-    if action is None or not _has_accounts(ws):
+    if action is None:
         return None
+    found = _accounts(ws)
+    if found == "none" or (found == "unknown" and getattr(args, "login_unreadable_ok", False)):
+        return None
+    if found == "unknown":  # fail closed: a store that cannot be read is never the demo
+        ws.store  # noqa: B018  (opening it says why it cannot be read)
     name = _read_name(args)
     password = _read_password(name)
     register_secret(password)  # masked in anything this process writes out

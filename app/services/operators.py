@@ -2,10 +2,13 @@
 store side of their sync with the hub.
 
 Passwords are checked against the local copy of each account, so login works with no link
-at all; accounts made at the hub arrive by sync (``apply_pulled``) and changes made here go
-up from the ``operator_change`` outbox (``pending_changes`` / ``mark_changes``). The hub is
-the authority: what it sends down replaces the local account (a disable there wins), only
-this window's lockout counters stay local.
+at all: deriving the operator's key from the password is the check (app.domain.accounts), and
+the session keeps the key in memory to sign account changes. Accounts made at the hub arrive by
+sync (``apply_pulled``); changes made here are checked by the rule the hub applies, signed by
+the operator who made them and go up from the ``operator_change`` outbox (``pending_changes`` /
+``mark_changes``). The hub is the authority: what it sends down replaces the local account (a
+disable there wins), a change it refuses is undone here, only this window's lockout counters
+stay local.
 """
 
 from __future__ import annotations
@@ -87,25 +90,31 @@ def any_operators(db_path, key=None) -> bool:
     An encrypted store is read with its key (`key`: app.store.cipher.DbKey). Without the key
     the answer is yes: a store that cannot be read must not open as the demo, whose clerk may
     do all of the window's business without logging in."""
+    return accounts_in_store(db_path, key) != "none"
+
+
+def accounts_in_store(db_path, key=None) -> str:
+    """ "some", "none" (no file, no table, an empty one), or "unknown" (the store cannot be read:
+    no key for an encrypted one, a wrong key, a damaged or locked file)."""
     from pathlib import Path
 
     from app.store.cipher import connect, is_encrypted
 
     if not Path(db_path).exists():
-        return False
+        return "none"
     encrypted = is_encrypted(Path(db_path))
     if encrypted and key is None:
-        return True
+        return "unknown"
     try:
         con = connect(f"file:{db_path}?mode=ro", key if encrypted else None, uri=True, timeout=10)
     except Exception:  # noqa: BLE001  (sqlite3's or sqlcipher3's error, a wrong key)
-        return True  # cannot tell: the login screen, never the demo
+        return "unknown"  # cannot tell: the login screen, never the demo
     try:
-        return con.execute("SELECT 1 FROM operator LIMIT 1").fetchone() is not None
+        return "some" if con.execute("SELECT 1 FROM operator LIMIT 1").fetchone() is not None else "none"
     except Exception as exc:  # noqa: BLE001
         # no such table: a store older than the accounts; anything else (locked, damaged):
         # cannot tell, so the login screen, never the demo's open door
-        return "no such table" not in str(exc)
+        return "none" if "no such table" in str(exc) else "unknown"
     finally:
         con.close()
 
@@ -127,8 +136,9 @@ def _change_doc(ws, op: str, name: str, *, role: str = "", key: str = "", actor:
     }
 
 
-def _queue(s, ws, change: dict, signature: str | None) -> None:
-    """Put the change in the outbox, exactly as signed (None: unsigned; the hub refuses it)."""
+def _queue(s, ws, change: dict, signature: str | None, made_by: str = "") -> None:
+    """Put the change in the outbox, exactly as signed (None: unsigned; the hub refuses it).
+    `made_by`: who made an unsigned one (the computer's user), for the record."""
     import json
 
     from app.store.operator_models import OperatorChange
@@ -141,7 +151,7 @@ def _queue(s, ws, change: dict, signature: str | None) -> None:
             op=change["op"],
             role=change["role"],
             office=change["office"],
-            actor=change["actor"] or "",
+            actor=change["actor"] or made_by[:100],
             at=_utc(ws),
             signed=signed,
         )
@@ -194,16 +204,6 @@ def _signed_change(s, ws, by: Session, change: dict, target) -> str:
     return accounts.sign(_signer(by), change)
 
 
-def has_accounts(ws) -> bool:
-    """Is there any account in this workstation's store (then commands need a login)?"""
-    from sqlmodel import select
-
-    from app.store.operator_models import Operator
-
-    with ws.store.read() as s:
-        return s.exec(select(Operator.name).limit(1)).first() is not None
-
-
 def add_operator(ws, name: str, role: str, password: str, *, actor: Session | str) -> None:
     """A new account of this office, signed by the logged-in operator `actor` (a Session):
     a clerk or courier, made by a supervisor or admin (app.domain.accounts). The hub learns of
@@ -243,7 +243,7 @@ def add_operator(ws, name: str, role: str, password: str, *, actor: Session | st
                 updated_at=now,
             )
         )
-        _queue(s, ws, change, signature)
+        _queue(s, ws, change, signature, made_by="" if by else str(actor))
 
 
 def _existing(s, name: str):

@@ -287,3 +287,26 @@ def test_db_encrypt_needs_an_admins_login(ws, data_dir, tmp_path):
     r = window_cli(data_dir, *argv, "--operator", "guanli", stdin=f"{pw('guanli')}\n", env=env)
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert is_encrypted(db)
+
+
+def test_a_store_that_cannot_be_read_is_never_the_demo_but_restore_is_not_held_by_the_login(
+    ws, data_dir, tmp_path
+):
+    """Fail closed: a damaged store with accounts does not open the gated commands. `restore`,
+    the cure for it, asks no login there (none can be checked; a shell could move the file
+    away anyway): whatever it then says is its own check of the store, not the login's."""
+    seed_accounts(ws)
+    _backup(tmp_path, ws)
+    ws.close()
+    db = ws.config.db_path
+    for leftover in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    data = bytearray(db.read_bytes())  # the header kept, every page after it garbled
+    data[100:] = bytes((i * 7 + 13) % 256 for i in range(len(data) - 100))
+    db.write_bytes(bytes(data))
+    r = run(data_dir, tmp_path, ["stats", "--json"])
+    assert r.returncode == 1 and "periods" not in r.stdout, (r.stdout, r.stderr)
+    r = run(data_dir, tmp_path, ["config", "set", "workstation.window", "x"])
+    assert r.returncode == 1 and _config(ws, "workstation.window") != "x"
+    r = run(data_dir, tmp_path, ["restore", str(next((tmp_path / "backups").iterdir())), "--offline"])
+    assert "--operator" not in r.stderr and "密码" not in r.stderr, r.stderr
