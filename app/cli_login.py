@@ -41,23 +41,6 @@ def gate(p, action: str, *, unreadable_store_ok: bool = False) -> None:
     )
 
 
-def _accounts(ws) -> str:
-    """ "some", "none" or "unknown": the store's accounts, read without creating or migrating it
-    (a fresh data dir has none: `config set` before the first start stays open)."""
-    from app.services.operators import accounts_in_store
-    from app.store.cipher import is_encrypted
-    from app.store.db import StoreError
-
-    path = ws.config.db_path
-    if not path.exists():
-        return "none"
-    try:
-        key = ws.db_key if is_encrypted(path) else None
-    except StoreError:
-        return "unknown"
-    return accounts_in_store(path, key)
-
-
 def _read_name(args) -> str:
     if args.operator:
         return args.operator
@@ -86,12 +69,12 @@ def require_login(args, ws):
     lock, or a role that may not do the command's action."""
     from app.domain.masking import register_secret
     from app.domain.text import visible
-    from app.services.operators import OperatorError, login
+    from app.services.operators import OperatorError, accounts_of, login
 
     action = getattr(args, "login_action", None)
     if action is None:
         return None
-    found = _accounts(ws)
+    found = accounts_of(ws)
     if found == "none" or (found == "unknown" and getattr(args, "login_unreadable_ok", False)):
         return None
     if found == "unknown":  # fail closed: a store that cannot be read is never the demo

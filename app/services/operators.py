@@ -93,6 +93,22 @@ def any_operators(db_path, key=None) -> bool:
     return accounts_in_store(db_path, key) != "none"
 
 
+def accounts_of(ws) -> str:
+    """accounts_in_store of the workstation's store, read without creating or migrating it
+    (a fresh data dir has none: `config set` before the first start stays open)."""
+    from app.store.cipher import is_encrypted
+    from app.store.db import StoreError
+
+    path = ws.config.db_path
+    if not path.exists():
+        return "none"
+    try:
+        key = ws.db_key if is_encrypted(path) else None
+    except StoreError:  # no key, or a wrong one: cannot tell
+        return "unknown"
+    return accounts_in_store(path, key)
+
+
 def accounts_in_store(db_path, key=None) -> str:
     """ "some", "none" (no file, no table, an empty one), or "unknown" (the store cannot be read:
     no key for an encrypted one, a wrong key, a damaged or locked file)."""

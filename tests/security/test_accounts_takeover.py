@@ -284,7 +284,7 @@ def test_an_account_made_before_keys_logs_in_but_gets_a_key_only_from_the_hub(sq
     hash is on every window of the office), until the hub's admin resets its password."""
     from sqlalchemy import insert
 
-    from sync.hub.operator_store import operator_t
+    from sync.hub.operator_store import _next_rev, operator_t
 
     hub = sqlite_hub
     st = hub.store()
@@ -298,7 +298,7 @@ def test_an_account_made_before_keys_logs_in_but_gets_a_key_only_from_the_hub(sq
                     public_key="",
                     disabled=False,
                     office=OFFICE,
-                    rev=1,
+                    rev=_next_rev(c),  # as the hub's add-operator did before keys
                     created_at="2026-11-01T00:00:00Z",
                     updated_at="2026-11-01T00:00:00Z",
                     updated_by="hub:before-keys",
