@@ -19,11 +19,19 @@ branch_labels = None
 depends_on = None
 
 
+def _has(table: str, column: str) -> bool:
+    return column in {c["name"] for c in sa.inspect(op.get_bind()).get_columns(table)}
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("operator") as batch:
-        batch.add_column(sa.Column("public_key", sa.String(), nullable=False, server_default=""))
-    with op.batch_alter_table("operator_change") as batch:
-        batch.add_column(sa.Column("signed", sa.String(), nullable=False, server_default=""))
+    # each column only where it is missing: a store brought back to an older revision by hand
+    # (tests/services/test_stats.py re-runs 0009 that way) keeps the ones it has
+    if not _has("operator", "public_key"):
+        with op.batch_alter_table("operator") as batch:
+            batch.add_column(sa.Column("public_key", sa.String(), nullable=False, server_default=""))
+    if not _has("operator_change", "signed"):
+        with op.batch_alter_table("operator_change") as batch:
+            batch.add_column(sa.Column("signed", sa.String(), nullable=False, server_default=""))
     op.execute("PRAGMA user_version = 10")
 
 

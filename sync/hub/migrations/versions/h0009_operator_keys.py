@@ -19,11 +19,17 @@ branch_labels = None
 depends_on = None
 
 
+def _has(table: str, column: str) -> bool:
+    return column in {c["name"] for c in sa.inspect(op.get_bind()).get_columns(table)}
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("hub_operator") as batch:
-        batch.add_column(sa.Column("public_key", sa.Text(), nullable=False, server_default=""))
-    with op.batch_alter_table("hub_operator_change") as batch:
-        batch.add_column(sa.Column("actor", sa.String(length=32), nullable=False, server_default=""))
+    if not _has("hub_operator", "public_key"):
+        with op.batch_alter_table("hub_operator") as batch:
+            batch.add_column(sa.Column("public_key", sa.Text(), nullable=False, server_default=""))
+    if not _has("hub_operator_change", "actor"):
+        with op.batch_alter_table("hub_operator_change") as batch:
+            batch.add_column(sa.Column("actor", sa.String(length=32), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
