@@ -58,6 +58,7 @@ async def log_in(app, pilot, name: str, password: str = PASSWORD) -> None:
 async def unlock(app, pilot, password: str = PASSWORD) -> None:
     screen = app.screen
     assert isinstance(screen, LockScreen)
+    await wait_for(pilot, lambda: bool(screen.query("#lock-password")))  # pushed, maybe not yet composed
     field = screen.query_one("#lock-password", Input)
     field.value = password
     field.focus()
