@@ -28,6 +28,8 @@ def _data_dir_option(p: argparse.ArgumentParser, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from app.cli_login import gate  # commands that need an operator's login once accounts exist
+
     parser = argparse.ArgumentParser(prog="yichuang", description=t("cli.description"))
     parser.add_argument(
         "--version", action="version", version=f"yichuang {__version__}", help=t("cli.version")
@@ -51,12 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("set", t("cli.config_set"), cmd_config_set, cfg)
     p.add_argument("key", metavar="KEY", help=t("cli.config_key"))
     p.add_argument("value", metavar="VALUE", help=t("cli.config_value"))
+    gate(p, "settings")
 
     cat = sub.add_parser("catalog", help=t("cli.catalog")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
     p = add("import", t("cli.catalog_import"), cmd_catalog_import, cat)
     p.add_argument("file", type=Path, metavar="FILE", help=t("cli.catalog_file"))
+    gate(p, "settings")
     p = add("export", t("cli.catalog_export"), cmd_catalog_export, cat)
     p.add_argument("file", type=Path, metavar="FILE", help=t("cli.catalog_file"))
 
@@ -67,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cases", type=int, required=True, metavar="N", help=t("cli.demo_cases"))
     p.add_argument("--seed", type=int, default=2026, help=t("cli.demo_random_seed"))
     p.add_argument("--days", type=int, default=90, help=t("cli.demo_days"))
+    gate(p, "settings")  # synthetic cases in a store that has accounts: the admin's call
 
     case = sub.add_parser("case", help=t("cli.case")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -219,6 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     install_log_redaction()
     try:
+        if getattr(args, "login_action", None) is not None:
+            from app.cli_login import check
+
+            check(args)  # a shell is not a login: app/cli_login.py
         return func(args) or 0
     except CommandError as exc:
         print(f"yichuang: {redact(str(exc))}", file=sys.stderr)
@@ -242,10 +251,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         sys.stderr.write(redacted_traceback(exc))
         return 1
+    finally:
+        if getattr(args, "login_ws", None) is not None:
+            args.login_ws.close()
 
 
 # --- helpers -------------------------------------------------------------------------------
 def _workstation(args):
+    if getattr(args, "login_action", None) is not None:  # the one its login was checked on
+        from app.cli_login import workstation
+
+        return workstation(args)
     from app.services.workstation import open_workstation
 
     return open_workstation(args.data_dir)

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 
 def register(sub, add) -> None:
+    from app.cli_login import gate
     from app.messages import t
 
     p = add("backup", t("cli.backup"), cmd_backup, sub)
     p.add_argument("dir", nargs="?", metavar="DIR", help=t("cli.backup_dir"))
+    gate(p, "settings")  # the whole store leaves in one file
     p = add("restore", t("cli.restore"), cmd_restore, sub)
     p.add_argument("file", metavar="FILE", help=t("cli.restore_file"))
     p.add_argument("--force-other-workstation", action="store_true", help=t("cli.restore_force"))
     p.add_argument("--offline", action="store_true", help=t("cli.restore_offline"))
+    gate(p, "settings", unreadable_store_ok=True)  # replaces the store, its accounts included
 
 
 def _size(n: int) -> str:
@@ -26,12 +29,12 @@ def _size(n: int) -> str:
 
 
 def cmd_backup(args) -> int:
+    from app.cli_login import workstation
     from app.errors import CommandError
     from app.messages import t
     from app.services.backup import BackupError, backup_dir, make_backup
-    from app.services.workstation import open_workstation
 
-    ws = open_workstation(args.data_dir)
+    ws = workstation(args)
     try:
         res = make_backup(ws, args.dir or backup_dir(ws.config))
     except BackupError as exc:
@@ -53,12 +56,12 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    from app.cli_login import workstation
     from app.errors import CommandError
     from app.messages import t
     from app.services.backup import BackupError, restore_backup
-    from app.services.workstation import open_workstation
 
-    ws = open_workstation(args.data_dir)
+    ws = workstation(args)
     try:
         res = restore_backup(
             ws, args.file, force_other_workstation=args.force_other_workstation, use_hub=not args.offline

@@ -14,6 +14,9 @@ def register(sub, add) -> None:
     db = sub.add_parser("db", help=t("cli.db")).add_subparsers(dest="action", required=True, metavar="ACTION")
     p = add("encrypt", t("cli.db_encrypt"), cmd_db_encrypt, db)
     p.add_argument("--passphrase", action="store_true", help=t("cli.db_encrypt_passphrase"))
+    from app.cli_login import gate
+
+    gate(p, "settings")
 
 
 def _new_passphrase() -> str:
@@ -39,12 +42,14 @@ def _new_passphrase() -> str:
 
 
 def cmd_db_encrypt(args) -> int:
+    from app.cli_login import close
     from app.config import load_config, resolve_data_dir
     from app.errors import CommandError
     from app.messages import t
     from app.services.encryption import EncryptError, encrypt_store, keyring_usable, passphrase_key
     from app.store.cipher import DbKey
 
+    close(args)  # the login's hold on the store: the conversion needs it closed
     config = load_config(resolve_data_dir(args.data_dir))
     to_keyring = keyring_usable() and not args.passphrase
     key = DbKey.generate() if to_keyring else passphrase_key(_new_passphrase())

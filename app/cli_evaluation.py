@@ -23,6 +23,9 @@ def register(sub, add) -> None:
     q = add("close", t("cli.followup_close"), cmd_followup_close, sp)
     q.add_argument("id", type=int, metavar="ID", help=t("cli.followup_id"))
     q.add_argument("--note", default="", metavar="TEXT", help=t("cli.followup_note"))
+    from app.cli_login import gate
+
+    gate(q, "followup_close")
 
 
 def _ws(args):
@@ -114,9 +117,10 @@ def cmd_followup_list(args) -> int:
 
 
 def cmd_followup_close(args) -> int:
+    from app.cli_login import workstation
     from app.services.evaluation import EvaluationRefused, close_followup
 
-    ws = _ws(args)
+    ws = workstation(args)
     try:
         row = close_followup(ws, args.id, args.note)
     except EvaluationRefused as exc:

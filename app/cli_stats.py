@@ -11,11 +11,13 @@ from pathlib import Path
 
 
 def register(sub, add) -> None:
+    from app.cli_login import gate
     from app.messages import t
 
     p = add("stats", t("stats.cli_help"), cmd_stats)
     p.add_argument("--json", action="store_true", help=t("cli.json"))
     _period_options(p)
+    gate(p, "supervisor_view")
     export = sub.add_parser("export", help=t("export.cli_help")).add_subparsers(
         dest="action", required=True, metavar="WHAT"
     )
@@ -23,6 +25,7 @@ def register(sub, add) -> None:
     p.add_argument("file", type=Path, metavar="FILE.xlsx|FILE.csv", help=t("export.cli_file"))
     _period_options(p)
     p.add_argument("--force", action="store_true", help=t("export.cli_force"))
+    gate(p, "supervisor_view")
 
 
 def _period_options(p) -> None:

@@ -20,6 +20,9 @@ def register(sub, add) -> None:
         sp,
     )
     q.add_argument("file")
+    from app.cli_login import gate
+
+    gate(q, "sync")  # every unsent event, names and ID numbers included, in one file
     q = add(
         "hub-key",
         "show the hub's bundle key this window seals bundles to; with KEY, set it (offline enrolment)",
@@ -27,6 +30,7 @@ def register(sub, add) -> None:
         sp,
     )
     q.add_argument("key", nargs="?", metavar="KEY", help="the key printed by `yichuang hub bundle-key`")
+    gate(q, "settings")  # a setting: the key every bundle is sealed to
     q = add("status", "what waits, conflicts, last success", cmd_sync_status, sp)
     q.add_argument("--json", action="store_true")
     q = add(
@@ -108,6 +112,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 ),
                 file=sys.stderr,
             )
+        if rep.operators_refused:
+            from app.services.operators import refused_line
+
+            for r in rep.operators_refused:
+                print(refused_line(r), file=sys.stderr)
         if rep.skew_seconds is not None and abs(rep.skew_seconds) > 300:
             print(t("sync.cli_skew", seconds=f"{rep.skew_seconds:+.0f}"), file=sys.stderr)
     if rep.error is not None:
@@ -120,10 +129,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def cmd_export_bundle(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from app.cli_login import workstation
     from app.messages import t
     from app.services.sync.bundle_export import BundleError, export_bundle
 
-    ws = _ws(args)
+    ws = workstation(args)
     try:
         out = export_bundle(ws, Path(args.file))
     except BundleError as exc:
@@ -182,14 +192,17 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
     import json
 
     from app.messages import t
+    from app.services import operators
     from app.services.sync import attachments
     from app.services.sync.runner import SyncRunner
 
     ws = _ws(args)
     st = SyncRunner(ws).status(probe=False)
     waiting = attachments.pending(ws.store)
+    accounts_refused = operators.refused_changes(ws)
     if args.json:
         doc = st.to_dict()
+        doc["accounts_refused"] = accounts_refused
         doc["attachments"] = [
             {
                 "sha256": a.sha256,
@@ -227,6 +240,8 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
                 size=a.size,
             )
         )
+    for r in accounts_refused:
+        print(f"{r['at'][:16]}  {operators.refused_line(r)}")
     for c in st.conflicts:
         print(
             t(

@@ -2995,6 +2995,87 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "make a new (sealed) backup with `yichuang backup`, then delete these files; printed documents "
         "stay in the store (reprint or preview them there)",
     ),
+    # --- accounts: signed account changes, the CLI's login (issue 16 §2 §4; app.domain.accounts,
+    # app.cli_login) -------------------------------------------------------------------------------
+    "accounts.need_login": (
+        "已有操作员账号：请以有权限的操作员登录后再改账号",
+        "operator accounts exist: log in as an operator allowed to change accounts",
+    ),
+    "accounts.no_key": ("无密钥（请在平台重设密码）", "no key (reset the password at the hub)"),
+    "accounts.refused_unsigned": (
+        "没有操作员签名：仅凭窗口令牌不能改任何账号",
+        "no operator's signature: a window's token alone changes no account",
+    ),
+    "accounts.refused_unknown_actor": (
+        "签名的操作员不是平台上的账号",
+        "the signing operator is not an account of the hub",
+    ),
+    "accounts.refused_actor_no_key": (
+        "你的账号还没有密钥，不能改账号：请平台管理员重设你的密码（yichuang hub passwd-operator）",
+        "your account has no key yet and cannot change accounts: ask the hub's administrator to reset your password (yichuang hub passwd-operator)",
+    ),
+    "accounts.refused_bad_signature": (
+        "签名与平台保存的该操作员密钥不符",
+        "the signature does not match the hub's key of that operator",
+    ),
+    "accounts.refused_actor_disabled": ("签名的操作员已停用", "the signing operator is disabled"),
+    "accounts.refused_actor_office": ("你的账号属于其他窗口单位", "your account belongs to another office"),
+    "accounts.refused_office": (
+        "变更的单位不是本窗口的单位",
+        "the change names another office than this window's",
+    ),
+    "accounts.refused_not_allowed": (
+        "你的角色不能管理其他操作员（只有窗口负责人和系统管理员可以）",
+        "your role may not manage other operators (supervisors and admins may)",
+    ),
+    "accounts.refused_role": (
+        "窗口负责人和系统管理员账号只能在平台上修改（yichuang hub …）",
+        "supervisor and admin accounts change only at the hub (yichuang hub …)",
+    ),
+    "accounts.refused_not_yours": (
+        "该账号属于其他单位或全县通用，只能在平台上修改",
+        "the account belongs to another office or to every office: change it at the hub",
+    ),
+    "accounts.refused_exists": ("已有同名账号", "an account of that name exists already"),
+    "accounts.refused_unknown": ("没有这个账号", "no such account"),
+    "accounts.refused_disabled": ("该账号已停用", "the account is disabled"),
+    "accounts.refused_no_key": ("变更中没有有效的新密钥", "the change carries no valid key"),
+    "accounts.refused_malformed": ("变更格式不对", "the change is malformed"),
+    "accounts.refused_line": (
+        "平台拒绝了账号变更（{op} {name}，操作人 {actor}）：{reason}；本窗口已撤销该变更",
+        "the hub refused the account change ({op} {name}, by {actor}): {reason}; undone at this window",
+    ),
+    "accounts.refused_count": ("账号变更被拒 {n}", "{n} account changes refused"),
+    "accounts.state_refused": ("平台拒绝：{reason}", "refused by the hub: {reason}"),
+    "accounts.op_add": ("添加", "add"),
+    "accounts.op_passwd": ("改密码", "password"),
+    "accounts.op_disable": ("停用", "disable"),
+    "cli_login.option": (
+        "执行本命令的操作员（已有账号时必填；密码从标准输入第一行读取，或在终端输入，从不作为参数）",
+        "the operator running this command (needed once accounts exist; password from the first line of standard input, or asked at the terminal; never an argument)",
+    ),
+    "cli_login.epilog": (
+        "已有操作员账号时，本命令需要有“{action}”权限的操作员登录：--operator 用户名，密码从标准输入第一行读取或在终端输入。没有账号（演示）时无需登录。",
+        "Once operator accounts exist, this command needs the login of an operator allowed to {action}: --operator NAME, the password on the first line of standard input or asked at the terminal. Without accounts (the demo) no login is needed.",
+    ),
+    "cli_login.epilog_any": (
+        "已有操作员账号时，本命令需要操作员登录：--operator 用户名，密码从标准输入第一行读取或在终端输入（若还要新密码，新密码在第二行）。",
+        "Once operator accounts exist, this command needs an operator's login: --operator NAME, the password on the first line of standard input or asked at the terminal (a new password, if asked for, on the next line).",
+    ),
+    "cli_login.need_operator": (
+        "已有操作员账号：请用 --operator 用户名 指明执行本命令的操作员（密码从标准输入读取）",
+        "operator accounts exist: name the operator running this command with --operator NAME (password on standard input)",
+    ),
+    "cli_login.ask_name": ("操作员用户名：", "Operator: "),
+    "cli_login.ask_password": ("{name} 的密码：", "Password of {name}: "),
+    "cli_login.no_password": (
+        "标准输入中没有操作员 {name} 的密码（请用管道输入一行）",
+        "no password of operator {name} on standard input (pipe one line)",
+    ),
+    "cli_login.not_allowed": (
+        "{name}（{role}）不能{action}：本命令需要有此权限的操作员",
+        "{name} ({role}) may not {action}: this command needs an operator who may",
+    ),
 }
 
 

@@ -373,6 +373,7 @@ class HubClient:
             or not all(
                 isinstance(a, dict)
                 and all(isinstance(a.get(k), str) for k in ("name", "role", "hash"))
+                and isinstance(a.get("key", ""), str)
                 and _is_count(a.get("rev"))
                 for a in doc["operators"]
             )

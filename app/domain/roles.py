@@ -30,14 +30,16 @@ ACTIONS: Final = (
     "supervisor_view",  # the supervisor's statistics (Ctrl+R)
     "followup_close",  # close a 差评整改 follow-up
     "evaluation",  # the 好差评 screen (Ctrl+E)
-    "operators_admin",  # add / disable operators, reset passwords
+    "operators_admin",  # add / disable clerk and courier accounts, reset their passwords
 )
 
 _CLERK = frozenset({"intake", "cases", "pickup", "scans", "sync", "print_queue", "progress", "evaluation"})
 PERMISSIONS: Final = {
     CLERK: _CLERK,
     COURIER: frozenset({"courier", "progress", "print_queue"}),
-    SUPERVISOR: _CLERK | {"courier", "unmask", "supervisor_view", "followup_close"},
+    # operators_admin: the supervisor and the admin manage the office's clerk and courier
+    # accounts at a window (app.domain.accounts); supervisors and admins are made at the hub
+    SUPERVISOR: _CLERK | {"courier", "unmask", "supervisor_view", "followup_close", "operators_admin"},
     ADMIN: frozenset(
         {"cases", "sync", "print_queue", "progress", "settings", "operators_admin", "supervisor_view"}
     ),

@@ -317,6 +317,11 @@ class YichuangApp(App):
     def _sync_cycle_done(self, status) -> None:
         self.set_status("sync", Text.from_markup(status.bar_text()))
         report = self.sync_runner.last_report if self.sync_runner is not None else None
+        if report is not None and report.operators_refused:  # undone here: say so, once each
+            from app.services.operators import refused_line
+
+            for r in report.operators_refused:
+                self.notify(refused_line(r), severity="error", timeout=30)
         if report is not None and report.pulled:  # decisions came down: screens that show them reload
             for screen in self.screen_stack:
                 arrived = getattr(screen, "decisions_arrived", None)

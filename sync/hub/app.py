@@ -343,10 +343,12 @@ class Hub:
         return _zjson(doc)
 
     async def operator_changes(self, request: Request) -> Response:
-        """A window's account changes, each applied once by its id: ok, dup or refused."""
+        """A window's account changes, each applied once by its id: ok, dup or refused. The
+        token names the window; each change must be signed by an operator of its office whose
+        role allows it (sync/hub/operator_store.py): the token alone changes no account."""
         from sync.hub import operator_store
 
-        who = await self._who(request, "workstation", "hub")
+        who = await self._who(request, "workstation")
         if isinstance(who, Response):
             return who
         try:

@@ -56,7 +56,7 @@ def register(sub, add) -> None:
         help="a public key of the workstation, as `yichuang keys` prints it there: Ed25519 (its "
         "bundles and receipts) or SM2 (receipts with audit.signature = sm2); repeat for both",
     )
-    q.add_argument("--db", metavar="URL")
+    q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
         "set-key",
         "bind a workstation's receipt keys to its token (only the hub's admin binds keys)",
@@ -136,6 +136,15 @@ def register(sub, add) -> None:
     q.add_argument("--office", default="", help="office code the account works at (empty: every office)")
     q.add_argument("--db", metavar="URL", type=_db_url)
     q = add(
+        "passwd-operator",
+        "set a new password for an operator account (stdin or asked twice); gives a key to an "
+        "account made before keys",
+        cmd_hub_passwd_operator,
+        hub,
+    )
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--db", metavar="URL", type=_db_url)
+    q = add(
         "disable-operator",
         "disable an operator account (windows refuse it after their next sync)",
         cmd_hub_disable_operator,
@@ -143,7 +152,13 @@ def register(sub, add) -> None:
     )
     q.add_argument("name", metavar="NAME")
     q.add_argument("--db", metavar="URL", type=_db_url)
-    q = add("list-operators", "list operator accounts (never a password hash)", cmd_hub_list_operators, hub)
+    q = add(
+        "list-operators",
+        "list operator accounts (never a password hash or key; 'no key' marks an account made "
+        "before keys: reset its password with passwd-operator)",
+        cmd_hub_list_operators,
+        hub,
+    )
     q.add_argument("--json", action="store_true", help="machine-readable output")
     q.add_argument("--db", metavar="URL", type=_db_url)
 
@@ -569,9 +584,21 @@ def _new_password() -> str:
     return first
 
 
+def _new_key() -> str:
+    """The key string of a password typed here (app.domain.accounts): the private half is
+    never kept, the operator derives it at a window when logging in."""
+    from app.domain.accounts import new_key
+    from app.domain.passwords import password_problem
+
+    password = _new_password()
+    problem = password_problem(password)
+    if problem:
+        raise _fail(_t({"password.too_short": "password.too_short"}.get(problem, "password.too_simple")))
+    return new_key(password)[0]
+
+
 def cmd_hub_add_operator(args: argparse.Namespace) -> int:
     from app.domain.numbering import validate_office_code
-    from app.domain.passwords import hash_password, password_problem
     from sync.hub import operator_store
 
     office = args.office.strip()
@@ -580,19 +607,33 @@ def cmd_hub_add_operator(args: argparse.Namespace) -> int:
             office = validate_office_code(office)
         except ValueError as exc:
             raise _fail(str(exc)) from None
-    password = _new_password()
-    problem = password_problem(password)
-    if problem:
-        raise _fail(_t({"password.too_short": "password.too_short"}.get(problem, "password.too_simple")))
+    op_key = _new_key()
     hub = _hub(args)
     try:
-        operator_store.add_operator(hub, args.name, args.role, hash_password(password), office)
+        operator_store.add_operator(hub, args.name, args.role, op_key, office)
     except operator_store.OperatorProblem as exc:
         key = {"exists": "operator.exists", "bad_name": "operator.bad_name"}.get(exc.code)
         raise _fail(_t(key, name=args.name) if key else exc.reason) from None
     finally:
         hub.close()
     print(_t("operator.added", name=args.name, role=_t(f"role.{args.role}")))
+    return 0
+
+
+def cmd_hub_passwd_operator(args: argparse.Namespace) -> int:
+    from sync.hub import operator_store
+
+    op_key = _new_key()
+    hub = _hub(args)
+    try:
+        operator_store.set_password(hub, args.name, op_key)
+    except operator_store.OperatorProblem as exc:
+        if exc.code == "disabled":
+            raise _fail(_t("operator.is_disabled", name=args.name)) from None
+        raise _fail(_t("operator.unknown", name=args.name)) from None
+    finally:
+        hub.close()
+    print(_t("operator.password_set", name=args.name))
     return 0
 
 
@@ -625,5 +666,6 @@ def cmd_hub_list_operators(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         state = _t("operator.state_disabled") if r["disabled"] else _t("operator.state_active")
-        print(f"{r['name']}\t{_t('role.' + r['role'])}\t{r['office'] or _t('hub.all_offices')}\t{state}")
+        key = "" if r["has_key"] else f"\t{_t('accounts.no_key')}"
+        print(f"{r['name']}\t{_t('role.' + r['role'])}\t{r['office'] or _t('hub.all_offices')}\t{state}{key}")
     return 0

@@ -1,11 +1,16 @@
-"""Operator accounts at the hub (issue 8 §1; migration h0003): made here with
+"""Operator accounts at the hub (issue 8 §1; migrations h0003, h0009): made here with
 `yichuang hub add-operator`, or at a window and pushed up; sent down to the windows by revision.
 
 Every change bumps the account's ``rev`` from one hub-wide counter (``hub_meta.operator_rev``),
 so a window asks for the accounts changed after the revision it holds. Changes pushed by a
-window are applied once each by their id (``hub_operator_change``). The hub is the authority:
-a window may add accounts of its own office and change or disable them; it cannot re-enable
-an account, or touch one of another office or one made for every office.
+window are applied once each by their id (``hub_operator_change``).
+
+The hub is the authority, and a window's token proves no operator (issue 16 §2): a change a
+window pushes is applied only when it is signed by the key the hub holds for the operator who
+made it, and app.domain.accounts.refusal allows it (a supervisor or admin of that office
+adding, resetting or disabling a clerk or courier of it; anyone changing their own password).
+Supervisor and admin accounts change only here, through the `hub` commands, which compute the
+account's key where the password is typed.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from app.domain import roles
+from app.domain import accounts, roles
 from sync.hub.store import HubStore, Principal, meta_t, utcnow
 
 REV_KEY = "operator_rev"
@@ -43,7 +48,8 @@ operator_t = Table(
     omd,
     Column("name", String(32), primary_key=True),
     Column("role", String(16), nullable=False),
-    Column("password_hash", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),  # "" once the account has a key
+    Column("public_key", Text, nullable=False, server_default=""),  # h0009; "" = made before keys
     Column("disabled", Boolean, nullable=False),
     Column("office", String(12), nullable=False),  # "" = every office
     Column("rev", BigInteger, nullable=False),
@@ -58,7 +64,8 @@ change_t = Table(
     Column("id", String(36), primary_key=True),
     Column("name", String(32), nullable=False),
     Column("op", String(10), nullable=False),
-    Column("author", String(120), nullable=False),
+    Column("author", String(120), nullable=False),  # the token: office/workstation
+    Column("actor", String(32), nullable=False, server_default=""),  # h0009: the signing operator
     Column("outcome", String(10), nullable=False),  # ok | refused
     Column("reason", Text, nullable=False),
     Column("received_at", String(40), nullable=False),
@@ -84,7 +91,7 @@ def _next_rev(c: Connection) -> int:
     return rev
 
 
-def _check(name: str, role: str | None = None, digest: str | None = None) -> None:
+def _check(name: str, role: str | None = None, key: str | None = None) -> None:
     if (
         not isinstance(name, str)
         or not 1 <= len(name) <= 32
@@ -95,28 +102,31 @@ def _check(name: str, role: str | None = None, digest: str | None = None) -> Non
         raise OperatorProblem("bad_name", "operator name has control characters")
     if role is not None and not roles.is_role(role):
         raise OperatorProblem("bad_role", f"unknown role {role!r}")
-    if digest is not None and (
-        not isinstance(digest, str) or not digest.startswith("$argon2id$") or len(digest) > 200
-    ):
-        raise OperatorProblem("bad_hash", "the password hash must be an argon2id PHC string")
+    if key is not None and not accounts.is_key(key):
+        raise OperatorProblem("no_key", accounts.REFUSALS["no_key"])
 
 
-def _apply(c: Connection, op: str, name: str, by: str, office_scope: str | None, **f: Any) -> None:
-    """One change in transaction `c`. office_scope: the window's office (None: the hub itself)."""
-    row = c.execute(select(operator_t).where(operator_t.c.name == name)).first()
+def _row(c: Connection, name: str):
+    return c.execute(select(operator_t).where(operator_t.c.name == name)).first()
+
+
+def _apply(c: Connection, op: str, name: str, by: str, **f: Any) -> None:
+    """One change in transaction `c`, already allowed (the hub's own command, or a window's
+    change that passed the signature and the rule)."""
+    row = _row(c, name)
     now = utcnow()
     if op == "add":
-        _check(name, f["role"], f["hash"])
+        _check(name, f["role"], f["key"])
         if row is not None:
             raise OperatorProblem("exists", f"operator {name} exists already")
-        office = office_scope if office_scope is not None else f.get("office", "")
         c.execute(
             insert(operator_t).values(
                 name=name,
                 role=f["role"],
-                password_hash=f["hash"],
+                password_hash="",
+                public_key=f["key"],
                 disabled=False,
-                office=office,
+                office=f.get("office", ""),
                 rev=_next_rev(c),
                 created_at=now,
                 updated_at=now,
@@ -126,14 +136,12 @@ def _apply(c: Connection, op: str, name: str, by: str, office_scope: str | None,
         return
     if row is None:
         raise OperatorProblem("unknown", f"no operator {name}")
-    if office_scope is not None and row.office != office_scope:
-        raise OperatorProblem("not_yours", f"operator {name} belongs to another office or to the hub")
     values: dict[str, Any] = {"updated_at": now, "updated_by": by}
     if op == "passwd":
-        _check(name, digest=f["hash"])
+        _check(name, key=f["key"])
         if row.disabled:
             raise OperatorProblem("disabled", f"operator {name} is disabled")
-        values["password_hash"] = f["hash"]
+        values["password_hash"], values["public_key"] = "", f["key"]  # the key replaces a hash
     elif op == "disable":
         if row.disabled:
             return  # already: nothing to send down again
@@ -144,22 +152,58 @@ def _apply(c: Connection, op: str, name: str, by: str, office_scope: str | None,
     c.execute(update(operator_t).where(operator_t.c.name == name).values(**values))
 
 
+def _held(row) -> accounts.Account | None:
+    if row is None:
+        return None
+    return accounts.Account(row.name, row.role, row.office, bool(row.disabled), row.public_key or "")
+
+
+def _window_change(c: Connection, who: Principal, ch: dict) -> None:
+    """A change a window pushed: applied only when signed by the key the hub holds for its
+    actor and allowed by the rule (app.domain.accounts), else OperatorProblem."""
+    problem = accounts.malformed(ch)
+    if problem is not None:
+        raise OperatorProblem("malformed", problem)
+    actor_name = ch.get("actor") or ""
+    if not actor_name or not ch.get("sig"):
+        raise OperatorProblem("unsigned", accounts.REFUSALS["unsigned"])
+    actor = _held(_row(c, actor_name))
+    if actor is None:
+        raise OperatorProblem("unknown_actor", accounts.REFUSALS["unknown_actor"])
+    if not actor.key:
+        raise OperatorProblem("actor_no_key", accounts.REFUSALS["actor_no_key"])
+    if not accounts.verify(actor.key, ch, ch.get("sig")):
+        raise OperatorProblem("bad_signature", accounts.REFUSALS["bad_signature"])
+    code = accounts.refusal(ch, actor, _held(_row(c, ch["name"])), who.office)
+    if code is not None:
+        raise OperatorProblem(code, accounts.REFUSALS[code])
+    _apply(
+        c,
+        ch["op"],
+        ch["name"],
+        f"{who.identity} {actor_name}",
+        role=ch.get("role"),
+        key=ch.get("key"),
+        office=who.office,
+    )
+
+
 # --- the hub's own commands (yichuang hub add-operator / disable-operator / list-operators) ---------
-def add_operator(
-    store: HubStore, name: str, role: str, digest: str, office: str = "", by: str = "hub"
-) -> None:
+def add_operator(store: HubStore, name: str, role: str, key: str, office: str = "", by: str = "hub") -> None:
+    """`key`: the account's key string, computed where the password was typed."""
     with store.tx() as c:
-        _apply(c, "add", name, f"hub:{by}", None, role=role, hash=digest, office=office)
+        _apply(c, "add", name, f"hub:{by}", role=role, key=key, office=office)
 
 
-def set_password(store: HubStore, name: str, digest: str, by: str = "hub") -> None:
+def set_password(store: HubStore, name: str, key: str, by: str = "hub") -> None:
+    """A new password (its key string) for any account; an account made before keys gets one."""
     with store.tx() as c:
-        _apply(c, "passwd", name, f"hub:{by}", None, hash=digest)
+        _apply(c, "passwd", name, f"hub:{by}", key=key)
 
 
 def disable_operator(store: HubStore, name: str, by: str = "hub") -> None:
     with store.tx() as c:
-        _apply(c, "disable", name, f"hub:{by}", None)
+        _apply(c, "disable", name, f"hub:{by}")
 
 
 def list_operators(store: HubStore) -> list[dict]:
@@ -171,6 +215,7 @@ def list_operators(store: HubStore) -> list[dict]:
             "role": r.role,
             "disabled": bool(r.disabled),
             "office": r.office,
+            "has_key": bool(r.public_key),
             "rev": int(r.rev),
             "updated_at": r.updated_at,
             "updated_by": r.updated_by,
@@ -202,7 +247,8 @@ def operators_since(store: HubStore, who: Principal, after: int) -> dict:
             {
                 "name": r.name,
                 "role": r.role,
-                "hash": r.password_hash,
+                "hash": r.password_hash,  # "" once the account has a key
+                "key": r.public_key,
                 "disabled": bool(r.disabled),
                 "office": r.office,
                 "rev": int(r.rev),
@@ -213,8 +259,9 @@ def operators_since(store: HubStore, who: Principal, after: int) -> dict:
 
 
 def apply_changes(store: HubStore, who: Principal, changes: list) -> list[dict]:
-    """Each change once by its id: ok, dup (seen before), or refused with a code and reason.
-    Every change is its own decision; the batch is one transaction."""
+    """Each change once by its id: ok, dup (seen before), or refused with a code and reason
+    (app.domain.accounts.REFUSALS). Every change is its own decision, checked against the
+    accounts as they stand after the batch's earlier changes; the batch is one transaction."""
     if not isinstance(changes, list) or len(changes) > MAX_CHANGES:
         raise ValueError(f"changes must be a list of at most {MAX_CHANGES}")
     out: list[dict] = []
@@ -233,7 +280,7 @@ def apply_changes(store: HubStore, who: Principal, changes: list) -> list[dict]:
                 _check(name if isinstance(name, str) else "")
                 savepoint = c.begin_nested()
                 try:
-                    _apply(c, op, name, who.identity, who.office, role=ch.get("role"), hash=ch.get("hash"))
+                    _window_change(c, who, ch)
                 except Exception:
                     savepoint.rollback()
                     raise
@@ -247,6 +294,7 @@ def apply_changes(store: HubStore, who: Principal, changes: list) -> list[dict]:
                     name=str(name)[:32],
                     op=str(op)[:10],
                     author=who.identity,
+                    actor=str(ch.get("actor") or "")[:32],
                     outcome=outcome,
                     reason=f"{code}: {reason}" if code else "",
                     received_at=utcnow(),

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from app.services.operators import add_operator
 from app.ui.screens.login import LockScreen, LoginScreen
 from tests.ui.test_intake_flow import wait_for
 
 PASSWORD = "window-pass-1"
 
 
-def make_operators(ws, *pairs: tuple[str, str]) -> None:
-    for name, role in pairs:
-        add_operator(ws, name, role, PASSWORD, actor="test")
+def make_operators(ws, *pairs: tuple[str, str], password: str = PASSWORD) -> None:
+    """Accounts of any role in the window's store, as a hub sends them down (supervisors and
+    admins are made only at the hub; a window's own add makes clerks and couriers)."""
+    from app.domain.accounts import new_key
+    from app.services import operators
+
+    start = operators.pulled_cursor(ws)
+    down = [
+        {
+            "name": name,
+            "role": role,
+            "hash": "",
+            "key": new_key(password)[0],
+            "disabled": False,
+            "office": ws.office_code,
+            "rev": start + i,
+        }
+        for i, (name, role) in enumerate(pairs, 1)
+    ]
+    operators.apply_pulled(ws, down, start + len(pairs))
 
 
 def said(app) -> list[str]:
@@ -42,6 +58,7 @@ async def log_in(app, pilot, name: str, password: str = PASSWORD) -> None:
 async def unlock(app, pilot, password: str = PASSWORD) -> None:
     screen = app.screen
     assert isinstance(screen, LockScreen)
+    await wait_for(pilot, lambda: bool(screen.query("#lock-password")))  # pushed, maybe not yet composed
     field = screen.query_one("#lock-password", Input)
     field.value = password
     field.focus()

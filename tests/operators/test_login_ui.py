@@ -124,9 +124,7 @@ async def test_the_lock_screen_is_only_for_the_session_operator(ws):
     """Another operator at the lock screen cannot take the session over: only the locked
     operator's password is asked for, and another's is refused."""
     make_operators(ws, ("李娜", "clerk"))
-    from app.services.operators import add_operator
-
-    add_operator(ws, "zhou", "supervisor", "zhou-pass-22", actor="test")
+    make_operators(ws, ("zhou", "supervisor"), password="zhou-pass-22")
     app = YichuangApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(app, pilot, "李娜")

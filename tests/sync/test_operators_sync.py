@@ -82,23 +82,31 @@ def test_hub_account_comes_down_logs_in_offline_and_is_refused_once_disabled(sql
 
 
 def test_window_accounts_go_up_and_reach_the_other_windows_of_the_office(sqlite_hub, tmp_path):
+    """Changes signed by the office's supervisor (made at the hub, logged in at the window);
+    the takeover attempts are in tests/security/test_accounts_takeover.py."""
     hub = sqlite_hub
+    r = hub_cli(
+        hub, "add-operator", "主任", "--role", "supervisor", "--office", OFFICE, password=HUB_PASSWORD
+    )
+    assert r.returncode == 0, r.stderr
     ws = make_workstation(tmp_path / "ws1", hub.url, hub.token("workstation", OFFICE, WSID))
     ws2 = make_workstation(tmp_path / "ws2", hub.url, hub.token("workstation", OFFICE, "02"), wsid="02")
     try:
-        operators.add_operator(ws, "赵敏", "courier", "courier-pass-1", actor="test")
+        synced(ws)
+        boss = operators.login(ws, "主任", HUB_PASSWORD)
+        operators.add_operator(ws, "赵敏", "courier", "courier-pass-1", actor=boss)
         synced(ws)
         up = hub_accounts(hub)["赵敏"]
         assert up["role"] == "courier" and up["office"] == OFFICE and not up["disabled"]
-        assert operators.list_operators(ws)[0]["synced"]
+        assert all(r["synced"] for r in operators.list_operators(ws))
         synced(ws2)
         assert operators.login(ws2, "赵敏", "courier-pass-1").role == "courier"
         # a new password and a disable made at one window reach the other
-        operators.set_password(ws, "赵敏", "courier-pass-2", actor="test")
+        operators.set_password(ws, "赵敏", "courier-pass-2", actor=boss)
         synced(ws)
         synced(ws2)
         assert operators.login(ws2, "赵敏", "courier-pass-2").name == "赵敏"
-        operators.disable_operator(ws, "赵敏", actor="test")
+        operators.disable_operator(ws, "赵敏", actor=boss)
         synced(ws)
         assert hub_accounts(hub)["赵敏"]["disabled"]
         synced(ws2)
@@ -118,8 +126,10 @@ def test_the_hub_wins_when_a_window_adds_a_name_the_hub_already_has(sqlite_hub, 
     assert r.returncode == 0, r.stderr
     ws = make_workstation(tmp_path / "ws", hub.url, hub.token("workstation", OFFICE, WSID))
     try:
-        operators.add_operator(ws, "li", "clerk", "local-pass-1", actor="test")  # offline, before a sync
-        synced(ws)
+        # the first account of a store with none needs no login: offline, before a sync
+        operators.add_operator(ws, "li", "clerk", "local-pass-1", actor="test")
+        rep = run_cycle(ws)  # unsigned: refused, and the window's "li" is disabled at once
+        assert [r["code"] for r in rep.operators_refused] == ["unsigned"]
         synced(ws)  # the refusal restarted the account pull: the hub's "li" is here now
         assert operators.login(ws, "li", HUB_PASSWORD).role == "supervisor"
         with pytest.raises(operators.OperatorError):

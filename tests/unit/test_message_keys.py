@@ -269,7 +269,7 @@ def _written_to(attribute: str, call_names: tuple[str, ...] = ()):
 
 @functools.cache
 def _dynamic_values() -> dict[tuple[str, str], set[str]]:
-    from app.domain import case_state, intake, lifecycle, roles
+    from app.domain import accounts, case_state, intake, lifecycle, roles
     from app.domain import stats as stats_rules
     from app.services import case_export
     from app.services import printing as print_service
@@ -321,6 +321,9 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("console.role_", ""): {"backoffice", "admin"},
         # the audit chain's state on the console's workstations page (sync.hub.audit_store)
         ("console.chain_", ""): {"ok", "broken", "unchained"},
+        # why an account change is refused, at the window and the hub (app.domain.accounts)
+        ("accounts.refused_", ""): set(accounts.REFUSALS),
+        ("accounts.op_", ""): set(accounts.OPS),
     }
 
 

@@ -10,6 +10,7 @@ The HTTP client is sync.transport's; the local store side is app.services.sync.o
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from sync.transport import Backoff, HubClient, SyncError, reachable
 __all__ = ["Backoff", "CycleReport", "HubClient", "SyncError", "client_for", "reachable", "run_cycle"]
 
 SKEW_WARN_SECONDS = 300
+_log = logging.getLogger("yichuang.sync")
 
 
 @dataclass
@@ -37,6 +39,7 @@ class CycleReport:
     catalogue: str | None = None  # new version installed
     calendar: str | None = None
     operators: int = 0  # accounts that came down changed
+    operators_refused: list[dict] = field(default_factory=list)  # account changes the hub refused
     attachments: int = 0
     left: int = 0  # events still unsent after the cycle
     attachments_left: int = 0
@@ -124,7 +127,7 @@ def run_cycle(
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
             page = client.pull(after, cat=cat_v, cal=cal_v, ops=ops_v, bk=bk_v)
         # 2b. operator accounts: this window's changes up, the hub's accounts down
-        rep.operators = _sync_operators(ws, client, "ops" in page)
+        rep.operators = _sync_operators(ws, client, "ops" in page, rep)
         # after a restore made offline: the counters take the numbers the hub knows (no-op else)
         from app.services.backup import reconcile_with_hub
 
@@ -285,17 +288,27 @@ def _push_one(client: HubClient, batch: list[dict], hold, answered) -> dict:
         answered.set()
 
 
-def _sync_operators(ws, client: HubClient, hub_changed: bool) -> int:
+def _sync_operators(ws, client: HubClient, hub_changed: bool, rep: CycleReport) -> int:
     """Push pending account changes; pull the accounts changed since the held revision when
     the pull answer said the hub holds another one (or after a push). An idle sync makes no
     request for them. A hub older than operator accounts (404) is skipped: logins go on
-    against the local copies."""
+    against the local copies. A change the hub refused is undone here (operators.mark_changes),
+    logged, and named in the report."""
     from app.services import operators
 
     try:
         changes = operators.pending_changes(ws)
         if changes:
-            operators.mark_changes(ws, client.push_operator_changes(changes))
+            rep.operators_refused = operators.mark_changes(ws, client.push_operator_changes(changes))
+            for r in rep.operators_refused:
+                _log.warning(
+                    "the hub refused account change %s of %s by %s (%s: %s); undone at this window",
+                    r["op"],
+                    r["name"],
+                    r["actor"] or "-",
+                    r["code"],
+                    r["reason"],
+                )
         if not (changes or hub_changed):
             return 0
         doc = client.operators(operators.pulled_cursor(ws))

@@ -4,7 +4,7 @@
 as ``first_use``: shown to the admin, trusted for nothing until the admin binds them.
 
 Revision ID: h0010
-Revises: h0008
+Revises: h0009
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "h0010"
-down_revision = "h0008"
+down_revision = "h0009"
 branch_labels = None
 depends_on = None
 
