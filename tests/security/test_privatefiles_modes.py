@@ -34,7 +34,9 @@ def _env(extra: dict | None = None) -> dict:
     return env
 
 
-def yc(umask: int, *args: str, env: dict | None = None, check: bool = True, timeout: float = 180):
+def yc(
+    umask: int, *args: str, env: dict | None = None, check: bool = True, timeout: float = 180, stdin: str = ""
+):
     """`yichuang ARGS` as a process started under `umask`."""
     r = subprocess.run(
         [sys.executable, "-m", "app", *args],
@@ -44,6 +46,7 @@ def yc(umask: int, *args: str, env: dict | None = None, check: bool = True, time
         text=True,
         timeout=timeout,
         umask=umask,
+        input=stdin,
     )
     if check and r.returncode != 0:
         raise AssertionError(f"yichuang {' '.join(args)} -> {r.returncode}\n{r.stdout}\n{r.stderr}")
@@ -152,7 +155,7 @@ def test_every_file_of_the_window_and_the_hub_is_private(tmp_path: Path, umask: 
             .stdout.strip()
             .splitlines()[-1]
         )
-        yc(umask, "config", "set", "hub.token", token, *d)  # the settings now hold the hub token
+        yc(umask, "config", "set", "hub.token", "-", *d, stdin=token)  # the settings now hold the hub token
         # a scan copied in from the scanner's folder by `scans watch`, which holds the store
         # open meanwhile: its -wal and -shm are looked at while they exist
         watch = subprocess.Popen(
