@@ -381,7 +381,7 @@ def quick_records(store, first: int, last: int) -> tuple[int, list[int]]:
     try:
         cur = raw.cursor()
         cur.execute("PRAGMA temp_store = MEMORY")
-        cur.execute(
+        cur.execute(  # a scratch table on this connection, in memory: ids and states, nothing personal
             "CREATE TEMP TABLE IF NOT EXISTS record_quick (case_id INTEGER PRIMARY KEY, state TEXT,"
             " created INTEGER, decision INTEGER, accepted INTEGER, decided TEXT, reason INTEGER)"
         )
@@ -416,10 +416,15 @@ def quick_records(store, first: int, last: int) -> tuple[int, list[int]]:
             if mask & ~(QUICK_MARKS | QUICK_REASON) or not _same_decision(raw, case_id):
                 undecided.append(case_id)
         cur.execute("COMMIT")
-        cur.execute("DELETE FROM temp.record_quick")
         return len(ids), sorted(undecided)
     finally:
-        raw.close()
+        try:  # the connection goes back to the pool as it came: no scratch table, temp files as before
+            if raw.in_transaction:
+                raw.rollback()
+            raw.execute("DROP TABLE IF EXISTS temp.record_quick")
+            raw.execute("PRAGMA temp_store = DEFAULT")
+        finally:
+            raw.close()
 
 
 def _same_decision(raw, case_id: int) -> bool:

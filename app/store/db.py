@@ -21,7 +21,7 @@ from app.messages import t
 from app.store.cipher import DatabaseError, DbKey, OperationalError, WrongKey, connect, dbapi, is_encrypted
 
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 13
 BUSY_TIMEOUT_MS = 10_000
 
 

@@ -361,3 +361,30 @@ def test_a_long_store_is_checked_in_parts_with_the_same_answer(tmp_path: Path):
     assert one.records.count == len(numbers[::17]) == parts.records.count
     assert [m.to_json() for m in parts.records.mismatches] == [m.to_json() for m in one.records.mismatches]
     assert ycli("audit", "verify", "--data-dir", str(data), check=False).returncode == 1
+
+
+def test_the_record_check_reads_an_encrypted_store_in_parts(tmp_path: Path, monkeypatch, clock):
+    """Worker processes open an encrypted store themselves, and the quick check's scratch table
+    lives in memory on that keyed connection."""
+    from sqlalchemy import text
+
+    from tests.privacy.common import accept_case
+    from tests.privacy.test_encrypted_store_parts import encrypted_ws
+
+    ws = encrypted_ws(tmp_path / "data", monkeypatch, clock)
+    try:
+        for i in range(4):
+            accept_case(ws, name=f"张{i}")
+        assert audit.verify_all(ws.store, workers=1).ok and audit.verify_all(ws.store, workers=2).ok
+        with ws.store.write() as s:
+            number = s.execute(text("select number from case_record order by id limit 1")).scalar()
+            s.execute(
+                text("update case_record set applicant_name = '王某某' where number = :n"), {"n": number}
+            )
+        for workers in (1, 2):
+            v = audit.verify_all(ws.store, workers=workers)
+            assert [(m.case, m.field, m.stored) for m in v.records.mismatches] == [
+                (number, "applicant_name", "王某某")
+            ]
+    finally:
+        ws.close()
