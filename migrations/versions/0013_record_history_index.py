@@ -21,12 +21,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index(
-        "ix_case_event_history", "case_event", ["case_id", "id", "kind", "event_id"], unique=False
-    )
+    # IF NOT EXISTS: a store rewound to an earlier revision by hand keeps its indexes
+    op.execute("CREATE INDEX IF NOT EXISTS ix_case_event_history ON case_event (case_id, id, kind, event_id)")
     op.execute("PRAGMA user_version = 13")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_case_event_history", table_name="case_event")
+    op.execute("DROP INDEX IF EXISTS ix_case_event_history")
     op.execute("PRAGMA user_version = 9")
