@@ -35,6 +35,8 @@ def shown_value(m, value):  # noqa: ANN001 (app.domain.case_record.Mismatch)
 
     from app.domain.masking import mask_applicant_id, mask_phone
 
+    if isinstance(value, bytes | bytearray):  # stored as a BLOB: shown, never decoded
+        return "0x" + bytes(value[:64]).hex() + ("…" if len(value) > 64 else "")
     if m.field == "applicant_id_number" and isinstance(value, str):
         return mask_applicant_id(value, "enterprise" if m.kind == "enterprise" else "person")
     if m.field == "applicant_phone" and isinstance(value, str):

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import text
 
 from app.domain import audit_chain as ac
+from app.store.cipher import DatabaseError
 from app.store.models import CaseEvent
 
 ALG_KEY = "audit_hash"  # Session.info key: the algorithm new links use (config audit.hash)
@@ -412,7 +413,13 @@ def quick_records(store, first: int, last: int) -> tuple[int, list[int]]:
                 (case_id, state, rows[created][1], rows[decision][1], accepted, decided, rows[reason][1])
             )
         cur.executemany("INSERT INTO temp.record_quick VALUES (?, ?, ?, ?, ?, ?, ?)", plain)
-        for case_id, mask in cur.execute(_QUICK_SQL).fetchall():
+        try:
+            found = cur.execute(_QUICK_SQL).fetchall()
+        except (
+            DatabaseError
+        ):  # a value SQLite's JSON will not take (a BLOB where text belongs): all the long way
+            found = [(p[0], ~0) for p in plain]
+        for case_id, mask in found:
             if mask & ~(QUICK_MARKS | QUICK_REASON) or not _same_decision(raw, case_id):
                 undecided.append(case_id)
         cur.execute("COMMIT")

@@ -222,6 +222,21 @@ def test_output_masks_id_and_phone_numbers(tmp_path: Path):
     assert idn not in r.stdout and "320724199001019999" not in r.stdout
 
 
+def test_a_value_of_another_type_is_named_not_a_crash(tmp_path: Path):
+    """A BLOB where text belongs (SQLite's JSON refuses it), an integer for a date."""
+    data = tmp_path / "d"
+    window_day(data, 4)
+    a, b = [
+        n for (n,) in sql(data, "select number from case_record where state = 'accepted' order by id limit 2")
+    ]
+    sql(data, "update case_record set applicant_name = X'e78e8be69f90ff' where number = ?", params=(a,))
+    sql(data, "update case_record set due_date = 20991231 where number = ?", params=(b,))
+    r = cli("audit", "verify", "--json", "--data-dir", str(data))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    found = {(m["case"], m["field"]): m["stored"] for m in json.loads(r.stdout)["records"]["mismatches"]}
+    assert found == {(a, "applicant_name"): "0xe78e8be69f90ff", (b, "due_date"): 20991231}
+
+
 def test_a_record_without_events_is_named(tmp_path: Path):
     data = tmp_path / "d"
     window_day(data, 3)
