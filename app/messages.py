@@ -3076,6 +3076,78 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}（{role}）不能{action}：本命令需要有此权限的操作员",
         "{name} ({role}) may not {action}: this command needs an operator who may",
     ),
+    # --- issue 16 §7 (record): each case's record checked against its events in `audit verify`
+    # and `doctor`; what the long-running sync says when the hub asks it to wait (Retry-After)
+    "audit.records_ok": (
+        "办件记录与其事件相符：{cases} 件",
+        "every case's record matches its events: {cases} cases",
+    ),
+    "audit.records_broken": (
+        "办件记录与其事件不符：{count} 处（共 {cases} 件）",
+        "case records that do not match their events: {count} fields (of {cases} cases)",
+    ),
+    "audit.record_mismatch": (
+        "办件 {case} 的“{field}”（{name}）：存的是 {stored}，按事件应为 {derived}",
+        "case {case}, {field} ({name}): stored {stored}, its events give {derived}",
+    ),
+    "audit.records_more": (
+        "……另有 {more} 处未列出（--json 列出前 1000 处）",
+        "… and {more} more (--json names the first 1,000)",
+    ),
+    "audit.record_none": ("（空）", "(none)"),
+    "audit.field_events": ("事件", "events"),
+    "audit.field_state": ("状态", "state"),
+    "audit.field_reason": ("理由", "reason"),
+    "audit.field_applicant_kind": ("申请人类型", "applicant kind"),
+    "audit.field_applicant_name": ("申请人", "applicant"),
+    "audit.field_applicant_id_number": ("证件号码", "ID number"),
+    "audit.field_applicant_phone": ("联系电话", "phone"),
+    "audit.field_applicant_address": ("地址", "address"),
+    "audit.field_uid": ("办件标识", "case uid"),
+    "audit.field_subject_kind": ("事项类别", "subject kind"),
+    "audit.field_subject_code": ("事项编码", "subject code"),
+    "audit.field_subject_name": ("事项名称", "subject"),
+    "audit.field_catalogue_version": ("事项清单版本", "catalogue version"),
+    "audit.field_promised_days": ("承诺时限", "promised days"),
+    "audit.field_legal_days": ("法定时限", "legal days"),
+    "audit.field_office_code": ("单位编码", "office code"),
+    "audit.field_workstation_id": ("窗口机编号", "workstation"),
+    "audit.field_clerk": ("受理人", "clerk"),
+    "audit.field_created_at": ("登记时间", "created at"),
+    "audit.field_created_on": ("登记日期", "created on"),
+    "audit.field_accepted_on": ("受理日期", "accepted on"),
+    "audit.field_due_date": ("承诺办结日期", "promised date"),
+    "audit.field_due_provisional": ("日期为推定", "date provisional"),
+    "audit.field_tolerated_until": ("容缺补交期限", "tolerated until"),
+    "audit.field_marks": ("材料", "materials"),
+    "doctor.records_ok": (
+        "办件记录与其事件相符（{cases} 件）",
+        "Every case's record matches its events ({cases} cases)",
+    ),
+    "doctor.records_broken": (
+        "{count} 处办件记录与其事件不符（如办件 {case} 的“{field}”），记录可能被改动过",
+        "{count} case record fields do not match their events (e.g. case {case}, {field}): the records may have been changed",
+    ),
+    "doctor.records_fix": (
+        "运行 yichuang audit verify 查看每一处；按事件更正前先保全数据目录并报告",
+        "Run yichuang audit verify to see each one; keep a copy of the data dir and report it before anything is corrected",
+    ),
+    "doctor.records_large": (
+        "办件较多（{cases} 件，约 {events} 条事件），自检只核对了最新的 {checked} 件",
+        "A large store ({cases} cases, about {events} events): the doctor checked the newest {checked} records only",
+    ),
+    "doctor.records_large_fix": (
+        "运行 yichuang audit verify 核对审计链和每件办件记录",
+        "Run yichuang audit verify to check the audit chain and every case record",
+    ),
+    "doctor.records_skipped": (
+        "数据库不可读，未核对办件记录",
+        "The store cannot be read: case records not checked",
+    ),
+    "sync.err_retry_after": (
+        "平台繁忙（HTTP {status}），要求 {seconds} 秒后再同步",
+        "The platform is busy (HTTP {status}) and asks to sync again in {seconds} s",
+    ),
 }
 
 

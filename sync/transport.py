@@ -17,7 +17,6 @@ import os
 import socket
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +35,11 @@ MIN_RATE = 2048.0  # ... plus one second for every MIN_RATE bytes of answer that
 MAX_ANSWER = protocol.MAX_BODY  # bytes of an answer as it arrives (compressed)
 MAX_ANSWER_DECODED = protocol.MAX_DECODED  # bytes of an answer after decompression
 MAX_ERROR_ANSWER = 64 * 1024  # an error page is read only this far
+# what a 2xx answer may be encoded with (decoded as it arrives, under the caps above)
+ANSWER_ENCODINGS = (protocol.ENCODING, protocol.DICT_ENCODING, "gzip", "x-gzip", "deflate", "identity")
+# Retry-After (429, 503) is honoured up to this many seconds: a hub, or a proxy before it, that
+# asks for hours does not silence a window for that long
+RETRY_AFTER_CAP = 600.0
 # hubs (by URL) that refused the shared dictionary (415): this process pushes plain zstd to them
 _NO_DICT: set[str] = set()
 _NO_DICT_LOCK = threading.Lock()
@@ -46,13 +50,55 @@ class SyncError(Exception):
     answer), auth (token refused), config, local (this computer's side).
 
     The text is a message of the catalogue (``key`` with ``fields``): clerks see it.
+    ``retry_after``: seconds the hub asked to be left alone for (429/503 with Retry-After), as
+    it said them; the caller caps them.
     """
 
-    def __init__(self, kind: str, key: str, **fields: Any) -> None:
+    def __init__(self, kind: str, key: str, *, retry_after: float | None = None, **fields: Any) -> None:
         self.kind = kind
         self.key = key
         self.fields = fields
+        self.retry_after = retry_after
         super().__init__(t(key, **fields))
+
+
+def _bare(exc: BaseException) -> BaseException:
+    """The exception without what it drags along: its traceback's frames hold every local of
+    the failed exchange (answer bytes, a decoder), and a kept error (the last one, on screen)
+    would hold them for as long as it is kept."""
+    exc.__traceback__ = None
+    exc.__context__ = None
+    exc.__cause__ = None
+    return exc
+
+
+def retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
+    """Seconds a Retry-After header asks for (delay-seconds, or an HTTP-date counted from the
+    answer's own Date when it has one, so a PC's wrong clock does not stretch it); None when
+    absent or unreadable."""
+    value = (headers.get("retry-after") or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(min(int(value[:12]), 10**9))
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    base = None
+    date = headers.get("date")
+    if date:
+        try:
+            base = parsedate_to_datetime(date)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            base = None
+    if base is not None and base.tzinfo is not None:
+        return max(0.0, (when - base).total_seconds())
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def deadline_seconds() -> float:
@@ -71,14 +117,18 @@ def _timeout(deadline: float) -> httpx.Timeout:
 
 @dataclass
 class Answer:
-    """A hub's answer, read whole within its caps and decoded."""
+    """A hub's answer, read whole within its caps: a 2xx body decoded (``decoded``), an error
+    page's start as it came; ``problem``: why a 2xx body could not be decoded."""
 
     status_code: int
     headers: httpx.Headers
     content: bytes
+    decoded: bool = False
+    problem: protocol.ProtocolError | None = None
 
     def json(self) -> Any:
-        return json.loads(self.content.decode("utf-8"))
+        body = self.content if self.decoded else decode(self.content, self.headers.get("content-encoding"))
+        return json.loads(body.decode("utf-8"))
 
 
 class _Watchdog:
@@ -211,27 +261,15 @@ class HubClient:
 
     # --- plumbing ---------------------------------------------------------------------------------
     def _call(self, method: str, path: str, **kw) -> Answer:
-        """One exchange within the deadline; the answer read with caps (no httpx decoding)."""
+        """One exchange within the deadline. A 2xx answer is decoded as it arrives, with caps on
+        the bytes on the wire and on what they decode to (a bomb is stopped at the cap, and the
+        rest of it is never read); an error page is read only to its first MAX_ERROR_ANSWER
+        bytes. 429 and 503 with a Retry-After become a SyncError that carries the wait."""
         started = time.monotonic()
         self._dog.arm(self.deadline)
         try:
             with self.http.stream(method, path, extensions={"trace": self._dog.trace}, **kw) as r:
-                cap = MAX_ANSWER if r.status_code < 300 else MAX_ERROR_ANSWER
-                declared = r.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > cap:
-                    raise SyncError("hub", "sync.err_too_large", limit=cap)
-                raw = bytearray()
-                for piece in r.iter_raw():  # as it arrives (a chunk size would buffer)
-                    raw += piece
-                    self._dog.until = started + self.deadline + len(raw) / MIN_RATE
-                    if len(raw) > cap:
-                        if r.status_code >= 300:  # an error page: its start is enough
-                            del raw[cap:]
-                            break
-                        raise SyncError("hub", "sync.err_too_large", limit=cap)
-                    if time.monotonic() > self._dog.until:
-                        raise SyncError("slow", "sync.err_deadline", seconds=round(self.deadline))
-                answer = Answer(r.status_code, r.headers, bytes(raw))
+                answer = self._read(r, started)
         except httpx.TransportError as exc:
             if self._dog.fired:
                 raise SyncError("slow", "sync.err_deadline", seconds=round(self.deadline)) from None
@@ -243,17 +281,85 @@ class HubClient:
         self.answers += 1
         if answer.status_code in (401, 403):
             raise SyncError("auth", "sync.err_auth", detail=_message(answer))
+        if answer.status_code in (429, 503):
+            wait = retry_after(answer.headers)
+            if wait is not None:
+                raise SyncError(
+                    "hub",
+                    "sync.err_retry_after",
+                    status=answer.status_code,
+                    seconds=round(wait),
+                    retry_after=wait,
+                )
         return answer
+
+    def _read(self, r: httpx.Response, started: float) -> Answer:
+        """The answer's body within its caps: decoded (2xx) or raw (an error page's start)."""
+        ok = r.status_code < 300
+        cap = MAX_ANSWER if ok else MAX_ERROR_ANSWER
+        declared = r.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise SyncError("hub", "sync.err_too_large", limit=cap)
+        decoder: protocol.Decoder | None = None
+        problem: protocol.ProtocolError | None = None
+        if ok:
+            try:
+                decoder = protocol.Decoder(
+                    r.headers.get("content-encoding"),
+                    max_body=MAX_ANSWER,
+                    max_decoded=MAX_ANSWER_DECODED,
+                    encodings=ANSWER_ENCODINGS,
+                    dict_id=r.headers.get(protocol.DICT_HEADER),
+                )
+            except protocol.ProtocolError as exc:
+                problem = _bare(exc)  # said when the body is wanted (_json); an empty 204 is fine
+        raw = bytearray()
+        size = 0
+        try:
+            for piece in r.iter_raw():  # as it arrives (a chunk size would buffer)
+                size += len(piece)
+                self._dog.until = started + self.deadline + size / MIN_RATE
+                if decoder is not None:
+                    try:
+                        decoder.feed(piece)
+                    except protocol.ProtocolError as exc:
+                        if exc.status == 413:
+                            limit = MAX_ANSWER if size > MAX_ANSWER else MAX_ANSWER_DECODED
+                            raise SyncError("hub", "sync.err_too_large", limit=limit) from None
+                        problem, decoder = _bare(exc), None  # a broken frame: the rest is not read
+                        break
+                elif ok:
+                    if size > cap:
+                        raise SyncError("hub", "sync.err_too_large", limit=cap)
+                    continue  # undecodable: only counted, never kept
+                else:
+                    raw += piece
+                    if len(raw) > cap:  # an error page: its start is enough
+                        del raw[cap:]
+                        break
+                if time.monotonic() > self._dog.until:
+                    raise SyncError("slow", "sync.err_deadline", seconds=round(self.deadline))
+            if decoder is not None:
+                try:
+                    return Answer(r.status_code, r.headers, decoder.finish(), decoded=True)
+                except protocol.ProtocolError as exc:
+                    if exc.status == 413:
+                        raise SyncError("hub", "sync.err_too_large", limit=MAX_ANSWER_DECODED) from None
+                    problem = _bare(exc)
+            return Answer(r.status_code, r.headers, bytes(raw), problem=problem)
+        finally:
+            if decoder is not None:
+                decoder.release()  # an answer abandoned half-way gives its memory back
 
     def _json(self, r: Answer) -> Any:
         if r.status_code >= 300:
             raise SyncError("hub", "sync.err_http", status=r.status_code, detail=_message(r))
+        if r.problem is not None:
+            raise SyncError("hub", "sync.err_unreadable", detail=str(r.problem))
         try:
-            return protocol.loads(
-                decode(
-                    r.content, r.headers.get("content-encoding"), dict_id=r.headers.get(protocol.DICT_HEADER)
-                )
-            )
+            body = r.content if r.decoded else decode(r.content, r.headers.get("content-encoding"))
+            check_density(body)
+            return protocol.loads(body)
         except protocol.ProtocolError as exc:
             if exc.status == 413:
                 raise SyncError("hub", "sync.err_too_large", limit=MAX_ANSWER_DECODED) from None
@@ -467,28 +573,43 @@ def decode(
     body: bytes, content_encoding: str | None, limit: int = MAX_ANSWER_DECODED, dict_id: str | None = None
 ) -> bytes:
     """The body without its Content-Encoding, refusing anything that grows past ``limit``
-    (``zstd-dict``: with the shared dictionary ``dict_id``, which must be one this side knows)."""
-    enc = (content_encoding or "").strip().lower()
-    if enc == protocol.ENCODING:
-        return protocol.decompress(body, limit)
-    if enc == protocol.DICT_ENCODING:
-        return protocol.decompress(body, limit, dict_id=dict_id or "")
-    if enc in ("gzip", "x-gzip", "deflate"):
-        d = zlib.decompressobj(zlib.MAX_WBITS | 32 if enc != "deflate" else zlib.MAX_WBITS)
-        try:
-            out = d.decompress(body, limit + 1)
-        except zlib.error as exc:
-            raise protocol.ProtocolError(f"body is not valid {enc}: {exc}") from None
-        if len(out) > limit:
-            raise protocol.ProtocolError(f"body decompresses to more than {limit} bytes", 413, "too_large")
-        if not d.eof:
-            raise protocol.ProtocolError(f"body is a truncated {enc} stream")
-        return out
-    if enc in ("", "identity"):
-        if len(body) > limit:
-            raise protocol.ProtocolError(f"body is more than {limit} bytes", 413, "too_large")
-        return body
-    raise protocol.ProtocolError(f"unsupported Content-Encoding {content_encoding!r}")
+    (``zstd-dict``: with the shared dictionary ``dict_id``, which must be one this side knows).
+    Decoded in pieces under the cap, like an answer as it arrives."""
+    d = protocol.Decoder(
+        content_encoding,
+        max_body=max(1, len(body)),
+        max_decoded=limit,
+        encodings=ANSWER_ENCODINGS,
+        dict_id=(dict_id or "")
+        if (content_encoding or "").strip().lower() == protocol.DICT_ENCODING
+        else None,
+    )
+    try:
+        for i in range(0, len(body), 1 << 16):
+            d.feed(body[i : i + (1 << 16)])
+        return d.finish()
+    finally:
+        d.release()
+
+
+DENSE_FROM = 1 << 20  # smaller answers cannot grow much when parsed, whatever they hold
+MAX_PARSED_PER_BYTE = 12  # what parsing may cost per byte of JSON (real answers: about 5)
+
+
+def check_density(body: bytes) -> None:
+    """Refuse JSON that would take far more memory parsed than its size: 31 MB of empty arrays
+    (within the decoded cap) are ten million list objects, about 900 MB. A cheap upper bound
+    of the cost (a container ~128 bytes, a value ~48, counted by their brackets and commas,
+    in strings too) is held to MAX_PARSED_PER_BYTE times the body's size."""
+    if len(body) <= DENSE_FROM:
+        return
+    cost = 128 * (body.count(b"[") + body.count(b"{")) + 48 * body.count(b",") + len(body)
+    if cost > MAX_PARSED_PER_BYTE * len(body):
+        raise protocol.ProtocolError(
+            f"the answer would take about {cost >> 20} MB to read ({len(body) >> 20} MB of JSON)",
+            422,
+            "too_dense",
+        )
 
 
 def _message(r: Answer) -> str:

@@ -947,6 +947,61 @@ def _plain_beside_encrypted(ws: Workstation, backups: Path) -> list[Path]:
     return plain
 
 
+# --- case records against their events (issue 16 §7) ---------------------------------------------------
+# The doctor folds the events of the newest cases (a few seconds at most); `audit verify` folds
+# them all (and walks the hash chain), in worker processes: ~2 s per 100,000 cases here.
+DOCTOR_RECORDS = 50_000
+
+
+def check_records(ws: Workstation) -> list[Finding]:
+    """Each case's record (what the screens and receipts show) against what its events say: a
+    record changed behind the program's back (the chain covers the events, not the record)."""
+    if not _store_ready(ws):
+        return (
+            [Finding("info", "records.skipped", t("doctor.records_skipped"))]
+            if ws.config.db_path.exists()
+            else []
+        )
+    from app.services.audit import check_records as check
+    from app.store.audit import newest_cases
+
+    first, last, total, events = newest_cases(ws.store, DOCTOR_RECORDS)
+    found = check(ws.store, first, last)
+    out: list[Finding] = []
+    data = {"checked": found.cases, "cases": total, "mismatches": found.count}
+    if found.ok:
+        out.append(Finding("ok", "records.ok", t("doctor.records_ok", cases=found.cases), "", data))
+    else:
+        m = found.mismatches[0]
+        from app.domain.text import visible
+
+        out.append(
+            Finding(
+                "error",
+                "records.mismatch",
+                t(
+                    "doctor.records_broken",
+                    count=found.count,
+                    case=visible(m.case, single_line=True),
+                    field=t(f"audit.field_{m.field}"),
+                ),
+                t("doctor.records_fix"),
+                {**data, "first": {"case": m.case, "field": m.field}},
+            )
+        )
+    if found.cases < total:
+        out.append(
+            Finding(
+                "info",
+                "records.partial",
+                t("doctor.records_large", events=events, checked=found.cases, cases=total),
+                t("doctor.records_large_fix"),
+                data,
+            )
+        )
+    return out
+
+
 # --- all of it -----------------------------------------------------------------------------------
 CHECKS: tuple[Callable[[Workstation], list[Finding]], ...] = (
     check_data_dir,
@@ -959,6 +1014,7 @@ CHECKS: tuple[Callable[[Workstation], list[Finding]], ...] = (
     check_calendar,
     check_catalogue,
     check_queues,
+    check_records,
 )
 
 

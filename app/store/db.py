@@ -22,7 +22,7 @@ from app.private_files import make_private_dir, touch_private
 from app.store.cipher import DatabaseError, DbKey, OperationalError, WrongKey, connect, dbapi, is_encrypted
 
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 13
 BUSY_TIMEOUT_MS = 10_000
 
 

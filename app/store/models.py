@@ -88,6 +88,9 @@ class Case(SQLModel, table=True):
 
 class CaseEvent(SQLModel, table=True):
     __tablename__ = "case_event"
+    # each case's history in local order without the table's rows (audit verify's record
+    # check, migration 0013)
+    __table_args__ = (Index("ix_case_event_history", "case_id", "id", "kind", "event_id"),)
 
     id: int | None = Field(default=None, primary_key=True)  # local append order
     event_id: str = Field(unique=True)

@@ -269,7 +269,7 @@ def _written_to(attribute: str, call_names: tuple[str, ...] = ()):
 
 @functools.cache
 def _dynamic_values() -> dict[tuple[str, str], set[str]]:
-    from app.domain import accounts, case_state, intake, lifecycle, roles
+    from app.domain import accounts, case_record, case_state, intake, lifecycle, roles
     from app.domain import stats as stats_rules
     from app.services import case_export
     from app.services import printing as print_service
@@ -312,6 +312,8 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("action.", ""): set(roles.ACTIONS),
         # `audit verify`: what differs at a broken link (app.domain.audit_chain)
         ("audit.problem_", ""): {"content", "link", "sequence", "algorithm", "case", "fork", "missing"},
+        # `audit verify` and `doctor`: a case record's field that differs from its events (issue 16 §7)
+        ("audit.field_", ""): set(case_record.FIELDS) | {case_record.EVENTS},
         # the supervisor's view and `export cases` (issue 8 §5)
         ("stats.by_", ""): set(stats_service.DIMENSIONS),
         ("stats.level_", ""): set(stats_rules.LEVELS),

@@ -150,7 +150,10 @@ def run_cycle(
     except Exception as exc:  # noqa: BLE001  (anything at all: recorded, shown, retried)
         if not isinstance(exc, SyncError):
             exc = SyncError("local", "sync.err_local", detail=f"{type(exc).__name__}: {exc}"[:300])
-        rep.error = exc
+        # kept (the report, the runner's last_report) without its traceback: its frames hold
+        # every local of the failed cycle, a hostile answer's bytes among them
+        rep.error = exc.with_traceback(None)
+        rep.error.__context__ = rep.error.__cause__ = None
     finally:
         if client is not None:
             rep.answered = rep.answered or client.answers > 0

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from app.domain import audit_chain
+from app.domain import audit_chain, case_record
 from app.domain import case_state as cs
 from app.store import audit
 from app.store.models import Case, CaseEvent
@@ -428,21 +428,8 @@ def _correction_notice(ws, s, case: Case, payload: dict) -> None:
     from app.services.printing import queue_case_document
     from app.store.models import ChecklistSnapshot
 
-    asked = {
-        str(m.get("k")): str(m.get("note") or "")[:200]
-        for m in payload.get("materials") or ()
-        if isinstance(m, dict) and m.get("k")
-    }
-    compact = json.loads(case.marks_json or "[]")
-    by_key = {m.get("k"): m for m in compact}
-    for key, note in asked.items():
-        mark = by_key.get(key)
-        if mark is None:
-            mark = {"k": key}
-            compact.append(mark)
-        mark.update(s="defective", n=note)
-        mark.pop("f", None)
-        mark.pop("c", None)
+    # the rule `audit verify` checks the record by (app.domain.case_record)
+    compact = case_record.apply_correction(json.loads(case.marks_json or "[]"), payload)
     case.marks_json = json.dumps(compact, ensure_ascii=False)
     s.add(case)
     s.flush()
@@ -457,7 +444,7 @@ def refresh_case(s, case: Case, now: datetime) -> cs.CaseView:
     view = cs.derive(events)
     if view.state is not None and (view.state != case.state or view.reason != case.reason):
         case.state = view.state
-        if view.last_kind in (cs.DENIED, cs.CORRECTION_REQUESTED, cs.REFUSED, cs.COMPLETED):
+        if view.last_kind in case_record.REASON_FROM_FOLD:
             case.reason = view.reason
         case.revision += 1
         case.updated_at = now

@@ -11,6 +11,9 @@ network) and puts :meth:`SyncStatus.bar_text` in its status bar. The loop:
   capped at 5 minutes — unless the cycle moved something for good (events acknowledged or
   applied, scan bytes kept by the hub): then the back-off resets and the next cycle starts at
   once, so a link that cuts every few hundred KB still carries a scan at its own speed;
+* when the hub (or a proxy before it) answers 429 or 503 with ``Retry-After`` (seconds or an
+  HTTP-date), sends nothing before that time is up, whatever else happened (a new decision
+  does not cut it short), up to ``retry_after_cap`` seconds (10 minutes);
 * never ends on a failure: whatever a cycle raises is recorded as last_error and retried
   (the loop supervises itself; the TUI restarts the worker if it ends all the same).
 """
@@ -18,6 +21,7 @@ network) and puts :meth:`SyncStatus.bar_text` in its status bar. The loop:
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +32,7 @@ from rich.markup import escape
 from app.messages import t
 
 SKEW_WARN_SECONDS = 300
+MIN_RETRY_AFTER = 1.0  # "Retry-After: 0" again and again must not become a busy loop
 ERROR_SHOWN = 80  # characters of the last error in the status bar
 
 
@@ -125,10 +130,22 @@ def _local(iso: str) -> str:
 
 
 class SyncRunner:
-    def __init__(self, ws, *, interval: float = 30.0, probe_every: float = 5.0) -> None:
+    def __init__(
+        self,
+        ws,
+        *,
+        interval: float = 30.0,
+        probe_every: float = 5.0,
+        backoff=None,  # noqa: ANN001 (sync.transport.Backoff; the default one when None)
+        retry_after_cap: float | None = None,
+    ) -> None:
+        from sync.transport import RETRY_AFTER_CAP
+
         self.ws = ws
         self.interval = interval
         self.probe_every = probe_every
+        self.backoff = backoff
+        self.retry_after_cap = RETRY_AFTER_CAP if retry_after_cap is None else retry_after_cap
         self.online: bool | None = None
         self.link: str | None = None  # see SyncStatus.link
         self._kick = threading.Event()
@@ -194,7 +211,7 @@ class SyncRunner:
         retried after the back-off, never allowed to end the loop."""
         from sync.transport import Backoff
 
-        backoff = Backoff()
+        backoff = self.backoff or Backoff()
         while not self.stopping.is_set():
             try:
                 self._step(backoff, on_cycle)
@@ -215,6 +232,9 @@ class SyncRunner:
         if rep.error is None:
             backoff.reset()
             self._wait(self.interval)
+        elif rep.error.retry_after is not None:
+            # the hub said when to come back: not before (a kick waits too), not after the cap
+            self._hold(min(self.retry_after_cap, max(MIN_RETRY_AFTER, rep.error.retry_after)))
         elif rep.progressed:
             # acknowledged bytes or events moved: the link works, if badly; go on at once
             backoff.reset()
@@ -245,6 +265,17 @@ class SyncRunner:
 
     def _wait(self, seconds: float) -> None:
         self._kick.wait(seconds)
+        self._kick.clear()
+
+    def _hold(self, seconds: float) -> None:
+        """Wait the whole of ``seconds`` (only stop() ends it early); a kick meanwhile is moot:
+        the next cycle starts right after and sends everything waiting."""
+        until = time.monotonic() + seconds
+        while not self.stopping.is_set():
+            left = until - time.monotonic()
+            if left <= 0:
+                break
+            self.stopping.wait(left)
         self._kick.clear()
 
 
