@@ -4,7 +4,8 @@ keys and screens    app.ui.screens.registry (one line per key: screen, permissio
 login, roles, lock  app.ui.gates
 background work     app.ui.background (the supervisor) running app.ui.jobs (store, index,
                     catalogue, spool, sync, backup, scanner, follow-ups)
-after a decision    app.ui.reactions (spool, sync, held scans, the rating ask)
+after a decision    app.ui.reactions (spool, sync, held scans, the rating ask), called by the
+                    screen that decided
 好差评               app.ui.rating, with the counter terminal's side in app.ui.counter_watch
 """
 
@@ -22,7 +23,6 @@ from app.ui.background import Background
 from app.ui.gates import Gatekeeper
 from app.ui.jobs import WindowJobs
 from app.ui.rating import RatingFlow
-from app.ui.reactions import CaseChanged, react
 from app.ui.screens import registry
 from app.ui.screens.intake import IntakeScreen
 
@@ -184,10 +184,6 @@ class YichuangApp(App):
         self.push_screen(ConfirmDialog(t("quit.title"), t("intake.discard_body"), yes=t("key.quit")), done)
 
     # --- what screens ask of the window ---------------------------------------------------------
-    def on_case_changed(self, event: CaseChanged) -> None:
-        """A case was decided or handed out here: what follows (app.ui.reactions)."""
-        react(self, event)
-
     def kick_spool(self) -> None:
         """A print-queue pass now (a decision, a reprint, a trip slip)."""
         self.jobs.kick_spool()

@@ -64,8 +64,8 @@ class Background:
         )
 
     def kick(self, name: str) -> None:
-        """Run the job now, or once more right after the run under way (several kicks
-        during one run make one more run)."""
+        """Run the job now, or once more right after the run under way, in its thread (several
+        kicks during one run make one more run; the UI thread need not be free for it)."""
         job = self.jobs[name]
         if job.state == RUNNING:
             job.again = True
@@ -107,16 +107,21 @@ class Background:
     def _run(self, job: Job) -> None:
         try:
             result = job.work()
+            while job.again and not self.stopping:  # kicked meanwhile: once more, in this thread
+                job.again = False
+                result = job.work()
         except Exception as exc:
             if job.failed is None:
-                job.state, job.error = FAILED, str(exc)
+                if job.state != STOPPED:
+                    job.state, job.error = FAILED, str(exc)
                 raise  # the worker ends in error: restarted, or the window ends (exit_on_error)
             self.call(self._ended, job, FAILED, exc)
             return
         self.call(self._ended, job, DONE, result)
 
     def _ended(self, job: Job, state: str, outcome: Any) -> None:
-        job.state = state
+        if job.state != STOPPED:  # told to stop (the window closes): it stays stopped
+            job.state = state
         if state == FAILED:
             job.error = str(outcome)
             assert job.failed is not None

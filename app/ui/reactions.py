@@ -2,7 +2,7 @@
 table (issue 19 §1), in one place.
 
 A screen that decided a case (intake) or handed a result out (pickup) shows its result and
-posts CaseChanged; the app hands it to react(), and nothing else runs for it. The table says
+calls react() with a CaseChanged, and does nothing else about it. The table says
 what follows each kind: the print spool for the document just queued, a sync for the new
 event, the scans the intake held until it had a case number, the applicant's rating.
 When the services run their own reactions table after commit, the rows here shrink to what
@@ -11,7 +11,7 @@ only the window can do (show a rating ask), and react() is the one call to chang
 
 from __future__ import annotations
 
-from textual.message import Message
+from dataclasses import dataclass, field
 
 # kind of change -> what follows, in this order
 REACTIONS: dict[str, tuple[str, ...]] = {
@@ -25,17 +25,18 @@ REACTIONS: dict[str, tuple[str, ...]] = {
 RATING_STAGE = {"accepted": "accepted", "delivered": "delivered"}
 
 
-class CaseChanged(Message):
+@dataclass(frozen=True)
+class CaseChanged:
     """A case was decided or handed out at this window (the store has it, committed)."""
 
-    def __init__(self, number: str, kind: str, scan_holds: dict[int, str] | None = None) -> None:
-        super().__init__()
-        self.number = number
-        self.kind = kind
-        self.scan_holds = dict(scan_holds or {})  # scan id -> material, held by the intake
+    number: str
+    kind: str  # a key of REACTIONS
+    scan_holds: dict[int, str] = field(default_factory=dict)  # scan id -> material, held by the intake
 
 
 def react(app, event: CaseChanged) -> None:
+    """What follows `event`, at once (the spool's pass starts before the screen goes on). Call it
+    once the result is on screen: the rating waits for a dialog on top to be closed."""
     for step in REACTIONS[event.kind]:
         if step == "print":
             app.kick_spool()

@@ -16,8 +16,8 @@ from textual.widgets import Input, Static
 
 from app.domain.masking import mask_phone
 from app.messages import t
+from app.ui import reactions
 from app.ui.gates import may
-from app.ui.reactions import CaseChanged
 from app.ui.screens.dialogs import ConfirmDialog, DocumentDialog, ReasonDialog
 from app.ui.widgets.applicant_form import ApplicantForm
 from app.ui.widgets.checklist_table import ChecklistTable
@@ -445,10 +445,10 @@ class IntakeScreen(Screen):
         self.say("；".join(errors.values()), "red")
 
     def _decided(self, decision: str, case, document: str) -> None:
-        """The decision is stored: the window reacts (app.ui.reactions: spool, sync, the held
-        scans, the rating once this dialog is closed); the screen shows the result."""
+        """The decision is stored: the screen shows the result, the window reacts
+        (app.ui.reactions: spool, sync, the held scans, the rating once the dialog is closed)."""
         self.busy = False
-        self.post_message(CaseChanged(case.number, DECIDED[decision], self.scan_holds))
+        change = reactions.CaseChanged(case.number, DECIDED[decision], dict(self.scan_holds))
         key = {"accept": "result.accepted", "notify": "result.notified", "refuse": "result.refused"}[decision]
         headline = t(key, number=case.number)
         if case.due_date:
@@ -459,6 +459,7 @@ class IntakeScreen(Screen):
             )
         self.reset()
         self.app.push_screen(DocumentDialog(headline, document), lambda _: self.action_focus_search())
+        reactions.react(self.app, change)
 
     # --- starting over ------------------------------------------------------------------------
     def is_dirty(self) -> bool:

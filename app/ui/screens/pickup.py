@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from app.messages import t
+from app.ui import reactions
 from app.ui.gates import may
-from app.ui.reactions import CaseChanged
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 
@@ -272,7 +272,7 @@ class PickupScreen(Screen):
         who = t("handover.who_agent", name=c.name) if c.role == "agent" else t("handover.who_applicant")
         self.app.notify(t("handover.done", number=done.event.case_number, who=who))
         # the window reacts (app.ui.reactions): the voucher printed, a sync, the collector's rating
-        self.post_message(CaseChanged(done.event.case_number, "delivered"))
+        reactions.react(self.app, reactions.CaseChanged(done.event.case_number, "delivered"))
         self._close_case()
         self.reload()
 
