@@ -86,9 +86,17 @@ class Background:
         job.timers.append(self.app.set_interval(seconds, callback))
 
     def after(self, name: str, seconds: float, callback: Callable[[], Any]) -> None:
-        """Call `callback` once, in `seconds`, unless the window stops first."""
-        self.jobs.setdefault(name, Job(name, work=lambda: None)).state = RUNNING
-        self.app.set_timer(seconds, lambda: None if self.stopping else callback())
+        """Call `callback` once, in `seconds`, unless the window stops first (the job is
+        running while a call is due)."""
+        job = self.jobs.setdefault(name, Job(name, work=lambda: None))
+        job.state = RUNNING
+
+        def due() -> None:
+            if not self.stopping:
+                job.state = IDLE
+                callback()
+
+        self.app.set_timer(seconds, due)
 
     def adopt(self, name: str, stop: Callable[[], None]) -> None:
         """A thread that runs on its own (the scanner folder's watcher): running until stop()."""
