@@ -324,7 +324,7 @@ def _unlock_store(ws, tries: int = 3) -> None:
             schema_version_of(ws.config.db_path, ws.db_key)
             return
         except StoreError as exc:
-            ws.__dict__.pop("db_key", None)
+            ws.forget_key()
             if attempt == tries - 1 or not sys.stdin.isatty():
                 raise CommandError(str(exc)) from None
             print(f"yichuang: {exc}", file=sys.stderr)

@@ -116,8 +116,24 @@ class Workstation:
         except ValueError as exc:
             raise ConfigError(t("config.key_unreadable", path=path, error=exc)) from exc
 
+    # --- what is open already (asked without opening anything) -----------------------------
+    @property
+    def store_open(self) -> bool:
+        """The store has been opened in this process (the window opens it in a worker after its
+        first frame; until then its screens show what needs no store)."""
+        return "store" in self.__dict__
+
+    @property
+    def resolved_key(self):  # -> app.store.cipher.DbKey | None
+        """The store's key if it has been resolved already, else None (never asks for it)."""
+        return self.__dict__.get("db_key")
+
+    def forget_key(self) -> None:
+        """Drop the resolved key (a wrong passphrase): the next use of the store asks again."""
+        self.__dict__.pop("db_key", None)
+
     def close(self) -> None:
-        if "store" in self.__dict__:
+        if self.store_open:
             self.store.close()
 
 

@@ -43,7 +43,7 @@ async def test_print_queue_shows_failures_and_resends_cancels_previews(ws):
             await start(app, pilot)
 
             def tried() -> bool:
-                if not app._spool_running:
+                if not app.background.running("spool"):
                     app.kick_spool()
                 return all(PrintSpool(ws).get(d.job_id).attempts >= 1 for d in (first, second))
 

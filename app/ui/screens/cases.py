@@ -294,7 +294,11 @@ class CaseDetailScreen(Screen):
         except (LookupError, ValueError) as exc:
             self.app.notify(str(exc), severity="warning", markup=False)
             return
-        self.app.resume_intake(draft)
+        from app.ui.screens.intake import IntakeScreen
+
+        while not isinstance(self.app.screen, IntakeScreen):  # back to the intake, under the list
+            self.app.pop_screen()
+        self.app.screen.load_draft(draft)
 
     # --- documents: reprint (补打) and view ------------------------------------------------
     def _choose_document(self, then) -> None:

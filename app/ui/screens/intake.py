@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from app.domain.masking import mask_phone
 from app.messages import t
+from app.ui import reactions
 from app.ui.gates import may
 from app.ui.screens.dialogs import ConfirmDialog, DocumentDialog, ReasonDialog
 from app.ui.widgets.applicant_form import ApplicantForm
@@ -25,6 +26,7 @@ from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.subject_search import SubjectSearch
 
 PANES_AFTER = 0.15  # seconds after the first frame, unless typed keys are being answered
+DECIDED = {"accept": "accepted", "notify": "notified", "refuse": "refused"}  # app.ui.reactions
 
 
 class IntakeScreen(Screen):
@@ -101,7 +103,7 @@ class IntakeScreen(Screen):
 
     def _first_frame(self) -> None:
         """The search is on screen and focused: the clerk can type. Now the rest."""
-        self.app.screen_ready()
+        self.app.jobs.screen_ready()
         self.set_timer(PANES_AFTER, self._mount_panes_unless_answering)
 
     def _mount_panes_unless_answering(self) -> None:
@@ -131,7 +133,7 @@ class IntakeScreen(Screen):
         await self.mount(KeyFooter())  # dozens of key widgets: after the first frame too
         self.panes_ready = True
         self.refresh_bindings()
-        self.app.panes_ready()
+        self.app.jobs.panes_ready()
         if self._chosen_early is not None:
             self._chosen(self._chosen_early)
             self._chosen_early = None
@@ -405,11 +407,12 @@ class IntakeScreen(Screen):
 
     def _decide(self, decision: str, text: str) -> None:
         self.busy = True
-        self.say(t("status.store_opening") if "store" not in self.app.ws.__dict__ else "")
+        self.say("" if self.app.ws.store_open else t("status.store_opening"))
         self._run_decision(decision, text)
 
     @work(thread=True, exclusive=True, group="decision")
     def _run_decision(self, decision: str, text: str) -> None:
+        from app.services.cases import CaseService
         from app.services.intake import ValidationFailed
 
         svc = self.service
@@ -426,7 +429,14 @@ class IntakeScreen(Screen):
         except Exception as exc:  # store failures: tell the clerk, keep the draft
             self.app.call_from_thread(self._decision_failed, {"store": t("error.store", error=exc)})
             return
-        self.app.call_from_thread(self._decided, decision, result)
+        document = ""  # the text of the document the decision queued (shown as printed)
+        try:
+            detail = CaseService(self.app.ws).detail(result.case.number)
+            if detail and detail.jobs:
+                document = detail.jobs[-1].text
+        except Exception:  # noqa: BLE001  (decided and committed: the dialog shows the headline)
+            pass
+        self.app.call_from_thread(self._decided, decision, result.case, document)
 
     def _decision_failed(self, errors: dict[str, str]) -> None:
         self.busy = False
@@ -434,11 +444,11 @@ class IntakeScreen(Screen):
         form.show_errors(errors)
         self.say("；".join(errors.values()), "red")
 
-    def _decided(self, decision: str, result) -> None:
-        from app.services.cases import CaseService
-
+    def _decided(self, decision: str, case, document: str) -> None:
+        """The decision is stored: the screen shows the result, the window reacts
+        (app.ui.reactions: spool, sync, the held scans, the rating once the dialog is closed)."""
         self.busy = False
-        case = result.case
+        change = reactions.CaseChanged(case.number, DECIDED[decision], dict(self.scan_holds))
         key = {"accept": "result.accepted", "notify": "result.notified", "refuse": "result.refused"}[decision]
         headline = t(key, number=case.number)
         if case.due_date:
@@ -447,24 +457,9 @@ class IntakeScreen(Screen):
                 date=case.due_date.isoformat(),
                 provisional=t("result.provisional") if case.due_provisional else "",
             )
-        text = ""
-        detail = CaseService(self.app.ws).detail(case.number)
-        if detail and detail.jobs:
-            text = detail.jobs[-1].text
-        self.app.kick_spool()
-        self.app.kick_sync()
-        from app.ui.screens.scans import file_held_scans
-
-        file_held_scans(self.app, self.scan_holds, case.number)
         self.reset()
-        number = case.number
-
-        def closed(_) -> None:
-            self.action_focus_search()
-            if decision == "accept":  # 好差评: the applicant rates the acceptance
-                self.app.evaluate_after(number, "accepted")
-
-        self.app.push_screen(DocumentDialog(headline, text), closed)
+        self.app.push_screen(DocumentDialog(headline, document), lambda _: self.action_focus_search())
+        reactions.react(self.app, change)
 
     # --- starting over ------------------------------------------------------------------------
     def is_dirty(self) -> bool:

@@ -86,7 +86,7 @@ class LoginScreen(Screen):
 
     def _accepted(self, session) -> None:
         self.busy = False
-        self.app.logged_in(session)
+        self.app.gates.logged_in(session)
 
     def say(self, text: str, style: str = "") -> None:
         self.query_one("#login-message", Static).update(Text(text, style=style))
@@ -144,7 +144,7 @@ class LockScreen(Screen):
 
     def _accepted(self, session) -> None:
         self.busy = False
-        self.app.unlocked(session)
+        self.app.gates.unlocked(session)
 
     def say(self, text: str, style: str = "") -> None:
         self.query_one("#lock-message", Static).update(Text(text, style=style))

@@ -17,6 +17,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from app.messages import t
+from app.ui import reactions
+from app.ui.gates import may
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 
@@ -269,15 +271,10 @@ class PickupScreen(Screen):
         c = done.collector
         who = t("handover.who_agent", name=c.name) if c.role == "agent" else t("handover.who_applicant")
         self.app.notify(t("handover.done", number=done.event.case_number, who=who))
-        self.app.kick_spool()
-        kick_sync = getattr(self.app, "kick_sync", None)
-        if kick_sync is not None:
-            kick_sync()
+        # the window reacts (app.ui.reactions): the voucher printed, a sync, the collector's rating
+        reactions.react(self.app, reactions.CaseChanged(done.event.case_number, "delivered"))
         self._close_case()
         self.reload()
-        evaluate_after = getattr(self.app, "evaluate_after", None)
-        if evaluate_after is not None:  # 好差评: the collector rates the handover
-            evaluate_after(done.event.case_number, "delivered")
 
 
 # --- scanned receipts, anywhere on the intake and case screens ---------------------------------
@@ -313,7 +310,7 @@ class ScanWatcher:
 
     def key(self, event, now: float) -> bool:
         """True when the key was taken (held or consumed); False: dispatch it as usual."""
-        if not self._watching() or "store" not in self.app.ws.__dict__:
+        if not self._watching() or not self.app.ws.store_open:
             self._reset()
             return False
         focused = self.app.focused
@@ -360,7 +357,7 @@ class ScanWatcher:
             field.value = value[: -len(text)] if text != value and value.endswith(text) else ""
         self.held.clear()
         self._reset()
-        self.app.open_scanned(scan)
+        open_scanned(self.app, scan)
         return True
 
     def _arm_flush(self) -> None:
@@ -385,7 +382,10 @@ class ScanWatcher:
 
 def open_scanned(app, scan) -> None:
     """A recognised scan: a forged receipt is refused loudly; a case ready for pickup opens
-    in the handover panel, any other case in its detail."""
+    in the handover panel, any other case in its detail (for a role that may see cases)."""
+    if not may(app, "cases"):
+        app.refuse("cases")
+        return
     if scan.kind == "forged":
         app.bell()
         app.notify(scan.reason, title=t("pickup.title"), severity="error", timeout=12)
