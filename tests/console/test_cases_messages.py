@@ -17,10 +17,13 @@ def test_case_templates_use_known_keys():
             re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", (TEMPLATES / name).read_text(encoding="utf-8"))
         )
     assert used, "the templates use the catalogue"
-    # keys built in the templates: "event." ~ kind, "form." ~ form ~ "_short"
+    # keys built in the templates: "event." ~ kind, "form." ~ form ~ "_short",
+    # "console.applicant_field_" ~ the field that differs
     from app.domain import case_state as cs
+    from sync.hub.console_queries import APPLICANT_FIELDS
 
-    assert {"event.", "form."} <= used
-    used = {k for k in used if not k.endswith(".")}
+    assert {"event.", "form.", "console.applicant_field_"} <= used
+    used = {k for k in used if not k.endswith((".", "_"))}
     used |= {f"event.{k}" for k in cs.KNOWN_KINDS} | {"form.original_short", "form.copy_short"}
+    used |= {f"console.applicant_field_{f}" for f in APPLICANT_FIELDS}
     assert sorted(k for k in used if k not in MESSAGES) == []

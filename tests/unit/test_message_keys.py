@@ -143,6 +143,45 @@ def _forwarders() -> dict[str, int]:
     return out
 
 
+def _field_forwarders() -> dict[str, tuple[int, str]]:
+    """Dataclasses whose method hands one of their fields to t() (t(self.label)): class name ->
+    (position, name) of that field, so each place that builds one is checked instead."""
+    out: dict[str, tuple[int, str]] = {}
+    for _path, tree in SOURCES:
+        for cls in ast.walk(tree):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            fields = [
+                n.target.id
+                for n in cls.body
+                if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+            ]
+            for node in ast.walk(cls):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "t"
+                    and node.args
+                    and isinstance(node.args[0], ast.Attribute)
+                    and isinstance(node.args[0].value, ast.Name)
+                    and node.args[0].value.id == "self"
+                    and node.args[0].attr in fields
+                ):
+                    out[cls.name] = (fields.index(node.args[0].attr), node.args[0].attr)
+    return out
+
+
+def _forwarded_field(node: ast.Call, by_field: dict[str, tuple[int, str]]) -> ast.expr | None:
+    name = node.func.id if isinstance(node.func, ast.Name) else None
+    if name not in by_field:
+        return None
+    index, field = by_field[name]
+    for kw in node.keywords:
+        if kw.arg == field:
+            return kw.value
+    return node.args[index] if len(node.args) > index else None
+
+
 def _is_forwarding(call: ast.Call, scopes: list[ast.AST], forwarders: dict[str, int]) -> bool:
     fn = scopes[0] if scopes and isinstance(scopes[0], (ast.FunctionDef, ast.AsyncFunctionDef)) else None
     return (
@@ -153,17 +192,31 @@ def _is_forwarding(call: ast.Call, scopes: list[ast.AST], forwarders: dict[str, 
     )
 
 
+def _self_field(arg: ast.expr, by_field: dict[str, tuple[int, str]]) -> bool:
+    return (
+        isinstance(arg, ast.Attribute)
+        and isinstance(arg.value, ast.Name)
+        and arg.value.id == "self"
+        and arg.attr in {field for _, field in by_field.values()}
+    )
+
+
 def _calls() -> Iterator[tuple[str, ast.Call, list[ast.AST]]]:
     """Every t(...) call with its enclosing scopes (innermost function first, the module last);
     a call of a forwarder counts as a t() call with the forwarded argument as the key."""
     forwarders = _forwarders()
+    by_field = _field_forwarders()
     for path, tree in SOURCES:
         parents = _parents(tree)
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else None
-            if name == "t":
+            if name == "t" and node.args and _self_field(node.args[0], by_field):
+                continue  # t(self.label): checked where each instance is built
+            if (field := _forwarded_field(node, by_field)) is not None:
+                call = ast.Call(func=ast.Name("t"), args=[field], keywords=[])
+            elif name == "t":
                 call = node
             elif name in forwarders and len(node.args) > forwarders[name]:
                 call = ast.Call(
