@@ -118,7 +118,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.operator_list": ("列出操作员", "list operators"),
     "cli.operator_disable": ("停用操作员", "disable an operator"),
     "cli.operator_passwd": ("修改操作员密码", "change an operator's password"),
-    # --- backup (app.services.backup, app.cli_backup) --------------------------------------
+    # --- backup (app.services.backup, app.cli.backup) --------------------------------------
     "backup.db_damaged": ("数据库副本已损坏（{error}）", "the database copy is damaged ({error})"),
     "backup.dest_unwritable": (
         "无法写入备份目录 {path}：{error}",
@@ -289,7 +289,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该工作站已上报哈希链，此事件却不带链",
         "the workstation sends a hash chain, but this event has none",
     ),
-    # --- doctor (`yichuang doctor`, app/services/doctor.py, app/cli_doctor.py) ---------------
+    # --- doctor (`yichuang doctor`, app/services/doctor.py, app/cli/doctor.py) ---------------
     "doctor.cli_help": (
         "检查本机能否正常办件：数据目录、数据库、打印机、扫描、平台、日历、事项目录、待发送",
         "check what stands between this PC and a working day: data dir, store, printer, scanner, hub, calendar, catalogue, queues",
@@ -2996,7 +2996,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "stay in the store (reprint or preview them there)",
     ),
     # --- accounts: signed account changes, the CLI's login (issue 16 §2 §4; app.domain.accounts,
-    # app.cli_login) -------------------------------------------------------------------------------
+    # app.cli.common) -------------------------------------------------------------------------------
     "accounts.need_login": (
         "已有操作员账号：请以有权限的操作员登录后再改账号",
         "operator accounts exist: log in as an operator allowed to change accounts",

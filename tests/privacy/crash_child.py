@@ -36,6 +36,7 @@ def window(data: Path) -> int:
 
 def cli(data: Path) -> int:
     import app.cli
+    import app.cli.config
 
     def boom(args) -> int:
         from app.config import load_config
@@ -43,7 +44,7 @@ def cli(data: Path) -> int:
         token = load_config(data).get("hub.token")
         raise RuntimeError(f"unexpected answer for token {token}")
 
-    app.cli.cmd_config_get = boom
+    app.cli.config.cmd_config_get = boom
     return app.cli.main(["config", "get", "--data-dir", str(data)])
 
 

@@ -10,7 +10,7 @@ import pytest
 from tests.hubs import ycli
 
 
-@pytest.mark.parametrize("path", ["app/cli_sync.py", "sync/hub/cli.py"])
+@pytest.mark.parametrize("path", ["app/cli/sync.py", "sync/hub/cli.py"])
 def test_sync_cli_imports_only_argparse_at_module_level(path):
     tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]

@@ -14,7 +14,7 @@ def register(sub, add) -> None:
     db = sub.add_parser("db", help=t("cli.db")).add_subparsers(dest="action", required=True, metavar="ACTION")
     p = add("encrypt", t("cli.db_encrypt"), cmd_db_encrypt, db)
     p.add_argument("--passphrase", action="store_true", help=t("cli.db_encrypt_passphrase"))
-    from app.cli_login import gate
+    from app.cli.common import gate
 
     gate(p, "settings")
 
@@ -42,7 +42,7 @@ def _new_passphrase() -> str:
 
 
 def cmd_db_encrypt(args) -> int:
-    from app.cli_login import close
+    from app.cli.common import close
     from app.config import load_config, resolve_data_dir
     from app.errors import CommandError
     from app.messages import t

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 def register(sub, add) -> None:
-    from app.cli_login import gate
+    from app.cli.common import gate
     from app.messages import t
 
     p = add("backup", t("cli.backup"), cmd_backup, sub)
@@ -29,7 +29,7 @@ def _size(n: int) -> str:
 
 
 def cmd_backup(args) -> int:
-    from app.cli_login import workstation
+    from app.cli.common import workstation
     from app.errors import CommandError
     from app.messages import t
     from app.services.backup import BackupError, backup_dir, make_backup
@@ -56,7 +56,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from app.cli_login import workstation
+    from app.cli.common import workstation
     from app.errors import CommandError
     from app.messages import t
     from app.services.backup import BackupError, restore_backup

@@ -120,9 +120,9 @@ def cmd_courier_scans(args) -> int:
     finally:
         ws.close()
     if args.json:
-        from app.cli import _print_json
+        from app.cli.common import print_json
 
-        _print_json(rows)
+        print_json(rows)
         return 0
     if not rows:
         print(t("courier.no_scans"))

@@ -31,9 +31,9 @@ def cmd_keys(args) -> int:
     finally:
         ws.close()
     if args.json:
-        from app.cli import _print_json
+        from app.cli.common import print_json
 
-        _print_json(
+        print_json(
             {
                 "office": office,
                 "workstation": wsid,

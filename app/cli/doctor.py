@@ -31,9 +31,9 @@ def cmd_doctor(args) -> int:
         level: sum(1 for f in findings if f.level == level) for level in ("ok", "info", "warning", "error")
     }
     if args.json:
-        from app.cli import _print_json
+        from app.cli.common import print_json
 
-        _print_json(
+        print_json(
             {
                 "version": __version__,
                 "data_dir": str(ws.config.data_dir),

@@ -93,14 +93,14 @@ def cmd_audit_verify(args) -> int:
     report, records = result.chain, result.records
     b = report.first_break
     if args.json:
-        from app.cli import _print_json
+        from app.cli.common import print_json
 
         doc = {"data_dir": str(ws.config.data_dir), **report.to_json(), "ok": result.ok}
         doc["chain_ok"] = report.ok
         if b is not None:
             doc["first_break"]["message"] = problem_text(b)
         doc["records"] = {**records.to_json(), "mismatches": [mismatch_json(m) for m in records.mismatches]}
-        _print_json(doc)
+        print_json(doc)
         return 0 if result.ok else 1
     if b is None:
         algs = ", ".join(f"{k} {v}" for k, v in sorted(report.algorithms.items())) or "-"

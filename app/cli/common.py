@@ -22,6 +22,8 @@ The gated commands (README "Command line" says the same):
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 
 from app.errors import CommandError
@@ -133,3 +135,47 @@ def close(args) -> None:
     ws = getattr(args, "login_ws", None)
     if ws is not None:
         ws.close()
+
+
+# --- output and the store, shared by every command module --------------------------------
+def open_ws(args):
+    if getattr(args, "login_action", None) is not None:  # the one its login was checked on
+        return workstation(args)
+    from app.services.workstation import open_workstation
+
+    return open_workstation(args.data_dir)
+
+
+def print_json(obj) -> None:
+    # json escapes C0 controls itself; C1 controls, DEL and format characters (bidi overrides)
+    # it leaves raw with ensure_ascii=False: escape them too, the JSON value stays exact.
+    text = json.dumps(obj, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+_JSON_RAW = re.compile("[\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def shown(text: object) -> str:
+    """Stored text for the terminal: shown, never obeyed (no control or escape sequences)."""
+    from app.domain.text import visible
+
+    return visible(str(text))
+
+
+def cell(text: object, width: int) -> str:
+    """A one-line table cell of stored text, padded to `width` terminal columns."""
+    from app.domain.text import visible
+
+    return pad(visible(str(text), single_line=True), width)
+
+
+def pad(text: str, width: int) -> str:
+    """Pad to `width` terminal columns.
+
+    A terminal's width, not the printer's: wide CJK characters take two columns, East Asian
+    ambiguous ones such as the middle dot in 买买提·艾力 take one (as terminals show them).
+    """
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))

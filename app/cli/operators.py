@@ -1,7 +1,7 @@
 """`yichuang operator add|list|disable|passwd`: the window's operator accounts.
 
 Once any account exists, add, disable and passwd need the login of the operator who makes the
-change (app/cli_login.py: `--operator NAME`, that operator's password first), and the change is
+change (app/cli/common.py: `--operator NAME`, that operator's password first), and the change is
 signed with that operator's key, the same signed change the window makes (app.services.operators,
 app.domain.accounts): a supervisor or admin manages the office's clerks and couriers, everyone
 changes their own password; supervisors and admins are made at the hub. The first account of a
@@ -23,7 +23,7 @@ from app.messages import t
 
 
 def register(sub, add) -> None:
-    from app.cli_login import ANY, gate
+    from app.cli.common import ANY, gate
 
     ops = sub.add_parser("operator", help=t("cli.operator")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -66,7 +66,7 @@ def _ws(args):
 
 
 def _login_ws(args):
-    from app.cli_login import workstation
+    from app.cli.common import workstation
 
     return workstation(args)
 
@@ -145,9 +145,9 @@ def cmd_operator_list(args) -> int:
     finally:
         ws.close()
     if args.json:
-        from app.cli import _print_json
+        from app.cli.common import print_json
 
-        _print_json(rows)
+        print_json(rows)
         return 0
     if not rows:
         print(t("operator.none"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 def register(sub, add) -> None:
-    from app.cli_login import gate
+    from app.cli.common import gate
     from app.messages import t
 
     p = add("stats", t("stats.cli_help"), cmd_stats)
@@ -59,15 +59,15 @@ def _pct(value: float | None) -> str:
 
 
 def cmd_stats(args) -> int:
-    from app.cli import _cell, _print_json, _workstation
+    from app.cli.common import cell, open_ws, print_json
     from app.messages import t
     from app.services.stats import supervisor_view
 
-    ws = _workstation(args)
+    ws = open_ws(args)
     start, end = _period(args, ws.today())
     view = supervisor_view(ws, start=start, end=end)
     if args.json:
-        _print_json(view.to_dict())
+        print_json(view.to_dict())
         return 0
     names = {"today": t("stats.today"), "month": t("stats.month"), "range": t("stats.range")}
     for name, p in view.periods.items():
@@ -100,17 +100,17 @@ def cmd_stats(args) -> int:
             for r in rows[:10]:
                 n = r.counts
                 print(
-                    f"    {_cell(r.label, 34)} {n.decisions:>7}  {t('stats.row', accepted=n.accepted, notified=n.notified, refused=n.refused)}"
+                    f"    {cell(r.label, 34)} {n.decisions:>7}  {t('stats.row', accepted=n.accepted, notified=n.notified, refused=n.refused)}"
                 )
         if p.refusals:
             print(f"  {t('stats.refusals')}")
             for reason, n in p.refusals[:10]:
-                print(f"    {_cell(reason, 40)} {n:>7}")
+                print(f"    {cell(reason, 40)} {n:>7}")
     d = view.deadlines
     print(t("stats.deadlines", overdue=d.overdue, today=d.due_today, soon=d.due_soon, open=d.open_cases))
     for w in d.cases:
         print(
-            f"  {w.number}  {_cell(w.subject, 30)} {w.due_date.isoformat()}"
+            f"  {w.number}  {cell(w.subject, 30)} {w.due_date.isoformat()}"
             f"{t('result.provisional') if w.provisional else ''}  {days_left_text(w.days_left)}"
         )
     if view.evaluation is not None:
@@ -125,12 +125,12 @@ def cmd_stats(args) -> int:
 def cmd_export_cases(args) -> int:
     import sys
 
-    from app.cli import _workstation
+    from app.cli.common import open_ws
     from app.errors import CommandError
     from app.messages import t
     from app.services.case_export import ExportError, export_cases
 
-    ws = _workstation(args)
+    ws = open_ws(args)
     start, end = _period(args, ws.today())
     bar = _Progress(sys.stderr)
     try:

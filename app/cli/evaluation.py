@@ -23,7 +23,7 @@ def register(sub, add) -> None:
     q = add("close", t("cli.followup_close"), cmd_followup_close, sp)
     q.add_argument("id", type=int, metavar="ID", help=t("cli.followup_id"))
     q.add_argument("--note", default="", metavar="TEXT", help=t("cli.followup_note"))
-    from app.cli_login import gate
+    from app.cli.common import gate
 
     gate(q, "followup_close")
 
@@ -65,9 +65,9 @@ def cmd_followup_list(args) -> int:
     finally:
         ws.close()
     if args.json:
-        from app.cli import _print_json
+        from app.cli.common import print_json
 
-        _print_json(rows)
+        print_json(rows)
         return 0
     if not rows:
         print(t("followup.none"))
@@ -117,7 +117,7 @@ def cmd_followup_list(args) -> int:
 
 
 def cmd_followup_close(args) -> int:
-    from app.cli_login import workstation
+    from app.cli.common import workstation
     from app.services.evaluation import EvaluationRefused, close_followup
 
     ws = workstation(args)

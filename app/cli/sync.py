@@ -20,7 +20,7 @@ def register(sub, add) -> None:
         sp,
     )
     q.add_argument("file")
-    from app.cli_login import gate
+    from app.cli.common import gate
 
     gate(q, "sync")  # every unsent event, names and ID numbers included, in one file
     q = add(
@@ -129,7 +129,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def cmd_export_bundle(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from app.cli_login import workstation
+    from app.cli.common import workstation
     from app.messages import t
     from app.services.sync.bundle_export import BundleError, export_bundle
 
