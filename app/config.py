@@ -172,6 +172,8 @@ class Config:
     def shown(self, key: str) -> str:
         """The value of `key` as it may be printed: secrets masked."""
         value = self.get(key)
+        if isinstance(value, bool):  # as the file and `config set` spell it, not Python's True
+            return "true" if value else "false"
         return mask_secret(str(value)) if key in SECRET_KEYS else str(value)
 
     def set(self, key: str, value: str) -> None:

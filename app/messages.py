@@ -1216,6 +1216,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "refuse.reason_hint": ("（必填）", " (required)"),
     "case.reason": ("不予受理理由", "Reason for refusal"),
     "case.remarks": ("告知说明", "Remarks on the notice"),
+    "case.reason_denied": ("不予许可理由", "Reason for denial"),
+    "case.reason_correction": ("需补正的内容", "What is to be corrected"),
     "status.received": ("已收", "received"),
     "status.missing": ("未收", "missing"),
     "status.tolerated": ("容缺", "tolerated"),
@@ -1565,6 +1567,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "number.check": ("案件编号校验失败", "The case number's check character is wrong"),
     "number.date": ("案件编号中的日期 {date} 无效", "The date {date} in the case number is not valid"),
     # --- command line (app.cli) -------------------------------------------------------------
+    "cli.field": ("{label}：{value}", "{label}: {value}"),
+    "cli.config_bool_gloss": ("（{word}）", " ({word})"),
+    "cli.yes": ("是", "yes"),
+    "cli.no": ("否", "no"),
+    "cli.case_list_empty": ("本机还没有案件", "No cases in this store yet"),
+    "cli.case_list_none_found": ("没有符合条件的案件", "No case matches"),
     "cli.description": ("一窗：综合窗口受理工作站", "yichuang: the comprehensive-window workstation"),
     "cli.version": ("显示版本号并退出", "show the version and exit"),
     "cli.data_dir": (

@@ -23,6 +23,12 @@ def cmd_case_list(args) -> int:
     if args.json:
         print_json([case_to_dict(c) for c in cases])
         return 0
+    if not cases:  # said on stderr: a script reading the list still sees none
+        print(
+            t("cli.case_list_none_found" if args.find or args.today else "cli.case_list_empty"),
+            file=sys.stderr,
+        )
+        return 0
     for c in cases:
         due = (
             c.due_date.isoformat() + (t("result.provisional") if c.due_provisional else "")
@@ -64,11 +70,17 @@ def cmd_case_show(args) -> int:
     c = detail.case
     print(f"{shown(c.number)}  {t('state.' + c.state)}")
     print(
-        f"  {t('cases.col_subject')}: {shown(c.subject_name)} ({shown(c.subject_code)}) · {shown(c.catalogue_version)}"
+        _field(
+            t("cases.col_subject"),
+            f"{shown(c.subject_name)} ({shown(c.subject_code)}) · {shown(c.catalogue_version)}",
+        )
     )
     print(
-        f"  {t('cases.col_applicant')}: {shown(c.applicant_name)}"
-        f"  {shown(mask_applicant_id(c.applicant_id_number, c.applicant_kind))}  {shown(mask_phone(c.applicant_phone))}"
+        _field(
+            t("cases.col_applicant"),
+            f"{shown(c.applicant_name)}  {shown(mask_applicant_id(c.applicant_id_number, c.applicant_kind))}"
+            f"  {shown(mask_phone(c.applicant_phone))}",
+        )
     )
     if c.due_date:
         print(
@@ -80,13 +92,12 @@ def cmd_case_show(args) -> int:
             )
         )
     if c.reason:
-        label = t("case.reason") if c.state == "refused" else t("case.remarks")
-        print(f"  {label}: {shown(c.reason)}")
-    print(f"  {t('intake.checklist')}:")
+        print(_field(t(_REASON_LABEL.get(c.state, "case.remarks")), shown(c.reason)))
+    print(_field(t("intake.checklist"), ""))
     for m in detail.marks:
         note = f"（{shown(m.note)}）" if m.note else ""
         print(f"    [{pad(t('status.' + m.status), 4)}] {shown(m.item.name)}{note}")
-    print(f"  {t('case.timeline')}:")
+    print(_field(t("case.timeline"), ""))
     from app.services.sync.actions import timeline
 
     for e, who, superseded in timeline(ws.store, c.number, detail.events):
@@ -98,6 +109,19 @@ def cmd_case_show(args) -> int:
             f"  {shown(j.last_error)}".rstrip()
         )
     return 0
+
+
+# what the reason of the case's last state change is, by the state it led to
+_REASON_LABEL = {
+    "refused": "case.reason",
+    "denied": "case.reason_denied",
+    "correction": "case.reason_correction",
+}
+
+
+def _field(label: str, value: str) -> str:
+    """One labelled line of `case show`, in the language's own punctuation (：in Chinese)."""
+    return "  " + t("cli.field", label=label, value=value).rstrip()
 
 
 def cmd_case_print(args) -> int:

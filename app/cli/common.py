@@ -164,10 +164,20 @@ def shown(text: object) -> str:
 
 
 def cell(text: object, width: int) -> str:
-    """A one-line table cell of stored text, padded to `width` terminal columns."""
+    """A one-line table cell of stored text in exactly `width` terminal columns."""
     from app.domain.text import visible
 
-    return pad(visible(str(text), single_line=True), width)
+    return pad(cut(visible(str(text), single_line=True), width), width)
+
+
+def cut(text: str, width: int) -> str:
+    """At most `width` terminal columns: a longer text is cut and ends in an ellipsis, so the
+    columns after it stay in line (the JSON output keeps every character)."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1).rstrip() + "…"
 
 
 def pad(text: str, width: int) -> str:

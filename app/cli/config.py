@@ -15,7 +15,13 @@ def cmd_config_get(args) -> int:
     config = load_config(resolve_data_dir(args.data_dir))
     if args.key is None:
         for key in known_keys():
-            print(f"{key} = {config.shown(key)}")
+            value = config.get(key)
+            gloss = (
+                t("cli.config_bool_gloss", word=t("cli.yes" if value else "cli.no"))
+                if isinstance(value, bool)
+                else ""
+            )
+            print(f"{key} = {config.shown(key)}{gloss}")
         return 0
     try:
         print(config.shown(args.key))

@@ -42,7 +42,9 @@ def test_stored_control_characters_never_reach_the_terminal(ws, data_dir):
         out = r.stdout
         for ch in out:
             assert ch in "\n" or unicodedata.category(ch) not in ("Cc", "Cf"), (args, repr(ch))
-        assert "李\\x1b[2J四\\x9b31m\\x07\\u202e" in out  # shown, visibly, in its place
+        # shown, visibly, in its place (a list's column cuts it after its width, with an ellipsis)
+        whole = "李\\x1b[2J四\\x9b31m\\x07\\u202e"
+        assert whole in out if args[1] == "show" else "李\\x1b[2J四\\x9b31m\\x07\\…" in out, out
 
 
 def test_json_output_stays_exact(ws, data_dir):
@@ -72,3 +74,56 @@ def test_case_list_columns_line_up_with_a_middle_dot(ws, data_dir):
     subject = "个体工商户注册登记"
     starts = {_columns(line[: line.index(subject)]) for line in lines}
     assert len(starts) == 1, r.stdout  # the matter column starts at the same terminal column
+
+
+def test_case_list_columns_line_up_after_a_long_name(ws, data_dir):
+    # issue 18: a name longer than its column pushed the rest of the line out of place
+    _accept(ws, "欧阳娜娜" * 8, "32072419900307123")
+    _accept(ws, "张三", "11010119900307123")
+    r = run(data_dir, "case", "list")
+    assert r.returncode == 0, r.stderr
+    lines = [line for line in r.stdout.splitlines() if line.strip()]
+    subject = "个体工商户注册登记"
+    starts = {_columns(line[: line.index(subject)]) for line in lines}
+    assert len(starts) == 1, r.stdout
+    assert "…" in r.stdout  # the long name is cut, visibly
+
+
+def test_case_list_of_an_empty_store_says_so(ws, data_dir):
+    r = run(data_dir, "case", "list")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ""  # scripts reading stdout see no case
+    assert "没有" in r.stderr, r.stderr
+
+
+def test_case_show_uses_one_colon_style(ws, data_dir):
+    case = _accept(ws, "张三", "32072419900307123")
+    r = run(data_dir, "case", "show", case.number)
+    assert r.returncode == 0, r.stderr
+    labelled = [
+        line.strip()
+        for line in r.stdout.splitlines()[1:]
+        if line.startswith("  ") and not line.startswith("    ")
+    ]
+    assert labelled and all(": " not in line for line in labelled), r.stdout
+    assert any(line.startswith("事项：") for line in labelled), r.stdout
+
+
+def test_case_show_names_a_denial_reason_as_such(ws, data_dir):
+    from tests.services.test_handover import decided_case
+
+    number = decided_case(ws, "case.denied")
+    r = run(data_dir, "case", "show", number)
+    assert r.returncode == 0, r.stderr
+    assert "不予许可理由：不符合条件" in r.stdout, r.stdout
+    assert "告知说明" not in r.stdout
+
+
+def test_config_get_spells_switches_as_they_are_set(data_dir):
+    # issue 18: `config get` printed Python's `False`
+    r = run(data_dir, "config", "get")
+    assert r.returncode == 0, r.stderr
+    assert "store.encrypted = false（否）" in r.stdout, r.stdout
+    assert "False" not in r.stdout and "True" not in r.stdout
+    one = run(data_dir, "config", "get", "store.encrypted")
+    assert one.stdout.strip() == "false"
