@@ -9,7 +9,8 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 .PHONY: run test install check-ignored check-runtime bench dist check-dist clean
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "make: $(PYTHON) cannot make a virtual environment; on Debian, Ubuntu, Kylin or UOS: sudo apt-get install python3-venv" >&2; exit 1; }
 	$(PIP) --require-hashes -r requirements.lock -r requirements-dev.lock
 	$(PIP) --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-*

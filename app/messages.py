@@ -296,6 +296,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "doctor.cli_json": ("以 JSON 输出全部检查结果", "every finding as JSON"),
     "doctor.title": ("一窗自检（数据目录 {path}）", "yichuang doctor (data dir {path})"),
+    "doctor.build": ("版本：{line}", "Build: {line}"),
     "doctor.level_ok": ("正常", "ok"),
     "doctor.level_info": ("提示", "info"),
     "doctor.level_warning": ("注意", "warning"),

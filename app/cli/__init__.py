@@ -11,7 +11,6 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app import __version__
 from app.errors import CommandError  # noqa: E402  (re-exported for the commands' users)
 from app.messages import t
 
@@ -25,14 +24,25 @@ def _data_dir_option(p: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the version, the commit and the build date (git is asked only here)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from app.build_info import build_info
+
+        print(build_info().line())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import cases, config, printing  # the commands kept beside their kin
     from app.cli.common import gate  # commands that need an operator's login once accounts exist
 
     parser = argparse.ArgumentParser(prog="yichuang", description=t("cli.description"))
-    parser.add_argument(
-        "--version", action="version", version=f"yichuang {__version__}", help=t("cli.version")
-    )
+    parser.add_argument("--version", action=_VersionAction, help=t("cli.version"))
     _data_dir_option(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

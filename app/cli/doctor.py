@@ -19,7 +19,7 @@ def cmd_doctor(args) -> int:
     import sys
     from datetime import UTC, datetime
 
-    from app import __version__
+    from app.build_info import build_info
     from app.messages import t
     from app.services.doctor import exit_code, open_for_doctor, run_checks
 
@@ -35,7 +35,8 @@ def cmd_doctor(args) -> int:
 
         print_json(
             {
-                "version": __version__,
+                "version": build_info().version,
+                "build": build_info().to_dict(),
                 "data_dir": str(ws.config.data_dir),
                 "checked_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "exit_code": code,
@@ -56,6 +57,7 @@ def cmd_doctor(args) -> int:
 
     width = max(cell_len(label) for label in labels.values())
     print(visible(t("doctor.title", path=ws.config.data_dir)))
+    print(visible(t("doctor.build", line=build_info().line())))
     for f in findings:
         label = labels[f.level]
         tag = f"[{label}]" + " " * (width - cell_len(label))

@@ -75,6 +75,9 @@ COMMANDS = [  # every command, for --help
 ]
 
 
+_TOKEN = re.compile(r"yc1_[A-Za-z0-9_-]+")
+
+
 def log(msg: str) -> None:
     print(f"dist-smoke: {msg}", flush=True)
 
@@ -145,7 +148,8 @@ class Program:
         if not quiet:
             log(f"{shown}  -> exit {r.returncode} in {time.monotonic() - start:.2f} s")
         if r.returncode not in ok or "Traceback (most recent call last)" in r.stderr:
-            sys.stderr.write(r.stdout[-2000:] + r.stderr[-4000:])
+            # a failing command's output may hold a token (`hub add-token` prints one): never in the log
+            sys.stderr.write(_TOKEN.sub("yc1_***", r.stdout[-2000:] + r.stderr[-4000:]))
             fail(f"`{shown}` exited {r.returncode}")
         return r
 
