@@ -858,6 +858,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.courier_applicant": ("收件人是申请人本人（妥投）", "the recipient is the applicant (delivered)"),
     "cli.courier_reason": ("投递失败原因", "why the delivery failed"),
     "cli.courier_scans": ("列出已记录的扫描", "list recorded scans"),
+    "cli.courier_limit": ("每页条数（默认1000）", "scans per page (default 1000)"),
+    "cli.courier_page": ("第几页，1为最新（默认1）", "page, 1 = the newest (default 1)"),
+    "courier.scans_shown": ("显示第{first}–{last}条，共{total}条", "showing {first}–{last} of {total}"),
+    "courier.scans_more": ("；更早的：--page {page}", "; older: --page {page}"),
     "timeline.title": ("办理进度查询", "Progress query"),
     "timeline.placeholder": (
         "扫描回执或输入案件编号，回车查询",

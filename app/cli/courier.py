@@ -26,6 +26,20 @@ def register(sub, add) -> None:
     q.add_argument("waybill", metavar="WAYBILL|-", help=t("cli.courier_waybill"))
     q = add("scans", t("cli.courier_scans"), cmd_courier_scans, sp)
     q.add_argument("--json", action="store_true", help=t("cli.json"))
+    q.add_argument("--limit", type=_positive, default=1000, metavar="N", help=t("cli.courier_limit"))
+    q.add_argument("--page", type=_positive, default=1, metavar="P", help=t("cli.courier_page"))
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(t("cli.limit_min"))
+    return n
 
 
 def _ws(args):
@@ -111,14 +125,33 @@ def _v(text: object) -> str:
     return visible(str(text))
 
 
+def _local(iso: str) -> str:
+    """A stored time as the clerk's clock reads it (the JSON output keeps ISO 8601)."""
+    from datetime import datetime
+
+    try:
+        return f"{datetime.fromisoformat(iso).astimezone():%Y-%m-%d %H:%M:%S}"
+    except ValueError:
+        return iso
+
+
 def cmd_courier_scans(args) -> int:
     from app.services.courier import CourierService
 
     ws = _ws(args)
     try:
-        rows = CourierService(ws).scans()
+        svc = CourierService(ws)
+        rows, total = svc.scans(args.limit, args.page), svc.scan_count()
     finally:
         ws.close()
+    first = (args.page - 1) * args.limit
+    if total > len(rows):  # on stderr: what is not shown, and how to see it
+        more = t("courier.scans_more", page=args.page + 1) if first + len(rows) < total else ""
+        print(
+            t("courier.scans_shown", first=first + 1 if rows else 0, last=first + len(rows), total=total)
+            + more,
+            file=sys.stderr,
+        )
     if args.json:
         from app.cli.common import print_json
 
@@ -139,6 +172,9 @@ def cmd_courier_scans(args) -> int:
 
     for r in rows:
         print(
-            "\t".join(_v(x) for x in (r["waybill"], r["case"], step_label(r["step"]), r["at"], r["operator"]))
+            "\t".join(
+                _v(x)
+                for x in (r["waybill"], r["case"], step_label(r["step"]), _local(r["at"]), r["operator"])
+            )
         )
     return 0

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import courier as rules
@@ -172,6 +172,8 @@ class CourierService:
     def _details(self, inp: ScanInput) -> dict:
         out: dict = {}
         if inp.step == rules.DELIVERED:
+            if not (inp.recipient or "").strip():  # the screen and the command line alike
+                raise Refused("invalid", t("courier.need_recipient"))
             try:
                 out["recipient"] = clean_text(
                     inp.recipient or "", t("courier.recipient"), required=False, max_len=100
@@ -316,11 +318,21 @@ class CourierService:
         )
 
     # --- listing and the slip -------------------------------------------------------------------
-    def scans(self, limit: int = 1000) -> list[dict]:
+    def scans(self, limit: int = 1000, page: int = 1) -> list[dict]:
+        """Page `page` of the scans, newest page first (each page oldest first)."""
         with self.ws.store.read() as s:
-            q = select(CourierScan).order_by(CourierScan.id.desc()).limit(limit)
+            q = (
+                select(CourierScan)
+                .order_by(CourierScan.id.desc())
+                .limit(limit)
+                .offset(limit * (max(page, 1) - 1))
+            )
             rows = list(s.execute(q).scalars())
         return [scan_to_dict(r) for r in reversed(rows)]
+
+    def scan_count(self) -> int:
+        with self.ws.store.read() as s:
+            return s.execute(select(func.count()).select_from(CourierScan)).scalar_one()
 
     def print_slip(self, trip: Trip, *, printer_url: str | None = None):
         """Queue the trip's 交接单 on the receipt printer (stored first, sent by the spool)."""

@@ -82,3 +82,45 @@ def test_courier_settings_are_validated(data_dir):
     assert cfg("set", "courier.terminator", "tab").returncode == 0
     assert cfg("set", "courier.terminator", "space").returncode == 1
     assert cfg("get", "courier.terminator").stdout.strip().endswith("tab")
+
+
+def test_delivered_without_a_recipient_is_refused_as_on_the_screen(ws, data_dir):
+    # issue 18: the screen refused it, the command line recorded it
+    [a] = accept_cases(ws, 1)
+    ws.close()
+    assert run(data_dir, "record", "--step", "pickup", "--case", a, waybill(1)).returncode == 0
+    got = run(data_dir, "record", "--step", "delivered", waybill(1))
+    assert got.returncode == 1, got.stdout
+    assert "收件人" in got.stderr, got.stderr
+    steps = [r["step"] for r in json.loads(run(data_dir, "scans", "--json").stdout)]
+    assert steps == ["pickup"]
+
+
+def test_scans_page_through_all_and_say_how_many(ws, data_dir):
+    # issue 18: only the newest 1,000 were shown, silently
+    from app.services.courier import CourierService, ScanInput
+
+    [a] = accept_cases(ws, 1)
+    svc = CourierService(ws)
+    trip = svc.open_trip("cli")
+    for i in range(1, 1006):
+        assert svc.record(trip, ScanInput(waybill(i), "pickup", case=a), seen_at=float(i)).ok
+    svc.close_trip(trip)
+    ws.close()
+    first = run(data_dir, "scans")
+    assert first.returncode == 0, first.stderr
+    rows = first.stdout.splitlines()[1:]
+    assert len(rows) == 1000
+    assert "1005" in first.stderr and "--page 2" in first.stderr, first.stderr
+    second = run(data_dir, "scans", "--page", "2")
+    assert len(second.stdout.splitlines()[1:]) == 5
+    small = run(data_dir, "scans", "--limit", "10", "--json")
+    assert len(json.loads(small.stdout)) == 10
+    # times as a clerk reads them, not ISO
+    assert "T" not in rows[0].split("\t")[3], rows[0]
+    everything = {
+        r["waybill"]
+        for p in (1, 2)
+        for r in json.loads(run(data_dir, "scans", "--json", "--page", str(p)).stdout)
+    }
+    assert len(everything) == 1005

@@ -59,7 +59,7 @@ def test_refusals_save_nothing_and_say_why(ws):
         "unknown_case",
         "invalid",
     )
-    assert svc.record(trip, ScanInput(waybill(3), "delivered")).code == "unknown_waybill"
+    assert svc.record(trip, ScanInput(waybill(3), "delivered", recipient="张三")).code == "unknown_waybill"
     assert svc.record(trip, ScanInput(waybill(2), "failed", reason="no_answer")).code == "unknown_waybill"
     assert counts(ws) == (0, 0)
     assert svc.record(trip, ScanInput(waybill(2), "pickup", case=number)).code == "recorded"

@@ -172,8 +172,6 @@ class CourierScreen(Screen):
             number = canonical_case(job.raw)
             self.case = number
             return Outcome(CASE_SET, t("courier.case_chosen", case=number), case_number=number)
-        if job.step == rules.DELIVERED and not job.recipient.strip():
-            return Outcome("invalid", t("courier.need_recipient"), rules.clean_scan(job.raw, svc.rules))
         return svc.record(
             self.trip,
             ScanInput(
