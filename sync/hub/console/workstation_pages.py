@@ -11,7 +11,7 @@ from starlette.routing import Route
 from sync.hub.console import web
 from sync.hub.ws_status import WorkstationLog
 
-NAV = [web.NavItem("/workstations", "console.nav_workstations", ("backoffice", "admin"), "w")]
+NAV = [web.NavItem("/workstations", "console.nav_workstations", ("backoffice", "admin"), "t")]
 
 SKEW_WARN_MS = 60_000  # a window's clock a minute off: its receipts' times are wrong
 SKEW_BAD_MS = 300_000
