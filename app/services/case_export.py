@@ -1,7 +1,7 @@
 """`yichuang export cases FILE.xlsx|FILE.csv`: the office's own list of cases, masked.
 
-ID numbers, phone numbers and names are masked with app.domain.masking (the same rule as the
-screen and the paper); addresses are left out. Cases are read in pages along the
+A person's ID number, phone number and name are masked with app.domain.masking (the same rule as the
+screen and the paper; an enterprise's name and credit code are public and stay whole); addresses are left out. Cases are read in pages along the
 (created_on, number) index and written as they come (openpyxl's write-only workbook, or csv),
 so a million cases take constant memory. The file is written beside the target under a
 temporary name and moved into place only when complete: an export that fails or is
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app.domain.masking import mask_id, mask_name, mask_phone
+from app.domain.masking import mask_applicant_id, mask_name, mask_phone
 from app.domain.text import visible
 from app.messages import t
 
@@ -113,8 +113,9 @@ def masked_rows(ws, start: date | None = None, end: date | None = None) -> Itera
                 r.subject_code,
                 r.subject_name,
                 t("intake.kind_" + r.applicant_kind),
-                mask_name(r.applicant_name),
-                mask_id(r.applicant_id_number),
+                # an enterprise's name and credit code are public registry data: whole
+                r.applicant_name if r.applicant_kind == "enterprise" else mask_name(r.applicant_name),
+                mask_applicant_id(r.applicant_id_number, r.applicant_kind),
                 mask_phone(r.applicant_phone),
                 _local(r.created_at),
                 str(r.accepted_on or ""),

@@ -87,3 +87,22 @@ def test_cli_export_refuses_an_existing_file(ws, cases, data_dir, tmp_path):
     assert target.read_bytes() == before
     r = run(data_dir, "export", "cases", str(target), "--force")
     assert r.returncode == 0 and load_workbook(target).active.max_row == 3
+
+
+def test_an_enterprise_stays_whole_a_person_is_masked(ws, clock, tmp_path):
+    # issue 18: one rule everywhere: a 统一社会信用代码 and a company's name are public registry
+    # data and stay whole (as at the window and on the receipt); a person's ID and phone are masked
+    from app.services.intake import ApplicantInput
+
+    w = Window(ws, clock).at("2026-11-03", "甲")
+    d = w.draft(3, "matter", "320724-SCJG-0004")
+    d.applicant = ApplicantInput("enterprise", "91320724MA1MXXXX01", "泰州某某便利店有限公司", phone=PHONE)
+    from app.services.intake import IntakeService
+
+    IntakeService(ws).accept(d)
+    target = tmp_path / "cases.csv"
+    export_cases(ws, target)
+    rows = list(csv.reader(target.read_bytes().decode("utf-8-sig").splitlines()))
+    row = next(r for r in rows[1:] if r[4] == "企业")
+    assert row[5] == "泰州某某便利店有限公司" and row[6] == "91320724MA1MXXXX01"
+    assert row[7] == "138****5678"
