@@ -1,7 +1,8 @@
 """`yichuang export cases FILE.xlsx|FILE.csv`: the office's own list of cases, masked.
 
-A person's ID number, phone number and name are masked with app.domain.masking (the same rule as the
-screen and the paper; an enterprise's name and credit code are public and stay whole); addresses are left out. Cases are read in pages along the
+A person's ID number, phone number and name are masked with app.domain.masking (the same rule
+as the screen and the paper; an enterprise's name and credit code are public and stay whole);
+addresses are left out. Cases are read in pages along the
 (created_on, number) index and written as they come (openpyxl's write-only workbook, or csv),
 so a million cases take constant memory. The file is written beside the target under a
 temporary name and moved into place only when complete: an export that fails or is
