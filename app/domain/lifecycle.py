@@ -22,6 +22,9 @@ DELIVERED: Final = "delivered"  # 已出件
 WITHDRAWN: Final = "withdrawn"  # 已撤回
 
 STATES: Final = (CORRECTION, ACCEPTED, REFUSED, IN_REVIEW, COMPLETED, DENIED, DELIVERED, WITHDRAWN)
+# Decided by the back office, waiting at the window to be handed out (出件): the result or the
+# 不予许可 decision. The handover panel, the sync screen and its count read this one tuple.
+READY_FOR_PICKUP: Final = (COMPLETED, DENIED)
 
 # Kinds of case events: the window writes intake decisions, the back office its decisions
 # (through the hub), the window again the hand-out and withdrawal.

@@ -25,7 +25,7 @@ from app.messages import t
 from app.services.workstation import Workstation
 from app.store.models import Case, CaseEvent, PrintJob
 
-READY_STATES = (lifecycle.COMPLETED, lifecycle.DENIED)
+READY_STATES = lifecycle.READY_FOR_PICKUP
 TRUSTED_DIR = ("keys", "trusted")  # <data dir>/keys/trusted/*.pub: other windows' public keys
 MAX_NAME = 50
 MAX_AUTHORISATION = 500

@@ -241,11 +241,13 @@ class WindowJobs:
 
             for r in report.operators_refused:
                 self.app.notify(refused_line(r), severity="error", timeout=30)
-        if report is not None and report.pulled:  # decisions came down: screens that show them reload
-            for screen in self.app.screen_stack:
-                arrived = getattr(screen, "decisions_arrived", None)
-                if arrived is not None:
-                    arrived()
+        for screen in self.app.screen_stack:
+            ended = getattr(screen, "sync_cycle_ended", None)  # screens about the sync itself
+            if ended is not None:
+                ended()
+            arrived = getattr(screen, "decisions_arrived", None)
+            if arrived is not None and report is not None and report.pulled:  # decisions came down
+                arrived()
 
     def kick_sync(self) -> None:
         if self.app.sync_runner is not None:

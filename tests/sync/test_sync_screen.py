@@ -98,3 +98,64 @@ async def test_sync_screen_lists_and_acts(ws):
         assert app.screen.case is not None and app.screen.case.number == done
         with ws.store.read() as s:  # nothing handed out before the collector is checked
             assert s.execute(select(Case.state).where(Case.number == done)).scalar() != "delivered"
+
+
+def _pull(ws, number: str, kind: str, seq: int) -> None:
+    local.apply_pulled(
+        ws.store,
+        [
+            {
+                "id": str(uuid.uuid4()),
+                "case": number,
+                "kind": kind,
+                "lc": 3,
+                "p": {"reason": "不符合条件"} if kind == "case.denied" else {},
+                "actor": "张科长",
+                "office": "",
+                "ws": "",
+                "at": "2026-11-20T02:00:00+00:00",
+                "seq": seq,
+                "by": "backoffice:市场监管局",
+            }
+        ],
+        seq,
+    )
+
+
+def test_ready_for_pickup_counts_what_the_handover_lists(ws):
+    # issue 18: the sync screen said 1件待出件 while Ctrl+O listed 2 (办结 and 不予许可)
+    from app.services import handover
+    from app.services.demo import seed_cases
+
+    seed_cases(ws, 10, seed=2, days=2)
+    with ws.store.read() as s:
+        accepted = [c.number for c in s.execute(select(Case).where(Case.state == "accepted")).scalars()]
+    _pull(ws, accepted[0], "case.completed", 9)
+    _pull(ws, accepted[1], "case.denied", 10)
+    listed = sorted(c.number for c in handover.ready(ws))
+    assert len(listed) == 2
+    assert sorted(c.number for c in local.ready_for_pickup(ws.store)) == listed
+
+
+async def test_the_open_sync_screen_refreshes_when_a_cycle_ends(ws):
+    # issue 18: Ctrl+Y stayed stale (the pickup list empty after a 办结 arrived) until F5
+    from app.services.demo import seed_cases
+    from app.services.sync.runner import SyncRunner
+    from app.ui.app import YichuangApp
+    from tests.ui.test_intake_flow import start, wait_for
+
+    seed_cases(ws, 3, seed=2, days=2)
+    with ws.store.read() as s:
+        number = next(c.number for c in s.execute(select(Case).where(Case.state == "accepted")).scalars())
+    app = YichuangApp(ws)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await start(app, pilot)
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen))
+        await wait_for(pilot, lambda: getattr(app.screen, "status", None) is not None)  # loaded once
+        ready = app.screen.query_one("#sync-ready", DataTable)
+        assert ready.row_count == 0
+        _pull(ws, number, "case.completed", 9)  # what a cycle's pull writes
+        app.jobs._sync_cycle_done(SyncRunner(ws).status())  # the cycle's end, as the sync job reports it
+        await wait_for(pilot, lambda: ready.row_count == 1)
+        assert ready.get_row_at(0)[0] == number

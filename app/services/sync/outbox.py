@@ -505,13 +505,17 @@ def event_notes(store, case_number: str) -> tuple[dict[str, str], set[str]]:
 
 
 def ready_for_pickup(store, limit: int = 500) -> list[Case]:
-    """办结 cases waiting to be handed out (出件), oldest decision first."""
+    """Cases waiting to be handed out (出件: 办结 and 不予许可, as the handover panel lists them),
+    oldest decision first."""
     from app.domain import lifecycle
 
     with store.read() as s:
         return list(
             s.execute(
-                select(Case).where(Case.state == lifecycle.COMPLETED).order_by(Case.updated_at).limit(limit)
+                select(Case)
+                .where(Case.state.in_(lifecycle.READY_FOR_PICKUP))
+                .order_by(Case.updated_at)
+                .limit(limit)
             ).scalars()
         )
 

@@ -81,6 +81,10 @@ class SyncScreen(Screen):
     def reload(self) -> None:
         self._load()
 
+    def sync_cycle_ended(self) -> None:
+        """Called by the window's sync job after every cycle: the screen never goes stale."""
+        self._load()
+
     @work(thread=True, exclusive=True, group="sync-screen")
     def _load(self) -> None:
         from app.services.sync import actions
