@@ -88,7 +88,7 @@ class TimelineScreen(Screen):
     @work(thread=True, exclusive=True, group="timeline")
     def _load(self, text: str) -> None:
         from app.services.cases import CaseService
-        from app.services.sync.outbox import event_notes
+        from app.services.sync.actions import timeline
 
         ws = self.app.ws
         number = text.strip()
@@ -106,8 +106,9 @@ class TimelineScreen(Screen):
         if detail is None:
             self._ui(self._not_found, t("timeline.not_found", number=number))
             return
-        origins, _superseded = event_notes(ws.store, detail.case.number)
-        self._ui(self._show, detail, origins)
+        # who wrote each event, as `case show` and the case detail say it (clerk@window,
+        # 王芳（后台）, 平台), and whether a later decision superseded it
+        self._ui(self._show, detail, timeline(ws.store, detail.case.number, detail.events))
 
     def _ui(self, callback, *args) -> None:
         try:
@@ -123,7 +124,7 @@ class TimelineScreen(Screen):
         head.update(Text("✗ " + message))
         self.app.bell()
 
-    def _show(self, detail, origins: dict[str, str]) -> None:
+    def _show(self, detail, rows: list) -> None:
         c = detail.case
         self.shown = c.number
         head = self.query_one("#timeline-head", Static)
@@ -141,15 +142,14 @@ class TimelineScreen(Screen):
         )
         table = self.query_one(DataTable)
         table.clear()
-        for e in detail.events:
-            who = e.actor or ""
-            origin = origins.get(e.event_id) or f"{e.office_code}/{e.workstation_id}"
+        for e, who, superseded in rows:
             payload = json.loads(e.payload_json or "{}")
+            note = event_detail(e.kind, payload)
             table.add_row(
                 Text(_local(e.at)),
                 Text(t("event." + e.kind)),
-                Text(f"{who} @ {origin}" if who else origin),
-                Text(event_detail(e.kind, payload)),
+                Text(who),
+                Text(f"{note} {t('sync.superseded_mark')}".strip() if superseded else note),
             )
 
     def action_focus_find(self) -> None:
