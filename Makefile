@@ -26,6 +26,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 # CI: no tracked file may be one that .gitignore ignores (a committed venv or build output).

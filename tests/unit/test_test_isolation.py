@@ -4,8 +4,6 @@ order in one process (one file goes to one worker: `--dist loadfile`)."""
 
 from __future__ import annotations
 
-
-
 from app.domain.masking import redact, register_secret
 
 
