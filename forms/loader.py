@@ -347,7 +347,8 @@ def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> list[CatalogueIssue]:
+# complexity: one check per catalogue rule, each adding its issue
+def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> list[CatalogueIssue]:  # noqa: C901
     """Rules beyond the schema; tolerant of any shape (wrong types are skipped).
 
     ``scan_strings=False`` skips the control-character scan of every string; callers

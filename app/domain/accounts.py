@@ -234,7 +234,8 @@ REFUSALS: Final = {
 }
 
 
-def refusal(
+# complexity: one early refusal per rule an account change must meet, in their order
+def refusal(  # noqa: C901
     change: Mapping[str, Any], actor: Account | None, target: Account | None, office: str
 ) -> str | None:
     """The code (a key of REFUSALS) why `change`, made at a window of `office` and signed by
