@@ -97,3 +97,13 @@ def sqlite_hub(tmp_path: Path):
     h = HubProcess(tmp_path / "hub").start()
     yield h
     h.stop()
+
+
+@pytest.fixture
+def console_hub(tmp_path: Path):
+    """A hub process (SQLite) with helpers for the back office console's users."""
+    from tests.hubs import ConsoleHub
+
+    h = ConsoleHub(tmp_path / "hub").start()
+    yield h
+    h.stop()
