@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+# pytest-xdist workers for `make test` (auto: one per core). --dist loadfile keeps each test file
+# on one worker, in order: a file's module-scoped servers and browser start once.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install check-ignored check-runtime bench dist check-dist clean
 
@@ -27,7 +30,7 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # CI: no tracked file may be one that .gitignore ignores (a committed venv or build output).
 check-ignored:
