@@ -133,7 +133,7 @@ def _chmod(path: Path, mode: int) -> bool:
 def tighten(*paths: Path | str) -> list[Path]:
     """Make each existing path private (a folder 0700, a file 0600) when it has any group or
     other bit and belongs to this user; returns what was changed. Symlinks are left alone."""
-    changed = []
+    changed: list[Path] = []
     if not POSIX:
         return changed
     uid = os.getuid()

@@ -40,7 +40,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from app.messages import t
 from forms.catalogue import Bundle, Catalogue, Material, Matter
@@ -343,11 +343,12 @@ def _check_date(value: Any) -> str | None:
     return None
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> list[CatalogueIssue]:
+# complexity: one check per catalogue rule, each adding its issue
+def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> list[CatalogueIssue]:  # noqa: C901
     """Rules beyond the schema; tolerant of any shape (wrong types are skipped).
 
     ``scan_strings=False`` skips the control-character scan of every string; callers
@@ -431,8 +432,8 @@ def _semantic_issues(data: Any, source: str, *, scan_strings: bool = True) -> li
             else:
                 bundle_at[code] = i
             if code in matter_at:
-                matter = _pointer(("matters", matter_at[code]))
-                add((*base, "code"), t("catalogue.bundle_is_matter", code=repr(code), matter=matter))
+                at = _pointer(("matters", matter_at[code]))
+                add((*base, "code"), t("catalogue.bundle_is_matter", code=repr(code), matter=at))
         refs = bundle.get("matters")
         if isinstance(refs, list):
             seen: set[str] = set()

@@ -30,7 +30,8 @@ def _need(data: bytes, i: int, n: int) -> bytes:
     return data[i : i + n]
 
 
-def parse(data: bytes, encoding: str = "gb18030") -> list[Op]:
+# complexity: one branch per ESC/POS command
+def parse(data: bytes, encoding: str = "gb18030") -> list[Op]:  # noqa: C901
     ops: list[Op] = []
     i = 0
     n = len(data)

@@ -43,7 +43,8 @@ def _decode(data: bytes, st: _State, profile: PrinterProfile) -> str:
     return data.decode(enc, errors="replace")
 
 
-def _walk(data: bytes, profile: PrinterProfile):
+# complexity: one branch per ESC/POS command the preview draws
+def _walk(data: bytes, profile: PrinterProfile):  # noqa: C901
     """Yield (kind, payload, state) items: ('line', text), ('image', Image L black-on-white),
     ('qr', payload), ('barcode', text), ('cut', None), ('feed', dots)."""
     st = _State()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from .documents import Document, MaterialLine, OfficeInfo
 
@@ -75,7 +76,7 @@ def kcg_receipt(tolerated: int = 2) -> Document:
 
 def sample_document(kind: str) -> Document:
     """One realistic document of each kind."""
-    base = dict(
+    base: dict[str, Any] = dict(
         case_number=SAMPLE_CASE,
         office=SAMPLE_OFFICE,
         issued_at=datetime(2026, 11, 21, 9, 30),

@@ -54,7 +54,8 @@ _NO_BREAK_AFTER = set("（《「『【〔“‘([{")
 _BRACKETS = {"（": "）", "(": ")", "【": "】", "《": "》", "「": "」"}
 
 
-def wrap(text: str, width: int, indent: int = 0) -> list[str]:
+# complexity: the line-breaking rules by character class, in one place
+def wrap(text: str, width: int, indent: int = 0) -> list[str]:  # noqa: C901
     """Wrap to ``width`` columns counting double-width characters.
 
     Latin words (runs of ASCII letters and digits) are not split unless longer than a

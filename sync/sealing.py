@@ -220,7 +220,7 @@ class SealWriter(io.RawIOBase):
         self.buf += view
         return n
 
-    def _emit(self, plain: bytes, last: bool) -> None:
+    def _emit(self, plain: bytes | memoryview, last: bool) -> None:
         self.raw.write(self.aead.encrypt(_nonce(self.prefix, self.counter, last), plain, self.aad))
         self.counter += 1
 

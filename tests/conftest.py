@@ -28,6 +28,18 @@ def _chinese_ui():
     set_language("zh")
 
 
+@pytest.fixture(autouse=True)
+def _no_secret_outlives_its_test():
+    """redact() hides every secret registered in the process (app.domain.masking): one test's
+    secret (tests/sync/test_hostile.py's fake token is the word "token") would mask text in every
+    later test in the same process, so what passes would depend on how tests share a process."""
+    from app.domain import masking
+
+    before = set(masking._SECRETS)
+    yield
+    masking._SECRETS.intersection_update(before)
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2026, 11, 20, 9, 30))  # a Friday
@@ -83,5 +95,15 @@ def sqlite_hub(tmp_path: Path):
     from tests.hubs import HubProcess
 
     h = HubProcess(tmp_path / "hub").start()
+    yield h
+    h.stop()
+
+
+@pytest.fixture
+def console_hub(tmp_path: Path):
+    """A hub process (SQLite) with helpers for the back office console's users."""
+    from tests.hubs import ConsoleHub
+
+    h = ConsoleHub(tmp_path / "hub").start()
     yield h
     h.stop()

@@ -1,6 +1,7 @@
 """Hubs as real processes (SQLite or PostgreSQL) and workstations on real stores, for every test package.
 
-The fixtures that use these (`hub`, `sqlite_hub`, `hub_db`, `pg_cluster`) are in tests/conftest.py."""
+The fixtures that use these (`hub`, `sqlite_hub`, `console_hub`, `hub_db`, `pg_cluster`) are in
+tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -119,6 +120,38 @@ class HubProcess:
         from sync.hub.store import open_hub
 
         return open_hub(self.data_dir, self.db_url)
+
+
+# The console's users (tests/browsers.py logs them in): a password that meets the rules, and two
+# departments of the demo catalogue.
+PASSWORD = "Secret-pass1"
+SCJG = "320724-SCJG"  # 市场监管局
+XZSP = "320724-XZSP"  # 行政审批局
+
+
+class ConsoleHub(HubProcess):
+    """A hub process with helpers to make console users on its database."""
+
+    def add_user(self, name: str, role: str = "backoffice", password: str = PASSWORD, depts=(SCJG,)):
+        from sync.hub.console_store import ConsoleStore
+
+        st = self.store()
+        try:
+            return ConsoleStore(st).add_user(name, role, password, list(depts))
+        finally:
+            st.close()
+
+    def user(self, name: str):
+        from sync.hub.console_store import ConsoleStore
+
+        st = self.store()
+        try:
+            return ConsoleStore(st).user_by_name(name)
+        finally:
+            st.close()
+
+    def console(self, path: str = "/") -> str:
+        return f"{self.url}/console{path}"
 
 
 def make_workstation(

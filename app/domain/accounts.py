@@ -34,7 +34,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from app.domain import roles
 
@@ -155,7 +155,7 @@ def unlock(key_text: str, password: str) -> bytes | None:
 
 
 # --- signed changes -------------------------------------------------------------------------------
-def canonical(change: Mapping) -> bytes:
+def canonical(change: Mapping[str, Any]) -> bytes:
     """The bytes a signature covers: every signed field (missing ones as ""), sorted, compact
     JSON, UTF-8, after a context line. Any other field (the signature itself, a legacy hash)
     is not covered and is ignored by whoever checks."""
@@ -165,7 +165,7 @@ def canonical(change: Mapping) -> bytes:
     )
 
 
-def sign(seed: bytes, change: Mapping) -> str:
+def sign(seed: bytes, change: Mapping[str, Any]) -> str:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     return base64.b64encode(Ed25519PrivateKey.from_private_bytes(seed).sign(canonical(change))).decode(
@@ -173,7 +173,7 @@ def sign(seed: bytes, change: Mapping) -> str:
     )
 
 
-def verify(key_text: str, change: Mapping, signature: object) -> bool:
+def verify(key_text: str, change: Mapping[str, Any], signature: object) -> bool:
     """Was `change` signed by the private half of `key_text`? False for anything malformed."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -189,7 +189,7 @@ def verify(key_text: str, change: Mapping, signature: object) -> bool:
     return True
 
 
-def malformed(change: Mapping) -> str | None:
+def malformed(change: Mapping[str, Any]) -> str | None:
     """Why `change` is not a well-formed change (the signed fields' types), or None."""
     if change.get("v") != 1:
         return "v must be 1"
@@ -234,7 +234,10 @@ REFUSALS: Final = {
 }
 
 
-def refusal(change: Mapping, actor: Account | None, target: Account | None, office: str) -> str | None:
+# complexity: one early refusal per rule an account change must meet, in their order
+def refusal(  # noqa: C901
+    change: Mapping[str, Any], actor: Account | None, target: Account | None, office: str
+) -> str | None:
     """The code (a key of REFUSALS) why `change`, made at a window of `office` and signed by
     `actor`, must not be applied, or None when it may. `target` is the account the change
     names as the checker holds it (None: no such account). The signature is checked apart

@@ -118,7 +118,7 @@ def algorithm_of(h: str) -> str:
     return h.split(":", 1)[0] if ":" in h else ""
 
 
-def wire_canonical(n: int, ev: dict) -> bytes:
+def wire_canonical(n: int, ev: dict[str, Any]) -> bytes:
     """canonical() of an event as the wire carries it (keys id, case, kind, actor, office, ws, at, p)."""
     return canonical(
         n,
@@ -217,7 +217,9 @@ def check_one(link_: Link, position: int, expected_n: int, expected_prev: str) -
     return _check(link_, position, expected_n, expected_prev, {})
 
 
-def _check(r: tuple, position: int, expected_n: int, expected_prev: str, fns: dict) -> Break | None:
+def _check(
+    r: tuple[Any, ...], position: int, expected_n: int, expected_prev: str, fns: dict[str, Any]
+) -> Break | None:
     """check_one() on a row tuple laid out as Link's fields (the hot path of verify())."""
     row, n, prev, h, event_id, case, kind, actor, office, ws, at, p_text, case_ok = r
     if n != expected_n:
@@ -243,7 +245,7 @@ def _check(r: tuple, position: int, expected_n: int, expected_prev: str, fns: di
 
 
 def verify(
-    rows: Iterable[tuple],
+    rows: Iterable[tuple[Any, ...]],
     progress: Callable[[int], None] | None = None,
     every: int = 100_000,
     *,
@@ -260,7 +262,7 @@ def verify(
     position = start - 1
     counts: dict[str, int] = {}
     fns: dict[str, Callable[[bytes], str]] = {}
-    last: tuple | None = None
+    last: tuple[Any, ...] | None = None
     for position, r in enumerate(rows, start):  # noqa: B007 (position is read after the loop)
         found = _check(r, position, position, expected_prev, fns)
         if found is not None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from app.domain import case_state as cs
 
@@ -96,7 +96,7 @@ class Derived:
     few fields the other values an honest history may have left (``also``)."""
 
     values: dict[str, Any]
-    also: dict[str, tuple]
+    also: dict[str, tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def fold(events: Iterable[RecordEvent], *, set_aside: bool = False) -> cs.CaseVi
         top = max(top, lc)
         if e.kind in _NO_CHANGE:
             continue
-        folded.append(cs.Event(e.event_id, e.kind, lc, e.origin or f"{e.office}/{e.ws}", e.payload or {}))
+        folded.append(cs.Event(e.event_id, e.kind, lc, e.origin or f"{e.office}/{e.ws}", _fields(e)))
     return cs.derive(folded)
 
 
@@ -162,7 +162,7 @@ def _fold_in_order(events: Sequence[RecordEvent]) -> tuple[str | None, list[int]
     return state, applied, last
 
 
-def apply_correction(marks: Sequence[Mapping[str, Any]], payload: Mapping[str, Any]) -> list[dict]:
+def apply_correction(marks: Sequence[Mapping[str, Any]], payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The materials after the back office's 补正 (``case.correction_requested``): each material
     it names becomes 不符合要求 (defective) with its note; one the list lacked is added."""
     out = [dict(m) if isinstance(m, Mapping) else m for m in marks]
@@ -184,6 +184,12 @@ def apply_correction(marks: Sequence[Mapping[str, Any]], payload: Mapping[str, A
     return out
 
 
+def _fields(e: RecordEvent) -> Mapping[str, Any]:
+    """The payload as a mapping ({} for none): what the folds read once _parsed() has turned the
+    stored text into a dict (a type-checker's view of `e.payload or {}`, same value)."""
+    return cast("Mapping[str, Any]", e.payload or {})
+
+
 def _own_decision(e: RecordEvent) -> bool:
     return e.kind in DECISIONS and e.status != PULLED
 
@@ -191,7 +197,7 @@ def _own_decision(e: RecordEvent) -> bool:
 def _reason_of(e: RecordEvent) -> str | None:
     """The reason a change leaves on the record: a window decision's reason or remarks (None
     when its payload does not say: an old store's), else the payload's reason or ""."""
-    r = (e.payload or {}).get("reason")
+    r = _fields(e).get("reason")
     if isinstance(r, str):
         return r
     return None if _own_decision(e) else ""
@@ -216,12 +222,13 @@ def _parsed(e: RecordEvent) -> RecordEvent:
     return e._replace(payload=p if isinstance(p, dict) else None)
 
 
-def derive(number: str, events: Sequence[RecordEvent]) -> Derived:
+# complexity: one fold over the event kinds, each setting its fields
+def derive(number: str, events: Sequence[RecordEvent]) -> Derived:  # noqa: C901
     """What the record of the case ``number`` must hold; a field its events do not determine
     (an old store's payloads) is left out."""
     events = [_parsed(e) for e in events]
     values: dict[str, Any] = {}
-    also: dict[str, tuple] = {}
+    also: dict[str, tuple[Any, ...]] = {}
     created = applicant_at = marks_at = accepted_at = None
     reasons: set[str] = set()
     has_set_aside = False
@@ -231,7 +238,7 @@ def derive(number: str, events: Sequence[RecordEvent]) -> Derived:
             if created is None:
                 created = e
         elif kind in DECISIONS and e.status != PULLED:
-            p = e.payload or {}
+            p = _fields(e)
             if isinstance(p.get("applicant"), Mapping):
                 applicant_at = i
             if isinstance(p.get("marks"), list):
@@ -246,7 +253,7 @@ def derive(number: str, events: Sequence[RecordEvent]) -> Derived:
             has_set_aside = True
 
     if created is not None:
-        p = created.payload or {}
+        p = _fields(created)
         for k in CREATED_FIELDS:
             if k in p:
                 values[k] = p[k]
@@ -273,12 +280,12 @@ def derive(number: str, events: Sequence[RecordEvent]) -> Derived:
         values["state"] = state
 
     if applicant_at is not None:
-        a = events[applicant_at].payload["applicant"]  # type: ignore[index]
+        a = _fields(events[applicant_at])["applicant"]
         for k in APPLICANT_FIELDS:
             if k in a:
                 values["applicant_" + k] = a[k]
     if accepted_at is not None:
-        p = events[accepted_at].payload or {}
+        p = _fields(events[accepted_at])
         if "accepted_on" in p:
             values["accepted_on"] = p.get("accepted_on")
             values["due_date"] = p.get("due_date")
@@ -288,9 +295,9 @@ def derive(number: str, events: Sequence[RecordEvent]) -> Derived:
         values.update(accepted_on=None, due_date=None, due_provisional=False, tolerated_until=None)
 
     if marks_at is not None:
-        base = events[marks_at].payload["marks"]  # type: ignore[index]
+        base = _fields(events[marks_at])["marks"]
         asked = [i for i in applied if i > marks_at and events[i].kind == cs.CORRECTION_REQUESTED]
-        overlays = [apply_correction(base, events[i].payload or {}) for i in asked]
+        overlays = [apply_correction(base, _fields(events[i])) for i in asked]
         if overlays and last_kind == cs.CORRECTION_REQUESTED:
             values["marks"] = overlays[-1]
             also["marks"] = (base, *overlays[:-1])
@@ -323,7 +330,7 @@ def _as_list(marks: Any) -> Any:
     return marks
 
 
-def _same_marks(got: Any, want: Any, others: tuple) -> bool:
+def _same_marks(got: Any, want: Any, others: tuple[Any, ...]) -> bool:
     if got == want:  # text and text (nearly always), or lists
         return True
     got = _as_list(got)
@@ -390,7 +397,7 @@ class Shape(NamedTuple):
     reason: int  # the last change, in order, that sets the reason: the decision or a pulled one
 
 
-_SHAPES: dict[tuple, Shape | None] = {}
+_SHAPES: dict[tuple[Any, ...], Shape | None] = {}
 
 
 def shape(history: tuple[tuple[str, int | None, str | None], ...]) -> Shape | None:

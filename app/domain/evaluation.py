@@ -194,7 +194,8 @@ def satisfaction_rate(counts: Mapping[str, int]) -> float | None:
 
 
 # --- payloads (the hub checks what it is sent) ------------------------------------------------------
-def payload_problem(kind: str, p: Mapping[str, Any]) -> str:
+# complexity: one check per payload field, in the order a reader expects
+def payload_problem(kind: str, p: Mapping[str, Any]) -> str:  # noqa: C901
     """Why an evaluation event's payload is not acceptable ("" when it is)."""
     stage = p.get("stage")
     if kind in (lifecycle.EVENT_EVALUATION_RATED, lifecycle.EVENT_EVALUATION_DECLINED):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from app.domain.checklist import ChecklistItem
 
@@ -33,9 +33,9 @@ class Mark:
     def handed_copies(self) -> int:
         return self.copies or self.item.copies
 
-    def to_compact(self) -> dict:
+    def to_compact(self) -> dict[str, Any]:
         """What the clerk did, without the item itself (that lives in the checklist snapshot)."""
-        out: dict = {"k": self.item.key, "s": self.status}
+        out: dict[str, Any] = {"k": self.item.key, "s": self.status}
         if self.status == "received":
             if self.form and self.form != self.item.form:
                 out["f"] = self.form
@@ -45,7 +45,7 @@ class Mark:
             out["n"] = self.note
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The full view (item and mark), for JSON output and documents."""
         d = item_to_dict(self.item)
         d.update(
@@ -57,7 +57,7 @@ class Mark:
         return d
 
 
-def item_to_dict(i: ChecklistItem) -> dict:
+def item_to_dict(i: ChecklistItem) -> dict[str, Any]:
     return {
         "key": i.key,
         "name": i.name,
@@ -70,7 +70,7 @@ def item_to_dict(i: ChecklistItem) -> dict:
     }
 
 
-def item_from_dict(d: dict) -> ChecklistItem:
+def item_from_dict(d: dict[str, Any]) -> ChecklistItem:
     return ChecklistItem(
         key=d["key"],
         name=d["name"],
@@ -83,7 +83,7 @@ def item_from_dict(d: dict) -> ChecklistItem:
     )
 
 
-def marks_from_compact(items: Sequence[ChecklistItem], compact: Sequence[dict]) -> list[Mark]:
+def marks_from_compact(items: Sequence[ChecklistItem], compact: Sequence[dict[str, Any]]) -> list[Mark]:
     """Rebuild the marks of a stored case; items without a record are missing."""
     by_key = {c["k"]: c for c in compact}
     out = []

@@ -72,7 +72,7 @@ EVALUATION_KINDS: Final = frozenset(
 )
 
 # The table: event kind -> (states it may start from, target state); None = no case yet.
-TRANSITIONS: Final[Mapping[str, tuple[frozenset, str]]] = {
+TRANSITIONS: Final[Mapping[str, tuple[frozenset[str | None], str]]] = {
     EVENT_NOTIFIED: (frozenset({None, CORRECTION}), CORRECTION),
     EVENT_ACCEPTED: (frozenset({None, CORRECTION}), ACCEPTED),
     EVENT_REFUSED: (frozenset({None, CORRECTION}), REFUSED),

@@ -17,6 +17,7 @@ Which to use:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 MASK = "*"
 
@@ -76,14 +77,14 @@ ID_KEYS = frozenset({"id_number", "collector_id", "applicant_id", "applicant_id_
 PHONE_KEYS = frozenset({"phone", "applicant_phone"})
 
 
-def mask_record(value, kind: str | None = None):
+def mask_record(value: Any, kind: str | None = None) -> Any:
     """A copy of a JSON-like value (event payloads, case dicts) with every ID number and phone
     number masked, however deep. `kind` is the applicant kind where the dict says it ("kind" /
     "applicant_kind"), so an enterprise's credit code stays whole like everywhere else."""
     if isinstance(value, dict):
         here = value.get("kind", value.get("applicant_kind", kind))
         here = here if here in ("person", "enterprise") else kind
-        out = {}
+        out: dict[str, Any] = {}
         for k, v in value.items():
             if k in ID_KEYS and isinstance(v, str):
                 # A collector is always a person (the applicant or an agent with an ID card).

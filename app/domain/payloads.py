@@ -252,7 +252,7 @@ def payload_problem(kind: str, p: Mapping[str, Any]) -> str:
 
 
 # --- reading what is already stored ------------------------------------------------------------------------
-def compact_marks(value: Any) -> list[dict]:
+def compact_marks(value: Any) -> list[dict[str, Any]]:
     """The well-formed compact marks of a stored decision (app.domain.intake.Mark.to_compact);
     anything else (text, numbers, a mark without its key) is left out."""
     if not isinstance(value, list):

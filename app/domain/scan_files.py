@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from app.domain.intake import Mark
 
 HEAD_BYTES = 64  # enough for every signature below
 TAIL_BYTES = 1024  # PDF: %%EOF must be within the last 1024 bytes (ISO 32000-1, 7.5.5)
@@ -36,7 +40,7 @@ class Refusal:
     """Why a file is not taken: a code (its message is ``scan.refused_<code>``) and fields."""
 
     code: str
-    fields: dict = field(default_factory=dict, compare=False, hash=False)
+    fields: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 def in_progress_name(name: str) -> bool:
@@ -102,7 +106,7 @@ def check_content(head: bytes, tail: bytes, size: int, max_bytes: int) -> tuple[
     if kind == "png" and not tail.endswith(_PNG_END):
         return kind, Refusal("truncated_png")
     if kind == "tiff":
-        order = "little" if head[:2] == b"II" else "big"
+        order: Literal["little", "big"] = "little" if head[:2] == b"II" else "big"
         first_ifd = int.from_bytes(head[4:8], order)
         if not 8 <= first_ifd < size:
             return kind, Refusal("truncated_tiff")
@@ -123,7 +127,7 @@ def pdf_pages(data: bytes) -> int | None:
     return found or None
 
 
-def received_with_scan(mark):
+def received_with_scan(mark: Mark) -> Mark:
     """A material with a scan counts as received (electronically): a 不符 note no longer holds.
 
     ``mark`` is an app.domain.intake.Mark."""

@@ -320,8 +320,8 @@ def _initials_variants(syl: Sequence[Syllable], cap: int) -> list[str]:
         nxt: list[tuple[str, int]] = []
         for text, last in frontier:
             for k in range(last + 1, len(varying)):
-                i, alts = varying[k]
-                for alt in alts:
+                i, others = varying[k]
+                for alt in others:
                     changed = text[:i] + alt + text[i + 1 :]
                     out.append(changed)
                     if len(out) >= cap:

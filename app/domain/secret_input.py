@@ -26,7 +26,7 @@ class SecretInputError(ValueError):
         super().__init__(self.text)
 
 
-def read_private_file(path: str | os.PathLike) -> str:
+def read_private_file(path: str | os.PathLike[str]) -> str:
     """The secret held by the file at `path` (surrounding blank space removed).
 
     Refused (SecretInputError) when it is missing, not a regular file, empty, owned by another

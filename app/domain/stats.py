@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from app.domain.workdays import WorkCalendar, add_working_days, working_days_between
 from app.messages import t
@@ -66,7 +67,7 @@ class Counts:
     def notices_per_case(self) -> float | None:
         return ratio(self.notified, self.cases)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"decisions": self.decisions}
 
 
@@ -103,7 +104,7 @@ def parse_period(start: str | None, end: str | None, today: date) -> tuple[date,
     return first, last
 
 
-def departments_of(catalogue, kind: str, code: str) -> tuple[str, ...]:
+def departments_of(catalogue: Any, kind: str, code: str) -> tuple[str, ...]:
     """The departments a matter or bundle involves (a bundle: each of its matters'); () when the
     active catalogue no longer has it."""
     try:
@@ -114,9 +115,10 @@ def departments_of(catalogue, kind: str, code: str) -> tuple[str, ...]:
         return ()
 
 
-def subject_name(catalogue, kind: str, code: str) -> str | None:
+def subject_name(catalogue: Any, kind: str, code: str) -> str | None:
     try:
-        return catalogue.bundle(code).name if kind == "bundle" else catalogue.matter(code).name
+        name: str = catalogue.bundle(code).name if kind == "bundle" else catalogue.matter(code).name
+        return name
     except KeyError:
         return None
 

@@ -123,7 +123,7 @@ def render_cells(
             line.paste(g, (x + 1, 0), g)
         x += g.width
     if scale_w != 1 or scale_h != 1:
-        line = line.resize((line.width * scale_w, line.height * scale_h), Image.NEAREST)
+        line = line.resize((line.width * scale_w, line.height * scale_h), Image.Resampling.NEAREST)
     if width_dots is None:
         return line
     out = Image.new("1", (width_dots, line.height), 0)

@@ -89,7 +89,8 @@ def check_push(c: Connection, events: Iterable[protocol.WireEvent], now: str) ->
         _check_ws(c, office, ws, evs, now)
 
 
-def _check_ws(c: Connection, office: str, ws: str, evs: list[protocol.WireEvent], now: str) -> None:
+# complexity: one check per rule of a window's event chain
+def _check_ws(c: Connection, office: str, ws: str, evs: list[protocol.WireEvent], now: str) -> None:  # noqa: C901
     where = and_(state_t.c.office == office, state_t.c.ws == ws)
     row = c.execute(select(state_t).where(where)).first()
     st: dict[str, Any] = (

@@ -175,7 +175,8 @@ def _key_row(alg: str, b64: str, origin: str) -> dict[str, Any]:
 
 
 # --- a receipt's QR code -------------------------------------------------------------------------
-def verify(c: Connection, payload: str) -> dict[str, Any]:
+# complexity: one refusal per check, in the documented order
+def verify(c: Connection, payload: str) -> dict[str, Any]:  # noqa: C901
     """Whether a receipt's QR payload is genuine, and what its signature covers.
 
     Reasons, in the order they are checked: ``malformed``, ``bad_number``, ``unsigned``,

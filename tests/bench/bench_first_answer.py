@@ -11,20 +11,14 @@ reads them); the clock stops when the answer reaches the terminal: 开餐馆 for
 
 from __future__ import annotations
 
-import fcntl
 import os
-import select
-import signal
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
 import time
-import tty
 from pathlib import Path
 
 from tests.bench.common import median, ms, report
+from tests.ptys import PtyProgram
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
@@ -32,61 +26,13 @@ ROWS, COLS = 48, 160
 TIMEOUT = 60.0
 
 
-def _controlling_tty() -> None:
-    """In the child (after setsid): make the pty its controlling terminal, as a login would."""
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
 def first_answer(cmd: list[str], needle: str, env: dict[str, str], keys: bytes = b"kcg") -> float:
     """Seconds from spawning ``cmd`` in a pty to ``needle`` appearing in its output."""
-    master, slave = os.openpty()
-    # Raw before the child exists: no line-discipline echo of the typed keys (it would
-    # print them before the app does) and no line buffering.
-    tty.setraw(slave)
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-    target = needle.encode("utf-8")
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env=env,
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        start_new_session=True,
-        preexec_fn=_controlling_tty,
-        close_fds=True,
-    )
-    os.close(slave)
-    os.write(master, keys)  # typed at once, before the window is up
-    seen = b""
+    term = PtyProgram(cmd, env, rows=ROWS, cols=COLS, controlling_tty=True, keys=keys)
     try:
-        while True:
-            left = TIMEOUT - (time.perf_counter() - start)
-            if left <= 0:
-                raise TimeoutError(f"{needle!r} not seen within {TIMEOUT} s: {' '.join(cmd)}")
-            ready, _, _ = select.select([master], [], [], left)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal (it exited)
-                chunk = b""
-            if not chunk:
-                tail = seen.decode("utf-8", "replace")[-400:]
-                raise RuntimeError(f"exited before {needle!r} appeared; its last output: {tail!r}")
-            # Keep a tail (at least the needle's length, so a needle split across reads
-            # is found; more to explain an early exit).
-            seen = seen[-4096:] + chunk
-            if target in seen:
-                return time.perf_counter() - start
+        return term.expect(needle, TIMEOUT)
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-        os.close(master)
+        term.kill()
 
 
 def stored_index_load(repeat: int = 3) -> tuple[int, int, float, float]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.console.conftest import PASSWORD, SCJG, XZSP, login, shot
+from tests.browsers import login, shot
+from tests.hubs import PASSWORD, SCJG, XZSP
 
 
 def test_a_backoffice_user_may_not_open_the_admin_pages(console_hub, page):

@@ -21,7 +21,7 @@ from app.services.sync import attachments
 from app.services.sync import outbox as local
 from app.services.sync.cycle import run_cycle
 from sync.hub import console_queries as cq
-from tests.console.conftest import login, shot
+from tests.browsers import login, shot
 from tests.hubs import OFFICE, WSID, make_workstation
 from tests.printing.listener import PrinterListener
 from tests.printing.paper import read_paper

@@ -12,7 +12,7 @@ from app.services.cases import CaseService
 from app.services.sync import attachments
 from app.services.sync.cycle import run_cycle
 from sync.hub import console_queries as cq
-from tests.console.conftest import login
+from tests.browsers import login
 from tests.hubs import OFFICE, WSID, make_workstation
 
 pytestmark = pytest.mark.slow  # a hub process and a browser

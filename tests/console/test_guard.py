@@ -12,7 +12,7 @@ import httpx
 from starlette.routing import Mount, Route
 
 from app.messages import MESSAGES
-from tests.console.conftest import PASSWORD, ConsoleHub
+from tests.hubs import PASSWORD, ConsoleHub
 from tests.sync.test_tls import self_signed
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "sync" / "hub" / "console" / "templates"

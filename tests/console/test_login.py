@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.console.conftest import PASSWORD, SCJG, login, shot
+from tests.browsers import login, shot
+from tests.hubs import PASSWORD, SCJG
 
 
 def test_login_shows_the_user_and_logout_ends_the_session(console_hub, page):

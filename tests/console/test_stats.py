@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 import httpx
 
 from app.services.sync.cycle import run_cycle
+from tests.browsers import login, shot
 from tests.conftest import Clock
-from tests.console.conftest import login, shot
 from tests.hubs import make_workstation
 from tests.sync.helpers import case_events, number, push
 

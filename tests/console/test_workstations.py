@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from app.services.sync.cycle import run_cycle
+from tests.browsers import login, shot
 from tests.conftest import Clock
-from tests.console.conftest import login, shot
 from tests.hubs import OFFICE, make_workstation
 
 
@@ -85,7 +85,7 @@ def test_pending_events_count_down_as_they_arrive(console_hub, page, tmp_path):
 
 
 def test_the_forwarding_backlog_grows_while_the_province_cannot_be_reached(tmp_path, page):
-    from tests.console.conftest import ConsoleHub
+    from tests.hubs import ConsoleHub
     from tests.sync.helpers import case_events, number, push
     from tests.sync.pg import free_port
 

@@ -18,7 +18,7 @@ from app.ui.app import YichuangApp
 from app.ui.screens.dialogs import DocumentDialog
 from app.ui.screens.evaluation import RatingScreen
 from tests.evaluation.helpers import accepted_case
-from tests.evaluation.pty_terminal import ROOT, PtyProgram
+from tests.ptys import ROOT, PtyProgram
 from tests.ui.test_intake_flow import SIZE, fill_applicant, pick, start, tick_all, wait_for
 
 pytestmark = pytest.mark.slow  # a second process

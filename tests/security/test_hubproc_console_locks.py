@@ -6,14 +6,11 @@ from a shell on the hub (for when the admin's own account is the one locked)."""
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 import httpx
 import pytest
 
-from tests.console.conftest import CHROMIUM, PASSWORD, SCJG, ConsoleHub, login, shot
-from tests.hubs import ycli
-from tests.parts import require_or_skip
+from tests.browsers import chromium, login, new_page, shot
+from tests.hubs import PASSWORD, SCJG, ConsoleHub, ycli
 
 pytestmark = pytest.mark.slow
 
@@ -22,33 +19,12 @@ WRONG = "Wrong-pass-0"
 
 @pytest.fixture(scope="module")  # this module's own: gone before other modules' async tests run
 def browser():
-    if not CHROMIUM.exists():
-        require_or_skip("Debian's chromium is not installed (run sync/tools/ensure_chromium.sh)")
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-    yield b
-    b.close()
-    pw.stop()
+    yield from chromium()
 
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(15_000)
-    p = context.new_page()
-    yield p
-    with suppress(Exception):
-        shot(p, request.node.name)
-    context.close()
-
-
-@pytest.fixture
-def console_hub(tmp_path):
-    h = ConsoleHub(tmp_path / "hub").start()
-    yield h
-    h.stop()
+    yield from new_page(browser, request, width=1400)
 
 
 def lock_out(hub: ConsoleHub, name: str, source: str = "127.0.0.7", then_right: bool = True) -> None:

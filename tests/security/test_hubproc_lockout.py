@@ -22,8 +22,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from tests.console.conftest import PASSWORD
-from tests.hubs import HubProcess
+from tests.hubs import PASSWORD, HubProcess
 
 pytestmark = pytest.mark.slow
 

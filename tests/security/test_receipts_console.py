@@ -9,22 +9,18 @@ import pytest
 
 from printing.signing import Signer, Sm2Signer
 from sync.hub.store import hash_token
-from tests.console.conftest import CHROMIUM, console_hub, login, page, shot  # noqa: F401  (fixtures)
+from tests.browsers import chromium, login, new_page, shot
 from tests.hubs import OFFICE
-from tests.parts import require_or_skip
 
 
 @pytest.fixture(scope="module")  # closed with this module: Playwright's sync API must be gone
 def browser():  # before the async (Textual pilot) tests of this package run
-    if not CHROMIUM.exists():
-        require_or_skip("Debian's chromium is not installed (run sync/tools/ensure_chromium.sh)")
-    from playwright.sync_api import sync_playwright
+    yield from chromium()
 
-    pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-    yield b
-    b.close()
-    pw.stop()
+
+@pytest.fixture
+def page(browser, request):
+    yield from new_page(browser, request)
 
 
 def keys_of(hub, token_id: str) -> list[tuple[str, str, str]]:
@@ -36,7 +32,7 @@ def keys_of(hub, token_id: str) -> list[tuple[str, str, str]]:
     return [(k["alg"], k["public_key"], k["origin"]) for k in row["keys"]]
 
 
-def test_the_admin_binds_keys_on_the_token_page_and_nobody_else_can(console_hub, page):  # noqa: F811
+def test_the_admin_binds_keys_on_the_token_page_and_nobody_else_can(console_hub, page):
     hub = console_hub
     hub.add_user("管理员", "admin", depts=())
     hub.add_user("普通", "backoffice")

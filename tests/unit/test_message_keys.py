@@ -59,7 +59,8 @@ def _assigned(name: str, scope: ast.AST) -> list[ast.expr]:
     return found
 
 
-def _keys(node: ast.expr, scopes: list[ast.AST]) -> tuple[set[str], set[tuple[str, str]]]:
+# complexity: one branch per kind of expression a key can be
+def _keys(node: ast.expr, scopes: list[ast.AST]) -> tuple[set[str], set[tuple[str, str]]]:  # noqa: C901
     """(literal keys, (prefix, suffix) patterns) that `node` can evaluate to."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return {node.value}, set()

@@ -4,6 +4,8 @@ Content-Security-Policy allows no inline style)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from markupsafe import Markup, escape
 
 BAR = "#0b57d0"
@@ -46,7 +48,7 @@ def bar_chart(items: list[tuple[str, float]], title: str, *, width: int = 720, u
 
 
 def column_chart(
-    items: list[tuple[str, float]], title: str, *, width: int = 720, height: int = 200
+    items: Sequence[tuple[str, float]], title: str, *, width: int = 720, height: int = 200
 ) -> Markup:
     """Vertical columns over time (label = a day), every few labels shown so they never overlap."""
     size = 11
