@@ -257,7 +257,7 @@ def _validate(key: str, value: str) -> str:
         scheme = value.split("://", 1)[0] if "://" in value else ""
         if scheme not in ("tcp", "usb", "serial", "cups", "file", "dir"):
             raise ConfigError(t("config.printer_scheme"))
-        from printing.transport import PrinterError, open_printer
+        from app.printers import PrinterError, open_printer
 
         try:
             open_printer(value)  # parses only; nothing is sent

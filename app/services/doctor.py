@@ -310,8 +310,8 @@ def _store_ready(ws: Workstation) -> bool:
 
 # --- printer -------------------------------------------------------------------------------------
 def check_printer(ws: Workstation, timeout: float = PRINTER_TIMEOUT) -> list[Finding]:
+    from app.printers import DirPrinter, FilePrinter, PrinterError, TcpPrinter, open_printer
     from printing.profiles import PROFILES
-    from printing.transport import DirPrinter, FilePrinter, PrinterError, TcpPrinter, open_printer
 
     out: list[Finding] = []
     profile_name = str(ws.config.values.get("printer", {}).get("profile", ""))
@@ -410,7 +410,7 @@ def check_printer(ws: Workstation, timeout: float = PRINTER_TIMEOUT) -> list[Fin
 
 
 def _probe_tcp(printer, url: str, timeout: float) -> list[Finding]:
-    from printing.transport import PrinterError
+    from app.printers import PrinterError
 
     data: dict[str, Any] = {"url": url}
     try:

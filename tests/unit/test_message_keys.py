@@ -19,7 +19,7 @@ from typing import get_args
 from app.messages import MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ("app", "forms", "printing", "sync")
+SOURCE_DIRS = ("app", "devices", "forms", "printing", "sync")
 
 
 def _sources() -> Iterator[tuple[Path, ast.Module]]:
@@ -353,7 +353,7 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("sync.status_", ""): {"refused", "set_aside"} | _string_values(_sync_statuses),
         # ApplicantForm._label: id_number and name have their own branch (person/enterprise).
         ("intake.", ""): set(FIELDS) - {"id_number", "name"},
-        # printing.transport.Delivery: the reasons a job ends unconfirmed (its docstring).
+        # devices.printers.Delivery: the reasons a job ends unconfirmed (its docstring).
         ("print.unconfirmed_", ""): {"no_answer", "offline"},
         # `hub list-tokens`: token roles, the table's columns and a token's status.
         ("hub.role_", ""): {"workstation", "backoffice", "hub"},

@@ -9,12 +9,12 @@ import time
 
 import pytest
 
+from app.printers import PrinterError, open_printer
 from printing.escpos_parse import parse
 from printing.profiles import get_profile
 from printing.render import render
 from printing.samples import kcg_receipt
 from printing.signing import Signer
-from printing.transport import PrinterError, open_printer
 
 
 class Recorder(socketserver.ThreadingTCPServer):
