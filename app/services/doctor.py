@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.messages import t
+from app.services.doctor_idcard import idcard_findings
 from app.services.workstation import Workstation
 from app.store.cipher import DatabaseError as DbDatabaseError
 from app.store.cipher import Error as DbError
@@ -1003,6 +1004,10 @@ def check_records(ws: Workstation) -> list[Finding]:
 
 
 # --- all of it -----------------------------------------------------------------------------------
+def check_idcard(ws: Workstation) -> list[Finding]:  # the reader (issue 17 §2): doctor_idcard.py
+    return [Finding(**f) for f in idcard_findings(ws)]
+
+
 CHECKS: tuple[Callable[[Workstation], list[Finding]], ...] = (
     check_data_dir,
     check_private_files,
@@ -1015,6 +1020,7 @@ CHECKS: tuple[Callable[[Workstation], list[Finding]], ...] = (
     check_catalogue,
     check_queues,
     check_records,
+    check_idcard,
 )
 
 

@@ -322,12 +322,14 @@ def _written_to(attribute: str, call_names: tuple[str, ...] = ()):
 
 @functools.cache
 def _dynamic_values() -> dict[tuple[str, str], set[str]]:
+    from app.cli.idcard import JSON_KEYS
     from app.domain import accounts, case_record, case_state, intake, lifecycle, roles
     from app.domain import stats as stats_rules
     from app.services import case_export
     from app.services import printing as print_service
     from app.services import stats as stats_service
     from app.ui.widgets.applicant_form import FIELDS
+    from devices.idcard.card import CARD_TYPES
     from forms.catalogue import MATERIAL_FORMS
     from printing.documents import DOC_KINDS
 
@@ -355,6 +357,9 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("intake.", ""): set(FIELDS) - {"id_number", "name"},
         # devices.printers.Delivery: the reasons a job ends unconfirmed (its docstring).
         ("print.unconfirmed_", ""): {"no_answer", "offline"},
+        # `yichuang idcard read`: the card types and the JSON keys, labelled (app/cli/idcard.py)
+        ("idcard.type_", ""): set(CARD_TYPES),
+        ("idcard.field_", ""): set(JSON_KEYS),
         # `hub list-tokens`: token roles, the table's columns and a token's status.
         ("hub.role_", ""): {"workstation", "backoffice", "hub"},
         ("hub.col_", ""): {"id", "role", "scope", "created", "last_used", "expires", "status", "keys"},
