@@ -3201,6 +3201,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "idcard.field_valid_to": ("有效期至", "Valid to"),
     "idcard.field_card_type": ("证件类型", "Card type"),
     "idcard.long_term": ("长期", "no end date"),
+    "idcard.sex_1": ("男", "male"),
+    "idcard.sex_2": ("女", "female"),
     "cli.idcard": ("身份证读卡器", "the ID-card reader"),
     "cli.idcard_read": ("读一张证件（放卡后读取）", "read one card (lay it on the reader)"),
     "cli.idcard_port": ("读卡器串口（默认 idcard.port）", "the reader's serial port (default idcard.port)"),

@@ -66,6 +66,8 @@ def cmd_idcard_read(args) -> int:
             value = data[key]
             if key == "card_type":
                 value = t(f"idcard.type_{value}")
+            elif key == "sex" and value in ("1", "2"):
+                value = t(f"idcard.sex_{value}")
             elif key == "valid_to" and value is None:
                 value = t("idcard.long_term")
             print(f"{t('idcard.field_' + key)}: {shown(value)}")

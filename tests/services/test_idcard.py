@@ -211,7 +211,7 @@ def test_cli_uses_the_configured_port_and_names_the_card_type(sim, tmp_path):
     sim.put(cards.FOREIGN_2017)
     r = idcard_cli(tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "外国人永久居留身份证" in r.stdout and "约翰" in r.stdout
+    assert "外国人永久居留身份证" in r.stdout and "约翰" in r.stdout and "性别: 男" in r.stdout
 
 
 def test_cli_warns_of_an_expired_card(sim, tmp_path):

@@ -360,6 +360,7 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         # `yichuang idcard read`: the card types and the JSON keys, labelled (app/cli/idcard.py)
         ("idcard.type_", ""): set(CARD_TYPES),
         ("idcard.field_", ""): set(JSON_KEYS),
+        ("idcard.sex_", ""): {"1", "2"},  # GB/T 2261.1 codes on the chip
         # `hub list-tokens`: token roles, the table's columns and a token's status.
         ("hub.role_", ""): {"workstation", "backoffice", "hub"},
         ("hub.col_", ""): {"id", "role", "scope", "created", "last_used", "expires", "status", "keys"},
