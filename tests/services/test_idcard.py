@@ -27,7 +27,7 @@ def events(poller: CardPoller, seconds: float) -> list:
     return out
 
 
-def first(poller: CardPoller, kind: type, seconds: float = 5.0):
+def first(poller: CardPoller, kind: type, seconds: float = 8.0):
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         ev = poller.next_event(0.3)
@@ -44,7 +44,7 @@ def sim():
 
 @pytest.fixture
 def poller(sim):
-    p = CardPoller((sim.path, 115200), answer_timeout=0.4, today=lambda: TODAY)
+    p = CardPoller((sim.path, 115200), answer_timeout=1.0, today=lambda: TODAY)
     yield p
     p.close()
 
