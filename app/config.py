@@ -37,7 +37,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "audit": {"hash": "sm3", "signature": "ed25519"},
     "store": {"encrypted": False},
     "evaluation": {"prompt": "auto", "followup_days": 5, "counter_timeout": 120},
+    "idcard": {"port": "", "baud": 115200},
 }
+
+# The speeds a SAM module's UART can be set to (readers' manuals: command 60 xx).
+IDCARD_BAUDS = ("115200", "57600", "38400", "19200", "9600")
 
 # Settings never printed in clear (`config get` shows them masked, errors never quote them).
 SECRET_KEYS = frozenset({"hub.token"})
@@ -72,6 +76,8 @@ HEADER = """\
 #                    runs, else this screen), window, counter, or off (Ctrl+E only).
 # evaluation.followup_days   working days a supervisor has to close a 差评 follow-up (1-60).
 # evaluation.counter_timeout seconds the counter terminal waits for the applicant (10-3600).
+# idcard.port      the 居民身份证 reader's serial device (/dev/ttyUSB0, COM3; empty = no reader).
+# idcard.baud      its line speed: 115200 (the SAM default), 57600, 38400, 19200 or 9600.
 """
 
 
@@ -260,7 +266,7 @@ def _validate(key: str, value: str) -> str:  # noqa: C901
         scheme = value.split("://", 1)[0] if "://" in value else ""
         if scheme not in ("tcp", "usb", "serial", "cups", "file", "dir"):
             raise ConfigError(t("config.printer_scheme"))
-        from printing.transport import PrinterError, open_printer
+        from app.printers import PrinterError, open_printer
 
         try:
             open_printer(value)  # parses only; nothing is sent
@@ -287,6 +293,12 @@ def _validate(key: str, value: str) -> str:  # noqa: C901
         if not value.isdigit() or int(value) > 3650:
             raise ConfigError(t("config.keep_days", value=value))
         return int(value)  # type: ignore[return-value]
+    elif key == "idcard.baud":
+        if value not in IDCARD_BAUDS:
+            raise ConfigError(t("config.idcard_baud", value=value))
+        return int(value)  # type: ignore[return-value]
+    elif key == "idcard.port" and value.startswith("-"):
+        raise ConfigError(t("config.idcard_port", value=value))
     elif key == "scanner.inbox" and value:
         return _scanner_inbox(value, key)
     elif key == "scanner.max_mb":

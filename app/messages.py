@@ -3161,6 +3161,82 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "平台繁忙（HTTP {status}），要求 {seconds} 秒后再同步",
         "The platform is busy (HTTP {status}) and asks to sync again in {seconds} s",
     ),
+    # --- the 居民身份证 reader (issue 17 §2; devices helper) -------------------------------
+    "config.idcard_baud": (
+        "读卡器速率 {value} 无效：可用 115200、57600、38400、19200、9600",
+        "Reader speed {value} is not valid: use 115200, 57600, 38400, 19200 or 9600",
+    ),
+    "config.idcard_port": (
+        "读卡器串口 {value} 无效：应为设备名，如 /dev/ttyUSB0 或 COM3",
+        "Reader port {value} is not valid: give a device such as /dev/ttyUSB0 or COM3",
+    ),
+    "idcard.expired": ("证件已过期（有效期至 {date}），请核对", "The card expired on {date}"),
+    "idcard.number_invalid": (
+        "证件号码 {id_number} 校验不通过：{error}",
+        "The card's number {id_number} fails its check: {error}",
+    ),
+    "idcard.sex_mismatch": (
+        "芯片性别与证件号码不符，请核对",
+        "The sex on the chip does not match the ID number",
+    ),
+    "idcard.birth_mismatch": (
+        "芯片出生日期 {birth} 与证件号码不符，请核对",
+        "The birth date on the chip ({birth}) does not match the ID number",
+    ),
+    "idcard.private_char": (
+        "姓名含生僻字（专用字库字符），请核对姓名",
+        "The name holds a rare character from the registry's own font: check the name",
+    ),
+    "idcard.reader_lost": ("读卡器无响应：{reason}", "The ID-card reader does not answer: {reason}"),
+    "idcard.reader_back": ("读卡器已恢复", "The ID-card reader answers again"),
+    "idcard.card_read": ("已读取身份证：{name}", "ID card read: {name}"),
+    "idcard.no_port": (
+        "未配置读卡器：请设置 idcard.port（如 /dev/ttyUSB0 或 COM3）或使用 --port",
+        "No reader configured: set idcard.port (e.g. /dev/ttyUSB0 or COM3) or give --port",
+    ),
+    "idcard.no_card": (
+        "{seconds} 秒内读卡器上没有可读的证件",
+        "No readable card on the reader within {seconds} s",
+    ),
+    "idcard.no_answer": ("读卡器 {port} 无应答：{error}", "The reader on {port} does not answer: {error}"),
+    "idcard.refused": ("证件有问题：{problem}", "The card has a problem: {problem}"),
+    "idcard.type_resident": ("居民身份证", "resident identity card"),
+    "idcard.type_foreign_permanent": ("外国人永久居留身份证", "foreign permanent resident ID card"),
+    "idcard.type_hkmotw_residence": ("港澳台居民居住证", "residence permit (HK, Macao, Taiwan)"),
+    "idcard.field_name": ("姓名", "Name"),
+    "idcard.field_sex": ("性别", "Sex"),
+    "idcard.field_nation": ("民族/国籍", "Ethnic group / nationality"),
+    "idcard.field_birth": ("出生", "Born"),
+    "idcard.field_address": ("住址", "Address"),
+    "idcard.field_id_number": ("证件号码", "ID number"),
+    "idcard.field_issuer": ("签发机关", "Issued by"),
+    "idcard.field_valid_from": ("有效期起", "Valid from"),
+    "idcard.field_valid_to": ("有效期至", "Valid to"),
+    "idcard.field_card_type": ("证件类型", "Card type"),
+    "idcard.long_term": ("长期", "no end date"),
+    "idcard.sex_1": ("男", "male"),
+    "idcard.sex_2": ("女", "female"),
+    "cli.idcard": ("身份证读卡器", "the ID-card reader"),
+    "cli.idcard_read": ("读一张证件（放卡后读取）", "read one card (lay it on the reader)"),
+    "cli.idcard_port": ("读卡器串口（默认 idcard.port）", "the reader's serial port (default idcard.port)"),
+    "cli.idcard_wait": ("等待放卡的秒数（默认 10）", "seconds to wait for a card (default 10)"),
+    "cli.idcard_json": ("以 JSON 输出", "print JSON"),
+    "doctor.idcard_none": (
+        "未配置身份证读卡器（idcard.port 为空）",
+        "No ID-card reader configured (idcard.port empty)",
+    ),
+    "doctor.idcard_ok": (
+        "身份证读卡器 {port} 正常，SAM {sam}",
+        "ID-card reader on {port} answers, SAM {sam}",
+    ),
+    "doctor.idcard_bad": (
+        "身份证读卡器 {port} 无应答：{error}",
+        "ID-card reader on {port} does not answer: {error}",
+    ),
+    "doctor.idcard_fix": (
+        "检查读卡器的连线和电源，idcard.port 与 idcard.baud 是否正确（yichuang config set idcard.port …）",
+        "Check the reader's cable and power, and idcard.port / idcard.baud (yichuang config set idcard.port …)",
+    ),
 }
 
 

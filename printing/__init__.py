@@ -1,4 +1,5 @@
-"""Printing: documents → ESC/POS bytes for thermal printers, previews, transports.
+"""Printing: documents → ESC/POS bytes for thermal printers, previews (the transports that
+deliver the bytes are in devices.printers).
 
 No database, no UI: the spool, screens and CLI live in app/ and call this API.
 """

@@ -24,7 +24,7 @@ class PrinterProfile:
     paper_mm: int = 58
     cutter: bool = True  # GS V; without a cutter we only feed to the tear bar
     feed_before_cut: int = 4  # lines fed so the last line passes the cutter
-    # How the printer confirms a job (printing.transport.CONFIRM_MODES): "status" asks
+    # How the printer confirms a job (devices.printers.CONFIRM_MODES): "status" asks
     # DLE EOT 1 after the job, "process_id" sends GS ( H and waits for the printed-ID
     # answer, "none" never asks (such jobs end as 已发送, never 已打印).
     confirm: str = "status"

@@ -137,6 +137,7 @@ def _register_plugins(sub, add) -> None:
     from app.cli.db import register as register_db
     from app.cli.doctor import register as register_doctor
     from app.cli.evaluation import register as register_evaluation
+    from app.cli.idcard import register as register_idcard
     from app.cli.keys import register as register_keys
     from app.cli.operators import register as register_operators
     from app.cli.stats import register as register_stats
@@ -154,6 +155,7 @@ def _register_plugins(sub, add) -> None:
     register_evaluation(sub, add)
     register_stats(sub, add)
     register_keys(sub, add)
+    register_idcard(sub, add)
 
 
 def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:

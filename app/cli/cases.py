@@ -132,6 +132,7 @@ def cmd_case_print(args) -> int:
     resend from the print queue); 1 when the job stays queued (the window's spool, or
     `yichuang print drain`, retries it).
     """
+    from app.printers import PrinterError
     from app.services.cases import CaseService
     from app.services.printing import (
         CLI_HOLD,
@@ -141,7 +142,6 @@ def cmd_case_print(args) -> int:
         reprint,
         write_preview,
     )
-    from printing.transport import PrinterError
 
     if args.doc == "handover":  # the 领取凭证 of a handover at the window (pickup: its alias)
         args.doc = "pickup"

@@ -28,11 +28,11 @@ def cmd_case_handover(args) -> int:
     3 when the printer did not confirm (recorded; check the paper).
     """
     from app.domain.text import visible
+    from app.printers import PrinterError
     from app.services.handover import HandoverRefused, hand_over
     from app.services.printing import PrintSpool, check_printer_url
     from app.services.sync.actions import NotAllowed
     from app.services.workstation import open_workstation
-    from printing.transport import PrinterError
 
     ws = open_workstation(args.data_dir)
     if args.printer:

@@ -41,8 +41,8 @@ def cmd_print_drain(args) -> int:
 
 
 def cmd_printer_test(args) -> int:
+    from app.printers import PrinterError
     from app.services.printing import print_test_page
-    from printing.transport import PrinterError
 
     ws = open_ws(args)
     try:

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.messages import t
+from app.services.doctor_idcard import idcard_findings
 from app.services.workstation import Workstation
 from app.store.cipher import DatabaseError as DbDatabaseError
 from app.store.cipher import Error as DbError
@@ -310,8 +311,8 @@ def _store_ready(ws: Workstation) -> bool:
 
 # --- printer -------------------------------------------------------------------------------------
 def check_printer(ws: Workstation, timeout: float = PRINTER_TIMEOUT) -> list[Finding]:
+    from app.printers import DirPrinter, FilePrinter, PrinterError, TcpPrinter, open_printer
     from printing.profiles import PROFILES
-    from printing.transport import DirPrinter, FilePrinter, PrinterError, TcpPrinter, open_printer
 
     out: list[Finding] = []
     profile_name = str(ws.config.values.get("printer", {}).get("profile", ""))
@@ -410,7 +411,7 @@ def check_printer(ws: Workstation, timeout: float = PRINTER_TIMEOUT) -> list[Fin
 
 
 def _probe_tcp(printer, url: str, timeout: float) -> list[Finding]:
-    from printing.transport import PrinterError
+    from app.printers import PrinterError
 
     data: dict[str, Any] = {"url": url}
     try:
@@ -1003,6 +1004,10 @@ def check_records(ws: Workstation) -> list[Finding]:
 
 
 # --- all of it -----------------------------------------------------------------------------------
+def check_idcard(ws: Workstation) -> list[Finding]:  # the reader (issue 17 §2): doctor_idcard.py
+    return [Finding(**f) for f in idcard_findings(ws)]
+
+
 CHECKS: tuple[Callable[[Workstation], list[Finding]], ...] = (
     check_data_dir,
     check_private_files,
@@ -1015,6 +1020,7 @@ CHECKS: tuple[Callable[[Workstation], list[Finding]], ...] = (
     check_catalogue,
     check_queues,
     check_records,
+    check_idcard,
 )
 
 

@@ -467,8 +467,8 @@ class PrintSpool:
 
     def _deliver(self, job: PrintJob) -> tuple[str, str]:
         """Send the job's bytes; (state, note) for a delivery, ("", error) for a failure."""
+        from app.printers import PrinterError, open_printer
         from printing.profiles import get_profile
-        from printing.transport import PrinterError, open_printer
 
         renewed = [time.monotonic()]
 
@@ -655,8 +655,8 @@ def _aware(dt: datetime) -> datetime:
 
 
 def check_printer_url(url: str) -> None:
-    """Raise printing.transport.PrinterError("config") for a URL no printer can have."""
-    from printing.transport import open_printer
+    """Raise app.printers.PrinterError("config") for a URL no printer can have."""
+    from app.printers import open_printer
 
     open_printer(url)
 
@@ -683,9 +683,9 @@ def print_test_page(ws: Workstation, url: str | None = None, *, timeout: float |
     Not spooled: a test page answers "does this printer work now?"; PrinterError is raised.
     Returns (url, Delivery): whether the printer confirmed it (printed) or could not.
     """
+    from app.printers import open_printer
     from printing.documents import Document
     from printing.render import render
-    from printing.transport import open_printer
 
     target = url or ws.config.printer_url
     profile = _profile(ws)

@@ -72,7 +72,7 @@ def prints_are_sealed(ws, printer_url: str) -> bool:
     get the bytes they print."""
     if not ws.config.get("store.encrypted") or not printer_url.lower().startswith("dir://"):
         return False
-    from printing.transport import PrinterError, open_printer
+    from app.printers import PrinterError, open_printer
 
     try:
         folder = Path(open_printer(printer_url).path).resolve()

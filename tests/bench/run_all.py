@@ -18,6 +18,7 @@ BENCHES = [
     "tests.bench.bench_audit",
     "tests.bench.bench_stats",
     "tests.bench.bench_encryption",
+    "tests.bench.bench_idcard",
 ]
 
 if __name__ == "__main__":

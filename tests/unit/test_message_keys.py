@@ -19,7 +19,7 @@ from typing import get_args
 from app.messages import MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ("app", "forms", "printing", "sync")
+SOURCE_DIRS = ("app", "devices", "forms", "printing", "sync")
 
 
 def _sources() -> Iterator[tuple[Path, ast.Module]]:
@@ -323,12 +323,14 @@ def _written_to(attribute: str, call_names: tuple[str, ...] = ()):
 
 @functools.cache
 def _dynamic_values() -> dict[tuple[str, str], set[str]]:
+    from app.cli.idcard import JSON_KEYS
     from app.domain import accounts, case_record, case_state, intake, lifecycle, roles
     from app.domain import stats as stats_rules
     from app.services import case_export
     from app.services import printing as print_service
     from app.services import stats as stats_service
     from app.ui.widgets.applicant_form import FIELDS
+    from devices.idcard.card import CARD_TYPES
     from forms.catalogue import MATERIAL_FORMS
     from printing.documents import DOC_KINDS
 
@@ -354,8 +356,12 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("sync.status_", ""): {"refused", "set_aside"} | _string_values(_sync_statuses),
         # ApplicantForm._label: id_number and name have their own branch (person/enterprise).
         ("intake.", ""): set(FIELDS) - {"id_number", "name"},
-        # printing.transport.Delivery: the reasons a job ends unconfirmed (its docstring).
+        # devices.printers.Delivery: the reasons a job ends unconfirmed (its docstring).
         ("print.unconfirmed_", ""): {"no_answer", "offline"},
+        # `yichuang idcard read`: the card types and the JSON keys, labelled (app/cli/idcard.py)
+        ("idcard.type_", ""): set(CARD_TYPES),
+        ("idcard.field_", ""): set(JSON_KEYS),
+        ("idcard.sex_", ""): {"1", "2"},  # GB/T 2261.1 codes on the chip
         # `hub list-tokens`: token roles, the table's columns and a token's status.
         ("hub.role_", ""): {"workstation", "backoffice", "hub"},
         ("hub.col_", ""): {"id", "role", "scope", "created", "last_used", "expires", "status", "keys"},

@@ -9,12 +9,12 @@ import time
 
 import pytest
 
+from app.printers import PrinterError, open_printer
 from printing.escpos_parse import parse
 from printing.profiles import get_profile
 from printing.render import render
 from printing.samples import kcg_receipt
 from printing.signing import Signer
-from printing.transport import PrinterError, open_printer
 
 
 class Recorder(socketserver.ThreadingTCPServer):
@@ -189,3 +189,23 @@ def test_urls_parse() -> None:
         with pytest.raises(PrinterError) as e:
             open_printer(bad)
         assert e.value.kind == "config"
+
+
+def test_file_and_dir_printers_keep_printed_documents_private(tmp_path) -> None:
+    """devices.printers takes the owner-only policy from its caller (app.printers binds
+    app.private_files): a printed document is never readable by others, whatever the umask."""
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        loose = tmp_path / "out.bin"
+        loose.write_bytes(b"")
+        os.chmod(loose, 0o644)  # left readable by an older version
+        open_printer(f"file://{loose}").send(b"receipt", "J-1")
+        assert stat.S_IMODE(loose.stat().st_mode) == 0o600
+        folder = tmp_path / "new" / "prints"
+        open_printer(f"dir://{folder}").send(b"receipt", "J-2")
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE((folder / "J-2.bin").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
