@@ -108,8 +108,8 @@ class CardPoller:
 
     def _poll(self) -> CardEvent | None:
         if self._pending is not None:
-            event, self._pending = self._pending, None
-            return event
+            pending, self._pending = self._pending, None
+            return pending
         try:
             card = self.reader.read_card()
         except ReaderGone as exc:
