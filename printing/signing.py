@@ -326,7 +326,9 @@ class Sm2Signer:
         import gmalg
 
         secret, _public = gmalg.SM2().generate_keypair()
-        return cls(secret)
+        # gmalg gives the scalar's bytes without leading zeros (31 bytes about 1 time in 256):
+        # the key is the same number in 32 bytes
+        return cls(secret.rjust(32, b"\x00"))
 
     @classmethod
     def load(cls, path: str | Path) -> Sm2Signer:
