@@ -1,10 +1,11 @@
 """The back office console's side of the hub store: department queues, the case page, decisions.
 
 The queue is a table of its own (``hub_queue``, one row per case and department it concerns),
-kept by the hub's reactions (sync.hub.reactions, sync.hub.queue) in the transaction that changes the case, so a page of a
-department's queue is one indexed range scan however many cases the hub holds. Decisions go
-through :meth:`HubStore.backoffice_event`, the path of ``POST /api/v1/cases/{number}/events``,
-with the deciding user's name and the case version the user saw (refused when it moved).
+kept by the hub's reactions (sync.hub.reactions, sync.hub.queue) in the transaction that changes
+the case, so a page of a department's queue is one indexed range scan however many cases the
+hub holds. Decisions go through the back office's one path (sync.hub.events, ``POST
+/api/v1/cases/{number}/events``), with the deciding user's name and the case version the user
+saw; whether one may be made is decided once, by sync.hub.decisions.
 """
 
 from __future__ import annotations
