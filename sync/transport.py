@@ -24,8 +24,17 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from app.messages import t
 from sync import protocol
+from sync.answers import (
+    ANSWER_ENCODINGS,
+    MAX_ANSWER_DECODED,
+    SyncError,
+    check_density,
+    check_pull_answer,
+    check_push_answer,
+    decode,
+    is_count,
+)
 
 PULL_PAGE = 1000
 PUSH_LEVEL = 22  # zstd level of a batch: the link is the bottleneck, the CPU (~0.4 s a batch) is not
@@ -33,33 +42,13 @@ DEADLINE = 180.0  # seconds for one whole exchange (request, answer headers and 
 MIN_RATE = 2048.0  # ... plus one second for every MIN_RATE bytes of answer that arrived: a big
 # answer on a slow link gets its time, a drip (a byte every 2 s) does not
 MAX_ANSWER = protocol.MAX_BODY  # bytes of an answer as it arrives (compressed)
-MAX_ANSWER_DECODED = protocol.MAX_DECODED  # bytes of an answer after decompression
 MAX_ERROR_ANSWER = 64 * 1024  # an error page is read only this far
-# what a 2xx answer may be encoded with (decoded as it arrives, under the caps above)
-ANSWER_ENCODINGS = (protocol.ENCODING, protocol.DICT_ENCODING, "gzip", "x-gzip", "deflate", "identity")
 # Retry-After (429, 503) is honoured up to this many seconds: a hub, or a proxy before it, that
 # asks for hours does not silence a window for that long
 RETRY_AFTER_CAP = 600.0
 # hubs (by URL) that refused the shared dictionary (415): this process pushes plain zstd to them
 _NO_DICT: set[str] = set()
 _NO_DICT_LOCK = threading.Lock()
-
-
-class SyncError(Exception):
-    """kind: offline (no answer), slow (the exchange overran its deadline), hub (bad or failed
-    answer), auth (token refused), config, local (this computer's side).
-
-    The text is a message of the catalogue (``key`` with ``fields``): clerks see it.
-    ``retry_after``: seconds the hub asked to be left alone for (429/503 with Retry-After), as
-    it said them; the caller caps them.
-    """
-
-    def __init__(self, kind: str, key: str, *, retry_after: float | None = None, **fields: Any) -> None:
-        self.kind = kind
-        self.key = key
-        self.fields = fields
-        self.retry_after = retry_after
-        super().__init__(t(key, **fields))
 
 
 def _bare(exc: BaseException) -> BaseException:
@@ -474,13 +463,13 @@ class HubClient:
         doc = self._json(self._call("GET", "/api/v1/operators", params={"after": str(after)}))
         if (
             not isinstance(doc, dict)
-            or not _is_count(doc.get("rev"))
+            or not is_count(doc.get("rev"))
             or not isinstance(doc.get("operators"), list)
             or not all(
                 isinstance(a, dict)
                 and all(isinstance(a.get(k), str) for k in ("name", "role", "hash"))
                 and isinstance(a.get("key", ""), str)
-                and _is_count(a.get("rev"))
+                and is_count(a.get("rev"))
                 for a in doc["operators"]
             )
         ):
@@ -516,100 +505,6 @@ class HubClient:
         ):
             raise SyncError("hub", "sync.err_shape", what="keys")
         return keys
-
-
-def _is_count(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
-
-
-def check_push_answer(doc: Any, events: list[dict]) -> None:
-    """The answer must account for every event of the batch, and only for them, or nothing is
-    marked sent: ok + dup + refused = batch size, each refused id one of the batch's, once."""
-    if not (
-        isinstance(doc, dict)
-        and _is_count(doc.get("ok"))
-        and _is_count(doc.get("dup", 0))
-        and isinstance(doc.get("refused"), list)
-        and all(isinstance(x, dict) and isinstance(x.get("id"), str) for x in doc["refused"])
-    ):
-        raise SyncError("hub", "sync.err_shape", what="push")
-    sent = {e["id"] for e in events}
-    refused = [x["id"] for x in doc["refused"]]
-    if any(i not in sent for i in refused) or len(set(refused)) != len(refused):
-        raise SyncError("hub", "sync.err_ack_foreign")
-    accounted = doc["ok"] + doc.get("dup", 0) + len(refused)
-    if accounted != len(events):
-        raise SyncError("hub", "sync.err_ack_count", accounted=accounted, sent=len(events))
-
-
-def check_pull_answer(doc: Any, after: int) -> None:
-    """A page is an object with a list of event objects, a cursor that is a non-negative
-    integer, and ``more``; a page that says "more" must move the cursor (no endless loop)."""
-    if not (
-        isinstance(doc, dict)
-        and isinstance(doc.get("events"), list)
-        and isinstance(doc.get("more"), bool)
-        and all(isinstance(e, dict) for e in doc["events"])
-    ):
-        raise SyncError("hub", "sync.err_shape", what="pull")
-    cursor = doc.get("cursor")
-    if not _is_count(cursor):
-        raise SyncError("hub", "sync.err_cursor", cursor=str(cursor)[:40])
-    if doc["more"] and cursor <= after:
-        raise SyncError("hub", "sync.err_no_progress", cursor=cursor)
-    for key in ("cat", "cal", "now", "bk"):
-        if key in doc and doc[key] is not None and not isinstance(doc[key], str):
-            raise SyncError("hub", "sync.err_shape", what="pull")
-    for e in doc["events"]:
-        try:
-            protocol.parse_event(e)
-        except protocol.ProtocolError as exc:
-            raise SyncError("hub", "sync.err_unreadable", detail=str(exc)) from None
-        if "seq" in e and not _is_count(e["seq"]):
-            raise SyncError("hub", "sync.err_shape", what="pull")
-
-
-def decode(
-    body: bytes, content_encoding: str | None, limit: int = MAX_ANSWER_DECODED, dict_id: str | None = None
-) -> bytes:
-    """The body without its Content-Encoding, refusing anything that grows past ``limit``
-    (``zstd-dict``: with the shared dictionary ``dict_id``, which must be one this side knows).
-    Decoded in pieces under the cap, like an answer as it arrives."""
-    d = protocol.Decoder(
-        content_encoding,
-        max_body=max(1, len(body)),
-        max_decoded=limit,
-        encodings=ANSWER_ENCODINGS,
-        dict_id=(dict_id or "")
-        if (content_encoding or "").strip().lower() == protocol.DICT_ENCODING
-        else None,
-    )
-    try:
-        for i in range(0, len(body), 1 << 16):
-            d.feed(body[i : i + (1 << 16)])
-        return d.finish()
-    finally:
-        d.release()
-
-
-DENSE_FROM = 1 << 20  # smaller answers cannot grow much when parsed, whatever they hold
-MAX_PARSED_PER_BYTE = 12  # what parsing may cost per byte of JSON (real answers: about 5)
-
-
-def check_density(body: bytes) -> None:
-    """Refuse JSON that would take far more memory parsed than its size: 31 MB of empty arrays
-    (within the decoded cap) are ten million list objects, about 900 MB. A cheap upper bound
-    of the cost (a container ~128 bytes, a value ~48, counted by their brackets and commas,
-    in strings too) is held to MAX_PARSED_PER_BYTE times the body's size."""
-    if len(body) <= DENSE_FROM:
-        return
-    cost = 128 * (body.count(b"[") + body.count(b"{")) + 48 * body.count(b",") + len(body)
-    if cost > MAX_PARSED_PER_BYTE * len(body):
-        raise protocol.ProtocolError(
-            f"the answer would take about {cost >> 20} MB to read ({len(body) >> 20} MB of JSON)",
-            422,
-            "too_dense",
-        )
 
 
 def _message(r: Answer) -> str:

@@ -22,7 +22,7 @@ them and forms the figures with these rules. Definitions (also in the README):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -35,7 +35,17 @@ DAILY_DAYS = 30  # the sparkline's span
 
 
 @dataclass
-class Counts:
+class Tally:
+    """Counters that add up field by field: a period's, an office's, a matter's (the window's
+    Counts and the hub's county figures, sync.hub.stats_store.CountyCounts)."""
+
+    def add(self, other: Tally) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class Counts(Tally):
     cases: int = 0
     accepted: int = 0
     notified: int = 0
@@ -46,14 +56,6 @@ class Counts:
     @property
     def decisions(self) -> int:
         return self.accepted + self.notified + self.refused
-
-    def add(self, other: Counts) -> None:
-        self.cases += other.cases
-        self.accepted += other.accepted
-        self.notified += other.notified
-        self.refused += other.refused
-        self.tolerated += other.tolerated
-        self.first_visit += other.first_visit
 
     @property
     def first_visit_rate(self) -> float | None:

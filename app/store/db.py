@@ -13,17 +13,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.messages import t
 from app.private_files import make_private_dir, touch_private
 from app.store.cipher import DatabaseError, DbKey, OperationalError, WrongKey, connect, dbapi, is_encrypted
+from sync import sqlite_pragmas
 
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
 SCHEMA_VERSION = 13
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = sqlite_pragmas.WINDOW_BUSY_TIMEOUT_MS
 
 
 class StoreError(Exception):
@@ -35,22 +36,7 @@ def _make_engine(path: Path, begin: str, key: DbKey | None = None) -> Engine:
     # An encrypted store: every connection is made (and keyed) by cipher.connect.
     keyed = {"module": dbapi(), "creator": lambda: connect(path, key, **args)} if key else {}
     engine = create_engine(f"sqlite:///{path}", connect_args=args, **keyed)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
-        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
-        conn.exec_driver_sql(begin)
-
+    sqlite_pragmas.install(engine, begin, busy_timeout_ms=BUSY_TIMEOUT_MS, foreign_keys=True)
     return engine
 
 

@@ -20,7 +20,9 @@ from starlette.routing import Mount, Route
 
 from app.private_files import make_private_dir, open_private
 from sync import docdelta, protocol
-from sync.hub.store import HubStore, Principal, Refusal, utcnow
+from sync.hub.db import utcnow
+from sync.hub.principal import Principal, Refusal
+from sync.hub.store import HubStore
 from sync.hub.ws_status import WorkstationLog
 
 

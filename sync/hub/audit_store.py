@@ -19,13 +19,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Column,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     and_,
     insert,
     select,
@@ -35,33 +28,7 @@ from sqlalchemy.engine import Connection
 
 from app.domain import audit_chain as ac
 from sync import protocol
-
-md = MetaData()  # its own: the hub's create_all of old databases must not make these (h0004 does)
-link_t = Table(
-    "hub_chain_link",
-    md,
-    Column("office", String(12), primary_key=True),
-    Column("ws", String(4), primary_key=True),
-    Column("n", BigInteger, primary_key=True, autoincrement=False),
-    Column("event_id", String(36), nullable=False),
-    Column("prev", String(80), nullable=False),
-    Column("hash", String(80), nullable=False),
-    Column("received_at", String(40), nullable=False),
-)
-state_t = Table(
-    "hub_chain_state",
-    md,
-    Column("office", String(12), primary_key=True),
-    Column("ws", String(4), primary_key=True),
-    Column("state", String(12), nullable=False),  # ok | broken | unchained
-    Column("links", BigInteger, nullable=False, default=0),
-    Column("unchained", BigInteger, nullable=False, default=0),  # events that came without a link
-    Column("top_n", BigInteger, nullable=False, default=0),
-    Column("top_hash", String(80), nullable=False, default=""),
-    Column("breaks", Integer, nullable=False, default=0),
-    Column("first_break", Text, nullable=False, default=""),  # JSON, app.domain.audit_chain.Break + at
-    Column("last_push_at", String(40), nullable=False, default=""),
-)
+from sync.hub.schema import link_t, state_t
 
 OK, BROKEN, UNCHAINED = "ok", "broken", "unchained"
 

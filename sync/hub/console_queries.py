@@ -1,73 +1,50 @@
 """The back office console's side of the hub store: department queues, the case page, decisions.
 
 The queue is a table of its own (``hub_queue``, one row per case and department it concerns),
-kept by :meth:`HubStore._save_case` in the transaction that changes the case, so a page of a
-department's queue is one indexed range scan however many cases the hub holds. Decisions go
-through :meth:`HubStore.backoffice_event`, the path of ``POST /api/v1/cases/{number}/events``,
-with the deciding user's name and the case version the user saw (refused when it moved).
+kept by the hub's reactions (sync.hub.reactions, sync.hub.queue) in the transaction that changes
+the case, so a page of a department's queue is one indexed range scan however many cases the
+hub holds. Decisions go through the back office's one path (sync.hub.events, ``POST
+/api/v1/cases/{number}/events``), with the deciding user's name and the case version the user
+saw; whether one may be made is decided once, by sync.hub.decisions.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
     and_,
-    delete,
     func,
-    insert,
     select,
 )
-from sqlalchemy.engine import Connection
 
 from app.domain import case_state as cs
 from app.domain import lifecycle
-from sync.hub.console_store import department_code
-from sync.hub.store import HubStore, Principal, Refusal, case_t, conflict_t, event_t
+from sync.hub import decisions
+from sync.hub.departments import department_code
+from sync.hub.principal import Principal, Refusal
+from sync.hub.queue import (  # noqa: F401  (the console's names for the queue's stages)
+    CORRECTION,
+    DONE,
+    NEW,
+    RETURNED,
+    REVIEW,
+    STAGES,
+    WAITING,
+    WINDOW,
+    departments_of,
+    stage_of,
+)
+from sync.hub.schema import case_t, conflict_t, event_t, queue_t
+from sync.hub.store import HubStore
 
-# Where a case stands for the back office (one word per queue tab).
-NEW, REVIEW, RETURNED = "new", "review", "returned"  # waiting for the department
-CORRECTION = "correction"  # 补正 asked after acceptance: waiting for the applicant
-WINDOW = "window"  # still at the window (一次性告知 before acceptance): not the department's yet
-DONE = "done"  # decided (办结, 不予许可), handed out, refused or withdrawn
-STAGES = (NEW, REVIEW, RETURNED, CORRECTION, DONE)
-WAITING = (NEW, REVIEW, RETURNED)
 WARN_DAYS = 2  # 超期预警: this many working days left or fewer
 COUNT_CAP = 1000  # a search's matches are counted up to this ("1000+")
 
-# Its own metadata: the table is made by migration h0007 only (the hub's legacy create_all
-# must not make it first).
-console_md = MetaData()
-queue_t = Table(
-    "hub_queue",
-    console_md,
-    Column("number", String(40), primary_key=True),
-    Column("department", String(100), primary_key=True),
-    Column("office", String(12), nullable=False),
-    Column("stage", String(12), nullable=False),
-    Column("waiting", Boolean, nullable=False),
-    Column("subject_code", String(64), nullable=False),
-    Column("received_on", String(10), nullable=False),  # the (latest) acceptance at the window
-    Column("due_date", String(10), nullable=False),
-    Column("due_provisional", Boolean, nullable=False),
-    Column("first_seq", Integer, nullable=False),
-    Index("ix_hub_queue_waiting", "department", "waiting", "received_on", "number"),
-    Index("ix_hub_queue_stage", "department", "stage", "received_on", "number"),
-    Index("ix_hub_queue_all", "department", "received_on", "number"),
-    Index("ix_hub_queue_office", "department", "office", "stage", "received_on", "number"),
-    Index("ix_hub_queue_subject", "department", "subject_code", "stage", "received_on", "number"),
-)
 
 # The console's decisions: name -> event kind (the buttons are labelled with the state's name).
 DECISIONS: dict[str, str] = {
@@ -77,91 +54,6 @@ DECISIONS: dict[str, str] = {
     "deny": cs.DENIED,
 }
 MAX_TEXT = 500
-
-
-# --- keeping the queue ---------------------------------------------------------------------------
-def departments_of(store: HubStore, version: str, kind: str, code: str) -> tuple[str, ...]:
-    """The department codes that decide a subject: a bundle's are those of all its matters."""
-    cat = store.catalogue_obj(version or None)
-    try:
-        matters = cat.bundle_matters(code) if kind == "bundle" else (cat.matter(code),)
-    except KeyError:
-        return ()
-    return tuple(dict.fromkeys(department_code(m.code) for m in matters))
-
-
-def stage_of(view: cs.CaseView, events: Sequence[cs.Event]) -> str:
-    """The back office's stage of a case, from its folded state and history."""
-    applied = set(view.applied)
-    kinds = [e.kind for e in sorted(events, key=cs.order_key) if e.event_id in applied]
-    state = view.state
-    if state == lifecycle.ACCEPTED:
-        return RETURNED if cs.CORRECTION_REQUESTED in kinds else NEW
-    if state == lifecycle.IN_REVIEW:
-        return REVIEW
-    if state == lifecycle.CORRECTION:
-        return CORRECTION if cs.ACCEPTED in kinds else WINDOW
-    return DONE
-
-
-def queue_rows(store: HubStore, info: dict, events: Sequence[cs.Event], view: cs.CaseView) -> list[dict]:
-    """The case's rows of ``hub_queue`` (one per department); none before it was ever accepted."""
-    applied = set(view.applied)
-    accepted = [
-        e for e in sorted(events, key=cs.order_key) if e.kind == cs.ACCEPTED and e.event_id in applied
-    ]
-    if not accepted:
-        return []
-    p = accepted[-1].payload
-    depts = departments_of(
-        store, str(info.get("catalogue_version") or ""), str(info["subject_kind"]), str(info["subject_code"])
-    )
-    stage = stage_of(view, events)
-    return [
-        {
-            "number": info["number"],
-            "department": d[:100],
-            "office": info["office"],
-            "stage": stage,
-            "waiting": stage in WAITING,
-            "subject_code": str(info["subject_code"])[:64],
-            "received_on": str(p.get("accepted_on") or "")[:10],
-            "due_date": str(p.get("due_date") or "")[:10],
-            "due_provisional": bool(p.get("due_provisional")),
-            "first_seq": int(info.get("created_seq") or 0),
-        }
-        for d in depts
-    ]
-
-
-def write_queue(c: Connection, numbers: Iterable[str], rows: list[dict], *, fresh: bool = False) -> None:
-    """Replace the queue rows of ``numbers`` by ``rows`` (``fresh``: the cases are new, no delete)."""
-    if not fresh:
-        nums = list(numbers)
-        for i in range(0, len(nums), 500):
-            c.execute(delete(queue_t).where(queue_t.c.number.in_(nums[i : i + 500])))
-    if rows:
-        c.execute(insert(queue_t), rows)
-
-
-def rebuild_queue(c: Connection, store: HubStore) -> int:
-    """Every case's queue rows from its events (a hub upgraded to the console); returns rows."""
-    c.execute(delete(queue_t))
-    n = 0
-    last = ""
-    while True:
-        cases = c.execute(
-            select(case_t).where(case_t.c.number > last).order_by(case_t.c.number).limit(500)
-        ).all()
-        if not cases:
-            return n
-        rows: list[dict] = []
-        for case in cases:
-            evs = store._case_events(c, case.number)
-            rows.extend(queue_rows(store, dict(case._mapping), evs, cs.derive(evs)))
-        write_queue(c, (), rows, fresh=True)
-        n += len(rows)
-        last = cases[-1].number
 
 
 # --- the queue page ----------------------------------------------------------------------------------
@@ -607,6 +499,32 @@ def build_payload(sheet: CaseSheet, form: DecisionForm) -> dict:
     return {"reason": remarks, "materials": chosen}
 
 
+def refused(number: str, state: str | None, code: str, reason: str) -> DecisionRefused:
+    """A hub refusal (sync.hub.decisions) as the console says it to the user."""
+    from app.messages import t
+
+    if code == "changed":
+        return DecisionRefused(
+            "changed", t("console.case_changed", number=number, state=_state_name(state)), state
+        )
+    if code == "invalid_transition":
+        return DecisionRefused(
+            "invalid_transition", t("console.decision_no_longer_fits", state=_state_name(state)), state
+        )
+    return DecisionRefused(code, reason, state)
+
+
+def check_decision(number: str, sheet: CaseSheet, form: DecisionForm) -> None:
+    """DecisionRefused unless ``form``'s (known) decision may be made on the case as ``sheet``
+    shows it: the hub's one check (sync.hub.decisions), asked before the confirmation page."""
+    try:
+        decisions.check_decision(
+            number, sheet.case["state"], DECISIONS[form.decision], seen=form.version, version=sheet.version
+        )
+    except Refusal as r:
+        raise refused(number, sheet.case["state"], r.code, r.reason) from None
+
+
 def decide(
     store: HubStore,
     *,
@@ -619,13 +537,14 @@ def decide(
     """Record a decision by a console user, through the back office's one path; returns the case.
 
     Refused (DecisionRefused) when the user's departments do not decide this case, when the case
-    changed since the user saw it (its version), or when the decision no longer fits its state."""
+    changed since the user saw it (its version), or when the decision no longer fits its state
+    (sync.hub.decisions decides, in the transaction that records it)."""
     from app.messages import t
 
     sheet = case_sheet(store, number)
     if sheet is None:
         raise DecisionRefused("unknown_case", t("console.case_not_found", number=number))
-    if not set(departments) & set(sheet.departments):
+    if not decisions.may_decide(departments, sheet.departments):
         raise DecisionRefused("forbidden", t("console.not_your_case", number=number))
     payload = build_payload(sheet, form)
     who = Principal("backoffice", office_scope, "", user_name)
@@ -635,18 +554,7 @@ def decide(
         )
     except Refusal as r:
         current = case_sheet(store, number)
-        state = current.case["state"] if current else None
-        if r.code == "changed":
-            raise DecisionRefused(
-                "changed", t("console.case_changed", number=number, state=_state_name(state)), state
-            ) from None
-        if r.code == "invalid_transition":
-            raise DecisionRefused(
-                "invalid_transition",
-                t("console.decision_no_longer_fits", state=_state_name(state)),
-                state,
-            ) from None
-        raise DecisionRefused(r.code, r.reason, state) from None
+        raise refused(number, current.case["state"] if current else None, r.code, r.reason) from None
     return detail
 
 

@@ -20,12 +20,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Column,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
     Table,
     delete,
     insert,
@@ -34,71 +28,15 @@ from sqlalchemy import (
 )
 
 from app.domain import passwords
-from sync.hub.store import HubStore, Principal
+from sync.hub.departments import departments
+from sync.hub.principal import Principal
+from sync.hub.schema import NAME_MAX, address_t, lock_log_t, session_t, user_dept_t, user_t
+from sync.hub.store import HubStore
 
 USER_ROLES = ("backoffice", "admin")
 SESSION_IDLE = timedelta(minutes=30)  # a session unused this long is over
 SESSION_MAX = timedelta(hours=10)  # and none lasts longer than a working day
-NAME_MAX = 40
 
-md = MetaData()
-user_t = Table(
-    "hub_user",
-    md,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(NAME_MAX), nullable=False, unique=True),
-    Column("role", String(16), nullable=False),
-    Column("password_hash", String(200), nullable=False),
-    Column("failures", Integer, nullable=False, default=0),
-    Column("locked_until", String(40), nullable=False, default=""),
-    Column("disabled_at", String(40), nullable=False, default=""),
-    Column("created_at", String(40), nullable=False),
-    Column("password_set_at", String(40), nullable=False),
-    Column("last_login_at", String(40), nullable=False, default=""),
-    # attempts refused unchecked while the current lock stands; where and when the last came from
-    Column("refused", Integer, nullable=False, default=0),
-    Column("last_attempt_at", String(40), nullable=False, default=""),
-    Column("last_attempt_from", String(64), nullable=False, default=""),
-)
-user_dept_t = Table(
-    "hub_user_department",
-    md,
-    Column("user_id", Integer, ForeignKey("hub_user.id", ondelete="CASCADE"), primary_key=True),
-    Column("department", String(40), primary_key=True),
-)
-session_t = Table(
-    "hub_session",
-    md,
-    Column("hash", String(64), primary_key=True),
-    Column("user_id", Integer, ForeignKey("hub_user.id", ondelete="CASCADE"), nullable=False),
-    Column("csrf", String(64), nullable=False),
-    Column("created_at", String(40), nullable=False),
-    Column("seen_at", String(40), nullable=False),
-    Column("expires_at", String(40), nullable=False),
-    Index("ix_hub_session_user", "user_id"),
-)
-# login attempts per client address (an IPv6 client by its /64): what one stranger may cost (h0011)
-address_t = Table(
-    "hub_login_address",
-    md,
-    Column("address", String(64), primary_key=True),
-    Column("attempts", Integer, nullable=False),  # counted since `since`
-    Column("since", String(40), nullable=False),
-    Column("held_until", String(40), nullable=False),  # "" or when the address may try again
-)
-# who locked and lifted what, and when: the admin's record (subject "user" or "address")
-lock_log_t = Table(
-    "hub_lock_log",
-    md,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", String(40), nullable=False),
-    Column("subject", String(16), nullable=False),
-    Column("name", String(64), nullable=False),
-    Column("action", String(16), nullable=False),  # locked | lifted | held | released
-    Column("actor", String(80), nullable=False),  # "" (the rule), an admin's name, shell:USER
-    Column("detail", String(200), nullable=False),
-    Index("ix_hub_lock_log_name", "subject", "name", "id"),
-)
 
 # One client address gets this many password checks (real, or the stand-in of an unknown or
 # locked name) per ADDRESS_WINDOW, then is held back for ADDRESS_HOLD without any check: a
@@ -149,26 +87,6 @@ def _when(text: str) -> datetime | None:
 
 def _sha(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
-
-
-# --- departments: a matter's code is REGION-DEPT-NNNN; REGION-DEPT names its department ------------------
-def department_code(matter_code: str) -> str:
-    """``320724-SCJG-0001`` -> ``320724-SCJG`` (the department that decides the matter)."""
-    return matter_code.rsplit("-", 1)[0]
-
-
-def departments(catalogue) -> dict[str, str]:
-    """{department code: department name} of every matter in the catalogue, in catalogue order."""
-    return {department_code(m.code): m.department for m in catalogue.matters.values()}
-
-
-def subject_departments(catalogue, kind: str, code: str) -> tuple[str, ...]:
-    """The department codes that decide a case's subject (a bundle: each of its matters')."""
-    try:
-        matters = catalogue.bundle_matters(code) if kind == "bundle" else (catalogue.matter(code),)
-    except KeyError:
-        return ()
-    return tuple(dict.fromkeys(department_code(m.code) for m in matters))
 
 
 @dataclass(frozen=True)

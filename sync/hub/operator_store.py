@@ -19,14 +19,6 @@ import re
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Index,
-    MetaData,
-    String,
-    Table,
-    Text,
     insert,
     select,
     update,
@@ -34,42 +26,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from app.domain import accounts, roles
-from sync.hub.store import HubStore, Principal, meta_t, utcnow
+from sync.hub.db import utcnow
+from sync.hub.principal import Principal
+from sync.hub.schema import change_t, meta_t, operator_t
+from sync.hub.store import HubStore
 
 REV_KEY = "operator_rev"
 OPS = ("add", "passwd", "disable")
 MAX_CHANGES = 500  # per push
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-# Own metadata: these tables are made by migration h0003, never by the legacy create_all.
-omd = MetaData()
-operator_t = Table(
-    "hub_operator",
-    omd,
-    Column("name", String(32), primary_key=True),
-    Column("role", String(16), nullable=False),
-    Column("password_hash", Text, nullable=False),  # "" once the account has a key
-    Column("public_key", Text, nullable=False, server_default=""),  # h0009; "" = made before keys
-    Column("disabled", Boolean, nullable=False),
-    Column("office", String(12), nullable=False),  # "" = every office
-    Column("rev", BigInteger, nullable=False),
-    Column("created_at", String(40), nullable=False),
-    Column("updated_at", String(40), nullable=False),
-    Column("updated_by", String(120), nullable=False),
-    Index("ix_hub_operator_rev", "rev"),
-)
-change_t = Table(
-    "hub_operator_change",
-    omd,
-    Column("id", String(36), primary_key=True),
-    Column("name", String(32), nullable=False),
-    Column("op", String(10), nullable=False),
-    Column("author", String(120), nullable=False),  # the token: office/workstation
-    Column("actor", String(32), nullable=False, server_default=""),  # h0009: the signing operator
-    Column("outcome", String(10), nullable=False),  # ok | refused
-    Column("reason", Text, nullable=False),
-    Column("received_at", String(40), nullable=False),
-)
 
 
 class OperatorProblem(Exception):

@@ -24,25 +24,13 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, MetaData, String, Table, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
+
+from sync.hub.schema import case_t, event_t, qr_key_t, token_t
 
 ISSUED, ADMIN, FIRST_USE = "issued", "admin", "first_use"
 TRUSTED = (ISSUED, ADMIN)
-
-md = MetaData()  # its own: made by migrations (h0004, h0010), never by the hub's create_all
-qr_key_t = Table(
-    "hub_qr_key",
-    md,
-    Column("token_hash", String(64), primary_key=True),
-    Column("alg", String(10), primary_key=True),
-    Column("office", String(12), nullable=False),
-    Column("ws", String(4), nullable=False),
-    Column("key_id", String(12), nullable=False),
-    Column("public_key", String(120), nullable=False),  # standard base64 of the uncompressed point
-    Column("registered_at", String(40), nullable=False),
-    Column("origin", String(16), nullable=False),  # issued | admin | first_use (h0010)
-)
 
 
 class KeyRefused(ValueError):
@@ -98,7 +86,6 @@ def bind(c: Connection, token: Any, keys: list[str], origin: str, now: str) -> l
     refused (KeyRefused): a window whose key changed gets a new token (add-token --replace
     --public-key NEW), so receipts signed with the old key stay verifiable up to that day.
     A ``first_use`` key is replaced; the same key again is bound as ``origin``."""
-    from sync.hub.store import token_t
 
     if token.role != "workstation":
         raise KeyRefused("keys.not_workstation", id=token.hash[:16])
@@ -188,7 +175,6 @@ def verify(c: Connection, payload: str) -> dict[str, Any]:  # noqa: C901
     from app.domain.numbering import parse_case_number
     from app.domain.receipt_scan import claim_differs, issued_paper
     from printing.signing import COVERS_V1, COVERS_V2, ED25519, Claim, parse_payload, verify_payload
-    from sync.hub.store import case_t, event_t, token_t
 
     try:
         fields = parse_payload(payload)

@@ -12,7 +12,8 @@ import threading
 import uuid
 from pathlib import Path
 
-from sync.hub.store import HubStore, utcnow
+from sync.hub.db import utcnow
+from sync.hub.store import HubStore
 
 
 class Forwarder(threading.Thread):

@@ -19,26 +19,22 @@ from datetime import date
 from sqlalchemy import and_, case, exists, func, select
 
 from app.domain import lifecycle
+from app.domain.stats import Tally
 from app.domain.workdays import working_days_between
-from sync.hub.console_store import departments, subject_departments
-from sync.hub.store import HubStore, case_t, event_t
+from sync.hub.departments import departments, subject_departments
+from sync.hub.schema import case_t, event_t
+from sync.hub.store import HubStore
 
 OPEN_STATES = (lifecycle.ACCEPTED, lifecycle.IN_REVIEW)
 OVERDUE_SHOWN = 200  # the page lists the longest overdue; the total is counted
 
 
 @dataclass
-class Tally:
+class CountyCounts(Tally):
     intake: int = 0
     accepted: int = 0
     completed: int = 0
     one_time: int = 0
-
-    def add(self, other: Tally) -> None:
-        self.intake += other.intake
-        self.accepted += other.accepted
-        self.completed += other.completed
-        self.one_time += other.one_time
 
     @property
     def one_time_rate(self) -> float | None:
@@ -49,11 +45,11 @@ class Tally:
 class CountyStats:
     start: date
     end: date
-    total: Tally = field(default_factory=Tally)
-    by_office: dict[str, Tally] = field(default_factory=dict)
-    by_matter: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (kind, code) -> tally
+    total: CountyCounts = field(default_factory=CountyCounts)
+    by_office: dict[str, CountyCounts] = field(default_factory=dict)
+    by_matter: dict[tuple[str, str], CountyCounts] = field(default_factory=dict)  # (kind, code) -> tally
     matter_names: dict[tuple[str, str], str] = field(default_factory=dict)
-    by_department: dict[str, Tally] = field(default_factory=dict)
+    by_department: dict[str, CountyCounts] = field(default_factory=dict)
     department_names: dict[str, str] = field(default_factory=dict)
     by_day: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" -> intake
     overdue: list[dict] = field(default_factory=list)  # the OVERDUE_SHOWN longest overdue
@@ -126,15 +122,15 @@ def county_stats(hub: HubStore, start: date, end: date, today: date, office: str
         ).all()
     depts_of: dict[tuple[str, str], tuple[str, ...]] = {}
     for office_code, kind, code, name, n, accepted, done, one_time in rows:
-        tally = Tally(int(n), int(accepted or 0), int(done or 0), int(one_time or 0))
+        tally = CountyCounts(int(n), int(accepted or 0), int(done or 0), int(one_time or 0))
         out.total.add(tally)
-        out.by_office.setdefault(office_code, Tally()).add(tally)
-        out.by_matter.setdefault((kind, code), Tally()).add(tally)
+        out.by_office.setdefault(office_code, CountyCounts()).add(tally)
+        out.by_matter.setdefault((kind, code), CountyCounts()).add(tally)
         out.matter_names[(kind, code)] = name or code
         if (kind, code) not in depts_of:
             depts_of[(kind, code)] = subject_departments(catalogue, kind, code) or ("",)
         for dept in depts_of[(kind, code)]:
-            out.by_department.setdefault(dept, Tally()).add(tally)
+            out.by_department.setdefault(dept, CountyCounts()).add(tally)
     for yymmdd, n in per_day:
         out.by_day[f"20{yymmdd[:2]}-{yymmdd[2:4]}-{yymmdd[4:6]}"] = int(n)
     due_by_case: dict[str, tuple[date, str, str, str]] = {}

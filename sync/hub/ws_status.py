@@ -16,14 +16,6 @@ import time
 from datetime import UTC, datetime
 
 from sqlalchemy import (
-    BigInteger,
-    Column,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     delete,
     func,
     insert,
@@ -31,47 +23,11 @@ from sqlalchemy import (
     update,
 )
 
-from sync.hub.store import (
-    HubStore,
-    Principal,
-    PushResult,
-    case_t,
-    event_t,
-    meta_t,
-    refused_up_t,
-    token_t,
-    utcnow,
-)
-
-md = MetaData()
-status_t = Table(
-    "hub_ws_status",
-    md,
-    Column("office", String(12), primary_key=True),
-    Column("ws", String(4), primary_key=True),
-    Column("office_name", String(100), nullable=False, default=""),
-    Column("window", String(100), nullable=False, default=""),
-    Column("last_pull_at", String(40), nullable=False, default=""),
-    Column("last_push_at", String(40), nullable=False, default=""),
-    Column("skew_ms", BigInteger, nullable=True),
-    Column("events_waiting", Integer, nullable=True),  # as reported when the latest cycle began
-    Column("events_arrived", Integer, nullable=False, default=0),  # of those, arrived since
-    Column("scans_waiting", Integer, nullable=True),
-    Column("scans_arrived", Integer, nullable=False, default=0),
-    Column("reported_at", String(40), nullable=False, default=""),
-)
-refused_t = Table(
-    "hub_ws_refused",
-    md,
-    Column("event_id", String(36), primary_key=True),
-    Column("office", String(12), nullable=False),
-    Column("ws", String(4), nullable=False),
-    Column("case_number", String(40), nullable=False),
-    Column("code", String(40), nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("at", String(40), nullable=False),
-    Index("ix_hub_ws_refused_ws", "office", "ws"),
-)
+from sync.hub.db import utcnow
+from sync.hub.events import PushResult
+from sync.hub.principal import Principal
+from sync.hub.schema import case_t, event_t, meta_t, refused_t, refused_up_t, status_t, token_t
+from sync.hub.store import HubStore
 
 REWRITE_AFTER = 60.0  # seconds: an unchanged report is written at most this often
 

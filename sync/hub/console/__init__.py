@@ -21,7 +21,7 @@ Interfaces (for the pages of other parts; read before adding one)
       ``nav``, ``here`` and ``t`` (the message catalogue: ``{{ t("console.key", n=3) }}``; every
       word on a page comes from app/messages.py). ``web.redirect("/path")`` is a 303 after a POST;
       ``web.error_page(request, status, "key")`` an error page.
-    - Department codes: ``console_store.department_code(matter_code)``, ``departments(catalogue)``
+    - Department codes: ``departments.department_code(matter_code)``, ``departments(catalogue)``
       -> {code: name}, ``subject_departments(catalogue, kind, code)`` for a case's subject.
 * Forms: every ``<form method="post">`` carries ``<input type="hidden" name="{{ CSRF_FIELD }}"
   value="{{ csrf }}">`` (or the ``X-CSRF-Token`` header for script). ``web.ConsoleGuard`` checks it

@@ -13,7 +13,7 @@ from app.messages import t
 from sync.hub.console import web
 from sync.hub.console_store import USER_ROLES, AccountError, departments
 from sync.hub.receipts import KeyRefused
-from sync.hub.store import ROLES, TokenExists
+from sync.hub.tokens import ROLES, TokenExists
 
 NAV = [
     web.NavItem("/users", "console.nav_users", ("admin",), "u"),
@@ -309,7 +309,7 @@ async def issue_token(request: Request) -> Response:
             form=keep,
             status=409,
         )
-    from sync.hub.store import hash_token
+    from sync.hub.principal import hash_token
 
     # shown in this answer only (no-store): the hub keeps its hash, never the token
     issued = {"token": token, "id": hash_token(token)[:16], "role": role, "scope": _scope(role, office, wsid)}

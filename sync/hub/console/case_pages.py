@@ -17,6 +17,7 @@ from app.domain import lifecycle
 from app.domain.masking import mask_id, mask_phone
 from app.messages import t
 from sync.hub import console_queries as cq
+from sync.hub import decisions
 from sync.hub.console import web
 
 NAV = [web.NavItem("/queue", "console.nav_queue", ("backoffice", "admin"), "w")]
@@ -181,7 +182,7 @@ async def _sheet_for(request: Request, user, number: str):
     sheet = await run_in_threadpool(cq.case_sheet, c.hub, number, c.blobs)
     if sheet is None:
         return None
-    if user.role != "admin" and not set(user.departments) & set(sheet.departments):
+    if user.role != "admin" and not decisions.may_decide(user.departments, sheet.departments):
         return None
     return sheet
 
@@ -206,7 +207,9 @@ async def case_page(
         return cq.case_sheet(c.hub, number, c.blobs), cq.departments(c.hub), _calendar(request)
 
     sheet, names, calendar = await run_in_threadpool(read)
-    if sheet is None or (user.role != "admin" and not set(user.departments) & set(sheet.departments)):
+    if sheet is None or (
+        user.role != "admin" and not decisions.may_decide(user.departments, sheet.departments)
+    ):
         return web.error_page(request, 404, "console.case_not_found", number=number)
     days_left = None
     if sheet.due_date and sheet.stage in cq.WAITING:
@@ -216,7 +219,7 @@ async def case_page(
             days_left = working_days_between(_today(request), date.fromisoformat(sheet.due_date), calendar)
         except ValueError:
             days_left = None
-    may_decide = bool(set(user.departments) & set(sheet.departments))
+    may_decide = decisions.may_decide(user.departments, sheet.departments)
     done = request.query_params.get("done", "")
     return web.render(
         request,
@@ -272,14 +275,12 @@ async def decide(request: Request) -> Response:
     form, plain = _form_of(data)
     if form.decision not in cq.DECISIONS:
         return await case_page(request, error=t("console.decision_unknown"), status=400)
-    if not set(user.departments) & set(sheet.departments):
+    if not decisions.may_decide(user.departments, sheet.departments):
         return web.error_page(request, 403, "console.not_your_case", number=number)
-    if form.version != sheet.version:
-        msg = t("console.case_changed", number=number, state=_state_label(sheet.case["state"]))
-        return await case_page(request, error=msg, status=409)
-    if form.decision not in sheet.decisions:
-        msg = t("console.decision_no_longer_fits", state=_state_label(sheet.case["state"]))
-        return await case_page(request, error=msg, status=409)
+    try:
+        cq.check_decision(number, sheet, form)  # the hub's one check (sync.hub.decisions)
+    except cq.DecisionRefused as exc:
+        return await case_page(request, error=exc.message, status=409)
     try:
         payload = cq.build_payload(sheet, form)
     except cq.DecisionInvalid as exc:

@@ -1,0 +1,274 @@
+"""Cases: each case's row (its folded state), its conflicts, and what reads them.
+
+``save_case`` is the one place a case changes after new events; it runs the hub's reactions
+(sync.hub.reactions) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from app.domain import case_state as cs
+from app.domain import payloads
+from sync import protocol
+from sync.hub import reactions
+from sync.hub.db import HubDB
+from sync.hub.history import case_events
+from sync.hub.principal import Principal
+from sync.hub.schema import case_t, conflict_t, event_t
+
+# The author of the case.note events a hub before issue 16 wrote to tell both windows of an
+# applicant disagreement (they held the other office's details): never served to anyone now.
+CONFLICT_NOTE_AUTHOR = "hub:conflict"
+
+
+def wire_row(r) -> dict:
+    return {
+        "id": r.event_id,
+        "case": r.case_number,
+        "kind": r.kind,
+        "lc": r.lc,
+        "p": json.loads(r.payload),
+        "actor": r.actor,
+        "office": r.office,
+        "ws": r.ws,
+        "at": r.at,
+        "seq": r.seq,
+        "by": r.author,
+        **({"case_uid": r.case_uid} if getattr(r, "case_uid", None) else {}),
+    }
+
+
+def case_row(r) -> dict:
+    return {
+        "number": r.number,
+        "uid": r.uid,
+        "office": r.office,
+        "workstation": r.ws,
+        "state": r.state,
+        "subject": {"kind": r.subject_kind, "code": r.subject_code, "name": r.subject_name},
+        "catalogue_version": r.catalogue_version,
+        "level": r.level,
+        "applicant": {"kind": r.applicant_kind, "name": r.applicant_name, "id_number": r.applicant_id_number},
+        "lc": r.lc,
+        "reason": r.reason,
+        "events": r.n_events,
+        "conflicts": r.n_conflicts,
+        "updated_seq": r.updated_seq,
+    }
+
+
+class Cases:
+    def __init__(self, db: HubDB, docs: object) -> None:
+        self.db = db
+        self.docs = docs  # the catalogues the reactions read (sync.hub.documents.Documents)
+
+    # --- writing (inside the caller's transaction) -------------------------------------------
+    def case_events(self, c: Connection, number: str) -> list[cs.Event]:
+        return case_events(c, number)
+
+    def save_case(
+        self,
+        c: Connection,
+        is_new: bool,
+        info: dict,
+        events: list[cs.Event],
+        seq: int,
+        sink: list[dict] | None = None,
+        pending: reactions.Pending | None = None,
+        new_kinds: frozenset[str] | None = None,
+    ) -> None:
+        """The case's row after ``events`` (its whole history), its conflicts, and the
+        reactions of ``new_kinds`` (the kinds just recorded; all of the history's if None).
+        A new case's row goes to ``sink`` when given (the caller inserts them at once)."""
+        view = cs.derive(events)
+        vals = dict(info)
+        vals.update(
+            state=view.state,
+            lc=view.lc,
+            reason=view.reason[:2000],
+            n_events=len({e.event_id for e in events}),
+            updated_seq=seq,
+        )
+        for e in events:
+            applies = e.event_id in view.applied and e.kind in payloads.APPLICANT_KINDS
+            a = e.payload.get("applicant") if applies else None
+            if isinstance(a, dict):
+                vals.update(
+                    applicant_kind=str(a.get("kind", ""))[:12],
+                    applicant_name=str(a.get("name", ""))[:200],
+                    applicant_id_number=str(a.get("id_number", ""))[:20],
+                )
+        if not is_new:
+            c.execute(
+                delete(conflict_t).where(
+                    conflict_t.c.case_number == info["number"],
+                    conflict_t.c.rule.in_(("superseded", "concurrent")),
+                )
+            )
+        if view.conflicts:
+            c.execute(
+                insert(conflict_t),
+                [
+                    {
+                        "case_number": info["number"],
+                        "event_id": k.event_id,
+                        "rule": k.rule,
+                        "kind": k.kind,
+                        "origin": k.origin,
+                        "detail": json.dumps(k.to_dict(), ensure_ascii=False),
+                        "seq": seq,
+                    }
+                    for k in view.conflicts
+                ],
+            )
+        vals["n_conflicts"] = (
+            c.execute(
+                select(func.count()).select_from(conflict_t).where(conflict_t.c.case_number == info["number"])
+            ).scalar()
+            if (view.conflicts or not is_new or info.get("n_conflicts"))
+            else 0
+        )
+        if is_new:
+            vals["created_seq"] = seq
+        kinds = new_kinds if new_kinds is not None else frozenset(e.kind for e in events)
+        reactions.react(c, self.docs, reactions.CaseChange(vals, events, view, kinds, is_new), pending)
+        if is_new:
+            if sink is not None:
+                sink.append(vals)
+            else:
+                c.execute(insert(case_t).values(**vals))
+        else:
+            vals.pop("number")
+            c.execute(update(case_t).where(case_t.c.number == info["number"]).values(**vals))
+
+    def record_conflict(
+        self, c: Connection, number: str, event_id: str, rule: str, kind: str, origin: str, detail: dict
+    ) -> None:
+        exists = c.execute(
+            select(conflict_t.c.id).where(
+                conflict_t.c.case_number == number,
+                conflict_t.c.event_id == event_id,
+                conflict_t.c.rule == rule,
+            )
+        ).first()
+        if exists is not None:
+            return
+        c.execute(
+            insert(conflict_t).values(
+                case_number=number,
+                event_id=event_id,
+                rule=rule,
+                kind=kind,
+                origin=origin[:120],
+                detail=json.dumps(detail, ensure_ascii=False),
+                seq=int(self.db.meta("seq", c) or 0),
+            )
+        )
+        c.execute(
+            update(case_t)
+            .where(case_t.c.number == number)
+            .values(
+                n_conflicts=select(func.count())
+                .select_from(conflict_t)
+                .where(conflict_t.c.case_number == number)
+                .scalar_subquery()
+            )
+        )
+
+    def uid_conflict(self, c: Connection, e: protocol.WireEvent, held: str, sent: str) -> None:
+        """Two cases under one number are never merged: the hub records it for the back office."""
+        self.record_conflict(
+            c,
+            e.case,
+            e.id,
+            "uid_mismatch",
+            e.kind,
+            f"{e.office}/{e.ws}",
+            {"case_uid_here": held, "case_uid_sent": sent},
+        )
+
+    # --- reading -------------------------------------------------------------------------------
+    def case_detail(self, number: str, *, backoffice: bool = True) -> dict | None:
+        """A case with its events and conflicts. Without ``backoffice`` (a window's or a hub's
+        token) what is kept for the back office is left out: applicant disagreements, and the
+        notes an older hub wrote about them (they may hold another office's details)."""
+        with self.db.ro() as c:
+            case = c.execute(select(case_t).where(case_t.c.number == number)).first()
+            if case is None:
+                return None
+            q = select(event_t).where(event_t.c.case_number == number)
+            k = select(conflict_t).where(conflict_t.c.case_number == number)
+            if not backoffice:
+                q = q.where(event_t.c.author != CONFLICT_NOTE_AUTHOR)
+                k = k.where(conflict_t.c.rule != "applicant_details")
+            evs = c.execute(q.order_by(event_t.c.seq)).all()
+            conf = c.execute(k.order_by(conflict_t.c.id)).all()
+        out = case_row(case)
+        out["events"] = [wire_row(r) for r in evs]
+        out["conflicts"] = [
+            {
+                "rule": k.rule,
+                "event_id": k.event_id,
+                "kind": k.kind,
+                "origin": k.origin,
+                "detail": json.loads(k.detail),
+            }
+            for k in conf
+        ]
+        return out
+
+    def list_cases(
+        self, who: Principal, *, office: str | None, state: str | None, page: int, per_page: int
+    ) -> dict:
+        per_page = max(1, min(per_page, 500))
+        page = max(1, page)
+        conds = []
+        if who.role in ("workstation", "hub"):
+            conds.append(
+                case_t.c.office.like(who.office + "%") if who.role == "hub" else case_t.c.office == who.office
+            )
+        elif who.office:
+            conds.append(case_t.c.office.like(who.office + "%"))
+        if office:
+            conds.append(case_t.c.office == office)
+        if state:
+            conds.append(case_t.c.state == state)
+        with self.db.ro() as c:
+            total = c.execute(select(func.count()).select_from(case_t).where(*conds)).scalar()
+            rows = c.execute(
+                select(case_t)
+                .where(*conds)
+                .order_by(case_t.c.number)
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            ).all()
+        return {"total": total, "page": page, "per_page": per_page, "items": [case_row(r) for r in rows]}
+
+    def last_numbers(self, office: str, ws: str) -> dict[str, int]:
+        """{YYMMDD: highest sequence} of the case numbers the hub holds for one workstation
+        (a restored window takes its counters from here, so no number is issued twice)."""
+        prefix = f"{office}-{ws}-"
+        out: dict[str, int] = {}
+        with self.db.ro() as c:
+            rows = c.execute(
+                select(case_t.c.number).where(
+                    case_t.c.office == office, case_t.c.number >= prefix, case_t.c.number < prefix + "~"
+                )
+            ).scalars()
+            for number in rows:
+                day, seq = number[len(prefix) : len(prefix) + 6], number[len(prefix) + 7 : len(prefix) + 11]
+                if day.isdigit() and seq.isdigit():
+                    out[day] = max(out.get(day, 0), int(seq))
+        return out
+
+    def counts(self) -> dict[str, int]:
+        with self.db.ro() as c:
+            return {
+                "cases": c.execute(select(func.count()).select_from(case_t)).scalar(),
+                "events": c.execute(select(func.count()).select_from(event_t)).scalar(),
+                "seq": int(self.db.meta("seq", c) or 0),
+            }

@@ -1,0 +1,161 @@
+"""The hub's database: engines, transactions, the ``seq`` counter, ``hub_meta`` and migrations.
+
+Every write is one transaction that first takes the row lock of the ``seq`` counter, so
+writers are serialised and sequence numbers commit in order: a reader that has seen seq N
+has seen every seq below it, which is what makes pull-by-cursor safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import create_engine, delete, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from sync.hub.schema import LEGACY, TOKEN_COLUMNS_V2, attachment_t, attachment_v1_t, md, meta_t
+from sync.sqlite_pragmas import HUB_BUSY_TIMEOUT_MS, install
+
+HUB_SCHEMA = 2  # 2: token life cycle (expiry, revocation, last use); attachments per office
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class HubDB:
+    """One database (SQLite by default, PostgreSQL by URL); writers serialised by a lock."""
+
+    def __init__(self, url: str, *, name: str = "county") -> None:
+        self.url = url
+        self.name = name
+        self.sqlite = url.startswith("sqlite")
+        kw: dict[str, Any] = {}
+        if self.sqlite:
+            kw["connect_args"] = {"timeout": HUB_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        else:
+            kw.update(pool_size=5, max_overflow=5, pool_pre_ping=True)
+        self.engine: Engine = create_engine(url, **kw)
+        self.read_engine: Engine = create_engine(url, **kw) if self.sqlite else self.engine
+        self._write_lock = threading.Lock()
+        if self.sqlite:
+            for eng, begin in ((self.engine, "BEGIN IMMEDIATE"), (self.read_engine, "BEGIN")):
+                install(eng, begin, busy_timeout_ms=HUB_BUSY_TIMEOUT_MS)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.read_engine.dispose()
+
+    @contextmanager
+    def tx(self) -> Iterator[Connection]:
+        """One write transaction, serialised with every other writer."""
+        with self._write_lock:
+            with self.engine.begin() as c:
+                yield c
+
+    @contextmanager
+    def ro(self) -> Iterator[Connection]:
+        with self.read_engine.connect() as c:
+            yield c
+
+    def next_seqs(self, c: Connection, n: int) -> int:
+        """Reserve n sequence numbers; returns the first. Locks the counter row until commit."""
+        row = c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq").with_for_update()).one()
+        first = int(row.value) + 1
+        c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(first + n - 1)))
+        return first
+
+    def meta(self, key: str, c: Connection | None = None) -> str | None:
+        if c is not None:
+            return c.execute(select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
+        with self.ro() as c2:
+            return c2.execute(select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
+
+    def set_meta(self, c: Connection, key: str, value: str) -> None:
+        if c.execute(update(meta_t).where(meta_t.c.key == key).values(value=value)).rowcount == 0:
+            c.execute(insert(meta_t).values(key=key, value=value))
+
+    def last_seq(self) -> int:
+        return int(self.meta("seq") or 0)
+
+    # --- migrations --------------------------------------------------------------------------
+    def _migrate(self, c: Connection) -> None:
+        """Bring the database to the head of sync/hub/migrations (Alembic), in this transaction.
+
+        A database made before the hub had migrations (create_all and a schema number in
+        hub_meta) is first brought to schema 2 as it always was, then stamped as the baseline.
+        A database stamped with a revision this program does not know came from a newer
+        yichuang: refused, nothing changed."""
+        from alembic import command
+        from alembic.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+        from sqlalchemy import inspect
+
+        from sync.hub.migrations.env_config import BASELINE, VERSION_TABLE, alembic_config
+
+        cfg = alembic_config(c)
+        tables = set(inspect(c).get_table_names())
+        if VERSION_TABLE not in tables and "hub_meta" in tables:
+            have = {r.key: r.value for r in c.execute(select(meta_t))}
+            if "schema" in have and int(have["schema"]) > HUB_SCHEMA:
+                raise RuntimeError(
+                    f"hub database schema {have['schema']} is newer than this yichuang ({HUB_SCHEMA})"
+                )
+            md.create_all(c, tables=LEGACY)  # the tables schema 1 did not have yet
+            if "schema" not in have:
+                c.execute(
+                    insert(meta_t),
+                    [
+                        {"key": "schema", "value": str(HUB_SCHEMA)},
+                        {"key": "seq", "value": "0"},
+                        {"key": "forward_cursor", "value": "0"},
+                        {"key": "upstream_cursor", "value": "0"},
+                    ],
+                )
+            elif int(have["schema"]) < 2:
+                self._migrate_v2(c)
+            command.stamp(cfg, BASELINE)
+        elif VERSION_TABLE in tables:
+            current = MigrationContext.configure(
+                c, opts={"version_table": VERSION_TABLE}
+            ).get_current_revision()
+            try:
+                known = current is None or ScriptDirectory.from_config(cfg).get_revision(current) is not None
+            except Exception:  # noqa: BLE001  (alembic: "no such revision")
+                known = False
+            if not known:
+                raise RuntimeError(
+                    f"hub database revision {current} is newer than this yichuang; nothing was changed"
+                )
+        command.upgrade(cfg, "head")
+
+    def _migrate_v2(self, c: Connection) -> None:
+        """Schema 1 -> 2: token columns; attachment slots per office (partial uploads restart)."""
+        from sqlalchemy import inspect
+
+        have = {col["name"] for col in inspect(c).get_columns("hub_token")}
+        for name in TOKEN_COLUMNS_V2:
+            if name not in have:
+                c.exec_driver_sql(f"ALTER TABLE hub_token ADD COLUMN {name} VARCHAR(40) NOT NULL DEFAULT ''")
+        rows = c.execute(select(attachment_v1_t)).all()
+        if rows:
+            c.execute(
+                insert(attachment_t),
+                [
+                    {
+                        "sha256": r.sha256,
+                        "office": r.case_number[:9],
+                        "length": r.length,
+                        "offset": r.offset if r.complete else 0,
+                        "complete": r.complete,
+                        "case_number": r.case_number,
+                        "created_at": r.created_at,
+                    }
+                    for r in rows
+                ],
+            )
+            c.execute(delete(attachment_v1_t))
+        c.execute(update(meta_t).where(meta_t.c.key == "schema").values(value=str(HUB_SCHEMA)))

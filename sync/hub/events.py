@@ -1,0 +1,434 @@
+"""Events: a window's (or a county hub's) push, a back-office decision, and the pull.
+
+A push applies each event exactly once, in one transaction, checking who may write what; the
+case rows and the reactions follow in that transaction (sync.hub.cases, sync.hub.reactions).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from app.domain import case_state as cs
+from app.domain import payloads
+from sync import protocol
+from sync.hub import audit_store, decisions, reactions
+from sync.hub.cases import CONFLICT_NOTE_AUTHOR, Cases, wire_row
+from sync.hub.db import HubDB, utcnow
+from sync.hub.documents import Documents, level_of
+from sync.hub.principal import Principal, Refusal
+from sync.hub.schema import applicant_t, case_t, event_t, meta_t
+
+
+@dataclass
+class PushResult:
+    applied: int = 0
+    duplicate: int = 0
+    refused: list[dict] = field(default_factory=list)
+    last_seq: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "v": protocol.VERSION,
+            "ok": self.applied,
+            "dup": self.duplicate,
+            "refused": self.refused,
+            "seq": self.last_seq,
+            "now": utcnow(),
+        }
+
+
+def same_content(e: protocol.WireEvent, other: Any) -> bool:
+    """Whether a known event id carries the same event (lc is ordering, not content)."""
+    if isinstance(other, protocol.WireEvent):
+        return (e.case, e.kind, e.p, e.office, e.ws) == (
+            other.case,
+            other.kind,
+            other.p,
+            other.office,
+            other.ws,
+        )
+    return (e.case, e.kind, e.office, e.ws) == (
+        other.case_number,
+        other.kind,
+        other.office,
+        other.ws,
+    ) and e.p == json.loads(other.payload)
+
+
+def _new_case_row(e: protocol.WireEvent, num, level: str, uid: str) -> dict:
+    kind, code = str(e.p.get("subject_kind", "")), str(e.p.get("subject_code", ""))
+    return {
+        "number": e.case,
+        "uid": uid,
+        "office": num.office,
+        "ws": num.workstation,
+        "subject_kind": kind,
+        "subject_code": code,
+        "subject_name": str(e.p.get("subject_name", ""))[:200],
+        "catalogue_version": str(e.p.get("catalogue_version", ""))[:64],
+        "level": level,
+        "applicant_kind": "",
+        "applicant_name": "",
+        "applicant_id_number": "",
+        "state": None,
+        "lc": 0,
+        "reason": "",
+        "n_events": 0,
+        "n_conflicts": 0,
+    }
+
+
+class Events:
+    def __init__(self, db: HubDB, docs: Documents, cases: Cases) -> None:
+        self.db, self.docs, self.cases = db, docs, cases
+
+    # --- push -------------------------------------------------------------------------------
+    def push(self, who: Principal, events: list[protocol.WireEvent], via: str | None = None) -> PushResult:
+        """Apply a batch exactly once per event, in one transaction. Refusals are per event."""
+        res = PushResult()
+        via = via or who.identity
+        with self.db.tx() as c:
+            known: dict[str, Any] = {}
+            ids = [e.id for e in events]
+            for i in range(0, len(ids), 500):
+                for r in c.execute(
+                    select(
+                        event_t.c.event_id,
+                        event_t.c.case_number,
+                        event_t.c.kind,
+                        event_t.c.payload,
+                        event_t.c.office,
+                        event_t.c.ws,
+                        event_t.c.owner_office,
+                    ).where(event_t.c.event_id.in_(ids[i : i + 500]))
+                ):
+                    known[r.event_id] = r
+            by_case: dict[str, list[protocol.WireEvent]] = {}
+            seen: dict[str, protocol.WireEvent] = {}
+            for e in events:
+                if e.id in known or e.id in seen:
+                    other = known.get(e.id) or seen[e.id]
+                    if same_content(e, other):
+                        res.duplicate += 1
+                    else:  # one id, two contents: never dropped silently
+                        res.refused.append(self._duplicate_id(c, who, e, other, via))
+                    continue
+                seen[e.id] = e
+                by_case.setdefault(e.case, []).append(e)
+            if who.role == "workstation":  # (a hub forwards events its county has checked)
+                audit_store.check_push(c, [e for e in events if who.may_author(e.office, e.ws)], utcnow())
+            if not by_case:
+                res.last_seq = int(self.db.meta("seq", c) or 0)
+                return res
+            seq = self.db.next_seqs(c, len(seen))
+            rows: list[dict] = []
+            new_cases: list[dict] = []
+            pending = reactions.Pending()  # the new cases' rows of the console's queue
+            now = utcnow()
+            for number, evs in by_case.items():
+                evs.sort(key=lambda e: (e.lc, cs.RANK.get(e.kind, 9), e.id))
+                blocked: protocol.WireEvent | None = None
+                case = c.execute(select(case_t).where(case_t.c.number == number)).first()
+                history = self.cases.case_events(c, number) if case is not None else []
+                case_info: dict | None = dict(case._mapping) if case is not None else None
+                new_events: list[cs.Event] = []
+                for e in evs:
+                    try:
+                        if blocked is not None:
+                            raise Refusal("blocked", f"depends on refused event {blocked.id}")
+                        case_info = self._check(c, who, e, case_info)
+                    except Refusal as r:
+                        blocked = blocked or e
+                        res.refused.append({"id": e.id, "case": e.case, "code": r.code, "reason": r.reason})
+                        continue
+                    author = f"{e.office}/{e.ws}" if who.role in ("workstation", "hub") else via
+                    rows.append(
+                        {
+                            "seq": seq,
+                            "event_id": e.id,
+                            "case_number": number,
+                            "kind": e.kind,
+                            "lc": e.lc,
+                            "payload": json.dumps(e.p, ensure_ascii=False),
+                            "actor": e.actor,
+                            "office": e.office,
+                            "ws": e.ws,
+                            "at": e.at,
+                            "author": author,
+                            "via": via,
+                            "owner_office": case_info["office"],
+                            "owner_ws": case_info["ws"],
+                            "received_at": now,
+                        }
+                    )
+                    new_events.append(cs.Event(e.id, e.kind, e.lc, author, e.p))
+                    if self._applicant(c, e, author, case_info, seq):
+                        case_info["n_conflicts"] = int(case_info.get("n_conflicts") or 0) + 1  # recount
+                    seq += 1
+                if new_events:
+                    self.cases.save_case(
+                        c,
+                        case is None,
+                        case_info,
+                        history + new_events,
+                        seq - 1,
+                        sink=new_cases,
+                        pending=pending,
+                        new_kinds=frozenset(e.kind for e in new_events),
+                    )
+                res.applied += len(new_events)
+            if new_cases:
+                c.execute(insert(case_t), new_cases)
+            pending.flush(c)
+            if rows:
+                c.execute(insert(event_t), rows)
+            res.last_seq = seq - 1
+            # give back unused numbers (refused events) so seq stays dense and tells the truth
+            c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(res.last_seq)))
+        return res
+
+    def _check(self, c: Connection, who: Principal, e: protocol.WireEvent, case: dict | None) -> dict:
+        """The case's row (new for case.created) if `who` may write `e`, else Refusal."""
+        from app.domain.numbering import parse_case_number
+
+        try:
+            num = parse_case_number(e.case)
+        except ValueError as exc:
+            raise Refusal("bad_case_number", f"{e.case}: {exc}") from None
+        if str(num) != e.case:
+            raise Refusal("bad_case_number", f"{e.case}: not in canonical form {num}")
+        for office in (num.office, e.office):  # name the office that is not the token's
+            if not who.may_write_office(office):
+                raise Refusal(
+                    "forbidden_office", f"a token of office {who.office} may not write for office {office}"
+                )
+        if not who.may_author(e.office, e.ws):
+            raise Refusal(
+                "not_your_workstation",
+                f"the event claims workstation {e.office}/{e.ws} but the token is {who.office}/{who.ws}",
+            )
+        if e.kind not in cs.KNOWN_KINDS:
+            raise Refusal("unknown_kind", f"unknown event kind {e.kind}")
+        if who.role == "workstation" and e.kind not in cs.WINDOW_KINDS:
+            raise Refusal("kind_not_allowed", f"a workstation may not send {e.kind}")
+        problem = payloads.payload_problem(e.kind, e.p)  # one schema per kind (app.domain.payloads)
+        if problem:
+            raise Refusal("bad_payload", problem)
+        if e.kind == cs.CREATED:
+            return self._created(c, who, e, num, case)
+        if case is None:
+            raise Refusal(
+                "unknown_case", f"case {e.case} is not known here (its case.created has not arrived)"
+            )
+        if e.case_uid and e.case_uid != case["uid"]:
+            self.cases.uid_conflict(c, e, case["uid"], e.case_uid)
+            raise Refusal("number_conflict", f"case {e.case} here has uid {case['uid']}, not {e.case_uid}")
+        return case
+
+    def _created(self, c: Connection, who: Principal, e: protocol.WireEvent, num, case: dict | None) -> dict:
+        """_check of a case.created: the case's row, new unless it is already here."""
+        if who.role == "workstation" and num.workstation != who.ws:
+            raise Refusal(
+                "not_your_workstation",
+                f"case {e.case} is numbered by workstation {num.office}/{num.workstation}, "
+                f"not by this token's {who.office}/{who.ws}",
+            )
+        uid = e.p.get("uid")
+        if not isinstance(uid, str) or not uid:
+            raise Refusal("bad_payload", "case.created needs uid")
+        if case is not None:
+            if case["uid"] != uid:
+                self.cases.uid_conflict(c, e, case["uid"], uid)
+                raise Refusal(
+                    "number_conflict", f"case {e.case} already exists with another uid ({case['uid']})"
+                )
+            return case
+        version = str(e.p.get("catalogue_version", ""))
+        # a window's case names a version this hub published (a county hub forwarding its
+        # own versions is judged by the current catalogue); nothing else is parsed or kept
+        if who.role == "workstation" and not self.docs.catalogue_published(version):
+            raise Refusal(
+                "unknown_catalogue",
+                f"catalogue version {version!r} is not published at this hub: the hub's admin "
+                "publishes it (hub publish-catalogue), then the window sends the case again",
+            )
+        kind, code = str(e.p.get("subject_kind", "")), str(e.p.get("subject_code", ""))
+        return _new_case_row(e, num, level_of(self.docs.catalogue_obj(version), kind, code), uid)
+
+    def _duplicate_id(
+        self, c: Connection, who: Principal, e: protocol.WireEvent, other: Any, via: str
+    ) -> dict:
+        """An event id already used for other content: recorded as a conflict and refused. When
+        the id is used on a case of an office the sender may not read, the refusal names nothing
+        of that case and nothing is recorded on it."""
+        if isinstance(other, protocol.WireEvent):  # earlier in the same batch: the sender's own
+            before = {"case": other.case, "kind": other.kind, "office": other.office, "ws": other.ws}
+        else:
+            if not who.may_read_office(other.owner_office):
+                return {
+                    "id": e.id,
+                    "case": e.case,
+                    "code": "duplicate_id",
+                    "reason": f"event id {e.id} is already used for another event; send it with a new id",
+                }
+            before = {"case": other.case_number, "kind": other.kind, "office": other.office, "ws": other.ws}
+        after = {"case": e.case, "kind": e.kind, "office": e.office, "ws": e.ws}
+        self.cases.record_conflict(
+            c, before["case"], e.id, "duplicate_id", e.kind, via, {"held": before, "sent": after}
+        )
+        return {
+            "id": e.id,
+            "case": e.case,
+            "code": "duplicate_id",
+            "reason": f"event id {e.id} is already used for another event ({before['kind']} on {before['case']})",
+        }
+
+    def _applicant(self, c: Connection, e: protocol.WireEvent, author: str, case: dict, seq: int) -> bool:
+        """Keep the office's record of an applicant from an event whose kind records one (the
+        intake decisions: app.domain.payloads.APPLICANT_KINDS), for the office of the case it is
+        on (the sender's, checked by _check) and no other. A window that records other details
+        than another window of the office did makes a conflict on its own case, for the back
+        office (the console's case page); no window is told (issue 16 §1). True if recorded."""
+        a = e.p.get("applicant") if e.kind in payloads.APPLICANT_KINDS else None
+        if not isinstance(a, dict) or not a.get("id_number"):
+            return False
+        office, number = case["office"], case["number"]
+        kind, idn = str(a.get("kind", ""))[:12], str(a.get("id_number", ""))[:20]
+        new = {field: str(a.get(field, ""))[:n] for field, n in payloads.APPLICANT_FIELDS.items()}
+        key = (applicant_t.c.office == office, applicant_t.c.kind == kind, applicant_t.c.id_number == idn)
+        row = c.execute(select(applicant_t).where(*key)).first()
+        if row is None:
+            c.execute(
+                insert(applicant_t).values(
+                    office=office, kind=kind, id_number=idn, author=author, case_number=number, seq=seq, **new
+                )
+            )
+            return False
+        old = {field: getattr(row, field) for field in payloads.APPLICANT_FIELDS}
+        recorded = False
+        if old != new and row.author != author:
+            self.cases.record_conflict(
+                c,
+                number,
+                e.id,
+                "applicant_details",
+                e.kind,
+                author,
+                {
+                    "conflict": "applicant_details",
+                    "applicant": {"kind": kind, "id_number": idn},
+                    "before": old,
+                    "after": new,
+                    "before_case": row.case_number,
+                    "before_author": row.author,
+                    "after_case": number,
+                    "after_author": author,
+                    "rule": "the office's later record becomes its record; each case keeps its own details",
+                },
+            )
+            recorded = True
+        c.execute(update(applicant_t).where(*key).values(author=author, case_number=number, seq=seq, **new))
+        return recorded
+
+    # --- a back-office decision ------------------------------------------------------------------
+    def backoffice_event(
+        self,
+        who: Principal,
+        number: str,
+        kind: str,
+        payload: dict,
+        actor: str,
+        event_id: str | None = None,
+        *,
+        expect_version: int | None = None,
+    ) -> tuple[dict, dict]:
+        """A back-office decision on a case; it flows down to the window on its next pull.
+
+        ``expect_version``: the case's version (``updated_seq``) the decider saw; if the case
+        changed since, the decision is refused (``changed``), never applied over the change
+        (sync.hub.decisions decides)."""
+        import uuid
+
+        decisions.check_kind(kind)
+        problem = payloads.payload_problem(kind, payload)
+        if problem:
+            raise Refusal("bad_payload", problem)
+        eid = event_id or str(uuid.uuid4())
+        with self.db.tx() as c:
+            dup = c.execute(select(event_t.c.seq).where(event_t.c.event_id == eid)).first()
+            case = c.execute(select(case_t).where(case_t.c.number == number)).first()
+            if case is None:
+                raise Refusal("unknown_case", f"case {number} is not known here")
+            if not who.may_read_office(case.office):
+                raise Refusal("forbidden_office", f"this token may not act on cases of office {case.office}")
+            if dup is None:
+                history = self.cases.case_events(c, number)
+                view = cs.derive(history)
+                decisions.check_decision(
+                    number, view.state, kind, seen=expect_version, version=case.updated_seq
+                )
+                seq = self.db.next_seqs(c, 1)
+                author = who.identity
+                c.execute(
+                    insert(event_t).values(
+                        seq=seq,
+                        event_id=eid,
+                        case_number=number,
+                        kind=kind,
+                        lc=view.lc + 1,
+                        payload=json.dumps(payload, ensure_ascii=False),
+                        actor=actor[:100],
+                        office=who.office or "",
+                        ws="",
+                        at=utcnow(),
+                        author=author,
+                        via=author,
+                        owner_office=case.office,
+                        owner_ws=case.ws,
+                        received_at=utcnow(),
+                    )
+                )
+                self.cases.save_case(
+                    c,
+                    False,
+                    dict(case._mapping),
+                    history + [cs.Event(eid, kind, view.lc + 1, author, payload)],
+                    seq,
+                    new_kinds=frozenset({kind}),
+                )
+        return self.cases.case_detail(number), {"event_id": eid}
+
+    # --- pull ------------------------------------------------------------------------------------
+    def pull(self, who: Principal, after: int, limit: int) -> tuple[list[dict], bool, int]:
+        """(events, more, cursor). The top seq is read first, so the cursor never skips a commit."""
+        limit = max(1, min(limit, protocol.MAX_PULL))
+        with self.db.ro() as c:
+            top = int(c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq")).scalar() or 0)
+            # each event carries its case's uid: a number alone is not a case's identity
+            q = (
+                select(event_t, case_t.c.uid.label("case_uid"))
+                .join(case_t, case_t.c.number == event_t.c.case_number, isouter=True)
+                .where(
+                    event_t.c.seq > after,
+                    event_t.c.seq <= top,
+                    event_t.c.author != CONFLICT_NOTE_AUTHOR,  # an older hub's notes: never served
+                )
+            )
+            if who.role == "workstation":
+                q = q.where(
+                    event_t.c.owner_office == who.office,
+                    event_t.c.owner_ws == who.ws,
+                    event_t.c.author != who.identity,
+                )
+            elif who.role == "hub":
+                q = q.where(event_t.c.owner_office.like(who.office + "%"), event_t.c.via != who.identity)
+            rows = c.execute(q.order_by(event_t.c.seq).limit(limit + 1)).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        cursor = rows[-1].seq if more else max(after, top)
+        return [wire_row(r) for r in rows], more, cursor
