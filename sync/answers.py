@@ -68,6 +68,7 @@ def check_pull_answer(doc: Any, after: int) -> None:
     cursor = doc.get("cursor")
     if not is_count(cursor):
         raise SyncError("hub", "sync.err_cursor", cursor=str(cursor)[:40])
+    assert isinstance(cursor, int)  # is_count said so; for the type checker
     if doc["more"] and cursor <= after:
         raise SyncError("hub", "sync.err_no_progress", cursor=cursor)
     for key in ("cat", "cal", "now", "bk"):

@@ -268,7 +268,7 @@ class Cases:
     def counts(self) -> dict[str, int]:
         with self.db.ro() as c:
             return {
-                "cases": c.execute(select(func.count()).select_from(case_t)).scalar(),
-                "events": c.execute(select(func.count()).select_from(event_t)).scalar(),
+                "cases": c.execute(select(func.count()).select_from(case_t)).scalar_one(),
+                "events": c.execute(select(func.count()).select_from(event_t)).scalar_one(),
                 "seq": int(self.db.meta("seq", c) or 0),
             }

@@ -88,7 +88,11 @@ class Events:
         self.db, self.docs, self.cases = db, docs, cases
 
     # --- push -------------------------------------------------------------------------------
-    def push(self, who: Principal, events: list[protocol.WireEvent], via: str | None = None) -> PushResult:
+    # noqa reason: one transaction walks each event through the checks in order; splitting it
+    # would pass the transaction's state (seq, case_info, history) through several helpers
+    def push(  # noqa: C901
+        self, who: Principal, events: list[protocol.WireEvent], via: str | None = None
+    ) -> PushResult:
         """Apply a batch exactly once per event, in one transaction. Refusals are per event."""
         res = PushResult()
         via = via or who.identity
@@ -171,6 +175,7 @@ class Events:
                         case_info["n_conflicts"] = int(case_info.get("n_conflicts") or 0) + 1  # recount
                     seq += 1
                 if new_events:
+                    assert case_info is not None  # set by _check before any event is kept
                     self.cases.save_case(
                         c,
                         case is None,
@@ -346,7 +351,7 @@ class Events:
         event_id: str | None = None,
         *,
         expect_version: int | None = None,
-    ) -> tuple[dict, dict]:
+    ) -> tuple[dict | None, dict]:
         """A back-office decision on a case; it flows down to the window on its next pull.
 
         ``expect_version``: the case's version (``updated_seq``) the decider saw; if the case

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -138,7 +139,7 @@ def bind(c: Connection, token: Any, keys: list[str], origin: str, now: str) -> l
     return out
 
 
-def keys_by_token(c: Connection, tokens: list[Any]) -> dict[str, list[dict[str, Any]]]:
+def keys_by_token(c: Connection, tokens: Sequence[Any]) -> dict[str, list[dict[str, Any]]]:
     """Each token's keys (by token hash): alg, key_id, public_key, origin, trusted."""
     out: dict[str, list[dict[str, Any]]] = {r.hash: [] for r in tokens}
     for r in tokens:
