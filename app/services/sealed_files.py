@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from app.services.sync import state
 from sync import sealing
 
 HUB_KEY_STATE = "hub_bundle_key"  # sync_state: the hub's X25519 public key (base64)
@@ -108,9 +109,7 @@ def seal_prints_in(db_key, folder: Path) -> int:
 # --- the hub's bundle key -------------------------------------------------------------------------------
 def hub_key(store) -> str:
     """The hub's public key (base64) this window knows, "" when none."""
-    from app.services.sync import outbox
-
-    return outbox.read_state(store, HUB_KEY_STATE, "")
+    return state.read_state(store, HUB_KEY_STATE, "")
 
 
 def hub_key_fingerprint(store) -> str:
@@ -126,11 +125,9 @@ def hub_key_fingerprint(store) -> str:
 def set_hub_key(store, key: str, source: str, when: str) -> bool:
     """Keep `key` as the hub's bundle key (ValueError when it is not an X25519 public key);
     True when it changed."""
-    from app.services.sync import outbox
-
     raw = sealing.public_key_raw(key)
     text = sealing.b64(raw)
     if hub_key(store) == text:
         return False
-    outbox.write_state(store, **{HUB_KEY_STATE: text, HUB_KEY_SOURCE: f"{source} {when}"})
+    state.write_state(store, **{HUB_KEY_STATE: text, HUB_KEY_SOURCE: f"{source} {when}"})
     return True

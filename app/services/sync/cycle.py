@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from app.private_files import make_private_dir, write_private
-from app.services import sealed_files
+from app.services import reactions, sealed_files
+from app.services.restore import reconcile_with_hub
 from app.services.sync import outbox as local
+from app.services.sync.hub_client import client_for
 from sync import protocol
 from sync.transport import Backoff, HubClient, SyncError, reachable
 
@@ -58,30 +59,6 @@ class CycleReport:
         return self.error is None
 
 
-def client_for(ws) -> HubClient:
-    verify: Any = True  # the system's CAs; TLS verification is never switched off
-    ca = os.environ.get("YICHUANG_HUB_CA")  # a private CA bundle for the county's certificate
-    if ca:
-        import ssl
-
-        verify = ssl.create_default_context(cafile=ca)
-    # every push says which keys this window signs with; the hub never registers them (its admin
-    # binds keys: `yichuang keys` prints them for that), pulls do not carry them
-    return HubClient(
-        str(ws.config.get("hub.url") or ""),
-        str(ws.config.get("hub.token") or ""),
-        verify=verify,
-        push_headers={"X-Yichuang-Key": ws.signer.public_key_b64(), **_qr_key_header(ws)},
-    )
-
-
-def _qr_key_header(ws) -> dict[str, str]:
-    """The receipts' SM2 key, when they are signed with SM2: informative (the hub checks those
-    receipts against the SM2 key its admin bound, never this one)."""
-    qr = ws.qr_signer
-    return {"X-Yichuang-Qr-Key": f"{qr.alg}:{qr.public_key_b64()}"} if qr is not ws.signer else {}
-
-
 def run_cycle(
     ws,
     client: HubClient | None = None,
@@ -118,7 +95,9 @@ def run_cycle(
             _learn_hub_key(store, page)
             _skew(ws, rep, page.get("now"))
             try:
-                applied = local.apply_pulled(store, page["events"], page["cursor"], ws=ws)
+                applied = local.apply_pulled(
+                    store, page["events"], page["cursor"], react=reactions.pulled(ws)
+                )
             except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
                 raise SyncError("hub", "sync.err_pulled", detail=str(exc)[:200]) from None
             rep.pulled += applied.events
@@ -129,8 +108,6 @@ def run_cycle(
         # 2b. operator accounts: this window's changes up, the hub's accounts down
         rep.operators = _sync_operators(ws, client, "ops" in page, rep)
         # after a restore made offline: the counters take the numbers the hub knows (no-op else)
-        from app.services.backup import reconcile_with_hub
-
         reconcile_with_hub(ws, client)
         # 3. catalogue and calendar, only when the hub holds another version
         if page.get("cat") and page["cat"] != cat_v:

@@ -110,28 +110,6 @@ def _count_worker(app) -> None:
     app.run_worker(job, thread=True, group="scan-count", exclusive=True)
 
 
-# --- filing held scans when the intake gets its number ---------------------------------------
-def file_held_scans(app, holds: dict[int, str], number: str) -> None:
-    """The decision gave the intake its case number: give it the scans it held."""
-    if not holds:
-        return
-    holds = dict(holds)
-
-    def job() -> None:
-        from app.services.scanner import AssignError, assign
-
-        for scan_id, key in holds.items():
-            try:
-                assign(app.ws, scan_id, number, key)
-            except (AssignError, OSError) as exc:
-                app.call_from_thread(
-                    app.notify, t("scans.bound_failed", number=number, error=exc), severity="error"
-                )
-        app.call_from_thread(unassigned_count, app)
-
-    app.run_worker(job, thread=True, group="scan-file")
-
-
 def _thumbnail(path: str) -> Text | None:
     """A small picture of an image scan in half blocks (▀: upper pixel fg, lower pixel bg)."""
     try:
