@@ -24,6 +24,7 @@ from app.domain.text import FieldError, check_phone, clean_text
 from app.domain.workdays import add_working_days
 from app.messages import t
 from app.services import reactions
+from app.services.cases import CaseService
 from app.services.documents import queue_case_document
 from app.services.workstation import Workstation
 from app.store import audit
@@ -187,8 +188,6 @@ class IntakeService:
 
     def resume(self, number: str) -> Draft:
         """Load a case awaiting correction so the window can decide on it again."""
-        from app.services.cases import CaseService
-
         case = CaseService(self.ws).get(number)
         if case is None:
             raise LookupError(t("case.not_found", number=number))

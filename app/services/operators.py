@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from app.domain import accounts, roles
 from app.messages import t
+from app.services.sync.state import read_state, set_state
 
 # argon2 (cffi) and uuid are imported where used: the window checks for accounts at start-up,
 # before its first frame, and pays only for sqlite3 there.
@@ -466,7 +467,6 @@ def mark_changes(ws, results: list[dict]) -> list[dict]:
     it added is disabled (never removed: a store that had accounts must not fall back to the
     demo), and the next pull starts from the beginning so the hub's version of every account
     comes down. Returns the refused changes (name, op, code, reason) for the report."""
-    from app.services.sync.outbox import set_state
     from app.store.operator_models import Operator, OperatorChange
 
     refused: list[dict] = []
@@ -530,8 +530,6 @@ def refused_changes(ws) -> list[dict]:
 
 
 def pulled_cursor(ws) -> int:
-    from app.services.sync.outbox import read_state
-
     return int(read_state(ws.store, OPERATOR_CURSOR, "0") or 0)
 
 
@@ -540,7 +538,6 @@ def apply_pulled(ws, accounts_down: list[dict], rev: int) -> int:
     transaction); this window's lockout counters are kept. Returns how many changed."""
     from sqlmodel import select
 
-    from app.services.sync.outbox import set_state
     from app.store.operator_models import Operator, OperatorChange
 
     now = _utc(ws)

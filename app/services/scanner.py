@@ -39,6 +39,8 @@ from sqlalchemy import select
 from app.domain import scan_files as rules
 from app.messages import t
 from app.private_files import make_private_dir, open_private
+from app.services.cases import CaseService
+from app.services.sync import attachments
 from app.store.models import Scan
 
 CLOSE_SETTLE = 0.1  # seconds the size must stay the same after the writer closed the file
@@ -84,8 +86,6 @@ class _Pending:
 
 
 def blob_dir(ws) -> Path:
-    from app.services.sync import attachments
-
     return attachments.blob_dir(ws)
 
 
@@ -151,9 +151,6 @@ def assign(ws, scan_id: int, number: str, material_key: str) -> Scan:
     The case's ``attachment.added`` event (with the material), the scan's upload slot and
     the scan's new state are one transaction: all of it, or nothing.
     """
-    from app.services.cases import CaseService
-    from app.services.sync import attachments
-
     detail = CaseService(ws).detail(number)
     if detail is None:
         raise AssignError(t("case.not_found", number=number))

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from app.domain import stats as rules
 from app.domain.stats import Counts
 from app.messages import t
+from app.services import evaluation as ev
 
 WARNINGS_SHOWN = 20  # of each kind (overdue, due soon)
 DIMENSIONS = ("matter", "department", "window", "clerk")
@@ -250,8 +251,6 @@ def _deadlines(s, ws, today: date, limit: int) -> Deadlines:
 def evaluation(ws, start: date, end: date) -> dict | None:
     """好差评 results and open follow-ups of the period, from the evaluation service (issue 8
     §4)."""
-    from app.services import evaluation as ev
-
     return ev.summary(ws.store, start, end, today=ws.today())  # overdue by the window's clock
 
 

@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 
 from app.domain import case_state as cs
 from app.private_files import make_private_dir, open_private
+from app.services.sync import outbox as local
+from app.services.sync import window_events
 from app.store.sync_models import SyncAttachment
 from sync import protocol
 
@@ -41,8 +43,6 @@ def add(ws, number: str, source: Path, name: str | None = None, extra: dict | No
     ``extra`` goes into the event's payload (the scanner inbox: the material); ``also(session)``
     runs in the event's transaction (the scanner inbox marks its scan assigned).
     """
-    from app.services.sync import window_events
-
     source = Path(source)
     size = source.stat().st_size
     if size > protocol.MAX_ATTACHMENT:
@@ -125,8 +125,6 @@ def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE, on_acked=N
     from sync.transport import SyncError
 
     rows = pending(ws.store)
-    from app.services.sync import outbox as local
-
     done = 0
     tus = {"Tus-Resumable": protocol.TUS_VERSION}
     # chunks adapt to the link like batches: halved after a cut (down to 4 KiB), doubled after a

@@ -22,6 +22,7 @@ import zstandard
 from sqlalchemy import select
 
 from app.private_files import write_private
+from app.services import sealed_files
 from app.services.sync import outbox
 from app.store.sync_models import SyncAttachment
 from sync import protocol, sealing
@@ -34,7 +35,6 @@ def export_bundle(ws, target: Path) -> dict[str, Any]:
     """Write every unsent event (and pending scan) of this workstation to `target`."""
 
     from app.messages import t
-    from app.services import sealed_files
 
     token = str(ws.config.get("hub.token") or "")
     if not token:

@@ -17,8 +17,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.private_files import make_private_dir, write_private
-from app.services import reactions, sealed_files
+from app.services import operators, reactions, sealed_files
+from app.services.catalogue_files import import_catalogue
 from app.services.restore import reconcile_with_hub
+from app.services.sync import attachments
 from app.services.sync import outbox as local
 from app.services.sync.hub_client import client_for
 from sync import protocol
@@ -81,8 +83,6 @@ def run_cycle(
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as bg:
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
-            from app.services import operators
-
             ops_v = operators.pulled_cursor(ws)
             bk_v = sealed_files.hub_key_fingerprint(store)
             first = bg.submit(
@@ -114,9 +114,8 @@ def run_cycle(
             rep.catalogue = _update_catalogue(ws, client, cat_v)
         if page.get("cal") and page["cal"] != cal_v:
             rep.calendar = _update_calendar(ws, client)
-        # 4. scans
-        from app.services.sync import attachments
 
+        # 4. scans
         def acked(n: int) -> None:
             rep.acked_bytes += n
 
@@ -146,8 +145,6 @@ def run_cycle(
             )
         except Exception:  # noqa: BLE001  (the store itself is failing: the report still says so)
             pass
-    from app.services.sync import attachments
-
     try:
         rep.left = local.unsent_total(store)
         rep.attachments_left = attachments.pending_count(store)
@@ -171,8 +168,6 @@ def _learn_hub_key(store, page: dict) -> None:
 def _report(ws) -> dict:
     """What the hub's workstations page shows of this window: events and scans not yet at the hub
     as the cycle begins (the hub counts down what then arrives), this PC's clock, its names."""
-    from app.services.sync import attachments
-
     store = ws.store
     return {
         "events": local.unsent_total(store),
@@ -274,8 +269,6 @@ def _sync_operators(ws, client: HubClient, hub_changed: bool, rep: CycleReport) 
     request for them. A hub older than operator accounts (404) is skipped: logins go on
     against the local copies. A change the hub refused is undone here (operators.mark_changes),
     logged, and named in the report."""
-    from app.services import operators
-
     try:
         changes = operators.pending_changes(ws)
         if changes:
@@ -339,7 +332,6 @@ def _skew(ws, rep: CycleReport, hub_now: Any) -> None:
 
 
 def _update_catalogue(ws, client: HubClient, held: str) -> str:
-    from app.services.catalogue_files import import_catalogue
     from forms.loader import CatalogueError, catalogue_to_dict
     from sync.docdelta import apply_delta
 
