@@ -31,6 +31,7 @@ from typing import Any
 from app.messages import t
 from app.private_files import make_private_dir, open_private
 from app.services.sealed_files import opening_key, store_writer
+from app.services.workstation import Workstation
 from app.store.cipher import DatabaseError as DbDatabaseError
 from app.store.cipher import Error as DbError
 from app.store.cipher import WrongKey, connect, is_encrypted
@@ -209,7 +210,11 @@ def backup_name(office: str, wsid: str, now: datetime) -> str:
 
 
 def make_backup(
-    ws, dest_dir: Path | str, *, now: datetime | None = None, progress: Callable[[str], Any] | None = None
+    ws: Workstation,
+    dest_dir: Path | str,
+    *,
+    now: datetime | None = None,
+    progress: Callable[[str], Any] | None = None,
 ) -> BackupResult:
     """Write a verified backup of the workstation `ws` into `dest_dir`; returns where and what."""
     import time
@@ -437,7 +442,7 @@ def last_backup_time(dest_dir: Path) -> datetime | None:
     return best
 
 
-def daily_backup(ws, *, now: datetime | None = None) -> BackupResult | None:
+def daily_backup(ws: Workstation, *, now: datetime | None = None) -> BackupResult | None:
     """The window's daily backup: one when the newest in backup.dir is a day old or more, then
     the ones older than backup.keep_days are deleted. None when nothing was due."""
     keep = int(ws.config.get("backup.keep_days") or 0)

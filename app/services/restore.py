@@ -38,6 +38,7 @@ from app.services.encryption import ENV_PASSPHRASE, resolve_key, terminal_prompt
 from app.services.sealed_files import open_with_store_key
 from app.services.sync import outbox
 from app.services.sync.hub_client import client_for
+from app.services.workstation import Workstation
 from app.store.cipher import Error as DbError
 from app.store.cipher import OperationalError as DbOperationalError
 from app.store.cipher import is_encrypted
@@ -70,7 +71,7 @@ def _has_data(data_dir: Path, key=None) -> bool:
         return True  # damaged or not ours, but there: the identity check still applies
 
 
-def check_identity(ws, manifest: dict, key=None) -> list[str]:
+def check_identity(ws: Workstation, manifest: dict, key=None) -> list[str]:
     """What differs between this workstation and the copy's (empty when it is the same one).
     A data dir with no cases and no key yet (a new PC) takes the copy's identity."""
     data_dir = ws.config.data_dir
@@ -151,7 +152,7 @@ def numbers_in_prints(prints_dir: Path, office: str, wsid: str, key=None) -> dic
     return out
 
 
-def numbers_at_hub(ws, client=None, timeout: float = 15.0) -> dict[date, int] | None:
+def numbers_at_hub(ws: Workstation, client=None, timeout: float = 15.0) -> dict[date, int] | None:
     """Highest sequence per day the hub knows for this workstation, None when it does not answer."""
     if not ws.config.get("hub.url") or not ws.config.get("hub.token"):
         return None
@@ -201,7 +202,7 @@ def raise_counters(store, office: str, wsid: str, found: dict[date, int]) -> int
     return raised
 
 
-def reconcile_with_hub(ws, client=None) -> bool:
+def reconcile_with_hub(ws: Workstation, client=None) -> bool:
     """After a restore made without the hub: take the hub's numbers once it answers. True when
     done (or nothing was pending). Called by the sync cycle with its client."""
     if outbox.read_state(ws.store, RECONCILE_KEY) != "pending":
@@ -238,7 +239,7 @@ def _store_in_use(db: Path, key=None) -> bool:
 
 
 def restore_backup(
-    ws,
+    ws: Workstation,
     file: Path | str,
     *,
     force_other_workstation: bool = False,
@@ -322,7 +323,7 @@ def restore_backup(
     )
 
 
-def _restore_key(ws, *stores: Path, sealed: bool = False):
+def _restore_key(ws: Workstation, *stores: Path, sealed: bool = False):
     """The key for the stores a restore reads, when one of them is encrypted or the backup is
     sealed (this workstation's key: a copy of an encrypted store opens only with the key it
     was made with)."""

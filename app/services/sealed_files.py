@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Protocol
 
+from app.config import Config
 from app.services.sync import state
 from sync import sealing
 
@@ -65,7 +67,14 @@ def open_with_store_key(db_key, blob: bytes) -> bytes:
 
 
 # --- printed documents in the data dir ------------------------------------------------------------------
-def prints_are_sealed(ws, printer_url: str) -> bool:
+class HasConfig(Protocol):
+    """What prints_are_sealed reads of a Workstation (this module is below it: the workstation
+    opens its store through encryption, which seals the old prints with this module)."""
+
+    config: Config
+
+
+def prints_are_sealed(ws: HasConfig, printer_url: str) -> bool:
     """Whether jobs for `printer_url` are written sealed: an encrypted store printing to a
     ``dir://`` folder inside its data dir (the embedded default, ``prints/``). That folder is a
     paper tray nobody empties: on an encrypted store it must not keep names in clear. Real

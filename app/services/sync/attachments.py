@@ -21,6 +21,7 @@ from app.domain import case_state as cs
 from app.private_files import make_private_dir, open_private
 from app.services.sync import outbox as local
 from app.services.sync import window_events
+from app.services.workstation import Workstation
 from app.store.sync_models import SyncAttachment
 from sync import protocol
 
@@ -33,11 +34,13 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def blob_dir(ws) -> Path:
+def blob_dir(ws: Workstation) -> Path:
     return ws.config.data_dir / "blobs"
 
 
-def add(ws, number: str, source: Path, name: str | None = None, extra: dict | None = None, also=None) -> str:
+def add(
+    ws: Workstation, number: str, source: Path, name: str | None = None, extra: dict | None = None, also=None
+) -> str:
     """Keep a scan of case `number` (copied into the data dir) and queue it; returns its sha256.
 
     ``extra`` goes into the event's payload (the scanner inbox: the material); ``also(session)``
@@ -116,7 +119,7 @@ def _set(store, sha: str, uploaded: int, done: bool) -> None:
             s.add(row)
 
 
-def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE, on_acked=None) -> int:
+def upload_pending(ws: Workstation, client, chunk_size: int = protocol.CHUNK_SIZE, on_acked=None) -> int:
     """Upload every pending scan, resuming each from the hub's offset. Returns how many finished.
 
     ``on_acked(n)`` hears of every n bytes the hub's offset acknowledged beyond what it held

@@ -23,6 +23,7 @@ from app.services.restore import reconcile_with_hub
 from app.services.sync import attachments
 from app.services.sync import outbox as local
 from app.services.sync.hub_client import client_for
+from app.services.workstation import Workstation
 from sync import protocol
 from sync.transport import Backoff, HubClient, SyncError, reachable
 
@@ -62,7 +63,7 @@ class CycleReport:
 
 
 def run_cycle(
-    ws,
+    ws: Workstation,
     client: HubClient | None = None,
     *,
     progress: Callable[[str], Any] | None = None,
@@ -165,7 +166,7 @@ def _learn_hub_key(store, page: dict) -> None:
         raise SyncError("hub", "sync.err_shape", what="pull") from None
 
 
-def _report(ws) -> dict:
+def _report(ws: Workstation) -> dict:
     """What the hub's workstations page shows of this window: events and scans not yet at the hub
     as the cycle begins (the hub counts down what then arrives), this PC's clock, its names."""
     store = ws.store
@@ -182,7 +183,7 @@ BATCH_RAW_BYTES = 1024 * 1024  # JSON of one batch, before compression (about 1,
 PIPELINE = 2  # batches in flight: the next one crosses the link while the hub applies this one
 
 
-def _push_all(ws, client: HubClient, rep: CycleReport, max_batch_events: int, progress) -> None:
+def _push_all(ws: Workstation, client: HubClient, rep: CycleReport, max_batch_events: int, progress) -> None:
     """Push every unsent event, oldest first, with two batches in flight on two connections
     (opened only when there is something to push: an idle sync is one pull).
 
@@ -263,7 +264,7 @@ def _push_one(client: HubClient, batch: list[dict], hold, answered) -> dict:
         answered.set()
 
 
-def _sync_operators(ws, client: HubClient, hub_changed: bool, rep: CycleReport) -> int:
+def _sync_operators(ws: Workstation, client: HubClient, hub_changed: bool, rep: CycleReport) -> int:
     """Push pending account changes; pull the accounts changed since the held revision when
     the pull answer said the hub holds another one (or after a push). An idle sync makes no
     request for them. A hub older than operator accounts (404) is skipped: logins go on
@@ -305,7 +306,7 @@ def link_state(rep: CycleReport) -> str:
     return "offline"
 
 
-def _held_versions(ws) -> tuple[str, str]:
+def _held_versions(ws: Workstation) -> tuple[str, str]:
     try:
         cat = ws.catalogue.version
     except Exception:
@@ -317,7 +318,7 @@ def _held_versions(ws) -> tuple[str, str]:
     return cat, cal
 
 
-def _skew(ws, rep: CycleReport, hub_now: Any) -> None:
+def _skew(ws: Workstation, rep: CycleReport, hub_now: Any) -> None:
     if not isinstance(hub_now, str):
         return
     try:
@@ -331,7 +332,7 @@ def _skew(ws, rep: CycleReport, hub_now: Any) -> None:
     local.write_state(ws.store, clock_skew=f"{skew:.0f}")
 
 
-def _update_catalogue(ws, client: HubClient, held: str) -> str:
+def _update_catalogue(ws: Workstation, client: HubClient, held: str) -> str:
     from forms.loader import CatalogueError, catalogue_to_dict
     from sync.docdelta import apply_delta
 
@@ -352,7 +353,7 @@ def _update_catalogue(ws, client: HubClient, held: str) -> str:
     return cat.version
 
 
-def _update_calendar(ws, client: HubClient) -> str:
+def _update_calendar(ws: Workstation, client: HubClient) -> str:
     from app.domain.workdays import WorkCalendar
 
     doc = client.calendar()

@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from app.services.workstation import Workstation
 from sync.transport import HubClient
 
 
-def client_for(ws) -> HubClient:
+def client_for(ws: Workstation) -> HubClient:
     verify: Any = True  # the system's CAs; TLS verification is never switched off
     ca = os.environ.get("YICHUANG_HUB_CA")  # a private CA bundle for the county's certificate
     if ca:
@@ -26,7 +27,7 @@ def client_for(ws) -> HubClient:
     )
 
 
-def _qr_key_header(ws) -> dict[str, str]:
+def _qr_key_header(ws: Workstation) -> dict[str, str]:
     """The receipts' SM2 key, when they are signed with SM2: informative (the hub checks those
     receipts against the SM2 key its admin bound, never this one)."""
     qr = ws.qr_signer
