@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 from app.domain import case_record, lifecycle
 from app.domain import case_state as cs
 from app.domain.intake import item_from_dict, marks_from_compact
-from app.services import scanner
+from app.services import scans
 from app.services.documents import queue_case_document
 from app.store.models import Case, ChecklistSnapshot
 
@@ -100,8 +100,8 @@ def file_held_scans(ws: Workstation, holds: dict[int, str], number: str) -> list
     errors = []
     for scan_id, key in holds.items():
         try:
-            scanner.assign(ws, scan_id, number, key)
-        except (scanner.AssignError, OSError) as exc:
+            scans.assign(ws, scan_id, number, key)
+        except (scans.AssignError, OSError) as exc:
             errors.append(str(exc))
     return errors
 

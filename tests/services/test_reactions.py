@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.services import reactions
 from app.services.cases import CaseService
 from app.services.intake import IntakeService
-from app.services.scanner import list_scans
+from app.services.scans import list_scans
 from app.services.sync import outbox
 from app.store.models import CaseEvent, PrintJob
 from tests.hubs import make_workstation

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.domain import scan_files as rules
+from app.domain import scans as rules
 from app.messages import t
 from app.private_files import make_private_dir, open_private
 from app.services.cases import CaseService
@@ -55,7 +55,7 @@ LOCK_NAME = ".yichuang-scanner.lock"
 _CHUNK = 1 << 20
 
 
-# Refusal codes (app.domain.scan_files.Refusal, stored in scan.reason) and their messages.
+# Refusal codes (app.domain.scans.Refusal, stored in scan.reason) and their messages.
 REFUSAL_MESSAGES = {
     "empty": "scan.refused_empty",
     "too_big": "scan.refused_too_big",
