@@ -17,19 +17,20 @@ here, the window only shows it.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from app.domain import case_record, lifecycle
 from app.domain import case_state as cs
 from app.domain.intake import item_from_dict, marks_from_compact
 from app.services import scans
 from app.services.documents import queue_case_document
+from app.services.workstation import Workstation
 from app.store.models import Case, ChecklistSnapshot
 
-if TYPE_CHECKING:
-    from app.services.workstation import Workstation
+_log = logging.getLogger("yichuang.reactions")
 
 
 class Window(Protocol):
@@ -72,26 +73,36 @@ class CaseChanged:
 
 def after_commit(ws: Workstation, window: Window | None, change: CaseChanged) -> list[str]:
     """Run what follows `change`, in the table's order; returns the steps run. Without a
-    window only what needs none runs (the held scans)."""
+    window only what needs none runs (the held scans). The event is committed: a step that
+    fails is logged and the others still run (the spool's timer and the next sync catch up)."""
     done = []
     for step in AFTER_COMMIT.get(change.kind, ()):
-        if step == HELD_SCANS:
-            if change.scan_holds:
-                errors = file_held_scans(ws, change.scan_holds, change.number)
-                if window is not None:
-                    window.scans_filed(change.number, errors)
+        if window is None and step != HELD_SCANS:
+            continue
+        try:
+            if _run_step(ws, window, change, step):
                 done.append(step)
-            continue
-        if window is None:
-            continue
-        if step == PRINT:
-            window.kick_spool()
-        elif step == SYNC:
-            window.kick_sync()
-        elif step == RATING:
-            window.ask_rating(change.number, RATING_STAGE[change.kind])
-        done.append(step)
+        except Exception:  # noqa: BLE001  (never undoes, nor hides, the committed event)
+            _log.exception("reaction %s to %s of %s failed", step, change.kind, change.number)
     return done
+
+
+def _run_step(ws: Workstation, window: Window | None, change: CaseChanged, step: str) -> bool:
+    if step == HELD_SCANS:
+        if not change.scan_holds:
+            return False
+        errors = file_held_scans(ws, change.scan_holds, change.number)
+        if window is not None:
+            window.scans_filed(change.number, errors)
+        return True
+    assert window is not None
+    if step == PRINT:
+        window.kick_spool()
+    elif step == SYNC:
+        window.kick_sync()
+    elif step == RATING:
+        window.ask_rating(change.number, RATING_STAGE[change.kind])
+    return True
 
 
 def file_held_scans(ws: Workstation, holds: dict[int, str], number: str) -> list[str]:
@@ -107,7 +118,7 @@ def file_held_scans(ws: Workstation, holds: dict[int, str], number: str) -> list
 
 
 # --- inside the event's transaction ----------------------------------------------------------
-InTransaction = Callable[["Workstation", object, Case, dict], None]
+InTransaction = Callable[[Workstation, object, Case, dict], None]
 
 
 def correction_requested(ws: Workstation, s, case: Case, payload: dict) -> None:

@@ -167,3 +167,20 @@ def test_a_refusal_asks_no_rating_and_without_a_window_only_the_scans_follow(ws,
     number = cli.accept(draft, scan_holds={scan.id: key}).case.number
     (filed,) = [s for s in list_scans(ws) if s.id == scan.id]
     assert filed.case_number == number
+
+
+class BrokenSpool(Hands):
+    def kick_spool(self) -> None:
+        raise RuntimeError("the window is closing")
+
+
+def test_a_failing_reaction_after_commit_neither_undoes_nor_hides_the_decision(ws):
+    """After commit a reaction is not atomic with the event: the decision stands and is
+    reported as made, the other reactions still run."""
+    svc = IntakeService(ws, BrokenSpool())
+    draft = receive_all(svc.new_draft("matter", "320724-SCJG-0002"))
+    draft.applicant = applicant()
+    done = svc.accept(draft)
+    number = done.case.number
+    assert CaseService(ws).get(number).state == "accepted"
+    assert svc.window.calls == [("sync",), ("rating", number, "accepted")]
