@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 
 from app.domain import accounts, roles
 from app.messages import t
-from app.services.sync.state import read_state, set_state
 from app.services.workstation import Workstation
 
 # argon2 (cffi) and uuid are imported where used: the window checks for accounts at start-up,
@@ -470,6 +469,7 @@ def mark_changes(ws: Workstation, results: list[dict]) -> list[dict]:
     it added is disabled (never removed: a store that had accounts must not fall back to the
     demo), and the next pull starts from the beginning so the hub's version of every account
     comes down. Returns the refused changes (name, op, code, reason) for the report."""
+    from app.services.sync import state  # deferred: the login gate imports this module at start-up
     from app.store.operator_models import Operator, OperatorChange
 
     refused: list[dict] = []
@@ -501,7 +501,7 @@ def mark_changes(ws: Workstation, results: list[dict]) -> list[dict]:
                 }
             )
         if refused:
-            set_state(s, OPERATOR_CURSOR, "0")
+            state.set_state(s, OPERATOR_CURSOR, "0")
     return refused
 
 
@@ -533,7 +533,9 @@ def refused_changes(ws: Workstation) -> list[dict]:
 
 
 def pulled_cursor(ws: Workstation) -> int:
-    return int(read_state(ws.store, OPERATOR_CURSOR, "0") or 0)
+    from app.services.sync import state  # deferred: the login gate imports this module at start-up
+
+    return int(state.read_state(ws.store, OPERATOR_CURSOR, "0") or 0)
 
 
 def apply_pulled(ws: Workstation, accounts_down: list[dict], rev: int) -> int:
@@ -541,6 +543,7 @@ def apply_pulled(ws: Workstation, accounts_down: list[dict], rev: int) -> int:
     transaction); this window's lockout counters are kept. Returns how many changed."""
     from sqlmodel import select
 
+    from app.services.sync import state  # deferred: the login gate imports this module at start-up
     from app.store.operator_models import Operator, OperatorChange
 
     now = _utc(ws)
@@ -563,5 +566,5 @@ def apply_pulled(ws: Workstation, accounts_down: list[dict], rev: int) -> int:
             row.hub_rev, row.updated_at = int(a["rev"]), now
             s.add(row)
             changed += 1
-        set_state(s, OPERATOR_CURSOR, str(int(rev)))
+        state.set_state(s, OPERATOR_CURSOR, str(int(rev)))
     return changed

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Protocol
 
 from app.config import Config
-from app.services.sync import state
 from sync import sealing
 
 HUB_KEY_STATE = "hub_bundle_key"  # sync_state: the hub's X25519 public key (base64)
@@ -118,6 +117,10 @@ def seal_prints_in(db_key, folder: Path) -> int:
 # --- the hub's bundle key -------------------------------------------------------------------------------
 def hub_key(store) -> str:
     """The hub's public key (base64) this window knows, "" when none."""
+    # deferred: this module is on the start-up path (backup) and the first answer must not wait
+    # for SQLAlchemy (tests/ui/test_first_answer.py)
+    from app.services.sync import state
+
     return state.read_state(store, HUB_KEY_STATE, "")
 
 
@@ -134,6 +137,8 @@ def hub_key_fingerprint(store) -> str:
 def set_hub_key(store, key: str, source: str, when: str) -> bool:
     """Keep `key` as the hub's bundle key (ValueError when it is not an X25519 public key);
     True when it changed."""
+    from app.services.sync import state  # deferred: see hub_key
+
     raw = sealing.public_key_raw(key)
     text = sealing.b64(raw)
     if hub_key(store) == text:
