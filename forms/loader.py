@@ -108,7 +108,7 @@ def load_catalogue(path: str | os.PathLike[str], *, validate_schema: bool = True
     except OSError as exc:
         reason = t("catalogue.unreadable", error=exc.strerror or exc)
         raise CatalogueError([CatalogueIssue(source, "", reason)]) from exc
-    return _parse_bytes(raw, source, validate_schema=validate_schema)
+    return parse_bytes(raw, source, validate_schema=validate_schema)
 
 
 def parse_catalogue(data: Any, source: str, *, validate_schema: bool = True) -> Catalogue:
@@ -145,7 +145,7 @@ def load_demo_catalogue() -> Catalogue:
     """
     resource = resources.files("forms").joinpath(*DEMO_RESOURCE)
     raw = resource.read_bytes()
-    return _parse_bytes(raw, "forms/demo/catalogue.json", validate_schema=False)
+    return parse_bytes(raw, "forms/demo/catalogue.json", validate_schema=False)
 
 
 def catalogue_schema() -> dict[str, Any]:
@@ -157,7 +157,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(t("catalogue.json_constant", name=name))
 
 
-def _parse_bytes(raw: bytes, source: str, *, validate_schema: bool) -> Catalogue:
+def parse_bytes(raw: bytes, source: str, *, validate_schema: bool) -> Catalogue:
     if not raw.strip():
         raise CatalogueError([CatalogueIssue(source, "", t("catalogue.empty"))])
     if raw.startswith(b"\xef\xbb\xbf"):

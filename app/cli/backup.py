@@ -59,7 +59,8 @@ def cmd_restore(args) -> int:
     from app.cli.common import workstation
     from app.errors import CommandError
     from app.messages import t
-    from app.services.backup import BackupError, restore_backup
+    from app.services.backup import BackupError
+    from app.services.restore import restore_backup
 
     ws = workstation(args)
     try:

@@ -31,8 +31,8 @@ def _v(text: object) -> str:
 
 
 def _line(scan) -> str:
-    from app.domain.scan_files import human_size
-    from app.services.scanner import reason_text
+    from app.domain.scans import human_size
+    from app.services.scans import reason_text
 
     if scan.state == "refused":
         return t("scan.cli_refused", name=_v(scan.name), reason=_v(reason_text(scan)))
@@ -52,7 +52,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from app.services.scanner import ScanInbox, ScannerError
+    from app.services.scans import ScanInbox, ScannerError
 
     ws = _ws(args)
     try:
@@ -86,8 +86,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     import json
     import re
 
-    from app.domain.scan_files import human_size
-    from app.services.scanner import list_scans, scan_to_dict, state_text
+    from app.domain.scans import human_size
+    from app.services.scans import list_scans, scan_to_dict, state_text
 
     ws = _ws(args)
     scans = list_scans(ws)

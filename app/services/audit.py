@@ -133,10 +133,9 @@ def _engine_store(path: str, key):
     """A store on a connection of its own in a worker process (keyed when it is encrypted)."""
     from pathlib import Path
 
-    from app.store.db import Store, _make_engine
+    from app.store.db import reading_store
 
-    engine = _make_engine(Path(path), "BEGIN", key)
-    return Store(Path(path), engine, engine, key=key), engine
+    return reading_store(Path(path), key)
 
 
 def _verify_part(path: str, part: tuple[int, int, int, str], key=None) -> ac.Report:

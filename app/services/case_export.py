@@ -27,6 +27,7 @@ from sqlalchemy import text
 from app.domain.masking import mask_applicant_id, mask_name, mask_phone
 from app.domain.text import visible
 from app.messages import t
+from app.services.workstation import Workstation
 
 PAGE = 5_000
 FORMATS = ("csv", "xlsx")
@@ -66,7 +67,7 @@ def export_format(path: Path) -> str:
     return fmt
 
 
-def count_cases(ws, start: date | None, end: date | None) -> int:
+def count_cases(ws: Workstation, start: date | None, end: date | None) -> int:
     where, params = _range(start, end)
     with ws.store.read() as s:
         return int(s.execute(text(f"SELECT count(*) FROM case_record {where}"), params).scalar())
@@ -83,7 +84,7 @@ def _range(start: date | None, end: date | None) -> tuple[str, dict]:
     return ("WHERE " + " AND ".join(conds)) if conds else "", params
 
 
-def masked_rows(ws, start: date | None = None, end: date | None = None) -> Iterator[list]:
+def masked_rows(ws: Workstation, start: date | None = None, end: date | None = None) -> Iterator[list]:
     """The export's rows, oldest case first, masked; read a page at a time (keyset on the index)."""
     where, params = _range(start, end)
     after = ""
@@ -153,7 +154,7 @@ def headers() -> list[str]:
 
 
 def export_cases(
-    ws,
+    ws: Workstation,
     path: Path | str,
     *,
     start: date | None = None,

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from app.domain import lifecycle
 from app.domain.masking import mask_record
 from app.domain.numbering import parse_case_number
+from app.services.sync import window_events
 from app.services.workstation import Workstation
 from app.store.models import Case, CaseEvent, ChecklistSnapshot, PrintJob
 
@@ -164,6 +165,6 @@ def record_unmask(ws: Workstation, number: str, *, screen: str) -> None:
     """The audited record that a clerk saw a case's full ID and phone number on `screen`:
     a case.unmasked event in the case's append-only events (the acting clerk, the time, the
     workstation), synced like any other. It changes nothing else about the case."""
-    from app.services.sync.window_events import record
-
-    record(ws, number, lifecycle.EVENT_UNMASKED, {"fields": ["id_number", "phone"], "screen": screen})
+    window_events.record(
+        ws, number, lifecycle.EVENT_UNMASKED, {"fields": ["id_number", "phone"], "screen": screen}
+    )

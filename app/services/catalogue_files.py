@@ -158,10 +158,10 @@ def load_search_index(catalogue_dir: Path):
         if index is not None:
             return index
     # Missing or stale (a catalogue copied in by hand, an older format): build it once.
-    from forms.loader import _parse_bytes
+    from forms.loader import parse_bytes
 
     # A damaged catalogue file fails here as a CatalogueError naming the file and the place.
-    cat = _parse_bytes(raw, str(current), validate_schema=False)
+    cat = parse_bytes(raw, str(current), validate_schema=False)
     try:
         make_private_dir(catalogue_dir)
         return write_search_index(stored, cat, raw)

@@ -21,6 +21,7 @@ from app.domain import courier as rules
 from app.domain import lifecycle
 from app.domain.text import FieldError, clean_text
 from app.messages import t
+from app.services.documents import office_info, printer_profile
 from app.services.workstation import Workstation
 from app.store import audit
 from app.store.models import Case, CaseEvent, CourierScan, CourierTrip, CourierWaybill
@@ -336,7 +337,6 @@ class CourierService:
 
     def print_slip(self, trip: Trip, *, printer_url: str | None = None):
         """Queue the trip's 交接单 on the receipt printer (stored first, sent by the spool)."""
-        from app.services.printing import _profile, office_info
         from app.store.models import PrintJob
         from printing.documents import Document
         from printing.render import render, render_text
@@ -352,7 +352,7 @@ class CourierService:
             window=ws.window,
             clerk=ws.clerk,
         )
-        profile = _profile(ws)
+        profile = printer_profile(ws)
         now = ws.utcnow()
         job = PrintJob(
             job_id=str(uuid.uuid4()),

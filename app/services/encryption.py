@@ -22,6 +22,7 @@ from pathlib import Path
 
 from app.domain.masking import register_secret
 from app.messages import t
+from app.services.sealed_files import seal_prints_in
 from app.store.cipher import DbKey, connect, fsync_file, is_encrypted
 from app.store.db import StoreError
 
@@ -238,8 +239,6 @@ def encrypt_store(config, key: DbKey, *, to_keyring: bool, now: datetime | None 
     config.values.setdefault("store", {})["encrypted"] = True
     config.save()
     copy.unlink()  # success: a plain copy of personal data must not stay behind
-    from app.services.sealed_files import seal_prints_in
-
     # the documents printed to the data dir's paper tray before: sealed like the ones to come
     # (a file that cannot be rewritten stays in clear, and doctor names it)
     sealed_prints = seal_prints_in(key, config.prints_dir)

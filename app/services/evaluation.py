@@ -23,6 +23,9 @@ from sqlalchemy import func, select
 from app.domain import evaluation as rules
 from app.domain import lifecycle
 from app.messages import t
+from app.services.courier import canonical_case
+from app.services.sync.outbox import refresh_case
+from app.services.sync.window_events import new_event
 from app.services.workstation import Workstation
 from app.store import audit
 from app.store.evaluation_models import (
@@ -50,8 +53,6 @@ class Recorded:
 
 # --- what is rated ---------------------------------------------------------------------------------
 def _case(s, number: str) -> Case:
-    from app.services.courier import canonical_case
-
     case = s.execute(select(Case).where(Case.number == canonical_case(number))).scalars().first()
     if case is None:
         raise EvaluationRefused(t("case.not_found", number=number))
@@ -147,9 +148,6 @@ def rate(
     clerk: str | None = None,
 ) -> Recorded:
     """Record the applicant's rating (and the follow-up a bad one opens) in one transaction."""
-    from app.services.sync.outbox import refresh_case
-    from app.services.sync.window_events import new_event
-
     try:
         rating = rules.check_rating(level, reasons, comment)
     except rules.RatingError as exc:
@@ -236,9 +234,6 @@ def decline(
     clerk: str | None = None,
 ) -> EvaluationRating:
     """The applicant declined to rate (or left the counter unanswered): recorded as such."""
-    from app.services.sync.outbox import refresh_case
-    from app.services.sync.window_events import new_event
-
     if how not in rules.DECLINE_HOW:
         raise ValueError(f"unknown decline {how!r}")
     utc, today = ws.utcnow(), ws.today()
@@ -274,9 +269,6 @@ def decline(
 # --- follow-ups (差评整改) ----------------------------------------------------------------------------
 def close_followup(ws: Workstation, followup_id: int, note: str) -> EvaluationFollowup:
     """A supervisor closes a follow-up with what was done (a note is required)."""
-    from app.services.sync.outbox import refresh_case
-    from app.services.sync.window_events import new_event
-
     try:
         text = rules.check_note(note)
     except rules.RatingError as exc:

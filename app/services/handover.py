@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,6 +22,10 @@ from app.domain.identifiers import check_resident_id
 from app.domain.receipt_scan import ReceiptScan, recognise
 from app.domain.text import FieldError, clean_text
 from app.messages import t
+from app.services import reactions
+from app.services.cases import CaseService
+from app.services.documents import new_job, pickup_document
+from app.services.sync import actions
 from app.services.workstation import Workstation
 from app.store.models import Case, CaseEvent, PrintJob
 
@@ -65,8 +69,6 @@ def ready(ws: Workstation, text: str = "", limit: int = 500) -> list[Case]:
     """Cases ready for pickup (办结, 不予许可), oldest decision first; ``text`` narrows by
     number, applicant name or ID number as the case list finds."""
     if text.strip():
-        from app.services.cases import CaseService
-
         found = CaseService(ws).find(text, limit=limit)
         return sorted((c for c in found if c.state in READY_STATES), key=lambda c: c.updated_at)
     with ws.store.read() as s:
@@ -183,55 +185,6 @@ def check_collector(
     return Collector("agent", name, check.value, text)
 
 
-# --- the 领取凭证 -----------------------------------------------------------------------------
-def pickup_document(ws: Workstation, case: Case, payload: dict, outcome: str, at: datetime, **kw):
-    """The 领取凭证 of `case` handed out with event `payload` (its collector) at `at` (local)."""
-    from app.services.printing import case_document
-
-    c = payload.get("collector") or {}
-    doc = case_document(ws, case, "pickup", [], **kw)
-    return replace(
-        doc,
-        issued_at=at,
-        outcome=str(payload.get("outcome") or outcome),
-        collector_role=str(c.get("role", "")),
-        collector_name=str(c.get("name", "")),
-        collector_id=str(c.get("id_number", "")),
-        authorisation=str(c.get("authorisation", "")),
-    )
-
-
-def reprint_pickup(ws: Workstation, case: Case, now: datetime):
-    """The 领取凭证 as it was issued (from the delivery event), marked 补打 ``now``."""
-    from app.services.printing import DocumentUnavailable
-
-    with ws.store.read() as s:
-        event = (
-            s.execute(
-                select(CaseEvent)
-                .where(CaseEvent.case_id == case.id, CaseEvent.kind == lifecycle.EVENT_DELIVERED)
-                .order_by(CaseEvent.id.desc())
-                .limit(1)
-            )
-            .scalars()
-            .first()
-        )
-    if case.state != lifecycle.DELIVERED or event is None:
-        raise DocumentUnavailable(t("print.no_pickup", number=case.number))
-    payload = json.loads(event.payload_json or "{}")
-    if payload.get("method", "window") != "window":  # sent by EMS: nobody collected it here
-        raise DocumentUnavailable(t("print.no_pickup", number=case.number))
-    at = _local(event.at)
-    return pickup_document(ws, case, payload, "", at, reprinted_at=now)
-
-
-def _local(dt: datetime) -> datetime:
-    from app.services.printing import _local as local
-
-    return local(dt)
-
-
-# --- recording -------------------------------------------------------------------------------
 def hand_over(
     ws: Workstation,
     number: str,
@@ -240,16 +193,14 @@ def hand_over(
     authorisation: str = "",
     *,
     printer_url: str | None = None,
+    window: reactions.Window | None = None,
 ) -> Handover:
     """Check the collector and record the handover with its 领取凭证 (one transaction).
 
     Raises HandoverRefused (bad collector, case not ready) or actions.NotAllowed; nothing
-    is written then. The print job is sent by the spool after commit.
+    is written then. After commit, what follows a 出件 (app.services.reactions: the spool sends
+    the voucher, a sync, the collector's rating) with `window`'s hands.
     """
-    from app.services.cases import CaseService
-    from app.services.printing import _new_job
-    from app.services.sync import actions
-
     case = CaseService(ws).get(number)
     if case is None:
         raise HandoverRefused(t("case.not_found", number=number))
@@ -262,11 +213,12 @@ def hand_over(
         # Rendered inside the transaction: the event and its paper are never separated.
         row = session.execute(select(Case).where(Case.id == case.id)).scalars().one()
         doc = pickup_document(ws, row, payload, row.state, ws.now())
-        job = _new_job(ws, row, doc, reprint=False, printer_url=printer_url)
+        job = new_job(ws, row, doc, reprint=False, printer_url=printer_url)
         session.add(job)
         jobs.append(job)
 
     event = actions.deliver(
         ws, case.number, collector=collector.to_payload(), outcome=case.state, also=add_voucher
     )
+    reactions.after_commit(ws, window, reactions.CaseChanged(case.number, lifecycle.EVENT_DELIVERED))
     return Handover(event, jobs[0], collector)

@@ -23,6 +23,9 @@ from app.domain.numbering import make_case_number
 from app.domain.text import FieldError, check_phone, clean_text
 from app.domain.workdays import add_working_days
 from app.messages import t
+from app.services import reactions
+from app.services.cases import CaseService
+from app.services.documents import queue_case_document
 from app.services.workstation import Workstation
 from app.store import audit
 from app.store.models import Applicant, Case, ChecklistSnapshot, NumberCounter
@@ -80,6 +83,7 @@ class DecisionInput:
     decision: DecisionKind
     text: str = ""  # notice remarks (notify) or the reason (refuse), as typed
     at: datetime | None = None  # local wall-clock time of the decision; None = now
+    scan_holds: dict[int, str] = field(default_factory=dict)  # scan id -> material, filed after commit
 
 
 @dataclass(frozen=True)
@@ -147,8 +151,9 @@ def validate_applicant(a: ApplicantInput, today: date | None = None) -> CleanApp
 
 
 class IntakeService:
-    def __init__(self, ws: Workstation) -> None:
+    def __init__(self, ws: Workstation, window: reactions.Window | None = None) -> None:
         self.ws = ws
+        self.window = window  # who lends its hands to the reactions after commit (the UI)
 
     # --- what the window shows -------------------------------------------------------------
     def checklist_for(self, kind: str, code: str) -> tuple[ChecklistItem, ...]:
@@ -183,8 +188,6 @@ class IntakeService:
 
     def resume(self, number: str) -> Draft:
         """Load a case awaiting correction so the window can decide on it again."""
-        from app.services.cases import CaseService
-
         case = CaseService(self.ws).get(number)
         if case is None:
             raise LookupError(t("case.not_found", number=number))
@@ -201,14 +204,16 @@ class IntakeService:
         return Draft(case.subject_kind, case.subject_code, marks, applicant, case.number)  # type: ignore[arg-type]
 
     # --- decisions ---------------------------------------------------------------------------
-    def accept(self, draft: Draft) -> Decision:
-        return self.decide(DecisionInput(draft, "accept"))
+    def accept(self, draft: Draft, *, scan_holds: dict[int, str] | None = None) -> Decision:
+        return self.decide(DecisionInput(draft, "accept", scan_holds=dict(scan_holds or {})))
 
-    def notify(self, draft: Draft, remarks: str = "") -> Decision:
-        return self.decide(DecisionInput(draft, "notify", remarks))
+    def notify(
+        self, draft: Draft, remarks: str = "", *, scan_holds: dict[int, str] | None = None
+    ) -> Decision:
+        return self.decide(DecisionInput(draft, "notify", remarks, scan_holds=dict(scan_holds or {})))
 
-    def refuse(self, draft: Draft, reason: str) -> Decision:
-        return self.decide(DecisionInput(draft, "refuse", reason))
+    def refuse(self, draft: Draft, reason: str, *, scan_holds: dict[int, str] | None = None) -> Decision:
+        return self.decide(DecisionInput(draft, "refuse", reason, scan_holds=dict(scan_holds or {})))
 
     def decide(self, inp: DecisionInput) -> Decision:
         """One decision at the window: validated, then written in one transaction."""
@@ -223,7 +228,12 @@ class IntakeService:
         """
         prepared = [self.prepare(i) for i in inputs]
         with self.ws.store.write() as s:
-            return self.write_decisions(s, prepared, print_documents=print_documents)
+            out = self.write_decisions(s, prepared, print_documents=print_documents)
+        # committed: what follows each decision (app.services.reactions), never undoing it
+        for inp, done in zip(inputs, out, strict=True):
+            change = reactions.CaseChanged(done.number, lifecycle.EVENT_FOR[inp.decision], inp.scan_holds)
+            reactions.after_commit(self.ws, self.window, change)
+        return out
 
     @staticmethod
     def _clean_reason(text: str, *, required: bool) -> str:
@@ -425,8 +435,6 @@ class IntakeService:
         audit.insert_rows(s, events)  # chained (app.store.audit), in this transaction
         if not print_documents:
             return [Decision(case=None, job_id=None, number=row["number"]) for row in rows]
-        from app.services.printing import queue_case_document
-
         cases = self._load_cases(s, [row["id"] for row in rows])
         out = []
         for d, row in zip(decisions, rows, strict=True):

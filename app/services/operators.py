@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from app.domain import accounts, roles
 from app.messages import t
+from app.services.workstation import Workstation
 
 # argon2 (cffi) and uuid are imported where used: the window checks for accounts at start-up,
 # before its first frame, and pays only for sqlite3 there.
@@ -48,7 +49,7 @@ class Session:
         return roles.allowed(self.role, action)
 
 
-def _utc(ws) -> datetime:
+def _utc(ws: Workstation) -> datetime:
     """Now, timezone-aware in UTC: what the store keeps (and gives back)."""
     return ws.utcnow().astimezone(UTC)
 
@@ -93,7 +94,7 @@ def any_operators(db_path, key=None) -> bool:
     return accounts_in_store(db_path, key) != "none"
 
 
-def accounts_of(ws) -> str:
+def accounts_of(ws: Workstation) -> str:
     """accounts_in_store of the workstation's store, read without creating or migrating it
     (a fresh data dir has none: `config set` before the first start stays open)."""
     from app.store.cipher import is_encrypted
@@ -135,7 +136,9 @@ def accounts_in_store(db_path, key=None) -> str:
         con.close()
 
 
-def _change_doc(ws, op: str, name: str, *, role: str = "", key: str = "", actor: str = "") -> dict:
+def _change_doc(
+    ws: Workstation, op: str, name: str, *, role: str = "", key: str = "", actor: str = ""
+) -> dict:
     """An account change as it travels (app.domain.accounts.SIGNED_FIELDS), not yet signed."""
     import uuid
 
@@ -152,7 +155,7 @@ def _change_doc(ws, op: str, name: str, *, role: str = "", key: str = "", actor:
     }
 
 
-def _queue(s, ws, change: dict, signature: str | None, made_by: str = "") -> None:
+def _queue(s, ws: Workstation, change: dict, signature: str | None, made_by: str = "") -> None:
     """Put the change in the outbox, exactly as signed (None: unsigned; the hub refuses it).
     `made_by`: who made an unsigned one (the computer's user), for the record."""
     import json
@@ -209,7 +212,7 @@ def _signer(by: Session) -> bytes:
     return by.key
 
 
-def _signed_change(s, ws, by: Session, change: dict, target) -> str:
+def _signed_change(s, ws: Workstation, by: Session, change: dict, target) -> str:
     """Check `change` against this window's copy of the accounts by the rule the hub applies,
     and sign it with the acting operator's key; OperatorError with the reason when refused."""
     from app.store.operator_models import Operator
@@ -220,7 +223,7 @@ def _signed_change(s, ws, by: Session, change: dict, target) -> str:
     return accounts.sign(_signer(by), change)
 
 
-def add_operator(ws, name: str, role: str, password: str, *, actor: Session | str) -> None:
+def add_operator(ws: Workstation, name: str, role: str, password: str, *, actor: Session | str) -> None:
     """A new account of this office, signed by the logged-in operator `actor` (a Session):
     a clerk or courier, made by a supervisor or admin (app.domain.accounts). The hub learns of
     it at the next sync and sends it to the office's other windows.
@@ -271,7 +274,7 @@ def _existing(s, name: str):
     return op
 
 
-def set_password(ws, name: str, password: str, *, actor: Session) -> None:
+def set_password(ws: Workstation, name: str, password: str, *, actor: Session) -> None:
     """A new password (and key) for `name`: one's own, or a clerk's or courier's of this
     office reset by a supervisor or admin; signed by `actor`. Ends a lock."""
     _signer(actor)
@@ -288,7 +291,7 @@ def set_password(ws, name: str, password: str, *, actor: Session) -> None:
         _queue(s, ws, change, signature)
 
 
-def disable_operator(ws, name: str, *, actor: Session) -> bool:
+def disable_operator(ws: Workstation, name: str, *, actor: Session) -> bool:
     """Disable a clerk's or courier's account of this office (signed by `actor`, a supervisor
     or admin); False when it already was (nothing changes, nothing is sent)."""
     _signer(actor)
@@ -304,7 +307,7 @@ def disable_operator(ws, name: str, *, actor: Session) -> bool:
     return True
 
 
-def list_operators(ws) -> list[dict]:
+def list_operators(ws: Workstation) -> list[dict]:
     """Every account, without its hash or key: name, role, disabled, office, lock, sync state,
     whether it has a key (accounts made before keys get one when their password is reset), and
     the hub's refusal of the last change made here, if it refused it."""
@@ -344,7 +347,7 @@ def list_operators(ws) -> list[dict]:
     ]
 
 
-def login(ws, name: str, password: str) -> Session:
+def login(ws: Workstation, name: str, password: str) -> Session:
     """The session of `name`, or OperatorError saying why not. Five wrong passwords in a row
     lock the account for a while (app.domain.passwords); the count is kept in the store, so
     quitting the window does not reset it. The attempt is counted before its password is
@@ -410,7 +413,7 @@ def _dummy_hash() -> str:
     return _DUMMY[0]
 
 
-def check_still_allowed(ws, session: Session) -> str | None:
+def check_still_allowed(ws: Workstation, session: Session) -> str | None:
     """A message key when the session's account was disabled (or removed) meanwhile, else None."""
     from app.store.operator_models import Operator
 
@@ -428,7 +431,7 @@ def _local_hm(when: datetime | None) -> str:
 
 
 # --- sync with the hub (app.services.sync.cycle calls these) ---------------------------------------
-def pending_changes(ws) -> list[dict]:
+def pending_changes(ws: Workstation) -> list[dict]:
     """This window's account changes the hub has not answered, oldest first, as they travel:
     exactly as signed (an unsigned one, the bootstrap of a store without accounts, as it is)."""
     import json
@@ -461,12 +464,12 @@ def pending_changes(ws) -> list[dict]:
     return out
 
 
-def mark_changes(ws, results: list[dict]) -> list[dict]:
+def mark_changes(ws: Workstation, results: list[dict]) -> list[dict]:
     """Record the hub's answer to pushed changes. A refused change is undone here: the account
     it added is disabled (never removed: a store that had accounts must not fall back to the
     demo), and the next pull starts from the beginning so the hub's version of every account
     comes down. Returns the refused changes (name, op, code, reason) for the report."""
-    from app.services.sync.outbox import set_state
+    from app.services.sync import state  # deferred: the login gate imports this module at start-up
     from app.store.operator_models import Operator, OperatorChange
 
     refused: list[dict] = []
@@ -498,11 +501,11 @@ def mark_changes(ws, results: list[dict]) -> list[dict]:
                 }
             )
         if refused:
-            set_state(s, OPERATOR_CURSOR, "0")
+            state.set_state(s, OPERATOR_CURSOR, "0")
     return refused
 
 
-def refused_changes(ws) -> list[dict]:
+def refused_changes(ws: Workstation) -> list[dict]:
     """Account changes of this window the hub refused (undone here), newest first."""
     from sqlmodel import select
 
@@ -529,18 +532,18 @@ def refused_changes(ws) -> list[dict]:
     ]
 
 
-def pulled_cursor(ws) -> int:
-    from app.services.sync.outbox import read_state
+def pulled_cursor(ws: Workstation) -> int:
+    from app.services.sync import state  # deferred: the login gate imports this module at start-up
 
-    return int(read_state(ws.store, OPERATOR_CURSOR, "0") or 0)
+    return int(state.read_state(ws.store, OPERATOR_CURSOR, "0") or 0)
 
 
-def apply_pulled(ws, accounts_down: list[dict], rev: int) -> int:
+def apply_pulled(ws: Workstation, accounts_down: list[dict], rev: int) -> int:
     """Accounts as the hub holds them replace the local ones (with the cursor, in one
     transaction); this window's lockout counters are kept. Returns how many changed."""
     from sqlmodel import select
 
-    from app.services.sync.outbox import set_state
+    from app.services.sync import state  # deferred: the login gate imports this module at start-up
     from app.store.operator_models import Operator, OperatorChange
 
     now = _utc(ws)
@@ -563,5 +566,5 @@ def apply_pulled(ws, accounts_down: list[dict], rev: int) -> int:
             row.hub_rev, row.updated_at = int(a["rev"]), now
             s.add(row)
             changed += 1
-        set_state(s, OPERATOR_CURSOR, str(int(rev)))
+        state.set_state(s, OPERATOR_CURSOR, str(int(rev)))
     return changed

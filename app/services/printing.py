@@ -28,15 +28,25 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from app.messages import t
+from app.services import sealed_files
+from app.services.documents import REPRINTABLE as REPRINTABLE
+from app.services.documents import DocumentUnavailable as DocumentUnavailable
+from app.services.documents import as_utc, office_info, printer_profile
+from app.services.documents import available_documents as available_documents
+from app.services.documents import case_document as case_document
+from app.services.documents import document_text as document_text
+from app.services.documents import queue_case_document as queue_case_document
+from app.services.documents import reprint as reprint
+from app.services.documents import reprint_document as reprint_document
+from app.services.documents import write_preview as write_preview
 from app.services.workstation import Workstation
-from app.store.models import Case, CaseEvent, PrintJob
+from app.store.models import Case, PrintJob
 
 MAX_BACKOFF = timedelta(minutes=5)  # retry delays grow 2 s, 4 s, 8 s … up to this
 BASE_BACKOFF = timedelta(seconds=2)
@@ -51,266 +61,6 @@ DONE_STATES = ("printed", "sent", "unconfirmed")  # every byte left; never resen
 ATTENTION_STATES = ACTIVE_STATES + ("failed", "unconfirmed")  # the queue screen's "unfinished"
 RESENDABLE_STATES = ("queued", "failed", "cancelled", "sent", "unconfirmed")
 CANCELLABLE_STATES = ("queued", "failed")
-REPRINTABLE = ("receipt", "notice", "refusal", "pickup", "handover")
-_DECISION_EVENT = {"receipt": "case.accepted", "notice": "case.notified", "refusal": "case.refused"}
-
-
-class DocumentUnavailable(LookupError):
-    """The case has no such document (a refusal of an accepted case …); message for the user."""
-
-
-def office_info(ws: Workstation):
-    from printing.documents import OfficeInfo
-
-    c = ws.config
-    return OfficeInfo(
-        name=str(c.get("office.name")),
-        hotline=str(c.get("office.hotline")),
-        address=str(c.get("office.address")),
-        query_url=str(c.get("office.query_url")),
-    )
-
-
-def case_document(
-    ws: Workstation, case: Case, kind: str, marks: list, *, reprinted_at: datetime | None = None
-):
-    """The printable document of `case` (pure data; printing/ lays it out)."""
-    from printing.documents import Document, MaterialLine
-
-    lines = []
-    for m in (mark.to_dict() for mark in marks):
-        status = m["status"]
-        if kind == "receipt" and status in ("received", "tolerated"):
-            note = ""
-            if status == "tolerated" and case.tolerated_until:
-                note = f"容缺，{case.tolerated_until:%Y-%m-%d}前补交"
-            lines.append(
-                MaterialLine(
-                    m["name"],
-                    m.get("got_form") or m["form"],
-                    int(m.get("got_copies") or m["copies"]),
-                    "received" if status == "received" else "tolerated",
-                    note,
-                )
-            )
-        elif kind == "notice" and (status == "defective" or (m["required"] and status == "missing")):
-            note = m.get("note") or ("材料不符合要求" if status == "defective" else "未提交")
-            lines.append(MaterialLine(m["name"], m["form"], int(m["copies"]), "missing", note))
-    return Document(
-        kind=kind,
-        case_number=case.number,
-        office=office_info(ws),
-        issued_at=ws.now(),
-        applicant_name=case.applicant_name,
-        applicant_id=case.applicant_id_number,
-        applicant_kind=case.applicant_kind,
-        subject=case.subject_name,
-        subject_code=case.subject_code,
-        materials=tuple(lines),
-        accepted_on=case.accepted_on,
-        due_date=case.due_date,
-        due_provisional=case.due_provisional,
-        tolerated_until=case.tolerated_until,
-        window=case.window,
-        clerk=case.clerk,
-        reason=case.reason,
-        reprinted_at=reprinted_at,
-    )
-
-
-def _profile(ws: Workstation):
-    from printing.profiles import get_profile
-
-    return get_profile(str(ws.config.get("printer.profile")))
-
-
-def _new_job(
-    ws: Workstation, case: Case, doc, *, reprint: bool, printer_url: str | None, hold: timedelta | None = None
-) -> PrintJob:
-    from printing.render import render, render_text
-
-    profile = _profile(ws)
-    now = ws.utcnow()
-    return PrintJob(
-        job_id=str(uuid.uuid4()),
-        case_id=case.id,
-        doc_kind=doc.kind,
-        printer_url=printer_url or ws.config.printer_url,
-        profile=profile.name,
-        data=render(doc, profile, ws.qr_signer),
-        text=render_text(doc, profile, ws.qr_signer),
-        state="queued",
-        reprint=reprint,
-        created_at=now,
-        updated_at=now,
-        next_attempt_at=now + hold if hold else now,
-    )
-
-
-def queue_case_document(
-    ws: Workstation,
-    session,
-    case: Case,
-    kind: str,
-    *,
-    marks: list | None = None,
-    reprint: bool = False,
-    printer_url: str | None = None,
-) -> PrintJob:
-    """Render and store a job for `case` in the caller's transaction (a decision's)."""
-    if marks is None:
-        from app.services.cases import CaseService
-
-        marks = CaseService(ws).marks(case)
-    doc = case_document(ws, case, kind, marks, reprinted_at=ws.now() if reprint else None)
-    job = _new_job(ws, case, doc, reprint=reprint, printer_url=printer_url)
-    session.add(job)
-    session.flush()
-    return job
-
-
-# --- reprints ---------------------------------------------------------------------------------
-def _local(dt: datetime) -> datetime:
-    """A stored UTC instant as the clerk's naive local time."""
-    return _aware(dt).astimezone().replace(tzinfo=None)
-
-
-def _decision_events(ws: Workstation, case: Case) -> dict[str, CaseEvent]:
-    with ws.store.read() as s:
-        events = list(
-            s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)).scalars()
-        )
-    return {e.kind: e for e in events}  # the latest of each kind wins
-
-
-def available_documents(ws: Workstation, case: Case) -> list[str]:
-    """The document kinds `case` has, in the order they were issued."""
-    events = _decision_events(ws, case)
-    issued = sorted((events[ev].id, kind) for kind, ev in _DECISION_EVENT.items() if ev in events)
-    kinds = [kind for _, kind in issued]
-    if case.state == "delivered":
-        kinds.append("pickup")
-    return kinds
-
-
-def _unavailable(case: Case, kind: str) -> DocumentUnavailable:
-    if kind not in REPRINTABLE:
-        return DocumentUnavailable(t("print.unknown_doc", doc=kind, known="|".join(REPRINTABLE)))
-    return DocumentUnavailable(t(f"print.no_{kind}", number=case.number))
-
-
-def reprint_document(ws: Workstation, case: Case, kind: str):
-    """The document `kind` of `case` as it was issued, marked 补打 with the time now.
-
-    Content comes from the decision's event (marks, applicant, reason as they were), so a
-    notice reprinted after the case was accepted still lists what was missing then; the
-    paper keeps the original 打印时间 and adds 【补打 YYYY-MM-DD HH:MM】.
-    """
-    import json
-
-    from app.domain.intake import item_from_dict, marks_from_compact
-    from app.store.models import ChecklistSnapshot
-
-    if kind in ("handover",) or kind not in REPRINTABLE:
-        raise _unavailable(case, kind)
-    now = ws.now()
-    if kind == "pickup":  # 领取凭证: from the handover event (who collected, when)
-        from app.services.handover import reprint_pickup
-
-        return reprint_pickup(ws, case, now)
-    event = _decision_events(ws, case).get(_DECISION_EVENT[kind])
-    if event is None:
-        raise _unavailable(case, kind)
-    payload = json.loads(event.payload_json)
-    with ws.store.read() as s:
-        snap = s.get(ChecklistSnapshot, case.checklist_id) if case.checklist_id else None
-    items = [item_from_dict(d) for d in json.loads(snap.items_json)] if snap else []
-    marks = marks_from_compact(items, payload.get("marks", []))
-    a = payload.get("applicant") or {}
-    doc = case_document(ws, case, kind, marks, reprinted_at=now)
-    return replace(
-        doc,
-        issued_at=_local(event.at),
-        reason=str(payload.get("reason", case.reason) or ""),
-        applicant_name=a.get("name", doc.applicant_name),
-        applicant_kind=a.get("kind", doc.applicant_kind),
-        applicant_id=a.get("id_number", doc.applicant_id),
-    )
-
-
-def reprint(
-    ws: Workstation, number: str, kind: str, *, printer_url: str | None = None, hold: timedelta | None = None
-) -> PrintJob:
-    """Queue a 补打 copy of document `kind` of case `number`; raises DocumentUnavailable."""
-    from app.services.cases import CaseService
-
-    case = CaseService(ws).get(number)
-    if case is None:
-        raise DocumentUnavailable(t("case.not_found", number=number))
-    doc = reprint_document(ws, case, kind)
-    job = _new_job(ws, case, doc, reprint=True, printer_url=printer_url, hold=hold)
-    with ws.store.write() as s:
-        s.add(job)
-    return job
-
-
-# --- previews --------------------------------------------------------------------------------
-def job_preview(job: PrintJob):
-    """PIL image of the paper, made from the very bytes stored for the printer."""
-    from printing.preview import preview_png
-    from printing.profiles import get_profile
-
-    return preview_png(job.data, get_profile(job.profile))
-
-
-def latest_job(ws: Workstation, case: Case, kind: str) -> PrintJob | None:
-    with ws.store.read() as s:
-        return (
-            s.exec(
-                select(PrintJob)
-                .where(PrintJob.case_id == case.id, PrintJob.doc_kind == kind)
-                .order_by(PrintJob.id.desc())
-                .limit(1)
-            )
-            .scalars()
-            .first()
-        )
-
-
-def document_text(ws: Workstation, case: Case, kind: str) -> str:
-    """What the paper of document `kind` shows: the stored text of its latest job, or a
-    fresh rendering as a reprint would print it; raises DocumentUnavailable."""
-    job = latest_job(ws, case, kind)
-    if job is not None:
-        return job.text
-    from printing.render import render_text
-
-    return render_text(reprint_document(ws, case, kind), _profile(ws), ws.qr_signer)
-
-
-def write_preview(ws: Workstation, number: str, kind: str, path: Path | str) -> PrintJob | None:
-    """Write the PNG of document `kind` of case `number` to `path`.
-
-    From the stored bytes of the latest job of that document (what was printed); when it
-    was never printed, from a fresh rendering as a reprint would send it (returns None
-    then).  Nothing is queued or printed.
-    """
-    from app.services.cases import CaseService
-
-    case = CaseService(ws).get(number)
-    if case is None:
-        raise DocumentUnavailable(t("case.not_found", number=number))
-    job = latest_job(ws, case, kind)
-    if job is not None:
-        image = job_preview(job)
-    else:
-        from printing.preview import preview_png
-        from printing.render import render
-
-        profile = _profile(ws)
-        image = preview_png(render(reprint_document(ws, case, kind), profile, ws.qr_signer), profile)
-    image.save(Path(path), format="PNG")
-    return job
 
 
 # --- the spool -------------------------------------------------------------------------------
@@ -422,7 +172,7 @@ class PrintSpool:
             row = s.exec(select(PrintJob).where(PrintJob.job_id == job_id)).scalars().first()
             if row is None:
                 raise LookupError(t("queue.no_job", job=job_id))
-            due = row.next_attempt_at is None or _aware(row.next_attempt_at) <= now
+            due = row.next_attempt_at is None or as_utc(row.next_attempt_at) <= now
             if row.state == "queued" and (force or due):
                 pass
             elif row.state == "sending" and due:  # the claim's lease ran out: its sender died
@@ -482,8 +232,6 @@ class PrintSpool:
         except KeyError:
             confirm = "none"
         data = job.data
-        from app.services import sealed_files
-
         if sealed_files.prints_are_sealed(self.ws, job.printer_url):
             # the data dir's paper tray on an encrypted store: no names in clear on disk
             data = sealed_files.seal_with_store_key(self.ws.db_key, data, "print")
@@ -540,7 +288,7 @@ class PrintSpool:
                 job is not None
                 and job.state == "sending"
                 and job.next_attempt_at is not None
-                and _aware(job.next_attempt_at) > self.ws.utcnow()
+                and as_utc(job.next_attempt_at) > self.ws.utcnow()
             )
             if not alive or (end is not None and time.monotonic() > end):
                 state = job.state if job else ""
@@ -567,7 +315,7 @@ class PrintSpool:
         done: set[str] = set()
 
         def due(state: str, at: datetime | None) -> bool:
-            return at is None or _aware(at) <= now or (force and state == "queued")
+            return at is None or as_utc(at) <= now or (force and state == "queued")
 
         for job_id, url, state, at in rows:
             if url in bad_urls or not due(state, at):
@@ -650,10 +398,6 @@ class PrintSpool:
         return self.send(job_id, force=True)
 
 
-def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
 def check_printer_url(url: str) -> None:
     """Raise app.printers.PrinterError("config") for a URL no printer can have."""
     from app.printers import open_printer
@@ -670,9 +414,7 @@ def warm_up(ws: Workstation) -> None:
 
     fonts()
     doc = Document(kind="test", case_number="", office=office_info(ws), issued_at=ws.now())
-    render(doc, _profile(ws), ws.qr_signer)
-    from app.services import sealed_files
-
+    render(doc, printer_profile(ws), ws.qr_signer)
     if sealed_files.prints_are_sealed(ws, ws.config.printer_url):
         sealed_files.seal_with_store_key(ws.db_key, b"", "print")  # a passphrase's scrypt, paid here
 
@@ -688,7 +430,7 @@ def print_test_page(ws: Workstation, url: str | None = None, *, timeout: float |
     from printing.render import render
 
     target = url or ws.config.printer_url
-    profile = _profile(ws)
+    profile = printer_profile(ws)
     doc = Document(kind="test", case_number="", office=office_info(ws), issued_at=ws.now())
     delivery = open_printer(target).send(
         render(doc, profile, ws.qr_signer),

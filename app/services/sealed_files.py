@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Protocol
 
+from app.config import Config
 from sync import sealing
 
 HUB_KEY_STATE = "hub_bundle_key"  # sync_state: the hub's X25519 public key (base64)
@@ -64,7 +66,14 @@ def open_with_store_key(db_key, blob: bytes) -> bytes:
 
 
 # --- printed documents in the data dir ------------------------------------------------------------------
-def prints_are_sealed(ws, printer_url: str) -> bool:
+class HasConfig(Protocol):
+    """What prints_are_sealed reads of a Workstation (this module is below it: the workstation
+    opens its store through encryption, which seals the old prints with this module)."""
+
+    config: Config
+
+
+def prints_are_sealed(ws: HasConfig, printer_url: str) -> bool:
     """Whether jobs for `printer_url` are written sealed: an encrypted store printing to a
     ``dir://`` folder inside its data dir (the embedded default, ``prints/``). That folder is a
     paper tray nobody empties: on an encrypted store it must not keep names in clear. Real
@@ -108,9 +117,11 @@ def seal_prints_in(db_key, folder: Path) -> int:
 # --- the hub's bundle key -------------------------------------------------------------------------------
 def hub_key(store) -> str:
     """The hub's public key (base64) this window knows, "" when none."""
-    from app.services.sync import outbox
+    # deferred: this module is on the start-up path (backup) and the first answer must not wait
+    # for SQLAlchemy (tests/ui/test_first_answer.py)
+    from app.services.sync import state
 
-    return outbox.read_state(store, HUB_KEY_STATE, "")
+    return state.read_state(store, HUB_KEY_STATE, "")
 
 
 def hub_key_fingerprint(store) -> str:
@@ -126,11 +137,11 @@ def hub_key_fingerprint(store) -> str:
 def set_hub_key(store, key: str, source: str, when: str) -> bool:
     """Keep `key` as the hub's bundle key (ValueError when it is not an X25519 public key);
     True when it changed."""
-    from app.services.sync import outbox
+    from app.services.sync import state  # deferred: see hub_key
 
     raw = sealing.public_key_raw(key)
     text = sealing.b64(raw)
     if hub_key(store) == text:
         return False
-    outbox.write_state(store, **{HUB_KEY_STATE: text, HUB_KEY_SOURCE: f"{source} {when}"})
+    state.write_state(store, **{HUB_KEY_STATE: text, HUB_KEY_SOURCE: f"{source} {when}"})
     return True

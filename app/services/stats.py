@@ -16,6 +16,8 @@ from sqlalchemy import text
 from app.domain import stats as rules
 from app.domain.stats import Counts
 from app.messages import t
+from app.services import evaluation as ev
+from app.services.workstation import Workstation
 
 WARNINGS_SHOWN = 20  # of each kind (overdue, due soon)
 DIMENSIONS = ("matter", "department", "window", "clerk")
@@ -118,7 +120,7 @@ class SupervisorView:
 
 
 def supervisor_view(
-    ws,
+    ws: Workstation,
     *,
     start: date | None = None,
     end: date | None = None,
@@ -142,7 +144,7 @@ def supervisor_view(
     return SupervisorView(today, periods, trend, deadlines, evaluation(ws, *evaluation_span))
 
 
-def _period(s, ws, start: date, end: date) -> PeriodView:
+def _period(s, ws: Workstation, start: date, end: date) -> PeriodView:
     cat = ws.catalogue
     span = {"a": start, "b": end}
 
@@ -212,7 +214,7 @@ _OPEN = "state IN ('accepted', 'in_review') AND due_date IS NOT NULL"
 _LIST = f"SELECT number, subject_name, state, due_date, due_provisional FROM case_record INDEXED BY ix_case_open_due WHERE {_OPEN}"
 
 
-def _deadlines(s, ws, today: date, limit: int) -> Deadlines:
+def _deadlines(s, ws: Workstation, today: date, limit: int) -> Deadlines:
     cal = ws.calendar
     horizon = rules.soon_horizon(today, cal)
 
@@ -247,11 +249,9 @@ def _deadlines(s, ws, today: date, limit: int) -> Deadlines:
     return Deadlines(overdue, due_today, soon, total, cases)
 
 
-def evaluation(ws, start: date, end: date) -> dict | None:
+def evaluation(ws: Workstation, start: date, end: date) -> dict | None:
     """好差评 results and open follow-ups of the period, from the evaluation service (issue 8
     §4)."""
-    from app.services import evaluation as ev
-
     return ev.summary(ws.store, start, end, today=ws.today())  # overdue by the window's clock
 
 

@@ -179,3 +179,10 @@ def open_store(path: Path, key: DbKey | None = None, audit_hash: str | None = No
         audit_hash=audit_hash,
         key=key,
     )
+
+
+def reading_store(path: Path, key: DbKey | None = None) -> tuple[Store, Engine]:
+    """A store on one engine of its own, for reads in another process (audit verify's workers):
+    no migration, the caller disposes of the engine."""
+    engine = _make_engine(path, "BEGIN", key)
+    return Store(path, engine, engine, key=key), engine

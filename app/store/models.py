@@ -145,7 +145,7 @@ class PrintJob(SQLModel, table=True):
 
 
 class Scan(SQLModel, table=True):
-    """A file the scanner inbox took or refused (app.services.scanner; migration 0003).
+    """A file the scanner inbox took or refused (app.services.scans; migration 0003).
 
     Taken: its content is in the attachment store (``sha256``) and the file moved to the
     archive; ``unassigned`` until the clerk gives it to a material of a case, then

@@ -1,50 +1,53 @@
-"""What the window does after a case changed at this desk: the UI's side of the reactions
-table (issue 19 §1), in one place.
+"""The UI's end of the reactions table (app.services.reactions, issue 19 §1): the window's hands.
 
-A screen that decided a case (intake) or handed a result out (pickup) shows its result and
-calls react() with a CaseChanged, and does nothing else about it. The table says
-what follows each kind: the print spool for the document just queued, a sync for the new
-event, the scans the intake held until it had a case number, the applicant's rating.
-When the services run their own reactions table after commit, the rows here shrink to what
-only the window can do (show a rating ask), and react() is the one call to change.
+What follows a decision or a 出件 is decided by the services and run by the service that wrote
+the event, once it is committed; a screen hands it a WindowEnd and, once its result is on
+screen, calls shown(). The end only does what a window can: kick its print spool and its sync,
+tell the clerk about a held scan it could not file, and show the rating ask (after the result:
+the rating waits for a dialog on top to be closed).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-# kind of change -> what follows, in this order
-REACTIONS: dict[str, tuple[str, ...]] = {
-    "accepted": ("print", "sync", "held_scans", "rating"),  # 受理: receipt, then 好差评
-    "notified": ("print", "sync", "held_scans"),  # 一次性告知: the 补正 notice
-    "refused": ("print", "sync", "held_scans"),  # 不予受理: the refusal notice
-    "delivered": ("print", "sync", "rating"),  # 出件: the 领取凭证, then 好差评
-}
-
-# the rating's stage for each kind that asks for one (app.domain.evaluation)
-RATING_STAGE = {"accepted": "accepted", "delivered": "delivered"}
+from app.messages import t
 
 
-@dataclass(frozen=True)
-class CaseChanged:
-    """A case was decided or handed out at this window (the store has it, committed)."""
+class WindowEnd:
+    """app.services.reactions.Window for the Textual app; its methods are called from the
+    writer's worker thread (or the UI thread) and run on the UI thread."""
 
-    number: str
-    kind: str  # a key of REACTIONS
-    scan_holds: dict[int, str] = field(default_factory=dict)  # scan id -> material, held by the intake
+    def __init__(self, app) -> None:
+        self.app = app
+        self.ratings: list[tuple[str, str]] = []  # asks held until the result is on screen
 
+    def _on_ui(self, fn, *args) -> None:
+        try:
+            self.app.call_from_thread(fn, *args)
+        except RuntimeError:  # already on the UI thread
+            fn(*args)
 
-def react(app, event: CaseChanged) -> None:
-    """What follows `event`, at once (the spool's pass starts before the screen goes on). Call it
-    once the result is on screen: the rating waits for a dialog on top to be closed."""
-    for step in REACTIONS[event.kind]:
-        if step == "print":
-            app.kick_spool()
-        elif step == "sync":
-            app.kick_sync()
-        elif step == "held_scans":
-            from app.ui.screens.scans import file_held_scans
+    def kick_spool(self) -> None:
+        self._on_ui(self.app.kick_spool)
 
-            file_held_scans(app, event.scan_holds, event.number)
-        elif step == "rating":
-            app.rating.ask_after(event.number, RATING_STAGE[event.kind])
+    def kick_sync(self) -> None:
+        self._on_ui(self.app.kick_sync)
+
+    def ask_rating(self, number: str, stage: str) -> None:
+        self.ratings.append((number, stage))
+
+    def scans_filed(self, number: str, errors: list[str]) -> None:
+        from app.ui.screens.scans import unassigned_count
+
+        for error in errors:
+            self._on_ui(
+                lambda e=error: self.app.notify(
+                    t("scans.bound_failed", number=number, error=e), severity="error"
+                )
+            )
+        self._on_ui(unassigned_count, self.app)
+
+    def shown(self) -> None:
+        """The screen shows its result: now the rating asks (on the UI thread)."""
+        asks, self.ratings = self.ratings, []
+        for number, stage in asks:
+            self.app.rating.ask_after(number, stage)

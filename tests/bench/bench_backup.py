@@ -47,7 +47,8 @@ def store_bytes(data: Path) -> int:
 
 def main() -> None:
     seeded = ensure_seeded()
-    from app.services.backup import make_backup, restore_backup, verify_backup
+    from app.services.backup import make_backup, verify_backup
+    from app.services.restore import restore_backup
     from app.services.workstation import open_workstation
 
     ws = open_workstation(DATA)

@@ -56,7 +56,7 @@ def _fill(ws, inbox: Path) -> dict[str, float]:
 
     from sqlalchemy import update
 
-    from app.services.scanner import ScanInbox, blob_dir
+    from app.services.scans import ScanInbox, blob_dir
     from app.store.models import Scan
     from tests.services import scan_samples as samples
 
@@ -108,7 +108,7 @@ def _fill(ws, inbox: Path) -> dict[str, float]:
 
 
 def _startup_and_memory(ws, inbox: Path) -> dict[str, float]:
-    from app.services.scanner import ScanInbox, list_scans
+    from app.services.scans import ScanInbox, list_scans
 
     starts, rescans, unassigned, everything = [], [], [], []
     rss_before = _rss_mb()

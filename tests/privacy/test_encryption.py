@@ -134,7 +134,8 @@ def test_refusals_leave_the_plain_store_untouched(tmp_path: Path) -> None:
 
 def test_new_encrypted_store_migrations_backup_restore_doctor(tmp_path: Path, monkeypatch, clock) -> None:
     from app.services import doctor
-    from app.services.backup import make_backup, restore_backup
+    from app.services.backup import make_backup
+    from app.services.restore import restore_backup
     from app.store.db import SCHEMA_VERSION
 
     data = tmp_path / "data"

@@ -233,6 +233,7 @@ def test_an_older_hubs_applicant_notes_are_never_served_again(tmp_path, hub_db):
 def test_a_window_keeps_nothing_of_an_older_hubs_applicant_note(tmp_path):
     """What a hub not yet upgraded sends: the note is skipped (not stored, not listed as a
     conflict, its details nowhere in the window's store), and the cursor moves on."""
+    from app.services import reactions
     from app.services.sync import outbox
     from app.store.models import Case, CaseEvent
 
@@ -254,7 +255,7 @@ def test_a_window_keeps_nothing_of_an_older_hubs_applicant_note(tmp_path):
             "seq": 9,
             "by": "hub:conflict",
         }
-        res = outbox.apply_pulled(ws.store, [note], 9, ws=ws)
+        res = outbox.apply_pulled(ws.store, [note], 9, react=reactions.pulled(ws))
         assert res.events == 0
         with ws.store.read() as s:
             assert s.execute(select(CaseEvent).where(CaseEvent.event_id == note["id"])).first() is None

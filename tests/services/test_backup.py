@@ -20,12 +20,12 @@ from app.services.backup import (
     make_backup,
     prune_backups,
     read_backup,
-    restore_backup,
     verify_backup,
 )
 from app.services.demo import fake_resident_id
 from app.services.intake import ApplicantInput, IntakeService
 from app.services.printing import PrintSpool
+from app.services.restore import restore_backup
 from app.services.workstation import open_workstation
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services import doctor
+from app.services import doctor, doctor_store
 from app.services.doctor import Finding, exit_code, open_for_doctor, run_checks
 from app.services.workstation import open_workstation
 from tests.printing.listener import PrinterListener
@@ -173,7 +173,7 @@ def test_a_healthy_store_reports_integrity_schema_and_wal(tmp_path, monkeypatch)
     assert keys["database.schema"].data == {"version": SCHEMA_VERSION, "known": SCHEMA_VERSION}
     wal = keys["database.wal"]
     assert wal.level == "ok" and wal.data["bytes"] == (tmp_path / "ws" / "yichuang.db-wal").stat().st_size > 0
-    monkeypatch.setattr(doctor, "WAL_WARNING", wal.data["bytes"] - 1)
+    monkeypatch.setattr(doctor_store, "WAL_WARNING", wal.data["bytes"] - 1)
     assert by_key(run_checks(ws, (doctor.check_database,)))["database.wal"].level == "warning"
     ws.close()
 

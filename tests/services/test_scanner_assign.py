@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.services.cases import CaseService
 from app.services.intake import IntakeService
-from app.services.scanner import AssignError, ScanInbox, assign, list_scans, scanned_keys
+from app.services.scans import AssignError, ScanInbox, assign, list_scans, scanned_keys
 from app.store.models import CaseEvent
 from app.store.sync_models import SyncAttachment
 from tests.services import scan_samples as samples

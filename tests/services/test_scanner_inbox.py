@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services import scanner
-from app.services.scanner import ScanInbox, ScannerError, list_scans
+from app.services import scans as scanner
+from app.services.scans import ScanInbox, ScannerError, list_scans
 from app.store.models import Scan
 from tests.services import scan_samples as samples
 
@@ -254,7 +254,7 @@ def test_a_file_closed_right_after_its_last_write_is_taken_at_once(ws, inbox, wa
 def test_every_refusal_code_has_its_message():
     import inspect
 
-    from app.domain import scan_files
+    from app.domain import scans as scan_files
 
     codes = set(re.findall(r'Refusal\("(\w+)"', inspect.getsource(scan_files) + inspect.getsource(scanner)))
     assert codes == set(scanner.REFUSAL_MESSAGES)

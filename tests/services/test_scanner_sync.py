@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.services.cases import CaseService
-from app.services.scanner import assign
+from app.services.scans import assign
 from app.services.sync.cycle import run_cycle
 from app.store.models import Case
 from tests.hubs import OFFICE, WSID, HubProcess, make_workstation

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import DataTable
 
 from app.services.cases import CaseService
-from app.services.scanner import list_scans, scans_of_case
+from app.services.scans import list_scans, scans_of_case
 from app.ui.app import YichuangApp
 from app.ui.screens.cases import CaseDetailScreen
 from app.ui.screens.dialogs import DocumentDialog

@@ -16,7 +16,6 @@ from app.domain.roles import ACTIONS
 from app.messages import MESSAGES, t
 from app.services.sync.runner import SyncRunner
 from app.ui import app as ui_app
-from app.ui import reactions
 from app.ui.app import YichuangApp
 from app.ui.screens.dialogs import DocumentDialog
 from app.ui.screens.evaluation import RatingScreen
@@ -146,17 +145,19 @@ async def test_the_supervisor_knows_its_jobs_restarts_them_and_stops_them(ws, tm
 
 # --- reactions: one call per decision --------------------------------------------------------
 async def test_an_accept_reaches_the_window_as_one_case_changed(ws, monkeypatch):
-    """The intake screen shows the receipt and makes one call, react(CaseChanged); the window's
-    reactions (spool, sync, the rating) follow from it alone, and the rating waits for the
-    receipt to close."""
+    """The intake service runs the reactions of its decision once, after commit
+    (app.services.reactions.after_commit: spool, sync, the rating); the screen shows the
+    receipt and the rating waits for it to close."""
+    from app.services import reactions as service_reactions
+
     seen = []
-    react = reactions.react
+    after_commit = service_reactions.after_commit
 
-    def recorded(app, event):
-        seen.append((event.number, event.kind))
-        react(app, event)
+    def recorded(ws_, window, change):
+        seen.append((change.number, change.kind))
+        return after_commit(ws_, window, change)
 
-    monkeypatch.setattr(reactions, "react", recorded)
+    monkeypatch.setattr(service_reactions, "after_commit", recorded)
     app = YichuangApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(app, pilot)
@@ -167,19 +168,19 @@ async def test_an_accept_reaches_the_window_as_one_case_changed(ws, monkeypatch)
         await wait_for(pilot, lambda: isinstance(app.screen, DocumentDialog))
         await wait_for(pilot, lambda: len(seen) == 1)
         number, kind = seen[0]
-        assert kind == "accepted" and number in app.screen.headline
+        assert kind == "case.accepted" and number in app.screen.headline
         await pilot.pause(0.5)
         assert isinstance(app.screen, DocumentDialog)  # the rating does not cover the receipt
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, RatingScreen))
         assert app.screen.number == number
-        assert seen == [(number, "accepted")]
+        assert seen == [(number, "case.accepted")]
 
 
-@pytest.mark.parametrize("kind", ["accepted", "notified", "refused", "delivered"])
+@pytest.mark.parametrize("kind", ["case.accepted", "case.notified", "case.refused", "case.delivered"])
 def test_every_kind_of_change_has_its_reactions(kind):
-    from app.ui.reactions import RATING_STAGE, REACTIONS
+    from app.services.reactions import AFTER_COMMIT, RATING_STAGE
 
-    steps = REACTIONS[kind]
+    steps = AFTER_COMMIT[kind]
     assert steps[:2] == ("print", "sync")  # the document just queued, the new event
     assert ("rating" in steps) == (kind in RATING_STAGE)

@@ -11,6 +11,7 @@ from app.domain import case_state as cs
 from app.messages import t
 from app.services.sync import attachments, outbox
 from app.services.sync.window_events import NotAllowed, record
+from app.services.workstation import Workstation
 from app.store.models import CaseEvent
 
 __all__ = [
@@ -27,7 +28,13 @@ __all__ = [
 
 
 def deliver(
-    ws, number: str, tracking: str = "", *, collector: dict | None = None, outcome: str = "", also=None
+    ws: Workstation,
+    number: str,
+    tracking: str = "",
+    *,
+    collector: dict | None = None,
+    outcome: str = "",
+    also=None,
 ) -> CaseEvent:
     """出件: the result is handed out at the window, or sent by EMS with its item number.
 
@@ -47,7 +54,7 @@ def deliver(
     return record(ws, number, cs.DELIVERED, payload, also=extra)
 
 
-def withdraw(ws, number: str, reason: str = "") -> CaseEvent:
+def withdraw(ws: Workstation, number: str, reason: str = "") -> CaseEvent:
     """撤回: the applicant withdraws the application."""
     return record(ws, number, cs.WITHDRAWN_EVENT, {"reason": reason})
 
@@ -62,7 +69,7 @@ def retry(store, event_id: str) -> bool:
     return outbox.retry(store, event_id)
 
 
-def attach(ws, number: str, source: Path) -> str:
+def attach(ws: Workstation, number: str, source: Path) -> str:
     """Keep a scan of a case in the attachment store and queue it for upload; its sha256."""
     return attachments.add(ws, number, source)
 

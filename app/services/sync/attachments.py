@@ -19,6 +19,9 @@ from sqlalchemy import func, select
 
 from app.domain import case_state as cs
 from app.private_files import make_private_dir, open_private
+from app.services.sync import outbox as local
+from app.services.sync import window_events
+from app.services.workstation import Workstation
 from app.store.sync_models import SyncAttachment
 from sync import protocol
 
@@ -31,18 +34,18 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def blob_dir(ws) -> Path:
+def blob_dir(ws: Workstation) -> Path:
     return ws.config.data_dir / "blobs"
 
 
-def add(ws, number: str, source: Path, name: str | None = None, extra: dict | None = None, also=None) -> str:
+def add(
+    ws: Workstation, number: str, source: Path, name: str | None = None, extra: dict | None = None, also=None
+) -> str:
     """Keep a scan of case `number` (copied into the data dir) and queue it; returns its sha256.
 
     ``extra`` goes into the event's payload (the scanner inbox: the material); ``also(session)``
     runs in the event's transaction (the scanner inbox marks its scan assigned).
     """
-    from app.services.sync import window_events
-
     source = Path(source)
     size = source.stat().st_size
     if size > protocol.MAX_ATTACHMENT:
@@ -116,7 +119,7 @@ def _set(store, sha: str, uploaded: int, done: bool) -> None:
             s.add(row)
 
 
-def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE, on_acked=None) -> int:
+def upload_pending(ws: Workstation, client, chunk_size: int = protocol.CHUNK_SIZE, on_acked=None) -> int:
     """Upload every pending scan, resuming each from the hub's offset. Returns how many finished.
 
     ``on_acked(n)`` hears of every n bytes the hub's offset acknowledged beyond what it held
@@ -125,8 +128,6 @@ def upload_pending(ws, client, chunk_size: int = protocol.CHUNK_SIZE, on_acked=N
     from sync.transport import SyncError
 
     rows = pending(ws.store)
-    from app.services.sync import outbox as local
-
     done = 0
     tus = {"Tus-Resumable": protocol.TUS_VERSION}
     # chunks adapt to the link like batches: halved after a cut (down to 4 KiB), doubled after a

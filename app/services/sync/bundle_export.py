@@ -22,7 +22,9 @@ import zstandard
 from sqlalchemy import select
 
 from app.private_files import write_private
+from app.services import sealed_files
 from app.services.sync import outbox
+from app.services.workstation import Workstation
 from app.store.sync_models import SyncAttachment
 from sync import protocol, sealing
 from sync.bundle import BundleError, pack, signed_part
@@ -30,11 +32,10 @@ from sync.bundle import BundleError, pack, signed_part
 __all__ = ["BundleError", "export_bundle"]
 
 
-def export_bundle(ws, target: Path) -> dict[str, Any]:
+def export_bundle(ws: Workstation, target: Path) -> dict[str, Any]:
     """Write every unsent event (and pending scan) of this workstation to `target`."""
 
     from app.messages import t
-    from app.services import sealed_files
 
     token = str(ws.config.get("hub.token") or "")
     if not token:

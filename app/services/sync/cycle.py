@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from app.private_files import make_private_dir, write_private
-from app.services import sealed_files
+from app.services import operators, reactions, sealed_files
+from app.services.catalogue_files import import_catalogue
+from app.services.restore import reconcile_with_hub
+from app.services.sync import attachments
 from app.services.sync import outbox as local
+from app.services.sync.hub_client import client_for
+from app.services.workstation import Workstation
 from sync import protocol
 from sync.transport import Backoff, HubClient, SyncError, reachable
 
@@ -58,32 +62,8 @@ class CycleReport:
         return self.error is None
 
 
-def client_for(ws) -> HubClient:
-    verify: Any = True  # the system's CAs; TLS verification is never switched off
-    ca = os.environ.get("YICHUANG_HUB_CA")  # a private CA bundle for the county's certificate
-    if ca:
-        import ssl
-
-        verify = ssl.create_default_context(cafile=ca)
-    # every push says which keys this window signs with; the hub never registers them (its admin
-    # binds keys: `yichuang keys` prints them for that), pulls do not carry them
-    return HubClient(
-        str(ws.config.get("hub.url") or ""),
-        str(ws.config.get("hub.token") or ""),
-        verify=verify,
-        push_headers={"X-Yichuang-Key": ws.signer.public_key_b64(), **_qr_key_header(ws)},
-    )
-
-
-def _qr_key_header(ws) -> dict[str, str]:
-    """The receipts' SM2 key, when they are signed with SM2: informative (the hub checks those
-    receipts against the SM2 key its admin bound, never this one)."""
-    qr = ws.qr_signer
-    return {"X-Yichuang-Qr-Key": f"{qr.alg}:{qr.public_key_b64()}"} if qr is not ws.signer else {}
-
-
 def run_cycle(
-    ws,
+    ws: Workstation,
     client: HubClient | None = None,
     *,
     progress: Callable[[str], Any] | None = None,
@@ -104,8 +84,6 @@ def run_cycle(
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as bg:
             after = int(local.read_state(store, local.CURSOR, "0") or 0)
-            from app.services import operators
-
             ops_v = operators.pulled_cursor(ws)
             bk_v = sealed_files.hub_key_fingerprint(store)
             first = bg.submit(
@@ -118,7 +96,9 @@ def run_cycle(
             _learn_hub_key(store, page)
             _skew(ws, rep, page.get("now"))
             try:
-                applied = local.apply_pulled(store, page["events"], page["cursor"], ws=ws)
+                applied = local.apply_pulled(
+                    store, page["events"], page["cursor"], react=reactions.pulled(ws)
+                )
             except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
                 raise SyncError("hub", "sync.err_pulled", detail=str(exc)[:200]) from None
             rep.pulled += applied.events
@@ -129,17 +109,14 @@ def run_cycle(
         # 2b. operator accounts: this window's changes up, the hub's accounts down
         rep.operators = _sync_operators(ws, client, "ops" in page, rep)
         # after a restore made offline: the counters take the numbers the hub knows (no-op else)
-        from app.services.backup import reconcile_with_hub
-
         reconcile_with_hub(ws, client)
         # 3. catalogue and calendar, only when the hub holds another version
         if page.get("cat") and page["cat"] != cat_v:
             rep.catalogue = _update_catalogue(ws, client, cat_v)
         if page.get("cal") and page["cal"] != cal_v:
             rep.calendar = _update_calendar(ws, client)
-        # 4. scans
-        from app.services.sync import attachments
 
+        # 4. scans
         def acked(n: int) -> None:
             rep.acked_bytes += n
 
@@ -169,8 +146,6 @@ def run_cycle(
             )
         except Exception:  # noqa: BLE001  (the store itself is failing: the report still says so)
             pass
-    from app.services.sync import attachments
-
     try:
         rep.left = local.unsent_total(store)
         rep.attachments_left = attachments.pending_count(store)
@@ -191,11 +166,9 @@ def _learn_hub_key(store, page: dict) -> None:
         raise SyncError("hub", "sync.err_shape", what="pull") from None
 
 
-def _report(ws) -> dict:
+def _report(ws: Workstation) -> dict:
     """What the hub's workstations page shows of this window: events and scans not yet at the hub
     as the cycle begins (the hub counts down what then arrives), this PC's clock, its names."""
-    from app.services.sync import attachments
-
     store = ws.store
     return {
         "events": local.unsent_total(store),
@@ -210,7 +183,7 @@ BATCH_RAW_BYTES = 1024 * 1024  # JSON of one batch, before compression (about 1,
 PIPELINE = 2  # batches in flight: the next one crosses the link while the hub applies this one
 
 
-def _push_all(ws, client: HubClient, rep: CycleReport, max_batch_events: int, progress) -> None:
+def _push_all(ws: Workstation, client: HubClient, rep: CycleReport, max_batch_events: int, progress) -> None:
     """Push every unsent event, oldest first, with two batches in flight on two connections
     (opened only when there is something to push: an idle sync is one pull).
 
@@ -291,14 +264,12 @@ def _push_one(client: HubClient, batch: list[dict], hold, answered) -> dict:
         answered.set()
 
 
-def _sync_operators(ws, client: HubClient, hub_changed: bool, rep: CycleReport) -> int:
+def _sync_operators(ws: Workstation, client: HubClient, hub_changed: bool, rep: CycleReport) -> int:
     """Push pending account changes; pull the accounts changed since the held revision when
     the pull answer said the hub holds another one (or after a push). An idle sync makes no
     request for them. A hub older than operator accounts (404) is skipped: logins go on
     against the local copies. A change the hub refused is undone here (operators.mark_changes),
     logged, and named in the report."""
-    from app.services import operators
-
     try:
         changes = operators.pending_changes(ws)
         if changes:
@@ -335,7 +306,7 @@ def link_state(rep: CycleReport) -> str:
     return "offline"
 
 
-def _held_versions(ws) -> tuple[str, str]:
+def _held_versions(ws: Workstation) -> tuple[str, str]:
     try:
         cat = ws.catalogue.version
     except Exception:
@@ -347,7 +318,7 @@ def _held_versions(ws) -> tuple[str, str]:
     return cat, cal
 
 
-def _skew(ws, rep: CycleReport, hub_now: Any) -> None:
+def _skew(ws: Workstation, rep: CycleReport, hub_now: Any) -> None:
     if not isinstance(hub_now, str):
         return
     try:
@@ -361,8 +332,7 @@ def _skew(ws, rep: CycleReport, hub_now: Any) -> None:
     local.write_state(ws.store, clock_skew=f"{skew:.0f}")
 
 
-def _update_catalogue(ws, client: HubClient, held: str) -> str:
-    from app.services.catalogue_files import import_catalogue
+def _update_catalogue(ws: Workstation, client: HubClient, held: str) -> str:
     from forms.loader import CatalogueError, catalogue_to_dict
     from sync.docdelta import apply_delta
 
@@ -383,7 +353,7 @@ def _update_catalogue(ws, client: HubClient, held: str) -> str:
     return cat.version
 
 
-def _update_calendar(ws, client: HubClient) -> str:
+def _update_calendar(ws: Workstation, client: HubClient) -> str:
     from app.domain.workdays import WorkCalendar
 
     doc = client.calendar()

@@ -8,7 +8,7 @@ with the hub's answer in hand, and pulled events commit together with the cursor
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,9 +17,13 @@ from sqlalchemy import func, select, update
 
 from app.domain import audit_chain, case_record
 from app.domain import case_state as cs
+from app.services.sync.state import get_state as get_state
+from app.services.sync.state import read_state as read_state
+from app.services.sync.state import set_state
+from app.services.sync.state import write_state as write_state
 from app.store import audit
 from app.store.models import Case, CaseEvent
-from app.store.sync_models import SyncConflict, SyncEvent, SyncState
+from app.store.sync_models import SyncConflict, SyncEvent
 from sync import protocol
 
 CURSOR = "cursor"
@@ -35,32 +39,6 @@ def _now() -> datetime:
 
 def _iso(dt: datetime) -> str:
     return audit_chain.iso_at(dt)  # the chain hashes this very text
-
-
-# --- key/value state ------------------------------------------------------------------------------
-def get_state(s, key: str, default: str = "") -> str:
-    row = s.get(SyncState, key)
-    return row.value if row is not None else default
-
-
-def set_state(s, key: str, value: str) -> None:
-    row = s.get(SyncState, key)
-    if row is None:
-        s.add(SyncState(key=key, value=value))
-    else:
-        row.value = value
-        s.add(row)
-
-
-def read_state(store, key: str, default: str = "") -> str:
-    with store.read() as s:
-        return get_state(s, key, default)
-
-
-def write_state(store, **values: str) -> None:
-    with store.write() as s:
-        for k, v in values.items():
-            set_state(s, k, v)
 
 
 # --- Lamport clocks of local events ------------------------------------------------------------------
@@ -326,8 +304,18 @@ class Applied:
     orphans: int = 0
 
 
+# the window's reactions to pulled events, run in the pull's transaction (app.services.reactions):
+# (session, case, its view after the pull, the pulled events that applied: (kind, payload))
+PulledReaction = Callable[[Any, Case, cs.CaseView, list[tuple[str, dict]]], None]
+
+
 def apply_pulled(
-    store, events: list[dict], cursor: int, *, clock_now: datetime | None = None, ws=None
+    store,
+    events: list[dict],
+    cursor: int,
+    *,
+    clock_now: datetime | None = None,
+    react: PulledReaction | None = None,
 ) -> Applied:
     """Apply pulled events and store the cursor, in one transaction; already known ids are skipped.
 
@@ -335,8 +323,9 @@ def apply_pulled(
     (``case_uid``), its uid; otherwise it is recorded as a conflict (``unknown_case``,
     ``uid_mismatch``) and not applied.
 
-    With ``ws`` (the window's cycle), a 补正 the back office asked for marks its materials as
-    not acceptable with what is wrong, and queues the 补正材料通知书 in this same transaction.
+    ``react`` (the window's reactions table, app.services.reactions.pulled) runs for every case
+    touched, in this same transaction: a 补正 the back office asked for marks its materials
+    and queues the 补正材料通知书, or nothing is applied.
     """
     if isinstance(cursor, bool) or not isinstance(cursor, int) or not 0 <= cursor <= protocol.MAX_SEQ:
         raise protocol.ProtocolError(f"the hub's cursor {cursor!r} is not a sequence number")
@@ -352,7 +341,7 @@ def apply_pulled(
                 ).scalars()
             )
         touched: dict[int, Case] = {}
-        corrections: dict[int, list[tuple[str, dict]]] = {}
+        pulled: dict[int, list[tuple[str, str, dict]]] = {}
         for raw in events:
             e = protocol.parse_event(raw)  # a malformed page rolls back whole, cursor unmoved
             if e.id in known or raw.get("by") == HUB_CONFLICT_NOTE:
@@ -406,36 +395,18 @@ def apply_pulled(
                     updated_at=now,
                 )
             )
-            if e.kind == cs.CORRECTION_REQUESTED:
-                corrections.setdefault(case.id, []).append((e.id, e.p))
+            pulled.setdefault(case.id, []).append((e.id, e.kind, e.p))
             touched[case.id] = case
             res.events += 1
         s.flush()
         for case in touched.values():
             view = refresh_case(s, case, now)
-            asked = [(eid, p) for eid, p in corrections.get(case.id, ()) if eid in view.applied]
-            if ws is not None and asked and view.last_kind == cs.CORRECTION_REQUESTED:
-                _correction_notice(ws, s, case, asked[-1][1])
+            if react is not None:
+                applied = [(kind, p) for eid, kind, p in pulled.get(case.id, ()) if eid in view.applied]
+                react(s, case, view, applied)
         res.cases = len(touched)
         set_state(s, CURSOR, str(cursor))
     return res
-
-
-def _correction_notice(ws, s, case: Case, payload: dict) -> None:
-    """The back office's 补正: its materials become 不符合要求 with what is wrong (so the clerk
-    sees them when the applicant comes back), and the 补正材料通知书 is queued for printing."""
-    from app.domain.intake import item_from_dict, marks_from_compact
-    from app.services.printing import queue_case_document
-    from app.store.models import ChecklistSnapshot
-
-    # the rule `audit verify` checks the record by (app.domain.case_record)
-    compact = case_record.apply_correction(json.loads(case.marks_json or "[]"), payload)
-    case.marks_json = json.dumps(compact, ensure_ascii=False)
-    s.add(case)
-    s.flush()
-    snap = s.get(ChecklistSnapshot, case.checklist_id) if case.checklist_id else None
-    items = [item_from_dict(d) for d in json.loads(snap.items_json)] if snap else []
-    queue_case_document(ws, s, case, "notice", marks=marks_from_compact(items, compact))
 
 
 def refresh_case(s, case: Case, now: datetime) -> cs.CaseView:

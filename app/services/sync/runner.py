@@ -30,6 +30,7 @@ from typing import Any
 from rich.markup import escape
 
 from app.messages import t
+from app.services.workstation import Workstation
 
 SKEW_WARN_SECONDS = 300
 MIN_RETRY_AFTER = 1.0  # "Retry-After: 0" again and again must not become a busy loop
@@ -132,7 +133,7 @@ def _local(iso: str) -> str:
 class SyncRunner:
     def __init__(
         self,
-        ws,
+        ws: Workstation,
         *,
         interval: float = 30.0,
         probe_every: float = 5.0,
@@ -279,7 +280,7 @@ class SyncRunner:
         self._kick.clear()
 
 
-def _reload(ws):
+def _reload(ws: Workstation):
     from app.config import load_config
 
     return load_config(ws.config.data_dir, create=False)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.domain import case_state as cs
 from app.messages import t
 from app.services.sync import outbox
+from app.services.workstation import Workstation
 from app.store import audit
 from app.store.models import Case, CaseEvent
 
@@ -19,7 +20,7 @@ class NotAllowed(ValueError):
     pass
 
 
-def record(ws, number: str, kind: str, payload: dict | None = None, also=None) -> CaseEvent:
+def record(ws: Workstation, number: str, kind: str, payload: dict | None = None, also=None) -> CaseEvent:
     """Append a window event (case.delivered, case.withdrawn, case.note …) and update the case.
 
     ``also(session)`` adds what belongs with the event (a scan's upload slot) in the same
@@ -44,7 +45,9 @@ def record(ws, number: str, kind: str, payload: dict | None = None, also=None) -
         return ev
 
 
-def new_event(ws, case: Case, kind: str, payload: dict | None, utc, actor: str | None = None) -> CaseEvent:
+def new_event(
+    ws: Workstation, case: Case, kind: str, payload: dict | None, utc, actor: str | None = None
+) -> CaseEvent:
     """A window event of `case` written by this window's acting person (the one writer of
     window events: record() here, and the 好差评 events that go with a rating)."""
     return CaseEvent(

@@ -26,7 +26,6 @@ from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.subject_search import SubjectSearch
 
 PANES_AFTER = 0.15  # seconds after the first frame, unless typed keys are being answered
-DECIDED = {"accept": "accepted", "notify": "notified", "refuse": "refused"}  # app.ui.reactions
 
 
 class IntakeScreen(Screen):
@@ -413,16 +412,18 @@ class IntakeScreen(Screen):
     @work(thread=True, exclusive=True, group="decision")
     def _run_decision(self, decision: str, text: str) -> None:
         from app.services.cases import CaseService
-        from app.services.intake import ValidationFailed
+        from app.services.intake import IntakeService, ValidationFailed
 
-        svc = self.service
+        # the services run what follows after commit (app.services.reactions) with the window's hands
+        end, holds = reactions.WindowEnd(self.app), dict(self.scan_holds)
+        svc = IntakeService(self.app.ws, end)
         try:
             if decision == "accept":
-                result = svc.accept(self.draft)
+                result = svc.accept(self.draft, scan_holds=holds)
             elif decision == "notify":
-                result = svc.notify(self.draft, text)
+                result = svc.notify(self.draft, text, scan_holds=holds)
             else:
-                result = svc.refuse(self.draft, text)
+                result = svc.refuse(self.draft, text, scan_holds=holds)
         except ValidationFailed as exc:
             self.app.call_from_thread(self._decision_failed, exc.errors)
             return
@@ -436,7 +437,7 @@ class IntakeScreen(Screen):
                 document = detail.jobs[-1].text
         except Exception:  # noqa: BLE001  (decided and committed: the dialog shows the headline)
             pass
-        self.app.call_from_thread(self._decided, decision, result.case, document)
+        self.app.call_from_thread(self._decided, decision, result.case, document, end)
 
     def _decision_failed(self, errors: dict[str, str]) -> None:
         self.busy = False
@@ -444,11 +445,10 @@ class IntakeScreen(Screen):
         form.show_errors(errors)
         self.say("；".join(errors.values()), "red")
 
-    def _decided(self, decision: str, case, document: str) -> None:
-        """The decision is stored: the screen shows the result, the window reacts
-        (app.ui.reactions: spool, sync, the held scans, the rating once the dialog is closed)."""
+    def _decided(self, decision: str, case, document: str, end: reactions.WindowEnd) -> None:
+        """The decision is stored and its reactions ran (spool, sync, the held scans): the screen
+        shows the result, then the rating asks (once the dialog is closed)."""
         self.busy = False
-        change = reactions.CaseChanged(case.number, DECIDED[decision], dict(self.scan_holds))
         key = {"accept": "result.accepted", "notify": "result.notified", "refuse": "result.refused"}[decision]
         headline = t(key, number=case.number)
         if case.due_date:
@@ -459,7 +459,7 @@ class IntakeScreen(Screen):
             )
         self.reset()
         self.app.push_screen(DocumentDialog(headline, document), lambda _: self.action_focus_search())
-        reactions.react(self.app, change)
+        end.shown()
 
     # --- starting over ------------------------------------------------------------------------
     def is_dirty(self) -> bool:

@@ -244,9 +244,15 @@ class PickupScreen(Screen):
         from app.services.handover import HandoverRefused, hand_over
         from app.services.sync.actions import NotAllowed
 
+        end = reactions.WindowEnd(self.app)  # the services' reactions after commit: the window's hands
         try:
             done = hand_over(
-                self.app.ws, number, values["collector_id"], values["agent_name"], values["authorisation"]
+                self.app.ws,
+                number,
+                values["collector_id"],
+                values["agent_name"],
+                values["authorisation"],
+                window=end,
             )
         except HandoverRefused as exc:
             self.app.call_from_thread(self._refused, str(exc), exc.field)
@@ -254,7 +260,7 @@ class PickupScreen(Screen):
         except NotAllowed as exc:
             self.app.call_from_thread(self._refused, str(exc), "")
             return
-        self.app.call_from_thread(self._handed_over, done)
+        self.app.call_from_thread(self._handed_over, done, end)
 
     def _refused(self, message: str, field: str) -> None:
         self.busy = False
@@ -266,13 +272,14 @@ class PickupScreen(Screen):
             widget.add_class("-invalid")
             widget.focus()
 
-    def _handed_over(self, done) -> None:
+    def _handed_over(self, done, end: reactions.WindowEnd) -> None:
         self.busy = False
         c = done.collector
         who = t("handover.who_agent", name=c.name) if c.role == "agent" else t("handover.who_applicant")
         self.app.notify(t("handover.done", number=done.event.case_number, who=who))
-        # the window reacts (app.ui.reactions): the voucher printed, a sync, the collector's rating
-        reactions.react(self.app, reactions.CaseChanged(done.event.case_number, "delivered"))
+        # the voucher's print and a sync were kicked after commit (app.services.reactions); the
+        # collector's rating asks now that the result is on screen
+        end.shown()
         self._close_case()
         self.reload()
 

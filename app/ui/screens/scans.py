@@ -28,7 +28,7 @@ def _pages(scan) -> str:
 
 
 def _size(scan) -> str:
-    from app.domain.scan_files import human_size
+    from app.domain.scans import human_size
 
     return human_size(scan.size)
 
@@ -42,7 +42,7 @@ class ScanFeed:
         self.inbox = None
 
     def start(self) -> None:
-        from app.services.scanner import ScanInbox, ScannerError
+        from app.services.scans import ScanInbox, ScannerError
 
         if self.app.ws.config.scanner_inbox is None:
             return  # no scanner at this window
@@ -73,7 +73,7 @@ class ScanFeed:
             pass
 
     def arrived(self, scan) -> None:
-        from app.services.scanner import reason_text
+        from app.services.scans import reason_text
 
         if scan.state == "refused":
             self.app.notify(t("scans.refused", name=scan.name, reason=reason_text(scan)), severity="error")
@@ -95,7 +95,7 @@ def unassigned_count(app) -> None:
 
 def _count_worker(app) -> None:
     def job() -> None:
-        from app.services.scanner import list_scans
+        from app.services.scans import list_scans
 
         try:
             n = len(list_scans(app.ws, state="unassigned"))
@@ -108,28 +108,6 @@ def _count_worker(app) -> None:
             pass
 
     app.run_worker(job, thread=True, group="scan-count", exclusive=True)
-
-
-# --- filing held scans when the intake gets its number ---------------------------------------
-def file_held_scans(app, holds: dict[int, str], number: str) -> None:
-    """The decision gave the intake its case number: give it the scans it held."""
-    if not holds:
-        return
-    holds = dict(holds)
-
-    def job() -> None:
-        from app.services.scanner import AssignError, assign
-
-        for scan_id, key in holds.items():
-            try:
-                assign(app.ws, scan_id, number, key)
-            except (AssignError, OSError) as exc:
-                app.call_from_thread(
-                    app.notify, t("scans.bound_failed", number=number, error=exc), severity="error"
-                )
-        app.call_from_thread(unassigned_count, app)
-
-    app.run_worker(job, thread=True, group="scan-file")
 
 
 def _thumbnail(path: str) -> Text | None:
@@ -232,7 +210,7 @@ class ScansScreen(Screen):
 
     @work(thread=True, group="scans-load")
     def _fetch(self, number: str, load: int) -> None:
-        from app.services.scanner import list_scans, scanned_keys
+        from app.services.scans import list_scans, scanned_keys
 
         try:
             scans = list_scans(self.app.ws, state="unassigned")
@@ -370,7 +348,7 @@ class ScansScreen(Screen):
 
     def _mark_received(self, key: str) -> None:
         """On the intake in progress, a material with a scan counts as received."""
-        from app.domain.scan_files import received_with_scan
+        from app.domain.scans import received_with_scan
 
         try:
             from app.ui.widgets.checklist_table import ChecklistTable
@@ -384,7 +362,7 @@ class ScansScreen(Screen):
 
     @work(thread=True, group="scans-assign")
     def _assign(self, scan_id: int, name: str, number: str, key: str, material: str) -> None:
-        from app.services.scanner import AssignError, assign
+        from app.services.scans import AssignError, assign
 
         try:
             assign(self.app.ws, scan_id, number, key)

@@ -36,9 +36,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.domain import scan_files as rules
+from app.domain import scans as rules
 from app.messages import t
 from app.private_files import make_private_dir, open_private
+from app.services.cases import CaseService
+from app.services.sync import attachments
+from app.services.workstation import Workstation
 from app.store.models import Scan
 
 CLOSE_SETTLE = 0.1  # seconds the size must stay the same after the writer closed the file
@@ -52,7 +55,7 @@ LOCK_NAME = ".yichuang-scanner.lock"
 _CHUNK = 1 << 20
 
 
-# Refusal codes (app.domain.scan_files.Refusal, stored in scan.reason) and their messages.
+# Refusal codes (app.domain.scans.Refusal, stored in scan.reason) and their messages.
 REFUSAL_MESSAGES = {
     "empty": "scan.refused_empty",
     "too_big": "scan.refused_too_big",
@@ -83,9 +86,7 @@ class _Pending:
     looked: bool = False  # found by a look at the folder, no event since
 
 
-def blob_dir(ws) -> Path:
-    from app.services.sync import attachments
-
+def blob_dir(ws: Workstation) -> Path:
     return attachments.blob_dir(ws)
 
 
@@ -125,7 +126,7 @@ def scan_to_dict(scan: Scan) -> dict:
 
 
 # --- reading the store ------------------------------------------------------------------------
-def list_scans(ws, state: str | None = None, limit: int | None = None) -> list:
+def list_scans(ws: Workstation, state: str | None = None, limit: int | None = None) -> list:
     """Scans in the order they were found, as read-only rows with the Scan's attributes
     (plain rows, not ORM objects: `scans list` of 10,000 scans in a fraction of the time)."""
     with ws.store.read() as s:
@@ -137,7 +138,7 @@ def list_scans(ws, state: str | None = None, limit: int | None = None) -> list:
         return list(s.execute(q))
 
 
-def scans_of_case(ws, number: str) -> list[Scan]:
+def scans_of_case(ws: Workstation, number: str) -> list[Scan]:
     with ws.store.read() as s:
         return list(
             s.execute(select(Scan).where(Scan.case_number == number).order_by(Scan.id)).scalars().all()
@@ -145,15 +146,12 @@ def scans_of_case(ws, number: str) -> list[Scan]:
 
 
 # --- assigning ----------------------------------------------------------------------------------
-def assign(ws, scan_id: int, number: str, material_key: str) -> Scan:
+def assign(ws: Workstation, scan_id: int, number: str, material_key: str) -> Scan:
     """Give an unassigned scan to a material of case `number`.
 
     The case's ``attachment.added`` event (with the material), the scan's upload slot and
     the scan's new state are one transaction: all of it, or nothing.
     """
-    from app.services.cases import CaseService
-    from app.services.sync import attachments
-
     detail = CaseService(ws).detail(number)
     if detail is None:
         raise AssignError(t("case.not_found", number=number))
@@ -190,7 +188,7 @@ def assign(ws, scan_id: int, number: str, material_key: str) -> Scan:
         return s.get(Scan, scan_id)
 
 
-def scanned_keys(ws, number: str) -> set[str]:
+def scanned_keys(ws: Workstation, number: str) -> set[str]:
     """Materials of a case that have a scan: they count as received electronically."""
     return {s.material_key for s in scans_of_case(ws, number) if s.state == "assigned"}
 
@@ -202,7 +200,7 @@ class ScanInbox:
 
     def __init__(
         self,
-        ws,
+        ws: Workstation,
         inbox: Path | None = None,
         *,
         on_scan: Callable[[Scan], None] | None = None,

@@ -1,6 +1,6 @@
 """What a scanned file must be before the window takes it: pure rules on names and bytes.
 
-No I/O here: the scanner inbox (app.services.scanner) reads the head and the tail of a file
+No I/O here: the scanner inbox (app.services.scans) reads the head and the tail of a file
 and asks these rules. A refusal is a message key of the catalogue plus its fields, so the
 reason is shown in the clerk's language wherever it is displayed.
 """
