@@ -407,6 +407,7 @@ class IntakeScreen(Screen):
 
     def _decide(self, decision: str, text: str) -> None:
         self.busy = True
+        self.app.typeahead.hold(self, "decision")  # keys typed next belong to its dialog or field
         self.say("" if self.app.ws.store_open else t("status.store_opening"))
         self._run_decision(decision, text)
 
@@ -440,6 +441,7 @@ class IntakeScreen(Screen):
 
     def _decision_failed(self, errors: dict[str, str]) -> None:
         self.busy = False
+        self.app.typeahead.release(self, "decision")
         form = self.query_one(ApplicantForm)
         form.show_errors(errors)
         self.say("；".join(errors.values()), "red")
@@ -448,6 +450,7 @@ class IntakeScreen(Screen):
         """The decision is stored: the screen shows the result, the window reacts
         (app.ui.reactions: spool, sync, the held scans, the rating once the dialog is closed)."""
         self.busy = False
+        self.app.typeahead.release(self, "decision")
         change = reactions.CaseChanged(case.number, DECIDED[decision], dict(self.scan_holds))
         key = {"accept": "result.accepted", "notify": "result.notified", "refuse": "result.refused"}[decision]
         headline = t(key, number=case.number)
