@@ -55,7 +55,7 @@ class YichuangApp(App):
         self.scan_feed = None  # app.ui.screens.scans.ScanFeed, once the store is open
         self._status: dict[str, Text] = {part: Text("") for part in STATUS_PARTS}
         self._status["store"] = Text(t("status.store_opening"))
-        self._scans = None  # app.ui.screens.pickup.ScanWatcher, once the store is open
+        self._scans = None  # app.ui.screens.handover.ScanWatcher, once the store is open
         self.background = Background(self)
         self.jobs = WindowJobs(self, self.background)
         self.gates = Gatekeeper(self)
@@ -133,7 +133,7 @@ class YichuangApp(App):
             and not self.gates.closed
         ):
             if self._scans is None:
-                from app.ui.screens.pickup import ScanWatcher
+                from app.ui.screens.handover import ScanWatcher
 
                 self._scans = ScanWatcher(self)
             if self._scans.key(event, time.monotonic()):

@@ -64,8 +64,7 @@ class TypeAhead:
     # --- when the window has settled -------------------------------------------------------
     def settled(self) -> bool:
         """Nothing pending that could move the focus: every queue of the app and of the
-        current screen's widgets is empty, no callback waits for the screen's refresh, and
-        no screen asked to hold the keys."""
+        current screen's widgets is empty and no screen asked to hold the keys."""
         return self.busy() is None
 
     def busy(self) -> object | None:
@@ -83,8 +82,8 @@ class TypeAhead:
             held = [r for s, r in self._holds if s is screen]
             if held:
                 return held
-        if getattr(screen, "_callbacks", None) or not _idle(screen):
-            return screen
+        if not _idle(screen):  # (callbacks after the next repaint are not waited for: a frame
+            return screen  # is 16 ms, longer than a key at a reader's or a scanner's pace)
         return next((node for node in screen.walk_children(with_self=False) if not _idle(node)), None)
 
     async def _release_held(self) -> None:

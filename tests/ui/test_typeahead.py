@@ -21,7 +21,7 @@ from textual.widgets import Input
 from app.services.cases import CaseService
 from app.ui.app import YichuangApp
 from app.ui.screens.dialogs import DocumentDialog, ReasonDialog
-from app.ui.screens.pickup import PickupScreen
+from app.ui.screens.handover import HandoverScreen
 from tests.services.test_handover import AGENT_ID, APPLICANT_ID, decided_case
 from tests.ui.test_intake_flow import PERSON_ID, SIZE, pick, start, wait_for
 
@@ -187,7 +187,7 @@ async def test_handover_by_an_agent_typed_ahead_after_f4(ws):
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickupScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen))
         screen = app.screen
         await wait_for(pilot, lambda: screen.query_one("#pickup-table").row_count == 1)
         authorisation = "张秀英书面委托WT-0042"
@@ -227,7 +227,7 @@ async def test_keys_after_a_scanned_receipt_land_in_the_panel_it_opens(ws):
             burst(app, keys_of(payload, ["enter"], APPLICANT_ID))
             await wait_for(
                 pilot,
-                lambda: isinstance(app.screen, PickupScreen) and app.screen.case is not None,
+                lambda: isinstance(app.screen, HandoverScreen) and app.screen.case is not None,
                 timeout=60,
             )
             screen = app.screen

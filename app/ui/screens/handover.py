@@ -37,8 +37,8 @@ def _local(dt) -> str:
     return dt.astimezone().strftime("%m-%d %H:%M")
 
 
-class PickupScreen(Screen):
-    CSS_PATH = "pickup.tcss"
+class HandoverScreen(Screen):
+    CSS_PATH = "handover.tcss"
     BINDINGS = [
         Binding("escape", "back", t("key.back")),
         Binding("f2", "focus_find", t("key.find")),
@@ -415,9 +415,9 @@ def _open_scanned_case(app, number: str) -> None:
         return
     app.notify(t("scan.opened", number=number))
     if case.state in READY_STATES:
-        if isinstance(app.screen, PickupScreen):
+        if isinstance(app.screen, HandoverScreen):
             app.screen.open_case(case.number)
         else:
-            app.push_screen(PickupScreen(case.number))
+            app.push_screen(HandoverScreen(case.number))
         return
     app.push_screen(CaseDetailScreen(case.number))
