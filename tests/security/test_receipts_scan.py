@@ -18,8 +18,8 @@ from printing.signing import Claim, receipt_payload
 from tests.printing.paper import read_paper
 from tests.security.test_receipts_forgery import with_fields
 from tests.services.test_handover import decided_case
-from tests.ui.test_intake_flow import SIZE, start, wait_for
 from tests.ui.test_handover_screen import bells, delivered_events, wedge
+from tests.ui.test_intake_flow import SIZE, start, wait_for
 
 
 def printed_qr(ws, number: str) -> str:
