@@ -25,6 +25,7 @@ from app.ui.jobs import WindowJobs
 from app.ui.rating import RatingFlow
 from app.ui.screens import registry
 from app.ui.screens.intake import IntakeScreen
+from app.ui.typeahead import TypeAhead
 
 # The status line's parts, left to right, whichever is set first (unknown parts follow).
 STATUS_PARTS = ("store", "operator", "catalogue", "printer", "sync", "scanner", "followups", "backup")
@@ -54,11 +55,12 @@ class YichuangApp(App):
         self.scan_feed = None  # app.ui.screens.scans.ScanFeed, once the store is open
         self._status: dict[str, Text] = {part: Text("") for part in STATUS_PARTS}
         self._status["store"] = Text(t("status.store_opening"))
-        self._scans = None  # app.ui.screens.pickup.ScanWatcher, once the store is open
+        self._scans = None  # app.ui.screens.handover.ScanWatcher, once the store is open
         self.background = Background(self)
         self.jobs = WindowJobs(self, self.background)
         self.gates = Gatekeeper(self)
         self.rating = RatingFlow(self)
+        self.typeahead = TypeAhead(self)  # keys typed ahead land where they were aimed
 
     def _fatal_error(self) -> None:
         """Textual's own prints the traceback with every frame's local variables: applicants'
@@ -79,6 +81,7 @@ class YichuangApp(App):
         self.gates.begin()
 
     def on_unmount(self) -> None:
+        self.typeahead.stop()
         self.background.stop()
 
     def on_worker_state_changed(self, event) -> None:
@@ -112,6 +115,8 @@ class YichuangApp(App):
         case screens opens its case."""
         from textual import events
 
+        if isinstance(event, events.Key) and not event.is_forwarded and not self.typeahead.admit(event):
+            return  # held until the keys before it have landed; it comes back here in order
         if isinstance(event, (events.Key, events.MouseDown)):
             self.gates.touched()  # the idle lock counts from the last key
         if isinstance(event, events.Key) and not event.is_forwarded and not event.is_printable:
@@ -128,7 +133,7 @@ class YichuangApp(App):
             and not self.gates.closed
         ):
             if self._scans is None:
-                from app.ui.screens.pickup import ScanWatcher
+                from app.ui.screens.handover import ScanWatcher
 
                 self._scans = ScanWatcher(self)
             if self._scans.key(event, time.monotonic()):

@@ -14,7 +14,7 @@ accepted cases are past their promised date: the worst case for 超期预警.
 Measured (median of several runs each):
 * ``supervisor_view`` — the service alone (all figures, today and this month, 30-day trend,
   deadlines with working days left);
-* the screen — Ctrl+R's SupervisorScreen in a headless Textual app, from push to the figures
+* the screen — Ctrl+R's StatsScreen in a headless Textual app, from push to the figures
   painted (the worker's query and the repaint).
 """
 
@@ -179,7 +179,7 @@ def bench_screen(ws) -> tuple[float, list[float], list[float]]:
     from textual.screen import Screen
     from textual.widgets import Static
 
-    from app.ui.screens.supervisor import SupervisorScreen
+    from app.ui.screens.stats import StatsScreen
 
     class Bare(Screen):
         def compose(self):
@@ -208,7 +208,7 @@ def bench_screen(ws) -> tuple[float, list[float], list[float]]:
                 bare.append(time.perf_counter() - t0)
                 app.pop_screen()
                 await pilot.pause()
-                screen = SupervisorScreen()
+                screen = StatsScreen()
                 t0 = time.perf_counter()
                 await app.push_screen(screen)
                 while screen.loads < 1:

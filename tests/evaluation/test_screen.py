@@ -13,7 +13,7 @@ from app.ui.app import YichuangApp
 from app.ui.screens.dialogs import DocumentDialog, ReasonDialog
 from app.ui.screens.evaluation import RatingScreen
 from app.ui.screens.followups import FollowupScreen
-from app.ui.screens.pickup import PickupScreen
+from app.ui.screens.handover import HandoverScreen
 from tests.evaluation.helpers import accepted_case
 from tests.services.test_handover import APPLICANT_ID, decided_case
 from tests.ui.test_intake_flow import SIZE, fill_applicant, pick, start, tick_all, type_text, wait_for
@@ -82,7 +82,7 @@ async def test_handover_then_the_collector_rates(ws):
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickupScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen))
         app.screen.open_case(number)
         await wait_for(pilot, lambda: app.screen.case is not None)
         await type_text(pilot, APPLICANT_ID)

@@ -13,11 +13,11 @@ from app.ui.app import YichuangApp
 from app.ui.screens.cases import CaseDetailScreen, CaseListScreen
 from app.ui.screens.courier import CourierScreen
 from app.ui.screens.followups import FollowupScreen
+from app.ui.screens.handover import HandoverScreen
 from app.ui.screens.intake import IntakeScreen
-from app.ui.screens.pickup import PickupScreen
 from app.ui.screens.print_queue import PrintQueueScreen
 from app.ui.screens.scans import ScansScreen
-from app.ui.screens.supervisor import SupervisorScreen
+from app.ui.screens.stats import StatsScreen
 from app.ui.screens.sync_screen import SyncScreen
 from app.ui.screens.timeline import TimelineScreen
 from tests.operators.helpers import footer_keys, log_in, make_operators, said
@@ -30,8 +30,8 @@ APP_KEYS = [
     ("ctrl+s", "scans", ScansScreen),
     ("ctrl+t", "courier", CourierScreen),
     ("ctrl+g", "progress", TimelineScreen),
-    ("ctrl+o", "pickup", PickupScreen),
-    ("ctrl+r", "supervisor_view", SupervisorScreen),
+    ("ctrl+o", "pickup", HandoverScreen),
+    ("ctrl+r", "supervisor_view", StatsScreen),
     ("ctrl+f", "followup_close", FollowupScreen),
 ]
 INTAKE_KEYS = [("f5", "intake"), ("f6", "intake"), ("f7", "intake"), ("f9", "intake"), ("f8", "cases")]

@@ -12,8 +12,8 @@ from app.store.models import Case, CaseEvent
 from app.ui.app import YichuangApp
 from app.ui.screens.cases import CaseDetailScreen, CaseListScreen
 from app.ui.screens.dialogs import DocumentDialog
+from app.ui.screens.handover import HandoverScreen
 from app.ui.screens.intake import IntakeScreen
-from app.ui.screens.pickup import PickupScreen
 from tests.privacy.common import MASKED_ID, MASKED_PHONE, NAME, PERSON_ID, PHONE, accept_case
 from tests.services.test_handover import APPLICANT_ID, decided_case
 from tests.ui.test_defects import screen_lines
@@ -122,7 +122,7 @@ async def test_pickup_and_returning_applicant_show_masked_numbers(ws):
         assert isinstance(app.screen, IntakeScreen)
 
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickupScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen))
         app.screen.open_case(number)
         await wait_for(pilot, lambda: app.screen.case is not None)
         await wait_for(pilot, lambda: "张秀英" in on_screen(app))

@@ -12,14 +12,14 @@ from textual.widgets import Input
 
 from app.store.models import PrintJob
 from app.ui.app import YichuangApp
+from app.ui.screens.handover import HandoverScreen
 from app.ui.screens.intake import IntakeScreen
-from app.ui.screens.pickup import PickupScreen
 from printing.signing import Claim, receipt_payload
 from tests.printing.paper import read_paper
 from tests.security.test_receipts_forgery import with_fields
 from tests.services.test_handover import decided_case
+from tests.ui.test_handover_screen import bells, delivered_events, wedge
 from tests.ui.test_intake_flow import SIZE, start, wait_for
-from tests.ui.test_pickup_handover import bells, delivered_events, wedge
 
 
 def printed_qr(ws, number: str) -> str:
@@ -57,6 +57,6 @@ async def test_a_moved_or_rewritten_qr_code_is_refused_when_scanned(ws):
         assert len(rung) == 2
         # the genuine paper opens the handover
         await wedge(app, pilot, genuine)
-        await wait_for(pilot, lambda: isinstance(app.screen, PickupScreen) and app.screen.case is not None)
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen) and app.screen.case is not None)
         assert app.screen.case.number == mine
     assert delivered_events(ws, mine) == []

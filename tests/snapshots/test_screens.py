@@ -27,9 +27,9 @@ from app.ui.app import YichuangApp
 from app.ui.screens.cases import CaseListScreen
 from app.ui.screens.courier import CourierScreen
 from app.ui.screens.evaluation import RatingScreen
+from app.ui.screens.handover import HandoverScreen
 from app.ui.screens.intake import IntakeScreen
 from app.ui.screens.login import LockScreen, LoginScreen
-from app.ui.screens.pickup import PickupScreen
 from app.ui.screens.print_queue import PrintQueueScreen
 from app.ui.screens.sync_screen import SyncScreen
 from tests.conftest import Clock
@@ -224,7 +224,7 @@ def test_pickup_screen(snap_compare, window, size):
         await home(app, pilot)
         await pilot.press("ctrl+o")
         await wait_for(
-            pilot, lambda: isinstance(app.screen, PickupScreen) and listed(app.screen, "#pickup-title")
+            pilot, lambda: isinstance(app.screen, HandoverScreen) and listed(app.screen, "#pickup-title")
         )
 
     shoot(snap_compare, window, size, steps)

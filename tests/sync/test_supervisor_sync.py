@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from app.ui.app import YichuangApp
-from app.ui.screens.supervisor import SupervisorScreen
+from app.ui.screens.stats import StatsScreen
 from tests.hubs import OFFICE, WSID, make_workstation
 from tests.sync.helpers import decide
 from tests.ui.test_intake_flow import SIZE, start, wait_for
@@ -21,7 +21,7 @@ async def test_a_completed_case_leaves_the_deadlines_when_sync_brings_it(tmp_pat
         await start(app, pilot)
         await wait_for(pilot, lambda: "待上传0条" in app.status_text, timeout=60)  # all at the hub
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: isinstance(app.screen, SupervisorScreen) and app.screen.loads >= 1)
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.loads >= 1)
         screen = app.screen
         before = screen.view.deadlines
         assert before.open_cases > 0

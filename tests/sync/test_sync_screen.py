@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from app.services.sync import outbox as local
 from app.store.models import Case
-from app.ui.screens.pickup import PickupScreen
+from app.ui.screens.handover import HandoverScreen
 from app.ui.screens.sync_screen import SyncScreen
 
 
@@ -90,7 +90,7 @@ async def test_sync_screen_lists_and_acts(ws):
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)
-        assert isinstance(app.screen, PickupScreen)
+        assert isinstance(app.screen, HandoverScreen)
         for _ in range(50):
             if app.screen.case is not None:
                 break

@@ -406,6 +406,7 @@ class IntakeScreen(Screen):
 
     def _decide(self, decision: str, text: str) -> None:
         self.busy = True
+        self.app.typeahead.hold(self, "decision")  # keys typed next belong to its dialog or field
         self.say("" if self.app.ws.store_open else t("status.store_opening"))
         self._run_decision(decision, text)
 
@@ -441,6 +442,7 @@ class IntakeScreen(Screen):
 
     def _decision_failed(self, errors: dict[str, str]) -> None:
         self.busy = False
+        self.app.typeahead.release(self, "decision")
         form = self.query_one(ApplicantForm)
         form.show_errors(errors)
         self.say("；".join(errors.values()), "red")
@@ -449,6 +451,7 @@ class IntakeScreen(Screen):
         """The decision is stored and its reactions ran (spool, sync, the held scans): the screen
         shows the result, then the rating asks (once the dialog is closed)."""
         self.busy = False
+        self.app.typeahead.release(self, "decision")
         key = {"accept": "result.accepted", "notify": "result.notified", "refuse": "result.refused"}[decision]
         headline = t(key, number=case.number)
         if case.due_date:

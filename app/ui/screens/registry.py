@@ -61,13 +61,13 @@ WINDOW: tuple[Entry, ...] = (
     Entry("scans", "ctrl+s", "key.scans", "scans", "app.ui.screens.scans:ScansScreen", over=True),
     Entry("courier", "ctrl+t", "key.courier", "courier", "app.ui.screens.courier:CourierScreen", needs_store=False),
     Entry("progress", "ctrl+g", "key.progress", "progress", "app.ui.screens.timeline:TimelineScreen", needs_store=False),
-    Entry("pickup", "ctrl+o", "key.pickup", "pickup", "app.ui.screens.pickup:PickupScreen"),
+    Entry("pickup", "ctrl+o", "key.pickup", "pickup", "app.ui.screens.handover:HandoverScreen"),
     Entry("lock", "ctrl+l", "key.lock"),  # app.ui.gates: only a logged-in operator has it
     # priority: Textual's Input takes Ctrl+E (end of line), and the search has the focus
     Entry("evaluate", "ctrl+e", "key.evaluate", "evaluation", priority=True),  # app.ui.rating
     # 差评整改 is the supervisor's to close
     Entry("followups", "ctrl+f", "key.followups", "followup_close", "app.ui.screens.followups:FollowupScreen"),
-    Entry("supervisor", "ctrl+r", "key.supervisor", "supervisor_view", "app.ui.screens.supervisor:SupervisorScreen"),
+    Entry("supervisor", "ctrl+r", "key.supervisor", "supervisor_view", "app.ui.screens.stats:StatsScreen"),
 )
 # fmt: on
 

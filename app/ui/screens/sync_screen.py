@@ -196,9 +196,9 @@ class SyncScreen(Screen):
             return
         # handing out goes through the pickup panel: it checks who collects (ID, authorisation)
         # and prints the 领取凭证, which a bare "delivered" event from here skipped
-        from app.ui.screens.pickup import PickupScreen
+        from app.ui.screens.handover import HandoverScreen
 
-        self.app.push_screen(PickupScreen(number))
+        self.app.push_screen(HandoverScreen(number))
 
     @work(thread=True, group="sync-screen-action")
     def _run_action(self, action: str, key: str) -> None:

@@ -37,8 +37,8 @@ def _local(dt) -> str:
     return dt.astimezone().strftime("%m-%d %H:%M")
 
 
-class PickupScreen(Screen):
-    CSS_PATH = "pickup.tcss"
+class HandoverScreen(Screen):
+    CSS_PATH = "handover.tcss"
     BINDINGS = [
         Binding("escape", "back", t("key.back")),
         Binding("f2", "focus_find", t("key.find")),
@@ -85,6 +85,7 @@ class PickupScreen(Screen):
     # --- the list ----------------------------------------------------------------------------
     def reload(self) -> None:
         self._loads += 1
+        self.app.typeahead.hold(self, "pickup-list")  # Enter acts on the list this text finds
         self._load(self.query_one("#pickup-find", Input).value, self._loads)
 
     @work(thread=True, exclusive=True, group="pickup-list")
@@ -95,12 +96,14 @@ class PickupScreen(Screen):
             cases = ready(self.app.ws, text)
         except Exception as exc:  # a store problem must not take the window down
             self.app.call_from_thread(self.app.notify, t("error.store", error=exc), severity="error")
+            self.app.call_from_thread(self.app.typeahead.release, self, "pickup-list")
             return
         self.app.call_from_thread(self._show, cases, text, load)
 
     def _show(self, cases, text: str, load: int) -> None:
         if load != self._loads or not self.is_attached:
             return
+        self.app.typeahead.release(self, "pickup-list")
         table = self.query_one("#pickup-table", DataTable)
         table.clear()
         for c in cases:
@@ -140,19 +143,26 @@ class PickupScreen(Screen):
     # --- one case ----------------------------------------------------------------------------
     def open_case(self, number: str) -> None:
         """Show the handover panel of case `number` (chosen, typed or scanned)."""
+        self.app.typeahead.hold(self, "pickup-case")  # keys typed next are the collector's
         self._fetch_case(number)
 
     @work(thread=True, exclusive=True, group="pickup-case")
     def _fetch_case(self, number: str) -> None:
         from app.services.cases import CaseService
 
-        case = CaseService(self.app.ws).get(number)
+        try:
+            case = CaseService(self.app.ws).get(number)
+        except Exception as exc:  # a store problem must not take the window down
+            self.app.call_from_thread(self.app.notify, t("error.store", error=exc), severity="error")
+            self.app.call_from_thread(self.app.typeahead.release, self, "pickup-case")
+            return
         self.app.call_from_thread(self._show_case, case, number)
 
     def _show_case(self, case, number: str) -> None:
         from app.domain.masking import mask_applicant_id
         from app.services.handover import READY_STATES
 
+        self.app.typeahead.release(self, "pickup-case")
         if case is None or case.state not in READY_STATES:
             self.app.bell()
             message = (
@@ -412,9 +422,9 @@ def _open_scanned_case(app, number: str) -> None:
         return
     app.notify(t("scan.opened", number=number))
     if case.state in READY_STATES:
-        if isinstance(app.screen, PickupScreen):
+        if isinstance(app.screen, HandoverScreen):
             app.screen.open_case(case.number)
         else:
-            app.push_screen(PickupScreen(case.number))
+            app.push_screen(HandoverScreen(case.number))
         return
     app.push_screen(CaseDetailScreen(case.number))

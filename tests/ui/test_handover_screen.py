@@ -16,8 +16,8 @@ from app.services.cases import CaseService
 from app.store.models import CaseEvent
 from app.ui.app import YichuangApp
 from app.ui.screens.cases import CaseDetailScreen
+from app.ui.screens.handover import HandoverScreen
 from app.ui.screens.intake import IntakeScreen
-from app.ui.screens.pickup import PickupScreen
 from printing.signing import Signer
 from tests.printing.listener import PrinterListener
 from tests.printing.paper import read_paper
@@ -69,7 +69,7 @@ async def test_scanned_receipt_opens_the_handover_and_prints_the_voucher(ws):
             assert search.has_focus
             await wedge(app, pilot, payload)
             await wait_for(
-                pilot, lambda: isinstance(app.screen, PickupScreen) and app.screen.case is not None
+                pilot, lambda: isinstance(app.screen, HandoverScreen) and app.screen.case is not None
             )
             screen = app.screen
             assert screen.case.number == number
@@ -145,7 +145,7 @@ async def test_agent_collects_from_the_pickup_list_and_a_wrong_id_is_refused(ws)
         await start(app, pilot)
         rung = bells(app)
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickupScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen))
         screen = app.screen
         table = screen.query_one("#pickup-table", DataTable)
         await wait_for(pilot, lambda: table.row_count == 1)

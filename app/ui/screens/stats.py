@@ -3,7 +3,7 @@
 
 The figures come from app.services.stats in a thread worker (the screen never waits on the
 store); the view reloads when the clerk presses F5 and whenever sync has brought decisions
-down (app.ui.app calls :meth:`SupervisorScreen.decisions_arrived`). Everything shown that comes
+down (app.ui.app calls :meth:`StatsScreen.decisions_arrived`). Everything shown that comes
 from the store (matter names, reasons, clerks' names) is plain text, never markup.
 """
 
@@ -91,8 +91,8 @@ class BarChart(Widget):
         return out
 
 
-class SupervisorScreen(Screen):
-    CSS_PATH = "supervisor.tcss"
+class StatsScreen(Screen):
+    CSS_PATH = "stats.tcss"
     BINDINGS = [
         Binding("escape", "back", t("key.back")),
         Binding("f2", "period", t("key.stats_period")),

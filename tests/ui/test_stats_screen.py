@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from app.ui.app import YichuangApp
 from app.ui.screens.cases import CaseDetailScreen
-from app.ui.screens.supervisor import BarChart, SupervisorScreen, evaluation_text
+from app.ui.screens.stats import BarChart, StatsScreen, evaluation_text
 from tests.services.test_stats import NOT_OURS, Window, seeded  # noqa: F401  (the fixture)
 from tests.ui.test_intake_flow import SIZE, start, wait_for
 
@@ -25,7 +25,7 @@ async def test_ctrl_r_shows_the_figures_charts_and_deadlines(ws, clock, seeded):
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: isinstance(app.screen, SupervisorScreen) and app.screen.loads == 1)
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.loads == 1)
         screen = app.screen
         await pilot.pause()
         totals = text_of(screen.query_one("#supervisor-totals", Static))
@@ -69,7 +69,7 @@ async def test_ctrl_r_shows_the_figures_charts_and_deadlines(ws, clock, seeded):
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
         await pilot.press("escape")
-        assert not isinstance(app.screen, SupervisorScreen)
+        assert not isinstance(app.screen, StatsScreen)
 
 
 def test_the_evaluation_panel_reads_the_ratings_in_words(ws, seeded):  # noqa: F811
@@ -100,7 +100,7 @@ async def test_the_view_fits_the_smallest_terminal(ws, seeded):  # noqa: F811
     async with app.run_test(size=(80, 24)) as pilot:
         await start(app, pilot)
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: isinstance(app.screen, SupervisorScreen) and app.screen.loads == 1)
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.loads == 1)
         await pilot.pause()
         screen = app.screen
         assert screen.query_one("#supervisor-bars", BarChart).size.width >= 20
