@@ -3168,3 +3168,9 @@ def t(key: str, /, **fields: object) -> str:
         return key  # a missing key shows itself instead of crashing the window
     text = en if _LANG == "en" else zh
     return text.format(**fields) if fields else text
+
+
+# forms imports no app module; it speaks through the translator installed here (forms.texts).
+from forms import texts as _forms_texts  # noqa: E402
+
+_forms_texts.install(t)
