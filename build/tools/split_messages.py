@@ -169,12 +169,12 @@ def main() -> None:
         "MESSAGES: dict[str, tuple[str, str]] = {\n" + "".join(f"    **{n}.MESSAGES,\n" for n in names) + "}"
     )
     after = "\n".join(lines[d.end_lineno :])
-    hook = "\n\n# forms imports no app module; it speaks through the translator installed here (forms.texts).\nfrom forms import texts as _forms_texts  # noqa: E402\n\n"
-    assert hook in after, "the forms.texts hook moved"
-    after = after.replace(
-        hook,
-        "\n\n# forms imports no app module; it speaks through the translator installed here (forms.texts).\n",
-    )
+    # forms speaks through the translator installed at the end (forms.texts): whether or not the
+    # messages.py given has that hook yet (a branch made before it), the package ends with it.
+    hook = "from forms import texts as _forms_texts  # noqa: E402"
+    comment = "# forms imports no app module; it speaks through the translator installed here (forms.texts)."
+    kept = [ln for ln in after.splitlines() if ln not in (hook, comment, "_forms_texts.install(t)")]
+    after = "\n".join(kept).rstrip() + "\n\n\n" + comment + "\n_forms_texts.install(t)"
     init = "\n".join(head) + "\n" + assembly + "\n" + after + "\n"
     (pkg / "__init__.py").write_text(init, encoding="utf-8")
     SRC.unlink()
