@@ -42,8 +42,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from app.messages import t
 from forms.catalogue import Bundle, Catalogue, Material, Matter
+from forms.texts import t
 
 __all__ = [
     "FORMAT",

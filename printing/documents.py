@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from app.domain.masking import mask_applicant_id
+from .masking import mask_applicant_id
 
 DocKind = Literal["receipt", "notice", "refusal", "pickup", "handover", "test", "trip"]
 DOC_KINDS: tuple[str, ...] = ("receipt", "notice", "refusal", "pickup", "handover", "test", "trip")
@@ -70,6 +70,6 @@ class Document:
 
 
 def mask_id(raw: str, kind: str = "person") -> str:
-    """An identity number as paper shows it: the one rule of app.domain.masking
+    """An identity number as paper shows it: the one rule of printing.masking
     (``320724********123X``); an enterprise's credit code (public registry data) stays whole."""
     return mask_applicant_id(raw, kind)

@@ -19,20 +19,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
-MASK = "*"
+# How an identity number is shown lives beside the paper that must show it masked: printing
+# imports no app module, so the rule sits there and this module (the one place every other
+# caller imports masking from) re-exports it.
+from printing.masking import MASK, mask_applicant_id, mask_id
 
-
-def mask_id(value: str | None) -> str:
-    """居民身份证号码 / 统一社会信用代码 / other identifiers: keep the first 6 (the area, or the
-    registration authority) and the last 4, hide the rest: 320724********123X."""
-    s = (value or "").strip()
-    if not s:
-        return ""
-    if len(s) <= 4:
-        return MASK * len(s)
-    if len(s) <= 10:
-        return s[:1] + MASK * (len(s) - 3) + s[-2:]
-    return s[:6] + MASK * (len(s) - 10) + s[-4:]
+__all__ = [
+    "MASK",
+    "mask_id",
+    "mask_phone",
+    "mask_name",
+    "mask_applicant_id",
+    "mask_record",
+    "ID_KEYS",
+    "PHONE_KEYS",
+    "mask_secret",
+    "register_secret",
+    "redact",
+]
 
 
 _MOBILE = re.compile(r"^(\+?86[- ]?)?1\d{10}$")
@@ -59,17 +63,6 @@ def mask_name(value: str | None) -> str:
         return s
     keep = 2 if len(s) >= 4 else 1
     return s[:keep] + MASK * (len(s) - keep)
-
-
-def mask_applicant_id(value: str | None, kind: str = "person") -> str:
-    """An applicant's identifier as screens, paper and exports show it.
-
-    A person's 居民身份证号码 is masked (mask_id). An enterprise's 统一社会信用代码 stays whole:
-    it is public registry data (printed on the business licence, listed in the national
-    enterprise credit register), and the back office matches enterprises by it.
-    """
-    s = "".join((value or "").split())
-    return s if kind == "enterprise" else mask_id(s)
 
 
 # Keys under which events, documents and exports carry personal numbers.

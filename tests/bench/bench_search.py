@@ -22,7 +22,7 @@ import time
 if __package__ in (None, ""):  # run as a script: make the repo importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from app.domain import search as search_mod  # noqa: E402
+from app.domain import search_keys  # noqa: E402
 from app.domain.search import SearchEntry, SearchIndex  # noqa: E402
 from tests.bench.common import median, ms, report, summarize  # noqa: E402
 
@@ -356,9 +356,9 @@ def keystrokes(queries: list[str]) -> list[str]:
 
 
 def clear_pinyin_caches() -> None:
-    search_mod._cached_han_run_syllables.cache_clear()
-    search_mod._char_readings.cache_clear()
-    search_mod._word_mains.cache_clear()
+    search_keys._cached_han_run_syllables.cache_clear()
+    search_keys._char_readings.cache_clear()
+    search_keys._word_mains.cache_clear()
 
 
 def main() -> int:
