@@ -15,8 +15,8 @@ from app.services.demo import seed_cases
 from app.store.models import Case, CaseEvent
 from app.ui.app import YichuangApp
 from app.ui.screens.cases import CaseListScreen
-from app.ui.screens.timeline import TimelineScreen
 from tests.ui.test_intake_flow import SIZE, start, wait_for
+from tests.ui.test_timeline_who import timeline_rows
 
 
 @pytest.fixture
@@ -55,15 +55,5 @@ async def test_the_timeline_shows_local_time(ws, shanghai):
     with ws.store.read() as s:
         case = s.execute(select(Case)).scalars().one()
         ats = [e.at for e in s.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)).scalars()]
-    app = YichuangApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(app, pilot)
-        await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: isinstance(app.screen, TimelineScreen))
-        screen = app.screen
-        screen.query_one("#timeline-find").value = case.number
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.shown == case.number)
-        table = screen.query_one("#timeline-table")
-        shown = {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+    shown = {row[0] for row in await timeline_rows(ws, case.number)}
     assert shown == {_local(at, "%Y-%m-%d %H:%M") for at in ats}
