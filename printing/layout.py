@@ -54,7 +54,10 @@ def fmt_dt(t: datetime | None) -> str:
     return t.strftime("%Y-%m-%d %H:%M") if t else ""
 
 
-class _Builder:
+class _Page:
+    """The paper and its pen: labels, wrapped lines, label-value pairs, rules; ``build`` runs
+    the template's sections in order (each ``s_<name>`` method of a subclass)."""
+
     def __init__(self, doc: Document, tpl: Template, profile: PrinterProfile, signer: Signer | None) -> None:
         self.doc = doc
         self.tpl = tpl
@@ -63,7 +66,6 @@ class _Builder:
         self.signer = signer
         self.out: list[Block] = []
 
-    # helpers ---------------------------------------------------------------
     def L(self, key: str) -> str:
         return sanitize(self.tpl.label(key))
 
@@ -89,31 +91,15 @@ class _Builder:
     def rule(self) -> None:
         self.out.append(Line("-" * self.cols))
 
-    def form_text(self, m: MaterialLine) -> str:
-        form = self.L("copy") if m.form == "copy" else self.L("original")
-        return f"{form} {m.copies}{self.L('copies_unit')}"
+    def build(self) -> list[Block]:
+        for s in self.tpl.sections:
+            getattr(self, f"s_{s}")()
+        return self.out
 
-    def materials(self, status: str, header_key: str, with_note: bool) -> None:
-        items = [m for m in self.doc.materials if m.status == status]
-        if not items:
-            return
-        header = f"{self.L(header_key)}（{len(items)}{self.L('items_unit')}）："
-        self.lines(header, bold=True)
-        if status == "tolerated" and self.doc.tolerated_until:
-            self.lines(f"{self.L('tolerated_until')}：{fmt_date(self.doc.tolerated_until)}")
-        for i, m in enumerate(items, 1):
-            num = f"{i}."
-            left = f"{num}{sanitize(m.name)}"
-            for ln in two_columns(left, self.form_text(m), self.cols, indent=len(num)):
-                self.out.append(Line(ln))
-            if with_note and m.note:
-                note = sanitize(m.note)
-                if status == "missing":
-                    note = f"{self.L('missing_note')}：{note}"
-                for ln in wrap(" " * (len(num)) + note, self.cols, len(num) + 2):
-                    self.out.append(Line(ln))
 
-    # sections --------------------------------------------------------------
+class _CaseText(_Page):
+    """Text sections about the case, the people and the office."""
+
     def s_header(self) -> None:
         d = self.doc
         self.lines(d.office.name, align="center", bold=True)
@@ -132,18 +118,6 @@ class _Builder:
     def s_case_number(self) -> None:
         self.kv(self.L("case_number"), self.doc.case_number, bold=True)
 
-    def code(self) -> str:
-        """The case number; a test page without one still exercises the codes."""
-        if not self.doc.case_number and self.doc.kind == "test":
-            return TEST_CODE
-        return self.doc.case_number
-
-    def s_barcode(self) -> None:
-        from .code128 import encodable
-
-        if encodable(self.code()):
-            self.out.append(Barcode(self.code()))
-
     def s_applicant(self) -> None:
         key = "applicant_enterprise" if self.doc.applicant_kind == "enterprise" else "applicant_person"
         self.kv(self.L(key), self.doc.applicant_name)
@@ -158,15 +132,6 @@ class _Builder:
     def s_subject(self) -> None:
         self.kv(self.L("subject"), self.doc.subject)
         self.kv(self.L("subject_code"), self.doc.subject_code)
-
-    def s_materials_received(self) -> None:
-        self.materials("received", "materials_received", with_note=False)
-
-    def s_materials_tolerated(self) -> None:
-        self.materials("tolerated", "materials_tolerated", with_note=True)
-
-    def s_materials_missing(self) -> None:
-        self.materials("missing", "materials_missing", with_note=True)
 
     def s_accepted_on(self) -> None:
         self.kv(self.L("accepted_on"), fmt_date(self.doc.accepted_on))
@@ -198,35 +163,6 @@ class _Builder:
             self.lines(f"{self.L('reason')}：", bold=True)
             self.lines(reason, indent=0)
 
-    def s_waybills(self) -> None:
-        wb = [sanitize(w) for w in self.doc.waybills]
-        self.lines(f"{self.L('waybills')}（{len(wb)}{self.L('pieces_unit')}）：", bold=True)
-        width = len(str(len(wb))) + 1
-        for i, w in enumerate(wb, 1):
-            for ln in wrap(f"{str(i) + '.':<{width}} {w}", self.cols, width + 1):
-                self.out.append(Line(ln))
-
-    def s_trip_items(self) -> None:
-        """The courier's 交接单: every waybill with its case and its step in the trip."""
-        items = self.doc.trip_items
-        self.lines(f"{self.L('waybills')}（{len(items)}{self.L('pieces_unit')}）：", bold=True)
-        width = len(str(len(items))) + 1
-        for i, (waybill, case_number, step) in enumerate(items, 1):
-            left = f"{str(i) + '.':<{width}} {sanitize(waybill)}"
-            for ln in two_columns(left, self.L(f"step_{step}"), self.cols, indent=width + 1):
-                self.out.append(Line(ln))
-            if case_number:
-                for ln in wrap(" " * (width + 1) + sanitize(case_number), self.cols, width + 1):
-                    self.out.append(Line(ln))
-
-    def s_trip_totals(self) -> None:
-        counts: dict[str, int] = {}
-        for _w, _c, step in self.doc.trip_items:
-            counts[step] = counts.get(step, 0) + 1
-        for step, n in counts.items():
-            self.kv(self.L(f"step_{step}"), f"{n}{self.L('pieces_unit')}")
-        self.kv(self.L("total"), f"{len(self.doc.trip_items)}{self.L('pieces_unit')}", bold=True)
-
     def s_outcome(self) -> None:
         if self.doc.outcome:
             self.kv(self.L("outcome"), self.L("outcome_" + self.doc.outcome))
@@ -248,34 +184,6 @@ class _Builder:
 
     def s_issued_at(self) -> None:
         self.kv(self.L("issued_at"), fmt_dt(self.doc.issued_at))
-
-    def s_qr(self) -> None:
-        if not self.code():
-            return
-        payload = receipt_payload(self.claim(), self.doc.office.query_url.strip(), self.signer)
-        self.out.append(QR(payload))
-        self.lines(self.L("qr_caption"), align="center")
-
-    def claim(self) -> Claim:
-        """What the QR code's signature covers: the paper's promise as printed (printing/signing.py)."""
-        d = self.doc
-        on_paper = d.accepted_on if d.kind == "receipt" and d.accepted_on else d.issued_at.date()
-        return Claim.of(
-            self.code(),
-            d.kind,
-            d.subject_code,
-            mask_id(d.applicant_id, "enterprise" if d.applicant_kind == "enterprise" else "person"),
-            d.applicant_name,
-            on_paper,
-            d.due_date if d.kind == "receipt" else None,
-        )
-
-    def s_notes(self) -> None:
-        for n in self.tpl.notes:
-            self.lines(n)
-        if any(m.status == "tolerated" for m in self.doc.materials):
-            for n in self.tpl.tolerated_notes:
-                self.lines(n)
 
     def s_signature(self) -> None:
         self.out.append(Feed(1))
@@ -312,10 +220,123 @@ class _Builder:
         self.rule()
         self.kv(self.L("case_number"), self.doc.case_number)
 
-    def build(self) -> list[Block]:
-        for s in self.tpl.sections:
-            getattr(self, f"s_{s}")()
-        return self.out
+
+class _Materials(_Page):
+    """The materials list (received, tolerated, missing) and the notes that follow from it."""
+
+    def form_text(self, m: MaterialLine) -> str:
+        form = self.L("copy") if m.form == "copy" else self.L("original")
+        return f"{form} {m.copies}{self.L('copies_unit')}"
+
+    def materials(self, status: str, header_key: str, with_note: bool) -> None:
+        items = [m for m in self.doc.materials if m.status == status]
+        if not items:
+            return
+        header = f"{self.L(header_key)}（{len(items)}{self.L('items_unit')}）："
+        self.lines(header, bold=True)
+        if status == "tolerated" and self.doc.tolerated_until:
+            self.lines(f"{self.L('tolerated_until')}：{fmt_date(self.doc.tolerated_until)}")
+        for i, m in enumerate(items, 1):
+            num = f"{i}."
+            left = f"{num}{sanitize(m.name)}"
+            for ln in two_columns(left, self.form_text(m), self.cols, indent=len(num)):
+                self.out.append(Line(ln))
+            if with_note and m.note:
+                note = sanitize(m.note)
+                if status == "missing":
+                    note = f"{self.L('missing_note')}：{note}"
+                for ln in wrap(" " * (len(num)) + note, self.cols, len(num) + 2):
+                    self.out.append(Line(ln))
+
+    def s_materials_received(self) -> None:
+        self.materials("received", "materials_received", with_note=False)
+
+    def s_materials_tolerated(self) -> None:
+        self.materials("tolerated", "materials_tolerated", with_note=True)
+
+    def s_materials_missing(self) -> None:
+        self.materials("missing", "materials_missing", with_note=True)
+
+    def s_notes(self) -> None:
+        for n in self.tpl.notes:
+            self.lines(n)
+        if any(m.status == "tolerated" for m in self.doc.materials):
+            for n in self.tpl.tolerated_notes:
+                self.lines(n)
+
+
+class _Codes(_Page):
+    """The barcode and the signed QR code, and the claim the signature covers."""
+
+    def code(self) -> str:
+        """The case number; a test page without one still exercises the codes."""
+        if not self.doc.case_number and self.doc.kind == "test":
+            return TEST_CODE
+        return self.doc.case_number
+
+    def s_barcode(self) -> None:
+        from .code128 import encodable
+
+        if encodable(self.code()):
+            self.out.append(Barcode(self.code()))
+
+    def s_qr(self) -> None:
+        if not self.code():
+            return
+        payload = receipt_payload(self.claim(), self.doc.office.query_url.strip(), self.signer)
+        self.out.append(QR(payload))
+        self.lines(self.L("qr_caption"), align="center")
+
+    def claim(self) -> Claim:
+        """What the QR code's signature covers: the paper's promise as printed (printing/signing.py)."""
+        d = self.doc
+        on_paper = d.accepted_on if d.kind == "receipt" and d.accepted_on else d.issued_at.date()
+        return Claim.of(
+            self.code(),
+            d.kind,
+            d.subject_code,
+            mask_id(d.applicant_id, "enterprise" if d.applicant_kind == "enterprise" else "person"),
+            d.applicant_name,
+            on_paper,
+            d.due_date if d.kind == "receipt" else None,
+        )
+
+
+class _Courier(_Page):
+    """The courier's waybills and trip (交接单) sections."""
+
+    def s_waybills(self) -> None:
+        wb = [sanitize(w) for w in self.doc.waybills]
+        self.lines(f"{self.L('waybills')}（{len(wb)}{self.L('pieces_unit')}）：", bold=True)
+        width = len(str(len(wb))) + 1
+        for i, w in enumerate(wb, 1):
+            for ln in wrap(f"{str(i) + '.':<{width}} {w}", self.cols, width + 1):
+                self.out.append(Line(ln))
+
+    def s_trip_items(self) -> None:
+        """The courier's 交接单: every waybill with its case and its step in the trip."""
+        items = self.doc.trip_items
+        self.lines(f"{self.L('waybills')}（{len(items)}{self.L('pieces_unit')}）：", bold=True)
+        width = len(str(len(items))) + 1
+        for i, (waybill, case_number, step) in enumerate(items, 1):
+            left = f"{str(i) + '.':<{width}} {sanitize(waybill)}"
+            for ln in two_columns(left, self.L(f"step_{step}"), self.cols, indent=width + 1):
+                self.out.append(Line(ln))
+            if case_number:
+                for ln in wrap(" " * (width + 1) + sanitize(case_number), self.cols, width + 1):
+                    self.out.append(Line(ln))
+
+    def s_trip_totals(self) -> None:
+        counts: dict[str, int] = {}
+        for _w, _c, step in self.doc.trip_items:
+            counts[step] = counts.get(step, 0) + 1
+        for step, n in counts.items():
+            self.kv(self.L(f"step_{step}"), f"{n}{self.L('pieces_unit')}")
+        self.kv(self.L("total"), f"{len(self.doc.trip_items)}{self.L('pieces_unit')}", bold=True)
+
+
+class _Builder(_CaseText, _Materials, _Codes, _Courier):
+    """Every section a template may name, one class per job."""
 
 
 def layout(

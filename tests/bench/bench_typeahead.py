@@ -14,13 +14,13 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
-import select
 import sys
 import tempfile
 import time
 
 from tests.bench.bench_first_answer import COLS, ROOT, ROWS
 from tests.bench.common import report
+from tests.ptys import PtyProgram
 
 INTAKES = int(os.environ.get("BENCH_INTAKES", "30"))
 KEY_S = float(os.environ.get("BENCH_KEY_MS", "10")) / 1000
@@ -69,22 +69,6 @@ def prepare(data_dir: str) -> int:
         ws.close()
 
 
-def drain(master: int, seen: bytearray, wait: float = 0.0) -> None:
-    end = time.perf_counter() + wait
-    while True:
-        ready, _, _ = select.select([master], [], [], max(0.0, end - time.perf_counter()))
-        if not ready:
-            return
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            return
-        if not chunk:
-            return
-        seen.extend(chunk)
-        del seen[:-8192]
-
-
 def stored(data_dir: str) -> int:
     import sqlite3
 
@@ -96,37 +80,21 @@ def stored(data_dir: str) -> int:
 
 
 def run(data_dir: str, keys: list[str], env: dict[str, str], expected: int) -> tuple[float, float]:
-    import fcntl
-    import signal
-    import struct
-    import subprocess
-    import termios
-    import tty
-
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--data-dir", data_dir],
-        cwd=ROOT, env=env, stdin=slave, stdout=slave, stderr=slave,
-        start_new_session=True, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0), close_fds=True,
-    )  # fmt: skip
-    os.close(slave)
-    seen = bytearray()
+    term = PtyProgram(
+        [sys.executable, "-m", "app", "--data-dir", data_dir], env, rows=ROWS, cols=COLS, controlling_tty=True
+    )
     try:
-        start = time.perf_counter()
-        while "受理".encode() not in seen and time.perf_counter() - start < 60:
-            drain(master, seen, 0.2)
+        term.expect("受理", 60)
         start = time.perf_counter()
         for key in keys:
-            os.write(master, SEQ.get(key, key).encode("utf-8"))
-            drain(master, seen, KEY_S)
+            term.send(SEQ.get(key, key).encode("utf-8"))
+            time.sleep(KEY_S)
         typed = time.perf_counter() - start
         # The window may be behind the typist: wait until every intake is stored, or until no
         # new one has come for 20 s (those keys went somewhere else, or were lost).
         last, since = -1, time.perf_counter()
         while time.perf_counter() - since < 20:
-            drain(master, seen, 0.5)
+            time.sleep(0.5)
             count = stored(data_dir)
             if count != last:
                 last, since = count, time.perf_counter()
@@ -136,17 +104,11 @@ def run(data_dir: str, keys: list[str], env: dict[str, str], expected: int) -> t
         if os.environ.get("BENCH_DEBUG"):
             import re
 
-            print(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", " ", seen.decode("utf-8", "replace"))[-3000:])
-        os.write(master, b"\x11")  # Ctrl+Q
-        deadline = time.perf_counter() + 20
-        while proc.poll() is None and time.perf_counter() < deadline:
-            drain(master, seen, 0.2)
+            print(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", " ", term.text())[-3000:])
+        term.stop()  # Ctrl+Q, as the clerk would
         return typed, caught_up
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        os.close(master)
+        term.kill()
 
 
 def misplaced(typed: str, stored: str) -> int:

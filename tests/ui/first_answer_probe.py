@@ -7,9 +7,11 @@ import json
 import os
 import sys
 
+from app.deferred_imports import ALSO_KEPT_OFF, DEFERRED
 from app.ui.widgets.subject_search import SubjectSearch
 
-HEAVY = ("pypinyin", "sqlalchemy", "sqlmodel", "alembic")
+# every package start-up defers (app/deferred_imports.py): none is loaded by the first answer
+HEAVY = (*DEFERRED, *ALSO_KEPT_OFF)
 OUT = os.environ["FIRST_ANSWER_PROBE"]
 _refresh = SubjectSearch.refresh_results
 

@@ -17,10 +17,7 @@ from app.messages import t
 from app.ui.gates import may
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
-
-
-def _local(dt) -> str:
-    return dt.astimezone().strftime("%m-%d %H:%M")
+from app.ui.widgets.times import local_time
 
 
 class CaseListScreen(Screen):
@@ -84,7 +81,7 @@ class CaseListScreen(Screen):
                 Text(c.applicant_name),
                 Text(c.subject_name),
                 Text(t(f"state.{c.state}")),
-                Text(_local(c.created_at)),
+                Text(local_time(c.created_at)),
                 Text(due),
                 key=c.number,
             )
@@ -229,9 +226,9 @@ class CaseDetailScreen(Screen):
         rows = rows or [(e, f"{e.actor}@{e.workstation_id}", False) for e in detail.events]
         for e, who, superseded in rows:
             mark = f"  {t('sync.superseded_mark')}" if superseded else ""
-            lines.append(f"  {_local(e.at)}  {t('event.' + e.kind)}  {who}{mark}")
+            lines.append(f"  {local_time(e.at)}  {t('event.' + e.kind)}  {who}{mark}")
         for j in detail.jobs:
-            lines.append(f"  {_local(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {j.last_error}")
+            lines.append(f"  {local_time(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {j.last_error}")
         self.query_one("#case-detail", Static).update(
             Text("\n").join(Text(x) if isinstance(x, str) else x for x in lines)
         )

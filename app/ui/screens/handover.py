@@ -21,20 +21,13 @@ from app.ui import reactions
 from app.ui.gates import may
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
+from app.ui.widgets.times import local_time
 
 _FIELDS = {
     "collector_id": "#pickup-collector-id",
     "agent_name": "#pickup-agent-name",
     "authorisation": "#pickup-authorisation",
 }
-
-
-def _local(dt) -> str:
-    from datetime import UTC
-
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone().strftime("%m-%d %H:%M")
 
 
 class HandoverScreen(Screen):
@@ -112,7 +105,7 @@ class HandoverScreen(Screen):
                 Text(c.applicant_name),
                 Text(c.subject_name),
                 Text(t("state." + c.state)),
-                Text(_local(c.updated_at)),
+                Text(local_time(c.updated_at)),
                 key=c.number,
             )
         title = t("pickup.found", count=len(cases)) if text.strip() else t("pickup.title")

@@ -8,8 +8,6 @@ worker, so a stalled printer never freezes the window.
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,16 +21,9 @@ from app.messages import t
 from app.ui.screens.dialogs import ConfirmDialog, DocumentDialog
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
+from app.ui.widgets.times import SECONDS, local_time
 
 ERROR_WIDTH = 48
-
-
-def _local(dt) -> str:
-    if dt is None:
-        return ""
-    if dt.tzinfo is None:  # the store keeps UTC
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone().strftime("%m-%d %H:%M:%S")
 
 
 def job_state_text(job) -> str:
@@ -107,7 +98,7 @@ class PrintQueueScreen(Screen):
                 if len(job.last_error) <= ERROR_WIDTH
                 else job.last_error[: ERROR_WIDTH - 1] + "…"
             )
-            next_try = _local(job.next_attempt_at) if job.state == "queued" else ""
+            next_try = local_time(job.next_attempt_at, SECONDS) if job.state == "queued" else ""
             table.add_row(  # Text cells: never parsed as markup
                 number,  # a case number: generated, no markup
                 doc_text(job),
@@ -115,7 +106,7 @@ class PrintQueueScreen(Screen):
                 job_state_text(job),
                 str(job.attempts),
                 Text(error),
-                _local(job.created_at),
+                local_time(job.created_at, SECONDS),
                 next_try,
                 key=job.job_id,
             )

@@ -3,8 +3,6 @@ and the 办结 cases ready for pickup (出件)."""
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,14 +15,7 @@ from app.messages import t
 from app.ui.gates import may
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
-
-
-def _local(dt) -> str:
-    if dt is None:
-        return ""
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone().strftime("%m-%d %H:%M")
+from app.ui.widgets.times import local_time
 
 
 class SyncScreen(Screen):
@@ -109,7 +100,7 @@ class SyncScreen(Screen):
                 t("event." + r["kind"]),
                 t("sync.status_" + r["status"]),
                 Text(f"{r['code']}: {r['reason']}"),
-                _local(r["at"]),
+                local_time(r["at"]),
                 key=r["event_id"],
             )
         conflicts = self.query_one("#sync-conflicts", DataTable)
@@ -119,7 +110,7 @@ class SyncScreen(Screen):
                 c.case_number,
                 t("event." + c.kind),
                 t("sync.rule_" + c.rule),
-                _local(c.found_at),
+                local_time(c.found_at),
                 key=f"{c.id}",
             )
         ready = self.query_one("#sync-ready", DataTable)
@@ -129,7 +120,7 @@ class SyncScreen(Screen):
                 c.number,  # generated: digits, letters and dashes
                 Text(c.applicant_name),
                 Text(c.subject_name),
-                _local(c.updated_at),
+                local_time(c.updated_at),
                 key=c.number,
             )
         wt = self.query_one("#sync-waiting", DataTable)
@@ -139,7 +130,7 @@ class SyncScreen(Screen):
                 w["case_number"],
                 t("event." + w["kind"]),
                 t("sync.blocked") if w["blocked"] else t("sync.pending"),
-                _local(w["at"]),
+                local_time(w["at"]),
                 key=w["event_id"],
             )
 

@@ -20,10 +20,7 @@ from app.domain import courier as rules
 from app.messages import t
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
-
-
-def _local(dt) -> str:
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+from app.ui.widgets.times import FULL, local_time
 
 
 def event_detail(kind: str, payload: dict) -> str:
@@ -146,7 +143,7 @@ class TimelineScreen(Screen):
             payload = json.loads(e.payload_json or "{}")
             note = event_detail(e.kind, payload)
             table.add_row(
-                Text(_local(e.at)),
+                Text(local_time(e.at, FULL)),
                 Text(t("event." + e.kind)),
                 Text(who),
                 Text(f"{note} {t('sync.superseded_mark')}".strip() if superseded else note),
