@@ -77,12 +77,13 @@ class QueueItem:
     subject_code: str
     subject_name: str
     applicant_name: str
-    applicant_id_number: str  # the full number: the page masks it
+    applicant_id_number: str  # the full number: the page masks it (a person's; a credit code stays whole)
     received_on: str
     due_date: str
     due_provisional: bool
     days_left: int | None = None
     urgency: str = ""  # "" | "warn" (超期预警) | "overdue"
+    applicant_kind: str = "person"  # person | enterprise: how the page masks the number
 
 
 @dataclass
@@ -171,6 +172,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
                 case_t.c.subject_name,
                 case_t.c.applicant_name,
                 case_t.c.applicant_id_number,
+                case_t.c.applicant_kind,
             )
             .select_from(
                 keys.join(
@@ -194,6 +196,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             r.received_on,
             r.due_date,
             r.due_provisional,
+            applicant_kind=r.applicant_kind or "person",
         )
         if r.due_date and r.stage in WAITING:
             try:

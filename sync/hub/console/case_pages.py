@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from app.domain import lifecycle
-from app.domain.masking import mask_id, mask_phone
+from app.domain.masking import mask_applicant_id, mask_phone
 from app.messages import t
 from sync.hub import console_queries as cq
 from sync.hub import decisions
@@ -139,7 +139,7 @@ async def queue_page(request: Request) -> Response:
         subjects=subjects,
         stages=cq.STAGES,
         stage_labels=STAGE_LABELS,
-        mask_id=mask_id,
+        mask_applicant_id=mask_applicant_id,
         link=link,
         state_label=_state_label,
     )
@@ -236,7 +236,7 @@ async def case_page(
         stage_labels=STAGE_LABELS,
         side_labels=SIDE_LABELS,
         state_label=_state_label,
-        mask_id=mask_id,
+        mask_applicant_id=mask_applicant_id,
         mask_phone=mask_phone,
         error=error,
         errors=errors or {},
