@@ -433,6 +433,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.queue_department_count": ("{name}（{code}）· 待办 {n}", "{name} ({code}) · {n} waiting"),
     "console.stage_all": ("全部状态", "every state"),
     "console.mat_correction": ("待补正", "to be corrected"),
-    "console.mat_corrected_note": ("补正：{note}", "correction: {note}"),
     "console.decision_remarks": ("审批意见", "Back office's remark"),
 }

@@ -294,6 +294,7 @@ class CaseSheet:
     timeline: list[dict]  # kind, side (window|backoffice|courier|handover|hub), actor, by, at, payload
     conflicts: list[dict]
     decisions: list[str]  # decision names that fit the case's state now
+    remarks: str = ""  # the back office's remark on its 办结 / 不予许可 (``remarks`` in the payload)
 
 
 def _side(kind: str, author: str) -> str:
@@ -341,9 +342,12 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
     payloads = {r.event_id: json.loads(r.payload) for r in evs}
     # the checklist as the window recorded it at its latest intake decision
     decision = None
+    correction = None  # the back office's 补正 since that decision (the materials it names)
     for e in sorted(events, key=cs.order_key):
         if e.event_id in applied and e.kind in (cs.ACCEPTED, cs.NOTIFIED, cs.REFUSED):
-            decision = e
+            decision, correction = e, None
+        elif e.event_id in applied and e.kind == cs.CORRECTION_REQUESTED:
+            correction = e
     checklist: list[dict] = []
     p: dict = dict(decision.payload) if decision else {}
     if decision is not None:
@@ -359,6 +363,12 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
             items = ()
         marks = marks_from_compact(items, compact_marks(p.get("marks")))
         checklist = [m.to_dict() for m in marks]
+    seqs = {r.event_id: r.seq for r in evs}
+    asked = _correction_asked(correction.payload if correction else None)
+    for m in checklist:
+        note = asked.get(m["key"], asked.get(m["name"]))
+        if note is not None:
+            m.update(status="correction", note=note)
     scans: list[dict] = []
     for r in evs:
         if r.kind != cs.ATTACHMENT_ADDED:
@@ -383,6 +393,12 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
                 "at": r.at,
             }
         )
+    # a material with a scan reads 电子件, as at the window (app.ui.screens.scans), unless the
+    # back office asked for it again after the scan came
+    since = seqs.get(correction.event_id, 0) if correction else 0
+    scanned = {s["material"] for s, r in zip(scans, _attachment_rows(evs), strict=True) if r.seq > since}
+    for m in checklist:
+        m["electronic"] = m["key"] in scanned
     timeline = [
         {
             "kind": r.kind,
@@ -399,6 +415,10 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
         for r in evs
     ]
     conflicts = [_conflict(k) for k in conf]
+    remarks = ""
+    for e in sorted(events, key=cs.order_key):
+        if e.event_id in applied and e.kind in (cs.COMPLETED, cs.DENIED):
+            remarks = _text(e.payload.get("remarks")).strip()
     return CaseSheet(
         case=dict(case._mapping),
         version=int(case.updated_seq),
@@ -413,7 +433,22 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
         timeline=timeline,
         conflicts=conflicts,
         decisions=fitting_decisions(case.state),
+        remarks=remarks,
     )
+
+
+def _attachment_rows(evs) -> list:
+    return [r for r in evs if r.kind == cs.ATTACHMENT_ADDED]
+
+
+def _correction_asked(payload: Any) -> dict[str, str]:
+    """{material key (or name, from an older payload): what is wrong} of a 补正's payload."""
+    out: dict[str, str] = {}
+    if not isinstance(payload, dict):
+        return out
+    for m in _materials(payload.get("materials")):
+        out[m["key"] or m["name"]] = m["note"]
+    return out
 
 
 def _text(value: Any) -> str:
@@ -425,7 +460,9 @@ def _materials(value: Any) -> list[dict]:
     if not isinstance(value, list):
         return []
     return [
-        {"name": _text(m.get("name")), "note": _text(m.get("note"))} for m in value if isinstance(m, dict)
+        {"key": _text(m.get("k")), "name": _text(m.get("name")), "note": _text(m.get("note"))}
+        for m in value
+        if isinstance(m, dict)
     ]
 
 
