@@ -133,6 +133,15 @@ def _search(query: str):
     return and_(case_t.c.applicant_name >= q, case_t.c.applicant_name < q + "\uffff")
 
 
+def _stage_conds(flt: QueueFilter) -> list:
+    if flt.stage in STAGES:
+        return [queue_t.c.stage == flt.stage]
+    if flt.stage == ALL:
+        return []
+    # with an office or matter filter their indexes (…, stage, received_on) serve it
+    return [queue_t.c.stage.in_(WAITING) if (flt.office or flt.subject) else queue_t.c.waiting.is_(True)]
+
+
 def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any) -> QueuePage:
     """One page of the queue of a department (or of all the user's), oldest first, with working
     days left at ``today``. A case that concerns several of the departments is listed once."""
@@ -143,14 +152,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
     scope = flt.scope
     one = len(scope) == 1
     in_scope = queue_t.c.department == scope[0] if one else queue_t.c.department.in_(scope or ("",))
-    conds = [in_scope]
-    if flt.stage in STAGES:
-        conds.append(queue_t.c.stage == flt.stage)
-    elif flt.stage != ALL:
-        # with an office or matter filter their indexes (…, stage, received_on) serve it
-        conds.append(
-            queue_t.c.stage.in_(WAITING) if (flt.office or flt.subject) else queue_t.c.waiting.is_(True)
-        )
+    conds = [in_scope, *_stage_conds(flt)]
     if flt.office:
         conds.append(queue_t.c.office == flt.office)
     if flt.subject:
@@ -186,7 +188,10 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
         else:
             # a search is counted up to COUNT_CAP (two typed characters may match thousands)
             counted = (
-                select(queue_t.c.number).select_from(joined if searching else queue_t).where(*conds).distinct()
+                select(queue_t.c.number)
+                .select_from(joined if searching else queue_t)
+                .where(*conds)
+                .distinct()
             )
             if searching:
                 counted = counted.limit(COUNT_CAP + 1)
@@ -417,8 +422,7 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
     conflicts = [_conflict(k) for k in conf]
     remarks = ""
     for e in sorted(events, key=cs.order_key):
-        if e.event_id in applied and e.kind in (cs.COMPLETED, cs.DENIED):
-            remarks = _text(e.payload.get("remarks")).strip()
+        remarks = _text(e.payload.get("remarks")).strip() if _decided(e, applied) else remarks
     return CaseSheet(
         case=dict(case._mapping),
         version=int(case.updated_seq),
@@ -435,6 +439,10 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
         decisions=fitting_decisions(case.state),
         remarks=remarks,
     )
+
+
+def _decided(e: cs.Event, applied: set[str]) -> bool:
+    return e.event_id in applied and e.kind in (cs.COMPLETED, cs.DENIED)
 
 
 def _attachment_rows(evs) -> list:
