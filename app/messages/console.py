@@ -432,6 +432,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.queue_all_departments": ("全部部门（待办 {n}）", "All departments ({n} waiting)"),
     "console.queue_department_count": ("{name}（{code}）· 待办 {n}", "{name} ({code}) · {n} waiting"),
     "console.stage_all": ("全部状态", "every state"),
-    "console.mat_correction": ("待补正", "to be corrected"),
     "console.decision_remarks": ("审批意见", "Back office's remark"),
 }

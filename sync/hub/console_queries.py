@@ -329,6 +329,7 @@ def fitting_decisions(state: str | None) -> list[str]:
 def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
     """What the case page shows. Payloads are read as an older hub may have stored them
     (before app.domain.payloads checked them at the push): what is not well formed is left out."""
+    from app.domain.case_record import apply_correction
     from app.domain.checklist import merge_checklist
     from app.domain.intake import marks_from_compact
     from app.domain.payloads import compact_marks, is_sha256
@@ -366,14 +367,12 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
             items = merge_checklist(matters)
         except KeyError:
             items = ()
-        marks = marks_from_compact(items, compact_marks(p.get("marks")))
+        compact = compact_marks(p.get("marks"))
+        if correction is not None:  # the window's own rule: what it names is 不符合要求, with the note
+            compact = apply_correction(compact, correction.payload)
+        marks = marks_from_compact(items, compact)
         checklist = [m.to_dict() for m in marks]
     seqs = {r.event_id: r.seq for r in evs}
-    asked = _correction_asked(correction.payload if correction else None)
-    for m in checklist:
-        note = asked.get(m["key"], asked.get(m["name"]))
-        if note is not None:
-            m.update(status="correction", note=note)
     scans: list[dict] = []
     for r in evs:
         if r.kind != cs.ATTACHMENT_ADDED:
@@ -449,16 +448,6 @@ def _attachment_rows(evs) -> list:
     return [r for r in evs if r.kind == cs.ATTACHMENT_ADDED]
 
 
-def _correction_asked(payload: Any) -> dict[str, str]:
-    """{material key (or name, from an older payload): what is wrong} of a 补正's payload."""
-    out: dict[str, str] = {}
-    if not isinstance(payload, dict):
-        return out
-    for m in _materials(payload.get("materials")):
-        out[m["key"] or m["name"]] = m["note"]
-    return out
-
-
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -468,9 +457,7 @@ def _materials(value: Any) -> list[dict]:
     if not isinstance(value, list):
         return []
     return [
-        {"key": _text(m.get("k")), "name": _text(m.get("name")), "note": _text(m.get("note"))}
-        for m in value
-        if isinstance(m, dict)
+        {"name": _text(m.get("name")), "note": _text(m.get("note"))} for m in value if isinstance(m, dict)
     ]
 
 

@@ -179,7 +179,9 @@ def test_a_correction_and_a_scanned_tolerated_material_read_as_at_the_window(off
     _decide(hub, case.number, "correction", "", [(key, "复印件不清晰，请重新复印")])
     row = _material_html(client.get(f"/cases/{case.number}").text, key)
     assert "复印件不清晰，请重新复印" in row
-    assert t("console.mat_received") not in row and t("console.mat_correction") in row
+    assert (
+        t("console.mat_received") not in row and t("console.mat_defective") in row
+    )  # as the window marks it
 
     number, mat = tolerated
     jpeg = tmp_path / "scan.jpg"
