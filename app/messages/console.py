@@ -427,4 +427,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "console.address_released_notice": ("已放行来源地址 {address}", "{address} may try again"),
     "console.address_unknown": ("来源地址 {address} 没有被暂停", "{address} is not held back"),
+    # --- issue 18, the console (console18): the queue on all departments, the 状态 filter's
+    # every-stage choice, the materials after a 补正, the back office's remark on its decision
+    "console.queue_all_departments": ("全部部门（待办 {n}）", "All departments ({n} waiting)"),
+    "console.queue_department_count": ("{name}（{code}）· 待办 {n}", "{name} ({code}) · {n} waiting"),
+    "console.stage_all": ("全部状态", "every state"),
+    "console.decision_remarks": ("审批意见", "Back office's remark"),
 }

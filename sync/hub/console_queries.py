@@ -11,6 +11,7 @@ saw; whether one may be made is decided once, by sync.hub.decisions.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,15 +58,23 @@ MAX_TEXT = 500
 
 
 # --- the queue page ----------------------------------------------------------------------------------
+ALL = "all"  # the 状态 filter's choice of every stage ("" is the three waiting stages)
+
+
 @dataclass(frozen=True)
 class QueueFilter:
-    department: str
+    department: str  # "": every department of ``departments`` (the user's)
     office: str = ""
     subject: str = ""
-    stage: str = ""  # "" = the three waiting stages
+    stage: str = ""  # "" = the three waiting stages, ALL = every stage, else one of STAGES
     query: str = ""
     page: int = 1
     per_page: int = 50
+    departments: tuple[str, ...] = ()  # the user's departments, when ``department`` is ""
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        return (self.department,) if self.department else tuple(self.departments)
 
 
 @dataclass
@@ -77,12 +86,13 @@ class QueueItem:
     subject_code: str
     subject_name: str
     applicant_name: str
-    applicant_id_number: str  # the full number: the page masks it
+    applicant_id_number: str  # the full number: the page masks it (a person's; a credit code stays whole)
     received_on: str
     due_date: str
     due_provisional: bool
     days_left: int | None = None
     urgency: str = ""  # "" | "warn" (超期预警) | "overdue"
+    applicant_kind: str = "person"  # person | enterprise: how the page masks the number
 
 
 @dataclass
@@ -91,16 +101,22 @@ class QueuePage:
     total: int
     page: int
     per_page: int
-    counts: dict[str, int] = field(default_factory=dict)  # per stage, unfiltered
+    counts: dict[str, int] = field(default_factory=dict)  # per waiting stage, unfiltered
     capped: bool = False  # a search with more than COUNT_CAP matches (total is COUNT_CAP + 1)
+    by_department: dict[str, int] = field(default_factory=dict)  # waiting cases per department
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
 
+# The tail of a case number as read off a receipt: "0001-Q", "261121-0001-K", "01-261121-0001".
+_NUMBER_PART = re.compile(r"[0-9A-Z]+(-[0-9A-Z]+)+|[0-9]{4,}")
+
+
 def _search(query: str):
-    """The condition a search box's text means: a case number (or its start), an ID number, a name."""
+    """The condition a search box's text means: a case number (its start or any part of it),
+    an ID number, a name."""
     q = query.strip()
     up = q.upper()
     if len(up) >= 6 and up[:6].isdigit() and "-" in up:
@@ -109,24 +125,34 @@ def _search(query: str):
         return case_t.c.applicant_id_number == up
     if up.isdigit() and len(up) >= 9:
         return and_(case_t.c.number >= up, case_t.c.number < up + "~")
+    if _NUMBER_PART.fullmatch(up):
+        # a part of the number (only [0-9A-Z-], no LIKE wildcard): read within the queue's
+        # departments, which bound the scan
+        return case_t.c.number.like(f"%{up}%")
     # a range, not LIKE: the name's index serves it on SQLite and PostgreSQL alike
     return and_(case_t.c.applicant_name >= q, case_t.c.applicant_name < q + "\uffff")
 
 
+def _stage_conds(flt: QueueFilter) -> list:
+    if flt.stage in STAGES:
+        return [queue_t.c.stage == flt.stage]
+    if flt.stage == ALL:
+        return []
+    # with an office or matter filter their indexes (…, stage, received_on) serve it
+    return [queue_t.c.stage.in_(WAITING) if (flt.office or flt.subject) else queue_t.c.waiting.is_(True)]
+
+
 def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any) -> QueuePage:
-    """One page of a department's queue, oldest first, with working days left at ``today``."""
+    """One page of the queue of a department (or of all the user's), oldest first, with working
+    days left at ``today``. A case that concerns several of the departments is listed once."""
     from app.domain.workdays import working_days_between
 
     per_page = max(1, min(flt.per_page, 200))
     page = max(1, flt.page)
-    conds = [queue_t.c.department == flt.department]
-    if flt.stage in STAGES:
-        conds.append(queue_t.c.stage == flt.stage)
-    elif not flt.query:
-        # with an office or matter filter their indexes (…, stage, received_on) serve it
-        conds.append(
-            queue_t.c.stage.in_(WAITING) if (flt.office or flt.subject) else queue_t.c.waiting.is_(True)
-        )
+    scope = flt.scope
+    one = len(scope) == 1
+    in_scope = queue_t.c.department == scope[0] if one else queue_t.c.department.in_(scope or ("",))
+    conds = [in_scope, *_stage_conds(flt)]
     if flt.office:
         conds.append(queue_t.c.office == flt.office)
     if flt.subject:
@@ -138,28 +164,49 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
     with store.ro() as c:
         # the waiting stages' counts come from the stage index alone; with no other filter
         # they are the total too (one query less on the page everyone opens)
-        counts = {
-            k: int(v)
-            for k, v in c.execute(
-                select(queue_t.c.stage, func.count())
-                .where(queue_t.c.department == flt.department, queue_t.c.stage.in_(WAITING))
-                .group_by(queue_t.c.stage)
-            ).all()
-        }
+        by_department: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        for dept, stage, n in c.execute(
+            select(queue_t.c.department, queue_t.c.stage, func.count())
+            .where(queue_t.c.department.in_(flt.departments or scope or ("",)), queue_t.c.stage.in_(WAITING))
+            .group_by(queue_t.c.department, queue_t.c.stage)
+        ).all():
+            by_department[dept] = by_department.get(dept, 0) + int(n)
+            if one and dept == scope[0]:
+                counts[stage] = int(n)
+        if not one:  # a case of two of the departments counts once
+            counts = {
+                k: int(v)
+                for k, v in c.execute(
+                    select(queue_t.c.stage, func.count(func.distinct(queue_t.c.number)))
+                    .where(in_scope, queue_t.c.stage.in_(WAITING))
+                    .group_by(queue_t.c.stage)
+                ).all()
+            }
         if not (searching or flt.office or flt.subject) and flt.stage in ("", *WAITING):
             total = counts.get(flt.stage, 0) if flt.stage else sum(counts.values())
         else:
             # a search is counted up to COUNT_CAP (two typed characters may match thousands)
-            counted = select(queue_t.c.number).select_from(joined if searching else queue_t).where(*conds)
+            counted = (
+                select(queue_t.c.number)
+                .select_from(joined if searching else queue_t)
+                .where(*conds)
+                .distinct()
+            )
             if searching:
                 counted = counted.limit(COUNT_CAP + 1)
             total = c.execute(select(func.count()).select_from(counted.subquery())).scalar() or 0
         # the page's keys first, from the queue's index alone; then only those rows are read
-        keys = (
-            select(queue_t.c.number, queue_t.c.department)
+        dept_col = queue_t.c.department if one else func.min(queue_t.c.department).label("department")
+        keys_q = (
+            select(queue_t.c.number, dept_col, queue_t.c.received_on)
             .select_from(joined if searching else queue_t)
             .where(*conds)
-            .order_by(queue_t.c.received_on, queue_t.c.number)
+        )
+        if not one:
+            keys_q = keys_q.group_by(queue_t.c.number, queue_t.c.received_on)
+        keys = (
+            keys_q.order_by(queue_t.c.received_on, queue_t.c.number)
             .offset((page - 1) * per_page)
             .limit(per_page)
             .subquery()
@@ -171,6 +218,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
                 case_t.c.subject_name,
                 case_t.c.applicant_name,
                 case_t.c.applicant_id_number,
+                case_t.c.applicant_kind,
             )
             .select_from(
                 keys.join(
@@ -194,6 +242,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             r.received_on,
             r.due_date,
             r.due_provisional,
+            applicant_kind=r.applicant_kind or "person",
         )
         if r.due_date and r.stage in WAITING:
             try:
@@ -203,7 +252,9 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             if it.days_left is not None:
                 it.urgency = "overdue" if it.days_left < 0 else ("warn" if it.days_left <= WARN_DAYS else "")
         items.append(it)
-    return QueuePage(items, int(total), page, per_page, counts, searching and total > COUNT_CAP)
+    return QueuePage(
+        items, int(total), page, per_page, counts, searching and total > COUNT_CAP, by_department
+    )
 
 
 def departments(store: HubStore) -> dict[str, str]:
@@ -211,12 +262,14 @@ def departments(store: HubStore) -> dict[str, str]:
     return {department_code(m.code): m.department for m in store.catalogue_obj().matters.values()}
 
 
-def queue_offices(store: HubStore, department: str) -> list[str]:
+def queue_offices(store: HubStore, department: str | Iterable[str]) -> list[str]:
+    """The offices with cases for the department (or any of the departments)."""
+    depts = [department] if isinstance(department, str) else list(department)
     with store.ro() as c:
         return list(
             c.execute(
                 select(queue_t.c.office)
-                .where(queue_t.c.department == department)
+                .where(queue_t.c.department.in_(depts or [""]))
                 .distinct()
                 .order_by("office")
             ).scalars()
@@ -246,6 +299,7 @@ class CaseSheet:
     timeline: list[dict]  # kind, side (window|backoffice|courier|handover|hub), actor, by, at, payload
     conflicts: list[dict]
     decisions: list[str]  # decision names that fit the case's state now
+    remarks: str = ""  # the back office's remark on its 办结 / 不予许可 (``remarks`` in the payload)
 
 
 def _side(kind: str, author: str) -> str:
@@ -275,6 +329,7 @@ def fitting_decisions(state: str | None) -> list[str]:
 def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
     """What the case page shows. Payloads are read as an older hub may have stored them
     (before app.domain.payloads checked them at the push): what is not well formed is left out."""
+    from app.domain.case_record import apply_correction
     from app.domain.checklist import merge_checklist
     from app.domain.intake import marks_from_compact
     from app.domain.payloads import compact_marks, is_sha256
@@ -293,9 +348,12 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
     payloads = {r.event_id: json.loads(r.payload) for r in evs}
     # the checklist as the window recorded it at its latest intake decision
     decision = None
+    correction = None  # the back office's 补正 since that decision (the materials it names)
     for e in sorted(events, key=cs.order_key):
         if e.event_id in applied and e.kind in (cs.ACCEPTED, cs.NOTIFIED, cs.REFUSED):
-            decision = e
+            decision, correction = e, None
+        elif e.event_id in applied and e.kind == cs.CORRECTION_REQUESTED:
+            correction = e
     checklist: list[dict] = []
     p: dict = dict(decision.payload) if decision else {}
     if decision is not None:
@@ -309,8 +367,12 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
             items = merge_checklist(matters)
         except KeyError:
             items = ()
-        marks = marks_from_compact(items, compact_marks(p.get("marks")))
+        compact = compact_marks(p.get("marks"))
+        if correction is not None:  # the window's own rule: what it names is 不符合要求, with the note
+            compact = apply_correction(compact, correction.payload)
+        marks = marks_from_compact(items, compact)
         checklist = [m.to_dict() for m in marks]
+    seqs = {r.event_id: r.seq for r in evs}
     scans: list[dict] = []
     for r in evs:
         if r.kind != cs.ATTACHMENT_ADDED:
@@ -335,6 +397,12 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
                 "at": r.at,
             }
         )
+    # a material with a scan reads 电子件, as at the window (app.ui.screens.scans), unless the
+    # back office asked for it again after the scan came
+    since = seqs.get(correction.event_id, 0) if correction else 0
+    scanned = {s["material"] for s, r in zip(scans, _attachment_rows(evs), strict=True) if r.seq > since}
+    for m in checklist:
+        m["electronic"] = m["key"] in scanned
     timeline = [
         {
             "kind": r.kind,
@@ -351,6 +419,9 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
         for r in evs
     ]
     conflicts = [_conflict(k) for k in conf]
+    remarks = ""
+    for e in sorted(events, key=cs.order_key):
+        remarks = _text(e.payload.get("remarks")).strip() if _decided(e, applied) else remarks
     return CaseSheet(
         case=dict(case._mapping),
         version=int(case.updated_seq),
@@ -365,7 +436,16 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
         timeline=timeline,
         conflicts=conflicts,
         decisions=fitting_decisions(case.state),
+        remarks=remarks,
     )
+
+
+def _decided(e: cs.Event, applied: set[str]) -> bool:
+    return e.event_id in applied and e.kind in (cs.COMPLETED, cs.DENIED)
+
+
+def _attachment_rows(evs) -> list:
+    return [r for r in evs if r.kind == cs.ATTACHMENT_ADDED]
 
 
 def _text(value: Any) -> str:

@@ -11,9 +11,8 @@ import pytest
 
 from app.services.cases import CaseService
 from app.services.sync.cycle import run_cycle
-from tests.console.conftest import SCJG, XZSP
 from tests.console.test_guard import _session
-from tests.hubs import OFFICE, WSID, make_workstation
+from tests.hubs import OFFICE, SCJG, WSID, XZSP, make_workstation
 
 pytestmark = pytest.mark.slow  # a hub process
 

@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from app.domain import lifecycle
-from app.domain.masking import mask_id, mask_phone
+from app.domain.masking import mask_applicant_id, mask_phone
 from app.messages import t
 from sync.hub import console_queries as cq
 from sync.hub import decisions
@@ -93,26 +93,28 @@ async def queue_page(request: Request) -> Response:
     c = web.ctx(request)
     q = request.query_params
     mine = _user_departments(request, user)
-    dept = q.get("department") or (mine[0] if mine else "")
+    dept = q.get("department", "")  # "": all of the user's departments (the page opens so)
     if not mine:
         return web.render(request, "queue.html", page=None, departments=[], names={}, flt=None)
-    if dept not in mine:
+    if dept and dept not in mine:
         return web.error_page(request, 403, "console.not_your_department")
     stage = q.get("stage", "")
     flt = cq.QueueFilter(
         department=dept,
         office=q.get("office", "").strip()[:12],
         subject=q.get("subject", "").strip()[:64],
-        stage=stage if stage in cq.STAGES else "",
+        stage=stage if stage in (*cq.STAGES, cq.ALL) else "",
         query=q.get("q", "").strip()[:60],
         page=_int(q.get("page"), 1, 10**6),
         per_page=PER_PAGE,
+        departments=tuple(mine),
     )
+    scope = flt.scope
 
     def read():  # one trip to the thread pool: on a busy server each trip costs its own wait
         calendar = _calendar(request)
         page = cq.queue_page(c.hub, flt, today=_today(request), calendar=calendar)
-        return page, _offices(request, dept), _subjects_of(request, dept), cq.departments(c.hub)
+        return page, _offices(request, scope), _subjects_of(request, scope), cq.departments(c.hub)
 
     page, offices, subjects, names = await run_in_threadpool(read)
 
@@ -138,8 +140,9 @@ async def queue_page(request: Request) -> Response:
         offices=offices,
         subjects=subjects,
         stages=cq.STAGES,
+        all_stages=cq.ALL,
         stage_labels=STAGE_LABELS,
-        mask_id=mask_id,
+        mask_applicant_id=mask_applicant_id,
         link=link,
         state_label=_state_label,
     )
@@ -148,25 +151,25 @@ async def queue_page(request: Request) -> Response:
 OFFICES_TTL = 60.0  # seconds: the office filter's choices (a new office shows within a minute)
 
 
-def _offices(request: Request, dept: str) -> list[str]:
-    """The offices with cases for the department, for the filter: a distinct over the
-    department's whole queue, so kept for a minute rather than read on every page."""
+def _offices(request: Request, depts: tuple[str, ...]) -> list[str]:
+    """The offices with cases for the departments, for the filter: a distinct over the
+    departments' whole queues, so kept for a minute rather than read on every page."""
     import time
 
     cache = web.ctx(request).extra.setdefault("queue_offices", {})
     now = time.monotonic()
-    hit = cache.get(dept)
+    hit = cache.get(depts)
     if hit is None or now - hit[0] > OFFICES_TTL:
-        hit = cache[dept] = (now, cq.queue_offices(web.ctx(request).hub, dept))
+        hit = cache[depts] = (now, cq.queue_offices(web.ctx(request).hub, depts))
     return hit[1]
 
 
-def _subjects_of(request: Request, dept: str) -> list[tuple[str, str]]:
-    """(code, name) of the matters and bundles a department decides, for the matter filter."""
+def _subjects_of(request: Request, depts: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(code, name) of the matters and bundles the departments decide, for the matter filter."""
     cat = web.ctx(request).hub.catalogue_obj()
-    out = [(m.code, m.name) for m in cat.matters.values() if cq.department_code(m.code) == dept]
+    out = [(m.code, m.name) for m in cat.matters.values() if cq.department_code(m.code) in depts]
     for b in cat.bundles.values():
-        if any(cq.department_code(m.code) == dept for m in cat.bundle_matters(b.code)):
+        if any(cq.department_code(m.code) in depts for m in cat.bundle_matters(b.code)):
             out.append((b.code, b.name))
     return out
 
@@ -236,7 +239,7 @@ async def case_page(
         stage_labels=STAGE_LABELS,
         side_labels=SIDE_LABELS,
         state_label=_state_label,
-        mask_id=mask_id,
+        mask_applicant_id=mask_applicant_id,
         mask_phone=mask_phone,
         error=error,
         errors=errors or {},
