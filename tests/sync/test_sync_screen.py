@@ -19,8 +19,11 @@ class Frame(App):
     status_text: reactive[str] = reactive("")
 
     def __init__(self, ws) -> None:
+        from app.ui.typeahead import TypeAhead
+
         super().__init__()
         self.ws = ws
+        self.typeahead = TypeAhead(self)  # the window's screens hold keys through it (issue 17)
 
     def on_mount(self) -> None:
         self.push_screen(SyncScreen())
