@@ -17,7 +17,8 @@ from textual.widgets import Input, Static
 from app.domain.masking import mask_phone
 from app.messages import t
 from app.ui import reactions
-from app.ui.gates import may
+from app.ui.permission import may
+from app.ui.screens.cases import CaseListScreen
 from app.ui.screens.dialogs import ConfirmDialog, DocumentDialog, ReasonDialog
 from app.ui.widgets.applicant_form import ApplicantForm
 from app.ui.widgets.checklist_table import ChecklistTable
@@ -508,6 +509,4 @@ class IntakeScreen(Screen):
         self.action_focus_checklist()
 
     def action_cases(self) -> None:
-        from app.ui.screens.cases import CaseListScreen
-
         self.app.push_screen(CaseListScreen())
