@@ -20,14 +20,6 @@ from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 
 
-@runtime_checkable
-class DraftHome(Protocol):
-    """The screen a resumed case goes back to (the intake, under the list), found in the stack by
-    what it does: app.ui.screens.intake opens the case list, so this module does not import it."""
-
-    def load_draft(self, draft) -> None: ...
-
-
 def _local(dt) -> str:
     return dt.astimezone().strftime("%m-%d %H:%M")
 
@@ -126,6 +118,14 @@ class CaseListScreen(Screen):
     def action_toggle_today(self) -> None:
         self.today_only = not self.today_only
         self.reload()
+
+
+@runtime_checkable
+class DraftHome(Protocol):
+    """The screen a resumed case goes back to (the intake, under the list), found in the stack by
+    what it does: app.ui.screens.intake opens the case list, so this module does not import it."""
+
+    def load_draft(self, draft) -> None: ...
 
 
 class CaseDetailScreen(Screen):
