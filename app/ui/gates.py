@@ -1,8 +1,9 @@
 """Who is at the keyboard and what their role lets them do (issue 8 §1): the login, the role
 gates (app.domain.roles), the idle lock and the lock key, for the window (app.ui.app).
 
-Screens ask through may(app, action); the window's own keys carry their permission in the
-registry (app.ui.screens.registry), a screen's keys in its ROLE_GATES.
+Screens ask through may(app, action) (app.ui.permission: below both, since the gatekeeper opens
+the home screen); the window's own keys carry their permission in the registry
+(app.ui.screens.registry), a screen's keys in its ROLE_GATES.
 """
 
 from __future__ import annotations
@@ -12,13 +13,7 @@ import time
 from rich.text import Text
 
 from app.messages import t
-
-
-def may(app, action: str) -> bool:
-    """May the person at this app's keyboard do `action`? An app without sessions (a test
-    frame hosting one screen) decides nothing: everything is allowed there."""
-    check = getattr(app, "may", None)
-    return True if check is None else bool(check(action))
+from app.ui.screens.intake import IntakeScreen
 
 
 class Gatekeeper:
@@ -52,8 +47,6 @@ class Gatekeeper:
         self.open_home()
 
     def open_home(self) -> None:
-        from app.ui.screens.intake import IntakeScreen
-
         app = self.app
         app.push_screen(IntakeScreen())  # the home of every role (without intake it says so)
         if (app.start == "courier" or not self.may("intake")) and self.may("courier"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import on, work
@@ -14,7 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from app.domain.masking import mask_applicant_id, mask_phone
 from app.messages import t
-from app.ui.gates import may
+from app.ui.permission import may
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.times import local_time
@@ -114,6 +115,14 @@ class CaseListScreen(Screen):
     def action_toggle_today(self) -> None:
         self.today_only = not self.today_only
         self.reload()
+
+
+@runtime_checkable
+class DraftHome(Protocol):
+    """The screen a resumed case goes back to (the intake, under the list), found in the stack by
+    what it does: app.ui.screens.intake opens the case list, so this module does not import it."""
+
+    def load_draft(self, draft) -> None: ...
 
 
 class CaseDetailScreen(Screen):
@@ -291,9 +300,7 @@ class CaseDetailScreen(Screen):
         except (LookupError, ValueError) as exc:
             self.app.notify(str(exc), severity="warning", markup=False)
             return
-        from app.ui.screens.intake import IntakeScreen
-
-        while not isinstance(self.app.screen, IntakeScreen):  # back to the intake, under the list
+        while not isinstance(self.app.screen, DraftHome):  # back to the intake, under the list
             self.app.pop_screen()
         self.app.screen.load_draft(draft)
 

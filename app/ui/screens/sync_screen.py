@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from app.messages import t
-from app.ui.gates import may
+from app.ui.permission import may
 from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.times import local_time

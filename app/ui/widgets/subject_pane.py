@@ -1,0 +1,69 @@
+"""The chosen subject (matter or bundle) on the intake screen: its name, department, days and
+fee, or a bundle's matters. It scrolls (a bundle lists every matter) and takes the focus by Tab."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from app.messages import t
+
+
+def subject_lines(draft, catalogue) -> list[str]:
+    """What the pane says about the draft's subject, from the catalogue."""
+    code = draft.subject_code
+    if draft.subject_kind == "bundle":
+        lines = [t("intake.selected", kind=t("intake.bundle"), name=catalogue.bundle(code).name, code=code)]
+        matters = catalogue.bundle_matters(draft.subject_code)
+        lines.append(
+            t(
+                "intake.bundle_info",
+                count=len(matters),
+                departments=len({m.department for m in matters}),
+                materials=len(draft.marks),
+                before=sum(len(m.materials) for m in matters),
+            )
+        )
+        lines += [f"·\u00a0{m.name}（{m.department}）" for m in matters]  # every matter: the pane scrolls
+        return lines
+    m = catalogue.matter(code)
+    lines = [t("intake.selected", kind=t("intake.matter"), name=m.name, code=code)]
+    if m.legal_days == 0:  # 即办: decided on the spot
+        lines.append(t("intake.subject_info_now", department=m.department, fee=m.fee))
+    elif m.promised_days == 0:  # promised on the spot, within a longer legal limit
+        lines.append(
+            t("intake.subject_info_now_legal", department=m.department, legal=m.legal_days, fee=m.fee)
+        )
+    else:
+        lines.append(
+            t(
+                "intake.subject_info",
+                department=m.department,
+                promised=m.promised_days,
+                legal=m.legal_days,
+                fee=m.fee,
+            )
+        )
+    return lines
+
+
+class SubjectPane(VerticalScroll):
+    """#subject-scroll holding #subject-info (styles: app/ui/screens/intake.tcss)."""
+
+    def __init__(self, **kw) -> None:
+        super().__init__(can_focus=True, **kw)
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("intake.no_subject"), id="subject-info")
+
+    def show(self, draft, catalogue) -> None:
+        text = Text("\n".join(subject_lines(draft, catalogue)))
+        if draft.case_number:
+            text = Text.assemble((t("intake.resumed", number=draft.case_number), "b"), "\n", text)
+        self.query_one("#subject-info", Static).update(text)
+        self.scroll_home(animate=False)
+
+    def clear(self) -> None:
+        self.query_one("#subject-info", Static).update(t("intake.no_subject"))
