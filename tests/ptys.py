@@ -51,7 +51,9 @@ class PtyProgram:
         self.proc = subprocess.Popen(
             cmd,
             cwd=ROOT,
-            env=env,
+            # the terminal's size is the pty's: COLUMNS/LINES inherited from the test runner
+            # (pytest-xdist's workers set 80x24) would override it and wrap what is looked for
+            env={**env, "COLUMNS": str(cols), "LINES": str(rows)},
             stdin=slave,
             stdout=slave,
             stderr=slave,

@@ -19,6 +19,7 @@ from app.services.catalogue_files import search_entries
 from app.ui.widgets.subject_search import SubjectSearch
 from forms.loader import load_demo_catalogue
 from tests.bench.bench_first_answer import first_answer
+from tests.ptys import PtyProgram
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +29,13 @@ def test_kcg_typed_at_spawn_is_answered_before_pypinyin_or_sqlalchemy_load(tmp_p
     env = {k: v for k, v in os.environ.items() if not k.startswith("YICHUANG_")}
     env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color", FIRST_ANSWER_PROBE=str(probe))
     cmd = [sys.executable, "-m", "tests.ui.first_answer_probe", "--data-dir", str(tmp_path / "data")]
-    first_answer(cmd, "开餐馆", env)  # 开餐馆 reached the terminal
+    term = PtyProgram(cmd, env, rows=48, cols=160, controlling_tty=True, keys=b"kcg")
+    try:
+        term.expect("开餐馆", 60.0)  # 开餐馆 reached the terminal
+        # it may already be the answer to "k": wait until the probe has recorded "kcg" too
+        term.wait_for(lambda: probe.exists() and '"kcg"' in probe.read_text(encoding="utf-8"), 30.0)
+    finally:
+        term.kill()
     answers = [json.loads(line) for line in probe.read_text(encoding="utf-8").splitlines()]
     assert answers[0]["loaded"] == [], f"imported before the first answer: {answers[0]['loaded']}"
     kcg = [a for a in answers if a["query"] == "kcg"]
