@@ -10,7 +10,6 @@ never waits for the store. A refusal is loud: a red message line and the termina
 from __future__ import annotations
 
 import queue
-import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -40,23 +39,25 @@ class ScanField(Input):
     @dataclass
     class Scanned(Message):
         value: str
-        at: float  # time.monotonic() when the terminator arrived (the repeat window uses it)
+        # when the terminator key arrived from the terminal (the key event's own time, not when
+        # a busy window got round to it: held type-ahead must not stretch the repeat window)
+        at: float
 
     def __init__(self, terminator: str = "enter", **kw) -> None:
         super().__init__(**kw)
         self.terminator = terminator
 
-    def _take(self) -> None:
+    def _take(self, at: float) -> None:
         value = self.value
         self.value = ""  # now, in this key's handling: the next code's keys land in an empty field
         if value.strip():
-            self.post_message(self.Scanned(value, time.monotonic()))
+            self.post_message(self.Scanned(value, at))
 
     async def _on_key(self, event) -> None:
         if event.key == self.terminator:  # "enter" or "tab"
             event.stop()
             event.prevent_default()
-            self._take()
+            self._take(event.time)
             return
         await super()._on_key(event)
 
