@@ -20,6 +20,7 @@ from app.services.printing import PrintSpool
 from app.services.sync import attachments
 from app.services.sync import outbox as local
 from app.services.sync.cycle import run_cycle
+from sync.hub import console_decisions as cd
 from sync.hub import console_queries as cq
 from tests.browsers import login, shot
 from tests.hubs import OFFICE, WSID, make_workstation
@@ -152,12 +153,12 @@ def test_console_case_flow_with_the_window(tmp_path: Path, console_hub, page):
     st = hub.store()  # meanwhile, a colleague puts the case in review
     try:
         sheet = cq.case_sheet(st, other.number)
-        cq.decide(
+        cd.decide(
             st,
             user_name="李同事",
             departments=sheet.departments,
             number=other.number,
-            form=cq.DecisionForm("in_review", sheet.version),
+            form=cd.DecisionForm("in_review", sheet.version),
         )
     finally:
         st.close()

@@ -18,6 +18,7 @@ from app.messages import t
 from app.services.cases import CaseService
 from app.services.sync import attachments
 from app.services.sync.cycle import run_cycle
+from sync.hub import console_decisions as cd
 from sync.hub import console_queries as cq
 from sync.hub.schema import case_t, queue_t
 from tests.hubs import OFFICE, PASSWORD, WSID, make_workstation
@@ -70,12 +71,12 @@ def _decide(hub, number: str, decision: str, reason: str = "", materials=()) -> 
     st = hub.store()
     try:
         sheet = cq.case_sheet(st, number)
-        cq.decide(
+        cd.decide(
             st,
             user_name="全能",
             departments=sheet.departments,
             number=number,
-            form=cq.DecisionForm(decision, sheet.version, reason, tuple(materials)),
+            form=cd.DecisionForm(decision, sheet.version, reason, tuple(materials)),
         )
     finally:
         st.close()

@@ -10,6 +10,7 @@ import pytest
 from app.services.cases import CaseService
 from app.services.printing import PrintSpool
 from app.services.sync.cycle import run_cycle
+from sync.hub import console_decisions as cd
 from sync.hub import console_queries as cq
 from tests.hubs import OFFICE, WSID, make_workstation
 from tests.printing.listener import PrinterListener
@@ -27,13 +28,13 @@ def test_backoffice_correction_prints_the_notice_at_the_window(tmp_path: Path, s
     try:
         sheet = cq.case_sheet(store, number)
         (m1, m2) = sheet.checklist[:2]
-        form = cq.DecisionForm(
+        form = cd.DecisionForm(
             "correction",
             sheet.version,
             "材料请当面补交",
             ((m1["key"], "复印件模糊"), (m2["key"], "缺少签章")),
         )
-        cq.decide(store, user_name="王审批", departments=sheet.departments, number=number, form=form)
+        cd.decide(store, user_name="王审批", departments=sheet.departments, number=number, form=form)
     finally:
         store.close()
     with PrinterListener("accept") as printer:

@@ -11,6 +11,7 @@ import pytest
 from app.domain.workdays import load_calendar
 from app.services.sync import outbox as local
 from sync import protocol
+from sync.hub import console_decisions as cd
 from sync.hub import console_queries as cq
 from sync.hub.store import Principal, open_hub
 from tests.hubs import OFFICE, WSID, make_workstation
@@ -106,12 +107,12 @@ def test_decisions_move_the_case_through_the_queue_and_record_the_user(seeded):
     depts = sorted(cq.case_departments(hub, num))
     sheet = cq.case_sheet(hub, num)
     assert sheet.checklist and sheet.decisions == ["in_review", "correction", "complete", "deny"]
-    cq.decide(
+    cd.decide(
         hub,
         user_name="李审批",
         departments=depts,
         number=num,
-        form=cq.DecisionForm("in_review", sheet.version),
+        form=cd.DecisionForm("in_review", sheet.version),
     )
     sheet = cq.case_sheet(hub, num)
     assert sheet.stage == cq.REVIEW and sheet.case["state"] == "in_review"
@@ -119,10 +120,10 @@ def test_decisions_move_the_case_through_the_queue_and_record_the_user(seeded):
     assert last["by"] == "backoffice:李审批" and last["actor"] == "李审批" and last["side"] == "backoffice"
     assert num in [i.number for i in _page(hub, depts[0], stage=cq.REVIEW).items]
     keys = [m["key"] for m in sheet.checklist[:2]]
-    form = cq.DecisionForm(
+    form = cd.DecisionForm(
         "correction", sheet.version, "请补充", ((keys[0], "复印件不清晰"), (keys[1], "缺少签字"))
     )
-    cq.decide(hub, user_name="李审批", departments=depts, number=num, form=form)
+    cd.decide(hub, user_name="李审批", departments=depts, number=num, form=form)
     sheet = cq.case_sheet(hub, num)
     assert sheet.case["state"] == "correction" and sheet.stage == cq.CORRECTION
     p = sheet.timeline[-1]["payload"]
@@ -137,10 +138,10 @@ def test_a_decision_on_a_changed_case_is_refused_and_nothing_is_written(seeded):
     num = case["number"]
     depts = sorted(cq.case_departments(hub, num))
     seen = cq.case_sheet(hub, num).version
-    cq.decide(hub, user_name="甲", departments=depts, number=num, form=cq.DecisionForm("in_review", seen))
+    cd.decide(hub, user_name="甲", departments=depts, number=num, form=cd.DecisionForm("in_review", seen))
     n = len(cq.case_sheet(hub, num).timeline)
-    with pytest.raises(cq.DecisionRefused) as exc:
-        cq.decide(hub, user_name="乙", departments=depts, number=num, form=cq.DecisionForm("complete", seen))
+    with pytest.raises(cd.DecisionRefused) as exc:
+        cd.decide(hub, user_name="乙", departments=depts, number=num, form=cd.DecisionForm("complete", seen))
     assert exc.value.code == "changed" and "审批中" in exc.value.message
     after = cq.case_sheet(hub, num)
     assert len(after.timeline) == n and after.case["state"] == "in_review"
@@ -152,41 +153,41 @@ def test_bad_input_and_foreign_departments_write_nothing(seeded):
     num = case["number"]
     depts = sorted(cq.case_departments(hub, num))
     sheet = cq.case_sheet(hub, num)
-    with pytest.raises(cq.DecisionInvalid) as exc:
-        cq.decide(
+    with pytest.raises(cd.DecisionInvalid) as exc:
+        cd.decide(
             hub,
             user_name="甲",
             departments=depts,
             number=num,
-            form=cq.DecisionForm("deny", sheet.version, "  "),
+            form=cd.DecisionForm("deny", sheet.version, "  "),
         )
     assert "reason" in exc.value.errors
-    with pytest.raises(cq.DecisionInvalid) as exc:
-        cq.decide(
+    with pytest.raises(cd.DecisionInvalid) as exc:
+        cd.decide(
             hub,
             user_name="甲",
             departments=depts,
             number=num,
-            form=cq.DecisionForm("correction", sheet.version),
+            form=cd.DecisionForm("correction", sheet.version),
         )
     assert "materials" in exc.value.errors
     key = sheet.checklist[0]["key"]
-    with pytest.raises(cq.DecisionInvalid) as exc:
-        cq.decide(
+    with pytest.raises(cd.DecisionInvalid) as exc:
+        cd.decide(
             hub,
             user_name="甲",
             departments=depts,
             number=num,
-            form=cq.DecisionForm("correction", sheet.version, "", ((key, ""),)),
+            form=cd.DecisionForm("correction", sheet.version, "", ((key, ""),)),
         )
     assert f"note_{key}" in exc.value.errors
-    with pytest.raises(cq.DecisionRefused) as exc2:
-        cq.decide(
+    with pytest.raises(cd.DecisionRefused) as exc2:
+        cd.decide(
             hub,
             user_name="甲",
             departments=["不相干局"],
             number=num,
-            form=cq.DecisionForm("complete", sheet.version),
+            form=cd.DecisionForm("complete", sheet.version),
         )
     assert exc2.value.code == "forbidden"
     assert cq.case_sheet(hub, num).version == sheet.version

@@ -1,6 +1,6 @@
 """The back office's pages: a department's queue, the case page with its scans, and decisions
-(a button per decision, then 确认). Reading and deciding are in sync.hub.console_queries; a
-decision goes through the hub store's back-office path with the user's name and the case
+(a button per decision, then 确认). Reading is in sync.hub.console_queries, deciding in
+sync.hub.console_decisions; a decision goes through the hub store's back-office path with the user's name and the case
 version the page showed, so a case that changed meanwhile is refused with a message."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from starlette.routing import Route
 from app.domain import lifecycle
 from app.domain.masking import mask_applicant_id, mask_phone
 from app.messages import t
+from sync.hub import console_decisions as cd
 from sync.hub import console_queries as cq
 from sync.hub import decisions
 from sync.hub.console import web
@@ -248,7 +249,7 @@ async def case_page(
     )
 
 
-def _form_of(data) -> tuple[cq.DecisionForm, dict]:
+def _form_of(data) -> tuple[cd.DecisionForm, dict]:
     """The decision form as sent (and a plain dict of it, to show again)."""
     decision = str(data.get("decision", ""))
     version = str(data.get("version", ""))
@@ -263,7 +264,7 @@ def _form_of(data) -> tuple[cq.DecisionForm, dict]:
         **{f"note_{k}": n for k, n in materials},
     }
     ver = int(version) if version.isdigit() and len(version) < 19 else -1
-    return cq.DecisionForm(decision, ver, reason, materials), plain
+    return cd.DecisionForm(decision, ver, reason, materials), plain
 
 
 async def decide(request: Request) -> Response:
@@ -281,12 +282,12 @@ async def decide(request: Request) -> Response:
     if not decisions.may_decide(user.departments, sheet.departments):
         return web.error_page(request, 403, "console.not_your_case", number=number)
     try:
-        cq.check_decision(number, sheet, form)  # the hub's one check (sync.hub.decisions)
-    except cq.DecisionRefused as exc:
+        cd.check_decision(number, sheet, form)  # the hub's one check (sync.hub.decisions)
+    except cd.DecisionRefused as exc:
         return await case_page(request, error=exc.message, status=409)
     try:
-        payload = cq.build_payload(sheet, form)
-    except cq.DecisionInvalid as exc:
+        payload = cd.build_payload(sheet, form)
+    except cd.DecisionInvalid as exc:
         return await case_page(request, errors=exc.errors, form=plain, status=400)
     if not data.get("confirm"):
         return web.render(
@@ -302,7 +303,7 @@ async def decide(request: Request) -> Response:
         )
     try:
         await run_in_threadpool(
-            lambda: cq.decide(
+            lambda: cd.decide(
                 web.ctx(request).hub,
                 user_name=user.name,
                 departments=user.departments,
@@ -310,9 +311,9 @@ async def decide(request: Request) -> Response:
                 form=form,
             )
         )
-    except cq.DecisionInvalid as exc:
+    except cd.DecisionInvalid as exc:
         return await case_page(request, errors=exc.errors, form=plain, status=400)
-    except cq.DecisionRefused as exc:
+    except cd.DecisionRefused as exc:
         status = {"changed": 409, "invalid_transition": 409, "forbidden": 403, "unknown_case": 404}.get(
             exc.code, 409
         )
