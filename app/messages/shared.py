@@ -1405,6 +1405,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "job.failed": ("失败", "failed"),
     "job.cancelled": ("已取消", "cancelled"),
     "job.reprint": ("补打", "reprint"),
+    # --- office PC (issue 18): an answer that is no printer's status byte -------------------
+    "print.unconfirmed_not_printer": (
+        "该地址上应答的不是打印机（回答不是 ESC/POS 状态字节），请核对打印机地址和端口",
+        "what answers at that address is not a printer (its answer is not an ESC/POS status byte); "
+        "check the printer's address and port",
+    ),
+    "print.not_printer": (
+        "{url} 不是打印机：该地址上有设备应答，但回答不是 ESC/POS 状态字节（可能是网页服务器或其他设备）。"
+        "请核对打印机的 IP 地址和端口（通常为 9100）",
+        "{url} is not a printer: something answers there, but not with an ESC/POS status byte "
+        "(a web server or another device?). Check the printer's IP address and port (usually 9100)",
+    ),
     # --- hubproc (issue 16 §6): secrets never on a command line; the console's lockout ------
     "secret.file_unreadable": (
         "无法读取密钥文件 {path}：{error}",
