@@ -220,8 +220,13 @@ def check_version_and_help(prog: Program) -> None:
         1
     ]
     out = prog.run("--version").stdout.strip()
-    if out != f"yichuang {version}":
-        fail(f"--version printed {out!r}, expected 'yichuang {version}'")
+    # the executable names the checkout it was built from (app/build_info.py): version, commit, date
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short=10", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    stamp = re.fullmatch(rf"yichuang {re.escape(version)} \(([0-9a-f]+\+?), (\d{{4}}-\d{{2}}-\d{{2}})\)", out)
+    if not stamp or (commit and stamp[1].rstrip("+") != commit):
+        fail(f"--version printed {out!r}, expected 'yichuang {version} ({commit or 'COMMIT'}, YYYY-MM-DD)'")
     for words in COMMANDS:
         r = prog.run(*words, "--help", quiet=True)
         if "usage" not in r.stdout.lower() and "用法" not in r.stdout:
