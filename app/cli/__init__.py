@@ -252,8 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # the known failures of the parts, as one clear line
         from app.config import ConfigError
-        from app.store.db import StoreError
+        from app.store.db import StoreError, is_damaged
 
+        if is_damaged(exc):  # what it is and what to do, not SQLAlchemy's traceback
+            print(f"yichuang: {redact(_damaged_store_message(args))}", file=sys.stderr)
+            return 1
         if isinstance(exc, (ConfigError, StoreError)):
             print(f"yichuang: {redact(str(exc))}", file=sys.stderr)
             return 1
@@ -268,6 +271,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # --- helpers -------------------------------------------------------------------------------
+def _damaged_store_message(args) -> str:
+    """Issue 18: the damaged store named, with the restore command of the latest backup."""
+    from app.config import load_config, resolve_data_dir
+    from app.services.backup import backup_dir, latest_backup
+
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    try:
+        folder = backup_dir(load_config(data_dir, create=False))
+    except Exception:  # the settings may be damaged too: the default folder then
+        folder = data_dir / "backups"
+    where = f" --data-dir {data_dir}" if getattr(args, "data_dir", None) else ""
+    newest = latest_backup(folder)
+    path = data_dir / "yichuang.db"
+    if newest is None:
+        return t("store.damaged_no_backup", path=path, folder=folder, where=where)
+    return t("store.damaged", path=path, command=f"yichuang restore {newest}{where}")
 
 
 # --- commands ------------------------------------------------------------------------------

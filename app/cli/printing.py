@@ -48,7 +48,11 @@ def cmd_printer_test(args) -> int:
     try:
         where, delivery = print_test_page(ws, args.url)
     except PrinterError as exc:
+        if exc.kind == "not_printer":
+            raise CommandError(t("print.not_printer", url=args.url or ws.config.printer_url)) from None
         raise CommandError(t("print.printer_error", error=exc)) from None
+    if delivery.reason == "not_printer":  # the page went to something that is no printer
+        raise CommandError(t("print.not_printer", url=where))
     if delivery.outcome == "unconfirmed":
         note = t(f"print.unconfirmed_{delivery.reason}", seconds=ws.config.get("printer.answer_timeout"))
         print(f"yichuang: {t('print.test_unconfirmed', url=where, note=note)}", file=sys.stderr)

@@ -45,9 +45,12 @@ class Refusal:
 
 def in_progress_name(name: str) -> bool:
     """A temporary or hidden name: the file is not finished (it will be renamed), so it is
-    neither taken nor refused."""
-    lower = name.lower()
-    return name.startswith((".", "~")) or lower.endswith(_IN_PROGRESS_SUFFIXES)
+    neither taken nor refused.  A name that the path check refuses is never "in progress":
+    ``..\\..\\x.pdf`` starts with a dot, yet it must be refused with its reason, not
+    ignored silently for ever."""
+    if name.lower().endswith(_IN_PROGRESS_SUFFIXES):
+        return True
+    return name.startswith((".", "~")) and check_name(name) is None
 
 
 def check_name(name: str) -> Refusal | None:
@@ -59,7 +62,9 @@ def check_name(name: str) -> Refusal | None:
     """
     if not name or name in (".", ".."):
         return Refusal("name", {"why": "..", "name": name})
-    if "/" in name or "\\" in name or "\x00" in name:
+    if "\\" in name:  # a Windows path (``..\\..\\x.pdf``): shown as what it is
+        return Refusal("name", {"why": "\\", "name": name})
+    if "/" in name or "\x00" in name:
         return Refusal("name", {"why": "/", "name": name})
     if len(name.encode("utf-8", "surrogateescape")) > 255:
         return Refusal("name", {"why": "255", "name": name})

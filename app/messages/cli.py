@@ -691,4 +691,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "检查读卡器的连线和电源，idcard.port 与 idcard.baud 是否正确（yichuang config set idcard.port …）",
         "Check the reader's cable and power, and idcard.port / idcard.baud (yichuang config set idcard.port …)",
     ),
+    # --- office PC (issue 18): something answers on the printer port that is no printer -------
+    "doctor.printer_not_printer": (
+        "{url} 上有设备应答，但不是打印机：它的回答不是 ESC/POS 状态字节（可能是网页服务器或其他设备）",
+        "Something answers at {url} but it is not a printer: its answer is not an ESC/POS status byte "
+        "(a web server or another device?)",
+    ),
+    "doctor.printer_not_printer_fix": (
+        "核对打印机的 IP 地址和端口（通常为 9100，可打印机自检页查看），"
+        "再用 yichuang config set printer.url tcp://打印机IP:9100 设置，然后运行 yichuang printer test",
+        "Check the printer's IP address and port (usually 9100; see the printer's self-test page), "
+        "set it with yichuang config set printer.url tcp://PRINTER-IP:9100, then run yichuang printer test",
+    ),
 }

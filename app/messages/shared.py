@@ -1405,6 +1405,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "job.failed": ("失败", "failed"),
     "job.cancelled": ("已取消", "cancelled"),
     "job.reprint": ("补打", "reprint"),
+    # --- office PC (issue 18): an answer that is no printer's status byte -------------------
+    "print.unconfirmed_not_printer": (
+        "该地址上应答的不是打印机（回答不是 ESC/POS 状态字节），请核对打印机地址和端口",
+        "what answers at that address is not a printer (its answer is not an ESC/POS status byte); "
+        "check the printer's address and port",
+    ),
+    "print.not_printer": (
+        "{url} 不是打印机：该地址上有设备应答，但回答不是 ESC/POS 状态字节（可能是网页服务器或其他设备）。"
+        "请核对打印机的 IP 地址和端口（通常为 9100）",
+        "{url} is not a printer: something answers there, but not with an ESC/POS status byte "
+        "(a web server or another device?). Check the printer's IP address and port (usually 9100)",
+    ),
+    # --- office PC (issue 18): a damaged store at start ----------------------------------------
+    "store.damaged": (
+        "数据库 {path} 已损坏（文件内容被破坏，不是一窗能读的数据库），无法继续。"
+        "请关闭一窗，从最近的备份恢复：{command}（原数据会移到数据目录下的 replaced-时间 文件夹保留；"
+        "已有操作员账号时加上 --operator 用户名）。恢复后运行 yichuang doctor 检查",
+        "The store {path} is damaged (its content is corrupted; it is no longer a database yichuang can "
+        "read) and cannot be used. Close yichuang and restore the latest backup: {command} (the damaged "
+        "data is kept in a replaced-TIME folder of the data dir; add --operator NAME when there are "
+        "operator accounts). Then run yichuang doctor",
+    ),
+    "store.damaged_short": (
+        "数据库 {path} 已损坏（文件内容被破坏），无法继续；请从最近的备份恢复（yichuang restore 备份文件）",
+        "The store {path} is damaged (its content is corrupted); restore the latest backup "
+        "(yichuang restore BACKUP)",
+    ),
+    "store.damaged_no_backup": (
+        "数据库 {path} 已损坏（文件内容被破坏，不是一窗能读的数据库），无法继续，且在 {folder} 中没有找到备份。"
+        "如在别处（U 盘、其他文件夹）有备份，请关闭一窗后运行 yichuang restore 备份文件.tar.zst{where}；"
+        "否则请联系管理员，并用 yichuang doctor 查看详情",
+        "The store {path} is damaged (its content is corrupted; it is no longer a database yichuang can "
+        "read) and cannot be used, and there is no backup in {folder}. If a backup is elsewhere (a USB "
+        "drive, another folder), close yichuang and run yichuang restore BACKUP.tar.zst{where}; "
+        "otherwise call your administrator and run yichuang doctor for details",
+    ),
     # --- hubproc (issue 16 §6): secrets never on a command line; the console's lockout ------
     "secret.file_unreadable": (
         "无法读取密钥文件 {path}：{error}",

@@ -432,6 +432,15 @@ def backup_dir(config) -> Path:
     return Path(value).expanduser() if value else config.data_dir / "backups"
 
 
+def latest_backup(dest_dir: Path) -> Path | None:
+    """The newest of this program's backups in ``dest_dir`` (by the time in its name)."""
+    try:
+        names = [p for p in Path(dest_dir).glob(f"yichuang-*{SUFFIX}") if _NAME_RE.match(p.name)]
+    except OSError:
+        return None
+    return max(names, key=lambda p: p.name[len("yichuang-000000000-00-") :], default=None)
+
+
 def last_backup_time(dest_dir: Path) -> datetime | None:
     best = None
     for p in Path(dest_dir).glob(f"yichuang-*{SUFFIX}"):

@@ -134,6 +134,16 @@ def _probe_tcp(printer, url: str, timeout: float) -> list[Finding]:
         status = printer.probe(timeout)
     except PrinterError as exc:
         data["error"] = exc.kind
+        if exc.kind == "not_printer":
+            return [
+                Finding(
+                    "error",
+                    "printer.not_printer",
+                    t("doctor.printer_not_printer", url=url),
+                    t("doctor.printer_not_printer_fix"),
+                    data,
+                )
+            ]
         return [
             Finding(
                 "error",

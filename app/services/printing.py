@@ -245,6 +245,8 @@ class PrintSpool:
                 progress=progress,
             )
         except PrinterError as exc:
+            if exc.kind == "not_printer":  # before the job: nothing of it went out
+                return "", t("print.not_printer", url=job.printer_url)
             if exc.written is not None and exc.total and exc.written >= exc.total:
                 # the printer has every byte; sending it all again is the clerk's call
                 return "unconfirmed", f"{exc}（{t('print.fully_written')}）"

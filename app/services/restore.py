@@ -42,7 +42,7 @@ from app.services.workstation import Workstation
 from app.store.cipher import Error as DbError
 from app.store.cipher import OperationalError as DbOperationalError
 from app.store.cipher import is_encrypted
-from app.store.db import SCHEMA_VERSION, StoreError
+from app.store.db import SCHEMA_VERSION, StoreError, is_damaged
 from app.store.models import NumberCounter
 from app.store.sync_models import SyncAttachment
 from sync import sealing
@@ -234,6 +234,12 @@ def _store_in_use(db: Path, key=None) -> bool:
         return bool(busy)
     except DbOperationalError:
         return True
+    except DbError as exc:
+        # a damaged store (issue 18): the exclusive lock was ours, so no one is using it;
+        # restoring is the cure the damaged-store message gives
+        if is_damaged(exc):
+            return False
+        raise
     finally:
         con.close()
 

@@ -31,6 +31,27 @@ class StoreError(Exception):
     """The store cannot be used; the message is for the user."""
 
 
+SQLITE_CORRUPT = 11  # "database disk image is malformed": pages that are no database
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """SQLite found the store's pages damaged (SQLITE_CORRUPT), wherever SQLAlchemy or
+    Alembic wrapped its error; the first page may be fine, so this shows only when a
+    damaged page is read, at start or later."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        code = getattr(e, "sqlite_errorcode", None)
+        if (isinstance(code, int) and code & 0xFF == SQLITE_CORRUPT) or "disk image is malformed" in str(e):
+            return True
+        todo += [getattr(e, "orig", None), e.__cause__, e.__context__]
+    return False
+
+
 def _make_engine(path: Path, begin: str, key: DbKey | None = None) -> Engine:
     args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     # An encrypted store: every connection is made (and keyed) by cipher.connect.
@@ -172,9 +193,18 @@ def open_store(path: Path, key: DbKey | None = None, audit_hash: str | None = No
         if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
             raise StoreError(t("store.cannot_write", path=path, error=exc)) from exc
         raise
+    read_engine = _make_engine(path, "BEGIN", key)
+    try:  # the schema is read once here (the pooled connection is kept): a damaged store says so at start
+        with read_engine.connect() as probe:
+            probe.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    except Exception as exc:
+        read_engine.dispose()
+        if is_damaged(exc):
+            raise StoreError(t("store.damaged_short", path=path)) from exc
+        raise
     return Store(
         path=path,
-        read_engine=_make_engine(path, "BEGIN", key),
+        read_engine=read_engine,
         write_engine=_make_engine(path, "BEGIN IMMEDIATE", key),
         audit_hash=audit_hash,
         key=key,

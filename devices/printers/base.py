@@ -8,7 +8,8 @@ The send deadline is a *stall* timeout: the job may take as long as the link nee
 fails only when no byte moves for ``timeout`` seconds.
 
 Every failure is a :class:`PrinterError` whose ``kind`` is one of ``offline``, ``refused``,
-``timeout``, ``paper``, ``disconnected``, ``config``, so the spool can decide to retry;
+``timeout``, ``paper``, ``disconnected``, ``config``, ``not_printer`` (something answered
+that is no ESC/POS printer: a web server on the port), so the spool can decide to retry;
 ``written`` says how many bytes of the job the printer is known to have taken.
 """
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-ERROR_KINDS = ("offline", "refused", "timeout", "paper", "disconnected", "config")
+ERROR_KINDS = ("offline", "refused", "timeout", "paper", "disconnected", "config", "not_printer")
 _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 # How a printer confirms that it processed a job (declared per profile, see profiles.py):
@@ -35,6 +36,16 @@ DLE_EOT_PAPER = b"\x10\x04\x04"  # roll paper sensor status
 STATUS_OFFLINE = 0x08  # bit 3 of the printer status byte (python-escpos RT_MASK_ONLINE)
 PAPER_END = 0x60  # bits 5-6 of the paper sensor byte: roll paper end
 PAPER_NEAR_END = 0x0C  # bits 2-3: roll paper near end
+# Every DLE EOT n answer is one byte with bits 1 and 4 fixed at 1 and bits 0 and 7 fixed at 0
+# (ESC/POS command reference, DLE EOT): anything else is not a printer's status byte.
+STATUS_FIXED_MASK = 0x93
+STATUS_FIXED_BITS = 0x12
+
+
+def is_status_byte(answer: bytes) -> bool:
+    """``answer`` is exactly one well-formed DLE EOT status byte."""
+    return len(answer) == 1 and answer[0] & STATUS_FIXED_MASK == STATUS_FIXED_BITS
+
 
 Progress = Callable[[int], None]
 
@@ -55,7 +66,8 @@ class Delivery:
 
     ``reason`` (for sent/unconfirmed): ``cannot_answer`` (transport or profile without a
     back channel), ``no_answer`` (no reply in time), ``offline`` (the printer answered that
-    it is offline: paper out, cover open, error; the job waits in its buffer).
+    it is offline: paper out, cover open, error; the job waits in its buffer),
+    ``not_printer`` (the answer was not a status byte: what took the job is no printer).
     """
 
     outcome: str

@@ -22,6 +22,7 @@ from .base import (
     PrinterError,
     PrinterStatus,
     Progress,
+    is_status_byte,
 )
 
 
@@ -45,17 +46,32 @@ def _process_id_query(job_id: str) -> tuple[bytes, bytes]:
     return b"\x1d(H\x06\x00\x30\x30" + pid, b"\x37\x22" + pid + b"\x00"
 
 
+def not_a_printer(sock: socket.socket, answer: bytes | bytearray) -> PrinterError:
+    """The error for an answer that is no DLE EOT status byte (a web server's ``HTTP/1.1 400``)."""
+    try:
+        host, port = sock.getpeername()[:2]
+        where = f"{host}:{port}"
+    except OSError:
+        where = "?"
+    return PrinterError(
+        "not_printer", f"{where}: answered {bytes(answer[:16])!r}, not an ESC/POS status byte"
+    )
+
+
 def read_paper_sensor(sock: socket.socket, wait: float) -> str | None:
     """DLE EOT 4 on an open connection: ``present``, ``near_end``, ``end``, or None (no answer
-    within ``wait`` seconds, at most one: many printers never answer it)."""
+    within ``wait`` seconds, at most one: many printers never answer it).  An answer that is
+    not one well-formed status byte raises PrinterError("not_printer")."""
     sock.sendall(DLE_EOT_PAPER)
     sock.settimeout(max(0.05, min(1.0, wait)))
     try:
-        r = sock.recv(1)
+        r = sock.recv(64)
     except TimeoutError:
         return None
     if not r:
         return None
+    if not is_status_byte(r):
+        raise not_a_printer(sock, r)
     if r[0] & PAPER_END == PAPER_END:
         return "end"
     return "near_end" if r[0] & PAPER_NEAR_END == PAPER_NEAR_END else "present"
@@ -105,12 +121,18 @@ class TcpPrinter(Printer):
                     if not chunk:
                         break
                     inbox += chunk
+                    if paper is None and len(inbox) == 2 and all(is_status_byte(bytes([b])) for b in inbox):
+                        del inbox[0]  # the paper answer came late: the status answer is the next byte
                     got = self._answer("status", inbox, b"")
+                    if got is not None and got.reason == "not_printer":
+                        raise not_a_printer(sock, inbox)
                     if got is not None:
                         online = got.printed
             except TimeoutError:
                 pass
             return PrinterStatus(paper=paper, online=online)
+        except PrinterError:
+            raise
         except OSError as e:
             raise PrinterError("disconnected", f"{self._where()}: {e}") from e
         finally:
@@ -200,10 +222,13 @@ class TcpPrinter(Printer):
     def _answer(mode: str, inbox: bytearray, expect: bytes) -> Delivery | None:
         if mode == "process_id":
             return Delivery("printed") if expect in inbox else None
-        for b in inbox:  # the status byte has bits 1 and 4 set, 0 and 7 clear
-            if b & 0x93 == 0x12:
-                return Delivery("unconfirmed", "offline") if b & STATUS_OFFLINE else Delivery("printed")
-        return None
+        if not inbox:
+            return None
+        # the answer to the one DLE EOT 1 sent is the first byte back, and the only one: text
+        # such as "HTTP/1.1 400" is no printer, even where one of its bytes has the fixed bits
+        if not is_status_byte(bytes(inbox)):
+            return Delivery("unconfirmed", "not_printer")
+        return Delivery("unconfirmed", "offline") if inbox[0] & STATUS_OFFLINE else Delivery("printed")
 
     def _confirm(
         self, sock: socket.socket, mode: str, inbox: bytearray, expect: bytes, wait: float

@@ -258,3 +258,27 @@ def test_every_refusal_code_has_its_message():
 
     codes = set(re.findall(r'Refusal\("(\w+)"', inspect.getsource(scan_files) + inspect.getsource(scanner)))
     assert codes == set(scanner.REFUSAL_MESSAGES)
+
+
+@pytest.mark.parametrize("name", ["..\\..\\x.pdf", ".\\x.pdf", "..\\x.pdf", ".a\\b.jpg"])
+def test_a_path_trick_that_starts_with_a_dot_is_refused_not_ignored(ws, inbox, watch, name):
+    """Issue 18: the hidden-name rule ran before the path check, so ``..\\..\\x.pdf`` was
+    neither taken nor refused, silently, for ever. It is refused with its reason and left."""
+    samples.write(inbox / name, samples.pdf(seed=3))
+    scan = watch.wait(name)
+    assert scan.state == "refused" and scan.reason == "name"
+    text = scanner.reason_text(scan)
+    assert "文件名不安全" in text and "\\" in text, text
+    assert (inbox / name).exists() and archived(inbox) == []
+    watch.inbox.rescan()  # found again by looking: the same refusal is not told twice
+    time.sleep(0.5)
+    assert len(watch.named(name)) == 1
+
+
+def test_hidden_and_temporary_names_are_still_left_alone(ws, inbox, watch):
+    samples.write(inbox / ".x.pdf", samples.pdf(seed=4))
+    samples.write(inbox / "~x.pdf", samples.pdf(seed=5))
+    samples.write(inbox / "done.pdf", samples.pdf(seed=6))
+    watch.wait("done.pdf")
+    time.sleep(0.5)
+    assert {s.name for s in list_scans(ws)} == {"done.pdf"}
