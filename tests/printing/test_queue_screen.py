@@ -77,3 +77,26 @@ async def test_f6_records_that_the_paper_came_out(ws):
             await wait_for(pilot, lambda: only_job(ws).state == "printed")
             await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == 0)
     assert len(printer.jobs) == 1
+
+
+async def test_a_reload_that_arrives_after_the_screen_closed_keeps_the_window(ws):
+    """A spool pass that ends while the window closes reloads the queue screen being taken
+    down (app.ui.jobs._spool_done); its worker then asked the detached screen for the app in
+    its thread: NoActiveAppError, WorkerFailed, the window crashed (the full run's flake)."""
+    with PrinterListener("accept") as printer:
+        ws.config.set("printer.url", printer.url)
+        accepted_case(ws)
+        app = YichuangApp(ws)
+        async with app.run_test(size=SIZE) as pilot:
+            await start(app, pilot)
+            await wait_for(pilot, lambda: only_job(ws).state == "printed")
+            await pilot.press("f12")
+            await wait_for(pilot, lambda: isinstance(app.screen, PrintQueueScreen) and app.screen.loaded)
+            screen = app.screen
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is not screen and not screen.is_attached)
+            loaded = screen.loaded
+            screen.reload()  # what a spool pass ending just then asks of it
+            await pilot.pause(0.5)
+            assert app._exception is None and app.is_running
+            assert screen.loaded == loaded  # a screen that is gone is not drawn

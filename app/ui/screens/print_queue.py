@@ -77,16 +77,26 @@ class PrintQueueScreen(Screen):
 
     # --- loading ------------------------------------------------------------------------
     def reload(self) -> None:
-        self._load(self.active_only)
+        # a spool pass may end while the window closes and the screen is taken down: its
+        # worker would outlive the screen (workers are cancelled at unmount, not after)
+        if self.is_attached and self.app.is_running:
+            self._load(self.app, self.active_only)
 
     @work(thread=True, exclusive=True, group="print-queue")
-    def _load(self, active_only: bool) -> None:
+    def _load(self, app, active_only: bool) -> None:
+        # `app` comes from the UI thread: in this thread self.app walks the screen's parents,
+        # and a screen closed meanwhile has none (NoActiveAppError took the window down)
         from app.services.printing import PrintSpool
 
-        rows = PrintSpool(self.app.ws).jobs(active_only=active_only)
-        self.app.call_from_thread(self._show, rows)
+        rows = PrintSpool(app.ws).jobs(active_only=active_only)
+        try:
+            app.call_from_thread(self._show, rows)
+        except RuntimeError:  # the window closed meanwhile
+            pass
 
     def _show(self, rows) -> None:
+        if not self.is_attached:
+            return
         table = self.query_one(DataTable)
         keep = self.selected_job_id()
         table.clear()
