@@ -230,6 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _choose_language(argv)
         args = build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_run)
+    from app.store.lock import set_role
+
+    set_role(_process_role(func))  # named to whoever finds the store in use (app.store.lock)
     from app.crashlog import install_log_redaction
     from app.domain.masking import redact
 
@@ -271,6 +274,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # --- helpers -------------------------------------------------------------------------------
+def _process_role(func) -> str:
+    """What this process is, for `restore` or `db encrypt` refusing while it has the store open."""
+    name = getattr(func, "__name__", "")
+    if name == "cmd_run":
+        return "window"
+    if name == "cmd_courier":
+        return "courier"
+    return " ".join(["yichuang", *name.removeprefix("cmd_").split("_")]).strip()
+
+
 def _damaged_store_message(args) -> str:
     """Issue 18: the damaged store named, with the restore command of the latest backup."""
     from app.config import load_config, resolve_data_dir
@@ -302,6 +315,9 @@ def cmd_run(args) -> int:
     ws = open_ws(args)
     if ws.config.get("store.encrypted"):
         _unlock_store(ws)  # in the terminal, before the window takes it over
+    from app.cli.common import hold_store
+
+    lock = hold_store(ws)  # from start to end, idle or not: restore waits for the window to close
 
     from app.crashlog import run_app
     from app.ui.app import YichuangApp
@@ -312,6 +328,7 @@ def cmd_run(args) -> int:
         )
     finally:
         ws.close()
+        lock.unshare()
 
 
 def _unlock_store(ws, tries: int = 3) -> None:

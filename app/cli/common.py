@@ -146,6 +146,17 @@ def open_ws(args):
     return open_workstation(args.data_dir)
 
 
+def hold_store(ws):
+    """The store's lock, shared, for a window's whole life (issue 18): an idle window still
+    has the store open, and `restore` or `db encrypt` must wait until it is closed."""
+    from app.store.lock import StoreBusy, share
+
+    try:
+        return share(ws.config.db_path)
+    except StoreBusy as exc:
+        raise CommandError(str(exc)) from None
+
+
 def print_json(obj) -> None:
     # json escapes C0 controls itself; C1 controls, DEL and format characters (bidi overrides)
     # it leaves raw with ensure_ascii=False: escape them too, the JSON value stays exact.

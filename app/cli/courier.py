@@ -53,9 +53,11 @@ def cmd_courier(args) -> int:
     import os
 
     ws = _ws(args)
+    from app.cli.common import hold_store
     from app.crashlog import run_app
     from app.ui.app import YichuangApp
 
+    lock = hold_store(ws)  # as the window: restore and db encrypt wait until it is closed
     try:
         return run_app(
             YichuangApp(ws, start="courier"),
@@ -64,6 +66,7 @@ def cmd_courier(args) -> int:
         )
     finally:
         ws.close()
+        lock.unshare()
 
 
 def _lines(args):

@@ -25,6 +25,7 @@ from app.messages import t
 from app.services.sealed_files import seal_prints_in
 from app.store.cipher import DbKey, connect, fsync_file, is_encrypted
 from app.store.db import StoreError
+from app.store.lock import StoreBusy, exclusive
 
 ENV_PASSPHRASE = "YICHUANG_DB_PASSPHRASE"
 KEYRING_SERVICE = "yichuang"
@@ -151,7 +152,17 @@ def encrypt_store(config, key: DbKey, *, to_keyring: bool, now: datetime | None 
         raise EncryptError(t("db.encrypt_no_store", path=db))
     if is_encrypted(db):
         raise EncryptError(t("db.encrypt_already", path=db))
-    if _store_busy(db):
+    # nobody else may have the store open, not even an idle window (issue 18): the store's lock,
+    # held by every process that uses it, taken alone until the encrypted store is in place
+    try:
+        with exclusive(db, "encrypt", t("lock.what_encrypt")):
+            return _encrypt(config, db, key, to_keyring=to_keyring, now=now)
+    except StoreBusy as exc:
+        raise EncryptError(str(exc)) from None
+
+
+def _encrypt(config, db: Path, key: DbKey, *, to_keyring: bool, now: datetime | None) -> dict:
+    if _store_busy(db):  # a program without the store's lock (an older build) still counts
         raise EncryptError(t("db.encrypt_busy", path=db))
     plain = sqlite3.connect(db)
     try:

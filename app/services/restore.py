@@ -43,6 +43,7 @@ from app.store.cipher import Error as DbError
 from app.store.cipher import OperationalError as DbOperationalError
 from app.store.cipher import is_encrypted
 from app.store.db import SCHEMA_VERSION, StoreError, is_damaged
+from app.store.lock import StoreBusy, exclusive
 from app.store.models import NumberCounter
 from app.store.sync_models import SyncAttachment
 from sync import sealing
@@ -262,6 +263,18 @@ def restore_backup(
         ws.store.close()
         del ws.__dict__["store"]
     make_private_dir(data_dir)
+    # nobody else may have the store open, not even an idle window (issue 18): the store's
+    # lock, held by every process that uses it, taken alone until the restore is done
+    try:
+        with exclusive(ws.config.db_path, "restore", t("lock.what_restore")):
+            return _restore(ws, file, data_dir, now, force_other_workstation, use_hub)
+    except StoreBusy as exc:
+        raise BackupError(str(exc)) from None
+
+
+def _restore(
+    ws: Workstation, file: Path, data_dir: Path, now: datetime, force_other_workstation: bool, use_hub: bool
+) -> RestoreResult:
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
     try:
         sealed = is_sealed_backup(file)

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from app.messages import t
 from app.private_files import make_private_dir, touch_private
 from app.store.cipher import DatabaseError, DbKey, OperationalError, WrongKey, connect, dbapi, is_encrypted
+from app.store.lock import StoreBusy, StoreLock, exclusive, share
 from sync import sqlite_pragmas
 
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
@@ -149,6 +150,7 @@ class Store:
     write_engine: Engine
     audit_hash: str | None = None  # the algorithm new events are chained with (None: the default)
     key: DbKey | None = field(default=None, repr=False)  # set when the store is encrypted
+    lock: StoreLock | None = field(default=None, repr=False)  # shared, until close (app.store.lock)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -166,6 +168,9 @@ class Store:
     def close(self) -> None:
         self.read_engine.dispose()
         self.write_engine.dispose()
+        lock, self.lock = self.lock, None
+        if lock is not None:
+            lock.unshare()
 
 
 def open_store(path: Path, key: DbKey | None = None, audit_hash: str | None = None) -> Store:
@@ -173,32 +178,30 @@ def open_store(path: Path, key: DbKey | None = None, audit_hash: str | None = No
 
     With `key` the store is a SQLCipher database (created encrypted when new); a wrong key,
     or a key for a plain store, is refused with a message and nothing is touched.
-    ``audit_hash``: config audit.hash, the algorithm of the audit chain (None: SM3)."""
+    ``audit_hash``: config audit.hash, the algorithm of the audit chain (None: SM3).
+    The store's lock is held shared until the store is closed (app.store.lock)."""
     version = schema_version_of(path, key)
     if version > SCHEMA_VERSION:
         raise StoreError(t("store.newer", path=path, version=version, known=SCHEMA_VERSION))
     try:
         make_private_dir(path.parent)
-        # a new store's file is made 0600 before SQLite opens it: SQLite gives its -wal and -shm
-        # the database's mode, so they are private whatever the umask (an older store is made
-        # private with the data dir, app.config.ensure_writable)
-        touch_private(path)
-        if version < SCHEMA_VERSION:
-            if version > 0:  # an existing store from an older version: keep a copy first
-                backup_before_upgrade(path, version, key)
-            migrate(path, key, audit_hash)
-    except OperationalError as exc:
-        raise StoreError(t("store.cannot_open", path=path, error=exc)) from exc
-    except Exception as exc:  # alembic wraps driver errors
-        if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
-            raise StoreError(t("store.cannot_write", path=path, error=exc)) from exc
+        lock = share(path)  # restore, db encrypt and upgrades wait until it is given back
+    except StoreBusy as exc:
+        raise StoreError(str(exc)) from None
+    except OSError as exc:
+        raise StoreError(t("store.cannot_write", path=path, error=exc)) from exc
+    try:
+        _create_or_upgrade(path, version, key, audit_hash)
+        read_engine = _make_engine(path, "BEGIN", key)
+    except BaseException:
+        lock.unshare()
         raise
-    read_engine = _make_engine(path, "BEGIN", key)
     try:  # the schema is read once here (the pooled connection is kept): a damaged store says so at start
         with read_engine.connect() as probe:
             probe.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchone()
     except Exception as exc:
         read_engine.dispose()
+        lock.unshare()
         if is_damaged(exc):
             raise StoreError(t("store.damaged_short", path=path)) from exc
         raise
@@ -208,7 +211,47 @@ def open_store(path: Path, key: DbKey | None = None, audit_hash: str | None = No
         write_engine=_make_engine(path, "BEGIN IMMEDIATE", key),
         audit_hash=audit_hash,
         key=key,
+        lock=lock,
     )
+
+
+UPGRADE_WAIT = 2.0  # seconds an upgrade waits for other users of the store (a command ending)
+CREATE_WAIT = 30.0  # a new store: another process may be making it this moment
+
+
+def _create_or_upgrade(path: Path, version: int, key: DbKey | None, audit_hash: str | None) -> None:
+    """Migrate the store to SCHEMA_VERSION with nobody else using it (the store's lock held
+    alone): a window of the older build still running refuses the upgrade, and is named."""
+    if version >= SCHEMA_VERSION:
+        return
+    what = t("lock.what_upgrade", old=version, new=SCHEMA_VERSION)
+    try:
+        with exclusive(path, "upgrade", what, wait=UPGRADE_WAIT if version else CREATE_WAIT):
+            version = schema_version_of(path, key)  # another process may have done it meanwhile
+            if version >= SCHEMA_VERSION:
+                return
+            _migrate_now(path, version, key, audit_hash)
+    except StoreBusy as exc:
+        if schema_version_of(path, key) >= SCHEMA_VERSION:
+            return  # made or upgraded by the process that held the lock
+        raise StoreError(str(exc)) from None
+
+
+def _migrate_now(path: Path, version: int, key: DbKey | None, audit_hash: str | None) -> None:
+    try:
+        # a new store's file is made 0600 before SQLite opens it: SQLite gives its -wal and -shm
+        # the database's mode, so they are private whatever the umask (an older store is made
+        # private with the data dir, app.config.ensure_writable)
+        touch_private(path)
+        if version > 0:  # an existing store from an older version: keep a copy first
+            backup_before_upgrade(path, version, key)
+        migrate(path, key, audit_hash)
+    except OperationalError as exc:
+        raise StoreError(t("store.cannot_open", path=path, error=exc)) from exc
+    except Exception as exc:  # alembic wraps driver errors
+        if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
+            raise StoreError(t("store.cannot_write", path=path, error=exc)) from exc
+        raise
 
 
 def reading_store(path: Path, key: DbKey | None = None) -> tuple[Store, Engine]:
