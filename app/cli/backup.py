@@ -85,6 +85,8 @@ def cmd_restore(args) -> int:
     }
     sources = "、".join(names[s] for s in res.sources) or "-"
     print(t("backup.counters", n=res.counters_raised, sources=sources))
+    if res.keys_kept:
+        print(t("backup.keys_kept", names="、".join(res.keys_kept)))
     if res.hub_configured and not res.hub_answered:
         print(t("backup.hub_later"))
     return 0

@@ -1468,6 +1468,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lock.what_restore": ("恢复备份", "restore the backup"),
     "lock.what_encrypt": ("加密数据库", "encrypt the store"),
     "lock.what_upgrade": ("升级数据库（v{old} → v{new}）", "upgrade the store (v{old} → v{new})"),
+    # --- office PC (issue 18): a restore keeps the keys its copy does not hold ------------------
+    "backup.keys_kept": (
+        "备份中没有本机现有的密钥，已保留本机的密钥（keys/{names}）：平台登记的仍是这把密钥",
+        "the backup has no copy of this workstation's current keys; they were kept (keys/{names}): "
+        "the platform knows these",
+    ),
     # --- hubproc (issue 16 §6): secrets never on a command line; the console's lockout ------
     "secret.file_unreadable": (
         "无法读取密钥文件 {path}：{error}",

@@ -77,6 +77,7 @@ class RestoreResult:
     hub_answered: bool
     hub_configured: bool = False
     sources: list[str] = field(default_factory=list)
+    keys_kept: list[str] = field(default_factory=list)  # keys/ files the copy lacked, kept from before
 
 
 # --- small helpers -----------------------------------------------------------------------------

@@ -308,6 +308,7 @@ def _restore(
         aside = _move_aside(data_dir, now)
         for item in sorted(staging.iterdir()):
             os.replace(item, data_dir / item.name)
+        kept = _keep_newer_keys(aside, data_dir)
         fsync_dir(data_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -339,7 +340,29 @@ def _restore(
         hub_answered=hub is not None,
         hub_configured=bool(ws.config.get("hub.url") and ws.config.get("hub.token")),
         sources=sources,
+        keys_kept=kept,
     )
+
+
+def _keep_newer_keys(aside: Path | None, data_dir: Path) -> list[str]:
+    """The keys the copy does not hold stay as they are (issue 18): a copy taken before the
+    workstation's key existed must not take away the key the hub's admin has bound since (the
+    hub would refuse every bundle and receipt signed with a new one). A key the copy does hold
+    is the copy's: a different one was refused by check_identity unless forced. Copied, not
+    moved: the replaced data stays whole."""
+    if aside is None or not (aside / "keys").is_dir():
+        return []
+    target = make_private_dir(data_dir / "keys")
+    kept = []
+    for src in sorted((aside / "keys").iterdir()):
+        dst = target / src.name
+        if src.is_file() and not dst.exists():
+            shutil.copy2(src, dst)
+            os.chmod(dst, 0o600)
+            kept.append(src.name)
+    if kept:
+        fsync_dir(target)
+    return kept
 
 
 def _restore_key(ws: Workstation, *stores: Path, sealed: bool = False):
