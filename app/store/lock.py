@@ -151,11 +151,13 @@ class StoreLock:
         self.shared = 0
         self.exclusive = 0
         self.action = ""
+        self.owner = os.getpid()  # a forked child shares the descriptor: it must not unlock it
         self._mutex = threading.RLock()
 
     # --- the flock itself ----------------------------------------------------------------
     def _open(self) -> int:
         if self.fd is None:
+            self.owner = os.getpid()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         return self.fd
@@ -171,7 +173,7 @@ class StoreLock:
 
     def _release(self) -> None:
         if self.fd is not None:
-            if fcntl is not None:
+            if fcntl is not None and os.getpid() == self.owner:  # a fork's close keeps the parent's
                 fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
