@@ -1464,6 +1464,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "命令 {command}（进程 {pid}，{since} 起）",
         "the command {command} (process {pid}, since {since})",
     ),
+    "lock.holder_program": (
+        "另一个程序（进程 {pid}，{since} 起）",
+        "another program (process {pid}, since {since})",
+    ),
     "lock.holder_unknown": ("另一个程序", "another program"),
     "lock.what_restore": ("恢复备份", "restore the backup"),
     "lock.what_encrypt": ("加密数据库", "encrypt the store"),

@@ -5,7 +5,7 @@ to `yichuang restore` and `db encrypt`, which then moved the store away under it
 Beside the store, ``yichuang.db.lock`` is flock()ed: shared by each process that uses the
 store (windows, commands), exclusive for what replaces or rewrites it (restore, db encrypt,
 a schema upgrade). The exclusive side never waits: it refuses with the holders named. Who
-holds it is written in ``yichuang.db.holders/<pid>`` (what the process is, since when), read
+holds it is written in ``.yichuang.db.holders/<pid>`` (what the process is, since when), read
 only to name them; the flock is what counts, so a holder killed with -9 holds nothing.
 
 One lock per store per process (:func:`lock_for`): the process's own shared hold becomes its
@@ -60,7 +60,9 @@ class Holder:
             return t("lock.holder_window", pid=self.pid, since=self.since)
         if self.role == "courier":
             return t("lock.holder_courier", pid=self.pid, since=self.since)
-        return t("lock.holder_command", command=self.role, pid=self.pid, since=self.since)
+        if self.role.startswith("yichuang"):
+            return t("lock.holder_command", command=self.role, pid=self.pid, since=self.since)
+        return t("lock.holder_program", pid=self.pid, since=self.since)
 
 
 def set_role(role: str) -> None:
@@ -74,7 +76,7 @@ def lock_path(db_path: Path) -> Path:
 
 
 def _holders_dir(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".holders")
+    return db_path.with_name("." + db_path.name + ".holders")  # hidden: not one of the store's files
 
 
 def _flocked_pids(path: Path) -> set[int] | None:
