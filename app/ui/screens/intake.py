@@ -167,6 +167,33 @@ class IntakeScreen(Screen):
     def action_toggle_kind(self) -> None:
         self.query_one(ApplicantForm).toggle_kind()
 
+    # --- the ID-card reader (issue 17 §2; app.ui.jobs hands the card here) --------------------
+    def card_presented(self, event) -> None:
+        """A card laid on the reader: the applicant is the card's holder (a person), then the
+        materials. A card with a problem (expired, number and chip disagree) fills nothing."""
+        if not may(self.app, "intake") or not self.panes_ready:
+            return
+        if self.busy:
+            self.say(t("window.idcard_busy"), "yellow")
+            return
+        if event.problem is not None:
+            self.app.bell()
+            self.say(t("window.idcard_refused", problem=event.problem_text), "red")
+            return
+        card = event.card
+        form = self.query_one(ApplicantForm)
+        form.fill(
+            kind="person",
+            id_number=card.id_number,
+            name=card.name,
+            phone=form.value("phone"),
+            address=card.address,
+        )
+        self.say(
+            t("window.idcard_filled", card_type=t("idcard.type_" + card.card_type), name=card.name), "green"
+        )
+        self.action_focus_checklist()
+
     # --- focus keys -------------------------------------------------------------------------
     def action_focus_search(self) -> None:
         self.query_one("#search-input", Input).focus()
