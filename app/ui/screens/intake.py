@@ -20,6 +20,7 @@ from app.messages import t
 from app.ui.permission import may
 from app.ui.screens.cases import CaseListScreen
 from app.ui.screens.dialogs import ConfirmDialog
+from app.ui.screens.intake_card import fill_from_card
 from app.ui.screens.intake_decision import DecisionRunner
 from app.ui.screens.intake_panes import PaneMounter, header_text, no_intake_text
 from app.ui.screens.intake_returning import ReturningApplicant
@@ -168,31 +169,8 @@ class IntakeScreen(Screen):
         self.query_one(ApplicantForm).toggle_kind()
 
     # --- the ID-card reader (issue 17 §2; app.ui.jobs hands the card here) --------------------
-    def card_presented(self, event) -> None:
-        """A card laid on the reader: the applicant is the card's holder (a person), then the
-        materials. A card with a problem (expired, number and chip disagree) fills nothing."""
-        if not may(self.app, "intake") or not self.panes_ready:
-            return
-        if self.busy:
-            self.say(t("window.idcard_busy"), "yellow")
-            return
-        if event.problem is not None:
-            self.app.bell()
-            self.say(t("window.idcard_refused", problem=event.problem_text), "red")
-            return
-        card = event.card
-        form = self.query_one(ApplicantForm)
-        form.fill(
-            kind="person",
-            id_number=card.id_number,
-            name=card.name,
-            phone=form.value("phone"),
-            address=card.address,
-        )
-        self.say(
-            t("window.idcard_filled", card_type=t("idcard.type_" + card.card_type), name=card.name), "green"
-        )
-        self.action_focus_checklist()
+    # a card laid on the reader (the window's idcard job calls it): intake_card.py
+    card_presented = fill_from_card
 
     # --- focus keys -------------------------------------------------------------------------
     def action_focus_search(self) -> None:
