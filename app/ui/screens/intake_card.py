@@ -3,18 +3,17 @@ the applicant. Kept beside the screen, as its decision runner and panes are."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.messages import t
 from app.ui.permission import may
 from app.ui.widgets.applicant_form import ApplicantForm
 
-if TYPE_CHECKING:  # the screen imports this module
+if TYPE_CHECKING:
     from app.services.idcard import CardPresented
-    from app.ui.screens.intake import IntakeScreen
 
 
-def fill_from_card(screen: IntakeScreen, event: CardPresented) -> None:
+def fill_from_card(screen: Any, event: CardPresented) -> None:  # screen: the IntakeScreen
     """A card laid on the reader: the applicant is the card's holder (a person), then the
     materials. A card with a problem (expired, number and chip disagree) fills nothing."""
     if not may(screen.app, "intake") or not screen.panes_ready:
