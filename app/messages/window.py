@@ -392,6 +392,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请先打开要出件的案件，再放身份证",
         "Open the case to hand over first, then lay the card on the reader",
     ),
+    "window.idcard_dialog_open": (
+        "已读取身份证，但有对话框未关闭，证件未采用：请先关闭对话框（Esc），再重新放卡",
+        "A card was read while a dialog is open and was not used: close the dialog (Esc), then lay the card again",
+    ),
+    "window.idcard_progress_found": (
+        "{name}（{id}）的案件共 {count} 件，已显示最新一件的进度；选中其他案件按回车查看",
+        "{count} cases of {name} ({id}); the newest one's progress is shown; choose another and press Enter",
+    ),
+    "window.idcard_progress_none": ("没有 {name}（{id}）的案件", "No cases of {name} ({id})"),
     "window.idcard_collector": (
         "已读取领取人证件：{name}（照片不保存）",
         "Collector's card read: {name} (the photo is not kept)",

@@ -213,9 +213,14 @@ class WindowJobs:
         elif isinstance(event, ReaderBack):
             self.app.set_status("idcard", t("idcard.reader_back"))
         elif isinstance(event, CardPresented):
-            presented = getattr(self.app.screen, "card_presented", None)
-            if presented is not None:
+            from textual.screen import ModalScreen
+
+            screen = self.app.screen
+            presented = getattr(screen, "card_presented", None)
+            if presented is not None:  # the screen on top (a dialog with an ID field too) takes it
                 presented(event)
+            elif isinstance(screen, ModalScreen):  # never the screen beneath a dialog
+                self.app.notify(t("window.idcard_dialog_open"), severity="warning")
             else:
                 self.app.notify(t("window.idcard_not_here"), severity="warning")
 
