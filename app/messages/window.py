@@ -374,4 +374,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "将打印案件 {number} 的{doc}，纸上标注“补打”和补打时间。",
         "The {doc} of {number} will print marked 补打 with the time now.",
     ),
+    # --- the ID-card reader at the window (issue 17 §2, h/reader) ---
+    "window.idcard_not_here": (
+        "已读取身份证，但当前界面不使用证件信息（请在受理或出件界面放卡）",
+        "A card was read, but this screen does not take it (lay it on the reader at intake or handover)",
+    ),
+    "window.idcard_filled": (
+        "已读取{card_type}：{name}（照片不保存），请核对后勾选材料",
+        "{card_type} read: {name} (the photo is not kept); check it, then tick the materials",
+    ),
+    "window.idcard_refused": ("证件未采用：{problem}", "Card not used: {problem}"),
+    "window.idcard_busy": (
+        "正在处理，证件未采用，请稍后重新放卡",
+        "Busy: the card was not used; lay it on the reader again in a moment",
+    ),
+    "window.idcard_pickup_no_case": (
+        "请先打开要出件的案件，再放身份证",
+        "Open the case to hand over first, then lay the card on the reader",
+    ),
+    "window.idcard_dialog_open": (
+        "已读取身份证，但有对话框未关闭，证件未采用：请先关闭对话框（Esc），再重新放卡",
+        "A card was read while a dialog is open and was not used: close the dialog (Esc), then lay the card again",
+    ),
+    "window.idcard_progress_found": (
+        "{name}（{id}）的案件共 {count} 件，已显示最新一件的进度；选中其他案件按回车查看",
+        "{count} cases of {name} ({id}); the newest one's progress is shown; choose another and press Enter",
+    ),
+    "window.idcard_progress_none": ("没有 {name}（{id}）的案件", "No cases of {name} ({id})"),
+    "window.idcard_collector": (
+        "已读取领取人证件：{name}（照片不保存）",
+        "Collector's card read: {name} (the photo is not kept)",
+    ),
 }

@@ -95,6 +95,13 @@ class CaseService:
         with self.ws.store.read() as s:
             return list(s.exec(q.order_by(Case.id.desc()).limit(limit)).scalars())
 
+    def of_applicant(self, id_number: str, *, limit: int = LIST_LIMIT) -> list[Case]:
+        """The cases of the applicant with exactly this ID number (a card read), newest first
+        (the applicant_id_number index)."""
+        q = select(Case).where(Case.applicant_id_number == id_number.strip().upper())
+        with self.ws.store.read() as s:
+            return list(s.exec(q.order_by(Case.id.desc()).limit(limit)).scalars())
+
 
 def case_to_dict(case: Case, marks: list | None = None, *, unmasked: bool = False) -> dict:
     """A case for JSON output; the applicant's ID and phone masked unless `unmasked`."""

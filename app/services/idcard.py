@@ -126,6 +126,9 @@ class CardPoller:
 
     def _failed(self, reason: str, *, at_once: bool) -> CardEvent | None:
         self._errors += 1
+        # a failed exchange breaks a run of "no card" answers: a READ answered too late still
+        # halts the card, so the next FIND says "no card" although it never moved
+        self._absent = 0
         if not self._lost and (at_once or self._errors >= ERRORS_FOR_LOST):
             self._lost = True
             self.reader.close()

@@ -12,6 +12,9 @@ backup       the daily backup (backup.dir, backup.keep_days; docs/backup.md)
 followups    the overdue 差评整改 counted once the store is open
 scanner      the scanner folder's watcher (app.ui.screens.scans.ScanFeed)
 counter      the counter terminal's answers, watched (app.ui.rating)
+idcard       the 居民身份证 reader (idcard.port set): app.services.idcard.CardPoller polled in a
+             thread a few times a second; a card read goes to the screen on top
+             (`card_presented(event)`, if it has one), a lost or recovered reader to the status line
 
 Each shows its result on the status line; none of them lets a failure stop the window, except
 the index and the catalogue (nothing to work with without them).
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
 
 from rich.text import Text
@@ -32,6 +36,8 @@ SPOOL_INTERVAL = 3.0  # seconds between print-queue passes
 SYNC_RESTART_DELAY = 2.0  # seconds before a sync worker that ended is started again
 BACKUP_FIRST_DELAY = 120.0  # the daily backup waits until the morning's first intakes are done
 BACKUP_INTERVAL = 3600.0  # then looks every hour whether a day has passed since the last one
+IDCARD_WAIT = 0.3  # seconds one look for a card event may take (the poller polls within it)
+IDCARD_RESTART_DELAY = 2.0  # seconds before a reader loop that ended in error starts again
 
 
 class WindowJobs:
@@ -42,6 +48,7 @@ class WindowJobs:
         self._panes_up = False
         self._rest_started = False
         self._printing_warm = False
+        self._idcard_stop = threading.Event()
 
         def load_index():
             from app.services.catalogue_files import load_search_index
@@ -75,6 +82,7 @@ class WindowJobs:
             Job("spool", self._spool_pass, done=self._spool_done, failed=self._spool_failed),
             Job("print-count", count_queue, done=self.show_print_status, exit_on_error=True),
             Job("sync", self._sync_loop, restart_after=SYNC_RESTART_DELAY),
+            Job("idcard", self._idcard_loop, restart_after=IDCARD_RESTART_DELAY),
             Job("followups", overdue, done=self._overdue_counted, failed=lambda exc: None),
             Job(
                 "backup",
@@ -140,6 +148,7 @@ class WindowJobs:
         self.bg.start("store")
         self.bg.start("catalogue")
         self.bg.every("spool", SPOOL_INTERVAL, self.kick_spool)
+        self._start_idcard()
 
     def _store_opened(self, _store) -> None:
         app = self.app
@@ -171,6 +180,49 @@ class WindowJobs:
         feed.start()
         if feed.inbox is not None:  # a scanner at this window
             self.bg.adopt("scanner", feed.stop)
+
+    # --- the ID-card reader (issue 17 §2) -----------------------------------------------------
+    def _start_idcard(self) -> None:
+        from app.services.idcard import configured
+
+        if not configured(self.ws):
+            return
+        self.bg.jobs["idcard"].stop = self._idcard_stop.set
+        self.bg.start("idcard")
+
+    def _idcard_loop(self) -> None:
+        """In a thread: the reader's events, each handed to the UI thread. The card's data
+        lives in the events only (the photo is dropped by devices.idcard.reader)."""
+        from app.services.idcard import CardPoller
+
+        poller = CardPoller(self.ws)
+        try:
+            while not self._idcard_stop.is_set():
+                event = poller.next_event(IDCARD_WAIT)
+                if event is not None and not self._idcard_stop.is_set():
+                    self.bg.call(self.card_event, event)
+        finally:
+            poller.close()
+
+    def card_event(self, event) -> None:
+        """In the UI thread: a card to the screen on top, the reader's state to the status line."""
+        from app.services.idcard import CardPresented, ReaderBack, ReaderLost
+
+        if isinstance(event, ReaderLost):
+            self.app.set_status("idcard", t("idcard.reader_lost", reason=event.reason), "red")
+        elif isinstance(event, ReaderBack):
+            self.app.set_status("idcard", t("idcard.reader_back"))
+        elif isinstance(event, CardPresented):
+            from textual.screen import ModalScreen
+
+            screen = self.app.screen
+            presented = getattr(screen, "card_presented", None)
+            if presented is not None:  # the screen on top (a dialog with an ID field too) takes it
+                presented(event)
+            elif isinstance(screen, ModalScreen):  # never the screen beneath a dialog
+                self.app.notify(t("window.idcard_dialog_open"), severity="warning")
+            else:
+                self.app.notify(t("window.idcard_not_here"), severity="warning")
 
     # --- printing ---------------------------------------------------------------------------
     def kick_spool(self) -> None:

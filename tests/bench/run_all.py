@@ -19,6 +19,7 @@ BENCHES = [
     "tests.bench.bench_stats",
     "tests.bench.bench_encryption",
     "tests.bench.bench_idcard",
+    "tests.bench.bench_idcard_window",
 ]
 
 if __name__ == "__main__":

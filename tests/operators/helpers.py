@@ -45,6 +45,14 @@ def said(app) -> list[str]:
     return out
 
 
+def keys_landed(app) -> bool:
+    """The keys pressed have been handled: none is held by the window's type-ahead (a key that
+    arrives while the window is busy waits there, after `pilot.press` has returned) and no
+    message is pending anywhere on the screen."""
+    typeahead = app.typeahead
+    return not typeahead.held and typeahead.settled()
+
+
 async def log_in(app, pilot, name: str, password: str = PASSWORD) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
     screen = app.screen
@@ -52,7 +60,11 @@ async def log_in(app, pilot, name: str, password: str = PASSWORD) -> None:
     screen.query_one("#login-password", Input).value = password
     screen.query_one("#login-password", Input).focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen) or not app.screen.busy, timeout=40)
+    await wait_for(
+        pilot,
+        lambda: keys_landed(app) and (not isinstance(app.screen, LoginScreen) or not app.screen.busy),
+        timeout=40,
+    )
 
 
 async def unlock(app, pilot, password: str = PASSWORD) -> None:
@@ -63,7 +75,11 @@ async def unlock(app, pilot, password: str = PASSWORD) -> None:
     field.value = password
     field.focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: not isinstance(app.screen, LockScreen) or not app.screen.busy, timeout=40)
+    await wait_for(
+        pilot,
+        lambda: keys_landed(app) and (not isinstance(app.screen, LockScreen) or not app.screen.busy),
+        timeout=40,
+    )
 
 
 def footer_keys(app) -> set[str]:

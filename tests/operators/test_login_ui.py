@@ -95,7 +95,12 @@ async def test_idle_lock_and_unlock_keep_the_half_typed_intake(ws):
         # login and the typing above may take seconds between keys)
         assert app.screen is screen  # the default 600 s have not passed
         ws.config.set("ui.lock_after", "1")
-        await wait_for(pilot, lambda: isinstance(app.screen, LockScreen))
+        # pushed (on the stack) comes before composed: wait for the lock screen's own widgets
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, LockScreen) and bool(app.screen.query("#lock-body")),
+            timeout=40,  # a bound, as for the login: a loaded machine takes seconds per step
+        )
         ws.config.set("ui.lock_after", "600")
         assert "李娜" in str(app.screen.query_one("#lock-body").render())
         # nothing of the session answers while locked

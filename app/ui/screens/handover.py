@@ -205,6 +205,30 @@ class HandoverScreen(Screen):
             nxt = "#pickup-agent-name" if event.input.id == "pickup-collector-id" else "#pickup-authorisation"
             self.query_one(nxt, Input).focus()
 
+    def card_presented(self, event) -> None:
+        """A card laid on the reader (issue 17 §2): the collector's ID, and in 代领 the agent's
+        name too; the hand-over (F5) checks it as it checks a typed one."""
+        if self.case is None:
+            self.say(t("window.idcard_pickup_no_case"), "yellow")
+            return
+        if self.busy:
+            self.say(t("window.idcard_busy"), "yellow")
+            return
+        if event.problem is not None:
+            self.app.bell()
+            self.say(t("window.idcard_refused", problem=event.problem_text), "red")
+            return
+        card = event.card
+        collector = self.query_one("#pickup-collector-id", Input)
+        collector.value = card.id_number
+        collector.remove_class("-invalid")
+        if self.agent:
+            self.query_one("#pickup-agent-name", Input).value = card.name
+            self.query_one("#pickup-authorisation", Input).focus()
+        else:
+            collector.focus()
+        self.say(t("window.idcard_collector", name=card.name), "green")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("toggle_agent", "hand_over"):
             return self.case is not None

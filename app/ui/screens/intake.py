@@ -20,6 +20,7 @@ from app.messages import t
 from app.ui.permission import may
 from app.ui.screens.cases import CaseListScreen
 from app.ui.screens.dialogs import ConfirmDialog
+from app.ui.screens.intake_card import fill_from_card
 from app.ui.screens.intake_decision import DecisionRunner
 from app.ui.screens.intake_panes import PaneMounter, header_text, no_intake_text
 from app.ui.screens.intake_returning import ReturningApplicant
@@ -166,6 +167,10 @@ class IntakeScreen(Screen):
 
     def action_toggle_kind(self) -> None:
         self.query_one(ApplicantForm).toggle_kind()
+
+    # --- the ID-card reader (issue 17 §2; app.ui.jobs hands the card here) --------------------
+    # a card laid on the reader (the window's idcard job calls it): intake_card.py
+    card_presented = fill_from_card
 
     # --- focus keys -------------------------------------------------------------------------
     def action_focus_search(self) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.css.query import NoMatches
+
 from app.domain.masking import mask_phone
 from app.messages import t
 from app.ui.widgets.applicant_form import ApplicantForm
@@ -32,6 +34,12 @@ class ReturningApplicant:
         app.call_from_thread(self._offer, found)
 
     def _offer(self, found) -> None:
+        try:
+            self._show(found)
+        except NoMatches:  # the window closed while the store answered: nothing to show
+            pass
+
+    def _show(self, found) -> None:
         form = self.screen.query_one(ApplicantForm)
         values = form.values()
         if found is not None and (found.name, found.phone, found.address) == (

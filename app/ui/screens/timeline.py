@@ -1,7 +1,8 @@
 """Progress query (办理进度): a case's whole timeline, found by typing or scanning its number.
 
 The receipt's barcode types the case number; its QR code types the signed query URL, whose
-signature is checked before the case is shown. Every event is listed with when and who:
+signature is checked before the case is shown. An ID card laid on the reader (issue 17 §2)
+lists the holder's cases and shows the newest one's progress; Enter on another shows its own. Every event is listed with when and who:
 intake, the back office's decisions that sync brought down, courier steps, the hand-out.
 """
 
@@ -57,19 +58,26 @@ class TimelineScreen(Screen):
         super().__init__(id="timeline")
         self.number = number
         self.shown: str | None = None  # the case number on screen
+        self.holder = ""  # a card's holder and their cases, above the case shown
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("timeline.title")), id="timeline-title", classes="section-title")
         yield Input(placeholder=t("timeline.placeholder"), id="timeline-find")
         yield Static(id="timeline-head")
+        yield DataTable(id="timeline-cases", cursor_type="row", zebra_stripes=True)  # a card's holder's
         yield DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
         yield StatusBar(id="status-bar")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(
+        self.query_one("#timeline-table", DataTable).add_columns(
             t("timeline.col_at"), t("timeline.col_what"), t("timeline.col_who"), t("timeline.col_detail")
         )
+        cases = self.query_one("#timeline-cases", DataTable)
+        cases.add_columns(
+            t("cases.col_number"), t("cases.col_subject"), t("pickup.col_outcome"), t("timeline.col_at")
+        )
+        cases.display = False
         find = self.query_one("#timeline-find", Input)
         find.focus()
         if self.number:
@@ -80,10 +88,64 @@ class TimelineScreen(Screen):
         text = event.value
         event.input.value = ""  # ready for the next scan
         if text.strip():
+            self.query_one("#timeline-cases", DataTable).display = False  # a number: one case
+            self.holder = ""
             self._load(text)
+
+    # --- the ID-card reader (issue 17 §2; app.ui.jobs hands the card here) --------------------
+    def card_presented(self, event) -> None:
+        """A card laid on the reader: the holder's cases. An expired card still finds them (a
+        query is no acceptance: the person may be here to renew it); a card whose number and
+        chip disagree is refused, as everywhere."""
+        if event.problem not in (None, "idcard.expired", "idcard.private_char"):
+            self.app.bell()
+            self._not_found(t("window.idcard_refused", problem=event.problem_text))
+            return
+        self._cases_of(event.card.id_number, event.card.name)
+
+    @work(thread=True, exclusive=True, group="timeline")
+    def _cases_of(self, id_number: str, name: str) -> None:
+        from app.domain.masking import mask_applicant_id
+        from app.services.cases import CaseService
+
+        cases = CaseService(self.app.ws).of_applicant(id_number)
+        who = {"name": name, "id": mask_applicant_id(id_number, "person")}
+        if not cases:
+            self._ui(self._no_cases, t("window.idcard_progress_none", **who))
+            return
+        self._ui(self._show_cases, cases, t("window.idcard_progress_found", count=len(cases), **who))
+        self._look_up(cases[0].number)
+
+    def _no_cases(self, message: str) -> None:
+        self.query_one("#timeline-cases", DataTable).display = False
+        self.holder = ""
+        self._not_found(message)
+
+    def _show_cases(self, cases, message: str) -> None:
+        table = self.query_one("#timeline-cases", DataTable)
+        table.clear()
+        for c in cases:  # stored text is data: Text cells, never markup
+            table.add_row(
+                c.number,
+                Text(c.subject_name),
+                Text(t("state." + c.state)),
+                Text(local_time(c.updated_at)),
+                key=c.number,
+            )
+        table.display = True
+        table.focus()
+        self.holder = message
+
+    @on(DataTable.RowSelected, "#timeline-cases")
+    def _case_chosen(self, event: DataTable.RowSelected) -> None:
+        self._load(str(event.row_key.value))
 
     @work(thread=True, exclusive=True, group="timeline")
     def _load(self, text: str) -> None:
+        self._look_up(text)
+
+    def _look_up(self, text: str) -> None:
+        """In a worker: the case that `text` (a number, a receipt's QR code) names, shown."""
         from app.services.cases import CaseService
         from app.services.sync.actions import timeline
 
@@ -115,7 +177,7 @@ class TimelineScreen(Screen):
 
     def _not_found(self, message: str) -> None:
         self.shown = None
-        self.query_one(DataTable).clear()
+        self.query_one("#timeline-table", DataTable).clear()
         head = self.query_one("#timeline-head", Static)
         head.set_classes("bad")
         head.update(Text("✗ " + message))
@@ -126,18 +188,15 @@ class TimelineScreen(Screen):
         self.shown = c.number
         head = self.query_one("#timeline-head", Static)
         head.set_classes("")
-        head.update(
-            Text(
-                t(
-                    "timeline.head",
-                    number=c.number,
-                    subject=c.subject_name,
-                    applicant=c.applicant_name,
-                    state=t("state." + c.state),
-                )
-            )
+        line = t(
+            "timeline.head",
+            number=c.number,
+            subject=c.subject_name,
+            applicant=c.applicant_name,
+            state=t("state." + c.state),
         )
-        table = self.query_one(DataTable)
+        head.update(Text(f"{self.holder}\n{line}" if self.holder else line))
+        table = self.query_one("#timeline-table", DataTable)
         table.clear()
         for e, who, superseded in rows:
             payload = json.loads(e.payload_json or "{}")
