@@ -141,7 +141,8 @@ class YichuangApp(App):
                 from app.ui.screens.handover import ScanWatcher
 
                 self._scans = ScanWatcher(self)
-            if self._scans.key(event, event.time):  # when the terminal sent it, not when a busy window got to it
+            # timed when the terminal sent the key, not when a busy window got to it
+            if self._scans.key(event, event.time):
                 return
         await super().on_event(event)
 
