@@ -42,10 +42,14 @@ class PtyProgram:
         cols: int = 100,
         controlling_tty: bool = False,
         keys: bytes = b"",
+        cooked: bool = False,
     ) -> None:
         master, slave = os.openpty()
         # Raw before the child exists: no line-discipline echo of typed keys, no line buffering.
-        tty.setraw(slave)
+        # cooked: the terminal as a terminal emulator or tmux hands it to a program; keys typed
+        # before the program switches to raw mode are echoed, and CR arrives as LF (ICRNL).
+        if not cooked:
+            tty.setraw(slave)
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(

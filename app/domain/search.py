@@ -98,7 +98,7 @@ stored index are app.domain.search_haystack.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -107,6 +107,7 @@ from app.domain.search_haystack import (
     PrefixShards,
     check_choices,
     check_rank_map,
+    check_starts,
     check_strings,
     dedupe,
 )
@@ -134,7 +135,7 @@ __all__ = [
     "normalize_query",
 ]
 
-INDEX_FORMAT = "yichuang-search-index/2"
+INDEX_FORMAT = "yichuang-search-index/3"
 """Version of :meth:`SearchIndex.to_state`; bump it whenever what the index computes or how
 it is laid out changes, so stored indexes are rebuilt."""
 
@@ -199,8 +200,8 @@ class SearchIndex:
     """Immutable search index over matters and bundles; safe to share between threads."""
 
     def __init__(self, entries: Iterable[SearchEntry]) -> None:
-        """Build the index: converts every name and keyword to pinyin (pypinyin)."""
-        self._setup([(entry, keys_of(entry)) for entry in entries])
+        """Build the index: converts every distinct name and keyword to pinyin (pypinyin)."""
+        self._setup(list(entries))
 
     @classmethod
     def from_state(cls, state: Mapping[str, object]) -> SearchIndex:
@@ -218,6 +219,7 @@ class SearchIndex:
         """Everything the index computed, as plain JSON-ready data (:data:`INDEX_FORMAT`)."""
         return {
             "entries": [[e.kind, e.code, e.name, e.department, list(e.keywords)] for e in self._entries],
+            "groups": self._starts,
             "by_code": self._by_code,
             "by_name": self._by_name,
             "haystacks": {name: getattr(self, "_" + name).state() for name in _HAYSTACKS},
@@ -226,18 +228,35 @@ class SearchIndex:
             "fuzzy_pinyin": [self._fuzzy_pinyin_choices, self._fuzzy_pinyin_ranks],
         }
 
-    def _setup(self, keyed: list[tuple[SearchEntry, Keys]]) -> None:
-        keyed.sort(key=lambda ek: (ek[0].kind != "bundle", len(ek[1].name), ek[1].code, ek[1].name))
-        self._entries: list[SearchEntry] = [e for e, _ in keyed]
-        keys = [k for _, k in keyed]
+    def _setup(self, entries: list[SearchEntry]) -> None:
+        # A province's list repeats each matter once per county: the same name and keywords
+        # under another code and department.  Such entries form one group, indexed once; a
+        # group's hit stands for all its members, which sit next to each other in rank order.
+        by_group: dict[tuple[str, str, tuple[str, ...]], list[SearchEntry]] = {}
+        for entry in entries:
+            by_group.setdefault((entry.kind, entry.name, entry.keywords), []).append(entry)
+        groups: list[tuple[Keys, list[tuple[str, SearchEntry]]]] = []
+        for members in by_group.values():
+            coded = sorted(((code_key(norm(m.code)), m) for m in members), key=lambda cm: cm[0])
+            groups.append((keys_of(members[0]), coded))
+        # bundles first, then shorter names, then (the group's first) code, then name
+        groups.sort(key=lambda g: (g[1][0][1].kind != "bundle", len(g[0].name), g[1][0][0], g[0].name))
+        self._entries: list[SearchEntry] = [m for _, coded in groups for _, m in coded]
+        self._starts: list[int] = [0]
         self._by_code: dict[str, list[int]] = {}
         self._by_name: dict[str, list[int]] = {}
-        for rank, k in enumerate(keys):
-            if k.code:
-                self._by_code.setdefault(k.code, []).append(rank)
-            if k.name:
-                self._by_name.setdefault(k.name, []).append(rank)
-        self._codes = Haystack.of((k.code,) for k in keys)
+        codes: list[tuple[str]] = []
+        for k, coded in groups:
+            for code, _ in coded:
+                rank = len(codes)
+                codes.append((code,))
+                if code:
+                    self._by_code.setdefault(code, []).append(rank)
+                if k.name:
+                    self._by_name.setdefault(k.name, []).append(rank)
+            self._starts.append(len(codes))
+        keys = [k for k, _ in groups]
+        self._codes = Haystack.of(codes)  # per entry; every other field per group
         self._names = Haystack.of((k.name,) for k in keys)
         self._initials = Haystack.of((k.initials,) for k in keys)  # substring
         self._initials_alt = Haystack.of(k.initials_alt for k in keys)  # substring
@@ -252,6 +271,12 @@ class SearchIndex:
         self._fuzzy_pinyin_choices, self._fuzzy_pinyin_ranks = dedupe(
             k.full[:FUZZY_PINYIN_CHARS] for k in keys
         )
+
+    def _members(self, groups: Iterable[int]) -> Iterator[int]:
+        """The entry ranks of groups found in rank order, themselves in rank order."""
+        starts = self._starts
+        for g in groups:
+            yield from range(starts[g], starts[g + 1])
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -294,7 +319,7 @@ class SearchIndex:
             best: dict[int, Matched] = {}
             for hay, needle, prefix, label in sources:
                 got = 0
-                for rank in hay.ranks(needle, prefix):
+                for rank in self._members(hay.ranks(needle, prefix)):
                     if rank in found or rank in best:
                         continue
                     best[rank] = label
@@ -316,15 +341,17 @@ class SearchIndex:
         if not done:
             done = (
                 add_group(SCORES["name_exact"], "name", self._by_name.get(text, ()))
-                or add_group(SCORES["name_prefix"], "name", self._names.ranks(text, True))
-                or add_group(SCORES["name_substring"], "name", self._names.ranks(text, False))
+                or add_group(SCORES["name_prefix"], "name", self._members(self._names.ranks(text, True)))
+                or add_group(SCORES["name_substring"], "name", self._members(self._names.ranks(text, False)))
             )
         if not done and py:
             done = (
-                add_group(SCORES["initials_prefix"], "initials", self._initials_p.ranks(py))
-                or add_group(SCORES["initials_prefix_alt"], "initials", self._initials_alt_p.ranks(py))
-                or add_group(SCORES["pinyin_prefix"], "pinyin", self._full_p.ranks(py))
-                or add_group(SCORES["pinyin_prefix_alt"], "pinyin", self._full_alt_p.ranks(py))
+                add_group(SCORES["initials_prefix"], "initials", self._members(self._initials_p.ranks(py)))
+                or add_group(
+                    SCORES["initials_prefix_alt"], "initials", self._members(self._initials_alt_p.ranks(py))
+                )
+                or add_group(SCORES["pinyin_prefix"], "pinyin", self._members(self._full_p.ranks(py)))
+                or add_group(SCORES["pinyin_prefix_alt"], "pinyin", self._members(self._full_alt_p.ranks(py)))
                 or add_merged(
                     SCORES["pinyin_substring"],
                     group(
@@ -333,7 +360,9 @@ class SearchIndex:
                     ),
                 )
                 or add_group(
-                    SCORES["initials_substring_alt"], "initials", self._initials_alt.ranks(py, False)
+                    SCORES["initials_substring_alt"],
+                    "initials",
+                    self._members(self._initials_alt.ranks(py, False)),
                 )
             )
         if not done:
@@ -357,7 +386,7 @@ class SearchIndex:
                 homophone = "".join(m for m, _ in syl)
                 # Lazy scans, so the substring tier is only visited when needed.
                 for hay in (self._full_p, self._suffixes_p):
-                    for rank in hay.ranks(homophone):
+                    for rank in self._members(hay.ranks(homophone)):
                         if rank not in found:
                             found[rank] = (SCORES["fuzzy_homophone"], "fuzzy")
                             if len(found) >= limit:
@@ -387,7 +416,7 @@ class SearchIndex:
             q, choices, scorer=fuzz.partial_ratio, processor=None, score_cutoff=cutoff, limit=limit
         ):
             score = round(SCORES["fuzzy_max"] * ratio / 100.0, 3)
-            for rank in owners[idx]:
+            for rank in self._members(owners[idx]):
                 if rank not in found:
                     found[rank] = (score, "fuzzy")
 
@@ -414,15 +443,17 @@ def _from_state(index: SearchIndex, state: Mapping[str, object]) -> SearchIndex:
         entries.append(SearchEntry(kind, code, name, department, tuple(keywords)))
     n = len(entries)
     index._entries = entries
+    index._starts = check_starts(state["groups"], n)
     index._by_code = check_rank_map(state["by_code"], n)
     index._by_name = check_rank_map(state["by_name"], n)
+    n_groups = len(index._starts) - 1
     haystacks, shards = state["haystacks"], state["shards"]
     if not isinstance(haystacks, dict) or not isinstance(shards, dict):
         raise ValueError("haystacks and shards must be objects")
     for name in _HAYSTACKS:
-        setattr(index, "_" + name, Haystack.from_state(haystacks[name], n))
+        setattr(index, "_" + name, Haystack.from_state(haystacks[name], n if name == "codes" else n_groups))
     for name in _SHARDS:
-        setattr(index, "_" + name, PrefixShards.from_state(shards[name], n))
-    index._fuzzy_name_choices, index._fuzzy_name_ranks = check_choices(state["fuzzy_names"], n)
-    index._fuzzy_pinyin_choices, index._fuzzy_pinyin_ranks = check_choices(state["fuzzy_pinyin"], n)
+        setattr(index, "_" + name, PrefixShards.from_state(shards[name], n_groups))
+    index._fuzzy_name_choices, index._fuzzy_name_ranks = check_choices(state["fuzzy_names"], n_groups)
+    index._fuzzy_pinyin_choices, index._fuzzy_pinyin_ranks = check_choices(state["fuzzy_pinyin"], n_groups)
     return index

@@ -172,3 +172,12 @@ def check_choices(value: object, entries: int) -> tuple[list[str], list[list[int
     for ranks in owners:
         check_ints(ranks, 0, entries - 1)
     return choices, owners
+
+
+def check_starts(value: object, entries: int) -> list[int]:
+    """The first entry rank of every group, and ``entries`` last: rising, no empty group."""
+    check_ints(value, 0, entries)
+    assert isinstance(value, list)  # check_ints raised otherwise
+    if not value or value[0] != 0 or value[-1] != entries or any(a >= b for a, b in zip(value, value[1:])):
+        raise ValueError("group starts must rise from 0 to the number of entries")
+    return value

@@ -25,7 +25,7 @@ from app.ui.jobs import WindowJobs
 from app.ui.rating import RatingFlow
 from app.ui.screens import registry
 from app.ui.screens.intake import IntakeScreen
-from app.ui.typeahead import TypeAhead
+from app.ui.typeahead import TypeAhead, as_enter
 
 # The status line's parts, left to right, whichever is set first (unknown parts follow).
 STATUS_PARTS = ("store", "operator", "catalogue", "printer", "sync", "scanner", "followups", "backup")
@@ -115,6 +115,11 @@ class YichuangApp(App):
         case screens opens its case."""
         from textual import events
 
+        if isinstance(event, events.Key):
+            if not self.screen_stack:  # the window is closing: no field is left for a late key
+                return
+            if not event.is_forwarded:
+                as_enter(event)
         if isinstance(event, events.Key) and not event.is_forwarded and not self.typeahead.admit(event):
             return  # held until the keys before it have landed; it comes back here in order
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -136,7 +141,8 @@ class YichuangApp(App):
                 from app.ui.screens.handover import ScanWatcher
 
                 self._scans = ScanWatcher(self)
-            if self._scans.key(event, time.monotonic()):
+            # timed when the terminal sent the key, not when a busy window got to it
+            if self._scans.key(event, event.time):
                 return
         await super().on_event(event)
 

@@ -21,11 +21,20 @@ import time
 from collections import deque
 
 from textual import events
+from textual.widgets import Input
 
 # Keys are never held longer than this, whatever keeps the window busy (an animation, a stuck
 # callback): late is better than lost.
 MAX_HOLD = 2.0
 _RELEASED = "_typeahead_released"
+
+
+def as_enter(event: events.Key) -> None:
+    """A line feed is the Enter key: a terminal is in cooked mode until the window takes it, so
+    an Enter typed at start-up reaches the window as LF (ICRNL), and a barcode scanner may be set
+    to end its code with LF. Textual reads LF as ctrl+j, which nothing binds and Input ignores."""
+    if event.key == "ctrl+j":
+        event.key, event.character = "enter", "\r"
 
 
 class TypeAhead:
@@ -35,18 +44,36 @@ class TypeAhead:
         self._holds: set[tuple[object, str]] = set()  # (screen, reason)
         self._drain: asyncio.Task | None = None
         self.released = 0  # keys that had to wait (the benchmark's and the tests' figure)
+        self._field = None  # the text field the last admitted character went to
 
     # --- what the app asks -----------------------------------------------------------------
     def admit(self, event: events.Key) -> bool:
         """True: dispatch `event` now. False: it is held and will come back to the app."""
         if getattr(event, _RELEASED, False):
+            self._note(event)
             return True
-        if not self.held and (self._drain is None or self._drain.done()) and self.settled():
-            return True
+        if not self.held and (self._drain is None or self._drain.done()):
+            if self._into_same_field(event) or self.settled():
+                self._note(event)
+                return True
         self.held.append(event)
         if self._drain is None or self._drain.done():
             self._drain = asyncio.get_running_loop().create_task(self._release_held())
         return False
+
+    def _note(self, event: events.Key) -> None:
+        """Remember the text field a character went to (None: the key was anything else)."""
+        focused = self.app.focused
+        self._field = focused if event.is_printable and isinstance(focused, Input) else None
+
+    def _into_same_field(self, event: events.Key) -> bool:
+        """A character following a character into the same text field queues behind it there:
+        typing moves no focus, so it need not wait for the window to settle (a scanner's or a
+        card reader's burst would otherwise pay a settling per key)."""
+        if self._field is None or not event.is_printable or self.app.focused is not self._field:
+            return False
+        stack = self.app.screen_stack
+        return not any(s is stack[-1] for s, _ in self._holds) if stack else False
 
     def hold(self, screen, reason: str) -> None:
         """Keep keys back while `screen` is on top, until release(screen, reason): work whose
@@ -88,10 +115,16 @@ class TypeAhead:
 
     async def _release_held(self) -> None:
         while self.held:
-            await self._until_settled()
+            if not self._into_same_field(self.held[0]):
+                await self._until_settled()
+            if not self.app.screen_stack:  # the window is closing: no field is left to land in
+                self.held.clear()
+                return
             event = self.held.popleft()
             setattr(event, _RELEASED, True)
             self.released += 1
+            if not event.is_printable:  # it may move the focus: the next key waits for it to land
+                self._field = None
             self.app.post_message(event)
             await asyncio.sleep(0)
 

@@ -1,18 +1,20 @@
 """Benchmark of the intake-screen search (app.domain.search).
 
-Generates a realistic catalogue of 12,000 matters (department + object + action,
-with region/level qualifiers and Jiangsu-style codes) plus 100 bundles (一件事),
+Generates a realistic catalogue at a province's size: 12,000 distinct matters (department +
+object + action, with region/level qualifiers and Jiangsu-style codes), each offered by 10
+counties as a province's 实施清单 repeats them (120,000 entries), plus 100 bundles (一件事),
 builds the index (cold pinyin caches and warm) and simulates a clerk typing ~50
 queries one keystroke at a time: pinyin initials, full pinyin (with and without
 spaces), Chinese, codes, typos and garbage (the fuzzy path).  Prints p50/p95/max
 per keystroke in ms, each the median over 5 runs, and PASS/FAIL against the
-15 ms p95 target.
+targets (p95 <= 15 ms, max <= 30 ms).  ``--counties 1`` is a city's catalogue.
 
 Run: ``python -m tests.bench.bench_search`` or ``python tests/bench/bench_search.py``.
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import random
@@ -27,7 +29,9 @@ from app.domain.search import SearchEntry, SearchIndex  # noqa: E402
 from tests.bench.common import median, ms, report, summarize  # noqa: E402
 
 TARGET_P95_MS = 15.0
+TARGET_MAX_MS = 30.0
 N_MATTERS = 12_000
+COUNTIES_DEFAULT = 10  # 120,000 entries: a province's size
 RUNS = 5
 SEED = 20200601
 
@@ -253,8 +257,35 @@ BUNDLES = [
 ]
 
 
-def make_catalogue(n_matters: int = N_MATTERS, seed: int = SEED) -> list[SearchEntry]:
-    """``n_matters`` distinct matters plus 100 bundles, deterministic."""
+# A province's 实施清单 repeats each matter per county: the same name, another department and code.
+COUNTIES = [
+    "玄武区",
+    "秦淮区",
+    "建邺区",
+    "鼓楼区",
+    "浦口区",
+    "栖霞区",
+    "雨花台区",
+    "江宁区",
+    "六合区",
+    "溧水区",
+    "高淳区",
+    "江阴市",
+    "宜兴市",
+    "常熟市",
+    "张家港市",
+    "昆山市",
+    "太仓市",
+    "如皋市",
+    "海安市",
+    "启东市",
+]
+
+
+def make_catalogue(n_matters: int = N_MATTERS, seed: int = SEED, counties: int = 1) -> list[SearchEntry]:
+    """``n_matters`` distinct matter names, each offered by ``counties`` counties, plus 100 bundles."""
+    if not 1 <= counties <= len(COUNTIES):
+        raise ValueError(f"counties must be within 1..{len(COUNTIES)}")
     rng = random.Random(seed)
     combos = [
         (dept, obj, act, qual)
@@ -264,22 +295,25 @@ def make_catalogue(n_matters: int = N_MATTERS, seed: int = SEED) -> list[SearchE
         for qual in QUALIFIERS
     ]
     rng.shuffle(combos)
-    entries: list[SearchEntry] = []
+    distinct: list[tuple[str, str, str]] = []  # (name, department, object)
     seen: set[str] = set()
-    serial = 0
     for dept, obj, act, qual in combos:
         name = f"{obj}{act}{qual}"
         if name in seen:
             continue
         seen.add(name)
-        serial += 1
-        region = rng.choice(REGIONS)
-        code = f"{region}-{rng.choice(POWER_TYPES)}-{serial:05d}"
-        entries.append(SearchEntry("matter", code, name, department=f"南京市{dept}", keywords=(obj,)))
-        if len(entries) >= n_matters:
+        distinct.append((name, dept, obj))
+        if len(distinct) >= n_matters:
             break
-    if len(entries) < n_matters:
-        raise RuntimeError(f"vocabulary too small: {len(entries)} < {n_matters}")
+    if len(distinct) < n_matters:
+        raise RuntimeError(f"vocabulary too small: {len(distinct)} < {n_matters}")
+    entries: list[SearchEntry] = []
+    serial = 0
+    for county in COUNTIES[:counties]:
+        for name, dept, obj in distinct:
+            serial += 1
+            code = f"{rng.choice(REGIONS)}-{rng.choice(POWER_TYPES)}-{serial:06d}"
+            entries.append(SearchEntry("matter", code, name, department=f"{county}{dept}", keywords=(obj,)))
     for i in range(100):
         base = BUNDLES[i % len(BUNDLES)]
         name = base if i < len(BUNDLES) else f"{base}（{['市级', '县级', '市县联办'][i % 3]}{i}）"
@@ -361,12 +395,19 @@ def clear_pinyin_caches() -> None:
     search_keys._word_mains.cache_clear()
 
 
-def main() -> int:
-    entries = make_catalogue()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--matters", type=int, default=N_MATTERS, help="distinct matter names")
+    parser.add_argument(
+        "--counties", type=int, default=COUNTIES_DEFAULT, help="counties offering each matter"
+    )
+    args = parser.parse_args(argv)
+    entries = make_catalogue(args.matters, counties=args.counties)
     queries = make_queries(entries)
     strokes = keystrokes(queries)
     print(
-        f"catalogue: {len(entries)} entries ({N_MATTERS} matters); {len(queries)} queries, {len(strokes)} keystrokes;"
+        f"catalogue: {len(entries)} entries ({args.matters} matters x {args.counties} counties);"
+        f" {len(queries)} queries, {len(strokes)} keystrokes;"
         f" cpus={os.cpu_count()}; python {sys.version.split()[0]}"
     )
 
@@ -388,22 +429,30 @@ def main() -> int:
     )
 
     runs: list[dict[str, float]] = []
+    cpu_runs: list[dict[str, float]] = []
     by_query: dict[str, list[float]] = {q: [] for q in queries}
     gc.collect()
     for _ in range(RUNS):
         times: list[float] = []
+        cpu_times: list[float] = []  # what the search costs, also on a machine busy with other work
         for q in queries:
             worst = 0.0
             for i in range(1, len(q) + 1):
-                t0 = time.perf_counter()
+                c0, t0 = time.process_time(), time.perf_counter()
                 index.search(q[:i])
                 dt = time.perf_counter() - t0
+                cpu_times.append(time.process_time() - c0)
                 times.append(dt)
                 worst = max(worst, dt)
             by_query[q].append(worst)
         runs.append({k: ms(v) for k, v in summarize(times).items()})
+        cpu_runs.append({k: ms(v) for k, v in summarize(cpu_times).items()})
     figures = {k: median([r[k] for r in runs]) for k in ("p50", "p95", "max")}
     report(f"per keystroke over {len(strokes)} keystrokes (median of {RUNS} runs)", figures)
+    report(
+        "per keystroke, CPU time of the process (median of runs)",
+        {k: median([r[k] for r in cpu_runs]) for k in ("p50", "p95", "max")},
+    )
 
     slowest = sorted(by_query.items(), key=lambda kv: -median(kv[1]))[:5]
     report("slowest queries (worst keystroke, median of runs)", {repr(q): ms(median(v)) for q, v in slowest})
@@ -416,8 +465,11 @@ def main() -> int:
         },
         unit="",
     )
-    ok = figures["p95"] < TARGET_P95_MS
-    print(f"{'PASS' if ok else 'FAIL'}: p95 {figures['p95']:.3f} ms vs target < {TARGET_P95_MS:.0f} ms")
+    ok = figures["p95"] <= TARGET_P95_MS and figures["max"] <= TARGET_MAX_MS
+    print(
+        f"{'PASS' if ok else 'FAIL'}: p95 {figures['p95']:.3f} ms (target <= {TARGET_P95_MS:.0f} ms),"
+        f" max {figures['max']:.3f} ms (target <= {TARGET_MAX_MS:.0f} ms)"
+    )
     return 0 if ok else 1
 
 

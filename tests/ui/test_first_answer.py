@@ -53,6 +53,20 @@ def test_kcg_and_enter_typed_at_spawn_choose_the_bundle(tmp_path: Path) -> None:
     first_answer(cmd, chosen, env, keys=b"kcg\r")
 
 
+def test_kcg_and_enter_typed_at_spawn_on_a_cooked_terminal_choose_the_bundle(tmp_path: Path) -> None:
+    """A terminal is in cooked mode until the window takes it: an Enter typed that early reaches
+    the window as LF (ctrl+j), which Textual's Input does not submit on. It is Enter."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YICHUANG_")}
+    env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color")
+    cmd = [sys.executable, "-m", "app", "--data-dir", str(tmp_path / "data")]
+    chosen = t("intake.selected", kind=t("intake.bundle"), name="开餐馆", code="320724-YJS-001")
+    term = PtyProgram(cmd, env, rows=48, cols=160, controlling_tty=True, keys=b"kcg\r", cooked=True)
+    try:
+        term.expect(chosen, 60.0)
+    finally:
+        term.kill()
+
+
 class SearchOnly(App):
     def compose(self) -> ComposeResult:
         yield SubjectSearch(id="subject-search")

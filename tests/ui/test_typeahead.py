@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import threading
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
@@ -216,7 +217,8 @@ async def test_handover_by_an_agent_typed_ahead_after_f4(ws):
             assert await settle(app, pilot, lambda: pickup_fields(screen), expected) == expected
 
 
-async def test_keys_after_a_scanned_receipt_land_in_the_panel_it_opens(ws):
+@pytest.mark.parametrize("end", ["enter", "ctrl+j"], ids=["scanner-ends-with-CR", "scanner-ends-with-LF"])
+async def test_keys_after_a_scanned_receipt_land_in_the_panel_it_opens(ws, end):
     number = decided_case(ws)
     payload = ws.signer.payload(number, str(ws.config.get("office.query_url")))
     app = YichuangApp(ws)
@@ -224,7 +226,7 @@ async def test_keys_after_a_scanned_receipt_land_in_the_panel_it_opens(ws):
         await start(app, pilot)
         search = app.screen.query_one("#search-input", Input)
         with cpu_hog():
-            burst(app, keys_of(payload, ["enter"], APPLICANT_ID))
+            burst(app, keys_of(payload, [end], APPLICANT_ID))
             await wait_for(
                 pilot,
                 lambda: isinstance(app.screen, HandoverScreen) and app.screen.case is not None,

@@ -278,6 +278,59 @@ def test_results_are_ranked_as_documented(query: str) -> None:
 
 
 # --------------------------------------------------------------------------
+# a province's list: each matter once per county, same name, another code and department
+
+COUNTIES = ("玄武区", "秦淮区", "江宁区", "昆山市")
+PROVINCE = [
+    SearchEntry(M, f"{code}-{i}", name, department=f"{county}市场监督管理局", keywords=("食品",))
+    for i, county in enumerate(COUNTIES)
+    for code, name in (("320000-XK-00001", "食品经营许可证核发"), ("320000-XK-00002", "食品经营许可证变更"))
+] + [SearchEntry(B, "YJS-0001", "开餐馆")]
+
+
+def test_a_name_offered_by_several_counties_finds_every_county() -> None:
+    index = SearchIndex(PROVINCE)
+    for query in ("食品经营许可证核发", "spjyxkzhf", "shipinjingyingxukezhenghefa", "jingying", "食品"):
+        hits = [h for h in index.search(query) if h.entry.name == "食品经营许可证核发"]
+        assert sorted(h.entry.department for h in hits) == sorted(f"{c}市场监督管理局" for c in COUNTIES), (
+            query
+        )
+    # a county's own code still finds that county's entry alone, first
+    assert first_of(index, "320000-XK-00002-2").entry.department == "江宁区市场监督管理局"
+
+
+def test_one_name_of_several_counties_stays_together_in_code_order() -> None:
+    hits = SearchIndex(PROVINCE).search("spjyxkz")
+    names = [h.entry.name for h in hits]
+    assert names == ["食品经营许可证变更"] * 4 + ["食品经营许可证核发"] * 4 or names == (
+        ["食品经营许可证核发"] * 4 + ["食品经营许可证变更"] * 4
+    )
+    for name in set(names):
+        codes = [h.entry.code for h in hits if h.entry.name == name]
+        assert codes == sorted(codes)
+    assert_ranked(hits)
+
+
+def test_the_limit_cuts_inside_a_group() -> None:
+    hits = SearchIndex(PROVINCE).search("spjyxkz", limit=3)
+    assert len(hits) == 3 and len({h.entry.name for h in hits}) == 1
+
+
+def test_a_province_index_round_trips_and_refuses_bad_groups() -> None:
+    index = SearchIndex(PROVINCE)
+    state = _round_trip(index)
+    assert state["groups"] == [0, 1, 5, 9]  # the bundle, then each name's four counties
+    loaded = SearchIndex.from_state(state)
+    for query in ("spjyxkz", "食品", "320000-XK-00001-3", "shipinjinying"):
+        assert loaded.search(query) == index.search(query), query
+    for bad in ([0, 1, 5], [0, 5, 1, 9], [0, 1, 1, 5, 9], "0,9", [1, 5, 9]):
+        broken = _round_trip(index)
+        broken["groups"] = bad
+        with pytest.raises(ValueError):
+            SearchIndex.from_state(broken)
+
+
+# --------------------------------------------------------------------------
 # properties
 
 HAN = "开餐馆食品经营许可证核发营业执照设立登记公共场所卫生旅行社银行长期重庆行为会计乐调了得地和便利店理发"
