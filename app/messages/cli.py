@@ -261,6 +261,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "检查网络；连不上时照常办件，记录在恢复后自动发送",
         "Check the network; cases can still be taken, they are sent once the hub is back",
     ),
+    # doctor: the hub did not answer in time (lang helper, issue 18): doctor asks once, no retry
+    "doctor.hub_slow": (
+        "平台 {url} 在 {seconds} 秒内没有答完，自检已放弃这一项",
+        "The hub {url} did not finish answering within {seconds} s; the check gave up",
+    ),
+    "doctor.hub_slow_fix": (
+        "检查网络是否很慢或不稳；稍后再运行 yichuang doctor；一直这样请联系平台管理员",
+        "Check whether the link is very slow or unstable; run yichuang doctor again later; if it persists, call the hub's operator",
+    ),
+    "doctor.printer_dir_unwritable_why": (
+        "打印文件夹 {path} 无法写入：{error}",
+        "The print folder {path} cannot be written: {error}",
+    ),
     "doctor.hub_auth": ("平台拒绝了本机的令牌：{error}", "The hub refused this PC's token: {error}"),
     "doctor.hub_error": ("平台回答异常：{error}", "The hub answered wrongly: {error}"),
     "doctor.hub_error_fix": (

@@ -1,0 +1,338 @@
+"""One translation of what the operating system and the libraries say into the user's language.
+
+`explain(exc)` reads an exception (an OSError by its errno, an ssl error by its reason, an
+httpx/httpcore error by its class, a protocol error of a hub's answer, a TOML error) and
+`explain_status(status)` an HTTP status; each gives a Failure: a catalogue key saying what
+happened, one saying what to do, and the library's own words (``detail``) for admins (--json,
+the log), never for the clerk's screen. doctor and the sync client both use it, so a refused
+port reads the same in `yichuang doctor`, `yichuang sync` and the window.
+
+Pure Python: no httpx import (the classes are known by name), no UI.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+import socket
+import ssl
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.messages import t
+
+# errno -> failure name (what happened is the same whatever the library around it)
+_ERRNO = {
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+    errno.EROFS: "read_only",
+    errno.EACCES: "no_permission",
+    errno.EPERM: "no_permission",
+    errno.ENOENT: "not_found",
+    errno.ENOTDIR: "not_dir",
+    errno.EISDIR: "is_dir",
+    errno.EIO: "io_error",
+    errno.EBUSY: "busy",
+    errno.ETXTBSY: "busy",
+    errno.EMFILE: "too_many_files",
+    errno.ENFILE: "too_many_files",
+    errno.ENOMEM: "no_memory",
+    errno.ECONNREFUSED: "refused",
+    errno.ETIMEDOUT: "timeout",
+    errno.EHOSTUNREACH: "unreachable",
+    errno.ENETUNREACH: "unreachable",
+    errno.ENETDOWN: "unreachable",
+    errno.EHOSTDOWN: "unreachable",
+    errno.ECONNRESET: "reset",
+    errno.ECONNABORTED: "reset",
+    errno.EPIPE: "reset",
+    errno.EADDRNOTAVAIL: "unreachable",
+    errno.ENODEV: "device_missing",
+    errno.ENXIO: "device_missing",
+}
+# SQLite's result codes (sqlite3 and SQLCipher errors carry sqlite_errorname) and, where they
+# do not, its own words
+_SQLITE = {
+    "SQLITE_FULL": "disk_full",
+    "SQLITE_READONLY": "store_read_only",
+    "SQLITE_CANTOPEN": "store_cant_open",
+    "SQLITE_IOERR": "io_error",
+    "SQLITE_BUSY": "store_busy",
+    "SQLITE_LOCKED": "store_busy",
+    "SQLITE_CORRUPT": "store_damaged",
+    "SQLITE_NOTADB": "store_damaged",
+    "SQLITE_PERM": "no_permission",
+    "SQLITE_AUTH": "no_permission",
+}
+_SQLITE_WORDS = (
+    ("database or disk is full", "disk_full"),
+    ("readonly database", "store_read_only"),
+    ("unable to open database file", "store_cant_open"),
+    ("disk i/o error", "io_error"),
+    ("database is locked", "store_busy"),
+    ("malformed", "store_damaged"),
+    ("not a database", "store_damaged"),
+)
+# failures on the way to the other side: it was never reached (the rest happened after it was)
+NOT_REACHED = frozenset({"refused", "timeout", "unreachable", "no_such_host", "tls_not_tls", "tls_cert"})
+# ssl reasons (OpenSSL's names) that mean: the other side does not speak TLS at all
+_NOT_TLS = (
+    "WRONG_VERSION_NUMBER",
+    "HTTP_REQUEST",
+    "UNKNOWN_PROTOCOL",
+    "RECORD_LAYER_FAILURE",
+    "PACKET_LENGTH_TOO_LONG",
+)
+# X509 verify codes (OpenSSL) -> what is wrong with the certificate
+_CERT = {
+    9: "not_yet_valid",
+    10: "expired",
+    18: "self_signed",
+    19: "self_signed",
+    20: "unknown_issuer",
+    21: "unknown_issuer",
+    62: "wrong_name",
+    64: "wrong_name",
+}
+_ERRNO_IN_TEXT = re.compile(r"\[Errno (-?\d+)\]")
+_SSL_IN_TEXT = re.compile(r"\[SSL: ([A-Z0-9_]+)\]")
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_HTTPX_TIMEOUTS = {
+    "ConnectTimeout": "timeout",
+    "ReadTimeout": "no_answer_in_time",
+    "WriteTimeout": "no_answer_in_time",
+    "PoolTimeout": "no_answer_in_time",
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What went wrong, in the catalogue's words: ``name`` (``failure.<name>`` says what
+    happened, ``failure.<name>_fix`` what to do), ``fields`` for them, ``detail``: the
+    library's own text (for admins and the log, not the clerk)."""
+
+    name: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    detail: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"failure.{self.name}"
+
+    @property
+    def fix_key(self) -> str:
+        return f"failure.{self.name}_fix"
+
+    @property
+    def reached(self) -> bool:
+        """The other side was reached (the failure came after a connection was made)."""
+        return self.name not in NOT_REACHED
+
+    def text(self) -> str:
+        return t(self.key, **self.fields)
+
+    def advice(self) -> str:
+        return t(self.fix_key, **self.fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"failure": self.name, "detail": self.detail}
+
+
+def _detail(exc: BaseException) -> str:
+    text = str(exc)
+    name = type(exc).__name__
+    return " ".join(f"{name}: {text}".split())[:500] if text else name
+
+
+def _library_class(exc: BaseException) -> str:
+    """The httpx/httpcore class name of ``exc`` (its own or an ancestor's), else ""."""
+    for cls in type(exc).__mro__:
+        if cls.__module__.split(".")[0] in ("httpx", "httpcore"):
+            return cls.__name__
+    return ""
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen and len(out) < 10:
+        seen.add(id(cur))
+        out.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return out
+
+
+def _from_ssl(exc: ssl.SSLError) -> Failure | None:
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        code = getattr(exc, "verify_code", None)
+        return Failure("tls_cert", {"why": t(f"failure.cert_{_CERT.get(code or 0, 'untrusted')}")})
+    reason = str(getattr(exc, "reason", "") or "")
+    if not reason:
+        m = _SSL_IN_TEXT.search(str(exc))
+        reason = m.group(1) if m else ""
+    if reason in _NOT_TLS:
+        return Failure("tls_not_tls")
+    if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError) or "EOF" in reason:
+        return Failure("tls_cut")
+    if "CERTIFICATE_VERIFY_FAILED" in reason:
+        return Failure("tls_cert", {"why": t("failure.cert_untrusted")})
+    return Failure("tls_other")
+
+
+def _from_os(exc: OSError) -> Failure | None:
+    if isinstance(exc, ssl.SSLError):
+        return _from_ssl(exc)
+    if isinstance(exc, socket.gaierror):
+        return Failure("no_such_host")
+    if isinstance(exc, TimeoutError) and exc.errno is None:
+        return Failure("timeout")
+    if exc.errno is None:
+        return None
+    name = _ERRNO.get(exc.errno)
+    if name is not None:
+        return Failure(name)
+    return Failure("os_other", {"code": errno.errorcode.get(exc.errno, str(exc.errno))})
+
+
+def _from_sqlite(exc: BaseException) -> Failure | None:
+    name = getattr(exc, "sqlite_errorname", None)
+    if isinstance(name, str):
+        for prefix, failure in _SQLITE.items():
+            if name == prefix or name.startswith(prefix + "_"):
+                return Failure(failure)
+    if type(exc).__module__.split(".")[0] not in ("sqlite3", "sqlcipher3", "pysqlcipher3", "app"):
+        return None
+    text = str(exc).lower()
+    for words, failure in _SQLITE_WORDS:
+        if words in text:
+            return Failure(failure)
+    return None
+
+
+def _from_text(text: str) -> Failure | None:
+    """The library's words when the exception's chain is lost (an httpx error re-raised bare)."""
+    m = _ERRNO_IN_TEXT.search(text)
+    if m:
+        return _from_os(OSError(int(m.group(1)), ""))
+    m = _SSL_IN_TEXT.search(text)
+    if m:
+        return _from_ssl(ssl.SSLError(1, text)) if m.group(1) not in _NOT_TLS else Failure("tls_not_tls")
+    lowered = text.lower()
+    if "name or service not known" in lowered or "nodename nor servname" in lowered:
+        return Failure("no_such_host")
+    if "certificate verify failed" in lowered:
+        return Failure("tls_cert", {"why": t("failure.cert_untrusted")})
+    if "device not found" in lowered or "no such device" in lowered:
+        return Failure("device_missing")
+    return None
+
+
+def _from_library(exc: BaseException, cls: str) -> Failure | None:
+    text = str(exc).lower()
+    if cls in _HTTPX_TIMEOUTS:
+        return Failure(_HTTPX_TIMEOUTS[cls])
+    if cls == "RemoteProtocolError":
+        if "without sending a response" in text or "disconnected" in text:
+            return Failure("no_answer")
+        if "closed" in text or "incomplete" in text:
+            return Failure("cut")
+        return Failure("not_http")
+    if cls in ("ReadError", "WriteError", "CloseError"):
+        return Failure("cut")
+    if cls == "ConnectError":
+        return Failure("connect_failed")
+    if cls == "UnsupportedProtocol":
+        return Failure("bad_url")
+    if cls == "ProxyError":
+        return Failure("proxy")
+    if cls in ("LocalProtocolError", "DecodingError"):
+        return Failure("not_http")
+    if cls == "TooManyRedirects":
+        return Failure("http_redirect", {"status": 3})
+    return None
+
+
+def _from_protocol(exc: BaseException) -> Failure | None:
+    """sync.protocol.ProtocolError about an answer (known by its code and words: this module
+    imports nothing of sync)."""
+    code = getattr(exc, "code", None)
+    if type(exc).__name__ != "ProtocolError" or not isinstance(code, str):
+        return None
+    text = str(exc)
+    if code == "too_large":
+        return Failure("answer_too_large")
+    if code in ("encoding", "unknown_dictionary"):
+        return Failure("answer_encoding")
+    if "not UTF-8 JSON" in text or "not text" in text:
+        return Failure("answer_not_json")
+    if "zstd" in text or "gzip" in text:
+        return Failure("answer_damaged")
+    return Failure("answer_malformed")
+
+
+def explain(exc: BaseException) -> Failure:
+    """What ``exc`` means to the user; the most specific reading of its cause chain."""
+    detail = _detail(exc)
+    found: Failure | None = None
+    chain = _chain(exc)
+    # the lowest cause first: an httpx ConnectError carries the OSError that says why
+    for cur in reversed(chain):
+        if isinstance(cur, OSError):
+            found = _from_os(cur)
+        elif type(cur).__name__ == "TOMLDecodeError":
+            m = _TOML_AT.search(str(cur))
+            found = Failure(
+                "toml", {"line": m.group(1), "column": m.group(2)} if m else {"line": "?", "column": "?"}
+            )
+        elif isinstance(cur, UnicodeError):
+            found = Failure("not_utf8")
+        else:
+            found = _from_sqlite(cur) or _from_protocol(cur)
+        if found is not None:
+            break
+    if found is None or found.name == "os_other":
+        for cur in chain:
+            better = _from_text(str(cur))
+            if better is not None and better.name != "os_other":
+                found = better
+                break
+    if found is None:
+        for cur in chain:
+            cls = _library_class(cur)
+            if cls:
+                found = _from_library(cur, cls)
+                if found is not None:
+                    break
+    if found is None:
+        found = Failure("other", {"name": type(exc).__name__})
+    return Failure(found.name, found.fields, detail)
+
+
+def explain_status(status: int, detail: str = "", code: str = "") -> Failure:
+    """An HTTP status a server answered with (``detail``: its own words, for admins; ``code``:
+    the hub's error code, which says more than the status)."""
+    if code in ("token_revoked", "token_expired"):
+        name = f"http_{code}"
+    elif status == 403:
+        name = "http_forbidden"
+    elif status == 401:
+        name = "http_auth"
+    elif status == 404:
+        name = "http_not_found"
+    elif status == 413:
+        name = "http_too_large"
+    elif status == 429:
+        name = "http_busy"
+    elif status in (502, 503, 504):
+        name = "http_gateway"
+    elif status >= 500:
+        name = "http_server"
+    elif 300 <= status < 400:
+        name = "http_redirect"
+    elif 400 <= status < 500:
+        name = "http_refused"
+    else:
+        name = "http_other"
+    said = f"HTTP {status} {code}: {detail}" if code else f"HTTP {status}: {detail}"
+    return Failure(name, {"status": status}, " ".join(said.split())[:500])
