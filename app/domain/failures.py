@@ -84,7 +84,7 @@ _NOT_TLS = (
     "PACKET_LENGTH_TOO_LONG",
 )
 # X509 verify codes (OpenSSL) -> what is wrong with the certificate
-_CERT = {
+_CERT: dict[int, str] = {
     9: "not_yet_valid",
     10: "expired",
     18: "self_signed",
@@ -94,6 +94,66 @@ _CERT = {
     62: "wrong_name",
     64: "wrong_name",
 }
+_CERT_NAMES = frozenset(_CERT.values())
+# Every failure's name: failure.NAME and failure.NAME_fix are in the catalogue (tests check it).
+NAMES = frozenset(
+    {
+        "answer_damaged",
+        "answer_encoding",
+        "answer_malformed",
+        "answer_not_json",
+        "answer_too_large",
+        "bad_url",
+        "busy",
+        "connect_failed",
+        "cut",
+        "device_missing",
+        "disk_full",
+        "http_auth",
+        "http_busy",
+        "http_forbidden",
+        "http_gateway",
+        "http_not_found",
+        "http_other",
+        "http_redirect",
+        "http_refused",
+        "http_server",
+        "http_token_expired",
+        "http_token_revoked",
+        "http_too_large",
+        "io_error",
+        "is_dir",
+        "no_answer",
+        "no_answer_in_time",
+        "no_memory",
+        "no_permission",
+        "no_such_host",
+        "not_dir",
+        "not_found",
+        "not_http",
+        "not_utf8",
+        "os_other",
+        "other",
+        "proxy",
+        "read_only",
+        "refused",
+        "reset",
+        "store_busy",
+        "store_cant_open",
+        "store_damaged",
+        "store_read_only",
+        "timeout",
+        "tls_cert",
+        "tls_cut",
+        "tls_not_tls",
+        "tls_other",
+        "toml",
+        "too_many_files",
+        "unreachable",
+    }
+)
+# what is wrong with a certificate: failure.cert_REASON
+CERT_REASONS = frozenset({*_CERT_NAMES, "untrusted"})
 _ERRNO_IN_TEXT = re.compile(r"\[Errno (-?\d+)\]")
 _SSL_IN_TEXT = re.compile(r"\[SSL: ([A-Z0-9_]+)\]")
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -129,10 +189,10 @@ class Failure:
         return self.name not in NOT_REACHED
 
     def text(self) -> str:
-        return t(self.key, **self.fields)
+        return t(f"failure.{self.name}", **self.fields)
 
     def advice(self) -> str:
-        return t(self.fix_key, **self.fields)
+        return t(f"failure.{self.name}_fix", **self.fields)
 
     def to_dict(self) -> dict[str, Any]:
         return {"failure": self.name, "detail": self.detail}
@@ -276,6 +336,10 @@ def explain(exc: BaseException) -> Failure:
     detail = _detail(exc)
     found: Failure | None = None
     chain = _chain(exc)
+    # httpx's timeouts say which step timed out; the socket.timeout beneath does not
+    for cur in chain:
+        if _library_class(cur) in _HTTPX_TIMEOUTS:
+            return Failure(_HTTPX_TIMEOUTS[_library_class(cur)], {}, detail)
     # the lowest cause first: an httpx ConnectError carries the OSError that says why
     for cur in reversed(chain):
         if isinstance(cur, OSError):
