@@ -16,6 +16,7 @@ import errno
 import re
 import socket
 import ssl
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -331,46 +332,51 @@ def _from_protocol(exc: BaseException) -> Failure | None:
     return Failure("answer_malformed")
 
 
+def _from_cause(cur: BaseException) -> Failure | None:
+    """One exception of a chain, read by its type (errno, ssl reason, TOML, SQLite, protocol)."""
+    if isinstance(cur, OSError):
+        return _from_os(cur)
+    if type(cur).__name__ == "TOMLDecodeError":
+        m = _TOML_AT.search(str(cur))
+        return Failure(
+            "toml", {"line": m.group(1), "column": m.group(2)} if m else {"line": "?", "column": "?"}
+        )
+    if isinstance(cur, UnicodeError):
+        return Failure("not_utf8")
+    return _from_sqlite(cur) or _from_protocol(cur)
+
+
+def _first(
+    reader: Callable[[BaseException], Failure | None], chain: Iterable[BaseException]
+) -> Failure | None:
+    for cur in chain:
+        found = reader(cur)
+        if found is not None and found.name != "os_other":
+            return found
+    return None
+
+
 def explain(exc: BaseException) -> Failure:
     """What ``exc`` means to the user; the most specific reading of its cause chain."""
-    detail = _detail(exc)
-    found: Failure | None = None
     chain = _chain(exc)
-    # httpx's timeouts say which step timed out; the socket.timeout beneath does not
-    for cur in chain:
-        if _library_class(cur) in _HTTPX_TIMEOUTS:
-            return Failure(_HTTPX_TIMEOUTS[_library_class(cur)], {}, detail)
-    # the lowest cause first: an httpx ConnectError carries the OSError that says why
-    for cur in reversed(chain):
-        if isinstance(cur, OSError):
-            found = _from_os(cur)
-        elif type(cur).__name__ == "TOMLDecodeError":
-            m = _TOML_AT.search(str(cur))
-            found = Failure(
-                "toml", {"line": m.group(1), "column": m.group(2)} if m else {"line": "?", "column": "?"}
-            )
-        elif isinstance(cur, UnicodeError):
-            found = Failure("not_utf8")
-        else:
-            found = _from_sqlite(cur) or _from_protocol(cur)
-        if found is not None:
-            break
-    if found is None or found.name == "os_other":
-        for cur in chain:
-            better = _from_text(str(cur))
-            if better is not None and better.name != "os_other":
-                found = better
-                break
-    if found is None:
-        for cur in chain:
-            cls = _library_class(cur)
-            if cls:
-                found = _from_library(cur, cls)
-                if found is not None:
-                    break
-    if found is None:
-        found = Failure("other", {"name": type(exc).__name__})
-    return Failure(found.name, found.fields, detail)
+    found = (
+        # httpx's timeouts say which step timed out; the socket.timeout beneath does not
+        _first(
+            lambda c: (
+                Failure(_HTTPX_TIMEOUTS[_library_class(c)]) if _library_class(c) in _HTTPX_TIMEOUTS else None
+            ),
+            chain,
+        )
+        # the lowest cause first: an httpx ConnectError carries the OSError that says why
+        or _first(_from_cause, reversed(chain))
+        # the library's words, when the chain was cut on the way
+        or _first(lambda c: _from_text(str(c)), chain)
+        or _first(lambda c: _from_library(c, _library_class(c)) if _library_class(c) else None, chain)
+        # an errno without a name of its own (os_other)
+        or next((f for f in map(_from_cause, chain) if f is not None), None)
+        or Failure("other", {"name": type(exc).__name__})
+    )
+    return Failure(found.name, found.fields, _detail(exc))
 
 
 def explain_status(status: int, detail: str = "", code: str = "") -> Failure:
