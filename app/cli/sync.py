@@ -9,45 +9,35 @@ import argparse
 
 
 def register(sub, add) -> None:
-    p = add("sync", "sync with the county platform (one cycle with --once, else keep syncing)", cmd_sync)
-    p.add_argument("--once", action="store_true", help="one cycle; exit 1 if anything is left unsent")
-    p.add_argument("--quiet", action="store_true")
+    from app.messages import t
+
+    p = add("sync", t("sync.help"), cmd_sync)
+    p.add_argument("--once", action="store_true", help=t("sync.help_once"))
+    p.add_argument("--quiet", action="store_true", help=t("sync.help_quiet"))
     sp = p.add_subparsers(dest="sync_action", metavar="ACTION")
-    q = add(
-        "export-bundle",
-        "write everything unsent to a signed, compressed file (no link at all)",
-        cmd_export_bundle,
-        sp,
-    )
-    q.add_argument("file")
+    q = add("export-bundle", t("sync.help_export_bundle"), cmd_export_bundle, sp)
+    q.add_argument("file", metavar="FILE", help=t("sync.help_bundle_file"))
     from app.cli.common import gate
 
     gate(q, "sync")  # every unsent event, names and ID numbers included, in one file
-    q = add(
-        "hub-key",
-        "show the hub's bundle key this window seals bundles to; with KEY, set it (offline enrolment)",
-        cmd_hub_key,
-        sp,
-    )
-    q.add_argument("key", nargs="?", metavar="KEY", help="the key printed by `yichuang hub bundle-key`")
+    q = add("hub-key", t("sync.help_hub_key"), cmd_hub_key, sp)
+    q.add_argument("key", nargs="?", metavar="KEY", help=t("sync.help_hub_key_arg"))
     gate(q, "settings")  # a setting: the key every bundle is sealed to
-    q = add("status", "what waits, conflicts, last success", cmd_sync_status, sp)
-    q.add_argument("--json", action="store_true")
-    q = add(
-        "set-aside", "stop sending an event the hub refused (it no longer blocks its case)", cmd_set_aside, sp
-    )
-    q.add_argument("event_id")
-    q = add("retry", "send a refused or set-aside event again", cmd_retry, sp)
-    q.add_argument("event_id")
-    q = add("attach", "keep a scan of a case and queue it for upload", cmd_attach, sp)
-    q.add_argument("number")
-    q.add_argument("file")
-    q = add("deliver", "hand out the result of a case (出件)", cmd_deliver, sp)
-    q.add_argument("number")
-    q.add_argument("--tracking", default="", help="EMS 政务专递 item number (S10)")
-    q = add("withdraw", "the applicant withdraws (撤回)", cmd_withdraw, sp)
-    q.add_argument("number")
-    q.add_argument("--reason", default="")
+    q = add("status", t("sync.help_status"), cmd_sync_status, sp)
+    q.add_argument("--json", action="store_true", help=t("cli.json"))
+    q = add("set-aside", t("sync.help_set_aside"), cmd_set_aside, sp)
+    q.add_argument("event_id", metavar="EVENT_ID", help=t("sync.help_event_id"))
+    q = add("retry", t("sync.help_retry"), cmd_retry, sp)
+    q.add_argument("event_id", metavar="EVENT_ID", help=t("sync.help_event_id"))
+    q = add("attach", t("sync.help_attach"), cmd_attach, sp)
+    q.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
+    q.add_argument("file", metavar="FILE", help=t("sync.help_attach_file"))
+    q = add("deliver", t("sync.help_deliver"), cmd_deliver, sp)
+    q.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
+    q.add_argument("--tracking", default="", metavar="S10", help=t("sync.help_tracking"))
+    q = add("withdraw", t("sync.help_withdraw"), cmd_withdraw, sp)
+    q.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
+    q.add_argument("--reason", default="", metavar="TEXT", help=t("sync.help_reason"))
 
 
 def _fail(message: str) -> SystemExit:
