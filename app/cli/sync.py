@@ -11,33 +11,33 @@ import argparse
 def register(sub, add) -> None:
     from app.messages import t
 
-    p = add("sync", t("sync.help"), cmd_sync)
-    p.add_argument("--once", action="store_true", help=t("sync.help_once"))
-    p.add_argument("--quiet", action="store_true", help=t("sync.help_quiet"))
+    p = add("sync", t("cli.sync_help"), cmd_sync)
+    p.add_argument("--once", action="store_true", help=t("cli.sync_once"))
+    p.add_argument("--quiet", action="store_true", help=t("cli.sync_quiet"))
     sp = p.add_subparsers(dest="sync_action", metavar="ACTION")
-    q = add("export-bundle", t("sync.help_export_bundle"), cmd_export_bundle, sp)
-    q.add_argument("file", metavar="FILE", help=t("sync.help_bundle_file"))
+    q = add("export-bundle", t("cli.sync_export_bundle"), cmd_export_bundle, sp)
+    q.add_argument("file", metavar="FILE", help=t("cli.sync_bundle_file"))
     from app.cli.common import gate
 
     gate(q, "sync")  # every unsent event, names and ID numbers included, in one file
-    q = add("hub-key", t("sync.help_hub_key"), cmd_hub_key, sp)
-    q.add_argument("key", nargs="?", metavar="KEY", help=t("sync.help_hub_key_arg"))
+    q = add("hub-key", t("cli.sync_hub_key"), cmd_hub_key, sp)
+    q.add_argument("key", nargs="?", metavar="KEY", help=t("cli.sync_hub_key_arg"))
     gate(q, "settings")  # a setting: the key every bundle is sealed to
-    q = add("status", t("sync.help_status"), cmd_sync_status, sp)
+    q = add("status", t("cli.sync_status"), cmd_sync_status, sp)
     q.add_argument("--json", action="store_true", help=t("cli.json"))
-    q = add("set-aside", t("sync.help_set_aside"), cmd_set_aside, sp)
-    q.add_argument("event_id", metavar="EVENT_ID", help=t("sync.help_event_id"))
-    q = add("retry", t("sync.help_retry"), cmd_retry, sp)
-    q.add_argument("event_id", metavar="EVENT_ID", help=t("sync.help_event_id"))
-    q = add("attach", t("sync.help_attach"), cmd_attach, sp)
+    q = add("set-aside", t("cli.sync_set_aside"), cmd_set_aside, sp)
+    q.add_argument("event_id", metavar="EVENT_ID", help=t("cli.sync_event_id"))
+    q = add("retry", t("cli.sync_retry"), cmd_retry, sp)
+    q.add_argument("event_id", metavar="EVENT_ID", help=t("cli.sync_event_id"))
+    q = add("attach", t("cli.sync_attach"), cmd_attach, sp)
     q.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
-    q.add_argument("file", metavar="FILE", help=t("sync.help_attach_file"))
-    q = add("deliver", t("sync.help_deliver"), cmd_deliver, sp)
+    q.add_argument("file", metavar="FILE", help=t("cli.sync_attach_file"))
+    q = add("deliver", t("cli.sync_deliver"), cmd_deliver, sp)
     q.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
-    q.add_argument("--tracking", default="", metavar="S10", help=t("sync.help_tracking"))
-    q = add("withdraw", t("sync.help_withdraw"), cmd_withdraw, sp)
+    q.add_argument("--tracking", default="", metavar="S10", help=t("cli.sync_tracking"))
+    q = add("withdraw", t("cli.sync_withdraw"), cmd_withdraw, sp)
     q.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
-    q.add_argument("--reason", default="", metavar="TEXT", help=t("sync.help_reason"))
+    q.add_argument("--reason", default="", metavar="TEXT", help=t("cli.sync_reason"))
 
 
 def _fail(message: str) -> SystemExit:

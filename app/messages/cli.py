@@ -41,44 +41,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "check what stands between this PC and a working day: data dir, store, printer, scanner, hub, calendar, catalogue, queues",
     ),
     # --- `yichuang sync …` help (lang helper, issue 18: one language) ---------------------------
-    "sync.help": (
+    "cli.sync_help": (
         "与上级平台同步（--once 同步一次后退出，否则一直同步）",
         "sync with the county platform (one cycle with --once, else keep syncing)",
     ),
-    "sync.help_once": (
+    "cli.sync_once": (
         "只同步一次；还有记录没有上传时退出码为 1",
         "one cycle; exit 1 if anything is left unsent",
     ),
-    "sync.help_quiet": ("只报告错误，不打印每次同步的结果", "print errors only, not each cycle's outcome"),
-    "sync.help_export_bundle": (
+    "cli.sync_quiet": ("只报告错误，不打印每次同步的结果", "print errors only, not each cycle's outcome"),
+    "cli.sync_export_bundle": (
         "把所有未上传的记录写成一个签名、压缩的文件（完全没有网络时用U盘带去平台）",
         "write everything unsent to a signed, compressed file (no link at all)",
     ),
-    "sync.help_bundle_file": ("要写入的数据包文件", "the bundle file to write"),
-    "sync.help_hub_key": (
+    "cli.sync_bundle_file": ("要写入的数据包文件", "the bundle file to write"),
+    "cli.sync_hub_key": (
         "显示本窗口封装数据包所用的平台公钥；给出 KEY 时设置它（离线登记）",
         "show the hub's bundle key this window seals bundles to; with KEY, set it (offline enrolment)",
     ),
-    "sync.help_hub_key_arg": (
+    "cli.sync_hub_key_arg": (
         "平台上 yichuang hub bundle-key 打印的公钥",
         "the key printed by `yichuang hub bundle-key`",
     ),
-    "sync.help_status": ("待上传、冲突、上次同步情况", "what waits, conflicts, last success"),
-    "sync.help_set_aside": (
+    "cli.sync_status": ("待上传、冲突、上次同步情况", "what waits, conflicts, last success"),
+    "cli.sync_set_aside": (
         "不再发送一条被平台退回的记录（它不再阻塞同一案件的后续记录）",
         "stop sending an event the hub refused (it no longer blocks its case)",
     ),
-    "sync.help_event_id": (
+    "cli.sync_event_id": (
         "记录编号（见 yichuang sync status）",
         "the event's id (see yichuang sync status)",
     ),
-    "sync.help_retry": ("重新发送一条被退回或已搁置的记录", "send a refused or set-aside event again"),
-    "sync.help_attach": ("保存案件的一份扫描件，并排队上传", "keep a scan of a case and queue it for upload"),
-    "sync.help_attach_file": ("扫描件文件", "the scan's file"),
-    "sync.help_deliver": ("出件：把案件的办理结果交给申请人", "hand out the result of a case (出件)"),
-    "sync.help_tracking": ("EMS 政务专递的邮件号（S10 格式）", "EMS 政务专递 item number (S10)"),
-    "sync.help_withdraw": ("申请人撤回申请", "the applicant withdraws (撤回)"),
-    "sync.help_reason": ("撤回的原因", "why the applicant withdraws"),
+    "cli.sync_retry": ("重新发送一条被退回或已搁置的记录", "send a refused or set-aside event again"),
+    "cli.sync_attach": ("保存案件的一份扫描件，并排队上传", "keep a scan of a case and queue it for upload"),
+    "cli.sync_attach_file": ("扫描件文件", "the scan's file"),
+    "cli.sync_deliver": ("出件：把案件的办理结果交给申请人", "hand out the result of a case (出件)"),
+    "cli.sync_tracking": ("EMS 政务专递的邮件号（S10 格式）", "EMS 政务专递 item number (S10)"),
+    "cli.sync_withdraw": ("申请人撤回申请", "the applicant withdraws (撤回)"),
+    "cli.sync_reason": ("撤回的原因", "why the applicant withdraws"),
     "doctor.cli_json": ("以 JSON 输出全部检查结果", "every finding as JSON"),
     "doctor.title": ("一窗自检（数据目录 {path}）", "yichuang doctor (data dir {path})"),
     "doctor.build": ("版本：{line}", "Build: {line}"),

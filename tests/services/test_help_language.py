@@ -66,7 +66,11 @@ def english_sentences(text: str) -> list[str]:
     return found
 
 
-PAGES = [("sync",), ("hub",)] + [("sync", s) for s in _subcommands("sync")] + [("hub", s) for s in _subcommands("hub")]
+PAGES = (
+    [("sync",), ("hub",)]
+    + [("sync", s) for s in _subcommands("sync")]
+    + [("hub", s) for s in _subcommands("hub")]
+)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[" ".join(p) for p in PAGES])
