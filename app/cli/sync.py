@@ -91,6 +91,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             + (t("sync.cli_calendar", version=rep.calendar) if rep.calendar else "")
             + (t("sync.cli_attachments", n=rep.attachments) if rep.attachments else "")
         )
+        from app.domain.failures import refusal_text
+
         for r in rep.refused:
             print(
                 t(
@@ -98,7 +100,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                     id=r.get("id"),
                     case=r.get("case"),
                     code=r.get("code"),
-                    reason=r.get("reason"),
+                    reason=refusal_text(str(r.get("code")), str(r.get("reason"))),
                 ),
                 file=sys.stderr,
             )
@@ -110,7 +112,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if rep.skew_seconds is not None and abs(rep.skew_seconds) > 300:
             print(t("sync.cli_skew", seconds=f"{rep.skew_seconds:+.0f}"), file=sys.stderr)
     if rep.error is not None:
-        raise _fail(t("sync.cli_failed", error=rep.error, left=rep.left))
+        failed = _fail(t("sync.cli_failed", error=rep.error, left=rep.left))
+        if rep.error.advice:  # what to do; the library's own words are in sync status --json
+            print(t("cli.sync_advice", advice=rep.error.advice), file=sys.stderr)
+        raise failed
     if rep.left or rep.attachments_left:
         raise _fail(t("sync.cli_left", left=rep.left, attachments=rep.attachments_left))
     return 0

@@ -406,3 +406,29 @@ def explain_status(status: int, detail: str = "", code: str = "") -> Failure:
         name = "http_other"
     said = f"HTTP {status} {code}: {detail}" if code else f"HTTP {status}: {detail}"
     return Failure(name, {"status": status}, " ".join(said.split())[:500])
+
+
+# The hub's refusal codes of an event (sync.hub.events' Refusal): refusal.CODE in the catalogue.
+REFUSALS = frozenset(
+    {
+        "bad_case_number",
+        "bad_payload",
+        "blocked",
+        "changed",
+        "duplicate_id",
+        "forbidden_office",
+        "invalid_transition",
+        "kind_not_allowed",
+        "not_your_workstation",
+        "number_conflict",
+        "unknown_case",
+        "unknown_catalogue",
+        "unknown_kind",
+    }
+)
+
+
+def refusal_text(code: str, reason: str) -> str:
+    """Why the hub refused an event, in the user's words; the hub's own (English) reason when
+    its code is not one this version knows."""
+    return t(f"refusal.{code}") if code in REFUSALS else reason

@@ -78,6 +78,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.sync_deliver": ("出件：把案件的办理结果交给申请人", "hand out the result of a case (出件)"),
     "cli.sync_tracking": ("EMS 政务专递的邮件号（S10 格式）", "EMS 政务专递 item number (S10)"),
     "cli.sync_withdraw": ("申请人撤回申请", "the applicant withdraws (撤回)"),
+    "cli.sync_advice": ("处理：{advice}", "To do: {advice}"),
     "cli.sync_reason": ("撤回的原因", "why the applicant withdraws"),
     "doctor.cli_json": ("以 JSON 输出全部检查结果", "every finding as JSON"),
     "doctor.title": ("一窗自检（数据目录 {path}）", "yichuang doctor (data dir {path})"),

@@ -1382,6 +1382,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "把这一行和 --json 输出的详细信息发给技术支持",
         "Send this line and the detail of --json to technical support",
     ),
+    # why the hub refused an event (its Refusal codes; app.domain.failures.refusal_text)
+    "refusal.bad_case_number": (
+        "案件编号的格式不对，平台不接收",
+        "the case number is malformed; the hub does not take it",
+    ),
+    "refusal.bad_payload": ("记录的内容不完整或格式不对", "the record is incomplete or malformed"),
+    "refusal.blocked": (
+        "同一案件前面有一条记录被退回：处理好那一条后，这一条随后发送",
+        "an earlier record of the same case was refused: once it is dealt with, this one follows",
+    ),
+    "refusal.changed": (
+        "案件在平台上已有新的变化，这项决定基于旧的情况",
+        "the case changed at the hub since; this decision was made on what it was before",
+    ),
+    "refusal.duplicate_id": (
+        "平台上已有同一编号的另一条记录",
+        "another record with this id is already at the hub",
+    ),
+    "refusal.forbidden_office": (
+        "本机令牌所属的单位不能为这个单位登记记录",
+        "this PC's token belongs to an office that may not record for this one",
+    ),
+    "refusal.invalid_transition": (
+        "案件当前的状态不允许这项操作",
+        "the case's present state does not allow this",
+    ),
+    "refusal.kind_not_allowed": ("窗口不能发送这类记录", "a window may not send this kind of record"),
+    "refusal.not_your_workstation": (
+        "这条记录属于另一个窗口，不能用本窗口的令牌发送",
+        "this record belongs to another window; this window's token cannot send it",
+    ),
+    "refusal.number_conflict": (
+        "平台上已有同号但内容不同的另一件案件",
+        "the hub holds another case with this number",
+    ),
+    "refusal.unknown_case": (
+        "平台上还没有这件案件（它的受理记录尚未到达）",
+        "the hub does not know the case yet (its first record has not arrived)",
+    ),
+    "refusal.unknown_catalogue": (
+        "案件所用的事项清单版本平台上没有发布：请平台管理员发布（hub publish-catalogue），之后重发这条记录",
+        "the catalogue version of the case is not published at the hub: its admin publishes it (hub publish-catalogue), then send the record again",
+    ),
+    "refusal.unknown_kind": (
+        "平台不认识这类记录（平台的版本可能较旧）",
+        "the hub does not know this kind of record (it may be an older version)",
+    ),
     # --- sync (issue 4) ------------------------------------------------------------------
     "state.withdrawn": ("已撤回", "withdrawn"),
     "sync.bar_offline_only": ("未配置上级平台（仅离线）", "No platform configured (offline only)"),
@@ -1460,6 +1507,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "hub.token is not set (yichuang config set hub.token TOKEN)",
     ),
     "sync.err_offline": ("无法连接上级平台：{detail}", "Cannot reach the platform: {detail}"),
+    "sync.token_refused": ("平台拒绝了本机令牌", "Token refused by the platform"),
     "sync.err_cut": ("已连上上级平台，但{detail}", "The platform was reached, but {detail}"),
     "sync.err_deadline": (
         "平台在{seconds}秒内未完成应答，已断开重试",

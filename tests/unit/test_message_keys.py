@@ -385,6 +385,7 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("failure.", ""): set(failures.NAMES),
         ("failure.", "_fix"): set(failures.NAMES),
         ("failure.cert_", ""): set(failures.CERT_REASONS),
+        ("refusal.", ""): set(failures.REFUSALS),
         # the audit chain's state on the console's workstations page (sync.hub.audit_store)
         ("console.chain_", ""): {"ok", "broken", "unchained"},
         # why an account change is refused, at the window and the hub (app.domain.accounts)

@@ -142,7 +142,7 @@ def run_cycle(
             if own:
                 client.close()
     if rep.error is not None:
-        _log.warning("sync failed: %s [%s]", rep.error, rep.error.detail or rep.error.key)
+        _log.info("sync failed: %s [%s]", rep.error, rep.error.detail or rep.error.key)
         try:
             local.write_state(
                 store,

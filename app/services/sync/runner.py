@@ -67,6 +67,8 @@ class SyncStatus:
             state = (t("sync.not_yet"), "")
         elif link == "online":
             state = (t("sync.online"), "")
+        elif link == "unstable" and self.last_error.startswith("auth:"):
+            state = (t("sync.token_refused"), "red")  # the link is fine; the token is not
         elif link == "unstable":
             state = (t("sync.unstable"), "yellow")
         else:
