@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.messages import language as _language
 from app.messages import t
 
 # errno -> failure name (what happened is the same whatever the library around it)
@@ -155,6 +156,7 @@ NAMES = frozenset(
 )
 # what is wrong with a certificate: failure.cert_REASON
 CERT_REASONS = frozenset({*_CERT_NAMES, "untrusted"})
+_CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
 _ERRNO_IN_TEXT = re.compile(r"\[Errno (-?\d+)\]")
 _SSL_IN_TEXT = re.compile(r"\[SSL: ([A-Z0-9_]+)\]")
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -429,6 +431,8 @@ REFUSALS = frozenset(
 
 
 def refusal_text(code: str, reason: str) -> str:
-    """Why the hub refused an event, in the user's words; the hub's own (English) reason when
-    its code is not one this version knows."""
-    return t(f"refusal.{code}") if code in REFUSALS else reason
+    """Why the hub refused an event, in the user's words: the hub's own reason when it already
+    speaks them (Chinese) or its code is not one this version knows, else the catalogue's."""
+    if code not in REFUSALS or (_language() == "zh" and _CJK.search(reason)):
+        return reason
+    return t(f"refusal.{code}")

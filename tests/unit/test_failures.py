@@ -310,3 +310,10 @@ def test_every_failure_is_named_and_in_the_catalogue_in_both_languages():
             assert not stray, (key, stray)
     for reason in failures.CERT_REASONS:
         assert f"failure.cert_{reason}" in MESSAGES
+
+
+def test_a_hubs_refusal_is_said_in_chinese_unless_the_hub_already_did():
+    english = "catalogue version '2099.1' is not published at this hub"
+    assert failures.refusal_text("unknown_catalogue", english).startswith("案件所用的事项清单版本")
+    assert failures.refusal_text("bad_payload", "缺少uid") == "缺少uid"  # the hub's own Chinese
+    assert failures.refusal_text("a_code_of_a_newer_hub", "why") == "why"
