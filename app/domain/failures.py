@@ -124,6 +124,9 @@ NAMES = frozenset(
         "http_token_revoked",
         "http_too_large",
         "io_error",
+        "json",
+        "db_login",
+        "db_missing",
         "is_dir",
         "no_answer",
         "no_answer_in_time",
@@ -156,6 +159,15 @@ NAMES = frozenset(
 )
 # what is wrong with a certificate: failure.cert_REASON
 CERT_REASONS = frozenset({*_CERT_NAMES, "untrusted"})
+_SERVER_WORDS = (
+    ("connection refused", "refused"),
+    ("could not translate host name", "no_such_host"),
+    ("timeout expired", "timeout"),
+    ("password authentication failed", "db_login"),
+    ("no password supplied", "db_login"),
+    ("does not exist", "db_missing"),
+    ("server closed the connection unexpectedly", "reset"),
+)
 _CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
 _ERRNO_IN_TEXT = re.compile(r"\[Errno (-?\d+)\]")
 _SSL_IN_TEXT = re.compile(r"\[SSL: ([A-Z0-9_]+)\]")
@@ -222,7 +234,10 @@ def _chain(exc: BaseException) -> list[BaseException]:
     while cur is not None and id(cur) not in seen and len(out) < 10:
         seen.add(id(cur))
         out.append(cur)
-        cur = cur.__cause__ or cur.__context__
+        # "raise … from None" said the context is not the cause, unless the new exception
+        # carries the old one (httpcore wraps the OSError that way)
+        wrapped = cur.args[0] if cur.args and isinstance(cur.args[0], BaseException) else None
+        cur = cur.__cause__ or (wrapped if cur.__suppress_context__ else cur.__context__ or wrapped)
     return out
 
 
@@ -288,6 +303,10 @@ def _from_text(text: str) -> Failure | None:
         return Failure("tls_cert", {"why": t("failure.cert_untrusted")})
     if "device not found" in lowered or "no such device" in lowered:
         return Failure("device_missing")
+    # a database server's words (psycopg/libpq), without its errno
+    for words, name in _SERVER_WORDS:
+        if words in lowered:
+            return Failure(name)
     return None
 
 
@@ -343,6 +362,8 @@ def _from_cause(cur: BaseException) -> Failure | None:
         return Failure(
             "toml", {"line": m.group(1), "column": m.group(2)} if m else {"line": "?", "column": "?"}
         )
+    if type(cur).__name__ == "JSONDecodeError" and hasattr(cur, "lineno"):
+        return Failure("json", {"line": getattr(cur, "lineno", "?"), "column": getattr(cur, "colno", "?")})
     if isinstance(cur, UnicodeError):
         return Failure("not_utf8")
     return _from_sqlite(cur) or _from_protocol(cur)

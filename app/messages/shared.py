@@ -1372,6 +1372,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '改正 config.toml 的这一行（值用英文引号括起来，如 url = "https://…"）；或把它改名，再用 yichuang config set 重新设置',
         'Correct that line of config.toml (quote values: url = "https://…"), or rename it and set the values again with yichuang config set',
     ),
+    "failure.json": (
+        "第 {line} 行第 {column} 列的写法不对",
+        "line {line}, column {column} is not valid JSON",
+    ),
+    "failure.json_fix": (
+        "用文本编辑器改正文件的这一处（JSON：名字和文字用英文双引号，项与项之间用英文逗号）",
+        "Correct that place in the file (JSON: double quotes around names and text, commas between items)",
+    ),
+    "failure.db_login": (
+        "数据库拒绝了登录（用户名或密码不对）",
+        "the database refused the login (user or password)",
+    ),
+    "failure.db_login_fix": (
+        "核对 --db 里的用户名，以及 ~/.pgpass 里的密码（权限 600）",
+        "Check the user in --db and the password in ~/.pgpass (mode 600)",
+    ),
+    "failure.db_missing": ("数据库或其中的对象不存在", "the database (or something in it) does not exist"),
+    "failure.db_missing_fix": (
+        "核对 --db 里的库名；新库要先由数据库管理员建立（createdb）",
+        "Check the database name in --db; a new one is created by the database admin first (createdb)",
+    ),
     "failure.not_utf8": ("文件不是 UTF-8 编码的文本", "the file is not UTF-8 text"),
     "failure.not_utf8_fix": (
         "用支持 UTF-8 的编辑器另存为 UTF-8；或把它改名，再用 yichuang config set 重新设置",

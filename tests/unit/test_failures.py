@@ -52,6 +52,8 @@ ALLOWED = {
     "backup",
     "restore",
     "chown",
+    "pgpass",
+    "createdb",
     "YICHUANG_HUB_CA",
     "YICHUANG_HUB_DEADLINE",
     "HTTPS_PROXY",
@@ -317,3 +319,12 @@ def test_a_hubs_refusal_is_said_in_chinese_unless_the_hub_already_did():
     assert failures.refusal_text("unknown_catalogue", english).startswith("案件所用的事项清单版本")
     assert failures.refusal_text("bad_payload", "缺少uid") == "缺少uid"  # the hub's own Chinese
     assert failures.refusal_text("a_code_of_a_newer_hub", "why") == "why"
+
+
+def test_json_names_its_line_and_a_database_servers_words_are_read():
+    import json
+
+    f = explain(caught(lambda: json.loads('{"a": 1,\n "b": }')))
+    assert f.name == "json" and f.text() == "第 2 行第 7 列的写法不对" and "Expecting value" in f.detail
+    server = Exception('connection failed: FATAL:  password authentication failed for user "hub"')
+    assert explain(server).name == "db_login"
