@@ -129,7 +129,9 @@ def ensure_writable(data_dir: Path) -> None:
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         probe.unlink()
     except OSError as exc:
-        raise ConfigError(t("config.dir_unwritable", path=data_dir, error=exc.strerror or exc)) from exc
+        from app.domain.failures import explain
+
+        raise ConfigError(t("config.dir_unwritable", path=data_dir, error=explain(exc).text())) from exc
 
 
 @dataclass
@@ -369,7 +371,9 @@ def load_config(data_dir: Path, *, create: bool = True) -> Config:
         try:
             stored = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(t("config.unreadable", path=path, error=exc)) from exc
+            from app.domain.failures import explain
+
+            raise ConfigError(t("config.unreadable", path=path, error=explain(exc).text())) from exc
         for section, names in stored.items():
             if isinstance(names, dict) and section in values:
                 for name, v in names.items():

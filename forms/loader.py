@@ -180,8 +180,8 @@ def parse_bytes(raw: bytes, source: str, *, validate_schema: bool) -> Catalogue:
             reason = t("catalogue.truncated_string")
         elif exc.pos >= len(text.rstrip()):
             reason = t("catalogue.truncated", error=exc.msg)
-        else:
-            reason = t("catalogue.bad_json", error=exc.msg)
+        else:  # where, in the user's words (the parser's own are English)
+            reason = t("catalogue.bad_json", error=t("failure.json", line=exc.lineno, column=exc.colno))
         raise CatalogueError([CatalogueIssue(source, "", reason, exc.lineno, exc.colno)]) from exc
     except ValueError as exc:  # NaN / Infinity
         raise CatalogueError([CatalogueIssue(source, "", t("catalogue.bad_json", error=exc))]) from exc

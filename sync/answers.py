@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.failures import Failure, explain
 from app.messages import t
 from sync import protocol
 
@@ -23,12 +24,38 @@ class SyncError(Exception):
     it said them; the caller caps them.
     """
 
-    def __init__(self, kind: str, key: str, *, retry_after: float | None = None, **fields: Any) -> None:
+    def __init__(
+        self,
+        kind: str,
+        key: str,
+        *,
+        retry_after: float | None = None,
+        cause: Failure | None = None,
+        **fields: Any,
+    ) -> None:
         self.kind = kind
         self.key = key
         self.fields = fields
         self.retry_after = retry_after
+        self.cause = cause  # what the OS or a library said, read by app.domain.failures
         super().__init__(t(key, **fields))
+
+    @property
+    def detail(self) -> str:
+        """The library's or the hub's own words (for admins and the log, not the clerk)."""
+        return self.cause.detail if self.cause is not None else ""
+
+    @property
+    def advice(self) -> str:
+        """What to do, when the cause says it ("" otherwise)."""
+        if self.cause is None or self.cause.name in ("other", "os_other"):
+            return ""
+        return self.cause.advice()
+
+    @classmethod
+    def of(cls, kind: str, key: str, cause: Failure, **fields: Any) -> SyncError:
+        """``key`` with ``detail``: the cause in the user's words."""
+        return cls(kind, key, cause=cause, detail=cause.text(), **fields)
 
 
 def is_count(v: Any) -> bool:
@@ -78,7 +105,7 @@ def check_pull_answer(doc: Any, after: int) -> None:
         try:
             protocol.parse_event(e)
         except protocol.ProtocolError as exc:
-            raise SyncError("hub", "sync.err_unreadable", detail=str(exc)) from None
+            raise SyncError.of("hub", "sync.err_unreadable", explain(exc)) from None
         if "seq" in e and not is_count(e["seq"]):
             raise SyncError("hub", "sync.err_shape", what="pull")
 

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from app.domain.failures import explain, explain_status
 from sync import protocol
 from sync.answers import (
     ANSWER_ENCODINGS,
@@ -262,14 +263,18 @@ class HubClient:
         except httpx.TransportError as exc:
             if self._dog.fired:
                 raise SyncError("slow", "sync.err_deadline", seconds=round(self.deadline)) from None
-            raise SyncError("offline", "sync.err_offline", detail=f"{type(exc).__name__}: {exc}") from None
+            cause = explain(exc)
+            # reached: the connection was made, then broke (a cut answer is not "cannot connect")
+            key = "sync.err_cut" if cause.reached else "sync.err_offline"
+            raise SyncError.of("offline", key, cause) from None
         except httpx.HTTPError as exc:  # anything else httpx may raise about a broken answer
-            raise SyncError("hub", "sync.err_unreadable", detail=f"{type(exc).__name__}: {exc}") from None
+            raise SyncError.of("hub", "sync.err_unreadable", explain(exc)) from None
         finally:
             self._dog.disarm()
         self.answers += 1
         if answer.status_code in (401, 403):
-            raise SyncError("auth", "sync.err_auth", detail=_message(answer))
+            cause = explain_status(answer.status_code, _message(answer), _code(answer))
+            raise SyncError.of("auth", "sync.err_auth", cause, status=answer.status_code)
         if answer.status_code in (429, 503):
             wait = retry_after(answer.headers)
             if wait is not None:
@@ -279,6 +284,7 @@ class HubClient:
                     status=answer.status_code,
                     seconds=round(wait),
                     retry_after=wait,
+                    cause=explain_status(answer.status_code, _message(answer), _code(answer)),
                 )
         return answer
 
@@ -342,9 +348,10 @@ class HubClient:
 
     def _json(self, r: Answer) -> Any:
         if r.status_code >= 300:
-            raise SyncError("hub", "sync.err_http", status=r.status_code, detail=_message(r))
+            cause = explain_status(r.status_code, _message(r), _code(r))
+            raise SyncError.of("hub", "sync.err_http", cause, status=r.status_code)
         if r.problem is not None:
-            raise SyncError("hub", "sync.err_unreadable", detail=str(r.problem))
+            raise SyncError.of("hub", "sync.err_unreadable", explain(r.problem))
         try:
             body = r.content if r.decoded else decode(r.content, r.headers.get("content-encoding"))
             check_density(body)
@@ -352,9 +359,11 @@ class HubClient:
         except protocol.ProtocolError as exc:
             if exc.status == 413:
                 raise SyncError("hub", "sync.err_too_large", limit=MAX_ANSWER_DECODED) from None
-            raise SyncError("hub", "sync.err_unreadable", detail=str(exc)) from None
-        except RecursionError:
-            raise SyncError("hub", "sync.err_unreadable", detail="nested too deeply") from None
+            raise SyncError.of("hub", "sync.err_unreadable", explain(exc)) from None
+        except RecursionError as exc:
+            raise SyncError.of(
+                "hub", "sync.err_unreadable", explain(protocol.ProtocolError(str(exc)))
+            ) from None
 
     # --- endpoints --------------------------------------------------------------------------------
     def push(self, events: list[dict], batch_id: str, *, hold: threading.Event | None = None) -> dict:
@@ -515,6 +524,16 @@ def _message(r: Answer) -> str:
     except Exception:
         text = r.content[:200].decode("utf-8", "replace")
     return " ".join(text.split())[:200] or str(r.status_code)
+
+
+def _code(r: Answer) -> str:
+    """The hub's error code (``{"error": CODE}``), "" when the answer has none."""
+    try:
+        doc = protocol.loads(decode(r.content, r.headers.get("content-encoding"), MAX_ERROR_ANSWER))
+    except Exception:
+        return ""
+    code = doc.get("error") if isinstance(doc, dict) else None
+    return code[:40] if isinstance(code, str) else ""
 
 
 def reachable(url: str, timeout: float = 3.0) -> bool:

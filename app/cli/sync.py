@@ -9,45 +9,35 @@ import argparse
 
 
 def register(sub, add) -> None:
-    p = add("sync", "sync with the county platform (one cycle with --once, else keep syncing)", cmd_sync)
-    p.add_argument("--once", action="store_true", help="one cycle; exit 1 if anything is left unsent")
-    p.add_argument("--quiet", action="store_true")
+    from app.messages import t
+
+    p = add("sync", t("cli.sync_help"), cmd_sync)
+    p.add_argument("--once", action="store_true", help=t("cli.sync_once"))
+    p.add_argument("--quiet", action="store_true", help=t("cli.sync_quiet"))
     sp = p.add_subparsers(dest="sync_action", metavar="ACTION")
-    q = add(
-        "export-bundle",
-        "write everything unsent to a signed, compressed file (no link at all)",
-        cmd_export_bundle,
-        sp,
-    )
-    q.add_argument("file")
+    q = add("export-bundle", t("cli.sync_export_bundle"), cmd_export_bundle, sp)
+    q.add_argument("file", metavar="FILE", help=t("cli.sync_bundle_file"))
     from app.cli.common import gate
 
     gate(q, "sync")  # every unsent event, names and ID numbers included, in one file
-    q = add(
-        "hub-key",
-        "show the hub's bundle key this window seals bundles to; with KEY, set it (offline enrolment)",
-        cmd_hub_key,
-        sp,
-    )
-    q.add_argument("key", nargs="?", metavar="KEY", help="the key printed by `yichuang hub bundle-key`")
+    q = add("hub-key", t("cli.sync_hub_key"), cmd_hub_key, sp)
+    q.add_argument("key", nargs="?", metavar="KEY", help=t("cli.sync_hub_key_arg"))
     gate(q, "settings")  # a setting: the key every bundle is sealed to
-    q = add("status", "what waits, conflicts, last success", cmd_sync_status, sp)
-    q.add_argument("--json", action="store_true")
-    q = add(
-        "set-aside", "stop sending an event the hub refused (it no longer blocks its case)", cmd_set_aside, sp
-    )
-    q.add_argument("event_id")
-    q = add("retry", "send a refused or set-aside event again", cmd_retry, sp)
-    q.add_argument("event_id")
-    q = add("attach", "keep a scan of a case and queue it for upload", cmd_attach, sp)
-    q.add_argument("number")
-    q.add_argument("file")
-    q = add("deliver", "hand out the result of a case (出件)", cmd_deliver, sp)
-    q.add_argument("number")
-    q.add_argument("--tracking", default="", help="EMS 政务专递 item number (S10)")
-    q = add("withdraw", "the applicant withdraws (撤回)", cmd_withdraw, sp)
-    q.add_argument("number")
-    q.add_argument("--reason", default="")
+    q = add("status", t("cli.sync_status"), cmd_sync_status, sp)
+    q.add_argument("--json", action="store_true", help=t("cli.json"))
+    q = add("set-aside", t("cli.sync_set_aside"), cmd_set_aside, sp)
+    q.add_argument("event_id", metavar="EVENT_ID", help=t("cli.sync_event_id"))
+    q = add("retry", t("cli.sync_retry"), cmd_retry, sp)
+    q.add_argument("event_id", metavar="EVENT_ID", help=t("cli.sync_event_id"))
+    q = add("attach", t("cli.sync_attach"), cmd_attach, sp)
+    q.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
+    q.add_argument("file", metavar="FILE", help=t("cli.sync_attach_file"))
+    q = add("deliver", t("cli.sync_deliver"), cmd_deliver, sp)
+    q.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
+    q.add_argument("--tracking", default="", metavar="S10", help=t("cli.sync_tracking"))
+    q = add("withdraw", t("cli.sync_withdraw"), cmd_withdraw, sp)
+    q.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
+    q.add_argument("--reason", default="", metavar="TEXT", help=t("cli.sync_reason"))
 
 
 def _fail(message: str) -> SystemExit:
@@ -101,6 +91,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             + (t("sync.cli_calendar", version=rep.calendar) if rep.calendar else "")
             + (t("sync.cli_attachments", n=rep.attachments) if rep.attachments else "")
         )
+        from app.domain.failures import refusal_text
+
         for r in rep.refused:
             print(
                 t(
@@ -108,7 +100,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                     id=r.get("id"),
                     case=r.get("case"),
                     code=r.get("code"),
-                    reason=r.get("reason"),
+                    reason=refusal_text(str(r.get("code")), str(r.get("reason"))),
                 ),
                 file=sys.stderr,
             )
@@ -120,7 +112,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if rep.skew_seconds is not None and abs(rep.skew_seconds) > 300:
             print(t("sync.cli_skew", seconds=f"{rep.skew_seconds:+.0f}"), file=sys.stderr)
     if rep.error is not None:
-        raise _fail(t("sync.cli_failed", error=rep.error, left=rep.left))
+        failed = _fail(t("sync.cli_failed", error=rep.error, left=rep.left))
+        if rep.error.advice:  # what to do; the library's own words are in sync status --json
+            print(t("cli.sync_advice", advice=rep.error.advice), file=sys.stderr)
+        raise failed
     if rep.left or rep.attachments_left:
         raise _fail(t("sync.cli_left", left=rep.left, attachments=rep.attachments_left))
     return 0

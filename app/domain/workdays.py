@@ -169,7 +169,9 @@ def load_calendar(path: str | PathLike[str] | None = None) -> WorkCalendar:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(t("calendar.bad_json", file=where, error=exc)) from None
+        from app.domain.failures import explain
+
+        raise ValueError(t("calendar.bad_json", file=where, error=explain(exc).text())) from None
     try:
         return WorkCalendar.from_dict(data)
     except ValueError as exc:

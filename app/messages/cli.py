@@ -40,6 +40,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "检查本机能否正常办件：数据目录、数据库、打印机、扫描、平台、日历、事项目录、待发送",
         "check what stands between this PC and a working day: data dir, store, printer, scanner, hub, calendar, catalogue, queues",
     ),
+    # --- `yichuang sync …` help (lang helper, issue 18: one language) ---------------------------
+    "cli.sync_help": (
+        "与上级平台同步（--once 同步一次后退出，否则一直同步）",
+        "sync with the county platform (one cycle with --once, else keep syncing)",
+    ),
+    "cli.sync_once": (
+        "只同步一次；还有记录没有上传时退出码为 1",
+        "one cycle; exit 1 if anything is left unsent",
+    ),
+    "cli.sync_quiet": ("只报告错误，不打印每次同步的结果", "print errors only, not each cycle's outcome"),
+    "cli.sync_export_bundle": (
+        "把所有未上传的记录写成一个签名、压缩的文件（完全没有网络时用U盘带去平台）",
+        "write everything unsent to a signed, compressed file (no link at all)",
+    ),
+    "cli.sync_bundle_file": ("要写入的数据包文件", "the bundle file to write"),
+    "cli.sync_hub_key": (
+        "显示本窗口封装数据包所用的平台公钥；给出 KEY 时设置它（离线登记）",
+        "show the hub's bundle key this window seals bundles to; with KEY, set it (offline enrolment)",
+    ),
+    "cli.sync_hub_key_arg": (
+        "平台上 yichuang hub bundle-key 打印的公钥",
+        "the key printed by `yichuang hub bundle-key`",
+    ),
+    "cli.sync_status": ("待上传、冲突、上次同步情况", "what waits, conflicts, last success"),
+    "cli.sync_set_aside": (
+        "不再发送一条被平台退回的记录（它不再阻塞同一案件的后续记录）",
+        "stop sending an event the hub refused (it no longer blocks its case)",
+    ),
+    "cli.sync_event_id": (
+        "记录编号（见 yichuang sync status）",
+        "the event's id (see yichuang sync status)",
+    ),
+    "cli.sync_retry": ("重新发送一条被退回或已搁置的记录", "send a refused or set-aside event again"),
+    "cli.sync_attach": ("保存案件的一份扫描件，并排队上传", "keep a scan of a case and queue it for upload"),
+    "cli.sync_attach_file": ("扫描件文件", "the scan's file"),
+    "cli.sync_deliver": ("出件：把案件的办理结果交给申请人", "hand out the result of a case (出件)"),
+    "cli.sync_tracking": ("EMS 政务专递的邮件号（S10 格式）", "EMS 政务专递 item number (S10)"),
+    "cli.sync_withdraw": ("申请人撤回申请", "the applicant withdraws (撤回)"),
+    "cli.sync_advice": ("处理：{advice}", "To do: {advice}"),
+    "cli.sync_reason": ("撤回的原因", "why the applicant withdraws"),
     "doctor.cli_json": ("以 JSON 输出全部检查结果", "every finding as JSON"),
     "doctor.title": ("一窗自检（数据目录 {path}）", "yichuang doctor (data dir {path})"),
     "doctor.build": ("版本：{line}", "Build: {line}"),
@@ -260,6 +300,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doctor.hub_offline_fix": (
         "检查网络；连不上时照常办件，记录在恢复后自动发送",
         "Check the network; cases can still be taken, they are sent once the hub is back",
+    ),
+    # doctor: the hub did not answer in time (lang helper, issue 18): doctor asks once, no retry
+    "doctor.hub_slow": (
+        "平台 {url} 在 {seconds} 秒内没有答完，自检已放弃这一项",
+        "The hub {url} did not finish answering within {seconds} s; the check gave up",
+    ),
+    "doctor.hub_slow_fix": (
+        "检查网络是否很慢或不稳；稍后再运行 yichuang doctor；一直这样请联系平台管理员",
+        "Check whether the link is very slow or unstable; run yichuang doctor again later; if it persists, call the hub's operator",
+    ),
+    "doctor.printer_dir_unwritable_why": (
+        "打印文件夹 {path} 无法写入：{error}",
+        "The print folder {path} cannot be written: {error}",
     ),
     "doctor.hub_auth": ("平台拒绝了本机的令牌：{error}", "The hub refused this PC's token: {error}"),
     "doctor.hub_error": ("平台回答异常：{error}", "The hub answered wrongly: {error}"),

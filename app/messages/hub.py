@@ -15,6 +15,131 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已添加用户 {name}（{role}，部门 {departments}）",
         "Added user {name} ({role}, departments {departments})",
     ),
+    # --- `yichuang hub …` help (lang helper, issue 18: one language) ----------------------------
+    "hub.help": ("平台服务器（县级或省级平台）", "the platform server (county or provincial hub)"),
+    "hub.help_serve": ("运行平台（HTTP 服务，基于 uvicorn）", "run the hub (HTTP, ASGI on uvicorn)"),
+    "hub.help_host": (
+        "监听的地址（默认 127.0.0.1：只有本机能连；给各窗口用时设为本机的内网地址或 0.0.0.0）",
+        "the address to listen on (default 127.0.0.1: this machine only; the LAN address or 0.0.0.0 for the windows)",
+    ),
+    "hub.help_port": ("监听的端口（默认 8470）", "the port to listen on (default 8470)"),
+    "hub.help_db": (
+        "数据库地址（默认：数据目录里的 SQLite；PostgreSQL 写 postgresql+psycopg://用户@主机:端口/库名，密码放在 ~/.pgpass）",
+        "database URL (default: SQLite in the data dir; postgresql+psycopg://user@host:port/db for PostgreSQL, the password in ~/.pgpass)",
+    ),
+    "hub.help_upstream": (
+        "省级平台的地址：省级事项的案件转发到那里",
+        "provincial hub to forward province-level cases to",
+    ),
+    "hub.help_upstream_token_file": (
+        "存放省级平台令牌的文件，只有本用户能读（chmod 600）；或设置环境变量 {env}",
+        "a file holding the upstream hub's token, readable by this user alone (chmod 600); or set {env}",
+    ),
+    "hub.help_tls_cert": ("用这个证书（证书链）提供 HTTPS", "serve HTTPS with this certificate (chain)"),
+    "hub.help_tls_key": ("证书的私钥", "the certificate's private key"),
+    "hub.help_add_token": (
+        "生成一个 API 令牌（打印在最后一行）",
+        "create an API token (printed as the last line)",
+    ),
+    "hub.help_token_role": (
+        "令牌的角色：workstation 窗口，backoffice 后台，hub 下级平台",
+        "the token's role: workstation, backoffice, or hub (a county hub below this one)",
+    ),
+    "hub.help_token_office": (
+        "单位编码（窗口令牌）；县级区划编码前缀（平台令牌）",
+        "office code (workstation), county code prefix (hub)",
+    ),
+    "hub.help_token_workstation": ("窗口号（窗口令牌）", "workstation id (role workstation)"),
+    "hub.help_token_name": ("持有人（后台：部门或人员）", "who holds it (back office: department or person)"),
+    "hub.help_token_replace": (
+        "这个窗口已有有效令牌时：吊销它并发一个新的",
+        "a workstation that has a live token: revoke it and issue a new one",
+    ),
+    "hub.help_token_expires": ("令牌在 DAYS 天后过期", "the token expires after DAYS days"),
+    "hub.help_token_public_key": (
+        "窗口的公钥（在该窗口运行 yichuang keys 打印）：Ed25519（数据包和回执）或 SM2（audit.signature = sm2 时的回执）；两种都有时重复本选项",
+        "a public key of the workstation, as `yichuang keys` prints it there: Ed25519 (its bundles and receipts) or SM2 (receipts with audit.signature = sm2); repeat for both",
+    ),
+    "hub.help_set_key": (
+        "把窗口的回执公钥绑定到它的令牌（只有平台管理员能绑定）",
+        "bind a workstation's receipt keys to its token (only the hub's admin binds keys)",
+    ),
+    "hub.help_set_key_id": (
+        "令牌编号（见 list-tokens；窗口上运行 yichuang keys 也会打印）",
+        "the token's id (see list-tokens; `yichuang keys` prints it at the window)",
+    ),
+    "hub.help_set_key_public_key": (
+        "Ed25519 或 SM2 公钥；两种都有时重复本选项",
+        "Ed25519 or SM2; repeat for both",
+    ),
+    "hub.help_list_tokens": (
+        "列出令牌（编号、角色、范围、使用、过期；从不显示令牌本身）",
+        "list tokens (id, role, scope, use, expiry; never the token)",
+    ),
+    "hub.help_revoke_token": (
+        "按编号吊销令牌（见 list-tokens）",
+        "revoke a token by its id (see list-tokens)",
+    ),
+    "hub.help_revoke_id": ("令牌编号（至少 6 位十六进制数字）", "the token's id (at least 6 hex digits)"),
+    "hub.help_add_user": (
+        "添加后台网页用户（密码从标准输入读取）",
+        "add a back office console user (password from standard input)",
+    ),
+    "hub.help_user_name": ("用户名", "the user's name"),
+    "hub.help_user_role": (
+        "角色：backoffice 后台办理，admin 管理员",
+        "the role: backoffice (decides cases) or admin",
+    ),
+    "hub.help_user_department": (
+        "用户负责审批的部门（如 320724-SCJG）；多个部门时重复本选项",
+        "a department the user decides for (e.g. 320724-SCJG); repeat for more",
+    ),
+    "hub.help_unlock_user": (
+        "解除后台用户的登录锁定（记录为 shell:本机用户）",
+        "lift a console user's login lock (recorded as shell:USER)",
+    ),
+    "hub.help_import_bundle": (
+        "导入从窗口带来的数据包（只应用一次）",
+        "apply a bundle carried from a workstation (exactly once)",
+    ),
+    "hub.help_bundle_file": ("数据包文件", "the bundle file"),
+    "hub.help_bundle_key": (
+        "打印窗口封装数据包所用的公钥（最后一行；给窗口的 yichuang sync hub-key 用）",
+        "print the public key windows seal their bundles to (last line; for `yichuang sync hub-key`)",
+    ),
+    "hub.help_publish_catalogue": (
+        "发布新版事项清单（窗口同步时只取差异）",
+        "publish a new catalogue version (workstations get a delta)",
+    ),
+    "hub.help_catalogue_file": ("事项清单文件（JSON）", "the catalogue file (JSON)"),
+    "hub.help_publish_calendar": ("发布新的工作日历", "publish a new working-day calendar"),
+    "hub.help_calendar_file": ("工作日历文件（JSON）", "the calendar file (JSON)"),
+    "hub.help_add_operator": (
+        "建立窗口操作员账号（密码从标准输入读取，或提示输入两次）",
+        "create a window operator account (password from stdin or asked twice)",
+    ),
+    "hub.help_operator_name": ("操作员姓名", "the operator's name"),
+    "hub.help_operator_role": (
+        "角色：clerk 窗口人员，courier 揽投员，supervisor 主管，admin 管理员",
+        "the role: clerk, courier, supervisor or admin",
+    ),
+    "hub.help_operator_office": (
+        "账号所属的单位编码（留空：所有单位）",
+        "office code the account works at (empty: every office)",
+    ),
+    "hub.help_passwd_operator": (
+        "为操作员账号设新密码（标准输入或提示输入两次）；密钥出现之前建立的账号同时得到密钥",
+        "set a new password for an operator account (stdin or asked twice); gives a key to an account made before keys",
+    ),
+    "hub.help_disable_operator": (
+        "停用操作员账号（各窗口下次同步后拒绝它）",
+        "disable an operator account (windows refuse it after their next sync)",
+    ),
+    "hub.help_list_operators": (
+        "列出操作员账号（从不显示密码哈希或密钥；“无密钥”是密钥出现之前建立的账号：用 passwd-operator 重设其密码）",
+        "list operator accounts (never a password hash or key; 'no key' marks an account made before keys: reset its password with passwd-operator)",
+    ),
+    "hub.help_json": ("以 JSON 格式输出", "machine-readable output"),
     # --- hub (`yichuang hub …`, sync/hub/cli.py) ---------------------------------------------
     "hub.need_data_dir": (
         "平台需要 --data-dir 目录（或环境变量 YICHUANG_HUB_DIR）",

@@ -1054,6 +1054,402 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Invalid pause: it ends on {last}, before it starts on {first}",
     ),
     "workdays.negative_days": ("时限天数不能为负数", "A time limit cannot be negative"),
+    # --- failures: what the OS and the libraries said, in the user's words (app.domain.failures;
+    # lang helper, issue 18). failure.NAME: what happened; failure.NAME_fix: what to do. ------
+    "failure.disk_full": ("磁盘已满", "the disk is full"),
+    "failure.disk_full_fix": (
+        "清理这个磁盘上不用的文件，或用 --data-dir 把数据目录移到空间更大的磁盘；空间腾出后再试",
+        "Free space on this disk, or move the data dir to a larger disk with --data-dir; then try again",
+    ),
+    "failure.read_only": (
+        "磁盘是只读的（磁盘出错后系统会把它改为只读）",
+        "the disk is read-only (the system does this after a disk error)",
+    ),
+    "failure.read_only_fix": (
+        "请技术支持检查这块磁盘（可能已损坏，或U盘有写保护开关）；在此之前用 --data-dir 改用另一块可写磁盘上的文件夹",
+        "Have technical support check this disk (it may be failing, or a USB stick's write-protect switch is on); meanwhile use a folder on another, writable disk with --data-dir",
+    ),
+    "failure.no_permission": ("没有权限", "permission denied"),
+    "failure.no_permission_fix": (
+        "用平时运行一窗的系统用户操作；或请管理员把这个文件夹交给该用户（chown -R 用户 文件夹）",
+        "Work as the system user that runs yichuang, or have an admin give the folder to that user (chown -R USER FOLDER)",
+    ),
+    "failure.not_found": ("文件或文件夹不存在", "no such file or folder"),
+    "failure.not_found_fix": (
+        "核对路径；U盘或网络盘被拔出或断开时，重新接上",
+        "Check the path; reconnect the USB stick or network drive if it was removed",
+    ),
+    "failure.not_dir": ("路径中有一段不是文件夹", "part of the path is not a folder"),
+    "failure.not_dir_fix": (
+        "核对路径，把占用这个名字的文件移走",
+        "Check the path; move away the file that takes the name",
+    ),
+    "failure.is_dir": ("这是文件夹，不是文件", "this is a folder, not a file"),
+    "failure.is_dir_fix": ("核对路径，指向文件而不是文件夹", "Check the path: name a file, not a folder"),
+    "failure.io_error": (
+        "磁盘读写出错（磁盘或U盘可能坏了）",
+        "a disk read or write failed (the disk or USB stick may be failing)",
+    ),
+    "failure.io_error_fix": (
+        "马上把备份存到别的磁盘（yichuang backup），并请技术支持检查这块磁盘",
+        "Put a backup on another disk now (yichuang backup) and have technical support check this disk",
+    ),
+    "failure.busy": ("文件正被其他程序使用", "the file is in use by another program"),
+    "failure.busy_fix": ("关闭正在使用它的程序后再试", "Close the program using it, then try again"),
+    "failure.too_many_files": ("打开的文件太多", "too many open files"),
+    "failure.too_many_files_fix": (
+        "关闭不用的程序，或重新启动电脑后再试",
+        "Close unneeded programs or restart the PC, then try again",
+    ),
+    "failure.no_memory": ("内存不足", "out of memory"),
+    "failure.no_memory_fix": ("关闭不用的程序后再试", "Close unneeded programs, then try again"),
+    "failure.device_missing": (
+        "设备没有找到（没接上、没开机或驱动没装）",
+        "the device is not found (not connected, off, or no driver)",
+    ),
+    "failure.device_missing_fix": (
+        "检查设备的电源和数据线，重新插拔后再试；仍然不行请核对设置里的设备名",
+        "Check the device's power and cable, plug it in again and retry; if it persists, check the device name in the settings",
+    ),
+    "failure.store_read_only": (
+        "数据库无法写入（磁盘只读，或没有文件夹的写入权限）",
+        "the store cannot be written (the disk is read-only, or the folder is not writable)",
+    ),
+    "failure.store_read_only_fix": (
+        "用平时运行一窗的系统用户操作，并检查磁盘是否只读；仍然不行请联系技术支持",
+        "Work as the system user that runs yichuang and check whether the disk is read-only; if it persists, call technical support",
+    ),
+    "failure.store_cant_open": (
+        "数据库文件打不开（文件夹不存在、没有权限或磁盘只读）",
+        "the store file cannot be opened (no folder, no permission, or a read-only disk)",
+    ),
+    "failure.store_cant_open_fix": (
+        "核对数据目录（--data-dir）和它的权限；仍然不行请联系技术支持",
+        "Check the data dir (--data-dir) and its permissions; if it persists, call technical support",
+    ),
+    "failure.store_busy": ("数据库正被另一个一窗程序使用", "another yichuang program is using the store"),
+    "failure.store_busy_fix": (
+        "关闭其他一窗窗口和命令后再试",
+        "Close the other yichuang windows and commands, then try again",
+    ),
+    "failure.store_damaged": ("数据库文件已损坏", "the store file is damaged"),
+    "failure.store_damaged_fix": (
+        "停止在本机办件；从最近的备份恢复（yichuang restore 备份文件），并联系技术支持",
+        "Stop taking cases on this PC; restore the latest backup (yichuang restore FILE) and call technical support",
+    ),
+    "failure.os_other": ("系统报告错误 {code}", "the system reported {code}"),
+    "failure.os_other_fix": (
+        "把这一行和 --json 输出的详细信息发给技术支持",
+        "Send this line and the detail of --json to technical support",
+    ),
+    "failure.refused": (
+        "对方拒绝连接：这个地址和端口上没有服务在运行",
+        "connection refused: nothing is listening at this address and port",
+    ),
+    "failure.refused_fix": (
+        "核对地址和端口；确认对方已开机、服务已启动（平台由平台管理员启动）",
+        "Check the address and port; make sure the other side is on and its service is running (the hub's operator starts the hub)",
+    ),
+    "failure.timeout": ("连接超时：对方没有回应", "the connection timed out: no response"),
+    "failure.timeout_fix": (
+        "检查网线和网络；确认对方已开机；请网络管理员确认防火墙放行这个端口",
+        "Check the cable and the network; make sure the other side is on; have the network admin check the firewall lets this port through",
+    ),
+    "failure.unreachable": ("网络不通：没有通往对方的线路", "the network cannot reach the other side"),
+    "failure.unreachable_fix": (
+        "检查网线或无线网络，以及本机的网络设置（IP 地址、网关）",
+        "Check the cable or Wi-Fi and this PC's network settings (IP address, gateway)",
+    ),
+    "failure.no_such_host": (
+        "找不到这个主机名（域名解析失败）",
+        "the host name cannot be found (DNS lookup failed)",
+    ),
+    "failure.no_such_host_fix": (
+        "核对地址里的主机名；检查本机的 DNS 设置，或改用 IP 地址",
+        "Check the host name in the address; check this PC's DNS settings, or use the IP address",
+    ),
+    "failure.connect_failed": ("连接失败", "the connection failed"),
+    "failure.connect_failed_fix": ("检查网络，核对地址和端口", "Check the network, the address and the port"),
+    "failure.reset": ("连接被对方中途断开", "the other side dropped the connection"),
+    "failure.reset_fix": (
+        "稍后自动重试；经常这样请检查网络，或请网络管理员检查代理和防火墙",
+        "It is retried later; if it keeps happening, check the network or have the network admin check the proxy and firewall",
+    ),
+    "failure.cut": ("应答还没传完，连接就断了", "the connection broke before the answer was complete"),
+    "failure.cut_fix": (
+        "稍后自动重试，已收到的部分不会丢；经常这样请检查网络",
+        "It is retried later and nothing received is lost; if it keeps happening, check the network",
+    ),
+    "failure.no_answer": (
+        "对方接受了连接，但没有回答就断开了",
+        "the other side took the connection but closed it without an answer",
+    ),
+    "failure.no_answer_fix": (
+        "核对地址的 http:// 或 https:// 以及端口（对方可能是加密服务或别的服务）；地址无误时稍后自动重试",
+        "Check http:// or https:// and the port in the address (the other side may expect TLS or be another service); if it is right, it is retried later",
+    ),
+    "failure.no_answer_in_time": ("对方在规定时间内没有回答", "no answer within the time allowed"),
+    "failure.no_answer_in_time_fix": (
+        "稍后自动重试；链路很慢时可设环境变量 YICHUANG_HUB_DEADLINE 放宽时限；一直这样请联系平台管理员",
+        "It is retried later; on a very slow link set YICHUANG_HUB_DEADLINE to allow longer; if it persists, call the hub's operator",
+    ),
+    "failure.not_http": (
+        "对方的应答不符合 HTTP 协议：连到的可能不是平台",
+        "the answer is not HTTP: this may not be the hub",
+    ),
+    "failure.not_http_fix": (
+        "核对地址的 http:// 或 https:// 以及端口",
+        "Check http:// or https:// and the port in the address",
+    ),
+    "failure.bad_url": (
+        "地址无效（应以 http:// 或 https:// 开头）",
+        "the address is invalid (it must start with http:// or https://)",
+    ),
+    "failure.bad_url_fix": (
+        "改正地址：yichuang config set hub.url https://平台地址",
+        "Correct it: yichuang config set hub.url https://HUB-ADDRESS",
+    ),
+    "failure.proxy": ("代理服务器拒绝或无法转发", "the proxy refused or could not forward the request"),
+    "failure.proxy_fix": (
+        "请网络管理员放行平台地址；或取消本机的代理设置（环境变量 HTTPS_PROXY）",
+        "Have the network admin let the hub's address through, or unset this PC's proxy (HTTPS_PROXY)",
+    ),
+    "failure.tls_not_tls": (
+        "对方不是加密服务：地址用了 https://，对方却只接受普通 http",
+        "the other side does not speak TLS: the address says https:// but it answers plain http",
+    ),
+    "failure.tls_not_tls_fix": (
+        "核对地址的 http:// 或 https:// 以及端口（问平台管理员要正确的地址）",
+        "Check http:// or https:// and the port in the address (ask the hub's operator for the right one)",
+    ),
+    "failure.tls_cert": ("证书验证不通过：{why}", "the certificate does not verify: {why}"),
+    "failure.tls_cert_fix": (
+        "核对地址；平台用本单位自签的证书时，把环境变量 YICHUANG_HUB_CA 设为其根证书文件；本机日期不对也会这样",
+        "Check the address; for a certificate of the office's own CA set YICHUANG_HUB_CA to its root certificate; a wrong date on this PC does this too",
+    ),
+    "failure.cert_expired": ("证书已过期", "it has expired"),
+    "failure.cert_not_yet_valid": (
+        "证书尚未生效（本机日期可能不对）",
+        "it is not valid yet (this PC's date may be wrong)",
+    ),
+    "failure.cert_self_signed": ("证书是自签的，本机不信任", "it is self-signed and not trusted here"),
+    "failure.cert_unknown_issuer": ("签发证书的机构本机不认识", "its issuer is not known here"),
+    "failure.cert_wrong_name": ("证书上的名字与地址不符", "it names another host than the address"),
+    "failure.cert_untrusted": ("证书不被本机信任", "it is not trusted here"),
+    "failure.tls_cut": ("加密连接被对方中途断开", "the other side broke off the encrypted connection"),
+    "failure.tls_cut_fix": (
+        "核对地址和端口；稍后自动重试；一直这样请联系平台管理员",
+        "Check the address and port; it is retried later; if it persists, call the hub's operator",
+    ),
+    "failure.tls_other": ("加密连接（TLS）建立失败", "the encrypted (TLS) connection could not be set up"),
+    "failure.tls_other_fix": (
+        "核对地址和端口，确认本机日期正确；一直这样请联系平台管理员",
+        "Check the address and port and this PC's date; if it persists, call the hub's operator",
+    ),
+    "failure.http_auth": (
+        "平台拒绝了本机的令牌（HTTP {status}）",
+        "the hub refused this PC's token (HTTP {status})",
+    ),
+    "failure.http_auth_fix": (
+        "向平台管理员要一个新令牌，然后：yichuang config set hub.token 令牌",
+        "Ask the hub's operator for a new token, then: yichuang config set hub.token TOKEN",
+    ),
+    "failure.http_token_revoked": ("平台已吊销本机的令牌", "the hub has revoked this PC's token"),
+    "failure.http_token_revoked_fix": (
+        "向平台管理员要一个新令牌，然后：yichuang config set hub.token 令牌",
+        "Ask the hub's operator for a new token, then: yichuang config set hub.token TOKEN",
+    ),
+    "failure.http_token_expired": ("本机的令牌已过期", "this PC's token has expired"),
+    "failure.http_token_expired_fix": (
+        "向平台管理员要一个新令牌，然后：yichuang config set hub.token 令牌",
+        "Ask the hub's operator for a new token, then: yichuang config set hub.token TOKEN",
+    ),
+    "failure.http_forbidden": (
+        "平台不允许本机的令牌做这件事（HTTP 403）",
+        "the hub does not let this PC's token do this (HTTP 403)",
+    ),
+    "failure.http_forbidden_fix": (
+        "核对令牌是否发给了本窗口（单位编码、窗口号）；请平台管理员核对令牌的角色和范围",
+        "Check the token was issued for this window (office code, window); ask the hub's operator to check its role and scope",
+    ),
+    "failure.http_not_found": ("平台上没有这个接口（HTTP 404）", "the hub has no such endpoint (HTTP 404)"),
+    "failure.http_not_found_fix": (
+        "核对 hub.url（只写到端口，不带路径）；平台版本过旧时请平台管理员升级",
+        "Check hub.url (up to the port, no path); if the hub is older, ask its operator to upgrade it",
+    ),
+    "failure.http_too_large": (
+        "发送的数据太大，平台不接收（HTTP 413）",
+        "the hub refused the data as too large (HTTP 413)",
+    ),
+    "failure.http_too_large_fix": (
+        "下次同步会分成更小的批次；一直这样请联系平台管理员（可能是平台前面的代理限制了大小）",
+        "The next sync sends smaller batches; if it persists, call the hub's operator (a proxy before the hub may cap the size)",
+    ),
+    "failure.http_busy": (
+        "平台繁忙，要求稍后再来（HTTP 429）",
+        "the hub is busy and asks to come back later (HTTP 429)",
+    ),
+    "failure.http_busy_fix": ("稍后自动重试，不用处理", "It is retried later; nothing to do"),
+    "failure.http_gateway": (
+        "平台暂时不可用（HTTP {status}：平台前面的网关连不上平台）",
+        "the hub is unavailable for now (HTTP {status}: the gateway before it cannot reach it)",
+    ),
+    "failure.http_gateway_fix": (
+        "稍后自动重试；超过半小时仍这样请联系平台管理员",
+        "It is retried later; if it lasts over half an hour, call the hub's operator",
+    ),
+    "failure.http_server": ("平台内部出错（HTTP {status}）", "the hub failed internally (HTTP {status})"),
+    "failure.http_server_fix": (
+        "稍后自动重试；一直这样请联系平台管理员",
+        "It is retried later; if it persists, call the hub's operator",
+    ),
+    "failure.http_redirect": (
+        "平台地址被转到了别处（HTTP {status}）",
+        "the hub's address redirects elsewhere (HTTP {status})",
+    ),
+    "failure.http_redirect_fix": (
+        "核对 hub.url：常见原因是应为 https:// 而不是 http://，或地址多了路径",
+        "Check hub.url: usually it should be https:// rather than http://, or it has a path too many",
+    ),
+    "failure.http_refused": (
+        "平台拒绝了这个请求（HTTP {status}）",
+        "the hub refused the request (HTTP {status})",
+    ),
+    "failure.http_refused_fix": (
+        "把一窗升级到平台要求的版本；一直这样请联系平台管理员",
+        "Upgrade yichuang to the version the hub expects; if it persists, call the hub's operator",
+    ),
+    "failure.http_other": (
+        "平台返回了意外的状态（HTTP {status}）",
+        "the hub answered an unexpected status (HTTP {status})",
+    ),
+    "failure.http_other_fix": (
+        "稍后自动重试；一直这样请联系平台管理员",
+        "It is retried later; if it persists, call the hub's operator",
+    ),
+    "failure.answer_not_json": (
+        "平台的应答不是平台的数据（可能是一个网页：地址指向了别的网站，或被代理、上网认证拦下）",
+        "the answer is not the hub's data (perhaps a web page: the address leads elsewhere, or a proxy or captive portal intercepts it)",
+    ),
+    "failure.answer_not_json_fix": (
+        "核对 hub.url；单位网络有上网认证或代理时，请网络管理员放行平台地址",
+        "Check hub.url; if the office network has a login page or proxy, have the network admin let the hub's address through",
+    ),
+    "failure.answer_damaged": (
+        "平台的应答数据已损坏（无法解压）",
+        "the hub's answer is damaged (cannot be decompressed)",
+    ),
+    "failure.answer_damaged_fix": (
+        "稍后自动重试；一直这样请联系平台管理员",
+        "It is retried later; if it persists, call the hub's operator",
+    ),
+    "failure.answer_encoding": (
+        "平台的应答用了本机不认识的压缩方式",
+        "the hub's answer uses a compression this PC does not know",
+    ),
+    "failure.answer_encoding_fix": (
+        "把一窗升级到与平台相同的版本",
+        "Upgrade yichuang to the hub's version",
+    ),
+    "failure.answer_too_large": (
+        "平台的应答超过上限，已停止读取",
+        "the hub's answer is over the limit; reading stopped",
+    ),
+    "failure.answer_too_large_fix": (
+        "请平台管理员检查平台；本机的数据不受影响",
+        "Ask the hub's operator to check the hub; nothing on this PC is affected",
+    ),
+    "failure.answer_malformed": ("平台的应答格式不对", "the hub's answer is malformed"),
+    "failure.answer_malformed_fix": (
+        "把一窗升级到与平台相同的版本；一直这样请联系平台管理员",
+        "Upgrade yichuang to the hub's version; if it persists, call the hub's operator",
+    ),
+    "failure.toml": (
+        "第 {line} 行第 {column} 列的写法不对",
+        "line {line}, column {column} is not valid",
+    ),
+    "failure.toml_fix": (
+        '改正 config.toml 的这一行（值用英文引号括起来，如 url = "https://…"）；或把它改名，再用 yichuang config set 重新设置',
+        'Correct that line of config.toml (quote values: url = "https://…"), or rename it and set the values again with yichuang config set',
+    ),
+    "failure.json": (
+        "第 {line} 行第 {column} 列的写法不对",
+        "line {line}, column {column} is not valid JSON",
+    ),
+    "failure.json_fix": (
+        "用文本编辑器改正文件的这一处（JSON：名字和文字用英文双引号，项与项之间用英文逗号）",
+        "Correct that place in the file (JSON: double quotes around names and text, commas between items)",
+    ),
+    "failure.db_login": (
+        "数据库拒绝了登录（用户名或密码不对）",
+        "the database refused the login (user or password)",
+    ),
+    "failure.db_login_fix": (
+        "核对 --db 里的用户名，以及 ~/.pgpass 里的密码（权限 600）",
+        "Check the user in --db and the password in ~/.pgpass (mode 600)",
+    ),
+    "failure.db_missing": ("数据库或其中的对象不存在", "the database (or something in it) does not exist"),
+    "failure.db_missing_fix": (
+        "核对 --db 里的库名；新库要先由数据库管理员建立（createdb）",
+        "Check the database name in --db; a new one is created by the database admin first (createdb)",
+    ),
+    "failure.not_utf8": ("文件不是 UTF-8 编码的文本", "the file is not UTF-8 text"),
+    "failure.not_utf8_fix": (
+        "用支持 UTF-8 的编辑器另存为 UTF-8；或把它改名，再用 yichuang config set 重新设置",
+        "Save it as UTF-8, or rename it and set the values again with yichuang config set",
+    ),
+    "failure.other": ("意外错误（{name}）", "unexpected error ({name})"),
+    "failure.other_fix": (
+        "把这一行和 --json 输出的详细信息发给技术支持",
+        "Send this line and the detail of --json to technical support",
+    ),
+    # why the hub refused an event (its Refusal codes; app.domain.failures.refusal_text)
+    "refusal.bad_case_number": (
+        "案件编号的格式不对，平台不接收",
+        "the case number is malformed; the hub does not take it",
+    ),
+    "refusal.bad_payload": ("记录的内容不完整或格式不对", "the record is incomplete or malformed"),
+    "refusal.blocked": (
+        "同一案件前面有一条记录被退回：处理好那一条后，这一条随后发送",
+        "an earlier record of the same case was refused: once it is dealt with, this one follows",
+    ),
+    "refusal.changed": (
+        "案件在平台上已有新的变化，这项决定基于旧的情况",
+        "the case changed at the hub since; this decision was made on what it was before",
+    ),
+    "refusal.duplicate_id": (
+        "平台上已有同一编号的另一条记录",
+        "another record with this id is already at the hub",
+    ),
+    "refusal.forbidden_office": (
+        "本机令牌所属的单位不能为这个单位登记记录",
+        "this PC's token belongs to an office that may not record for this one",
+    ),
+    "refusal.invalid_transition": (
+        "案件当前的状态不允许这项操作",
+        "the case's present state does not allow this",
+    ),
+    "refusal.kind_not_allowed": ("窗口不能发送这类记录", "a window may not send this kind of record"),
+    "refusal.not_your_workstation": (
+        "这条记录属于另一个窗口，不能用本窗口的令牌发送",
+        "this record belongs to another window; this window's token cannot send it",
+    ),
+    "refusal.number_conflict": (
+        "平台上已有同号但内容不同的另一件案件",
+        "the hub holds another case with this number",
+    ),
+    "refusal.unknown_case": (
+        "平台上还没有这件案件（它的受理记录尚未到达）",
+        "the hub does not know the case yet (its first record has not arrived)",
+    ),
+    "refusal.unknown_catalogue": (
+        "案件所用的事项清单版本平台上没有发布：请平台管理员发布（hub publish-catalogue），之后重发这条记录",
+        "the catalogue version of the case is not published at the hub: its admin publishes it (hub publish-catalogue), then send the record again",
+    ),
+    "refusal.unknown_kind": (
+        "平台不认识这类记录（平台的版本可能较旧）",
+        "the hub does not know this kind of record (it may be an older version)",
+    ),
     # --- sync (issue 4) ------------------------------------------------------------------
     "state.withdrawn": ("已撤回", "withdrawn"),
     "sync.bar_offline_only": ("未配置上级平台（仅离线）", "No platform configured (offline only)"),
@@ -1131,16 +1527,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未设置平台令牌 hub.token（yichuang config set hub.token TOKEN）",
         "hub.token is not set (yichuang config set hub.token TOKEN)",
     ),
-    "sync.err_offline": ("无法连接上级平台（{detail}）", "Cannot reach the platform ({detail})"),
+    "sync.err_offline": ("无法连接上级平台：{detail}", "Cannot reach the platform: {detail}"),
+    "sync.token_refused": ("平台拒绝了本机令牌", "Token refused by the platform"),
+    "sync.err_cut": ("已连上上级平台，但{detail}", "The platform was reached, but {detail}"),
     "sync.err_deadline": (
         "平台在{seconds}秒内未完成应答，已断开重试",
         "The platform did not finish answering within {seconds} s; will retry",
     ),
-    "sync.err_auth": ("平台拒绝了本机令牌：{detail}", "The platform refused this token: {detail}"),
-    "sync.err_http": (
-        "平台返回错误 HTTP {status}：{detail}",
-        "The platform answered HTTP {status}: {detail}",
-    ),
+    "sync.err_auth": ("令牌不能用：{detail}", "The token does not work: {detail}"),
+    "sync.err_http": ("平台回答出错：{detail}", "The platform answered with an error: {detail}"),
     "sync.err_unreadable": ("平台的应答无法读取：{detail}", "The platform's answer is unreadable: {detail}"),
     "sync.err_too_large": (
         "平台的应答超过{limit}字节上限，已停止读取",

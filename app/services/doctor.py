@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from app.domain.failures import explain
 from app.messages import t
 from app.services.doctor_data import (
     check_calendar,
@@ -62,12 +63,14 @@ def run_checks(
             out.extend(check(ws))
         except Exception as exc:
             name = check.__name__.removeprefix("check_")
+            cause = explain(exc)
             out.append(
                 Finding(
                     "error",
                     f"{name}.failed",
-                    t("doctor.check_failed", check=name, error=f"{type(exc).__name__}: {exc}"),
+                    t("doctor.check_failed", check=name, error=cause.text()),
                     t("doctor.check_failed_fix"),
+                    cause.to_dict(),
                 )
             )
     return out
@@ -87,8 +90,22 @@ def open_for_doctor(data_dir: Path | str | None = None, **kw) -> tuple[Workstati
         config = load_config(path, create=False)
     except ConfigError as exc:
         config = Config(data_dir=path, values={s: dict(v) for s, v in DEFAULTS.items()})
-        found.append(
-            Finding("error", "config.unreadable", t("doctor.config_bad", error=exc), t("doctor.config_fix"))
-        )
+        cause = explain(exc.__cause__) if exc.__cause__ is not None else None
+        if cause is None or cause.name in ("other", "os_other"):  # our own words: shown as they are
+            found.append(
+                Finding(
+                    "error", "config.unreadable", t("doctor.config_bad", error=exc), t("doctor.config_fix")
+                )
+            )
+        else:
+            found.append(
+                Finding(
+                    "error",
+                    "config.unreadable",
+                    t("doctor.config_bad", error=cause.text()),
+                    cause.advice(),
+                    cause.to_dict(),
+                )
+            )
     set_language(config.language)
     return Workstation(config, **kw), found

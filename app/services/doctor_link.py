@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.domain.failures import explain
 from app.messages import t
-from app.services.doctor_store import Finding, store_ready
+from app.services.doctor_store import Finding, advice, store_ready
 from app.services.workstation import Workstation
 
 # Thresholds (documented in docs/doctor.md).
@@ -80,13 +81,14 @@ def check_printer(ws: Workstation, timeout: float = PRINTER_TIMEOUT) -> list[Fin
         while not target.exists():
             target = target.parent
         if not os.access(target, os.W_OK) or not target.is_dir():
+            cause = _unwritable(target)
             return out + [
                 Finding(
                     "error",
                     "printer.unwritable",
-                    t("doctor.printer_dir_unwritable", path=folder),
-                    t("doctor.printer_url_fix"),
-                    data,
+                    t("doctor.printer_dir_unwritable_why", path=folder, error=cause.text()),
+                    advice(cause, "doctor.printer_url_fix"),
+                    {**data, **cause.to_dict()},
                 )
             ]
         return out + [
@@ -126,6 +128,19 @@ def check_printer(ws: Workstation, timeout: float = PRINTER_TIMEOUT) -> list[Fin
     ]
 
 
+def _unwritable(folder: Path):
+    """Why a folder cannot be written (os.access says only that it cannot): a read-only disk,
+    something not a folder, or permissions."""
+    import errno
+
+    try:
+        readonly = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        readonly = False
+    code = errno.EROFS if readonly else errno.ENOTDIR if not folder.is_dir() else errno.EACCES
+    return explain(OSError(code, os.strerror(code), str(folder)))
+
+
 def _probe_tcp(printer, url: str, timeout: float) -> list[Finding]:
     from app.printers import PrinterError
 
@@ -144,11 +159,13 @@ def _probe_tcp(printer, url: str, timeout: float) -> list[Finding]:
                     data,
                 )
             ]
+        cause = explain(exc)
+        data.update(cause.to_dict())
         return [
             Finding(
                 "error",
                 "printer.unreachable",
-                t("doctor.printer_unreachable", url=url, error=exc.message),
+                t("doctor.printer_unreachable", url=url, error=cause.text()),
                 t("doctor.printer_unreachable_fix"),
                 data,
             )
@@ -215,13 +232,14 @@ def check_scanner(ws: Workstation) -> list[Finding]:
     try:
         files = sum(1 for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
     except OSError as exc:
+        cause = explain(exc)
         return [
             Finding(
                 "error",
                 "scanner.unreadable",
-                t("doctor.scanner_unreadable", path=path, error=exc.strerror or exc),
-                t("doctor.scanner_fix"),
-                data,
+                t("doctor.scanner_unreadable", path=path, error=cause.text()),
+                advice(cause, "doctor.scanner_fix"),
+                {**data, **cause.to_dict()},
             )
         ]
     data["files"] = files
@@ -241,32 +259,35 @@ def check_certificate(url: str, *, today: datetime, timeout: float = 10.0) -> Fi
     try:
         context = _ca_context()
     except (OSError, ssl.SSLError) as exc:
+        cause = explain(exc)
         return Finding(
             "error",
             "hub.ca_unreadable",
-            t("doctor.ca_bad", path=os.environ.get("YICHUANG_HUB_CA", ""), error=exc),
+            t("doctor.ca_bad", path=os.environ.get("YICHUANG_HUB_CA", ""), error=cause.text()),
             t("doctor.tls_invalid_fix"),
-            {"url": url},
+            {"url": url, **cause.to_dict()},
         )
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
             with context.wrap_socket(sock, server_hostname=host) as tls:
                 cert = tls.getpeercert() or {}
     except ssl.SSLCertVerificationError as exc:
+        cause = explain(exc)
         return Finding(
             "error",
             "hub.certificate_invalid",
-            t("doctor.tls_invalid", error=exc.verify_message or exc),
+            t("doctor.tls_invalid", error=cause.fields.get("why", cause.text())),
             t("doctor.tls_invalid_fix"),
-            {"url": url},
+            {"url": url, **cause.to_dict()},
         )
     except (OSError, ValueError) as exc:
+        cause = explain(exc)
         return Finding(
             "error",
             "hub.unreachable",
-            t("doctor.hub_offline", url=url, error=getattr(exc, "strerror", None) or exc),
-            t("doctor.hub_offline_fix"),
-            {"url": url},
+            t("doctor.hub_offline", url=url, error=cause.text()),
+            advice(cause, "doctor.hub_offline_fix"),
+            {"url": url, **cause.to_dict()},
         )
     expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), UTC)
     days = (expires - today).days
@@ -330,22 +351,40 @@ def check_hub(ws: Workstation, *, deadline: float = HUB_DEADLINE) -> list[Findin
             after = ws.utcnow()
             keys = check_receipt_keys(ws, client)
     except SyncError as exc:
-        data = {"url": url, "kind": exc.kind}
+        data: dict[str, Any] = {"url": url, "kind": exc.kind}
+        if exc.cause is not None:
+            data.update(exc.cause.to_dict())
         if exc.kind == "auth":
             finding = Finding(
-                "error", "hub.token_refused", t("doctor.hub_auth", error=exc), t("doctor.hub_token_fix"), data
+                "error",
+                "hub.token_refused",
+                t("doctor.hub_auth", error=exc.cause.text() if exc.cause else exc),
+                exc.advice or t("doctor.hub_token_fix"),
+                data,
             )
-        elif exc.kind in ("offline", "slow"):
+        elif exc.kind == "slow":  # doctor does not retry: say so, not "will retry"
             finding = Finding(
                 "error",
                 "hub.unreachable",
-                t("doctor.hub_offline", url=url, error=exc),
-                t("doctor.hub_offline_fix"),
+                t("doctor.hub_slow", url=url, seconds=round(deadline)),
+                t("doctor.hub_slow_fix"),
+                data,
+            )
+        elif exc.kind == "offline":
+            finding = Finding(
+                "error",
+                "hub.unreachable",
+                t("doctor.hub_offline", url=url, error=exc.cause.text() if exc.cause else exc),
+                exc.advice or t("doctor.hub_offline_fix"),
                 data,
             )
         else:
             finding = Finding(
-                "error", "hub.error", t("doctor.hub_error", error=exc), t("doctor.hub_error_fix"), data
+                "error",
+                "hub.error",
+                t("doctor.hub_error", error=exc.cause.text() if exc.cause else exc),
+                exc.advice or t("doctor.hub_error_fix"),
+                data,
             )
         return out + [finding]
     out.append(
@@ -364,7 +403,8 @@ def _clock(hub_now: Any, local_mid: datetime, rtt: float) -> Finding:
         return Finding("info", "clock.unknown", t("doctor.clock_unknown"))
     drift = (local_mid - hub).total_seconds()  # positive: this PC is ahead of the hub
     data = {"drift_seconds": round(drift, 1), "rtt_ms": round(rtt * 1000)}
-    shown = f"{drift:+.0f}"
+    whole = round(drift)
+    shown = f"{whole:+d}" if whole else "0"  # never "-0"
     if abs(drift) > CLOCK_ERROR:
         return Finding(
             "error", "clock.wrong", t("doctor.clock_wrong", seconds=shown), t("doctor.clock_fix"), data
@@ -394,7 +434,8 @@ def check_receipt_keys(ws: Workstation, client) -> list[Finding]:
     try:
         bound = client.bound_keys()
     except SyncError as exc:
-        return [Finding("info", "keys.unknown", t("doctor.keys_unknown", error=exc), "", data)]
+        error = exc.cause.text() if exc.cause is not None else str(exc)
+        return [Finding("info", "keys.unknown", t("doctor.keys_unknown", error=error), "", data)]
     states = compare(local, bound)
     data["states"] = [
         {"alg": s.key.alg, "key_id": s.key.key_id, "state": s.state, "bound": s.bound} for s in states

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.domain.failures import Failure as Cause
+from app.domain.failures import explain
 from app.messages import t
 from app.services.workstation import Workstation
 from app.store.cipher import DatabaseError as DbDatabaseError
@@ -43,6 +45,12 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def advice(cause: Cause, fallback: str) -> str:
+    """What to do about ``cause``: its own advice when the failure is known, else ``fallback``
+    (the check's general advice)."""
+    return t(fallback) if cause.name in ("other", "os_other") else cause.advice()
 
 
 def exit_code(findings: Iterable[Finding]) -> int:
@@ -110,13 +118,14 @@ def check_data_dir(ws: Workstation) -> list[Finding]:
             os.close(fd)
             os.unlink(probe)
     except OSError as exc:
+        cause = explain(exc)
         return [
             Finding(
                 "error",
                 "data_dir.unwritable",
-                t("doctor.dir_unwritable", path=target, error=exc.strerror or exc),
-                t("doctor.dir_unwritable_fix"),
-                {"path": str(target), "errno": exc.errno},
+                t("doctor.dir_unwritable", path=target, error=cause.text()),
+                advice(cause, "doctor.dir_unwritable_fix"),
+                {"path": str(target), "errno": exc.errno, **cause.to_dict()},
             )
         ]
     if target != path:
@@ -133,12 +142,14 @@ def check_free_space(ws: Workstation) -> list[Finding]:
     try:
         usage = shutil.disk_usage(target)
     except OSError as exc:
+        cause = explain(exc)
         return [
             Finding(
                 "error",
                 "disk.unknown",
-                t("doctor.space_unknown", error=exc.strerror or exc),
-                t("doctor.space_fix"),
+                t("doctor.space_unknown", error=cause.text()),
+                advice(cause, "doctor.space_fix"),
+                cause.to_dict(),
             )
         ]
     data = {"free_bytes": usage.free, "total_bytes": usage.total}
@@ -184,7 +195,7 @@ def check_database(ws: Workstation) -> list[Finding]:
                 Finding(
                     "error",
                     "database.corrupt",
-                    t("doctor.db_corrupt", path=path, detail=str(exc)),
+                    t("doctor.db_corrupt", path=path, detail=explain(exc).text()),
                     t("doctor.db_restore"),
                     {"path": str(path), "problems": [str(exc)]},
                 )
@@ -262,12 +273,21 @@ def _connect_store(ws: Workstation, path: Path):
 
 
 def _db_unreadable(path: Path, exc: Exception) -> Finding:
+    if isinstance(exc, StoreError | WrongKey):  # our own words already (a key, a passphrase)
+        return Finding(
+            "error",
+            "database.unreadable",
+            t("doctor.db_unreadable", path=path, error=exc),
+            t("doctor.db_unreadable_fix"),
+            {"path": str(path)},
+        )
+    cause = explain(exc)
     return Finding(
         "error",
         "database.unreadable",
-        t("doctor.db_unreadable", path=path, error=exc),
-        t("doctor.db_unreadable_fix"),
-        {"path": str(path)},
+        t("doctor.db_unreadable", path=path, error=cause.text()),
+        advice(cause, "doctor.db_unreadable_fix"),
+        {"path": str(path), **cause.to_dict()},
     )
 
 

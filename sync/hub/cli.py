@@ -18,157 +18,93 @@ from sync.hub.cli_operators import (
 
 
 def register(sub, add) -> None:
-    hub = sub.add_parser("hub", help="the platform server (county or provincial hub)").add_subparsers(
-        dest="action", required=True
+    m = msg
+    hub = sub.add_parser("hub", help=m("hub.help"), description=m("hub.help")).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
     )
-    q = add("serve", "run the hub (HTTP, ASGI on uvicorn)", cmd_hub_serve, hub)
-    q.add_argument("--host", default="127.0.0.1")
-    q.add_argument("--port", type=int, default=8470)
-    q.add_argument(
-        "--db",
-        metavar="URL",
-        type=db_url,
-        help="database URL (default: SQLite in the data dir; "
-        "postgresql+psycopg://user@host:port/db for PostgreSQL, the password in ~/.pgpass)",
-    )
-    q.add_argument(
-        "--upstream", metavar="URL", default="", help="provincial hub to forward province-level cases to"
-    )
+    q = add("serve", m("hub.help_serve"), cmd_hub_serve, hub)
+    q.add_argument("--host", default="127.0.0.1", help=m("hub.help_host"))
+    q.add_argument("--port", type=int, default=8470, help=m("hub.help_port"))
+    q.add_argument("--db", metavar="URL", type=db_url, help=m("hub.help_db"))
+    q.add_argument("--upstream", metavar="URL", default="", help=m("hub.help_upstream"))
     q.add_argument(
         "--upstream-token-file",
         metavar="PATH",
         default="",
-        help="a file holding the upstream hub's token, readable by this user alone (chmod 600); "
-        f"or set {ENV_UPSTREAM_TOKEN}",
+        help=m("hub.help_upstream_token_file", env=ENV_UPSTREAM_TOKEN),
     )
     # refused with a message, never used: a command line is every local user's to read (ps)
     q.add_argument("--upstream-token", action=RefusedSecret, help=argparse.SUPPRESS)
-    q.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain)")
-    q.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
-    q = add("add-token", "create an API token (printed as the last line)", cmd_hub_add_token, hub)
-    q.add_argument("--role", choices=["workstation", "backoffice", "hub"], required=True)
-    q.add_argument("--office", default="", help="office code (workstation), county code prefix (hub)")
-    q.add_argument("--workstation", default="", help="workstation id (role workstation)")
-    q.add_argument("--name", default="", help="who holds it (back office: department or person)")
+    q.add_argument("--tls-cert", metavar="PEM", help=m("hub.help_tls_cert"))
+    q.add_argument("--tls-key", metavar="PEM", help=m("hub.help_tls_key"))
+    q = add("add-token", m("hub.help_add_token"), cmd_hub_add_token, hub)
     q.add_argument(
-        "--replace",
-        action="store_true",
-        help="a workstation that has a live token: revoke it and issue a new one",
+        "--role", choices=["workstation", "backoffice", "hub"], required=True, help=m("hub.help_token_role")
     )
-    q.add_argument("--expires", type=int, metavar="DAYS", help="the token expires after DAYS days")
+    q.add_argument("--office", default="", help=m("hub.help_token_office"))
+    q.add_argument("--workstation", default="", help=m("hub.help_token_workstation"))
+    q.add_argument("--name", default="", help=m("hub.help_token_name"))
+    q.add_argument("--replace", action="store_true", help=m("hub.help_token_replace"))
+    q.add_argument("--expires", type=int, metavar="DAYS", help=m("hub.help_token_expires"))
     q.add_argument(
-        "--public-key",
-        action="append",
-        default=[],
-        metavar="B64",
-        help="a public key of the workstation, as `yichuang keys` prints it there: Ed25519 (its "
-        "bundles and receipts) or SM2 (receipts with audit.signature = sm2); repeat for both",
+        "--public-key", action="append", default=[], metavar="B64", help=m("hub.help_token_public_key")
     )
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add(
-        "set-key",
-        "bind a workstation's receipt keys to its token (only the hub's admin binds keys)",
-        cmd_hub_set_key,
-        hub,
-    )
-    q.add_argument("id", help="the token's id (see list-tokens; `yichuang keys` prints it at the window)")
+    _db(q)
+    q = add("set-key", m("hub.help_set_key"), cmd_hub_set_key, hub)
+    q.add_argument("id", metavar="ID", help=m("hub.help_set_key_id"))
     q.add_argument(
-        "--public-key", action="append", required=True, metavar="B64", help="Ed25519 or SM2; repeat for both"
+        "--public-key", action="append", required=True, metavar="B64", help=m("hub.help_set_key_public_key")
     )
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add(
-        "list-tokens", "list tokens (id, role, scope, use, expiry; never the token)", cmd_hub_list_tokens, hub
-    )
-    q.add_argument("--json", action="store_true", help="machine-readable output")
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add("revoke-token", "revoke a token by its id (see list-tokens)", cmd_hub_revoke_token, hub)
-    q.add_argument("id", help="the token's id (at least 6 hex digits)")
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add(
-        "add-user",
-        "add a back office console user (password from standard input)",
-        cmd_hub_add_user,
-        hub,
-    )
-    q.add_argument("name", metavar="NAME")
-    q.add_argument("--role", choices=["backoffice", "admin"], required=True)
+    _db(q)
+    q = add("list-tokens", m("hub.help_list_tokens"), cmd_hub_list_tokens, hub)
+    q.add_argument("--json", action="store_true", help=m("hub.help_json"))
+    _db(q)
+    q = add("revoke-token", m("hub.help_revoke_token"), cmd_hub_revoke_token, hub)
+    q.add_argument("id", metavar="ID", help=m("hub.help_revoke_id"))
+    _db(q)
+    q = add("add-user", m("hub.help_add_user"), cmd_hub_add_user, hub)
+    q.add_argument("name", metavar="NAME", help=m("hub.help_user_name"))
+    q.add_argument("--role", choices=["backoffice", "admin"], required=True, help=m("hub.help_user_role"))
     q.add_argument(
-        "--department",
-        action="append",
-        default=[],
-        metavar="CODE",
-        help="a department the user decides for (e.g. 320724-SCJG); repeat for more",
+        "--department", action="append", default=[], metavar="CODE", help=m("hub.help_user_department")
     )
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add(
-        "unlock-user",
-        "lift a console user's login lock (recorded as shell:USER)",
-        cmd_hub_unlock_user,
-        hub,
+    _db(q)
+    q = add("unlock-user", m("hub.help_unlock_user"), cmd_hub_unlock_user, hub)
+    q.add_argument("name", metavar="NAME", help=m("hub.help_user_name"))
+    _db(q)
+    q = add("import-bundle", m("hub.help_import_bundle"), cmd_hub_import_bundle, hub)
+    q.add_argument("file", metavar="FILE", help=m("hub.help_bundle_file"))
+    _db(q)
+    q = add("bundle-key", m("hub.help_bundle_key"), cmd_hub_bundle_key, hub)
+    q = add("publish-catalogue", m("hub.help_publish_catalogue"), cmd_hub_publish_catalogue, hub)
+    q.add_argument("file", metavar="FILE", help=m("hub.help_catalogue_file"))
+    _db(q)
+    q = add("publish-calendar", m("hub.help_publish_calendar"), cmd_hub_publish_calendar, hub)
+    q.add_argument("file", metavar="FILE", help=m("hub.help_calendar_file"))
+    _db(q)
+    q = add("add-operator", m("hub.help_add_operator"), cmd_hub_add_operator, hub)
+    q.add_argument("name", metavar="NAME", help=m("hub.help_operator_name"))
+    q.add_argument(
+        "--role",
+        required=True,
+        choices=["clerk", "courier", "supervisor", "admin"],
+        help=m("hub.help_operator_role"),
     )
-    q.add_argument("name", metavar="NAME")
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add(
-        "import-bundle",
-        "apply a bundle carried from a workstation (exactly once)",
-        cmd_hub_import_bundle,
-        hub,
-    )
-    q.add_argument("file")
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add(
-        "bundle-key",
-        "print the public key windows seal their bundles to (last line; for `yichuang sync hub-key`)",
-        cmd_hub_bundle_key,
-        hub,
-    )
-    q = add(
-        "publish-catalogue",
-        "publish a new catalogue version (workstations get a delta)",
-        cmd_hub_publish_catalogue,
-        hub,
-    )
-    q.add_argument("file")
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add("publish-calendar", "publish a new working-day calendar", cmd_hub_publish_calendar, hub)
-    q.add_argument("file")
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add(
-        "add-operator",
-        "create a window operator account (password from stdin or asked twice)",
-        cmd_hub_add_operator,
-        hub,
-    )
-    q.add_argument("name", metavar="NAME")
-    q.add_argument("--role", required=True, choices=["clerk", "courier", "supervisor", "admin"])
-    q.add_argument("--office", default="", help="office code the account works at (empty: every office)")
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add(
-        "passwd-operator",
-        "set a new password for an operator account (stdin or asked twice); gives a key to an "
-        "account made before keys",
-        cmd_hub_passwd_operator,
-        hub,
-    )
-    q.add_argument("name", metavar="NAME")
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add(
-        "disable-operator",
-        "disable an operator account (windows refuse it after their next sync)",
-        cmd_hub_disable_operator,
-        hub,
-    )
-    q.add_argument("name", metavar="NAME")
-    q.add_argument("--db", metavar="URL", type=db_url)
-    q = add(
-        "list-operators",
-        "list operator accounts (never a password hash or key; 'no key' marks an account made "
-        "before keys: reset its password with passwd-operator)",
-        cmd_hub_list_operators,
-        hub,
-    )
-    q.add_argument("--json", action="store_true", help="machine-readable output")
-    q.add_argument("--db", metavar="URL", type=db_url)
+    q.add_argument("--office", default="", help=m("hub.help_operator_office"))
+    _db(q)
+    q = add("passwd-operator", m("hub.help_passwd_operator"), cmd_hub_passwd_operator, hub)
+    q.add_argument("name", metavar="NAME", help=m("hub.help_operator_name"))
+    _db(q)
+    q = add("disable-operator", m("hub.help_disable_operator"), cmd_hub_disable_operator, hub)
+    q.add_argument("name", metavar="NAME", help=m("hub.help_operator_name"))
+    _db(q)
+    q = add("list-operators", m("hub.help_list_operators"), cmd_hub_list_operators, hub)
+    q.add_argument("--json", action="store_true", help=m("hub.help_json"))
+    _db(q)
+
+
+def _db(q: argparse.ArgumentParser) -> None:
+    q.add_argument("--db", metavar="URL", type=db_url, help=msg("hub.help_db"))
 
 
 def upstream_token(args: argparse.Namespace) -> str:

@@ -60,5 +60,10 @@ def open_store(args):
         return open_hub(hub_dir(args), getattr(args, "db", None))
     except Exception as exc:  # a database that cannot be opened, as one line
         if exc.__class__.__module__.startswith(("sqlalchemy", "psycopg")):
-            raise fail(msg("hub.db_error", error=exc)) from None
+            from app.domain.failures import explain
+
+            cause = explain(exc)  # said in the admin's language, without the library's link
+            if cause.name in ("other", "os_other"):
+                raise fail(msg("hub.db_error", error=str(exc).split("\n")[0][:300])) from None
+            raise fail(msg("hub.db_error", error=f"{cause.text()}；{cause.advice()}")) from None
         raise

@@ -442,7 +442,9 @@ def test_a_bad_or_revoked_token_is_an_error(tmp_path, hub):
         st.close()
     ws = _hub_ws(tmp_path, hub.url, token)
     f = by_key(doctor.check_hub(ws))["hub.token_refused"]
-    assert f.level == "error" and "revoked" in f.message
+    # said in the user's words; the hub's own words for the admin (issue 18)
+    assert f.level == "error" and "吊销" in f.message and "revoked" not in f.message
+    assert "revoked" in f.data["detail"]
 
 
 def test_a_clock_off_the_hub_is_found(tmp_path, hub):

@@ -324,7 +324,7 @@ def _written_to(attribute: str, call_names: tuple[str, ...] = ()):
 @functools.cache
 def _dynamic_values() -> dict[tuple[str, str], set[str]]:
     from app.cli.idcard import JSON_KEYS
-    from app.domain import accounts, case_record, case_state, intake, lifecycle, roles
+    from app.domain import accounts, case_record, case_state, failures, intake, lifecycle, roles
     from app.domain import stats as stats_rules
     from app.services import case_export
     from app.services import printing as print_service
@@ -381,6 +381,11 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         ("intake.kind_", ""): {"person", "enterprise"},
         # the back office console: its users' roles (sync.hub.console_store.USER_ROLES)
         ("console.role_", ""): {"backoffice", "admin"},
+        # app.domain.failures: what the OS or a library said, and what to do (issue 18)
+        ("failure.", ""): set(failures.NAMES),
+        ("failure.", "_fix"): set(failures.NAMES),
+        ("failure.cert_", ""): set(failures.CERT_REASONS),
+        ("refusal.", ""): set(failures.REFUSALS),
         # the audit chain's state on the console's workstations page (sync.hub.audit_store)
         ("console.chain_", ""): {"ok", "broken", "unchained"},
         # why an account change is refused, at the window and the hub (app.domain.accounts)

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.domain import case_state as cs
+from app.domain.failures import explain_status
 from app.private_files import make_private_dir, open_private
 from app.services.sync import outbox as local
 from app.services.sync import window_events
@@ -147,11 +148,11 @@ def upload_pending(ws: Workstation, client, chunk_size: int = protocol.CHUNK_SIZ
                 headers={**tus, "Upload-Length": str(row.size), "Upload-Metadata": meta},
             )
             if r.status_code != 201:
-                raise SyncError("hub", "sync.err_upload", sha=row.sha256[:12], detail=f"HTTP {r.status_code}")
+                raise SyncError.of(
+                    "hub", "sync.err_upload", explain_status(r.status_code), sha=row.sha256[:12]
+                )
         elif r.status_code != 200:
-            raise SyncError(
-                "hub", "sync.err_upload", sha=row.sha256[:12], detail=f"HEAD: HTTP {r.status_code}"
-            )
+            raise SyncError.of("hub", "sync.err_upload", explain_status(r.status_code), sha=row.sha256[:12])
         offset = _offset(r, row.size)
         known = row.uploaded or 0  # what the hub had acknowledged by the end of the last cycle
         if offset > known:  # it kept part of a chunk cut short last time
@@ -182,15 +183,14 @@ def upload_pending(ws: Workstation, client, chunk_size: int = protocol.CHUNK_SIZ
                 if r.status_code in (409, 423):  # an earlier attempt moved the offset: ask again
                     conflicts += 1
                     if conflicts > 3:  # a hub that never agrees: not in a loop within one cycle
-                        raise SyncError("hub", "sync.err_upload", sha=row.sha256[:12], detail="409")
+                        raise SyncError.of("hub", "sync.err_upload", explain_status(409), sha=row.sha256[:12])
                     offset = _offset(client._call("HEAD", url, headers=tus), row.size)
                     continue
                 if r.status_code == 460:
                     raise SyncError("hub", "sync.err_corrupt_upload", sha=row.sha256[:12])
                 if r.status_code != 204:
-                    raise SyncError(
-                        "hub", "sync.err_upload", sha=row.sha256[:12], detail=f"PATCH: HTTP {r.status_code}"
-                    )
+                    cause = explain_status(r.status_code)
+                    raise SyncError.of("hub", "sync.err_upload", cause, sha=row.sha256[:12])
                 before, offset = offset, _offset(r, row.size)
                 if offset <= before:  # an answer that keeps nothing would loop for ever
                     raise SyncError("hub", "sync.err_upload", sha=row.sha256[:12], detail="Upload-Offset")

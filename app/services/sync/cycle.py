@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.domain.failures import explain
 from app.private_files import make_private_dir, write_private
 from app.services import operators, reactions, sealed_files
 from app.services.catalogue_files import import_catalogue
@@ -100,7 +101,7 @@ def run_cycle(
                     store, page["events"], page["cursor"], react=reactions.pulled(ws)
                 )
             except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
-                raise SyncError("hub", "sync.err_pulled", detail=str(exc)[:200]) from None
+                raise SyncError.of("hub", "sync.err_pulled", explain(exc)) from None
             rep.pulled += applied.events
             if not page["more"]:
                 break
@@ -122,11 +123,15 @@ def run_cycle(
 
         rep.attachments = attachments.upload_pending(ws, client, on_acked=acked)
         local.write_state(
-            store, last_success=datetime.now(UTC).isoformat(timespec="seconds"), last_error="", link="online"
+            store,
+            last_success=datetime.now(UTC).isoformat(timespec="seconds"),
+            last_error="",
+            last_error_detail="",
+            link="online",
         )
     except Exception as exc:  # noqa: BLE001  (anything at all: recorded, shown, retried)
         if not isinstance(exc, SyncError):
-            exc = SyncError("local", "sync.err_local", detail=f"{type(exc).__name__}: {exc}"[:300])
+            exc = SyncError.of("local", "sync.err_local", explain(exc))
         # kept (the report, the runner's last_report) without its traceback: its frames hold
         # every local of the failed cycle, a hostile answer's bytes among them
         rep.error = exc.with_traceback(None)
@@ -137,10 +142,13 @@ def run_cycle(
             if own:
                 client.close()
     if rep.error is not None:
+        _log.info("sync failed: %s [%s]", rep.error, rep.error.detail or rep.error.key)
         try:
             local.write_state(
                 store,
                 last_error=f"{rep.error.kind}: {rep.error}"[:500],
+                # the library's or the hub's own words: for admins (sync status --json) and the log
+                last_error_detail=rep.error.detail[:500],
                 last_attempt=datetime.now(UTC).isoformat(timespec="seconds"),
                 link=link_state(rep),
             )

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 
 from app.domain import audit_chain, case_record
 from app.domain import case_state as cs
+from app.domain.failures import refusal_text
 from app.services.sync.state import get_state as get_state
 from app.services.sync.state import read_state as read_state
 from app.services.sync.state import set_state
@@ -272,7 +273,8 @@ def refused_events(store) -> list[dict]:
             "kind": ev.kind,
             "status": se.status,
             "code": se.code,
-            "reason": se.reason,
+            "reason": refusal_text(se.code, se.reason),  # in the user's words
+            "hub_reason": se.reason,  # the hub's own, for admins
             "at": ev.at,
         }
         for se, ev in rows

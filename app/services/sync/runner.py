@@ -50,6 +50,7 @@ class SyncStatus:
     conflicts: list[Any] = field(default_factory=list)
     ready: list[Any] = field(default_factory=list)  # 办结, waiting for pickup
     link: str | None = None  # online | unstable (the hub answers, the cycle failed) | offline
+    last_error_detail: str = ""  # the library's or the hub's own words (admins, --json)
 
     @property
     def skew_warning(self) -> bool:
@@ -66,6 +67,8 @@ class SyncStatus:
             state = (t("sync.not_yet"), "")
         elif link == "online":
             state = (t("sync.online"), "")
+        elif link == "unstable" and self.last_error.startswith("auth:"):
+            state = (t("sync.token_refused"), "red")  # the link is fine; the token is not
         elif link == "unstable":
             state = (t("sync.unstable"), "yellow")
         else:
@@ -105,6 +108,7 @@ class SyncStatus:
             "attachments_waiting": self.attachments_waiting,
             "last_success": self.last_success,
             "last_error": self.last_error,
+            "last_error_detail": self.last_error_detail,
             "link": self.link,
             "clock_skew_seconds": self.skew_seconds,
             "clock_skew_warning": self.skew_warning,
@@ -197,6 +201,7 @@ class SyncRunner:
             conflicts=local.conflicts(store),
             ready=local.ready_for_pickup(store),
             link=link,
+            last_error_detail=local.read_state(store, "last_error_detail", "") if last_error else "",
         )
 
     def kick(self) -> None:
@@ -252,13 +257,16 @@ class SyncRunner:
         from datetime import UTC
         from datetime import datetime as dt
 
+        from app.domain.failures import explain
         from app.services.sync import outbox as local
 
-        text = t("sync.err_local", detail=f"{type(exc).__name__}: {exc}")
+        cause = explain(exc)
+        text = t("sync.err_local", detail=cause.text())
         try:
             local.write_state(
                 self.ws.store,
                 last_error=f"local: {text}"[:500],
+                last_error_detail=cause.detail,
                 last_attempt=dt.now(UTC).isoformat(timespec="seconds"),
             )
         except Exception:  # noqa: BLE001  (the store is failing too; the next round tries again)
