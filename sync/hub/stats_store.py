@@ -26,7 +26,7 @@ from sync.hub.schema import case_t, event_t
 from sync.hub.store import HubStore
 
 OPEN_STATES = (lifecycle.ACCEPTED, lifecycle.IN_REVIEW)
-OVERDUE_SHOWN = 200  # the page lists the longest overdue; the total is counted
+OVERDUE_PER_PAGE = 25  # the page lists the overdue, longest first, a page at a time; the total is counted
 
 
 @dataclass
@@ -52,8 +52,14 @@ class CountyStats:
     by_department: dict[str, CountyCounts] = field(default_factory=dict)
     department_names: dict[str, str] = field(default_factory=dict)
     by_day: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" -> intake
-    overdue: list[dict] = field(default_factory=list)  # the OVERDUE_SHOWN longest overdue
+    overdue: list[dict] = field(default_factory=list)  # one page of the overdue, longest first
     overdue_total: int = 0
+    overdue_page: int = 1
+    overdue_per_page: int = OVERDUE_PER_PAGE
+
+    @property
+    def overdue_pages(self) -> int:
+        return max(1, -(-self.overdue_total // self.overdue_per_page))
 
 
 def _calendar(hub: HubStore):
@@ -67,8 +73,19 @@ def _day_key(d: date) -> str:
     return d.strftime("%y%m%d")  # the date part of a case number
 
 
-def county_stats(hub: HubStore, start: date, end: date, today: date, office: str = "") -> CountyStats:
-    out = CountyStats(start, end)
+def county_stats(
+    hub: HubStore,
+    start: date,
+    end: date,
+    today: date,
+    office: str = "",
+    *,
+    overdue_page: int = 1,
+    overdue_per_page: int = OVERDUE_PER_PAGE,
+) -> CountyStats:
+    """The figures of the period; ``overdue`` is page ``overdue_page`` of the overdue cases
+    (a page past the last shows the last)."""
+    out = CountyStats(start, end, overdue_per_page=max(1, overdue_per_page))
     day = func.substr(case_t.c.number, 14, 6)  # OFFICE(9)-WS(2)-YYMMDD: characters 14..19
     conds = [day >= _day_key(start), day <= _day_key(end)]
     if office:
@@ -145,8 +162,10 @@ def county_stats(hub: HubStore, start: date, end: date, today: date, office: str
     cal = _calendar(hub)
     late = [(due, number) for number, (due, *_rest) in due_by_case.items() if due < today]
     out.overdue_total = len(late)
+    out.overdue_page = max(1, min(overdue_page, out.overdue_pages))
+    first = (out.overdue_page - 1) * out.overdue_per_page
     days_over: dict[date, int] = {}  # per promised date: a county has few, and thousands of cases
-    for due, number in heapq.nsmallest(OVERDUE_SHOWN, late):
+    for due, number in heapq.nsmallest(first + out.overdue_per_page, late)[first:]:
         if due not in days_over:
             days_over[due] = working_days_between(due, today, cal)
         _due, office_code, name, state = due_by_case[number]
