@@ -438,5 +438,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Choose the materials to correct ({n} in all) and say what is wrong",
     ),
     "console.what_is_wrong_of": ("{name}：问题", "{name}: what is wrong"),
+    "console.stats_more_matters": ("其余 {n} 项事项", "{n} more matters"),
     "console.queue_overdue_total_capped": ("超期 {n} 件以上", "more than {n} overdue"),
 }

@@ -26,7 +26,7 @@ from sync.hub.schema import case_t, event_t
 from sync.hub.store import HubStore
 
 OPEN_STATES = (lifecycle.ACCEPTED, lifecycle.IN_REVIEW)
-OVERDUE_PER_PAGE = 25  # the page lists the overdue, longest first, a page at a time; the total is counted
+OVERDUE_PER_PAGE = 20  # the page lists the overdue, longest first, a page at a time; the total is counted
 
 
 @dataclass

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow  # a hub process and a browser
 
 OLD_OFFICE = "320724101"
 WIDTH, HEIGHT = 1366, 768
-MAX_PAGE_HEIGHT = 4 * HEIGHT  # a page is read in a few screens, never scrolled for minutes
+MAX_PAGE_HEIGHT = 5 * HEIGHT  # a page is read in a few screens (the statistics' was 11)
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +166,7 @@ def test_the_statistics_page_pages_its_overdue_list(seeded, page):
     assert total > 60, total  # more than two pages
     rows = page.locator("#table-overdue tbody tr[data-case]")
     first = [rows.nth(i).get_attribute("data-case") for i in range(rows.count())]
-    assert 0 < len(first) <= 30, len(first)
+    assert 0 < len(first) <= 20, len(first)
     # each row links to its case page
     href = rows.first.locator("a").get_attribute("href")
     assert href == f"/console/cases/{first[0]}"

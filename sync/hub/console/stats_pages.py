@@ -17,6 +17,7 @@ from sync.hub.stats_store import county_stats
 
 NAV = [web.NavItem("/stats", "console.nav_stats", ("backoffice", "admin"), "s")]
 
+MATTERS_SHOWN = 20  # the matters with the most intake; the rest are folded under them
 DEFAULT_DAYS = 30
 MAX_DAYS = 366 * 3
 
@@ -103,6 +104,7 @@ async def stats_page(request: Request) -> Response:
         error=error,
         offices=offices,
         matters=matters,
+        matters_shown=MATTERS_SHOWN,
         depts=[(code, dept_name(code), v) for code, v in depts],
         charts=charts,
         percent=_percent,
