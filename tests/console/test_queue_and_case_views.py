@@ -220,7 +220,9 @@ def test_a_scans_caption_names_its_material_and_the_local_time(tmp_path):
 
     hub = ConsoleHub(tmp_path / "hub", env={"TZ": "Asia/Shanghai"}).start()
     try:
-        ws = make_workstation(tmp_path / "ws", hub.url, hub.token("workstation", OFFICE, WSID), cases=6, seed=5)
+        ws = make_workstation(
+            tmp_path / "ws", hub.url, hub.token("workstation", OFFICE, WSID), cases=6, seed=5
+        )
         assert run_cycle(ws).ok
         st = hub.store()
         try:
