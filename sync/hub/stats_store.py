@@ -2,7 +2,9 @@
 
 Definitions (also on the page and in the README):
 * 收件 (intake): cases whose number's date (the day the window took them in) is in the period.
-* 受理: of those, cases with a ``case.accepted`` event; 办结: with a ``case.completed`` event.
+* 受理: of those, cases with a ``case.accepted`` event, once each (a re-accept after 补正 is the
+  same case); 办结: with a ``case.completed`` event. 收件 and 受理 are app.domain.stats's shared
+  figures, the window's statistics count them the same way (tests/console/test_stats_agree.py).
 * 一次办结: a 办结 case that never went through 一次性告知 or 补正 (no ``case.notified`` and no
   ``case.correction_requested`` event). 一次办结率 = 一次办结 / 办结.
 * 超期 (overdue): a case still 已受理 or 审批中 whose promised date (``due_date`` of its
@@ -19,6 +21,7 @@ from datetime import date
 from sqlalchemy import and_, case, exists, func, select
 
 from app.domain import lifecycle
+from app.domain import stats as figures
 from app.domain.stats import Tally
 from app.domain.workdays import working_days_between
 from sync.hub.departments import departments, subject_departments
@@ -103,7 +106,7 @@ def county_stats(
             case_t.c.subject_code,
             func.max(case_t.c.subject_name),
             func.count(),
-            func.sum(case((has(lifecycle.EVENT_ACCEPTED), one), else_=0)),
+            func.sum(case((has(figures.ACCEPTED), one), else_=0)),  # cases, not acceptances
             func.sum(case((completed, one), else_=0)),
             func.sum(
                 case(

@@ -1,19 +1,20 @@
 """A name with a rare character is drawn, not boxed, on a PC with only the usual fonts (issue 18:
-`𠀾小明` showed as □□□). This machine's chromium has Debian's default fonts only (DejaVu,
-Liberation: no CJK Extension B), so without the hub's web font 𠀾 is drawn as the .notdef box.
+`𠀾小明` showed as □□□). Chromium is given Debian's default fonts only (DejaVu, Liberation: no
+CJK Extension B), so without the hub's web font 𠀾 is drawn as the .notdef box.
 The test reads the glyph's pixels: 𠀾 in the page must differ from the box of a code point no
 font has, and the font slice is fetched only by a page that shows a rare character."""
 
 from __future__ import annotations
 
 import io
+import os
 import time
 from datetime import UTC, date, datetime
 
 import pytest
 from PIL import Image, ImageChops
 
-from tests.browsers import login
+from tests.browsers import CHROMIUM, login, new_page
 from tests.hubs import OFFICE, SCJG, WSID, XZSP
 from tests.sync.helpers import case_events, number, push
 
@@ -21,6 +22,40 @@ pytestmark = pytest.mark.slow  # a hub process and a browser
 
 RARE = "\U0002003e"  # 𠀾, CJK Extension B
 NOWHERE = "\U0003fffd"  # a code point no font has: drawn as the .notdef box
+
+
+@pytest.fixture(scope="module")
+def plain_browser(tmp_path_factory):
+    """Chromium that sees Debian's default fonts only (DejaVu, Liberation), whatever else this
+    machine has installed (ensure_chromium.sh adds a Chinese font for the screenshots)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    root = tmp_path_factory.mktemp("fontconfig")
+    conf = root / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        "<dir>/usr/share/fonts/truetype/dejavu</dir><dir>/usr/share/fonts/truetype/liberation</dir>"
+        f"<cachedir>{root}/cache</cachedir></fontconfig>"
+    )
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=["--no-sandbox"],
+        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+    )
+    try:
+        yield b
+    finally:
+        b.close()
+        pw.stop()
+
+
+@pytest.fixture
+def page(plain_browser, request):
+    yield from new_page(plain_browser, request)
 
 
 def _glyph(page, text: str) -> Image.Image:
