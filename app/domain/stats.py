@@ -22,6 +22,7 @@ them and forms the figures with these rules. Definitions (also in the README):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
@@ -30,6 +31,43 @@ from app.domain.workdays import WorkCalendar, add_working_days, working_days_bet
 from app.messages import t
 
 RETURN_DAYS = 90  # the same number is frozen in migrations/versions/0009_stats.py
+
+# --- the figures the window and the county console share (issue 18) ----------------------------
+# One definition, used by the window's statistics (app.services.stats, over the counters of
+# migration 0009) and by the hub's county figures (sync.hub.stats_store):
+# * 收件 (intake): cases, counted once, on the day the case was opened (its first decision at the
+#   window; the date in its number);
+# * 受理 (accepted): cases accepted, counted once: a case accepted again after a 补正 (or resumed
+#   after a 一次性告知 and then accepted) is one 受理, on the day of its first acceptance.
+OPENED = "case.created"
+ACCEPTED = "case.accepted"
+
+
+def counts_as_acceptance(earlier_kinds: Iterable[str]) -> bool:
+    """Whether an acceptance counts as 受理: only the case's first (``earlier_kinds``: the kinds
+    of the case's events before it)."""
+    return ACCEPTED not in earlier_kinds
+
+
+@dataclass
+class SharedFigures:
+    intake: int = 0
+    accepted: int = 0
+
+
+def shared_figures(cases: Iterable[Sequence[str]]) -> SharedFigures:
+    """The figures of a set of cases, each given by its events' kinds in order: the definition
+    both views are checked against."""
+    out = SharedFigures()
+    for kinds in cases:
+        opened = OPENED in kinds
+        out.intake += opened
+        out.accepted += opened and any(
+            k == ACCEPTED and counts_as_acceptance(kinds[:i]) for i, k in enumerate(kinds)
+        )
+    return out
+
+
 SOON_WORKING_DAYS = 3
 DAILY_DAYS = 30  # the sparkline's span
 

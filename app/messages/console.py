@@ -218,10 +218,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.stats_no_department": ("（目录中无此事项）", "(not in the catalogue)"),
     "console.stats_overdue_title": ("超期案件", "Overdue cases"),
     "console.stats_overdue_none": ("没有超期案件", "No overdue cases"),
-    "console.stats_overdue_more": (
-        "共 {total} 件超期，下表列出超期最久的 {shown} 件",
-        "{total} cases are overdue; the {shown} longest overdue are listed",
-    ),
     "console.stats_due": ("承诺日期", "Promised by"),
     "console.stats_days_over": ("超期工作日", "Working days over"),
     # --- the back office console: queues, case page, decisions (issue 10) -----------------
@@ -433,4 +429,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.queue_department_count": ("{name}（{code}）· 待办 {n}", "{name} ({code}) · {n} waiting"),
     "console.stage_all": ("全部状态", "every state"),
     "console.decision_remarks": ("审批意见", "Back office's remark"),
+    # --- issue 21, the console (console21): overdue as days over with a total, the folded 补正
+    # list, the statistics' overdue pages, the scan caption, the rare-character font
+    "console.overdue_days": ("超期{n}个工作日", "{n} working day(s) overdue"),
+    "console.queue_overdue_total": ("超期 {n} 件", "{n} overdue"),
+    "console.correction_choose": (
+        "选择需要补正的材料（共 {n} 项），写明问题",
+        "Choose the materials to correct ({n} in all) and say what is wrong",
+    ),
+    "console.what_is_wrong_of": ("{name}：问题", "{name}: what is wrong"),
+    "console.stats_more_matters": ("其余 {n} 项事项", "{n} more matters"),
+    "console.queue_overdue_total_capped": ("超期 {n} 件以上", "more than {n} overdue"),
 }

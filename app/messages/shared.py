@@ -657,7 +657,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.col_due": ("承诺日期", "Promised"),
     "stats.col_left": ("剩余工作日", "Working days left"),
     "stats.col_level": ("预警", "Warning"),
-    "stats.trend": ("近 {days} 天收件（每日）：{total} 件", "Decisions, last {days} days (daily): {total}"),
+    "stats.trend": (
+        "近 {days} 天收件（每日）：{total} 件",
+        "Cases taken in, last {days} days (daily): {total}",
+    ),
     "stats.evaluation": ("好差评", "Service ratings (好差评)"),
     "stats.no_evaluation": ("好差评数据暂不可用", "Service ratings are not available"),
     "stats.eval_total": ("评价数", "ratings"),

@@ -44,7 +44,7 @@ class PeriodView:
     totals: Counts
     by: dict[str, list[Row]]  # DIMENSIONS -> rows, most decisions first
     refusals: list[tuple[str, int]]  # (reason, count), most first
-    daily: list[tuple[date, int]]  # decisions per day, every day of the period
+    daily: list[tuple[date, int]]  # cases opened (收件) per day, every day of the period
 
     def to_dict(self) -> dict:
         return {
@@ -56,7 +56,7 @@ class PeriodView:
             "notices_per_case": self.totals.notices_per_case,
             **{f"by_{dim}": [r.to_dict() for r in rows] for dim, rows in self.by.items()},
             "refusals": [{"reason": r, "count": n} for r, n in self.refusals],
-            "daily": [{"day": d.isoformat(), "decisions": n} for d, n in self.daily],
+            "daily": [{"day": d.isoformat(), "cases": n} for d, n in self.daily],
         }
 
 
@@ -105,7 +105,7 @@ class Deadlines:
 class SupervisorView:
     today: date
     periods: dict[str, PeriodView]  # "today", "month" (or "range" for --from/--to)
-    trend: list[tuple[date, int]]  # decisions per day, the last DAILY_DAYS days
+    trend: list[tuple[date, int]]  # cases opened (收件) per day, the last DAILY_DAYS days
     deadlines: Deadlines
     evaluation: dict | None  # app.services.evaluation.summary(...), None when not available
 
@@ -113,7 +113,7 @@ class SupervisorView:
         return {
             "today": self.today.isoformat(),
             "periods": {name: p.to_dict() for name, p in self.periods.items()},
-            "trend": [{"day": d.isoformat(), "decisions": n} for d, n in self.trend],
+            "trend": [{"day": d.isoformat(), "cases": n} for d, n in self.trend],
             "deadlines": self.deadlines.to_dict(),
             "evaluation": self.evaluation,
         }
@@ -163,18 +163,43 @@ def _period(s, ws: Workstation, start: date, end: date) -> PeriodView:
             row = by[dim][key] = Row(key, label)
         row.counts.add(c)
 
+    # 受理 counts cases (app.domain.stats): the counters count every acceptance, so a case accepted
+    # again after a 补正 is taken off once per repeat, under the same keys as the counter
+    repeats: dict[str, dict[tuple, tuple[int, int]]] = {}
+
+    def repeated(cols: str) -> dict[tuple, tuple[int, int]]:
+        if cols not in repeats:
+            keys = ", ".join(f"c.{c.strip()}" if c.strip() != "actor" else "e.actor" for c in cols.split(","))
+            q = (
+                f"SELECT {keys}, count(*), sum(c.tolerated_until IS NOT NULL) FROM case_event e"
+                " JOIN case_record c ON c.id = e.case_id"
+                " WHERE e.kind = :acc AND date(e.at, 'localtime') BETWEEN :a AND :b AND EXISTS ("
+                "SELECT 1 FROM case_event p WHERE p.case_id = e.case_id AND p.kind = :acc AND p.id < e.id)"
+                f" GROUP BY {keys}"
+            )
+            rows = s.execute(text(q), {**span, "acc": rules.ACCEPTED})
+            repeats[cols] = {tuple(r[:-2]): (int(r[-2]), int(r[-1] or 0)) for r in rows}
+        return repeats[cols]
+
+    def once(cols: str, key: tuple, n) -> Counts:
+        c = counts(n)
+        again, tolerated = repeated(cols).get(key, (0, 0))
+        c.accepted -= again
+        c.tolerated -= tolerated
+        return c
+
     totals = Counts()
     unknown = t("stats.unknown_department")
     for kind, code, *n in grouped("subject_kind, subject_code"):
-        c = counts(n)
+        c = once("subject_kind, subject_code", (kind, code), n)
         totals.add(c)
         bump("matter", f"{kind}:{code}", rules.subject_name(cat, kind, code) or code, c)
         for dept in rules.departments_of(cat, kind, code) or (unknown,):
             bump("department", dept, dept, c)
     for window, *n in grouped("window"):
-        bump("window", window, window, counts(n))
+        bump("window", window, window, once("window", (window,), n))
     for actor, *n in grouped("actor"):
-        bump("clerk", actor, actor, counts(n))
+        bump("clerk", actor, actor, once("actor", (actor,), n))
     refusals = [
         (str(reason), int(n))
         for reason, n in s.execute(
@@ -196,7 +221,7 @@ def _daily(s, start: date, end: date) -> list[tuple[date, int]]:
         date.fromisoformat(str(day)): int(n or 0)
         for day, n in s.execute(
             text(
-                "SELECT day, sum(accepted + notified + refused) FROM stats_intake"
+                "SELECT day, sum(cases) FROM stats_intake"  # 收件: cases opened, as the console counts
                 " WHERE day BETWEEN :a AND :b GROUP BY day"
             ),
             {"a": start, "b": end},

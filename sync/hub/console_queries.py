@@ -43,6 +43,7 @@ from sync.hub.store import HubStore
 
 WARN_DAYS = 2  # 超期预警: this many working days left or fewer
 COUNT_CAP = 1000  # a search's matches are counted up to this ("1000+")
+OVERDUE_CAP = 10_000  # the queue's overdue total is counted up to this ("10000 件以上")
 
 
 # The console's decisions: name -> event kind (the buttons are labelled with the state's name).
@@ -102,6 +103,11 @@ class QueuePage:
     counts: dict[str, int] = field(default_factory=dict)  # per waiting stage, unfiltered
     capped: bool = False  # a search with more than COUNT_CAP matches (total is COUNT_CAP + 1)
     by_department: dict[str, int] = field(default_factory=dict)  # waiting cases per department
+    overdue: int = 0  # waiting cases of the filter past their promised date (up to OVERDUE_CAP + 1)
+
+    @property
+    def overdue_capped(self) -> bool:
+        return self.overdue > OVERDUE_CAP
 
     @property
     def pages(self) -> int:
@@ -194,6 +200,17 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             if searching:
                 counted = counted.limit(COUNT_CAP + 1)
             total = c.execute(select(func.count()).select_from(counted.subquery())).scalar() or 0
+        # the overdue total above the table: the filter's waiting cases whose promise is past
+        # (a working-day count is negative exactly when the promised date is before today)
+        late = (
+            select(queue_t.c.number)
+            .select_from(joined if searching else queue_t)
+            .where(*conds, queue_t.c.stage.in_(WAITING), queue_t.c.due_date != "")
+            .where(queue_t.c.due_date < today.isoformat())
+            .distinct()
+            .limit(OVERDUE_CAP + 1)
+        )
+        overdue = c.execute(select(func.count()).select_from(late.subquery())).scalar() or 0
         # the page's keys first, from the queue's index alone; then only those rows are read
         dept_col = queue_t.c.department if one else func.min(queue_t.c.department).label("department")
         keys_q = (
@@ -251,7 +268,14 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
                 it.urgency = "overdue" if it.days_left < 0 else ("warn" if it.days_left <= WARN_DAYS else "")
         items.append(it)
     return QueuePage(
-        items, int(total), page, per_page, counts, searching and total > COUNT_CAP, by_department
+        items,
+        int(total),
+        page,
+        per_page,
+        counts,
+        searching and total > COUNT_CAP,
+        by_department,
+        int(overdue),
     )
 
 
@@ -401,6 +425,9 @@ def case_sheet(store: HubStore, number: str, blob_dir=None) -> CaseSheet | None:
     scanned = {s["material"] for s, r in zip(scans, _attachment_rows(evs), strict=True) if r.seq > since}
     for m in checklist:
         m["electronic"] = m["key"] in scanned
+    names = {m["key"]: m.get("name") or m["key"] for m in checklist}
+    for sc in scans:  # the caption names the material as the checklist does, not by its code
+        sc["material_name"] = names.get(sc["material"], sc["material"])
     timeline = [
         {
             "kind": r.kind,

@@ -2,7 +2,9 @@
 
 Definitions (also on the page and in the README):
 * 收件 (intake): cases whose number's date (the day the window took them in) is in the period.
-* 受理: of those, cases with a ``case.accepted`` event; 办结: with a ``case.completed`` event.
+* 受理: of those, cases with a ``case.accepted`` event, once each (a re-accept after 补正 is the
+  same case); 办结: with a ``case.completed`` event. 收件 and 受理 are app.domain.stats's shared
+  figures, the window's statistics count them the same way (tests/console/test_stats_agree.py).
 * 一次办结: a 办结 case that never went through 一次性告知 or 补正 (no ``case.notified`` and no
   ``case.correction_requested`` event). 一次办结率 = 一次办结 / 办结.
 * 超期 (overdue): a case still 已受理 or 审批中 whose promised date (``due_date`` of its
@@ -19,6 +21,7 @@ from datetime import date
 from sqlalchemy import and_, case, exists, func, select
 
 from app.domain import lifecycle
+from app.domain import stats as figures
 from app.domain.stats import Tally
 from app.domain.workdays import working_days_between
 from sync.hub.departments import departments, subject_departments
@@ -26,7 +29,7 @@ from sync.hub.schema import case_t, event_t
 from sync.hub.store import HubStore
 
 OPEN_STATES = (lifecycle.ACCEPTED, lifecycle.IN_REVIEW)
-OVERDUE_SHOWN = 200  # the page lists the longest overdue; the total is counted
+OVERDUE_PER_PAGE = 20  # the page lists the overdue, longest first, a page at a time; the total is counted
 
 
 @dataclass
@@ -52,8 +55,14 @@ class CountyStats:
     by_department: dict[str, CountyCounts] = field(default_factory=dict)
     department_names: dict[str, str] = field(default_factory=dict)
     by_day: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" -> intake
-    overdue: list[dict] = field(default_factory=list)  # the OVERDUE_SHOWN longest overdue
+    overdue: list[dict] = field(default_factory=list)  # one page of the overdue, longest first
     overdue_total: int = 0
+    overdue_page: int = 1
+    overdue_per_page: int = OVERDUE_PER_PAGE
+
+    @property
+    def overdue_pages(self) -> int:
+        return max(1, -(-self.overdue_total // self.overdue_per_page))
 
 
 def _calendar(hub: HubStore):
@@ -67,8 +76,19 @@ def _day_key(d: date) -> str:
     return d.strftime("%y%m%d")  # the date part of a case number
 
 
-def county_stats(hub: HubStore, start: date, end: date, today: date, office: str = "") -> CountyStats:
-    out = CountyStats(start, end)
+def county_stats(
+    hub: HubStore,
+    start: date,
+    end: date,
+    today: date,
+    office: str = "",
+    *,
+    overdue_page: int = 1,
+    overdue_per_page: int = OVERDUE_PER_PAGE,
+) -> CountyStats:
+    """The figures of the period; ``overdue`` is page ``overdue_page`` of the overdue cases
+    (a page past the last shows the last)."""
+    out = CountyStats(start, end, overdue_per_page=max(1, overdue_per_page))
     day = func.substr(case_t.c.number, 14, 6)  # OFFICE(9)-WS(2)-YYMMDD: characters 14..19
     conds = [day >= _day_key(start), day <= _day_key(end)]
     if office:
@@ -86,7 +106,7 @@ def county_stats(hub: HubStore, start: date, end: date, today: date, office: str
             case_t.c.subject_code,
             func.max(case_t.c.subject_name),
             func.count(),
-            func.sum(case((has(lifecycle.EVENT_ACCEPTED), one), else_=0)),
+            func.sum(case((has(figures.ACCEPTED), one), else_=0)),  # cases, not acceptances
             func.sum(case((completed, one), else_=0)),
             func.sum(
                 case(
@@ -145,8 +165,10 @@ def county_stats(hub: HubStore, start: date, end: date, today: date, office: str
     cal = _calendar(hub)
     late = [(due, number) for number, (due, *_rest) in due_by_case.items() if due < today]
     out.overdue_total = len(late)
+    out.overdue_page = max(1, min(overdue_page, out.overdue_pages))
+    first = (out.overdue_page - 1) * out.overdue_per_page
     days_over: dict[date, int] = {}  # per promised date: a county has few, and thousands of cases
-    for due, number in heapq.nsmallest(OVERDUE_SHOWN, late):
+    for due, number in heapq.nsmallest(first + out.overdue_per_page, late)[first:]:
         if due not in days_over:
             days_over[due] = working_days_between(due, today, cal)
         _due, office_code, name, state = due_by_case[number]

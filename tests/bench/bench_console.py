@@ -1,5 +1,7 @@
 """The back office console with 100,000 cases at the hub on PostgreSQL (issue 10): server time of
-the queue page and of the case page, p50/p95 of many requests. Figures, not a timed test.
+the queue page and of the case page, p50/p95 of many requests; and (issue 18) the queue a user
+with 7 departments opens on — all of them at once, with a count per department and the overdue
+total. Figures, not a timed test.
 
     .venv/bin/python -m tests.bench.bench_console [--cases 100000] [--offices 4] [--requests 300] [--db URL]
 
@@ -122,7 +124,7 @@ class Timed:
         await self.app(scope, receive, timed_send)
 
 
-def _client(store, data_dir: Path):
+def _client(store, data_dir: Path, name: str = "bench"):
     from starlette.testclient import TestClient
 
     from sync.hub.app import create_app
@@ -135,7 +137,7 @@ def _client(store, data_dir: Path):
     csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
     r = client.post(
         "/console/login",
-        data={"csrf": csrf, "name": "bench", "password": PASSWORD, "next": "/console/queue"},
+        data={"csrf": csrf, "name": name, "password": PASSWORD, "next": "/console/queue"},
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text[:500]
@@ -239,6 +241,29 @@ def main(argv: list[str] | None = None) -> int:
             s = summarize(_time(client, paths))
             rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"])))
         client.__exit__(None, None, None)
+        # a user of 7 departments (those with the most waiting cases): the page opens on all of them
+        seven = sorted(by_dept, key=lambda d: (-by_dept[d], d))[:7]
+        if accounts.user_by_name("bench7") is None:
+            accounts.add_user("bench7", "backoffice", PASSWORD, seven)
+        client7 = _client(store, tmp / "hub", "bench7")
+        waiting7 = sum(by_dept[d] for d in seven)
+        pages7 = max(1, waiting7 // 50)
+        all_paths = [f"/console/queue?page={rng.randint(1, min(pages7, 20))}" for _ in range(n)]
+        all_filtered = [
+            f"/console/queue?stage={rng.choice(['new', 'review', 'returned', 'correction', 'done'])}"
+            f"&office=3207241{rng.randrange(args.offices):02d}&page={rng.randint(1, 3)}"
+            for _ in range(n)
+        ]
+        all_searches = [p.replace(f"department={big}&", "") for p in searches]
+        _time(client7, all_paths[:20])
+        for label, paths in (
+            (f"queue, all 7 departments ({waiting7} waiting, before dedup)", all_paths),
+            ("queue, all 7 departments, state + office filters", all_filtered),
+            ("queue, all 7 departments, search", all_searches),
+        ):
+            s = summarize(_time(client7, paths))
+            rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"])))
+        client7.__exit__(None, None, None)
         store.close()
         print(
             f"bench_console: {total} cases at the hub (PostgreSQL), {args.offices} offices, {figures['decided']} back-office decisions"

@@ -94,6 +94,7 @@ def test_console_case_flow_with_the_window(tmp_path: Path, console_hub, page):
 
     # --- 补正 with two materials, then 确认 ----------------------------------------------------------------
     form = page.locator("#decide-correction")
+    form.locator("summary").click()  # the list of materials is folded until asked
     keys = [form.locator("input[name=material]").nth(i).get_attribute("value") for i in (0, 1)]
     names = [page.locator(f"tr[data-key='{k}'] td").first.inner_text().split("（")[0].strip() for k in keys]
     for k, note in zip(keys, ("复印件模糊不清", "缺少单位公章"), strict=True):

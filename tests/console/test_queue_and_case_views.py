@@ -206,3 +206,48 @@ def test_the_back_offices_remark_on_its_decision_is_on_the_case_page(office):
     assert m and "请携带身份证原件领取" in m.group(1)
     page = html.unescape(client.get(f"/cases/{denied.number}").text)
     assert "经营场所不符合要求" in page
+
+
+def test_a_scans_caption_names_its_material_and_the_local_time(tmp_path):
+    """Issue 18, one language: the caption read ``food_safety_rules · 2026-12-06T07:30`` (the
+    material's code and a UTC ISO time); it names the material as the checklist does and the
+    time as the hub's clock reads it (a hub in China, UTC+8)."""
+    from datetime import datetime, timedelta, timezone
+
+    from PIL import Image
+
+    from tests.hubs import ConsoleHub
+
+    hub = ConsoleHub(tmp_path / "hub", env={"TZ": "Asia/Shanghai"}).start()
+    try:
+        ws = make_workstation(
+            tmp_path / "ws", hub.url, hub.token("workstation", OFFICE, WSID), cases=6, seed=5
+        )
+        assert run_cycle(ws).ok
+        st = hub.store()
+        try:
+            depts = sorted(cq.departments(st))
+            number = _rows(hub, case_t.c.state == "accepted")[0].number
+            material = cq.case_sheet(st, number).checklist[0]
+        finally:
+            st.close()
+        jpeg = tmp_path / "scan.jpg"
+        Image.new("RGB", (300, 200), "gray").save(jpeg, "JPEG")
+        attachments.add(ws, number, jpeg, name="营业执照.jpg", extra={"material": material["key"]})
+        assert run_cycle(ws).ok
+        ws.close()
+        hub.add_user("全能", "backoffice", depts=depts)
+        client = _session(hub, "全能")
+        st = hub.store()
+        try:
+            at = next(s["at"] for s in cq.case_sheet(st, number).scans)
+        finally:
+            st.close()
+        page = html.unescape(client.get(f"/cases/{number}").text)
+        caption = re.sub(r"<[^>]+>", "", re.search(r"<figcaption>(.*?)</figcaption>", page, re.S).group(1))
+        local = datetime.fromisoformat(at).astimezone(timezone(timedelta(hours=8)))
+        assert caption.split(" · ") == ["营业执照.jpg", material["name"], local.strftime("%Y-%m-%d %H:%M")]
+        assert material["key"] not in caption and "T" not in caption
+        client.close()
+    finally:
+        hub.stop()

@@ -136,7 +136,7 @@ def test_month_and_today_against_hand_counts(ws, seeded):
     assert today.refusals == month.refusals
     daily = dict(month.daily)
     assert len(daily) == 20 and daily[date(2026, 11, 20)] == 4 and daily[date(2026, 11, 4)] == 0
-    assert sum(daily.values()) == 11
+    assert sum(daily.values()) == 10  # 收件 counts cases opened: 3 is case 2 resumed (issue 18)
     assert [n for _, n in view.trend][-1] == 4 and len(view.trend) == 30
 
 

@@ -54,7 +54,7 @@ from sync.hub.console_store import ConsoleStore
 from sync.hub.store import HubStore
 
 # the page modules, in navigation order
-PAGE_MODULES = ("auth_pages", "case_pages", "workstation_pages", "stats_pages", "admin_pages")
+PAGE_MODULES = ("auth_pages", "case_pages", "workstation_pages", "stats_pages", "admin_pages", "fonts")
 
 
 async def _login_required(request: Request, exc: Exception):

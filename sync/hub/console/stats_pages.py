@@ -4,6 +4,7 @@ cases; charts drawn on the server (svg.py)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from sync.hub.stats_store import county_stats
 
 NAV = [web.NavItem("/stats", "console.nav_stats", ("backoffice", "admin"), "s")]
 
+MATTERS_SHOWN = 20  # the matters with the most intake; the rest are folded under them
 DEFAULT_DAYS = 30
 MAX_DAYS = 366 * 3
 
@@ -38,6 +40,17 @@ def _period(request: Request, today: date) -> tuple[date, date, str]:
     return start, end, ""
 
 
+def _page(value: str | None) -> int:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and 0 < len(value) < 7 and int(value) > 0 else 1
+
+
+def _overdue_link(start: date, end: date, office: str, page: int) -> str:
+    """The statistics page at another page of its overdue list (the period and office kept)."""
+    params = {"from": start.isoformat(), "to": end.isoformat(), "office": office, "overdue_page": str(page)}
+    return web.url("/stats") + "?" + urlencode({k: v for k, v in params.items() if v}) + "#overdue"
+
+
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
@@ -49,7 +62,10 @@ async def stats_page(request: Request) -> Response:
     office = request.query_params.get("office", "").strip()
     if office and not (office.isdigit() and len(office) <= 12):
         office, error = "", t("console.stats_bad_office")
-    st = await run_in_threadpool(county_stats, web.ctx(request).hub, start, end, today, office)
+    overdue_page = _page(request.query_params.get("overdue_page"))
+    st = await run_in_threadpool(
+        lambda: county_stats(web.ctx(request).hub, start, end, today, office, overdue_page=overdue_page)
+    )
     offices = sorted(st.by_office.items(), key=lambda kv: (-kv[1].intake, kv[0]))
     matters = sorted(st.by_matter.items(), key=lambda kv: (-kv[1].intake, kv[0]))
     depts = sorted(st.by_department.items(), key=lambda kv: (-kv[1].intake, kv[0]))
@@ -88,9 +104,11 @@ async def stats_page(request: Request) -> Response:
         error=error,
         offices=offices,
         matters=matters,
+        matters_shown=MATTERS_SHOWN,
         depts=[(code, dept_name(code), v) for code, v in depts],
         charts=charts,
         percent=_percent,
+        overdue_link=lambda page: _overdue_link(start, end, office, page),
     )
 
 

@@ -126,6 +126,7 @@ def make_templates() -> Jinja2Templates:
     env.globals["url"] = url
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     env.filters["when"] = when
+    env.filters["minute"] = minute
     env.filters["skew"] = skew
     return templates
 
@@ -143,6 +144,12 @@ def when(iso: str | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def minute(iso: str | None) -> str:
+    """A stored UTC time as the hub's local "YYYY-MM-DD HH:MM" (a caption's time)."""
+    full = when(iso)
+    return full[:16] if len(full) == 19 and full[4] == "-" else full
 
 
 def skew(ms: int | None) -> str:
