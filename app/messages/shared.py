@@ -1061,7 +1061,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.offline": ("离线", "Offline"),
     "sync.not_yet": ("尚未同步", "Not synced yet"),
     "sync.waiting": ("待上传{n}条", "{n} waiting"),
-    "sync.last_success": ("上次同步{when}", "last sync {when}"),
+    "sync.last_success": ("上次同步 {when}", "last sync {when}"),
     "sync.refused_count": ("{n}条被平台退回", "{n} refused by the platform"),
     "sync.conflict_count": ("{n}项冲突", "{n} conflicts"),
     "sync.ready_count": ("{n}件待出件", "{n} ready for pickup"),
