@@ -42,11 +42,13 @@ class CaseListScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        # the state right after the number, then the matter, then the applicant (a long company
+        # name no longer squeezes the matter): at 80 columns the state and the matter are in view
         table.add_columns(
             t("cases.col_number"),
-            t("cases.col_applicant"),
-            t("cases.col_subject"),
             t("cases.col_state"),
+            t("cases.col_subject"),
+            t("cases.col_applicant"),
             t("cases.col_time"),
             t("cases.col_due"),
         )
@@ -79,9 +81,9 @@ class CaseListScreen(Screen):
             # Stored text is data: Text cells, which the table never parses as markup.
             table.add_row(
                 c.number,  # generated: digits, letters and dashes
-                Text(c.applicant_name),
-                Text(c.subject_name),
                 Text(t(f"state.{c.state}")),
+                Text(c.subject_name),
+                Text(c.applicant_name),
                 Text(local_time(c.created_at)),
                 Text(due),
                 key=c.number,
