@@ -17,7 +17,6 @@ from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.times import local_time
 
-
 SECTIONS = ("refused", "conflicts", "ready", "waiting")
 URGENT = ("refused",)  # the platform refused a record: the clerk sets it aside or sends it again
 
