@@ -611,6 +611,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case.remarks": ("告知说明", "Remarks on the notice"),
     "case.reason_denied": ("不予许可理由", "Reason for denial"),
     "case.reason_correction": ("需补正的内容", "What is to be corrected"),
+    # the back office's remark on its 办结 / 不予许可 (issue 18): window, case show, 领取凭证
+    "case.decision_remarks": ("审批意见", "Back office's remark"),
     "form.original": ("原件", "original"),
     "form.copy": ("复印件", "copy"),
     "yes": ("是", "yes"),

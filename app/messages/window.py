@@ -390,5 +390,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.empty_conflicts": ("无冲突", "No conflicts"),
     "sync.empty_ready": ("无待出件", "Nothing ready for pickup"),
     "key.evaluation_levels": ("选择评价", "Choose a rating"),
-    "case.decision_remarks": ("审批意见", "Back office's remark"),
 }

@@ -44,9 +44,11 @@ async def up(app, pilot) -> None:
 
     await wait_for(
         pilot,
-        lambda: any(isinstance(s, IntakeScreen) and s.panes_ready for s in app.screen_stack)
-        and app.index is not None
-        and "事项清单" in app.status_line().plain,
+        lambda: (
+            any(isinstance(s, IntakeScreen) and s.panes_ready for s in app.screen_stack)
+            and app.index is not None
+            and "事项清单" in app.status_line().plain
+        ),
         timeout=60,
     )
 

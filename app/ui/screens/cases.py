@@ -189,6 +189,7 @@ class CaseDetailScreen(Screen):
     def _show(
         self, detail, kinds: list[str] | None = None, load: int | None = None, rows: list | None = None
     ) -> None:
+        from app.services.cases import decision_remarks, reason_label
         from app.ui.screens.print_queue import doc_text, job_state_text
 
         if (load is not None and load != self._loads) or not self.is_attached:
@@ -224,8 +225,10 @@ class CaseDetailScreen(Screen):
                 )
             )
         if c.reason:
-            label = t("case.reason") if c.state == "refused" else t("case.remarks")
-            lines.append(f"{label}：{c.reason}")
+            lines.append(f"{reason_label(c.state)}：{c.reason}")
+        remarks = decision_remarks(detail.events)
+        if remarks:  # the back office's remark on its 办结 / 不予许可
+            lines.append(f"{t('case.decision_remarks')}：{remarks}")
         lines.append("")
         lines.append(Text(t("intake.checklist"), style="b"))
         for m in detail.marks:
