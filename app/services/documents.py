@@ -124,11 +124,15 @@ def queue_case_document(
     marks: list | None = None,
     reprint: bool = False,
     printer_url: str | None = None,
+    clerk: str | None = None,
 ) -> PrintJob:
-    """Render and store a job for `case` in the caller's transaction (a decision's)."""
+    """Render and store a job for `case` in the caller's transaction (a decision's); `clerk`:
+    who decided it when not the case's clerk (the back office's 补正)."""
     if marks is None:
         marks = CaseService(ws).marks(case)
     doc = case_document(ws, case, kind, marks, reprinted_at=ws.now() if reprint else None)
+    if clerk is not None:
+        doc = replace(doc, clerk=clerk)
     job = new_job(ws, case, doc, reprint=reprint, printer_url=printer_url)
     session.add(job)
     session.flush()
