@@ -1,8 +1,8 @@
 """The footer, with F1 first, and the F1 panel that lists every key of the current screen.
 
-The footer's order is what a clerk uses most: F1 (the list of every key), then the screen's
-function keys in number order (F2–F9 on the intake screen), then Esc and the other keys in the
-order they are bound (Ctrl+Q last). It shows only the keys whose label fits whole: a key that
+The footer's order is what a clerk uses most: F1 (the list of every key), Esc (the way back,
+where the screen has it), then the function keys in number order (F2–F9 on the intake screen),
+then the other keys in the order they are bound (Ctrl+Q last). It shows only the keys whose label fits whole: a key that
 does not fit is left out, never cut; F1 lists them all, grouped by what the clerk does, in key
 order, with the same descriptions (from the message catalogue).
 """
@@ -26,16 +26,19 @@ _FN = re.compile(r"^f(\d+)$")
 
 
 def footer_rank(key: str) -> tuple[int, int]:
-    """Where a key goes in the footer: F1, F2…F12, Esc, then the rest (in bound order), Ctrl+Q."""
+    """Where a key goes in the footer: F1, Esc (the way back), F2…F12, then the rest (in bound
+    order), Ctrl+Q last."""
     first = key.split(",")[0]
     fn = _FN.match(first)
-    if fn:
-        return (0, int(fn.group(1)))
+    if first == "f1":
+        return (0, 0)
     if first == "escape":
         return (1, 0)
+    if fn:
+        return (2, int(fn.group(1)))
     if first == "ctrl+q":
-        return (3, 0)
-    return (2, 0)
+        return (4, 0)
+    return (3, 0)
 
 
 class KeyFooter(Footer):
