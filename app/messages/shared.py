@@ -1079,6 +1079,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sync.section_conflicts": ("冲突（按规则处理并记录）", "Conflicts (resolved by rule and recorded)"),
     "sync.section_ready": ("办结待出件", "Completed, ready for pickup"),
+    # an empty section says so in a dim line (issue 21)
+    "sync.empty_waiting": ("无待上传", "Nothing waiting to be sent"),
+    "sync.empty_refused": ("无退回", "Nothing refused"),
+    "sync.empty_conflicts": ("无冲突", "No conflicts"),
+    "sync.empty_ready": ("无待出件", "Nothing ready for pickup"),
     "sync.col_case": ("案件编号", "Case"),
     "sync.col_kind": ("记录", "Record"),
     "sync.col_time": ("时间", "Time"),

@@ -385,9 +385,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.group_window": ("窗口", "The window"),
     "queue.empty": ("无打印任务", "No print jobs"),
     "pickup.table_empty": ("无待领取", "Nothing waiting for pickup"),
-    "sync.empty_waiting": ("无待上传", "Nothing waiting to be sent"),
-    "sync.empty_refused": ("无退回", "Nothing refused"),
-    "sync.empty_conflicts": ("无冲突", "No conflicts"),
-    "sync.empty_ready": ("无待出件", "Nothing ready for pickup"),
     "key.evaluation_levels": ("选择评价", "Choose a rating"),
 }
