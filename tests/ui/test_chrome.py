@@ -177,6 +177,7 @@ async def test_rating_footer_shows_only_the_applicants_keys(window, size):
     app = YichuangApp(window)
     async with app.run_test(size=size) as pilot:
         await _rating(app, pilot)
+        await wait_for(pilot, lambda: len(footer_keys(app.screen)) > 0)  # composed after the first frame
         shown = [(k.key_display, k.description) for k in footer_keys(app.screen)]
         assert [d for d, _ in shown] == ["1–5", "0", "esc"], shown
         line = screen_lines(app)[-1]

@@ -224,8 +224,9 @@ class CaseDetailScreen(Screen):
                     provisional=t("result.provisional") if c.due_provisional else "",
                 )
             )
-        if c.reason:
-            lines.append(f"{reason_label(c.state)}：{c.reason}")
+        if c.reason:  # 不予受理理由 / 不予许可理由; the notice's 告知说明 otherwise
+            label = reason_label(c.state) if c.state in ("refused", "denied") else t("case.remarks")
+            lines.append(f"{label}：{c.reason}")
         remarks = decision_remarks(detail.events)
         if remarks:  # the back office's remark on its 办结 / 不予许可
             lines.append(f"{t('case.decision_remarks')}：{remarks}")
