@@ -51,7 +51,7 @@ def cmd_case_list(args) -> int:
 
 def cmd_case_show(args) -> int:
     from app.domain.masking import mask_applicant_id, mask_phone
-    from app.services.cases import CaseService, detail_to_dict
+    from app.services.cases import CaseService, decision_remarks, detail_to_dict, reason_label
 
     ws = open_ws(args)
     detail = CaseService(ws).detail(args.number)
@@ -92,7 +92,10 @@ def cmd_case_show(args) -> int:
             )
         )
     if c.reason:
-        print(_field(t(_REASON_LABEL.get(c.state, "case.remarks")), shown(c.reason)))
+        print(_field(reason_label(c.state), shown(c.reason)))
+    remarks = decision_remarks(detail.events)
+    if remarks:  # the back office's remark on its 办结 / 不予许可
+        print(_field(t("case.decision_remarks"), shown(remarks)))
     print(_field(t("intake.checklist"), ""))
     for m in detail.marks:
         note = f"（{shown(m.note)}）" if m.note else ""
@@ -109,14 +112,6 @@ def cmd_case_show(args) -> int:
             f"  {shown(j.last_error)}".rstrip()
         )
     return 0
-
-
-# what the reason of the case's last state change is, by the state it led to
-_REASON_LABEL = {
-    "refused": "case.reason",
-    "denied": "case.reason_denied",
-    "correction": "case.reason_correction",
-}
 
 
 def _field(label: str, value: str) -> str:

@@ -41,7 +41,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本窗口由操作员“{name}”使用中，屏幕上的内容均已保留。",
         "This window is in use by “{name}”; everything on screen is kept.",
     ),
-    "lock.password": ("{name} 的密码", "{name}'s password"),
+    "lock.password": ("{name}的密码", "{name}'s password"),
     "lock.hint": (
         "只有“{name}”本人可以解锁。其他操作员请让其解锁，或按 Ctrl+Q 结束本次会话（有未完成的受理时会先询问）。",
         "Only “{name}” can unlock. Another operator: ask them, or press Ctrl+Q to end this session (asks first if an intake is in progress).",
@@ -79,10 +79,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.applicant": ("申请人", "Applicant"),
     "key.checklist": ("材料", "Materials"),
     "key.accept": ("受理", "Accept"),
-    "key.notify": ("一次性告知", "Notify missing"),
+    "key.notify": ("告知", "Notify"),
     "key.refuse": ("不予受理", "Refuse"),
     "key.cases": ("案件", "Cases"),
-    "key.new": ("新办件", "New intake"),
+    "key.new": ("新办", "New"),
     "key.quit": ("退出", "Quit"),
     "key.back": ("返回", "Back"),
     "key.toggle": ("收到/未收", "Received"),
@@ -98,7 +98,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.kind": ("个人/企业", "Person/company"),
     "key.today": ("今日/全部", "Today/all"),
     "key.use_applicant": ("已有信息", "Saved details"),
-    "key.help": ("全部按键", "All keys"),
+    "key.help": ("帮助", "Help"),
     # --- courier (issue 12: courier mode, progress query) ------------------------------------
     "key.courier": ("揽投", "Courier"),
     "key.progress": ("进度查询", "Progress"),
@@ -405,4 +405,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已读取领取人证件：{name}（照片不保存）",
         "Collector's card read: {name} (the photo is not kept)",
     ),
+    # --- the window's chrome (issues 18 and 21): footer, F1 groups, empty tables, rating keys ---
+    # the footer's labels are short (F2–F9 fit at 80 columns); F1's list says them in full
+    "key.help_full": ("全部按键（本屏）", "Every key of this screen"),
+    "key.notify_full": ("一次性告知", "Notify everything missing"),
+    "key.new_full": ("新办件", "New intake"),
+    "help.group_screen": ("本屏办理", "On this screen"),
+    "help.group_widgets": ("材料表中（光标在表内时）", "In the table (when it has the cursor)"),
+    "help.group_screens": ("其他功能", "Other screens"),
+    "help.group_window": ("窗口", "The window"),
+    "queue.empty": ("无打印任务", "No print jobs"),
+    "pickup.table_empty": ("无待领取", "Nothing waiting for pickup"),
+    "key.evaluation_levels": ("选择评价", "Choose a rating"),
 }

@@ -17,6 +17,32 @@ from app.store.models import Case, CaseEvent, ChecklistSnapshot, PrintJob
 
 LIST_LIMIT = 200
 
+# what the reason of the case's last state change is, by the state it led to (a message key)
+REASON_LABEL = {
+    "refused": "case.reason",
+    "denied": "case.reason_denied",
+    "correction": "case.reason_correction",
+}
+
+
+def reason_label(state: str) -> str:
+    """The label of a case's `reason` in its state's words (不予受理理由, 不予许可理由 …)."""
+    from app.messages import t
+
+    return t(REASON_LABEL.get(state, "case.remarks"))
+
+
+def decision_remarks(events) -> str:
+    """The back office's remark on its latest 办结 / 不予许可 (``remarks`` in the payload), or ""."""
+    for e in reversed(list(events)):
+        if e.kind in (lifecycle.EVENT_COMPLETED, lifecycle.EVENT_DENIED):
+            try:
+                remarks = json.loads(e.payload_json or "{}").get("remarks")
+            except (ValueError, AttributeError):
+                return ""
+            return remarks.strip() if isinstance(remarks, str) else ""
+    return ""
+
 
 @dataclass(frozen=True)
 class CaseDetail:

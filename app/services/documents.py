@@ -124,11 +124,15 @@ def queue_case_document(
     marks: list | None = None,
     reprint: bool = False,
     printer_url: str | None = None,
+    clerk: str | None = None,
 ) -> PrintJob:
-    """Render and store a job for `case` in the caller's transaction (a decision's)."""
+    """Render and store a job for `case` in the caller's transaction (a decision's); `clerk`:
+    who decided it when not the case's clerk (the back office's 补正)."""
     if marks is None:
         marks = CaseService(ws).marks(case)
     doc = case_document(ws, case, kind, marks, reprinted_at=ws.now() if reprint else None)
+    if clerk is not None:
+        doc = replace(doc, clerk=clerk)
     job = new_job(ws, case, doc, reprint=reprint, printer_url=printer_url)
     session.add(job)
     session.flush()
@@ -276,12 +280,22 @@ def as_utc(dt: datetime) -> datetime:
 # --- the 领取凭证 -----------------------------------------------------------------------------
 def pickup_document(ws: Workstation, case: Case, payload: dict, outcome: str, at: datetime, **kw):
     """The 领取凭证 of `case` handed out with event `payload` (its collector) at `at` (local)."""
+    from app.services.cases import decision_remarks
+
     c = payload.get("collector") or {}
     doc = case_document(ws, case, "pickup", [], **kw)
+    outcome = str(payload.get("outcome") or outcome)
+    with ws.store.read() as s:
+        events = list(
+            s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)).scalars()
+        )
+    # the decision's words: 不予许可's reason, and the back office's remark on either outcome
+    said = [case.reason if outcome == lifecycle.DENIED else "", decision_remarks(events)]
     return replace(
         doc,
         issued_at=at,
-        outcome=str(payload.get("outcome") or outcome),
+        reason="；".join(x for x in said if x),
+        outcome=outcome,
         collector_role=str(c.get("role", "")),
         collector_name=str(c.get("name", "")),
         collector_id=str(c.get("id_number", "")),

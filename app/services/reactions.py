@@ -22,13 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy import select
+
 from app.domain import case_record, lifecycle
 from app.domain import case_state as cs
 from app.domain.intake import item_from_dict, marks_from_compact
 from app.services import scans
 from app.services.documents import queue_case_document
 from app.services.workstation import Workstation
-from app.store.models import Case, ChecklistSnapshot
+from app.store.models import Case, CaseEvent, ChecklistSnapshot
 
 _log = logging.getLogger("yichuang.reactions")
 
@@ -131,7 +133,17 @@ def correction_requested(ws: Workstation, s, case: Case, payload: dict) -> None:
     s.flush()
     snap = s.get(ChecklistSnapshot, case.checklist_id) if case.checklist_id else None
     items = [item_from_dict(d) for d in json.loads(snap.items_json)] if snap else []
-    queue_case_document(ws, s, case, "notice", marks=marks_from_compact(items, compact))
+    # the notice's 经办人 is the back-office user who asked for the 补正, not the window's clerk
+    asked_by = (
+        s.execute(
+            select(CaseEvent.actor)
+            .where(CaseEvent.case_id == case.id, CaseEvent.kind == cs.CORRECTION_REQUESTED)
+            .order_by(CaseEvent.id.desc())
+            .limit(1)
+        ).scalar()
+        or case.clerk
+    )
+    queue_case_document(ws, s, case, "notice", marks=marks_from_compact(items, compact), clerk=asked_by)
 
 
 IN_TRANSACTION: dict[str, tuple[InTransaction, ...]] = {

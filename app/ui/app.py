@@ -36,7 +36,9 @@ class YichuangApp(App):
     TITLE = "yichuang"
     KEYS = registry.WINDOW  # the window's screens, the lock and the rating, with their permissions
     BINDINGS = [
-        Binding("f1", "show_keys", t("key.help"), priority=True),  # the footer lists what fits
+        Binding(
+            "f1", "show_keys", t("key.help"), tooltip=t("key.help_full"), priority=True
+        ),  # lists every key
         Binding("ctrl+q", "quit_safely", t("key.quit"), priority=True),
         *registry.bindings(KEYS),
     ]
@@ -215,6 +217,10 @@ class YichuangApp(App):
         self._status[part] = text if isinstance(text, Text) else Text(text, style=style)
         self.status_text = "  │  ".join(v.plain for v in self._status.values() if v.plain)
 
+    def status_parts(self) -> list[Text]:
+        """The status line's parts that have something to say, in order, with their styles."""
+        return [v for v in self._status.values() if v.plain]
+
     def status_line(self) -> Text:
-        """The status line as shown: its parts with their own styles."""
-        return Text("  │  ").join(v for v in self._status.values() if v.plain)
+        """The status line on one line: its parts with their own styles."""
+        return Text("  │  ").join(self.status_parts())

@@ -39,6 +39,8 @@ BACKUP_INTERVAL = 3600.0  # then looks every hour whether a day has passed since
 IDCARD_WAIT = 0.3  # seconds one look for a card event may take (the poller polls within it)
 IDCARD_RESTART_DELAY = 2.0  # seconds before a reader loop that ended in error starts again
 
+STATUS_ERROR = 32  # characters of a printer error on the status line (F12 shows it whole)
+
 
 class WindowJobs:
     def __init__(self, app, background) -> None:
@@ -259,8 +261,10 @@ class WindowJobs:
 
     def show_print_status(self, summary) -> None:
         text = t("status.print_queue", waiting=summary.waiting) if summary.waiting else ""
-        if summary.failing:
-            text = t("status.print_failing", count=summary.failing, error=summary.last_error)
+        if summary.failing:  # the whole error is on F12; the status line keeps its room
+            error = summary.last_error
+            error = error if len(error) <= STATUS_ERROR else error[: STATUS_ERROR - 1] + "…"
+            text = t("status.print_failing", count=summary.failing, error=error)
         elif getattr(summary, "unconfirmed", 0):  # sent in full, not confirmed: the clerk decides
             text = " ".join(filter(None, [text, t("status.print_unconfirmed", count=summary.unconfirmed)]))
         self.app.set_status("printer", text, "red" if summary.failing else "")

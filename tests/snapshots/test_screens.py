@@ -1,4 +1,4 @@
-"""SVG snapshots of the window's main screens at 80×24 and 160×48 (pytest-textual-snapshot).
+"""SVG snapshots of the window's main screens at 80×24, 120×40 and 160×48 (pytest-textual-snapshot).
 
 Each snapshot is the real window (YichuangApp) on a real store, seeded once per module with a
 fixed seed and a fixed clock, then copied for each test; the pictures are taken once the
@@ -35,7 +35,11 @@ from app.ui.screens.sync_screen import SyncScreen
 from tests.conftest import Clock
 from tests.ui.test_intake_flow import type_text, wait_for
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+SIZES = [
+    pytest.param((80, 24), id="80x24"),
+    pytest.param((120, 40), id="120x40"),
+    pytest.param((160, 48), id="160x48"),
+]
 NOW = datetime(2026, 11, 20, 9, 30)  # a Friday
 REFUSING_PRINTER = "tcp://127.0.0.1:9"  # nothing listens there: every job fails the same way
 ID17 = "32072419880512004"

@@ -116,7 +116,7 @@ async def _one_intake(app, pilot, ws, name: str, address: str, note: str, decisi
     app.screen.query_one("#cases-find", Input).value = case.number
     table = app.screen.query_one("#cases-table", DataTable)
     await wait_for(pilot, lambda: table.row_count == 1 and table.get_row_at(0)[0] == case.number)
-    assert cell_shown(table, case.number, 1) == want_name
+    assert cell_shown(table, case.number, 3) == want_name
     assert cell_shown(table, case.number, 2) == case.subject_name
 
     # the case detail

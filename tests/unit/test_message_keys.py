@@ -340,8 +340,15 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         | set(print_service.CANCELLABLE_STATES)
         | (_string_values(_written_to("state"), mentioning="PrintJob") - set(lifecycle.STATES))
     )
+    from app.ui.screens.sync_screen import SECTIONS as SYNC_SECTIONS
+    from app.ui.widgets.keys import GROUPS as HELP_GROUPS
+
     return {
         ("state.", ""): set(lifecycle.STATES),
+        # the sync screen's sections and F1's groups (issue 21)
+        ("sync.section_", ""): set(SYNC_SECTIONS),
+        ("sync.empty_", ""): set(SYNC_SECTIONS),
+        ("help.group_", ""): set(HELP_GROUPS),
         ("event.", ""): set(case_state.KNOWN_KINDS),
         ("doc.", ""): set(DOC_KINDS),
         ("print.no_", ""): set(print_service.REPRINTABLE),

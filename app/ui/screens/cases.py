@@ -42,11 +42,13 @@ class CaseListScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        # the state right after the number, then the matter, then the applicant (a long company
+        # name no longer squeezes the matter): at 80 columns the state and the matter are in view
         table.add_columns(
             t("cases.col_number"),
-            t("cases.col_applicant"),
-            t("cases.col_subject"),
             t("cases.col_state"),
+            t("cases.col_subject"),
+            t("cases.col_applicant"),
             t("cases.col_time"),
             t("cases.col_due"),
         )
@@ -79,9 +81,9 @@ class CaseListScreen(Screen):
             # Stored text is data: Text cells, which the table never parses as markup.
             table.add_row(
                 c.number,  # generated: digits, letters and dashes
-                Text(c.applicant_name),
-                Text(c.subject_name),
                 Text(t(f"state.{c.state}")),
+                Text(c.subject_name),
+                Text(c.applicant_name),
                 Text(local_time(c.created_at)),
                 Text(due),
                 key=c.number,
@@ -187,6 +189,7 @@ class CaseDetailScreen(Screen):
     def _show(
         self, detail, kinds: list[str] | None = None, load: int | None = None, rows: list | None = None
     ) -> None:
+        from app.services.cases import decision_remarks, reason_label
         from app.ui.screens.print_queue import doc_text, job_state_text
 
         if (load is not None and load != self._loads) or not self.is_attached:
@@ -221,9 +224,12 @@ class CaseDetailScreen(Screen):
                     provisional=t("result.provisional") if c.due_provisional else "",
                 )
             )
-        if c.reason:
-            label = t("case.reason") if c.state == "refused" else t("case.remarks")
+        if c.reason:  # 不予受理理由 / 不予许可理由; the notice's 告知说明 otherwise
+            label = reason_label(c.state) if c.state in ("refused", "denied") else t("case.remarks")
             lines.append(f"{label}：{c.reason}")
+        remarks = decision_remarks(detail.events)
+        if remarks:  # the back office's remark on its 办结 / 不予许可
+            lines.append(f"{t('case.decision_remarks')}：{remarks}")
         lines.append("")
         lines.append(Text(t("intake.checklist"), style="b"))
         for m in detail.marks:

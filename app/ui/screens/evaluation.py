@@ -34,7 +34,13 @@ class Answer:
         return not self.level
 
 
-_DIGITS = [Binding(str(n), f"digit({n})", t("key.evaluation_choose"), show=n == 1) for n in range(1, 10)]
+# the footer faces the applicant: 1–5 (then a reason's number), 0 and Esc; nothing of the clerk's
+_DIGITS = [
+    Binding(
+        str(n), f"digit({n})", t("key.evaluation_choose"), show=n == 1, key_display="1–5" if n == 1 else None
+    )
+    for n in range(1, 10)
+]
 
 
 class RatingScreen(Screen[Answer]):
@@ -43,7 +49,7 @@ class RatingScreen(Screen[Answer]):
     CSS_PATH = "evaluation.tcss"
     BINDINGS = [
         *_DIGITS,
-        Binding("0", "decline", t("key.evaluation_decline"), show=False),
+        Binding("0", "decline", t("key.evaluation_decline")),
         Binding("enter", "submit", t("key.evaluation_submit")),
         Binding("tab", "comment", t("key.evaluation_comment")),
         Binding("escape", "back", t("key.evaluation_back")),
@@ -69,7 +75,7 @@ class RatingScreen(Screen[Answer]):
             yield Input(placeholder=t("evaluation.comment_placeholder"), id="rating-comment", max_length=200)
         yield Static(Text(t("evaluation.hint_levels")), id="rating-hint")
         yield Static("", id="rating-message")
-        yield KeyFooter()
+        yield KeyFooter(own_only=True)
 
     def _about(self) -> str:
         return t(
@@ -84,6 +90,15 @@ class RatingScreen(Screen[Answer]):
         self.query_one("#rating-reasons").display = False
         self.query_one("#rating-comment", Input).can_focus = False
         self.set_focus(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows the keys of the step the applicant is at: 1–5, 0 and Esc to rate;
+        the reasons' numbers, Tab, Enter and Esc once a level is chosen."""
+        if action in ("submit", "comment"):
+            return self.level is not None
+        if action == "decline":
+            return self.level is None
+        return True
 
     # --- the two steps --------------------------------------------------------------------------
     def action_digit(self, n: int) -> None:
@@ -156,6 +171,7 @@ class RatingScreen(Screen[Answer]):
         self.query_one("#rating-levels").display = True
         self.query_one("#rating-hint", Static).update(Text(t("evaluation.hint_levels")))
         self.query_one("#rating-message", Static).update("")
+        self.refresh_bindings()
 
     def action_decline(self) -> None:
         if self.level is None:

@@ -51,6 +51,7 @@ class HandoverScreen(Screen):
         yield Static(t("pickup.title"), id="pickup-title", classes="section-title")
         yield Input(placeholder=t("pickup.find_placeholder"), id="pickup-find")
         yield DataTable(id="pickup-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(t("pickup.table_empty")), id="pickup-empty", classes="empty-note")
         with Vertical(id="pickup-panel"):
             yield Static("", id="pickup-case", classes="section-title")
             yield Static("", id="pickup-applicant")
@@ -112,6 +113,8 @@ class HandoverScreen(Screen):
         if not cases:
             title += " · " + t("pickup.empty")
         self.query_one("#pickup-title", Static).update(Text(title))
+        table.set_class(not cases, "-empty")
+        self.query_one("#pickup-empty", Static).display = not cases
         if self._open_when_loaded:
             number, self._open_when_loaded = self._open_when_loaded, None
             self.open_case(number)

@@ -39,10 +39,10 @@ class IntakeScreen(Screen):
         Binding("f3", "focus_applicant", t("key.applicant")),
         Binding("f4", "focus_checklist", t("key.checklist")),
         Binding("f5", "accept", t("key.accept"), priority=True),
-        Binding("f6", "notify", t("key.notify"), priority=True),
+        Binding("f6", "notify", t("key.notify"), tooltip=t("key.notify_full"), priority=True),
         Binding("f7", "refuse", t("key.refuse"), priority=True),
         Binding("f8", "cases", t("key.cases")),
-        Binding("f9", "new_intake", t("key.new")),
+        Binding("f9", "new_intake", t("key.new"), tooltip=t("key.new_full")),
         Binding("f10", "use_returning", t("key.use_applicant")),
         Binding("f11", "toggle_kind", t("key.kind")),
     ]

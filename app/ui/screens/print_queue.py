@@ -57,6 +57,7 @@ class PrintQueueScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("", id="queue-title", classes="section-title")
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(t("queue.empty")), id="queue-empty", classes="empty-note")
         yield StatusBar(id="status-bar")
         yield KeyFooter()
 
@@ -124,6 +125,7 @@ class PrintQueueScreen(Screen):
             table.move_cursor(row=table.get_row_index(keep))
         key = "queue.title_active" if self.active_only else "queue.title_all"
         self.query_one("#queue-title", Static).update(Text(t(key, count=len(rows))))
+        self.query_one("#queue-empty", Static).display = not rows
         self.loaded += 1
 
     def selected_job_id(self) -> str | None:

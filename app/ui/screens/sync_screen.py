@@ -17,6 +17,9 @@ from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.times import local_time
 
+SECTIONS = ("refused", "conflicts", "ready", "waiting")
+URGENT = ("refused",)  # the platform refused a record: the clerk sets it aside or sends it again
+
 
 class SyncScreen(Screen):
     BINDINGS = [
@@ -39,14 +42,10 @@ class SyncScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("", id="sync-summary", classes="section-title")
-            yield Static(t("sync.section_refused"), classes="section-title")
-            yield DataTable(id="sync-refused", cursor_type="row", zebra_stripes=True)
-            yield Static(t("sync.section_conflicts"), classes="section-title")
-            yield DataTable(id="sync-conflicts", cursor_type="row", zebra_stripes=True)
-            yield Static(t("sync.section_ready"), classes="section-title")
-            yield DataTable(id="sync-ready", cursor_type="row", zebra_stripes=True)
-            yield Static(t("sync.section_waiting"), classes="section-title")
-            yield DataTable(id="sync-waiting", cursor_type="row", zebra_stripes=True)
+            for name in SECTIONS:
+                yield Static(t(f"sync.section_{name}"), id=f"sync-title-{name}", classes="sync-section")
+                yield DataTable(id=f"sync-{name}", cursor_type="row", zebra_stripes=True)
+                yield Static(Text(t(f"sync.empty_{name}")), id=f"sync-empty-{name}", classes="empty-note")
         yield StatusBar(id="status-bar")
         yield KeyFooter()
 
@@ -133,6 +132,16 @@ class SyncScreen(Screen):
                 local_time(w["at"]),
                 key=w["event_id"],
             )
+        self._mark_sections()
+
+    def _mark_sections(self) -> None:
+        """A section with rows stands out (a refusal in red), an empty one is quiet and says so."""
+        for name in SECTIONS:
+            rows = self.query_one(f"#sync-{name}", DataTable).row_count
+            title = self.query_one(f"#sync-title-{name}", Static)
+            title.set_class(bool(rows), "-has-rows")
+            title.set_class(bool(rows) and name in URGENT, "-urgent")
+            self.query_one(f"#sync-empty-{name}", Static).display = not rows
 
     def _selected(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)

@@ -44,6 +44,9 @@ def event_detail(kind: str, payload: dict) -> str:
         reason = payload.get("reason")
         if isinstance(reason, str) and reason:
             parts.append(reason)
+        remarks = payload.get("remarks")  # the back office's remark on its 办结 / 不予许可
+        if isinstance(remarks, str) and remarks.strip():
+            parts.append(f"{t('case.decision_remarks')}：{remarks.strip()}")
     return "  ".join(p for p in parts if p)
 
 
