@@ -36,6 +36,12 @@ from tests.conftest import Clock
 from tests.ui.test_intake_flow import type_text, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+# The checklist's layout (issue 21): the names first, wrapped within their rows, at every size.
+INTAKE_SIZES = [
+    pytest.param((80, 24), id="80x24"),
+    pytest.param((120, 40), id="120x40"),
+    pytest.param((160, 48), id="160x48"),
+]
 NOW = datetime(2026, 11, 20, 9, 30)  # a Friday
 REFUSING_PRINTER = "tcp://127.0.0.1:9"  # nothing listens there: every job fails the same way
 ID17 = "32072419880512004"
@@ -117,7 +123,7 @@ async def home(app, pilot) -> None:
         raise AssertionError(f"not settled: {app.status_line().plain!r} {app.screen_stack}") from None
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", INTAKE_SIZES)
 def test_intake_with_a_bundle_chosen(snap_compare, window, size):
     async def steps(app, pilot):
         await home(app, pilot)

@@ -46,7 +46,7 @@ def test_lines_fit_keep_every_character_and_hang(text, width, hang):
 @given(TEXT, st.integers(min_value=18, max_value=60), st.integers(min_value=0, max_value=4))
 def test_no_line_starts_with_a_separator_or_closing_mark_and_brackets_stay_whole(text, width, hang):
     lines = wrap(text, width, hang)
-    for i, line in enumerate(lines[1:], start=1):
+    for line in lines[1:]:
         start = body(line, hang, False).lstrip(" ")
         assert start and start[0] not in NO_START, (text, lines)
     for line in lines:
