@@ -143,12 +143,28 @@ async def test_end_and_home_go_to_the_last_and_first_row_never_sideways(ws):
         assert table.marks[0].status == "received"
 
 
+def painted_styles(app, table, row: int, label: str) -> set:
+    """The (colour, background) pairs the column `label` of `row` is painted in."""
+    lines = strips(app)
+    x0, x1 = column_x(table, label)
+    y = table.content_region.y + 1 + sum(r.height for r in table.ordered_rows[:row]) - int(table.scroll_y)
+    return {
+        (seg.style.color, seg.style.bgcolor)
+        for seg in lines[y].crop(x0, x1)
+        if seg.text.strip() and seg.style
+    }
+
+
 def status_colour(app, table, row: int):
-    """The colour the status of `row` is painted in (the cursor is elsewhere)."""
+    """The (colour, background) the status of `row` is painted in (the cursor is elsewhere)."""
     lines = strips(app)
     x0, x1 = column_x(table, t("intake.col_status"))
     y = table.content_region.y + 1 + sum(r.height for r in table.ordered_rows[:row]) - int(table.scroll_y)
-    styles = {seg.style.color for seg in lines[y].crop(x0, x1) if seg.text.strip() and seg.style}
+    styles = {
+        (seg.style.color, seg.style.bgcolor)
+        for seg in lines[y].crop(x0, x1)
+        if seg.text.strip() and seg.style
+    }
     assert len(styles) == 1, styles
     return styles.pop()
 
@@ -176,7 +192,10 @@ async def test_a_long_defective_note_is_read_in_full_and_never_widens_the_table(
         await pilot.press("home")
         table.move_cursor(row=5)
         await pilot.pause()
-        assert status_colour(app, table, 0) != status_colour(app, table, 1)
+        (defective, marked), (missing, _) = status_colour(app, table, 0), status_colour(app, table, 1)
+        assert defective != missing
+        # a look of its own, not only another hue of text: its own background in the row
+        assert {marked} != {bg for _colour, bg in painted_styles(app, table, 0, t("intake.col_name"))}
 
 
 async def test_hints_and_the_bundle_summary_never_start_a_line_with_a_separator(ws):
