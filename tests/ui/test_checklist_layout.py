@@ -79,7 +79,8 @@ async def kcg(app, pilot) -> ChecklistTable:
 
 def painted(app, widget) -> list[str]:
     r = widget.region
-    return [strips(app)[y].crop(r.x, r.right).text.rstrip() for y in range(r.y, r.bottom)]
+    lines = strips(app)
+    return [lines[y].crop(r.x, r.right).text.rstrip() for y in range(max(r.y, 0), min(r.bottom, len(lines)))]
 
 
 async def test_every_material_name_of_kcg_reads_in_full_at_120x40(ws):
@@ -252,3 +253,21 @@ async def test_the_loading_hint_goes_when_the_index_was_loaded_first():
         await pilot.pause()
         prompt = app.query_one("#search-results").get_option_at_index(0).prompt
         assert Text.from_markup(str(prompt)).plain.startswith("开餐馆")
+
+
+async def test_the_returning_applicant_offer_keeps_its_key_whole(ws):
+    """The offer wraps by the rule: （F10 使用） stays whole wherever the line ends."""
+    address = "江苏省泰州市兴化市昭阳街道英武路8号"
+    app = YichuangApp(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start(app, pilot)
+        form = screen.query_one("#applicant-form")
+        field = screen.query_one("#applicant-returning")
+        for n in range(4, len(address) + 1):  # the line ends at every place of the offer
+            offer = t("intake.returning", name="张秀英", phone="138****5678", address=address[:n])
+            form.show_returning(offer)
+            await pilot.pause()
+            lines = [line.strip() for line in painted(app, field) if line.strip()]
+            assert "".join(lines).replace(" ", "") == offer.replace(" ", "")
+            assert any("（F10 使用）" in line for line in lines), lines
+            assert all(line[0] not in NO_START for line in lines), lines
