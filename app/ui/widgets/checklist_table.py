@@ -22,14 +22,18 @@ STATUS_STYLE = {
     "defective": "bold black on dark_orange",
 }
 NAME_LINES = 2  # a name wraps within its row up to this many lines; the whole one is shown below
-# The marks after the name, by their headers; one space before each.
-MARKS = (
-    "intake.col_status",
-    "intake.col_form_short",
-    "intake.col_copies_short",
-    "intake.col_required_short",
-    "intake.col_tolerable_short",
-)
+# The marks after the name (column keys); one space before each.
+MARKS = ("status", "form", "copies", "required", "tolerable")
+
+
+def mark_headers() -> list[str]:
+    return [
+        t("intake.col_status"),
+        t("intake.col_form_short"),
+        t("intake.col_copies_short"),
+        t("intake.col_required_short"),
+        t("intake.col_tolerable_short"),
+    ]
 
 
 def mark_widths() -> list[int]:
@@ -42,7 +46,7 @@ def mark_widths() -> list[int]:
         ["●"],
         ["○"],
     )
-    return [1 + max(cells(t(key)), *map(cells, c)) for key, c in zip(MARKS, contents, strict=True)]
+    return [1 + max(cells(h), *map(cells, c)) for h, c in zip(mark_headers(), contents, strict=True)]
 
 
 def name_lines(m: Mark, width: int) -> Text:
@@ -103,8 +107,8 @@ class ChecklistTable(DataTable):
 
     def on_mount(self) -> None:
         self.add_column(Text(" " + t("intake.col_name")), width=self.name_width + 1, key="name")
-        for key, width in zip(MARKS, mark_widths(), strict=True):
-            self.add_column(Text(" " + t(key)), width=width, key=key)
+        for key, header, width in zip(MARKS, mark_headers(), mark_widths(), strict=True):
+            self.add_column(Text(" " + header), width=width, key=key)
 
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width - sum(mark_widths()) - 1
