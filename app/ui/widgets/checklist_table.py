@@ -113,8 +113,10 @@ class ChecklistTable(DataTable):
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width - sum(mark_widths()) - 1
         width = max(width, 4)
-        if width != self.name_width:
-            self.name_width = width
+        if width == self.name_width:
+            return
+        self.name_width = width
+        if ColumnKey("name") in self.columns:  # else on_mount makes it at this width
             self.columns[ColumnKey("name")].width = width + 1
             self._refill()
 
