@@ -197,15 +197,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.scans": ("扫描件", "Scans"),
     "key.assign_scan": ("分配", "Assign"),
     "key.scan_list": ("扫描件列表", "Scan list"),
+    # --- the checklist's layout and wrapped text (issue 21) ---------------------------------
+    "intake.mark_original": ("原", "O"),
+    "intake.mark_copy": ("复", "C"),
+    "intake.material_note": ("不符合要求：{note}", "Not acceptable: {note}"),
+    "intake.search_placeholder_short": ("事项名称、拼音首字母或编码", "Name, initials or code"),
     # --- intake screen, review fixes ---------------------------------------------------
     "intake.header": ("{office} · {window} · {clerk} · {date}", "{office} · {window} · {clerk} · {date}"),
     "intake.id_person_short": ("身份证号", "ID number"),
     "intake.id_enterprise_short": ("信用代码", "Credit code"),
     "intake.checklist_keys": (
-        "[dim]空格 收到/未收 · o 原件/复印件 · +/- 份数 · r 容缺 · x 不符合要求[/]",
-        "[dim]Space received · o original/copy · +/- copies · r tolerate · x not acceptable[/]",
+        "空格 收到/未收 · o 原件/复印件 · +/- 份数 · r 容缺 · x 不符合要求",
+        "Space received · o original/copy · +/- copies · r tolerate · x not acceptable",
     ),
-    "intake.col_form_short": ("原/复", "Orig/copy"),
+    "intake.col_form_short": ("原/复", "O/C"),
     "intake.col_copies_short": ("份", "Qty"),
     "intake.col_required_short": ("必", "Req"),
     "intake.col_tolerable_short": ("容", "Tol"),

@@ -72,7 +72,11 @@ async def _one_intake(app, pilot, ws, name: str, address: str, note: str, decisi
         await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
         want_note = want_note or t("intake.defective_default")
         table = screen.query_one("#checklist", DataTable)
-        assert cell_shown(table, "0", 5) == f"{item.name} （{want_note}）"
+        assert cell_shown(table, "0", 0).strip().startswith(item.name[:4])
+        table.move_cursor(row=0)  # the focused material, in full under the table
+        await pilot.pause()
+        detail = screen.query_one("#checklist-detail")
+        assert detail.plain == item.name + "\n" + t("intake.material_note", note=want_note)
         assert screen.draft.marks[0].note == want_note
 
     # the decision

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from app.ui.app import YichuangApp
 from tests.ui.test_intake_flow import SIZE, pick, start
 
@@ -15,7 +13,7 @@ async def test_promised_zero_days_shows_on_the_spot(ws):
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(app, pilot)
         await pick(app, pilot, "320724-SCJG-0002")
-        info = str(screen.query_one("#subject-info", Static).render())
+        info = screen.query_one("#subject-info").plain
         assert "个体工商户注册登记" in info or matter.department in info
         assert "即办" in info and "法定15个工作日" in info
         assert "承诺0" not in info

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from app.messages import t
+from app.ui.widgets.wrapped_text import Para, WrappedText
 
 FIELDS = ("id_number", "name", "phone", "address")
 
@@ -37,7 +38,7 @@ class ApplicantForm(Vertical):
                 yield Label(self._label(name, "person"), id=f"label-{name}", classes="field-label")
                 yield Input(id=f"applicant-{name}", max_length=200, compact=True)
             yield Static("", id=f"error-{name}", classes="field-error")
-        yield Static("", id="applicant-returning")
+        yield WrappedText(id="applicant-returning")  # wrapped by the rule: （F10 使用） stays whole
 
     def _kind_text(self) -> str:
         person, enterprise = t("intake.kind_person"), t("intake.kind_enterprise")
@@ -106,7 +107,8 @@ class ApplicantForm(Vertical):
         widget.display = True
 
     def show_returning(self, text: str) -> None:
-        self.query_one("#applicant-returning", Static).update(Text(text))  # a stored name and address
+        # a stored name and address: plain text, never markup
+        self.query_one("#applicant-returning", WrappedText).update(*([Para(text)] if text else []))
 
     def focus_first_error(self, errors: dict[str, str]) -> None:
         for name in FIELDS:

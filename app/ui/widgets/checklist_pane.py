@@ -8,11 +8,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from app.messages import t
 from app.ui.screens.dialogs import ReasonDialog
 from app.ui.widgets.checklist_table import ChecklistTable
+from app.ui.widgets.wrapped_text import Para, WrappedText
+
+KEY_SEP = " · "
+
+
+def key_hints() -> Para:
+    """The checklist's keys, each key with its label on one line, the separator at a line's end."""
+    return Para(items=tuple(t("intake.checklist_keys").split(KEY_SEP)), style="dim", sep=KEY_SEP)
 
 
 class ChecklistPane(Vertical):
@@ -21,8 +29,9 @@ class ChecklistPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(t("intake.checklist"), classes="section-title")
         yield ChecklistTable(id="checklist")
-        yield Static(t("intake.checklist_keys"), id="checklist-keys")
-        yield Static("", id="checklist-summary")
+        yield WrappedText(id="checklist-detail")  # the focused material, in full
+        yield WrappedText(key_hints(), id="checklist-keys")
+        yield WrappedText(id="checklist-summary")
         yield Static("", id="intake-message")
 
     @on(ChecklistTable.MarksChanged)
@@ -31,8 +40,26 @@ class ChecklistPane(Vertical):
         from app.services.intake import marks_summary
 
         marks = self.query_one(ChecklistTable).marks
-        summary = t("intake.summary", **marks_summary(marks)) if marks else ""
-        self.query_one("#checklist-summary", Static).update(Text(summary))
+        summary = self.query_one("#checklist-summary", WrappedText)
+        summary.update(*([Para(t("intake.summary", **marks_summary(marks)))] if marks else []))
+        self._show_focused()
+
+    @on(DataTable.RowHighlighted, "#checklist")
+    def _show_focused(self) -> None:
+        """The focused material's whole name and its 不符合要求 note, under the table (the row
+        may cut them); as many lines as a quarter of the screen, then cut with an ellipsis."""
+        table = self.query_one(ChecklistTable)
+        detail = self.query_one("#checklist-detail", WrappedText)
+        row = table.cursor_row
+        if not table.marks or row is None or not 0 <= row < len(table.marks):
+            detail.update()
+            return
+        m = table.marks[row]
+        room = max(2, self.app.size.height // 4)
+        paras = [Para(m.item.name, style="bold", max_lines=room)]
+        if m.note:
+            paras.append(Para(t("intake.material_note", note=m.note), max_lines=max(1, room - 1)))
+        detail.update(*paras)
 
     @on(ChecklistTable.NoteWanted)
     def _note_wanted(self, event: ChecklistTable.NoteWanted) -> None:

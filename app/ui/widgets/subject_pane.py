@@ -3,12 +3,13 @@ fee, or a bundle's matters. It scrolls (a bundle lists every matter) and takes t
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from app.messages import t
+from app.ui.widgets.wrapped_text import Para, WrappedText
+
+BULLET = "· "  # a bundle's matters: one a line, the tail of a long one hangs under its text
 
 
 def subject_lines(draft, catalogue) -> list[str]:
@@ -26,7 +27,7 @@ def subject_lines(draft, catalogue) -> list[str]:
                 before=sum(len(m.materials) for m in matters),
             )
         )
-        lines += [f"·\u00a0{m.name}（{m.department}）" for m in matters]  # every matter: the pane scrolls
+        lines += [f"{BULLET}{m.name}（{m.department}）" for m in matters]  # every matter: the pane scrolls
         return lines
     m = catalogue.matter(code)
     lines = [t("intake.selected", kind=t("intake.matter"), name=m.name, code=code)]
@@ -56,14 +57,17 @@ class SubjectPane(VerticalScroll):
         super().__init__(can_focus=True, **kw)
 
     def compose(self) -> ComposeResult:
-        yield Static(t("intake.no_subject"), id="subject-info")
+        yield WrappedText(Para(t("intake.no_subject")), id="subject-info")
 
     def show(self, draft, catalogue) -> None:
-        text = Text("\n".join(subject_lines(draft, catalogue)))
+        paras = [
+            Para(line, hang=len(BULLET)) if line.startswith(BULLET) else Para(line)
+            for line in subject_lines(draft, catalogue)
+        ]
         if draft.case_number:
-            text = Text.assemble((t("intake.resumed", number=draft.case_number), "b"), "\n", text)
-        self.query_one("#subject-info", Static).update(text)
+            paras.insert(0, Para(t("intake.resumed", number=draft.case_number), style="b"))
+        self.query_one("#subject-info", WrappedText).update(*paras)
         self.scroll_home(animate=False)
 
     def clear(self) -> None:
-        self.query_one("#subject-info", Static).update(t("intake.no_subject"))
+        self.query_one("#subject-info", WrappedText).update(Para(t("intake.no_subject")))

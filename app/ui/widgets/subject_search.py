@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from app.domain.line_breaking import first_fitting
 from app.messages import t
 
 MAX_HITS = 30
@@ -55,14 +56,24 @@ class SubjectSearch(Vertical):
 
     def on_mount(self) -> None:
         index = self.index or getattr(self.app, "index", None)
-        if index is not None:  # loaded before this widget was mounted
-            self.set_index(index)
+        if index is not None:  # loaded before this widget was mounted (is_mounted is still False)
+            self.index = index
+            self._show_index()
+
+    def on_resize(self) -> None:
+        # The placeholder that fits the field whole (never cut at its open bracket).
+        field = self.query_one("#search-input", Input)
+        width = field.content_region.width or self.content_region.width - 4
+        long, short = t("intake.search_placeholder"), t("intake.search_placeholder_short")
+        field.placeholder = first_fitting([long, short], max(width, 2))
 
     def set_index(self, index) -> None:
         """Use `index` from now on, and answer what was typed while it was loading."""
         self.index = index
-        if not self.is_mounted:
-            return  # on_mount shows it
+        if self.is_mounted:
+            self._show_index()  # else on_mount shows it
+
+    def _show_index(self) -> None:
         self.query_one("#search-hint", Static).update("")
         self.refresh_results(self.query_one("#search-input", Input).value)
         if self._enter_waiting:  # the clerk typed `kcg⏎` before the index was loaded
