@@ -118,6 +118,7 @@ class HubStore(HubDB):
 
     def init(self) -> None:
         with self.tx() as c:
+            self.lock_keys(c, ["migrate"])  # several hub processes starting at once: one migrates
             self._migrate(c)
         self.docs.publish_defaults()
         if self.meta("console_queue") is None:  # cases from before the console: queued once
