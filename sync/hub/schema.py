@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -337,6 +338,23 @@ qr_key_t = Table(
     Column("public_key", String(120), nullable=False),  # standard base64 of the uncompressed point
     Column("registered_at", String(40), nullable=False),
     Column("origin", String(16), nullable=False),  # issued | admin | first_use (h0010)
+)
+
+# --- several hub processes on one database (issue 20 §3; h0012) ---
+lease_t = Table(  # a job only one process may run at a time (the forwarder): who holds it, until when
+    "hub_lease",
+    md,
+    Column("name", String(40), primary_key=True),
+    Column("holder", String(80), nullable=False),
+    Column("expires_at", Float, nullable=False),  # the database's clock, seconds since the epoch
+)
+blob_chunk_t = Table(  # scans kept in the database, where every hub process reads them
+    "hub_blob_chunk",
+    md,
+    Column("office", String(12), primary_key=True),
+    Column("sha256", String(64), primary_key=True),
+    Column("offset", BigInteger, primary_key=True),  # the chunk's first byte in the file
+    Column("data", LargeBinary, nullable=False),
 )
 
 # What create_all made before the migrations (a legacy database is completed with these only).

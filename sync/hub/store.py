@@ -134,7 +134,7 @@ def open_hub(data_dir: Path, db_url: str | None = None) -> HubStore:
 
     data_dir = make_private_dir(Path(data_dir))
     tighten(data_dir)  # an older hub's data dir was made under the umask (0755)
-    url = db_url or _configured_url(data_dir)
+    url = db_url or configured_url(data_dir)
     if not url:
         db = data_dir / "hub.db"
         # made 0600 before SQLite opens it: its -wal/-shm then take the same mode
@@ -146,7 +146,8 @@ def open_hub(data_dir: Path, db_url: str | None = None) -> HubStore:
     return store
 
 
-def _configured_url(data_dir: Path) -> str | None:
+def configured_url(data_dir: Path) -> str | None:
+    """The database URL named by YICHUANG_HUB_DB or the data dir's hub.toml (None: SQLite)."""
     import os
     import tomllib
 
