@@ -348,14 +348,6 @@ lease_t = Table(  # a job only one process may run at a time (the forwarder): wh
     Column("holder", String(80), nullable=False),
     Column("expires_at", Float, nullable=False),  # the database's clock, seconds since the epoch
 )
-blob_chunk_t = Table(  # scans kept in the database, where every hub process reads them
-    "hub_blob_chunk",
-    md,
-    Column("office", String(12), primary_key=True),
-    Column("sha256", String(64), primary_key=True),
-    Column("offset", BigInteger, primary_key=True),  # the chunk's first byte in the file
-    Column("data", LargeBinary, nullable=False),
-)
 
 # What create_all made before the migrations (a legacy database is completed with these only).
 LEGACY = (

@@ -158,3 +158,25 @@ def configured_url(data_dir: Path) -> str | None:
     if path.exists():
         return tomllib.loads(path.read_text(encoding="utf-8")).get("db_url") or None
     return None
+
+
+ENV_BLOBS = "YICHUANG_HUB_BLOBS"
+
+
+def blob_dir(data_dir: Path) -> Path:
+    """Where the hub keeps scans: ``YICHUANG_HUB_BLOBS``, else ``blob_dir`` in the data dir's
+    hub.toml, else ``DATA_DIR/blobs``. Several hub processes on one database (on several
+    machines) name one shared directory here, so that an upload begun through one is finished
+    through another and every one serves the scan (docs/deployment.md)."""
+    import os
+    import tomllib
+
+    env = os.environ.get(ENV_BLOBS)
+    if env:
+        return Path(env)
+    path = Path(data_dir) / "hub.toml"
+    if path.exists():
+        named = tomllib.loads(path.read_text(encoding="utf-8")).get("blob_dir")
+        if named:
+            return Path(named)
+    return Path(data_dir) / "blobs"

@@ -32,10 +32,12 @@ pytestmark = pytest.mark.slow  # real hub processes, a PostgreSQL cluster
 
 @pytest.fixture
 def two_hubs(tmp_path: Path, pg_cluster):
-    """Two hub processes, each with its own data dir (as on two machines), on one database."""
+    """Two hub processes, each with its own data dir (as on two machines), on one database,
+    naming one shared blob dir (as an NFS mount would be)."""
     url = pg_cluster.create_db()
-    a = HubProcess(tmp_path / "a", url).start()
-    b = HubProcess(tmp_path / "b", url).start()
+    env = {"YICHUANG_HUB_BLOBS": str(tmp_path / "shared-blobs")}
+    a = HubProcess(tmp_path / "a", url, env=env).start()
+    b = HubProcess(tmp_path / "b", url, env=env).start()
     yield a, b
     a.stop()
     b.stop()
@@ -126,6 +128,7 @@ def test_a_scan_half_uploaded_through_one_process_is_finished_through_the_other(
     a, b = two_hubs
     token = a.token("workstation", OFFICE, WSID)
     bo = a.token("backoffice", OFFICE, name="县政务办")
+    outsider = a.token("workstation", "320724101", "01")
     scan = os.urandom(300_000)
     sha = hashlib.sha256(scan).hexdigest()
     r = _create(a, token, sha, len(scan))
@@ -142,7 +145,7 @@ def test_a_scan_half_uploaded_through_one_process_is_finished_through_the_other(
         for who in (token, bo):
             got = _get(hub, who, sha)
             assert got.status_code == 200 and got.content == scan
-        assert _get(hub, hub.token("workstation", "320724101", "01"), sha).status_code == 404
+        assert _get(hub, outsider, sha).status_code == 404
 
 
 def test_one_upload_at_a_time_across_processes(two_hubs):
@@ -320,3 +323,25 @@ def test_two_workers_on_postgresql_serve_one_database(tmp_path: Path, pg_cluster
             st.close()
     finally:
         hub.stop()
+
+
+def test_a_resume_through_a_process_without_the_shared_blob_dir_restarts_at_once(tmp_path, pg_cluster):
+    """A deployment that forgot to share blob_dir: the resume is told to start again (409 at
+    offset 0) before it sends the rest, not refused with a checksum mismatch at the end, and the
+    scan then arrives whole through that process."""
+    url = pg_cluster.create_db()
+    a, b = HubProcess(tmp_path / "a", url).start(), HubProcess(tmp_path / "b", url).start()
+    try:
+        token = a.token("workstation", OFFICE, WSID)
+        scan = os.urandom(200_000)
+        sha = hashlib.sha256(scan).hexdigest()
+        assert _create(a, token, sha, len(scan)).status_code == 201
+        assert _patch(a, token, sha, 0, scan[:50_000]).status_code == 204
+        r = _patch(b, token, sha, 50_000, scan[50_000:])
+        assert (r.status_code, r.headers["Upload-Offset"]) == (409, "0")
+        assert "is blob_dir shared" in (tmp_path / "b.log").read_text()
+        r = _patch(b, token, sha, 0, scan)
+        assert r.status_code == 204 and _get(b, token, sha).content == scan
+    finally:
+        a.stop()
+        b.stop()

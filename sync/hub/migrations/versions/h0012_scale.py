@@ -1,6 +1,5 @@
 """Several hub processes on one database (issue 20 §3): the lease of a job only one process runs
-at a time (``hub_lease``: the forwarder to the province), and scans kept in the database in
-chunks (``hub_blob_chunk``) so that every process reads and resumes them.
+at a time (``hub_lease``: the forwarder to the province).
 
 Revision ID: h0012_scale
 Revises: h0011
@@ -24,16 +23,7 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
-    op.create_table(
-        "hub_blob_chunk",
-        sa.Column("office", sa.String(length=12), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("offset", sa.BigInteger(), nullable=False),
-        sa.Column("data", sa.LargeBinary(), nullable=False),
-        sa.PrimaryKeyConstraint("office", "sha256", "offset"),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("hub_blob_chunk")
     op.drop_table("hub_lease")
