@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sync.hub.db import utcnow
 from sync.hub.store import HubStore
@@ -144,7 +145,7 @@ def serve(
     from app.messages import t
 
     scheme = "https" if tls else "http"
-    options = {
+    options: dict[str, Any] = {
         "host": host,
         "port": port,
         "log_level": log_level,
