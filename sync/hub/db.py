@@ -34,7 +34,7 @@ def utcnow() -> str:
 
 
 class HubDB:
-    """One database (SQLite by default, PostgreSQL by URL); writers serialised by a lock."""
+    """One database (SQLite by default, PostgreSQL by URL); writers serialised (see tx)."""
 
     def __init__(self, url: str, *, name: str = "county") -> None:
         self.url = url
@@ -58,7 +58,14 @@ class HubDB:
 
     @contextmanager
     def tx(self) -> Iterator[Connection]:
-        """One write transaction, serialised with every other writer."""
+        """One write transaction. SQLite: serialised with every other writer of this process
+        here (``BEGIN IMMEDIATE`` does it across processes; the lock saves the busy wait).
+        PostgreSQL: the database serialises what must be (the ``seq`` row, advisory locks per
+        workstation, ``lock_keys``), across every hub process alike, so none is taken here."""
+        if not self.sqlite:
+            with self.engine.begin() as c:
+                yield c
+            return
         with self._write_lock:
             with self.engine.begin() as c:
                 yield c
