@@ -36,6 +36,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a file holding the upstream hub's token, readable by this user alone (chmod 600); or set {env}",
     ),
     "hub.help_tls_cert": ("用这个证书（证书链）提供 HTTPS", "serve HTTPS with this certificate (chain)"),
+    "hub.help_workers": (
+        "本端口上的平台进程数（uvicorn 工作进程）；多于 1 个时须使用 PostgreSQL（--db）",
+        "hub processes on this port (uvicorn workers); more than 1 needs PostgreSQL (--db)",
+    ),
     "hub.help_tls_key": ("证书的私钥", "the certificate's private key"),
     "hub.help_add_token": (
         "生成一个 API 令牌（打印在最后一行）",
@@ -269,6 +273,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "window sync online once, or set this hub's key there with `yichuang sync hub-key` (shown by "
         "`yichuang hub bundle-key` here), then export again",
     ),
+    # --- hubscale (issue 20 §3): several hub processes on one PostgreSQL --------------------
+    "hub.workers_need_postgres": (
+        "--workers {n} 需要 PostgreSQL 数据库（--db postgresql+psycopg://…）：SQLite 只供单个平台进程使用，"
+        "多个进程请改用 PostgreSQL，或去掉 --workers",
+        "--workers {n} needs a PostgreSQL database (--db postgresql+psycopg://…): SQLite serves one hub "
+        "process only; use PostgreSQL for several, or leave out --workers",
+    ),
+    "hub.workers_bad": ("--workers 须为 1 到 64 之间的整数", "--workers must be an integer from 1 to 64"),
     "hub.bundle_unseal": (
         "加密的数据包打不开（损坏或被改动）：{error}",
         "The sealed bundle cannot be opened (damaged or altered): {error}",

@@ -6,7 +6,6 @@ Every endpoint but /healthz needs ``Authorization: Bearer TOKEN``. Sync bodies a
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import re
@@ -23,6 +22,7 @@ from sync import docdelta, protocol
 from sync.hub.db import utcnow
 from sync.hub.principal import Principal, Refusal
 from sync.hub.store import HubStore
+from sync.hub.upload_lock import Locked, UploadLocks
 from sync.hub.ws_status import WorkstationLog
 
 
@@ -88,7 +88,7 @@ class Hub:
         self.blobs = blob_dir
         make_private_dir(self.blobs / "partial")
         self.bundle_key = bundle_key  # sync.hub.bundle_key.BundleKey: windows seal bundles to it
-        self._upload_locks: dict[str, asyncio.Lock] = {}
+        self.uploads = UploadLocks(store)  # one PATCH per upload, across processes too
         self.wslog = WorkstationLog(store)
 
     # --- auth ----------------------------------------------------------------------------------
@@ -393,9 +393,6 @@ class Hub:
             ),
         )
 
-    def _lock(self, sha: str, office: str) -> asyncio.Lock:
-        return self._upload_locks.setdefault(f"{sha}/{office}", asyncio.Lock())
-
     async def files_create(self, request: Request) -> Response:
         who = await self._who(request, "workstation", "hub")
         if isinstance(who, Response):
@@ -412,12 +409,15 @@ class Hub:
             return _error(
                 413, "too_large", f"attachments are limited to {protocol.MAX_ATTACHMENT} bytes", self._tus()
             )
-        async with self._lock(sha, who.office):  # never reset a slot under a running PATCH
-            row = await run_in_threadpool(
-                self.store.create_attachment, sha, length, meta.get("case", "")[:40], who.office
-            )
-            if row.get("reset"):
-                (self.blobs / "partial" / _partial_name(sha, who.office)).unlink(missing_ok=True)
+        try:
+            async with self.uploads.hold(sha, who.office):  # never reset a slot under a running PATCH
+                row = await run_in_threadpool(
+                    self.store.create_attachment, sha, length, meta.get("case", "")[:40], who.office
+                )
+                if row.get("reset"):
+                    (self.blobs / "partial" / _partial_name(sha, who.office)).unlink(missing_ok=True)
+        except Locked:
+            return _error(423, "locked", "another upload of this file is in progress", self._tus())
         if row["length"] != length:  # only a complete upload keeps its length: its sha256 proved it
             return _error(409, "length_mismatch", "this sha256 was uploaded with another length", self._tus())
         return Response(
@@ -449,15 +449,12 @@ class Hub:
             return _error(404, "not_found", "no such upload", self._tus())
         # one PATCH at a time per upload: a retry that overtakes a dying connection waits for it
         # to record how far it got, then learns the true offset (409) instead of racing it
-        lock = self._lock(sha, who.office)
+        # (and across processes: the upload may be resumed through another hub process)
         try:
-            await asyncio.wait_for(lock.acquire(), timeout=30)
-        except TimeoutError:
+            async with self.uploads.hold(sha, who.office):
+                return await self._patch(request, sha, who.office, who)
+        except Locked:
             return _error(423, "locked", "another upload of this file is in progress", self._tus())
-        try:
-            return await self._patch(request, sha, who.office, who)
-        finally:
-            lock.release()
 
     async def _patch(self, request: Request, sha: str, office: str, who: Principal) -> Response:
         row = await run_in_threadpool(self.store.attachment, sha, office)
@@ -475,6 +472,20 @@ class Hub:
                 self._tus({"Upload-Offset": str(row["offset"])}),
             )
         part = self.blobs / "partial" / _partial_name(sha, office)
+        if offset and (not part.exists() or part.stat().st_size < offset):
+            # the slot's offset came from another hub process whose blob dir this one does not
+            # share: start again now rather than fail the checksum at the end
+            import logging
+
+            logging.getLogger("yichuang.hub").warning(
+                "upload %s/%s is at %d but this process holds less of it: is blob_dir shared "
+                "between the hub processes? (docs/deployment.md)",
+                sha[:12],
+                office,
+                offset,
+            )
+            await run_in_threadpool(self.store.set_attachment_offset, sha, office, 0, False)
+            return _error(409, "offset_mismatch", "the upload is at 0", self._tus({"Upload-Offset": "0"}))
         received = 0
         disconnected = over = False
         room = row["length"] - offset
@@ -561,8 +572,9 @@ def _sha256_file(path: Path) -> str:
 
 def create_app(store: HubStore, data_dir: Path, console_extra: dict | None = None) -> Starlette:
     from sync.hub.bundle_key import load_or_create
+    from sync.hub.store import blob_dir
 
-    hub = Hub(store, Path(data_dir) / "blobs", load_or_create(Path(data_dir)))
+    hub = Hub(store, blob_dir(Path(data_dir)), load_or_create(Path(data_dir)))
     routes = [
         Route("/healthz", hub.healthz, methods=["GET"]),
         Route("/api/v1/sync/push", hub.push, methods=["POST"]),

@@ -137,7 +137,9 @@ def import_bundle(hub, data_dir: Path, source: Path) -> dict[str, Any]:
         raise BundleError(
             f"bundle content is malformed: {exc}", "hub.bundle_content", error=repr(exc)
         ) from None
-    blobs = make_private_dir(Path(data_dir) / "blobs")
+    from sync.hub.store import blob_dir
+
+    blobs = make_private_dir(blob_dir(Path(data_dir)))
     stored = 0
     for f in files:
         raw = base64.b64decode(f["data"])

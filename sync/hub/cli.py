@@ -37,6 +37,7 @@ def register(sub, add) -> None:
     q.add_argument("--upstream-token", action=RefusedSecret, help=argparse.SUPPRESS)
     q.add_argument("--tls-cert", metavar="PEM", help=m("hub.help_tls_cert"))
     q.add_argument("--tls-key", metavar="PEM", help=m("hub.help_tls_key"))
+    q.add_argument("--workers", type=int, default=1, metavar="N", help=m("hub.help_workers"))
     q = add("add-token", m("hub.help_add_token"), cmd_hub_add_token, hub)
     q.add_argument(
         "--role", choices=["workstation", "backoffice", "hub"], required=True, help=m("hub.help_token_role")
@@ -135,17 +136,27 @@ def upstream_token(args: argparse.Namespace) -> str:
 def cmd_hub_serve(args: argparse.Namespace) -> int:
     from sync.hub.serve import serve
 
+    if not 1 <= args.workers <= 64:
+        raise fail(msg("hub.workers_bad"))
+    data_dir = hub_dir(args)
+    if args.workers > 1:  # refused before anything is made: SQLite is one process's database
+        from sync.hub.store import configured_url
+
+        url = args.db or configured_url(data_dir) or ""
+        if not url.startswith("postgresql"):
+            raise fail(msg("hub.workers_need_postgres", n=args.workers))
     token = upstream_token(args)
     if bool(args.tls_cert) != bool(args.tls_key):
         raise fail(msg("hub.tls_pair"))
     serve(
-        hub_dir(args),
+        data_dir,
         args.host,
         args.port,
         args.db,
         args.upstream,
         token,
         tls=(args.tls_cert, args.tls_key) if args.tls_cert else None,
+        workers=args.workers,
     )
     return 0
 

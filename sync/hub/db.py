@@ -8,12 +8,12 @@ has seen every seq below it, which is what makes pull-by-cursor safe.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import create_engine, delete, insert, select, update
+from sqlalchemy import create_engine, delete, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
 from sync.hub.schema import LEGACY, TOKEN_COLUMNS_V2, attachment_t, attachment_v1_t, md, meta_t
@@ -22,12 +22,19 @@ from sync.sqlite_pragmas import HUB_BUSY_TIMEOUT_MS, install
 HUB_SCHEMA = 2  # 2: token life cycle (expiry, revocation, last use); attachments per office
 
 
+def lock_id(key: str) -> int:
+    """A signed 64-bit advisory lock id for ``key`` (the first 8 bytes of its sha256)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(b"yichuang-hub:" + key.encode()).digest()[:8], "big", signed=True)
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class HubDB:
-    """One database (SQLite by default, PostgreSQL by URL); writers serialised by a lock."""
+    """One database (SQLite by default, PostgreSQL by URL); writers serialised (see tx)."""
 
     def __init__(self, url: str, *, name: str = "county") -> None:
         self.url = url
@@ -51,7 +58,14 @@ class HubDB:
 
     @contextmanager
     def tx(self) -> Iterator[Connection]:
-        """One write transaction, serialised with every other writer."""
+        """One write transaction. SQLite: serialised with every other writer of this process
+        here (``BEGIN IMMEDIATE`` does it across processes; the lock saves the busy wait).
+        PostgreSQL: the database serialises what must be (the ``seq`` row, advisory locks per
+        workstation, ``lock_keys``), across every hub process alike, so none is taken here."""
+        if not self.sqlite:
+            with self.engine.begin() as c:
+                yield c
+            return
         with self._write_lock:
             with self.engine.begin() as c:
                 yield c
@@ -67,6 +81,26 @@ class HubDB:
         first = int(row.value) + 1
         c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(first + n - 1)))
         return first
+
+    def lock_keys(self, c: Connection, keys: Iterable[str]) -> None:
+        """Serialise, across every process on this database, the transactions that name the
+        same key (a workstation ``office/ws``, an upload ``upload:sha/office``), until ``c``
+        commits. PostgreSQL: transaction advisory locks, taken in sorted order so two writers
+        never deadlock. SQLite: nothing to do, ``BEGIN IMMEDIATE`` already serialises every
+        writer of the file."""
+        if self.sqlite:
+            return
+        for key in sorted(set(keys)):
+            c.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_id(key)})
+
+    def insert_ignore(self, c: Connection, table, row: dict) -> None:
+        """Insert ``row`` unless its key is already there (another process may insert the same
+        row at the same moment: neither fails)."""
+        if self.sqlite:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert  # type: ignore[assignment]
+        c.execute(dialect_insert(table).values(**row).on_conflict_do_nothing())
 
     def meta(self, key: str, c: Connection | None = None) -> str | None:
         if c is not None:

@@ -60,6 +60,22 @@ def same_content(e: protocol.WireEvent, other: Any) -> bool:
     ) and e.p == json.loads(other.payload)
 
 
+def case_workstation(number: str) -> str:
+    """``office/ws`` of the workstation that numbered a case (the number's own fields)."""
+    from app.domain.numbering import parse_case_number
+
+    try:
+        num = parse_case_number(number)
+    except ValueError:
+        return f"case:{number}"
+    return f"{num.office}/{num.workstation}"
+
+
+def _workstations(events: list[protocol.WireEvent]) -> set[str]:
+    """The workstations a batch writes for: each case's numbering window and each author."""
+    return {case_workstation(e.case) for e in events} | {f"{e.office}/{e.ws}" for e in events}
+
+
 def _new_case_row(e: protocol.WireEvent, num, level: str, uid: str) -> dict:
     kind, code = str(e.p.get("subject_kind", "")), str(e.p.get("subject_code", ""))
     return {
@@ -97,6 +113,10 @@ class Events:
         res = PushResult()
         via = via or who.identity
         with self.db.tx() as c:
+            # the same batch may arrive through two hub processes at once (a retry through
+            # another one behind the proxy): the workstations it writes for are locked first,
+            # so the second one sees the first's events as known (duplicates), never a conflict
+            self.db.lock_keys(c, _workstations(events))
             known: dict[str, Any] = {}
             ids = [e.id for e in events]
             for i in range(0, len(ids), 500):
@@ -365,6 +385,7 @@ class Events:
             raise Refusal("bad_payload", problem)
         eid = event_id or str(uuid.uuid4())
         with self.db.tx() as c:
+            self.db.lock_keys(c, [case_workstation(number)])  # against a push of its window
             dup = c.execute(select(event_t.c.seq).where(event_t.c.event_id == eid)).first()
             case = c.execute(select(case_t).where(case_t.c.number == number)).first()
             if case is None:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -337,6 +338,15 @@ qr_key_t = Table(
     Column("public_key", String(120), nullable=False),  # standard base64 of the uncompressed point
     Column("registered_at", String(40), nullable=False),
     Column("origin", String(16), nullable=False),  # issued | admin | first_use (h0010)
+)
+
+# --- several hub processes on one database (issue 20 §3; h0012) ---
+lease_t = Table(  # a job only one process may run at a time (the forwarder): who holds it, until when
+    "hub_lease",
+    md,
+    Column("name", String(40), primary_key=True),
+    Column("holder", String(80), nullable=False),
+    Column("expires_at", Float, nullable=False),  # the database's clock, seconds since the epoch
 )
 
 # What create_all made before the migrations (a legacy database is completed with these only).

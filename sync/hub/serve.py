@@ -11,32 +11,56 @@ from __future__ import annotations
 import threading
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sync.hub.db import utcnow
 from sync.hub.store import HubStore
 
+LEASE = "forwarder"  # hub_lease: one process of several on a database forwards at a time
+
+
+class LostLease(Exception):
+    """Another process holds the forwarder's lease: this one stands by."""
+
 
 class Forwarder(threading.Thread):
     def __init__(self, store: HubStore, url: str, token: str, interval: float = 2.0) -> None:
+        import os
+        import socket
+
         super().__init__(name="upstream-forwarder", daemon=True)
         self.store, self.url, self.token, self.interval = store, url, token, interval
         self.stop = threading.Event()
         self.last_error = ""
         self.last_ok = ""  # when a cycle last completed (UTC ISO), for the console
         self.last_error_at = ""
+        self.holder = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.standby = False  # another hub process on this database forwards (it holds the lease)
+
+    def renew(self) -> None:
+        """Take or renew the lease before each step; LostLease while another process holds it."""
+        from sync.hub import lease
+
+        if not lease.take(self.store, LEASE, self.holder):
+            raise LostLease
+        self.standby = False
 
     def run(self) -> None:
+        from sync.hub import lease
         from sync.transport import Backoff, HubClient, SyncError
 
         backoff = Backoff()
         client = HubClient(self.url, self.token)
         while not self.stop.is_set():
             try:
+                self.renew()
                 self.cycle(client)
                 backoff.reset()
                 self.last_error = ""
                 delay = self.interval
                 self.last_ok, self.last_error = utcnow(), ""
+            except LostLease:
+                self.standby, delay = True, self.interval
             except SyncError as exc:
                 self.last_error, self.last_error_at = str(exc), utcnow()
                 delay = backoff.next_delay()
@@ -49,9 +73,14 @@ class Forwarder(threading.Thread):
                 delay = backoff.next_delay()
             self.stop.wait(delay)
         client.close()
+        try:
+            lease.release(self.store, LEASE, self.holder)
+        except Exception:  # noqa: BLE001  (the database gone: the lease expires by itself)
+            pass
 
     def cycle(self, client) -> None:
         while True:
+            self.renew()  # a long backlog: the lease stays this process's while it works
             top, events = self.store.forward_batch()
             if events:
                 doc = client.push([e.to_json() for e in events], str(uuid.uuid4()))
@@ -60,11 +89,42 @@ class Forwarder(threading.Thread):
                 self.store.forward_done(top, [])
                 break
         while True:
+            self.renew()
             after = int(self.store.meta("upstream_cursor") or 0)
             page = client.pull(after)
             self.store.apply_upstream(page["events"], page["cursor"])
             if not page["more"]:
                 break
+
+
+ENV_WORKER = "YICHUANG_HUB_WORKER"  # what `hub serve --workers N` tells its worker processes
+
+
+def _build(data_dir: Path, db_url: str | None, upstream: str, upstream_token: str):
+    """(store, forwarder or None, the ASGI app) of one hub process."""
+    from sync.hub.app import create_app
+    from sync.hub.store import open_hub
+
+    store = open_hub(data_dir, db_url)
+    fwd = Forwarder(store, upstream, upstream_token) if upstream else None
+    app = create_app(store, data_dir, console_extra={"forwarder": fwd, "upstream": upstream})
+    if fwd is not None:
+        fwd.start()
+    return store, fwd, app
+
+
+def worker_app():
+    """The app of one worker process of `hub serve --workers N` (uvicorn calls it in each)."""
+    import json
+    import os
+
+    from sync.hub.cli_common import ENV_UPSTREAM_TOKEN
+
+    cfg = json.loads(os.environ[ENV_WORKER])
+    _store, _fwd, app = _build(
+        Path(cfg["data_dir"]), cfg["db_url"], cfg["upstream"], os.environ.get(ENV_UPSTREAM_TOKEN, "")
+    )
+    return app
 
 
 def serve(
@@ -76,37 +136,51 @@ def serve(
     upstream_token: str = "",
     log_level: str = "warning",
     tls: tuple[str, str] | None = None,
+    workers: int = 1,
 ) -> None:
+    """Serve the hub. ``workers`` > 1 (PostgreSQL only, checked by the CLI): that many uvicorn
+    worker processes on one socket, each a whole hub on the same database."""
     import uvicorn
 
-    from sync.hub.app import create_app
-    from sync.hub.store import open_hub
-
-    store = open_hub(data_dir, db_url)
-    fwd = Forwarder(store, upstream, upstream_token) if upstream else None
-    app = create_app(store, data_dir, console_extra={"forwarder": fwd, "upstream": upstream})
-    if fwd is not None:
-        fwd.start()
-    scheme = "https" if tls else "http"
     from app.messages import t
 
+    scheme = "https" if tls else "http"
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "access_log": False,
+        "timeout_keep_alive": 30,
+        "server_header": False,
+        "date_header": False,
+        "ssl_certfile": tls[0] if tls else None,
+        "ssl_keyfile": tls[1] if tls else None,
+    }
+    if workers > 1:
+        import json
+        import os
+
+        from sync.hub.cli_common import ENV_UPSTREAM_TOKEN
+        from sync.hub.store import open_hub
+
+        store = open_hub(data_dir, db_url)  # migrated once, before the workers start
+        db = store.url.split("://")[0]
+        store.close()
+        os.environ[ENV_WORKER] = json.dumps(
+            {"data_dir": str(data_dir), "db_url": db_url, "upstream": upstream}
+        )
+        if upstream_token:  # the workers inherit it as the CLI reads it: never on a command line
+            os.environ[ENV_UPSTREAM_TOKEN] = upstream_token
+        print(t("hub.listening", url=f"{scheme}://{host}:{port}", data=data_dir, db=db), flush=True)
+        uvicorn.run("sync.hub.serve:worker_app", factory=True, workers=workers, **options)
+        return
+    store, fwd, app = _build(data_dir, db_url, upstream, upstream_token)
     print(
         t("hub.listening", url=f"{scheme}://{host}:{port}", data=data_dir, db=store.url.split("://")[0]),
         flush=True,
     )
     try:
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_level=log_level,
-            access_log=False,
-            timeout_keep_alive=30,
-            server_header=False,
-            date_header=False,
-            ssl_certfile=tls[0] if tls else None,
-            ssl_keyfile=tls[1] if tls else None,
-        )
+        uvicorn.run(app, **options)
     finally:
         if fwd is not None:
             fwd.stop.set()

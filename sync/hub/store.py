@@ -118,6 +118,7 @@ class HubStore(HubDB):
 
     def init(self) -> None:
         with self.tx() as c:
+            self.lock_keys(c, ["migrate"])  # several hub processes starting at once: one migrates
             self._migrate(c)
         self.docs.publish_defaults()
         if self.meta("console_queue") is None:  # cases from before the console: queued once
@@ -133,7 +134,7 @@ def open_hub(data_dir: Path, db_url: str | None = None) -> HubStore:
 
     data_dir = make_private_dir(Path(data_dir))
     tighten(data_dir)  # an older hub's data dir was made under the umask (0755)
-    url = db_url or _configured_url(data_dir)
+    url = db_url or configured_url(data_dir)
     if not url:
         db = data_dir / "hub.db"
         # made 0600 before SQLite opens it: its -wal/-shm then take the same mode
@@ -145,7 +146,8 @@ def open_hub(data_dir: Path, db_url: str | None = None) -> HubStore:
     return store
 
 
-def _configured_url(data_dir: Path) -> str | None:
+def configured_url(data_dir: Path) -> str | None:
+    """The database URL named by YICHUANG_HUB_DB or the data dir's hub.toml (None: SQLite)."""
     import os
     import tomllib
 
@@ -156,3 +158,25 @@ def _configured_url(data_dir: Path) -> str | None:
     if path.exists():
         return tomllib.loads(path.read_text(encoding="utf-8")).get("db_url") or None
     return None
+
+
+ENV_BLOBS = "YICHUANG_HUB_BLOBS"
+
+
+def blob_dir(data_dir: Path) -> Path:
+    """Where the hub keeps scans: ``YICHUANG_HUB_BLOBS``, else ``blob_dir`` in the data dir's
+    hub.toml, else ``DATA_DIR/blobs``. Several hub processes on one database (on several
+    machines) name one shared directory here, so that an upload begun through one is finished
+    through another and every one serves the scan (docs/deployment.md)."""
+    import os
+    import tomllib
+
+    env = os.environ.get(ENV_BLOBS)
+    if env:
+        return Path(env)
+    path = Path(data_dir) / "hub.toml"
+    if path.exists():
+        named = tomllib.loads(path.read_text(encoding="utf-8")).get("blob_dir")
+        if named:
+            return Path(named)
+    return Path(data_dir) / "blobs"

@@ -159,7 +159,8 @@ class WorkstationLog:
     def _ensure(self, c, who: Principal) -> None:
         where = (status_t.c.office == who.office, status_t.c.ws == who.ws)
         if c.execute(select(status_t.c.office).where(*where)).first() is None:
-            c.execute(insert(status_t).values(office=who.office, ws=who.ws))
+            # another hub process may make the row at the same moment: neither loses its report
+            self.hub.insert_ignore(c, status_t, {"office": who.office, "ws": who.ws})
 
     def _upsert(self, who: Principal, values: dict) -> None:
         with self.hub.tx() as c:

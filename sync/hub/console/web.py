@@ -51,7 +51,9 @@ class Console:
 
     @property
     def blobs(self) -> Path:
-        return self.data_dir / "blobs"
+        from sync.hub.store import blob_dir  # the hub's configured (maybe shared) scans
+
+        return blob_dir(self.data_dir)
 
 
 def ctx(request: Request) -> Console:
