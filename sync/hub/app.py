@@ -213,7 +213,13 @@ class Hub:
         return _zjson(out, zdict=zdict)
 
     def _page(self, page, q) -> dict:  # noqa: ANN001 (sync.hub.pull.Page, the query parameters)
-        out = {"v": protocol.VERSION, "now": utcnow(), "events": page.events, "more": page.more, "cursor": page.cursor}
+        out = {
+            "v": protocol.VERSION,
+            "now": utcnow(),
+            "events": page.events,
+            "more": page.more,
+            "cursor": page.cursor,
+        }
         if q.get("cat") != page.cat:
             out["cat"] = page.cat
         if q.get("cal") != page.cal:

@@ -63,7 +63,18 @@ class _TokenRow:
     """What a token row says, as the read cache keeps it (never the row object: it holds its
     result's metadata)."""
 
-    __slots__ = ("id", "role", "office", "ws", "name", "public_key", "key_origin", "revoked_at", "expires_at", "last_used_at")
+    __slots__ = (
+        "id",
+        "role",
+        "office",
+        "ws",
+        "name",
+        "public_key",
+        "key_origin",
+        "revoked_at",
+        "expires_at",
+        "last_used_at",
+    )
 
     def __init__(self, r: Any) -> None:
         for name in self.__slots__:

@@ -186,8 +186,17 @@ def start_bare(tmp: Path) -> tuple[subprocess.Popen, int]:
     (tmp / "bare_pull_app.py").write_text(BARE_APP)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bare_pull_app:app", "--port", str(port), "--log-level", "warning",
-         "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bare_pull_app:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         cwd=tmp,
         stdout=subprocess.DEVNULL,
     )
@@ -217,7 +226,9 @@ def make_tokens(data: Path, db_url: str | None, n: int) -> list[tuple[str, str]]
         st.close()
 
 
-def hub_windows(port: int, tokens: list[tuple[str, str]], data: Path, db_url: str | None, wait: int) -> list[Window]:
+def hub_windows(
+    port: int, tokens: list[tuple[str, str]], data: Path, db_url: str | None, wait: int
+) -> list[Window]:
     from sync import protocol
     from sync.hub.store import open_hub
 
@@ -299,7 +310,10 @@ def _median(runs: list[dict]) -> dict:
 
 def _print(rows: list[tuple[str, dict]], a) -> None:
     cycle = f"every {a.cycle:g} s" if a.cycle else "flat out"
-    print(f"\nhub load: idle pulls {cycle}, {a.duration:g} s measured" + (f", wait={a.long_poll}" if a.long_poll else ""))
+    print(
+        f"\nhub load: idle pulls {cycle}, {a.duration:g} s measured"
+        + (f", wait={a.long_poll}" if a.long_poll else "")
+    )
     cols = ["served/s", "p50 ms", "p95 ms", "p99 ms", "errors", "cpu", "rss MB"]
     print(f"{'':32}" + "".join(f"{c:>11}" for c in cols) + f"{'× bare':>9}")
     bare = {name.split()[-2]: r["served/s"] for name, r in rows if name.startswith("bare")}
@@ -308,7 +322,9 @@ def _print(rows: list[tuple[str, dict]], a) -> None:
         if name.startswith("hub"):
             base = bare.get(name.split()[-2])
             ratio = f"{r['served/s'] / base:9.2f}" if base else ""
-        print(f"{name:32}" + "".join(f"{r[c]:11.1f}" if c != "errors" else f"{r[c]:11d}" for c in cols) + ratio)
+        print(
+            f"{name:32}" + "".join(f"{r[c]:11.1f}" if c != "errors" else f"{r[c]:11d}" for c in cols) + ratio
+        )
 
 
 if __name__ == "__main__":

@@ -96,7 +96,11 @@ def test_another_windows_decision_does_not_answer_a_waiting_pull(sqlite_hub):
     other = sqlite_hub.token("workstation", "320724100", "02")
     assert decoded(push(sqlite_hub.url, other, case_events(number(1, ws="02"), ws="02")))["ok"] == 2
     got: dict = {}
-    th = threading.Thread(target=lambda: got.update(zip(("r", "doc", "took"), _pull(sqlite_hub.url, ws, after=cursor, **HELD, wait=3))))
+    th = threading.Thread(
+        target=lambda: got.update(
+            zip(("r", "doc", "took"), _pull(sqlite_hub.url, ws, after=cursor, **HELD, wait=3))
+        )
+    )
     th.start()
     time.sleep(0.5)
     assert decide(sqlite_hub.url, bo, number(1, ws="02"), "case.in_review").status_code == 201
@@ -143,8 +147,13 @@ def test_a_decision_through_one_process_wakes_a_pull_held_by_another(tmp_path, p
     b = HubProcess(tmp_path / "b", url).start()
     try:
         ws, bo, cursor = _setup(a)
+        HELD["bk"] = fingerprint(base64.b64decode(_pull(b.url, ws)[1]["bk"]))  # b's own key
         got: dict = {}
-        th = threading.Thread(target=lambda: got.update(zip(("r", "doc", "took"), _pull(b.url, ws, after=cursor, **HELD, wait=25))))
+        th = threading.Thread(
+            target=lambda: got.update(
+                zip(("r", "doc", "took"), _pull(b.url, ws, after=cursor, **HELD, wait=25))
+            )
+        )
         th.start()
         time.sleep(1.5)
         assert th.is_alive()
