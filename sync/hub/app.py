@@ -198,8 +198,16 @@ class Hub:
             try:
                 await asyncio.wait_for(fut, timeout=left)
             except TimeoutError:
-                out = self._page(page, q)  # nothing came: the same page, with the time now
-                break
+                # nothing came: the same page, as small as it can be (an idle window pays for
+                # every byte of it each S seconds): no time, no dictionary, no cache header
+                out = self._page(page, q)
+                del out["now"]
+                out["w"] = wait
+                return Response(
+                    protocol.compress(out, level=3),
+                    media_type=protocol.MEDIA_TYPE,
+                    headers={"Content-Encoding": protocol.ENCODING},
+                )
             finally:
                 notifier.forget(key, fut)
             report = None  # recorded by the first read
