@@ -88,13 +88,18 @@ class Notifier:
         return fut
 
     def forget(self, key: tuple[str, str], fut: asyncio.Future) -> None:
-        table = self._prefix if key[1] == "" else self._waiters
-        name = key[0] if key[1] == "" else key
-        found = table.get(name)  # type: ignore[call-overload]
-        if found is not None:
-            found.discard(fut)
-            if not found:
-                del table[name]  # type: ignore[arg-type]
+        if key[1] == "":
+            found = self._prefix.get(key[0])
+            if found is not None:
+                found.discard(fut)
+                if not found:
+                    del self._prefix[key[0]]
+            return
+        mine = self._waiters.get(key)
+        if mine is not None:
+            mine.discard(fut)
+            if not mine:
+                del self._waiters[key]
 
     @property
     def waiting(self) -> int:

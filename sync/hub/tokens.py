@@ -63,6 +63,16 @@ class _TokenRow:
     """What a token row says, as the read cache keeps it (never the row object: it holds its
     result's metadata)."""
 
+    id: int
+    role: str
+    office: str
+    ws: str
+    name: str
+    public_key: str
+    key_origin: str
+    revoked_at: str
+    expires_at: str
+    last_used_at: str
     __slots__ = (
         "id",
         "role",
