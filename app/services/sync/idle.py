@@ -34,9 +34,17 @@ EARLY = 1.0  # an answer this much before the bound, without news, was cut short
 
 
 class IdleWatch(threading.Thread):
-    def __init__(self, ws: Workstation, wait: int, on_end: Callable[[], object]) -> None:
+    def __init__(
+        self,
+        ws: Workstation,
+        wait: int,
+        on_end: Callable[[], object],
+        on_idle: Callable[[], object] | None = None,
+    ) -> None:
+        """``on_end``: called when the watch ends by itself (news, a cut, an error: the runner
+        starts a cycle); ``on_idle``: after each hold that ended empty (an idle cycle done)."""
         super().__init__(name="sync-idle-wait", daemon=True)
-        self.ws, self.wait, self.on_end = ws, wait, on_end
+        self.ws, self.wait, self.on_end, self.on_idle = ws, wait, on_end, on_idle
         self.stopping = threading.Event()
         self.outcome = ""  # news | cut | unsupported | error (set when the watch ends by itself)
         self.polls = 0  # holds that ended empty at their bound
@@ -93,6 +101,8 @@ class IdleWatch(threading.Thread):
                     return
                 self.polls += 1
                 self._idle_cycle_done(doc.get("now"))
+                if self.on_idle is not None and not self.stopping.is_set():
+                    self.on_idle()
         finally:
             client.close()
 

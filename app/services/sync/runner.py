@@ -250,7 +250,7 @@ class SyncRunner:
             on_cycle(self.status())
         if rep.error is None:
             backoff.reset()
-            self._idle()
+            self._idle(on_cycle)
         elif rep.error.retry_after is not None:
             # the hub said when to come back: not before (a kick waits too), not after the cap
             self._hold(min(self.retry_after_cap, max(MIN_RETRY_AFTER, rep.error.retry_after)))
@@ -271,15 +271,20 @@ class SyncRunner:
         """Holds that ended empty at their bound (each an idle cycle)."""
         return self._idle_polls + (self._watch.polls if self._watch is not None else 0)
 
-    def _idle(self) -> None:
-        """Between good cycles: a pull held at the hub, or short polls when that cannot work."""
+    def _idle(self, on_cycle: Callable[[SyncStatus], Any] | None = None) -> None:
+        """Between good cycles: a pull held at the hub, or short polls when that cannot work.
+        Each hold that ends empty is an idle cycle: ``on_cycle`` hears of it (the status line)."""
         if not self.idle_wait or time.monotonic() < self._short_until:
             self.idle_state = "short" if self.idle_wait else ""
             self._wait(self.interval)
             return
         from app.services.sync.idle import IdleWatch
 
-        watch = IdleWatch(self.ws, self.idle_wait, on_end=self.kick)
+        def idle_done() -> None:
+            if on_cycle is not None:
+                on_cycle(self.status())
+
+        watch = IdleWatch(self.ws, self.idle_wait, on_end=self.kick, on_idle=idle_done)
         self._watch = watch
         self.idle_state = "waiting"
         watch.start()
