@@ -264,9 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", choices=("sqlite", "pg", "both"), default="sqlite")
     p.add_argument("--windows", default="50,200", help="comma-separated window counts (10..2000)")
     p.add_argument("--cycle", type=float, default=0.0, help="seconds between a window's pulls (0: flat out)")
-    p.add_argument("--duration", type=float, default=10.0)
+    p.add_argument("--duration", type=float, default=8.0)
     p.add_argument("--long-poll", type=int, default=0, metavar="SECONDS", help="idle pulls hold wait=SECONDS")
-    p.add_argument("--runs", type=int, default=1, help="runs per point (the median is printed)")
+    p.add_argument("--runs", type=int, default=3, help="runs per point (the median is printed)")
     a = p.parse_args(argv)
     counts = [int(x) for x in a.windows.split(",")]
     dbs = ["sqlite", "pg"] if a.db == "both" else [a.db]
@@ -283,16 +283,19 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     tokens = make_tokens(data, url, max(counts))
                     for n in counts:
-                        ws = hub_windows(hport, tokens[:n], data, url, a.long_poll)
-                        runs = [run_load(hport, hub.pid, ws, a.cycle, a.duration) for _ in range(a.runs)]
-                        rows.append((f"hub {db} {n} windows", _median(runs)))
+                        # hub and bare app in turns: on a shared machine the load moves, and
+                        # the ratio is only fair between runs made at about the same time
+                        hub_runs, bare_runs = [], []
+                        for _ in range(a.runs):
+                            ws = hub_windows(hport, tokens[:n], data, url, a.long_poll)
+                            hub_runs.append(run_load(hport, hub.pid, ws, a.cycle, a.duration))
+                            bws = [Window(bport, "/api/v1/sync/pull?after=0", {}) for _ in range(n)]
+                            bare_runs.append(run_load(bport, bare.pid, bws, a.cycle, a.duration))
+                        rows.append((f"hub {db} {n} windows", _median(hub_runs)))
+                        rows.append((f"bare (with {db}) {n} windows", _median(bare_runs)))
                 finally:
                     hub.terminate()
                     hub.wait(10)
-            for n in counts:
-                ws = [Window(bport, "/api/v1/sync/pull?after=0", {}) for _ in range(n)]
-                runs = [run_load(bport, bare.pid, ws, a.cycle, a.duration) for _ in range(a.runs)]
-                rows.append((f"bare starlette {n} windows", _median(runs)))
         finally:
             bare.terminate()
             bare.wait(10)
@@ -316,12 +319,10 @@ def _print(rows: list[tuple[str, dict]], a) -> None:
     )
     cols = ["served/s", "p50 ms", "p95 ms", "p99 ms", "errors", "cpu", "rss MB"]
     print(f"{'':32}" + "".join(f"{c:>11}" for c in cols) + f"{'× bare':>9}")
-    bare = {name.split()[-2]: r["served/s"] for name, r in rows if name.startswith("bare")}
-    for name, r in rows:
+    for i, (name, r) in enumerate(rows):
         ratio = ""
-        if name.startswith("hub"):
-            base = bare.get(name.split()[-2])
-            ratio = f"{r['served/s'] / base:9.2f}" if base else ""
+        if name.startswith("hub") and i + 1 < len(rows):
+            ratio = f"{r['served/s'] / rows[i + 1][1]['served/s']:9.2f}"
         print(
             f"{name:32}" + "".join(f"{r[c]:11.1f}" if c != "errors" else f"{r[c]:11d}" for c in cols) + ratio
         )
