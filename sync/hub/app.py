@@ -172,7 +172,9 @@ class Hub:
             limit = _int_param(request, "limit", protocol.MAX_PULL, 1, protocol.MAX_PULL)
             wait = _int_param(request, "wait", 0, 0, protocol.MAX_PULL_WAIT)
         except protocol.ProtocolError as exc:
-            return _error(400, exc.code, str(exc))
+            # who asks is said first: a refused token learns nothing about the parameters
+            who = await self._who(request, "workstation", "hub")
+            return who if isinstance(who, Response) else _error(400, exc.code, str(exc))
         q = request.query_params
         report = protocol.parse_status_headers(request.headers)
         notifier = self.store.notifier
