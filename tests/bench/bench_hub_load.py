@@ -237,8 +237,11 @@ def hub_windows(
         cat, cal = st.current_version("catalogue"), st.current_version("calendar")
     finally:
         st.close()
+    from sync.hub.bundle_key import load_or_create
+
     zd = protocol.shipped_dict()
-    query = f"after=0&limit=1000&cat={cat}&cal={cal}&ops=0" + (f"&wait={wait}" if wait else "")
+    bk = load_or_create(data).fingerprint  # held as a window holds it: the hub names nothing new
+    query = f"after=0&limit=1000&cat={cat}&cal={cal}&ops=0&bk={bk}" + (f"&wait={wait}" if wait else "")
     out = []
     for _ws, token in tokens:
         headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "zstd"}

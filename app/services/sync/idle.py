@@ -96,7 +96,9 @@ class IdleWatch(threading.Thread):
                 ):
                     self._end("news")
                     return
-                if doc.get("w") != self.wait:
+                if doc.get("w") != self.wait or time.monotonic() - t0 < self.wait - EARLY:
+                    # a hub older than the wait, or one that says it held the pull but did not:
+                    # never a loop of quick empty answers
                     self._end("unsupported")
                     return
                 self.polls += 1
