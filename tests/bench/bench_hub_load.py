@@ -70,11 +70,20 @@ class Window:
         self.writer: asyncio.StreamWriter | None = None
 
     async def ask(self) -> int:
-        if self.writer is None:
+        fresh = self.writer is None
+        if fresh:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        assert self.reader is not None
-        self.writer.write(self.request)
-        head = await self.reader.readuntil(b"\r\n\r\n")
+        assert self.reader is not None and self.writer is not None
+        try:
+            self.writer.write(self.request)
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except (OSError, asyncio.IncompleteReadError):
+            if fresh:
+                raise
+            # the server closed the idle keep-alive connection (as a client library would: once
+            # more on a new one)
+            self.close()
+            return await self.ask()
         status = int(head.split(b" ", 2)[1])
         length = 0
         for line in head.split(b"\r\n"):
