@@ -425,12 +425,16 @@ class HubClient:
         limit: int = PULL_PAGE,
         report: dict | None = None,
         bk: str | None = None,
+        wait: int | None = None,
     ) -> dict:
         """One page of decisions. ``ops``: the operator accounts' revision this window holds (the
         hub names its own only when it differs). ``report``: what the window tells the hub about
         itself for the back office's workstations page (protocol.status_headers: waiting events
-        and scans, its clock, office and window names)."""
+        and scans, its clock, office and window names). ``wait``: seconds the hub may hold the
+        answer while it has nothing to say (a hub that does so says ``"w"`` in its answer)."""
         params = {"after": str(after), "limit": str(limit)}
+        if wait:
+            params["wait"] = str(wait)
         if cat:
             params["cat"] = cat
         if cal:

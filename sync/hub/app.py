@@ -21,6 +21,7 @@ from app.private_files import make_private_dir, open_private
 from sync import docdelta, protocol
 from sync.hub.db import utcnow
 from sync.hub.principal import Principal, Refusal
+from sync.hub.pull import pull_trip
 from sync.hub.store import HubStore
 from sync.hub.upload_lock import Locked, UploadLocks
 from sync.hub.ws_status import WorkstationLog
@@ -158,33 +159,101 @@ class Hub:
             logging.getLogger("yichuang.hub").exception("workstation status not recorded")
 
     async def pull(self, request: Request) -> Response:
-        who = await self._who(request, "workstation", "hub")
-        if isinstance(who, Response):
-            return who
+        """A page of decisions for the caller. ``wait=S`` (0..protocol.MAX_PULL_WAIT, opt-in):
+        when there is nothing to say, hold the answer up to S seconds for news (sync.hub.news)
+        without holding a worker thread; the answer then says ``"w": S``. An older window
+        does not send it and is answered at once, as always."""
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _error(401, "unauthorized", "missing bearer token", {"WWW-Authenticate": "Bearer"})
         try:
             after = _int_param(request, "after", 0, 0, protocol.MAX_SEQ)
             limit = _int_param(request, "limit", protocol.MAX_PULL, 1, protocol.MAX_PULL)
+            wait = _int_param(request, "wait", 0, 0, protocol.MAX_PULL_WAIT)
         except protocol.ProtocolError as exc:
-            return _error(400, exc.code, str(exc))
-        await self._log(self.wslog.record_pull, who, protocol.parse_status_headers(request.headers))
-        events, more, cursor = await run_in_threadpool(self.store.pull, who, after, limit)
-        out = {"v": protocol.VERSION, "now": utcnow(), "events": events, "more": more, "cursor": cursor}
-        cat = await run_in_threadpool(self.store.current_version, "catalogue")
-        cal = await run_in_threadpool(self.store.current_version, "calendar")
-        if request.query_params.get("cat") != cat:
-            out["cat"] = cat
-        if request.query_params.get("cal") != cal:
-            out["cal"] = cal
-        from sync.hub import operator_store
-
-        ops = await run_in_threadpool(operator_store.current_rev, self.store)
-        if "ops" in request.query_params and request.query_params.get("ops") != str(ops):
-            out["ops"] = ops  # operator accounts changed: the window asks for them
-        if self.bundle_key is not None and request.query_params.get("bk") != self.bundle_key.fingerprint:
-            out["bk"] = self.bundle_key.public_b64  # the key this window seals its bundles to
+            # who asks is said first: a refused token learns nothing about the parameters
+            who = await self._who(request, "workstation", "hub")
+            return who if isinstance(who, Response) else _error(400, exc.code, str(exc))
+        q = request.query_params
+        report = protocol.parse_status_headers(request.headers)
+        notifier = self.store.notifier
+        loop = asyncio.get_running_loop()
+        until = loop.time() + wait
+        while True:
+            mark = notifier.mark()
+            page = await run_in_threadpool(
+                pull_trip, self.store, self.wslog, token.strip(), ("workstation", "hub"), after, limit, report
+            )
+            if page.refused:
+                return self._refusal(page)
+            assert page.who is not None
+            out = self._page(page, q)
+            left = until - loop.time()
+            if out["events"] or left <= 0.05 or len(out) > 5:  # news (events or versions), or time up
+                break
+            who = page.who
+            key = (who.office, who.ws) if who.role == "workstation" else (who.office, "")
+            if notifier.since(key, mark):  # news came while we read: read again
+                continue
+            fut = notifier.waiter(key)
+            try:
+                await asyncio.wait_for(fut, timeout=left)
+            except TimeoutError:
+                # nothing came: the same page, as small as it can be (an idle window pays for
+                # every byte of it each S seconds): no time, no dictionary, no cache header
+                out = self._page(page, q)
+                del out["now"]
+                out["w"] = wait
+                return Response(
+                    protocol.compress(out, level=3),
+                    media_type=protocol.MEDIA_TYPE,
+                    headers={"Content-Encoding": protocol.ENCODING},
+                )
+            finally:
+                notifier.forget(key, fut)
+            report = None  # recorded by the first read
+        if wait:
+            out["w"] = wait
         # a page in the shared dictionary when the window says it holds it (a small page shrinks
-        # to about half); plain zstd for any other caller
-        return _zjson(out, zdict=protocol.known_dict(request.headers.get(protocol.DICT_HEADER)))
+        # to about half); plain zstd for any other caller. A big page is compressed off the loop.
+        zdict = protocol.known_dict(request.headers.get(protocol.DICT_HEADER))
+        if len(out["events"]) > 20:
+            return await run_in_threadpool(_zjson, out, 200, None, zdict)
+        return _zjson(out, zdict=zdict)
+
+    def _page(self, page, q) -> dict:  # noqa: ANN001 (sync.hub.pull.Page, the query parameters)
+        out = {
+            "v": protocol.VERSION,
+            "now": utcnow(),
+            "events": page.events,
+            "more": page.more,
+            "cursor": page.cursor,
+        }
+        if q.get("cat") != page.cat:
+            out["cat"] = page.cat
+        if q.get("cal") != page.cal:
+            out["cal"] = page.cal
+        if "ops" in q and q.get("ops") != str(page.ops):
+            out["ops"] = page.ops  # operator accounts changed: the window asks for them
+        if self.bundle_key is not None and q.get("bk") != self.bundle_key.fingerprint:
+            out["bk"] = self.bundle_key.public_b64  # the key this window seals its bundles to
+        return out
+
+    def _refusal(self, page) -> Response:  # noqa: ANN001 (sync.hub.pull.Page)
+        if page.refused == "role":
+            return _error(403, "forbidden", f"role {page.who.role} may not call this endpoint")
+        who = page.refused
+        message = {
+            "revoked": "this token has been revoked; ask the hub's operator for a new one",
+            "expired": "this token has expired; ask the hub's operator for a new one",
+        }.get(who, "unknown token")
+        return _error(
+            401,
+            f"token_{who}" if who != "unknown" else "unauthorized",
+            message,
+            {"WWW-Authenticate": "Bearer"},
+        )
 
     async def catalogue(self, request: Request) -> Response:
         who = await self._who(request)
@@ -600,6 +669,33 @@ def create_app(store: HubStore, data_dir: Path, console_extra: dict | None = Non
 
     # the back office console: server-rendered pages with sessions of their own (sync/hub/console)
     routes.append(Mount("/console", app=console.build(store, data_dir, **(console_extra or {}))))
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=_lifespan(store))
     app.state.hub = hub
     return app
+
+
+def _lifespan(store: HubStore):  # noqa: ANN202
+    """At start: the worker threads capped at the pools' size (sync.hub.db.HUB_THREADS), the
+    notifier bound to the loop, and on PostgreSQL the listener for other processes' news."""
+    from contextlib import asynccontextmanager
+
+    from anyio import to_thread
+
+    from sync.hub import news
+    from sync.hub.db import HUB_THREADS
+
+    @asynccontextmanager
+    async def lifespan(_app):  # noqa: ANN001, ANN202
+        to_thread.current_default_thread_limiter().total_tokens = HUB_THREADS
+        store.notifier.attach(asyncio.get_running_loop())
+        listener = None
+        if not store.sqlite:
+            listener = news.PgListener(news.listener_url(store.engine.url), store.notifier)
+            listener.start()
+        try:
+            yield
+        finally:
+            if listener is not None:
+                listener.stop()
+
+    return lifespan

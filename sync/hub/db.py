@@ -16,9 +16,14 @@ from typing import Any
 from sqlalchemy import create_engine, delete, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
+from sync.hub.news import Notifier
+from sync.hub.news import install as install_news
+from sync.hub.read_cache import ReadCache
 from sync.hub.schema import LEGACY, TOKEN_COLUMNS_V2, attachment_t, attachment_v1_t, md, meta_t
 from sync.sqlite_pragmas import HUB_BUSY_TIMEOUT_MS, install
 
+# worker threads of one hub process (blocking database work); each pull takes one trip
+HUB_THREADS = 16
 HUB_SCHEMA = 2  # 2: token life cycle (expiry, revocation, last use); attachments per office
 
 
@@ -40,13 +45,19 @@ class HubDB:
         self.url = url
         self.name = name
         self.sqlite = url.startswith("sqlite")
-        kw: dict[str, Any] = {}
+        # pools as big as the worker threads that use them, kept open: a thread never waits for
+        # a connection, and none is opened and closed again per request (sync.hub.app caps the
+        # threads at HUB_THREADS); a few more for the console's and the forwarder's own threads
+        kw: dict[str, Any] = {"pool_size": HUB_THREADS + 4, "max_overflow": 8}
         if self.sqlite:
             kw["connect_args"] = {"timeout": HUB_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         else:
-            kw.update(pool_size=5, max_overflow=5, pool_pre_ping=True)
+            kw.update(pool_pre_ping=True)
         self.engine: Engine = create_engine(url, **kw)
         self.read_engine: Engine = create_engine(url, **kw) if self.sqlite else self.engine
+        self.cache = ReadCache()  # what pulls read that rarely changes (sync.hub.read_cache)
+        self.notifier = Notifier()  # waiting pulls, told of events as they commit (sync.hub.news)
+        install_news(self.engine, self.notifier)
         self._write_lock = threading.Lock()
         if self.sqlite:
             for eng, begin in ((self.engine, "BEGIN IMMEDIATE"), (self.read_engine, "BEGIN")):

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from sync import protocol
+from sync.hub import read_cache
 from sync.hub.db import HubDB
 from sync.hub.schema import doc_t
 
@@ -55,6 +56,7 @@ class Documents:
                 c.execute(
                     insert(doc_t).values(kind=kind, version=version, seq=seq, body=protocol.compress(doc))
                 )
+                read_cache.bump(c)  # the versions every pull names
         if kind == "catalogue":
             self._published.add(version)
         return version

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from app.domain import case_state as cs
 from app.domain import payloads
 from sync import protocol
-from sync.hub import audit_store, decisions, reactions
+from sync.hub import audit_store, decisions, news, reactions
 from sync.hub.cases import CONFLICT_NOTE_AUTHOR, Cases, wire_row
 from sync.hub.db import HubDB, utcnow
 from sync.hub.documents import Documents, level_of
@@ -212,6 +212,7 @@ class Events:
             pending.flush(c)
             if rows:
                 c.execute(insert(event_t), rows)
+                news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
             res.last_seq = seq - 1
             # give back unused numbers (refused events) so seq stays dense and tells the truth
             c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(res.last_seq)))
@@ -419,6 +420,7 @@ class Events:
                         received_at=utcnow(),
                     )
                 )
+                news.mark(c, {(case.office, case.ws)})
                 self.cases.save_case(
                     c,
                     False,
@@ -432,28 +434,36 @@ class Events:
     # --- pull ------------------------------------------------------------------------------------
     def pull(self, who: Principal, after: int, limit: int) -> tuple[list[dict], bool, int]:
         """(events, more, cursor). The top seq is read first, so the cursor never skips a commit."""
-        limit = max(1, min(limit, protocol.MAX_PULL))
         with self.db.ro() as c:
             top = int(c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq")).scalar() or 0)
-            # each event carries its case's uid: a number alone is not a case's identity
-            q = (
-                select(event_t, case_t.c.uid.label("case_uid"))
-                .join(case_t, case_t.c.number == event_t.c.case_number, isouter=True)
-                .where(
-                    event_t.c.seq > after,
-                    event_t.c.seq <= top,
-                    event_t.c.author != CONFLICT_NOTE_AUTHOR,  # an older hub's notes: never served
-                )
+            return self.pull_in(c, who, after, limit, top)
+
+    def pull_in(
+        self, c: Connection, who: Principal, after: int, limit: int, top: int
+    ) -> tuple[list[dict], bool, int]:
+        """The same, in the caller's read, with the top seq it read first."""
+        limit = max(1, min(limit, protocol.MAX_PULL))
+        if after >= top:  # nothing can be newer than the top: no query (an idle window's pull)
+            return [], False, max(after, top)
+        # each event carries its case's uid: a number alone is not a case's identity
+        q = (
+            select(event_t, case_t.c.uid.label("case_uid"))
+            .join(case_t, case_t.c.number == event_t.c.case_number, isouter=True)
+            .where(
+                event_t.c.seq > after,
+                event_t.c.seq <= top,
+                event_t.c.author != CONFLICT_NOTE_AUTHOR,  # an older hub's notes: never served
             )
-            if who.role == "workstation":
-                q = q.where(
-                    event_t.c.owner_office == who.office,
-                    event_t.c.owner_ws == who.ws,
-                    event_t.c.author != who.identity,
-                )
-            elif who.role == "hub":
-                q = q.where(event_t.c.owner_office.like(who.office + "%"), event_t.c.via != who.identity)
-            rows = c.execute(q.order_by(event_t.c.seq).limit(limit + 1)).all()
+        )
+        if who.role == "workstation":
+            q = q.where(
+                event_t.c.owner_office == who.office,
+                event_t.c.owner_ws == who.ws,
+                event_t.c.author != who.identity,
+            )
+        elif who.role == "hub":
+            q = q.where(event_t.c.owner_office.like(who.office + "%"), event_t.c.via != who.identity)
+        rows = c.execute(q.order_by(event_t.c.seq).limit(limit + 1)).all()
         more = len(rows) > limit
         rows = rows[:limit]
         cursor = rows[-1].seq if more else max(after, top)

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
+from sync.hub import read_cache
 from sync.hub.schema import case_t, event_t, qr_key_t, token_t
 
 ISSUED, ADMIN, FIRST_USE = "issued", "admin", "first_use"
@@ -136,6 +137,7 @@ def bind(c: Connection, token: Any, keys: list[str], origin: str, now: str) -> l
                 )
             )
         out.append({"alg": alg, "key_id": _key_id(b64), "public_key": b64, "origin": origin})
+    read_cache.bump(c)  # a token's trusted key is cached with its identity
     return out
 
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
 
-from sync.hub import audit_store, receipts
+from sync.hub import audit_store, read_cache, receipts
 from sync.hub.db import HubDB, utcnow
 from sync.hub.principal import Principal, hash_token
 from sync.hub.schema import case_t, token_t
@@ -56,6 +57,38 @@ def _token_id(token_id: str) -> str:
     if not (6 <= len(token_id) <= 64 and all(ch in "0123456789abcdef" for ch in token_id)):
         raise ValueError("token_id")
     return token_id
+
+
+class _TokenRow:
+    """What a token row says, as the read cache keeps it (never the row object: it holds its
+    result's metadata)."""
+
+    id: int
+    role: str
+    office: str
+    ws: str
+    name: str
+    public_key: str
+    key_origin: str
+    revoked_at: str
+    expires_at: str
+    last_used_at: str
+    __slots__ = (
+        "id",
+        "role",
+        "office",
+        "ws",
+        "name",
+        "public_key",
+        "key_origin",
+        "revoked_at",
+        "expires_at",
+        "last_used_at",
+    )
+
+    def __init__(self, r: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(r, name))
 
 
 class Tokens:
@@ -127,6 +160,7 @@ class Tokens:
                     last_used_at="",
                 )
             )
+            read_cache.bump(c)
             if keys:
                 row = c.execute(select(token_t).where(token_t.c.hash == hash_token(token))).one()
                 receipts.bind(c, row, keys, receipts.ISSUED, utcnow())
@@ -139,6 +173,23 @@ class Tokens:
         h = hash_token(token)
         with self.db.ro() as c:
             r = c.execute(select(token_t).where(token_t.c.hash == h)).first()
+        return self._judge(r, h)
+
+    def authenticate_cached(self, c: Connection, token: str, gen: str | None) -> Principal | str:
+        """The same, in the caller's read, from the read cache (sync.hub.read_cache) under
+        generation ``gen`` (which the caller read in ``c``): a pull's token costs no query."""
+        if not token or len(token) > 200:
+            return "unknown"
+        h = hash_token(token)
+
+        def load() -> _TokenRow | None:
+            r = c.execute(select(token_t).where(token_t.c.hash == h)).first()
+            return None if r is None else _TokenRow(r)
+
+        row = self.db.cache.get(("token", h), gen, load, ttl=read_cache.TOKEN_TTL)
+        return self._judge(row, h)
+
+    def _judge(self, r: Any, h: str) -> Principal | str:
         if r is None:
             return "unknown"
         if r.revoked_at:
@@ -146,20 +197,22 @@ class Tokens:
         now = datetime.now(UTC)
         if _expired(r.expires_at, now):
             return "expired"
-        self._touch(r.id, r.last_used_at, now)
+        if self._touch(r.id, r.last_used_at, now) and isinstance(r, _TokenRow):
+            r.last_used_at = now.isoformat(timespec="seconds")  # the cached row: touched
         return Principal(r.role, r.office, r.ws, r.name, h, _trusted_key(r))
 
     def principal(self, token: str) -> Principal | None:
         who = self.authenticate(token)
         return who if isinstance(who, Principal) else None
 
-    def _touch(self, token_row: int, last: str, now: datetime) -> None:
-        """Record the last use, at most once a minute, and never waiting behind a push."""
+    def _touch(self, token_row: int, last: str, now: datetime) -> bool:
+        """Record the last use, at most once a minute, and never waiting behind a push; whether
+        it was recorded."""
         if last and (now - datetime.fromisoformat(last)).total_seconds() < 60:
-            return
+            return False
         lock = self.db._write_lock
         if not lock.acquire(blocking=False):
-            return
+            return False
         try:
             with self.db.engine.begin() as c:
                 c.execute(
@@ -169,6 +222,7 @@ class Tokens:
                 )
         finally:
             lock.release()
+        return True
 
     def principal_by_hash_prefix(self, prefix: str) -> list[Principal]:
         """Live tokens whose hash starts with ``prefix`` (a bundle's token id)."""
@@ -220,6 +274,7 @@ class Tokens:
                     .where(token_t.c.id == r.id)
                     .values(revoked_at=datetime.now(UTC).isoformat(timespec="seconds"))
                 )
+                read_cache.bump(c)
         return {
             "id": r.hash[:16],
             "role": r.role,

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from sync import protocol
+from sync.hub import news
 from sync.hub.cases import CONFLICT_NOTE_AUTHOR, Cases, wire_row
 from sync.hub.db import HubDB, utcnow
 from sync.hub.schema import case_t, event_t, refused_up_t
@@ -92,6 +93,7 @@ class Upstream:
                     received_at=utcnow(),
                 )
             )
+            news.mark(c, {(case.office, case.ws)})
             self.cases.save_case(
                 c,
                 False,

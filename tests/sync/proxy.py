@@ -23,6 +23,9 @@ class Shape:
     cut_after: tuple[int, int] | None = None  # cut each connection after a random byte count in range
     chunk: int = 1024
     lose_answers: bool = False  # forward requests, drop every answer and cut (lost acknowledgements)
+    # a reverse proxy's read timeout: a connection whose request waits longer than this for the
+    # first byte of its answer is closed (as nginx's proxy_read_timeout does)
+    read_timeout: float | None = None
 
 
 @dataclass
@@ -91,16 +94,32 @@ class Proxy:
             with self.counters.lock:
                 self.counters.connections += 1
             target = self._pipe_delayed if self.shape.latency else self._pipe
+            waiting: list[float | None] = [None]  # since when a request waits for its answer
             for a, b, up in ((c, s, True), (s, c, False)):
-                threading.Thread(target=target, args=(a, b, up, budget, (c, s)), daemon=True).start()
+                threading.Thread(target=target, args=(a, b, up, budget, (c, s), waiting), daemon=True).start()
+            if self.shape.read_timeout is not None:
+                threading.Thread(target=self._read_timeout, args=((c, s), waiting), daemon=True).start()
 
-    def _pipe(self, src: socket.socket, dst: socket.socket, up: bool, budget, pair) -> None:
+    def _read_timeout(self, pair, waiting: list) -> None:
+        assert self.shape.read_timeout is not None
+        while pair[0].fileno() != -1 and not self._stop.is_set():
+            since = waiting[0]
+            if since is not None and time.monotonic() - since > self.shape.read_timeout:
+                with self.counters.lock:
+                    self.counters.cuts += 1
+                self._close_pair(pair)
+                return
+            time.sleep(0.05)
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, up: bool, budget, pair, waiting=None) -> None:
         sh = self.shape
         try:
             while True:
                 data = src.recv(sh.chunk)
                 if not data:
                     break
+                if waiting is not None:
+                    waiting[0] = (waiting[0] or time.monotonic()) if up else None
                 if sh.lose_answers and not up:
                     with self.counters.lock:
                         self.counters.cuts += 1
@@ -138,7 +157,9 @@ class Proxy:
             with self._lock:
                 self._socks.difference_update(pair)
 
-    def _pipe_delayed(self, src: socket.socket, dst: socket.socket, up: bool, budget, pair) -> None:
+    def _pipe_delayed(
+        self, src: socket.socket, dst: socket.socket, up: bool, budget, pair, waiting=None
+    ) -> None:
         """A delay line: bytes leave after serialisation at `rate` plus one-way `latency`,
         with many chunks in flight at once (as on a real long link)."""
         import queue

@@ -3,7 +3,12 @@
 The TUI runs :meth:`SyncRunner.run_forever` in a thread worker (the UI never waits on the
 network) and puts :meth:`SyncStatus.bar_text` in its status bar. The loop:
 
-* after a good cycle, waits ``interval`` seconds (or until :meth:`kick`: a new decision);
+* after a good cycle, holds a pull at the hub (app.services.sync.idle: ``wait=`` up to
+  ``idle_wait`` seconds, one request per hold) and starts the next cycle as soon as the hub
+  has news for this window, or on :meth:`kick` (a new decision here), or after ``full_every``
+  seconds at the latest; when a proxy cuts the held pull short, or the hub is older than the
+  wait, goes back to waiting ``interval`` seconds between cycles (for ``short_for`` seconds,
+  then tries the hold again);
 * when the hub cannot be reached, probes the link with a bare TCP connect every
   ``probe_every`` seconds (no payload on the wire) and syncs as soon as it answers, so sync
   starts within 10 s of the link coming back;
@@ -35,6 +40,8 @@ from app.services.workstation import Workstation
 SKEW_WARN_SECONDS = 300
 MIN_RETRY_AFTER = 1.0  # "Retry-After: 0" again and again must not become a busy loop
 ERROR_SHOWN = 80  # characters of the last error in the status bar
+FULL_EVERY = 600.0  # a whole cycle at least this often while pulls are held (each hold is an idle pull)
+SHORT_FOR = 1800.0  # after a cut hold: short polls for this long, then the hold is tried again
 
 
 @dataclass
@@ -143,7 +150,11 @@ class SyncRunner:
         probe_every: float = 5.0,
         backoff=None,  # noqa: ANN001 (sync.transport.Backoff; the default one when None)
         retry_after_cap: float | None = None,
+        idle_wait: int | None = None,
+        full_every: float = FULL_EVERY,
+        short_for: float = SHORT_FOR,
     ) -> None:
+        from sync.protocol import MAX_PULL_WAIT
         from sync.transport import RETRY_AFTER_CAP
 
         self.ws = ws
@@ -156,6 +167,13 @@ class SyncRunner:
         self._kick = threading.Event()
         self.stopping = threading.Event()
         self.last_report = None
+        self.idle_wait = MAX_PULL_WAIT if idle_wait is None else idle_wait  # 0: never hold a pull
+        self.full_every = full_every
+        self.short_for = short_for
+        self.idle_state = ""  # waiting (a pull held at the hub) | short (polls every interval)
+        self._short_until = 0.0
+        self._idle_polls = 0
+        self._watch = None  # app.services.sync.idle.IdleWatch in flight
 
     @property
     def configured(self) -> bool:
@@ -237,7 +255,7 @@ class SyncRunner:
             on_cycle(self.status())
         if rep.error is None:
             backoff.reset()
-            self._wait(self.interval)
+            self._idle(on_cycle)
         elif rep.error.retry_after is not None:
             # the hub said when to come back: not before (a kick waits too), not after the cap
             self._hold(min(self.retry_after_cap, max(MIN_RETRY_AFTER, rep.error.retry_after)))
@@ -252,6 +270,43 @@ class SyncRunner:
             backoff.reset()
         else:
             self._wait(backoff.next_delay())
+
+    @property
+    def idle_polls(self) -> int:
+        """Holds that ended empty at their bound (each an idle cycle)."""
+        return self._idle_polls + (self._watch.polls if self._watch is not None else 0)
+
+    def _idle(self, on_cycle: Callable[[SyncStatus], Any] | None = None) -> None:
+        """Between good cycles: a pull held at the hub, or short polls when that cannot work.
+        Each hold that ends empty is an idle cycle: ``on_cycle`` hears of it (the status line)."""
+        if not self.idle_wait or time.monotonic() < self._short_until:
+            self.idle_state = "short" if self.idle_wait else ""
+            self._wait(self.interval)
+            return
+        from app.services.sync.idle import IdleWatch
+
+        def idle_done() -> None:
+            if on_cycle is not None:
+                on_cycle(self.status())
+
+        watch = IdleWatch(self.ws, self.idle_wait, on_end=self.kick, on_idle=idle_done)
+        self._watch = watch
+        self.idle_state = "waiting"
+        watch.start()
+        try:
+            self._wait(max(self.interval, self.full_every))
+        finally:
+            watch.stop()  # its hold on the wire ends at its bound, unheeded
+            self._idle_polls += watch.polls
+            self._watch = None
+        if watch.outcome in ("cut", "unsupported"):
+            import logging
+
+            logging.getLogger("yichuang.sync").info(
+                "idle wait: %s; polling every %s s for %s s", watch.outcome, self.interval, self.short_for
+            )
+            self._short_until = time.monotonic() + self.short_for
+            self.idle_state = "short"
 
     def _record_failure(self, exc: Exception) -> None:
         from datetime import UTC

@@ -1,0 +1,196 @@
+"""News for waiting pulls: which windows got events, told as soon as they are committed.
+
+A pull that may wait (``wait=S``) and found nothing parks an asyncio future here under its
+window's (office, ws); it holds no worker thread and no database connection while it waits.
+
+Who tells: a write that inserts events calls :func:`mark` with their owners, in its
+transaction. In this process the owners are handed to the :class:`Notifier` once the
+connection goes back to the pool (after the commit: a waiter woken earlier could read before
+the commit and miss the events); a rollback forgets them. On PostgreSQL the same transaction
+also sends ``NOTIFY yc_news`` with the owners, which PostgreSQL delivers on commit to every hub
+process listening on the database (:class:`PgListener`, one connection per process): a decision
+written through one process wakes a pull held by another. A spurious wake costs one read; a
+missed one at most the wait's bound (the pull answers empty and the window asks again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Iterable
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
+
+CHANNEL = "yc_news"
+_KEY = "yc_news"  # in a connection's info: owners of events written in its transaction
+_PAYLOAD_MAX = 7000  # NOTIFY payloads are limited to 8000 bytes
+ALL = ("*", "*")  # wakes every waiter (a listener that reconnected may have missed news)
+
+_log = logging.getLogger("yichuang.hub.news")
+
+
+def mark(c: Connection, owners: Iterable[tuple[str, str]]) -> None:
+    """Events owned by ``owners`` (office, ws) were written in ``c``'s transaction."""
+    owners = {(str(o), str(w)) for o, w in owners}
+    if not owners:
+        return
+    c.info.setdefault(_KEY, set()).update(owners)
+    if c.dialect.name == "postgresql":
+        payload = ";".join(sorted(f"{o}/{w}" for o, w in owners))
+        if len(payload) > _PAYLOAD_MAX:
+            payload = "*/*"
+        c.execute(text("SELECT pg_notify(:ch, :payload)"), {"ch": CHANNEL, "payload": payload})
+
+
+def parse(payload: str) -> set[tuple[str, str]]:
+    out = set()
+    for part in payload.split(";"):
+        office, _, ws = part.partition("/")
+        if office:
+            out.add((office, ws))
+    return out
+
+
+class Notifier:
+    """Waiting pulls by window, woken from any thread."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiters: dict[tuple[str, str], set[asyncio.Future]] = {}
+        self._prefix: dict[str, set[asyncio.Future]] = {}  # hub tokens: every office under theirs
+        self.count = 0  # notifications so far (on the loop's thread)
+        self._last: dict[tuple[str, str], int] = {}
+
+    def mark(self) -> int:
+        """A mark to hand to :meth:`since` (taken before the read that found nothing)."""
+        return self.count
+
+    def since(self, key: tuple[str, str], mark: int) -> bool:
+        """Whether news for ``key`` came after ``mark`` (during the read)."""
+        if self._last.get(ALL, 0) > mark:
+            return True
+        if key[1] == "":  # a prefix
+            return any(n > mark for (o, _w), n in self._last.items() if o.startswith(key[0]))
+        return self._last.get(key, 0) > mark
+
+    def waiter(self, key: tuple[str, str]) -> asyncio.Future:
+        """A future completed at the next news for ``key`` ((office, "") for a hub: any window
+        under that office code). Call :meth:`forget` when done with it."""
+        loop = asyncio.get_running_loop()
+        self._loop = loop
+        fut = loop.create_future()
+        if key[1] == "":
+            self._prefix.setdefault(key[0], set()).add(fut)
+        else:
+            self._waiters.setdefault(key, set()).add(fut)
+        return fut
+
+    def forget(self, key: tuple[str, str], fut: asyncio.Future) -> None:
+        if key[1] == "":
+            found = self._prefix.get(key[0])
+            if found is not None:
+                found.discard(fut)
+                if not found:
+                    del self._prefix[key[0]]
+            return
+        mine = self._waiters.get(key)
+        if mine is not None:
+            mine.discard(fut)
+            if not mine:
+                del self._waiters[key]
+
+    @property
+    def waiting(self) -> int:
+        return sum(len(s) for s in self._waiters.values()) + sum(len(s) for s in self._prefix.values())
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def notify_threadsafe(self, owners: set[tuple[str, str]]) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self.notify, owners)
+        except RuntimeError:  # the loop closed meanwhile (shutdown)
+            pass
+
+    def notify(self, owners: set[tuple[str, str]]) -> None:
+        """On the loop's thread: wake the waiters of ``owners``."""
+        self.count += 1
+        if len(self._last) > 100_000:  # marks older than any read in flight are not needed
+            self._last.clear()
+            self._last[ALL] = self.count
+        woken: list[asyncio.Future] = []
+        if ALL in owners or ("*", "") in owners:
+            self._last[ALL] = self.count
+            woken = [f for s in (*self._waiters.values(), *self._prefix.values()) for f in s]
+        else:
+            for key in owners:
+                self._last[key] = self.count
+                woken.extend(self._waiters.get(key, ()))
+            if self._prefix:
+                for prefix, futs in self._prefix.items():
+                    if any(o.startswith(prefix) for o, _w in owners):
+                        woken.extend(futs)
+        for fut in woken:
+            if not fut.done():
+                fut.set_result(True)
+
+
+def install(engine: Engine, notifier: Notifier) -> None:
+    """Hand the owners :func:`mark` recorded to ``notifier`` after their transaction commits."""
+
+    @event.listens_for(engine, "rollback")
+    def _forget(conn) -> None:  # noqa: ANN001
+        conn.info.pop(_KEY, None)
+
+    @event.listens_for(engine.pool, "checkin")
+    def _deliver(_dbapi_conn, record) -> None:  # noqa: ANN001
+        if record is None:
+            return
+        owners = record.info.pop(_KEY, None)
+        if owners:
+            notifier.notify_threadsafe(owners)
+
+
+class PgListener(threading.Thread):
+    """``LISTEN yc_news`` on a connection of its own; news from any process goes to the
+    notifier. Reconnects after a failure (and then wakes every waiter: news may have been
+    missed meanwhile)."""
+
+    def __init__(self, url: str, notifier: Notifier) -> None:
+        super().__init__(name="hub-news-listener", daemon=True)
+        self.url, self.notifier = url, notifier
+        self.stopping = threading.Event()
+        self.listening = threading.Event()
+
+    def run(self) -> None:
+        import psycopg
+
+        first = True
+        while not self.stopping.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    if not first:
+                        self.notifier.notify_threadsafe({ALL})
+                    first = False
+                    while not self.stopping.is_set():
+                        for n in conn.notifies(timeout=1.0):
+                            self.notifier.notify_threadsafe(parse(n.payload))
+            except Exception as exc:  # noqa: BLE001  (the database restarting: listen again)
+                self.listening.clear()
+                _log.warning("news listener: %s; listening again in 2 s", exc)
+                self.stopping.wait(2.0)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+def listener_url(sqlalchemy_url) -> str:  # noqa: ANN001 (sqlalchemy.engine.URL)
+    """A libpq URL (psycopg) from the hub's SQLAlchemy URL."""
+    return sqlalchemy_url.set(drivername="postgresql").render_as_string(hide_password=False)

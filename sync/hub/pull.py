@@ -1,0 +1,101 @@
+"""A window's pull in one worker-thread trip and one read: token, cursor, page and the versions
+the answer names.
+
+An idle window's pull is the hub's commonest request. Everything it needs is read in one
+read (``ro``): ``hub_meta``'s seq counter, operator-account revision and cache generation in
+one query; the token's identity and the catalogue's and calendar's versions from the read
+cache (sync.hub.read_cache) unless the generation moved; the page of events (no query at all
+when the window's cursor is the top). The window's status report for the console is written
+after the read, only when it changed (sync.hub.ws_status).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from sync.hub.operator_store import REV_KEY
+from sync.hub.principal import Principal
+from sync.hub.read_cache import GEN_KEY
+from sync.hub.schema import doc_t, meta_t
+
+if TYPE_CHECKING:
+    from sync.hub.store import HubStore
+    from sync.hub.ws_status import WorkstationLog
+
+
+@dataclass
+class Page:
+    """What one read found: ``refused`` (why the token is refused) or the page and versions."""
+
+    who: Principal | None = None
+    refused: str = ""
+    events: list[dict] = field(default_factory=list)
+    more: bool = False
+    cursor: int = 0
+    cat: str = ""
+    cal: str = ""
+    ops: int = 0
+
+
+def _version(c, kind: str) -> str:  # noqa: ANN001
+    return (
+        c.execute(
+            select(doc_t.c.version).where(doc_t.c.kind == kind).order_by(doc_t.c.seq.desc()).limit(1)
+        ).scalar()
+        or ""
+    )
+
+
+def read_page(store: HubStore, token: str, roles: tuple[str, ...], after: int, limit: int) -> Page:
+    """The pull's one read (in a worker thread)."""
+    with store.ro() as c:
+        meta = dict(
+            c.execute(
+                select(meta_t.c.key, meta_t.c.value).where(meta_t.c.key.in_(("seq", REV_KEY, GEN_KEY)))
+            ).all()
+        )
+        gen = meta.get(GEN_KEY)
+        store.cache.seen(gen)
+        who = store.tokens.authenticate_cached(c, token, gen)
+        if isinstance(who, str):
+            return Page(refused=who)
+        if roles and who.role not in roles:
+            return Page(who=who, refused="role")
+        top = int(meta.get("seq") or 0)
+        events, more, cursor = store.events.pull_in(c, who, after, limit, top)
+        cat = store.cache.get(("version", "catalogue"), gen, lambda: _version(c, "catalogue"))
+        cal = store.cache.get(("version", "calendar"), gen, lambda: _version(c, "calendar"))
+        return Page(
+            who=who,
+            events=events,
+            more=more,
+            cursor=cursor,
+            cat=cat or "",
+            cal=cal or "",
+            ops=int(meta.get(REV_KEY) or 0),
+        )
+
+
+def pull_trip(
+    store: HubStore,
+    wslog: WorkstationLog,
+    token: str,
+    roles: tuple[str, ...],
+    after: int,
+    limit: int,
+    report: dict | None,
+) -> Page:
+    """The read, then the window's status report (never failing the pull: it is a view that the
+    next pull records again)."""
+    page = read_page(store, token, roles, after, limit)
+    if page.who is not None and not page.refused:
+        try:
+            wslog.record_pull(page.who, report)
+        except Exception:  # noqa: BLE001
+            import logging
+
+            logging.getLogger("yichuang.hub").exception("workstation status not recorded")
+    return page
