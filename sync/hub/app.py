@@ -6,6 +6,7 @@ Every endpoint but /healthz needs ``Authorization: Bearer TOKEN``. Sync bodies a
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import re
