@@ -72,11 +72,16 @@ DEFERRED: dict[str, tuple[str, tuple[str, ...]]] = {
         ("app/services/backup.py",),
     ),
     "fontTools": (
-        "building the printer font subset: only when a raster font is made",
-        ("printing/fonts/__init__.py", "printing/fonts/build_font.py"),
+        "building the printer font subset, or a slice of the console's rare-character font: only when one is made",
+        ("printing/fonts/__init__.py", "printing/fonts/build_font.py", "sync/hub/console/fonts.py"),
     ),
     "uvicorn": ("the hub's server: only in `yichuang-hub serve`", ("sync/hub/serve.py",)),
     "starlette": ("the hub's web console: only in the hub's server", ("sync/hub/console/web.py",)),
+    "anyio": ("the hub's worker-thread limit: set when the hub's server starts", ("sync/hub/app.py",)),
+    "psycopg": (
+        "the hub's PostgreSQL driver (its LISTEN connection): only in a hub on PostgreSQL; the window never loads it",
+        ("sync/hub/news.py",),
+    ),
 }
 
 # Loaded at start-up anyway: a function-level import of these is not a deferral. sqlcipher3
@@ -87,5 +92,4 @@ LOADED_AT_START: tuple[str, ...] = ("textual", "rich", "tomli_w", "platformdirs"
 # function-level import names them; the start-path test checks them all the same.
 ALSO_KEPT_OFF: dict[str, str] = {
     "httpx": "the sync client (sync/transport.py): imported by the sync worker, after the first answer",
-    "psycopg": "the hub's PostgreSQL driver: the window never loads it",
 }

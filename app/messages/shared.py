@@ -1847,36 +1847,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "otherwise call your administrator and run yichuang doctor for details",
     ),
     # --- office PC (issue 18): the store's lock (app.store.lock): restore, encrypt, upgrade ----
-    "lock.busy": (
+    "store_lock.busy": (
         "不能{what}：{holders}正在使用数据库 {path}。请先关闭它（窗口按 Ctrl+Q 退出），再重试；未做任何更改",
         "cannot {what}: {holders} has the store {path} open. Close it first (Ctrl+Q in the window), "
         "then try again; nothing was changed",
     ),
-    "lock.busy_exclusive": (
+    "store_lock.busy_exclusive": (
         "数据库 {path} 正由{holders}独占使用（恢复、加密或升级中），请等它完成后再打开",
         "the store {path} is held by {holders} (a restore, encryption or upgrade); open it again when "
         "that has finished",
     ),
-    "lock.holder_window": (
+    "store_lock.holder_window": (
         "一窗窗口（进程 {pid}，{since} 打开）",
         "the yichuang window (process {pid}, open since {since})",
     ),
-    "lock.holder_courier": (
+    "store_lock.holder_courier": (
         "揽投窗口（进程 {pid}，{since} 打开）",
         "the courier window (process {pid}, open since {since})",
     ),
-    "lock.holder_command": (
+    "store_lock.holder_command": (
         "命令 {command}（进程 {pid}，{since} 起）",
         "the command {command} (process {pid}, since {since})",
     ),
-    "lock.holder_program": (
+    "store_lock.holder_program": (
         "另一个程序（进程 {pid}，{since} 起）",
         "another program (process {pid}, since {since})",
     ),
-    "lock.holder_unknown": ("另一个程序", "another program"),
-    "lock.what_restore": ("恢复备份", "restore the backup"),
-    "lock.what_encrypt": ("加密数据库", "encrypt the store"),
-    "lock.what_upgrade": ("升级数据库（v{old} → v{new}）", "upgrade the store (v{old} → v{new})"),
+    "store_lock.holder_unknown": ("另一个程序", "another program"),
+    "store_lock.what_restore": ("恢复备份", "restore the backup"),
+    "store_lock.what_encrypt": ("加密数据库", "encrypt the store"),
+    "store_lock.what_upgrade": ("升级数据库（v{old} → v{new}）", "upgrade the store (v{old} → v{new})"),
     # --- office PC (issue 18): a restore keeps the keys its copy does not hold ------------------
     "backup.keys_kept": (
         "备份中没有本机现有的密钥，已保留本机的密钥（keys/{names}）：平台登记的仍是这把密钥",

@@ -155,7 +155,7 @@ def encrypt_store(config, key: DbKey, *, to_keyring: bool, now: datetime | None 
     # nobody else may have the store open, not even an idle window (issue 18): the store's lock,
     # held by every process that uses it, taken alone until the encrypted store is in place
     try:
-        with exclusive(db, "encrypt", t("lock.what_encrypt")):
+        with exclusive(db, "encrypt", t("store_lock.what_encrypt")):
             return _encrypt(config, db, key, to_keyring=to_keyring, now=now)
     except StoreBusy as exc:
         raise EncryptError(str(exc)) from None

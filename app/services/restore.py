@@ -266,7 +266,7 @@ def restore_backup(
     # nobody else may have the store open, not even an idle window (issue 18): the store's
     # lock, held by every process that uses it, taken alone until the restore is done
     try:
-        with exclusive(ws.config.db_path, "restore", t("lock.what_restore")):
+        with exclusive(ws.config.db_path, "restore", t("store_lock.what_restore")):
             return _restore(ws, file, data_dir, now, force_other_workstation, use_hub)
     except StoreBusy as exc:
         raise BackupError(str(exc)) from None

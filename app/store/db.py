@@ -224,7 +224,7 @@ def _create_or_upgrade(path: Path, version: int, key: DbKey | None, audit_hash: 
     alone): a window of the older build still running refuses the upgrade, and is named."""
     if version >= SCHEMA_VERSION:
         return
-    what = t("lock.what_upgrade", old=version, new=SCHEMA_VERSION)
+    what = t("store_lock.what_upgrade", old=version, new=SCHEMA_VERSION)
     try:
         with exclusive(path, "upgrade", what, wait=UPGRADE_WAIT if version else CREATE_WAIT):
             version = schema_version_of(path, key)  # another process may have done it meanwhile

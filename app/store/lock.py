@@ -57,12 +57,12 @@ class Holder:
 
     def describe(self) -> str:
         if self.role == "window":
-            return t("lock.holder_window", pid=self.pid, since=self.since)
+            return t("store_lock.holder_window", pid=self.pid, since=self.since)
         if self.role == "courier":
-            return t("lock.holder_courier", pid=self.pid, since=self.since)
+            return t("store_lock.holder_courier", pid=self.pid, since=self.since)
         if self.role.startswith("yichuang"):
-            return t("lock.holder_command", command=self.role, pid=self.pid, since=self.since)
-        return t("lock.holder_program", pid=self.pid, since=self.since)
+            return t("store_lock.holder_command", command=self.role, pid=self.pid, since=self.since)
+        return t("store_lock.holder_program", pid=self.pid, since=self.since)
 
 
 def set_role(role: str) -> None:
@@ -140,7 +140,7 @@ def holders(db_path: Path) -> list[Holder]:
 
 
 def describe_holders(found: list[Holder]) -> str:
-    return "、".join(h.describe() for h in found) if found else t("lock.holder_unknown")
+    return "、".join(h.describe() for h in found) if found else t("store_lock.holder_unknown")
 
 
 class StoreLock:
@@ -214,7 +214,8 @@ class StoreLock:
                     self._release()
                     busy = [h for h in found if h.action] or found
                     raise StoreBusy(
-                        t("lock.busy_exclusive", path=self.db_path, holders=describe_holders(busy)), busy
+                        t("store_lock.busy_exclusive", path=self.db_path, holders=describe_holders(busy)),
+                        busy,
                     )
                 time.sleep(POLL)
             self.shared = 1
@@ -248,7 +249,7 @@ class StoreLock:
                 else:
                     self._release()
                 raise StoreBusy(
-                    t("lock.busy", what=what, path=self.db_path, holders=describe_holders(found)), found
+                    t("store_lock.busy", what=what, path=self.db_path, holders=describe_holders(found)), found
                 )
             self.exclusive = 1
             self.action = action

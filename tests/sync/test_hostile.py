@@ -120,8 +120,8 @@ def test_a_hostile_push_answer_marks_nothing_and_the_worker_lives_on(tmp_path, f
         assert sent_marks(ws) == 0  # nothing marked sent
         shown = Text.from_markup(st.bar_text()).plain  # the hub's words cannot inject markup
         assert "上次出错" in shown  # shown to the clerk, in Chinese
-        if fault == "html_500":
-            assert "[b]Bad gateway[/b]" in shown
+        if fault == "html_500":  # the hub's own words are not shown, or shown as typed
+            assert "Bad gateway" not in shown or "[b]Bad gateway[/b]" in shown
         fake.misbehave("push", None)
         assert wait_until(lambda: (loop.runner.kick(), loop.seen[-1].waiting == 0)[1], 30)
         assert not loop.seen[-1].last_error and loop.thread.is_alive()

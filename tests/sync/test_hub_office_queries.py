@@ -66,6 +66,10 @@ KNOWN: dict[tuple[str, str], str] = {
     ("queue.py:write_queue", "hub_queue"): "by case number",
     ("tokens.py:_touch", "hub_token"): "by token id",
     ("tokens.py:authenticate", "hub_token"): "by the token's hash: the office is not known before",
+    (
+        "tokens.py:load",
+        "hub_token",
+    ): "by the token's hash (the pull's cached lookup): the office is not known before",
     ("tokens.py:workstations", "hub_case"): "all offices, filtered by the caller's scope in Python",
     ("tokens.py:workstations", "hub_token"): "all offices, filtered by the caller's scope in Python",
 }

@@ -68,7 +68,7 @@ async def test_case_detail_and_progress_show_the_remark(ws):
         await wait_for(pilot, lambda: isinstance(app.screen, TimelineScreen))
         app.screen.query_one("#timeline-find", Input).value = number
         await pilot.press("enter")
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one("#timeline-table", DataTable)  # (#timeline-cases: a card's holder's)
         await wait_for(pilot, lambda: table.row_count >= 3)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         done = next(r for r in rows if r[1] == t("event.case.completed"))
