@@ -384,3 +384,27 @@ async def test_a_foreigners_permanent_residence_card_is_named_as_such_at_intake(
             assert applicant(screen)["name"] == "约翰"
             assert "外国人永久居留身份证" in message(screen)
             assert "居民身份证" not in message(screen).replace("外国人永久居留身份证", "")
+
+
+# --- the simulator's fault modes at 出件: never a half-read collector, then the card reads ----
+@pytest.mark.parametrize("mode", ["slow", "garbage", "bad_checksum", "truncated", "removed"])
+async def test_handover_a_faulty_read_never_fills_half_a_collector(ws, mode):
+    number = decided_case(ws)
+    with SimReader(mode=mode, slow_delay=0.3) as sim:
+        ws.config.set("idcard.port", sim.path)
+        app = YichuangApp(ws)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_handover(app, pilot, number)
+            await wait_for(pilot, lambda: app.background.running("idcard"))
+            collector = screen.query_one("#pickup-collector-id", Input)
+            sim.put(RESIDENT)
+            if mode != "slow":  # the faulty exchange happened: nothing of it reached the field
+                await wait_for(pilot, lambda: p.READ in sim.commands or "读卡器无响应" in app.status_text, 30)
+                await pilot.pause(0.3)
+                assert collector.value == "" and app.is_running
+                sim.mode = "normal"
+                if not sim.cards:  # lifted mid-read: laid again
+                    sim.put(RESIDENT)
+            await wait_for(pilot, lambda: collector.value != "", timeout=30)
+            assert collector.value == RESIDENT.id_number
+            assert screen.query_one("#pickup-agent-name", Input).value == ""
