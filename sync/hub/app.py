@@ -28,6 +28,17 @@ from sync.hub.upload_lock import Locked, UploadLocks
 from sync.hub.ws_status import WorkstationLog
 
 
+def _token_refused(why: str) -> Response:
+    """401 for a token the store refused (revoked, expired, unknown): the one answer of the
+    authentication and of the pull's own check."""
+    message = {
+        "revoked": "this token has been revoked; ask the hub's operator for a new one",
+        "expired": "this token has expired; ask the hub's operator for a new one",
+    }.get(why, "unknown token")
+    code = f"token_{why}" if why != "unknown" else "unauthorized"
+    return _error(401, code, message, {"WWW-Authenticate": "Bearer"})
+
+
 def _error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
@@ -101,16 +112,7 @@ class Hub:
             return _error(401, "unauthorized", "missing bearer token", {"WWW-Authenticate": "Bearer"})
         who = await run_in_threadpool(self.store.authenticate, token.strip())
         if isinstance(who, str):
-            message = {
-                "revoked": "this token has been revoked; ask the hub's operator for a new one",
-                "expired": "this token has expired; ask the hub's operator for a new one",
-            }.get(who, "unknown token")
-            return _error(
-                401,
-                f"token_{who}" if who != "unknown" else "unauthorized",
-                message,
-                {"WWW-Authenticate": "Bearer"},
-            )
+            return _token_refused(who)
         if roles and who.role not in roles:
             return _error(403, "forbidden", f"role {who.role} may not call this endpoint")
         return who
@@ -244,17 +246,7 @@ class Hub:
     def _refusal(self, page) -> Response:  # noqa: ANN001 (sync.hub.pull.Page)
         if page.refused == "role":
             return _error(403, "forbidden", f"role {page.who.role} may not call this endpoint")
-        who = page.refused
-        message = {
-            "revoked": "this token has been revoked; ask the hub's operator for a new one",
-            "expired": "this token has expired; ask the hub's operator for a new one",
-        }.get(who, "unknown token")
-        return _error(
-            401,
-            f"token_{who}" if who != "unknown" else "unauthorized",
-            message,
-            {"WWW-Authenticate": "Bearer"},
-        )
+        return _token_refused(page.refused)
 
     async def catalogue(self, request: Request) -> Response:
         who = await self._who(request)
