@@ -22,20 +22,46 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts" / "console"
 
 
-def chromium() -> Iterator:
+_driver: list = []  # [Playwright, users]: one sync driver per thread, shared by nested scopes
+
+
+def _playwright():
+    """The worker's Playwright driver, started on first use. Two sync drivers cannot live in one
+    thread (the first one's event loop counts as running), so a module's own browser opened
+    while the package's is open shares the package's driver."""
+    if not _driver:
+        from playwright.sync_api import sync_playwright
+
+        _driver[:] = [sync_playwright().start(), 0]
+    _driver[1] += 1
+    return _driver[0]
+
+
+def _release() -> None:
+    """Stop the driver when its last browser closes: the asyncio (Textual pilot) tests that run
+    next in this thread need no loop counted as running."""
+    _driver[1] -= 1
+    if _driver[1] == 0:
+        pw = _driver[0]
+        _driver.clear()
+        pw.stop()
+
+
+def chromium(env: dict | None = None) -> Iterator:
     """A launched browser for a fixture to yield (skipped, or failed under CI, when missing)."""
     if not CHROMIUM.exists():
         require_or_skip("Debian's chromium is not installed (run sync/tools/ensure_chromium.sh)")
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    # --no-sandbox: the tests run as root in a container, where chromium's sandbox cannot start
-    b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+    pw = _playwright()
     try:
-        yield b
+        # --no-sandbox: the tests run as root in a container, where chromium's sandbox cannot start
+        kw = {"env": env} if env is not None else {}
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"], **kw)
+        try:
+            yield b
+        finally:
+            b.close()
     finally:
-        b.close()
-        pw.stop()
+        _release()
 
 
 def new_page(browser, request, width: int = 1280, height: int = 900) -> Iterator:

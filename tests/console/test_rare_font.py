@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 import pytest
 from PIL import Image, ImageChops
 
-from tests.browsers import CHROMIUM, login, new_page
+from tests.browsers import CHROMIUM, chromium, login, new_page
 from tests.hubs import OFFICE, SCJG, WSID, XZSP
 from tests.sync.helpers import case_events, number, push
 
@@ -30,8 +30,6 @@ def plain_browser(tmp_path_factory):
     machine has installed (ensure_chromium.sh adds a Chinese font for the screenshots)."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
     root = tmp_path_factory.mktemp("fontconfig")
     conf = root / "fonts.conf"
     conf.write_text(
@@ -39,18 +37,7 @@ def plain_browser(tmp_path_factory):
         "<dir>/usr/share/fonts/truetype/dejavu</dir><dir>/usr/share/fonts/truetype/liberation</dir>"
         f"<cachedir>{root}/cache</cachedir></fontconfig>"
     )
-    pw = sync_playwright().start()
-    b = pw.chromium.launch(
-        executable_path=str(CHROMIUM),
-        headless=True,
-        args=["--no-sandbox"],
-        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
-    )
-    try:
-        yield b
-    finally:
-        b.close()
-        pw.stop()
+    yield from chromium(env={**os.environ, "FONTCONFIG_FILE": str(conf)})
 
 
 @pytest.fixture
