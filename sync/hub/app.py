@@ -22,7 +22,7 @@ from app.private_files import make_private_dir, open_private
 from sync import docdelta, protocol
 from sync.hub.db import utcnow
 from sync.hub.principal import Principal, Refusal
-from sync.hub.pull import pull_trip
+from sync.hub.pull import pull_trip, quick_page
 from sync.hub.store import HubStore
 from sync.hub.upload_lock import Locked, UploadLocks
 from sync.hub.ws_status import WorkstationLog
@@ -183,11 +183,16 @@ class Hub:
         notifier = self.store.notifier
         loop = asyncio.get_running_loop()
         until = loop.time() + wait
+        token = token.strip()
+        roles = ("workstation", "hub")
         while True:
             mark = notifier.mark()
-            page = await run_in_threadpool(
-                pull_trip, self.store, self.wslog, token.strip(), ("workstation", "hub"), after, limit, report
-            )
+            # an idle pull from memory when nothing changed (no thread, no read), else the read
+            page = quick_page(self.store, self.wslog, token, roles, after, report)
+            if page is None:
+                page = await run_in_threadpool(
+                    pull_trip, self.store, self.wslog, token, roles, after, limit, report
+                )
             if page.refused:
                 return self._refusal(page)
             assert page.who is not None
@@ -662,33 +667,53 @@ def create_app(store: HubStore, data_dir: Path, console_extra: dict | None = Non
 
     # the back office console: server-rendered pages with sessions of their own (sync/hub/console)
     routes.append(Mount("/console", app=console.build(store, data_dir, **(console_extra or {}))))
-    app = Starlette(routes=routes, lifespan=_lifespan(store))
+    app = Starlette(routes=routes, lifespan=_lifespan(store, hub.wslog))
     app.state.hub = hub
     return app
 
 
-def _lifespan(store: HubStore):  # noqa: ANN202
+def _lifespan(store: HubStore, wslog: WorkstationLog):  # noqa: ANN202
     """At start: the worker threads capped at the pools' size (sync.hub.db.HUB_THREADS), the
-    notifier bound to the loop, and on PostgreSQL the listener for other processes' news."""
+    notifier bound to the loop, the listener for other processes' news (PostgreSQL's NOTIFY, or
+    SQLite's watcher for the `hub` CLI's writes), and the pulls' times flushed every few
+    seconds (sync.hub.ws_status)."""
     from contextlib import asynccontextmanager
 
     from anyio import to_thread
 
     from sync.hub import news
     from sync.hub.db import HUB_THREADS
+    from sync.hub.ws_status import FLUSH_EVERY
+
+    async def flush() -> None:
+        try:
+            await run_in_threadpool(wslog.flush)
+        except Exception:  # noqa: BLE001  (a view: the next pulls note their times again)
+            import logging
+
+            logging.getLogger("yichuang.hub").exception("workstation status not recorded")
+
+    async def flushing() -> None:
+        while True:
+            await asyncio.sleep(FLUSH_EVERY)
+            await flush()
 
     @asynccontextmanager
     async def lifespan(_app):  # noqa: ANN001, ANN202
         to_thread.current_default_thread_limiter().total_tokens = HUB_THREADS
         store.notifier.attach(asyncio.get_running_loop())
-        listener = None
-        if not store.sqlite:
-            listener = news.PgListener(news.listener_url(store.engine.url), store.notifier)
-            listener.start()
+        listener: news.PgListener | news.SqliteWatcher
+        if store.sqlite:
+            listener = news.SqliteWatcher(str(store.engine.url.database), store.notifier)
+        else:
+            listener = news.PgListener(news.listener_url(store.engine.url), store.notifier, store.fresh)
+        listener.start()
+        flusher = asyncio.create_task(flushing())
         try:
             yield
         finally:
-            if listener is not None:
-                listener.stop()
+            listener.stop()
+            flusher.cancel()
+            await flush()
 
     return lifespan

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sync.hub.news import Notifier
 from sync.hub.news import install as install_news
-from sync.hub.read_cache import ReadCache
+from sync.hub.read_cache import Freshness, ReadCache
 from sync.hub.schema import LEGACY, TOKEN_COLUMNS_V2, attachment_t, attachment_v1_t, md, meta_t
 from sync.sqlite_pragmas import HUB_BUSY_TIMEOUT_MS, install
 
@@ -56,14 +56,17 @@ class HubDB:
         self.engine: Engine = create_engine(url, **kw)
         self.read_engine: Engine = create_engine(url, **kw) if self.sqlite else self.engine
         self.cache = ReadCache()  # what pulls read that rarely changes (sync.hub.read_cache)
+        # what the last pull read of hub_meta, while nothing changed it (sync.hub.read_cache)
+        self.fresh = Freshness(self.engine.url.database if self.sqlite else None)
         self.notifier = Notifier()  # waiting pulls, told of events as they commit (sync.hub.news)
-        install_news(self.engine, self.notifier)
+        install_news(self.engine, self.notifier, self.fresh)
         self._write_lock = threading.Lock()
         if self.sqlite:
             for eng, begin in ((self.engine, "BEGIN IMMEDIATE"), (self.read_engine, "BEGIN")):
                 install(eng, begin, busy_timeout_ms=HUB_BUSY_TIMEOUT_MS)
 
     def close(self) -> None:
+        self.fresh.close()
         self.engine.dispose()
         self.read_engine.dispose()
 

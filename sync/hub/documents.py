@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from sync import protocol
-from sync.hub import read_cache
+from sync.hub import news, read_cache
 from sync.hub.db import HubDB
 from sync.hub.schema import doc_t
 
@@ -57,6 +57,7 @@ class Documents:
                     insert(doc_t).values(kind=kind, version=version, seq=seq, body=protocol.compress(doc))
                 )
                 read_cache.bump(c)  # the versions every pull names
+                news.mark(c, [news.ALL])  # and held pulls answer with it now (sync.hub.news)
         if kind == "catalogue":
             self._published.add(version)
         return version

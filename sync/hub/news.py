@@ -11,6 +11,17 @@ also sends ``NOTIFY yc_news`` with the owners, which PostgreSQL delivers on comm
 process listening on the database (:class:`PgListener`, one connection per process): a decision
 written through one process wakes a pull held by another. A spurious wake costs one read; a
 missed one at most the wait's bound (the pull answers empty and the window asks again).
+
+What else wakes a held pull, because its answer would name it: a published catalogue or calendar
+(every window: :data:`ALL`), an operator account changed (the windows of its office:
+``(office, "*")``; an account for every office: ALL). A write that changes only what pulls
+cache (a token, its keys) tells :func:`changed`: no pull wakes, but every process's snapshot of
+``hub_meta`` (sync.hub.read_cache.Freshness) is dropped.
+
+SQLite has no NOTIFY, and the `hub` CLI writes from a process of its own: :class:`SqliteWatcher`
+looks at ``PRAGMA data_version`` every WATCH_EVERY seconds and, when another connection
+committed, reads what moved in ``hub_meta`` (events' owners after the seq it last saw, the
+documents' versions, accounts' offices) and wakes those pulls.
 """
 
 from __future__ import annotations
@@ -31,8 +42,24 @@ ALL = ("*", "*")  # wakes every waiter (a listener that reconnected may have mis
 _log = logging.getLogger("yichuang.hub.news")
 
 
+WATCH_EVERY = 0.25  # seconds between SqliteWatcher's looks at data_version
+
+
+def changed(c: Connection) -> None:
+    """What pulls cache changed in ``c``'s transaction, and no pull needs waking: other hub
+    processes on PostgreSQL drop their snapshot (this process's own is dropped at the commit)."""
+    if c.dialect.name == "postgresql":
+        c.execute(text("SELECT pg_notify(:ch, '')"), {"ch": CHANNEL})
+
+
+def office_wide(office: str) -> tuple[str, str]:
+    """The key that wakes every window of ``office`` ("" : every office)."""
+    return (office, "*") if office else ALL
+
+
 def mark(c: Connection, owners: Iterable[tuple[str, str]]) -> None:
-    """Events owned by ``owners`` (office, ws) were written in ``c``'s transaction."""
+    """Events owned by ``owners`` (office, ws) were written in ``c``'s transaction (or news
+    for them: ``(office, "*")`` every window of an office, ALL every window)."""
     owners = {(str(o), str(w)) for o, w in owners}
     if not owners:
         return
@@ -73,7 +100,7 @@ class Notifier:
             return True
         if key[1] == "":  # a prefix
             return any(n > mark for (o, _w), n in self._last.items() if o.startswith(key[0]))
-        return self._last.get(key, 0) > mark
+        return self._last.get(key, 0) > mark or self._last.get((key[0], "*"), 0) > mark
 
     def waiter(self, key: tuple[str, str]) -> asyncio.Future:
         """A future completed at the next news for ``key`` ((office, "") for a hub: any window
@@ -130,7 +157,10 @@ class Notifier:
         else:
             for key in owners:
                 self._last[key] = self.count
-                woken.extend(self._waiters.get(key, ()))
+                if key[1] == "*":  # every window of the office
+                    woken.extend(f for (o, _w), s in self._waiters.items() if o == key[0] for f in s)
+                else:
+                    woken.extend(self._waiters.get(key, ()))
             if self._prefix:
                 for prefix, futs in self._prefix.items():
                     if any(o.startswith(prefix) for o, _w in owners):
@@ -140,17 +170,30 @@ class Notifier:
                 fut.set_result(True)
 
 
-def install(engine: Engine, notifier: Notifier) -> None:
-    """Hand the owners :func:`mark` recorded to ``notifier`` after their transaction commits."""
+_COMMITTED = "yc_committed"
+
+
+def install(engine: Engine, notifier: Notifier, fresh=None) -> None:  # noqa: ANN001 (read_cache.Freshness)
+    """Hand the owners :func:`mark` recorded to ``notifier`` after their transaction commits;
+    tell ``fresh`` of every commit, as it commits and again once it has (a read begun between
+    the two must not keep what it found)."""
 
     @event.listens_for(engine, "rollback")
     def _forget(conn) -> None:  # noqa: ANN001
         conn.info.pop(_KEY, None)
 
+    @event.listens_for(engine, "commit")
+    def _committing(conn) -> None:  # noqa: ANN001
+        if fresh is not None:
+            fresh.changed()
+            conn.info[_COMMITTED] = True
+
     @event.listens_for(engine.pool, "checkin")
     def _deliver(_dbapi_conn, record) -> None:  # noqa: ANN001
         if record is None:
             return
+        if record.info.pop(_COMMITTED, None) and fresh is not None:
+            fresh.changed()  # before the waiters wake: they must read again
         owners = record.info.pop(_KEY, None)
         if owners:
             notifier.notify_threadsafe(owners)
@@ -161,9 +204,9 @@ class PgListener(threading.Thread):
     notifier. Reconnects after a failure (and then wakes every waiter: news may have been
     missed meanwhile)."""
 
-    def __init__(self, url: str, notifier: Notifier) -> None:
+    def __init__(self, url: str, notifier: Notifier, fresh=None) -> None:  # noqa: ANN001
         super().__init__(name="hub-news-listener", daemon=True)
-        self.url, self.notifier = url, notifier
+        self.url, self.notifier, self.fresh = url, notifier, fresh
         self.stopping = threading.Event()
         self.listening = threading.Event()
 
@@ -176,14 +219,23 @@ class PgListener(threading.Thread):
                 with psycopg.connect(self.url, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
+                    if self.fresh is not None:
+                        self.fresh.changed()  # what came while not listening is unknown
+                        self.fresh.listening.set()
                     if not first:
                         self.notifier.notify_threadsafe({ALL})
                     first = False
                     while not self.stopping.is_set():
                         for n in conn.notifies(timeout=1.0):
-                            self.notifier.notify_threadsafe(parse(n.payload))
+                            if self.fresh is not None:
+                                self.fresh.changed()  # before any waiter wakes to read
+                            owners = parse(n.payload)
+                            if owners:
+                                self.notifier.notify_threadsafe(owners)
             except Exception as exc:  # noqa: BLE001  (the database restarting: listen again)
                 self.listening.clear()
+                if self.fresh is not None:
+                    self.fresh.listening.clear()
                 _log.warning("news listener: %s; listening again in 2 s", exc)
                 self.stopping.wait(2.0)
 
@@ -194,3 +246,83 @@ class PgListener(threading.Thread):
 def listener_url(sqlalchemy_url) -> str:  # noqa: ANN001 (sqlalchemy.engine.URL)
     """A libpq URL (psycopg) from the hub's SQLAlchemy URL."""
     return sqlalchemy_url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class SqliteWatcher(threading.Thread):
+    """SQLite: news written by another process (the `hub` CLI publishing a catalogue, adding an
+    operator, importing a bundle's events) wakes the pulls held here within WATCH_EVERY
+    seconds. Looks at ``PRAGMA data_version`` on a connection of its own; when it moved, reads
+    what changed since its last look. This process's own writes are seen too (their waiters
+    were woken already: a second wake costs one read)."""
+
+    def __init__(self, path: str, notifier: Notifier) -> None:
+        super().__init__(name="hub-news-watcher", daemon=True)
+        self.path, self.notifier = path, notifier
+        self.stopping = threading.Event()
+        self._seen: tuple | None = None
+
+    def _state(self, conn) -> tuple:  # noqa: ANN001
+        from sync.hub.operator_store import REV_KEY
+        from sync.hub.read_cache import GEN_KEY
+
+        meta = dict(
+            conn.execute(
+                "SELECT key, value FROM hub_meta WHERE key IN ('seq', ?, ?)", (REV_KEY, GEN_KEY)
+            ).fetchall()
+        )
+        docs = tuple(
+            conn.execute(
+                "SELECT kind, max(seq) FROM hub_document WHERE kind IN ('catalogue', 'calendar') "
+                "GROUP BY kind ORDER BY kind"
+            ).fetchall()
+        )
+        return int(meta.get("seq") or 0), int(meta.get(REV_KEY) or 0), docs
+
+    def _news(self, conn, old: tuple, new: tuple) -> set[tuple[str, str]]:  # noqa: ANN001
+        owners: set[tuple[str, str]] = set()
+        if new[2] != old[2]:
+            return {ALL}  # a document published: every window names it
+        if new[0] > old[0]:
+            owners.update(
+                conn.execute(
+                    "SELECT DISTINCT owner_office, owner_ws FROM hub_event WHERE seq > ? AND seq <= ?",
+                    (old[0], new[0]),
+                ).fetchall()
+            )
+        if new[1] > old[1]:
+            for (office,) in conn.execute(
+                "SELECT DISTINCT office FROM hub_operator WHERE rev > ? AND rev <= ?", (old[1], new[1])
+            ):
+                owners.add(office_wide(office or ""))
+        return {(str(o), str(w)) for o, w in owners}
+
+    def run(self) -> None:
+        import sqlite3
+
+        conn = None
+        dv = None
+        while not self.stopping.wait(WATCH_EVERY):
+            try:
+                if conn is None:
+                    conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+                now = conn.execute("PRAGMA data_version").fetchone()[0]
+                if now == dv and self._seen is not None:
+                    continue
+                dv = now
+                conn.execute("BEGIN")
+                try:
+                    new = self._state(conn)
+                    owners = self._news(conn, self._seen, new) if self._seen is not None else set()
+                finally:
+                    conn.execute("ROLLBACK")
+                self._seen = new
+                if owners:
+                    self.notifier.notify_threadsafe(owners)
+            except Exception as exc:  # noqa: BLE001  (a busy or locked file: look again)
+                _log.warning("news watcher: %s", exc)
+                if conn is not None:
+                    conn.close()
+                conn = None
+
+    def stop(self) -> None:
+        self.stopping.set()

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from app.domain import accounts, roles
+from sync.hub import news
 from sync.hub.db import utcnow
 from sync.hub.principal import Principal
 from sync.hub.schema import change_t, meta_t, operator_t
@@ -98,6 +99,8 @@ def _apply(c: Connection, op: str, name: str, by: str, **f: Any) -> None:
                 updated_by=by,
             )
         )
+        # the pulls held by the windows that get the account answer now (sync.hub.news)
+        news.mark(c, [news.office_wide(f.get("office", ""))])
         return
     if row is None:
         raise OperatorProblem("unknown", f"no operator {name}")
@@ -115,6 +118,7 @@ def _apply(c: Connection, op: str, name: str, by: str, **f: Any) -> None:
         raise OperatorProblem("bad_op", f"unknown change {op!r}")
     values["rev"] = _next_rev(c)
     c.execute(update(operator_t).where(operator_t.c.name == name).values(**values))
+    news.mark(c, [news.office_wide(row.office)])
 
 
 def _held(row) -> accounts.Account | None:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from sync.hub.operator_store import REV_KEY
-from sync.hub.principal import Principal
-from sync.hub.read_cache import GEN_KEY
+from sync.hub.principal import Principal, hash_token
+from sync.hub.read_cache import GEN_KEY, MISSING, TOKEN_TTL
 from sync.hub.schema import doc_t, meta_t
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ def _version(c, kind: str) -> str:  # noqa: ANN001
 
 def read_page(store: HubStore, token: str, roles: tuple[str, ...], after: int, limit: int) -> Page:
     """The pull's one read (in a worker thread)."""
+    tag = store.fresh.tag()  # before the read: a change after it drops what it finds
     with store.ro() as c:
         meta = dict(
             c.execute(
@@ -59,6 +60,7 @@ def read_page(store: HubStore, token: str, roles: tuple[str, ...], after: int, l
         )
         gen = meta.get(GEN_KEY)
         store.cache.seen(gen)
+        store.fresh.put(tag, int(meta.get("seq") or 0), int(meta.get(REV_KEY) or 0), gen or "")
         who = store.tokens.authenticate_cached(c, token, gen)
         if isinstance(who, str):
             return Page(refused=who)
@@ -77,6 +79,41 @@ def read_page(store: HubStore, token: str, roles: tuple[str, ...], after: int, l
             cal=cal or "",
             ops=int(meta.get(REV_KEY) or 0),
         )
+
+
+def quick_page(
+    store: HubStore,
+    wslog: WorkstationLog,
+    token: str,
+    roles: tuple[str, ...],
+    after: int,
+    report: dict | None,
+) -> Page | None:
+    """An idle pull answered from this process's memory, on the loop's thread: no worker
+    thread, no database. None when memory cannot answer it (then :func:`pull_trip`): something
+    changed since the last read (read_cache.Freshness), the cursor is below the top, the token
+    or a version is not cached, the token's last use or the window's report is due to be
+    written. The token is judged exactly as the read would (revoked, expired, its role)."""
+    snap = store.fresh.current()
+    if snap is None or after < snap.seq or not token or len(token) > 200:
+        return None
+    cache = store.cache
+    h = hash_token(token)
+    row = cache.peek(("token", h), snap.gen, ttl=TOKEN_TTL)
+    cat = cache.peek(("version", "catalogue"), snap.gen)
+    cal = cache.peek(("version", "calendar"), snap.gen)
+    if row is MISSING or cat is MISSING or cal is MISSING:
+        return None
+    who = store.tokens.judge_quick(row, h)
+    if who is None:
+        return None
+    if isinstance(who, str):
+        return Page(refused=who)
+    if roles and who.role not in roles:
+        return Page(who=who, refused="role")
+    if not wslog.note_pull(who, report):
+        return None
+    return Page(who=who, cursor=max(after, snap.seq), cat=cat or "", cal=cal or "", ops=snap.rev)
 
 
 def pull_trip(

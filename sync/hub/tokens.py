@@ -201,6 +201,20 @@ class Tokens:
             r.last_used_at = now.isoformat(timespec="seconds")  # the cached row: touched
         return Principal(r.role, r.office, r.ws, r.name, h, _trusted_key(r))
 
+    def judge_quick(self, r: Any, h: str) -> Principal | str | None:
+        """:meth:`_judge` of a cached row without writing (an idle pull on the loop's thread):
+        None when the token's last use is due to be recorded (the caller reads the slow way)."""
+        if r is None:
+            return "unknown"
+        if r.revoked_at:
+            return "revoked"
+        now = datetime.now(UTC)
+        if _expired(r.expires_at, now):
+            return "expired"
+        if not r.last_used_at or (now - datetime.fromisoformat(r.last_used_at)).total_seconds() >= 60:
+            return None
+        return Principal(r.role, r.office, r.ws, r.name, h, _trusted_key(r))
+
     def principal(self, token: str) -> Principal | None:
         who = self.authenticate(token)
         return who if isinstance(who, Principal) else None

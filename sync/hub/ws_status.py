@@ -30,6 +30,7 @@ from sync.hub.schema import case_t, event_t, meta_t, refused_t, refused_up_t, st
 from sync.hub.store import HubStore
 
 REWRITE_AFTER = 60.0  # seconds: an unchanged report is written at most this often
+FLUSH_EVERY = 2.0  # seconds: the pulls' times go to the database in one transaction this often
 
 
 class WorkstationLog:
@@ -39,10 +40,65 @@ class WorkstationLog:
         # what was last written per window: an idle window's pulls (every few seconds) cost no write
         self._written: dict[tuple[str, str], tuple[tuple, float]] = {}
         self._pending: dict[tuple[str, str], dict] = {}  # reports held back by a busy writer
+        # the last pull of each window since the last flush (its time only: a report that changed
+        # is written at once): the console's "last pull" within FLUSH_EVERY seconds, for one
+        # write every FLUSH_EVERY seconds however many windows pull
+        self._seen: dict[tuple[str, str], str] = {}
 
     # --- recording (called by the sync endpoints) --------------------------------------------------
+    def note_pull(self, who: Principal, report: dict | None) -> bool:
+        """A pull whose report was written already (or that has none): its time is kept for the
+        next :meth:`flush`; False when the report must be written now (:meth:`record_pull`).
+        Never touches the database (the loop's thread calls it)."""
+        if who.role != "workstation":
+            return True
+        ident = (who.office, who.ws)
+        key = self._key(report, datetime.now(UTC)) if report is not None else ()
+        with self._lock:
+            last = self._written.get(ident)
+            if last is None or last[0] != key or time.monotonic() - last[1] >= REWRITE_AFTER:
+                return False
+            self._seen[ident] = utcnow()
+        return True
+
+    @staticmethod
+    def _key(report: dict, now: datetime) -> tuple:
+        skew = None if report.get("clock") is None else int((report["clock"] - now).total_seconds() * 1000)
+        return (
+            report.get("events"),
+            report.get("scans"),
+            None if skew is None else round(skew / 1000),
+            report.get("office_name", ""),
+            report.get("window", ""),
+        )
+
+    def flush(self) -> int:
+        """Write the pulls' times noted since the last flush, in one transaction (a newer time
+        already there, written by another hub process, is kept); how many."""
+        with self._lock:
+            seen, self._seen = self._seen, {}
+        if not seen:
+            return 0
+        from sqlalchemy import bindparam
+
+        stmt = (
+            update(status_t)
+            .where(
+                status_t.c.office == bindparam("o"),
+                status_t.c.ws == bindparam("w"),
+                status_t.c.last_pull_at < bindparam("t"),
+            )
+            .values(last_pull_at=bindparam("t"))
+        )
+        rows = [{"o": o, "w": w, "t": t} for (o, w), t in sorted(seen.items())]
+        with self.hub.tx() as c:
+            c.execute(stmt, rows)
+        return len(rows)
+
     def record_pull(self, who: Principal, report: dict | None) -> None:
         if who.role != "workstation":
+            return
+        if self.note_pull(who, report):
             return
         now = datetime.now(UTC)
         values: dict = {"last_pull_at": now.isoformat(timespec="milliseconds")}
@@ -61,18 +117,8 @@ class WorkstationLog:
                 scans_arrived=0,
                 reported_at=values["last_pull_at"],
             )
-            key = (
-                report.get("events"),
-                report.get("scans"),
-                None if skew is None else round(skew / 1000),
-                values["office_name"],
-                values["window"],
-            )
+            key = self._key(report, now)
         ident = (who.office, who.ws)
-        with self._lock:
-            last = self._written.get(ident)
-            if last is not None and last[0] == key and time.monotonic() - last[1] < REWRITE_AFTER:
-                return
         # never make a pull wait behind a push (the window pulls while its own batches go up):
         # when a writer is busy, the report waits here and goes in with this window's next write
         if not self.hub._write_lock.acquire(blocking=False):

@@ -1,0 +1,120 @@
+"""News that a held pull (``GET /api/v1/sync/pull?wait=S``) must not wait out: a published
+catalogue or calendar, an operator account changed through the `hub` CLI, on a real hub
+process (SQLite and PostgreSQL); and the console's view of each window's last pull, kept
+within seconds although the pulls' status writes are batched (sync.hub.ws_status)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.hubs import ROOT
+from tests.sync.test_hub_long_poll import HELD, _pull, _setup
+
+pytestmark = pytest.mark.slow  # real hub processes
+
+
+def _held(hub, token: str, cursor: int, wait: int = 25, **extra) -> tuple[threading.Thread, dict]:
+    got: dict = {}
+
+    def run() -> None:
+        got["r"], got["doc"], _took = _pull(hub.url, token, after=cursor, **{**HELD, **extra}, wait=wait)
+        got["at"] = time.monotonic()
+
+    th = threading.Thread(target=run)
+    th.start()
+    time.sleep(1.5)  # the pull is now held at the hub
+    assert th.is_alive(), got
+    return th, got
+
+
+def _hub_cli(hub, *args: str, password: str | None = None) -> None:
+    db = ["--db", hub.db_url] if hub.db_url else []
+    r = subprocess.run(
+        [sys.executable, "-m", "app", "hub", *args, "--data-dir", str(hub.data_dir), *db],
+        cwd=ROOT,
+        input=password + "\n" if password is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("kind", ["catalogue", "calendar"])
+def test_a_published_document_wakes_a_held_pull(hub, kind):
+    """Published by another process (the CLI's or another hub's): the held pull names the new
+    version within 2 s, not at the end of its wait."""
+    ws, _bo, cursor = _setup(hub)
+    th, got = _held(hub, ws, cursor)
+    st = hub.store()
+    try:
+        body = st.current_document(kind)[1]
+        st.publish_document(kind, {**body, "version": "2099.7"})
+    finally:
+        st.close()
+    t0 = time.monotonic()
+    th.join(10)
+    assert got["r"].status_code == 200
+    assert got["doc"][{"catalogue": "cat", "calendar": "cal"}[kind]] == "2099.7"
+    assert got["at"] - t0 < 2.0, got["at"] - t0
+
+
+def test_an_operator_added_through_the_cli_wakes_the_pulls_of_its_office(hub):
+    """`yichuang hub add-operator` (another process): the held pulls of the account's office
+    name the new account revision within 2 s; a window of another office keeps waiting."""
+    ws, _bo, cursor = _setup(hub)
+    other = hub.token("workstation", "320724101", "01")
+    _r, doc, _t = _pull(hub.url, other)
+    ops = doc.get("ops", 0)
+    th, got = _held(hub, ws, cursor, ops=ops)
+    th2, got2 = _held(hub, other, doc["cursor"], wait=6, ops=ops)
+    _hub_cli(
+        hub, "add-operator", "陈静", "--role", "clerk", "--office", "320724100", password="county-pass-9"
+    )
+    t0 = time.monotonic()
+    th.join(10)
+    assert got["r"].status_code == 200
+    assert got["doc"]["ops"] > ops
+    assert got["at"] - t0 < 2.0, got["at"] - t0
+    th2.join(10)
+    assert got2["doc"]["events"] == [] and "ops" not in got2["doc"]  # waited its 6 s out
+
+
+def test_the_console_sees_a_windows_last_pull_within_seconds(hub):
+    """Each pull's time reaches the console's workstations page within a few seconds (written
+    in batches, not once a minute)."""
+    ws, _bo, cursor = _setup(hub)
+    _pull(hub.url, ws, after=cursor, **HELD)
+    time.sleep(2.5)
+    t_second = time.time()
+    assert _pull(hub.url, ws, after=cursor, **HELD)[0].status_code == 200
+    deadline = time.monotonic() + 6
+    seen = ""
+    while time.monotonic() < deadline:
+        st = hub.store()
+        try:
+            [row] = [r for r in st_overview(st) if r["ws"] == "01"]
+        finally:
+            st.close()
+        seen = row["last_pull"]
+        if seen and _epoch(seen) >= t_second - 0.5:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"last pull shown {seen}, the pull was at {t_second}")
+
+
+def st_overview(st) -> list[dict]:
+    from sync.hub.ws_status import WorkstationLog
+
+    return WorkstationLog(st).overview()
+
+
+def _epoch(iso: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso).timestamp()
