@@ -67,8 +67,29 @@ async def _read_capped(request: Request, decoder: protocol.Decoder) -> bytes:
 _INT_RE = re.compile(r"^-?[0-9]{1,20}$")
 
 
-def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
+def _query(request: Request) -> dict[str, str]:
+    """The query string's parameters (a repeated name: its last value, as Starlette's
+    QueryParams.get), parsed the cheap way: the pull's handful are plain ASCII, and parsing them
+    with urllib's parse_qsl cost more than the rest of an idle pull's own work."""
+    raw = request.scope.get("query_string") or b""
+    out: dict[str, str] = {}
+    if raw:
+        from urllib.parse import unquote_plus
+
+        for part in raw.decode("latin-1").split("&"):
+            if not part:
+                continue
+            name, _, value = part.partition("=")
+            if "%" in part or "+" in part:
+                name, value = unquote_plus(name), unquote_plus(value)
+            out[name] = value
+    return out
+
+
+def _int_param(
+    request: Request, name: str, default: int, low: int, high: int, q: dict[str, str] | None = None
+) -> int:
+    raw = (q if q is not None else request.query_params).get(name)
     if raw is None or raw == "":
         return default
     raw = raw.strip()
@@ -103,6 +124,9 @@ class Hub:
         self.bundle_key = bundle_key  # sync.hub.bundle_key.BundleKey: windows seal bundles to it
         self.uploads = UploadLocks(store)  # one PATCH per upload, across processes too
         self.wslog = WorkstationLog(store)
+        # what each pull compares and names: computed once (a key's fingerprint costs a key
+        # derivation and a hash: more than the rest of an idle pull)
+        self._bk = (bundle_key.fingerprint, bundle_key.public_b64) if bundle_key is not None else None
 
     # --- auth ----------------------------------------------------------------------------------
     async def _who(self, request: Request, *roles: str) -> Principal | Response:
@@ -171,14 +195,14 @@ class Hub:
         if scheme.lower() != "bearer" or not token.strip():
             return _error(401, "unauthorized", "missing bearer token", {"WWW-Authenticate": "Bearer"})
         try:
-            after = _int_param(request, "after", 0, 0, protocol.MAX_SEQ)
-            limit = _int_param(request, "limit", protocol.MAX_PULL, 1, protocol.MAX_PULL)
-            wait = _int_param(request, "wait", 0, 0, protocol.MAX_PULL_WAIT)
+            q = _query(request)
+            after = _int_param(request, "after", 0, 0, protocol.MAX_SEQ, q)
+            limit = _int_param(request, "limit", protocol.MAX_PULL, 1, protocol.MAX_PULL, q)
+            wait = _int_param(request, "wait", 0, 0, protocol.MAX_PULL_WAIT, q)
         except protocol.ProtocolError as exc:
             # who asks is said first: a refused token learns nothing about the parameters
             who = await self._who(request, "workstation", "hub")
             return who if isinstance(who, Response) else _error(400, exc.code, str(exc))
-        q = request.query_params
         report = protocol.parse_status_headers(request.headers)
         notifier = self.store.notifier
         loop = asyncio.get_running_loop()
@@ -244,8 +268,8 @@ class Hub:
             out["cal"] = page.cal
         if "ops" in q and q.get("ops") != str(page.ops):
             out["ops"] = page.ops  # operator accounts changed: the window asks for them
-        if self.bundle_key is not None and q.get("bk") != self.bundle_key.fingerprint:
-            out["bk"] = self.bundle_key.public_b64  # the key this window seals its bundles to
+        if self._bk is not None and q.get("bk") != self._bk[0]:
+            out["bk"] = self._bk[1]  # the key this window seals its bundles to
         return out
 
     def _refusal(self, page) -> Response:  # noqa: ANN001 (sync.hub.pull.Page)
@@ -643,9 +667,9 @@ def create_app(store: HubStore, data_dir: Path, console_extra: dict | None = Non
 
     hub = Hub(store, blob_dir(Path(data_dir)), load_or_create(Path(data_dir)))
     routes = [
+        Route("/api/v1/sync/pull", hub.pull, methods=["GET"]),  # first: the commonest request
         Route("/healthz", hub.healthz, methods=["GET"]),
         Route("/api/v1/sync/push", hub.push, methods=["POST"]),
-        Route("/api/v1/sync/pull", hub.pull, methods=["GET"]),
         Route("/api/v1/catalogue", hub.catalogue, methods=["GET"]),
         Route("/api/v1/calendar", hub.calendar, methods=["GET"]),
         Route("/api/v1/cases", hub.cases, methods=["GET"]),
@@ -688,6 +712,7 @@ def _lifespan(store: HubStore, wslog: WorkstationLog):  # noqa: ANN202
     async def flush() -> None:
         try:
             await run_in_threadpool(wslog.flush)
+            await run_in_threadpool(store.tokens.flush_touches)
         except Exception:  # noqa: BLE001  (a view: the next pulls note their times again)
             import logging
 

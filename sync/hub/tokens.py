@@ -4,6 +4,7 @@ what the hub knows of each workstation."""
 from __future__ import annotations
 
 import secrets
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -94,6 +95,8 @@ class _TokenRow:
 class Tokens:
     def __init__(self, db: HubDB) -> None:
         self.db = db
+        self._touch_lock = threading.Lock()
+        self._touches: dict[int, str] = {}  # token id -> last use, to write (judge_quick)
 
     def add_token(
         self,
@@ -212,8 +215,30 @@ class Tokens:
         if _expired(r.expires_at, now):
             return "expired"
         if not r.last_used_at or (now - datetime.fromisoformat(r.last_used_at)).total_seconds() >= 60:
-            return None
+            if not isinstance(r, _TokenRow):
+                return None
+            # the last use, written with the next flush (:meth:`flush_touches`), not now
+            r.last_used_at = now.isoformat(timespec="seconds")
+            with self._touch_lock:
+                self._touches[r.id] = r.last_used_at
         return Principal(r.role, r.office, r.ws, r.name, h, _trusted_key(r))
+
+    def flush_touches(self) -> int:
+        """Write the last uses noted by :meth:`judge_quick`, in one transaction; how many."""
+        with self._touch_lock:
+            touches, self._touches = self._touches, {}
+        if not touches:
+            return 0
+        from sqlalchemy import bindparam
+
+        stmt = (
+            update(token_t)
+            .where(token_t.c.id == bindparam("i"), token_t.c.last_used_at < bindparam("t"))
+            .values(last_used_at=bindparam("t"))
+        )
+        with self.db.tx() as c:
+            c.execute(stmt, [{"i": i, "t": t} for i, t in sorted(touches.items())])
+        return len(touches)
 
     def principal(self, token: str) -> Principal | None:
         who = self.authenticate(token)

@@ -244,13 +244,14 @@ def hub_windows(
     st = open_hub(data, db_url)
     try:
         cat, cal = st.current_version("catalogue"), st.current_version("calendar")
+        top = st.last_seq()  # an idle window's cursor is the top: nothing new for it
     finally:
         st.close()
     from sync.hub.bundle_key import load_or_create
 
     zd = protocol.shipped_dict()
     bk = load_or_create(data).fingerprint  # held as a window holds it: the hub names nothing new
-    query = f"after=0&limit=1000&cat={cat}&cal={cal}&ops=0&bk={bk}" + (f"&wait={wait}" if wait else "")
+    query = f"after={top}&limit=1000&cat={cat}&cal={cal}&ops=0&bk={bk}" + (f"&wait={wait}" if wait else "")
     out = []
     for _ws, token in tokens:
         headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "zstd"}
