@@ -171,6 +171,14 @@ class Notifier:
 
 
 _COMMITTED = "yc_committed"
+_QUIET = "yc_quiet"
+
+
+def quiet(c: Connection) -> None:
+    """``c``'s transaction writes nothing a pull reads (a window's status, a token's last use):
+    its commit keeps this process's snapshot of hub_meta (read_cache.Freshness). On SQLite the
+    file's data_version moves all the same: there the next pull reads once."""
+    c.info[_QUIET] = True
 
 
 def install(engine: Engine, notifier: Notifier, fresh=None) -> None:  # noqa: ANN001 (read_cache.Freshness)
@@ -181,9 +189,12 @@ def install(engine: Engine, notifier: Notifier, fresh=None) -> None:  # noqa: AN
     @event.listens_for(engine, "rollback")
     def _forget(conn) -> None:  # noqa: ANN001
         conn.info.pop(_KEY, None)
+        conn.info.pop(_QUIET, None)
 
     @event.listens_for(engine, "commit")
     def _committing(conn) -> None:  # noqa: ANN001
+        if conn.info.pop(_QUIET, None):
+            return
         if fresh is not None:
             fresh.changed()
             conn.info[_COMMITTED] = True

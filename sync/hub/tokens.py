@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from sync.hub import audit_store, read_cache, receipts
+from sync.hub import audit_store, news, read_cache, receipts
 from sync.hub.db import HubDB, utcnow
 from sync.hub.principal import Principal, hash_token
 from sync.hub.schema import case_t, token_t
@@ -237,6 +237,7 @@ class Tokens:
             .values(last_used_at=bindparam("t"))
         )
         with self.db.tx() as c:
+            news.quiet(c)  # nothing a pull reads (a cached row's own last use is noted already)
             c.execute(stmt, [{"i": i, "t": t} for i, t in sorted(touches.items())])
         return len(touches)
 
@@ -254,6 +255,7 @@ class Tokens:
             return False
         try:
             with self.db.engine.begin() as c:
+                news.quiet(c)  # nothing a pull reads
                 c.execute(
                     update(token_t)
                     .where(token_t.c.id == token_row)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     update,
 )
 
+from sync.hub import news
 from sync.hub.db import utcnow
 from sync.hub.events import PushResult
 from sync.hub.principal import Principal
@@ -92,6 +93,7 @@ class WorkstationLog:
         )
         rows = [{"o": o, "w": w, "t": t} for (o, w), t in sorted(seen.items())]
         with self.hub.tx() as c:
+            news.quiet(c)  # nothing a pull reads
             c.execute(stmt, rows)
         return len(rows)
 
@@ -120,13 +122,17 @@ class WorkstationLog:
             key = self._key(report, now)
         ident = (who.office, who.ws)
         # never make a pull wait behind a push (the window pulls while its own batches go up):
-        # when a writer is busy, the report waits here and goes in with this window's next write
-        if not self.hub._write_lock.acquire(blocking=False):
+        # when a writer is busy, the report waits here and goes in with this window's next write.
+        # (SQLite: this process's writers take the lock. PostgreSQL's writers take none, each
+        # waits for its rows only: taken here it would only turn the pulls' reports away.)
+        lock = self.hub._write_lock if self.hub.sqlite else None
+        if lock is not None and not lock.acquire(blocking=False):
             with self._lock:
                 self._pending[ident] = {**self._pending.get(ident, {}), **values}
             return
         try:
             with self.hub.engine.begin() as c:
+                news.quiet(c)  # nothing a pull reads
                 self._ensure(c, who)
                 self._apply_pending(c, who)
                 c.execute(
@@ -135,7 +141,8 @@ class WorkstationLog:
                     .values(**values)
                 )
         finally:
-            self.hub._write_lock.release()
+            if lock is not None:
+                lock.release()
         with self._lock:
             self._written[ident] = (key, time.monotonic())
 

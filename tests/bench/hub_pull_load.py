@@ -51,10 +51,13 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def measure(port: int, pid: int, windows: list[b.Window], cycle: float, duration: float) -> dict:
+def measure(
+    port: int, pid: int, windows: list[b.Window], cycle: float, duration: float, warmup: float
+) -> dict:
+    """One run: ``warmup`` seconds unmeasured (every window's first pull reads its token and
+    writes its status row: a hub's first minute, not its day), then ``duration`` measured."""
     import asyncio
 
-    warmup = min(5.0, max(1.0, cycle)) if cycle else 2.0
     marks: dict = {}
 
     async def main() -> dict:
@@ -103,10 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--duration", type=float, default=8.0)
     p.add_argument("--workers", type=int, default=1, help="hub worker processes (2+: PostgreSQL only)")
     p.add_argument("--long-poll", type=int, default=0, metavar="SECONDS")
+    p.add_argument("--warmup", type=float, default=0.0, help="unmeasured seconds (default: 2 cycles + 3 s)")
     p.add_argument("--runs", type=int, default=3, help="runs per point, hub and bare in turns (median)")
     p.add_argument("--no-bare", action="store_true", help="the hub only")
     a = p.parse_args(argv)
     counts = [int(x) for x in a.windows.split(",")]
+    warmup = a.warmup or (2 * a.cycle + 3.0)
     dbs = ["sqlite", "pg"] if a.db == "both" else [a.db]
     rows: list[tuple[str, dict]] = []
     with tempfile.TemporaryDirectory() as td:
@@ -126,10 +131,10 @@ def main(argv: list[str] | None = None) -> int:
                         hub_runs, bare_runs = [], []
                         for _ in range(a.runs):
                             ws = b.hub_windows(hport, tokens[:n], data, url, a.long_poll)
-                            hub_runs.append(measure(hport, hub.pid, ws, a.cycle, a.duration))
+                            hub_runs.append(measure(hport, hub.pid, ws, a.cycle, a.duration, warmup))
                             if not a.no_bare:
                                 bws = [b.Window(bport, "/api/v1/sync/pull?after=0", {}) for _ in range(n)]
-                                bare_runs.append(measure(bport, bare.pid, bws, a.cycle, a.duration))
+                                bare_runs.append(measure(bport, bare.pid, bws, a.cycle, a.duration, warmup))
                         rows.append((f"hub {db} w{a.workers} {n} windows", _median(hub_runs)))
                         if bare_runs:
                             rows.append((f"bare (with {db}) {n} windows", _median(bare_runs)))
