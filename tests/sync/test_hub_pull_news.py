@@ -118,3 +118,41 @@ def _epoch(iso: str) -> float:
     from datetime import datetime
 
     return datetime.fromisoformat(iso).timestamp()
+
+
+def test_a_token_revoked_by_another_process_is_refused_at_an_idle_pull(hub):
+    """An idle pull (cursor at the top, every version held) is answered from the hub's memory
+    (sync.hub.pull.quick_page); a revocation by another process (the CLI's) still refuses the
+    token at the next pull: on SQLite the file's data_version moved, on PostgreSQL the
+    revocation's NOTIFY reached the hub (milliseconds: the test allows it 0.5 s)."""
+    ws, _bo, cursor = _setup(hub)
+    for _ in range(5):  # the identity and the versions are in memory now
+        r, doc, _t = _pull(hub.url, ws, after=cursor, **HELD)
+        assert r.status_code == 200 and doc["events"] == [] and doc["cursor"] == cursor
+    st = hub.store()
+    try:
+        [row] = [t for t in st.list_tokens() if t["workstation"] == "01"]
+        st.revoke_token(row["id"])
+    finally:
+        st.close()
+    if hub.db_url:
+        time.sleep(0.5)
+    r, _doc, _t = _pull(hub.url, ws, after=cursor, **HELD)
+    assert r.status_code == 401 and r.json()["error"] == "token_revoked"
+
+
+def test_an_idle_pull_names_what_another_process_published(hub):
+    """The same for a published catalogue: the idle pull's next answer names it (and its cursor
+    moves past the document's seq)."""
+    ws, _bo, cursor = _setup(hub)
+    for _ in range(5):
+        assert "cat" not in _pull(hub.url, ws, after=cursor, **HELD)[1]
+    st = hub.store()
+    try:
+        st.publish_document("catalogue", {**st.current_document("catalogue")[1], "version": "2099.8"})
+    finally:
+        st.close()
+    if hub.db_url:
+        time.sleep(0.5)
+    _r, doc, _t = _pull(hub.url, ws, after=cursor, **HELD)
+    assert doc.get("cat") == "2099.8" and doc["cursor"] > cursor
