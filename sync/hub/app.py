@@ -707,6 +707,7 @@ def _lifespan(store: HubStore, wslog: WorkstationLog):  # noqa: ANN202
 
     from sync.hub import news
     from sync.hub.db import HUB_THREADS
+    from sync.hub.operator_store import REV_KEY
     from sync.hub.ws_status import FLUSH_EVERY
 
     async def flush() -> None:
@@ -729,7 +730,7 @@ def _lifespan(store: HubStore, wslog: WorkstationLog):  # noqa: ANN202
         store.notifier.attach(asyncio.get_running_loop())
         listener: news.PgListener | news.SqliteWatcher
         if store.sqlite:
-            listener = news.SqliteWatcher(str(store.engine.url.database), store.notifier)
+            listener = news.SqliteWatcher(str(store.engine.url.database), store.notifier, REV_KEY)
         else:
             listener = news.PgListener(news.listener_url(store.engine.url), store.notifier, store.fresh)
         listener.start()

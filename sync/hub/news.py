@@ -266,19 +266,17 @@ class SqliteWatcher(threading.Thread):
     what changed since its last look. This process's own writes are seen too (their waiters
     were woken already: a second wake costs one read)."""
 
-    def __init__(self, path: str, notifier: Notifier) -> None:
+    def __init__(self, path: str, notifier: Notifier, rev_key: str) -> None:
         super().__init__(name="hub-news-watcher", daemon=True)
-        self.path, self.notifier = path, notifier
+        # rev_key: hub_meta's account revision (sync.hub.operator_store.REV_KEY, which imports this)
+        self.path, self.notifier, self.rev_key = path, notifier, rev_key
         self.stopping = threading.Event()
         self._seen: tuple | None = None
 
     def _state(self, conn) -> tuple:  # noqa: ANN001
-        from sync.hub.operator_store import REV_KEY
-        from sync.hub.read_cache import GEN_KEY
-
         meta = dict(
             conn.execute(
-                "SELECT key, value FROM hub_meta WHERE key IN ('seq', ?, ?)", (REV_KEY, GEN_KEY)
+                "SELECT key, value FROM hub_meta WHERE key IN ('seq', ?)", (self.rev_key,)
             ).fetchall()
         )
         docs = tuple(
@@ -287,7 +285,7 @@ class SqliteWatcher(threading.Thread):
                 "GROUP BY kind ORDER BY kind"
             ).fetchall()
         )
-        return int(meta.get("seq") or 0), int(meta.get(REV_KEY) or 0), docs
+        return int(meta.get("seq") or 0), int(meta.get(self.rev_key) or 0), docs
 
     def _news(self, conn, old: tuple, new: tuple) -> set[tuple[str, str]]:  # noqa: ANN001
         owners: set[tuple[str, str]] = set()

@@ -156,3 +156,13 @@ def test_an_idle_pull_names_what_another_process_published(hub):
         time.sleep(0.5)
     _r, doc, _t = _pull(hub.url, ws, after=cursor, **HELD)
     assert doc.get("cat") == "2099.8" and doc["cursor"] > cursor
+
+
+def test_an_idle_pull_from_memory_keeps_the_roles_rule(sqlite_hub):
+    """A back office's token is refused at the pull however often it asks: its identity is in
+    the hub's memory after the first refusal, and memory judges it as the read does."""
+    ws, bo, cursor = _setup(sqlite_hub)
+    for _ in range(4):
+        r, _doc, _t = _pull(sqlite_hub.url, bo, after=cursor, **HELD)
+        assert r.status_code == 403 and r.json()["error"] == "forbidden"
+    assert _pull(sqlite_hub.url, ws, after=cursor, **HELD)[0].status_code == 200
