@@ -7,6 +7,11 @@ one query; the token's identity and the catalogue's and calendar's versions from
 cache (sync.hub.read_cache) unless the generation moved; the page of events (no query at all
 when the window's cursor is the top). The window's status report for the console is written
 after the read, only when it changed (sync.hub.ws_status).
+
+Commonest of all, the idle pull (cursor at the top, every version held) needs not even that:
+:func:`quick_page` answers it from memory on the event loop's thread while
+sync.hub.read_cache.Freshness says nothing changed since the last read; the pull's time goes
+to the console in the next batch (WorkstationLog.note_pull).
 """
 
 from __future__ import annotations
