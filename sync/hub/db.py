@@ -104,6 +104,30 @@ class HubDB:
         for key in sorted(set(keys)):
             c.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_id(key)})
 
+    def insert_many(self, c: Connection, table, rows: list[dict]) -> None:  # noqa: ANN001
+        """Insert ``rows`` (one push's events, links, cases) in one go, in ``c``'s transaction.
+        PostgreSQL: ``COPY ... FROM STDIN`` (psycopg formats the rows in C; its executemany
+        would send one INSERT per row, and a multi-row VALUES is a new statement text per
+        size). SQLite: the driver's executemany (one prepared statement, in-process). A column
+        that no row names is left to its default, as ``insert(table)`` does."""
+        if not rows:
+            return
+        if self.sqlite:
+            c.execute(table.insert(), rows)
+            return
+        cols = [col for col in table.c if any(col.name in r for r in rows)]
+        defaults = [
+            col.default.arg if col.default is not None and col.default.is_scalar else None for col in cols
+        ]
+        names = [col.name for col in cols]
+        cur = c.connection.driver_connection.cursor()
+        try:
+            with cur.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row([r.get(n, d) for n, d in zip(names, defaults, strict=True)])
+        finally:
+            cur.close()
+
     def insert_ignore(self, c: Connection, table, row: dict) -> None:
         """Insert ``row`` unless its key is already there (another process may insert the same
         row at the same moment: neither fails)."""

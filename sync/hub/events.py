@@ -129,8 +129,8 @@ class _Applicants:
     """The office records of the applicants one push names: read in one query, kept here as
     the batch changes them, written once (one insert, one update for all) before it commits."""
 
-    def __init__(self, c: Connection, events: list[tuple[protocol.WireEvent, dict]]) -> None:
-        self.c = c
+    def __init__(self, c: Connection, events: list[tuple[protocol.WireEvent, dict]], insert_many) -> None:  # noqa: ANN001
+        self.c, self.insert_many = c, insert_many
         self.rows: dict[tuple[str, str, str], dict] = {}
         self.fresh: set[tuple[str, str, str]] = set()
         self.dirty: set[tuple[str, str, str]] = set()
@@ -147,7 +147,7 @@ class _Applicants:
     def flush(self) -> None:
         new = [{"office": k[0], "kind": k[1], "id_number": k[2], **self.rows[k]} for k in sorted(self.fresh)]
         if new:
-            self.c.execute(insert(applicant_t), [{c.name: r[c.name] for c in applicant_t.c} for r in new])
+            self.insert_many(self.c, applicant_t, [{c.name: r[c.name] for c in applicant_t.c} for r in new])
         changed = [
             {"k_office": k[0], "k_kind": k[1], "k_id": k[2], **self.rows[k]}
             for k in sorted(self.dirty - self.fresh)
@@ -217,7 +217,8 @@ class Events:
                 seen[e.id] = e
                 by_case.setdefault(e.case, []).append(e)
             if who.role == "workstation":  # (a hub forwards events its county has checked)
-                audit_store.check_push(c, [e for e in events if who.may_author(e.office, e.ws)], utcnow())
+                mine = [e for e in events if who.may_author(e.office, e.ws)]
+                audit_store.check_push(c, mine, utcnow(), self.db.insert_many)
             if not by_case:
                 res.last_seq = int(self.db.meta("seq", c) or 0)
                 return res
@@ -251,7 +252,9 @@ class Events:
                 res.last_seq = int(self.db.meta("seq", c) or 0)
                 return res
             seq = self.db.next_seqs(c, n_kept)  # from here to the commit, every writer waits
-            applicants = _Applicants(c, [(e, info) for _n, _c, info, kept in todo for e, _a in kept])
+            applicants = _Applicants(
+                c, [(e, info) for _n, _c, info, kept in todo for e, _a in kept], self.db.insert_many
+            )
             rows: list[dict] = []
             new_cases: list[dict] = []
             pending = reactions.Pending()  # the new cases' rows of the console's queue
@@ -294,10 +297,9 @@ class Events:
                 )
                 res.applied += len(new_events)
             applicants.flush()
-            if new_cases:
-                c.execute(insert(case_t), new_cases)
-            pending.flush(c)
-            c.execute(insert(event_t), rows)
+            self.db.insert_many(c, case_t, new_cases)
+            pending.flush(c, self.db.insert_many)
+            self.db.insert_many(c, event_t, rows)
             news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
             res.last_seq = seq - 1
         return res

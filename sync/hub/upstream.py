@@ -12,6 +12,7 @@ from sync import protocol
 from sync.hub import news
 from sync.hub.cases import CONFLICT_NOTE_AUTHOR, Cases, wire_row
 from sync.hub.db import HubDB, utcnow
+from sync.hub.events import case_workstation
 from sync.hub.schema import case_t, event_t, refused_up_t
 
 
@@ -57,6 +58,9 @@ class Upstream:
         """Decisions pulled from the province, applied with the upstream cursor in one transaction."""
         parsed = [(protocol.parse_event(e), str(e.get("by") or "upstream")) for e in events]
         with self.db.tx() as c:
+            # the cases' windows are locked as a push of theirs locks them (sync.hub.events reads
+            # a batch's cases under these locks before it takes the seq counter)
+            self.db.lock_keys(c, {case_workstation(e.case) for e, _by in parsed})
             n = self._apply_foreign(c, parsed)
             self.db.set_meta(c, "upstream_cursor", str(cursor))
         return n
