@@ -39,8 +39,12 @@ class Upstream:
             top = int(self.db.meta("seq", c) or 0) if len(rows) < limit else rows[-1].seq
         return top, [protocol.parse_event(wire_row(r)) for r in rows]
 
-    def forward_done(self, top: int, refused: list[dict]) -> None:
+    def forward_done(self, top: int, refused: list[dict], sent: int = 0) -> None:
+        """The province answered a batch (``sent`` events; 0: nothing to send up to ``top``)."""
         with self.db.tx() as c:
+            if sent:  # for the console of every process (the standby's forwarder sent nothing)
+                self.db.set_meta(c, "forward_last_at", utcnow())
+                self.db.set_meta(c, "forward_last_n", str(sent))
             for r in refused:
                 c.execute(delete(refused_up_t).where(refused_up_t.c.event_id == r["id"]))
                 c.execute(

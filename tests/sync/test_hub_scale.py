@@ -345,3 +345,52 @@ def test_a_resume_through_a_process_without_the_shared_blob_dir_restarts_at_once
     finally:
         a.stop()
         b.stop()
+
+
+def _console_page(hub: HubProcess, path: str, name: str) -> str:
+    from tests.hubs import PASSWORD
+
+    with httpx.Client(base_url=hub.url, timeout=60) as c:
+        c.get("/console/login")
+        r = c.post("/console/login", data={"name": name, "password": PASSWORD, "csrf": c.cookies["yc_login"]})
+        assert r.status_code in (200, 303), r.text[:300]
+        r = c.get(path)
+        assert r.status_code == 200, r.text[:300]
+        return r.text
+
+
+def test_the_standby_process_shows_who_forwards_until_when_and_what_was_last_forwarded(tmp_path, pg_cluster):
+    """The console of either process reads the forwarder's lease from the database: the standby
+    (whose own forwarder never ran a cycle) names the holder, its expiry and the last forwarding."""
+    import re
+
+    from tests.hubs import ConsoleHub
+
+    province = FakeProvince()
+    url = pg_cluster.create_db()
+    env = {"YICHUANG_UPSTREAM_TOKEN": "x" * 40, "YICHUANG_HUB_LEASE_SECONDS": "3"}
+    hubs = [
+        ConsoleHub(tmp_path / name, url, extra=("--upstream", province.url), env=env).start()
+        for name in ("a", "b")
+    ]
+    try:
+        hubs[0].add_user("郑十", "admin", depts=())
+        token = hubs[0].token("workstation", OFFICE, WSID)
+        evs = case_events(number(1), subject="320000-WL-0001")
+        assert push(hubs[0].url, token, evs).status_code == 200
+        assert wait_for(lambda: {e["id"] for e in evs} <= set(province.forwarded))
+        pages = [_console_page(h, "/console/workstations", "郑十") for h in hubs]
+        holders = set()
+        for text in pages:
+            m = re.search(r'id="fwd-lease-holder">([^<]*)<', text)
+            assert m and m.group(1).strip(), text[text.find("fwd") : text.find("fwd") + 800]
+            holders.add(m.group(1).strip())
+            assert re.search(r'id="fwd-lease-until">[^<]*\d{2}:\d{2}', text)
+            assert re.search(r'id="fwd-last-forwarded">[^<]*\d{2}:\d{2}', text)
+        assert len(holders) == 1  # both name the same holder: one of the two processes
+        (holder,) = holders
+        assert any(f":{h.proc.pid}:" in holder for h in hubs), (holder, [h.proc.pid for h in hubs])
+    finally:
+        for h in hubs:
+            h.stop()
+        province.close()
