@@ -88,6 +88,15 @@ class HubDB:
 
     def next_seqs(self, c: Connection, n: int) -> int:
         """Reserve n sequence numbers; returns the first. Locks the counter row until commit."""
+        if not self.sqlite:  # one round trip: the row lock is the UPDATE's
+            top = c.execute(
+                text(
+                    "UPDATE hub_meta SET value = CAST(CAST(value AS BIGINT) + :n AS VARCHAR) "
+                    "WHERE key = 'seq' RETURNING value"
+                ),
+                {"n": n},
+            ).scalar_one()
+            return int(top) - n + 1
         row = c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq").with_for_update()).one()
         first = int(row.value) + 1
         c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(first + n - 1)))

@@ -125,6 +125,20 @@ def _applicant_key(e: protocol.WireEvent, case: dict) -> tuple[str, str, str] | 
     return case["office"], str(a.get("kind", ""))[:12], str(a.get("id_number", ""))[:20]
 
 
+def _applicant_locks(events: list[protocol.WireEvent]) -> set[str]:
+    """Lock keys of the office records of the applicants a batch names (its cases' offices)."""
+    out = set()
+    for e in events:
+        try:
+            office = _parse_number(e.case).office
+        except ValueError:
+            continue
+        key = _applicant_key(e, {"office": office})
+        if key is not None:
+            out.add("applicant:" + "/".join(key))
+    return out
+
+
 class _Applicants:
     """The office records of the applicants one push names: read in one query, kept here as
     the batch changes them, written once (one insert, one update for all) before it commits."""
@@ -144,7 +158,10 @@ class _Applicants:
         self.rows[key] = {**self.rows.get(key, {}), **values}
         (self.fresh if fresh else self.dirty).add(key)
 
-    def flush(self) -> None:
+    def flush(self, base: int) -> None:
+        """Write the batch's records; their ``seq`` was relative to the batch: ``base`` + it."""
+        for k in self.fresh | self.dirty:
+            self.rows[k]["seq"] += base
         new = [{"office": k[0], "kind": k[1], "id_number": k[2], **self.rows[k]} for k in sorted(self.fresh)]
         if new:
             self.insert_many(self.c, applicant_t, [{c.name: r[c.name] for c in applicant_t.c} for r in new])
@@ -188,7 +205,8 @@ class Events:
             # the same batch may arrive through two hub processes at once (a retry through
             # another one behind the proxy): the workstations it writes for are locked first,
             # so the second one sees the first's events as known (duplicates), never a conflict
-            self.db.lock_keys(c, _workstations(events))
+            # (and the office records of the applicants it names: windows of one office share them)
+            self.db.lock_keys(c, _workstations(events) | _applicant_locks(events))
             known: dict[str, Any] = {}
             ids = [e.id for e in events]
             for i in range(0, len(ids), 500):
@@ -251,20 +269,21 @@ class Events:
             if not n_kept:
                 res.last_seq = int(self.db.meta("seq", c) or 0)
                 return res
-            seq = self.db.next_seqs(c, n_kept)  # from here to the commit, every writer waits
+            # every row made with a number relative to the batch (0..n_kept-1), before the seq
+            # counter is taken: the applicants' records are locked with the workstations
             applicants = _Applicants(
                 c, [(e, info) for _n, _c, info, kept in todo for e, _a in kept], self.db.insert_many
             )
             rows: list[dict] = []
-            new_cases: list[dict] = []
-            pending = reactions.Pending()  # the new cases' rows of the console's queue
+            saves: list[tuple[bool, dict, list[cs.Event], int, cs.CaseView, frozenset[str]]] = []
             now = utcnow()
+            rel = 0
             for number, case, case_info, kept in todo:
                 new_events: list[cs.Event] = []
                 for e, author in kept:
                     rows.append(
                         {
-                            "seq": seq,
+                            "seq": rel,
                             "event_id": e.id,
                             "case_number": number,
                             "kind": e.kind,
@@ -282,26 +301,28 @@ class Events:
                         }
                     )
                     new_events.append(cs.Event(e.id, e.kind, e.lc, author, e.p))
-                    if self._applicant(c, applicants, e, author, case_info, seq):
+                    if self._applicant(c, applicants, e, author, case_info, rel):
                         case_info["n_conflicts"] = int(case_info.get("n_conflicts") or 0) + 1  # recount
-                    seq += 1
-                self.cases.save_case(
-                    c,
-                    case is None,
-                    case_info,
-                    histories.get(number, []) + new_events,
-                    seq - 1,
-                    sink=new_cases,
-                    pending=pending,
-                    new_kinds=frozenset(e.kind for e in new_events),
-                )
+                    rel += 1
+                history = histories.get(number, []) + new_events
+                kinds = frozenset(e.kind for e in new_events)
+                saves.append((case is None, case_info, history, rel - 1, cs.derive(history), kinds))
                 res.applied += len(new_events)
-            applicants.flush()
+            base = self.db.next_seqs(c, n_kept)  # from here to the commit, every writer waits
+            for r in rows:
+                r["seq"] += base
+            new_cases: list[dict] = []
+            pending = reactions.Pending()  # the new cases' rows of the console's queue
+            for is_new, case_info, history, last, view, kinds in saves:
+                self.cases.save_case(
+                    c, is_new, case_info, history, base + last, new_cases, pending, kinds, view=view
+                )
+            applicants.flush(base)
             self.db.insert_many(c, case_t, new_cases)
             pending.flush(c, self.db.insert_many)
             self.db.insert_many(c, event_t, rows)
             news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
-            res.last_seq = seq - 1
+            res.last_seq = base + n_kept - 1
         return res
 
     def _check(self, c: Connection, who: Principal, e: protocol.WireEvent, case: dict | None) -> dict:
