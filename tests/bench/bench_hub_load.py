@@ -328,6 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _postmaster() -> int:
+    return int((_CLUSTERS[0].dir / "data" / "postmaster.pid").read_text().split()[0])
+
+
 # --- the push side ------------------------------------------------------------------------------------
 def push_main(a) -> int:  # noqa: ANN001 (the parsed arguments)
     """Each point: a fresh hub (and database), N windows pushing ``--batches`` batches at once."""
@@ -353,14 +357,17 @@ def push_main(a) -> int:  # noqa: ANN001 (the parsed arguments)
 
                         st = open_hub(sub / "hub", url)
                         try:
-                            tokens = [st.add_token("workstation", OFFICE, hp.ws_id(i), f"窗口{i}") for i in range(n)]
+                            tokens = [
+                                st.add_token("workstation", OFFICE, hp.ws_id(i), f"窗口{i}") for i in range(n)
+                            ]
                         finally:
                             st.close()
                         day = date(2026, 11, 2) + timedelta(days=run)
                         bodies = [hp.window_batches(hp.ws_id(i), a.batches, a.batch, day) for i in range(n)]
                         hub, hport, _data = start_hub(sub, url, workers)
                         try:
-                            runs.append(hp.run_push(hport, hub.pid, tokens, bodies))
+                            pm = _postmaster() if db == "pg" else None
+                            runs.append(hp.run_push(hport, hub.pid, tokens, bodies, pm))
                         finally:
                             hub.terminate()
                             hub.wait(30)
@@ -371,9 +378,12 @@ def push_main(a) -> int:  # noqa: ANN001 (the parsed arguments)
         finally:
             for c in _CLUSTERS:
                 c.stop()
-    print(f"\nhub push: {n} windows at once, {a.batches} batches of {a.batch} events each (median of {a.runs})")
-    cols = ["events/s", "p50 ms", "p95 ms", "errors", "cpu ms/ev", "cores"]
+    print(
+        f"\nhub push: {n} windows at once, {a.batches} batches of {a.batch} events each (median of {a.runs})"
+    )
+    cols = ["events/s", "p50 ms", "p95 ms", "errors", "cpu ms/ev", "db ms/ev", "cores"]
     print(f"{'':40}" + "".join(f"{c:>11}" for c in cols) + "  load avg (before->after)")
+    # cpu ms/ev: the hub's processes; db ms/ev: the PostgreSQL cluster's (robust to the load)
     for name, r in rows:
         print(f"{name:40}" + "".join(f"{r[c]:11.2f}" for c in cols) + f"  {r['load']}")
     return 0

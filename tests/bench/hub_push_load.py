@@ -104,7 +104,18 @@ def hub_pids(pid: int) -> list[int]:
     return out
 
 
-def run_push(port: int, pid: int, tokens: list[str], bodies: list[list[bytes]]) -> dict:
+def db_cpu_seconds(postmaster: int | None) -> float:
+    """CPU of a PostgreSQL cluster: the postmaster with its ended children, and its live ones."""
+    if postmaster is None:
+        return 0.0
+    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    own = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return own + _cpu_seconds(hub_pids(postmaster)[1:])
+
+
+def run_push(
+    port: int, pid: int, tokens: list[str], bodies: list[list[bytes]], postmaster: int | None = None
+) -> dict:
     """Every window pushes its batches one after the other, all windows at once."""
     import httpx
 
@@ -121,7 +132,9 @@ def run_push(port: int, pid: int, tokens: list[str], bodies: list[list[bytes]]) 
         for body in mine:
             t0 = time.monotonic()
             try:
-                r = await client.post(f"http://127.0.0.1:{port}/api/v1/sync/push", content=body, headers=headers)
+                r = await client.post(
+                    f"http://127.0.0.1:{port}/api/v1/sync/push", content=body, headers=headers
+                )
             except httpx.HTTPError:
                 errors += 1
                 continue
@@ -143,10 +156,11 @@ def run_push(port: int, pid: int, tokens: list[str], bodies: list[list[bytes]]) 
             return time.monotonic() - t0
 
     pids = hub_pids(pid)
-    cpu0 = _cpu_seconds(pids)
+    cpu0, db0 = _cpu_seconds(pids), db_cpu_seconds(postmaster)
     load0 = Path("/proc/loadavg").read_text().split()[0]
     wall = asyncio.run(main())
     cpu = _cpu_seconds(pids) - cpu0
+    db = db_cpu_seconds(postmaster) - db0
     load1 = Path("/proc/loadavg").read_text().split()[0]
     lat = lat or [float("nan")]
     return {
@@ -155,6 +169,7 @@ def run_push(port: int, pid: int, tokens: list[str], bodies: list[list[bytes]]) 
         "p95 ms": percentile(lat, 95) * 1000,
         "errors": errors + refused,
         "cpu ms/ev": cpu * 1000 / max(1, stored),
+        "db ms/ev": db * 1000 / max(1, stored),
         "cores": cpu / wall,
         "stored": stored,
         "load": f"{load0}->{load1}",

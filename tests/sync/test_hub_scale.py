@@ -124,6 +124,39 @@ def test_pushes_racing_through_two_processes_never_fail(tmp_path: Path, two_hubs
     assert seen["cases"] == 30
 
 
+def test_one_applicant_recorded_by_two_windows_at_once_through_two_processes(two_hubs):
+    """Two windows of one office record the same applicant (with other details) at the same
+    moment through two processes: the office's record of the applicant is one row (the
+    windows' pushes lock it), no answer is 500, every event is stored once, and the other
+    details are a conflict for the back office."""
+    from sqlalchemy import func
+
+    from sync.hub.schema import applicant_t
+
+    a, b = two_hubs
+    tokens = {ws: a.token("workstation", OFFICE, ws) for ws in ("01", "02")}
+    jobs = []
+    for i in range(1, 13):
+        for ws, hub in (("01", a), ("02", b)):
+            evs = case_events(number(i, ws=ws), ws=ws)
+            evs[1]["p"]["applicant"]["name"] = f"王伟{ws}"  # each window its own details
+            jobs.append((hub, tokens[ws], evs))
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda j: push(j[0].url, j[1], j[2]), jobs))
+    assert [r.status_code for r in answers] == [200] * len(jobs), [
+        r.text for r in answers if r.status_code != 200
+    ][:2]
+    assert sum(decoded(r)["ok"] for r in answers) == 2 * len(jobs)
+    st = a.store()
+    try:
+        with st.engine.connect() as c:
+            n = c.execute(select(func.count()).select_from(applicant_t)).scalar()
+        assert n == 1
+        assert st.counts()["events"] == 2 * len(jobs)
+    finally:
+        st.close()
+
+
 def test_a_scan_half_uploaded_through_one_process_is_finished_through_the_other(two_hubs):
     a, b = two_hubs
     token = a.token("workstation", OFFICE, WSID)
