@@ -139,7 +139,8 @@ def test_one_applicant_recorded_by_two_windows_at_once_through_two_processes(two
     for i in range(1, 13):
         for ws, hub in (("01", a), ("02", b)):
             evs = case_events(number(i, ws=ws), ws=ws)
-            evs[1]["p"]["applicant"]["name"] = f"王伟{ws}"  # each window its own details
+            # the same applicant, new to the office, at both windows at once; each its own details
+            evs[1]["p"]["applicant"].update(id_number=f"32072419900101{i:04d}", name=f"王伟{ws}")
             jobs.append((hub, tokens[ws], evs))
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(lambda j: push(j[0].url, j[1], j[2]), jobs))
@@ -151,7 +152,7 @@ def test_one_applicant_recorded_by_two_windows_at_once_through_two_processes(two
     try:
         with st.engine.connect() as c:
             n = c.execute(select(func.count()).select_from(applicant_t)).scalar()
-        assert n == 1
+        assert n == 12
         assert st.counts()["events"] == 2 * len(jobs)
     finally:
         st.close()
