@@ -108,12 +108,20 @@ def _new_case_row(e: protocol.WireEvent, num, level: str, uid: str) -> dict:
     }
 
 
-def _rows_by(c: Connection, table, column, keys: list[str]) -> dict[str, Any]:  # noqa: ANN001
-    """The rows of ``table`` whose ``column`` is one of ``keys``, by that key (500 a query)."""
+def _cases_by_number(c: Connection, numbers: list[str]) -> dict[str, Any]:
+    """The rows of the cases numbered ``numbers`` (those the hub holds), 500 a query, each
+    query within the offices the numbers name (a number names its case's office)."""
+    offices: dict[str, list[str]] = {}
+    for n in numbers:
+        try:
+            offices.setdefault(_parse_number(n).office, []).append(n)
+        except ValueError:
+            continue  # never a case here (a case is made only under a number that parses)
     out: dict[str, Any] = {}
-    for i in range(0, len(keys), 500):
-        for r in c.execute(select(table).where(column.in_(keys[i : i + 500]))):
-            out[getattr(r, column.name)] = r
+    for office, nums in offices.items():
+        for i in range(0, len(nums), 500):
+            q = select(case_t).where(case_t.c.office == office, case_t.c.number.in_(nums[i : i + 500]))
+            out.update((r.number, r) for r in c.execute(q))
     return out
 
 
@@ -242,8 +250,8 @@ class Events:
                 return res
             # the batch's cases and their histories, each one query (under the locks of the
             # workstations that number them: nobody else writes them meanwhile)
-            cases = _rows_by(c, case_t, case_t.c.number, list(by_case))
-            histories = case_histories(c, [n for n in by_case if n in cases])
+            cases = _cases_by_number(c, list(by_case))
+            histories = case_histories(c, {n: cases[n].office for n in by_case if n in cases})
             # every event checked, in its case's order, before anything is numbered
             todo: list[tuple[str, Any, dict, list[tuple[protocol.WireEvent, str]]]] = []
             for number, evs in by_case.items():
