@@ -126,14 +126,15 @@ class HubDB:
             col.default.arg if col.default is not None and col.default.is_scalar else None for col in cols
         ]
         names = [col.name for col in cols]
+        driver: Any = c.connection.driver_connection  # the transaction's own connection
         if self.sqlite:  # straight to the driver: SQLAlchemy's per-row parameter work costs more
             marks = ", ".join("?" * len(names))
-            c.connection.driver_connection.executemany(
+            driver.executemany(
                 f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
                 [tuple(r.get(n, d) for n, d in zip(names, defaults, strict=True)) for r in rows],
             )
             return
-        cur = c.connection.driver_connection.cursor()
+        cur = driver.cursor()
         try:
             with cur.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
                 for r in rows:

@@ -317,8 +317,8 @@ class Events:
                 saves.append((case is None, case_info, history, rel - 1, cs.derive(history), kinds))
                 res.applied += len(new_events)
             base = self.db.next_seqs(c, n_kept)  # from here to the commit, every writer waits
-            for r in rows:
-                r["seq"] += base
+            for row in rows:
+                row["seq"] += base
             new_cases: list[dict] = []
             pending = reactions.Pending()  # the new cases' rows of the console's queue
             for is_new, case_info, history, last, view, kinds in saves:
