@@ -55,9 +55,10 @@ _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _CHAIN_HASH_RE = re.compile(r"^[a-z0-9]{1,10}:[0-9a-f]{64}$")
 _CHAIN_TAG_RE = re.compile(r"^[a-z0-9]{1,10}:[0-9a-f]{8}$")
 
-_CCTX = zstandard.ZstdCompressor(level=10)
+DEFAULT_LEVEL = 10  # compress() without a level: a window's pushes (bytes count on its link)
 # prepared compressors, one per thread and level (a compressor is not safe to share between
-# threads): making one per answer costs more than compressing a small answer
+# threads: two threads in one crash the process or mix their frames): making one per answer
+# costs more than compressing a small answer
 _LOCAL = threading.local()
 
 
@@ -90,9 +91,7 @@ def dumps(obj: Any) -> bytes:
 def compress(obj: Any, level: int | None = None, zdict: ZstdDict | None = None) -> bytes:
     if zdict is not None:
         return _compressor(level or 3, zdict).compress(dumps(obj))
-    if level is None:
-        return _CCTX.compress(dumps(obj))
-    return _compressor(level).compress(dumps(obj))
+    return _compressor(DEFAULT_LEVEL if level is None else level).compress(dumps(obj))
 
 
 class ZstdDict:

@@ -440,4 +440,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.what_is_wrong_of": ("{name}：问题", "{name}: what is wrong"),
     "console.stats_more_matters": ("其余 {n} 项事项", "{n} more matters"),
     "console.queue_overdue_total_capped": ("超期 {n} 件以上", "more than {n} overdue"),
+    # --- issue 20 (push): the forwarder's lease, read from the database by any process ---
+    "console.fwd_lease_holder": ("转发进程（持有租约）", "Forwarding process (holds the lease)"),
+    "console.fwd_lease_none": ("无（没有进程在转发）", "none (no process forwards)"),
+    "console.fwd_lease_until": ("租约到期", "Lease expires"),
+    "console.fwd_last_forwarded": ("最近一次转发事件", "Events last forwarded"),
+    "console.fwd_last_forwarded_n": ("{n} 条", "{n} events"),
 }

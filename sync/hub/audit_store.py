@@ -46,18 +46,25 @@ def _wire(e: protocol.WireEvent) -> dict[str, Any]:
     }
 
 
-def check_push(c: Connection, events: Iterable[protocol.WireEvent], now: str) -> None:
+def check_push(c: Connection, events: Iterable[protocol.WireEvent], now: str, insert_many=None) -> None:  # noqa: ANN001
     """Check and keep the links of one push's events (all of one workstation's authorship,
     already checked against the token) in the push's transaction."""
     by_ws: dict[tuple[str, str], list[protocol.WireEvent]] = {}
     for e in events:
         by_ws.setdefault((e.office, e.ws), []).append(e)
     for (office, ws), evs in by_ws.items():
-        _check_ws(c, office, ws, evs, now)
+        _check_ws(c, office, ws, evs, now, insert_many)
 
 
 # complexity: one check per rule of a window's event chain
-def _check_ws(c: Connection, office: str, ws: str, evs: list[protocol.WireEvent], now: str) -> None:  # noqa: C901
+def _check_ws(  # noqa: C901
+    c: Connection,
+    office: str,
+    ws: str,
+    evs: list[protocol.WireEvent],
+    now: str,
+    insert_many=None,  # noqa: ANN001 (HubDB.insert_many: the links in one statement)
+) -> None:
     where = and_(state_t.c.office == office, state_t.c.ws == ws)
     row = c.execute(select(state_t).where(where)).first()
     st: dict[str, Any] = (
@@ -155,7 +162,9 @@ def _check_ws(c: Connection, office: str, ws: str, evs: list[protocol.WireEvent]
             st["top_n"], st["top_hash"] = e.n, stored
         if st["state"] == UNCHAINED:
             st["state"] = OK
-    if new_links:
+    if new_links and insert_many is not None:
+        insert_many(c, link_t, new_links)
+    elif new_links:
         c.execute(insert(link_t), new_links)
     st["last_push_at"] = now
     if row is None:

@@ -80,11 +80,13 @@ class Cases:
         sink: list[dict] | None = None,
         pending: reactions.Pending | None = None,
         new_kinds: frozenset[str] | None = None,
+        *,
+        view: cs.CaseView | None = None,
     ) -> None:
         """The case's row after ``events`` (its whole history), its conflicts, and the
         reactions of ``new_kinds`` (the kinds just recorded; all of the history's if None).
         A new case's row goes to ``sink`` when given (the caller inserts them at once)."""
-        view = cs.derive(events)
+        view = view if view is not None else cs.derive(events)  # (the caller may fold it first)
         vals = dict(info)
         vals.update(
             state=view.state,

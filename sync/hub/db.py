@@ -91,6 +91,15 @@ class HubDB:
 
     def next_seqs(self, c: Connection, n: int) -> int:
         """Reserve n sequence numbers; returns the first. Locks the counter row until commit."""
+        if not self.sqlite:  # one round trip: the row lock is the UPDATE's
+            top = c.execute(
+                text(
+                    "UPDATE hub_meta SET value = CAST(CAST(value AS BIGINT) + :n AS VARCHAR) "
+                    "WHERE key = 'seq' RETURNING value"
+                ),
+                {"n": n},
+            ).scalar_one()
+            return int(top) - n + 1
         row = c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq").with_for_update()).one()
         first = int(row.value) + 1
         c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(first + n - 1)))
@@ -106,6 +115,35 @@ class HubDB:
             return
         for key in sorted(set(keys)):
             c.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_id(key)})
+
+    def insert_many(self, c: Connection, table, rows: list[dict]) -> None:  # noqa: ANN001
+        """Insert ``rows`` (one push's events, links, cases) in one go, in ``c``'s transaction.
+        PostgreSQL: ``COPY ... FROM STDIN`` (psycopg formats the rows in C; its executemany
+        would send one INSERT per row, and a multi-row VALUES is a new statement text per
+        size). SQLite: the driver's executemany (one prepared statement, in-process). A column
+        that no row names is left to its default, as ``insert(table)`` does."""
+        if not rows:
+            return
+        cols = [col for col in table.c if any(col.name in r for r in rows)]
+        defaults = [
+            col.default.arg if col.default is not None and col.default.is_scalar else None for col in cols
+        ]
+        names = [col.name for col in cols]
+        driver: Any = c.connection.driver_connection  # the transaction's own connection
+        if self.sqlite:  # straight to the driver: SQLAlchemy's per-row parameter work costs more
+            marks = ", ".join("?" * len(names))
+            driver.executemany(
+                f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
+                [tuple(r.get(n, d) for n, d in zip(names, defaults, strict=True)) for r in rows],
+            )
+            return
+        cur = driver.cursor()
+        try:
+            with cur.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row([r.get(n, d) for n, d in zip(names, defaults, strict=True)])
+        finally:
+            cur.close()
 
     def insert_ignore(self, c: Connection, table, row: dict) -> None:
         """Insert ``row`` unless its key is already there (another process may insert the same

@@ -6,11 +6,12 @@ case rows and the reactions follow in that transaction (sync.hub.cases, sync.hub
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 from app.domain import case_state as cs
@@ -20,6 +21,7 @@ from sync.hub import audit_store, decisions, news, reactions
 from sync.hub.cases import CONFLICT_NOTE_AUTHOR, Cases, wire_row
 from sync.hub.db import HubDB, utcnow
 from sync.hub.documents import Documents, level_of
+from sync.hub.history import case_histories
 from sync.hub.principal import Principal, Refusal
 from sync.hub.schema import applicant_t, case_t, event_t, meta_t
 
@@ -60,12 +62,19 @@ def same_content(e: protocol.WireEvent, other: Any) -> bool:
     ) and e.p == json.loads(other.payload)
 
 
-def case_workstation(number: str) -> str:
-    """``office/ws`` of the workstation that numbered a case (the number's own fields)."""
+@functools.lru_cache(maxsize=8192)
+def _parse_number(number: str):  # noqa: ANN202 (app.domain.numbering.CaseNumber)
+    """parse_case_number, remembered: a batch names each of its cases several times (a
+    ValueError is not remembered)."""
     from app.domain.numbering import parse_case_number
 
+    return parse_case_number(number)
+
+
+def case_workstation(number: str) -> str:
+    """``office/ws`` of the workstation that numbered a case (the number's own fields)."""
     try:
-        num = parse_case_number(number)
+        num = _parse_number(number)
     except ValueError:
         return f"case:{number}"
     return f"{num.office}/{num.workstation}"
@@ -99,6 +108,89 @@ def _new_case_row(e: protocol.WireEvent, num, level: str, uid: str) -> dict:
     }
 
 
+def _cases_by_number(c: Connection, numbers: list[str]) -> dict[str, Any]:
+    """The rows of the cases numbered ``numbers`` (those the hub holds), 500 a query, each
+    query within the offices the numbers name (a number names its case's office)."""
+    offices: dict[str, list[str]] = {}
+    for n in numbers:
+        try:
+            offices.setdefault(_parse_number(n).office, []).append(n)
+        except ValueError:
+            continue  # never a case here (a case is made only under a number that parses)
+    out: dict[str, Any] = {}
+    for office, nums in offices.items():
+        for i in range(0, len(nums), 500):
+            q = select(case_t).where(case_t.c.office == office, case_t.c.number.in_(nums[i : i + 500]))
+            out.update((r.number, r) for r in c.execute(q))
+    return out
+
+
+def _applicant_key(e: protocol.WireEvent, case: dict) -> tuple[str, str, str] | None:
+    """(office, kind, id_number) of the applicant ``e`` records on ``case``, if it records one."""
+    a = e.p.get("applicant") if e.kind in payloads.APPLICANT_KINDS else None
+    if not isinstance(a, dict) or not a.get("id_number"):
+        return None
+    return case["office"], str(a.get("kind", ""))[:12], str(a.get("id_number", ""))[:20]
+
+
+def _applicant_locks(events: list[protocol.WireEvent]) -> set[str]:
+    """Lock keys of the office records of the applicants a batch names (its cases' offices)."""
+    out = set()
+    for e in events:
+        try:
+            office = _parse_number(e.case).office
+        except ValueError:
+            continue
+        key = _applicant_key(e, {"office": office})
+        if key is not None:
+            out.add("applicant:" + "/".join(key))
+    return out
+
+
+class _Applicants:
+    """The office records of the applicants one push names: read in one query, kept here as
+    the batch changes them, written once (one insert, one update for all) before it commits."""
+
+    def __init__(self, c: Connection, events: list[tuple[protocol.WireEvent, dict]], insert_many) -> None:  # noqa: ANN001
+        self.c, self.insert_many = c, insert_many
+        self.rows: dict[tuple[str, str, str], dict] = {}
+        self.fresh: set[tuple[str, str, str]] = set()
+        self.dirty: set[tuple[str, str, str]] = set()
+        keys = sorted({k for e, case in events if (k := _applicant_key(e, case)) is not None})
+        cols = (applicant_t.c.office, applicant_t.c.kind, applicant_t.c.id_number)
+        for i in range(0, len(keys), 300):
+            for r in c.execute(select(applicant_t).where(tuple_(*cols).in_(keys[i : i + 300]))):
+                self.rows[(r.office, r.kind, r.id_number)] = dict(r._mapping)
+
+    def put(self, key: tuple[str, str, str], values: dict, fresh: bool = False) -> None:
+        self.rows[key] = {**self.rows.get(key, {}), **values}
+        (self.fresh if fresh else self.dirty).add(key)
+
+    def flush(self, base: int) -> None:
+        """Write the batch's records; their ``seq`` was relative to the batch: ``base`` + it."""
+        for k in self.fresh | self.dirty:
+            self.rows[k]["seq"] += base
+        new = [{"office": k[0], "kind": k[1], "id_number": k[2], **self.rows[k]} for k in sorted(self.fresh)]
+        if new:
+            self.insert_many(self.c, applicant_t, [{c.name: r[c.name] for c in applicant_t.c} for r in new])
+        changed = [
+            {"k_office": k[0], "k_kind": k[1], "k_id": k[2], **self.rows[k]}
+            for k in sorted(self.dirty - self.fresh)
+        ]
+        if changed:
+            fields = (*payloads.APPLICANT_FIELDS, "author", "case_number", "seq")
+            self.c.execute(
+                update(applicant_t)
+                .where(
+                    applicant_t.c.office == bindparam("k_office"),
+                    applicant_t.c.kind == bindparam("k_kind"),
+                    applicant_t.c.id_number == bindparam("k_id"),
+                )
+                .values({f: bindparam(f) for f in fields}),
+                [{k: r[k] for k in ("k_office", "k_kind", "k_id", *fields)} for r in changed],
+            )
+
+
 class Events:
     def __init__(self, db: HubDB, docs: Documents, cases: Cases) -> None:
         self.db, self.docs, self.cases = db, docs, cases
@@ -109,14 +201,20 @@ class Events:
     def push(  # noqa: C901
         self, who: Principal, events: list[protocol.WireEvent], via: str | None = None
     ) -> PushResult:
-        """Apply a batch exactly once per event, in one transaction. Refusals are per event."""
+        """Apply a batch exactly once per event, in one transaction. Refusals are per event.
+
+        What only the batch's workstations write (their cases, their chains) is read and checked
+        under their locks, before the ``seq`` counter is taken: the counter serialises every
+        writer of the hub until it commits, so it is held only for the numbered writes, each one
+        statement for the whole batch."""
         res = PushResult()
         via = via or who.identity
         with self.db.tx() as c:
             # the same batch may arrive through two hub processes at once (a retry through
             # another one behind the proxy): the workstations it writes for are locked first,
             # so the second one sees the first's events as known (duplicates), never a conflict
-            self.db.lock_keys(c, _workstations(events))
+            # (and the office records of the applicants it names: windows of one office share them)
+            self.db.lock_keys(c, _workstations(events) | _applicant_locks(events))
             known: dict[str, Any] = {}
             ids = [e.id for e in events]
             for i in range(0, len(ids), 500):
@@ -145,22 +243,23 @@ class Events:
                 seen[e.id] = e
                 by_case.setdefault(e.case, []).append(e)
             if who.role == "workstation":  # (a hub forwards events its county has checked)
-                audit_store.check_push(c, [e for e in events if who.may_author(e.office, e.ws)], utcnow())
+                mine = [e for e in events if who.may_author(e.office, e.ws)]
+                audit_store.check_push(c, mine, utcnow(), self.db.insert_many)
             if not by_case:
                 res.last_seq = int(self.db.meta("seq", c) or 0)
                 return res
-            seq = self.db.next_seqs(c, len(seen))
-            rows: list[dict] = []
-            new_cases: list[dict] = []
-            pending = reactions.Pending()  # the new cases' rows of the console's queue
-            now = utcnow()
+            # the batch's cases and their histories, each one query (under the locks of the
+            # workstations that number them: nobody else writes them meanwhile)
+            cases = _cases_by_number(c, list(by_case))
+            histories = case_histories(c, {n: cases[n].office for n in by_case if n in cases})
+            # every event checked, in its case's order, before anything is numbered
+            todo: list[tuple[str, Any, dict, list[tuple[protocol.WireEvent, str]]]] = []
             for number, evs in by_case.items():
                 evs.sort(key=lambda e: (e.lc, cs.RANK.get(e.kind, 9), e.id))
                 blocked: protocol.WireEvent | None = None
-                case = c.execute(select(case_t).where(case_t.c.number == number)).first()
-                history = self.cases.case_events(c, number) if case is not None else []
+                case = cases.get(number)
                 case_info: dict | None = dict(case._mapping) if case is not None else None
-                new_events: list[cs.Event] = []
+                kept: list[tuple[protocol.WireEvent, str]] = []
                 for e in evs:
                     try:
                         if blocked is not None:
@@ -170,10 +269,29 @@ class Events:
                         blocked = blocked or e
                         res.refused.append({"id": e.id, "case": e.case, "code": r.code, "reason": r.reason})
                         continue
-                    author = f"{e.office}/{e.ws}" if who.role in ("workstation", "hub") else via
+                    kept.append((e, f"{e.office}/{e.ws}" if who.role in ("workstation", "hub") else via))
+                if kept:
+                    assert case_info is not None  # set by _check before any event is kept
+                    todo.append((number, case, case_info, kept))
+            n_kept = sum(len(kept) for *_x, kept in todo)
+            if not n_kept:
+                res.last_seq = int(self.db.meta("seq", c) or 0)
+                return res
+            # every row made with a number relative to the batch (0..n_kept-1), before the seq
+            # counter is taken: the applicants' records are locked with the workstations
+            applicants = _Applicants(
+                c, [(e, info) for _n, _c, info, kept in todo for e, _a in kept], self.db.insert_many
+            )
+            rows: list[dict] = []
+            saves: list[tuple[bool, dict, list[cs.Event], int, cs.CaseView, frozenset[str]]] = []
+            now = utcnow()
+            rel = 0
+            for number, case, case_info, kept in todo:
+                new_events: list[cs.Event] = []
+                for e, author in kept:
                     rows.append(
                         {
-                            "seq": seq,
+                            "seq": rel,
                             "event_id": e.id,
                             "case_number": number,
                             "kind": e.kind,
@@ -191,39 +309,34 @@ class Events:
                         }
                     )
                     new_events.append(cs.Event(e.id, e.kind, e.lc, author, e.p))
-                    if self._applicant(c, e, author, case_info, seq):
+                    if self._applicant(c, applicants, e, author, case_info, rel):
                         case_info["n_conflicts"] = int(case_info.get("n_conflicts") or 0) + 1  # recount
-                    seq += 1
-                if new_events:
-                    assert case_info is not None  # set by _check before any event is kept
-                    self.cases.save_case(
-                        c,
-                        case is None,
-                        case_info,
-                        history + new_events,
-                        seq - 1,
-                        sink=new_cases,
-                        pending=pending,
-                        new_kinds=frozenset(e.kind for e in new_events),
-                    )
+                    rel += 1
+                history = histories.get(number, []) + new_events
+                kinds = frozenset(e.kind for e in new_events)
+                saves.append((case is None, case_info, history, rel - 1, cs.derive(history), kinds))
                 res.applied += len(new_events)
-            if new_cases:
-                c.execute(insert(case_t), new_cases)
-            pending.flush(c)
-            if rows:
-                c.execute(insert(event_t), rows)
-                news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
-            res.last_seq = seq - 1
-            # give back unused numbers (refused events) so seq stays dense and tells the truth
-            c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(res.last_seq)))
+            base = self.db.next_seqs(c, n_kept)  # from here to the commit, every writer waits
+            for row in rows:
+                row["seq"] += base
+            new_cases: list[dict] = []
+            pending = reactions.Pending()  # the new cases' rows of the console's queue
+            for is_new, case_info, history, last, view, kinds in saves:
+                self.cases.save_case(
+                    c, is_new, case_info, history, base + last, new_cases, pending, kinds, view=view
+                )
+            applicants.flush(base)
+            self.db.insert_many(c, case_t, new_cases)
+            pending.flush(c, self.db.insert_many)
+            self.db.insert_many(c, event_t, rows)
+            news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
+            res.last_seq = base + n_kept - 1
         return res
 
     def _check(self, c: Connection, who: Principal, e: protocol.WireEvent, case: dict | None) -> dict:
         """The case's row (new for case.created) if `who` may write `e`, else Refusal."""
-        from app.domain.numbering import parse_case_number
-
         try:
-            num = parse_case_number(e.case)
+            num = _parse_number(e.case)
         except ValueError as exc:
             raise Refusal("bad_case_number", f"{e.case}: {exc}") from None
         if str(num) != e.case:
@@ -314,30 +427,29 @@ class Events:
             "reason": f"event id {e.id} is already used for another event ({before['kind']} on {before['case']})",
         }
 
-    def _applicant(self, c: Connection, e: protocol.WireEvent, author: str, case: dict, seq: int) -> bool:
+    def _applicant(
+        self, c: Connection, applicants: _Applicants, e: protocol.WireEvent, author: str, case: dict, seq: int
+    ) -> bool:
         """Keep the office's record of an applicant from an event whose kind records one (the
         intake decisions: app.domain.payloads.APPLICANT_KINDS), for the office of the case it is
         on (the sender's, checked by _check) and no other. A window that records other details
         than another window of the office did makes a conflict on its own case, for the back
-        office (the console's case page); no window is told (issue 16 §1). True if recorded."""
-        a = e.p.get("applicant") if e.kind in payloads.APPLICANT_KINDS else None
-        if not isinstance(a, dict) or not a.get("id_number"):
+        office (the console's case page); no window is told (issue 16 §1). True if recorded.
+        ``applicants``: the batch's records, read once and written once (_Applicants)."""
+        key = _applicant_key(e, case)
+        if key is None:
             return False
-        office, number = case["office"], case["number"]
-        kind, idn = str(a.get("kind", ""))[:12], str(a.get("id_number", ""))[:20]
+        a = e.p["applicant"]
+        office, kind, idn = key
+        number = case["number"]
         new = {field: str(a.get(field, ""))[:n] for field, n in payloads.APPLICANT_FIELDS.items()}
-        key = (applicant_t.c.office == office, applicant_t.c.kind == kind, applicant_t.c.id_number == idn)
-        row = c.execute(select(applicant_t).where(*key)).first()
+        row = applicants.rows.get(key)
         if row is None:
-            c.execute(
-                insert(applicant_t).values(
-                    office=office, kind=kind, id_number=idn, author=author, case_number=number, seq=seq, **new
-                )
-            )
+            applicants.put(key, {**new, "author": author, "case_number": number, "seq": seq}, fresh=True)
             return False
-        old = {field: getattr(row, field) for field in payloads.APPLICANT_FIELDS}
+        old = {field: row[field] for field in payloads.APPLICANT_FIELDS}
         recorded = False
-        if old != new and row.author != author:
+        if old != new and row["author"] != author:
             self.cases.record_conflict(
                 c,
                 number,
@@ -350,15 +462,15 @@ class Events:
                     "applicant": {"kind": kind, "id_number": idn},
                     "before": old,
                     "after": new,
-                    "before_case": row.case_number,
-                    "before_author": row.author,
+                    "before_case": row["case_number"],
+                    "before_author": row["author"],
                     "after_case": number,
                     "after_author": author,
                     "rule": "the office's later record becomes its record; each case keeps its own details",
                 },
             )
             recorded = True
-        c.execute(update(applicant_t).where(*key).values(author=author, case_number=number, seq=seq, **new))
+        applicants.put(key, {**new, "author": author, "case_number": number, "seq": seq})
         return recorded
 
     # --- a back-office decision ------------------------------------------------------------------

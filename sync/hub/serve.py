@@ -84,7 +84,7 @@ class Forwarder(threading.Thread):
             top, events = self.store.forward_batch()
             if events:
                 doc = client.push([e.to_json() for e in events], str(uuid.uuid4()))
-                self.store.forward_done(top, doc.get("refused", []))
+                self.store.forward_done(top, doc.get("refused", []), len(events))
             else:
                 self.store.forward_done(top, [])
                 break

@@ -12,6 +12,7 @@ from sync import protocol
 from sync.hub import news
 from sync.hub.cases import CONFLICT_NOTE_AUTHOR, Cases, wire_row
 from sync.hub.db import HubDB, utcnow
+from sync.hub.events import case_workstation
 from sync.hub.schema import case_t, event_t, refused_up_t
 
 
@@ -38,8 +39,12 @@ class Upstream:
             top = int(self.db.meta("seq", c) or 0) if len(rows) < limit else rows[-1].seq
         return top, [protocol.parse_event(wire_row(r)) for r in rows]
 
-    def forward_done(self, top: int, refused: list[dict]) -> None:
+    def forward_done(self, top: int, refused: list[dict], sent: int = 0) -> None:
+        """The province answered a batch (``sent`` events; 0: nothing to send up to ``top``)."""
         with self.db.tx() as c:
+            if sent:  # for the console of every process (the standby's forwarder sent nothing)
+                self.db.set_meta(c, "forward_last_at", utcnow())
+                self.db.set_meta(c, "forward_last_n", str(sent))
             for r in refused:
                 c.execute(delete(refused_up_t).where(refused_up_t.c.event_id == r["id"]))
                 c.execute(
@@ -57,6 +62,9 @@ class Upstream:
         """Decisions pulled from the province, applied with the upstream cursor in one transaction."""
         parsed = [(protocol.parse_event(e), str(e.get("by") or "upstream")) for e in events]
         with self.db.tx() as c:
+            # the cases' windows are locked as a push of theirs locks them (sync.hub.events reads
+            # a batch's cases under these locks before it takes the seq counter)
+            self.db.lock_keys(c, {case_workstation(e.case) for e, _by in parsed})
             n = self._apply_foreign(c, parsed)
             self.db.set_meta(c, "upstream_cursor", str(cursor))
         return n

@@ -27,7 +27,7 @@ from sync.hub import news
 from sync.hub.db import utcnow
 from sync.hub.events import PushResult
 from sync.hub.principal import Principal
-from sync.hub.schema import case_t, event_t, meta_t, refused_t, refused_up_t, status_t, token_t
+from sync.hub.schema import case_t, event_t, lease_t, meta_t, refused_t, refused_up_t, status_t, token_t
 from sync.hub.store import HubStore
 
 REWRITE_AFTER = 60.0  # seconds: an unchanged report is written at most this often
@@ -327,7 +327,17 @@ class WorkstationLog:
             province_cases = c.execute(
                 select(func.count()).select_from(case_t).where(case_t.c.level == "province")
             ).scalar()
+            # the forwarder's lease (sync.hub.lease): who forwards, whichever process this is
+            lease = c.execute(select(lease_t).where(lease_t.c.name == "forwarder")).first()
+        holder, until = "", ""
+        if lease is not None and lease.holder and lease.expires_at:
+            holder = lease.holder
+            until = datetime.fromtimestamp(lease.expires_at, UTC).isoformat(timespec="milliseconds")
         return {
+            "lease_holder": holder,
+            "lease_until": until,
+            "last_forwarded_at": meta.get("forward_last_at", ""),
+            "last_forwarded_n": int(meta.get("forward_last_n") or 0),
             "backlog": int(backlog or 0),
             "oldest": oldest or "",
             "refused": refused,

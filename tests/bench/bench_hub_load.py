@@ -14,6 +14,7 @@ second, from /proc) and its peak RSS.
     .venv/bin/python -m tests.bench.bench_hub_load                      # SQLite, 50 and 200 windows
     .venv/bin/python -m tests.bench.bench_hub_load --db pg --windows 10,100,1000 --cycle 3
     .venv/bin/python -m tests.bench.bench_hub_load --long-poll          # idle windows holding wait=25
+    .venv/bin/python -m tests.bench.bench_hub_load --push --db both --workers 1,2   # pushes (hub_push_load)
 """
 
 from __future__ import annotations
@@ -213,13 +214,15 @@ def start_bare(tmp: Path) -> tuple[subprocess.Popen, int]:
     return proc, port
 
 
-def start_hub(tmp: Path, db_url: str | None) -> tuple[subprocess.Popen, int, Path]:
+def start_hub(tmp: Path, db_url: str | None, workers: int = 1) -> tuple[subprocess.Popen, int, Path]:
     data = tmp / "hub"
-    data.mkdir()
+    data.mkdir(exist_ok=True)  # (the push side made its tokens there first)
     port = _free_port()
     cmd = [sys.executable, "-m", "app", "hub", "serve", "--data-dir", str(data), "--port", str(port)]
     if db_url:
         cmd += ["--db", db_url]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
     _wait_up(port, proc)
     return proc, port, data
@@ -264,7 +267,9 @@ def hub_windows(
 def _pg_url(tmp: Path) -> str:
     from tests.sync.pg import Cluster  # the tests' throwaway cluster
 
-    cluster = Cluster().start()
+    if _CLUSTERS:  # one cluster, a database per hub
+        return _CLUSTERS[0].create_db()
+    cluster = Cluster(durable=True).start()  # fsync on: a commit costs what it costs in production
     _CLUSTERS.append(cluster)
     return cluster.create_db()
 
@@ -280,7 +285,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--duration", type=float, default=8.0)
     p.add_argument("--long-poll", type=int, default=0, metavar="SECONDS", help="idle pulls hold wait=SECONDS")
     p.add_argument("--runs", type=int, default=3, help="runs per point (the median is printed)")
+    p.add_argument("--push", action="store_true", help="windows push chained batches (hub_push_load)")
+    p.add_argument("--batch", type=int, default=200, help="--push: events per batch")
+    p.add_argument("--batches", type=int, default=5, help="--push: batches per window")
+    p.add_argument("--workers", default="1", help="--push: comma-separated hub worker counts (2+: pg)")
     a = p.parse_args(argv)
+    if a.push:
+        return push_main(a)
     counts = [int(x) for x in a.windows.split(",")]
     dbs = ["sqlite", "pg"] if a.db == "both" else [a.db]
     rows: list[tuple[str, dict]] = []
@@ -315,6 +326,67 @@ def main(argv: list[str] | None = None) -> int:
             for c in _CLUSTERS:
                 c.stop()
     _print(rows, a)
+    return 0
+
+
+def _postmaster() -> int:
+    return int((_CLUSTERS[0].dir / "data" / "postmaster.pid").read_text().split()[0])
+
+
+# --- the push side ------------------------------------------------------------------------------------
+def push_main(a) -> int:  # noqa: ANN001 (the parsed arguments)
+    """Each point: a fresh hub (and database), N windows pushing ``--batches`` batches at once."""
+    from datetime import date, timedelta
+
+    from tests.bench import hub_push_load as hp
+
+    n = int(a.windows.split(",")[0]) if a.windows != "50,200" else 50
+    rows: list[tuple[str, dict]] = []
+    with tempfile.TemporaryDirectory() as td:
+        tmp = Path(td)
+        try:
+            for db in ["sqlite", "pg"] if a.db == "both" else [a.db]:
+                for workers in [int(w) for w in a.workers.split(",")]:
+                    if workers > 1 and db == "sqlite":
+                        continue  # several workers need PostgreSQL (hub serve refuses)
+                    runs = []
+                    for run in range(a.runs):
+                        sub = tmp / f"{db}-{workers}-{run}"
+                        sub.mkdir()
+                        url = _pg_url(sub) if db == "pg" else None
+                        from sync.hub.store import open_hub
+
+                        st = open_hub(sub / "hub", url)
+                        try:
+                            tokens = [
+                                st.add_token("workstation", OFFICE, hp.ws_id(i), f"窗口{i}") for i in range(n)
+                            ]
+                        finally:
+                            st.close()
+                        day = date(2026, 11, 2) + timedelta(days=run)
+                        bodies = [hp.window_batches(hp.ws_id(i), a.batches, a.batch, day) for i in range(n)]
+                        hub, hport, _data = start_hub(sub, url, workers)
+                        try:
+                            pm = _postmaster() if db == "pg" else None
+                            runs.append(hp.run_push(hport, hub.pid, tokens, bodies, pm))
+                        finally:
+                            hub.terminate()
+                            hub.wait(30)
+                        print(f"  {db} workers={workers} run {run + 1}: {runs[-1]}", flush=True)
+                    med = _median([{k: v for k, v in r.items() if k != "load"} for r in runs])
+                    med["load"] = " ".join(r["load"] for r in runs)
+                    rows.append((f"push {db} {workers} worker(s) {n} windows", med))
+        finally:
+            for c in _CLUSTERS:
+                c.stop()
+    print(
+        f"\nhub push: {n} windows at once, {a.batches} batches of {a.batch} events each (median of {a.runs})"
+    )
+    cols = ["events/s", "p50 ms", "p95 ms", "errors", "cpu ms/ev", "db ms/ev", "cores"]
+    print(f"{'':40}" + "".join(f"{c:>11}" for c in cols) + "  load avg (before->after)")
+    # cpu ms/ev: the hub's processes; db ms/ev: the PostgreSQL cluster's (robust to the load)
+    for name, r in rows:
+        print(f"{name:40}" + "".join(f"{r[c]:11.2f}" for c in cols) + f"  {r['load']}")
     return 0
 
 

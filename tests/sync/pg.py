@@ -30,7 +30,8 @@ def free_port() -> int:
 class Cluster:
     """initdb + pg_ctl start; as root the server runs as the `postgres` user (it refuses root)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable  # fsync on, as in production (benchmarks); tests run without
         b = pg_bin()
         if b is None:
             raise RuntimeError(
@@ -73,8 +74,10 @@ class Cluster:
         )
         opts = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
-            f"-c fsync=off -c full_page_writes=off -c max_connections=100"
+            f"-c max_connections=100"
         )
+        if not self.durable:
+            opts += " -c fsync=off -c full_page_writes=off"
         self._run(
             str(self.bin / "pg_ctl"),
             "-D",

@@ -124,6 +124,40 @@ def test_pushes_racing_through_two_processes_never_fail(tmp_path: Path, two_hubs
     assert seen["cases"] == 30
 
 
+def test_one_applicant_recorded_by_two_windows_at_once_through_two_processes(two_hubs):
+    """Two windows of one office record the same applicant (with other details) at the same
+    moment through two processes: the office's record of the applicant is one row (the
+    windows' pushes lock it), no answer is 500, every event is stored once, and the other
+    details are a conflict for the back office."""
+    from sqlalchemy import func
+
+    from sync.hub.schema import applicant_t
+
+    a, b = two_hubs
+    tokens = {ws: a.token("workstation", OFFICE, ws) for ws in ("01", "02")}
+    jobs = []
+    for i in range(1, 13):
+        for ws, hub in (("01", a), ("02", b)):
+            evs = case_events(number(i, ws=ws), ws=ws)
+            # the same applicant, new to the office, at both windows at once; each its own details
+            evs[1]["p"]["applicant"].update(id_number=f"32072419900101{i:04d}", name=f"王伟{ws}")
+            jobs.append((hub, tokens[ws], evs))
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda j: push(j[0].url, j[1], j[2]), jobs))
+    assert [r.status_code for r in answers] == [200] * len(jobs), [
+        r.text for r in answers if r.status_code != 200
+    ][:2]
+    assert sum(decoded(r)["ok"] for r in answers) == 2 * len(jobs)
+    st = a.store()
+    try:
+        with st.engine.connect() as c:
+            n = c.execute(select(func.count()).select_from(applicant_t)).scalar()
+        assert n == 12
+        assert st.counts()["events"] == 2 * len(jobs)
+    finally:
+        st.close()
+
+
 def test_a_scan_half_uploaded_through_one_process_is_finished_through_the_other(two_hubs):
     a, b = two_hubs
     token = a.token("workstation", OFFICE, WSID)
@@ -345,3 +379,52 @@ def test_a_resume_through_a_process_without_the_shared_blob_dir_restarts_at_once
     finally:
         a.stop()
         b.stop()
+
+
+def _console_page(hub: HubProcess, path: str, name: str) -> str:
+    from tests.hubs import PASSWORD
+
+    with httpx.Client(base_url=hub.url, timeout=60) as c:
+        c.get("/console/login")
+        r = c.post("/console/login", data={"name": name, "password": PASSWORD, "csrf": c.cookies["yc_login"]})
+        assert r.status_code in (200, 303), r.text[:300]
+        r = c.get(path)
+        assert r.status_code == 200, r.text[:300]
+        return r.text
+
+
+def test_the_standby_process_shows_who_forwards_until_when_and_what_was_last_forwarded(tmp_path, pg_cluster):
+    """The console of either process reads the forwarder's lease from the database: the standby
+    (whose own forwarder never ran a cycle) names the holder, its expiry and the last forwarding."""
+    import re
+
+    from tests.hubs import ConsoleHub
+
+    province = FakeProvince()
+    url = pg_cluster.create_db()
+    env = {"YICHUANG_UPSTREAM_TOKEN": "x" * 40, "YICHUANG_HUB_LEASE_SECONDS": "3"}
+    hubs = [
+        ConsoleHub(tmp_path / name, url, extra=("--upstream", province.url), env=env).start()
+        for name in ("a", "b")
+    ]
+    try:
+        hubs[0].add_user("郑十", "admin", depts=())
+        token = hubs[0].token("workstation", OFFICE, WSID)
+        evs = case_events(number(1), subject="320000-WL-0001")
+        assert push(hubs[0].url, token, evs).status_code == 200
+        assert wait_for(lambda: {e["id"] for e in evs} <= set(province.forwarded))
+        pages = [_console_page(h, "/console/workstations", "郑十") for h in hubs]
+        holders = set()
+        for text in pages:
+            m = re.search(r'id="fwd-lease-holder">([^<]*)<', text)
+            assert m and m.group(1).strip(), text[text.find("fwd") : text.find("fwd") + 800]
+            holders.add(m.group(1).strip())
+            assert re.search(r'id="fwd-lease-until">[^<]*\d{2}:\d{2}', text)
+            assert re.search(r'id="fwd-last-forwarded">[^<]*\d{2}:\d{2}', text)
+        assert len(holders) == 1  # both name the same holder: one of the two processes
+        (holder,) = holders
+        assert any(f":{h.proc.pid}:" in holder for h in hubs), (holder, [h.proc.pid for h in hubs])
+    finally:
+        for h in hubs:
+            h.stop()
+        province.close()

@@ -91,3 +91,51 @@ def test_bundle_layout_damage_is_refused():
     for data in (b"", b"NOTABUNDLE", b"YCBUNDLE1\n" + b"\xff" * 8 + b"{}"):
         with pytest.raises(BundleError):
             read_bundle(data)
+
+
+_RACE = r"""
+import random, sys, threading
+from sync import protocol
+docs = [
+    {"v": 1, "events": [{"i": i, "t": random.Random(k * 1000 + i).randbytes(300).hex()} for i in range(200)]}
+    for k in range(8)
+]
+bad = []
+start = threading.Barrier(8)
+
+def work(k):
+    start.wait()
+    for _ in range(40):
+        try:
+            out = protocol.loads(protocol.decompress(protocol.compress(docs[k])))
+        except Exception as exc:
+            bad.append(repr(exc))
+            return
+        if out != docs[k]:
+            bad.append("other content")
+            return
+
+threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("bad", len(bad), bad[:2])
+sys.exit(1 if bad else 0)
+"""
+
+
+def test_compress_without_a_level_is_safe_from_several_threads_at_once():
+    """A window compresses from its workers (a push of operator changes beside a sync cycle): a
+    compressor shared between threads mixes their frames or fails; each thread must get its
+    own. Real threads, in a child process (a shared compressor may also crash the process)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for _ in range(3):
+        r = subprocess.run(
+            [sys.executable, "-c", _RACE], cwd=root, capture_output=True, text=True, timeout=120
+        )
+        assert r.returncode == 0, (r.returncode, r.stdout[-500:], r.stderr[-500:])
