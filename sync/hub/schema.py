@@ -324,6 +324,22 @@ queue_t = Table(
     Index("ix_hub_queue_all", "department", "received_on", "number"),
     Index("ix_hub_queue_office", "department", "office", "stage", "received_on", "number"),
     Index("ix_hub_queue_subject", "department", "subject_code", "stage", "received_on", "number"),
+    Index("ix_hub_queue_due", "department", "stage", "due_date"),  # the overdue total (h0013)
+    Index("ix_hub_queue_office_due", "department", "office", "stage", "due_date"),
+)
+
+# how many queue rows per department, office, stage and the case's set of departments (h0013):
+# kept by sync.hub.queue.write_queue with the rows, so the queue's tabs, its per-department counts
+# and its offices are read from a few thousand rows however many cases the hub holds; the set of
+# departments counts a case of several of a user's departments once
+queue_count_t = Table(
+    "hub_queue_count",
+    md,
+    Column("department", String(100), primary_key=True),
+    Column("departments", Text, primary_key=True),  # the case's departments, sorted, ","-joined
+    Column("office", String(12), primary_key=True),
+    Column("stage", String(12), primary_key=True),
+    Column("n", BigInteger, nullable=False),
 )
 
 # --- receipt keys (sync.hub.receipts; h0004, h0010) ---
