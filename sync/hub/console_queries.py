@@ -177,22 +177,24 @@ def _counted(c, departments: tuple[str, ...], scope: tuple[str, ...], stages, of
     return by_department, per_stage
 
 
-def _per_department(conds: list, scope: tuple[str, ...], source, order, limit: int):
+def _per_department(conds: list, scope: tuple[str, ...], source, order, limit: int, *, keys_only=False):
     """The first ``limit`` queue rows of each department of ``scope`` by ``order`` (each from its
     department's index), as one UNION ALL: what several departments' first rows are made of
-    without reading their whole queues (a case's first row is among its department's first)."""
+    without reading their whole queues (a case's first row is among its department's first).
+    ``keys_only``: the number and department (an index-only scan where the index has them)."""
     parts = []
     for d in scope:
-        one = (
-            select(queue_t.c.number, queue_t.c.department, queue_t.c.received_on)
-            .select_from(source)
-            .where(queue_t.c.department == d, *conds)
-            .order_by(*order)
-            .limit(limit)
-            .subquery()
-        )
-        parts.append(select(one.c.number, one.c.department, one.c.received_on))
+        cols = [queue_t.c.number, queue_t.c.department]
+        if not keys_only:
+            cols.append(queue_t.c.received_on)
+        one = select(*cols).select_from(source).where(queue_t.c.department == d, *conds)
+        one = one.order_by(*order).limit(limit).subquery()
+        parts.append(select(*one.c))
     return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+
+
+def _distinct_count(sub) -> Any:
+    return select(func.count()).select_from(select(sub.c.number).distinct().subquery())
 
 
 def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any) -> QueuePage:
@@ -227,7 +229,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             # a search reads its first COUNT_CAP + 1 matches (two typed characters may match
             # thousands), in its index's order, and pages within them, oldest first
             base = _per_department(conds, scope, source, (), COUNT_CAP + 1)
-            total = c.execute(select(func.count(func.distinct(base.c.number)))).scalar() or 0
+            total = c.execute(_distinct_count(base)).scalar() or 0
         elif flt.subject:
             base = _per_department(conds, scope, source, by_order, page * per_page)
             counted = select(queue_t.c.number).where(
@@ -246,19 +248,32 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
         # (a working-day count is negative exactly when the promised date is before today);
         # each department's from its (department, [office,] stage, due_date, number) index
         late_stages = WAITING if stages is None else tuple(s for s in stages if s in WAITING)
-        late = _per_department(
-            [
-                queue_t.c.stage.in_(late_stages or ("",)),
-                *other,
-                queue_t.c.due_date != "",
-                queue_t.c.due_date < today.isoformat(),
-            ],
-            scope,
-            source,
-            (),
-            OVERDUE_CAP + 1,
+        late_conds = [
+            queue_t.c.stage.in_(late_stages or ("",)),
+            *other,
+            queue_t.c.due_date != "",
+            queue_t.c.due_date < today.isoformat(),
+        ]
+        # first each department's count up to the cap (its index alone): one at the cap is
+        # the answer ("more than OVERDUE_CAP"), with no distinct over several departments' rows
+        most = max(
+            c.execute(
+                select(func.count()).select_from(
+                    select(queue_t.c.number)
+                    .select_from(source)
+                    .where(queue_t.c.department == d, *late_conds)
+                    .limit(OVERDUE_CAP + 1)
+                    .subquery()
+                )
+            ).scalar()
+            or 0
+            for d in scope
         )
-        overdue = c.execute(select(func.count(func.distinct(late.c.number)))).scalar() or 0
+        if one or most > OVERDUE_CAP:
+            overdue = most
+        else:
+            late = _per_department(late_conds, scope, source, (), OVERDUE_CAP + 1, keys_only=True)
+            overdue = c.execute(_distinct_count(late)).scalar() or 0
         # the page's keys, merged from each department's first rows; a case of several
         # departments is listed once (at the first of them)
         keys = (

@@ -324,8 +324,8 @@ queue_t = Table(
     Index("ix_hub_queue_all", "department", "received_on", "number"),
     Index("ix_hub_queue_office", "department", "office", "stage", "received_on", "number"),
     Index("ix_hub_queue_subject", "department", "subject_code", "stage", "received_on", "number"),
-    Index("ix_hub_queue_due", "department", "stage", "due_date"),  # the overdue total (h0013)
-    Index("ix_hub_queue_office_due", "department", "office", "stage", "due_date"),
+    Index("ix_hub_queue_due", "department", "stage", "due_date", "number"),  # the overdue total (h0013)
+    Index("ix_hub_queue_office_due", "department", "office", "stage", "due_date", "number"),
 )
 
 # how many queue rows per department, office, stage and the case's set of departments (h0013):

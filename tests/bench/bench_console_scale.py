@@ -190,7 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=int, default=200_000)
     ap.add_argument("--template", type=int, default=2_000)
     ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument(
+        "--events-every", type=int, default=1, help="copy the events of every Nth copy only (disk)"
+    )
     ap.add_argument("--db", default=None, help="a PostgreSQL URL (default: a throwaway cluster)")
+    ap.add_argument("--keep", action="store_true", help="leave the throwaway cluster running (for --db)")
+    ap.add_argument("--shared-buffers", default="1GB", help="the throwaway cluster's shared_buffers")
     args = ap.parse_args(argv)
 
     from sync.hub.store import open_hub
@@ -204,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             from tests.sync.pg import Cluster
 
             cluster = Cluster().start()
+            _tune(cluster, args.shared_buffers)
             db = cluster.create_db()
         store = open_hub(tmp / "hub", db)
         have = store.counts()["cases"]
@@ -214,21 +220,38 @@ def main(argv: list[str] | None = None) -> int:
                 f"template: {store.counts()['cases']} cases in {time.perf_counter() - t0:.0f} s", flush=True
             )
             have = store.counts()["cases"]
-        template = have
-        replicas = max(0, -(-args.cases // template) - 1)
-        figures = _copy_rows(store, replicas) if replicas else {"copy": 0.0, "cases": 0, "events": 0}
-        print(
-            f"COPY: {figures['cases']} cases, {figures['events']} events in {figures['copy']:.0f} s",
-            flush=True,
-        )
+            replicas = max(0, -(-args.cases // have) - 1)
+            figures = _copy_rows(store, replicas, args.events_every) if replicas else {}
+            print(
+                "seeded in the database: "
+                + ", ".join(
+                    f"{k} {v:.0f} s" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()
+                ),
+                flush=True,
+            )
+            have = store.counts()["cases"]
+        if args.keep and cluster is not None:
+            print(f"kept: --db {db}  (stop: pg_ctl -D {cluster.dir}/data stop)", flush=True)
         store.close()
         return bench_console.main(
-            ["--db", db, "--cases", str(template), "--offices", "4", "--requests", str(args.requests)]
+            ["--db", db, "--cases", str(have), "--offices", "4", "--requests", str(args.requests)]
         )
     finally:
-        if cluster is not None:
+        if cluster is not None and not args.keep:
             cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _tune(cluster, shared_buffers: str) -> None:
+    """A server's memory for a province's tables (the throwaway cluster's default is 128 MB)."""
+    import psycopg
+
+    with psycopg.connect(
+        f"host=127.0.0.1 port={cluster.port} user=yichuang dbname=postgres", autocommit=True
+    ) as conn:
+        conn.execute(f"ALTER SYSTEM SET shared_buffers = '{shared_buffers}'")
+        conn.execute("ALTER SYSTEM SET max_wal_size = '4GB'")
+    cluster._run(str(cluster.bin / "pg_ctl"), "-D", str(cluster.dir / "data"), "-w", "restart")
 
 
 if __name__ == "__main__":

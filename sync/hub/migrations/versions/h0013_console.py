@@ -1,7 +1,7 @@
 """The console at a province's scale (issue 20 §4): the queue's counts kept in a table of their
 own (``hub_queue_count``, per department, the case's departments, office and stage; kept by
 sync.hub.queue.write_queue in the transaction that changes the queue), indexes for the overdue
-total (department, [office,] stage, due_date), and on PostgreSQL a trigram index on the case
+total (department, [office,] stage, due_date, number), and on PostgreSQL a trigram index on the case
 number for the search by a part of it ("0001-Q").
 
 Revision ID: h0013_console
@@ -30,8 +30,10 @@ def upgrade() -> None:
         sa.Column("n", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("department", "departments", "office", "stage"),
     )
-    op.create_index("ix_hub_queue_due", "hub_queue", ["department", "stage", "due_date"])
-    op.create_index("ix_hub_queue_office_due", "hub_queue", ["department", "office", "stage", "due_date"])
+    op.create_index("ix_hub_queue_due", "hub_queue", ["department", "stage", "due_date", "number"])
+    op.create_index(
+        "ix_hub_queue_office_due", "hub_queue", ["department", "office", "stage", "due_date", "number"]
+    )
     bind = op.get_bind()
     rebuild_queue_counts(bind)
     if bind.dialect.name == "postgresql":
