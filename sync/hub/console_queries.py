@@ -21,6 +21,8 @@ from sqlalchemy import (
     and_,
     func,
     select,
+    text,
+    tuple_,
     union_all,
 )
 
@@ -155,18 +157,16 @@ def _stages_of(flt: QueueFilter) -> tuple[str, ...] | None:
     return None if flt.stage == ALL else WAITING
 
 
-def _counted(c, departments: tuple[str, ...], scope: tuple[str, ...], stages, office: str = ""):
-    """From ``hub_queue_count`` (a few rows per department, office and stage, whatever the number
-    of cases): the queue rows per department of ``departments``, and per stage the cases of the
+def _counted(c, departments: tuple[str, ...], scope: tuple[str, ...], stages):
+    """From ``hub_queue_count`` (a few rows per department and stage, whatever the number of
+    cases): the queue rows per department of ``departments``, and per stage the cases of the
     ``scope``, a case of several of its departments once (counted at the first of them)."""
     qc = queue_count_t
     q = select(qc.c.department, qc.c.departments, qc.c.stage, func.sum(qc.c.n)).where(
-        qc.c.department.in_(departments or ("",)), qc.c.n != 0
+        qc.c.department.in_(departments or ("",))
     )
     if stages is not None:
         q = q.where(qc.c.stage.in_(stages))
-    if office:
-        q = q.where(qc.c.office == office)
     by_department: dict[str, int] = {}
     per_stage: dict[str, int] = {}
     inside = set(scope)
@@ -177,7 +177,9 @@ def _counted(c, departments: tuple[str, ...], scope: tuple[str, ...], stages, of
     return by_department, per_stage
 
 
-def _per_department(conds: list, scope: tuple[str, ...], source, order, limit: int, *, keys_only=False):
+def _per_department(
+    conds: list, scope: tuple[str, ...], source, order, limit: int, *, keys_only=False, more=()
+):
     """The first ``limit`` queue rows of each department of ``scope`` by ``order`` (each from its
     department's index), as one UNION ALL: what several departments' first rows are made of
     without reading their whole queues (a case's first row is among its department's first).
@@ -187,6 +189,7 @@ def _per_department(conds: list, scope: tuple[str, ...], source, order, limit: i
         cols = [queue_t.c.number, queue_t.c.department]
         if not keys_only:
             cols.append(queue_t.c.received_on)
+        cols.extend(more)
         one = select(*cols).select_from(source).where(queue_t.c.department == d, *conds)
         one = one.order_by(*order).limit(limit).subquery()
         parts.append(select(*one.c))
@@ -195,6 +198,63 @@ def _per_department(conds: list, scope: tuple[str, ...], source, order, limit: i
 
 def _distinct_count(sub) -> Any:
     return select(func.count()).select_from(select(sub.c.number).distinct().subquery())
+
+
+def _listed(c, flt: QueueFilter, scope, conds, other, counts, today: date, page: int, per_page: int):
+    """A listing's (not a search's) total, overdue total and page keys [(number, department)]."""
+    one = len(scope) == 1
+    stages = _stages_of(flt)
+    base = _per_department(conds, scope, queue_t, (queue_t.c.received_on, queue_t.c.number), page * per_page)
+    if flt.subject or flt.office:
+        # one office's or one matter's rows, counted on their index (an office's share)
+        counted = select(queue_t.c.number).where(
+            queue_t.c.department == scope[0] if one else queue_t.c.department.in_(scope), *conds
+        )
+        if not one:
+            counted = counted.distinct()
+        total = c.execute(select(func.count()).select_from(counted.subquery())).scalar() or 0
+    else:
+        per = counts if stages == WAITING else _counted(c, scope, scope, stages)[1]
+        total = sum(per.values()) if stages is None else sum(per.get(s, 0) for s in stages)
+    # the overdue total above the table: the filter's waiting cases whose promise is past
+    # (a working-day count is negative exactly when the promised date is before today);
+    # each department's from its (department, [office,] stage, due_date, number) index
+    late_stages = WAITING if stages is None else tuple(s for s in stages if s in WAITING)
+    late_conds = [
+        queue_t.c.stage.in_(late_stages or ("",)),
+        *other,
+        queue_t.c.due_date != "",
+        queue_t.c.due_date < today.isoformat(),
+    ]
+    # first each department's count up to the cap (its index alone): one at the cap is the
+    # answer ("more than OVERDUE_CAP"), with no distinct over several departments' rows
+    most = max(
+        c.execute(
+            select(func.count()).select_from(
+                select(queue_t.c.number)
+                .where(queue_t.c.department == d, *late_conds)
+                .limit(OVERDUE_CAP + 1)
+                .subquery()
+            )
+        ).scalar()
+        or 0
+        for d in scope
+    )
+    if one or most > OVERDUE_CAP:
+        overdue = most
+    else:
+        late = _per_department(late_conds, scope, queue_t, (), OVERDUE_CAP + 1, keys_only=True)
+        overdue = c.execute(_distinct_count(late)).scalar() or 0
+    # the page's keys, merged from each department's first rows; a case of several
+    # departments is listed once (at the first of them)
+    keys = (
+        select(base.c.number, func.min(base.c.department).label("department"), base.c.received_on)
+        .group_by(base.c.number, base.c.received_on)
+        .order_by(base.c.received_on, base.c.number)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return total, overdue, [(r.number, r.department) for r in c.execute(keys).all()]
 
 
 def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any) -> QueuePage:
@@ -210,7 +270,6 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
     per_page = max(1, min(flt.per_page, 200))
     page = max(1, flt.page)
     scope = flt.scope or ("",)
-    one = len(scope) == 1
     other = []  # the filter's conditions but the stage's
     if flt.office:
         other.append(queue_t.c.office == flt.office)
@@ -221,86 +280,48 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
         other.append(_search(flt.query))
     conds = [*_stage_conds(flt), *other]
     source = queue_t.join(case_t, case_t.c.number == queue_t.c.number) if searching else queue_t
-    by_order = (queue_t.c.received_on, queue_t.c.number)
     with store.ro() as c:
         by_department, counts = _counted(c, flt.departments or scope, scope, WAITING)
-        stages = _stages_of(flt)
         if searching:
             # a search reads its first COUNT_CAP + 1 matches (two typed characters may match
-            # thousands), in its index's order, and pages within them, oldest first
-            base = _per_department(conds, scope, source, (), COUNT_CAP + 1)
-            total = c.execute(_distinct_count(base)).scalar() or 0
-        elif flt.subject:
-            base = _per_department(conds, scope, source, by_order, page * per_page)
-            counted = select(queue_t.c.number).where(
-                queue_t.c.department == scope[0] if one else queue_t.c.department.in_(scope), *conds
-            )
-            if not one:
-                counted = counted.distinct()
-            total = c.execute(select(func.count()).select_from(counted.subquery())).scalar() or 0
-        else:
-            base = _per_department(conds, scope, source, by_order, page * per_page)
-            per = counts if not flt.office and stages == WAITING else None
-            if per is None:
-                _, per = _counted(c, scope, scope, stages, flt.office)
-            total = sum(per.values()) if stages is None else sum(per.get(s, 0) for s in stages)
-        # the overdue total above the table: the filter's waiting cases whose promise is past
-        # (a working-day count is negative exactly when the promised date is before today);
-        # each department's from its (department, [office,] stage, due_date, number) index
-        late_stages = WAITING if stages is None else tuple(s for s in stages if s in WAITING)
-        late_conds = [
-            queue_t.c.stage.in_(late_stages or ("",)),
-            *other,
-            queue_t.c.due_date != "",
-            queue_t.c.due_date < today.isoformat(),
-        ]
-        # first each department's count up to the cap (its index alone): one at the cap is
-        # the answer ("more than OVERDUE_CAP"), with no distinct over several departments' rows
-        most = max(
-            c.execute(
-                select(func.count()).select_from(
-                    select(queue_t.c.number)
-                    .select_from(source)
-                    .where(queue_t.c.department == d, *late_conds)
-                    .limit(OVERDUE_CAP + 1)
-                    .subquery()
+            # thousands) in its index's order, once: its total, its overdue and its page (oldest
+            # first) are made of them
+            found = c.execute(
+                select(
+                    _per_department(
+                        conds, scope, source, (), COUNT_CAP + 1, more=(queue_t.c.stage, queue_t.c.due_date)
+                    )
                 )
-            ).scalar()
-            or 0
-            for d in scope
-        )
-        if one or most > OVERDUE_CAP:
-            overdue = most
+            ).all()
+            first: dict[str, Any] = {}
+            for r in found:  # a case of several of the departments once, at the first of them
+                if r.number not in first or r.department < first[r.number].department:
+                    first[r.number] = r
+            total = len(first)
+            overdue = sum(
+                1 for r in first.values() if r.stage in WAITING and "" < r.due_date < today.isoformat()
+            )
+            shown = sorted(first.values(), key=lambda r: (r.received_on, r.number))
+            pairs = [(r.number, r.department) for r in shown[(page - 1) * per_page : page * per_page]]
         else:
-            late = _per_department(late_conds, scope, source, (), OVERDUE_CAP + 1, keys_only=True)
-            overdue = c.execute(_distinct_count(late)).scalar() or 0
-        # the page's keys, merged from each department's first rows; a case of several
-        # departments is listed once (at the first of them)
-        keys = (
-            select(base.c.number, func.min(base.c.department).label("department"), base.c.received_on)
-            .group_by(base.c.number, base.c.received_on)
-            .order_by(base.c.received_on, base.c.number)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-            .subquery()
-        )
-        rows = c.execute(
-            select(
-                queue_t,
-                case_t.c.state,
-                case_t.c.subject_name,
-                case_t.c.applicant_name,
-                case_t.c.applicant_id_number,
-                case_t.c.applicant_kind,
-            )
-            .select_from(
-                keys.join(
+            total, overdue, pairs = _listed(c, flt, scope, conds, other, counts, today, page, per_page)
+        rows = (
+            c.execute(
+                select(
                     queue_t,
-                    (queue_t.c.number == keys.c.number) & (queue_t.c.department == keys.c.department),
-                ).join(case_t, case_t.c.number == keys.c.number)
-            )
-            .order_by(queue_t.c.received_on, queue_t.c.number)
-        ).all()
+                    case_t.c.state,
+                    case_t.c.subject_name,
+                    case_t.c.applicant_name,
+                    case_t.c.applicant_id_number,
+                    case_t.c.applicant_kind,
+                )
+                .select_from(queue_t.join(case_t, case_t.c.number == queue_t.c.number))
+                .where(tuple_(queue_t.c.number, queue_t.c.department).in_(pairs))
+                .order_by(queue_t.c.received_on, queue_t.c.number)
+            ).all()
+            if pairs
+            else []
+        )
     items = []
     for r in rows:
         it = QueueItem(
@@ -342,20 +363,26 @@ def departments(store: HubStore) -> dict[str, str]:
     return {department_code(m.code): m.department for m in store.catalogue_obj().matters.values()}
 
 
+# The offices of a department's queue, one index probe an office (a "loose index scan" on
+# (department, office, ...)): not a distinct over the department's whole queue.
+_OFFICES = text(
+    "WITH RECURSIVE o(office) AS ("
+    " SELECT min(office) FROM hub_queue WHERE department = :d"
+    " UNION ALL"
+    " SELECT (SELECT min(q.office) FROM hub_queue q WHERE q.department = :d AND q.office > o.office)"
+    " FROM o WHERE o.office IS NOT NULL"
+    ") SELECT office FROM o WHERE office IS NOT NULL"
+)
+
+
 def queue_offices(store: HubStore, department: str | Iterable[str]) -> list[str]:
-    """The offices with cases for the department (or any of the departments): from the queue's
-    counts (h0013), not a distinct over the departments' whole queues."""
+    """The offices with cases for the department (or any of the departments)."""
     depts = [department] if isinstance(department, str) else list(department)
-    qc = queue_count_t
+    found: set[str] = set()
     with store.ro() as c:
-        return list(
-            c.execute(
-                select(qc.c.office)
-                .where(qc.c.department.in_(depts or [""]), qc.c.n > 0)
-                .distinct()
-                .order_by(qc.c.office)
-            ).scalars()
-        )
+        for d in depts:
+            found.update(c.execute(_OFFICES, {"d": d}).scalars())
+    return sorted(found)
 
 
 def case_departments(store: HubStore, number: str) -> set[str]:

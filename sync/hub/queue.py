@@ -82,9 +82,10 @@ def write_queue(c: Connection, numbers: Iterable[str], rows: list[dict], *, fres
     if not fresh:
         nums = list(numbers)
         for i in range(0, len(nums), 500):
+            part = nums[i : i + 500]
             gone = c.execute(
                 delete(queue_t)
-                .where(queue_t.c.number.in_(nums[i : i + 500]))
+                .where(queue_t.c.office.in_({n[:9] for n in part}), queue_t.c.number.in_(part))
                 .returning(queue_t.c.number, queue_t.c.department, queue_t.c.office, queue_t.c.stage)
             ).all()
             delta.subtract(_count_keys([r._asdict() for r in gone]))
@@ -95,12 +96,12 @@ def write_queue(c: Connection, numbers: Iterable[str], rows: list[dict], *, fres
 
 
 def _count_keys(rows: Iterable[dict]) -> Counter:
-    """(department, the case's departments, office, stage) of each row, counted."""
+    """(department, the case's departments, stage, part) of each row, counted."""
     depts: dict[str, set[str]] = {}
     for r in rows:
         depts.setdefault(r["number"], set()).add(r["department"])
     joined = {n: ",".join(sorted(d)) for n, d in depts.items()}
-    return Counter((r["department"], joined[r["number"]], r["office"], r["stage"]) for r in rows)
+    return Counter((r["department"], joined[r["number"]], r["stage"], r["office"][-1:]) for r in rows)
 
 
 def _add_counts(c: Connection, delta: Counter) -> None:
@@ -114,13 +115,13 @@ def _add_counts(c: Connection, delta: Counter) -> None:
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
         from sqlalchemy.dialects.sqlite import insert as upsert
-    for (department, departments, office, stage), n in changes:
+    for (department, departments, stage, part), n in changes:
         stmt = upsert(queue_count_t).values(
-            department=department, departments=departments, office=office, stage=stage, n=n
+            department=department, departments=departments, stage=stage, part=part, n=n
         )
         c.execute(
             stmt.on_conflict_do_update(
-                index_elements=["department", "departments", "office", "stage"],
+                index_elements=["department", "departments", "stage", "part"],
                 set_={"n": queue_count_t.c.n + stmt.excluded.n},
             )
         )
@@ -132,15 +133,17 @@ def rebuild_queue_counts(c: Connection) -> None:
     if c.dialect.name == "postgresql":
         sets = "string_agg(department, ',' ORDER BY department)"
         of = "hub_queue"
+        part = "right(q.office, 1)"
     else:  # SQLite's group_concat keeps the order of an ordered subquery
         sets = "group_concat(department, ',')"
         of = "(SELECT number, department FROM hub_queue ORDER BY number, department)"
+        part = "substr(q.office, -1)"
     c.execute(
         text(
-            "INSERT INTO hub_queue_count (department, departments, office, stage, n) "
-            "SELECT q.department, s.departments, q.office, q.stage, count(*) FROM hub_queue q JOIN "
+            "INSERT INTO hub_queue_count (department, departments, stage, part, n) "
+            f"SELECT q.department, s.departments, q.stage, {part}, count(*) FROM hub_queue q JOIN "
             f"(SELECT number, {sets} AS departments FROM {of} GROUP BY number) s ON s.number = q.number "
-            "GROUP BY q.department, s.departments, q.office, q.stage"
+            f"GROUP BY q.department, s.departments, q.stage, {part}"
         )
     )
 

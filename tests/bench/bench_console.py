@@ -145,16 +145,54 @@ def _client(store, data_dir: Path, name: str = "bench"):
     return client
 
 
-def _time(client, paths: list[str]) -> list[float]:
-    """The server's time of each request (the Timed wrapper's), in order."""
+def _time(client, paths: list[str], cpu=None) -> list[float]:
+    """The server's time of each request (the Timed wrapper's), in order; with ``cpu`` (a
+    function giving CPU seconds used so far), its CPU per request is appended to CPU_PER_REQUEST."""
     timed: Timed = client.app
     out = []
+    c0 = cpu() if cpu else 0.0
     for p in paths:
         timed.times.clear()
         r = client.get(p)
         assert r.status_code == 200, (p, r.status_code, r.text[:300])
         out.append(timed.times[-1])
+    if cpu:
+        CPU_PER_REQUEST.append((cpu() - c0) / max(1, len(paths)))
     return out
+
+
+CPU_PER_REQUEST: list[float] = []
+
+
+def _cpu_meter(db: str):
+    """CPU seconds of this process and of the database's server processes (from /proc): robust
+    on a shared machine where wall times move with the others' load."""
+    import os
+
+    import psycopg
+
+    tick = os.sysconf("SC_CLK_TCK")
+    dsn = db.replace("postgresql+psycopg://", "postgresql://")
+    conn = psycopg.connect(dsn, autocommit=True)
+
+    def backends() -> float:
+        pids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        ]
+        total = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    f = fh.read().rsplit(")", 1)[1].split()
+                total += int(f[11]) + int(f[12])
+            except OSError:
+                pass
+        return total / tick
+
+    return lambda: time.process_time() + backends()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -229,9 +267,9 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(n)
         ]
         with store.ro() as c:
-            cases = "hub_case TABLESAMPLE SYSTEM (1)" if pg and total > 200_000 else "hub_case"
+            cases = "hub_case k TABLESAMPLE SYSTEM (1)" if pg and total > 200_000 else "hub_case k"
             sample = c.exec_driver_sql(
-                f"SELECT k.number, k.applicant_name, k.applicant_id_number FROM {cases} k "
+                f"SELECT k.number, k.applicant_name, k.applicant_id_number FROM {cases} "
                 "JOIN hub_queue q ON q.number = k.number WHERE q.department = %(d)s LIMIT 2000"
                 if pg
                 else "SELECT k.number, k.applicant_name, k.applicant_id_number FROM hub_case k "
@@ -250,15 +288,16 @@ def main(argv: list[str] | None = None) -> int:
         }
         case_paths = [f"/console/cases/{rng.choice(numbers)}" for _ in range(n)]
         _time(client, queue_paths[:20] + case_paths[:20])  # warm-up: templates, pools, catalogue
-        rows: list[tuple[str, float, float, float]] = []
+        rows: list[tuple[str, float, float, float, float]] = []
+        cpu = _cpu_meter(db)
         for label, paths in (
             (f"queue page, largest department ({by_dept[big]} waiting)", queue_paths),
             ("queue page with state + office filters", filtered),
             *((f"queue search: {kind}", paths) for kind, paths in searches.items()),
             ("case page", case_paths),
         ):
-            s = summarize(_time(client, paths))
-            rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"])))
+            s = summarize(_time(client, paths, cpu))
+            rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"]), ms(CPU_PER_REQUEST[-1])))
         client.__exit__(None, None, None)
         # a user of 7 departments (those with the most waiting cases): the page opens on all of them
         seven = sorted(by_dept, key=lambda d: (-by_dept[d], d))[:7]
@@ -280,17 +319,25 @@ def main(argv: list[str] | None = None) -> int:
             ("queue, all 7 departments, state + office filters", all_filtered),
             ("queue, all 7 departments, search (the 4 kinds)", all_searches),
         ):
-            s = summarize(_time(client7, paths))
-            rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"])))
+            s = summarize(_time(client7, paths, cpu))
+            rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"]), ms(CPU_PER_REQUEST[-1])))
         client7.__exit__(None, None, None)
         store.close()
         print(
             f"bench_console: {total} cases at the hub (PostgreSQL), {args.offices} offices, {figures['decided']} back-office decisions"
         )
         print("  set-up: " + ", ".join(f"{k} {v:.0f} s" for k, v in figures.items() if k != "decided"))
+        import os
+
+        print(f"load average at the end: {' '.join(os.getloadavg().__repr__().strip('()').split(', '))}")
         report(
-            "server time per request (ms), " + str(n) + " requests each",
-            {label: f"p50 {p50:.1f}  p95 {p95:.1f}  max {mx:.1f}" for label, p50, p95, mx in rows},
+            "server time per request (ms; cpu: the hub's and PostgreSQL's CPU ms per request), "
+            + str(n)
+            + " requests each",
+            {
+                label: f"p50 {p50:.1f}  p95 {p95:.1f}  max {mx:.1f}  cpu/request {c:.1f}"
+                for label, p50, p95, mx, c in rows
+            },
         )
         return 0
     finally:

@@ -1,5 +1,6 @@
 """The console at a province's scale (issue 20 §4): the queue's counts kept in a table of their
-own (``hub_queue_count``, per department, the case's departments, office and stage; kept by
+own (``hub_queue_count``, per department, the case's departments, stage and a part of the
+offices; kept by
 sync.hub.queue.write_queue in the transaction that changes the queue), indexes for the overdue
 total (department, [office,] stage, due_date, number), and on PostgreSQL a trigram index on the case
 number for the search by a part of it ("0001-Q").
@@ -25,10 +26,10 @@ def upgrade() -> None:
         "hub_queue_count",
         sa.Column("department", sa.String(length=100), nullable=False),
         sa.Column("departments", sa.Text(), nullable=False),
-        sa.Column("office", sa.String(length=12), nullable=False),
         sa.Column("stage", sa.String(length=12), nullable=False),
+        sa.Column("part", sa.String(length=1), nullable=False),
         sa.Column("n", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("department", "departments", "office", "stage"),
+        sa.PrimaryKeyConstraint("department", "departments", "stage", "part"),
     )
     op.create_index("ix_hub_queue_due", "hub_queue", ["department", "stage", "due_date", "number"])
     op.create_index(
