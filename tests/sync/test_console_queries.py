@@ -210,3 +210,42 @@ def test_queue_is_rebuilt_for_cases_from_before_the_console(seeded):
     hub.init()
     with hub.ro() as c:
         assert c.execute(select(func.count()).select_from(cq.queue_t)).scalar() == before
+
+
+def _count_rows(hub) -> dict:
+    from sqlalchemy import select
+
+    qc = cq.queue_count_t
+    with hub.ro() as c:
+        rows = c.execute(select(qc.c.department, qc.c.departments, qc.c.stage, qc.c.part, qc.c.n)).all()
+    return {tuple(r[:4]): int(r[4]) for r in rows if r[4]}
+
+
+def test_the_queue_counts_follow_every_stage_change_in_its_transaction(seeded):
+    """hub_queue_count (the tabs' and departments' counts at a province's size) is kept by the
+    queue's own writes: after pushes and decisions it equals a recount of hub_queue, and the page's
+    counts agree with the rows it lists."""
+    from sync.hub.queue import rebuild_queue_counts
+
+    ws, hub = seeded
+    nums = [k["number"] for k in _accepted(hub)[:3]]
+    for num, decision in zip(nums, ("in_review", "complete", "deny"), strict=False):
+        sheet = cq.case_sheet(hub, num)
+        extra = "理由" if decision == "deny" else ""
+        cd.decide(
+            hub,
+            user_name="李审批",
+            departments=sorted(cq.case_departments(hub, num)),
+            number=num,
+            form=cd.DecisionForm(decision, sheet.version, extra),
+        )
+    kept = _count_rows(hub)
+    assert kept
+    with hub.tx() as c:
+        rebuild_queue_counts(c)
+    assert _count_rows(hub) == kept
+    for dept in cq.departments(hub):
+        page = _page(hub, dept, stage=cq.ALL, per_page=200)
+        assert page.total == len(page.items)
+        for stage in cq.WAITING:
+            assert page.counts.get(stage, 0) == sum(1 for i in page.items if i.stage == stage)
