@@ -73,10 +73,24 @@ class QueueFilter:
     page: int = 1
     per_page: int = 50
     departments: tuple[str, ...] = ()  # the user's departments, when ``department`` is ""
+    # keyset paging (the next/previous links): the page after the row ``after`` or before the
+    # row ``before`` ("received_on|number"), read from the index at that key at any depth;
+    # without them ``page`` is counted from the start
+    after: str = ""
+    before: str = ""
 
     @property
     def scope(self) -> tuple[str, ...]:
         return (self.department,) if self.department else tuple(self.departments)
+
+    @staticmethod
+    def cursor(item: QueueItem) -> str:
+        return f"{item.received_on}|{item.number}"
+
+
+def _key(cursor: str) -> tuple[str, str] | None:
+    received_on, sep, number = cursor.partition("|")
+    return (received_on, number) if sep and number else None
 
 
 @dataclass
@@ -201,10 +215,20 @@ def _distinct_count(sub) -> Any:
 
 
 def _listed(c, flt: QueueFilter, scope, conds, other, counts, today: date, page: int, per_page: int):
-    """A listing's (not a search's) total, overdue total and page keys [(number, department)]."""
+    """A listing's (not a search's) total, overdue total and its page's keys (a query)."""
     one = len(scope) == 1
     stages = _stages_of(flt)
-    base = _per_department(conds, scope, queue_t, (queue_t.c.received_on, queue_t.c.number), page * per_page)
+    at = tuple_(queue_t.c.received_on, queue_t.c.number)
+    after, before = _key(flt.after), _key(flt.before)
+    if after:  # the next page: the rows after the key, each department's from its index there
+        base = _per_department([*conds, at > after], scope, queue_t, _ORDER, per_page)
+        skip = 0
+    elif before:  # the previous page: the rows before the key, read backwards
+        base = _per_department([*conds, at < before], scope, queue_t, _BACKWARDS, per_page)
+        skip = None
+    else:
+        base = _per_department(conds, scope, queue_t, _ORDER, page * per_page)
+        skip = (page - 1) * per_page
     if flt.subject or flt.office:
         # one office's or one matter's rows, counted on their index (an office's share)
         counted = select(queue_t.c.number).where(
@@ -247,14 +271,17 @@ def _listed(c, flt: QueueFilter, scope, conds, other, counts, today: date, page:
         overdue = c.execute(_distinct_count(late)).scalar() or 0
     # the page's keys, merged from each department's first rows; a case of several
     # departments is listed once (at the first of them)
-    keys = (
-        select(base.c.number, func.min(base.c.department).label("department"), base.c.received_on)
-        .group_by(base.c.number, base.c.received_on)
-        .order_by(base.c.received_on, base.c.number)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return total, overdue, [(r.number, r.department) for r in c.execute(keys).all()]
+    keys = select(base.c.number, func.min(base.c.department).label("department"), base.c.received_on)
+    keys = keys.group_by(base.c.number, base.c.received_on)
+    if skip is None:  # backwards: the last per_page before the key
+        keys = keys.order_by(base.c.received_on.desc(), base.c.number.desc()).limit(per_page)
+    else:
+        keys = keys.order_by(base.c.received_on, base.c.number).offset(skip).limit(per_page)
+    return total, overdue, keys
+
+
+_ORDER = (queue_t.c.received_on, queue_t.c.number)
+_BACKWARDS = (queue_t.c.received_on.desc(), queue_t.c.number.desc())
 
 
 def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any) -> QueuePage:
@@ -303,25 +330,28 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             )
             shown = sorted(first.values(), key=lambda r: (r.received_on, r.number))
             pairs = [(r.number, r.department) for r in shown[(page - 1) * per_page : page * per_page]]
+            listed = queue_t.join(case_t, case_t.c.number == queue_t.c.number)
+            which = [tuple_(queue_t.c.number, queue_t.c.department).in_(pairs)] if pairs else [False]
         else:
-            total, overdue, pairs = _listed(c, flt, scope, conds, other, counts, today, page, per_page)
-        rows = (
-            c.execute(
-                select(
-                    queue_t,
-                    case_t.c.state,
-                    case_t.c.subject_name,
-                    case_t.c.applicant_name,
-                    case_t.c.applicant_id_number,
-                    case_t.c.applicant_kind,
-                )
-                .select_from(queue_t.join(case_t, case_t.c.number == queue_t.c.number))
-                .where(tuple_(queue_t.c.number, queue_t.c.department).in_(pairs))
-                .order_by(queue_t.c.received_on, queue_t.c.number)
-            ).all()
-            if pairs
-            else []
-        )
+            total, overdue, keys_q = _listed(c, flt, scope, conds, other, counts, today, page, per_page)
+            keys = keys_q.subquery()
+            listed = keys.join(
+                queue_t, (queue_t.c.number == keys.c.number) & (queue_t.c.department == keys.c.department)
+            ).join(case_t, case_t.c.number == keys.c.number)
+            which = []
+        rows = c.execute(
+            select(
+                queue_t,
+                case_t.c.state,
+                case_t.c.subject_name,
+                case_t.c.applicant_name,
+                case_t.c.applicant_id_number,
+                case_t.c.applicant_kind,
+            )
+            .select_from(listed)
+            .where(*which)
+            .order_by(queue_t.c.received_on, queue_t.c.number)
+        ).all()
     items = []
     for r in rows:
         it = QueueItem(

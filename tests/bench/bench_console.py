@@ -269,10 +269,10 @@ def main(argv: list[str] | None = None) -> int:
         with store.ro() as c:
             cases = "hub_case k TABLESAMPLE SYSTEM (1)" if pg and total > 200_000 else "hub_case k"
             sample = c.exec_driver_sql(
-                f"SELECT k.number, k.applicant_name, k.applicant_id_number FROM {cases} "
+                f"SELECT k.number, k.applicant_name, k.applicant_id_number, q.received_on FROM {cases} "
                 "JOIN hub_queue q ON q.number = k.number WHERE q.department = %(d)s LIMIT 2000"
                 if pg
-                else "SELECT k.number, k.applicant_name, k.applicant_id_number FROM hub_case k "
+                else "SELECT k.number, k.applicant_name, k.applicant_id_number, q.received_on FROM hub_case k "
                 "JOIN hub_queue q ON q.number = k.number WHERE q.department = ? LIMIT 2000",
                 {"d": big} if pg else (big,),
             ).all()
@@ -287,12 +287,17 @@ def main(argv: list[str] | None = None) -> int:
             for kind, pick in kinds.items()
         }
         case_paths = [f"/console/cases/{rng.choice(numbers)}" for _ in range(n)]
+        deep = []  # the next link of a page anywhere in the queue (keyset: the key of its last row)
+        for _ in range(n):
+            r = rng.choice(sample)
+            deep.append(f"/console/queue?department={big}&stage=all&page=2&after={quote(r[3] + '|' + r[0])}")
         _time(client, queue_paths[:20] + case_paths[:20])  # warm-up: templates, pools, catalogue
         rows: list[tuple[str, float, float, float, float]] = []
         cpu = _cpu_meter(db)
         for label, paths in (
             (f"queue page, largest department ({by_dept[big]} waiting)", queue_paths),
             ("queue page with state + office filters", filtered),
+            ("queue page at any depth (next link by key)", deep),
             *((f"queue search: {kind}", paths) for kind, paths in searches.items()),
             ("case page", case_paths),
         ):
