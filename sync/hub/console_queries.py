@@ -204,9 +204,15 @@ def _per_department(
         if not keys_only:
             cols.append(queue_t.c.received_on)
         cols.extend(more)
-        one = select(*cols).select_from(source).where(queue_t.c.department == d, *conds)
-        one = one.order_by(*order).limit(limit).subquery()
-        parts.append(select(*one.c))
+        first = (
+            select(*cols)
+            .select_from(source)
+            .where(queue_t.c.department == d, *conds)
+            .order_by(*order)
+            .limit(limit)
+            .subquery()
+        )
+        parts.append(select(*first.c))
     return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
 

@@ -111,10 +111,9 @@ def _add_counts(c: Connection, delta: Counter) -> None:
     changes = sorted((k, n) for k, n in delta.items() if n)
     if not changes:
         return
-    if c.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    upsert = postgresql.insert if c.dialect.name == "postgresql" else sqlite.insert
     for (department, departments, stage, part), n in changes:
         stmt = upsert(queue_count_t).values(
             department=department, departments=departments, stage=stage, part=part, n=n
