@@ -43,6 +43,8 @@ GLOBAL = {
     "hub_login_address": "login limits per client address, before any user is known",
     "hub_attachment": "schema 1's upload slots, emptied by the migration to schema 2",
     "alembic_version_hub": "the migration revision",
+    "hub_queue_count": "the console's counts per department (a department's queue spans offices), "
+    "summed over the offices: a reference table, or summed across shards",
 }
 # office tables' data without an office column yet (the column is the next step for sharding)
 NO_OFFICE_COLUMN_YET = {
