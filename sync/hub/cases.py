@@ -145,7 +145,11 @@ class Cases:
                 c.execute(insert(case_t).values(**vals))
         else:
             vals.pop("number")
-            c.execute(update(case_t).where(case_t.c.number == info["number"]).values(**vals))
+            c.execute(
+                update(case_t)
+                .where(case_t.c.office == info["office"], case_t.c.number == info["number"])
+                .values(**vals)
+            )
 
     def record_conflict(
         self, c: Connection, number: str, event_id: str, rule: str, kind: str, origin: str, detail: dict
@@ -172,7 +176,7 @@ class Cases:
         )
         c.execute(
             update(case_t)
-            .where(case_t.c.number == number)
+            .where(case_t.c.office == number[:9], case_t.c.number == number)  # its office: 9 digits
             .values(
                 n_conflicts=select(func.count())
                 .select_from(conflict_t)
@@ -199,10 +203,14 @@ class Cases:
         token) what is kept for the back office is left out: applicant disagreements, and the
         notes an older hub wrote about them (they may hold another office's details)."""
         with self.db.ro() as c:
-            case = c.execute(select(case_t).where(case_t.c.number == number)).first()
+            # a case number's first 9 digits are its office: the lookups say so (a shard's rows)
+            office = number[:9]
+            case = c.execute(
+                select(case_t).where(case_t.c.office == office, case_t.c.number == number)
+            ).first()
             if case is None:
                 return None
-            q = select(event_t).where(event_t.c.case_number == number)
+            q = select(event_t).where(event_t.c.owner_office == office, event_t.c.case_number == number)
             k = select(conflict_t).where(conflict_t.c.case_number == number)
             if not backoffice:
                 q = q.where(event_t.c.author != CONFLICT_NOTE_AUTHOR)

@@ -21,6 +21,9 @@ from sqlalchemy import (
     and_,
     func,
     select,
+    text,
+    tuple_,
+    union_all,
 )
 
 from app.domain import case_state as cs
@@ -38,7 +41,7 @@ from sync.hub.queue import (  # noqa: F401  (the console's names for the queue's
     departments_of,
     stage_of,
 )
-from sync.hub.schema import case_t, conflict_t, event_t, queue_t
+from sync.hub.schema import case_t, conflict_t, event_t, queue_count_t, queue_t
 from sync.hub.store import HubStore
 
 WARN_DAYS = 2  # 超期预警: this many working days left or fewer
@@ -70,10 +73,24 @@ class QueueFilter:
     page: int = 1
     per_page: int = 50
     departments: tuple[str, ...] = ()  # the user's departments, when ``department`` is ""
+    # keyset paging (the next/previous links): the page after the row ``after`` or before the
+    # row ``before`` ("received_on|number"), read from the index at that key at any depth;
+    # without them ``page`` is counted from the start
+    after: str = ""
+    before: str = ""
 
     @property
     def scope(self) -> tuple[str, ...]:
         return (self.department,) if self.department else tuple(self.departments)
+
+    @staticmethod
+    def cursor(item: QueueItem) -> str:
+        return f"{item.received_on}|{item.number}"
+
+
+def _key(cursor: str) -> tuple[str, str] | None:
+    received_on, sep, number = cursor.partition("|")
+    return (received_on, number) if sep and number else None
 
 
 @dataclass
@@ -120,18 +137,19 @@ _NUMBER_PART = re.compile(r"[0-9A-Z]+(-[0-9A-Z]+)+|[0-9]{4,}")
 
 def _search(query: str):
     """The condition a search box's text means: a case number (its start or any part of it),
-    an ID number, a name."""
+    an ID number, a name. A number's start of 9 digits or more names its office: the condition
+    says so (an office's cases are one shard's)."""
     q = query.strip()
     up = q.upper()
-    if len(up) >= 6 and up[:6].isdigit() and "-" in up:
-        return and_(case_t.c.number >= up, case_t.c.number < up + "~")
-    if len(up) in (15, 18) and up[:-1].isalnum() and sum(ch.isdigit() for ch in up) >= 8:
+    is_id = len(up) in (15, 18) and up[:-1].isalnum() and sum(ch.isdigit() for ch in up) >= 8
+    if (len(up) >= 6 and up[:6].isdigit() and "-" in up) or (not is_id and up.isdigit() and len(up) >= 9):
+        cond = and_(case_t.c.number >= up, case_t.c.number < up + "~")
+        return and_(case_t.c.office == up[:9], cond) if up[:9].isdigit() and len(up) >= 9 else cond
+    if is_id:
         return case_t.c.applicant_id_number == up
-    if up.isdigit() and len(up) >= 9:
-        return and_(case_t.c.number >= up, case_t.c.number < up + "~")
     if _NUMBER_PART.fullmatch(up):
-        # a part of the number (only [0-9A-Z-], no LIKE wildcard): read within the queue's
-        # departments, which bound the scan
+        # a part of the number (only [0-9A-Z-], no LIKE wildcard): on PostgreSQL the number's
+        # trigram index (h0013) finds it; elsewhere it is read within the queue's departments
         return case_t.c.number.like(f"%{up}%")
     # a range, not LIKE: the name's index serves it on SQLite and PostgreSQL alike
     return and_(case_t.c.applicant_name >= q, case_t.c.applicant_name < q + "\uffff")
@@ -146,86 +164,195 @@ def _stage_conds(flt: QueueFilter) -> list:
     return [queue_t.c.stage.in_(WAITING) if (flt.office or flt.subject) else queue_t.c.waiting.is_(True)]
 
 
+def _stages_of(flt: QueueFilter) -> tuple[str, ...] | None:
+    """The stages the filter lists (None: every stage)."""
+    if flt.stage in STAGES:
+        return (flt.stage,)
+    return None if flt.stage == ALL else WAITING
+
+
+def _counted(c, departments: tuple[str, ...], scope: tuple[str, ...], stages):
+    """From ``hub_queue_count`` (a few rows per department and stage, whatever the number of
+    cases): the queue rows per department of ``departments``, and per stage the cases of the
+    ``scope``, a case of several of its departments once (counted at the first of them)."""
+    qc = queue_count_t
+    q = select(qc.c.department, qc.c.departments, qc.c.stage, func.sum(qc.c.n)).where(
+        qc.c.department.in_(departments or ("",))
+    )
+    if stages is not None:
+        q = q.where(qc.c.stage.in_(stages))
+    by_department: dict[str, int] = {}
+    per_stage: dict[str, int] = {}
+    inside = set(scope)
+    for dept, depts, stage, n in c.execute(q.group_by(qc.c.department, qc.c.departments, qc.c.stage)).all():
+        by_department[dept] = by_department.get(dept, 0) + int(n)
+        if dept in inside and dept == min(set(depts.split(",")) & inside, default=dept):
+            per_stage[stage] = per_stage.get(stage, 0) + int(n)
+    return by_department, per_stage
+
+
+def _per_department(
+    conds: list, scope: tuple[str, ...], source, order, limit: int, *, keys_only=False, more=()
+):
+    """The first ``limit`` queue rows of each department of ``scope`` by ``order`` (each from its
+    department's index), as one UNION ALL: what several departments' first rows are made of
+    without reading their whole queues (a case's first row is among its department's first).
+    ``keys_only``: the number and department (an index-only scan where the index has them)."""
+    parts = []
+    for d in scope:
+        cols = [queue_t.c.number, queue_t.c.department]
+        if not keys_only:
+            cols.append(queue_t.c.received_on)
+        cols.extend(more)
+        first = (
+            select(*cols)
+            .select_from(source)
+            .where(queue_t.c.department == d, *conds)
+            .order_by(*order)
+            .limit(limit)
+            .subquery()
+        )
+        parts.append(select(*first.c))
+    return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+
+
+def _distinct_count(sub) -> Any:
+    return select(func.count()).select_from(select(sub.c.number).distinct().subquery())
+
+
+def _listed(c, flt: QueueFilter, scope, conds, other, counts, today: date, page: int, per_page: int):
+    """A listing's (not a search's) total, overdue total and its page's keys (a query)."""
+    one = len(scope) == 1
+    stages = _stages_of(flt)
+    at = tuple_(queue_t.c.received_on, queue_t.c.number)
+    after, before = _key(flt.after), _key(flt.before)
+    if after:  # the next page: the rows after the key, each department's from its index there
+        base = _per_department([*conds, at > after], scope, queue_t, _ORDER, per_page)
+        skip = 0
+    elif before:  # the previous page: the rows before the key, read backwards
+        base = _per_department([*conds, at < before], scope, queue_t, _BACKWARDS, per_page)
+        skip = None
+    else:
+        base = _per_department(conds, scope, queue_t, _ORDER, page * per_page)
+        skip = (page - 1) * per_page
+    if flt.subject or flt.office:
+        # one office's or one matter's rows, counted on their index (an office's share)
+        counted = select(queue_t.c.number).where(
+            queue_t.c.department == scope[0] if one else queue_t.c.department.in_(scope), *conds
+        )
+        if not one:
+            counted = counted.distinct()
+        total = c.execute(select(func.count()).select_from(counted.subquery())).scalar() or 0
+    else:
+        per = counts if stages == WAITING else _counted(c, scope, scope, stages)[1]
+        total = sum(per.values()) if stages is None else sum(per.get(s, 0) for s in stages)
+    # the overdue total above the table: the filter's waiting cases whose promise is past
+    # (a working-day count is negative exactly when the promised date is before today);
+    # each department's from its (department, [office,] stage, due_date, number) index
+    late_stages = WAITING if stages is None else tuple(s for s in stages if s in WAITING)
+    late_conds = [
+        queue_t.c.stage.in_(late_stages or ("",)),
+        *other,
+        queue_t.c.due_date != "",
+        queue_t.c.due_date < today.isoformat(),
+    ]
+    # first each department's count up to the cap (its index alone): one at the cap is the
+    # answer ("more than OVERDUE_CAP"), with no distinct over several departments' rows
+    most = max(
+        c.execute(
+            select(func.count()).select_from(
+                select(queue_t.c.number)
+                .where(queue_t.c.department == d, *late_conds)
+                .limit(OVERDUE_CAP + 1)
+                .subquery()
+            )
+        ).scalar()
+        or 0
+        for d in scope
+    )
+    if one or most > OVERDUE_CAP:
+        overdue = most
+    else:
+        late = _per_department(late_conds, scope, queue_t, (), OVERDUE_CAP + 1, keys_only=True)
+        overdue = c.execute(_distinct_count(late)).scalar() or 0
+    # the page's keys, merged from each department's first rows; a case of several
+    # departments is listed once (at the first of them)
+    keys = select(base.c.number, func.min(base.c.department).label("department"), base.c.received_on)
+    keys = keys.group_by(base.c.number, base.c.received_on)
+    if skip is None:  # backwards: the last per_page before the key
+        keys = keys.order_by(base.c.received_on.desc(), base.c.number.desc()).limit(per_page)
+    else:
+        keys = keys.order_by(base.c.received_on, base.c.number).offset(skip).limit(per_page)
+    return total, overdue, keys
+
+
+_ORDER = (queue_t.c.received_on, queue_t.c.number)
+_BACKWARDS = (queue_t.c.received_on.desc(), queue_t.c.number.desc())
+
+
 def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any) -> QueuePage:
     """One page of the queue of a department (or of all the user's), oldest first, with working
-    days left at ``today``. A case that concerns several of the departments is listed once."""
+    days left at ``today``. A case that concerns several of the departments is listed once.
+
+    At a province's size every part is bounded: the counts come from ``hub_queue_count``; the
+    page's keys from the first rows of each department's index; a search reads its first
+    COUNT_CAP + 1 matches and pages within them; the overdue total reads up to OVERDUE_CAP + 1
+    rows of each department's (department, stage, due_date) index."""
     from app.domain.workdays import working_days_between
 
     per_page = max(1, min(flt.per_page, 200))
     page = max(1, flt.page)
-    scope = flt.scope
-    one = len(scope) == 1
-    in_scope = queue_t.c.department == scope[0] if one else queue_t.c.department.in_(scope or ("",))
-    conds = [in_scope, *_stage_conds(flt)]
+    scope = flt.scope or ("",)
+    other = []  # the filter's conditions but the stage's
     if flt.office:
-        conds.append(queue_t.c.office == flt.office)
+        other.append(queue_t.c.office == flt.office)
     if flt.subject:
-        conds.append(queue_t.c.subject_code == flt.subject)
-    joined = queue_t.join(case_t, case_t.c.number == queue_t.c.number)
+        other.append(queue_t.c.subject_code == flt.subject)
     searching = bool(flt.query.strip())
     if searching:
-        conds.append(_search(flt.query))
+        other.append(_search(flt.query))
+    conds = [*_stage_conds(flt), *other]
+    source = queue_t.join(case_t, case_t.c.number == queue_t.c.number) if searching else queue_t
     with store.ro() as c:
-        # the waiting stages' counts come from the stage index alone; with no other filter
-        # they are the total too (one query less on the page everyone opens)
-        by_department: dict[str, int] = {}
-        counts: dict[str, int] = {}
-        for dept, stage, n in c.execute(
-            select(queue_t.c.department, queue_t.c.stage, func.count())
-            .where(queue_t.c.department.in_(flt.departments or scope or ("",)), queue_t.c.stage.in_(WAITING))
-            .group_by(queue_t.c.department, queue_t.c.stage)
-        ).all():
-            by_department[dept] = by_department.get(dept, 0) + int(n)
-            if one and dept == scope[0]:
-                counts[stage] = int(n)
-        if not one:  # a case of two of the departments counts once
-            counts = {
-                k: int(v)
-                for k, v in c.execute(
-                    select(queue_t.c.stage, func.count(func.distinct(queue_t.c.number)))
-                    .where(in_scope, queue_t.c.stage.in_(WAITING))
-                    .group_by(queue_t.c.stage)
-                ).all()
-            }
-        if not (searching or flt.office or flt.subject) and flt.stage in ("", *WAITING):
-            total = counts.get(flt.stage, 0) if flt.stage else sum(counts.values())
-        else:
-            # a search is counted up to COUNT_CAP (two typed characters may match thousands)
-            counted = (
-                select(queue_t.c.number)
-                .select_from(joined if searching else queue_t)
-                .where(*conds)
-                .distinct()
+        by_department, counts = _counted(c, flt.departments or scope, scope, WAITING)
+        if searching:
+            # a search reads its first COUNT_CAP + 1 matches (two typed characters may match
+            # thousands) in its index's order, once: its total, its overdue and its page (oldest
+            # first) are made of them
+            # one query for all the departments (the search's index is read once, not once a
+            # department); a case of several of them may come twice, so twice the rows are read
+            limit = (COUNT_CAP + 1) * (1 if len(scope) == 1 else 2)
+            found = c.execute(
+                select(
+                    queue_t.c.number,
+                    queue_t.c.department,
+                    queue_t.c.received_on,
+                    queue_t.c.stage,
+                    queue_t.c.due_date,
+                )
+                .select_from(source)
+                .where(queue_t.c.department.in_(scope), *conds)
+                .limit(limit)
+            ).all()
+            first: dict[str, Any] = {}
+            for r in found:  # a case of several of the departments once, at the first of them
+                if r.number not in first or r.department < first[r.number].department:
+                    first[r.number] = r
+            total = len(first) if len(found) < limit else max(len(first), COUNT_CAP + 1)
+            overdue = sum(
+                1 for r in first.values() if r.stage in WAITING and "" < r.due_date < today.isoformat()
             )
-            if searching:
-                counted = counted.limit(COUNT_CAP + 1)
-            total = c.execute(select(func.count()).select_from(counted.subquery())).scalar() or 0
-        # the overdue total above the table: the filter's waiting cases whose promise is past
-        # (a working-day count is negative exactly when the promised date is before today)
-        late = (
-            select(queue_t.c.number)
-            .select_from(joined if searching else queue_t)
-            .where(*conds, queue_t.c.stage.in_(WAITING), queue_t.c.due_date != "")
-            .where(queue_t.c.due_date < today.isoformat())
-            .distinct()
-            .limit(OVERDUE_CAP + 1)
-        )
-        overdue = c.execute(select(func.count()).select_from(late.subquery())).scalar() or 0
-        # the page's keys first, from the queue's index alone; then only those rows are read
-        dept_col = queue_t.c.department if one else func.min(queue_t.c.department).label("department")
-        keys_q = (
-            select(queue_t.c.number, dept_col, queue_t.c.received_on)
-            .select_from(joined if searching else queue_t)
-            .where(*conds)
-        )
-        if not one:
-            keys_q = keys_q.group_by(queue_t.c.number, queue_t.c.received_on)
-        keys = (
-            keys_q.order_by(queue_t.c.received_on, queue_t.c.number)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-            .subquery()
-        )
+            shown = sorted(first.values(), key=lambda r: (r.received_on, r.number))
+            pairs = [(r.number, r.department) for r in shown[(page - 1) * per_page : page * per_page]]
+            listed = queue_t.join(case_t, case_t.c.number == queue_t.c.number)
+            which = [tuple_(queue_t.c.number, queue_t.c.department).in_(pairs)] if pairs else [False]
+        else:
+            total, overdue, keys_q = _listed(c, flt, scope, conds, other, counts, today, page, per_page)
+            keys = keys_q.subquery()
+            listed = keys.join(
+                queue_t, (queue_t.c.number == keys.c.number) & (queue_t.c.department == keys.c.department)
+            ).join(case_t, case_t.c.number == keys.c.number)
+            which = []
         rows = c.execute(
             select(
                 queue_t,
@@ -235,12 +362,8 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
                 case_t.c.applicant_id_number,
                 case_t.c.applicant_kind,
             )
-            .select_from(
-                keys.join(
-                    queue_t,
-                    (queue_t.c.number == keys.c.number) & (queue_t.c.department == keys.c.department),
-                ).join(case_t, case_t.c.number == keys.c.number)
-            )
+            .select_from(listed)
+            .where(*which)
             .order_by(queue_t.c.received_on, queue_t.c.number)
         ).all()
     items = []
@@ -284,23 +407,35 @@ def departments(store: HubStore) -> dict[str, str]:
     return {department_code(m.code): m.department for m in store.catalogue_obj().matters.values()}
 
 
+# The offices of a department's queue, one index probe an office (a "loose index scan" on
+# (department, office, ...)): not a distinct over the department's whole queue.
+_OFFICES = text(
+    "WITH RECURSIVE o(office) AS ("
+    " SELECT min(office) FROM hub_queue WHERE department = :d"
+    " UNION ALL"
+    " SELECT (SELECT min(q.office) FROM hub_queue q WHERE q.department = :d AND q.office > o.office)"
+    " FROM o WHERE o.office IS NOT NULL"
+    ") SELECT office FROM o WHERE office IS NOT NULL"
+)
+
+
 def queue_offices(store: HubStore, department: str | Iterable[str]) -> list[str]:
     """The offices with cases for the department (or any of the departments)."""
     depts = [department] if isinstance(department, str) else list(department)
+    found: set[str] = set()
     with store.ro() as c:
-        return list(
-            c.execute(
-                select(queue_t.c.office)
-                .where(queue_t.c.department.in_(depts or [""]))
-                .distinct()
-                .order_by("office")
-            ).scalars()
-        )
+        for d in depts:
+            found.update(c.execute(_OFFICES, {"d": d}).scalars())
+    return sorted(found)
 
 
 def case_departments(store: HubStore, number: str) -> set[str]:
     with store.ro() as c:
-        return set(c.execute(select(queue_t.c.department).where(queue_t.c.number == number)).scalars())
+        return set(
+            c.execute(
+                select(queue_t.c.department).where(queue_t.c.office == number[:9], queue_t.c.number == number)
+            ).scalars()
+        )
 
 
 # --- the case page --------------------------------------------------------------------------------------

@@ -500,7 +500,9 @@ class Events:
         with self.db.tx() as c:
             self.db.lock_keys(c, [case_workstation(number)])  # against a push of its window
             dup = c.execute(select(event_t.c.seq).where(event_t.c.event_id == eid)).first()
-            case = c.execute(select(case_t).where(case_t.c.number == number)).first()
+            case = c.execute(  # a case number's first 9 digits are its office
+                select(case_t).where(case_t.c.office == number[:9], case_t.c.number == number)
+            ).first()
             if case is None:
                 raise Refusal("unknown_case", f"case {number} is not known here")
             if not who.may_read_office(case.office):

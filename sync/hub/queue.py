@@ -4,16 +4,17 @@ the hub's reactions (sync.hub.reactions) in the transaction that changes the cas
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import Connection
 
 from app.domain import case_state as cs
 from app.domain import lifecycle
 from sync.hub.departments import subject_departments
 from sync.hub.history import case_events
-from sync.hub.schema import case_t, queue_t
+from sync.hub.schema import case_t, queue_count_t, queue_t
 
 # Where a case stands for the back office (one word per queue tab).
 NEW, REVIEW, RETURNED = "new", "review", "returned"  # waiting for the department
@@ -75,18 +76,81 @@ def queue_rows(docs, info: dict, events: Sequence[cs.Event], view: cs.CaseView) 
 
 
 def write_queue(c: Connection, numbers: Iterable[str], rows: list[dict], *, fresh: bool = False) -> None:
-    """Replace the queue rows of ``numbers`` by ``rows`` (``fresh``: the cases are new, no delete)."""
+    """Replace the queue rows of ``numbers`` by ``rows`` (``fresh``: the cases are new, no delete),
+    and the counts of ``hub_queue_count`` with them (same transaction)."""
+    delta: Counter = Counter()
     if not fresh:
         nums = list(numbers)
         for i in range(0, len(nums), 500):
-            c.execute(delete(queue_t).where(queue_t.c.number.in_(nums[i : i + 500])))
+            part = nums[i : i + 500]
+            gone = c.execute(
+                delete(queue_t)
+                .where(queue_t.c.office.in_({n[:9] for n in part}), queue_t.c.number.in_(part))
+                .returning(queue_t.c.number, queue_t.c.department, queue_t.c.office, queue_t.c.stage)
+            ).all()
+            delta.subtract(_count_keys([r._asdict() for r in gone]))
     if rows:
         c.execute(insert(queue_t), rows)
+        delta.update(_count_keys(rows))
+    _add_counts(c, delta)
+
+
+def _count_keys(rows: Iterable[dict]) -> Counter:
+    """(department, the case's departments, stage, part) of each row, counted."""
+    depts: dict[str, set[str]] = {}
+    for r in rows:
+        depts.setdefault(r["number"], set()).add(r["department"])
+    joined = {n: ",".join(sorted(d)) for n, d in depts.items()}
+    return Counter((r["department"], joined[r["number"]], r["stage"], r["office"][-1:]) for r in rows)
+
+
+def _add_counts(c: Connection, delta: Counter) -> None:
+    """Add ``delta`` to the counts; a case whose stage did not change (most events) writes
+    nothing, so pushes of the same office do not wait on each other's count rows. Keys are
+    written in sorted order (two transactions take their row locks in the same order)."""
+    changes = sorted((k, n) for k, n in delta.items() if n)
+    if not changes:
+        return
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    upsert = postgresql.insert if c.dialect.name == "postgresql" else sqlite.insert
+    for (department, departments, stage, part), n in changes:
+        stmt = upsert(queue_count_t).values(
+            department=department, departments=departments, stage=stage, part=part, n=n
+        )
+        c.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["department", "departments", "stage", "part"],
+                set_={"n": queue_count_t.c.n + stmt.excluded.n},
+            )
+        )
+
+
+def rebuild_queue_counts(c: Connection) -> None:
+    """``hub_queue_count`` from ``hub_queue`` (the migration that made it; a bulk load)."""
+    c.execute(delete(queue_count_t))
+    if c.dialect.name == "postgresql":
+        sets = "string_agg(department, ',' ORDER BY department)"
+        of = "hub_queue"
+        part = "right(q.office, 1)"
+    else:  # SQLite's group_concat keeps the order of an ordered subquery
+        sets = "group_concat(department, ',')"
+        of = "(SELECT number, department FROM hub_queue ORDER BY number, department)"
+        part = "substr(q.office, -1)"
+    c.execute(
+        text(
+            "INSERT INTO hub_queue_count (department, departments, stage, part, n) "
+            f"SELECT q.department, s.departments, q.stage, {part}, count(*) FROM hub_queue q JOIN "
+            f"(SELECT number, {sets} AS departments FROM {of} GROUP BY number) s ON s.number = q.number "
+            f"GROUP BY q.department, s.departments, q.stage, {part}"
+        )
+    )
 
 
 def rebuild_queue(c: Connection, docs) -> int:
     """Every case's queue rows from its events (a hub upgraded to the console); returns rows."""
     c.execute(delete(queue_t))
+    c.execute(delete(queue_count_t))
     n = 0
     last = ""
     while True:

@@ -324,6 +324,23 @@ queue_t = Table(
     Index("ix_hub_queue_all", "department", "received_on", "number"),
     Index("ix_hub_queue_office", "department", "office", "stage", "received_on", "number"),
     Index("ix_hub_queue_subject", "department", "subject_code", "stage", "received_on", "number"),
+    Index("ix_hub_queue_due", "department", "stage", "due_date", "number"),  # the overdue total (h0013)
+    Index("ix_hub_queue_office_due", "department", "office", "stage", "due_date", "number"),
+)
+
+# how many queue rows per department, stage and the case's set of departments (h0013): kept by
+# sync.hub.queue.write_queue with the rows, so the queue's tabs and per-department counts are read
+# from a few dozen rows however many cases the hub holds; the set of departments counts a case of
+# several of a user's departments once. Each count is split in 10 parts by the last digit of the
+# office (``part``): offices that change stages at once mostly add to different rows.
+queue_count_t = Table(
+    "hub_queue_count",
+    md,
+    Column("department", String(100), primary_key=True),
+    Column("departments", Text, primary_key=True),  # the case's departments, sorted, ","-joined
+    Column("stage", String(12), primary_key=True),
+    Column("part", String(1), primary_key=True),  # the office's last character
+    Column("n", BigInteger, nullable=False),
 )
 
 # --- receipt keys (sync.hub.receipts; h0004, h0010) ---

@@ -24,6 +24,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from tests.bench.common import ms, report, summarize
 
@@ -144,16 +145,54 @@ def _client(store, data_dir: Path, name: str = "bench"):
     return client
 
 
-def _time(client, paths: list[str]) -> list[float]:
-    """The server's time of each request (the Timed wrapper's), in order."""
+def _time(client, paths: list[str], cpu=None) -> list[float]:
+    """The server's time of each request (the Timed wrapper's), in order; with ``cpu`` (a
+    function giving CPU seconds used so far), its CPU per request is appended to CPU_PER_REQUEST."""
     timed: Timed = client.app
     out = []
+    c0 = cpu() if cpu else 0.0
     for p in paths:
         timed.times.clear()
         r = client.get(p)
         assert r.status_code == 200, (p, r.status_code, r.text[:300])
         out.append(timed.times[-1])
+    if cpu:
+        CPU_PER_REQUEST.append((cpu() - c0) / max(1, len(paths)))
     return out
+
+
+CPU_PER_REQUEST: list[float] = []
+
+
+def _cpu_meter(db: str):
+    """CPU seconds of this process and of the database's server processes (from /proc): robust
+    on a shared machine where wall times move with the others' load."""
+    import os
+
+    import psycopg
+
+    tick = os.sysconf("SC_CLK_TCK")
+    dsn = db.replace("postgresql+psycopg://", "postgresql://")
+    conn = psycopg.connect(dsn, autocommit=True)
+
+    def backends() -> float:
+        pids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        ]
+        total = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    f = fh.read().rsplit(")", 1)[1].split()
+                total += int(f[11]) + int(f[12])
+            except OSError:
+                pass
+        return total / tick
+
+    return lambda: time.process_time() + backends()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,15 +232,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept: --db {db}  (cluster in {cluster.dir}; stop: pg_ctl -D {cluster.dir}/data stop)")
         with store.ro() as c:
             total = c.execute(select(func.count()).select_from(case_t)).scalar()
-            by_dept = dict(
-                c.execute(
-                    select(cq.queue_t.c.department, func.count())
-                    .where(cq.queue_t.c.waiting.is_(True))
-                    .group_by(cq.queue_t.c.department)
+            qc = cq.queue_count_t  # the queue's counts (h0013): not a scan of a province's queue
+            by_dept = {
+                d: int(n)
+                for d, n in c.execute(
+                    select(qc.c.department, func.sum(qc.c.n))
+                    .where(qc.c.stage.in_(cq.WAITING))
+                    .group_by(qc.c.department)
                 ).all()
+            }
+            pg = c.dialect.name == "postgresql"
+            # a sample of the cases that have events (the case page), not every number in memory
+            evs = "hub_event TABLESAMPLE SYSTEM (1)" if pg and total > 200_000 else "hub_event"
+            numbers = list(
+                c.exec_driver_sql(
+                    f"SELECT DISTINCT case_number FROM (SELECT case_number FROM {evs} LIMIT 100000) s LIMIT 5000"
+                ).scalars()
             )
-            numbers = list(c.execute(select(case_t.c.number)).scalars())
         big = max(by_dept, key=by_dept.get)
+        offices = cq.queue_offices(store, big)
         accounts = ConsoleStore(store)
         if accounts.user_by_name("bench") is None:
             accounts.add_user("bench", "backoffice", PASSWORD, sorted(by_dept))
@@ -214,32 +263,46 @@ def main(argv: list[str] | None = None) -> int:
         ]
         filtered = [
             f"/console/queue?department={big}&stage={rng.choice(['new', 'review', 'returned', 'correction', 'done'])}"
-            f"&office=3207241{rng.randrange(args.offices):02d}&page={rng.randint(1, 3)}"
+            f"&office={rng.choice(offices)}&page={rng.randint(1, 3)}"
             for _ in range(n)
         ]
         with store.ro() as c:
-            sample = c.execute(
-                select(case_t.c.number, case_t.c.applicant_name, case_t.c.applicant_id_number)
-                .join(cq.queue_t, cq.queue_t.c.number == case_t.c.number)
-                .where(cq.queue_t.c.department == big)
-                .limit(2000)
+            cases = "hub_case k TABLESAMPLE SYSTEM (1)" if pg and total > 200_000 else "hub_case k"
+            sample = c.exec_driver_sql(
+                f"SELECT k.number, k.applicant_name, k.applicant_id_number, q.received_on FROM {cases} "
+                "JOIN hub_queue q ON q.number = k.number WHERE q.department = %(d)s LIMIT 2000"
+                if pg
+                else "SELECT k.number, k.applicant_name, k.applicant_id_number, q.received_on FROM hub_case k "
+                "JOIN hub_queue q ON q.number = k.number WHERE q.department = ? LIMIT 2000",
+                {"d": big} if pg else (big,),
             ).all()
-        searches = []
-        for _ in range(n):
-            number, name, idn = rng.choice(sample)
-            q = rng.choice([number, idn, name[:2]])
-            searches.append(f"/console/queue?department={big}&q={q}")
+        kinds = {
+            "whole number": lambda r: r[0],
+            "number's tail (0001-Q)": lambda r: r[0][-6:],
+            "ID number": lambda r: r[2],
+            "name's first 2 characters": lambda r: r[1][:2],
+        }
+        searches = {
+            kind: [f"/console/queue?department={big}&q={quote(pick(rng.choice(sample)))}" for _ in range(n)]
+            for kind, pick in kinds.items()
+        }
         case_paths = [f"/console/cases/{rng.choice(numbers)}" for _ in range(n)]
+        deep = []  # the next link of a page anywhere in the queue (keyset: the key of its last row)
+        for _ in range(n):
+            r = rng.choice(sample)
+            deep.append(f"/console/queue?department={big}&stage=all&page=2&after={quote(r[3] + '|' + r[0])}")
         _time(client, queue_paths[:20] + case_paths[:20])  # warm-up: templates, pools, catalogue
-        rows: list[tuple[str, float, float, float]] = []
+        rows: list[tuple[str, float, float, float, float]] = []
+        cpu = _cpu_meter(db)
         for label, paths in (
             (f"queue page, largest department ({by_dept[big]} waiting)", queue_paths),
             ("queue page with state + office filters", filtered),
-            ("queue search (number / ID / name)", searches),
+            ("queue page at any depth (next link by key)", deep),
+            *((f"queue search: {kind}", paths) for kind, paths in searches.items()),
             ("case page", case_paths),
         ):
-            s = summarize(_time(client, paths))
-            rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"])))
+            s = summarize(_time(client, paths, cpu))
+            rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"]), ms(CPU_PER_REQUEST[-1])))
         client.__exit__(None, None, None)
         # a user of 7 departments (those with the most waiting cases): the page opens on all of them
         seven = sorted(by_dept, key=lambda d: (-by_dept[d], d))[:7]
@@ -251,27 +314,35 @@ def main(argv: list[str] | None = None) -> int:
         all_paths = [f"/console/queue?page={rng.randint(1, min(pages7, 20))}" for _ in range(n)]
         all_filtered = [
             f"/console/queue?stage={rng.choice(['new', 'review', 'returned', 'correction', 'done'])}"
-            f"&office=3207241{rng.randrange(args.offices):02d}&page={rng.randint(1, 3)}"
+            f"&office={rng.choice(offices)}&page={rng.randint(1, 3)}"
             for _ in range(n)
         ]
-        all_searches = [p.replace(f"department={big}&", "") for p in searches]
+        all_searches = [p.replace(f"department={big}&", "") for ps in searches.values() for p in ps[: n // 4]]
         _time(client7, all_paths[:20])
         for label, paths in (
             (f"queue, all 7 departments ({waiting7} waiting, before dedup)", all_paths),
             ("queue, all 7 departments, state + office filters", all_filtered),
-            ("queue, all 7 departments, search", all_searches),
+            ("queue, all 7 departments, search (the 4 kinds)", all_searches),
         ):
-            s = summarize(_time(client7, paths))
-            rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"])))
+            s = summarize(_time(client7, paths, cpu))
+            rows.append((label, ms(s["p50"]), ms(s["p95"]), ms(s["max"]), ms(CPU_PER_REQUEST[-1])))
         client7.__exit__(None, None, None)
         store.close()
         print(
             f"bench_console: {total} cases at the hub (PostgreSQL), {args.offices} offices, {figures['decided']} back-office decisions"
         )
         print("  set-up: " + ", ".join(f"{k} {v:.0f} s" for k, v in figures.items() if k != "decided"))
+        import os
+
+        print(f"load average at the end: {' '.join(os.getloadavg().__repr__().strip('()').split(', '))}")
         report(
-            "server time per request (ms), " + str(n) + " requests each",
-            {label: f"p50 {p50:.1f}  p95 {p95:.1f}  max {mx:.1f}" for label, p50, p95, mx in rows},
+            "server time per request (ms; cpu: the hub's and PostgreSQL's CPU ms per request), "
+            + str(n)
+            + " requests each",
+            {
+                label: f"p50 {p50:.1f}  p95 {p95:.1f}  max {mx:.1f}  cpu/request {c:.1f}"
+                for label, p50, p95, mx, c in rows
+            },
         )
         return 0
     finally:

@@ -22,92 +22,167 @@ import tempfile
 import time
 from pathlib import Path
 
+_ALNUM36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-def _copy_rows(store, replicas: int, start: int = 1) -> dict:
-    """Copies 1..replicas of the template (replica 0) under new case numbers, with COPY."""
+
+def _state(state: int, text: str) -> int:
+    """ISO 7064 mod 37,36's running value after ``text`` (stdnum's checksum, resumable)."""
+    for ch in text:
+        state = (((state or 36) * 2) % 37 + _ALNUM36.index(ch)) % 36
+    return state
+
+
+def _check(state: int) -> str:
+    return _ALNUM36[(1 - ((state or 36) * 2) % 37) % 36]
+
+
+def _indexes(cur, tables: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the tables' indexes that are no constraint's."""
+    cur.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+        (list(tables),),
+    )
+    return list(cur.fetchall())
+
+
+def _copy_rows(store, replicas: int, events_every: int = 1) -> dict:
+    """Copies 1..replicas of the template (replica 0) under new case numbers, in the database:
+    the rows are made by ``INSERT ... SELECT`` from the template joined to a small table of the
+    copies' offices (nothing goes through Python row by row), the indexes that are no constraint
+    are dropped for the load and made again after it, as a bulk load is done. Copy r of the
+    template office i is office 320724(k % 1000), window k // 1000 + 2 (k = 4r + i); each copy
+    keeps the template's days, sequences, states, queue stages and applicants, and its case
+    numbers carry their right check character (computed per window and template number in
+    Python: 36 running values x the template's numbers). Events are copied for every
+    ``events_every``-th copy only (each copy has the template's ~N events per case: at 10M cases
+    all of them would not fit the machine's disk); the case page is timed on cases that have them.
+    """
     from sqlalchemy import select
 
-    from app.domain.numbering import make_case_number, parse_case_number
-    from sync.hub.console_queries import queue_t
-    from sync.hub.schema import case_t, event_t, meta_t
+    from app.domain.numbering import parse_case_number
+    from sync.hub.schema import case_t, event_t, meta_t, queue_t
 
     with store.ro() as c:
-        cases = [dict(r._mapping) for r in c.execute(select(case_t))]
-        queue = {r.number: dict(r._mapping) for r in c.execute(select(queue_t))}
-        events: dict[str, list[dict]] = {}
-        for r in c.execute(select(event_t).order_by(event_t.c.seq)):
-            events.setdefault(r.case_number, []).append(dict(r._mapping))
+        numbers = list(c.execute(select(case_t.c.number)).scalars())
         top = int(c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq")).scalar() or 0)
-    parsed = {k["number"]: parse_case_number(k["number"]) for k in cases}
+    parsed = {n: parse_case_number(n) for n in numbers}
     offices = {o: i for i, o in enumerate(sorted({p.office for p in parsed.values()}))}
-    cols = {t: [col.name for col in t.columns] for t in (case_t, queue_t, event_t)}
+    width = len(offices)
     raw = store.engine.raw_connection()
     t0 = time.perf_counter()
-    n_cases = n_events = 0
+    figures: dict = {}
     try:
         cur = raw.cursor()
-        for first in range(start, replicas + 1, 50):  # one transaction per 50 copies
-            last = min(replicas, first + 49)
-            copies = range(first, last + 1)
+        cur.execute("SET synchronous_commit = off")
+        cur.execute("SET maintenance_work_mem = '512MB'")
+        cur.execute("CREATE TEMP TABLE tpl_no (number text PRIMARY KEY, oi int, tail text)")
+        with cur.copy("COPY tpl_no FROM STDIN") as cp:
+            for n, p in parsed.items():
+                cp.write_row([n, offices[p.office], f"{p.day:%y%m%d}-{p.seq:04d}"])
+        # the check character of every (running value after office+window, template number)
+        cur.execute("CREATE TEMP TABLE tpl_check (st int, number text, ch text, PRIMARY KEY (st, number))")
+        with cur.copy("COPY tpl_check FROM STDIN") as cp:
+            for st in range(36):
+                for n, p in parsed.items():
+                    cp.write_row([st, n, _check(_state(st, f"{p.day:%y%m%d}{p.seq:04d}"))])
+        cur.execute(
+            "CREATE TEMP TABLE tpl_copy (r int, oi int, office text, ws text, st int, PRIMARY KEY (r, oi))"
+        )
+        with cur.copy("COPY tpl_copy FROM STDIN") as cp:
+            for r in range(1, replicas + 1):
+                for oi in range(width):
+                    key = r * width + oi
+                    office, ws = f"320724{key % 1000:03d}", f"{key // 1000 + 2:02d}"
+                    cp.write_row([r, oi, office, ws, _state(18, office + ws)])
+        # new number of (copy, template number): office-ws-day-seq-check
+        cur.execute(
+            "CREATE TEMP TABLE tpl_map AS SELECT k.r, t.number AS old, k.office, k.ws, "
+            "k.office || '-' || k.ws || '-' || t.tail || '-' || c.ch AS new "
+            "FROM tpl_no t JOIN tpl_copy k ON k.oi = t.oi JOIN tpl_check c ON c.st = k.st AND c.number = t.number"
+        )
+        cur.execute("CREATE INDEX ON tpl_map (r)")
+        cur.execute("ANALYZE tpl_map")
+        dropped = _indexes(cur, ("hub_case", "hub_queue", "hub_event"))
+        for name, _ in dropped:
+            cur.execute(f'DROP INDEX "{name}"')
+        raw.commit()
+        figures["prepare"] = time.perf_counter() - t0
 
-            def renumber(r: int, number: str) -> str:
-                p = parsed[number]  # each template office's copy r: an office and window of its own
-                key = r * len(offices) + offices[p.office]
-                return str(
-                    make_case_number(f"320724{key % 1000:03d}", f"{key // 1000 + 2:02d}", p.day, p.seq)
-                )
+        def cols(t, **expr) -> tuple[str, str]:
+            names = [col.name for col in t.columns]
+            return ", ".join(f'"{n}"' for n in names), ", ".join(expr.get(n, f't."{n}"') for n in names)
 
-            def shift(seq, r: int):
-                return None if seq is None else seq + r * top
-
-            with cur.copy(f"COPY hub_case ({', '.join(cols[case_t])}) FROM STDIN") as cp:
-                for r in copies:
-                    for k in cases:
-                        new = renumber(r, k["number"])
-                        row = {
-                            **k,
-                            "number": new,
-                            "uid": f"{r:08x}{k['uid'][8:]}",
-                            "office": new[:9],
-                            "ws": new[10:12],
-                            "created_seq": shift(k["created_seq"], r),
-                            "updated_seq": shift(k["updated_seq"], r),
-                        }
-                        cp.write_row([row[name] for name in cols[case_t]])
-                        n_cases += 1
-            with cur.copy(f"COPY hub_queue ({', '.join(cols[queue_t])}) FROM STDIN") as cp:
-                for r in copies:
-                    for number, q in queue.items():
-                        new = renumber(r, number)
-                        row = {**q, "number": new, "office": new[:9], "first_seq": shift(q["first_seq"], r)}
-                        cp.write_row([row[name] for name in cols[queue_t]])
-            with cur.copy(f"COPY hub_event ({', '.join(cols[event_t])}) FROM STDIN") as cp:
-                for r in copies:
-                    for number, evs in events.items():
-                        new = renumber(r, number)
-                        for e in evs:
-                            row = {
-                                **e,
-                                "seq": e["seq"] + r * top,
-                                "event_id": f"{r:08x}{e['event_id'][8:]}",
-                                "case_number": new,
-                                "owner_office": new[:9],
-                                "owner_ws": new[10:12],
-                            }
-                            if e["ws"]:  # a window's own event: the copy's window wrote it
-                                row["office"], row["ws"] = new[:9], new[10:12]
-                            cp.write_row([row[name] for name in cols[event_t]])
-                            n_events += 1
+        case_cols, case_sel = cols(
+            case_t,
+            number="m.new",
+            uid="lpad(to_hex(m.r), 8, '0') || substr(t.uid, 9)",
+            office="m.office",
+            ws="m.ws",
+            created_seq=f"t.created_seq + m.r::bigint * {top}",
+            updated_seq=f"t.updated_seq + m.r::bigint * {top}",
+        )
+        queue_cols, queue_sel = cols(
+            queue_t, number="m.new", office="m.office", first_seq=f"t.first_seq + m.r * {top}"
+        )
+        event_cols, event_sel = cols(
+            event_t,
+            seq=f"t.seq + m.r::bigint * {top}",
+            event_id="lpad(to_hex(m.r), 8, '0') || substr(t.event_id, 9)",
+            case_number="m.new",
+            owner_office="m.office",
+            owner_ws="m.ws",
+            office="CASE WHEN t.ws <> '' THEN m.office ELSE t.office END",
+            ws="CASE WHEN t.ws <> '' THEN m.ws ELSE t.ws END",
+        )
+        cur.execute("CREATE TEMP TABLE tpl_case AS SELECT * FROM hub_case")
+        cur.execute("CREATE TEMP TABLE tpl_queue AS SELECT * FROM hub_queue")
+        cur.execute("CREATE TEMP TABLE tpl_event AS SELECT * FROM hub_event")
+        n_cases = n_events = 0
+        step = max(1, 200_000 // max(1, len(numbers)))  # about 200,000 cases a transaction
+        t1 = time.perf_counter()
+        for first in range(1, replicas + 1, step):
+            last = min(replicas, first + step - 1)
+            between = f"m.r BETWEEN {first} AND {last}"
+            cur.execute(
+                f"INSERT INTO hub_case ({case_cols}) SELECT {case_sel} FROM tpl_case t "
+                f"JOIN tpl_map m ON m.old = t.number WHERE {between}"
+            )
+            n_cases += cur.rowcount
+            cur.execute(
+                f"INSERT INTO hub_queue ({queue_cols}) SELECT {queue_sel} FROM tpl_queue t "
+                f"JOIN tpl_map m ON m.old = t.number WHERE {between}"
+            )
+            cur.execute(
+                f"INSERT INTO hub_event ({event_cols}) SELECT {event_sel} FROM tpl_event t "
+                f"JOIN tpl_map m ON m.old = t.case_number WHERE {between} AND m.r % {events_every} = 0"
+            )
+            n_events += cur.rowcount
             cur.execute("UPDATE hub_meta SET value = %s WHERE key = 'seq'", (str(top * (last + 1)),))
             raw.commit()
             print(
                 f"  copied {last}/{replicas} ({n_cases} cases, {time.perf_counter() - t0:.0f} s)", flush=True
             )
-        cur.execute("ANALYZE")
-        raw.commit()
+        figures["insert"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        for _, ddl in dropped:
+            cur.execute(ddl)
+            raw.commit()
+        figures["indexes"] = time.perf_counter() - t1
     finally:
         raw.close()
-    return {"copy": time.perf_counter() - t0, "cases": n_cases, "events": n_events}
+    from sync.hub.queue import rebuild_queue_counts
+
+    t1 = time.perf_counter()
+    with store.tx() as c:
+        rebuild_queue_counts(c)
+    figures["counts"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.exec_driver_sql("VACUUM ANALYZE")  # the visibility map: index-only scans, as autovacuum leaves it
+    figures["vacuum"] = time.perf_counter() - t1
+    figures.update(copy=time.perf_counter() - t0, cases=n_cases, events=n_events)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=int, default=200_000)
     ap.add_argument("--template", type=int, default=2_000)
     ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument(
+        "--events-every", type=int, default=1, help="copy the events of every Nth copy only (disk)"
+    )
     ap.add_argument("--db", default=None, help="a PostgreSQL URL (default: a throwaway cluster)")
+    ap.add_argument("--keep", action="store_true", help="leave the throwaway cluster running (for --db)")
+    ap.add_argument("--shared-buffers", default="1GB", help="the throwaway cluster's shared_buffers")
     args = ap.parse_args(argv)
 
     from sync.hub.store import open_hub
@@ -129,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             from tests.sync.pg import Cluster
 
             cluster = Cluster().start()
+            _tune(cluster, args.shared_buffers)
             db = cluster.create_db()
         store = open_hub(tmp / "hub", db)
         have = store.counts()["cases"]
@@ -139,21 +220,38 @@ def main(argv: list[str] | None = None) -> int:
                 f"template: {store.counts()['cases']} cases in {time.perf_counter() - t0:.0f} s", flush=True
             )
             have = store.counts()["cases"]
-        template = have
-        replicas = max(0, -(-args.cases // template) - 1)
-        figures = _copy_rows(store, replicas) if replicas else {"copy": 0.0, "cases": 0, "events": 0}
-        print(
-            f"COPY: {figures['cases']} cases, {figures['events']} events in {figures['copy']:.0f} s",
-            flush=True,
-        )
+            replicas = max(0, -(-args.cases // have) - 1)
+            figures = _copy_rows(store, replicas, args.events_every) if replicas else {}
+            print(
+                "seeded in the database: "
+                + ", ".join(
+                    f"{k} {v:.0f} s" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()
+                ),
+                flush=True,
+            )
+            have = store.counts()["cases"]
+        if args.keep and cluster is not None:
+            print(f"kept: --db {db}  (stop: pg_ctl -D {cluster.dir}/data stop)", flush=True)
         store.close()
         return bench_console.main(
-            ["--db", db, "--cases", str(template), "--offices", "4", "--requests", str(args.requests)]
+            ["--db", db, "--cases", str(have), "--offices", "4", "--requests", str(args.requests)]
         )
     finally:
-        if cluster is not None:
+        if cluster is not None and not args.keep:
             cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _tune(cluster, shared_buffers: str) -> None:
+    """A server's memory for a province's tables (the throwaway cluster's default is 128 MB)."""
+    import psycopg
+
+    with psycopg.connect(
+        f"host=127.0.0.1 port={cluster.port} user=yichuang dbname=postgres", autocommit=True
+    ) as conn:
+        conn.execute(f"ALTER SYSTEM SET shared_buffers = '{shared_buffers}'")
+        conn.execute("ALTER SYSTEM SET max_wal_size = '4GB'")
+    cluster._run(str(cluster.bin / "pg_ctl"), "-D", str(cluster.dir / "data"), "-w", "restart")
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ def _accepted(hub) -> list[dict]:
     return [dict(r._mapping) for r in rows]
 
 
-def _page(hub, dept: str, **kw) -> cq.QueuePage:
+def _page(hub, dept: str = "", **kw) -> cq.QueuePage:
     return cq.queue_page(
         hub, cq.QueueFilter(department=dept, **kw), today=date.today(), calendar=load_calendar()
     )
@@ -210,3 +210,64 @@ def test_queue_is_rebuilt_for_cases_from_before_the_console(seeded):
     hub.init()
     with hub.ro() as c:
         assert c.execute(select(func.count()).select_from(cq.queue_t)).scalar() == before
+
+
+def _count_rows(hub) -> dict:
+    from sqlalchemy import select
+
+    qc = cq.queue_count_t
+    with hub.ro() as c:
+        rows = c.execute(select(qc.c.department, qc.c.departments, qc.c.stage, qc.c.part, qc.c.n)).all()
+    return {tuple(r[:4]): int(r[4]) for r in rows if r[4]}
+
+
+def test_the_queue_counts_follow_every_stage_change_in_its_transaction(seeded):
+    """hub_queue_count (the tabs' and departments' counts at a province's size) is kept by the
+    queue's own writes: after pushes and decisions it equals a recount of hub_queue, and the page's
+    counts agree with the rows it lists."""
+    from sync.hub.queue import rebuild_queue_counts
+
+    ws, hub = seeded
+    nums = [k["number"] for k in _accepted(hub)[:3]]
+    for num, decision in zip(nums, ("in_review", "complete", "deny"), strict=False):
+        sheet = cq.case_sheet(hub, num)
+        extra = "理由" if decision == "deny" else ""
+        cd.decide(
+            hub,
+            user_name="李审批",
+            departments=sorted(cq.case_departments(hub, num)),
+            number=num,
+            form=cd.DecisionForm(decision, sheet.version, extra),
+        )
+    kept = _count_rows(hub)
+    assert kept
+    with hub.tx() as c:
+        rebuild_queue_counts(c)
+    assert _count_rows(hub) == kept
+    for dept in cq.departments(hub):
+        page = _page(hub, dept, stage=cq.ALL, per_page=200)
+        assert page.total == len(page.items)
+        for stage in cq.WAITING:
+            assert page.counts.get(stage, 0) == sum(1 for i in page.items if i.stage == stage)
+
+
+def test_next_and_previous_pages_by_key_are_the_numbered_pages(seeded):
+    """Keyset paging (the next/previous links carry the key of the last/first row shown): each
+    page read at its key is the page counted from the start, for one department and for all."""
+    ws, hub = seeded
+    every = tuple(cq.departments(hub))
+    big = max(every, key=lambda d: _page(hub, d, stage=cq.ALL).total)
+    for dept, kw in ((big, {}), ("", {"departments": every})):
+        whole = [i.number for i in _page(hub, dept, stage=cq.ALL, per_page=200, **kw).items]
+        assert len(whole) >= 6
+        pages, after = [], ""
+        for n in range(1, 4):
+            p = _page(hub, dept, stage=cq.ALL, per_page=2, page=n, after=after, **kw)
+            pages.append([i.number for i in p.items])
+            after = cq.QueueFilter.cursor(p.items[-1])
+        assert pages == [whole[0:2], whole[2:4], whole[4:6]]
+        third = _page(hub, dept, stage=cq.ALL, per_page=2, page=3, **kw)
+        back = _page(
+            hub, dept, stage=cq.ALL, per_page=2, page=2, before=cq.QueueFilter.cursor(third.items[0]), **kw
+        )
+        assert [i.number for i in back.items] == whole[2:4]

@@ -34,7 +34,7 @@ def all_tables() -> MetaData:
     chains, console accounts and queues, windows, receipt keys)."""
     from sync.hub.schema import md as every_table
 
-    assert len(every_table.tables) == 24
+    assert len(every_table.tables) == 25
     return every_table
 
 
@@ -59,7 +59,14 @@ def test_a_new_hub_database_is_made_by_the_migrations(tmp_path: Path, hub_db):
     engine = create_engine(url)
     with engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c), all_tables())
-        assert [d for d in diff if d[0] != "remove_table" or d[1].name != VERSION_TABLE] == []
+        # on PostgreSQL the case number's trigram index (h0013) is the migration's alone: it
+        # needs the pg_trgm extension, which the MetaData cannot say
+        assert [
+            d
+            for d in diff
+            if not (d[0] == "remove_table" and d[1].name == VERSION_TABLE)
+            and not (d[0] == "remove_index" and d[1].name == "ix_hub_case_number_trgm")
+        ] == []
         assert c.execute(select(meta_t.c.value).where(meta_t.c.key == "schema")).scalar() == str(HUB_SCHEMA)
     engine.dispose()
     open_hub(tmp_path / "hub", hub_db).close()  # and again: nothing to do

@@ -107,6 +107,8 @@ async def queue_page(request: Request) -> Response:
         stage=stage if stage in (*cq.STAGES, cq.ALL) else "",
         query=q.get("q", "").strip()[:60],
         page=_int(q.get("page"), 1, 10**6),
+        after=q.get("after", "")[:60],
+        before=q.get("before", "")[:60],
         per_page=PER_PAGE,
         departments=tuple(mine),
     )
@@ -145,6 +147,7 @@ async def queue_page(request: Request) -> Response:
         stage_labels=STAGE_LABELS,
         mask_applicant_id=mask_applicant_id,
         link=link,
+        cursor=cq.QueueFilter.cursor,
         state_label=_state_label,
     )
 

@@ -1,0 +1,118 @@
+"""The console's queue, search and case page read through indexes at a province's size (issue 20
+§4): on a PostgreSQL hub of 50,000 cases (a template of cases pushed as windows push them, then
+copied in the database as bench_console_scale does, ANALYZEd), every statement the queue page,
+its searches, its office list and the case page issue is EXPLAINed; none may read the cases or
+the queue table whole (a Seq Scan on hub_case, hub_queue or hub_event), which is what makes
+their time grow with the number of cases."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import event, func, select
+
+from app.domain.workdays import load_calendar
+from sync.hub import console_queries as cq
+from sync.hub.schema import queue_count_t
+from sync.hub.store import open_hub
+
+pytestmark = pytest.mark.slow
+
+CASES = 50_000
+BIG_TABLES = ("hub_case", "hub_queue", "hub_event")
+SEQ = re.compile(r"Seq Scan on (\w+)")
+
+
+@pytest.fixture(scope="module")
+def province(pg_cluster, tmp_path_factory):
+    from tests.bench import bench_console, bench_console_scale
+
+    tmp = tmp_path_factory.mktemp("province")
+    store = open_hub(tmp / "hub", pg_cluster.create_db())
+    bench_console._seed(tmp, store, 400, 4)
+    template = store.counts()["cases"]
+    bench_console_scale._copy_rows(store, -(-CASES // template) - 1)
+    assert store.counts()["cases"] >= CASES
+    yield store
+    store.close()
+
+
+def _statements(store, run) -> list[tuple[str, object]]:
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, params))
+
+    engines = {store.engine, store.read_engine}
+    for eng in engines:
+        event.listen(eng, "before_cursor_execute", capture)
+    try:
+        run()
+    finally:
+        for eng in engines:
+            event.remove(eng, "before_cursor_execute", capture)
+    assert seen
+    return seen
+
+
+def _seq_scans(store, statements) -> list[str]:
+    found = []
+    with store.ro() as c:
+        for sql, params in statements:
+            plan = "\n".join(r[0] for r in c.exec_driver_sql("EXPLAIN " + sql, params).all())
+            found += [f"{t} in: {sql[:300]}\n{plan}" for t in SEQ.findall(plan) if t in BIG_TABLES]
+    return found
+
+
+def test_the_queue_its_search_and_the_case_page_use_indexes(province):
+    store = province
+    with store.ro() as c:
+        qc = queue_count_t
+        by = dict(
+            c.execute(
+                select(qc.c.department, func.sum(qc.c.n))
+                .where(qc.c.stage.in_(cq.WAITING))
+                .group_by(qc.c.department)
+            ).all()
+        )
+    big = max(by, key=by.get)
+    with store.ro() as c:
+        number, name, idn = c.execute(
+            select(cq.case_t.c.number, cq.case_t.c.applicant_name, cq.case_t.c.applicant_id_number)
+            .join(cq.queue_t, cq.queue_t.c.number == cq.case_t.c.number)
+            .where(cq.queue_t.c.department == big, cq.queue_t.c.stage == cq.NEW)
+            .limit(1)
+        ).one()
+    seven = tuple(sorted(by, key=lambda d: -by[d])[:7])
+    office = cq.queue_offices(store, big)[5]
+    cal = load_calendar()
+    filters = [
+        cq.QueueFilter(department=big, departments=(big,), page=3),
+        cq.QueueFilter(department="", departments=seven, page=3),
+        cq.QueueFilter(department=big, departments=(big,), office=office, stage="done"),
+        cq.QueueFilter(department="", departments=seven, office=office, stage=cq.ALL),
+        cq.QueueFilter(department="", departments=seven, stage="review", page=2),
+    ]
+    for q in (number, number[-6:], number[10:24], idn, name[:2], name):
+        filters += [
+            cq.QueueFilter(department=big, departments=(big,), query=q),
+            cq.QueueFilter(department="", departments=seven, query=q),
+        ]
+    pages = []
+
+    def run():
+        for flt in filters:
+            pages.append(cq.queue_page(store, flt, today=date.today(), calendar=cal))
+        cq.queue_offices(store, seven)
+        assert cq.case_sheet(store, number) is not None
+
+    scans = _seq_scans(store, _statements(store, run))
+    assert scans == [], "\n\n".join(scans)
+    # and they found what they were asked for
+    assert pages[0].total == by[big] and len(pages[0].items) == 50
+    searched = pages[5:]
+    for i in (0, 2, 4, 6, 10):  # the number, its tail, its middle, the ID, the name (one department)
+        assert number in [it.number for it in searched[i].items] or searched[i].total > cq.COUNT_CAP
