@@ -75,7 +75,14 @@ def queue_rows(docs, info: dict, events: Sequence[cs.Event], view: cs.CaseView) 
     ]
 
 
-def write_queue(c: Connection, numbers: Iterable[str], rows: list[dict], *, fresh: bool = False) -> None:
+def write_queue(
+    c: Connection,
+    numbers: Iterable[str],
+    rows: list[dict],
+    *,
+    fresh: bool = False,
+    insert_many=None,  # noqa: ANN001 (HubDB.insert_many: one COPY for a push's new cases)
+) -> None:
     """Replace the queue rows of ``numbers`` by ``rows`` (``fresh``: the cases are new, no delete),
     and the counts of ``hub_queue_count`` with them (same transaction)."""
     delta: Counter = Counter()
@@ -90,7 +97,10 @@ def write_queue(c: Connection, numbers: Iterable[str], rows: list[dict], *, fres
             ).all()
             delta.subtract(_count_keys([r._asdict() for r in gone]))
     if rows:
-        c.execute(insert(queue_t), rows)
+        if insert_many is not None:
+            insert_many(c, queue_t, rows)
+        else:
+            c.execute(insert(queue_t), rows)
         delta.update(_count_keys(rows))
     _add_counts(c, delta)
 

@@ -36,11 +36,8 @@ class Pending:
     queue_rows: list[dict] = field(default_factory=list)
 
     def flush(self, c: Connection, insert_many=None) -> None:  # noqa: ANN001 (HubDB.insert_many)
-        if self.queue_rows:
-            if insert_many is not None:  # one statement for the push's new cases
-                insert_many(c, queue.queue_t, self.queue_rows)
-            else:
-                queue.write_queue(c, (), self.queue_rows, fresh=True)
+        if self.queue_rows:  # the counts follow the rows, whichever way they are inserted
+            queue.write_queue(c, (), self.queue_rows, fresh=True, insert_many=insert_many)
             self.queue_rows = []
 
 
