@@ -18,8 +18,6 @@ from textual.widgets import Input, Static
 
 from app.messages import t
 from app.ui.permission import may
-from app.ui.screens.cases import CaseListScreen
-from app.ui.screens.dialogs import ConfirmDialog
 from app.ui.screens.intake_card import fill_from_card
 from app.ui.screens.intake_decision import DecisionRunner
 from app.ui.screens.intake_panes import PaneMounter, header_text, no_intake_text
@@ -126,6 +124,7 @@ class IntakeScreen(Screen):
             self.say(t("intake.resumed_keeps_subject", number=self.draft.case_number), "yellow")
             return  # a resumed case keeps its subject
         if self.draft and any(m.status != "missing" for m in self.query_one(ChecklistTable).marks):
+            from app.ui.screens.dialogs import ConfirmDialog  # loaded when first asked (start-up time)
 
             def done(ok: bool | None) -> None:
                 if ok:
@@ -202,6 +201,8 @@ class IntakeScreen(Screen):
             self.reset()
             return
 
+        from app.ui.screens.dialogs import ConfirmDialog  # loaded when first asked (start-up time)
+
         def done(ok: bool | None) -> None:
             if ok:
                 self.reset()
@@ -236,4 +237,7 @@ class IntakeScreen(Screen):
         self.action_focus_checklist()
 
     def action_cases(self) -> None:
+        # F8's screen, loaded when first opened (start-up time)
+        from app.ui.screens.cases import CaseListScreen
+
         self.app.push_screen(CaseListScreen())
