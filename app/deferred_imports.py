@@ -75,6 +75,11 @@ DEFERRED: dict[str, tuple[str, tuple[str, ...]]] = {
         "building the printer font subset, or a slice of the console's rare-character font: only when one is made",
         ("printing/fonts/__init__.py", "printing/fonts/build_font.py", "sync/hub/console/fonts.py"),
     ),
+    "sqlcipher3": (
+        "SQLCipher (~5 ms): only for an encrypted store; the login gate reads a plain store's accounts "
+        "with sqlite3 (app.store.cipher's error pairs load it when first asked for)",
+        ("app/services/encryption.py", "app/store/cipher.py"),
+    ),
     "uvicorn": ("the hub's server: only in `yichuang-hub serve`", ("sync/hub/serve.py",)),
     "starlette": ("the hub's web console: only in the hub's server", ("sync/hub/console/web.py",)),
     "anyio": ("the hub's worker-thread limit: set when the hub's server starts", ("sync/hub/app.py",)),
@@ -84,9 +89,8 @@ DEFERRED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 
-# Loaded at start-up anyway: a function-level import of these is not a deferral. sqlcipher3
-# (~5 ms) comes with app.store.cipher, which the login gate reads the accounts through.
-LOADED_AT_START: tuple[str, ...] = ("textual", "rich", "tomli_w", "platformdirs", "sqlcipher3")
+# Loaded at start-up anyway: a function-level import of these is not a deferral.
+LOADED_AT_START: tuple[str, ...] = ("textual", "rich", "tomli_w", "platformdirs")
 
 # Kept off the start path by the module that imports them (imported only where used), so no
 # function-level import names them; the start-path test checks them all the same.

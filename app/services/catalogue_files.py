@@ -18,7 +18,6 @@ import hashlib
 import json
 import logging
 import os
-from importlib import resources
 from pathlib import Path
 
 from app.private_files import make_private_dir
@@ -29,6 +28,19 @@ DEMO_CATALOGUE_RESOURCE = ("demo", "catalogue.json")
 DEMO_INDEX_RESOURCE = ("demo", "search-index.json")
 
 log = logging.getLogger(__name__)
+
+
+def _forms_file(parts: tuple[str, ...]):
+    """A file shipped in the forms package: from its folder when it is one (importlib.resources'
+    readers would add a zipfile import to the window's start-up), else through importlib.resources."""
+    import forms
+
+    folder = Path(forms.__file__).parent
+    if folder.is_dir():
+        return folder.joinpath(*parts)
+    from importlib import resources
+
+    return resources.files("forms").joinpath(*parts)
 
 
 def load_active_catalogue(catalogue_dir: Path):
@@ -143,9 +155,8 @@ def load_search_index(catalogue_dir: Path):
         raw = current.read_bytes()
         candidates = [stored.read_bytes] if stored.exists() else []
     else:
-        forms_dir = resources.files("forms")
-        raw = forms_dir.joinpath(*DEMO_CATALOGUE_RESOURCE).read_bytes()
-        demo_index = forms_dir.joinpath(*DEMO_INDEX_RESOURCE)
+        raw = _forms_file(DEMO_CATALOGUE_RESOURCE).read_bytes()
+        demo_index = _forms_file(DEMO_INDEX_RESOURCE)
         candidates = [demo_index.read_bytes] if demo_index.is_file() else []
         if stored.exists():
             candidates.append(stored.read_bytes)

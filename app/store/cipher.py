@@ -17,15 +17,28 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlcipher3.dbapi2 as sqlcipher
-
 from app.messages import t
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-# What a connection of either kind raises: catch these, not sqlite3's alone.
-Error = (sqlite3.Error, sqlcipher.Error)
-DatabaseError = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
-OperationalError = (sqlite3.OperationalError, sqlcipher.OperationalError)
+# What a connection of either kind raises: catch these, not sqlite3's alone (`Error`,
+# `DatabaseError`, `OperationalError`: each a pair made when first asked for, by __getattr__).
+_PAIRED = ("Error", "DatabaseError", "OperationalError")
+
+
+def _sqlcipher():
+    """sqlcipher3, loaded when an encrypted store is opened or its errors are caught: the
+    window's start reads a plain store's accounts with sqlite3 (app/deferred_imports.py)."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    return sqlcipher
+
+
+def __getattr__(name: str):
+    if name not in _PAIRED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    pair = (getattr(sqlite3, name), getattr(_sqlcipher(), name))
+    globals()[name] = pair
+    return pair
 
 
 class WrongKey(Exception):
@@ -74,6 +87,7 @@ def connect(path: Path | str, key: DbKey | None, *, uri: bool = False, **kw):
     """
     if key is None:
         return sqlite3.connect(path, uri=uri, **kw)
+    sqlcipher = _sqlcipher()
     con = sqlcipher.connect(str(path), uri=uri, **kw)
     try:
         con.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our message, not stderr noise
@@ -89,7 +103,7 @@ def connect(path: Path | str, key: DbKey | None, *, uri: bool = False, **kw):
 
 def dbapi():
     """The DB-API module of encrypted stores (SQLAlchemy maps its exceptions through it)."""
-    return sqlcipher
+    return _sqlcipher()
 
 
 def fsync_file(path: Path) -> None:

@@ -24,7 +24,7 @@ from app.store.lock import StoreBusy, StoreLock, exclusive, share
 from sync import sqlite_pragmas
 
 # Bump together with a new migration in migrations/versions/ that sets PRAGMA user_version.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 BUSY_TIMEOUT_MS = sqlite_pragmas.WINDOW_BUSY_TIMEOUT_MS
 
 

@@ -12,6 +12,7 @@ after a decision    app.ui.reactions (spool, sync, held scans, the rating ask), 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import App
@@ -26,6 +27,10 @@ from app.ui.rating import RatingFlow
 from app.ui.screens import registry
 from app.ui.screens.intake import IntakeScreen
 from app.ui.typeahead import TypeAhead, as_enter
+
+# The first screen's stylesheet, read with the app's own: a screen bringing a stylesheet the
+# app has not read makes Textual parse every stylesheet again as it opens (start-up time).
+FIRST_SCREEN_CSS = (Path(__file__).parent / "screens" / IntakeScreen.CSS_PATH).resolve()
 
 # The status line's parts, left to right, whichever is set first (unknown parts follow).
 STATUS_PARTS = ("store", "operator", "catalogue", "printer", "sync", "scanner", "followups", "backup")
@@ -47,6 +52,8 @@ class YichuangApp(App):
     status_text: reactive[str] = reactive("")
 
     def __init__(self, ws, *, start: str = "intake", **kw) -> None:
+        own = self.CSS_PATH if isinstance(self.CSS_PATH, list) else [self.CSS_PATH]
+        kw.setdefault("css_path", [*own, FIRST_SCREEN_CSS])
         super().__init__(**kw)
         self.ws = ws
         self.start = start  # "courier": `yichuang courier` opens on the courier screen

@@ -18,15 +18,10 @@ from textual.widgets import Input, Static
 
 from app.messages import t
 from app.ui.permission import may
-from app.ui.screens.cases import CaseListScreen
-from app.ui.screens.dialogs import ConfirmDialog
 from app.ui.screens.intake_card import fill_from_card
-from app.ui.screens.intake_decision import DecisionRunner
 from app.ui.screens.intake_panes import PaneMounter, header_text, no_intake_text
 from app.ui.screens.intake_returning import ReturningApplicant
 from app.ui.widgets.applicant_form import ApplicantForm
-from app.ui.widgets.checklist_pane import ChecklistPane
-from app.ui.widgets.checklist_table import ChecklistTable
 from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.subject_pane import SubjectPane
 from app.ui.widgets.subject_search import SubjectSearch
@@ -67,7 +62,7 @@ class IntakeScreen(Screen):
         self.panes_ready = False
         self.panes = PaneMounter(self)
         self.returning = ReturningApplicant(self)
-        self.decisions = DecisionRunner(self)
+        self._decisions = None  # app.ui.screens.intake_decision.DecisionRunner, when first needed
         self.scan_holds: dict[int, str] = {}  # scan id -> material, until the case has a number (scans.py)
 
     # --- layout ------------------------------------------------------------------------------
@@ -102,6 +97,21 @@ class IntakeScreen(Screen):
         # list make sense (the keys would act on widgets that are not there yet).
         return self.panes_ready or action in ("focus_search", "cases")
 
+    # The checklist's widgets (a DataTable, the decision dialogs) are imported with the panes,
+    # after the first answer: loading them before it cost the start-up ~20 ms (issue 18).
+    @property
+    def decisions(self):
+        if self._decisions is None:
+            from app.ui.screens.intake_decision import DecisionRunner
+
+            self._decisions = DecisionRunner(self)
+        return self._decisions
+
+    def _checklist(self):
+        from app.ui.widgets.checklist_table import ChecklistTable
+
+        return self.query_one(ChecklistTable)
+
     @property
     def service(self):
         from app.services.intake import IntakeService
@@ -113,6 +123,8 @@ class IntakeScreen(Screen):
             search.set_index(index)
 
     def say(self, text: str, style: str = "") -> None:
+        from app.ui.widgets.checklist_pane import ChecklistPane
+
         self.query_one(ChecklistPane).say(text, style)  # the message line, under the checklist
 
     # --- choosing the subject ---------------------------------------------------------------
@@ -125,7 +137,8 @@ class IntakeScreen(Screen):
         if self.draft and self.draft.case_number:
             self.say(t("intake.resumed_keeps_subject", number=self.draft.case_number), "yellow")
             return  # a resumed case keeps its subject
-        if self.draft and any(m.status != "missing" for m in self.query_one(ChecklistTable).marks):
+        if self.draft and any(m.status != "missing" for m in self._checklist().marks):
+            from app.ui.screens.dialogs import ConfirmDialog  # loaded when first asked (start-up time)
 
             def done(ok: bool | None) -> None:
                 if ok:
@@ -145,14 +158,13 @@ class IntakeScreen(Screen):
     def _choose(self, kind: str, code: str) -> None:
         self.draft = self.service.new_draft(kind, code)  # type: ignore[arg-type]
         self.query_one(SubjectPane).show(self.draft, self.app.ws.catalogue)
-        self.query_one(ChecklistTable).load(self.draft.marks)
+        self._checklist().load(self.draft.marks)
         self.query_one("#applicant-id_number", Input).focus()
 
-    @on(ChecklistTable.MarksChanged)
-    def _marks_changed(self) -> None:
+    def on_checklist_table_marks_changed(self) -> None:  # ChecklistTable.MarksChanged
         # the checklist pane shows the tally (app.ui.widgets.checklist_pane); the draft takes the marks
         if self.draft is not None:
-            self.draft.marks = self.query_one(ChecklistTable).marks
+            self.draft.marks = self._checklist().marks
 
     # --- applicant --------------------------------------------------------------------------
     @on(ApplicantForm.IdEntered)
@@ -180,7 +192,7 @@ class IntakeScreen(Screen):
         self.query_one("#applicant-id_number", Input).focus()
 
     def action_focus_checklist(self) -> None:
-        self.query_one(ChecklistTable).focus()
+        self._checklist().focus()
 
     # --- decisions (intake_decision) ---------------------------------------------------------
     def action_accept(self) -> None:
@@ -202,6 +214,8 @@ class IntakeScreen(Screen):
             self.reset()
             return
 
+        from app.ui.screens.dialogs import ConfirmDialog  # loaded when first asked (start-up time)
+
         def done(ok: bool | None) -> None:
             if ok:
                 self.reset()
@@ -216,7 +230,7 @@ class IntakeScreen(Screen):
         self.scan_holds = {}
         self.returning.found = None
         self.query_one(ApplicantForm).clear()
-        self.query_one(ChecklistTable).load([])
+        self._checklist().load([])
         self.query_one(SubjectPane).clear()
         search = self.query_one("#search-input", Input)
         search.value = ""
@@ -232,8 +246,11 @@ class IntakeScreen(Screen):
             kind=a.kind, id_number=a.id_number, name=a.name, phone=a.phone, address=a.address
         )
         self.query_one(SubjectPane).show(self.draft, self.app.ws.catalogue)
-        self.query_one(ChecklistTable).load(draft.marks)
+        self._checklist().load(draft.marks)
         self.action_focus_checklist()
 
     def action_cases(self) -> None:
+        # F8's screen, loaded when first opened (start-up time)
+        from app.ui.screens.cases import CaseListScreen
+
         self.app.push_screen(CaseListScreen())

@@ -8,9 +8,6 @@ from __future__ import annotations
 from textual.containers import Horizontal, Vertical
 
 from app.messages import t
-from app.ui.widgets.applicant_form import ApplicantForm
-from app.ui.widgets.checklist_pane import ChecklistPane
-from app.ui.widgets.keys import KeyFooter
 from app.ui.widgets.subject_search import SubjectSearch
 
 PANES_AFTER = 0.15  # seconds after the first frame, unless typed keys are being answered
@@ -55,6 +52,13 @@ class PaneMounter:
             self.screen.call_after_refresh(self._mount)
 
     async def _mount(self) -> None:
+        # imported here, not with the screen: the checklist's DataTable, the footer and the
+        # dialogs behind them are not needed for the first answer (issue 18)
+        from app.ui.screens import cases  # noqa: F401  (F8's and a scan's screens: loaded now, not mid-scan)
+        from app.ui.widgets.applicant_form import ApplicantForm
+        from app.ui.widgets.checklist_pane import ChecklistPane
+        from app.ui.widgets.keys import KeyFooter
+
         screen = self.screen
         await screen.query_one("#intake-left", Vertical).mount(ApplicantForm(id="applicant-form"))
         await screen.query_one("#intake-body", Horizontal).mount(ChecklistPane(id="intake-right"))

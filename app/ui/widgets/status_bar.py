@@ -38,6 +38,8 @@ def fit_parts(parts: list[Text], width: int) -> Text:
 
 
 class StatusBar(Static):
+    _shown: Text | None = None
+
     def on_mount(self) -> None:
         self.watch(self.app, "status_text", self._show, init=True)
 
@@ -48,4 +50,8 @@ class StatusBar(Static):
         # Never markup: the parts quote printer errors and store errors (data).
         parts = getattr(self.app, "status_parts", None)
         width = self.content_region.width or max(self.app.size.width - 2, 0)
-        self.update(fit_parts(parts(), width) if parts else Text(_text))
+        text = fit_parts(parts(), width) if parts else Text(_text)
+        if text == self._shown:  # the same lines (the first resize): no new layout and frame
+            return
+        self._shown = text
+        self.update(text)

@@ -84,6 +84,10 @@ class SubjectSearch(Vertical):
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
         self._enter_waiting = False  # typing again after Enter: the earlier Enter no longer holds
+        if event.value != event.input.value:
+            # Keys typed ahead (`kcg` at start-up) have moved the field on: its own Changed is
+            # queued behind this one and answers it; searching each step only delays that answer.
+            return
         self.refresh_results(event.value)
 
     def refresh_results(self, query: str) -> None:
