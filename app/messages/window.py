@@ -422,4 +422,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.empty": ("无打印任务", "No print jobs"),
     "pickup.table_empty": ("无待领取", "Nothing waiting for pickup"),
     "key.evaluation_levels": ("选择评价", "Choose a rating"),
+    # --- h/window (issues 17 and 21, left items): failed reads, foreign IDs, the status line ---
+    "window.idcard_read_failed": (
+        "读卡失败，请重新放卡",
+        "The card could not be read: lay it on the reader again",
+    ),
 }

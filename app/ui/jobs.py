@@ -208,9 +208,18 @@ class WindowJobs:
 
     def card_event(self, event) -> None:
         """In the UI thread: a card to the screen on top, the reader's state to the status line."""
-        from app.services.idcard import CardPresented, ReaderBack, ReaderLost
+        from app.services.idcard import CardPresented, CardReadFailed, ReaderBack, ReaderLost
 
-        if isinstance(event, ReaderLost):
+        if isinstance(event, CardReadFailed):  # nothing is filled: the clerk lays the card again
+            self.app.bell()
+            screen = self.app.screen
+            # a screen that takes cards says it on its message line, where a card's outcome shows
+            say = getattr(screen, "say", None) if hasattr(screen, "card_presented") else None
+            if say is not None:
+                say(t("window.idcard_read_failed"), "red")
+            else:
+                self.app.notify(t("window.idcard_read_failed"), severity="warning")
+        elif isinstance(event, ReaderLost):
             self.app.set_status("idcard", t("idcard.reader_lost", reason=event.reason), "red")
         elif isinstance(event, ReaderBack):
             self.app.set_status("idcard", t("idcard.reader_back"))

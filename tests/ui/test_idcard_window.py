@@ -408,3 +408,45 @@ async def test_handover_a_faulty_read_never_fills_half_a_collector(ws, mode):
             await wait_for(pilot, lambda: collector.value != "", timeout=30)
             assert collector.value == RESIDENT.id_number
             assert screen.query_one("#pickup-agent-name", Input).value == ""
+
+
+# --- a failed read says so (issue 17, left from s23): nothing filled, nothing touched ----------
+TYPED = {"kind": "person", "id_number": "", "name": "王五", "phone": "13800000000", "address": "东街1号"}
+
+
+@pytest.mark.parametrize("mode", ["bad_checksum", "truncated", "removed", "garbage"])
+async def test_a_failed_read_tells_the_clerk_and_touches_no_field(ws, mode):
+    """A card laid on the reader whose read fails (a READ reply with a wrong checksum, cut short,
+    the card lifted mid-read, the reader speaking noise) fills nothing, leaves what the clerk
+    typed alone, and says so on the screen: 读卡失败，请重新放卡 (noise: the reader does not
+    answer, on the status line)."""
+    from app.messages import t
+    from tests.ui.test_defects import screen_lines
+
+    with SimReader(mode=mode) as sim:
+        ws.config.set("idcard.port", sim.path)
+        app = YichuangApp(ws)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await start(app, pilot)
+            await wait_for(pilot, lambda: app.background.running("idcard"))
+            form = screen.query_one(ApplicantForm)
+            form.fill(**{k: v for k, v in TYPED.items()})
+            form.query_one("#applicant-phone", Input).focus()
+            await pilot.pause(0.1)
+            sim.put(RESIDENT)
+            notice = (
+                t("idcard.reader_lost", reason="") if mode == "garbage" else t("window.idcard_read_failed")
+            )
+            if mode == "garbage":
+                await wait_for(pilot, lambda: notice in app.status_text, timeout=30)
+            else:
+                await wait_for(pilot, lambda: notice in message(screen), timeout=30)
+                await wait_for(pilot, lambda: any(notice in line for line in screen_lines(app)))
+            assert applicant(screen) == TYPED
+            assert app.focused is form.query_one("#applicant-phone", Input)
+            assert app.is_running
+            # the card read whole: it fills as usual
+            sim.mode = "normal"
+            if not sim.cards:
+                sim.put(RESIDENT)
+            await wait_for(pilot, lambda: applicant(screen)["id_number"] == RESIDENT.id_number, timeout=30)
