@@ -1457,6 +1457,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- sync (issue 4) ------------------------------------------------------------------
     "state.withdrawn": ("已撤回", "withdrawn"),
+    "sync.bar_details": ("详情 Ctrl+Y", "details: Ctrl+Y"),  # h/window: the status line's short form
     "sync.bar_offline_only": ("未配置上级平台（仅离线）", "No platform configured (offline only)"),
     "sync.online": ("在线", "Online"),
     "sync.offline": ("离线", "Offline"),

@@ -427,4 +427,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "读卡失败，请重新放卡",
         "The card could not be read: lay it on the reader again",
     ),
+    # the status line's short forms (issue 21: at most two lines at 80 columns; details on F12 / Ctrl+Y)
+    "status.demo_short": ("演示：{name}", "Demo: {name}"),
+    "status.catalogue_short": ("事项清单 {version}", "Catalogue {version}"),
+    "status.print_failing_short": ("打印失败{count}件（F12）", "{count} print jobs failing (F12)"),
+    "status.print_failed_short": ("打印失败（F12）", "Printing failed (F12)"),
+    "status.idcard_lost_short": ("读卡器无响应", "ID-card reader not answering"),
+    "status.backup_failed_short": ("自动备份失败", "Daily backup failed"),
 }
