@@ -47,6 +47,7 @@ class Document:
     applicant_name: str = ""
     applicant_id: str = ""  # raw; printing masks it for persons
     applicant_kind: str = "person"  # or "enterprise"
+    applicant_id_type: str = ""  # the document's name when not a 居民身份证 (外国人永久居留身份证…)
     subject: str = ""  # matter or bundle name
     subject_code: str = ""
     materials: tuple[MaterialLine, ...] = ()

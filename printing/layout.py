@@ -128,6 +128,8 @@ class _CaseText(_Page):
             self.L("id_enterprise" if ent else "id_person"),
             mask_id(sanitize(self.doc.applicant_id), "enterprise" if ent else "person"),
         )
+        if self.doc.applicant_id_type and not ent:
+            self.kv(self.L("id_type"), self.doc.applicant_id_type)
 
     def s_subject(self) -> None:
         self.kv(self.L("subject"), self.doc.subject)

@@ -50,6 +50,7 @@ def cmd_case_list(args) -> int:
 
 
 def cmd_case_show(args) -> int:
+    from app.domain.identifiers import id_type_note
     from app.domain.masking import mask_applicant_id, mask_phone
     from app.services.cases import CaseService, decision_remarks, detail_to_dict, reason_label
 
@@ -79,7 +80,8 @@ def cmd_case_show(args) -> int:
         _field(
             t("cases.col_applicant"),
             f"{shown(c.applicant_name)}  {shown(mask_applicant_id(c.applicant_id_number, c.applicant_kind))}"
-            f"  {shown(mask_phone(c.applicant_phone))}",
+            + (f"（{note}）" if (note := id_type_note(c.applicant_kind, c.applicant_id_number)) else "")
+            + f"  {shown(mask_phone(c.applicant_phone))}",
         )
     )
     if c.due_date:

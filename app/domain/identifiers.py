@@ -50,6 +50,7 @@ class IdCheck:
     warnings: tuple[str, ...] = ()
     birth_date: date | None = None
     gender: str | None = None
+    doc_type: str = ""  # a person's: resident | foreign_permanent | hkmotw_residence (ID_TYPES)
 
 
 def _normalise(text: str | None) -> str:
@@ -129,6 +130,78 @@ def check_resident_id(text: str, today: date | None = None) -> IdCheck:
         birth_date=birth,
         gender=gender,
     )
+
+
+# --------------------------------------------------------------------------
+# A person's document: 居民身份证, 外国人永久居留身份证, 港澳台居民居住证
+#
+# The number says which it is (so the type needs no column of its own and cannot disagree with
+# the number): the 2023 foreigner's card is numbered as GB 11643 with 9 first (9, the province
+# of issue, the ISO 3166 numeric nationality, the birth date, a sequence whose last digit is
+# the sex, the MOD 11-2 check character); the 2017 card is 3 letters (ISO 3166 alpha-3
+# nationality) and 12 digits (the place of issue, the birth date YYMMDD, a sequence); the
+# 港澳台居民居住证 is a GB 11643 number whose area is 810000 (Hong Kong), 820000 (Macao) or
+# 830000 (Taiwan). The card types are those devices.idcard.card reports.
+
+RESIDENT_ID, FOREIGN_PERMANENT_ID, HKMOTW_RESIDENCE_ID = "resident", "foreign_permanent", "hkmotw_residence"
+ID_TYPES = (RESIDENT_ID, FOREIGN_PERMANENT_ID, HKMOTW_RESIDENCE_ID)
+HKMOTW_AREAS = ("810000", "820000", "830000")
+_FOREIGN_2017 = re.compile(r"[A-Z]{3}[0-9]{12}")
+
+
+def person_id_type(value: str) -> str:
+    """Which document a person's (normalised) number belongs to: one of ID_TYPES."""
+    if _FOREIGN_2017.fullmatch(value) or (len(value) == 18 and value.startswith("9")):
+        return FOREIGN_PERMANENT_ID
+    if value[:6] in HKMOTW_AREAS:
+        return HKMOTW_RESIDENCE_ID
+    return RESIDENT_ID
+
+
+def applicant_id_type(kind: str, number: str) -> str:
+    """An applicant's document: ``credit_code`` for an enterprise, else person_id_type."""
+    return "credit_code" if kind == "enterprise" else person_id_type(_normalise(number))
+
+
+def id_type_note(kind: str, number: str) -> str:
+    """The document's name when it is not the usual one (a person's 居民身份证, an enterprise's
+    credit code): ``外国人永久居留身份证`` or ``港澳台居民居住证``; else ""."""
+    doc = applicant_id_type(kind, number)
+    return t("idcard.type_" + doc) if doc in (FOREIGN_PERMANENT_ID, HKMOTW_RESIDENCE_ID) else ""
+
+
+def _check_foreign_2017(value: str, today: date) -> IdCheck:
+    yy, mm, dd = int(value[7:9]), int(value[9:11]), int(value[11:13])
+    births = []
+    for century in (1900, 2000):
+        try:
+            births.append(date(century + yy, mm, dd))
+        except ValueError:
+            pass
+    births = [b for b in births if b <= today]
+    if not births:
+        return _fail(value, t("id.fpr_birth_invalid"), doc_type=FOREIGN_PERMANENT_ID)
+    return IdCheck(ok=True, value=value, error="", birth_date=max(births), doc_type=FOREIGN_PERMANENT_ID)
+
+
+def check_person_id(text: str, today: date | None = None) -> IdCheck:
+    """Check a person's document number: a 居民身份证号码, a 港澳台居民居住证 number (both
+    GB 11643) or a 外国人永久居留身份证 number (2023: GB 11643 with 9 first; 2017: 3 letters and
+    12 digits). ``doc_type`` names the document."""
+    value = _normalise(text)
+    today = today or date.today()
+    if len(value) == 15 and value[:3].isalpha():
+        if not _FOREIGN_2017.fullmatch(value):
+            return _fail(value, t("id.fpr_format"), doc_type=FOREIGN_PERMANENT_ID)
+        return _check_foreign_2017(value, today)
+    check = check_resident_id(value, today)
+    if not check.ok:
+        return check
+    doc_type = person_id_type(check.value)
+    warnings = check.warnings
+    if doc_type != RESIDENT_ID:  # 9xxxxx and 81/82/83 0000 are no county: nothing to look up
+        warnings = tuple(w for w in warnings if w != t("id.ric_area_unknown"))
+    return IdCheck(True, check.value, "", warnings, check.birth_date, check.gender, doc_type)
 
 
 # --------------------------------------------------------------------------

@@ -781,6 +781,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "id.ric_birth_future": ("身份证号码中的出生日期晚于今天", "The birth date in the ID is in the future"),
     "id.ric_birth_old": ("身份证号码中的出生日期早于1900年", "The birth date in the ID is before 1900"),
     "id.ric_area_unknown": ("地区代码未收录，请核对", "Unknown area code: please check"),
+    # h/window (issue 17): a foreigner's permanent-residence card, the document a number names
+    "id.fpr_format": (
+        "外国人永久居留身份证号码应为3个字母加12位数字，或以9开头的18位",
+        "A foreign permanent resident ID is 3 letters and 12 digits, or 18 characters starting with 9",
+    ),
+    "id.fpr_birth_invalid": (
+        "外国人永久居留身份证号码中的出生日期无效",
+        "The birth date in the foreign permanent resident ID is invalid",
+    ),
+    "id.doc_type": ("证件类型", "ID type"),
     "id.uscc_required": ("请输入统一社会信用代码", "Enter the unified social credit code"),
     "id.uscc_length": (
         "统一社会信用代码应为18位，当前为{n}位",
@@ -1457,6 +1467,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- sync (issue 4) ------------------------------------------------------------------
     "state.withdrawn": ("已撤回", "withdrawn"),
+    "sync.bar_details": ("详情 Ctrl+Y", "details: Ctrl+Y"),  # h/window: the status line's short form
     "sync.bar_offline_only": ("未配置上级平台（仅离线）", "No platform configured (offline only)"),
     "sync.online": ("在线", "Online"),
     "sync.offline": ("离线", "Offline"),

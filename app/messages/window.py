@@ -422,4 +422,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.empty": ("无打印任务", "No print jobs"),
     "pickup.table_empty": ("无待领取", "Nothing waiting for pickup"),
     "key.evaluation_levels": ("选择评价", "Choose a rating"),
+    # --- h/window (issues 17 and 21, left items): failed reads, foreign IDs, the status line ---
+    "window.idcard_read_failed": (
+        "读卡失败，请重新放卡",
+        "The card could not be read: lay it on the reader again",
+    ),
+    # the status line's short forms (issue 21: at most two lines at 80 columns; details on F12 / Ctrl+Y)
+    "status.demo_short": ("演示：{name}", "Demo: {name}"),
+    "status.catalogue_short": ("事项清单 {version}", "Catalogue {version}"),
+    "status.print_failing_short": ("打印失败{count}件（F12）", "{count} print jobs failing (F12)"),
+    "status.print_failed_short": ("打印失败（F12）", "Printing failed (F12)"),
+    "status.idcard_lost_short": ("读卡器无响应", "ID-card reader not answering"),
+    "status.backup_failed_short": ("自动备份失败", "Daily backup failed"),
 }

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from app.domain import lifecycle
+from app.domain.identifiers import applicant_id_type
 from app.domain.masking import mask_record
 from app.domain.numbering import parse_case_number
 from app.services.sync import window_events
@@ -141,6 +142,7 @@ def case_to_dict(case: Case, marks: list | None = None, *, unmasked: bool = Fals
             "kind": case.applicant_kind,
             "name": case.applicant_name,
             "id_number": case.applicant_id_number,
+            "id_type": applicant_id_type(case.applicant_kind, case.applicant_id_number),
             "phone": case.applicant_phone,
             "address": case.applicant_address,
         },

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.domain import lifecycle
+from app.domain.identifiers import id_type_note
 from app.domain.intake import item_from_dict, marks_from_compact
 from app.messages import t
 from app.services.cases import CaseService
@@ -72,6 +73,7 @@ def case_document(
         applicant_name=case.applicant_name,
         applicant_id=case.applicant_id_number,
         applicant_kind=case.applicant_kind,
+        applicant_id_type=id_type_note(case.applicant_kind, case.applicant_id_number),
         subject=case.subject_name,
         subject_code=case.subject_code,
         materials=tuple(lines),
@@ -198,6 +200,9 @@ def reprint_document(ws: Workstation, case: Case, kind: str):
         applicant_name=a.get("name", doc.applicant_name),
         applicant_kind=a.get("kind", doc.applicant_kind),
         applicant_id=a.get("id_number", doc.applicant_id),
+        applicant_id_type=id_type_note(
+            a.get("kind", doc.applicant_kind), a.get("id_number", doc.applicant_id) or ""
+        ),
     )
 
 

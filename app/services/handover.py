@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.domain import lifecycle
-from app.domain.identifiers import check_resident_id
+from app.domain.identifiers import check_person_id
 from app.domain.receipt_scan import ReceiptScan, recognise
 from app.domain.text import FieldError, clean_text
 from app.messages import t
@@ -167,11 +167,11 @@ def check_collector(
             raise HandoverRefused(t("handover.enterprise_agent"), "agent_name")
         if given == applicant_id:
             return Collector("applicant", case.applicant_name, applicant_id)
-        check = check_resident_id(given, today)
+        check = check_person_id(given, today)
         if not check.ok:
             raise HandoverRefused(check.error, "collector_id")
         raise HandoverRefused(t("handover.id_mismatch"), "collector_id")
-    check = check_resident_id(given, today)
+    check = check_person_id(given, today)
     if not check.ok:
         raise HandoverRefused(check.error, "collector_id")
     if check.value == applicant_id:

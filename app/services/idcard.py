@@ -22,7 +22,7 @@ from typing import Any
 from app.domain.identifiers import check_resident_id
 from app.messages import t
 from devices.idcard.card import FOREIGN_PERMANENT, IdCard, private_use
-from devices.idcard.reader import ReaderError, ReaderGone, SerialReader
+from devices.idcard.reader import CardReadError, ReaderError, ReaderGone, SerialReader
 
 POLL_INTERVAL = 0.1  # seconds between two looks at the reader inside one next_event
 ABSENT_POLLS = 2  # a card counts as lifted after this many "no card" answers in a row
@@ -46,7 +46,15 @@ class ReaderBack:
     pass
 
 
-CardEvent = CardPresented | ReaderLost | ReaderBack
+@dataclass(frozen=True)
+class CardReadFailed:
+    """A card was found but its read failed (a broken or cut reply, lifted mid-read): once per
+    run of failures, so the clerk is told to lay it again and nothing is filled."""
+
+    reason: str
+
+
+CardEvent = CardPresented | ReaderLost | ReaderBack | CardReadFailed
 
 
 def configured(ws: Any) -> bool:
@@ -93,6 +101,7 @@ class CardPoller:
         self._on_reader: tuple[str, str] | None = None  # the card lying there, already reported
         self._absent = 0
         self._pending: CardEvent | None = None
+        self._read_failed_told = False  # this run of failed reads was reported (CardReadFailed)
 
     def next_event(self, timeout: float = 0.3) -> CardEvent | None:
         """The next event within ``timeout`` seconds, else None. Blocks: call it from a worker."""
@@ -114,7 +123,13 @@ class CardPoller:
             card = self.reader.read_card()
         except ReaderGone as exc:
             return self._failed(str(exc), at_once=True)
-        except ReaderError as exc:  # noise, a broken frame, a card lifted mid-read: retry
+        except CardReadError as exc:  # a card found, its read broken or lifted mid-read: retry
+            lost = self._failed(str(exc), at_once=False)
+            if lost is None and not self._read_failed_told and not self._lost:
+                self._read_failed_told = True
+                return CardReadFailed(str(exc))
+            return lost
+        except ReaderError as exc:  # noise, a broken frame: retry
             return self._failed(str(exc), at_once=False)
         self._errors = 0
         event = self._seen(card)
@@ -142,8 +157,10 @@ class CardPoller:
             self._absent += 1
             if self._absent >= ABSENT_POLLS:
                 self._on_reader = None
+                self._read_failed_told = False  # lifted: a failed read of the next card is news
             return None
         self._absent = 0
+        self._read_failed_told = False
         key = (card.id_number, card.valid_from.isoformat())
         if key == self._on_reader:
             return None

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from app.domain import lifecycle
 from app.domain.checklist import ChecklistItem, merge_checklist
-from app.domain.identifiers import check_credit_code, check_resident_id
+from app.domain.identifiers import check_credit_code, check_person_id
 from app.domain.intake import Mark, assess, blank_marks, item_to_dict
 from app.domain.numbering import make_case_number
 from app.domain.text import FieldError, check_phone, clean_text
@@ -121,7 +121,7 @@ def validate_applicant(a: ApplicantInput, today: date | None = None) -> CleanApp
     if not raw_id:
         errors["id_number"] = t("field.required", field=id_label)
     else:
-        check = check_resident_id(raw_id, today) if a.kind == "person" else check_credit_code(raw_id)
+        check = check_person_id(raw_id, today) if a.kind == "person" else check_credit_code(raw_id)
         if check.ok:
             id_value = check.value
             warnings.extend(check.warnings)
@@ -176,7 +176,7 @@ class IntakeService:
 
     def find_applicant(self, kind: str, id_number: str) -> Applicant | None:
         """A returning applicant's earlier details, offered to the clerk."""
-        check = check_resident_id(id_number) if kind == "person" else check_credit_code(id_number)
+        check = check_person_id(id_number) if kind == "person" else check_credit_code(id_number)
         if not check.ok:
             return None
         with self.ws.store.read() as s:

@@ -64,6 +64,7 @@ class YichuangApp(App):
         self.scan_feed = None  # app.ui.screens.scans.ScanFeed, once the store is open
         self._status: dict[str, Text] = {part: Text("") for part in STATUS_PARTS}
         self._status["store"] = Text(t("status.store_opening"))
+        self._status_short: dict[str, Text] = {}
         self._scans = None  # app.ui.screens.handover.ScanWatcher, once the store is open
         self.background = Background(self)
         self.jobs = WindowJobs(self, self.background)
@@ -219,14 +220,25 @@ class YichuangApp(App):
         """Toasts quote names, numbers and errors: plain text unless a caller asks for markup."""
         super().notify(message, markup=markup, **kw)
 
-    def set_status(self, part: str, text: str | Text, style: str = "") -> None:
-        """Set one part of the status line; a str is shown literally (errors quote data)."""
+    def set_status(
+        self, part: str, text: str | Text, style: str = "", *, short: str | Text | None = None
+    ) -> None:
+        """Set one part of the status line; a str is shown literally (errors quote data). ``short``
+        is what the part says when the line has no room for it all (widgets/status_bar.py)."""
         self._status[part] = text if isinstance(text, Text) else Text(text, style=style)
+        if short is None:
+            self._status_short.pop(part, None)
+        else:
+            self._status_short[part] = short if isinstance(short, Text) else Text(short, style=style)
         self.status_text = "  │  ".join(v.plain for v in self._status.values() if v.plain)
 
     def status_parts(self) -> list[Text]:
         """The status line's parts that have something to say, in order, with their styles."""
         return [v for v in self._status.values() if v.plain]
+
+    def status_forms(self) -> list[tuple[str, Text, Text]]:
+        """(part, full text, short text) of each part that has something to say, in order."""
+        return [(k, v, self._status_short.get(k, v)) for k, v in self._status.items() if v.plain]
 
     def status_line(self) -> Text:
         """The status line on one line: its parts with their own styles."""

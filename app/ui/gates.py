@@ -43,7 +43,11 @@ class Gatekeeper:
 
             self.app.push_screen(LoginScreen())
             return
-        self.app.set_status("operator", Text(t("status.demo", name=self.ws.clerk), style="yellow"))
+        self.app.set_status(
+            "operator",
+            Text(t("status.demo", name=self.ws.clerk), style="yellow"),
+            short=Text(t("status.demo_short", name=self.ws.clerk), style="yellow"),
+        )
         self.open_home()
 
     def open_home(self) -> None:
@@ -124,7 +128,9 @@ class Gatekeeper:
 
     def _show_operator(self) -> None:
         op = self.ws.operator
-        self.app.set_status("operator", t("status.operator", name=op.name, role=t(f"role.{op.role}")))
+        self.app.set_status(
+            "operator", t("status.operator", name=op.name, role=t(f"role.{op.role}")), short=op.name
+        )
 
     def touched(self) -> None:
         """A key or a click: the idle lock counts from now."""

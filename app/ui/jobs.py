@@ -91,7 +91,12 @@ class WindowJobs:
                 backup,
                 done=lambda _: app.set_status("backup", ""),
                 # a full disk must not stop the window
-                failed=lambda exc: app.set_status("backup", t("backup.daily_failed", error=exc), "red"),
+                failed=lambda exc: app.set_status(
+                    "backup",
+                    t("backup.daily_failed", error=exc),
+                    "red",
+                    short=t("status.backup_failed_short"),
+                ),
                 exclusive=True,
             ),
         ):
@@ -169,6 +174,7 @@ class WindowJobs:
         self.app.set_status(
             "catalogue",
             t("status.catalogue", version=cat.version, matters=len(cat.matters), bundles=len(cat.bundles)),
+            short=t("status.catalogue_short", version=cat.version),
         )
 
     def _overdue_counted(self, n: int) -> None:
@@ -208,10 +214,24 @@ class WindowJobs:
 
     def card_event(self, event) -> None:
         """In the UI thread: a card to the screen on top, the reader's state to the status line."""
-        from app.services.idcard import CardPresented, ReaderBack, ReaderLost
+        from app.services.idcard import CardPresented, CardReadFailed, ReaderBack, ReaderLost
 
-        if isinstance(event, ReaderLost):
-            self.app.set_status("idcard", t("idcard.reader_lost", reason=event.reason), "red")
+        if isinstance(event, CardReadFailed):  # nothing is filled: the clerk lays the card again
+            self.app.bell()
+            screen = self.app.screen
+            # a screen that takes cards says it on its message line, where a card's outcome shows
+            say = getattr(screen, "say", None) if hasattr(screen, "card_presented") else None
+            if say is not None:
+                say(t("window.idcard_read_failed"), "red")
+            else:
+                self.app.notify(t("window.idcard_read_failed"), severity="warning")
+        elif isinstance(event, ReaderLost):
+            self.app.set_status(
+                "idcard",
+                t("idcard.reader_lost", reason=event.reason),
+                "red",
+                short=t("status.idcard_lost_short"),
+            )
         elif isinstance(event, ReaderBack):
             self.app.set_status("idcard", t("idcard.reader_back"))
         elif isinstance(event, CardPresented):
@@ -244,7 +264,9 @@ class WindowJobs:
 
     def _spool_failed(self, exc: Exception) -> None:
         # the store is busy, a setting is wrong: say so, try again next tick
-        self.app.set_status("printer", t("status.print_failed", error=exc), "red")
+        self.app.set_status(
+            "printer", t("status.print_failed", error=exc), "red", short=t("status.print_failed_short")
+        )
         self._spool_done(None)
 
     def _spool_done(self, summary) -> None:
@@ -261,13 +283,15 @@ class WindowJobs:
 
     def show_print_status(self, summary) -> None:
         text = t("status.print_queue", waiting=summary.waiting) if summary.waiting else ""
+        short = None
         if summary.failing:  # the whole error is on F12; the status line keeps its room
             error = summary.last_error
             error = error if len(error) <= STATUS_ERROR else error[: STATUS_ERROR - 1] + "…"
             text = t("status.print_failing", count=summary.failing, error=error)
+            short = t("status.print_failing_short", count=summary.failing)
         elif getattr(summary, "unconfirmed", 0):  # sent in full, not confirmed: the clerk decides
             text = " ".join(filter(None, [text, t("status.print_unconfirmed", count=summary.unconfirmed)]))
-        self.app.set_status("printer", text, "red" if summary.failing else "")
+        self.app.set_status("printer", text, "red" if summary.failing else "", short=short)
 
     # --- sync with the platform (issue 4) -------------------------------------------------------
     def _start_sync(self) -> None:
@@ -289,7 +313,9 @@ class WindowJobs:
     def _sync_cycle_done(self, status) -> None:
         # bar_text() is markup made by our code from the catalogue and counts; the hub's error
         # text in it is escaped there.
-        self.app.set_status("sync", Text.from_markup(status.bar_text()))
+        self.app.set_status(
+            "sync", Text.from_markup(status.bar_text()), short=Text.from_markup(status.bar_text(short=True))
+        )
         runner = self.app.sync_runner
         report = runner.last_report if runner is not None else None
         if report is not None and report.operators_refused:  # undone here: say so, once each

@@ -31,6 +31,11 @@ class ReaderError(Exception):
     """The reader answered badly: a broken frame, a failing status, text that is no card's."""
 
 
+class CardReadError(ReaderError):
+    """A card was found but reading it failed (a broken or cut reply, the card lifted mid-read):
+    the reader is there; the card should be laid again."""
+
+
 class ReaderGone(ReaderError):
     """No reader: the port cannot be opened, was unplugged, or nothing answers."""
 
@@ -150,6 +155,14 @@ class SerialReader:
             return None
         if found.sw3 != p.SW3_FOUND:
             raise ReaderError(f"{self.port}: find: {found.status_text}")
+        try:
+            return self._read_found()
+        except ReaderGone:
+            raise
+        except ReaderError as e:
+            raise CardReadError(str(e)) from e
+
+    def _read_found(self) -> IdCard | None:
         chosen = self.command(p.SELECT)
         if chosen.sw3 == p.SW3_SELECT_FAILED:
             return None  # lifted between FIND and SELECT

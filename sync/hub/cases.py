@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from app.domain import case_state as cs
 from app.domain import payloads
+from app.domain.identifiers import applicant_id_type
 from sync import protocol
 from sync.hub import reactions
 from sync.hub.db import HubDB
@@ -52,7 +53,13 @@ def case_row(r) -> dict:
         "subject": {"kind": r.subject_kind, "code": r.subject_code, "name": r.subject_name},
         "catalogue_version": r.catalogue_version,
         "level": r.level,
-        "applicant": {"kind": r.applicant_kind, "name": r.applicant_name, "id_number": r.applicant_id_number},
+        "applicant": {
+            "kind": r.applicant_kind,
+            "name": r.applicant_name,
+            "id_number": r.applicant_id_number,
+            # the document the number names (app.domain.identifiers): no column can disagree with it
+            "id_type": applicant_id_type(r.applicant_kind or "person", r.applicant_id_number or ""),
+        },
         "lc": r.lc,
         "reason": r.reason,
         "events": r.n_events,

@@ -10,7 +10,15 @@ from types import SimpleNamespace
 import pytest
 
 from app.config import ConfigError, load_config
-from app.services.idcard import CardPoller, CardPresented, ReaderBack, ReaderLost, check_card, configured
+from app.services.idcard import (
+    CardPoller,
+    CardPresented,
+    CardReadFailed,
+    ReaderBack,
+    ReaderLost,
+    check_card,
+    configured,
+)
 from tests.devices import cards
 from tests.idcard_sim import SimReader
 
@@ -88,7 +96,8 @@ def test_foreigners_card_is_recognised(sim, poller):
 def test_card_lifted_mid_read_then_laid_again(sim, poller):
     sim.mode = "removed"
     sim.put(cards.RESIDENT)
-    assert events(poller, 0.6) == []  # the failed read is no event and no lost reader
+    got = events(poller, 0.6)  # one failed read: said once (lay it again), no lost reader
+    assert [type(e) for e in got] == [CardReadFailed] and "read" in got[0].reason
     sim.mode = "normal"
     sim.put(cards.RESIDENT)
     assert isinstance(first(poller, CardPresented), CardPresented)
@@ -100,6 +109,8 @@ def test_a_broken_frame_is_retried_not_presented_half(sim, poller, mode):
     sim.put(cards.RESIDENT)
     got = events(poller, 0.5)
     assert not any(isinstance(e, CardPresented) for e in got)
+    assert [type(e) for e in got][:1] == [CardReadFailed]  # the clerk is told, once a run
+    assert sum(isinstance(e, CardReadFailed) for e in got) == 1
     sim.mode = "normal"
     assert first(poller, CardPresented).card == cards.RESIDENT
 

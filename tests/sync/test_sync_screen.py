@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from sqlalchemy import select
 from textual.app import App
+from textual.color import Color
 from textual.reactive import reactive
 from textual.widgets import DataTable
 
 from app.services.sync import outbox as local
 from app.store.models import Case
+from app.ui import app as ui_app
 from app.ui.screens.handover import HandoverScreen
 from app.ui.screens.sync_screen import SyncScreen
 
@@ -27,6 +30,12 @@ class Frame(App):
 
     def on_mount(self) -> None:
         self.push_screen(SyncScreen())
+
+
+class StyledFrame(Frame):
+    """The frame with the window's stylesheet: what a section looks like is the test."""
+
+    CSS_PATH = str(Path(ui_app.__file__).with_name("app.tcss"))
 
 
 def _prepare(ws):
@@ -162,3 +171,53 @@ async def test_the_open_sync_screen_refreshes_when_a_cycle_ends(ws):
         app.jobs._sync_cycle_done(SyncRunner(ws).status())  # the cycle's end, as the sync job reports it
         await wait_for(pilot, lambda: ready.row_count == 1)
         assert ready.get_row_at(0)[0] == number
+
+
+async def test_only_what_needs_the_clerk_stands_out(ws):
+    # issue 21: every section with rows was in the warning colour, 待上传 and 待出件 included: normal
+    # counts must look normal; a refusal (red), a conflict or a stuck record (blocked) stands out.
+    from app.services.demo import seed_cases
+
+    seed_cases(ws, 3, seed=2, days=2)
+    with ws.store.read() as s:
+        number = next(c.number for c in s.execute(select(Case).where(Case.state == "accepted")).scalars())
+    _pull(ws, number, "case.completed", 9)  # one ready for pickup; the records wait to be sent
+    app = StyledFrame(ws)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert screen.query_one("#sync-ready", DataTable).row_count == 1
+        assert screen.query_one("#sync-waiting", DataTable).row_count > 0
+        assert not any(r["blocked"] for r in local.waiting(ws.store))
+        titles = {w.id.removeprefix("sync-title-"): w for w in screen.query(".sync-section")}
+        normal = titles["ready"].rich_style
+        assert titles["waiting"].rich_style == normal
+        assert titles["refused"].rich_style != normal  # empty: quiet (muted), not a count
+        assert not any(w.has_class("-attention") or w.has_class("-urgent") for w in titles.values())
+        warning = Color.parse(app.get_css_variables()["warning"])
+        assert all(w.styles.color != warning for w in titles.values())
+
+    # a refusal is red; the refused case's records after it are stuck (blocked): they stand out
+    _prepare(ws)
+    assert any(r["blocked"] for r in local.waiting(ws.store))
+    app = StyledFrame(ws)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        titles = {w.id.removeprefix("sync-title-"): w for w in app.screen.query(".sync-section")}
+        assert titles["refused"].has_class("-urgent")
+        assert titles["waiting"].has_class("-attention")
+        assert not titles["ready"].has_class("-attention")
+        assert titles["waiting"].rich_style != titles["ready"].rich_style
+
+
+def test_what_stands_out_on_the_sync_screen():
+    from app.ui.screens import sync_screen
+
+    rows = {"refused": 0, "conflicts": 0, "ready": 2, "waiting": 3}
+    assert sync_screen.attention(rows, waiting_blocked=False) == {}
+    marks = sync_screen.attention({**rows, "refused": 1, "conflicts": 1}, waiting_blocked=True)
+    assert marks == {"refused": "-urgent", "conflicts": "-attention", "waiting": "-attention"}

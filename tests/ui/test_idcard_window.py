@@ -7,6 +7,8 @@ is gone and when it is back."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import datetime as dt
 
 import pytest
 from textual.screen import ModalScreen
@@ -19,7 +21,7 @@ from app.ui.widgets.applicant_form import ApplicantForm
 from app.ui.widgets.checklist_table import ChecklistTable
 from app.ui.widgets.keys import KeysDialog
 from devices.idcard import protocol as p
-from tests.devices.cards import EXPIRED, FOREIGN_2017, RARE_NAME, RESIDENT
+from tests.devices.cards import EXPIRED, FOREIGN_2017, FOREIGN_2023, HKMO, RARE_NAME, RESIDENT
 from tests.idcard_sim import SimReader
 from tests.operators.helpers import said
 from tests.services.test_handover import decided_case
@@ -408,3 +410,83 @@ async def test_handover_a_faulty_read_never_fills_half_a_collector(ws, mode):
             await wait_for(pilot, lambda: collector.value != "", timeout=30)
             assert collector.value == RESIDENT.id_number
             assert screen.query_one("#pickup-agent-name", Input).value == ""
+
+
+# --- a failed read says so (issue 17, left from s23): nothing filled, nothing touched ----------
+TYPED = {"kind": "person", "id_number": "", "name": "王五", "phone": "13800000000", "address": "东街1号"}
+
+
+@pytest.mark.parametrize("mode", ["bad_checksum", "truncated", "removed", "garbage"])
+async def test_a_failed_read_tells_the_clerk_and_touches_no_field(ws, mode):
+    """A card laid on the reader whose read fails (a READ reply with a wrong checksum, cut short,
+    the card lifted mid-read, the reader speaking noise) fills nothing, leaves what the clerk
+    typed alone, and says so on the screen: 读卡失败，请重新放卡 (noise: the reader does not
+    answer, on the status line)."""
+    from app.messages import t
+    from tests.ui.test_defects import screen_lines
+
+    with SimReader(mode=mode) as sim:
+        ws.config.set("idcard.port", sim.path)
+        app = YichuangApp(ws)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await start(app, pilot)
+            await wait_for(pilot, lambda: app.background.running("idcard"))
+            form = screen.query_one(ApplicantForm)
+            form.fill(**{k: v for k, v in TYPED.items()})
+            form.query_one("#applicant-phone", Input).focus()
+            await pilot.pause(0.1)
+            sim.put(RESIDENT)
+            notice = (
+                t("idcard.reader_lost", reason="") if mode == "garbage" else t("window.idcard_read_failed")
+            )
+            if mode == "garbage":
+                await wait_for(pilot, lambda: notice in app.status_text, timeout=30)
+            else:
+                await wait_for(pilot, lambda: notice in message(screen), timeout=30)
+                await wait_for(pilot, lambda: any(notice in line for line in screen_lines(app)))
+            assert applicant(screen) == TYPED
+            assert app.focused is form.query_one("#applicant-phone", Input)
+            assert app.is_running
+            # the card read whole: it fills as usual
+            sim.mode = "normal"
+            if not sim.cards:
+                sim.put(RESIDENT)
+            await wait_for(pilot, lambda: applicant(screen)["id_number"] == RESIDENT.id_number, timeout=30)
+
+
+# --- a foreigner's or a 港澳台 resident's card is an applicant's identity (issue 17, s23 left) ---
+HKMO_VALID = dataclasses.replace(HKMO, valid_to=dt.date(2035, 1, 1))  # the sample expired in 2025
+
+
+@pytest.mark.parametrize(
+    "card, doc_type",
+    [
+        pytest.param(FOREIGN_2017, "foreign_permanent", id="foreign-2017"),
+        pytest.param(FOREIGN_2023, "foreign_permanent", id="foreign-2023"),
+        pytest.param(HKMO_VALID, "hkmotw_residence", id="hkmo-residence"),
+    ],
+)
+async def test_a_card_that_is_no_resident_id_is_accepted_at_f5(ws, card, doc_type):
+    """F5 refused a 外国人永久居留身份证 read off the reader (intake took only a 居民身份证 or a
+    credit code); the case is accepted with the number as read, and names the document."""
+    from app.domain.identifiers import person_id_type
+    from app.services.cases import CaseService
+    from app.ui.screens.dialogs import DocumentDialog
+    from tests.ui.test_intake_flow import pick, tick_all
+
+    with SimReader() as sim:
+        ws.config.set("idcard.port", sim.path)
+        app = YichuangApp(ws)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await start(app, pilot)
+            await wait_for(pilot, lambda: app.background.running("idcard"))
+            await pick(app, pilot, "kcg")
+            await wait_for(pilot, lambda: screen.draft is not None)
+            sim.put(card)
+            await wait_for(pilot, lambda: applicant(screen)["id_number"] == card.id_number, timeout=30)
+            await tick_all(app, pilot, len(screen.draft.marks))
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: isinstance(app.screen, DocumentDialog), timeout=30)
+            [case] = CaseService(ws).list()
+            assert case.applicant_id_number == card.id_number and case.applicant_name == card.name
+            assert person_id_type(case.applicant_id_number) == doc_type

@@ -279,3 +279,25 @@ def test_mask_id() -> None:
     assert mask_id("12345678") == "1*****78"
     assert mask_id("1234") == "****"
     assert mask_id("") == ""
+
+
+# --- a person's document: 居民身份证, 外国人永久居留身份证 (2017, 2023), 港澳台居民居住证 (issue 17) ---
+def test_person_ids_name_their_document():
+    from app.domain.identifiers import check_person_id, id_type_note, person_id_type
+
+    today = date(2026, 12, 6)
+    old = check_person_id("usa 1100 8001 0201", today)  # typed: spaces, lower case
+    assert old.ok and old.value == "USA110080010201" and old.doc_type == "foreign_permanent"
+    assert old.birth_date == date(1980, 1, 2)
+    new = check_person_id("910840199001010017", today)
+    assert new.ok and new.doc_type == "foreign_permanent" and not new.warnings  # 9: no county to look up
+    assert not check_person_id("910840199001010018", today).ok  # GB 11643's check character
+    hk = check_person_id("810000199001010019", today)
+    assert hk.ok and hk.doc_type == "hkmotw_residence" and not hk.warnings
+    assert check_person_id("320724198503170045", today).doc_type == "resident"
+    assert not check_person_id("USA110089130201", today).ok  # born on the 13th month
+    assert not check_person_id("US1110080010201", today).ok
+    assert check_person_id("110105491231002", today).error  # a 15-digit first-generation number
+    assert person_id_type("USA110080010201") == "foreign_permanent"
+    assert id_type_note("person", "910840199001010017") == "外国人永久居留身份证"
+    assert id_type_note("person", "320724198503170045") == id_type_note("enterprise", "x") == ""

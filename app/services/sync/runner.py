@@ -99,9 +99,33 @@ class SyncStatus:
             parts.append((t("sync.clock_skew", minutes=round(self.skew_seconds / 60)), "red"))
         return parts
 
-    def bar_text(self) -> str:
+    def short_parts(self) -> list[tuple[str, str]]:
+        """The status line's short form (a narrow window with other faults to show, issue 21):
+        the link's state and the counts; the error, the last sync time and the clock are on the
+        sync screen, which the last piece names when there is something to see there."""
+        full = self.parts()
+        if not self.configured:
+            return full
+        keep = {
+            t("sync.waiting", n=self.waiting),
+            *(
+                t(key, n=n)
+                for key, n in (
+                    ("sync.refused_count", len([r for r in self.refused if r["status"] == "refused"])),
+                    ("sync.conflict_count", len(self.conflicts)),
+                    ("sync.ready_count", len(self.ready)),
+                )
+            ),
+        }
+        short = [full[0], *(p for p in full[1:] if p[0] in keep)]
+        if len(short) < len(full) and any(st == "red" for _, st in full):
+            short.append((t("sync.bar_details"), ""))
+        return short
+
+    def bar_text(self, *, short: bool = False) -> str:
         """One line for the status bar (Textual markup; the hub's words are escaped)."""
-        return " · ".join(f"[{st}]{escape(text)}[/]" if st else escape(text) for text, st in self.parts())
+        parts = self.short_parts() if short else self.parts()
+        return " · ".join(f"[{st}]{escape(text)}[/]" if st else escape(text) for text, st in parts)
 
     def line(self) -> str:
         """The same, plain (CLI)."""

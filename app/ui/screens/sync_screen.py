@@ -18,7 +18,21 @@ from app.ui.widgets.status_bar import StatusBar
 from app.ui.widgets.times import local_time
 
 SECTIONS = ("refused", "conflicts", "ready", "waiting")
-URGENT = ("refused",)  # the platform refused a record: the clerk sets it aside or sends it again
+
+
+def attention(rows: dict[str, int], *, waiting_blocked: bool) -> dict[str, str]:
+    """Which sections need the clerk, by section name: ``-urgent`` (the platform refused a
+    record: set it aside or send it again) or ``-attention`` (a conflict to look at, records
+    stuck behind a refusal). Records waiting to be sent and results ready for pickup are the
+    day's normal counts: they do not stand out (issue 21)."""
+    marks: dict[str, str] = {}
+    if rows.get("refused"):
+        marks["refused"] = "-urgent"
+    if rows.get("conflicts"):
+        marks["conflicts"] = "-attention"
+    if rows.get("waiting") and waiting_blocked:
+        marks["waiting"] = "-attention"
+    return marks
 
 
 class SyncScreen(Screen):
@@ -38,6 +52,7 @@ class SyncScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id="sync")
         self.status = None
+        self._waiting_blocked = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -124,6 +139,7 @@ class SyncScreen(Screen):
             )
         wt = self.query_one("#sync-waiting", DataTable)
         wt.clear()
+        self._waiting_blocked = any(w["blocked"] for w in waiting)
         for w in waiting:
             wt.add_row(
                 w["case_number"],
@@ -135,13 +151,16 @@ class SyncScreen(Screen):
         self._mark_sections()
 
     def _mark_sections(self) -> None:
-        """A section with rows stands out (a refusal in red), an empty one is quiet and says so."""
+        """Only a section that needs the clerk stands out (a refusal in red); one with rows reads
+        as normal text, an empty one is quiet and says so."""
+        rows = {name: self.query_one(f"#sync-{name}", DataTable).row_count for name in SECTIONS}
+        marks = attention(rows, waiting_blocked=self._waiting_blocked)
         for name in SECTIONS:
-            rows = self.query_one(f"#sync-{name}", DataTable).row_count
             title = self.query_one(f"#sync-title-{name}", Static)
-            title.set_class(bool(rows), "-has-rows")
-            title.set_class(bool(rows) and name in URGENT, "-urgent")
-            self.query_one(f"#sync-empty-{name}", Static).display = not rows
+            title.set_class(bool(rows[name]), "-has-rows")
+            title.set_class(marks.get(name) == "-attention", "-attention")
+            title.set_class(marks.get(name) == "-urgent", "-urgent")
+            self.query_one(f"#sync-empty-{name}", Static).display = not rows[name]
 
     def _selected(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)

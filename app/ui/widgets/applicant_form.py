@@ -121,13 +121,13 @@ class ApplicantForm(Vertical):
         self._check_id(event.value)
 
     def _check_id(self, raw: str) -> None:
-        from app.domain.identifiers import check_credit_code, check_resident_id
+        from app.domain.identifiers import check_credit_code, check_person_id
 
         value = raw.strip()
         if len(value) < 18:
             self.show_errors({})
             return
-        check = check_resident_id(value) if self.kind == "person" else check_credit_code(value)
+        check = check_person_id(value) if self.kind == "person" else check_credit_code(value)
         if not check.ok:
             self.show_errors({"id_number": check.error})
             return

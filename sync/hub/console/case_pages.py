@@ -14,6 +14,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from app.domain import lifecycle
+from app.domain.identifiers import id_type_note
 from app.domain.masking import mask_applicant_id, mask_phone
 from app.messages import t
 from sync.hub import console_decisions as cd
@@ -244,6 +245,7 @@ async def case_page(
         side_labels=SIDE_LABELS,
         state_label=_state_label,
         mask_applicant_id=mask_applicant_id,
+        id_type_note=id_type_note,
         mask_phone=mask_phone,
         error=error,
         errors=errors or {},
