@@ -26,6 +26,10 @@ from textual.widgets import Input
 # Keys are never held longer than this, whatever keeps the window busy (an animation, a stuck
 # callback): late is better than lost.
 MAX_HOLD = 2.0
+# A screen that asked to hold the keys (its worker decides where they go: the case a scan opened,
+# the list a search finds) always lets go when its worker ends, failed or not; on a busy PC that
+# worker can take longer than MAX_HOLD, and keys let go early land in the field being left.
+MAX_HOLD_ASKED = 15.0
 _RELEASED = "_typeahead_released"
 
 
@@ -103,6 +107,8 @@ class TypeAhead:
             screen = app.screen
         except Exception:  # no screen yet (start-up): let Textual decide
             return None
+        if not screen.is_mounted:  # pushed, not yet composed: its on_mount sets the focus and
+            return screen  # the holds, and its queue can look empty before then
         if self._holds:
             stack = app.screen_stack
             self._holds = {(s, r) for s, r in self._holds if s in stack}
@@ -132,13 +138,15 @@ class TypeAhead:
         start = time.monotonic()
         spins = 0
         while True:
-            if self.settled():
+            busy = self.busy()
+            if busy is None:
                 # settled twice in a row: a message handed from one queue to the next is
                 # briefly in neither
                 await asyncio.sleep(0)
                 if self.settled():
                     return
-            if time.monotonic() - start > MAX_HOLD:
+            asked = isinstance(busy, list)  # holds a screen asked for (busy() lists their reasons)
+            if time.monotonic() - start > (MAX_HOLD_ASKED if asked else MAX_HOLD):
                 return
             spins += 1
             await asyncio.sleep(0 if spins < 20 else 0.001)

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from app.domain import case_state as cs
@@ -121,8 +122,6 @@ def _add_counts(c: Connection, delta: Counter) -> None:
     changes = sorted((k, n) for k, n in delta.items() if n)
     if not changes:
         return
-    from sqlalchemy.dialects import postgresql, sqlite
-
     upsert = postgresql.insert if c.dialect.name == "postgresql" else sqlite.insert
     for (department, departments, stage, part), n in changes:
         stmt = upsert(queue_count_t).values(

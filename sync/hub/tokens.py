@@ -8,7 +8,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from sync.hub import audit_store, news, read_cache, receipts
@@ -229,8 +229,6 @@ class Tokens:
             touches, self._touches = self._touches, {}
         if not touches:
             return 0
-        from sqlalchemy import bindparam
-
         stmt = (
             update(token_t)
             .where(token_t.c.id == bindparam("i"), token_t.c.last_used_at < bindparam("t"))

@@ -16,6 +16,7 @@ import time
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    bindparam,
     delete,
     func,
     insert,
@@ -80,8 +81,6 @@ class WorkstationLog:
             seen, self._seen = self._seen, {}
         if not seen:
             return 0
-        from sqlalchemy import bindparam
-
         stmt = (
             update(status_t)
             .where(

@@ -108,14 +108,9 @@ class SyncStatus:
             return full
         keep = {
             t("sync.waiting", n=self.waiting),
-            *(
-                t(key, n=n)
-                for key, n in (
-                    ("sync.refused_count", len([r for r in self.refused if r["status"] == "refused"])),
-                    ("sync.conflict_count", len(self.conflicts)),
-                    ("sync.ready_count", len(self.ready)),
-                )
-            ),
+            t("sync.refused_count", n=len([r for r in self.refused if r["status"] == "refused"])),
+            t("sync.conflict_count", n=len(self.conflicts)),
+            t("sync.ready_count", n=len(self.ready)),
         }
         short = [full[0], *(p for p in full[1:] if p[0] in keep)]
         if len(short) < len(full) and any(st == "red" for _, st in full):

@@ -155,10 +155,15 @@ class HandoverScreen(Screen):
         self.app.call_from_thread(self._show_case, case, number)
 
     def _show_case(self, case, number: str) -> None:
+        try:
+            self._show_case_panel(case, number)
+        finally:  # let the keys go once the focus is set (it lands with them, in order)
+            self.app.typeahead.release(self, "pickup-case")
+
+    def _show_case_panel(self, case, number: str) -> None:
         from app.domain.masking import mask_applicant_id
         from app.services.handover import READY_STATES
 
-        self.app.typeahead.release(self, "pickup-case")
         if case is None or case.state not in READY_STATES:
             self.app.bell()
             message = (
