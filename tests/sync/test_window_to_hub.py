@@ -96,6 +96,7 @@ async def test_cases_accepted_and_notified_at_the_window_reach_the_hub(tmp_path,
             "kind": case.applicant_kind,
             "name": case.applicant_name,
             "id_number": case.applicant_id_number,
+            "id_type": "resident",  # derived from the number (a foreigner's card says so)
         }
         assert [(e["id"], e["kind"], e["p"]) for e in row["events"]] == [
             (e.event_id, e.kind, json.loads(e.payload_json)) for e in events
