@@ -42,6 +42,17 @@ def check_public_key(key: str) -> bytes:
     return raw
 
 
+def _refusal(r: Any, now: datetime) -> str | None:
+    """Why a token row is refused (unknown, revoked, expired), or None."""
+    if r is None:
+        return "unknown"
+    if r.revoked_at:
+        return "revoked"
+    if _expired(r.expires_at, now):
+        return "expired"
+    return None
+
+
 def _expired(expires_at: str, now: datetime) -> bool:
     return bool(expires_at) and datetime.fromisoformat(expires_at) <= now
 
@@ -193,13 +204,10 @@ class Tokens:
         return self._judge(row, h)
 
     def _judge(self, r: Any, h: str) -> Principal | str:
-        if r is None:
-            return "unknown"
-        if r.revoked_at:
-            return "revoked"
         now = datetime.now(UTC)
-        if _expired(r.expires_at, now):
-            return "expired"
+        refused = _refusal(r, now)
+        if refused:
+            return refused
         if self._touch(r.id, r.last_used_at, now) and isinstance(r, _TokenRow):
             r.last_used_at = now.isoformat(timespec="seconds")  # the cached row: touched
         return Principal(r.role, r.office, r.ws, r.name, h, _trusted_key(r))
@@ -207,13 +215,10 @@ class Tokens:
     def judge_quick(self, r: Any, h: str) -> Principal | str | None:
         """:meth:`_judge` of a cached row without writing (an idle pull on the loop's thread):
         None when the token's last use is due to be recorded (the caller reads the slow way)."""
-        if r is None:
-            return "unknown"
-        if r.revoked_at:
-            return "revoked"
         now = datetime.now(UTC)
-        if _expired(r.expires_at, now):
-            return "expired"
+        refused = _refusal(r, now)
+        if refused:
+            return refused
         if not r.last_used_at or (now - datetime.fromisoformat(r.last_used_at)).total_seconds() >= 60:
             if not isinstance(r, _TokenRow):
                 return None
