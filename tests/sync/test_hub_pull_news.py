@@ -5,14 +5,12 @@ within seconds although the pulls' status writes are batched (sync.hub.ws_status
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
-from tests.hubs import ROOT
+from tests.security.accounts_helpers import hub_ok
 from tests.sync.test_hub_long_poll import HELD, _pull, _setup
 
 pytestmark = pytest.mark.slow  # real hub processes
@@ -30,19 +28,6 @@ def _held(hub, token: str, cursor: int, wait: int = 25, **extra) -> tuple[thread
     time.sleep(1.5)  # the pull is now held at the hub
     assert th.is_alive(), got
     return th, got
-
-
-def _hub_cli(hub, *args: str, password: str | None = None) -> None:
-    db = ["--db", hub.db_url] if hub.db_url else []
-    r = subprocess.run(
-        [sys.executable, "-m", "app", "hub", *args, "--data-dir", str(hub.data_dir), *db],
-        cwd=ROOT,
-        input=password + "\n" if password is not None else "",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert r.returncode == 0, r.stdout + r.stderr
 
 
 @pytest.mark.parametrize("kind", ["catalogue", "calendar"])
@@ -73,9 +58,7 @@ def test_an_operator_added_through_the_cli_wakes_the_pulls_of_its_office(hub):
     ops = doc.get("ops", 0)
     th, got = _held(hub, ws, cursor, ops=ops)
     th2, got2 = _held(hub, other, doc["cursor"], wait=6, ops=ops)
-    _hub_cli(
-        hub, "add-operator", "陈静", "--role", "clerk", "--office", "320724100", password="county-pass-9"
-    )
+    hub_ok(hub, "add-operator", "陈静", "--role", "clerk", "--office", "320724100", password="county-pass-9")
     t0 = time.monotonic()
     th.join(10)
     assert got["r"].status_code == 200
