@@ -111,3 +111,31 @@ def test_a_proxy_that_cuts_long_requests_sends_the_window_back_to_short_polls(tm
         runner.stop()
         th.join(30)
         proxy.close()
+
+
+def test_a_stopped_watch_leaves_the_store_alone_when_its_hold_is_cut(tmp_path, sqlite_hub):
+    """The window closes (runner stopped, store closed and gone), then the hub goes away: the
+    hold still on the wire fails, and the stopped watch must end without reading the store
+    (it probed it with a plain pull, on a closed store: 'unable to open database file')."""
+    hub = sqlite_hub
+    ws = make_workstation(tmp_path / "ws", hub.url, hub.token("workstation", OFFICE, WSID), cases=1)
+    assert run_cycle(ws).ok
+    runner = SyncRunner(ws, interval=300, idle_wait=20)
+    th = _start(runner)
+    failures: list[BaseException] = []
+    before = threading.excepthook
+    threading.excepthook = lambda args: failures.append(args.exc_value)
+    try:
+        assert _until(lambda: runner._watch is not None and runner._watch.holding.is_set(), 15)
+        watch = runner._watch
+        runner.stop()
+        th.join(10)
+        ws.close()
+        (tmp_path / "ws").rename(tmp_path / "gone")  # the store's folder is no longer there
+        hub.stop()  # the held pull is cut long before its bound
+        watch.join(10)
+        assert not watch.is_alive()
+        assert failures == []
+        assert watch.outcome == ""  # a stopped watch reports nothing
+    finally:
+        threading.excepthook = before

@@ -78,6 +78,8 @@ class IdleWatch(threading.Thread):
                     doc = client.pull(after, cat=cat, cal=cal, ops=ops, bk=bk, limit=1, wait=self.wait)
                 except SyncError as exc:
                     self.holding.clear()
+                    if self.stopping.is_set():  # the window moved on (maybe closed its store)
+                        return
                     early = time.monotonic() - t0 < self.wait - EARLY
                     self._end(
                         "cut"
