@@ -37,7 +37,8 @@ def _check(state: int) -> str:
     return _ALNUM36[(1 - ((state or 36) * 2) % 37) % 36]
 
 
-_RIC_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+_RIC_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # ISO 7064 MOD 11-2
+_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # GB 32100
 
 
 def _areas() -> list[str]:
@@ -58,7 +59,7 @@ def _areas() -> list[str]:
 def _id_rest(number: str) -> tuple[str, int] | None:
     """(kind, weighted sum of the characters but the area code's) of a resident ID ("p") or a
     credit code ("e") with a right check character; None for anything else (kept as it is)."""
-    from app.domain.identifiers import USCC_ALPHABET, _USCC_WEIGHTS, ric_check_char, uscc_check_char
+    from app.domain.identifiers import USCC_ALPHABET, ric_check_char, uscc_check_char
 
     if re.fullmatch(r"[0-9]{17}[0-9X]", number) and ric_check_char(number[:17]) == number[17]:
         return "p", sum(int(ch) * w for i, (ch, w) in enumerate(zip(number[:17], _RIC_WEIGHTS)) if i >= 6)
@@ -78,8 +79,6 @@ def _id_rest(number: str) -> tuple[str, int] | None:
 
 def _area_sums(area: str) -> tuple[int, int]:
     """The area code's share of a resident ID's and of a credit code's weighted sums."""
-    from app.domain.identifiers import _USCC_WEIGHTS
-
     return (
         sum(int(ch) * w for ch, w in zip(area, _RIC_WEIGHTS[:6])),
         sum(int(ch) * w for ch, w in zip(area, _USCC_WEIGHTS[2:8])),
