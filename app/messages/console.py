@@ -245,7 +245,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "console.queue_apply": ("筛选", "Filter"),
     "console.queue_total": ("共 {n} 件", "{n} in all"),
-    "console.queue_total_capped": ("超过 {n} 件，请缩小查找范围", "More than {n}: narrow the search"),
+    "console.queue_total_capped": ("至少 {n} 件，请缩小查找范围", "At least {n}: narrow the search"),
     "console.queue_empty": ("没有符合条件的案件", "No case matches"),
     "console.stage_waiting": ("待办（新受理、审批中、补正后返回）", "waiting (new, in review, corrected)"),
     "console.stage_new": ("新受理", "new"),

@@ -8,6 +8,7 @@ their time grow with the number of cases."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -123,3 +124,47 @@ def test_the_queue_its_search_and_the_case_page_use_indexes(province):
     searched = pages[5:]
     for i in (0, 2, 4, 6, 10):  # the number, its tail, its middle, the ID, the name (one department)
         assert number in [it.number for it in searched[i].items] or searched[i].total > cq.COUNT_CAP
+
+
+def test_a_search_of_more_than_1000_matches_lists_the_newest_first(province):
+    """A search that matches more than COUNT_CAP cases (shown "1000+") lists the newest matches
+    of all first (the case's created_seq at the hub, descending), not some 1,001 read in an
+    index's order; the next and previous links (by key) go on from there, past the 1,001st."""
+    store = province
+    with store.ro() as c:
+        rows = c.execute(
+            select(cq.case_t.c.number, cq.case_t.c.created_seq, cq.case_t.c.applicant_name)
+            .where(cq.case_t.c.number.in_(select(cq.queue_t.c.number)))
+            .order_by(cq.case_t.c.created_seq.desc())
+        ).all()
+        every = tuple(sorted(c.execute(select(cq.queue_t.c.department).distinct()).scalars()))
+    counts: dict[str, int] = {}
+    for r in rows:  # a name's first 2 characters (its index), else its first (a range)
+        for q in (r.applicant_name[:2], r.applicant_name[:1]):
+            counts[q] = counts.get(q, 0) + 1
+    query = next(q for q in sorted(counts, key=lambda q: (-len(q), -counts[q])) if counts[q] > 1100)
+    newest = [r.number for r in rows if r.applicant_name.startswith(query)]
+    cal = load_calendar()
+    flt = cq.QueueFilter(department="", departments=every, stage=cq.ALL, query=query)
+
+    def page(**kw) -> cq.QueuePage:
+        return cq.queue_page(store, replace(flt, **kw), today=date.today(), calendar=cal)
+
+    first = page()
+    assert first.capped and first.more
+    assert [it.number for it in first.items] == newest[:50]
+    shown = first.items
+    for n in range(2, 4):
+        shown = page(page=n, after=flt.key_of(shown[-1])).items
+        assert [it.number for it in shown] == newest[(n - 1) * 50 : n * 50]
+    back = page(page=2, before=flt.key_of(shown[0]))
+    assert [it.number for it in back.items] == newest[50:100]
+    # past the COUNT_CAP + 1 matches read for the total: from the index at the key
+    deep = page(page=22, after=str(_seq_of(store, newest[1049])))
+    assert [it.number for it in deep.items] == newest[1050:1100]
+    assert page(page=21, before=flt.key_of(deep.items[0])).items[-1].number == newest[1049]
+
+
+def _seq_of(store, number: str) -> int:
+    with store.ro() as c:
+        return int(c.execute(select(cq.case_t.c.created_seq).where(cq.case_t.c.number == number)).scalar())
