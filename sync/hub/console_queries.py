@@ -155,7 +155,8 @@ def _search(query: str):
     q = query.strip()
     up = q.upper()
     is_id = len(up) in (15, 18) and up[:-1].isalnum() and sum(ch.isdigit() for ch in up) >= 8
-    if (len(up) >= 6 and up[:6].isdigit() and "-" in up) or (not is_id and up.isdigit() and len(up) >= 9):
+    # a number's start is its office's 9 digits ("261121-0001-K" starts with a day: a part)
+    if re.match(r"[0-9]{9}(-|$)", up) or (not is_id and up.isdigit() and len(up) >= 9):
         cond = and_(case_t.c.number >= up, case_t.c.number < up + "~")
         return and_(case_t.c.office == up[:9], cond) if up[:9].isdigit() and len(up) >= 9 else cond
     if is_id:
