@@ -284,11 +284,12 @@ def _listed(c, flt: QueueFilter, scope, conds, other, counts, sizes, today: date
         queue_t.c.due_date != "",
         queue_t.c.due_date < today.isoformat(),
     ]
-    # first each department's count up to the cap (its index alone): one at the cap is the
-    # answer ("more than OVERDUE_CAP"), with no distinct over several departments' rows; the
-    # largest queues first, so at a province's size the first count is mostly the answer
+    # without an office or matter filter, first each department's count up to the cap (its
+    # index alone), the largest queues first: one at the cap is the answer ("more than
+    # OVERDUE_CAP"), mostly the first at a province's size, with no distinct over several
+    # departments' rows. An office's or a matter's share is counted at once (one statement).
     most = 0
-    for d in sorted(scope, key=lambda d: (-sizes.get(d, 0), d)):
+    for d in sorted(scope, key=lambda d: (-sizes.get(d, 0), d)) if one or not other else ():
         n = (
             c.execute(
                 select(func.count()).select_from(

@@ -109,6 +109,14 @@ def test_the_queue_its_search_and_the_case_page_use_indexes(province):
             cq.QueueFilter(department=big, departments=(big,), query=q),
             cq.QueueFilter(department="", departments=seven, query=q),
         ]
+    # a name's first character, a number's end from its day, an office's filter, a page at a key
+    for q in (name[:1], number[-13:]):
+        filters.append(cq.QueueFilter(department="", departments=seven, query=q))
+    filters += [
+        cq.QueueFilter(department=big, departments=(big,), query=name[:2], office=office, stage=cq.ALL),
+        cq.QueueFilter(department=big, departments=(big,), query=name[:2], page=2, after="9" * 9),
+        cq.QueueFilter(department="", departments=seven, query=number[-6:], page=2, before="1"),
+    ]
     pages = []
 
     def run():
