@@ -433,7 +433,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
                 queue_t.c.department.in_(scope),
                 *conds,
             ]
-            order = (case_t.c.created_seq.desc(), queue_t.c.department)
+            order: tuple[Any, ...] = (case_t.c.created_seq.desc(), queue_t.c.department)
         else:
             total, overdue, keys_q = _listed(
                 c, flt, scope, conds, other, counts, by_department, today, page, per_page
