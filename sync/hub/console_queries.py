@@ -333,9 +333,43 @@ def _seq_key(cursor: str) -> int | None:
     return int(cursor) if cursor.isdigit() and len(cursor) <= 18 else None
 
 
-def _in_scope(scope, queue_conds):
-    """A case's queue rows in the departments of ``scope`` under the queue's conditions."""
-    return and_(queue_t.c.number == case_t.c.number, queue_t.c.department.in_(scope), *queue_conds)
+def _of_scope(scope):
+    """A queue row's department is one of ``scope``'s, as a condition on the rows of cases
+    already known by number: for several departments checked on the case's few rows, not a
+    key of the index (PostgreSQL before 17 descends the (number, department) index once per
+    listed department: 7 descents a case for a user of 7 departments)."""
+    if len(scope) == 1:
+        return queue_t.c.department == scope[0]
+    return func.coalesce(queue_t.c.department, "").in_(scope)  # NOT NULL: the same rows
+
+
+PAGE_WINDOW = COUNT_CAP + 1  # a page past the totals' matches looks at most this many further
+
+
+def _window(c, case_conds, scope, queue_conds, limit: int, *, older=None, newer=None):
+    """Up to ``limit`` matching cases in scope from the key on (older than ``older``, newest
+    first, or newer than ``newer``, oldest first), among the next PAGE_WINDOW matching cases at
+    most (a case of the search's index, then its queue rows by their key): a search whose
+    matches are mostly outside the filter is not read to its end. Also: whether that window
+    was full (more matches lie beyond it)."""
+    order = case_t.c.created_seq if newer is not None else case_t.c.created_seq.desc()
+    cand = select(case_t.c.number, case_t.c.created_seq).where(*case_conds)
+    if older is not None:
+        cand = cand.where(case_t.c.created_seq < older)
+    if newer is not None:
+        cand = cand.where(case_t.c.created_seq > newer)
+    win = cand.order_by(order).limit(PAGE_WINDOW).subquery()
+    inside = (
+        select(queue_t.c.number)
+        .where(queue_t.c.number == win.c.number, _of_scope(scope), *queue_conds)
+        .exists()
+    )
+    key = win.c.created_seq if newer is not None else win.c.created_seq.desc()
+    got = c.execute(select(win.c.number, win.c.created_seq).where(inside).order_by(key).limit(limit)).all()
+    full = False
+    if len(got) < limit:  # short: was it the window's end or the matches'?
+        full = c.execute(select(func.count()).select_from(win)).scalar() == PAGE_WINDOW
+    return got, full
 
 
 def _searched(
@@ -343,47 +377,63 @@ def _searched(
 ) -> _Found:
     """A search's page and totals, newest match first (hub_case.created_seq descending: each
     kind of search has its index ending in created_seq, h0014), every read bounded by a LIMIT
-    whatever the number of matches (two typed characters may match a province's thousands):
+    whatever the number of matches (two typed characters may match a province's thousands).
 
-    - the page: the matching cases with a queue row in scope, newest first from the key of the
-      next/previous link (``after``/``before``: a created_seq) or from the top (``page``),
-      ``per_page`` + 1 of them (the next link's);
-    - the totals: among the newest COUNT_CAP + 1 cases that match the search (any department),
-      those with a queue row in scope, and the overdue ones of them. When that many match, the
-      total is a lower bound (shown "at least"): counting further would read a province's
-      matches one by one."""
-    base = select(case_t.c.number, case_t.c.created_seq).where(*case_conds)
-    inside = select(queue_t.c.number).where(_in_scope(scope, queue_conds)).exists()
-    q = base.where(inside)
-    skip = 0
-    if after is not None:
-        q = q.where(case_t.c.created_seq < after).order_by(case_t.c.created_seq.desc())
-    elif before is not None:
-        q = q.where(case_t.c.created_seq > before).order_by(case_t.c.created_seq)
-    else:
-        q = q.order_by(case_t.c.created_seq.desc())
-        skip = (page - 1) * per_page
-    got = c.execute(q.offset(skip).limit(per_page + 1)).all()
-    if before is not None:
-        shown, more = got[:per_page][::-1], True
-    else:
-        shown, more = got[:per_page], len(got) > per_page
-    newest = base.order_by(case_t.c.created_seq.desc()).limit(COUNT_CAP + 1).subquery()
+    The newest COUNT_CAP + 1 cases that match the search (any department) are read with their
+    queue rows in scope: the totals are theirs (when that many match, the total is a lower
+    bound, shown "at least": counting further would read a province's matches one by one), and
+    a page among them (the first ones, or at the next/previous link's key, a created_seq) is cut
+    from them. A page past them is read from the search's index at the key (``_window``)."""
+    newest = (
+        select(case_t.c.number, case_t.c.created_seq)
+        .where(*case_conds)
+        .order_by(case_t.c.created_seq.desc())
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
     rows = c.execute(
-        select(newest.c.number, queue_t.c.department, queue_t.c.stage, queue_t.c.due_date).select_from(
+        select(
+            newest.c.number, newest.c.created_seq, queue_t.c.department, queue_t.c.stage, queue_t.c.due_date
+        )
+        .select_from(
             newest.outerjoin(
                 queue_t,
-                and_(queue_t.c.number == newest.c.number, queue_t.c.department.in_(scope), *queue_conds),
+                and_(queue_t.c.number == newest.c.number, _of_scope(scope), *queue_conds),
             )
         )
+        .order_by(newest.c.created_seq.desc())
     ).all()
     read = {r.number for r in rows}
+    capped = len(read) > COUNT_CAP
+    last = min((r.created_seq for r in rows), default=0)  # the oldest of those read
     first: dict[str, Any] = {}  # a case of several of the departments once, at the first of them
     for r in rows:
         if r.department is not None and (r.number not in first or r.department < first[r.number].department):
             first[r.number] = r
     overdue = sum(1 for r in first.values() if r.stage in WAITING and "" < r.due_date < today)
-    return _Found(len(first), len(read) > COUNT_CAP, overdue, [r.number for r in shown], more)
+    found = list(first.values())  # newest first
+    if before is not None:
+        if not capped or before >= last:  # the key is among those read
+            shown = [r for r in found if r.created_seq > before][-per_page:]
+        else:
+            got, _full = _window(c, case_conds, scope, queue_conds, per_page, newer=before)
+            shown = got[::-1]
+        more = True
+    else:
+        if after is not None:
+            ahead = [r for r in found if r.created_seq < after]
+            start, skip = min(after, last) if capped else after, 0
+        else:
+            ahead, start, skip = found, last, (page - 1) * per_page
+        want = skip + per_page + 1
+        if capped and len(ahead) < want:  # the rest of the page lies past those read
+            got, full = _window(c, case_conds, scope, queue_conds, want - len(ahead), older=start)
+            ahead = ahead + got
+        else:
+            full = False
+        shown = ahead[skip : skip + per_page]
+        more = len(ahead) > skip + per_page or full
+    return _Found(len(first), capped, overdue, [r.number for r in shown], more)
 
 
 _ORDER = (queue_t.c.received_on, queue_t.c.number)
@@ -430,7 +480,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             listed = queue_t.join(case_t, case_t.c.number == queue_t.c.number)
             which = [
                 queue_t.c.number.in_(found.page or [""]),
-                queue_t.c.department.in_(scope),
+                _of_scope(scope),
                 *conds,
             ]
             order: tuple[Any, ...] = (case_t.c.created_seq.desc(), queue_t.c.department)
