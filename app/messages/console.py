@@ -446,4 +446,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.fwd_lease_until": ("租约到期", "Lease expires"),
     "console.fwd_last_forwarded": ("最近一次转发事件", "Events last forwarded"),
     "console.fwd_last_forwarded_n": ("{n} 条", "{n} events"),
+    # --- issue 20 (search2): a search counted among its newest matches ---
+    "console.queue_total_capped_none": (
+        "最新的 {n} 件匹配案件都不在筛选范围内，请缩小查找范围",
+        "None of the newest {n} matching cases is in the filter: narrow the search",
+    ),
 }

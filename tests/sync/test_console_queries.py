@@ -326,3 +326,24 @@ def test_a_search_by_a_numbers_end_finds_it(seeded):
         found = _page(hub, dept, query=part, per_page=200)
         assert case["number"] in [i.number for i in found.items]
         assert all(i.number.endswith(part.upper()) for i in found.items)
+
+
+def test_the_page_says_when_the_newest_matches_read_hold_none_of_the_filter(seeded, monkeypatch, tmp_path):
+    """A search counted among its newest COUNT_CAP + 1 matching cases says "at least N" when
+    more match, and says that none of those read is in the filter rather than "at least 0"."""
+    from app.messages import t
+    from sync.hub.console_store import ConsoleStore
+    from tests.bench import bench_console
+
+    ws, hub = seeded
+    every = sorted(cq.departments(hub))
+    ConsoleStore(hub).add_user("bench", "backoffice", bench_console.PASSWORD, every)
+    client = bench_console._client(hub, tmp_path / "hub")
+    try:
+        monkeypatch.setattr(cq, "COUNT_CAP", 2)
+        some = client.get("/console/queue", params={"q": OFFICE, "stage": "all"}).text
+        assert t("console.queue_total_capped", n=2) in some or t("console.queue_total_capped", n=3) in some
+        none = client.get("/console/queue", params={"q": OFFICE, "stage": "correction"}).text
+        assert t("console.queue_total_capped_none", n=3) in none
+    finally:
+        client.__exit__(None, None, None)

@@ -149,6 +149,7 @@ async def queue_page(request: Request) -> Response:
         mask_applicant_id=mask_applicant_id,
         link=link,
         cursor=flt.key_of,
+        count_cap=cq.COUNT_CAP,
         state_label=_state_label,
     )
 
