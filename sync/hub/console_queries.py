@@ -325,7 +325,7 @@ class _Found:
     total: int  # the matches in scope among the newest COUNT_CAP + 1 matching cases
     capped: bool  # more cases match than were read for ``total`` (it is a lower bound)
     overdue: int
-    page: list  # (number, department) of the page's rows, newest first
+    page: list  # the numbers of the page's cases, newest first
     more: bool  # older matches follow the page
 
 
