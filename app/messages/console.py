@@ -245,7 +245,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "console.queue_apply": ("筛选", "Filter"),
     "console.queue_total": ("共 {n} 件", "{n} in all"),
-    "console.queue_total_capped": ("超过 {n} 件，请缩小查找范围", "More than {n}: narrow the search"),
+    "console.queue_total_capped": ("至少 {n} 件，请缩小查找范围", "At least {n}: narrow the search"),
     "console.queue_empty": ("没有符合条件的案件", "No case matches"),
     "console.stage_waiting": ("待办（新受理、审批中、补正后返回）", "waiting (new, in review, corrected)"),
     "console.stage_new": ("新受理", "new"),
@@ -446,4 +446,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.fwd_lease_until": ("租约到期", "Lease expires"),
     "console.fwd_last_forwarded": ("最近一次转发事件", "Events last forwarded"),
     "console.fwd_last_forwarded_n": ("{n} 条", "{n} events"),
+    # --- issue 20 (search2): a search counted among its newest matches ---
+    "console.queue_total_capped_none": (
+        "最新的 {n} 件匹配案件都不在筛选范围内，请缩小查找范围",
+        "None of the newest {n} matching cases is in the filter: narrow the search",
+    ),
 }

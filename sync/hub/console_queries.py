@@ -41,7 +41,7 @@ from sync.hub.queue import (  # noqa: F401  (the console's names for the queue's
     departments_of,
     stage_of,
 )
-from sync.hub.schema import case_t, conflict_t, event_t, queue_count_t, queue_t
+from sync.hub.schema import NAME1, NAME2, TAIL6, case_t, conflict_t, event_t, queue_count_t, queue_t
 from sync.hub.store import HubStore
 
 WARN_DAYS = 2  # 超期预警: this many working days left or fewer
@@ -87,6 +87,11 @@ class QueueFilter:
     def cursor(item: QueueItem) -> str:
         return f"{item.received_on}|{item.number}"
 
+    def key_of(self, item: QueueItem) -> str:
+        """The next/previous links' key of a row: a search's is the case's created_seq (its
+        matches are listed newest first), a listing's its received_on|number."""
+        return str(item.seq) if self.query.strip() else self.cursor(item)
+
 
 def _key(cursor: str) -> tuple[str, str] | None:
     received_on, sep, number = cursor.partition("|")
@@ -109,6 +114,7 @@ class QueueItem:
     days_left: int | None = None
     urgency: str = ""  # "" | "warn" (超期预警) | "overdue"
     applicant_kind: str = "person"  # person | enterprise: how the page masks the number
+    seq: int = 0  # hub_case.created_seq: a search's order (newest first) and its keyset
 
 
 @dataclass
@@ -118,9 +124,12 @@ class QueuePage:
     page: int
     per_page: int
     counts: dict[str, int] = field(default_factory=dict)  # per waiting stage, unfiltered
-    capped: bool = False  # a search with more than COUNT_CAP matches (total is COUNT_CAP + 1)
+    # a search read its newest COUNT_CAP + 1 matching cases for its totals and more match: the
+    # total (those of them in the filter's departments) is a lower bound, shown "at least"
+    capped: bool = False
     by_department: dict[str, int] = field(default_factory=dict)  # waiting cases per department
     overdue: int = 0  # waiting cases of the filter past their promised date (up to OVERDUE_CAP + 1)
+    more: bool = False  # a search: there are older matches after this page (its next link)
 
     @property
     def overdue_capped(self) -> bool:
@@ -128,31 +137,49 @@ class QueuePage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-self.total // self.per_page), self.page + (1 if self.more else 0))
 
 
 # The tail of a case number as read off a receipt: "0001-Q", "261121-0001-K", "01-261121-0001".
 _NUMBER_PART = re.compile(r"[0-9A-Z]+(-[0-9A-Z]+)+|[0-9]{4,}")
+# a part that ends in the one-character check segment is the number's end ("0001-Q", ...)
+_NUMBER_TAIL = re.compile(r"(?:[0-9A-Z-]*-)?[0-9]{4}-[0-9A-Z]")
 
 
 def _search(query: str):
     """The condition a search box's text means: a case number (its start or any part of it),
     an ID number, a name. A number's start of 9 digits or more names its office: the condition
-    says so (an office's cases are one shard's)."""
+    says so (an office's cases are one shard's). Each kind is read newest first from its index
+    on hub_case (h0014): (ID, created_seq), (the number's last 6 characters, created_seq) for a
+    number's end, (a name's first 1 or 2 characters, created_seq)."""
     q = query.strip()
     up = q.upper()
     is_id = len(up) in (15, 18) and up[:-1].isalnum() and sum(ch.isdigit() for ch in up) >= 8
-    if (len(up) >= 6 and up[:6].isdigit() and "-" in up) or (not is_id and up.isdigit() and len(up) >= 9):
+    # a number's start is its office's 9 digits ("261121-0001-K" starts with a day: a part)
+    if re.match(r"[0-9]{9}(-|$)", up) or (not is_id and up.isdigit() and len(up) >= 9):
         cond = and_(case_t.c.number >= up, case_t.c.number < up + "~")
         return and_(case_t.c.office == up[:9], cond) if up[:9].isdigit() and len(up) >= 9 else cond
     if is_id:
         return case_t.c.applicant_id_number == up
+    if _NUMBER_TAIL.fullmatch(up):
+        if len(up) == 6:
+            return TAIL6 == up
+        # the longer end checked on the row (a LIKE would draw the trigram index in beside)
+        return and_(
+            TAIL6 == up[-6:], func.substr(case_t.c.number, func.length(case_t.c.number) - len(up) + 1) == up
+        )
     if _NUMBER_PART.fullmatch(up):
         # a part of the number (only [0-9A-Z-], no LIKE wildcard): on PostgreSQL the number's
         # trigram index (h0013) finds it; elsewhere it is read within the queue's departments
         return case_t.c.number.like(f"%{up}%")
-    # a range, not LIKE: the name's index serves it on SQLite and PostgreSQL alike
-    return and_(case_t.c.applicant_name >= q, case_t.c.applicant_name < q + "\uffff")
+    # a name's start: its first one or two characters equal on their index, which lists them
+    # newest first; a longer start is also a range on the name's own index (the planner takes
+    # whichever reads less)
+    if len(q) == 1:
+        return NAME1 == q
+    if len(q) == 2:
+        return NAME2 == q
+    return and_(NAME2 == q[:2], case_t.c.applicant_name >= q, case_t.c.applicant_name < q + "\uffff")
 
 
 def _stage_conds(flt: QueueFilter) -> list:
@@ -220,8 +247,9 @@ def _distinct_count(sub) -> Any:
     return select(func.count()).select_from(select(sub.c.number).distinct().subquery())
 
 
-def _listed(c, flt: QueueFilter, scope, conds, other, counts, today: date, page: int, per_page: int):
-    """A listing's (not a search's) total, overdue total and its page's keys (a query)."""
+def _listed(c, flt: QueueFilter, scope, conds, other, counts, sizes, today: date, page: int, per_page: int):
+    """A listing's (not a search's) total, overdue total and its page's keys (a query).
+    ``sizes``: the departments' waiting cases (which to count first)."""
     one = len(scope) == 1
     stages = _stages_of(flt)
     at = tuple_(queue_t.c.received_on, queue_t.c.number)
@@ -256,20 +284,26 @@ def _listed(c, flt: QueueFilter, scope, conds, other, counts, today: date, page:
         queue_t.c.due_date != "",
         queue_t.c.due_date < today.isoformat(),
     ]
-    # first each department's count up to the cap (its index alone): one at the cap is the
-    # answer ("more than OVERDUE_CAP"), with no distinct over several departments' rows
-    most = max(
-        c.execute(
-            select(func.count()).select_from(
-                select(queue_t.c.number)
-                .where(queue_t.c.department == d, *late_conds)
-                .limit(OVERDUE_CAP + 1)
-                .subquery()
-            )
-        ).scalar()
-        or 0
-        for d in scope
-    )
+    # without an office or matter filter, first each department's count up to the cap (its
+    # index alone), the largest queues first: one at the cap is the answer ("more than
+    # OVERDUE_CAP"), mostly the first at a province's size, with no distinct over several
+    # departments' rows. An office's or a matter's share is counted at once (one statement).
+    most = 0
+    for d in sorted(scope, key=lambda d: (-sizes.get(d, 0), d)) if one or not other else ():
+        n = (
+            c.execute(
+                select(func.count()).select_from(
+                    select(queue_t.c.number)
+                    .where(queue_t.c.department == d, *late_conds)
+                    .limit(OVERDUE_CAP + 1)
+                    .subquery()
+                )
+            ).scalar()
+            or 0
+        )
+        most = max(most, n)
+        if most > OVERDUE_CAP:
+            break
     if one or most > OVERDUE_CAP:
         overdue = most
     else:
@@ -284,6 +318,122 @@ def _listed(c, flt: QueueFilter, scope, conds, other, counts, today: date, page:
     else:
         keys = keys.order_by(base.c.received_on, base.c.number).offset(skip).limit(per_page)
     return total, overdue, keys
+
+
+@dataclass
+class _Found:
+    total: int  # the matches in scope among the newest COUNT_CAP + 1 matching cases
+    capped: bool  # more cases match than were read for ``total`` (it is a lower bound)
+    overdue: int
+    page: list  # the numbers of the page's cases, newest first
+    more: bool  # older matches follow the page
+
+
+def _seq_key(cursor: str) -> int | None:
+    return int(cursor) if cursor.isdigit() and len(cursor) <= 18 else None
+
+
+def _of_scope(scope):
+    """A queue row's department is one of ``scope``'s, as a condition on the rows of cases
+    already known by number: for several departments checked on the case's few rows, not a
+    key of the index (PostgreSQL before 17 descends the (number, department) index once per
+    listed department: 7 descents a case for a user of 7 departments)."""
+    if len(scope) == 1:
+        return queue_t.c.department == scope[0]
+    return func.coalesce(queue_t.c.department, "").in_(scope)  # NOT NULL: the same rows
+
+
+PAGE_WINDOW = COUNT_CAP + 1  # a page past the totals' matches looks at most this many further
+
+
+def _window(c, case_conds, scope, queue_conds, limit: int, *, older=None, newer=None):
+    """Up to ``limit`` matching cases in scope from the key on (older than ``older``, newest
+    first, or newer than ``newer``, oldest first), among the next PAGE_WINDOW matching cases at
+    most (a case of the search's index, then its queue rows by their key): a search whose
+    matches are mostly outside the filter is not read to its end. Also: whether that window
+    was full (more matches lie beyond it)."""
+    order = case_t.c.created_seq if newer is not None else case_t.c.created_seq.desc()
+    cand = select(case_t.c.number, case_t.c.created_seq).where(*case_conds)
+    if older is not None:
+        cand = cand.where(case_t.c.created_seq < older)
+    if newer is not None:
+        cand = cand.where(case_t.c.created_seq > newer)
+    win = cand.order_by(order).limit(PAGE_WINDOW).subquery()
+    inside = (
+        select(queue_t.c.number)
+        .where(queue_t.c.number == win.c.number, _of_scope(scope), *queue_conds)
+        .exists()
+    )
+    key = win.c.created_seq if newer is not None else win.c.created_seq.desc()
+    got = c.execute(select(win.c.number, win.c.created_seq).where(inside).order_by(key).limit(limit)).all()
+    full = False
+    if len(got) < limit:  # short: was it the window's end or the matches'?
+        full = c.execute(select(func.count()).select_from(win)).scalar() == PAGE_WINDOW
+    return got, full
+
+
+def _searched(
+    c, scope, case_conds, queue_conds, per_page: int, page: int, after, before, today: str
+) -> _Found:
+    """A search's page and totals, newest match first (hub_case.created_seq descending: each
+    kind of search has its index ending in created_seq, h0014), every read bounded by a LIMIT
+    whatever the number of matches (two typed characters may match a province's thousands).
+
+    The newest COUNT_CAP + 1 cases that match the search (any department) are read with their
+    queue rows in scope: the totals are theirs (when that many match, the total is a lower
+    bound, shown "at least": counting further would read a province's matches one by one), and
+    a page among them (the first ones, or at the next/previous link's key, a created_seq) is cut
+    from them. A page past them is read from the search's index at the key (``_window``)."""
+    newest = (
+        select(case_t.c.number, case_t.c.created_seq)
+        .where(*case_conds)
+        .order_by(case_t.c.created_seq.desc())
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    rows = c.execute(
+        select(
+            newest.c.number, newest.c.created_seq, queue_t.c.department, queue_t.c.stage, queue_t.c.due_date
+        )
+        .select_from(
+            newest.outerjoin(
+                queue_t,
+                and_(queue_t.c.number == newest.c.number, _of_scope(scope), *queue_conds),
+            )
+        )
+        .order_by(newest.c.created_seq.desc())
+    ).all()
+    read = {r.number for r in rows}
+    capped = len(read) > COUNT_CAP
+    last = min((r.created_seq for r in rows), default=0)  # the oldest of those read
+    first: dict[str, Any] = {}  # a case of several of the departments once, at the first of them
+    for r in rows:
+        if r.department is not None and (r.number not in first or r.department < first[r.number].department):
+            first[r.number] = r
+    overdue = sum(1 for r in first.values() if r.stage in WAITING and "" < r.due_date < today)
+    found = list(first.values())  # newest first
+    if before is not None:
+        if not capped or before >= last:  # the key is among those read
+            shown = [r for r in found if r.created_seq > before][-per_page:]
+        else:
+            got, _full = _window(c, case_conds, scope, queue_conds, per_page, newer=before)
+            shown = got[::-1]
+        more = True
+    else:
+        if after is not None:
+            ahead = [r for r in found if r.created_seq < after]
+            start, skip = min(after, last) if capped else after, 0
+        else:
+            ahead, start, skip = found, last, (page - 1) * per_page
+        want = skip + per_page + 1
+        if capped and len(ahead) < want:  # the rest of the page lies past those read
+            got, full = _window(c, case_conds, scope, queue_conds, want - len(ahead), older=start)
+            ahead = ahead + got
+        else:
+            full = False
+        shown = ahead[skip : skip + per_page]
+        more = len(ahead) > skip + per_page or full
+    return _Found(len(first), capped, overdue, [r.number for r in shown], more)
 
 
 _ORDER = (queue_t.c.received_on, queue_t.c.number)
@@ -309,50 +459,42 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
     if flt.subject:
         other.append(queue_t.c.subject_code == flt.subject)
     searching = bool(flt.query.strip())
-    if searching:
-        other.append(_search(flt.query))
     conds = [*_stage_conds(flt), *other]
-    source = queue_t.join(case_t, case_t.c.number == queue_t.c.number) if searching else queue_t
     with store.ro() as c:
         by_department, counts = _counted(c, flt.departments or scope, scope, WAITING)
         if searching:
-            # a search reads its first COUNT_CAP + 1 matches (two typed characters may match
-            # thousands) in its index's order, once: its total, its overdue and its page (oldest
-            # first) are made of them
-            # one query for all the departments (the search's index is read once, not once a
-            # department); a case of several of them may come twice, so twice the rows are read
-            limit = (COUNT_CAP + 1) * (1 if len(scope) == 1 else 2)
-            found = c.execute(
-                select(
-                    queue_t.c.number,
-                    queue_t.c.department,
-                    queue_t.c.received_on,
-                    queue_t.c.stage,
-                    queue_t.c.due_date,
-                )
-                .select_from(source)
-                .where(queue_t.c.department.in_(scope), *conds)
-                .limit(limit)
-            ).all()
-            first: dict[str, Any] = {}
-            for r in found:  # a case of several of the departments once, at the first of them
-                if r.number not in first or r.department < first[r.number].department:
-                    first[r.number] = r
-            total = len(first) if len(found) < limit else max(len(first), COUNT_CAP + 1)
-            overdue = sum(
-                1 for r in first.values() if r.stage in WAITING and "" < r.due_date < today.isoformat()
+            # read from hub_case by the search's index; the case's own office too (a shard's)
+            case_conds = [_search(flt.query), *([case_t.c.office == flt.office] if flt.office else [])]
+            found = _searched(
+                c,
+                scope,
+                case_conds,
+                conds,
+                per_page,
+                page,
+                _seq_key(flt.after),
+                _seq_key(flt.before),
+                today.isoformat(),
             )
-            shown = sorted(first.values(), key=lambda r: (r.received_on, r.number))
-            pairs = [(r.number, r.department) for r in shown[(page - 1) * per_page : page * per_page]]
+            total, overdue, more, capped = found.total, found.overdue, found.more, found.capped
             listed = queue_t.join(case_t, case_t.c.number == queue_t.c.number)
-            which = [tuple_(queue_t.c.number, queue_t.c.department).in_(pairs)] if pairs else [False]
+            which = [
+                queue_t.c.number.in_(found.page or [""]),
+                _of_scope(scope),
+                *conds,
+            ]
+            order: tuple[Any, ...] = (case_t.c.created_seq.desc(), queue_t.c.department)
         else:
-            total, overdue, keys_q = _listed(c, flt, scope, conds, other, counts, today, page, per_page)
+            total, overdue, keys_q = _listed(
+                c, flt, scope, conds, other, counts, by_department, today, page, per_page
+            )
             keys = keys_q.subquery()
             listed = keys.join(
                 queue_t, (queue_t.c.number == keys.c.number) & (queue_t.c.department == keys.c.department)
             ).join(case_t, case_t.c.number == keys.c.number)
             which = []
+            order = (queue_t.c.received_on, queue_t.c.number)
+            more = capped = False
         rows = c.execute(
             select(
                 queue_t,
@@ -361,11 +503,14 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
                 case_t.c.applicant_name,
                 case_t.c.applicant_id_number,
                 case_t.c.applicant_kind,
+                case_t.c.created_seq,
             )
             .select_from(listed)
             .where(*which)
-            .order_by(queue_t.c.received_on, queue_t.c.number)
+            .order_by(*order)
         ).all()
+    if searching:  # a case of several of the departments once, at the first of them
+        rows = [r for i, r in enumerate(rows) if i == 0 or rows[i - 1].number != r.number]
     items = []
     for r in rows:
         it = QueueItem(
@@ -381,6 +526,7 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
             r.due_date,
             r.due_provisional,
             applicant_kind=r.applicant_kind or "person",
+            seq=int(r.created_seq),
         )
         if r.due_date and r.stage in WAITING:
             try:
@@ -396,9 +542,10 @@ def queue_page(store: HubStore, flt: QueueFilter, *, today: date, calendar: Any)
         page,
         per_page,
         counts,
-        searching and total > COUNT_CAP,
+        capped,
         by_department,
         int(overdue),
+        more,
     )
 
 

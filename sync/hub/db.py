@@ -52,7 +52,9 @@ class HubDB:
         if self.sqlite:
             kw["connect_args"] = {"timeout": HUB_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         else:
-            kw.update(pool_pre_ping=True)
+            # no JIT: it compiles (15-30 ms) any query the planner prices high, such as a loop of
+            # 1,000 index probes that runs in a few ms; every hub query is short (issue 20 §4)
+            kw.update(pool_pre_ping=True, connect_args={"options": "-c jit=off"})
         self.engine: Engine = create_engine(url, **kw)
         self.read_engine: Engine = create_engine(url, **kw) if self.sqlite else self.engine
         self.cache = ReadCache()  # what pulls read that rarely changes (sync.hub.read_cache)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 
 NAME_MAX = 40  # a console user's name
@@ -93,9 +94,19 @@ case_t = Table(
     Column("updated_seq", BigInteger, nullable=False),
     Index("ix_hub_case_office", "office", "number"),
     Index("ix_hub_case_updated", "updated_seq"),
-    Index("ix_hub_case_applicant_id", "applicant_id_number"),  # the console's search (h0007)
-    Index("ix_hub_case_applicant_name", "applicant_name"),
+    # the console's search, each kind's matches newest first (h0014; sync.hub.console_queries)
+    Index("ix_hub_case_applicant_id", "applicant_id_number", "created_seq"),
+    Index("ix_hub_case_applicant_name", "applicant_name", "created_seq"),
 )
+# a name's first character and first two, a number's last six (its sequence and check character,
+# as on a receipt: "0001-Q"), each with created_seq: sync.hub.console_queries searches by these
+# very expressions (NAME1, NAME2, TAIL6), newest first
+NAME1 = func.substr(case_t.c.applicant_name, 1, 1)
+NAME2 = func.substr(case_t.c.applicant_name, 1, 2)
+TAIL6 = func.substr(case_t.c.number, func.length(case_t.c.number) - 5)
+Index("ix_hub_case_name1", NAME1, case_t.c.created_seq)
+Index("ix_hub_case_name2", NAME2, case_t.c.created_seq)
+Index("ix_hub_case_tail", TAIL6, case_t.c.created_seq)
 conflict_t = Table(
     "hub_conflict",
     md,

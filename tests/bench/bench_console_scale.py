@@ -16,6 +16,7 @@ bench_console's (through the hub's ASGI app, logged in as a console user). The t
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -36,6 +37,54 @@ def _check(state: int) -> str:
     return _ALNUM36[(1 - ((state or 36) * 2) % 37) % 36]
 
 
+_RIC_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # ISO 7064 MOD 11-2
+_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # GB 32100
+
+
+def _areas() -> list[str]:
+    """The 6-digit county codes stdnum knows (its cn/loc table), for the copies' ID numbers."""
+    from stdnum import numdb
+
+    def walk(prefixes, pre=""):
+        for _n, lo, hi, props, children in prefixes:
+            for v in range(int(lo), int(hi) + 1):
+                code = pre + str(v).zfill(len(lo))
+                if len(code) == 6 and "county" in props and not code.endswith("00"):
+                    yield code
+                yield from walk(children, code)
+
+    return sorted(set(walk(numdb.get("cn/loc").prefixes)))
+
+
+def _id_rest(number: str) -> tuple[str, int] | None:
+    """(kind, weighted sum of the characters but the area code's) of a resident ID ("p") or a
+    credit code ("e") with a right check character; None for anything else (kept as it is)."""
+    from app.domain.identifiers import USCC_ALPHABET, ric_check_char, uscc_check_char
+
+    if re.fullmatch(r"[0-9]{17}[0-9X]", number) and ric_check_char(number[:17]) == number[17]:
+        return "p", sum(int(ch) * w for i, (ch, w) in enumerate(zip(number[:17], _RIC_WEIGHTS)) if i >= 6)
+    if (
+        len(number) == 18
+        and all(ch in USCC_ALPHABET for ch in number)
+        and number[2:8].isdigit()
+        and uscc_check_char(number[:17]) == number[17]
+    ):
+        return "e", sum(
+            USCC_ALPHABET.index(ch) * w
+            for i, (ch, w) in enumerate(zip(number[:17], _USCC_WEIGHTS))
+            if not 2 <= i < 8
+        )
+    return None
+
+
+def _area_sums(area: str) -> tuple[int, int]:
+    """The area code's share of a resident ID's and of a credit code's weighted sums."""
+    return (
+        sum(int(ch) * w for ch, w in zip(area, _RIC_WEIGHTS[:6])),
+        sum(int(ch) * w for ch, w in zip(area, _USCC_WEIGHTS[2:8])),
+    )
+
+
 def _indexes(cur, tables: tuple[str, ...]) -> list[tuple[str, str]]:
     """(name, CREATE statement) of the tables' indexes that are no constraint's."""
     cur.execute(
@@ -52,9 +101,13 @@ def _copy_rows(store, replicas: int, events_every: int = 1) -> dict:
     copies' offices (nothing goes through Python row by row), the indexes that are no constraint
     are dropped for the load and made again after it, as a bulk load is done. Copy r of the
     template office i is office 320724(k % 1000), window k // 1000 + 2 (k = 4r + i); each copy
-    keeps the template's days, sequences, states, queue stages and applicants, and its case
-    numbers carry their right check character (computed per window and template number in
-    Python: 36 running values x the template's numbers). Events are copied for every
+    keeps the template's days, sequences, states, queue stages and applicants' names, and its
+    case numbers carry their right check character (computed per window and template number in
+    Python: 36 running values x the template's numbers). Each copy's applicants have ID numbers
+    of their own, as a province's do: the template's resident IDs and credit codes under copy r's
+    own area code (one of stdnum's county codes; they repeat only past that many copies), with
+    their check characters made right in SQL (the area code's share of the weighted sum is
+    per copy, the rest's per template number). Events are copied for every
     ``events_every``-th copy only (each copy has the template's ~N events per case: at 10M cases
     all of them would not fit the machine's disk); the case page is timed on cases that have them.
     """
@@ -65,6 +118,7 @@ def _copy_rows(store, replicas: int, events_every: int = 1) -> dict:
 
     with store.ro() as c:
         numbers = list(c.execute(select(case_t.c.number)).scalars())
+        ids = set(c.execute(select(case_t.c.applicant_id_number)).scalars())
         top = int(c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq")).scalar() or 0)
     parsed = {n: parse_case_number(n) for n in numbers}
     offices = {o: i for i, o in enumerate(sorted({p.office for p in parsed.values()}))}
@@ -86,18 +140,28 @@ def _copy_rows(store, replicas: int, events_every: int = 1) -> dict:
             for st in range(36):
                 for n, p in parsed.items():
                     cp.write_row([st, n, _check(_state(st, f"{p.day:%y%m%d}{p.seq:04d}"))])
+        cur.execute("CREATE TEMP TABLE tpl_id (idn text PRIMARY KEY, kind text, rest int)")
+        with cur.copy("COPY tpl_id FROM STDIN") as cp:
+            for idn in ids:
+                got = _id_rest(idn)
+                if got is not None:
+                    cp.write_row([idn, *got])
+        areas = _areas()
         cur.execute(
-            "CREATE TEMP TABLE tpl_copy (r int, oi int, office text, ws text, st int, PRIMARY KEY (r, oi))"
+            "CREATE TEMP TABLE tpl_copy (r int, oi int, office text, ws text, st int, "
+            "area text, psum int, esum int, PRIMARY KEY (r, oi))"
         )
         with cur.copy("COPY tpl_copy FROM STDIN") as cp:
             for r in range(1, replicas + 1):
+                area = areas[r % len(areas)]
                 for oi in range(width):
                     key = r * width + oi
                     office, ws = f"320724{key % 1000:03d}", f"{key // 1000 + 2:02d}"
-                    cp.write_row([r, oi, office, ws, _state(18, office + ws)])
+                    cp.write_row([r, oi, office, ws, _state(18, office + ws), area, *_area_sums(area)])
         # new number of (copy, template number): office-ws-day-seq-check
         cur.execute(
             "CREATE TEMP TABLE tpl_map AS SELECT k.r, t.number AS old, k.office, k.ws, "
+            "k.area, k.psum, k.esum, "
             "k.office || '-' || k.ws || '-' || t.tail || '-' || c.ch AS new "
             "FROM tpl_no t JOIN tpl_copy k ON k.oi = t.oi JOIN tpl_check c ON c.st = k.st AND c.number = t.number"
         )
@@ -119,6 +183,7 @@ def _copy_rows(store, replicas: int, events_every: int = 1) -> dict:
             uid="lpad(to_hex(m.r), 8, '0') || substr(t.uid, 9)",
             office="m.office",
             ws="m.ws",
+            applicant_id_number=_COPY_ID,
             created_seq=f"t.created_seq + m.r::bigint * {top}",
             updated_seq=f"t.updated_seq + m.r::bigint * {top}",
         )
@@ -146,7 +211,8 @@ def _copy_rows(store, replicas: int, events_every: int = 1) -> dict:
             between = f"m.r BETWEEN {first} AND {last}"
             cur.execute(
                 f"INSERT INTO hub_case ({case_cols}) SELECT {case_sel} FROM tpl_case t "
-                f"JOIN tpl_map m ON m.old = t.number WHERE {between}"
+                f"JOIN tpl_map m ON m.old = t.number LEFT JOIN tpl_id i ON i.idn = t.applicant_id_number "
+                f"WHERE {between}"
             )
             n_cases += cur.rowcount
             cur.execute(
@@ -183,6 +249,17 @@ def _copy_rows(store, replicas: int, events_every: int = 1) -> dict:
     figures["vacuum"] = time.perf_counter() - t1
     figures.update(copy=time.perf_counter() - t0, cases=n_cases, events=n_events)
     return figures
+
+
+# copy r's ID number of the template's (i: its tpl_id row, m: the copy's area and its sums)
+_COPY_ID = (
+    "CASE i.kind"
+    " WHEN 'p' THEN m.area || substr(t.applicant_id_number, 7, 11)"
+    " || substr('10X98765432', (i.rest + m.psum) % 11 + 1, 1)"
+    " WHEN 'e' THEN substr(t.applicant_id_number, 1, 2) || m.area || substr(t.applicant_id_number, 9, 9)"
+    " || substr('0123456789ABCDEFGHJKLMNPQRTUWXY', (31 - (i.rest + m.esum) % 31) % 31 + 1, 1)"
+    " ELSE t.applicant_id_number END"
+)
 
 
 def main(argv: list[str] | None = None) -> int:

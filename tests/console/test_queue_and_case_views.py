@@ -136,6 +136,24 @@ def test_the_search_keeps_the_state_filter_and_finds_a_numbers_tail(office):
         assert f'data-number="{other.number}"' in found, tail
 
 
+def test_a_search_lists_the_newest_cases_first_and_goes_on_at_a_key(office):
+    """A search's page lists its matches newest first (their arrival at the hub), and the page
+    at a next link's key (the last row's) goes on with the older ones."""
+    hub, _ws, client, _depts = office
+    newest = [
+        r.number for r in sorted({r.number: r for r in _rows(hub)}.values(), key=lambda r: -r.created_seq)
+    ]
+    seqs = {r.number: r.created_seq for r in _rows(hub)}
+    assert len(newest) >= 8
+    found = client.get("/queue", params={"q": OFFICE, "stage": "all"}).text
+    listed = list(dict.fromkeys(re.findall(r'data-number="([^"]+)"', found)))
+    assert listed == newest
+    on = client.get(
+        "/queue", params={"q": OFFICE, "stage": "all", "page": "2", "after": str(seqs[newest[4]])}
+    ).text
+    assert list(dict.fromkeys(re.findall(r'data-number="([^"]+)"', on))) == newest[5:]
+
+
 def test_the_queue_opens_on_all_of_the_users_departments_with_a_count_each(office):
     hub, _ws, client, depts = office
     st = hub.store()

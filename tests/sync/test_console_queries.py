@@ -271,3 +271,79 @@ def test_next_and_previous_pages_by_key_are_the_numbered_pages(seeded):
             hub, dept, stage=cq.ALL, per_page=2, page=2, before=cq.QueueFilter.cursor(third.items[0]), **kw
         )
         assert [i.number for i in back.items] == whole[2:4]
+
+
+def test_a_search_lists_the_newest_matches_first_and_pages_by_key(seeded, monkeypatch):
+    """A search's matches are listed newest first (the case's arrival at the hub), over all of
+    them, not over the COUNT_CAP + 1 read for the total; next/previous pages by the key of the
+    last/first row shown go on past those (here with the cap made small)."""
+    from sqlalchemy import select
+
+    from sync.hub.schema import case_t, queue_t
+
+    ws, hub = seeded
+    every = tuple(cq.departments(hub))
+    with hub.ro() as c:
+        newest = list(
+            c.execute(
+                select(case_t.c.number)
+                .where(case_t.c.number.in_(select(queue_t.c.number)))
+                .order_by(case_t.c.created_seq.desc())
+            ).scalars()
+        )
+        office = list(
+            c.execute(
+                select(case_t.c.number).where(case_t.c.office == OFFICE).order_by(case_t.c.created_seq.desc())
+            ).scalars()
+        )
+    assert len(newest) >= 12
+    monkeypatch.setattr(cq, "COUNT_CAP", 5)
+    kw = {"departments": every, "stage": cq.ALL, "query": OFFICE, "per_page": 3}
+    first = _page(hub, **kw)
+    # the total: those in the queue among the office's 6 newest cases, a lower bound
+    assert first.capped and first.total == len(set(office[:6]) & set(newest)) and first.more
+    assert [i.number for i in first.items] == newest[:3]
+    flt = cq.QueueFilter(department="", **kw)
+    shown, pages = first.items, [[i.number for i in first.items]]
+    for n in range(2, 5):  # past the 6 read for the total
+        shown = _page(hub, page=n, after=flt.key_of(shown[-1]), **kw).items
+        pages.append([i.number for i in shown])
+    assert pages == [newest[0:3], newest[3:6], newest[6:9], newest[9:12]]
+    back = _page(hub, page=3, before=flt.key_of(shown[0]), **kw)
+    assert [i.number for i in back.items] == newest[6:9]
+    assert [i.number for i in _page(hub, page=2, **kw).items] == newest[3:6]
+    monkeypatch.setattr(cq, "COUNT_CAP", 1000)
+    whole = _page(hub, **{**kw, "per_page": 200})
+    assert not whole.capped and not whole.more and whole.total == len(newest)
+    assert [i.number for i in whole.items] == newest
+
+
+def test_a_search_by_a_numbers_end_finds_it(seeded):
+    ws, hub = seeded
+    case = _accepted(hub)[0]
+    dept = sorted(cq.case_departments(hub, case["number"]))[0]
+    for part in (case["number"][-6:], case["number"][-13:], case["number"][-6:].lower()):
+        found = _page(hub, dept, query=part, per_page=200)
+        assert case["number"] in [i.number for i in found.items]
+        assert all(i.number.endswith(part.upper()) for i in found.items)
+
+
+def test_the_page_says_when_the_newest_matches_read_hold_none_of_the_filter(seeded, monkeypatch, tmp_path):
+    """A search counted among its newest COUNT_CAP + 1 matching cases says "at least N" when
+    more match, and says that none of those read is in the filter rather than "at least 0"."""
+    from app.messages import t
+    from sync.hub.console_store import ConsoleStore
+    from tests.bench import bench_console
+
+    ws, hub = seeded
+    every = sorted(cq.departments(hub))
+    ConsoleStore(hub).add_user("bench", "backoffice", bench_console.PASSWORD, every)
+    client = bench_console._client(hub, tmp_path / "hub")
+    try:
+        monkeypatch.setattr(cq, "COUNT_CAP", 2)
+        some = client.get("/console/queue", params={"q": OFFICE, "stage": "all"}).text
+        assert t("console.queue_total_capped", n=2) in some or t("console.queue_total_capped", n=3) in some
+        none = client.get("/console/queue", params={"q": OFFICE, "stage": "correction"}).text
+        assert t("console.queue_total_capped_none", n=3) in none
+    finally:
+        client.__exit__(None, None, None)

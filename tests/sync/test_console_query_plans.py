@@ -8,6 +8,7 @@ their time grow with the number of cases."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -74,7 +75,7 @@ def _seq_scans(store, statements) -> list[str]:
     return found
 
 
-def test_the_queue_its_search_and_the_case_page_use_indexes(province):
+def test_the_queue_its_search_and_the_case_page_use_indexes(province, monkeypatch):
     store = province
     with store.ro() as c:
         qc = queue_count_t
@@ -108,6 +109,14 @@ def test_the_queue_its_search_and_the_case_page_use_indexes(province):
             cq.QueueFilter(department=big, departments=(big,), query=q),
             cq.QueueFilter(department="", departments=seven, query=q),
         ]
+    # a name's first character, a number's end from its day, an office's filter, a page at a key
+    for q in (name[:1], number[-13:]):
+        filters.append(cq.QueueFilter(department="", departments=seven, query=q))
+    filters += [
+        cq.QueueFilter(department=big, departments=(big,), query=name[:2], office=office, stage=cq.ALL),
+        cq.QueueFilter(department=big, departments=(big,), query=name[:2], page=2, after="9" * 9),
+        cq.QueueFilter(department="", departments=seven, query=number[-6:], page=2, before="1"),
+    ]
     pages = []
 
     def run():
@@ -115,6 +124,12 @@ def test_the_queue_its_search_and_the_case_page_use_indexes(province):
             pages.append(cq.queue_page(store, flt, today=date.today(), calendar=cal))
         cq.queue_offices(store, seven)
         assert cq.case_sheet(store, number) is not None
+        # a search's page past the matches read for its total (its window on the index)
+        with monkeypatch.context() as m:
+            m.setattr(cq, "COUNT_CAP", 3)
+            for flt in filters[-2:]:
+                cq.queue_page(store, flt, today=date.today(), calendar=cal)
+            cq.queue_page(store, replace(filters[-1], before=""), today=date.today(), calendar=cal)
 
     scans = _seq_scans(store, _statements(store, run))
     assert scans == [], "\n\n".join(scans)
@@ -122,4 +137,55 @@ def test_the_queue_its_search_and_the_case_page_use_indexes(province):
     assert pages[0].total == by[big] and len(pages[0].items) == 50
     searched = pages[5:]
     for i in (0, 2, 4, 6, 10):  # the number, its tail, its middle, the ID, the name (one department)
-        assert number in [it.number for it in searched[i].items] or searched[i].total > cq.COUNT_CAP
+        flt, page, seen = filters[5 + i], searched[i], []
+        while number not in seen and page.items:  # newest first: it may be on a later page
+            seen += [it.number for it in page.items]
+            if not page.more:
+                break
+            flt = replace(flt, page=flt.page + 1, after=flt.key_of(page.items[-1]))
+            page = cq.queue_page(store, flt, today=date.today(), calendar=cal)
+        assert number in seen, (flt.query, len(seen))
+
+
+def test_a_search_of_more_than_1000_matches_lists_the_newest_first(province):
+    """A search that matches more than COUNT_CAP cases (shown "1000+") lists the newest matches
+    of all first (the case's created_seq at the hub, descending), not some 1,001 read in an
+    index's order; the next and previous links (by key) go on from there, past the 1,001st."""
+    store = province
+    with store.ro() as c:
+        rows = c.execute(
+            select(cq.case_t.c.number, cq.case_t.c.created_seq, cq.case_t.c.applicant_name)
+            .where(cq.case_t.c.number.in_(select(cq.queue_t.c.number)))
+            .order_by(cq.case_t.c.created_seq.desc())
+        ).all()
+        every = tuple(sorted(c.execute(select(cq.queue_t.c.department).distinct()).scalars()))
+    counts: dict[str, int] = {}
+    for r in rows:  # a name's first 2 characters (its index), else its first (a range)
+        for q in (r.applicant_name[:2], r.applicant_name[:1]):
+            counts[q] = counts.get(q, 0) + 1
+    query = next(q for q in sorted(counts, key=lambda q: (-len(q), -counts[q])) if counts[q] > 1100)
+    newest = [r.number for r in rows if r.applicant_name.startswith(query)]
+    cal = load_calendar()
+    flt = cq.QueueFilter(department="", departments=every, stage=cq.ALL, query=query)
+
+    def page(**kw) -> cq.QueuePage:
+        return cq.queue_page(store, replace(flt, **kw), today=date.today(), calendar=cal)
+
+    first = page()
+    assert first.capped and first.more
+    assert [it.number for it in first.items] == newest[:50]
+    shown = first.items
+    for n in range(2, 4):
+        shown = page(page=n, after=flt.key_of(shown[-1])).items
+        assert [it.number for it in shown] == newest[(n - 1) * 50 : n * 50]
+    back = page(page=2, before=flt.key_of(shown[0]))
+    assert [it.number for it in back.items] == newest[50:100]
+    # past the COUNT_CAP + 1 matches read for the total: from the index at the key
+    deep = page(page=22, after=str(_seq_of(store, newest[1049])))
+    assert [it.number for it in deep.items] == newest[1050:1100]
+    assert page(page=21, before=flt.key_of(deep.items[0])).items[-1].number == newest[1049]
+
+
+def _seq_of(store, number: str) -> int:
+    with store.ro() as c:
+        return int(c.execute(select(cq.case_t.c.created_seq).where(cq.case_t.c.number == number)).scalar())

@@ -148,7 +148,8 @@ async def queue_page(request: Request) -> Response:
         stage_labels=STAGE_LABELS,
         mask_applicant_id=mask_applicant_id,
         link=link,
-        cursor=cq.QueueFilter.cursor,
+        cursor=flt.key_of,
+        count_cap=cq.COUNT_CAP,
         state_label=_state_label,
     )
 
