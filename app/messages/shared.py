@@ -1669,6 +1669,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  conflict {rule} {case} {kind} ({origin})",
     ),
     "sync.superseded_mark": ("〔未生效：已被其他决定取代〕", "[not applied: superseded]"),
+    # h/window2 (issue 18 leftover): a set-aside event in a case's timeline
+    "sync.set_aside_mark": ("〔未生效：已搁置，未上报平台〕", "[not applied: set aside, not sent]"),
     "sync.actor_backoffice": ("{name}（后台）", "{name} (back office)"),
     "sync.actor_hub": ("平台", "the platform"),
     "event.case.in_review": ("审批中", "in review"),

@@ -47,8 +47,11 @@ def test_set_aside_and_retry_refresh_the_cases_state(tmp_path, sqlite_hub):
     assert listed(data)[number] == "accepted"
     with ws.store.read() as s:
         assert s.execute(select(Case.state).where(Case.number == number)).scalar_one() == "accepted"
-    first_line = ycli("case", "show", number, "--data-dir", data).stdout.splitlines()[0]
-    assert first_line.endswith("受理"), first_line  # the state line: the number and its state
+    shown = ycli("case", "show", number, "--data-dir", data).stdout.splitlines()
+    assert shown[0].endswith("受理"), shown[0]  # the state line: the number and its state
+    # the timeline keeps the withdrawal, marked as counting for nothing
+    (line,) = [x for x in shown if "撤回" in x and "〔" in x]
+    assert "〔未生效：已搁置，未上报平台〕" in line
     status = ycli("sync", "status", "--data-dir", data).stdout
     assert "已搁置" in status and number in status
     verify = ycli("audit", "verify", "--data-dir", data, check=False)

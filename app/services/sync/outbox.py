@@ -493,6 +493,18 @@ def event_notes(store, case_number: str) -> tuple[dict[str, str], set[str]]:
     return origins, superseded
 
 
+def set_aside_ids(store, case_number: str) -> set[str]:
+    """Ids of the case's events the clerk set aside (never sent; left out of its state)."""
+    with store.read() as s:
+        return set(
+            s.execute(
+                select(SyncEvent.event_id).where(
+                    SyncEvent.case_number == case_number, SyncEvent.status == "set_aside"
+                )
+            ).scalars()
+        )
+
+
 def ready_for_pickup(store, limit: int = 500) -> list[Case]:
     """Cases waiting to be handed out (出件: 办结 and 不予许可, as the handover panel lists them),
     oldest decision first."""
