@@ -101,6 +101,10 @@ def check_resident_id(text: str, today: date | None = None) -> IdCheck:
     return _check_gb11643(_normalise(text), today or date.today(), "")
 
 
+# what can be wrong with a GB 11643 number: messages id.ric_* (a 身份证) and id.doc_* (another card)
+GB11643_PROBLEMS = ("length", "format", "check", "birth_invalid", "birth_future", "birth_old")
+
+
 def _gb11643_error(doc: str, what: str, **fields: object) -> str:
     """The message for a GB 11643 number: the 身份证's own words, or the same words naming
     another document that is numbered alike (``doc``: one of ID_TYPES other than resident)."""
