@@ -306,7 +306,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "领取人：代领人，须有申请人书面授权（F4 改为本人）",
         "Collector: an agent with written authorisation (F4: the applicant)",
     ),
-    "pickup.collector_id": ("领取人证件号码（身份证）", "Collector's ID number"),
+    "pickup.collector_id": (  # h/window2: a foreigner's card and a 港澳台 permit are taken too
+        "领取人证件号码（身份证/永居证/居住证）",
+        "Collector's ID number (ID card, PR card or permit)",
+    ),
     "pickup.agent_name": ("代领人姓名", "Agent's name"),
     "pickup.authorisation": ("授权委托（委托书内容或编号）", "Written authorisation (its text or reference)"),
     "pickup.hint": (

@@ -117,3 +117,17 @@ async def test_in_english_too(ws, english):
         await retype(pilot, screen, HKMO + "0")
         assert label(screen) == "Permit no"
         assert "residence permit" in error(screen)
+
+
+async def test_the_handover_field_names_every_document_it_takes(ws):
+    """出件 takes a foreigner's card and a 港澳台 permit as the collector's ID, as intake does: its
+    field does not say 身份证 alone."""
+    from app.ui.screens.handover import HandoverScreen
+
+    app = YichuangApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await app.push_screen(HandoverScreen())
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen))
+        placeholder = app.screen.query_one("#pickup-collector-id", Input).placeholder
+        assert "身份证" in placeholder and "永居证" in placeholder and "居住证" in placeholder
