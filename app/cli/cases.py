@@ -105,8 +105,8 @@ def cmd_case_show(args) -> int:
     print(_field(t("case.timeline"), ""))
     from app.services.sync.actions import timeline
 
-    for e, who, superseded in timeline(ws.store, c.number, detail.events):
-        mark = f"  {t('sync.superseded_mark')}" if superseded else ""
+    for e, who, mark in timeline(ws.store, c.number, detail.events):  # mark: superseded, set aside
+        mark = f"  {mark}" if mark else ""
         print(f"    {e.at.astimezone():%Y-%m-%d %H:%M:%S}  {t('event.' + e.kind)}  {shown(who)}{mark}")
     for j in detail.jobs:
         print(

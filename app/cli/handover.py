@@ -14,10 +14,32 @@ from app.messages import t
 def register(case_sub, add) -> None:
     p = add("handover", t("cli.case_handover"), cmd_case_handover, case_sub)
     p.add_argument("number", metavar="NUMBER", help=t("cli.case_number"))
-    p.add_argument("--collector-id", required=True, metavar="ID", help=t("cli.collector_id"))
+    # the number stays off the command line (/proc/PID/cmdline is readable by every user): "-" or
+    # no option reads it from standard input or asks without echo; "--collector-id ID" is kept
+    p.add_argument("--collector-id", default=None, metavar="ID", help=t("cli.collector_id_stdin"))
     p.add_argument("--agent-name", default="", metavar="NAME", help=t("cli.agent_name"))
     p.add_argument("--authorisation", default="", metavar="TEXT", help=t("cli.authorisation"))
     p.add_argument("--printer", metavar="URL", help=t("cli.printer_url"))
+    p.epilog = t("cli.collector_id_epilog")
+
+
+def read_collector_id(given: str | None) -> str:
+    """The collector's ID number: as given, or (``-`` or not given) the first line of standard
+    input, or asked at the terminal without echo."""
+    if given is not None and given != "-":
+        return given
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        try:
+            line = getpass.getpass(t("cli.collector_id_prompt"))
+        except EOFError:
+            line = ""
+    else:
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line.strip():
+        raise CommandError(t("cli.collector_id_missing"))
+    return line.strip()
 
 
 def cmd_case_handover(args) -> int:
@@ -34,6 +56,7 @@ def cmd_case_handover(args) -> int:
     from app.services.sync.actions import NotAllowed
     from app.services.workstation import open_workstation
 
+    collector_id = read_collector_id(args.collector_id)
     ws = open_workstation(args.data_dir)
     if args.printer:
         try:
@@ -42,7 +65,7 @@ def cmd_case_handover(args) -> int:
             raise CommandError(t("print.bad_printer", error=exc)) from None
     try:
         done = hand_over(
-            ws, args.number, args.collector_id, args.agent_name, args.authorisation, printer_url=args.printer
+            ws, args.number, collector_id, args.agent_name, args.authorisation, printer_url=args.printer
         )
     except (HandoverRefused, NotAllowed) as exc:
         raise CommandError(visible(str(exc), single_line=True)) from None

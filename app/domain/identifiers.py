@@ -98,26 +98,42 @@ def check_resident_id(text: str, today: date | None = None) -> IdCheck:
     bad characters, wrong check character, impossible or future birth date.
     An unknown area code is a warning ("地区代码未收录，请核对").
     """
-    value = _normalise(text)
+    return _check_gb11643(_normalise(text), today or date.today(), "")
+
+
+# what can be wrong with a GB 11643 number: messages id.ric_* (a 身份证) and id.doc_* (another card)
+GB11643_PROBLEMS = ("length", "format", "check", "birth_invalid", "birth_future", "birth_old")
+
+
+def _gb11643_error(doc: str, what: str, **fields: object) -> str:
+    """The message for a GB 11643 number: the 身份证's own words, or the same words naming
+    another document that is numbered alike (``doc``: one of ID_TYPES other than resident)."""
+    if not doc:
+        return t("id.ric_" + what, **fields)
+    return t("id.doc_" + what, doc=t("idcard.type_" + doc), **fields)
+
+
+def _check_gb11643(value: str, today: date, doc: str) -> IdCheck:
+    """A GB 11643 number (a 居民身份证, or ``doc``: a 2023 foreigner's card, a 港澳台 permit)."""
+    extra = {"doc_type": doc} if doc else {}
     if not value:
         return _fail(value, t("id.ric_required"))
-    if len(value) == 15 and value.isdigit():
+    if not doc and len(value) == 15 and value.isdigit():
         return _fail(value, t("id.ric_old15"))
     if len(value) != 18:
-        return _fail(value, t("id.ric_length", n=len(value)))
+        return _fail(value, _gb11643_error(doc, "length", n=len(value)), **extra)
     if not _RIC_FORMAT.fullmatch(value):
-        return _fail(value, t("id.ric_format"))
+        return _fail(value, _gb11643_error(doc, "format"), **extra)
     if ric_check_char(value[:17]) != value[17]:
-        return _fail(value, t("id.ric_check"))
+        return _fail(value, _gb11643_error(doc, "check"), **extra)
     try:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return _fail(value, t("id.ric_birth_invalid"))
-    today = today or date.today()
+        return _fail(value, _gb11643_error(doc, "birth_invalid"), **extra)
     if birth > today:
-        return _fail(value, t("id.ric_birth_future"))
+        return _fail(value, _gb11643_error(doc, "birth_future"), **extra)
     if birth.year < 1900:
-        return _fail(value, t("id.ric_birth_old"))
+        return _fail(value, _gb11643_error(doc, "birth_old"), **extra)
     gender = "男" if int(value[16]) % 2 == 1 else "女"
     warnings: list[str] = []
     if not _area_known(value[:6]):
@@ -158,6 +174,19 @@ def person_id_type(value: str) -> str:
     return RESIDENT_ID
 
 
+def typed_person_id_type(text: str) -> str:
+    """The document a person's number names from what is typed so far (one of ID_TYPES), so the
+    form can name it while the clerk types and word its errors for it: a letter first is a 2017
+    foreigner's card, a 9 first a 2023 one (no county's code starts with 9), 81/82/83 a
+    港澳台居民居住证; else a 居民身份证."""
+    value = _normalise(text)
+    if value[:1].isalpha() or value.startswith("9"):
+        return FOREIGN_PERMANENT_ID
+    if value[:2] in ("81", "82", "83") and all(a == b for a, b in zip(value[2:6], "0000", strict=False)):
+        return HKMOTW_RESIDENCE_ID
+    return RESIDENT_ID
+
+
 def applicant_id_type(kind: str, number: str) -> str:
     """An applicant's document: ``credit_code`` for an enterprise, else person_id_type."""
     return "credit_code" if kind == "enterprise" else person_id_type(_normalise(number))
@@ -187,14 +216,15 @@ def _check_foreign_2017(value: str, today: date) -> IdCheck:
 def check_person_id(text: str, today: date | None = None) -> IdCheck:
     """Check a person's document number: a 居民身份证号码, a 港澳台居民居住证 number (both
     GB 11643) or a 外国人永久居留身份证 number (2023: GB 11643 with 9 first; 2017: 3 letters and
-    12 digits). ``doc_type`` names the document."""
+    12 digits). ``doc_type`` names the document; the errors name it too (typed_person_id_type)."""
     value = _normalise(text)
     today = today or date.today()
-    if len(value) == 15 and value[:3].isalpha():
+    typed = typed_person_id_type(value)
+    if value[:1].isalpha():
         if not _FOREIGN_2017.fullmatch(value):
             return _fail(value, t("id.fpr_format"), doc_type=FOREIGN_PERMANENT_ID)
         return _check_foreign_2017(value, today)
-    check = check_resident_id(value, today)
+    check = _check_gb11643(value, today, "" if typed == RESIDENT_ID else typed)
     if not check.ok:
         return check
     doc_type = person_id_type(check.value)

@@ -496,10 +496,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "统一窗口出件：核对领取人，登记出件并打印领取凭证",
         "hand a result out: check the collector, record the handover, print the pickup voucher",
     ),
-    "cli.collector_id": (
-        "领取人的身份证号码（本人领取须与申请人一致；代领时为代领人的号码）",
-        "the collector's ID number (the applicant's; or the agent's with --agent-name)",
-    ),
     "cli.agent_name": ("代领人姓名（他人代领时）", "the agent's name (someone else collects)"),
     "cli.authorisation": (
         "申请人的书面授权（代领时必填）",
@@ -755,5 +751,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "再用 yichuang config set printer.url tcp://打印机IP:9100 设置，然后运行 yichuang printer test",
         "Check the printer's IP address and port (usually 9100; see the printer's self-test page), "
         "set it with yichuang config set printer.url tcp://PRINTER-IP:9100, then run yichuang printer test",
+    ),
+    # --- h/window2 (issue 16 leftover): `case handover` takes the collector's ID off the command line
+    "cli.collector_id_stdin": (
+        "领取人的证件号码（本人领取须与申请人一致；代领时为代领人的号码）。"
+        "推荐写 --collector-id - 或省略：从标准输入读第一行，在终端上则不回显地询问；"
+        "写在命令行上的号码本机其他用户可在进程列表中看到",
+        "the collector's ID number (the applicant's; or the agent's with --agent-name). Recommended: "
+        "--collector-id - or leave it out: the first line of standard input, or asked without echo at a "
+        "terminal; a number on the command line is visible to other users in the process list",
+    ),
+    "cli.collector_id_epilog": (
+        "推荐用法（号码不出现在进程列表中）：echo 证件号码 | yichuang case handover NUMBER --collector-id -",
+        "Recommended (the number stays out of the process list): "
+        "echo ID-NUMBER | yichuang case handover NUMBER --collector-id -",
+    ),
+    "cli.collector_id_prompt": (
+        "领取人证件号码（输入时不显示）：",
+        "Collector's ID number (not shown as typed): ",
+    ),
+    "cli.collector_id_missing": (
+        "没有领取人的证件号码：请在标准输入的第一行提供（--collector-id -），或在终端上运行以输入",
+        "No collector's ID number: give it as the first line of standard input (--collector-id -), "
+        "or run the command at a terminal to type it",
     ),
 }

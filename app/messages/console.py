@@ -179,6 +179,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.fwd_last_ok": ("最近一次转发成功", "Last successful forwarding"),
     "console.fwd_last_error": ("最近一次错误", "Last error"),
     "console.fwd_refused": ("被省级平台拒收", "Refused by the province"),
+    # --- h/window2 (issue 16 leftover): the forwarder waits as the province's Retry-After asks
+    "console.fwd_retry_at": ("省级平台要求暂缓", "The province asked to wait"),
+    "console.fwd_retry_at_value": (
+        "{when} 前不再转发（按其要求等待 {seconds} 秒）",
+        "no forwarding before {when} (waiting {seconds} s as asked)",
+    ),
     "console.col_case": ("案件", "Case"),
     "console.col_code": ("代码", "Code"),
     "console.col_reason": ("原因", "Reason"),

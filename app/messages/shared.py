@@ -791,6 +791,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The birth date in the foreign permanent resident ID is invalid",
     ),
     "id.doc_type": ("证件类型", "ID type"),
+    # h/window2 (issue 17 leftover): a GB 11643 number of another document says which it is
+    "id.doc_length": ("{doc}号码应为18位，当前为{n}位", "A {doc} number has 18 characters, this has {n}"),
+    "id.doc_format": (
+        "{doc}号码格式错误：前17位应为数字，最后一位为数字或X",
+        "Wrong {doc} number: 17 digits, then a digit or X",
+    ),
+    "id.doc_check": (
+        "{doc}号码校验位错误，请逐位核对",
+        "The {doc} number's check digit is wrong; compare digit by digit",
+    ),
+    "id.doc_birth_invalid": ("{doc}号码中的出生日期无效", "The birth date in the {doc} number is not a date"),
+    "id.doc_birth_future": (
+        "{doc}号码中的出生日期晚于今天",
+        "The birth date in the {doc} number is in the future",
+    ),
+    "id.doc_birth_old": (
+        "{doc}号码中的出生日期早于1900年",
+        "The birth date in the {doc} number is before 1900",
+    ),
     "id.uscc_required": ("请输入统一社会信用代码", "Enter the unified social credit code"),
     "id.uscc_length": (
         "统一社会信用代码应为18位，当前为{n}位",
@@ -1650,6 +1669,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  conflict {rule} {case} {kind} ({origin})",
     ),
     "sync.superseded_mark": ("〔未生效：已被其他决定取代〕", "[not applied: superseded]"),
+    # h/window2 (issue 18 leftover): a set-aside event in a case's timeline
+    "sync.set_aside_mark": ("〔未生效：已搁置，未上报平台〕", "[not applied: set aside, not sent]"),
     "sync.actor_backoffice": ("{name}（后台）", "{name} (back office)"),
     "sync.actor_hub": ("平台", "the platform"),
     "event.case.in_review": ("审批中", "in review"),

@@ -306,7 +306,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "领取人：代领人，须有申请人书面授权（F4 改为本人）",
         "Collector: an agent with written authorisation (F4: the applicant)",
     ),
-    "pickup.collector_id": ("领取人证件号码（身份证）", "Collector's ID number"),
+    "pickup.collector_id": (  # h/window2: a foreigner's card and a 港澳台 permit are taken too
+        "领取人证件号码（身份证/永居证/居住证）",
+        "Collector's ID number (ID card, PR card or permit)",
+    ),
     "pickup.agent_name": ("代领人姓名", "Agent's name"),
     "pickup.authorisation": ("授权委托（委托书内容或编号）", "Written authorisation (its text or reference)"),
     "pickup.hint": (
@@ -434,4 +437,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.print_failed_short": ("打印失败（F12）", "Printing failed (F12)"),
     "status.idcard_lost_short": ("读卡器无响应", "ID-card reader not answering"),
     "status.backup_failed_short": ("自动备份失败", "Daily backup failed"),
+    # --- h/window2 (issue 17 leftover): the ID field names the document the number names ----
+    "intake.id_foreign_permanent_short": ("永居证号", "PR card no"),
+    "intake.id_hkmotw_residence_short": ("居住证号", "Permit no"),
+    "intake.id_person_placeholder": ("身份证/永居证/居住证", "ID, PR card or permit"),  # fits 80 columns
+    "intake.id_enterprise_placeholder": ("18位统一社会信用代码", "18-character unified social credit code"),
 }

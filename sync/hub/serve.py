@@ -17,6 +17,7 @@ from sync.hub.db import utcnow
 from sync.hub.store import HubStore
 
 LEASE = "forwarder"  # hub_lease: one process of several on a database forwards at a time
+MIN_RETRY_AFTER = 1.0  # "Retry-After: 0" again and again must not become a busy loop
 
 
 class LostLease(Exception):
@@ -24,12 +25,29 @@ class LostLease(Exception):
 
 
 class Forwarder(threading.Thread):
-    def __init__(self, store: HubStore, url: str, token: str, interval: float = 2.0) -> None:
+    """Forwards and pulls in cycles. When the province (or a proxy before it) answers 429 or 503
+    with Retry-After, the next try waits as told, up to ``retry_after_cap`` seconds (10 minutes
+    by default), holding the lease meanwhile so that no other process of this hub asks sooner;
+    the console shows until when (``retry_at``) and the log says so."""
+
+    def __init__(
+        self,
+        store: HubStore,
+        url: str,
+        token: str,
+        interval: float = 2.0,
+        retry_after_cap: float | None = None,
+    ) -> None:
         import os
         import socket
 
+        from sync.transport import RETRY_AFTER_CAP
+
         super().__init__(name="upstream-forwarder", daemon=True)
         self.store, self.url, self.token, self.interval = store, url, token, interval
+        self.retry_after_cap = RETRY_AFTER_CAP if retry_after_cap is None else retry_after_cap
+        self.retry_at = ""  # UTC ISO: the province asked not to be asked again before then
+        self.retry_after = 0  # ... that many seconds after its answer (as waited: capped)
         self.stop = threading.Event()
         self.last_error = ""
         self.last_ok = ""  # when a cycle last completed (UTC ISO), for the console
@@ -63,6 +81,9 @@ class Forwarder(threading.Thread):
                 self.standby, delay = True, self.interval
             except SyncError as exc:
                 self.last_error, self.last_error_at = str(exc), utcnow()
+                if exc.retry_after is not None:  # the province said when to come back
+                    self._hold(min(self.retry_after_cap, max(MIN_RETRY_AFTER, exc.retry_after)), exc)
+                    continue
                 delay = backoff.next_delay()
             except Exception as exc:  # noqa: BLE001  (this hub's own store failing, a bug: logged,
                 # retried; a forwarder that died here would stop the county's traffic for good)
@@ -77,6 +98,38 @@ class Forwarder(threading.Thread):
             lease.release(self.store, LEASE, self.holder)
         except Exception:  # noqa: BLE001  (the database gone: the lease expires by itself)
             pass
+
+    def _hold(self, seconds: float, exc: Exception) -> None:
+        """Wait ``seconds`` as the province asked, renewing the lease (another process taking it
+        over would ask at once); the wait ends early only when the forwarder stops."""
+        import logging
+        import time
+        from datetime import UTC, datetime, timedelta
+
+        from sync.hub import lease
+
+        self.retry_after = round(seconds)
+        self.retry_at = (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="milliseconds")
+        logging.getLogger("yichuang.hub.forwarder").warning(
+            "upstream asked to retry later (%s): waiting %.0f s, until %s", exc, seconds, self.retry_at
+        )
+        end = time.monotonic() + seconds
+        step = max(1.0, lease.lease_seconds() / 3)
+        try:
+            while not self.stop.is_set():
+                left = end - time.monotonic()
+                if left <= 0:
+                    return
+                self.stop.wait(min(left, step))
+                try:
+                    self.renew()
+                except LostLease:
+                    self.standby = True
+                    return
+                except Exception:  # noqa: BLE001  (this hub's store failing: the next cycle says so)
+                    pass
+        finally:
+            self.retry_at = ""  # the wait is over (the last error still says what was asked)
 
     def cycle(self, client) -> None:
         while True:

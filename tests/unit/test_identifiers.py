@@ -301,3 +301,26 @@ def test_person_ids_name_their_document():
     assert person_id_type("USA110080010201") == "foreign_permanent"
     assert id_type_note("person", "910840199001010017") == "外国人永久居留身份证"
     assert id_type_note("person", "320724198503170045") == id_type_note("enterprise", "x") == ""
+
+
+def test_a_person_ids_errors_name_the_document_typed():
+    """A foreigner's or a 港澳台 number is not called a 身份证 in its errors (issue 17 leftover)."""
+    from app.domain.identifiers import check_person_id, typed_person_id_type
+
+    today = date(2026, 12, 6)
+    assert typed_person_id_type("U") == typed_person_id_type("9") == "foreign_permanent"
+    assert typed_person_id_type("81") == typed_person_id_type("830000") == "hkmotw_residence"
+    assert (
+        typed_person_id_type("811234")
+        == typed_person_id_type("3207")
+        == typed_person_id_type("")
+        == "resident"
+    )
+    assert check_person_id("91084019900101001", today).error == "外国人永久居留身份证号码应为18位，当前为17位"
+    assert (
+        check_person_id("910840199001010018", today).error == "外国人永久居留身份证号码校验位错误，请逐位核对"
+    )
+    assert check_person_id("810000199001010018", today).error == "港澳台居民居住证号码校验位错误，请逐位核对"
+    assert check_person_id("USA11008001020", today).error.startswith("外国人永久居留身份证号码应为3个字母")
+    assert check_person_id("32072419850317004", today).error == "身份证号码应为18位，当前为17位"
+    assert check_person_id("", today).error == "请输入身份证号码"

@@ -324,7 +324,7 @@ def _written_to(attribute: str, call_names: tuple[str, ...] = ()):
 @functools.cache
 def _dynamic_values() -> dict[tuple[str, str], set[str]]:
     from app.cli.idcard import JSON_KEYS
-    from app.domain import accounts, case_record, case_state, failures, intake, lifecycle, roles
+    from app.domain import accounts, case_record, case_state, failures, identifiers, intake, lifecycle, roles
     from app.domain import stats as stats_rules
     from app.services import case_export
     from app.services import printing as print_service
@@ -398,6 +398,11 @@ def _dynamic_values() -> dict[tuple[str, str], set[str]]:
         # why an account change is refused, at the window and the hub (app.domain.accounts)
         ("accounts.refused_", ""): set(accounts.REFUSALS),
         ("accounts.op_", ""): set(accounts.OPS),
+        # a GB 11643 number's problems, named for its card (app.domain.identifiers), and the
+        # intake form's ID label of a card other than the 身份证 (ApplicantForm._label)
+        ("id.ric_", ""): set(identifiers.GB11643_PROBLEMS),
+        ("id.doc_", ""): set(identifiers.GB11643_PROBLEMS),
+        ("intake.id_", "_short"): set(identifiers.ID_TYPES) - {identifiers.RESIDENT_ID},
     }
 
 

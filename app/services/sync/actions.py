@@ -79,14 +79,16 @@ def waiting(store, limit: int = 200) -> list[dict]:
     return outbox.waiting(store, limit)
 
 
-def timeline(store, case_number: str, events: list[CaseEvent]) -> list[tuple[CaseEvent, str, bool]]:
-    """(event, who wrote it, superseded?) for a case's timeline.
+def timeline(store, case_number: str, events: list[CaseEvent]) -> list[tuple[CaseEvent, str, str]]:
+    """(event, who wrote it, its mark) for a case's timeline, wherever it is shown.
 
     A window's event is ``clerk@window``; the back office's is ``name（后台）`` (it has no
     window: the hub names it ``backoffice:NAME``); the hub's own notes are ``平台``. A
-    superseded event (a withdrawal overruled by a decision) is kept and must be flagged.
+    superseded event (a withdrawal overruled by a decision) and one the clerk set aside (never
+    sent) are kept and must be flagged: the mark says which ("" for the others).
     """
     origins, superseded = outbox.event_notes(store, case_number)
+    aside = outbox.set_aside_ids(store, case_number)
     out = []
     for e in events:
         origin = origins.get(e.event_id, "")
@@ -98,5 +100,12 @@ def timeline(store, case_number: str, events: list[CaseEvent]) -> list[tuple[Cas
             who = t("sync.actor_hub")
         else:
             who = e.actor or origin
-        out.append((e, who, e.event_id in superseded))
+        mark = (
+            t("sync.superseded_mark")
+            if e.event_id in superseded
+            else t("sync.set_aside_mark")
+            if e.event_id in aside
+            else ""
+        )
+        out.append((e, who, mark))
     return out

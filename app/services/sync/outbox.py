@@ -238,24 +238,40 @@ def mark_sent(store, batch: list[dict], result: dict) -> None:
 
 
 def set_aside(store, event_id: str) -> bool:
-    """The clerk chooses not to send a refused event: it stops blocking its case."""
+    """The clerk chooses not to send a refused event: it stops blocking its case. The case's
+    fold leaves a set-aside event out, so its state is derived again in the same transaction
+    (the case list and screens show the case as it is without that event)."""
     with store.write() as s:
         row = s.get(SyncEvent, event_id)
         if row is None or row.status != "refused":
             return False
         row.status, row.updated_at = "set_aside", _now()
         s.add(row)
+        _refresh_case_of(s, event_id, row.updated_at)
         return True
 
 
 def retry(store, event_id: str) -> bool:
-    """Send a refused event again (after the cause was fixed at the hub)."""
+    """Send a refused event again (after the cause was fixed at the hub); a set-aside event
+    counts in its case's state again."""
     with store.write() as s:
         row = s.get(SyncEvent, event_id)
         if row is None or row.status not in ("refused", "set_aside"):
             return False
+        was_set_aside = row.status == "set_aside"
         s.delete(row)
+        s.flush()
+        if was_set_aside:
+            _refresh_case_of(s, event_id, _now())
         return True
+
+
+def _refresh_case_of(s, event_id: str, now: datetime) -> None:
+    case = s.execute(
+        select(Case).join(CaseEvent, CaseEvent.case_id == Case.id).where(CaseEvent.event_id == event_id)
+    ).scalar_one_or_none()
+    if case is not None:
+        refresh_case(s, case, now)
 
 
 def refused_events(store) -> list[dict]:
@@ -475,6 +491,18 @@ def event_notes(store, case_number: str) -> tuple[dict[str, str], set[str]]:
             ).scalars()
         )
     return origins, superseded
+
+
+def set_aside_ids(store, case_number: str) -> set[str]:
+    """Ids of the case's events the clerk set aside (never sent; left out of its state)."""
+    with store.read() as s:
+        return set(
+            s.execute(
+                select(SyncEvent.event_id).where(
+                    SyncEvent.case_number == case_number, SyncEvent.status == "set_aside"
+                )
+            ).scalars()
+        )
 
 
 def ready_for_pickup(store, limit: int = 500) -> list[Case]:

@@ -238,9 +238,9 @@ class CaseDetailScreen(Screen):
             )
         lines.append("")
         lines.append(Text(t("case.timeline"), style="b"))
-        rows = rows or [(e, f"{e.actor}@{e.workstation_id}", False) for e in detail.events]
-        for e, who, superseded in rows:
-            mark = f"  {t('sync.superseded_mark')}" if superseded else ""
+        rows = rows or [(e, f"{e.actor}@{e.workstation_id}", "") for e in detail.events]
+        for e, who, mark in rows:  # mark: superseded or set aside (app.services.sync.actions)
+            mark = f"  {mark}" if mark else ""
             lines.append(f"  {local_time(e.at)}  {t('event.' + e.kind)}  {who}{mark}")
         for j in detail.jobs:
             lines.append(f"  {local_time(j.created_at)}  {doc_text(j)}  {job_state_text(j)}  {j.last_error}")

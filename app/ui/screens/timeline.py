@@ -201,14 +201,14 @@ class TimelineScreen(Screen):
         head.update(Text(f"{self.holder}\n{line}" if self.holder else line))
         table = self.query_one("#timeline-table", DataTable)
         table.clear()
-        for e, who, superseded in rows:
+        for e, who, mark in rows:  # mark: superseded or set aside (app.services.sync.actions)
             payload = json.loads(e.payload_json or "{}")
             note = event_detail(e.kind, payload)
             table.add_row(
                 Text(local_time(e.at, FULL)),
                 Text(t("event." + e.kind)),
                 Text(who),
-                Text(f"{note} {t('sync.superseded_mark')}".strip() if superseded else note),
+                Text(f"{note} {mark}".strip()),
             )
 
     def action_focus_find(self) -> None:

@@ -1,6 +1,8 @@
 """Applicant details: person or enterprise, ID number checked as it is typed.
 
-Compact rows (label and one-line input side by side) so the checklist keeps the width.
+Compact rows (label and one-line input side by side) so the checklist keeps the width. A
+person's ID field is named after the document its number names (身份证号, 永居证号, 居住证号:
+app.domain.identifiers.typed_person_id_type) as it is typed or read from a card.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ class ApplicantForm(Vertical):
         for name in FIELDS:
             with Horizontal(classes="field-row"):
                 yield Label(self._label(name, "person"), id=f"label-{name}", classes="field-label")
-                yield Input(id=f"applicant-{name}", max_length=200, compact=True)
+                yield Input(
+                    id=f"applicant-{name}", max_length=200, compact=True, placeholder=self._placeholder(name)
+                )
             yield Static("", id=f"error-{name}", classes="field-error")
         yield WrappedText(id="applicant-returning")  # wrapped by the rule: （F10 使用） stays whole
 
@@ -50,12 +54,24 @@ class ApplicantForm(Vertical):
         return f"{t('intake.applicant')}  {chosen}  [dim]F11[/]"
 
     @staticmethod
-    def _label(name: str, kind: str) -> str:
+    def _label(name: str, kind: str, number: str = "") -> str:
         if name == "id_number":
-            return t("intake.id_person_short" if kind == "person" else "intake.id_enterprise_short")
+            if kind != "person":
+                return t("intake.id_enterprise_short")
+            from app.domain.identifiers import RESIDENT_ID, typed_person_id_type
+
+            doc = typed_person_id_type(number)
+            return t("intake.id_person_short" if doc == RESIDENT_ID else f"intake.id_{doc}_short")
         if name == "name":
             return t("intake.name_person" if kind == "person" else "intake.name_enterprise")
         return t(f"intake.{name}")
+
+    def _placeholder(self, name: str) -> str:
+        if name != "id_number":
+            return ""
+        return t(
+            "intake.id_person_placeholder" if self._kind == "person" else "intake.id_enterprise_placeholder"
+        )
 
     @property
     def kind(self) -> str:
@@ -66,7 +82,10 @@ class ApplicantForm(Vertical):
         self._kind = "enterprise" if kind == "enterprise" else "person"
         self.query_one("#applicant-kind", Static).update(self._kind_text())
         for name in ("id_number", "name"):
-            self.query_one(f"#label-{name}", Label).update(self._label(name, self._kind))
+            self.query_one(f"#label-{name}", Label).update(
+                self._label(name, self._kind, self.value("id_number"))
+            )
+        self.query_one("#applicant-id_number", Input).placeholder = self._placeholder("id_number")
         if changed:
             self._check_id(self.value("id_number"))
 
@@ -124,7 +143,10 @@ class ApplicantForm(Vertical):
         from app.domain.identifiers import check_credit_code, check_person_id
 
         value = raw.strip()
-        if len(value) < 18:
+        self.query_one("#label-id_number", Label).update(self._label("id_number", self._kind, value))
+        # a 2017 foreigner's card (3 letters first) is whole at 15 characters, the others at 18
+        whole = 15 if self.kind == "person" and value[:1].isalpha() else 18
+        if len(value) < whole:
             self.show_errors({})
             return
         check = check_person_id(value) if self.kind == "person" else check_credit_code(value)

@@ -30,6 +30,8 @@ async def workstations_page(request: Request) -> Response:
         last_ok=getattr(forwarder, "last_ok", ""),
         last_error=getattr(forwarder, "last_error", ""),
         last_error_at=getattr(forwarder, "last_error_at", ""),
+        retry_at=getattr(forwarder, "retry_at", ""),  # the province asked to wait (Retry-After)
+        retry_after=getattr(forwarder, "retry_after", 0),
     )
     for r in rows:
         r["flag"] = _flag(r)
