@@ -1552,6 +1552,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "案件处于“{state}”，不能登记“{kind}”",
         "“{kind}” does not apply to a case that is “{state}”",
     ),
+    # a window event the platform would refuse is refused at the window, before it is saved
+    "sync.text_too_long": (
+        "“{kind}”的文字过长：{length}字，最多{limit}字；未保存",
+        "The text of “{kind}” is too long: {length} characters, at most {limit}; nothing saved",
+    ),
+    "sync.payload_refused": (
+        "“{kind}”的内容不符合平台要求（{problem}）；未保存",
+        "The platform would refuse this “{kind}” ({problem}); nothing saved",
+    ),
     "sync.rule_uid_mismatch": (
         "平台下发的记录属于另一件同号案件（案件标识不同），未应用",
         "A record from the platform belongs to another case with this number (different uid); not applied",

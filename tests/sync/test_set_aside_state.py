@@ -3,7 +3,8 @@ left out of the case's fold (it will never reach the platform), so the state the
 (case list, case show, the screens: case_record) is re-derived in the same transaction; `sync
 retry` puts the event back and re-derives it again. Before, the case kept showing the state of
 the event that was set aside, and `audit verify` named the case. A real hub process refuses a
-real withdrawal (a reason longer than the hub accepts); the commands run as processes."""
+real withdrawal (a reason longer than the hub accepts, saved by a window of an older version:
+this one refuses it before saving); the commands run as processes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import json
 
 from sqlalchemy import select
 
+from app.services.sync import outbox
 from app.services.sync.cycle import run_cycle
+from app.services.sync.window_events import new_event
+from app.store import audit
 from app.store.models import Case, CaseEvent
 from tests.hubs import OFFICE, WSID, make_workstation, ycli
 
@@ -30,8 +34,17 @@ def test_set_aside_and_retry_refresh_the_cases_state(tmp_path, sqlite_hub):
     assert run_cycle(ws).ok
     accepted = sorted(n for n, st in listed(data).items() if st == "accepted")
     number = accepted[0]
-    # the window takes a withdrawal whose reason is longer than the hub accepts: refused there
-    ycli("sync", "withdraw", number, "--reason", "申请人撤回。" * 400, "--data-dir", data)
+    # this window refuses a reason longer than the hub accepts, and saves nothing
+    long_reason = "申请人撤回。" * 400
+    r = ycli("sync", "withdraw", number, "--reason", long_reason, "--data-dir", data, check=False)
+    assert r.returncode != 0 and "过长" in r.stdout + r.stderr and "2400" in r.stdout + r.stderr
+    assert listed(data)[number] == "accepted"
+    # a window of an older version took it (the same rows its record() wrote): refused at the hub
+    with ws.store.write() as s:
+        case = s.execute(select(Case).where(Case.number == number)).scalar_one()
+        audit.add(s, new_event(ws, case, "case.withdrawn", {"reason": long_reason}, ws.utcnow()))
+        s.flush()
+        outbox.refresh_case(s, case, ws.utcnow())
     assert listed(data)[number] == "withdrawn"
     rep = run_cycle(ws)
     assert [r["code"] for r in rep.refused] == ["bad_payload"]

@@ -9,6 +9,7 @@ import uuid
 from sqlalchemy import select
 
 from app.domain import case_state as cs
+from app.domain import payloads
 from app.messages import t
 from app.services.sync import outbox
 from app.services.workstation import Workstation
@@ -28,6 +29,7 @@ def record(ws: Workstation, number: str, kind: str, payload: dict | None = None,
     """
     if kind not in cs.WINDOW_KINDS or kind == cs.CREATED:
         raise NotAllowed(t("sync.not_allowed_kind", kind=t("event." + kind)))
+    _check_payload(kind, payload or {})
     utc = ws.utcnow()
     with ws.store.write() as s:
         case = s.execute(select(Case).where(Case.number == number)).scalars().first()
@@ -43,6 +45,19 @@ def record(ws: Workstation, number: str, kind: str, payload: dict | None = None,
         s.flush()
         outbox.refresh_case(s, case, utc)
         return ev
+
+
+def _check_payload(kind: str, payload: dict) -> None:
+    """Refuse, before anything is saved, what the hub's schema for ``kind`` would refuse: once
+    saved, such an event would block its case's later events until set aside by hand."""
+    for value in payload.values():
+        if isinstance(value, str) and len(value) > payloads.MAX_TEXT:
+            raise NotAllowed(
+                t("sync.text_too_long", kind=t("event." + kind), length=len(value), limit=payloads.MAX_TEXT)
+            )
+    problem = payloads.payload_problem(kind, payload)
+    if problem:
+        raise NotAllowed(t("sync.payload_refused", kind=t("event." + kind), problem=problem))
 
 
 def new_event(
