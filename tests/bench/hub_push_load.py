@@ -29,10 +29,16 @@ def ws_id(i: int) -> str:
 
 def window_batches(ws: str, batches: int, size: int, day: date) -> list[bytes]:
     """The bodies one window pushes: ``batches`` of ``size`` events (cases of 2 events)."""
+    from sync import protocol
+
+    return [protocol.compress(doc) for doc in window_docs(ws, batches, size, day)]
+
+
+def window_docs(ws: str, batches: int, size: int, day: date) -> list[dict]:
+    """The same bodies as documents (before zstd)."""
     from app.domain import audit_chain as ac
     from app.domain.numbering import make_case_number
     from app.services.sync.outbox import compact_links
-    from sync import protocol
 
     tip = ac.Tip()
     out = []
@@ -78,8 +84,7 @@ def window_batches(ws: str, batches: int, size: int, day: date) -> list[bytes]:
             for e in (created, accepted):
                 n, prev, h = tip.append(ac.DEFAULT_ALGORITHM, lambda n, e=e: ac.wire_canonical(n, e))
                 events.append({**e, "n": n, "prev": prev, "hash": h})
-        body = {"v": 1, "batch": str(uuid.uuid4()), "events": compact_links(events[:size])}
-        out.append(protocol.compress(body))
+        out.append({"v": 1, "batch": str(uuid.uuid4()), "events": compact_links(events[:size])})
     return out
 
 
