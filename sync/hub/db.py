@@ -108,13 +108,20 @@ class HubDB:
     def lock_keys(self, c: Connection, keys: Iterable[str]) -> None:
         """Serialise, across every process on this database, the transactions that name the
         same key (a workstation ``office/ws``, an upload ``upload:sha/office``), until ``c``
-        commits. PostgreSQL: transaction advisory locks, taken in sorted order so two writers
-        never deadlock. SQLite: nothing to do, ``BEGIN IMMEDIATE`` already serialises every
+        commits. PostgreSQL: transaction advisory locks, taken in the order of their ids so two
+        writers never deadlock. SQLite: nothing to do, ``BEGIN IMMEDIATE`` already serialises every
         writer of the file."""
         if self.sqlite:
             return
-        for key in sorted(set(keys)):
-            c.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_id(key)})
+        ids = sorted({lock_id(key) for key in keys})
+        if len(ids) == 1:
+            c.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ids[0]})
+        elif ids:  # one round trip for a batch's keys (a push names one per applicant): unnest
+            # yields the array in its order, so the locks are taken in the sorted order still
+            c.execute(
+                text("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(:ks AS BIGINT[])) AS k"),
+                {"ks": ids},
+            )
 
     def insert_many(self, c: Connection, table, rows: list[dict]) -> None:  # noqa: ANN001
         """Insert ``rows`` (one push's events, links, cases) in one go, in ``c``'s transaction.
