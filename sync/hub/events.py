@@ -357,6 +357,8 @@ class Events:
                 kinds = frozenset(e.kind for e in new_events)
                 saves.append((case is None, case_info, history, rel - 1, cs.derive(history), kinds))
                 res.applied += len(new_events)
+            # told at the commit, whenever it is said in the transaction: said before the counter
+            news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
             base = self.db.next_seqs(c, n_kept)  # from here to the commit, every writer waits
             for row in rows:
                 row["seq"] += base
@@ -370,7 +372,6 @@ class Events:
             self.db.insert_many(c, case_t, new_cases)
             pending.flush(c, self.db.insert_many)
             self.db.insert_many(c, event_t, rows)
-            news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
             res.last_seq = base + n_kept - 1
         return res
 
