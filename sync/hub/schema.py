@@ -92,7 +92,6 @@ case_t = Table(
     Column("created_seq", BigInteger, nullable=False),
     Column("updated_seq", BigInteger, nullable=False),
     Index("ix_hub_case_office", "office", "number"),
-    Index("ix_hub_case_updated", "updated_seq"),
     Index("ix_hub_case_applicant_id", "applicant_id_number"),  # the console's search (h0007)
     Index("ix_hub_case_applicant_name", "applicant_name"),
 )
