@@ -364,10 +364,15 @@ class Events:
                 row["seq"] += base
             new_cases: list[dict] = []
             pending = reactions.Pending()  # the new cases' rows of the console's queue
-            for is_new, case_info, history, last, view, kinds in saves:
-                self.cases.save_case(
-                    c, is_new, case_info, history, base + last, new_cases, pending, kinds, view=view
-                )
+            self.cases.save_cases(
+                c,
+                [
+                    (is_new, info, history, base + last, view, kinds)
+                    for is_new, info, history, last, view, kinds in saves
+                ],
+                new_cases,
+                pending,
+            )
             applicants.flush(base)
             self.db.insert_many(c, case_t, new_cases)
             pending.flush(c, self.db.insert_many)

@@ -62,3 +62,55 @@ def test_a_push_reads_cases_and_applicants_by_their_keys(pg_cluster, tmp_path):
         assert bad == [], "\n\n".join(bad)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("db", ["sqlite", "postgresql"])
+def test_events_on_cases_the_hub_holds_cost_statements_per_batch_not_per_case(db, tmp_path, request):
+    """A batch of a note and a withdrawal on each of 100 cases the hub holds: the cases' rows,
+    their conflicts and their queue rows are written a statement per table for the batch (it
+    was about 5 a case), and what is written is what case-by-case writing gave: each case
+    withdrawn, its queue rows in the done stage, the queue's counts equal to a recount."""
+    url = request.getfixturevalue("pg_cluster").create_db() if db == "postgresql" else None
+    store = open_hub(tmp_path / "hub", url)
+    try:
+        ws = hp.ws_id(0)
+        who = store.principal(store.add_token("workstation", hp.OFFICE, ws, "窗口"))
+        first, follow = hp.window_docs(ws, 2, 200, date(2026, 11, 2), follow=True)
+        assert store.push(who, protocol.parse_batch(first)[1]).applied == 200
+        count = []
+
+        def capture(conn, cursor, statement, params, context, executemany):
+            count.append(statement)
+
+        event.listen(store.engine, "before_cursor_execute", capture)
+        try:
+            result = store.push(who, protocol.parse_batch(follow)[1])
+        finally:
+            event.remove(store.engine, "before_cursor_execute", capture)
+        assert result.applied == 200 and not result.refused
+        assert len(count) <= 30, "\n".join(s[:120] for s in count[:60])
+        numbers = {e["case"] for e in follow["events"]}
+        with store.ro() as c:
+            from sqlalchemy import func, select
+
+            from sync.hub.schema import case_t, queue_count_t, queue_t
+
+            states = dict(c.execute(select(case_t.c.number, case_t.c.state)).all())
+            assert {states[n] for n in numbers} == {"withdrawn"}
+            events = dict(c.execute(select(case_t.c.number, case_t.c.n_events)).all())
+            assert {events[n] for n in numbers} == {4}
+            stages = {
+                r.stage for r in c.execute(select(queue_t.c.stage).where(queue_t.c.number.in_(numbers)))
+            }
+            assert stages == {"done"}
+            recount = dict(c.execute(select(queue_t.c.stage, func.count()).group_by(queue_t.c.stage)).all())
+            counted = dict(
+                c.execute(
+                    select(queue_count_t.c.stage, func.sum(queue_count_t.c.n))
+                    .group_by(queue_count_t.c.stage)
+                    .having(func.sum(queue_count_t.c.n) != 0)
+                ).all()
+            )
+            assert counted == recount and recount == {"done": len(numbers)}
+    finally:
+        store.close()
