@@ -34,6 +34,19 @@ def lock_id(key: str) -> int:
     return int.from_bytes(hashlib.sha256(b"yichuang-hub:" + key.encode()).digest()[:8], "big", signed=True)
 
 
+def in_values(c: Connection, col, values: list):  # noqa: ANN001, ANN201 (a column, a clause)
+    """``col IN values``. PostgreSQL: ``col = ANY(:array)``, one parameter: an IN of hundreds
+    of values is a statement text of its own for psycopg to parse (uncached: about 3 ms of the
+    hub's CPU for 200 event ids) and as many parameters to send. Only for btree-indexed columns
+    (a trigram index answers ``= ANY`` by reading itself whole: sync.hub.events.keyed_rows)."""
+    if c.dialect.name != "postgresql":
+        return col.in_(values)
+    from sqlalchemy import any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    return col == any_(bindparam(None, list(values), type_=ARRAY(col.type)))
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 

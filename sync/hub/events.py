@@ -20,7 +20,7 @@ from app.domain import payloads
 from sync import protocol
 from sync.hub import audit_store, decisions, news, reactions
 from sync.hub.cases import CONFLICT_NOTE_AUTHOR, Cases, wire_row
-from sync.hub.db import HubDB, utcnow
+from sync.hub.db import HubDB, in_values, utcnow
 from sync.hub.documents import Documents, level_of
 from sync.hub.history import case_histories
 from sync.hub.principal import Principal, Refusal
@@ -268,7 +268,7 @@ class Events:
                         event_t.c.office,
                         event_t.c.ws,
                         event_t.c.owner_office,
-                    ).where(event_t.c.event_id.in_(ids[i : i + 500]))
+                    ).where(in_values(c, event_t.c.event_id, ids[i : i + 500]))
                 ):
                     known[r.event_id] = r
             by_case: dict[str, list[protocol.WireEvent]] = {}
