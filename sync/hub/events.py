@@ -357,18 +357,32 @@ class Events:
                 kinds = frozenset(e.kind for e in new_events)
                 saves.append((case is None, case_info, history, rel - 1, cs.derive(history), kinds))
                 res.applied += len(new_events)
+            # a new case without conflicts writes nothing until its row: its row and its queue
+            # rows are made here, numbered relative to the batch like the events
+            new_cases: list[dict] = []
+            pending = reactions.Pending()  # the new cases' rows of the console's queue
+            later = []
+            for save in saves:
+                is_new, info, history, last, view, kinds = save
+                if is_new and not view.conflicts and not info.get("n_conflicts"):
+                    self.cases.save_case(c, True, info, history, last, new_cases, pending, kinds, view=view)
+                else:
+                    later.append(save)
             # told at the commit, whenever it is said in the transaction: said before the counter
             news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
             base = self.db.next_seqs(c, n_kept)  # from here to the commit, every writer waits
             for row in rows:
                 row["seq"] += base
-            new_cases: list[dict] = []
-            pending = reactions.Pending()  # the new cases' rows of the console's queue
+            for row in new_cases:
+                row["created_seq"] += base
+                row["updated_seq"] += base
+            for row in pending.queue_rows:
+                row["first_seq"] += base  # (the case's created_seq)
             self.cases.save_cases(
                 c,
                 [
                     (is_new, info, history, base + last, view, kinds)
-                    for is_new, info, history, last, view, kinds in saves
+                    for is_new, info, history, last, view, kinds in later
                 ],
                 new_cases,
                 pending,

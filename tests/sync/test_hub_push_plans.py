@@ -77,6 +77,22 @@ def test_events_on_cases_the_hub_holds_cost_statements_per_batch_not_per_case(db
         who = store.principal(store.add_token("workstation", hp.OFFICE, ws, "窗口"))
         first, follow = hp.window_docs(ws, 2, 200, date(2026, 11, 2), follow=True)
         assert store.push(who, protocol.parse_batch(first)[1]).applied == 200
+        with store.ro() as c:  # a new case's version is its last event's seq; its queue rows say it
+            from sqlalchemy import func, select
+
+            from sync.hub.schema import case_t, event_t, queue_t
+
+            last = dict(
+                c.execute(
+                    select(event_t.c.case_number, func.max(event_t.c.seq)).group_by(event_t.c.case_number)
+                ).all()
+            )
+            made = {r.number: r for r in c.execute(select(case_t))}
+            assert {n: (r.created_seq, r.updated_seq) for n, r in made.items()} == {
+                n: (s, s) for n, s in last.items()
+            }
+            firsts = dict(c.execute(select(queue_t.c.number, queue_t.c.first_seq)).all())
+            assert firsts == {n: s for n, s in last.items()}
         count = []
 
         def capture(conn, cursor, statement, params, context, executemany):
