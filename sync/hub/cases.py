@@ -1,7 +1,8 @@
 """Cases: each case's row (its folded state), its conflicts, and what reads them.
 
-``save_case`` is the one place a case changes after new events; it runs the hub's reactions
-(sync.hub.reactions) in the same transaction.
+``save_case`` (and ``save_cases``, a push's cases a statement per table) is the one place a case
+changes after new events; it runs the hub's reactions (sync.hub.reactions) in the same
+transaction.
 """
 
 from __future__ import annotations
