@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 
 from app.domain import audit_chain as ac
 from sync import protocol
+from sync.hub.db import in_values
 from sync.hub.schema import link_t, state_t
 
 OK, BROKEN, UNCHAINED = "ok", "broken", "unchained"
@@ -90,7 +91,7 @@ def _check_ws(  # noqa: C901
     for i in range(0, len(ns), 500):
         for r in c.execute(
             select(link_t.c.n, link_t.c.event_id, link_t.c.prev, link_t.c.hash).where(
-                link_t.c.office == office, link_t.c.ws == ws, link_t.c.n.in_(ns[i : i + 500])
+                link_t.c.office == office, link_t.c.ws == ws, in_values(c, link_t.c.n, ns[i : i + 500])
             )
         ):
             held[r.n] = r

@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import String, bindparam, func, insert, select, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from app.domain import case_state as cs
@@ -19,7 +20,7 @@ from app.domain import payloads
 from sync import protocol
 from sync.hub import audit_store, decisions, news, reactions
 from sync.hub.cases import CONFLICT_NOTE_AUTHOR, Cases, wire_row
-from sync.hub.db import HubDB, utcnow
+from sync.hub.db import HubDB, in_values, utcnow
 from sync.hub.documents import Documents, level_of
 from sync.hub.history import case_histories
 from sync.hub.principal import Principal, Refusal
@@ -118,11 +119,33 @@ def _cases_by_number(c: Connection, numbers: list[str]) -> dict[str, Any]:
         except ValueError:
             continue  # never a case here (a case is made only under a number that parses)
     out: dict[str, Any] = {}
+    pg = c.dialect.name == "postgresql"
     for office, nums in offices.items():
         for i in range(0, len(nums), 500):
-            q = select(case_t).where(case_t.c.office == office, case_t.c.number.in_(nums[i : i + 500]))
+            part = nums[i : i + 500]
+            if pg:  # by key, through a join (see keyed_rows)
+                k = keyed_rows("number", part)
+                q = select(case_t).join(k, case_t.c.number == k.c.number).where(case_t.c.office == office)
+            else:
+                q = select(case_t).where(case_t.c.office == office, case_t.c.number.in_(part))
             out.update((r.number, r) for r in c.execute(q))
     return out
+
+
+def keyed_rows(*cols_and_values):  # noqa: ANN201 (a table-valued unnest)
+    """``unnest(:a, :b, ...) AS k(a, b, ...)``: a batch's keys as rows to join on (PostgreSQL).
+
+    ``number IN (...)`` on hub_case is answered through the console's trigram index on the
+    number (every number's trigrams are shared by its office's cases: a batch's lookup read the
+    whole index, seconds at a few thousand cases), and ``(a, b, c) IN (...)`` becomes a chain of
+    ORs filtered over an office's every row; a join on the keys reads each row by its btree.
+    Arguments: name, values, name, values, ..."""
+    names = cols_and_values[0::2]
+    arrays = [
+        bindparam(f"k_{n}", list(v), type_=ARRAY(String))
+        for n, v in zip(names, cols_and_values[1::2], strict=True)
+    ]
+    return func.unnest(*arrays).table_valued(*names).render_derived(name="k")
 
 
 def _applicant_key(e: protocol.WireEvent, case: dict) -> tuple[str, str, str] | None:
@@ -158,8 +181,26 @@ class _Applicants:
         self.dirty: set[tuple[str, str, str]] = set()
         keys = sorted({k for e, case in events if (k := _applicant_key(e, case)) is not None})
         cols = (applicant_t.c.office, applicant_t.c.kind, applicant_t.c.id_number)
+        pg = c.dialect.name == "postgresql"
         for i in range(0, len(keys), 300):
-            for r in c.execute(select(applicant_t).where(tuple_(*cols).in_(keys[i : i + 300]))):
+            part = keys[i : i + 300]
+            if pg:  # by key, through a join (keyed_rows)
+                k = keyed_rows(
+                    *(
+                        x
+                        for j, n in enumerate(("office", "kind", "id_number"))
+                        for x in (n, [p[j] for p in part])
+                    )
+                )
+                q = select(applicant_t).join(
+                    k,
+                    (applicant_t.c.office == k.c.office)
+                    & (applicant_t.c.kind == k.c.kind)
+                    & (applicant_t.c.id_number == k.c.id_number),
+                )
+            else:
+                q = select(applicant_t).where(tuple_(*cols).in_(part))
+            for r in c.execute(q):
                 self.rows[(r.office, r.kind, r.id_number)] = dict(r._mapping)
 
     def put(self, key: tuple[str, str, str], values: dict, fresh: bool = False) -> None:
@@ -227,7 +268,7 @@ class Events:
                         event_t.c.office,
                         event_t.c.ws,
                         event_t.c.owner_office,
-                    ).where(event_t.c.event_id.in_(ids[i : i + 500]))
+                    ).where(in_values(c, event_t.c.event_id, ids[i : i + 500]))
                 ):
                     known[r.event_id] = r
             by_case: dict[str, list[protocol.WireEvent]] = {}
@@ -316,20 +357,40 @@ class Events:
                 kinds = frozenset(e.kind for e in new_events)
                 saves.append((case is None, case_info, history, rel - 1, cs.derive(history), kinds))
                 res.applied += len(new_events)
+            # a new case without conflicts writes nothing until its row: its row and its queue
+            # rows are made here, numbered relative to the batch like the events
+            new_cases: list[dict] = []
+            pending = reactions.Pending()  # the new cases' rows of the console's queue
+            later = []
+            for save in saves:
+                is_new, info, history, last, view, kinds = save
+                if is_new and not view.conflicts and not info.get("n_conflicts"):
+                    self.cases.save_case(c, True, info, history, last, new_cases, pending, kinds, view=view)
+                else:
+                    later.append(save)
+            # told at the commit, whenever it is said in the transaction: said before the counter
+            news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
             base = self.db.next_seqs(c, n_kept)  # from here to the commit, every writer waits
             for row in rows:
                 row["seq"] += base
-            new_cases: list[dict] = []
-            pending = reactions.Pending()  # the new cases' rows of the console's queue
-            for is_new, case_info, history, last, view, kinds in saves:
-                self.cases.save_case(
-                    c, is_new, case_info, history, base + last, new_cases, pending, kinds, view=view
-                )
+            for row in new_cases:
+                row["created_seq"] += base
+                row["updated_seq"] += base
+            for row in pending.queue_rows:
+                row["first_seq"] += base  # (the case's created_seq)
+            self.cases.save_cases(
+                c,
+                [
+                    (is_new, info, history, base + last, view, kinds)
+                    for is_new, info, history, last, view, kinds in later
+                ],
+                new_cases,
+                pending,
+            )
             applicants.flush(base)
             self.db.insert_many(c, case_t, new_cases)
             pending.flush(c, self.db.insert_many)
             self.db.insert_many(c, event_t, rows)
-            news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
             res.last_seq = base + n_kept - 1
         return res
 

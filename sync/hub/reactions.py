@@ -33,9 +33,14 @@ class Pending:
     """Writes the reactions collected over one push, made once before it commits (one insert
     for all the new cases' queue rows instead of one a case)."""
 
-    queue_rows: list[dict] = field(default_factory=list)
+    queue_rows: list[dict] = field(default_factory=list)  # of new cases
+    replaced: dict[str, list[dict]] = field(default_factory=dict)  # cases held: number -> its rows
 
     def flush(self, c: Connection, insert_many=None) -> None:  # noqa: ANN001 (HubDB.insert_many)
+        if self.replaced:  # one delete and one insert for all the cases held
+            rows = [r for rs in self.replaced.values() for r in rs]
+            queue.write_queue(c, list(self.replaced), rows, insert_many=insert_many)
+            self.replaced = {}
         if self.queue_rows:  # the counts follow the rows, whichever way they are inserted
             queue.write_queue(c, (), self.queue_rows, fresh=True, insert_many=insert_many)
             self.queue_rows = []
@@ -49,6 +54,8 @@ def requeue(c: Connection, docs: object, change: CaseChange, pending: Pending | 
     rows = queue.queue_rows(docs, change.info, change.events, change.view)
     if change.is_new and pending is not None:
         pending.queue_rows.extend(rows)
+    elif pending is not None:
+        pending.replaced[change.info["number"]] = rows
     else:
         queue.write_queue(c, (change.info["number"],), rows, fresh=change.is_new)
 

@@ -93,7 +93,6 @@ case_t = Table(
     Column("created_seq", BigInteger, nullable=False),
     Column("updated_seq", BigInteger, nullable=False),
     Index("ix_hub_case_office", "office", "number"),
-    Index("ix_hub_case_updated", "updated_seq"),
     # the console's search, each kind's matches newest first (h0014; sync.hub.console_queries)
     Index("ix_hub_case_applicant_id", "applicant_id_number", "created_seq"),
     Index("ix_hub_case_applicant_name", "applicant_name", "created_seq"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -35,6 +36,20 @@ REWRITE_AFTER = 60.0  # seconds: an unchanged report is written at most this oft
 FLUSH_EVERY = 2.0  # seconds: the pulls' times go to the database in one transaction this often
 
 
+@dataclass
+class _Pushed:
+    """A window's pushes since the last flush (none refused anything)."""
+
+    at: str = ""
+    arrived: int = 0
+    ids: list[str] = field(default_factory=list)  # to clear refusals of events sent again
+
+    def merge(self, later: _Pushed | None) -> _Pushed:
+        if later is None:
+            return self
+        return _Pushed(later.at, self.arrived + later.arrived, self.ids + later.ids)
+
+
 class WorkstationLog:
     def __init__(self, hub: HubStore) -> None:
         self.hub = hub
@@ -46,6 +61,9 @@ class WorkstationLog:
         # is written at once): the console's "last pull" within FLUSH_EVERY seconds, for one
         # write every FLUSH_EVERY seconds however many windows pull
         self._seen: dict[tuple[str, str], str] = {}
+        # the pushes of each window since the last flush, when nothing was refused: written with
+        # the pulls' times (one transaction every FLUSH_EVERY seconds, not one a push)
+        self._pushed: dict[tuple[str, str], _Pushed] = {}
 
     # --- recording (called by the sync endpoints) --------------------------------------------------
     def note_pull(self, who: Principal, report: dict | None) -> bool:
@@ -75,11 +93,12 @@ class WorkstationLog:
         )
 
     def flush(self) -> int:
-        """Write the pulls' times noted since the last flush, in one transaction (a newer time
-        already there, written by another hub process, is kept); how many."""
+        """Write the pulls' times and the pushes noted since the last flush, in one transaction
+        (a newer pull time already there, written by another hub process, is kept); how many."""
         with self._lock:
             seen, self._seen = self._seen, {}
-        if not seen:
+            pushed, self._pushed = self._pushed, {}
+        if not seen and not pushed:
             return 0
         stmt = (
             update(status_t)
@@ -91,10 +110,38 @@ class WorkstationLog:
             .values(last_pull_at=bindparam("t"))
         )
         rows = [{"o": o, "w": w, "t": t} for (o, w), t in sorted(seen.items())]
-        with self.hub.tx() as c:
-            news.quiet(c)  # nothing a pull reads
-            c.execute(stmt, rows)
-        return len(rows)
+        try:
+            with self.hub.tx() as c:
+                news.quiet(c)  # nothing a pull reads
+                if rows:
+                    c.execute(stmt, rows)
+                for ident, p in sorted(pushed.items()):
+                    self._write_push(c, ident, p)
+        except Exception:
+            with self._lock:  # written with the next flush (a push is counted once)
+                for ident, p in pushed.items():
+                    self._pushed[ident] = p.merge(self._pushed.get(ident))
+            raise
+        return len(rows) + len(pushed)
+
+    def _write_push(self, c, ident: tuple[str, str], p: _Pushed) -> None:  # noqa: ANN001
+        """One window's pushes since the last flush: its last push, its arrivals, and its
+        refusals of events that have arrived since (sent again in a form the hub took)."""
+        office, ws = ident
+        self._ensure_row(c, office, ws)
+        self._apply_pending_of(c, ident)
+        where = (status_t.c.office == office, status_t.c.ws == ws)
+        c.execute(
+            update(status_t)
+            .where(*where)
+            .values(last_push_at=p.at, events_arrived=status_t.c.events_arrived + p.arrived)
+        )
+        held = c.execute(
+            select(refused_t.c.event_id).where(refused_t.c.office == office, refused_t.c.ws == ws).limit(1)
+        ).first()
+        if held is not None:
+            for i in range(0, len(p.ids), 500):
+                c.execute(delete(refused_t).where(refused_t.c.event_id.in_(p.ids[i : i + 500])))
 
     def record_pull(self, who: Principal, report: dict | None) -> None:
         if who.role != "workstation":
@@ -142,25 +189,50 @@ class WorkstationLog:
         finally:
             if lock is not None:
                 lock.release()
+        if report is not None:
+            with self._lock:  # the pushes noted before this report arrived before it
+                p = self._pushed.get(ident)
+                if p is not None:
+                    p.arrived = 0
         with self._lock:
             self._written[ident] = (key, time.monotonic())
 
     def _apply_pending(self, c, who: Principal) -> None:
         """A report held back by a busy writer, written first: it came before what follows."""
+        self._apply_pending_of(c, (who.office, who.ws))
+
+    def _apply_pending_of(self, c, ident: tuple[str, str]) -> None:  # noqa: ANN001
         with self._lock:
-            values = self._pending.pop((who.office, who.ws), None)
+            values = self._pending.pop(ident, None)
         if values:
             c.execute(
                 update(status_t)
-                .where(status_t.c.office == who.office, status_t.c.ws == who.ws)
+                .where(status_t.c.office == ident[0], status_t.c.ws == ident[1])
                 .values(**values)
             )
 
     def record_push(self, who: Principal, result: PushResult, event_ids: list[str]) -> None:
+        """A push's arrivals and refusals. Refusals are written at once (the back office sees
+        them without asking the window); a push with none is noted here and written by the next
+        :meth:`flush` (within FLUSH_EVERY seconds, as the pulls' times): one transaction, with
+        its commit, less a push."""
         if who.role != "workstation":
             return
         refused = {r["id"] for r in result.refused}
         arrived = result.applied + result.duplicate
+        if not refused:
+            ident = (who.office, who.ws)
+            with self._lock:
+                p = self._pushed.setdefault(ident, _Pushed())
+                p.at, p.arrived = utcnow(), p.arrived + arrived
+                p.ids.extend(event_ids)
+                self._written.pop(ident, None)  # the next report is written
+            return
+        with self._lock:  # its pushes noted before go in with it (in their order)
+            earlier = self._pushed.pop((who.office, who.ws), None)
+        if earlier is not None:
+            arrived += earlier.arrived
+            event_ids = earlier.ids + list(event_ids)
         with self.hub.tx() as c:
             self._ensure(c, who)
             self._apply_pending(c, who)
@@ -209,10 +281,13 @@ class WorkstationLog:
             self._written.pop((who.office, who.ws), None)
 
     def _ensure(self, c, who: Principal) -> None:
-        where = (status_t.c.office == who.office, status_t.c.ws == who.ws)
+        self._ensure_row(c, who.office, who.ws)
+
+    def _ensure_row(self, c, office: str, ws: str) -> None:  # noqa: ANN001
+        where = (status_t.c.office == office, status_t.c.ws == ws)
         if c.execute(select(status_t.c.office).where(*where)).first() is None:
             # another hub process may make the row at the same moment: neither loses its report
-            self.hub.insert_ignore(c, status_t, {"office": who.office, "ws": who.ws})
+            self.hub.insert_ignore(c, status_t, {"office": office, "ws": ws})
 
     def _upsert(self, who: Principal, values: dict) -> None:
         with self.hub.tx() as c:
@@ -227,6 +302,7 @@ class WorkstationLog:
     def overview(self) -> list[dict]:
         """Every window the hub knows (by a workstation token, a report or a case), in office and
         workstation order."""
+        self.flush()  # what this process noted (pushes, pulls' times) is on the page at once
         rows: dict[tuple[str, str], dict] = {}
 
         def row(office: str, ws: str) -> dict:

@@ -15,6 +15,7 @@ second, from /proc) and its peak RSS.
     .venv/bin/python -m tests.bench.bench_hub_load --db pg --windows 10,100,1000 --cycle 3
     .venv/bin/python -m tests.bench.bench_hub_load --long-poll          # idle windows holding wait=25
     .venv/bin/python -m tests.bench.bench_hub_load --push --db both --workers 1,2   # pushes (hub_push_load)
+    .venv/bin/python -m tests.bench.bench_hub_load --push --db pg --follow   # half on cases the hub holds
 """
 
 from __future__ import annotations
@@ -289,6 +290,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch", type=int, default=200, help="--push: events per batch")
     p.add_argument("--batches", type=int, default=5, help="--push: batches per window")
     p.add_argument("--workers", default="1", help="--push: comma-separated hub worker counts (2+: pg)")
+    p.add_argument(
+        "--follow",
+        action="store_true",
+        help="--push: every second batch is events on the cases of the one before",
+    )
     a = p.parse_args(argv)
     if a.push:
         return push_main(a)
@@ -364,7 +370,10 @@ def push_main(a) -> int:  # noqa: ANN001 (the parsed arguments)
                         finally:
                             st.close()
                         day = date(2026, 11, 2) + timedelta(days=run)
-                        bodies = [hp.window_batches(hp.ws_id(i), a.batches, a.batch, day) for i in range(n)]
+                        bodies = [
+                            hp.window_batches(hp.ws_id(i), a.batches, a.batch, day, a.follow)
+                            for i in range(n)
+                        ]
                         hub, hport, _data = start_hub(sub, url, workers)
                         try:
                             pm = _postmaster() if db == "pg" else None

@@ -27,21 +27,60 @@ def ws_id(i: int) -> str:
     return digits[(i + 1) // 36] + digits[(i + 1) % 36]
 
 
-def window_batches(ws: str, batches: int, size: int, day: date) -> list[bytes]:
+def window_batches(ws: str, batches: int, size: int, day: date, follow: bool = False) -> list[bytes]:
     """The bodies one window pushes: ``batches`` of ``size`` events (cases of 2 events)."""
+    from sync import protocol
+
+    return [protocol.compress(doc) for doc in window_docs(ws, batches, size, day, follow)]
+
+
+def window_docs(ws: str, batches: int, size: int, day: date, follow: bool = False) -> list[dict]:
+    """The same bodies as documents (before zstd). ``follow``: every second batch is events on
+    the cases of the batch before (a note and a withdrawal each: cases the hub holds)."""
     from app.domain import audit_chain as ac
     from app.domain.numbering import make_case_number
     from app.services.sync.outbox import compact_links
-    from sync import protocol
 
     tip = ac.Tip()
     out = []
     seq = 0
-    for _ in range(batches):
+    last: list[str] = []  # the case numbers of the batch before
+    for b in range(batches):
         events: list[dict] = []
+        if follow and b % 2 == 1:
+            for num in last:
+                base = {
+                    "actor": "值班人员",
+                    "office": OFFICE,
+                    "ws": ws,
+                    "at": "2026-11-20T02:30:00.000+00:00",
+                }
+                note = {
+                    **base,
+                    "id": str(uuid.uuid4()),
+                    "case": num,
+                    "kind": "case.note",
+                    "lc": 3,
+                    "p": {"text": "已电话联系"},
+                }
+                gone = {
+                    **base,
+                    "id": str(uuid.uuid4()),
+                    "case": num,
+                    "kind": "case.withdrawn",
+                    "lc": 4,
+                    "p": {"reason": "申请人撤回"},
+                }
+                for e in (note, gone):
+                    n, prev, h = tip.append(ac.DEFAULT_ALGORITHM, lambda n, e=e: ac.wire_canonical(n, e))
+                    events.append({**e, "n": n, "prev": prev, "hash": h})
+            out.append({"v": 1, "batch": str(uuid.uuid4()), "events": compact_links(events)})
+            continue
+        last = []
         while len(events) < size:
             seq += 1
             num = str(make_case_number(OFFICE, ws, day, seq))
+            last.append(num)
             base = {"actor": "值班人员", "office": OFFICE, "ws": ws, "at": "2026-11-20T01:30:00.000+00:00"}
             created = {
                 **base,
@@ -78,8 +117,7 @@ def window_batches(ws: str, batches: int, size: int, day: date) -> list[bytes]:
             for e in (created, accepted):
                 n, prev, h = tip.append(ac.DEFAULT_ALGORITHM, lambda n, e=e: ac.wire_canonical(n, e))
                 events.append({**e, "n": n, "prev": prev, "hash": h})
-        body = {"v": 1, "batch": str(uuid.uuid4()), "events": compact_links(events[:size])}
-        out.append(protocol.compress(body))
+        out.append({"v": 1, "batch": str(uuid.uuid4()), "events": compact_links(events[:size])})
     return out
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sync import protocol
 from sync.hub.db import utcnow
 from sync.hub.schema import status_t
+from sync.hub.ws_status import FLUSH_EVERY
 from tests.hubs import OFFICE, WSID, HubProcess, make_workstation, ycli
 from tests.sync.helpers import case_events, decoded, get, number
 from tests.sync.test_hub_files import _create, _get, _patch
@@ -108,8 +109,17 @@ def test_pushes_racing_through_two_processes_never_fail(tmp_path: Path, two_hubs
     st = a.store()
     try:
         assert st.counts()["events"] == len(events)
-        with st.engine.connect() as c:  # what the console's workstations page shows
-            row = c.execute(select(status_t).where(status_t.c.office == OFFICE, status_t.c.ws == WSID)).one()
+        # what the console's workstations page shows: each process writes its pushes' status with
+        # the pulls' times, every FLUSH_EVERY seconds (sync.hub.ws_status)
+        deadline = time.monotonic() + 4 * FLUSH_EVERY + 5
+        while True:
+            with st.engine.connect() as c:
+                row = c.execute(
+                    select(status_t).where(status_t.c.office == OFFICE, status_t.c.ws == WSID)
+                ).one()
+            if row.events_arrived == 2 * len(events) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
     finally:
         st.close()
     assert row.last_pull_at and row.last_push_at and row.window == "一号窗口"
