@@ -3,7 +3,7 @@ cases by it (a case's version is read with its row, by number); each new case an
 a case paid an insertion into it, inside the transaction that holds the seq counter.
 
 Revision ID: h0015_push
-Revises: h0013_console
+Revises: h0014_search
 Create Date: 2026-12-06
 """
 
