@@ -12,6 +12,14 @@ screen, a focus change or a screen push not yet landed) and releases the held ke
 time, in the order typed, each when the window has settled. A burst into one field pays a loop
 turn per key; nothing is dropped. A screen that starts work whose answer moves the focus (a
 worker) may `hold()` the keys until it `release()`s them.
+
+A focus move in progress (a screen pushed and not yet mounted, a hold a screen asked for) is
+waited for whatever else keeps the window busy meanwhile, and only a long valve (MAX_HOLD_ASKED)
+ends it; the short valve (MAX_HOLD) is for queues that stay busy once the focus has stopped
+moving. One key let go travels at a time, and it is judged again when the app takes it: a focus
+move that began while it travelled (the Enter let go before it pushed a screen) sends it back to
+the head of the line. On a PC so loaded that a screen takes seconds to mount, the keys after a
+scanned receipt went to the field being left once the short valve had fired.
 """
 
 from __future__ import annotations
@@ -23,14 +31,15 @@ from collections import deque
 from textual import events
 from textual.widgets import Input
 
-# Keys are never held longer than this, whatever keeps the window busy (an animation, a stuck
-# callback): late is better than lost.
+# Keys wait no longer than this for the window's queues (an animation, a stuck callback) once the
+# focus has stopped moving: late is better than lost.
 MAX_HOLD = 2.0
-# A screen that asked to hold the keys (its worker decides where they go: the case a scan opened,
-# the list a search finds) always lets go when its worker ends, failed or not; on a busy PC that
-# worker can take longer than MAX_HOLD, and keys let go early land in the field being left.
+# A focus move in progress (a screen pushed, not yet mounted; a hold a screen asked for: its worker
+# decides where the keys go, the case a scan opened, the list a search finds) always ends, failed
+# or not; on a busy PC it can take longer than MAX_HOLD, and keys let go early land in the field
+# being left.
 MAX_HOLD_ASKED = 15.0
-_RELEASED = "_typeahead_released"
+_RELEASED = "_typeahead_released"  # on a key let go: "settled" (judged again on arrival) or "forced"
 
 
 def as_enter(event: events.Key) -> None:
@@ -47,13 +56,22 @@ class TypeAhead:
         self.held: deque[events.Key] = deque()
         self._holds: set[tuple[object, str]] = set()  # (screen, reason)
         self._drain: asyncio.Task | None = None
+        self._in_flight: asyncio.Future | None = None  # the key let go, until the app takes it
         self.released = 0  # keys that had to wait (the benchmark's and the tests' figure)
         self._field = None  # the text field the last admitted character went to
 
     # --- what the app asks -----------------------------------------------------------------
     def admit(self, event: events.Key) -> bool:
         """True: dispatch `event` now. False: it is held and will come back to the app."""
-        if getattr(event, _RELEASED, False):
+        released = getattr(event, _RELEASED, None)
+        if released is not None:
+            self._arrived()
+            if released == "settled" and self.moving() is not None:
+                # a focus move began while it travelled (the key before it pushed a screen):
+                # back to the head of the line, to go when the focus has landed
+                setattr(event, _RELEASED, None)
+                self.held.appendleft(event)
+                return False
             self._note(event)
             return True
         if not self.held and (self._drain is None or self._drain.done()):
@@ -76,8 +94,7 @@ class TypeAhead:
         card reader's burst would otherwise pay a settling per key)."""
         if self._field is None or not event.is_printable or self.app.focused is not self._field:
             return False
-        stack = self.app.screen_stack
-        return not any(s is stack[-1] for s, _ in self._holds) if stack else False
+        return self.moving() is None
 
     def hold(self, screen, reason: str) -> None:
         """Keep keys back while `screen` is on top, until release(screen, reason): work whose
@@ -100,6 +117,9 @@ class TypeAhead:
 
     def busy(self) -> object | None:
         """What the window is still busy with (None: settled)."""
+        moving = self.moving()
+        if moving is not None:
+            return moving
         app = self.app
         if not _idle(app):
             return app
@@ -107,47 +127,72 @@ class TypeAhead:
             screen = app.screen
         except Exception:  # no screen yet (start-up): let Textual decide
             return None
-        if not screen.is_mounted:  # pushed, not yet composed: its on_mount sets the focus and
-            return screen  # the holds, and its queue can look empty before then
-        if self._holds:
-            stack = app.screen_stack
-            self._holds = {(s, r) for s, r in self._holds if s in stack}
-            held = [r for s, r in self._holds if s is screen]
-            if held:
-                return held
         if not _idle(screen):  # (callbacks after the next repaint are not waited for: a frame
             return screen  # is 16 ms, longer than a key at a reader's or a scanner's pace)
         return next((node for node in screen.walk_children(with_self=False) if not _idle(node)), None)
 
+    def moving(self) -> object | None:
+        """The focus move in progress (None: none): the top screen pushed and not yet mounted
+        (its on_mount sets the focus and the holds, and its queue can look empty before then),
+        or the reasons of the holds the top screen asked for."""
+        app = self.app
+        stack = app.screen_stack
+        if not stack:
+            return None
+        screen = stack[-1]
+        if not screen.is_mounted:
+            return screen
+        if self._holds:
+            self._holds = {(s, r) for s, r in self._holds if s in stack}
+            held = sorted(r for s, r in self._holds if s is screen)
+            if held:
+                return held
+        return None
+
     async def _release_held(self) -> None:
         while self.held:
+            settled = True
             if not self._into_same_field(self.held[0]):
-                await self._until_settled()
+                settled = await self._until_settled()
             if not self.app.screen_stack:  # the window is closing: no field is left to land in
                 self.held.clear()
                 return
             event = self.held.popleft()
-            setattr(event, _RELEASED, True)
-            self.released += 1
+            if not hasattr(event, _RELEASED):
+                self.released += 1
+            setattr(event, _RELEASED, "settled" if settled else "forced")
             if not event.is_printable:  # it may move the focus: the next key waits for it to land
                 self._field = None
-            self.app.post_message(event)
+            self._in_flight = asyncio.get_running_loop().create_future()
+            if self.app.post_message(event):
+                # one key travels at a time: the next is judged once the app has taken this one
+                # (dispatched, or sent back behind a focus move): else it could overtake it
+                await asyncio.wait({self._in_flight}, timeout=MAX_HOLD_ASKED)
+            self._in_flight = None
             await asyncio.sleep(0)
 
-    async def _until_settled(self) -> None:
-        start = time.monotonic()
+    def _arrived(self) -> None:
+        if self._in_flight is not None and not self._in_flight.done():
+            self._in_flight.set_result(None)
+
+    async def _until_settled(self) -> bool:
+        """Wait until the window has settled. False: a valve ran out (the key goes anyway)."""
+        start = quiet = time.monotonic()  # quiet: when the focus was last seen moving
         spins = 0
         while True:
-            busy = self.busy()
-            if busy is None:
+            if self.busy() is None:
                 # settled twice in a row: a message handed from one queue to the next is
                 # briefly in neither
                 await asyncio.sleep(0)
                 if self.settled():
-                    return
-            asked = isinstance(busy, list)  # holds a screen asked for (busy() lists their reasons)
-            if time.monotonic() - start > (MAX_HOLD_ASKED if asked else MAX_HOLD):
-                return
+                    return True
+            now = time.monotonic()
+            if self.moving() is not None:
+                quiet = now
+                if now - start > MAX_HOLD_ASKED:
+                    return False
+            elif now - quiet > MAX_HOLD:
+                return False
             spins += 1
             await asyncio.sleep(0 if spins < 20 else 0.001)
 

@@ -90,9 +90,15 @@ class HandoverScreen(Screen):
             cases = ready(self.app.ws, text)
         except Exception as exc:  # a store problem must not take the window down
             self.app.call_from_thread(self.app.notify, t("error.store", error=exc), severity="error")
-            self.app.call_from_thread(self.app.typeahead.release, self, "pickup-list")
+            self.app.call_from_thread(self._load_failed)
             return
         self.app.call_from_thread(self._show, cases, text, load)
+
+    def _load_failed(self) -> None:
+        self.app.typeahead.release(self, "pickup-list")
+        if self._open_when_loaded:  # the case it was to open will not open: the keys go on
+            self._open_when_loaded = None
+            self.app.typeahead.release(self, "pickup-case")
 
     def _show(self, cases, text: str, load: int) -> None:
         if load != self._loads or not self.is_attached:
@@ -450,6 +456,10 @@ def _open_scanned_case(app, number: str) -> None:
         if isinstance(app.screen, HandoverScreen):
             app.screen.open_case(case.number)
         else:
-            app.push_screen(HandoverScreen(case.number))
+            screen = HandoverScreen(case.number)
+            app.push_screen(screen)
+            # the keys typed after the scan are the collector's: held from this Enter's own
+            # dispatch until the panel it opens has the focus (HandoverScreen._show_case lets go)
+            app.typeahead.hold(screen, "pickup-case")
         return
     app.push_screen(CaseDetailScreen(case.number))
