@@ -25,6 +25,7 @@ scanned receipt went to the field being left once the short valve had fired.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 
@@ -71,6 +72,7 @@ class TypeAhead:
                 # back to the head of the line, to go when the focus has landed
                 setattr(event, _RELEASED, None)
                 self.held.appendleft(event)
+                self._drain_soon()  # it may arrive after the drain gave up waiting for it
                 return False
             self._note(event)
             return True
@@ -79,9 +81,12 @@ class TypeAhead:
                 self._note(event)
                 return True
         self.held.append(event)
+        self._drain_soon()
+        return False
+
+    def _drain_soon(self) -> None:
         if self._drain is None or self._drain.done():
             self._drain = asyncio.get_running_loop().create_task(self._release_held())
-        return False
 
     def _note(self, event: events.Key) -> None:
         """Remember the text field a character went to (None: the key was anything else)."""
@@ -150,6 +155,16 @@ class TypeAhead:
         return None
 
     async def _release_held(self) -> None:
+        try:
+            await self._release_in_order()
+        except Exception:  # noqa: BLE001 (a fault here must not keep the clerk's keys)
+            logging.getLogger("yichuang.ui").exception("type-ahead: releasing held keys failed")
+            while self.held and self.app.screen_stack:  # late is better than lost
+                event = self.held.popleft()
+                setattr(event, _RELEASED, "forced")
+                self.app.post_message(event)
+
+    async def _release_in_order(self) -> None:
         while self.held:
             settled = True
             if not self._into_same_field(self.held[0]):

@@ -329,3 +329,28 @@ def test_random_key_sequences_land_as_the_model_says(ws, steps):
                 return await settle(app, pilot, state, expected, timeout=15)
 
     assert asyncio.run(run()) == expected
+
+
+async def test_a_key_sent_back_after_the_drain_gave_up_on_it_still_lands(ws):
+    """A key let go travels to the app; on a loaded PC it can arrive after the release loop has
+    stopped waiting for it (MAX_HOLD_ASKED) and ended. If a focus move began meanwhile it is sent
+    back to the head of the line: something must still let it go once the move has landed (it
+    stayed held for ever when no other key came after it)."""
+    import app.ui.typeahead as typeahead_module
+
+    window = YichuangApp(ws)
+    async with window.run_test(size=SIZE) as pilot:
+        await start(window, pilot)
+        search = window.screen.query_one("#search-input", Input)
+        assert window.focused is search
+        typeahead = window.typeahead
+        assert typeahead._drain is None or typeahead._drain.done()
+        typeahead.hold(window.screen, "a focus move")  # begun while the key travelled
+        late = key_event("x")
+        setattr(late, typeahead_module._RELEASED, "settled")  # let go by a drain since ended
+        window.post_message(late)
+        await wait_for(pilot, lambda: list(typeahead.held) == [late], timeout=10)
+        assert search.value == ""  # held while the focus moves
+        typeahead.release(window.screen, "a focus move")
+        await wait_for(pilot, lambda: search.value == "x", timeout=10)
+        assert not typeahead.held
