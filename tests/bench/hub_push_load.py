@@ -135,8 +135,15 @@ def _cpu_seconds(pids: list[int]) -> float:
 def hub_pids(pid: int) -> list[int]:
     """The hub's process and its children (uvicorn's workers)."""
     out = [pid]
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        kids = (task / "children").read_text().split()
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:  # it ended while we looked (a database backend whose client left)
+        return out
+    for task in tasks:
+        try:
+            kids = (task / "children").read_text().split()
+        except OSError:
+            continue
         for k in kids:
             out.extend(hub_pids(int(k)))
     return out
