@@ -173,18 +173,7 @@ class Cases:
         if view.conflicts:
             c.execute(
                 insert(conflict_t),
-                [
-                    {
-                        "case_number": info["number"],
-                        "event_id": k.event_id,
-                        "rule": k.rule,
-                        "kind": k.kind,
-                        "origin": k.origin,
-                        "detail": json.dumps(k.to_dict(), ensure_ascii=False),
-                        "seq": seq,
-                    }
-                    for k in view.conflicts
-                ],
+                [_conflict_row(info["number"], k, seq) for k in view.conflicts],
             )
         vals["n_conflicts"] = (
             c.execute(
@@ -238,17 +227,7 @@ class Cases:
                 )
             )
         found = [
-            {
-                "case_number": info["number"],
-                "event_id": k.event_id,
-                "rule": k.rule,
-                "kind": k.kind,
-                "origin": k.origin,
-                "detail": json.dumps(k.to_dict(), ensure_ascii=False),
-                "seq": seq,
-            }
-            for info, _e, seq, view, _k in old
-            for k in view.conflicts
+            _conflict_row(info["number"], k, seq) for info, _e, seq, view, _k in old for k in view.conflicts
         ]
         if found:
             c.execute(insert(conflict_t), found)
@@ -400,3 +379,16 @@ class Cases:
                 "events": c.execute(select(func.count()).select_from(event_t)).scalar_one(),
                 "seq": int(self.db.meta("seq", c) or 0),
             }
+
+
+def _conflict_row(number: str, k, seq: int) -> dict:  # noqa: ANN001 (a case_state conflict)
+    """A hub_conflict row: a conflict the case's fold found, as of the event numbered ``seq``."""
+    return {
+        "case_number": number,
+        "event_id": k.event_id,
+        "rule": k.rule,
+        "kind": k.kind,
+        "origin": k.origin,
+        "detail": json.dumps(k.to_dict(), ensure_ascii=False),
+        "seq": seq,
+    }

@@ -54,17 +54,21 @@ def office(tmp_path: Path, console_hub):
 
 
 def _rows(hub, *where):
+    """One row per case (with its first department's queue row): a bundle's case waits in
+    several departments, and two rows of one case read as two cases (which case sorts first
+    depends on the day the seed's numbers were made)."""
     st = hub.store()
     try:
         with st.ro() as c:
-            return c.execute(
+            rows = c.execute(
                 select(case_t, queue_t.c.department, queue_t.c.stage)
                 .join(queue_t, queue_t.c.number == case_t.c.number)
                 .where(*where)
-                .order_by(case_t.c.number)
+                .order_by(case_t.c.number, queue_t.c.department)
             ).all()
     finally:
         st.close()
+    return list({r.number: r for r in reversed(rows)}.values())[::-1]
 
 
 def _decide(hub, number: str, decision: str, reason: str = "", materials=()) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 from sqlalchemy import select
 from textual import events
@@ -28,12 +29,20 @@ WEDGE = 0.005  # seconds per character: a keyboard-wedge scanner
 
 
 async def wedge(app, pilot, text: str, per_char: float = WEDGE) -> None:
-    """Type `text` and Enter as a scanner does: key events at its pace, no waiting for the UI."""
-    for ch in text:
-        key = ch if ch.isalnum() else _character_to_key(ch)
-        app._driver.send_message(events.Key(key, ch))
-        await asyncio.sleep(per_char)
-    app._driver.send_message(events.Key("enter", "\r"))
+    """Type `text` and Enter as a scanner does: key events at its pace, no waiting for the UI.
+
+    Each key carries its scheduled time, as a terminal's reader thread stamps the bytes it
+    reads: this coroutine shares the app's loop, and on a loaded PC its sleeps run long, which
+    made the scanner's burst look like typing (CI: the scan opened no case)."""
+    loop = asyncio.get_running_loop()
+    start, stamp = loop.time(), time.monotonic()
+    for i, ch in enumerate([*text, "\r"]):
+        delay = start + i * per_char - loop.time()
+        await asyncio.sleep(delay if delay > 0 else 0)
+        key = "enter" if ch == "\r" else ch if ch.isalnum() else _character_to_key(ch)
+        event = events.Key(key, ch)
+        event.time = stamp + i * per_char
+        app._driver.send_message(event)
     await pilot.pause(0.2)
 
 
