@@ -64,6 +64,7 @@ async def _read_capped(request: Request, decoder: protocol.Decoder) -> bytes:
     return decoder.finish()
 
 
+HELD_LOOK_AGAIN = 0.05  # seconds: a held pull's next look while a writer's numbers are held
 _INT_RE = re.compile(r"^-?[0-9]{1,20}$")
 
 
@@ -209,6 +210,7 @@ class Hub:
         until = loop.time() + wait
         token = token.strip()
         roles = ("workstation", "hub")
+        held = False
         while True:
             mark = notifier.mark()
             # an idle pull from memory when nothing changed (no thread, no read), else the read
@@ -217,6 +219,7 @@ class Hub:
                 page = await run_in_threadpool(
                     pull_trip, self.store, self.wslog, token, roles, after, limit, report
                 )
+                held = page.held
             if page.refused:
                 return self._refusal(page)
             assert page.who is not None
@@ -230,8 +233,14 @@ class Hub:
                 continue
             fut = notifier.waiter(key)
             try:
-                await asyncio.wait_for(fut, timeout=left)
+                # numbers above the top still held by a writer (sync.hub.seq_hold): this
+                # window's news, told at a later writer's commit, may be waiting on an earlier
+                # one's, whose own news names other windows: look again shortly
+                await asyncio.wait_for(fut, timeout=min(left, HELD_LOOK_AGAIN) if held else left)
             except TimeoutError:
+                if held and until - loop.time() > 0.05:
+                    report = None  # recorded by the first read
+                    continue
                 # nothing came: the same page, as small as it can be (an idle window pays for
                 # every byte of it each S seconds): no time, no dictionary, no cache header
                 out = self._page(page, q)

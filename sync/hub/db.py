@@ -1,8 +1,11 @@
 """The hub's database: engines, transactions, the ``seq`` counter, ``hub_meta`` and migrations.
 
-Every write is one transaction that first takes the row lock of the ``seq`` counter, so
-writers are serialised and sequence numbers commit in order: a reader that has seen seq N
-has seen every seq below it, which is what makes pull-by-cursor safe.
+Every event is numbered by the ``seq`` counter, and a reader's top (:meth:`HubDB.top`) is a
+number at or below which nothing more will commit: a reader that has seen the events up to its
+top has seen every one below it, which is what makes pull-by-cursor safe. SQLite: the writer's
+transaction holds the counter to its commit (SQLite serialises writers anyway). PostgreSQL:
+numbers are taken apart and held until their transaction ends (sync.hub.seq_hold), so writers
+of different workstations write and commit side by side.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sync.hub.news import Notifier
 from sync.hub.news import install as install_news
 from sync.hub.read_cache import Freshness, ReadCache
 from sync.hub.schema import LEGACY, TOKEN_COLUMNS_V2, attachment_t, attachment_v1_t, md, meta_t
+from sync.hub.seq_hold import SAFE_TOP, SeqTaker
 from sync.sqlite_pragmas import HUB_BUSY_TIMEOUT_MS, install
 
 # worker threads of one hub process (blocking database work); each pull takes one trip
@@ -76,12 +80,15 @@ class HubDB:
         self.notifier = Notifier()  # waiting pulls, told of events as they commit (sync.hub.news)
         install_news(self.engine, self.notifier, self.fresh)
         self._write_lock = threading.Lock()
+        self.seqs = None if self.sqlite else SeqTaker(url, HUB_THREADS)
         if self.sqlite:
             for eng, begin in ((self.engine, "BEGIN IMMEDIATE"), (self.read_engine, "BEGIN")):
                 install(eng, begin, busy_timeout_ms=HUB_BUSY_TIMEOUT_MS)
 
     def close(self) -> None:
         self.fresh.close()
+        if self.seqs is not None:
+            self.seqs.close()
         self.engine.dispose()
         self.read_engine.dispose()
 
@@ -105,16 +112,11 @@ class HubDB:
             yield c
 
     def next_seqs(self, c: Connection, n: int) -> int:
-        """Reserve n sequence numbers; returns the first. Locks the counter row until commit."""
-        if not self.sqlite:  # one round trip: the row lock is the UPDATE's
-            top = c.execute(
-                text(
-                    "UPDATE hub_meta SET value = CAST(CAST(value AS BIGINT) + :n AS VARCHAR) "
-                    "WHERE key = 'seq' RETURNING value"
-                ),
-                {"n": n},
-            ).scalar_one()
-            return int(top) - n + 1
+        """Reserve n sequence numbers for ``c``'s transaction; returns the first. SQLite: locks
+        the counter row until commit. PostgreSQL: held apart until the transaction ends
+        (sync.hub.seq_hold); readers' tops stay below them meanwhile."""
+        if self.seqs is not None:
+            return self.seqs.take(c, n)
         row = c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq").with_for_update()).one()
         first = int(row.value) + 1
         c.execute(update(meta_t).where(meta_t.c.key == "seq").values(value=str(first + n - 1)))
@@ -186,8 +188,33 @@ class HubDB:
         if c.execute(update(meta_t).where(meta_t.c.key == key).values(value=value)).rowcount == 0:
             c.execute(insert(meta_t).values(key=key, value=value))
 
+    def top(self, c: Connection) -> int:
+        """The reader's top: every event numbered at or below it that will ever commit is
+        visible to ``c``'s next statement (read the events after it). SQLite: the counter
+        (``ro`` is one snapshot, and writers hold the counter to their commit)."""
+        if self.sqlite:
+            return int(self.meta("seq", c) or 0)
+        return int(c.execute(text(SAFE_TOP)).scalar() or 0)
+
+    def meta_with_top(self, c: Connection, keys: Iterable[str]) -> dict[str, str]:
+        """``hub_meta``'s ``keys`` in one query, with "seq": :meth:`top`, and "seq_taken": the
+        counter (above the top while a writer's numbers are held: sync.hub.seq_hold)."""
+        keys = [k for k in keys if k not in ("seq", "seq_taken")]
+        if self.sqlite:
+            q = select(meta_t.c.key, meta_t.c.value).where(meta_t.c.key.in_([*keys, "seq"]))
+            out = {r.key: r.value for r in c.execute(q)}
+            out["seq_taken"] = out.get("seq") or "0"
+            return out
+        q = text(
+            "SELECT key, value FROM hub_meta WHERE key = ANY(:keys)"
+            f" UNION ALL SELECT 'seq', CAST(({SAFE_TOP}) AS TEXT)"
+            " UNION ALL SELECT 'seq_taken', value FROM hub_meta WHERE key = 'seq'"
+        )
+        return {r[0]: r[1] for r in c.execute(q, {"keys": keys})}
+
     def last_seq(self) -> int:
-        return int(self.meta("seq") or 0)
+        with self.ro() as c:
+            return self.top(c)
 
     # --- migrations --------------------------------------------------------------------------
     def _migrate(self, c: Connection) -> None:

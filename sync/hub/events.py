@@ -24,7 +24,7 @@ from sync.hub.db import HubDB, in_values, utcnow
 from sync.hub.documents import Documents, level_of
 from sync.hub.history import case_histories
 from sync.hub.principal import Principal, Refusal
-from sync.hub.schema import applicant_t, case_t, event_t, meta_t
+from sync.hub.schema import applicant_t, case_t, event_t
 
 
 @dataclass
@@ -610,8 +610,7 @@ class Events:
     def pull(self, who: Principal, after: int, limit: int) -> tuple[list[dict], bool, int]:
         """(events, more, cursor). The top seq is read first, so the cursor never skips a commit."""
         with self.db.ro() as c:
-            top = int(c.execute(select(meta_t.c.value).where(meta_t.c.key == "seq")).scalar() or 0)
-            return self.pull_in(c, who, after, limit, top)
+            return self.pull_in(c, who, after, limit, self.db.top(c))
 
     def pull_in(
         self, c: Connection, who: Principal, after: int, limit: int, top: int

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sync.hub.operator_store import REV_KEY
 from sync.hub.principal import Principal, hash_token
 from sync.hub.read_cache import GEN_KEY, MISSING, TOKEN_TTL
-from sync.hub.schema import doc_t, meta_t
+from sync.hub.schema import doc_t
 
 if TYPE_CHECKING:
     from sync.hub.store import HubStore
@@ -43,6 +43,7 @@ class Page:
     cat: str = ""
     cal: str = ""
     ops: int = 0
+    held: bool = False  # events were numbered above the top, not committed yet (sync.hub.seq_hold)
 
 
 def _version(c, kind: str) -> str:  # noqa: ANN001
@@ -58,11 +59,9 @@ def read_page(store: HubStore, token: str, roles: tuple[str, ...], after: int, l
     """The pull's one read (in a worker thread)."""
     tag = store.fresh.tag()  # before the read: a change after it drops what it finds
     with store.ro() as c:
-        meta = dict(
-            c.execute(
-                select(meta_t.c.key, meta_t.c.value).where(meta_t.c.key.in_(("seq", REV_KEY, GEN_KEY)))
-            ).all()
-        )
+        # "seq": the reader's top (HubDB.top); on PostgreSQL the counter too, to tell a top held
+        # below it by a writer still committing
+        meta = store.meta_with_top(c, (REV_KEY, GEN_KEY, "seq_taken"))
         gen = meta.get(GEN_KEY)
         store.cache.seen(gen)
         store.fresh.put(tag, int(meta.get("seq") or 0), int(meta.get(REV_KEY) or 0), gen or "")
@@ -83,6 +82,7 @@ def read_page(store: HubStore, token: str, roles: tuple[str, ...], after: int, l
             cat=cat or "",
             cal=cal or "",
             ops=int(meta.get(REV_KEY) or 0),
+            held=int(meta.get("seq_taken") or 0) > top,
         )
 
 

@@ -83,9 +83,12 @@ def write_queue(
     *,
     fresh: bool = False,
     insert_many=None,  # noqa: ANN001 (HubDB.insert_many: one COPY for a push's new cases)
+    counts: Counter | None = None,
 ) -> None:
     """Replace the queue rows of ``numbers`` by ``rows`` (``fresh``: the cases are new, no delete),
-    and the counts of ``hub_queue_count`` with them (same transaction)."""
+    and the counts of ``hub_queue_count`` with them (same transaction). ``counts``: add the
+    change to it instead, for the caller to write with the transaction's other changes
+    (:func:`add_counts`, once: one pass over the count rows in one order)."""
     delta: Counter = Counter()
     if not fresh:
         nums = list(numbers)
@@ -103,36 +106,59 @@ def write_queue(
         else:
             c.execute(insert(queue_t), rows)
         delta.update(_count_keys(rows))
-    _add_counts(c, delta)
+    if counts is not None:
+        counts.update(delta)
+    else:
+        add_counts(c, delta)
 
 
 def _count_keys(rows: Iterable[dict]) -> Counter:
-    """(department, the case's departments, stage, part) of each row, counted."""
+    """(department, the case's departments, stage) of each row, counted."""
     depts: dict[str, set[str]] = {}
     for r in rows:
         depts.setdefault(r["number"], set()).add(r["department"])
     joined = {n: ",".join(sorted(d)) for n, d in depts.items()}
-    return Counter((r["department"], joined[r["number"]], r["stage"], r["office"][-1:]) for r in rows)
+    return Counter((r["department"], joined[r["number"]], r["stage"]) for r in rows)
 
 
-def _add_counts(c: Connection, delta: Counter) -> None:
-    """Add ``delta`` to the counts; a case whose stage did not change (most events) writes
-    nothing, so pushes of the same office do not wait on each other's count rows. Keys are
-    written in sorted order (two transactions take their row locks in the same order)."""
+PARTS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_PART_KEY = "yc_count_part"
+
+
+def _part(c: Connection) -> str:
+    """The part of the counts this connection adds to (chosen once per database connection):
+    two transactions at once add to different rows, unless their connections drew the same
+    part (1 in 36), so pushes of one office's windows do not wait on each other's count rows
+    until they commit. Readers sum the parts (sync.hub.console_queries)."""
+    part = c.info.get(_PART_KEY)
+    if part is None:
+        import secrets
+
+        part = c.info[_PART_KEY] = secrets.choice(PARTS)
+    return part
+
+
+def add_counts(c: Connection, delta: Counter) -> None:
+    """Add ``delta`` to the counts, in one statement; a case whose stage did not change (most
+    events) writes nothing. Keys are written in sorted order (two transactions that drew the
+    same part take their row locks in the same order)."""
     changes = sorted((k, n) for k, n in delta.items() if n)
     if not changes:
         return
+    part = _part(c)
     upsert = postgresql.insert if c.dialect.name == "postgresql" else sqlite.insert
-    for (department, departments, stage, part), n in changes:
-        stmt = upsert(queue_count_t).values(
-            department=department, departments=departments, stage=stage, part=part, n=n
+    stmt = upsert(queue_count_t).values(
+        [
+            {"department": d, "departments": ds, "stage": stage, "part": part, "n": n}
+            for (d, ds, stage), n in changes
+        ]
+    )
+    c.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["department", "departments", "stage", "part"],
+            set_={"n": queue_count_t.c.n + stmt.excluded.n},
         )
-        c.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["department", "departments", "stage", "part"],
-                set_={"n": queue_count_t.c.n + stmt.excluded.n},
-            )
-        )
+    )
 
 
 def rebuild_queue_counts(c: Connection) -> None:

@@ -8,6 +8,7 @@ shows, whatever crashes when. A new reaction is a function here and a line in RE
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -37,13 +38,15 @@ class Pending:
     replaced: dict[str, list[dict]] = field(default_factory=dict)  # cases held: number -> its rows
 
     def flush(self, c: Connection, insert_many=None) -> None:  # noqa: ANN001 (HubDB.insert_many)
+        counts: Counter = Counter()  # both kinds' counts in one pass (one lock order)
         if self.replaced:  # one delete and one insert for all the cases held
             rows = [r for rs in self.replaced.values() for r in rs]
-            queue.write_queue(c, list(self.replaced), rows, insert_many=insert_many)
+            queue.write_queue(c, list(self.replaced), rows, insert_many=insert_many, counts=counts)
             self.replaced = {}
         if self.queue_rows:  # the counts follow the rows, whichever way they are inserted
-            queue.write_queue(c, (), self.queue_rows, fresh=True, insert_many=insert_many)
+            queue.write_queue(c, (), self.queue_rows, fresh=True, insert_many=insert_many, counts=counts)
             self.queue_rows = []
+        queue.add_counts(c, counts)
 
 
 Reaction = Callable[[Connection, object, CaseChange, "Pending | None"], None]

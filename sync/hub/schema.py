@@ -341,15 +341,16 @@ queue_t = Table(
 # how many queue rows per department, stage and the case's set of departments (h0013): kept by
 # sync.hub.queue.write_queue with the rows, so the queue's tabs and per-department counts are read
 # from a few dozen rows however many cases the hub holds; the set of departments counts a case of
-# several of a user's departments once. Each count is split in 10 parts by the last digit of the
-# office (``part``): offices that change stages at once mostly add to different rows.
+# several of a user's departments once. Each count is split in parts (``part``, summed by readers):
+# a writer adds to its connection's part (sync.hub.queue.PARTS), so writers at once mostly add to
+# different rows (h0013 split by the office's last digit: one office's windows all met on one row).
 queue_count_t = Table(
     "hub_queue_count",
     md,
     Column("department", String(100), primary_key=True),
     Column("departments", Text, primary_key=True),  # the case's departments, sorted, ","-joined
     Column("stage", String(12), primary_key=True),
-    Column("part", String(1), primary_key=True),  # the office's last character
+    Column("part", String(1), primary_key=True),  # the writer's part (the office's last digit before)
     Column("n", BigInteger, nullable=False),
 )
 
@@ -374,6 +375,15 @@ lease_t = Table(  # a job only one process may run at a time (the forwarder): wh
     Column("name", String(40), primary_key=True),
     Column("holder", String(80), nullable=False),
     Column("expires_at", Float, nullable=False),  # the database's clock, seconds since the epoch
+)
+
+seq_hold_t = (
+    Table(  # PostgreSQL: seq numbers a writer's transaction holds until it ends (h0016; sync.hub.seq_hold)
+        "hub_seq_hold",
+        md,
+        Column("lo", BigInteger, primary_key=True, autoincrement=False),  # the first of them
+        Column("xid", BigInteger, nullable=False),  # the writer's transaction (pg_current_xact_id)
+    )
 )
 
 # What create_all made before the migrations (a legacy database is completed with these only).

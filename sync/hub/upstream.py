@@ -24,11 +24,14 @@ class Upstream:
         """Events of province-level cases not yet forwarded: (highest seq looked at, events)."""
         cursor = int(self.db.meta("forward_cursor") or 0)
         with self.db.ro() as c:
+            # the top first: a push committing between the two reads would be passed over
+            safe = self.db.top(c)
             rows = c.execute(
                 select(event_t)
                 .join(case_t, case_t.c.number == event_t.c.case_number)
                 .where(
                     event_t.c.seq > cursor,
+                    event_t.c.seq <= safe,
                     case_t.c.level == "province",
                     event_t.c.via != "upstream",
                     event_t.c.author != CONFLICT_NOTE_AUTHOR,
@@ -36,7 +39,7 @@ class Upstream:
                 .order_by(event_t.c.seq)
                 .limit(limit)
             ).all()
-            top = int(self.db.meta("seq", c) or 0) if len(rows) < limit else rows[-1].seq
+            top = max(cursor, safe) if len(rows) < limit else rows[-1].seq
         return top, [protocol.parse_event(wire_row(r)) for r in rows]
 
     def forward_done(self, top: int, refused: list[dict], sent: int = 0) -> None:

@@ -34,7 +34,7 @@ def all_tables() -> MetaData:
     chains, console accounts and queues, windows, receipt keys)."""
     from sync.hub.schema import md as every_table
 
-    assert len(every_table.tables) == 25
+    assert len(every_table.tables) == 26
     return every_table
 
 

@@ -36,6 +36,7 @@ GLOBAL = {
     "hub_meta": "the hub's counters (seq) and settings: one per hub",
     "hub_document": "the published catalogue and calendar, read by every office",
     "hub_lease": "which hub process runs the forwarder: one per hub",
+    "hub_seq_hold": "the seq numbers writers hold until they commit: the hub's counter's",
     "hub_user": "console users are the county's staff, their departments cross offices",
     "hub_user_department": "as hub_user",
     "hub_session": "as hub_user",
