@@ -4,6 +4,8 @@ the hub's reactions (sync.hub.reactions) in the transaction that changes the cas
 
 from __future__ import annotations
 
+import itertools
+import secrets
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -123,18 +125,18 @@ def _count_keys(rows: Iterable[dict]) -> Counter:
 
 PARTS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _PART_KEY = "yc_count_part"
+_parts = itertools.count(secrets.randbelow(len(PARTS)))  # this process's connections, in turn
 
 
 def _part(c: Connection) -> str:
-    """The part of the counts this connection adds to (chosen once per database connection):
-    two transactions at once add to different rows, unless their connections drew the same
-    part (1 in 36), so pushes of one office's windows do not wait on each other's count rows
-    until they commit. Readers sum the parts (sync.hub.console_queries)."""
+    """The part of the counts this connection adds to (given once per database connection, in
+    turn from a random start): two transactions at once add to different rows (unless they
+    are 36 connections apart, or of two processes that drew the same part), so pushes of one
+    office's windows do not wait on each other's count rows until they commit. Readers sum the
+    parts (sync.hub.console_queries)."""
     part = c.info.get(_PART_KEY)
     if part is None:
-        import secrets
-
-        part = c.info[_PART_KEY] = secrets.choice(PARTS)
+        part = c.info[_PART_KEY] = PARTS[next(_parts) % len(PARTS)]
     return part
 
 

@@ -305,3 +305,58 @@ def test_numbers_are_never_given_twice_across_two_stores(pg_cluster, tmp_path):
     finally:
         one.close()
         two.close()
+
+
+def test_two_windows_of_one_office_push_while_the_other_has_not_committed(pg_cluster, tmp_path):
+    """The console's queue counts a push adds to are its connection's part of each count: a
+    transaction of one window holding the office's count rows (uncommitted) does not hold up
+    another window's push of new cases of the same departments (it waited until the first
+    committed: the counts were split by the office's last digit only)."""
+    from collections import Counter
+
+    from sync.hub import queue
+    from sync.hub.schema import queue_count_t
+
+    store = open_hub(tmp_path / "hub", pg_cluster.create_db())
+    try:
+        a, (a_events,) = _window(store, 0)
+        b, (b_events,) = _window(store, 1)
+        assert store.push(a, a_events).applied == 50
+        with store.ro() as c:
+            keys = {
+                tuple(r)
+                for r in c.execute(
+                    select(queue_count_t.c.department, queue_count_t.c.departments, queue_count_t.c.stage)
+                )
+            }
+        assert keys
+        holding, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            class Undo(Exception):
+                pass
+
+            try:
+                with store.tx() as c:
+                    queue.add_counts(c, Counter(dict.fromkeys(keys, 1)))
+                    holding.set()
+                    release.wait(60)
+                    raise Undo
+            except Undo:
+                pass
+
+        holder = threading.Thread(target=hold, daemon=True)
+        holder.start()
+        assert holding.wait(10)
+        got: dict = {}
+        pusher = threading.Thread(target=lambda: got.update(res=store.push(b, b_events)), daemon=True)
+        pusher.start()
+        pusher.join(10)
+        finished = not pusher.is_alive()
+        release.set()
+        holder.join(10)
+        pusher.join(30)
+        assert finished, "the push waited for the other transaction's count rows"
+        assert got["res"].applied == 50
+    finally:
+        store.close()
