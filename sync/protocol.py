@@ -14,7 +14,7 @@ import mmap
 import re
 import threading
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -419,6 +419,9 @@ class WireEvent:
     prev: str | None = None  # None: not sent (the hash of n-1, in the same batch)
     hash: str = ""  # "" when only its tag was sent (within a run; sync.hub.audit_store)
     tag: str = ""  # ALG ":" the hash's first 8 hex digits
+    # the payload as canonical JSON (sorted keys, compact, UTF-8: app.domain.audit_chain's
+    # payload_text), made once by parse_event for its size check, the hub's row and the chain
+    p_text: str = field(default="", compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -468,7 +471,8 @@ def parse_event(d: Any) -> WireEvent:
     if not isinstance(p, dict):
         raise ProtocolError(f"event {eid}: payload p must be an object")
     check_depth(p)
-    if len(dumps(p)) > MAX_EVENT_BYTES:
+    p_text = json.dumps(p, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if len(p_text.encode("utf-8")) > MAX_EVENT_BYTES:
         raise ProtocolError(f"event {eid}: payload over {MAX_EVENT_BYTES} bytes", 413, "too_large")
     n, prev, chain_hash, tag = _chain_link(eid, d)
     return WireEvent(
@@ -486,6 +490,7 @@ def parse_event(d: Any) -> WireEvent:
         prev,
         chain_hash,
         tag,
+        p_text,
     )
 
 

@@ -129,8 +129,22 @@ def make_case_number(office: str, workstation: str, day: date, seq: int) -> Case
     workstation = validate_workstation_id(workstation)
     day = _validate_day(day)
     seq = _validate_seq(seq)
-    check = _calc_check(_body(office, workstation, day, seq))
-    return CaseNumber(office, workstation, day, seq, check)
+    return _checked(office, workstation, day, seq, _calc_check(_body(office, workstation, day, seq)))
+
+
+def _checked(office: str, workstation: str, day: date, seq: int, check: str) -> CaseNumber:
+    """A CaseNumber of parts the caller validated and the check it computed over them: the
+    hub parses every new case's number, and the dataclass's own check would compute it again."""
+    num = object.__new__(CaseNumber)
+    for name, value in (
+        ("office", office),
+        ("workstation", workstation),
+        ("day", day),
+        ("seq", seq),
+        ("check", check),
+    ):
+        object.__setattr__(num, name, value)
+    return num
 
 
 def parse_case_number(text: str) -> CaseNumber:
@@ -153,7 +167,9 @@ def parse_case_number(text: str) -> CaseNumber:
         day = date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6]))
     except ValueError:
         raise ValueError(t("number.date", date=yymmdd)) from None
-    return make_case_number(office, ws, day, int(seq_text))
+    office, ws = validate_office_code(office), validate_workstation_id(ws)
+    # the check was computed over these very parts (the number's own text)
+    return _checked(office, ws, _validate_day(day), _validate_seq(int(seq_text)), check)
 
 
 def is_case_number(text: str) -> bool:

@@ -64,6 +64,7 @@ async def _read_capped(request: Request, decoder: protocol.Decoder) -> bytes:
     return decoder.finish()
 
 
+PUSHES_AT_ONCE = 4  # per hub process (Hub._pushing)
 HELD_LOOK_AGAIN = 0.05  # seconds: a held pull's next look while a writer's numbers are held
 _INT_RE = re.compile(r"^-?[0-9]{1,20}$")
 
@@ -117,6 +118,10 @@ def _zjson(
     )
 
 
+def _parse_push(raw: bytes) -> tuple[str, list[protocol.WireEvent]]:
+    return protocol.parse_batch(protocol.loads(raw))
+
+
 class Hub:
     def __init__(self, store: HubStore, blob_dir: Path, bundle_key=None) -> None:
         self.store = store
@@ -125,6 +130,10 @@ class Hub:
         self.bundle_key = bundle_key  # sync.hub.bundle_key.BundleKey: windows seal bundles to it
         self.uploads = UploadLocks(store)  # one PATCH per upload, across processes too
         self.wslog = WorkstationLog(store)
+        # pushes applied at once in this process: a push is Python work under the GIL between
+        # short database trips; more at once only switch between each other (and their waits
+        # for the GIL lengthen the row locks they hold); the rest wait here, holding no thread
+        self._pushing = asyncio.Semaphore(int(os.environ.get("YICHUANG_HUB_PUSHES", PUSHES_AT_ONCE)))
         # what each pull compares and names: computed once (a key's fingerprint costs a key
         # derivation and a hash: more than the rest of an idle pull)
         self._bk = (bundle_key.fingerprint, bundle_key.public_b64) if bundle_key is not None else None
@@ -160,9 +169,8 @@ class Hub:
                 dict_id=request.headers.get(protocol.DICT_HEADER),
             )
             raw = await _read_capped(request, decoder)
-            doc = await run_in_threadpool(protocol.loads, raw)
+            _batch, events = await run_in_threadpool(_parse_push, raw)  # one trip for both
             del raw
-            _batch, events = await run_in_threadpool(protocol.parse_batch, doc)
         except protocol.ProtocolError as exc:
             if exc.status == 413:
                 return _too_large(str(exc))
@@ -172,7 +180,8 @@ class Hub:
         # The keys a window sends with its pushes (X-Yichuang-Key, X-Yichuang-Qr-Key, the body's
         # "key") are not registered: a token is not the hub's admin, who alone binds receipt
         # and bundle keys (sync.hub.receipts). A window reads what is bound with GET /api/v1/keys.
-        result = await run_in_threadpool(self.store.push, who, events)
+        async with self._pushing:
+            result = await run_in_threadpool(self.store.push, who, events)
         await self._log(self.wslog.record_push, who, result, [e.id for e in events])
         return _zjson(result.to_json())
 

@@ -122,7 +122,12 @@ def _check_ws(  # noqa: C901
         if alg not in ac.ALGORITHMS:
             brk(e, ac.ALGORITHM, "|".join(ac.ALGORITHMS), alg)
             continue
-        computed = ac.link(alg, prev, ac.wire_canonical(e.n, _wire(e)))
+        data = (  # the payload's canonical text as parse_event made it, when it did
+            ac.canonical(e.n, e.id, e.case, e.kind, e.actor, e.office, e.ws, e.at, e.p_text)
+            if e.p_text
+            else ac.wire_canonical(e.n, _wire(e))
+        )
+        computed = ac.link(alg, prev, data)
         if e.prev is None and e.n - 1 in uncertain:
             pass  # its prev is unknown here (the event before it changed): nothing to check
         elif e.hash and computed != e.hash:

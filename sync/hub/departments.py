@@ -14,10 +14,23 @@ def departments(catalogue) -> dict[str, str]:
     return {department_code(m.code): m.department for m in catalogue.matters.values()}
 
 
+_REMEMBERED: dict[tuple[int, str, str], tuple[object, tuple[str, ...]]] = {}
+
+
 def subject_departments(catalogue, kind: str, code: str) -> tuple[str, ...]:
-    """The department codes that decide a case's subject (a bundle: each of its matters')."""
+    """The department codes that decide a case's subject (a bundle: each of its matters').
+    Remembered per parsed catalogue (a push asks it of every case it makes: a bundle's matters
+    were walked each time); the entry holds its catalogue, so its id is never another's."""
+    key = (id(catalogue), kind, code)
+    hit = _REMEMBERED.get(key)
+    if hit is not None and hit[0] is catalogue:
+        return hit[1]
     try:
         matters = catalogue.bundle_matters(code) if kind == "bundle" else (catalogue.matter(code),)
     except KeyError:
         return ()
-    return tuple(dict.fromkeys(department_code(m.code) for m in matters))
+    out = tuple(dict.fromkeys(department_code(m.code) for m in matters))
+    if len(_REMEMBERED) > 4096:
+        _REMEMBERED.clear()
+    _REMEMBERED[key] = (catalogue, out)
+    return out

@@ -337,7 +337,7 @@ class Events:
                             "case_number": number,
                             "kind": e.kind,
                             "lc": e.lc,
-                            "payload": json.dumps(e.p, ensure_ascii=False),
+                            "payload": e.p_text or json.dumps(e.p, ensure_ascii=False),
                             "actor": e.actor,
                             "office": e.office,
                             "ws": e.ws,
