@@ -201,8 +201,8 @@ class HubDB:
         counter (above the top while a writer's numbers are held: sync.hub.seq_hold)."""
         keys = [k for k in keys if k not in ("seq", "seq_taken")]
         if self.sqlite:
-            q = select(meta_t.c.key, meta_t.c.value).where(meta_t.c.key.in_([*keys, "seq"]))
-            out = {r.key: r.value for r in c.execute(q)}
+            rows = c.execute(select(meta_t.c.key, meta_t.c.value).where(meta_t.c.key.in_([*keys, "seq"])))
+            out = {r.key: r.value for r in rows}
             out["seq_taken"] = out.get("seq") or "0"
             return out
         q = text(
