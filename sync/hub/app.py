@@ -66,6 +66,7 @@ async def _read_capped(request: Request, decoder: protocol.Decoder) -> bytes:
 
 PUSHES_AT_ONCE = 4  # per hub process (Hub._pushing)
 HELD_LOOK_AGAIN = 0.05  # seconds: a held pull's next look while a writer's numbers are held
+HELD_NEWS_WITHIN = 2.0  # seconds: news this recent for a window may be waiting above the top
 _INT_RE = re.compile(r"^-?[0-9]{1,20}$")
 
 
@@ -220,6 +221,7 @@ class Hub:
         token = token.strip()
         roles = ("workstation", "hub")
         held = False
+        first = notifier.mark()
         while True:
             mark = notifier.mark()
             # an idle pull from memory when nothing changed (no thread, no read), else the read
@@ -240,14 +242,17 @@ class Hub:
             key = (who.office, who.ws) if who.role == "workstation" else (who.office, "")
             if notifier.since(key, mark):  # news came while we read: read again
                 continue
+            # numbers above the top still held by a writer (sync.hub.seq_hold), and news for this
+            # window told lately: its events may be committed above the top, waiting on an
+            # earlier writer whose own news names other windows: look again shortly. (Only
+            # then: under a steady stream of pushes numbers are nearly always held, and every
+            # idle window looking again each 50 ms would be a read each.)
+            again = held and (notifier.since(key, first) or notifier.recent(key, HELD_NEWS_WITHIN))
             fut = notifier.waiter(key)
             try:
-                # numbers above the top still held by a writer (sync.hub.seq_hold): this
-                # window's news, told at a later writer's commit, may be waiting on an earlier
-                # one's, whose own news names other windows: look again shortly
-                await asyncio.wait_for(fut, timeout=min(left, HELD_LOOK_AGAIN) if held else left)
+                await asyncio.wait_for(fut, timeout=min(left, HELD_LOOK_AGAIN) if again else left)
             except TimeoutError:
-                if held and until - loop.time() > 0.05:
+                if again and until - loop.time() > 0.05:
                     report = None  # recorded by the first read
                     continue
                 # nothing came: the same page, as small as it can be (an idle window pays for

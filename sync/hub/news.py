@@ -89,6 +89,7 @@ class Notifier:
         self._prefix: dict[str, set[asyncio.Future]] = {}  # hub tokens: every office under theirs
         self.count = 0  # notifications so far (on the loop's thread)
         self._last: dict[tuple[str, str], int] = {}
+        self._last_at: dict[tuple[str, str], float] = {}  # when (the loop's clock)
 
     def mark(self) -> int:
         """A mark to hand to :meth:`since` (taken before the read that found nothing)."""
@@ -101,6 +102,17 @@ class Notifier:
         if key[1] == "":  # a prefix
             return any(n > mark for (o, _w), n in self._last.items() if o.startswith(key[0]))
         return self._last.get(key, 0) > mark or self._last.get((key[0], "*"), 0) > mark
+
+    def recent(self, key: tuple[str, str], within: float) -> bool:
+        """Whether news for ``key`` came in the last ``within`` seconds (on the loop's thread)."""
+        if not self._last_at:
+            return False
+        since = asyncio.get_running_loop().time() - within
+        if self._last_at.get(ALL, 0.0) > since:
+            return True
+        if key[1] == "":  # a prefix
+            return any(t > since for (o, _w), t in self._last_at.items() if o.startswith(key[0]))
+        return self._last_at.get(key, 0.0) > since or self._last_at.get((key[0], "*"), 0.0) > since
 
     def waiter(self, key: tuple[str, str]) -> asyncio.Future:
         """A future completed at the next news for ``key`` ((office, "") for a hub: any window
@@ -147,16 +159,20 @@ class Notifier:
     def notify(self, owners: set[tuple[str, str]]) -> None:
         """On the loop's thread: wake the waiters of ``owners``."""
         self.count += 1
+        now = self._loop.time() if self._loop is not None else 0.0
         if len(self._last) > 100_000:  # marks older than any read in flight are not needed
             self._last.clear()
             self._last[ALL] = self.count
+            self._last_at.clear()
         woken: list[asyncio.Future] = []
         if ALL in owners or ("*", "") in owners:
             self._last[ALL] = self.count
+            self._last_at[ALL] = now
             woken = [f for s in (*self._waiters.values(), *self._prefix.values()) for f in s]
         else:
             for key in owners:
                 self._last[key] = self.count
+                self._last_at[key] = now
                 if key[1] == "*":  # every window of the office
                     woken.extend(f for (o, _w), s in self._waiters.items() if o == key[0] for f in s)
                 else:

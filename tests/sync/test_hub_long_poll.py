@@ -139,6 +139,20 @@ def test_a_published_calendar_is_named_at_the_next_pull(hub):
     assert _pull(hub.url, ws, cal=cal)[1].get("cal") == "2099.1"
 
 
+def held_pull(url: str, ws: str, cursor: int) -> tuple[threading.Thread, dict]:
+    """A window's pull (``wait=25``, the versions it holds and the bundle key of the hub at
+    ``url``) held at that hub, in a thread: (the thread, what it got: r, doc, took)."""
+    HELD["bk"] = fingerprint(base64.b64decode(_pull(url, ws)[1]["bk"]))
+    got: dict = {}
+    th = threading.Thread(
+        target=lambda: got.update(zip(("r", "doc", "took"), _pull(url, ws, after=cursor, **HELD, wait=25)))
+    )
+    th.start()
+    time.sleep(1.5)
+    assert th.is_alive()
+    return th, got
+
+
 def test_a_decision_through_one_process_wakes_a_pull_held_by_another(tmp_path, pg_cluster):
     """Two hub processes on one PostgreSQL: the decision is written through the first, the
     window's pull waits at the second (LISTEN/NOTIFY)."""
@@ -147,16 +161,7 @@ def test_a_decision_through_one_process_wakes_a_pull_held_by_another(tmp_path, p
     b = HubProcess(tmp_path / "b", url).start()
     try:
         ws, bo, cursor = _setup(a)
-        HELD["bk"] = fingerprint(base64.b64decode(_pull(b.url, ws)[1]["bk"]))  # b's own key
-        got: dict = {}
-        th = threading.Thread(
-            target=lambda: got.update(
-                zip(("r", "doc", "took"), _pull(b.url, ws, after=cursor, **HELD, wait=25))
-            )
-        )
-        th.start()
-        time.sleep(1.5)
-        assert th.is_alive()
+        th, got = held_pull(b.url, ws, cursor)  # at b, with b's own key
         t0 = time.monotonic()
         assert decide(a.url, bo, number(1), "case.in_review").status_code == 201
         th.join(10)

@@ -20,14 +20,15 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from sync import protocol
+from sync.hub.app import HELD_NEWS_WITHIN
 from sync.hub.principal import Principal
 from sync.hub.schema import event_t, seq_hold_t
 from sync.hub.store import open_hub
 from sync.sealing import fingerprint
 from tests.bench import hub_push_load as hp
 from tests.hubs import HubProcess
-from tests.sync.helpers import decide, number
-from tests.sync.test_hub_long_poll import HELD, _pull, _setup
+from tests.sync.helpers import case_events, decide, number, push
+from tests.sync.test_hub_long_poll import HELD, _pull, _setup, held_pull
 
 pytestmark = pytest.mark.slow  # a PostgreSQL cluster
 
@@ -239,16 +240,7 @@ def test_a_held_pull_whose_news_waits_on_an_earlier_writer_answers_when_it_commi
     store = open_hub(tmp_path / "here", url)
     try:
         ws, bo, cursor = _setup(hub)
-        HELD["bk"] = fingerprint(base64.b64decode(_pull(hub.url, ws)[1]["bk"]))
-        got: dict = {}
-        th = threading.Thread(
-            target=lambda: got.update(
-                zip(("r", "doc", "took"), _pull(hub.url, ws, after=cursor, **HELD, wait=25))
-            )
-        )
-        th.start()
-        time.sleep(1.5)
-        assert th.is_alive()
+        th, got = held_pull(hub.url, ws, cursor)
         held = Holder(store, n=1)
         held.start()
         assert held.taken.wait(10)
@@ -360,3 +352,82 @@ def test_two_windows_of_one_office_push_while_the_other_has_not_committed(pg_clu
         assert got["res"].applied == 50
     finally:
         store.close()
+
+
+class InProcessHub:
+    """A hub served by uvicorn in a thread of this process (its SQL can be counted through
+    SQLAlchemy's events), with HubProcess's ``url`` and ``token``."""
+
+    def __init__(self, data_dir, url: str) -> None:  # noqa: ANN001
+        import uvicorn
+
+        from sync.hub.app import create_app
+        from tests.sync.pg import free_port
+
+        self.hub_store = open_hub(data_dir, url)
+        self.server = uvicorn.Server(
+            uvicorn.Config(create_app(self.hub_store, data_dir), port=free_port(), log_level="warning")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.05)
+        self.url = f"http://127.0.0.1:{self.server.config.port}"
+
+    def token(self, role: str, office: str = "", ws: str = "", name: str = "") -> str:
+        return self.hub_store.add_token(role, office, ws, name)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.hub_store.close()
+
+
+def test_a_held_pull_without_news_for_its_window_does_not_look_again(tmp_path, pg_cluster):
+    """While numbers are held (under a steady stream of pushes, nearly always), a pull held
+    for a window that got no news lately waits for news like any other: other windows' pushes
+    committing meanwhile do not make it read again (each commit drops the hub's snapshot, so a
+    look each 50 ms would be a read per commit for every idle window)."""
+    from sqlalchemy import event
+
+    url = pg_cluster.create_db()
+    hub = InProcessHub(tmp_path / "hub", url)
+    store = open_hub(tmp_path / "here", url)
+    held = Holder(store, n=1)
+    reads: list[str] = []
+
+    def count(conn, cursor, statement, params, context, executemany):  # noqa: ANN001
+        if "seq_taken" in statement:  # a pull's read (sync.hub.pull.read_page)
+            reads.append(statement)
+
+    event.listen(hub.hub_store.engine, "before_cursor_execute", count)
+    other = hub.token("workstation", "320724100", "02")
+
+    def reads_while_the_other_window_pushes(first: int) -> int:
+        reads.clear()
+        for i in range(first, first + 20):
+            assert push(hub.url, other, case_events(number(i, ws="02"), ws="02")).status_code == 200
+            time.sleep(0.1)
+        return len(reads)
+
+    try:
+        ws, _bo, cursor = _setup(hub)
+        time.sleep(HELD_NEWS_WITHIN + 0.5)  # the window's own push is no longer recent news
+        held.start()
+        assert held.taken.wait(10)
+        HELD["bk"] = fingerprint(base64.b64decode(_pull(hub.url, ws)[1]["bk"]))
+        # a commit drops the hub's snapshot: the held pull's first answer is a read, and that
+        # read sees the number held (as nearly every read does under a stream of pushes)
+        assert push(hub.url, other, case_events(number(99, ws="02"), ws="02")).status_code == 200
+        reads.clear()
+        th = threading.Thread(target=lambda: _pull(hub.url, ws, after=cursor, **HELD, wait=25), daemon=True)
+        th.start()
+        time.sleep(1.0)
+        assert len(reads) == 1 and th.is_alive()
+        assert reads_while_the_other_window_pushes(1) <= 2
+        assert th.is_alive()
+    finally:
+        held.go.set()
+        held.join(10)
+        store.close()
+        hub.stop()

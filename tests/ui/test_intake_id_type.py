@@ -13,7 +13,7 @@ from app.domain.identifiers import ric_check_char
 from app.messages import set_language
 from app.ui.app import YichuangApp
 from tests.devices.cards import FOREIGN_2017
-from tests.idcard_sim import SimReader
+from tests.ui.test_idcard_window import card_window
 from tests.ui.test_intake_flow import SIZE, start, type_text, wait_for
 
 FOREIGN_2023 = "910840199001010017"
@@ -88,16 +88,11 @@ async def test_the_label_and_errors_follow_the_document_typed(ws):
 
 
 async def test_a_foreign_card_read_names_its_document(ws):
-    with SimReader() as sim:
-        ws.config.set("idcard.port", sim.path)
-        app = YichuangApp(ws)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await start(app, pilot)
-            await wait_for(pilot, lambda: app.background.running("idcard"))
-            sim.put(FOREIGN_2017)
-            await wait_for(pilot, lambda: id_field(screen).value == FOREIGN_2017.id_number)
-            await pilot.pause()
-            assert label(screen) == "永居证号"
+    async with card_window(ws) as (sim, app, pilot, screen):
+        sim.put(FOREIGN_2017)
+        await wait_for(pilot, lambda: id_field(screen).value == FOREIGN_2017.id_number)
+        await pilot.pause()
+        assert label(screen) == "永居证号"
 
 
 @pytest.fixture

@@ -219,6 +219,25 @@ async def test_handover_by_an_agent_typed_ahead_after_f4(ws):
             assert await settle(app, pilot, lambda: pickup_fields(screen), expected) == expected
 
 
+async def the_collector_id_in_the_panel(app, pilot, number: str) -> None:
+    """The 出件 panel a scanned receipt opened shows case ``number`` with the collector's ID
+    typed after the scan in its field, and nothing in its 找 box."""
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, HandoverScreen) and app.screen.case is not None,
+        timeout=60,
+    )
+    screen = app.screen
+    expected = {
+        "find": "",
+        "collector-id": APPLICANT_ID,
+        "agent-name": "",
+        "authorisation": "",
+        "case": number,
+    }
+    assert await settle(app, pilot, lambda: pickup_fields(screen), expected) == expected
+
+
 @pytest.mark.parametrize("end", ["enter", "ctrl+j"], ids=["scanner-ends-with-CR", "scanner-ends-with-LF"])
 async def test_keys_after_a_scanned_receipt_land_in_the_panel_it_opens(ws, end):
     number = decided_case(ws)
@@ -229,20 +248,7 @@ async def test_keys_after_a_scanned_receipt_land_in_the_panel_it_opens(ws, end):
         search = app.screen.query_one("#search-input", Input)
         with cpu_hog():
             burst(app, keys_of(payload, [end], APPLICANT_ID))
-            await wait_for(
-                pilot,
-                lambda: isinstance(app.screen, HandoverScreen) and app.screen.case is not None,
-                timeout=60,
-            )
-            screen = app.screen
-            expected = {
-                "find": "",
-                "collector-id": APPLICANT_ID,
-                "agent-name": "",
-                "authorisation": "",
-                "case": number,
-            }
-            assert await settle(app, pilot, lambda: pickup_fields(screen), expected) == expected
+            await the_collector_id_in_the_panel(app, pilot, number)
         assert search.value == ""
 
 
@@ -262,20 +268,7 @@ async def test_keys_after_a_scanned_receipt_wait_for_its_panel_however_slow_the_
     async with window.run_test(size=SIZE) as pilot:
         await start(window, pilot)
         burst(window, keys_of(payload, ["enter"], APPLICANT_ID))
-        await wait_for(
-            pilot,
-            lambda: isinstance(window.screen, HandoverScreen) and window.screen.case is not None,
-            timeout=60,
-        )
-        screen = window.screen
-        expected = {
-            "find": "",
-            "collector-id": APPLICANT_ID,
-            "agent-name": "",
-            "authorisation": "",
-            "case": number,
-        }
-        assert await settle(window, pilot, lambda: pickup_fields(screen), expected) == expected
+        await the_collector_id_in_the_panel(window, pilot, number)
 
 
 # --- the property: random sequences with focus moves, against a model -------------------------
