@@ -53,11 +53,13 @@ class SeqTaker:
 
     def __init__(self, url, threads: int) -> None:  # noqa: ANN001 (a SQLAlchemy URL)
         # its own small pool: a writer holds its transaction's connection while it takes one
-        # of these for a moment, so the two never wait for each other's pool
+        # of these for a moment, so the two never wait for each other's pool. A take lasts a
+        # round trip, and few writers take at once (4 pushes a process, sync.hub.app): a few
+        # connections, not one per thread (each is a PostgreSQL backend of max_connections)
         self.engine: Engine = create_engine(
             url,
-            pool_size=max(2, threads // 4),
-            max_overflow=threads,
+            pool_size=2,
+            max_overflow=max(2, threads // 4),
             pool_pre_ping=True,
             isolation_level="AUTOCOMMIT",
             connect_args={"options": "-c jit=off -c synchronous_commit=off"},
