@@ -176,6 +176,21 @@ class PrinterListener:
                 self._changed.wait(left)
             return list(self.jobs)
 
+    async def jobs_soon(self, n: int, timeout: float = 10.0) -> list[bytes]:
+        """:meth:`wait_jobs` for a test that runs in the app's event loop (the pilot): it waits
+        without blocking the loop, which the app may need to start the print (a blocked loop
+        left the job unsent until the wait gave up, on a busy PC)."""
+        import asyncio
+
+        end = time.monotonic() + timeout
+        while True:
+            with self._changed:
+                if len(self.jobs) >= n:
+                    return list(self.jobs)
+            if time.monotonic() > end:
+                raise AssertionError(f"the printer got {len(self.jobs)} jobs, expected {n}")
+            await asyncio.sleep(0.05)
+
     def _close_socket(self) -> None:
         self._stop.set()
         if self._thread is not None:  # a blocked accept() keeps the port until it returns

@@ -55,7 +55,7 @@ async def test_unconfirmed_job_waits_for_the_clerks_decision(ws):
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
             await pilot.press("y")
             await wait_for(pilot, lambda: only_job(ws).state == "printed")
-            printer.wait_jobs(1)
+            await printer.jobs_soon(1)
             await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == 0)
     assert len(PrintSpool(ws).jobs()) == 1
 

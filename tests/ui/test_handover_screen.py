@@ -87,7 +87,7 @@ async def test_scanned_receipt_opens_the_handover_and_prints_the_voucher(ws):
             await type_text(pilot, APPLICANT_ID)
             await pilot.press("f5")
             await wait_for(pilot, lambda: screen.case is None and not screen.busy)
-            paper = read_paper(printer.wait_jobs(1, timeout=15)[0], ws.config.get("printer.profile"))
+            paper = read_paper((await printer.jobs_soon(1, timeout=15))[0], ws.config.get("printer.profile"))
             assert delivered_events(ws, number) == [
                 {
                     "method": "window",

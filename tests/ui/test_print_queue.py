@@ -77,7 +77,7 @@ async def test_print_queue_shows_failures_and_resends_cancels_previews(ws):
             printer.set_mode("accept")
             await pilot.press("f5")
             await wait_for(pilot, lambda: state(ws, first.job_id) == "printed")
-            [data] = printer.wait_jobs(1)
+            [data] = await printer.jobs_soon(1)
             assert data == PrintSpool(ws).get(first.job_id).data
             await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == 0)
             await wait_for(pilot, lambda: "打印失败" not in app.status_text)
