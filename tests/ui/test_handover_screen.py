@@ -14,6 +14,7 @@ from textual.keys import _character_to_key
 from textual.widgets import DataTable, Input
 
 from app.services.cases import CaseService
+from app.services.printing import PrintSpool
 from app.store.models import CaseEvent
 from app.ui.app import YichuangApp
 from app.ui.screens.cases import CaseDetailScreen
@@ -87,7 +88,15 @@ async def test_scanned_receipt_opens_the_handover_and_prints_the_voucher(ws):
             await type_text(pilot, APPLICANT_ID)
             await pilot.press("f5")
             await wait_for(pilot, lambda: screen.case is None and not screen.busy)
-            paper = read_paper((await printer.jobs_soon(1, timeout=15))[0], ws.config.get("printer.profile"))
+            try:
+                jobs = await printer.jobs_soon(1, timeout=60)  # a print, not a speed, is asserted
+            except AssertionError as exc:  # say where the voucher stands (a busy PC's run)
+                spool = [
+                    (j.doc_kind, j.printer_url, j.state, j.attempts, j.last_error)
+                    for j in PrintSpool(ws).jobs()
+                ]
+                raise AssertionError(f"{exc}; spool {spool}; jobs {app.background.status()}") from None
+            paper = read_paper(jobs[0], ws.config.get("printer.profile"))
             assert delivered_events(ws, number) == [
                 {
                     "method": "window",
