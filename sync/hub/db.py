@@ -96,8 +96,9 @@ class HubDB:
     def tx(self) -> Iterator[Connection]:
         """One write transaction. SQLite: serialised with every other writer of this process
         here (``BEGIN IMMEDIATE`` does it across processes; the lock saves the busy wait).
-        PostgreSQL: the database serialises what must be (the ``seq`` row, advisory locks per
-        workstation, ``lock_keys``), across every hub process alike, so none is taken here."""
+        PostgreSQL: the database serialises what must be (advisory locks per workstation,
+        ``lock_keys``; seq numbers held apart, sync.hub.seq_hold), across every hub process
+        alike, so none is taken here."""
         if not self.sqlite:
             with self.engine.begin() as c:
                 yield c

@@ -245,9 +245,10 @@ class Events:
         """Apply a batch exactly once per event, in one transaction. Refusals are per event.
 
         What only the batch's workstations write (their cases, their chains) is read and checked
-        under their locks, before the ``seq`` counter is taken: the counter serialises every
-        writer of the hub until it commits, so it is held only for the numbered writes, each one
-        statement for the whole batch."""
+        under their locks, before the ``seq`` numbers are taken (SQLite: the counter serialises
+        every writer until it commits; PostgreSQL: the numbers are held apart until this
+        transaction ends, sync.hub.seq_hold), then the numbered writes, each one statement for
+        the whole batch."""
         res = PushResult()
         via = via or who.identity
         with self.db.tx() as c:
@@ -370,7 +371,7 @@ class Events:
                     later.append(save)
             # told at the commit, whenever it is said in the transaction: said before the counter
             news.mark(c, {(r["owner_office"], r["owner_ws"]) for r in rows})
-            base = self.db.next_seqs(c, n_kept)  # from here to the commit, every writer waits
+            base = self.db.next_seqs(c, n_kept)  # held until the commit (SQLite: every writer waits)
             for row in rows:
                 row["seq"] += base
             for row in new_cases:
