@@ -37,8 +37,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "hub.help_tls_cert": ("用这个证书（证书链）提供 HTTPS", "serve HTTPS with this certificate (chain)"),
     "hub.help_workers": (
-        "本端口上的平台进程数（uvicorn 工作进程）；多于 1 个时须使用 PostgreSQL（--db）",
-        "hub processes on this port (uvicorn workers); more than 1 needs PostgreSQL (--db)",
+        "本端口上的平台进程数（各有自己的监听套接字）；多于 1 个时须使用 PostgreSQL（--db）",
+        "hub processes on this port (each with a listening socket of its own); more than 1 needs PostgreSQL (--db)",
     ),
     "hub.help_tls_key": ("证书的私钥", "the certificate's private key"),
     "hub.help_add_token": (
@@ -279,6 +279,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "多个进程请改用 PostgreSQL，或去掉 --workers",
         "--workers {n} needs a PostgreSQL database (--db postgresql+psycopg://…): SQLite serves one hub "
         "process only; use PostgreSQL for several, or leave out --workers",
+    ),
+    "hub.port_in_use": (
+        "无法监听 {where}：该端口已被占用（另一个平台进程或程序）；请先停止它，或用 --port 换一个端口",
+        "Cannot listen on {where}: the port is taken (another hub or program); stop it first, or choose "
+        "another with --port",
+    ),
+    "hub.workers_no_reuseport": (
+        "--workers 多于 1 需要支持 SO_REUSEPORT 的系统（Linux）；本系统请用 1 个进程，或在反向代理后运行多个平台",
+        "--workers above 1 needs a system with SO_REUSEPORT (Linux); here run 1 process, or several hubs "
+        "behind the reverse proxy",
     ),
     "hub.workers_bad": ("--workers 须为 1 到 64 之间的整数", "--workers must be an integer from 1 to 64"),
     "hub.bundle_unseal": (

@@ -151,7 +151,6 @@ class Forwarder(threading.Thread):
 
 
 SWITCH_INTERVAL = 0.001  # seconds: the GIL's switch interval in a hub process (see _build)
-ENV_WORKER = "YICHUANG_HUB_WORKER"  # what `hub serve --workers N` tells its worker processes
 
 
 def _build(data_dir: Path, db_url: str | None, upstream: str, upstream_token: str):
@@ -174,18 +173,27 @@ def _build(data_dir: Path, db_url: str | None, upstream: str, upstream_token: st
     return store, fwd, app
 
 
-def worker_app():
-    """The app of one worker process of `hub serve --workers N` (uvicorn calls it in each)."""
-    import json
-    import os
+def _serve_worker(
+    data_dir: Path, db_url: str | None, upstream: str, upstream_token: str, options: dict[str, Any], sock
+) -> None:
+    """One worker process of `hub serve --workers N`: a whole hub on its own listening socket."""
+    import logging
 
-    from sync.hub.cli_common import ENV_UPSTREAM_TOKEN
+    import uvicorn
 
-    cfg = json.loads(os.environ[ENV_WORKER])
-    _store, _fwd, app = _build(
-        Path(cfg["data_dir"]), cfg["db_url"], cfg["upstream"], os.environ.get(ENV_UPSTREAM_TOKEN, "")
-    )
-    return app
+    from sync.hub.workers import STARTUP_FAILURE
+
+    try:
+        store, fwd, app = _build(data_dir, db_url, upstream, upstream_token)
+    except Exception:  # noqa: BLE001  (the database unreachable, say: the supervisor stops, not spins)
+        logging.getLogger("yichuang.hub.workers").exception("hub worker could not start")
+        raise SystemExit(STARTUP_FAILURE) from None
+    try:
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+    finally:
+        if fwd is not None:
+            fwd.stop.set()
+        store.close()
 
 
 def serve(
@@ -199,8 +207,8 @@ def serve(
     tls: tuple[str, str] | None = None,
     workers: int = 1,
 ) -> None:
-    """Serve the hub. ``workers`` > 1 (PostgreSQL only, checked by the CLI): that many uvicorn
-    worker processes on one socket, each a whole hub on the same database."""
+    """Serve the hub. ``workers`` > 1 (PostgreSQL only, checked by the CLI): that many processes,
+    each a whole hub on the same database with a listening socket of its own (sync/hub/workers.py)."""
     import uvicorn
 
     from app.messages import t
@@ -218,22 +226,23 @@ def serve(
         "ssl_keyfile": tls[1] if tls else None,
     }
     if workers > 1:
-        import json
-        import os
+        from functools import partial
 
-        from sync.hub.cli_common import ENV_UPSTREAM_TOKEN
+        from sync.hub import workers as hub_workers
         from sync.hub.store import open_hub
 
         store = open_hub(data_dir, db_url)  # migrated once, before the workers start
         db = store.url.split("://")[0]
         store.close()
-        os.environ[ENV_WORKER] = json.dumps(
-            {"data_dir": str(data_dir), "db_url": db_url, "upstream": upstream}
-        )
-        if upstream_token:  # the workers inherit it as the CLI reads it: never on a command line
-            os.environ[ENV_UPSTREAM_TOKEN] = upstream_token
+        try:
+            sockets = hub_workers.listening_sockets(host, port, workers)
+        except hub_workers.PortInUse as exc:
+            raise SystemExit(t("hub.port_in_use", where=str(exc))) from None
+        port = sockets[0].getsockname()[1]
         print(t("hub.listening", url=f"{scheme}://{host}:{port}", data=data_dir, db=db), flush=True)
-        uvicorn.run("sync.hub.serve:worker_app", factory=True, workers=workers, **options)
+        run = partial(_serve_worker, data_dir, db_url, upstream, upstream_token, options)
+        if hub_workers.Supervisor(run, sockets).run():
+            raise SystemExit(1)
         return
     store, fwd, app = _build(data_dir, db_url, upstream, upstream_token)
     print(

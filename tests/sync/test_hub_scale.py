@@ -1,6 +1,6 @@
 """Several hub processes on one PostgreSQL database (issue 20 §3): pushes racing through two
 processes, a scan uploaded through one and finished through the other, one forwarder at a
-time, and `hub serve --workers N`. Real hub processes on 127.0.0.1, a real PostgreSQL cluster,
+time (`hub serve --workers N`: test_hub_workers.py). Real hub processes on 127.0.0.1, a real PostgreSQL cluster,
 a real HTTP server as the province."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sync import protocol
 from sync.hub.db import utcnow
 from sync.hub.schema import status_t
 from sync.hub.ws_status import FLUSH_EVERY
-from tests.hubs import OFFICE, WSID, HubProcess, make_workstation, ycli
+from tests.hubs import OFFICE, WSID, HubProcess, make_workstation
 from tests.sync.helpers import case_events, decoded, get, number
 from tests.sync.test_hub_files import _create, _get, _patch
 
@@ -325,48 +325,6 @@ def test_one_process_forwards_to_the_province_at_a_time(tmp_path: Path, pg_clust
         for h in hubs:
             h.stop()
         province.close()
-
-
-# --- hub serve --workers N ------------------------------------------------------------------------
-def test_workers_on_sqlite_are_refused_with_a_clear_message(tmp_path: Path):
-    r = ycli("hub", "serve", "--data-dir", str(tmp_path / "hub"), "--workers", "2", check=False, timeout=60)
-    assert r.returncode != 0
-    assert "PostgreSQL" in r.stdout + r.stderr
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (from /proc)."""
-    out = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(d.name))
-    return out
-
-
-def test_two_workers_on_postgresql_serve_one_database(tmp_path: Path, pg_cluster):
-    url = pg_cluster.create_db()
-    hub = HubProcess(tmp_path / "hub", url, extra=("--workers", "2")).start()
-    try:
-        token = hub.token("workstation", OFFICE, WSID)
-        nums = [number(i) for i in range(1, 41)]
-        with ThreadPoolExecutor(8) as pool:
-            codes = list(pool.map(lambda n: push(hub.url, token, case_events(n)).status_code, nums))
-        assert codes == [200] * len(nums)
-        # two worker processes answer (each has its own pid)
-        assert hub.proc is not None
-        assert len(children(hub.proc.pid)) >= 2
-        st = hub.store()
-        try:
-            assert st.counts()["events"] == 2 * len(nums)
-        finally:
-            st.close()
-    finally:
-        hub.stop()
 
 
 def test_a_resume_through_a_process_without_the_shared_blob_dir_restarts_at_once(tmp_path, pg_cluster):
