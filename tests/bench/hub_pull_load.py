@@ -7,7 +7,7 @@ bench_hub_load's generator and servers (the pull side), with what its table lack
 * the generator's own CPU (seconds per wall second): when it nears 1.0 the generator, not the
   server, sets served/s, and the ratio hub/bare is the ratio of CPU per request instead;
 * the load average before and after each point;
-* ``--workers N`` (PostgreSQL only): the hub as N uvicorn worker processes.
+* ``--workers N`` (PostgreSQL only): the hub as N worker processes, a listening socket each.
 
     .venv/bin/python -m tests.bench.hub_pull_load --db both --windows 50          # 1 worker, flat out
     .venv/bin/python -m tests.bench.hub_pull_load --db pg --workers 2 --windows 1000 --cycle 3
