@@ -285,10 +285,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot listen on {where}: the port is taken (another hub or program); stop it first, or choose "
         "another with --port",
     ),
+    "hub.cannot_listen": (
+        "无法监听 {where}（系统答复：{error}）；请检查 --host 和 --port",
+        "Cannot listen on {where} (the system says: {error}); check --host and --port",
+    ),
+    "hub.workers_gave_up": (
+        "平台工作进程无法启动（见上方日志：数据库、配置或证书）；平台已停止",
+        "The hub's worker processes could not start (see the log above: database, configuration or "
+        "certificate); the hub has stopped",
+    ),
+    "hub.tls_bad": (
+        "无法使用该证书和私钥：{error}",
+        "Cannot use this certificate and key: {error}",
+    ),
     "hub.workers_no_reuseport": (
-        "--workers 多于 1 需要支持 SO_REUSEPORT 的系统（Linux）；本系统请用 1 个进程，或在反向代理后运行多个平台",
-        "--workers above 1 needs a system with SO_REUSEPORT (Linux); here run 1 process, or several hubs "
-        "behind the reverse proxy",
+        "--workers 多于 1 需要 Linux（由内核把连接分给各进程的 SO_REUSEPORT）；本系统请用 1 个进程，"
+        "或在反向代理后运行多个平台",
+        "--workers above 1 needs Linux (SO_REUSEPORT, by which the kernel spreads connections over the "
+        "processes); here run 1 process, or several hubs behind the reverse proxy",
     ),
     "hub.workers_bad": ("--workers 须为 1 到 64 之间的整数", "--workers must be an integer from 1 to 64"),
     "hub.bundle_unseal": (

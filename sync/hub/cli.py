@@ -145,9 +145,9 @@ def cmd_hub_serve(args: argparse.Namespace) -> int:
         url = args.db or configured_url(data_dir) or ""
         if not url.startswith("postgresql"):
             raise fail(msg("hub.workers_need_postgres", n=args.workers))
-        import socket
+        import sys
 
-        if not hasattr(socket, "SO_REUSEPORT"):  # each worker listens on a socket of its own
+        if not sys.platform.startswith("linux"):  # elsewhere SO_REUSEPORT does not spread connections
             raise fail(msg("hub.workers_no_reuseport"))
     token = upstream_token(args)
     if bool(args.tls_cert) != bool(args.tls_key):

@@ -191,9 +191,31 @@ def _serve_worker(
     try:
         uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
     finally:
-        if fwd is not None:
-            fwd.stop.set()
-        store.close()
+        _close(store, fwd)
+
+
+def _close(store: HubStore, fwd: Forwarder | None) -> None:
+    """A hub process's clean stop: its forwarder gives the lease back (another process takes it
+    over at once, not when it expires), then the store closes."""
+    if fwd is not None:
+        fwd.stop.set()
+        fwd.join(10)
+    store.close()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
+
+
+def _check_tls(cert: str, key: str) -> None:
+    import ssl
+
+    from app.messages import t
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        raise SystemExit(t("hub.tls_bad", error=str(exc))) from None
 
 
 def serve(
@@ -234,24 +256,38 @@ def serve(
         store = open_hub(data_dir, db_url)  # migrated once, before the workers start
         db = store.url.split("://")[0]
         store.close()
+        if tls:  # checked once here: a bad certificate would fail every worker in turn
+            _check_tls(*tls)
         try:
             sockets = hub_workers.listening_sockets(host, port, workers)
-        except hub_workers.PortInUse as exc:
-            raise SystemExit(t("hub.port_in_use", where=str(exc))) from None
+        except hub_workers.CannotListen as exc:
+            key = "hub.port_in_use" if exc.taken else "hub.cannot_listen"
+            raise SystemExit(t(key, where=exc.where, error=exc.reason)) from None
         port = sockets[0].getsockname()[1]
-        print(t("hub.listening", url=f"{scheme}://{host}:{port}", data=data_dir, db=db), flush=True)
+        print(
+            t("hub.listening", url=f"{scheme}://{_url_host(host)}:{port}", data=data_dir, db=db), flush=True
+        )
+        options["backlog"] = hub_workers.BACKLOG  # uvicorn listens on each socket again with this
         run = partial(_serve_worker, data_dir, db_url, upstream, upstream_token, options)
         if hub_workers.Supervisor(run, sockets).run():
-            raise SystemExit(1)
+            raise SystemExit(t("hub.workers_gave_up"))
         return
     store, fwd, app = _build(data_dir, db_url, upstream, upstream_token)
     print(
-        t("hub.listening", url=f"{scheme}://{host}:{port}", data=data_dir, db=store.url.split("://")[0]),
+        t(
+            "hub.listening",
+            url=f"{scheme}://{_url_host(host)}:{port}",
+            data=data_dir,
+            db=store.url.split("://")[0],
+        ),
         flush=True,
     )
+    import signal
+
+    from sync.hub.workers import exit_on_stop_signal
+
+    signal.signal(signal.SIGTERM, exit_on_stop_signal)
     try:
         uvicorn.run(app, **options)
     finally:
-        if fwd is not None:
-            fwd.stop.set()
-        store.close()
+        _close(store, fwd)

@@ -3,18 +3,19 @@
 uvicorn's own workers share one listening socket, and when the windows of a county open their
 connections in a burst, the first worker to wake accepts nearly all of them (counted: 66
 connections on one worker, 2–5 on the other), so the hub works as one process. Here every worker
-listens on its own socket bound with ``SO_REUSEPORT`` to the same address, and the kernel spreads
-new connections over them (by a hash of each connection's addresses). The supervisor holds the
-sockets, so connections that arrive while a worker is replaced wait in its socket's queue for the
-next one, not refused.
+listens on its own socket bound with ``SO_REUSEPORT`` to the same address, and the kernel (Linux)
+spreads new connections over them by a hash of each connection's addresses. The supervisor holds
+the sockets, so connections that arrive while a worker is replaced wait in its socket's queue for
+the next one, not refused.
 
 Who may join the port: Linux lets only processes of the same user bind a port another socket
 holds with ``SO_REUSEPORT``; the supervisor also refuses to start on a port that anything already
-holds (a hub left running, by mistake, would otherwise share the windows' connections silently).
+holds (a hub left running would otherwise share the windows' connections silently).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 import os
@@ -30,13 +31,26 @@ log = logging.getLogger("yichuang.hub.workers")
 BACKLOG = 2048  # connections waiting per worker: a county's windows reconnecting after an outage
 STARTUP_FAILURE = 3  # a worker's exit code when it could not start (uvicorn's, kept)
 QUICK_DEATH = 10.0  # seconds: a worker that dies sooner than this after its start died "quickly"
-QUICK_DEATHS_TO_GIVE_UP = 3  # ... that many times in a row: the hub cannot run; stop, do not spin
+QUICK_DEATHS_TO_GIVE_UP = 3  # ... that many times in a row before any worker ran: stop, do not spin
+RESTART_DELAY_CAP = 30.0  # seconds: the longest wait before starting a worker that keeps dying
 STOP_GRACE = 30.0  # seconds a worker has to finish its requests after SIGTERM before SIGKILL
 PARENT_WATCH = 1.0  # seconds between a worker's looks at whether its supervisor still lives
+LOOK_EVERY = 0.5  # seconds between the supervisor's looks at its workers and at a stop signal
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
-class PortInUse(Exception):
-    """The address is held by another program (or another hub): nothing was started."""
+class CannotListen(Exception):
+    """Nothing was started: the address cannot be listened on. ``taken`` when another program
+    (or another hub) holds the port; else ``reason`` says why (no such host, a privileged port)."""
+
+    def __init__(self, where: str, reason: str, taken: bool) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where, self.reason, self.taken = where, reason, taken
+
+
+def _cannot(host: str, port: int, exc: OSError) -> CannotListen:
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return CannotListen(where, exc.strerror or str(exc), exc.errno == errno.EADDRINUSE)
 
 
 def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
@@ -45,16 +59,19 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     A probe bound without SO_REUSEPORT first proves that no other socket holds the port (and,
     for port 0, picks it); it is closed before the workers' sockets are bound.
     """
-    family, _, _, _, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-    )[0]
+    try:
+        family, _, _, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except OSError as exc:  # socket.gaierror: no such host name
+        raise _cannot(host, port, exc) from None
     probe = socket.socket(family, socket.SOCK_STREAM)
     try:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a last run's TIME_WAIT is no owner
         probe.bind(address)
         port = probe.getsockname()[1]
     except OSError as exc:
-        raise PortInUse(f"{host}:{port}: {exc.strerror or exc}") from None
+        raise _cannot(host, port, exc) from None
     finally:
         probe.close()
     sockets = []
@@ -69,7 +86,7 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     except OSError as exc:
         for sock in sockets:
             sock.close()
-        raise PortInUse(f"{host}:{port}: {exc.strerror or exc}") from None
+        raise _cannot(host, port, exc) from None
     return sockets
 
 
@@ -81,14 +98,24 @@ def _watch_parent(parent: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
+def exit_on_stop_signal(_signum, _frame) -> None:
+    """The handler of SIGTERM (and, in a worker, SIGINT) of a hub process. uvicorn, having shut
+    down on the signal, raises it again under the handler it found: with the default one the
+    process would die there, before its clean-up (the forwarder's lease given back, the store
+    closed); this one ends it through that clean-up, quietly."""
+    raise SystemExit(0)
+
+
 def _worker_main(
     run: Callable[[socket.socket], None], sock: socket.socket, others: list[socket.socket], parent: int
 ) -> None:
     for other in others:  # the other workers' sockets came along with the fork
         other.close()
-    # so did the supervisor's signal handlers: this process stops as uvicorn says
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # so did the supervisor's signal handlers; the stop signals are blocked until these are set
+    # (the supervisor blocked them around the fork), so a stop sent meanwhile is not lost
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, exit_on_stop_signal)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
     run(sock)
 
@@ -98,8 +125,10 @@ class _Slot:
     sock: socket.socket
     process: multiprocessing.process.BaseProcess | None = None
     started: float = 0.0
+    ran: bool = False  # a worker of this slot lived past QUICK_DEATH: the hub can run
     quick_deaths: int = 0
-    pids: list[int] = field(default_factory=list)  # every worker this slot has had, for the log
+    start_at: float = 0.0  # monotonic time of the next start, while waiting to restart
+    pids: list[int] = field(default_factory=list)  # every worker this slot has had
 
 
 class Supervisor:
@@ -112,59 +141,85 @@ class Supervisor:
         self.context = multiprocessing.get_context("fork")
         self.run_worker = run
         self.slots = [_Slot(sock) for sock in sockets]
-        self.stopping = threading.Event()
+        # a plain flag: a signal handler must not take a lock the interrupted code may hold
+        # (threading.Event.set() does), or the supervisor would hang in its own handler
+        self.stop_asked = False
         self.failed = False
+
+    def _stop_signal(self, _signum: int, _frame) -> None:
+        self.stop_asked = True
 
     def _start(self, slot: _Slot) -> None:
         others = [s.sock for s in self.slots if s is not slot]
-        slot.process = self.context.Process(
+        proc = self.context.Process(
             target=_worker_main, args=(self.run_worker, slot.sock, others, os.getpid()), name="hub-worker"
         )
-        slot.process.start()
-        slot.started = time.monotonic()
-        slot.pids.append(slot.process.pid or 0)
-
-    def _stop_signal(self, signum: int, _frame) -> None:
-        self.stopping.set()
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            proc.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        slot.process, slot.started, slot.start_at = proc, time.monotonic(), 0.0
+        slot.pids.append(proc.pid or 0)
 
     def _look_after(self, slot: _Slot) -> None:
-        proc = slot.process
-        if proc is None or proc.exitcode is None:
+        proc, now = slot.process, time.monotonic()
+        if proc is None:  # waiting to start again
+            if now >= slot.start_at:
+                self._start(slot)
             return
-        quick = time.monotonic() - slot.started < QUICK_DEATH
+        if proc.exitcode is None:
+            if not slot.ran and now - slot.started >= QUICK_DEATH:
+                slot.ran, slot.quick_deaths = True, 0
+            return
+        quick = now - slot.started < QUICK_DEATH
         slot.quick_deaths = slot.quick_deaths + 1 if quick else 0
-        if proc.exitcode == STARTUP_FAILURE or slot.quick_deaths >= QUICK_DEATHS_TO_GIVE_UP:
+        slot.ran = slot.ran or not quick
+        if not slot.ran and (
+            proc.exitcode == STARTUP_FAILURE or slot.quick_deaths >= QUICK_DEATHS_TO_GIVE_UP
+        ):
+            # at the hub's start: the configuration, the database or the certificate is wrong, and
+            # every restart would fail the same way
             log.error(
                 "hub worker %s could not start (exit code %s): stopping the hub", proc.pid, proc.exitcode
             )
-            self.failed = True
-            self.stopping.set()
+            self.failed = self.stop_asked = True
             return
-        log.warning("hub worker %s exited (code %s): starting another on its socket", proc.pid, proc.exitcode)
-        if quick:
-            time.sleep(1.0)  # a worker that dies at once is not restarted in a tight loop
-        self._start(slot)
+        # later (the database away for a while, a worker killed): the others serve meanwhile, and
+        # this one is started again, waiting longer each time it dies at once
+        delay = min(RESTART_DELAY_CAP, 2.0 ** (slot.quick_deaths - 1)) if quick else 0.0
+        log.warning(
+            "hub worker %s exited (code %s): starting another on its socket in %.0f s",
+            proc.pid,
+            proc.exitcode,
+            delay,
+        )
+        slot.process, slot.start_at = None, now + delay
 
     def run(self) -> int:
         """Serve until told to stop; 0, or 1 when the workers could not run."""
-        old = {sig: signal.signal(sig, self._stop_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        old = {sig: signal.signal(sig, self._stop_signal) for sig in STOP_SIGNALS}
         try:
             for slot in self.slots:
-                self._start(slot)
-            while not self.stopping.wait(0.5):
+                if not self.stop_asked:
+                    self._start(slot)
+            while not self.stop_asked:
+                time.sleep(LOOK_EVERY)  # a stop signal's handler runs meanwhile; seen on waking
                 for slot in self.slots:
-                    self._look_after(slot)
-                    if self.stopping.is_set():
+                    if self.stop_asked:
                         break
+                    self._look_after(slot)
         finally:
             self._stop_all()
             for sig, handler in old.items():
                 signal.signal(sig, handler)
-            for slot in self.slots:
-                slot.sock.close()
         return 1 if self.failed else 0
 
     def _stop_all(self) -> None:
+        # the port is let go at once: with the workers' own copies closed as they begin to stop,
+        # new connections are refused (a window tries again) instead of queued for nobody
+        for slot in self.slots:
+            slot.sock.close()
         alive = [s.process for s in self.slots if s.process is not None and s.process.exitcode is None]
         for proc in alive:
             try:
