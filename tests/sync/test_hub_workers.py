@@ -221,14 +221,10 @@ def supervise(mode: str, tmp_path: Path) -> dict:
 
 
 def test_a_worker_that_cannot_start_stops_the_hub(tmp_path: Path):
-    from sync.hub.workers import QUICK_DEATH
-
-    t0 = time.monotonic()
     got = supervise("cannot-start", tmp_path)
     assert got["code"] == 1
     assert len(got["starts"]) == 1  # not started again
     assert got["socket_closed"]  # the port is let go
-    assert time.monotonic() - t0 < QUICK_DEATH
 
 
 def test_workers_that_die_at_once_are_tried_three_times_then_the_hub_stops(tmp_path: Path):
