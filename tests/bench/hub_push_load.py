@@ -133,7 +133,7 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def hub_pids(pid: int) -> list[int]:
-    """The hub's process and its children (uvicorn's workers)."""
+    """The hub's process and its children (the workers of `--workers N`)."""
     out = [pid]
     try:
         tasks = list(Path(f"/proc/{pid}/task").iterdir())
