@@ -391,7 +391,17 @@ def push_main(a) -> int:  # noqa: ANN001 (the parsed arguments)
     print(
         f"\nhub push: {n} windows at once, {a.batches} batches of {a.batch} events each (median of {a.runs})"
     )
-    cols = ["events/s", "p50 ms", "p95 ms", "errors", "cpu ms/ev", "db ms/ev", "cores"]
+    cols = [
+        "events/s",
+        "p50 ms",
+        "p95 ms",
+        "errors",
+        "cpu ms/ev",
+        "db ms/ev",
+        "cores",
+        "db cores",
+        "gen cores",
+    ]
     print(f"{'':40}" + "".join(f"{c:>11}" for c in cols) + "  load avg (before->after)")
     # cpu ms/ev: the hub's processes; db ms/ev: the PostgreSQL cluster's (robust to the load)
     for name, r in rows:
