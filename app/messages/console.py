@@ -198,6 +198,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.stats_show": ("统计", "Show"),
     "console.stats_bad_date": ("日期格式应为 年-月-日", "Dates are YYYY-MM-DD"),
     "console.stats_bad_period": ("开始日期晚于结束日期", "The start is after the end"),
+    "console.stats_future": (
+        "统计期间不能晚于今天，已改为截至今天",
+        "A period cannot end after today; it now ends today",
+    ),
     "console.stats_long_period": (
         "统计范围最长 {days} 天，已截短",
         "A period is at most {days} days; shortened",

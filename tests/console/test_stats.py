@@ -150,3 +150,9 @@ def test_a_bad_period_is_refused_with_a_message(console_hub, page):
     assert page.locator("#form-error").inner_text() == "日期格式应为 年-月-日"
     page.goto(console_hub.console("/stats?from=2026-11-20&to=2026-11-01"))
     assert page.locator("#form-error").inner_text() == "开始日期晚于结束日期"
+    page.goto(console_hub.console("/stats?to=9999-12-31"))  # was a 500 (a date overflow)
+    assert page.locator("#form-error").inner_text() == "统计期间不能晚于今天，已改为截至今天"
+    page.goto(console_hub.console("/stats?from=0001-01-01&to=9999-12-31"))
+    assert page.locator("#form-error").inner_text() == "统计范围最长 1098 天，已截短"
+    page.goto(console_hub.console("/stats?from=9999-12-31&to=9999-12-31"))
+    assert page.locator("#form-error").inner_text() == "开始日期晚于结束日期"

@@ -33,11 +33,14 @@ def _period(request: Request, today: date) -> tuple[date, date, str]:
             start = date.fromisoformat(q["from"])
     except ValueError:
         return today - timedelta(days=DEFAULT_DAYS - 1), today, t("console.stats_bad_date")
+    note = ""
+    if end > today:  # no statistics for days to come (and a day after 9999-12-31 does not exist)
+        end, note = today, t("console.stats_future")
     if start > end:
         return end, end, t("console.stats_bad_period")
     if (end - start).days > MAX_DAYS:
         return end - timedelta(days=MAX_DAYS), end, t("console.stats_long_period", days=MAX_DAYS)
-    return start, end, ""
+    return start, end, note
 
 
 def _page(value: str | None) -> int:
