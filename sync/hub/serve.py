@@ -203,6 +203,18 @@ def _close(store: HubStore, fwd: Forwarder | None) -> None:
     store.close()
 
 
+def _listen(host: str, port: int, count: int) -> list:
+    """The hub's listening sockets, or its refusal in the user's language (exit code 1)."""
+    from app.messages import t
+    from sync.hub import workers as hub_workers
+
+    try:
+        return hub_workers.listening_sockets(host, port, count)
+    except hub_workers.CannotListen as exc:
+        key = "hub.port_in_use" if exc.taken else "hub.cannot_listen"
+        raise SystemExit(t(key, where=exc.where, error=exc.reason)) from None
+
+
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
 
@@ -258,11 +270,7 @@ def serve(
         store.close()
         if tls:  # checked once here: a bad certificate would fail every worker in turn
             _check_tls(*tls)
-        try:
-            sockets = hub_workers.listening_sockets(host, port, workers)
-        except hub_workers.CannotListen as exc:
-            key = "hub.port_in_use" if exc.taken else "hub.cannot_listen"
-            raise SystemExit(t(key, where=exc.where, error=exc.reason)) from None
+        sockets = _listen(host, port, workers)
         port = sockets[0].getsockname()[1]
         print(
             t("hub.listening", url=f"{scheme}://{_url_host(host)}:{port}", data=data_dir, db=db), flush=True
@@ -272,22 +280,21 @@ def serve(
         if hub_workers.Supervisor(run, sockets).run():
             raise SystemExit(t("hub.workers_gave_up"))
         return
+    # the port first: taken, the hub says so before it opens its store or starts its forwarder
+    if tls:
+        _check_tls(*tls)
+    sock = _listen(host, port, 1)[0]
     store, fwd, app = _build(data_dir, db_url, upstream, upstream_token)
-    print(
-        t(
-            "hub.listening",
-            url=f"{scheme}://{_url_host(host)}:{port}",
-            data=data_dir,
-            db=store.url.split("://")[0],
-        ),
-        flush=True,
-    )
+    port = sock.getsockname()[1]
+    db = store.url.split("://")[0]
+    print(t("hub.listening", url=f"{scheme}://{_url_host(host)}:{port}", data=data_dir, db=db), flush=True)
     import signal
 
     from sync.hub.workers import exit_on_stop_signal
 
     signal.signal(signal.SIGTERM, exit_on_stop_signal)
     try:
-        uvicorn.run(app, **options)
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
     finally:
         _close(store, fwd)
+        sock.close()

@@ -54,7 +54,8 @@ def _cannot(host: str, port: int, exc: OSError) -> CannotListen:
 
 
 def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
-    """``count`` sockets listening on (host, port), each bound with SO_REUSEPORT.
+    """``count`` sockets listening on (host, port), each bound with SO_REUSEPORT when there are
+    several (one hub process keeps its port to itself).
 
     A probe bound without SO_REUSEPORT first proves that no other socket holds the port (and,
     for port 0, picks it); it is closed before the workers' sockets are bound.
@@ -80,7 +81,8 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
             sock = socket.socket(family, socket.SOCK_STREAM)
             sockets.append(sock)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            if count > 1:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             sock.bind((address[0], port, *address[2:]))
             sock.listen(BACKLOG)
     except OSError as exc:

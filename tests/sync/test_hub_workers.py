@@ -315,3 +315,18 @@ def test_workers_serve_https_and_a_bad_certificate_is_refused_once_with_a_messag
     )  # fmt: skip
     assert r.returncode != 0
     assert "证书" in r.stderr and "hub worker" not in r.stderr, r.stderr[-1500:]
+
+
+def test_one_hub_process_on_a_taken_port_says_so_and_not_that_it_listens(tmp_path: Path):
+    """Found by trying it: a second `hub serve` on a running hub's port printed "listening", then
+    uvicorn's English bind error, exit 3. Now the catalogue's refusal, nothing else, exit 1."""
+    first = HubProcess(tmp_path / "a").start()
+    try:
+        r = ycli(
+            "hub", "serve", "--data-dir", str(tmp_path / "b"), "--port", str(first.port), check=False, timeout=60
+        )  # fmt: skip
+        assert r.returncode == 1
+        assert f"127.0.0.1:{first.port}" in r.stderr and "--port" in r.stderr, r.stderr
+        assert "平台已在" not in r.stdout and "Errno" not in r.stderr
+    finally:
+        first.stop()
