@@ -32,6 +32,9 @@ class CaseListScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id="cases")
         self.today_only = True
+        # the latest search wins: a search per keystroke runs in a thread, and an older, slower
+        # one finishing last must not replace the list (an exact ID showed "0 found")
+        self._loads = 0
 
     def compose(self) -> ComposeResult:
         yield Static(t("cases.today"), id="cases-title", classes="section-title")
@@ -56,10 +59,11 @@ class CaseListScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        self._load(self.query_one("#cases-find", Input).value, self.today_only)
+        self._loads += 1
+        self._load(self.query_one("#cases-find", Input).value, self.today_only, self._loads)
 
     @work(thread=True, exclusive=True, group="case-list")
-    def _load(self, text: str, today_only: bool) -> None:
+    def _load(self, text: str, today_only: bool, load: int) -> None:
         from app.services.cases import CaseService
 
         svc = CaseService(self.app.ws)
@@ -71,9 +75,11 @@ class CaseListScreen(Screen):
                 self.app.notify, t("error.store", error=exc), severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self._show, cases, text)
+        self.app.call_from_thread(self._show, cases, text, load)
 
-    def _show(self, cases, text: str) -> None:
+    def _show(self, cases, text: str, load: int) -> None:
+        if load != self._loads or not self.is_attached:
+            return  # a newer search is under way (or the screen closed): its answer shows
         table = self.query_one(DataTable)
         table.clear()
         for c in cases:
