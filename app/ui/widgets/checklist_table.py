@@ -24,6 +24,7 @@ STATUS_STYLE = {
 NAME_LINES = 2  # a name wraps within its row up to this many lines; the whole one is shown below
 # The marks after the name (column keys); one space before each.
 MARKS = ("status", "form", "copies", "required", "tolerable")
+MAX_COPIES = 99  # the copies column is two digits wide; nobody hands in 100 copies of one thing
 
 
 def mark_headers() -> list[str]:
@@ -42,7 +43,7 @@ def mark_widths() -> list[int]:
     contents = (
         [t(f"status.{s}") for s in STATUS_STYLE],
         [t("intake.mark_original"), t("intake.mark_copy")],
-        ["99"],
+        [str(MAX_COPIES)],
         ["●"],
         ["○"],
     )
@@ -202,7 +203,7 @@ class ChecklistTable(DataTable):
     def action_copies(self, delta: int) -> None:
         if cur := self._current():
             i, m = cur
-            self._update(i, replace(m, copies=max(1, m.handed_copies + delta)))
+            self._update(i, replace(m, copies=min(MAX_COPIES, max(1, m.handed_copies + delta))))
 
     def action_tolerate(self) -> None:
         if cur := self._current():
