@@ -18,6 +18,17 @@ def check_kind(kind: str) -> None:
         )
 
 
+def check_reason(kind: str, payload: dict) -> None:
+    """Refusal unless a 不予许可 says why: the window prints its reason on the notice the
+    applicant takes home, and the console asks for it too."""
+    if kind == cs.DENIED:
+        reason = payload.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise Refusal(
+                "bad_payload", f"{kind} needs a reason: the window prints it on the 不予许可 notice"
+            )
+
+
 def check_decision(number: str, state: str | None, kind: str, *, seen: int | None, version: int) -> None:
     """Refusal unless decision ``kind`` may be made on case ``number`` now: the case is still
     at the version the decider saw (``seen``; None: not asked) — never applied over a change —

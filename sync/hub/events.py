@@ -558,6 +558,7 @@ class Events:
         problem = payloads.payload_problem(kind, payload)
         if problem:
             raise Refusal("bad_payload", problem)
+        decisions.check_reason(kind, payload)
         eid = event_id or str(uuid.uuid4())
         with self.db.tx() as c:
             self.db.lock_keys(c, [case_workstation(number)])  # against a push of its window

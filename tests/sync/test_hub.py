@@ -121,7 +121,14 @@ def test_read_and_back_office_api(hub):
     assert r.status_code == 201 and r.json()["case"]["state"] == "in_review"
     r = decide(hub.url, bo, number(1), "case.completed", result="许可证 JY123")
     assert r.json()["case"]["state"] == "completed"
-    assert decide(hub.url, bo, number(1), "case.denied").status_code == 409  # not from completed
+    assert (
+        decide(hub.url, bo, number(1), "case.denied", reason="不符合条件").status_code == 409
+    )  # not from completed
+    for reason in ({}, {"reason": ""}, {"reason": "  "}, {"reason": 7}):  # 不予许可 says why, or is refused
+        r = decide(hub.url, bo, number(3), "case.denied", **reason)
+        assert (r.status_code, r.json()["error"]) == (422, "bad_payload"), r.text
+        assert "reason" in r.json()["message"]
+    assert decoded(get(hub.url, bo, f"/api/v1/cases/{number(3)}"))["state"] == "accepted"
     assert decide(hub.url, bo, number(99), "case.completed").status_code == 404
     assert decide(hub.url, bo, number(2), "case.accepted").status_code == 422  # a window's decision
     assert decide(hub.url, ws_a, number(2), "case.completed").status_code == 403  # a window token
