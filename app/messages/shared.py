@@ -1541,6 +1541,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.status_pulled": ("已接收", "received"),
     "sync.none": ("无", "None"),
     "sync.now_running": ("正在同步…", "Syncing…"),
+    "sync.now_not_configured": (
+        "未配置上级平台，无法同步：请管理员设置 hub.url 和 hub.token（yichuang config set hub.url …）",
+        "No platform configured, nothing to sync with: an admin sets hub.url and hub.token "
+        "(yichuang config set hub.url …)",
+    ),
     "sync.done": ("同步完成：上传{pushed}条，下载{pulled}条", "Synced: {pushed} sent, {pulled} received"),
     "sync.failed": ("同步失败：{error}", "Sync failed: {error}"),
     "sync.set_aside_done": ("已搁置该记录，后续记录将继续上传", "Set aside; later records will flow"),

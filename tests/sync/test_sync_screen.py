@@ -221,3 +221,25 @@ def test_what_stands_out_on_the_sync_screen():
     assert sync_screen.attention(rows, waiting_blocked=False) == {}
     marks = sync_screen.attention({**rows, "refused": 1, "conflicts": 1}, waiting_blocked=True)
     assert marks == {"refused": "-urgent", "conflicts": "-attention", "waiting": "-attention"}
+
+
+async def test_f5_without_a_platform_says_so_instead_of_syncing_for_ever(ws):
+    """Found by trying the window: with no hub.url, F5 on the sync screen showed 正在同步… and
+    nothing after it."""
+    from app.messages import t
+    from app.ui.app import YichuangApp
+    from tests.ui.test_intake_flow import start, wait_for
+
+    assert not ws.config.get("hub.url")
+    app = YichuangApp(ws)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await start(app, pilot)
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncScreen))
+        await pilot.press("f5")
+        await wait_for(
+            pilot, lambda: any(n.message == t("sync.now_not_configured") for n in app._notifications)
+        )
+        assert not any(n.message == t("sync.now_running") for n in app._notifications)
+        note = next(n for n in app._notifications if n.message == t("sync.now_not_configured"))
+        assert note.severity == "warning" and "hub.url" in note.message

@@ -173,7 +173,12 @@ class SyncScreen(Screen):
         self.app.pop_screen()
 
     def action_sync_now(self) -> None:
+        from app.services.sync.runner import SyncRunner
+
         runner = getattr(self.app, "sync_runner", None)
+        if not (runner or SyncRunner(self.app.ws)).configured:  # it would wait for nothing
+            self.app.notify(t("sync.now_not_configured"), severity="warning")
+            return
         if runner is not None:
             runner.kick()
             self.app.notify(t("sync.now_running"))
