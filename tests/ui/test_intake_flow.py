@@ -279,3 +279,35 @@ async def test_defective_material_asks_why_and_the_notice_lists_it(ws):
         [case] = CaseService(ws).list()
         notice = CaseService(ws).detail(case.number).jobs[-1]
         assert notice.doc_kind == "notice" and "复印件不清晰" in notice.text
+
+
+async def test_a_fields_message_goes_once_the_field_is_edited(ws):
+    """Found by trying the window: a wrong phone's message and 请先更正申请人信息 stayed on the
+    screen after the phone was corrected, until the next F5."""
+    from app.messages import t
+    from app.ui.widgets.checklist_pane import ChecklistPane
+
+    app = YichuangApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        await pick(app, pilot, "kbld")
+        screen.query_one("#applicant-id_number", Input).focus()
+        await type_text(pilot, PERSON_ID)
+        screen.query_one("#applicant-name", Input).value = "王伟"
+        phone = screen.query_one("#applicant-phone", Input)
+        phone.value = "abc123"
+        await tick_all(app, pilot, len(screen.draft.marks))
+        await pilot.press("f5")
+        error = screen.query_one("#error-phone")
+        await wait_for(pilot, lambda: error.display)
+        assert "电话" in str(error.render())
+        pane = screen.query_one(ChecklistPane)
+        assert pane.said == t("decide.fix_applicant")
+        phone.focus()
+        await pilot.press("ctrl+u")  # the phone cleared: what the message was about is gone
+        await type_text(pilot, "13812345678")
+        await wait_for(pilot, lambda: not error.display and pane.said == "")
+        assert not phone.has_class("-invalid")
+        assert CaseService(ws).list() == []  # nothing was saved meanwhile
+        await pilot.press("f5")  # checked again: now accepted
+        await wait_for(pilot, lambda: len(CaseService(ws).list()) == 1)

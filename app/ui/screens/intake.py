@@ -171,6 +171,13 @@ class IntakeScreen(Screen):
     def _id_entered(self, event: ApplicantForm.IdEntered) -> None:
         self.returning.look_up(event.kind, event.id_number)
 
+    @on(ApplicantForm.Corrected)
+    def _applicant_corrected(self) -> None:
+        from app.ui.widgets.checklist_pane import ChecklistPane
+
+        if self.query_one(ChecklistPane).said == t("decide.fix_applicant"):
+            self.say("")
+
     def action_use_returning(self) -> None:
         if not self.returning.use():
             self.say(t("intake.no_returning"), "yellow")

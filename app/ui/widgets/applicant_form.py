@@ -29,6 +29,10 @@ class ApplicantForm(Vertical):
             self.kind = kind
             self.id_number = id_number
 
+    class Corrected(Message):
+        """The last field error is gone (the field was edited): the screen's "correct the
+        applicant first" line may go too. F5 checks every field again."""
+
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self._kind = "person"
@@ -113,12 +117,31 @@ class ApplicantForm(Vertical):
         self.fill(kind="person", id_number="", name="", phone="", address="")
         self.show_returning("")
 
+    def has_errors(self) -> bool:
+        return any(self.query_one(f"#error-{name}", Static).display for name in FIELDS)
+
     def show_errors(self, errors: dict[str, str]) -> None:
+        had = self.has_errors()
         for name in FIELDS:
             widget = self.query_one(f"#error-{name}", Static)
             widget.update(Text(errors.get(name, "")))  # messages may quote what was typed
             widget.display = name in errors
             self.query_one(f"#applicant-{name}", Input).set_class(name in errors, "-invalid")
+        if had and not errors:
+            self.post_message(self.Corrected())
+
+    @on(Input.Changed, "#applicant-name, #applicant-phone, #applicant-address")
+    def _edited(self, event: Input.Changed) -> None:
+        """A field's message was about what it held: edited, the message goes (F5 checks again)."""
+        name = (event.input.id or "").removeprefix("applicant-")
+        widget = self.query_one(f"#error-{name}", Static)
+        if not widget.display:
+            return
+        widget.update("")
+        widget.display = False
+        event.input.remove_class("-invalid")
+        if not self.has_errors():
+            self.post_message(self.Corrected())
 
     def show_warning(self, name: str, text: str) -> None:
         widget = self.query_one(f"#error-{name}", Static)

@@ -83,6 +83,9 @@ class ChecklistPane(Vertical):
     def _refused_key(self, event: ChecklistTable.Refused) -> None:
         self.say(event.text, "red")
 
+    said = ""  # the message line's text
+
     def say(self, text: str, style: str = "") -> None:
         # Messages carry names and store errors: plain text, never markup.
+        self.said = text
         self.query_one("#intake-message", Static).update(Text(text, style=style))
