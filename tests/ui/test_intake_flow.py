@@ -311,3 +311,29 @@ async def test_a_fields_message_goes_once_the_field_is_edited(ws):
         assert CaseService(ws).list() == []  # nothing was saved meanwhile
         await pilot.press("f5")  # checked again: now accepted
         await wait_for(pilot, lambda: len(CaseService(ws).list()) == 1)
+
+
+async def test_a_pasted_address_too_long_is_kept_whole_and_refused_with_a_message(ws):
+    """Found by trying the window: a 313-character address pasted was cut at 200 without a word;
+    now it is kept as pasted and F5 says at the field how long it may be, saving nothing."""
+    from textual import events
+
+    app = YichuangApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        await pick(app, pilot, "kbld")
+        screen.query_one("#applicant-id_number", Input).focus()
+        await type_text(pilot, PERSON_ID)
+        screen.query_one("#applicant-name", Input).value = "王伟"
+        address = screen.query_one("#applicant-address", Input)
+        address.focus()
+        pasted = "江苏省灌南县新安镇人民路" * 26 + "[/]"
+        assert len(pasted) > 300
+        address.post_message(events.Paste(pasted))
+        await wait_for(pilot, lambda: address.value == pasted)
+        await tick_all(app, pilot, len(screen.draft.marks))
+        await pilot.press("f5")
+        error = screen.query_one("#error-address")
+        await wait_for(pilot, lambda: error.display)
+        assert str(error.render()) == f"联系地址不能超过200个字（当前{len(pasted)}个）"
+        assert CaseService(ws).list() == []

@@ -18,6 +18,9 @@ from app.messages import t
 from app.ui.widgets.wrapped_text import Para, WrappedText
 
 FIELDS = ("id_number", "name", "phone", "address")
+# Far above any field's own limit (the address: 200), which F5 checks with a message at the field:
+# an Input's max_length cuts a paste silently (a 313-character address lost its tail unseen)
+PASTE_LIMIT = 2000
 
 
 class ApplicantForm(Vertical):
@@ -43,7 +46,10 @@ class ApplicantForm(Vertical):
             with Horizontal(classes="field-row"):
                 yield Label(self._label(name, "person"), id=f"label-{name}", classes="field-label")
                 yield Input(
-                    id=f"applicant-{name}", max_length=200, compact=True, placeholder=self._placeholder(name)
+                    id=f"applicant-{name}",
+                    max_length=PASTE_LIMIT,
+                    compact=True,
+                    placeholder=self._placeholder(name),
                 )
             yield Static("", id=f"error-{name}", classes="field-error")
         yield WrappedText(id="applicant-returning")  # wrapped by the rule: （F10 使用） stays whole
