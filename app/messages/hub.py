@@ -261,6 +261,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- receipt keys and receipts' QR codes (issue 16 §3: sync/hub/receipts.py, `yichuang keys`) ---
     "hub.col_keys": ("回执密钥", "Receipt keys"),
     # --- hubproc (issue 16 §6): secrets never on a command line; the console's lockout ------
+    "hub.help_release_address": (
+        "放行一个被暂停登录的客户端地址（记录为 shell:本机用户）",
+        "let a held client address try to log in again now (recorded as shell:USER)",
+    ),
+    "hub.help_address": ("客户端地址（IPv6 按其 /64 网段）", "the client's address (an IPv6 one by its /64)"),
+    "hub.address_still_held": (
+        "注意：地址 {address} 仍被暂停登录（至 {until}），从该地址仍无法登录；"
+        "放行：yichuang hub release-address {address}",
+        "Note: address {address} is still held back (until {until}): logins from it are still refused; "
+        "to let it through: yichuang hub release-address {address}",
+    ),
+    "hub.address_released": (
+        "已放行地址 {address}（记录为 {actor}）",
+        "Let address {address} through (recorded as {actor})",
+    ),
     "hub.user_unlocked": (
         "已解除 {name} 的锁定（记录为 {actor}）",
         "Lifted the lock of {name} (recorded as {actor})",

@@ -73,6 +73,9 @@ def register(sub, add) -> None:
     q = add("unlock-user", m("hub.help_unlock_user"), cmd_hub_unlock_user, hub)
     q.add_argument("name", metavar="NAME", help=m("hub.help_user_name"))
     _db(q)
+    q = add("release-address", m("hub.help_release_address"), cmd_hub_release_address, hub)
+    q.add_argument("address", metavar="ADDRESS", help=m("hub.help_address"))
+    _db(q)
     q = add("import-bundle", m("hub.help_import_bundle"), cmd_hub_import_bundle, hub)
     q.add_argument("file", metavar="FILE", help=m("hub.help_bundle_file"))
     _db(q)
@@ -388,6 +391,33 @@ def cmd_hub_unlock_user(args: argparse.Namespace) -> int:
     finally:
         hub.close()
     print(msg("hub.user_unlocked", name=user.name, actor=actor))
+    _say_held(accounts)
+    return 0
+
+
+def _say_held(accounts) -> None:  # noqa: ANN001
+    """The addresses held back now: a user whose own address is held still cannot log in."""
+    for held in accounts.held_addresses():
+        until = held.held_until.astimezone().strftime("%H:%M")
+        print(msg("hub.address_still_held", address=held.address, until=until))
+
+
+def cmd_hub_release_address(args: argparse.Namespace) -> int:
+    """Let a held client address try again now, from a shell on the hub (recorded as shell:USER)."""
+    import getpass
+
+    from sync.hub.console_store import AccountError, ConsoleStore, address_key
+
+    actor = f"shell:{getpass.getuser()}"
+    address = address_key(args.address) or args.address.strip()
+    hub = open_store(args)
+    try:
+        ConsoleStore(hub).release_address(address, actor)
+    except AccountError as exc:
+        raise fail(exc.text) from None
+    finally:
+        hub.close()
+    print(msg("hub.address_released", address=address, actor=actor))
     return 0
 
 

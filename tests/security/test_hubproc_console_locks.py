@@ -143,3 +143,34 @@ def test_unlock_user_from_a_shell_on_the_hub(console_hub):
     assert again.returncode == 1 and "没有被锁定" in again.stderr
     nobody = ycli("hub", "unlock-user", "无此人", "--data-dir", str(console_hub.data_dir), check=False)
     assert nobody.returncode == 1 and "没有这个用户" in nobody.stderr
+
+
+def test_a_held_address_is_named_by_unlock_user_and_released_from_a_shell(console_hub):
+    """Found by trying it: `unlock-user` said the lock was lifted, yet the admin's login still got
+    401: their address was held back (10 attempts), which only the console's users page could
+    release. Now unlock-user names the held address and `hub release-address` lets it through."""
+    console_hub.add_user("郑十", "admin", depts=())
+    console_hub.add_user("王芳", "backoffice", depts=(SCJG,))
+    lock_out(console_hub, "郑十", source="127.0.0.9")  # 6 attempts from one address
+    transport = httpx.HTTPTransport(local_address="127.0.0.9")
+    with httpx.Client(base_url=console_hub.url, transport=transport, timeout=60) as c:
+        c.get("/console/login")
+        for _ in range(6):  # 12 in all: the address is held back after 10
+            c.post("/console/login", data={"name": "王芳", "password": WRONG, "csrf": c.cookies["yc_login"]})
+    r = ycli("hub", "unlock-user", "郑十", "--data-dir", str(console_hub.data_dir))
+    assert "已解除 郑十 的锁定" in r.stdout
+    assert "127.0.0.9" in r.stdout and "hub release-address 127.0.0.9" in r.stdout, r.stdout
+
+    def log_in() -> int:
+        transport = httpx.HTTPTransport(local_address="127.0.0.9")
+        with httpx.Client(base_url=console_hub.url, transport=transport, timeout=60) as c:
+            c.get("/console/login")
+            data = {"name": "郑十", "password": PASSWORD, "csrf": c.cookies["yc_login"]}
+            return c.post("/console/login", data=data).status_code
+
+    assert log_in() == 401  # the address is still held
+    r = ycli("hub", "release-address", "127.0.0.9", "--data-dir", str(console_hub.data_dir))
+    assert "已放行地址 127.0.0.9" in r.stdout and "shell:" in r.stdout
+    assert log_in() == 303
+    never = ycli("hub", "release-address", "127.0.0.99", "--data-dir", str(console_hub.data_dir), check=False)
+    assert never.returncode == 1 and "没有被暂停" in never.stderr
