@@ -1456,8 +1456,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "another record with this id is already at the hub",
     ),
     "refusal.forbidden_office": (
-        "本机令牌所属的单位不能为这个单位登记记录",
-        "this PC's token belongs to an office that may not record for this one",
+        "本机令牌所属的单位不能为这个单位登记记录：请检查本机的单位代码（office.code），"
+        "或请平台管理员为本单位签发令牌",
+        "this PC's token belongs to an office that may not record for this one: check this PC's "
+        "office code (office.code), or ask the platform's admin for a token of this office",
     ),
     "refusal.invalid_transition": (
         "案件当前的状态不允许这项操作",
