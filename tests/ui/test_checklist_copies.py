@@ -5,7 +5,7 @@ printed 101 copies)."""
 from __future__ import annotations
 
 from app.ui.widgets.checklist_table import MAX_COPIES
-from tests.ui.test_intake_flow import SIZE, start, type_text, wait_for
+from tests.ui.test_intake_flow import SIZE, pick, start, wait_for
 
 
 async def test_copies_stop_at_the_columns_width_and_at_one(ws):
@@ -14,9 +14,7 @@ async def test_copies_stop_at_the_columns_width_and_at_one(ws):
     app = YichuangApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(app, pilot)
-        await pilot.press("f2")
-        await type_text(pilot, "kcg")
-        await pilot.press("enter")
+        await pick(app, pilot, "kcg")
         await wait_for(pilot, lambda: screen.draft is not None)
         await pilot.press("f4")
         await pilot.press(*["plus"] * (MAX_COPIES + 21))

@@ -281,6 +281,14 @@ async def test_defective_material_asks_why_and_the_notice_lists_it(ws):
         assert notice.doc_kind == "notice" and "复印件不清晰" in notice.text
 
 
+async def a_matter_and_a_person(app, pilot, screen) -> None:
+    """A matter chosen (kbld), a valid ID typed and a name given (as an IME commits it)."""
+    await pick(app, pilot, "kbld")
+    screen.query_one("#applicant-id_number", Input).focus()
+    await type_text(pilot, PERSON_ID)
+    screen.query_one("#applicant-name", Input).value = "王伟"
+
+
 async def test_a_fields_message_goes_once_the_field_is_edited(ws):
     """Found by trying the window: a wrong phone's message and 请先更正申请人信息 stayed on the
     screen after the phone was corrected, until the next F5."""
@@ -290,10 +298,7 @@ async def test_a_fields_message_goes_once_the_field_is_edited(ws):
     app = YichuangApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(app, pilot)
-        await pick(app, pilot, "kbld")
-        screen.query_one("#applicant-id_number", Input).focus()
-        await type_text(pilot, PERSON_ID)
-        screen.query_one("#applicant-name", Input).value = "王伟"
+        await a_matter_and_a_person(app, pilot, screen)
         phone = screen.query_one("#applicant-phone", Input)
         phone.value = "abc123"
         await tick_all(app, pilot, len(screen.draft.marks))
@@ -321,10 +326,7 @@ async def test_a_pasted_address_too_long_is_kept_whole_and_refused_with_a_messag
     app = YichuangApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(app, pilot)
-        await pick(app, pilot, "kbld")
-        screen.query_one("#applicant-id_number", Input).focus()
-        await type_text(pilot, PERSON_ID)
-        screen.query_one("#applicant-name", Input).value = "王伟"
+        await a_matter_and_a_person(app, pilot, screen)
         address = screen.query_one("#applicant-address", Input)
         address.focus()
         pasted = "江苏省灌南县新安镇人民路" * 26 + "[/]"
